@@ -29,6 +29,14 @@ public static class SharedData
             return env;
         }
 
+        foreach (var meta in typeof(SharedData).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false))
+        {
+            if (meta is System.Reflection.AssemblyMetadataAttribute { Key: "TrackerSharedData", Value: { Length: > 0 } built } && Directory.Exists(built))
+            {
+                return Path.GetFullPath(built);
+            }
+        }
+
         // Walk up from the test binary to the clone's root (the folder with Tracker.sln).
         for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

@@ -1,1 +1,0 @@
-namespace Tracker.Core.Tests;
