@@ -159,7 +159,7 @@ public static class GpsdCorpus
             reader.Flush();
         }
 
-        if (reader.TryTakeFix(out Fix last))
+        while (reader.TryTakeFix(out Fix last))
         {
             fixes.Add(last);
         }
