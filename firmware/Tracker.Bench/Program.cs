@@ -1,0 +1,3 @@
+using Tracker.Bench;
+
+return BenchCli.Run(args, Console.Out, Console.Error);
