@@ -1,3 +1,4 @@
+using Tracker.Core.Common;
 using Tracker.Core.Fixes;
 using Tracker.Core.Reporting;
 

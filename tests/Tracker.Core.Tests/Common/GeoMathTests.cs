@@ -1,10 +1,12 @@
+using Tracker.Core.Tests.Reporting;
+using Tracker.Core.Common;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using Tracker.Core.Reporting;
 using Xunit.Abstractions;
 
-namespace Tracker.Core.Tests.Reporting;
+namespace Tracker.Core.Tests.Common;
 
 public class GeoMathTests(ITestOutputHelper output)
 {

@@ -1,4 +1,4 @@
-namespace Tracker.Core.Reporting
+namespace Tracker.Core.Common
 {
     /// <summary>
     /// Integer distance and heading arithmetic on 1e-7 degree positions, exact and identical on the
