@@ -154,47 +154,14 @@ namespace Tracker.Core.Fixes
         /// <param name="gga">The parsed sentence.</param>
         public void Add(ref Gga gga)
         {
-            Enter(gga.TimeMs);
-            if (gga.Quality == Fix.Unknown)
-            {
-                return;
-            }
-
-            bool valid = gga.Quality > 0;
-            Vote(valid);
-            if (!valid)
-            {
-                return;
-            }
-
-            _ggaQuality = gga.Quality;
-            if (gga.HasPosition)
-            {
-                SetPosition(gga.LatE7, gga.LonE7);
-            }
-
-            TakeGgaLike(gga.AltCm, gga.HdopX100, gga.Satellites);
+            AddFixData(gga.TimeMs, gga.Quality, gga.HasPosition, gga.LatE7, gga.LonE7, gga.AltCm, gga.HdopX100, gga.Satellites);
         }
 
         /// <summary>Adds a GNS.</summary>
         /// <param name="gns">The parsed sentence.</param>
         public void Add(ref Gns gns)
         {
-            Enter(gns.TimeMs);
-            bool valid = gns.Quality > 0;
-            Vote(valid);
-            if (!valid)
-            {
-                return;
-            }
-
-            _ggaQuality = gns.Quality;
-            if (gns.HasPosition)
-            {
-                SetPosition(gns.LatE7, gns.LonE7);
-            }
-
-            TakeGgaLike(gns.AltCm, gns.HdopX100, gns.Satellites);
+            AddFixData(gns.TimeMs, gns.Quality, gns.HasPosition, gns.LatE7, gns.LonE7, gns.AltCm, gns.HdopX100, gns.Satellites);
         }
 
         /// <summary>Adds a GSA (no time: it belongs to the epoch in progress).</summary>
@@ -513,8 +480,28 @@ namespace Tracker.Core.Fixes
             _lonE7 = lonE7;
         }
 
-        private void TakeGgaLike(int altCm, int hdopX100, int satellites)
+        // GGA and GNS: a quality (0 = invalid; unknown = no vote), position, altitude, HDOP, satellites.
+        private void AddFixData(int timeMs, int quality, bool hasPosition, int latE7, int lonE7, int altCm, int hdopX100, int satellites)
         {
+            Enter(timeMs);
+            if (quality == Fix.Unknown)
+            {
+                return;
+            }
+
+            bool valid = quality > 0;
+            Vote(valid);
+            if (!valid)
+            {
+                return;
+            }
+
+            _ggaQuality = quality;
+            if (hasPosition)
+            {
+                SetPosition(latE7, lonE7);
+            }
+
             if (altCm != Fix.Unknown)
             {
                 _altCm = altCm;
