@@ -25,11 +25,11 @@ public class AssemblerTests
     [Fact]
     public void GgaWithoutDate_IsDated_ByTheRmcThatFollows()
     {
-        string text = Sentence("GPGGA,123433.000,5356.21442,N,02734.85952,E,1,04,07.2,251.9,M,26.0,M,,")
-            + Sentence("GPRMC,123434.000,A,5356.21440,N,02734.85946,E,00.00,252.7,290508,,,A");
+        string text = Sentence("GPGGA,101502.000,5012.34567,N,01904.56789,E,1,05,02.1,231.4,M,40.1,M,,")
+            + Sentence("GPRMC,101503.000,A,5012.34570,N,01904.56780,E,00.00,252.7,140622,,,A");
         var (fixes, _) = Read(text);
         Assert.Equal(2, fixes.Count);
-        Assert.Equal(new DateTimeOffset(2008, 5, 29, 12, 34, 33, TimeSpan.Zero).ToUnixTimeMilliseconds(), fixes[0].TimeMs);
+        Assert.Equal(new DateTimeOffset(2022, 6, 14, 10, 15, 2, TimeSpan.Zero).ToUnixTimeMilliseconds(), fixes[0].TimeMs);
     }
 
     [Fact]
@@ -67,14 +67,14 @@ public class AssemblerTests
     public void TimelessSentencesDuringAnOutage_DoNotSpoilTheFirstFixAfterIt()
     {
         string outage = Sentence("GPVTG,,T,,M,,N,,K,N") + Sentence("GPGSA,A,1,,,,,,,,,,,,,,,") + Sentence("GPGGA,,,,,,0,,,,,,,,") + Sentence("GPRMC,,V,,,,,,,,,,N");
-        string text = Sentence("GPRMC,022038.00,A,3644.762563,S,17444.069733,E,0.0,,071020,18.3,E,A") + outage + outage
-            + Sentence("GPGGA,022047.00,3644.759431,S,17444.072852,E,1,08,1.0,56.0,M,37.0,M,,")
-            + Sentence("GPRMC,022047.00,A,3644.759431,S,17444.072852,E,0.0,301.9,071020,18.3,E,A");
+        string text = Sentence("GPRMC,184410.00,A,3352.123456,S,15112.654321,E,0.0,,150325,,,A") + outage + outage
+            + Sentence("GPGGA,184419.00,3352.120000,S,15112.650000,E,1,08,1.0,56.0,M,37.0,M,,")
+            + Sentence("GPRMC,184419.00,A,3352.120000,S,15112.650000,E,0.0,301.9,150325,,,A");
         var (fixes, _) = Read(text);
 
-        // Whether 02:20:38 survives depends on which epoch the VTG "N" after it belongs to (it is
-        // untimed); 02:20:47 must survive the outage sentences before it whatever the cycle.
-        Assert.Equal(-367459905, fixes[^1].LatE7);
-        Assert.Equal(new DateTimeOffset(2020, 10, 7, 2, 20, 47, TimeSpan.Zero).ToUnixTimeMilliseconds(), fixes[^1].TimeMs);
+        // Whether 18:44:10 survives depends on which epoch the VTG "N" after it belongs to (it is
+        // untimed); 18:44:19 must survive the outage sentences before it whatever the cycle.
+        Assert.Equal(-338686667, fixes[^1].LatE7);
+        Assert.Equal(new DateTimeOffset(2025, 3, 15, 18, 44, 19, TimeSpan.Zero).ToUnixTimeMilliseconds(), fixes[^1].TimeMs);
     }
 }

@@ -81,7 +81,7 @@ public class SentenceTests
     [Fact]
     public void Gga_NegativeAltitude_IsKept()
     {
-        Assert.True(Gga.TryParse(Scan(Sentence("GPGGA,214013.00,5250.53816,N,00542.34917,E,1,09,1.02,-3.3,M,45.8,M,,")), out Gga gga));
+        Assert.True(Gga.TryParse(Scan(Sentence("GPGGA,061502.00,5301.11111,N,00433.22222,E,1,09,1.02,-3.3,M,45.8,M,,")), out Gga gga));
         Assert.Equal(-330, gga.AltCm);
     }
 
@@ -220,7 +220,7 @@ public class SentenceTests
     [Fact]
     public void ZeroZeroPosition_IsNeverReported()
     {
-        var (fixes, reader) = Read(Sentence("GPRMC,235948.00,A,0000.0000,N,00000.0000,E,,,161206,,,A"));
+        var (fixes, reader) = Read(Sentence("GPRMC,120000.00,A,0000.0000,N,00000.0000,E,,,010124,,,A"));
         Assert.Empty(fixes);
         Assert.Equal(1, reader.Counters.ZeroPositions);
     }
