@@ -134,7 +134,7 @@ public sealed class BatchDecoderRobustnessTests
     [InlineData(0xFF)]
     public void UnknownVersion_IsUnsupportedVersion(byte version)
     {
-        byte[] message = SpecMessage.OneFix(394_328_367).Build(1, version);
+        byte[] message = SpecMessage.OneFix(395_296_417).Build(1, version);
         AssertRejected(message, message.Length, [BatchError.UnsupportedVersion]);
         Assert.False(BatchDecoder.TryReadCount(message, 0, message.Length, out _, out BatchError error));
         Assert.Equal(BatchError.UnsupportedVersion, error);
@@ -152,7 +152,7 @@ public sealed class BatchDecoderRobustnessTests
     [Fact]
     public void OutputShorterThanTheCount_IsOutputTooSmall_AndTryReadCountSaysHowBigToMakeIt()
     {
-        byte[] message = WireTestSupport.EncodeAll(BatchVectors.Fixes("drive10"));
+        byte[] message = WireTestSupport.EncodeAll(BatchVectors.Fixes("route10"));
         Assert.False(BatchDecoder.TryDecode(message, 0, message.Length, new Fix[9], out int count, out BatchError error));
         Assert.Equal((0, BatchError.OutputTooSmall), (count, error));
         Assert.True(BatchDecoder.TryReadCount(message, 0, message.Length, out int announced, out _));
@@ -175,9 +175,9 @@ public sealed class BatchDecoderRobustnessTests
     [Fact]
     public void NonZeroPadding_BehindAValidChecksum_IsMalformed()
     {
-        byte[] message = SpecMessage.OneFix(394_328_367).Build(1, setPadding: true);
+        byte[] message = SpecMessage.OneFix(395_296_417).Build(1, setPadding: true);
         AssertRejected(message, message.Length, [BatchError.Malformed]);
-        Assert.True(BatchDecoder.TryDecode(SpecMessage.OneFix(394_328_367).Build(1), 0, message.Length, new Fix[1], out _, out _));
+        Assert.True(BatchDecoder.TryDecode(SpecMessage.OneFix(395_296_417).Build(1), 0, message.Length, new Fix[1], out _, out _));
     }
 
     [Fact]
@@ -211,11 +211,11 @@ public sealed class BatchDecoderRobustnessTests
     [Fact]
     public void MessageInsideALargerBuffer_DecodesAtItsOffset()
     {
-        byte[] message = WireTestSupport.EncodeAll(BatchVectors.Fixes("drive10"));
+        byte[] message = WireTestSupport.EncodeAll(BatchVectors.Fixes("route10"));
         byte[] buffer = [0xEE, 0xEE, 0xEE, .. message, 0xEE];
         var output = new Fix[10];
         Assert.True(BatchDecoder.TryDecode(buffer, 3, message.Length, output, out int count, out BatchError error), error.ToString());
-        WireTestSupport.AssertSameFixes(BatchVectors.Fixes("drive10"), output, count);
+        WireTestSupport.AssertSameFixes(BatchVectors.Fixes("route10"), output, count);
     }
 
     [Fact]

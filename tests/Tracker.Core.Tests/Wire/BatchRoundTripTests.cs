@@ -82,7 +82,7 @@ public sealed class BatchRoundTripTests
     public void NonWholeSecond_RepeatedAndOutOfOrderTimes_RoundTrip()
     {
         long[] times = [1_700_000_009_500, 1_700_000_000_250, 1_700_000_000_250, 1_700_000_001_001, 1_699_999_999_999, 1_700_000_001_001];
-        Fix[] fixes = times.Select(t => Fix.Create(t, 394_328_367, -1_197_655_900)).ToArray();
+        Fix[] fixes = times.Select(t => Fix.Create(t, 395_296_417, -1_198_136_462)).ToArray();
         WireTestSupport.AssertSameFixes(fixes, WireTestSupport.DecodeAll(WireTestSupport.EncodeAll(fixes)));
     }
 
@@ -90,8 +90,8 @@ public sealed class BatchRoundTripTests
     public void SteadyFixes_CostNothingPerFix_BeyondTheFirstFew()
     {
         // A parked car reporting at 1 Hz: only the time moves, in equal steps. Each extra fix is free.
-        Fix[] ten = Enumerable.Range(0, 10).Select(i => WireTestSupport.Make(1_700_000_000_000 + (1000L * i), 394_328_367, -1_197_655_900, 137_860, 0, 15_310, 80, 10)).ToArray();
-        Fix[] thousand = Enumerable.Range(0, 1000).Select(i => WireTestSupport.Make(1_700_000_000_000 + (1000L * i), 394_328_367, -1_197_655_900, 137_860, 0, 15_310, 80, 10)).ToArray();
+        Fix[] ten = Enumerable.Range(0, 10).Select(i => WireTestSupport.Make(1_700_000_000_000 + (1000L * i), 395_296_417, -1_198_136_462, 137_390, 0, 9_000, 117, 8)).ToArray();
+        Fix[] thousand = Enumerable.Range(0, 1000).Select(i => WireTestSupport.Make(1_700_000_000_000 + (1000L * i), 395_296_417, -1_198_136_462, 137_390, 0, 9_000, 117, 8)).ToArray();
         byte[] small = WireTestSupport.EncodeAll(ten);
         byte[] large = WireTestSupport.EncodeAll(thousand);
         Assert.True(large.Length - small.Length <= 1, $"{small.Length} vs {large.Length}");

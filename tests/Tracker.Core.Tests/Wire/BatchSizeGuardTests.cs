@@ -75,7 +75,7 @@ public sealed class BatchSizeGuardTests
     public void SteadyFixesBeyondMaxFixes_AreCappedByCount_NotBySize()
     {
         Fix[] fixes = Enumerable.Range(0, BatchFormat.MaxFixes + 10)
-            .Select(i => WireTestSupport.Make(1_700_000_000_000 + (1000L * i), 394_328_367, -1_197_655_900, 137_860, 0, 15_310, 80, 10))
+            .Select(i => WireTestSupport.Make(1_700_000_000_000 + (1000L * i), 395_296_417, -1_198_136_462, 137_390, 0, 9_000, 117, 8))
             .ToArray();
         byte[] buffer = new byte[BatchFormat.MaxPayloadBytes];
         var encoder = new BatchEncoder();
@@ -158,9 +158,9 @@ public sealed class BatchSizeGuardTests
         var random = new Random(7);
         return Enumerable.Range(0, n).Select(i => WireTestSupport.Make(
             1_700_000_000_000 + (1000L * i),
-            394_328_367 + (i * 1_700) + random.Next(-20, 21),
-            -1_197_655_900 + (i * 2_200) + random.Next(-20, 21),
-            137_860 + (i * 10),
+            395_296_417 + (i * 1_700) + random.Next(-20, 21),
+            -1_198_136_462 + (i * 2_200) + random.Next(-20, 21),
+            137_390 + (i * 10),
             25_000 + random.Next(-300, 301),
             4_500 + random.Next(-200, 201),
             80 + (10 * random.Next(0, 2)),
