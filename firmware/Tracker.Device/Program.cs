@@ -1,0 +1,264 @@
+using System;
+using System.Device.Gpio;
+using System.IO.Ports;
+using System.Text;
+using System.Threading;
+using Tracker.Core.Common;
+using Tracker.Core.Config;
+using Tracker.Core.Modem;
+using Tracker.Core.Reporting;
+using Tracker.Core.Storage;
+using Tracker.Core.Uplink;
+using Tracker.Device.Boot;
+using Tracker.Device.Gnss;
+using Tracker.Device.Hardware;
+using Tracker.Device.Net;
+using Tracker.Device.Support;
+using Tracker.Device.Time;
+
+namespace Tracker.Device
+{
+    /// <summary>
+    /// The tracker application: config and certificates from I:, then the GNSS thread (NMEA ->
+    /// report policy -> FixLog) and the main loop (uplink engine over the SIM7080G, or over M2Mqtt on
+    /// Wi-Fi when <c>wifi.ssid</c> is set). A missing or bad config ends in <see cref="SafeIdle"/>.
+    /// Runtime behaviour: README.md.
+    /// </summary>
+    public static class Program
+    {
+        /// <summary>The FixLog's directory on the internal flash.</summary>
+        public const string FixLogDirectory = "I:\\fixlog";
+
+        private const int LoopMs = 100;
+        private const int WatchdogTimeoutMs = 600000;
+        private const int FixFreshMs = 10000;
+        private const int ModemClockFirstMs = 120000;
+        private const int ModemClockEveryMs = 300000;
+        private const int WifiRetryMs = 60000;
+        private const int WifiJoinTimeoutMs = 30000;
+        private const int StatsEveryMs = 60000;
+
+        private static uint _failedStamp;
+
+        /// <summary>The entry point.</summary>
+        public static void Main()
+        {
+            DeviceLog.Info("boot", DeviceInfo.FirmwareVersion + " starting");
+            GpioController gpio = new GpioController();
+            DeviceFiles? files;
+            string error;
+            if (!DeviceFiles.TryLoad(out files, out error))
+            {
+                // The config did not say where the LED is: use the reference board's pin.
+                Idle(new StatusLed(gpio, TrackerSetting.HwLedPin.Default, true), error);
+                return;
+            }
+
+            TrackerConfig config = files!.Config;
+            StatusLed led = new StatusLed(gpio, config.GetInt(TrackerSetting.HwLedPin), true);
+            try
+            {
+                Run(gpio, led, files);
+            }
+            catch (Exception e)
+            {
+                // A pin or port the board cannot open, a certificate the TLS stack cannot decode:
+                // restarting would fail the same way.
+                Idle(led, String.Concat("start-up failed: ", ((object)e).GetType().FullName, ": ", e.Message));
+            }
+        }
+
+        private static void Run(GpioController gpio, StatusLed led, DeviceFiles files)
+        {
+            TrackerConfig c = files.Config;
+            TickClock ticks = new TickClock();
+            DeviceClock clock = new DeviceClock();
+            StatusBoard status = new StatusBoard(DeviceInfo.FirmwareVersion);
+            IgnitionInput ignition = new IgnitionInput(gpio, c.GetInt(TrackerSetting.HwIgnitionPin), c.GetFlag(TrackerSetting.HwIgnitionActiveHigh));
+            ReleaseGnssReset(gpio, c.GetInt(TrackerSetting.HwGnssResetPin));
+            SoftwareWatchdog watchdog = new SoftwareWatchdog(WatchdogTimeoutMs);
+            int mainChannel = watchdog.Register("main");
+
+            FixLog log = FixLog.Open(new DirectoryFlashFileSystem(), FixLogDirectory, FixLogOptions.ForCapacity(c.FixLogCapacityBytes));
+            DeviceLog.Info("boot", String.Concat(new string[]
+            {
+                "car ", c.CarId, "; FixLog ", log.PendingCount.ToString(), " fixes pending in ", log.SegmentCount.ToString(), " segments (", log.UsedBytes.ToString(), " bytes)",
+            }));
+
+            SerialPort gnssPort = UartPorts.Open(c.GetChoice(TrackerSetting.HwGnssPort), c.GetInt(TrackerSetting.HwGnssRxPin), c.GetInt(TrackerSetting.HwGnssTxPin), c.GetInt(TrackerSetting.HwGnssBaud));
+            GnssReader gnss = new GnssReader(gnssPort, new ReportPolicy(c.Report), log, clock, ticks, status, watchdog);
+
+            ModemCertificates certificates = new ModemCertificates(files.CaPem, files.CertificatePem, files.KeyPem);
+            Sim7080Modem? modem = null;
+            IMqttLink link;
+            if (c.UsesWifi)
+            {
+                link = new M2MqttLink(c.MqttEndpoint, c.MqttPort, Text(files.CaPem), Text(files.CertificatePem), Text(files.KeyPem), c.Uplink.MaxInFlight);
+                DeviceLog.Info("boot", String.Concat("uplink over Wi-Fi '", c.WifiSsid!, "' to ", c.MqttEndpoint));
+            }
+            else
+            {
+                modem = ModemStart.Create(gpio, c, ticks);
+                link = new Sim7080MqttLink(modem, certificates, clock);
+                DeviceLog.Info("boot", String.Concat("uplink over the SIM7080G (APN '", c.Apn ?? string.Empty, "') to ", c.MqttEndpoint));
+            }
+
+            UplinkEngine engine = new UplinkEngine(link, log, clock, status, c.Uplink, Seed(c.CarId, ticks.NowMs));
+            watchdog.Start();
+            gnss.Start();
+            led.Show(LedPattern.NoFix);
+
+            bool wifiUp = false;
+            long lastWifiTry = -WifiRetryMs;
+            long lastModemClockTry = ModemClockFirstMs - ModemClockEveryMs;
+            long lastStats = ticks.NowMs;
+            int loopErrors = 0;
+            while (true)
+            {
+                watchdog.Kick(mainChannel);
+                long now = ticks.NowMs;
+                status.Ignition = ignition.Read();
+                if (modem != null)
+                {
+                    status.SignalDbm = modem.SignalDbm;
+                }
+
+                if (c.UsesWifi && !wifiUp && now - lastWifiTry >= WifiRetryMs)
+                {
+                    lastWifiTry = now;
+                    wifiUp = WifiBearer.TryConnect(c.WifiSsid!, c.WifiPassword ?? string.Empty, WifiJoinTimeoutMs);
+                    now = ticks.NowMs;
+                }
+
+                if (modem != null && !clock.IsValid && now - lastModemClockTry >= ModemClockEveryMs)
+                {
+                    lastModemClockTry = now;
+                    ClockFromModem(modem, certificates, clock);
+                    now = ticks.NowMs;
+                }
+
+                try
+                {
+                    engine.Tick(now);
+                }
+                catch (Exception e)
+                {
+                    // The engine and the links report failures as values; an exception here is a
+                    // bug. Log it and keep going: the watchdog covers a loop that stops.
+                    loopErrors++;
+                    if (loopErrors == 1 || loopErrors % 100 == 0)
+                    {
+                        DeviceLog.Error("uplink", String.Concat("tick failed (", loopErrors.ToString(), " so far): ", e.Message));
+                    }
+                }
+
+                led.Show(Pattern(status, engine, now));
+                if (now - lastStats >= StatsEveryMs)
+                {
+                    lastStats = now;
+                    LogStats(engine, log, modem);
+                }
+
+                Thread.Sleep(LoopMs);
+            }
+        }
+
+        private static LedPattern Pattern(StatusBoard status, UplinkEngine engine, long now)
+        {
+            long lastFix = status.LastFixTickMs;
+            if (lastFix < 0 || now - lastFix > FixFreshMs)
+            {
+                return LedPattern.NoFix;
+            }
+
+            return engine.State == UplinkState.Connected ? LedPattern.Ok : LedPattern.NoLink;
+        }
+
+        /// <summary>
+        /// No GNSS fix yet, so no calendar time for TLS: ask the network through the modem
+        /// (<c>AT+CCLK?</c>, synchronised by <c>AT+CLTS</c>). The same certificates as the link's,
+        /// so the bring-up here and the link's later one agree on what is on the modem.
+        /// </summary>
+        private static void ClockFromModem(Sim7080Modem modem, ModemCertificates certificates, DeviceClock clock)
+        {
+            ModemResult r = modem.BringUp(certificates, null);
+            long utcMs;
+            if (r == ModemResult.Ok && modem.ReadNetworkTime(out utcMs) == ModemResult.Ok)
+            {
+                clock.Offer(utcMs, "modem");
+                return;
+            }
+
+            DeviceLog.Info("clock", String.Concat("no GNSS fix and no network time yet (", modem.LastFailure, ")"));
+        }
+
+        private static void LogStats(UplinkEngine engine, FixLog log, Sim7080Modem? modem)
+        {
+            UplinkCounters u = engine.Counters;
+            DeviceLog.Info("uplink", String.Concat(new string[]
+            {
+                "state ", StateName(engine.State),
+                ", delivered ", u.FixMessagesDelivered.ToString(), "/", u.FixMessages.ToString(), " messages",
+                ", fixes committed ", u.FixesCommitted.ToString(),
+                ", connects ", u.ConnectAttempts.ToString(), " (", u.ConnectFailures.ToString(), " failed)",
+                ", pending ", log.PendingCount.ToString(),
+                ", evicted ", log.Evictions.ToString(),
+                modem != null && modem.LastFailure.Length > 0 ? ", modem: " + modem.LastFailure : string.Empty,
+            }));
+        }
+
+        private static string StateName(UplinkState state)
+        {
+            switch (state)
+            {
+                case UplinkState.Connected:
+                    return "connected";
+                case UplinkState.Backoff:
+                    return "backoff";
+                default:
+                    return "waiting for clock";
+            }
+        }
+
+        private static void ReleaseGnssReset(GpioController gpio, int pin)
+        {
+            if (pin >= 0)
+            {
+                // Open drain, released: the receiver runs. Firmware v1 never resets it.
+                gpio.OpenPin(pin, PinMode.OutputOpenDrain).Write(PinValue.High);
+            }
+        }
+
+        private static uint Seed(string carId, long tickMs)
+        {
+            // Jitter must differ between cars that lose the broker at the same moment.
+            byte[] id = Encoding.UTF8.GetBytes(carId);
+            return Crc32.Compute(id, 0, id.Length) ^ (uint)tickMs;
+        }
+
+        private static string Text(byte[] pem)
+        {
+            return Encoding.UTF8.GetString(pem, 0, pem.Length);
+        }
+
+        private static void Idle(StatusLed led, string reason)
+        {
+            _failedStamp = DeviceFiles.Stamp();
+            SafeIdle.Enter(led, reason, FilesFixed);
+        }
+
+        private static bool FilesFixed()
+        {
+            // Restart only when the files changed since the failure and now load, so a failure that
+            // loading cannot see (a bad key, a wrong pin) never turns into a reboot loop.
+            if (DeviceFiles.Stamp() == _failedStamp)
+            {
+                return false;
+            }
+
+            DeviceFiles? files;
+            string error;
+            return DeviceFiles.TryLoad(out files, out error);
+        }
+    }
+}
