@@ -14,8 +14,13 @@ public static class BenchCli
           encode <log|-> [--batch N] [--policy FILE] wire batches, one hex line each (default 10 fixes a batch)
           decode <file|->                           hex batches back to JSON fixes
           stats  <log|-> [--batch N] [--json]       sentence counts, errors, fixes and wire bytes per fix
+          replay <log|-> --to serial:<port> [--baud N] [--rate X] [--max-gap S]
+                                                    stream the capture into a board's GNSS UART, epochs paced as captured
+          replay <log|-> --to host [--policy FILE] [--batch N] [--car ID] [--config FILE]
+                                                    run the core with a simulated link; print what would be published
 
-        '-' reads standard input. Exit codes: 0 ok, 1 bad input data (decode), 2 bad command line.
+        '-' reads standard input. Exit codes: 0 ok, 1 bad input data (decode) or a port that failed
+        during a replay, 2 bad command line.
         """;
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, TextReader? stdin = null)
@@ -36,7 +41,8 @@ public static class BenchCli
                 "encode" => EncodeCommand.Run(rest, stdout, stdin),
                 "decode" => DecodeCommand.Run(rest, stdout, stderr, stdin),
                 "stats" => StatsCommand.Run(rest, stdout, stdin),
-                _ => throw new UsageException($"unknown command '{args[0]}' (fixes, report, encode, decode, stats)"),
+                "replay" => ReplayCommand.Run(rest, stdout, stderr, stdin),
+                _ => throw new UsageException($"unknown command '{args[0]}' (fixes, report, encode, decode, stats, replay)"),
             };
         }
         catch (UsageException e)

@@ -21,10 +21,32 @@ namespace Tracker.Core.Reporting
         // Longest line text quoted back in a message, so a binary file makes a short message.
         private const int MaxQuoted = 40;
 
+        /// <summary>The prefix every report key starts with.</summary>
+        public const string KeyPrefix = "report.";
+
         /// <summary>Parses and validates configuration text. Never throws on bad text.</summary>
         /// <param name="text">The file's content (not null; an empty file gives the defaults).</param>
         /// <returns>The configuration, or the first error with its key and line.</returns>
         public static ReportConfigResult Load(string text)
+        {
+            return LoadText(text, false);
+        }
+
+        /// <summary>
+        /// Reads the <c>report.*</c> keys of a file that holds other keys too (the tracker's config
+        /// file, Config/README.md): a line whose key does not start with <see cref="KeyPrefix"/> is
+        /// left to that file's own loader and skipped here. Everything else is as in
+        /// <see cref="Load(string)"/>: line numbers count every line of the file, and a line without
+        /// '=' or with an empty key is still an error. Never throws on bad text.
+        /// </summary>
+        /// <param name="text">The whole file's content (not null).</param>
+        /// <returns>The configuration, or the first error about a report line (or between report keys).</returns>
+        public static ReportConfigResult LoadSection(string text)
+        {
+            return LoadText(text, true);
+        }
+
+        private static ReportConfigResult LoadText(string text, bool sectionOnly)
         {
             if (text == null)
             {
@@ -52,7 +74,7 @@ namespace Tracker.Core.Reporting
                 string line = text.Substring(pos, end - pos);
                 pos = end + 1;
 
-                ReportConfigResult? error = ReadLine(line, lineNumber, values, lines);
+                ReportConfigResult? error = ReadLine(line, lineNumber, values, lines, sectionOnly);
                 if (error != null)
                 {
                     return error;
@@ -63,7 +85,7 @@ namespace Tracker.Core.Reporting
         }
 
         // Applies one line to values/lines; returns null when the line is fine.
-        private static ReportConfigResult? ReadLine(string line, int lineNumber, int[] values, int[] lines)
+        private static ReportConfigResult? ReadLine(string line, int lineNumber, int[] values, int[] lines, bool sectionOnly)
         {
             int hash = line.IndexOf('#');
             if (hash >= 0)
@@ -94,6 +116,11 @@ namespace Tracker.Core.Reporting
             {
                 return ReportConfigResult.Fail(
                     ReportConfigError.EmptyKey, string.Empty, lineNumber, "no key before '='");
+            }
+
+            if (sectionOnly && !key.StartsWith(KeyPrefix))
+            {
+                return null;
             }
 
             int index = ReportSetting.IndexOf(key);

@@ -1,0 +1,264 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Tracker.Integration.Tests.Broker;
+
+/// <summary>
+/// A real mosquitto (Debian's package) run by a test: bound to 127.0.0.1 on a free port, one TLS
+/// listener with <c>require_certificate true</c> and <c>use_identity_as_username true</c> (the
+/// client certificate's CN is the MQTT user name, as a thing name is on AWS IoT Core), an ACL file,
+/// and the certificates of a <see cref="TestPki"/>. Everything lives in a temporary folder. The
+/// process is killed on <see cref="Dispose"/>; tests use it in <c>using</c>, so it is killed on
+/// every path out of the test.
+/// </summary>
+public sealed class MosquittoBroker : IDisposable
+{
+    private const int LogLines = 400;
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly ConcurrentQueue<string> _log = new();
+    private readonly string _config;
+    private Process? _process;
+
+    private MosquittoBroker(string directory, int port, string config)
+    {
+        Directory = directory;
+        Port = port;
+        _config = config;
+    }
+
+    /// <summary>The folder holding the config, ACL and certificates.</summary>
+    public string Directory { get; }
+
+    /// <summary>The TLS port on 127.0.0.1.</summary>
+    public int Port { get; }
+
+    /// <summary>True while the broker process runs.</summary>
+    public bool IsRunning => _process is { HasExited: false };
+
+    /// <summary>The broker's log (its file, and what it printed), for a test's assertions and messages.</summary>
+    public string RecentLog
+    {
+        get
+        {
+            string file = Path.Combine(Directory, "mosquitto.log");
+            string text = string.Empty;
+            try
+            {
+                using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                using var reader = new StreamReader(stream);
+                text = reader.ReadToEnd();
+            }
+            catch (IOException)
+            {
+            }
+
+            return text + string.Join('\n', _log);
+        }
+    }
+
+    /// <summary>The mosquitto executable: $TRACKER_MOSQUITTO, then PATH, then Debian's /usr/sbin; null when not installed.</summary>
+    public static string? FindExecutable()
+    {
+        string? configured = Environment.GetEnvironmentVariable("TRACKER_MOSQUITTO");
+        if (!string.IsNullOrEmpty(configured))
+        {
+            return File.Exists(configured) ? configured : null;
+        }
+
+        IEnumerable<string> dirs = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Concat(["/usr/sbin", "/usr/local/sbin"]);
+        return dirs.Select(d => Path.Combine(d, "mosquitto")).FirstOrDefault(File.Exists);
+    }
+
+    /// <summary>Writes the config, certificates and ACL, starts the broker and waits until it accepts connections.</summary>
+    /// <param name="pki">The CA whose certificates the broker presents and requires.</param>
+    /// <param name="acl">The ACL file's text (see <see cref="FleetAcl"/>).</param>
+    /// <param name="debugLog">Log every packet (log_type all), e.g. to see "Denied PUBLISH" lines; off for the drives.</param>
+    public static MosquittoBroker Start(TestPki pki, string acl, bool debugLog = false)
+    {
+        ArgumentNullException.ThrowIfNull(pki);
+        ArgumentNullException.ThrowIfNull(acl);
+        string exe = FindExecutable() ?? throw new InvalidOperationException(MissingMessage);
+        string dir = System.IO.Directory.CreateTempSubdirectory("tracker-mosquitto-").FullName;
+        TestPki.WriteCertificatePem(Path.Combine(dir, "ca.pem"), pki.Ca);
+        var server = pki.IssueServer();
+        TestPki.WriteCertificatePem(Path.Combine(dir, "server.pem"), server);
+        TestPki.WriteKeyPem(Path.Combine(dir, "server.key"), server);
+        File.WriteAllText(Path.Combine(dir, "acl"), acl);
+        int port = FreePort();
+        var config = new StringBuilder()
+            .AppendLine("# Written by Tracker.Integration.Tests for one test; deleted afterwards.")
+            .AppendLine("per_listener_settings false")
+            .AppendLine("allow_anonymous false")
+            .AppendLine("persistence false")
+            .AppendLine("log_dest file " + Path.Combine(dir, "mosquitto.log"))
+            .AppendLine(debugLog ? "log_type all" : "log_type error\nlog_type warning\nlog_type notice\nlog_type information")
+            .AppendLine("connection_messages true")
+            .AppendLine("acl_file " + Path.Combine(dir, "acl"))
+            .AppendLine("listener " + port.ToString(System.Globalization.CultureInfo.InvariantCulture) + " 127.0.0.1")
+            .AppendLine("cafile " + Path.Combine(dir, "ca.pem"))
+            .AppendLine("certfile " + Path.Combine(dir, "server.pem"))
+            .AppendLine("keyfile " + Path.Combine(dir, "server.key"))
+            .AppendLine("require_certificate true")
+            .AppendLine("use_identity_as_username true");
+        if (Environment.UserName == "root")
+        {
+            // Run as root, mosquitto drops to the 'mosquitto' user, who cannot read this private
+            // temporary folder; "user root" keeps it as the test's own user.
+            config.AppendLine("user root");
+        }
+
+        string configPath = Path.Combine(dir, "mosquitto.conf");
+        File.WriteAllText(configPath, config.ToString());
+        var broker = new MosquittoBroker(dir, port, configPath);
+        try
+        {
+            broker.Launch(exe);
+        }
+        catch
+        {
+            broker.Dispose();
+            throw;
+        }
+
+        return broker;
+    }
+
+    /// <summary>The message for a machine without mosquitto.</summary>
+    public const string MissingMessage =
+        "mosquitto is not installed: the real-broker integration tests need Debian's package (apt-get install -y mosquitto), or TRACKER_MOSQUITTO=/path/to/mosquitto";
+
+    /// <summary>
+    /// The fleet's ACL (mosquitto's acl_file syntax; %u is the user name, the certificate's CN): a
+    /// car may publish only under tracker/&lt;its id&gt;/ and read only its own live topic; the
+    /// operator reads every car's topics and may write any car's live topic.
+    /// </summary>
+    public const string FleetAcl =
+        "user operator\n" +
+        "topic read tracker/#\n" +
+        "topic write tracker/+/live\n" +
+        "\n" +
+        "pattern write tracker/%u/#\n" +
+        "pattern read tracker/%u/live\n";
+
+    /// <summary>Kills the broker at once (SIGKILL: no will is published, no socket is closed cleanly).</summary>
+    public void Kill()
+    {
+        Process? p = _process;
+        _process = null;
+        if (p is null)
+        {
+            return;
+        }
+
+        try
+        {
+            if (!p.HasExited)
+            {
+                p.Kill(entireProcessTree: true);
+            }
+
+            p.WaitForExit(5000);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+        finally
+        {
+            p.Dispose();
+        }
+    }
+
+    /// <summary>Starts the broker again on the same port with the same files (after <see cref="Kill"/>).</summary>
+    public void Restart()
+    {
+        Kill();
+        Launch(FindExecutable() ?? throw new InvalidOperationException(MissingMessage));
+    }
+
+    /// <summary>Kills the broker and deletes its folder.</summary>
+    public void Dispose()
+    {
+        Kill();
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
+    private void Launch(string exe)
+    {
+        var start = new ProcessStartInfo(exe)
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+        };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(_config);
+        var p = new Process { StartInfo = start };
+        p.OutputDataReceived += (_, e) => Remember(e.Data);
+        p.ErrorDataReceived += (_, e) => Remember(e.Data);
+        p.Start();
+        _process = p;
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+
+        // Ready when the listener accepts a TCP connection; bounded.
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < StartTimeout)
+        {
+            if (p.HasExited)
+            {
+                p.WaitForExit();
+                throw new InvalidOperationException($"mosquitto exited at start (code {p.ExitCode}):\n{RecentLog}");
+            }
+
+            try
+            {
+                using var probe = new TcpClient();
+                probe.Connect(IPAddress.Loopback, Port);
+                return;
+            }
+            catch (SocketException)
+            {
+                Thread.Sleep(20);
+            }
+        }
+
+        throw new InvalidOperationException($"mosquitto did not listen on 127.0.0.1:{Port} within {StartTimeout.TotalSeconds} s:\n{RecentLog}");
+    }
+
+    private void Remember(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        _log.Enqueue(line);
+        while (_log.Count > LogLines && _log.TryDequeue(out _))
+        {
+        }
+    }
+}
