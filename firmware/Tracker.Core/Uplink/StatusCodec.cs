@@ -141,7 +141,22 @@ namespace Tracker.Core.Uplink
             return o - offset;
         }
 
-        /// <summary>Encodes the offline will (<see cref="OfflineBytes"/> bytes).</summary>
+        /// <summary>
+        /// The last will's payload: the ASCII text <c>offline</c>. The will is text, not the binary
+        /// offline form, because the SIM7080G takes the will as a quoted AT string
+        /// (<c>AT+SMCONF="MESSAGE",...</c>) that cannot carry arbitrary bytes; every link can send
+        /// this, and <see cref="TryDecode"/> reads it as an offline status.
+        /// </summary>
+        public const string WillText = "offline";
+
+        /// <summary>The will's payload, <see cref="WillText"/> in ASCII.</summary>
+        /// <returns>A new array holding it.</returns>
+        public static byte[] EncodeWill()
+        {
+            return System.Text.Encoding.UTF8.GetBytes(WillText);
+        }
+
+        /// <summary>Encodes the binary offline status (<see cref="OfflineBytes"/> bytes).</summary>
         /// <returns>A new array holding it.</returns>
         public static byte[] EncodeOffline()
         {
@@ -174,6 +189,13 @@ namespace Tracker.Core.Uplink
                 throw new System.ArgumentOutOfRangeException(nameof(count), "offset and count must lie within data");
             }
 
+            if (IsWill(data, offset, count))
+            {
+                report = StatusReport.CreateOffline();
+                error = StatusError.None;
+                return true;
+            }
+
             if (Decode(data, offset, count, out report, out error))
             {
                 return true;
@@ -181,6 +203,24 @@ namespace Tracker.Core.Uplink
 
             report = StatusReport.CreateOnline();
             return false;
+        }
+
+        private static bool IsWill(byte[] data, int offset, int count)
+        {
+            if (count != WillText.Length)
+            {
+                return false;
+            }
+
+            for (int i = 0; i < count; i++)
+            {
+                if (data[offset + i] != (byte)WillText[i])
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         private static bool Decode(byte[] data, int offset, int count, out StatusReport report, out StatusError error)

@@ -146,7 +146,7 @@ namespace Tracker.Core.Uplink
             _device = device;
             _options = options;
             _topics = options.Topics;
-            _connectOptions = new MqttConnectOptions(_topics.CarId, options.KeepAliveS, _topics.Status, StatusCodec.EncodeOffline(), true);
+            _connectOptions = new MqttConnectOptions(_topics.CarId, options.KeepAliveS, _topics.Status, StatusCodec.EncodeWill(), true);
             _backoff = new Backoff(options.BackoffBaseMs, options.BackoffCapMs, jitterSeed);
             _encoder = new BatchEncoder(options.MaxMessageBytes);
             _fixes = new Fix[options.MaxFixesPerBatch];

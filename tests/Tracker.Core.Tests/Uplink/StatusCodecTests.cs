@@ -188,6 +188,17 @@ public class StatusCodecTests
         BitConverter.GetBytes(~crc).CopyTo(data, 1);
         return data;
     }
+
+    [Fact]
+    public void Will_IsPrintableAsciiThatAnAtStringCanCarry_AndDecodesAsOffline()
+    {
+        byte[] will = StatusCodec.EncodeWill();
+        Assert.All(will, b => Assert.InRange(b, (byte)0x20, (byte)0x7E));
+        Assert.DoesNotContain((byte)'"', will);
+        Assert.True(StatusCodec.TryDecode(will, 0, will.Length, out StatusReport report, out StatusError error));
+        Assert.Equal(StatusError.None, error);
+        Assert.Equal(StatusKind.Offline, report.Kind);
+    }
 }
 
 /// <summary>Where Uplink/README.md lives in the source tree.</summary>
@@ -196,4 +207,5 @@ internal static class UplinkReadme
     public static string Dir => Path.GetFullPath(Path.Combine(SourceDir(), "../../../firmware/Tracker.Core/Uplink"));
 
     private static string SourceDir([System.Runtime.CompilerServices.CallerFilePath] string path = "") => Path.GetDirectoryName(path)!;
+
 }
