@@ -105,13 +105,21 @@ public sealed class MqttNetLinkOptions
     /// <param name="port">The broker's TLS port.</param>
     /// <param name="certificatePemPath">The car's certificate (PEM).</param>
     /// <param name="privateKeyPemPath">The car's private key (PEM, PKCS#8, SEC1 or PKCS#1).</param>
-    /// <param name="caPemPath">The CA certificate (PEM).</param>
+    /// <param name="caPemPath">The CA certificate (PEM, certificate only; the first one when the file holds several).</param>
     /// <param name="serverName">The name the broker's certificate must carry; <paramref name="host"/> when null.</param>
     /// <returns>The options, with the defaults for the limits.</returns>
     public static MqttNetLinkOptions FromPemFiles(string host, int port, string certificatePemPath, string privateKeyPemPath, string caPemPath, string? serverName = null)
     {
         X509Certificate2 client = X509Certificate2.CreateFromPemFile(certificatePemPath, privateKeyPemPath);
-        X509Certificate2 ca = X509Certificate2.CreateFromPemFile(caPemPath);
+        // A CA file holds certificates and no key: CreateFromPemFile would look for a key and throw.
+        var cas = new X509Certificate2Collection();
+        cas.ImportFromPemFile(caPemPath);
+        if (cas.Count == 0)
+        {
+            throw new ArgumentException($"{caPemPath} holds no PEM certificate", nameof(caPemPath));
+        }
+
+        X509Certificate2 ca = cas[0];
         return new MqttNetLinkOptions(host, port, client, ca, serverName);
     }
 }
