@@ -79,13 +79,36 @@ public sealed class MosquittoBroker : IDisposable
     /// <param name="pki">The CA whose certificates the broker presents and requires.</param>
     /// <param name="acl">The ACL file's text (see <see cref="FleetAcl"/>).</param>
     /// <param name="debugLog">Log every packet (log_type all), e.g. to see "Denied PUBLISH" lines; off for the drives.</param>
-    public static MosquittoBroker Start(TestPki pki, string acl, bool debugLog = false)
+    /// <param name="clientCaPem">
+    /// The CA certificates (PEM) that client certificates must chain to, when they are not
+    /// <paramref name="pki"/>'s (e.g. a fleet CA made by the provisioning tool); the broker's own
+    /// certificate still comes from <paramref name="pki"/>.
+    /// </param>
+    /// <param name="crlPem">
+    /// Certificate revocation lists (PEM) for the listener's <c>crlfile</c>: OpenSSL then checks every
+    /// client certificate against its issuer's CRL, and refuses a client whose issuer has none in the
+    /// file. mosquitto reads the file at start; see <see cref="ReplaceCrl"/>.
+    /// </param>
+    public static MosquittoBroker Start(TestPki pki, string acl, bool debugLog = false, string? clientCaPem = null, string? crlPem = null)
     {
         ArgumentNullException.ThrowIfNull(pki);
         ArgumentNullException.ThrowIfNull(acl);
         string exe = FindExecutable() ?? throw new InvalidOperationException(MissingMessage);
         string dir = System.IO.Directory.CreateTempSubdirectory("tracker-mosquitto-").FullName;
-        TestPki.WriteCertificatePem(Path.Combine(dir, "ca.pem"), pki.Ca);
+        if (clientCaPem is null)
+        {
+            TestPki.WriteCertificatePem(Path.Combine(dir, "ca.pem"), pki.Ca);
+        }
+        else
+        {
+            File.WriteAllText(Path.Combine(dir, "ca.pem"), clientCaPem);
+        }
+
+        if (crlPem is not null)
+        {
+            File.WriteAllText(Path.Combine(dir, "crl.pem"), crlPem);
+        }
+
         var server = pki.IssueServer();
         TestPki.WriteCertificatePem(Path.Combine(dir, "server.pem"), server);
         TestPki.WriteKeyPem(Path.Combine(dir, "server.key"), server);
@@ -106,6 +129,11 @@ public sealed class MosquittoBroker : IDisposable
             .AppendLine("keyfile " + Path.Combine(dir, "server.key"))
             .AppendLine("require_certificate true")
             .AppendLine("use_identity_as_username true");
+        if (crlPem is not null)
+        {
+            config.AppendLine("crlfile " + Path.Combine(dir, "crl.pem"));
+        }
+
         if (Environment.UserName == "root")
         {
             // Run as root, mosquitto drops to the 'mosquitto' user, who cannot read this private
@@ -180,6 +208,24 @@ public sealed class MosquittoBroker : IDisposable
     {
         Kill();
         Launch(FindExecutable() ?? throw new InvalidOperationException(MissingMessage));
+    }
+
+    /// <summary>
+    /// Replaces the CRL (for a broker started with one) and restarts the broker on the same port:
+    /// mosquitto reads <c>crlfile</c> only when it starts.
+    /// </summary>
+    /// <param name="crlPem">The new revocation lists (PEM).</param>
+    public void ReplaceCrl(string crlPem)
+    {
+        ArgumentNullException.ThrowIfNull(crlPem);
+        string path = Path.Combine(Directory, "crl.pem");
+        if (!File.Exists(path))
+        {
+            throw new InvalidOperationException("this broker was started without a CRL");
+        }
+
+        File.WriteAllText(path, crlPem);
+        Restart();
     }
 
     /// <summary>Kills the broker and deletes its folder.</summary>

@@ -1,0 +1,3 @@
+using Tracker.Provisioning.Cli;
+
+return ProvisionCli.Run(args, CliEnvironment.FromProcess());
