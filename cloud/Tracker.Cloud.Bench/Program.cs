@@ -1,0 +1,193 @@
+using System.Diagnostics;
+using System.Globalization;
+using Amazon.DynamoDBv2;
+using Amazon.Runtime;
+using Tracker.Cloud.Core.Ingest;
+using Tracker.Cloud.Core.Storage;
+using Tracker.Cloud.DynamoDb;
+using Tracker.Cloud.Sqlite;
+using Tracker.Core.Fixes;
+using Tracker.Core.Wire;
+
+// Ingest throughput (issue 5, "Benchmarks"): a generated drive per car, 1 fix a second, encoded by the
+// firmware's BatchEncoder into 10-fix messages, then each message through IngestService (decode,
+// filters, enrichment, idempotent append, forward-only latest) into the store, `concurrency` cars at
+// a time. One warm-up pass on other cars first. Prints fixes/s per store.
+//
+//   dotnet run -c Release --project cloud/Tracker.Cloud.Bench -- [--store sqlite|dynalite|both] [--cars 20] [--fixes 1000] [--concurrency 4]
+var args_ = new Dictionary<string, string>(StringComparer.Ordinal);
+for (int i = 0; i + 1 < args.Length; i += 2)
+{
+    args_[args[i].TrimStart('-')] = args[i + 1];
+}
+
+string which = args_.GetValueOrDefault("store", "both");
+int cars = int.Parse(args_.GetValueOrDefault("cars", "20"), CultureInfo.InvariantCulture);
+int fixesPerCar = int.Parse(args_.GetValueOrDefault("fixes", "1000"), CultureInfo.InvariantCulture);
+int concurrency = int.Parse(args_.GetValueOrDefault("concurrency", "4"), CultureInfo.InvariantCulture);
+
+Console.WriteLine($"cars {cars}, fixes a car {fixesPerCar}, 10 fixes a message, concurrency {concurrency}, {Environment.ProcessorCount} cores");
+if (which is "sqlite" or "both")
+{
+    string dir = Directory.CreateTempSubdirectory("tracker-bench-").FullName;
+    try
+    {
+        SqliteStore store = await SqliteStore.OpenAsync(new SqliteStoreOptions { Path = Path.Combine(dir, "bench.db") }, CancellationToken.None);
+        await RunAsync("sqlite (file, WAL)", store);
+    }
+    finally
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(dir, recursive: true);
+    }
+}
+
+if (which is "dynalite" or "both")
+{
+    await using var dynalite = await Dynalite.StartAsync();
+    using var client = new AmazonDynamoDBClient(
+        new BasicAWSCredentials("bench", "bench"),
+        new AmazonDynamoDBConfig { ServiceURL = dynalite.Url, AuthenticationRegion = "us-east-1" });
+    var options = new DynamoDbStoreOptions { FixesTable = "bench-fixes", LatestTable = "bench-latest", RentalsTable = "bench-rentals" };
+    await DynamoDbTables.EnsureCreatedAsync(client, options, TimeSpan.FromSeconds(30), CancellationToken.None);
+    await RunAsync("dynalite (in memory, HTTP on 127.0.0.1)", new DynamoDbStore(client, options));
+}
+
+async Task RunAsync(string name, IFixStore store)
+{
+    var ingest = new IngestService(store, new IngestOptions(), TimeProvider.System);
+    await IngestAllAsync(ingest, Messages("warm", Math.Min(cars, 4), Math.Min(fixesPerCar, 200)));
+    List<(string Car, byte[] Payload)>[] work = Messages("car", cars, fixesPerCar);
+    var watch = Stopwatch.StartNew();
+    int accepted = await IngestAllAsync(ingest, work);
+    watch.Stop();
+    int messages = work.Sum(w => w.Count);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"{name}: {accepted} fixes accepted of {cars * fixesPerCar} in {messages} messages, {watch.Elapsed.TotalSeconds:F2} s: {accepted / watch.Elapsed.TotalSeconds:F0} fixes/s, {messages / watch.Elapsed.TotalSeconds:F0} messages/s"));
+}
+
+async Task<int> IngestAllAsync(IngestService ingest, List<(string Car, byte[] Payload)>[] perCar)
+{
+    int accepted = 0;
+    await Parallel.ForEachAsync(perCar, new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (messages, token) =>
+    {
+        foreach ((string car, byte[] payload) in messages)
+        {
+            IngestResult result = await ingest.IngestAsync(new IngestRequest($"tracker/{car}/fixes", car, payload, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()), token);
+            if (result.Rejection != BatchRejection.None)
+            {
+                throw new InvalidOperationException($"{car}: message rejected: {result.Rejection} {result.Detail}");
+            }
+
+            Interlocked.Add(ref accepted, result.Accepted);
+        }
+    });
+    return accepted;
+}
+
+// A drive per car: 1 Hz, about 50 km/h heading north-east from Reno with a gentle wobble, ending an hour ago.
+static List<(string Car, byte[] Payload)>[] Messages(string prefix, int carCount, int fixCount)
+{
+    var encoder = new BatchEncoder();
+    var buffer = new byte[BatchFormat.MaxEncodedSize(10)];
+    long start = DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeMilliseconds() / 1000 * 1000 - (fixCount * 1000L);
+    var all = new List<(string, byte[])>[carCount];
+    for (int c = 0; c < carCount; c++)
+    {
+        string car = prefix + "-" + c.ToString("D4", CultureInfo.InvariantCulture);
+        var fixes = new Fix[fixCount];
+        for (int i = 0; i < fixCount; i++)
+        {
+            Fix fix = Fix.Create(start + (i * 1000L), 395296417 + (c * 10_000) + (i * 100) + (i % 7 * 3), -1198136462 + (i * 120) - (i % 5 * 4));
+            fix.AltCm = 137390 + (i % 11 * 10);
+            fix.SpeedMmps = 13_900 + (i % 13 * 20);
+            fix.CourseCdeg = 4500 + (i % 9);
+            fix.HdopX100 = 90 + (i % 20);
+            fix.Satellites = 8 + (i % 4);
+            fix.Mode = FixMode.ThreeD;
+            fix.Quality = FixQuality.Autonomous;
+            fixes[i] = fix;
+        }
+
+        var messages = new List<(string, byte[])>();
+        for (int offset = 0; offset < fixCount;)
+        {
+            int size = encoder.Encode(fixes, offset, Math.Min(10, fixCount - offset), buffer, 0, out int written);
+            messages.Add((car, buffer[..size]));
+            offset += written;
+        }
+
+        all[c] = messages;
+    }
+
+    return all;
+}
+
+/// <summary>dynalite from cloud/dynalite on a free 127.0.0.1 port, killed on dispose.</summary>
+internal sealed class Dynalite : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private Dynalite(Process process, string url)
+    {
+        _process = process;
+        Url = url;
+    }
+
+    public string Url { get; }
+
+    public static async Task<Dynalite> StartAsync()
+    {
+        string dir = typeof(Dynalite).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+            .OfType<System.Reflection.AssemblyMetadataAttribute>().Single(m => m.Key == "TrackerDynaliteDir").Value!;
+        string cli = Path.Combine(dir, "node_modules", "dynalite", "cli.js");
+        if (!File.Exists(cli))
+        {
+            throw new InvalidOperationException($"{cli} is absent: run npm ci in cloud/dynalite");
+        }
+
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var info = new ProcessStartInfo("node") { RedirectStandardOutput = true, UseShellExecute = false, WorkingDirectory = dir };
+        foreach (string a in new[] { cli, "--port", port.ToString(CultureInfo.InvariantCulture), "--host", "127.0.0.1", "--createTableMs", "0" })
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        Process process = Process.Start(info) ?? throw new InvalidOperationException("node did not start");
+        var started = new Dynalite(process, $"http://127.0.0.1:{port}");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        try
+        {
+            string? line;
+            while ((line = await process.StandardOutput.ReadLineAsync(timeout.Token)) is not null && !line.Contains("listening", StringComparison.OrdinalIgnoreCase))
+            {
+            }
+
+            if (line is null)
+            {
+                throw new InvalidOperationException("dynalite exited before listening");
+            }
+        }
+        catch
+        {
+            await started.DisposeAsync();
+            throw;
+        }
+
+        return started;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+    }
+}

@@ -1,0 +1,33 @@
+using Amazon.DynamoDBv2;
+using Tracker.Cloud.Core.Ingest;
+using Tracker.Cloud.DynamoDb;
+using Tracker.Cloud.Lambda.Ingest;
+
+namespace Tracker.Cloud.Lambda.Functions;
+
+/// <summary>
+/// The ingest function as the Lambda runtime loads it (handler string
+/// <c>Tracker.Cloud.Lambda::Tracker.Cloud.Lambda.Functions.IngestFunction::FunctionHandler</c>): built once
+/// per execution environment from the environment's table names, then <see cref="IngestHandler"/>.
+/// </summary>
+public sealed class IngestFunction
+{
+    private readonly IngestHandler _handler;
+
+    /// <summary>Builds the function from the process environment and the default AWS client chain.</summary>
+    public IngestFunction()
+        : this(FunctionSettings.Read(Environment.GetEnvironmentVariable), new AmazonDynamoDBClient())
+    {
+    }
+
+    /// <summary>Builds the function from explicit settings and a DynamoDB client (tests, other hosts).</summary>
+    public IngestFunction(FunctionSettings settings, IAmazonDynamoDB client)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var store = new DynamoDbStore(client, settings.Store);
+        _handler = new IngestHandler(new IngestService(store, new IngestOptions(), TimeProvider.System), TimeProvider.System, Console.Out);
+    }
+
+    /// <summary>The Lambda entry point: an IoT topic-rule event in, an ingest summary out.</summary>
+    public Task<Stream> FunctionHandler(Stream input) => _handler.FunctionHandler(input);
+}

@@ -1,0 +1,320 @@
+using Microsoft.Data.Sqlite;
+using Tracker.Cloud.Core.Storage;
+
+namespace Tracker.Cloud.Sqlite;
+
+/// <summary>
+/// The embedded adapter of <see cref="IFixStore"/> and <see cref="IRentalStore"/>: one SQLite file in
+/// WAL mode. Every call opens a pooled connection, so the store is safe to share between threads.
+/// Fixes expire <see cref="SqliteStoreOptions.Retention"/> after their timestamp (an append purges at
+/// most once per <see cref="SqliteStoreOptions.PurgeInterval"/>, or call <see cref="PurgeExpiredAsync"/>);
+/// the latest position is kept until a newer one replaces it, so a car parked for weeks is still found.
+/// </summary>
+public sealed class SqliteStore : IFixStore, IRentalStore
+{
+    private readonly SqliteStoreOptions _options;
+    private readonly string _connectionString;
+    private long _lastPurgeMs = long.MinValue;
+
+    private SqliteStore(SqliteStoreOptions options, string connectionString)
+    {
+        _options = options;
+        _connectionString = connectionString;
+    }
+
+    /// <summary>Opens (and creates, when absent) the database at <see cref="SqliteStoreOptions.Path"/>.</summary>
+    /// <exception cref="ArgumentException">The options are invalid.</exception>
+    public static async Task<SqliteStore> OpenAsync(SqliteStoreOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        string connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = options.Path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+        var store = new SqliteStore(options, connectionString);
+        await using SqliteConnection connection = await store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, SqliteSchema.EnableWal, cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, SqliteSchema.Create, cancellationToken).ConfigureAwait(false);
+        return store;
+    }
+
+    /// <inheritdoc />
+    public async Task<AppendResult> AppendAsync(string carId, IReadOnlyList<StoredFix> fixes, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(carId);
+        ArgumentNullException.ThrowIfNull(fixes);
+        foreach (StoredFix fix in fixes)
+        {
+            if (fix.CarId != carId)
+            {
+                throw new ArgumentException($"Fix at {fix.Ts} belongs to car '{fix.CarId}', not '{carId}'.", nameof(fixes));
+            }
+        }
+
+        await using SqliteConnection connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        int written = 0;
+        if (fixes.Count > 0)
+        {
+            // One immediate transaction: the batch lands whole or not at all, and one fsync covers it.
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using SqliteCommand insert = connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = $"INSERT OR IGNORE INTO fixes ({SqliteSchema.FixColumns}) VALUES ({SqliteSchema.FixParameters});";
+            AddFixParameters(insert);
+            foreach (StoredFix fix in fixes)
+            {
+                BindFix(insert, fix);
+                written += await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        long now = _options.Clock.GetUtcNow().ToUnixTimeMilliseconds();
+        long lastPurge = Interlocked.Read(ref _lastPurgeMs);
+        if (lastPurge == long.MinValue || now - lastPurge >= (long)_options.PurgeInterval.TotalMilliseconds)
+        {
+            await PurgeAsync(connection, now, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new AppendResult(written, fixes.Count - written);
+    }
+
+    /// <summary>Deletes the fixes older than the retention, now; returns how many went.</summary>
+    public async Task<int> PurgeExpiredAsync(CancellationToken cancellationToken)
+    {
+        await using SqliteConnection connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await PurgeAsync(connection, _options.Clock.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> AdvanceLatestAsync(StoredFix fix, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(fix);
+        ArgumentException.ThrowIfNullOrEmpty(fix.CarId, nameof(fix));
+        await using SqliteConnection connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using SqliteCommand upsert = connection.CreateCommand();
+
+        // The conditional write is one statement, so concurrent advances cannot interleave between
+        // a read and a write: the row changes only when the offered fix is strictly newer.
+        upsert.CommandText = $"""
+            INSERT INTO latest ({SqliteSchema.FixColumns}) VALUES ({SqliteSchema.FixParameters})
+            ON CONFLICT (car_id) DO UPDATE SET
+                ts = excluded.ts, lat_e7 = excluded.lat_e7, lon_e7 = excluded.lon_e7, alt_cm = excluded.alt_cm,
+                speed_mmps = excluded.speed_mmps, course_cdeg = excluded.course_cdeg, hdop_x100 = excluded.hdop_x100,
+                satellites = excluded.satellites, mode = excluded.mode, quality = excluded.quality,
+                speed_derived = excluded.speed_derived, odometer_m = excluded.odometer_m, moving = excluded.moving,
+                received_ms = excluded.received_ms
+            WHERE excluded.ts > latest.ts;
+            """;
+        AddFixParameters(upsert);
+        BindFix(upsert, fix);
+        return await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    /// <inheritdoc />
+    public async Task<StoredFix?> GetLatestAsync(string carId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(carId);
+        IReadOnlyList<StoredFix> rows = await ReadFixesAsync(
+            $"SELECT {SqliteSchema.FixColumns} FROM latest WHERE car_id = $car;",
+            command => command.Parameters.AddWithValue("$car", carId),
+            cancellationToken).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<StoredFix>> GetAllLatestAsync(CancellationToken cancellationToken) =>
+        ReadFixesAsync($"SELECT {SqliteSchema.FixColumns} FROM latest ORDER BY car_id;", _ => { }, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<StoredFix?> GetBeforeAsync(string carId, long ts, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(carId);
+        IReadOnlyList<StoredFix> rows = await ReadFixesAsync(
+            $"SELECT {SqliteSchema.FixColumns} FROM fixes WHERE car_id = $car AND ts < $ts ORDER BY ts DESC LIMIT 1;",
+            command =>
+            {
+                command.Parameters.AddWithValue("$car", carId);
+                command.Parameters.AddWithValue("$ts", ts);
+            },
+            cancellationToken).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    /// <inheritdoc />
+    public async Task<FixPage> QueryAsync(string carId, long fromTs, long toTs, int limit, string? cursor, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(carId);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        long after = cursor is null ? long.MinValue : SqliteCursor.Decode(cursor, carId, fromTs, toTs);
+        if (fromTs >= toTs)
+        {
+            return new FixPage([], null);
+        }
+
+        // One row more than the page tells whether another page follows, so the last page has no cursor.
+        IReadOnlyList<StoredFix> rows = await ReadFixesAsync(
+            $"SELECT {SqliteSchema.FixColumns} FROM fixes WHERE car_id = $car AND ts >= $from AND ts < $to AND ts > $after ORDER BY ts LIMIT $take;",
+            command =>
+            {
+                command.Parameters.AddWithValue("$car", carId);
+                command.Parameters.AddWithValue("$from", fromTs);
+                command.Parameters.AddWithValue("$to", toTs);
+                command.Parameters.AddWithValue("$after", after);
+                command.Parameters.AddWithValue("$take", (long)limit + 1);
+            },
+            cancellationToken).ConfigureAwait(false);
+        if (rows.Count <= limit)
+        {
+            return new FixPage(rows, null);
+        }
+
+        StoredFix[] page = rows.Take(limit).ToArray();
+        return new FixPage(page, SqliteCursor.Encode(carId, fromTs, toTs, page[^1].Ts));
+    }
+
+    /// <inheritdoc />
+    public async Task PutAsync(Rental rental, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(rental);
+        ArgumentException.ThrowIfNullOrEmpty(rental.CarId, nameof(rental));
+        ArgumentException.ThrowIfNullOrEmpty(rental.Renter, nameof(rental));
+        await using SqliteConnection connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "INSERT OR REPLACE INTO rentals (car_id, renter, from_ms, to_ms) VALUES ($car, $renter, $from, $to);";
+        command.Parameters.AddWithValue("$car", rental.CarId);
+        command.Parameters.AddWithValue("$renter", rental.Renter);
+        command.Parameters.AddWithValue("$from", rental.FromMs);
+        command.Parameters.AddWithValue("$to", rental.ToMs);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<Rental>> GetForRenterAsync(string renter, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(renter);
+        return ReadRentalsAsync("SELECT car_id, renter, from_ms, to_ms FROM rentals WHERE renter = $key ORDER BY from_ms, car_id;", renter, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<Rental>> GetForCarAsync(string carId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(carId);
+        return ReadRentalsAsync("SELECT car_id, renter, from_ms, to_ms FROM rentals WHERE car_id = $key ORDER BY from_ms, renter;", carId, cancellationToken);
+    }
+
+    private async Task<int> PurgeAsync(SqliteConnection connection, long nowMs, CancellationToken cancellationToken)
+    {
+        Interlocked.Exchange(ref _lastPurgeMs, nowMs);
+        await using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM fixes WHERE ts < $cutoff;";
+        command.Parameters.AddWithValue("$cutoff", nowMs - (long)_options.Retention.TotalMilliseconds);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<IReadOnlyList<StoredFix>> ReadFixesAsync(string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken)
+    {
+        await using SqliteConnection connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = sql;
+        bind(command);
+        var fixes = new List<StoredFix>();
+        await using SqliteDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            fixes.Add(new StoredFix(
+                reader.GetString(0),
+                reader.GetInt64(1),
+                reader.GetInt32(2),
+                reader.GetInt32(3),
+                NullableInt(reader, 4),
+                NullableInt(reader, 5),
+                NullableInt(reader, 6),
+                NullableInt(reader, 7),
+                NullableInt(reader, 8),
+                reader.GetByte(9),
+                reader.GetByte(10),
+                reader.GetInt64(11) != 0,
+                reader.IsDBNull(12) ? null : reader.GetInt64(12),
+                reader.GetInt64(13) != 0,
+                reader.GetInt64(14)));
+        }
+
+        return fixes;
+    }
+
+    private async Task<IReadOnlyList<Rental>> ReadRentalsAsync(string sql, string key, CancellationToken cancellationToken)
+    {
+        await using SqliteConnection connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("$key", key);
+        var rentals = new List<Rental>();
+        await using SqliteDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            rentals.Add(new Rental(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3)));
+        }
+
+        return rentals;
+    }
+
+    private static int? NullableInt(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetInt32(ordinal);
+
+    private static readonly string[] s_fixParameterNames = SqliteSchema.FixParameters.Split(", ");
+
+    private static void AddFixParameters(SqliteCommand command)
+    {
+        foreach (string name in s_fixParameterNames)
+        {
+            command.Parameters.Add(new SqliteParameter { ParameterName = name });
+        }
+    }
+
+    private static void BindFix(SqliteCommand command, StoredFix fix)
+    {
+        SqliteParameterCollection p = command.Parameters;
+        p[0].Value = fix.CarId;
+        p[1].Value = fix.Ts;
+        p[2].Value = fix.LatE7;
+        p[3].Value = fix.LonE7;
+        p[4].Value = (object?)fix.AltCm ?? DBNull.Value;
+        p[5].Value = (object?)fix.SpeedMmps ?? DBNull.Value;
+        p[6].Value = (object?)fix.CourseCdeg ?? DBNull.Value;
+        p[7].Value = (object?)fix.HdopX100 ?? DBNull.Value;
+        p[8].Value = (object?)fix.Satellites ?? DBNull.Value;
+        p[9].Value = (int)fix.Mode;
+        p[10].Value = (int)fix.Quality;
+        p[11].Value = fix.SpeedDerived ? 1 : 0;
+        p[12].Value = (object?)fix.OdometerM ?? DBNull.Value;
+        p[13].Value = fix.Moving ? 1 : 0;
+        p[14].Value = fix.ReceivedMs;
+    }
+}

@@ -1,0 +1,45 @@
+namespace Tracker.Cloud.Sqlite;
+
+/// <summary>
+/// Options of <see cref="SqliteStore"/>: immutable, checked by <see cref="Validate"/> before the
+/// store opens. The database path has no default (STYLE.md, principle 7).
+/// </summary>
+public sealed record SqliteStoreOptions
+{
+    /// <summary>The database file; created with its schema when absent. Key: <c>Sqlite:Path</c>.</summary>
+    public required string Path { get; init; }
+
+    /// <summary>How long fixes are kept, from their own timestamp: 30 days (DESIGN.md, "Store"). Key: <c>Sqlite:Retention</c>.</summary>
+    public TimeSpan Retention { get; init; } = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// At most one automatic purge of expired fixes per interval, run by an append; 1 hour by default.
+    /// <see cref="TimeSpan.Zero"/> purges on every append. Key: <c>Sqlite:PurgeInterval</c>.
+    /// </summary>
+    public TimeSpan PurgeInterval { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>The clock that retention measures against (injected in tests).</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    /// <summary>Fails fast, naming the key, when an option is unusable.</summary>
+    /// <exception cref="ArgumentException">An option is missing or out of range.</exception>
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Path))
+        {
+            throw new ArgumentException("Sqlite:Path is required (the database file).", nameof(Path));
+        }
+
+        if (Retention <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("Sqlite:Retention must be positive.", nameof(Retention));
+        }
+
+        if (PurgeInterval < TimeSpan.Zero)
+        {
+            throw new ArgumentException("Sqlite:PurgeInterval must not be negative.", nameof(PurgeInterval));
+        }
+
+        ArgumentNullException.ThrowIfNull(Clock);
+    }
+}

@@ -1,0 +1,76 @@
+using Tracker.Cloud.Lambda.Debug;
+
+namespace Tracker.Cloud.Tests.Lambda;
+
+public sealed class DebugCliTests
+{
+    private static string Sample(string name) => Path.Combine(AppContext.BaseDirectory, "events", name);
+
+    [Fact]
+    public async Task IngestThenApi_OnOneStore_PrintsTheResponses()
+    {
+        string db = Path.Combine(Path.GetTempPath(), "tracker-lambda-cli-" + Guid.NewGuid().ToString("N") + ".db");
+        try
+        {
+            var (ingestCode, ingestOut, _) = await RunAsync("ingest", Sample("ingest-fixes.json"), "--store", "sqlite:" + db, "--now", "2025-06-10T08:01:00Z");
+            var (apiCode, apiOut, _) = await RunAsync("api", Sample("api-latest.json"), "--store", "sqlite:" + db, "--now", "1749542460000",
+                "--rental", "car-0042,4c8e2a1f-renter-0001,2025-06-10T07:00:00Z,2025-06-10T12:00:00Z");
+
+            Assert.Equal(DebugCli.Ok, ingestCode);
+            Assert.Contains("\"accepted\":6", ingestOut, StringComparison.Ordinal);
+            Assert.Equal(DebugCli.Ok, apiCode);
+            Assert.Contains("\"statusCode\":200", apiOut, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            foreach (string suffix in new[] { string.Empty, "-wal", "-shm" })
+            {
+                File.Delete(db + suffix);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(new string[0], "expected a handler")]
+    [InlineData(new[] { "lambda", "x.json" }, "unknown handler")]
+    [InlineData(new[] { "api", "/no/such/event.json" }, "cannot read event file")]
+    [InlineData(new[] { "api", "x.json", "--store", "postgres:x" }, "--store must be sqlite:")]
+    [InlineData(new[] { "api", "x.json", "--now" }, "--now needs a value")]
+    [InlineData(new[] { "api", "x.json", "--now", "noon" }, "'--now'")]
+    [InlineData(new[] { "api", "x.json", "--rental", "car,renter" }, "--rental must be")]
+    [InlineData(new[] { "api", "x.json", "--verbose" }, "unknown option")]
+    public async Task BadArguments_ExitTwo_WithAClearMessage(string[] args, string expected)
+    {
+        var (code, _, err) = await RunAsync(args);
+
+        Assert.Equal(DebugCli.Usage, code);
+        Assert.Contains(expected, err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MalformedEventFile_ExitsOne_NamingTheFile()
+    {
+        string file = Path.Combine(Path.GetTempPath(), "tracker-lambda-bad-" + Guid.NewGuid().ToString("N") + ".json");
+        await File.WriteAllTextAsync(file, "{\"version\": \"2.0\",");
+        try
+        {
+            var (code, _, err) = await RunAsync("api", file);
+
+            Assert.Equal(DebugCli.HandlerFailed, code);
+            Assert.Contains("invalid event in '" + file + "'", err, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    private static async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
+    {
+        StringWriter stdout = new();
+        StringWriter stderr = new();
+        int code = await DebugCli.RunAsync(args, stdout, stderr, CancellationToken.None);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+}
