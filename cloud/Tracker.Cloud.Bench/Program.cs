@@ -22,6 +22,12 @@ for (int i = 0; i + 1 < args.Length; i += 2)
 }
 
 string which = args_.GetValueOrDefault("store", "both");
+if (args_.GetValueOrDefault("mode", "ingest") == "query")
+{
+    await QueryBench.RunAsync(which, args_);
+    return;
+}
+
 int cars = int.Parse(args_.GetValueOrDefault("cars", "20"), CultureInfo.InvariantCulture);
 int fixesPerCar = int.Parse(args_.GetValueOrDefault("fixes", "1000"), CultureInfo.InvariantCulture);
 int concurrency = int.Parse(args_.GetValueOrDefault("concurrency", "4"), CultureInfo.InvariantCulture);
