@@ -1,3 +1,6 @@
+using System.Text;
+using Tracker.Core.Uplink;
+
 namespace Tracker.Bench.Replay;
 
 /// <summary>One message the uplink would publish.</summary>
@@ -13,5 +16,5 @@ public sealed record PublishedMessage(string Topic, byte[] Payload, int Fixes, l
     public int PayloadBytes => Payload.Length;
 
     /// <summary>PUBLISH plus PUBACK on the wire (MQTT 3.1.1, QoS 1).</summary>
-    public int WireBytes => MqttWireSize.PublishAndAck(Topic, PayloadBytes);
+    public int WireBytes => UplinkCounters.PublishPacketBytes(Encoding.UTF8.GetByteCount(Topic), PayloadBytes) + UplinkCounters.PubAckBytes;
 }

@@ -94,9 +94,25 @@ namespace Tracker.Core.Uplink
         /// <returns>Bytes on the wire inside TLS.</returns>
         public static int PublishPacketBytes(int topicBytes, int payloadBytes)
         {
-            int remaining = 2 + topicBytes + 2 + payloadBytes;
+            return PublishPacketBytes(topicBytes, payloadBytes, 1);
+        }
+
+        /// <summary>
+        /// Size of an MQTT 3.1.1 PUBLISH packet at any QoS: as <see cref="PublishPacketBytes(int, int)"/>,
+        /// without the packet identifier at QoS 0 (§3.3.2.2).
+        /// </summary>
+        /// <param name="topicBytes">Length of the topic in UTF-8 bytes.</param>
+        /// <param name="payloadBytes">Length of the payload.</param>
+        /// <param name="qos">0, 1 or 2.</param>
+        /// <returns>Bytes on the wire inside TLS.</returns>
+        public static int PublishPacketBytes(int topicBytes, int payloadBytes, int qos)
+        {
+            int remaining = 2 + topicBytes + (qos > 0 ? 2 : 0) + payloadBytes;
             int lengthBytes = remaining < 128 ? 1 : remaining < 16384 ? 2 : remaining < 2097152 ? 3 : 4;
             return 1 + lengthBytes + remaining;
         }
+
+        /// <summary>Size of a PUBACK (§3.4): fixed header (2 bytes) and packet identifier (2).</summary>
+        public const int PubAckBytes = 4;
     }
 }
