@@ -21,6 +21,8 @@ namespace Tracker.Cloud.DynamoDb;
 /// </remarks>
 public sealed class DynamoDbStore : IFixStore, IRentalStore
 {
+    private const string CursorTag = "d1";
+
     /// <summary>BatchWriteItem takes at most 25 put or delete requests (DynamoDB API Reference, BatchWriteItem).</summary>
     public const int WriteChunk = 25;
 
@@ -170,7 +172,7 @@ public sealed class DynamoDbStore : IFixStore, IRentalStore
     {
         ArgumentException.ThrowIfNullOrEmpty(carId);
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        long low = cursor is null ? fromTs : DynamoDbCursor.Decode(cursor, carId, fromTs, toTs) + 1;
+        long low = cursor is null ? fromTs : RangeCursor.Decode(CursorTag, cursor, carId, fromTs, toTs) + 1;
         if (low >= toTs)
         {
             return new FixPage([], null);
@@ -210,7 +212,7 @@ public sealed class DynamoDbStore : IFixStore, IRentalStore
         }
 
         fixes.RemoveRange(limit, fixes.Count - limit);
-        return new FixPage(fixes, DynamoDbCursor.Encode(carId, fromTs, toTs, fixes[^1].Ts));
+        return new FixPage(fixes, RangeCursor.Encode(CursorTag, carId, fromTs, toTs, fixes[^1].Ts));
     }
 
     /// <inheritdoc />

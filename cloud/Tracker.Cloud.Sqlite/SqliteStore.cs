@@ -12,6 +12,8 @@ namespace Tracker.Cloud.Sqlite;
 /// </summary>
 public sealed class SqliteStore : IFixStore, IRentalStore
 {
+    private const string CursorTag = "s1";
+
     private readonly SqliteStoreOptions _options;
     private readonly string _connectionString;
     private long _lastPurgeMs = long.MinValue;
@@ -151,7 +153,7 @@ public sealed class SqliteStore : IFixStore, IRentalStore
     {
         ArgumentException.ThrowIfNullOrEmpty(carId);
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        long after = cursor is null ? long.MinValue : SqliteCursor.Decode(cursor, carId, fromTs, toTs);
+        long after = cursor is null ? long.MinValue : RangeCursor.Decode(CursorTag, cursor, carId, fromTs, toTs);
         if (fromTs >= toTs)
         {
             return new FixPage([], null);
@@ -175,7 +177,7 @@ public sealed class SqliteStore : IFixStore, IRentalStore
         }
 
         StoredFix[] page = rows.Take(limit).ToArray();
-        return new FixPage(page, SqliteCursor.Encode(carId, fromTs, toTs, page[^1].Ts));
+        return new FixPage(page, RangeCursor.Encode(CursorTag, carId, fromTs, toTs, page[^1].Ts));
     }
 
     /// <inheritdoc />
