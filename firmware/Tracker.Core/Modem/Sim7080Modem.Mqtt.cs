@@ -258,20 +258,7 @@ namespace Tracker.Core.Modem
         /// <returns>False when none is waiting.</returns>
         public bool TryTakeMessage(out string topic, out byte[] payload)
         {
-            if (_messageCount == 0)
-            {
-                topic = string.Empty;
-                payload = new byte[0];
-                return false;
-            }
-
-            topic = _messageTopics[_messageHead];
-            payload = _messagePayloads[_messageHead];
-            _messageTopics[_messageHead] = string.Empty;
-            _messagePayloads[_messageHead] = new byte[0];
-            _messageHead = (_messageHead + 1) % MessageCapacity;
-            _messageCount--;
-            return true;
+            return _messages.TryTake(out topic, out payload);
         }
 
         private string?[] MqttSettings(MqttConnectOptions o)

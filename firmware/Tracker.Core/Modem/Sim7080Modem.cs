@@ -43,10 +43,7 @@ namespace Tracker.Core.Modem
         private readonly IPowerKey _powerKey;
         private readonly IMonotonicClock _clock;
         private readonly Sim7080Options _options;
-        private readonly string[] _messageTopics = new string[MessageCapacity];
-        private readonly byte[][] _messagePayloads = new byte[MessageCapacity][];
-        private int _messageHead;
-        private int _messageCount;
+        private readonly ReceivedMessages _messages = new ReceivedMessages(MessageCapacity);
 
         private bool _configured;
         private bool _pdpActive;
@@ -126,7 +123,10 @@ namespace Tracker.Core.Modem
         public long RestartsDetected { get; private set; }
 
         /// <summary>Messages dropped because <see cref="MessageCapacity"/> were already waiting.</summary>
-        public long MessagesDropped { get; private set; }
+        public long MessagesDropped
+        {
+            get { return _messages.Dropped; }
+        }
 
         /// <summary><c>+SMSUB</c> URCs that could not be parsed.</summary>
         public long BadMessages { get; private set; }
@@ -495,17 +495,7 @@ namespace Tracker.Core.Modem
                     return;
                 }
 
-                if (_messageCount == MessageCapacity)
-                {
-                    _messageHead = (_messageHead + 1) % MessageCapacity;
-                    _messageCount--;
-                    MessagesDropped++;
-                }
-
-                int slot = (_messageHead + _messageCount) % MessageCapacity;
-                _messageTopics[slot] = topic;
-                _messagePayloads[slot] = payload;
-                _messageCount++;
+                _messages.Add(topic, payload);
                 return;
             }
 
