@@ -39,12 +39,9 @@ namespace Tracker.Device.Net
         private readonly object _sync = new object();
         private readonly int[] _completionIds = new int[CompletionCapacity];
         private readonly bool[] _completionDelivered = new bool[CompletionCapacity];
-        private readonly string[] _messageTopics = new string[MessageCapacity];
-        private readonly byte[][] _messagePayloads = new byte[MessageCapacity][];
+        private readonly ReceivedMessages _messages = new ReceivedMessages(MessageCapacity);
         private int _completionHead;
         private int _completionCount;
-        private int _messageHead;
-        private int _messageCount;
         private MqttClient? _client;
         private int _connected;
 
@@ -73,8 +70,11 @@ namespace Tracker.Device.Net
         /// <summary>PUBACK outcomes dropped because the ring was full (the uplink's ack timeout covers them).</summary>
         public int DroppedCompletions { get; private set; }
 
-        /// <summary>Messages received on a subscription and dropped because the ring was full.</summary>
-        public int DroppedMessages { get; private set; }
+        /// <summary>Older subscription messages dropped to make room for newer ones.</summary>
+        public int DroppedMessages
+        {
+            get { return (int)_messages.Dropped; }
+        }
 
         /// <inheritdoc/>
         public bool IsConnected
@@ -241,20 +241,7 @@ namespace Tracker.Device.Net
             Monitor.Enter(_sync);
             try
             {
-                if (_messageCount == 0)
-                {
-                    topic = string.Empty;
-                    payload = new byte[0];
-                    return false;
-                }
-
-                topic = _messageTopics[_messageHead];
-                payload = _messagePayloads[_messageHead];
-                _messageTopics[_messageHead] = string.Empty;
-                _messagePayloads[_messageHead] = new byte[0];
-                _messageHead = (_messageHead + 1) % MessageCapacity;
-                _messageCount--;
-                return true;
+                return _messages.TryTake(out topic, out payload);
             }
             finally
             {
@@ -317,8 +304,7 @@ namespace Tracker.Device.Net
             {
                 _completionHead = 0;
                 _completionCount = 0;
-                _messageHead = 0;
-                _messageCount = 0;
+                _messages.Clear();
             }
             finally
             {
@@ -353,16 +339,8 @@ namespace Tracker.Device.Net
             Monitor.Enter(_sync);
             try
             {
-                if (_messageCount == MessageCapacity)
-                {
-                    DroppedMessages++;
-                    return;
-                }
-
-                int slot = (_messageHead + _messageCount) % MessageCapacity;
-                _messageTopics[slot] = e.Topic;
-                _messagePayloads[slot] = e.Message;
-                _messageCount++;
+                // Full: the oldest makes room, as on the modem link (the newest watch request counts).
+                _messages.Add(e.Topic, e.Message);
             }
             finally
             {
