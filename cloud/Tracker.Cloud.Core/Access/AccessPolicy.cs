@@ -60,6 +60,26 @@ public sealed class AccessPolicy
         return new AccessDecision(AccessOutcome.Allowed, running.FromMs, running.ToMs, string.Empty);
     }
 
+    /// <summary>
+    /// The rentals a caller should know of: a renter's own rentals that have not ended (running or
+    /// coming), oldest first; nothing for anyone else (operators see cars, not rentals).
+    /// </summary>
+    /// <param name="caller">The authenticated caller.</param>
+    /// <param name="cancellationToken">Cancels the rentals read.</param>
+    /// <returns>The rentals, possibly empty.</returns>
+    public async Task<IReadOnlyList<Rental>> CurrentRentalsAsync(Identity caller, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        if (!caller.IsRenter)
+        {
+            return [];
+        }
+
+        long now = _clock.GetUtcNow().ToUnixTimeMilliseconds();
+        IReadOnlyList<Rental> rentals = await _rentals.GetForRenterAsync(caller.UserId, cancellationToken);
+        return [.. rentals.Where(r => r.ToMs > now).OrderBy(r => r.FromMs).ThenBy(r => r.CarId, StringComparer.Ordinal)];
+    }
+
     /// <summary>May <paramref name="caller"/> list every car? Operators only.</summary>
     /// <param name="caller">The authenticated caller.</param>
     /// <returns>The decision.</returns>

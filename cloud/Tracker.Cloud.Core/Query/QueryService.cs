@@ -120,6 +120,16 @@ public sealed class QueryService
         return QueryResult<IReadOnlyList<StoredFix>>.Ok(await _store.GetAllLatestAsync(cancellationToken));
     }
 
+    /// <summary><c>GET /me</c>: who the caller is and the rentals they should know of (running or coming).</summary>
+    /// <param name="caller">The authenticated caller.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The caller's rentals; empty for operators.</returns>
+    public async Task<QueryResult<IReadOnlyList<Rental>>> GetRentalsAsync(Identity caller, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        return QueryResult<IReadOnlyList<Rental>>.Ok(await _policy.CurrentRentalsAsync(caller, cancellationToken));
+    }
+
     private static ParameterError? CheckCarId(string? carId) =>
         UplinkTopics.IsValidThingName(carId)
             ? null

@@ -11,7 +11,7 @@ namespace Tracker.Cloud.Lambda.Api;
 /// <summary>
 /// The API function: an API Gateway HTTP API (payload format 2.0) request in, a response out. Routes:
 /// <c>GET /cars/{carId}/location</c>, <c>GET /cars/{carId}/locations?start=&amp;end=&amp;limit=&amp;cursor=</c>,
-/// <c>GET /cars</c> (operators). Every refusal is an RFC 9457 problem (<c>application/problem+json</c>).
+/// <c>GET /cars</c> (operators), <c>GET /me</c> (the caller and their rentals). Every refusal is an RFC 9457 problem (<c>application/problem+json</c>).
 /// </summary>
 /// <remarks>
 /// Thin: routing, identity from the claims (<see cref="CallerClaims"/>), then <see cref="QueryService"/>
@@ -77,7 +77,7 @@ public sealed class ApiHandler
         string instance = route.Path + (request.RequestContext?.RequestId is { Length: > 0 } id ? "#request-" + id : string.Empty);
         if (route.Kind == ApiRouteKind.None)
         {
-            return Problem(ProblemType.NotFound.With("No route for " + Clip(route.Path) + ": the API has GET /cars, GET /cars/{carId}/location and GET /cars/{carId}/locations.", instance));
+            return Problem(ProblemType.NotFound.With("No route for " + Clip(route.Path) + ": the API has GET /me, GET /cars, GET /cars/{carId}/location and GET /cars/{carId}/locations.", instance));
         }
 
         if (!string.Equals(method, "GET", StringComparison.Ordinal))
@@ -97,10 +97,17 @@ public sealed class ApiHandler
 
         return route.Kind switch
         {
+            ApiRouteKind.Me => await MeAsync(caller!, cancellationToken).ConfigureAwait(false),
             ApiRouteKind.Fleet => await FleetAsync(caller!, instance, cancellationToken).ConfigureAwait(false),
             ApiRouteKind.Latest => await LatestAsync(caller!, route.CarId, instance, cancellationToken).ConfigureAwait(false),
             _ => await HistoryAsync(caller!, route.CarId, request.QueryStringParameters, instance, cancellationToken).ConfigureAwait(false),
         };
+    }
+
+    private async Task<HttpApiResponse> MeAsync(Identity caller, CancellationToken cancellationToken)
+    {
+        QueryResult<IReadOnlyList<Rental>> result = await _queries.GetRentalsAsync(caller, cancellationToken).ConfigureAwait(false);
+        return Ok(MeBody.From(caller, result.Value!), LambdaJsonContext.Relaxed.MeBody);
     }
 
     private async Task<HttpApiResponse> FleetAsync(Identity caller, string instance, CancellationToken cancellationToken)

@@ -16,6 +16,9 @@ public enum ApiRouteKind
 
     /// <summary><c>GET /cars/{carId}/locations</c>: the car's history, paginated.</summary>
     History,
+
+    /// <summary><c>GET /me</c>: the caller's user id, roles and running or coming rentals.</summary>
+    Me,
 }
 
 /// <summary>
@@ -46,6 +49,11 @@ public sealed record ApiRoute(ApiRouteKind Kind, string CarId, string Path)
         if (segments.Length == 1 && segments[0] == "cars")
         {
             return new ApiRoute(ApiRouteKind.Fleet, string.Empty, path);
+        }
+
+        if (segments.Length == 1 && segments[0] == "me")
+        {
+            return new ApiRoute(ApiRouteKind.Me, string.Empty, path);
         }
 
         if (segments.Length == 3 && segments[0] == "cars" && segments[1].Length > 0)

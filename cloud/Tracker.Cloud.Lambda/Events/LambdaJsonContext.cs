@@ -21,6 +21,7 @@ namespace Tracker.Cloud.Lambda.Events;
 [JsonSerializable(typeof(LocationBody))]
 [JsonSerializable(typeof(HistoryBody))]
 [JsonSerializable(typeof(FleetBody))]
+[JsonSerializable(typeof(MeBody))]
 public sealed partial class LambdaJsonContext : JsonSerializerContext
 {
     /// <summary>

@@ -125,6 +125,47 @@ public sealed class ApiHandlerTests
     }
 
     [Fact]
+    public async Task Me_Renter_GetsTheirRunningRental()
+    {
+        await using LambdaRig rig = await SeededAsync();
+
+        var (status, _, body) = await rig.ApiAsync(LambdaEvents.Http("/me", null, RenterClaims()));
+
+        Assert.Equal(200, status);
+        Assert.Equal(Renter, (string?)body["user"]);
+        Assert.Equal("renter", (string?)body["roles"]![0]);
+        JsonNode rental = body["rentals"]!.AsArray().Single()!;
+        Assert.Equal(LambdaEvents.Car, (string?)rental["carId"]);
+        Assert.Equal(SampleRental.FromMs, (long)rental["fromMs"]!);
+        Assert.Equal(SampleRental.ToMs, (long)rental["toMs"]!);
+    }
+
+    [Fact]
+    public async Task Me_AfterTheRentalEnded_ListsNoRental()
+    {
+        await using LambdaRig rig = await SeededAsync();
+        rig.Clock.NowMs = SampleRental.ToMs + 1;
+
+        var (status, _, body) = await rig.ApiAsync(LambdaEvents.Http("/me", null, RenterClaims(SampleRental.ToMs + 1)));
+
+        Assert.Equal(200, status);
+        Assert.Empty(body["rentals"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task Me_Operator_HasTheOperatorRoleAndNoRentals()
+    {
+        await using LambdaRig rig = await SeededAsync();
+
+        var (status, _, body) = await rig.ApiAsync(LambdaEvents.Http("/me", null, OperatorClaims()));
+
+        Assert.Equal(200, status);
+        Assert.Equal(Operator, (string?)body["user"]);
+        Assert.Equal("operator", Assert.Single(body["roles"]!.AsArray())!.GetValue<string>());
+        Assert.Empty(body["rentals"]!.AsArray());
+    }
+
+    [Fact]
     public async Task NoClaims_Unauthenticated()
     {
         // A forged token never reaches the function: the JWT authorizer refuses it with 401. An event
