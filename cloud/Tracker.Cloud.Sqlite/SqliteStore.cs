@@ -225,6 +225,12 @@ public sealed class SqliteStore : IFixStore, IRentalStore
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            if (!_options.SyncEveryCommit)
+            {
+                // Per connection, so it is set on each (pooled connections keep it; the statement is cheap).
+                await ExecuteAsync(connection, "PRAGMA synchronous=NORMAL;", cancellationToken).ConfigureAwait(false);
+            }
+
             return connection;
         }
         catch

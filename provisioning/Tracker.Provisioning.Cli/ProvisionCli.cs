@@ -35,7 +35,8 @@ public static class ProvisionCli
         }
 
         RootCommand root = Build(env);
-        ParseResult parsed = root.Parse(args);
+        // No "@file" response files: an argument starting with @ is a value, never a path to read.
+        ParseResult parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parsed.Errors.Count > 0 && parsed.Action is not HelpAction)
         {
             foreach (var error in parsed.Errors)

@@ -1,0 +1,139 @@
+using Tracker.Cloud.Core.Storage;
+using Tracker.Core.Uplink;
+
+namespace Tracker.Cloud.Local.Broker;
+
+/// <summary>
+/// What each MQTT client may do, as the AWS IoT policies say it (the thing-name-scoped device policy, and the custom
+/// authorizer's policy for browsers). Pure decisions over names and times: the broker adapter calls them.
+/// </summary>
+public static class BrokerPolicy
+{
+    /// <summary>The client id prefix browsers use; a car id can never take a browser's session or the reverse.</summary>
+    public const string ViewerClientPrefix = "web-";
+
+    /// <summary>A car (its certificate CN) may publish its own fixes and status, nothing else.</summary>
+    /// <param name="carId">The certificate's CN.</param>
+    /// <param name="topic">The publish topic.</param>
+    /// <returns>True when allowed.</returns>
+    public static bool MayDevicePublish(string carId, string topic) =>
+        LiveTopics.TryParseDeviceTopic(topic, out string car, out string leaf)
+        && string.Equals(car, carId, StringComparison.Ordinal)
+        && leaf is "fixes" or "status";
+
+    /// <summary>A car may subscribe to its own live (watch) topic only.</summary>
+    /// <param name="carId">The certificate's CN.</param>
+    /// <param name="filter">The topic filter.</param>
+    /// <returns>True when allowed.</returns>
+    public static bool MayDeviceSubscribe(string carId, string filter) =>
+        string.Equals(filter, "tracker/" + carId + "/live", StringComparison.Ordinal);
+
+    /// <summary>
+    /// May a viewer subscribe to <paramref name="filter"/>? Operators: any filter inside <c>fleet/</c> (wildcards
+    /// included). Renters: exactly <c>fleet/{car}/fixes</c> or <c>fleet/{car}/status</c> of a car whose rental is
+    /// running, no wildcards.
+    /// </summary>
+    /// <param name="viewer">The viewer.</param>
+    /// <param name="filter">The topic filter.</param>
+    /// <param name="nowMs">Now, UTC epoch ms.</param>
+    /// <returns>True when allowed.</returns>
+    public static bool MayViewerSubscribe(Viewer viewer, string filter, long nowMs)
+    {
+        ArgumentNullException.ThrowIfNull(viewer);
+        if (filter is null || nowMs >= viewer.TokenExpiresMs)
+        {
+            return false;
+        }
+
+        if (viewer.Identity.IsOperator)
+        {
+            return IsFleetFilter(filter);
+        }
+
+        return viewer.Identity.IsRenter
+            && LiveTopics.TryParseFleetTopic(filter, out string car, out string leaf)
+            && leaf is "fixes" or "status"
+            && IsRenting(viewer.Rentals, car, nowMs);
+    }
+
+    /// <summary>May a message on <paramref name="topic"/> be delivered to the viewer now? (A rental can end mid-session.)</summary>
+    /// <param name="viewer">The viewer.</param>
+    /// <param name="topic">The message's topic.</param>
+    /// <param name="nowMs">Now, UTC epoch ms.</param>
+    /// <returns>True when it may be delivered.</returns>
+    public static bool MayViewerReceive(Viewer viewer, string topic, long nowMs)
+    {
+        ArgumentNullException.ThrowIfNull(viewer);
+        if (nowMs >= viewer.TokenExpiresMs || !LiveTopics.TryParseFleetTopic(topic, out string car, out _))
+        {
+            return false;
+        }
+
+        return viewer.Identity.IsOperator || (viewer.Identity.IsRenter && IsRenting(viewer.Rentals, car, nowMs));
+    }
+
+    /// <summary>
+    /// May a viewer publish this message? Only a watch request (ASCII seconds, <see cref="LiveCommand"/>) to
+    /// <c>tracker/{car}/live</c> of a car they may see now.
+    /// </summary>
+    /// <param name="viewer">The viewer.</param>
+    /// <param name="topic">The publish topic.</param>
+    /// <param name="payload">The payload.</param>
+    /// <param name="nowMs">Now, UTC epoch ms.</param>
+    /// <returns>True when allowed.</returns>
+    public static bool MayViewerPublish(Viewer viewer, string topic, byte[] payload, long nowMs)
+    {
+        ArgumentNullException.ThrowIfNull(viewer);
+        if (nowMs >= viewer.TokenExpiresMs
+            || !LiveTopics.TryParseDeviceTopic(topic, out string car, out string leaf)
+            || leaf != "live"
+            || !LiveCommand.TryParseWatchSeconds(payload, out _))
+        {
+            return false;
+        }
+
+        return viewer.Identity.IsOperator || (viewer.Identity.IsRenter && IsRenting(viewer.Rentals, car, nowMs));
+    }
+
+    /// <summary>Is <paramref name="filter"/> a well-formed MQTT filter inside <c>fleet/</c>? (MQTT 3.1.1 §4.7.1.)</summary>
+    /// <param name="filter">The filter.</param>
+    /// <returns>True when it is.</returns>
+    public static bool IsFleetFilter(string filter)
+    {
+        if (string.IsNullOrEmpty(filter) || filter.Length > UplinkTopics.MaxTopicLength + 16)
+        {
+            return false;
+        }
+
+        string[] levels = filter.Split('/');
+        if (levels[0] != LiveTopics.Root)
+        {
+            return false;
+        }
+
+        for (int i = 1; i < levels.Length; i++)
+        {
+            string level = levels[i];
+            bool lastLevel = i == levels.Length - 1;
+            if (level == "#" ? !lastLevel : level != "+" && (level.Contains('#', StringComparison.Ordinal) || level.Contains('+', StringComparison.Ordinal) || level.Length == 0))
+            {
+                return false;
+            }
+        }
+
+        return levels.Length > 1;
+    }
+
+    private static bool IsRenting(IReadOnlyList<Rental> rentals, string carId, long nowMs)
+    {
+        foreach (Rental r in rentals)
+        {
+            if (string.Equals(r.CarId, carId, StringComparison.Ordinal) && r.FromMs <= nowMs && nowMs < r.ToMs)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

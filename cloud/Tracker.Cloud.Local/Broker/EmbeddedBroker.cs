@@ -1,0 +1,319 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using MQTTnet;
+using MQTTnet.Protocol;
+using MQTTnet.Server;
+using Tracker.Cloud.Core.Access;
+using Tracker.Cloud.Core.Storage;
+using Tracker.Cloud.Local.Security;
+using Tracker.Cloud.Local.Ingest;
+using Tracker.Cloud.Local.Observability;
+using Tracker.Core.Uplink;
+
+namespace Tracker.Cloud.Local.Broker;
+
+/// <summary>
+/// The embedded broker's rules, attached to MQTTnet's server events: who may connect (cars by certificate, CN =
+/// client id; browsers by token, client id <c>web-*</c>), what each may publish and subscribe (<see cref="BrokerPolicy"/>),
+/// and the "topic rule": a car's fix batch is ingested before its PUBACK and republished verbatim to
+/// <c>fleet/{car}/fixes</c>; its status is republished, retained, to <c>fleet/{car}/status</c>, and a lost connection
+/// publishes <c>offline</c> there.
+/// </summary>
+public sealed partial class EmbeddedBroker
+{
+    private const string DeviceKey = "tracker.device";
+    private const string ViewerKey = "tracker.viewer";
+    private static readonly byte[] OfflineText = Encoding.ASCII.GetBytes(StatusCodec.WillText);
+
+    private readonly LocalPki _pki;
+    private readonly LocalUsers _users;
+    private readonly IRentalStore _rentals;
+    private readonly IngestGate _ingest;
+    private readonly HostMetrics _metrics;
+    private readonly PublishClock _published;
+    private readonly TimeProvider _clock;
+    private readonly ILogger _log;
+    private readonly ConcurrentDictionary<string, Viewer> _viewers = new(StringComparer.Ordinal);
+    private MqttServer? _server;
+
+    /// <summary>Creates the rules.</summary>
+    /// <param name="pki">Certificates and revocations.</param>
+    /// <param name="users">Token validation.</param>
+    /// <param name="rentals">Renters' rentals.</param>
+    /// <param name="ingest">The ingest pipeline's entrance.</param>
+    /// <param name="metrics">Counters.</param>
+    /// <param name="published">The simulated cars' publish times.</param>
+    /// <param name="clock">The clock.</param>
+    /// <param name="log">The log.</param>
+    public EmbeddedBroker(LocalPki pki, LocalUsers users, IRentalStore rentals, IngestGate ingest, HostMetrics metrics, PublishClock published, TimeProvider clock, ILogger<EmbeddedBroker> log)
+    {
+        _pki = pki;
+        _users = users;
+        _rentals = rentals;
+        _ingest = ingest;
+        _metrics = metrics;
+        _published = published;
+        _clock = clock;
+        _log = log;
+    }
+
+    /// <summary>The TLS endpoint's client-certificate check (runs during the handshake).</summary>
+    /// <param name="certificate">The client's certificate.</param>
+    /// <returns>True to continue the handshake.</returns>
+    public bool ValidateClientCertificate(X509Certificate? certificate)
+    {
+        if (_pki.IsAcceptableDevice(certificate, out string why))
+        {
+            return true;
+        }
+
+        _metrics.Refuse("device-certificate");
+        LogCertificateRefused(why);
+        return false;
+    }
+
+    /// <summary>Attaches the rules to the server.</summary>
+    /// <param name="server">The MQTTnet server.</param>
+    public void Attach(MqttServer server)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        _server = server;
+        server.ValidatingConnectionAsync += ValidateConnectionAsync;
+        server.ClientConnectedAsync += OnConnectedAsync;
+        server.ClientDisconnectedAsync += OnDisconnectedAsync;
+        server.InterceptingPublishAsync += InterceptPublishAsync;
+        server.InterceptingSubscriptionAsync += InterceptSubscriptionAsync;
+        server.InterceptingClientEnqueueAsync += InterceptEnqueueAsync;
+    }
+
+    private async Task ValidateConnectionAsync(ValidatingConnectionEventArgs e)
+    {
+        if (e.ClientCertificate is { } certificate)
+        {
+            // The TLS handshake already checked the chain, the validity and revocation; the CN must name the session.
+            string cn = certificate.GetNameInfo(X509NameType.SimpleName, false);
+            if (!string.Equals(cn, e.ClientId, StringComparison.Ordinal))
+            {
+                e.ReasonCode = MqttConnectReasonCode.ClientIdentifierNotValid;
+                _metrics.Refuse("device-client-id");
+                LogClientIdRefused(e.ClientId, cn);
+                return;
+            }
+
+            e.SessionItems[DeviceKey] = cn;
+            return;
+        }
+
+        if (e.ClientId is null || !e.ClientId.StartsWith(BrokerPolicy.ViewerClientPrefix, StringComparison.Ordinal) || e.ClientId.Length > 64)
+        {
+            e.ReasonCode = MqttConnectReasonCode.ClientIdentifierNotValid;
+            _metrics.Refuse("viewer-client-id");
+            return;
+        }
+
+        TokenValidation token = _users.Tokens.Validate(e.Password);
+        if (!token.IsValid || !IdentityClaims.TryRead(token.Claims, out Identity? identity, out _) || !long.TryParse(token.Claims.GetValueOrDefault("exp"), out long expSeconds))
+        {
+            e.ReasonCode = MqttConnectReasonCode.BadUserNameOrPassword;
+            _metrics.Refuse("viewer-token");
+            return;
+        }
+
+        long now = NowMs();
+        IReadOnlyList<Rental> rentals = identity!.IsRenter ? await _rentals.GetForRenterAsync(identity.UserId, e.CancellationToken).ConfigureAwait(false) : [];
+        var viewer = new Viewer(identity, expSeconds * 1000, rentals, now);
+        e.SessionItems[ViewerKey] = viewer;
+        _viewers[e.ClientId] = viewer;
+    }
+
+    private Task OnConnectedAsync(ClientConnectedEventArgs e)
+    {
+        if (e.SessionItems[DeviceKey] is string car)
+        {
+            _metrics.DeviceConnections(+1);
+            LogDeviceConnected(car);
+        }
+        else if (e.SessionItems[ViewerKey] is Viewer viewer)
+        {
+            _metrics.ViewerConnections(+1);
+            LogViewerConnected(viewer.Identity.UserId, e.ClientId);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private async Task OnDisconnectedAsync(ClientDisconnectedEventArgs e)
+    {
+        if (e.SessionItems[DeviceKey] is string car)
+        {
+            _metrics.DeviceConnections(-1);
+            LogDeviceDisconnected(car, e.DisconnectType.ToString());
+
+            // A clean DISCONNECT suppresses the will (MQTT 3.1.1 §3.14.4), so the viewers hear it from us either way.
+            await PublishAsync(LiveTopics.Status(car), OfflineText, retain: true).ConfigureAwait(false);
+        }
+        else if (e.SessionItems[ViewerKey] is Viewer)
+        {
+            _metrics.ViewerConnections(-1);
+            _viewers.TryRemove(e.ClientId, out _);
+        }
+    }
+
+    private async Task InterceptPublishAsync(InterceptingPublishEventArgs e)
+    {
+        MqttApplicationMessage message = e.ApplicationMessage;
+        if (e.SessionItems is null || (e.SessionItems[DeviceKey] is null && e.SessionItems[ViewerKey] is null))
+        {
+            return; // The host's own republish (injected messages carry no client session).
+        }
+
+        if (e.SessionItems[DeviceKey] is string car)
+        {
+            if (!BrokerPolicy.MayDevicePublish(car, message.Topic))
+            {
+                // As AWS IoT does on a policy violation: no PUBACK, and the connection is closed.
+                e.ProcessPublish = false;
+                e.CloseConnection = true;
+                _metrics.Refuse("device-topic");
+                LogDeviceTopicRefused(car, Clip(message.Topic));
+                return;
+            }
+
+            byte[] payload = message.Payload.ToArray();
+            LiveTopics.TryParseDeviceTopic(message.Topic, out _, out string leaf);
+            if (leaf == "status")
+            {
+                await PublishAsync(LiveTopics.Status(car), payload, retain: true).ConfigureAwait(false);
+                return;
+            }
+
+            // The republish runs beside ingest, as the IoT rule's two actions do; viewers see the batch at once.
+            Task republish = RepublishFixesAsync(car, payload);
+            bool handled = await _ingest.IngestAsync(car, message.Topic, payload, e.CancellationToken).ConfigureAwait(false);
+            await republish.ConfigureAwait(false);
+            if (!handled)
+            {
+                // Storage failed: no PUBACK, so the car keeps the batch and sends it again after reconnecting.
+                e.ProcessPublish = false;
+                e.CloseConnection = true;
+            }
+
+            return;
+        }
+
+        var viewer = (Viewer)e.SessionItems[ViewerKey]!;
+        await RefreshIfStaleAsync(viewer, e.CancellationToken).ConfigureAwait(false);
+        if (!BrokerPolicy.MayViewerPublish(viewer, message.Topic, message.Payload.ToArray(), NowMs()))
+        {
+            e.ProcessPublish = false;
+            _metrics.Refuse("viewer-publish");
+            LogViewerPublishRefused(viewer.Identity.UserId, Clip(message.Topic));
+        }
+    }
+
+    private async Task InterceptSubscriptionAsync(InterceptingSubscriptionEventArgs e)
+    {
+        string filter = e.TopicFilter.Topic;
+        bool allowed;
+        if (e.SessionItems[DeviceKey] is string car)
+        {
+            allowed = BrokerPolicy.MayDeviceSubscribe(car, filter);
+        }
+        else if (e.SessionItems[ViewerKey] is Viewer viewer)
+        {
+            await RefreshIfStaleAsync(viewer, e.CancellationToken).ConfigureAwait(false);
+            allowed = BrokerPolicy.MayViewerSubscribe(viewer, filter, NowMs());
+        }
+        else
+        {
+            allowed = false;
+        }
+
+        if (!allowed)
+        {
+            e.ProcessSubscription = false;
+            e.Response.ReasonCode = MqttSubscribeReasonCode.NotAuthorized;
+            _metrics.Refuse("subscribe");
+            LogSubscribeRefused(e.ClientId, Clip(filter));
+        }
+    }
+
+    private Task InterceptEnqueueAsync(InterceptingClientApplicationMessageEnqueueEventArgs e)
+    {
+        // A renter's rental can end while they watch: every delivery is checked, not just the subscription.
+        if (_viewers.TryGetValue(e.ReceiverClientId, out Viewer? viewer) && !BrokerPolicy.MayViewerReceive(viewer, e.ApplicationMessage.Topic, NowMs()))
+        {
+            e.AcceptEnqueue = false;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private async Task RepublishFixesAsync(string car, byte[] payload)
+    {
+        await PublishAsync(LiveTopics.Fixes(car), payload, retain: false).ConfigureAwait(false);
+        _metrics.LiveRepublished();
+        if (PublishClock.TryReadCrc(payload, out uint crc) && _published.TryGet(car, crc, out long publishedMs))
+        {
+            _metrics.PublishToLive.Record(NowMs() - publishedMs);
+        }
+    }
+
+    private async Task RefreshIfStaleAsync(Viewer viewer, CancellationToken cancellationToken)
+    {
+        long now = NowMs();
+        if (viewer.Identity.IsRenter && now - viewer.LoadedMs > Viewer.RentalsRefresh.TotalMilliseconds)
+        {
+            viewer.Refresh(await _rentals.GetForRenterAsync(viewer.Identity.UserId, cancellationToken).ConfigureAwait(false), now);
+        }
+    }
+
+    private Task PublishAsync(string topic, byte[] payload, bool retain)
+    {
+        MqttServer? server = _server;
+        if (server is null)
+        {
+            return Task.CompletedTask;
+        }
+
+        var message = new MqttApplicationMessage
+        {
+            Topic = topic,
+            Payload = new ReadOnlySequence<byte>(payload),
+            QualityOfServiceLevel = MqttQualityOfServiceLevel.AtMostOnce,
+            Retain = retain,
+        };
+        return server.InjectApplicationMessage(new InjectedMqttApplicationMessage(message) { SenderClientId = string.Empty }, CancellationToken.None);
+    }
+
+    private long NowMs() => _clock.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private static string Clip(string? text) => text is null ? "(null)" : text.Length <= 80 ? text : text[..80] + "...";
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "Refused a client certificate: {Why}")]
+    private partial void LogCertificateRefused(string why);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Refused client id {ClientId}: the certificate is for {CommonName}")]
+    private partial void LogClientIdRefused(string clientId, string commonName);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Debug, Message = "Car {CarId} connected")]
+    private partial void LogDeviceConnected(string carId);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Debug, Message = "Car {CarId} disconnected ({How})")]
+    private partial void LogDeviceDisconnected(string carId, string how);
+
+    [LoggerMessage(EventId = 14, Level = LogLevel.Information, Message = "Viewer {User} connected as {ClientId}")]
+    private partial void LogViewerConnected(string user, string clientId);
+
+    [LoggerMessage(EventId = 15, Level = LogLevel.Warning, Message = "Car {CarId} published to {Topic}, outside its policy: disconnected")]
+    private partial void LogDeviceTopicRefused(string carId, string topic);
+
+    [LoggerMessage(EventId = 16, Level = LogLevel.Warning, Message = "Viewer {User} may not publish to {Topic}")]
+    private partial void LogViewerPublishRefused(string user, string topic);
+
+    [LoggerMessage(EventId = 17, Level = LogLevel.Information, Message = "Refused subscription of {ClientId} to {Filter}")]
+    private partial void LogSubscribeRefused(string clientId, string filter);
+}

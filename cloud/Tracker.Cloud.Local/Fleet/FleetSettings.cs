@@ -1,0 +1,10 @@
+namespace Tracker.Cloud.Local.Fleet;
+
+/// <summary>What the simulated fleet runs.</summary>
+/// <param name="Cars">How many cars.</param>
+/// <param name="FlashDirectory">Where each car's flash folder (its FixLog) lives; kept across runs, so a backlog survives a restart.</param>
+/// <param name="ReplayPath">An NMEA log every car replays, or null for generated routes.</param>
+/// <param name="Seed">The route generator's seed.</param>
+/// <param name="LivePeriodMs">The cars' publish period while moving or watched.</param>
+/// <param name="Policy">The cars' report policy.</param>
+public sealed record FleetSettings(int Cars, string FlashDirectory, string? ReplayPath, int Seed, int LivePeriodMs, Tracker.Core.Reporting.ReportConfig Policy);

@@ -1,0 +1,247 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Tracker.Cloud.Local.Security;
+using Tracker.Cloud.Local.Observability;
+using Tracker.Core.Reporting;
+using Tracker.Core.Uplink;
+using Tracker.HostLink;
+using Tracker.Provisioning.Bundles;
+using Tracker.Simulation.Car;
+using Tracker.Simulation.Gnss;
+using Tracker.Simulation.Routes;
+
+namespace Tracker.Cloud.Local.Fleet;
+
+/// <summary>
+/// The simulated fleet: N cars, each the firmware's shared core (NMEA reader, report policy, FixLog on its own flash
+/// folder, uplink engine) over an MQTTnet link with the car's own provisioned certificate, driving a generated route
+/// or replaying an NMEA log. A few worker threads step the cars every <see cref="StepMs"/>, the way the device's
+/// main loop ticks; cars start spread over a few seconds so a big fleet does not hit the broker with one TLS storm.
+/// </summary>
+public sealed partial class SimulatedFleet : IDisposable
+{
+    /// <summary>How often each car's loop runs.</summary>
+    public const int StepMs = 100;
+
+    private readonly List<FleetCar> _cars = [];
+    private readonly List<Thread> _workers = [];
+    private readonly ILogger _log;
+    private readonly TimeProvider _clock;
+    private readonly Stopwatch _monotonic = Stopwatch.StartNew();
+    private volatile bool _stopping;
+
+    private SimulatedFleet(ILogger log, TimeProvider clock)
+    {
+        _log = log;
+        _clock = clock;
+    }
+
+    /// <summary>The cars.</summary>
+    public IReadOnlyList<SimulatedCar> Cars => [.. _cars.Select(c => c.Car)];
+
+    /// <summary>Fixes in the cars' logs not yet acknowledged.</summary>
+    public long PendingFixes => _cars.Sum(c => c.Car.PendingFixes);
+
+    /// <summary>Cars whose uplink is connected now.</summary>
+    public int Connected => _cars.Count(c => c.Car.State == UplinkState.Connected);
+
+    /// <summary>Fixes the cars' receivers produced.</summary>
+    public long FixesRead => _cars.Sum(c => c.Car.FixesRead);
+
+    /// <summary>Fixes the cars' report policies recorded.</summary>
+    public long FixesRecorded => _cars.Sum(c => c.Car.FixesRecorded);
+
+    /// <summary>Provisions (first run only) and starts <paramref name="settings"/>.Cars cars against the broker at <paramref name="mqttPort"/>.</summary>
+    /// <param name="settings">What to simulate.</param>
+    /// <param name="pki">Issues each car's identity with the provisioning tool.</param>
+    /// <param name="mqttPort">The broker's TLS port.</param>
+    /// <param name="published">Where the cars' publish times go.</param>
+    /// <param name="clock">The wall clock.</param>
+    /// <param name="log">The log.</param>
+    /// <returns>The running fleet.</returns>
+    public static SimulatedFleet Start(FleetSettings settings, LocalPki pki, int mqttPort, PublishClock published, TimeProvider clock, ILogger<SimulatedFleet> log)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(pki);
+        var fleet = new SimulatedFleet(log, clock);
+        long nowMs = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        RoadNetwork? town = settings.ReplayPath is null ? RoadNetwork.Generate(Tracker.Simulation.Routes.RouteOptions.Default with { Seed = settings.Seed }) : null;
+        NmeaLog? replay = settings.ReplayPath is { } path ? NmeaLog.Load(path) : null;
+        var provisioning = Stopwatch.StartNew();
+        int issued = 0;
+        for (int i = 1; i <= settings.Cars; i++)
+        {
+            string carId = CarIds.Of(i);
+            bool existed = File.Exists(Path.Combine(pki.BundlesDirectory, carId, BundleFiles.Identity));
+            DeviceBundle bundle = pki.EnsureCar(carId, mqttPort);
+            issued += existed ? 0 : 1;
+            IGnssSource gnss = replay is not null
+                ? new NmeaLogGnss(replay, nowMs, startOffsetMs: (i - 1) * 37_000L)
+                : new GeneratedGnss(new RouteGenerator(town!, carSeed: unchecked((settings.Seed * 7919) + i)), nowMs);
+            fleet._cars.Add(fleet.CreateCar(i, bundle, gnss, settings, mqttPort, published));
+        }
+
+        if (issued > 0)
+        {
+            fleet.LogProvisioned(issued, provisioning.ElapsedMilliseconds);
+        }
+
+        // Spread the first connections over up to 10 s (10 ms a car).
+        long spreadMs = Math.Min(10_000, settings.Cars * 10L);
+        for (int i = 0; i < fleet._cars.Count; i++)
+        {
+            fleet._cars[i].StartAtMs = fleet._cars.Count <= 1 ? 0 : spreadMs * i / (fleet._cars.Count - 1);
+        }
+
+        int workers = Math.Clamp(settings.Cars / 64, Math.Min(2, Math.Max(1, settings.Cars)), 8);
+        for (int w = 0; w < workers && settings.Cars > 0; w++)
+        {
+            int index = w;
+            var thread = new Thread(() => fleet.Work(index, workers)) { IsBackground = true, Name = "fleet-" + w.ToString(CultureInfo.InvariantCulture) };
+            fleet._workers.Add(thread);
+            thread.Start();
+        }
+
+        return fleet;
+    }
+
+    /// <summary>
+    /// Stops the cars cleanly: they stop reading their receivers, the uplinks go on until every logged fix is
+    /// acknowledged (or <paramref name="timeout"/> passes; what is left stays in the cars' flash folders and goes out
+    /// on the next run), then each car disconnects.
+    /// </summary>
+    /// <param name="timeout">Longest wait for the logs to drain.</param>
+    /// <returns>Fixes still pending when it gave up (0 when everything was delivered).</returns>
+    public long Stop(TimeSpan timeout)
+    {
+        foreach (FleetCar car in _cars)
+        {
+            car.Car.Driving = false;
+        }
+
+        var waited = Stopwatch.StartNew();
+        while (waited.Elapsed < timeout && _cars.Any(c => c.Car.PendingFixes > 0 || c.Car.MessagesInFlight > 0))
+        {
+            Thread.Sleep(50);
+        }
+
+        long pending = PendingFixes;
+        _stopping = true;
+        foreach (Thread thread in _workers)
+        {
+            thread.Join(TimeSpan.FromSeconds(10));
+        }
+
+        foreach (FleetCar car in _cars)
+        {
+            car.Car.Dispose();
+        }
+
+        return pending;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (!_stopping)
+        {
+            Stop(TimeSpan.Zero);
+        }
+    }
+
+    private FleetCar CreateCar(int number, DeviceBundle bundle, IGnssSource gnss, FleetSettings settings, int mqttPort, PublishClock published)
+    {
+        string carId = bundle.CarId;
+        MqttNetLinkOptions linkOptions = MqttNetLinkOptions.FromPemFiles(
+            "127.0.0.1",
+            mqttPort,
+            bundle.PathOf(BundleFiles.CertificatePem),
+            bundle.PathOf(BundleFiles.KeyPem),
+            bundle.PathOf(BundleFiles.RootCaPem),
+            "localhost");
+        var link = new MqttNetLink(linkOptions);
+        UplinkTopics topics = UplinkTopics.Create(carId, null);
+        var timed = new TimedLink(link, carId, topics.Fixes, published, _clock);
+        var uplink = new UplinkOptions(
+            topics,
+            keepAliveS: 60,
+            normalPeriodMs: UplinkOptions.DefaultNormalPeriodMs,
+            livePeriodMs: settings.LivePeriodMs,
+            liveWhenMoving: true,
+            maxWatchMs: UplinkOptions.DefaultMaxWatchMs,
+            statusPeriodMs: UplinkOptions.DefaultStatusPeriodMs,
+            maxInFlight: UplinkOptions.DefaultMaxInFlight,
+            maxFixesPerBatch: UplinkOptions.DefaultMaxFixesPerBatch,
+            maxMessageBytes: UplinkOptions.DefaultMaxMessageBytes,
+            ackTimeoutMs: 30_000,
+            backoffBaseMs: 1000,
+            backoffCapMs: 30_000);
+        var car = new SimulatedCar(
+            new SimulatedCarOptions
+            {
+                CarId = carId,
+                LogDirectory = Path.Combine(settings.FlashDirectory, carId),
+                Policy = settings.Policy,
+                Uplink = uplink,
+                JitterSeed = (uint)number,
+                FirmwareVersion = "sim-1.0",
+            },
+            gnss,
+            timed);
+        return new FleetCar(car, link);
+    }
+
+    private void Work(int index, int workers)
+    {
+        while (!_stopping)
+        {
+            long started = _monotonic.ElapsedMilliseconds;
+            long utcNow = _clock.GetUtcNow().ToUnixTimeMilliseconds();
+            for (int i = index; i < _cars.Count && !_stopping; i += workers)
+            {
+                FleetCar car = _cars[i];
+                if (started < car.StartAtMs)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    car.Car.Step(utcNow, _monotonic.ElapsedMilliseconds);
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    // A car's fault is that car's: log it once in a while and keep the others running.
+                    if (car.Faults++ % 100 == 0)
+                    {
+                        LogCarFault(e, car.Car.CarId);
+                    }
+                }
+            }
+
+            long spent = _monotonic.ElapsedMilliseconds - started;
+            if (spent < StepMs)
+            {
+                Thread.Sleep((int)(StepMs - spent));
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 30, Level = LogLevel.Information, Message = "Provisioned {Count} cars with the provisioning tool in {Milliseconds} ms")]
+    private partial void LogProvisioned(int count, long milliseconds);
+
+    [LoggerMessage(EventId = 31, Level = LogLevel.Error, Message = "Simulated car {CarId} failed a step")]
+    private partial void LogCarFault(Exception error, string carId);
+
+    private sealed class FleetCar(SimulatedCar car, MqttNetLink link)
+    {
+        public SimulatedCar Car { get; } = car;
+
+        public MqttNetLink Link { get; } = link;
+
+        public long StartAtMs { get; set; }
+
+        public int Faults { get; set; }
+    }
+}

@@ -1,0 +1,185 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Tracker.Cloud.Core.Access;
+using Tracker.Cloud.Core.Storage;
+using Tracker.Cloud.Lambda.Api;
+using Tracker.Cloud.Lambda.Events;
+using Tracker.Cloud.Local.Security;
+using Tracker.Cloud.Local.Observability;
+
+namespace Tracker.Cloud.Local.Http;
+
+/// <summary>
+/// The HTTP edge of the local host. The API routes are the Lambda's own <see cref="ApiHandler"/>: each request becomes
+/// the API Gateway HTTP API v2 event it would be in AWS, with the claims of the bearer token that this host (in the
+/// JWT authorizer's role) has validated, so the local API and the deployed one cannot drift apart.
+/// </summary>
+public static class LocalEndpoints
+{
+    private const int MaxLoginBytes = 4096;
+    private static readonly string[] ApiPaths = ["/me", "/cars", "/cars/{carId}/location", "/cars/{carId}/locations", "/cars/{**rest}"];
+
+    /// <summary>Maps login, the API, health and metrics.</summary>
+    /// <param name="app">The routes.</param>
+    /// <param name="api">The Lambda's API handler.</param>
+    /// <param name="users">Logins and tokens.</param>
+    /// <param name="metrics">The counters.</param>
+    /// <param name="health">Runs the health checks.</param>
+    public static void Map(IEndpointRouteBuilder app, ApiHandler api, LocalUsers users, HostMetrics metrics, Func<CancellationToken, Task<HealthReport>> health)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapPost("/auth/login", (Delegate)((HttpContext context) => LoginAsync(context, users)));
+        foreach (string path in ApiPaths)
+        {
+            app.MapMethods(path, ["GET", "POST", "PUT", "DELETE", "PATCH"], (HttpContext context) => ApiAsync(context, api, users));
+        }
+
+        app.MapGet("/metrics", (HttpContext context) =>
+        {
+            context.Response.Headers.CacheControl = "no-store";
+            return Results.Text(metrics.ToPrometheus(), "text/plain; version=0.0.4; charset=utf-8");
+        });
+        app.MapGet("/health", async (HttpContext context) =>
+        {
+            HealthReport report = await health(context.RequestAborted).ConfigureAwait(false);
+            context.Response.Headers.CacheControl = "no-store";
+            return Results.Json(report, LocalJsonContext.Default.HealthReport, statusCode: report.Status == "ok" ? 200 : 503);
+        });
+    }
+
+    private static async Task<IResult> LoginAsync(HttpContext context, LocalUsers users)
+    {
+        context.Response.Headers.CacheControl = "no-store";
+        if (context.Request.ContentLength is > MaxLoginBytes)
+        {
+            return Problem(413, "too-large", "Request too large", "A login body is at most " + MaxLoginBytes + " bytes.");
+        }
+
+        LoginRequest? login;
+        try
+        {
+            using var limited = new MemoryStream();
+            await CopyLimitedAsync(context.Request.Body, limited, MaxLoginBytes, context.RequestAborted).ConfigureAwait(false);
+            limited.Position = 0;
+            login = await JsonSerializer.DeserializeAsync(limited, LocalJsonContext.Default.LoginRequest, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (JsonException e)
+        {
+            return Problem(400, "bad-login", "Malformed login", "The body must be JSON like {\"user\":\"ops\",\"password\":\"...\"}: " + e.Message);
+        }
+        catch (InvalidDataException)
+        {
+            return Problem(413, "too-large", "Request too large", "A login body is at most " + MaxLoginBytes + " bytes.");
+        }
+
+        if (login is null || string.IsNullOrEmpty(login.User) || login.Password is null)
+        {
+            return Problem(400, "bad-login", "Malformed login", "The body must have 'user' and 'password'.");
+        }
+
+        LocalUser? user = users.Check(login.User, login.Password);
+        if (user is null)
+        {
+            context.Response.Headers.WWWAuthenticate = "Bearer";
+            return Problem(401, "unauthenticated", "Login failed", "Unknown user or wrong password (the console prints the local logins).");
+        }
+
+        string token = users.Tokens.Issue(user.User, user.Roles, LocalUsers.TokenLifetime);
+        TokenValidation validated = users.Tokens.Validate(token);
+        long expMs = long.Parse(validated.Claims["exp"], System.Globalization.CultureInfo.InvariantCulture) * 1000;
+        List<string> roles = [];
+        if (user.Roles.HasFlag(Role.Operator))
+        {
+            roles.Add(IdentityClaims.OperatorName);
+        }
+
+        if (user.Roles.HasFlag(Role.Renter))
+        {
+            roles.Add(IdentityClaims.RenterName);
+        }
+
+        return Results.Json(new LoginResponse(token, user.User, roles, expMs), LocalJsonContext.Default.LoginResponse);
+    }
+
+    private static async Task ApiAsync(HttpContext context, ApiHandler api, LocalUsers users)
+    {
+        HttpRequest http = context.Request;
+        string? authorization = http.Headers.Authorization;
+        Dictionary<string, JsonElement>? claims = null;
+        if (!string.IsNullOrEmpty(authorization))
+        {
+            TokenValidation token = users.Tokens.Validate(authorization);
+            if (!token.IsValid)
+            {
+                // API Gateway's JWT authorizer refuses before the function runs; so does this host.
+                context.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
+                await Problem(401, "unauthenticated", "Unauthenticated", "The bearer token was refused: " + token.Detail).ExecuteAsync(context).ConfigureAwait(false);
+                return;
+            }
+
+            claims = token.Claims.ToDictionary(p => p.Key, p => StringElement(p.Value), StringComparer.Ordinal);
+        }
+
+        var request = new HttpApiRequest
+        {
+            Version = "2.0",
+            RouteKey = "$default",
+            RawPath = http.Path.Value ?? "/",
+            RawQueryString = http.QueryString.HasValue ? http.QueryString.Value![1..] : string.Empty,
+            Headers = http.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString(), StringComparer.Ordinal),
+            QueryStringParameters = http.Query.Count == 0 ? null : http.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal),
+            RequestContext = new HttpApiRequestContext
+            {
+                ApiId = "local",
+                RequestId = context.TraceIdentifier,
+                RouteKey = "$default",
+                Stage = "$default",
+                TimeEpoch = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+                Http = new HttpApiHttpDescription { Method = http.Method, Path = http.Path.Value, Protocol = http.Protocol, SourceIp = context.Connection.RemoteIpAddress?.ToString(), UserAgent = http.Headers.UserAgent },
+                Authorizer = claims is null ? null : new HttpApiAuthorizer { Jwt = new HttpApiJwtDescription { Claims = claims } },
+            },
+        };
+
+        HttpApiResponse response = await api.HandleAsync(request, context.RequestAborted).ConfigureAwait(false);
+        context.Response.StatusCode = response.StatusCode;
+        foreach ((string name, string value) in response.Headers)
+        {
+            context.Response.Headers[name] = value;
+        }
+
+        await context.Response.WriteAsync(response.Body, Encoding.UTF8, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static JsonElement StringElement(string value)
+    {
+        using JsonDocument document = JsonDocument.Parse("\"" + JsonEncodedText.Encode(value).ToString() + "\"");
+        return document.RootElement.Clone();
+    }
+
+    private static IResult Problem(int status, string type, string title, string detail) =>
+        Results.Text(
+            JsonSerializer.Serialize(new ProblemBody("/problems/" + type, title, status, detail, "/auth/login"), LambdaJsonContext.Relaxed.ProblemBody),
+            "application/problem+json",
+            Encoding.UTF8,
+            status);
+
+    private static async Task CopyLimitedAsync(Stream source, Stream destination, int limit, CancellationToken cancellationToken)
+    {
+        byte[] buffer = new byte[1024];
+        int total = 0;
+        int read;
+        while ((read = await source.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            total += read;
+            if (total > limit)
+            {
+                throw new InvalidDataException("body too large");
+            }
+
+            await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+        }
+    }
+}

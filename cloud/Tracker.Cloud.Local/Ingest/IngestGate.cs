@@ -1,0 +1,106 @@
+using Microsoft.Extensions.Logging;
+using Tracker.Cloud.Core.Ingest;
+using Tracker.Cloud.Local.Observability;
+
+namespace Tracker.Cloud.Local.Ingest;
+
+/// <summary>
+/// The broker's way into the ingest pipeline (the role the IoT rule's Lambda action plays in AWS): at most
+/// <see cref="MaxConcurrent"/> messages are ingested at once (SQLite has one writer; more would only contend), the
+/// rest wait, and the wait is the ingest queue on <c>/metrics</c>. The broker awaits the outcome before it sends the
+/// PUBACK, so a car's FixLog commits a fix only once it is stored: a crash or Ctrl+C cannot lose an acknowledged fix.
+/// </summary>
+public sealed partial class IngestGate
+{
+    /// <summary>Messages ingested at once.</summary>
+    public const int MaxConcurrent = 4;
+
+    private readonly IngestService _ingest;
+    private readonly HostMetrics _metrics;
+    private readonly PublishClock _published;
+    private readonly TimeProvider _clock;
+    private readonly ILogger _log;
+    private readonly SemaphoreSlim _slots = new(MaxConcurrent, MaxConcurrent);
+
+    /// <summary>Creates the gate.</summary>
+    /// <param name="ingest">The pipeline (the same core as the Lambda).</param>
+    /// <param name="metrics">Where outcomes are counted.</param>
+    /// <param name="published">Publish times of the simulated cars' batches, for the latency histogram.</param>
+    /// <param name="clock">The clock.</param>
+    /// <param name="log">The log.</param>
+    public IngestGate(IngestService ingest, HostMetrics metrics, PublishClock published, TimeProvider clock, ILogger<IngestGate> log)
+    {
+        ArgumentNullException.ThrowIfNull(ingest);
+        ArgumentNullException.ThrowIfNull(metrics);
+        ArgumentNullException.ThrowIfNull(published);
+        ArgumentNullException.ThrowIfNull(clock);
+        ArgumentNullException.ThrowIfNull(log);
+        _ingest = ingest;
+        _metrics = metrics;
+        _published = published;
+        _clock = clock;
+        _log = log;
+    }
+
+    /// <summary>Ingests one message from a car.</summary>
+    /// <param name="carId">The connection's car (its certificate CN).</param>
+    /// <param name="topic">The publish topic.</param>
+    /// <param name="payload">The batch.</param>
+    /// <param name="cancellationToken">Cancels the wait and the storage calls.</param>
+    /// <returns>True when the message was handled (stored, or rejected as bad input: acknowledge it); false on a storage failure (do not acknowledge: the car resends).</returns>
+    public async Task<bool> IngestAsync(string carId, string topic, byte[] payload, CancellationToken cancellationToken)
+    {
+        _metrics.IngestQueue(+1);
+        bool entered = false;
+        try
+        {
+            await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+            entered = true;
+            _metrics.IngestQueue(-1);
+            long receivedMs = _clock.GetUtcNow().ToUnixTimeMilliseconds();
+            IngestResult result = await _ingest.IngestAsync(new IngestRequest(topic, carId, payload, receivedMs), cancellationToken).ConfigureAwait(false);
+            _metrics.Ingested(result);
+            if (result.Accepted > 0 && PublishClock.TryReadCrc(payload, out uint crc) && _published.TryGet(carId, crc, out long publishedMs))
+            {
+                _metrics.PublishToStored.Record(_clock.GetUtcNow().ToUnixTimeMilliseconds() - publishedMs);
+            }
+
+            if (result.Rejection != BatchRejection.None)
+            {
+                LogRejected(carId, result.Rejection, result.Detail);
+            }
+            else if (result.RejectedTotal > 0)
+            {
+                LogFiltered(carId, result.RejectedTotal, result.Decoded, string.Join(", ", result.RejectedByName.Where(p => p.Value > 0).Select(p => p.Key + "=" + p.Value)));
+            }
+
+            return true;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _metrics.IngestFailed();
+            LogStorageFailure(e, carId);
+            return false;
+        }
+        finally
+        {
+            if (entered)
+            {
+                _slots.Release();
+            }
+            else
+            {
+                _metrics.IngestQueue(-1);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Warning, Message = "Rejected a message from {CarId}: {Rejection} ({Detail})")]
+    private partial void LogRejected(string carId, BatchRejection rejection, string detail);
+
+    [LoggerMessage(EventId = 21, Level = LogLevel.Debug, Message = "Filtered {Rejected} of {Decoded} fixes from {CarId}: {Filters}")]
+    private partial void LogFiltered(string carId, int rejected, int decoded, string filters);
+
+    [LoggerMessage(EventId = 22, Level = LogLevel.Error, Message = "Ingest failed on storage for {CarId}; the message is not acknowledged and the car will resend it")]
+    private partial void LogStorageFailure(Exception error, string carId);
+}

@@ -1,0 +1,319 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using Amazon.DynamoDBv2;
+using Amazon.Runtime;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Logging;
+using MQTTnet.AspNetCore;
+using MQTTnet.Server;
+using Tracker.Cloud.Core.Access;
+using Tracker.Cloud.Core.Ingest;
+using Tracker.Cloud.Core.Query;
+using Tracker.Cloud.Core.Storage;
+using Tracker.Cloud.DynamoDb;
+using Tracker.Cloud.Lambda.Api;
+using Tracker.Cloud.Local.Broker;
+using Tracker.Cloud.Local.Fleet;
+using Tracker.Cloud.Local.Http;
+using Tracker.Cloud.Local.Security;
+using Tracker.Cloud.Local.Ingest;
+using Tracker.Cloud.Local.Observability;
+using Tracker.Cloud.Local.Options;
+using Tracker.Cloud.Sqlite;
+
+namespace Tracker.Cloud.Local;
+
+/// <summary>
+/// The whole local fleet in one process (DESIGN.md, "The local stack"): PKI and logins in the data folder, the store,
+/// the embedded MQTT broker (mutual TLS for cars, WebSocket at <c>/mqtt</c> for browsers), the ingest pipeline, the
+/// Lambda's REST routes, the web app, <c>/health</c>, <c>/metrics</c>, and the simulated fleet. Tests start it in
+/// process with free ports; <c>Program</c> starts it from the command line.
+/// </summary>
+public sealed partial class LocalFleetHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly IDisposable? _storeLifetime;
+    private readonly ILogger _log;
+    private readonly LocalOptions _options;
+    private int _stopped;
+
+    private LocalFleetHost(LocalOptions options, WebApplication app, LocalPki pki, LocalUsers users, IFixStore store, IRentalStore rentals, HostMetrics metrics, PublishClock published, int mqttPort, Uri httpUrl, string? webRoot, IDisposable? storeLifetime)
+    {
+        _options = options;
+        _app = app;
+        Pki = pki;
+        Users = users;
+        Store = store;
+        Rentals = rentals;
+        Metrics = metrics;
+        Published = published;
+        MqttPort = mqttPort;
+        HttpUrl = httpUrl;
+        WebRoot = webRoot;
+        _storeLifetime = storeLifetime;
+        _log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<LocalFleetHost>();
+    }
+
+    /// <summary>The web app, the API, <c>/health</c> and <c>/metrics</c>; the WebSocket broker is at <c>/mqtt</c> under it.</summary>
+    public Uri HttpUrl { get; }
+
+    /// <summary>The broker's mutual-TLS port for cars.</summary>
+    public int MqttPort { get; }
+
+    /// <summary>The certificates (fleet CA, endpoint CA, server certificate, the cars' bundles).</summary>
+    public LocalPki Pki { get; }
+
+    /// <summary>The local logins and the token issuer.</summary>
+    public LocalUsers Users { get; }
+
+    /// <summary>The fixes store.</summary>
+    public IFixStore Store { get; }
+
+    /// <summary>The rentals store.</summary>
+    public IRentalStore Rentals { get; }
+
+    /// <summary>The counters behind <c>/metrics</c>.</summary>
+    public HostMetrics Metrics { get; }
+
+    /// <summary>The simulated cars' publish times.</summary>
+    public PublishClock Published { get; }
+
+    /// <summary>The simulated fleet, or null when none runs.</summary>
+    public SimulatedFleet? Fleet { get; private set; }
+
+    /// <summary>The host's services (logging, the broker).</summary>
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>The web app's folder, or null when it has not been built.</summary>
+    public string? WebRoot { get; }
+
+    /// <summary>Starts everything; returns once the broker and HTTP listen and the fleet has started.</summary>
+    /// <param name="options">Validated options.</param>
+    /// <param name="configureLogging">Adds log providers (the console's, or a test's).</param>
+    /// <param name="kdfIterations">PBKDF2 iterations protecting a new fleet CA's key (tests lower it).</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <returns>The running host.</returns>
+    public static async Task<LocalFleetHost> StartAsync(LocalOptions options, Action<ILoggingBuilder> configureLogging, int kdfIterations = 600_000, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(configureLogging);
+        options.Validate();
+        Directory.CreateDirectory(options.DataDirectory);
+        TimeProvider clock = TimeProvider.System;
+
+        var pki = LocalPki.OpenOrCreate(Path.Combine(options.DataDirectory, "pki"), options.BindAddress, kdfIterations);
+        (IFixStore store, IRentalStore rentals, IDisposable? lifetime) = await OpenStoreAsync(options, clock, cancellationToken).ConfigureAwait(false);
+        LocalUsers users = LocalUsers.OpenOrCreate(options.DataDirectory, clock);
+        await users.SeedRentalsAsync(rentals, clock.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false);
+
+        int mqttPort = options.MqttPort == 0 ? FreePort(options.BindAddress) : options.MqttPort;
+        string? webRoot = FindWebRoot(options);
+        var metrics = new HostMetrics(clock);
+        var published = new PublishClock();
+
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = options.DataDirectory });
+        builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(LogLevel.Information);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Logging.AddFilter("System", LogLevel.Warning);
+        configureLogging(builder.Logging);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Listen(options.BindAddress, options.HttpPort);
+            k.AddServerHeader = false;
+        });
+
+        var ingest = new IngestService(store, new IngestOptions(), clock);
+        var api = new ApiHandler(new QueryService(store, new AccessPolicy(rentals, clock)), clock);
+        builder.Services.AddSingleton(clock);
+        builder.Services.AddSingleton(pki);
+        builder.Services.AddSingleton(users);
+        builder.Services.AddSingleton(rentals);
+        builder.Services.AddSingleton(metrics);
+        builder.Services.AddSingleton(published);
+        builder.Services.AddSingleton(ingest);
+        builder.Services.AddSingleton<IngestGate>();
+        builder.Services.AddSingleton<EmbeddedBroker>();
+        builder.Services.AddRouting();
+        builder.Services.AddConnections();
+        builder.Services.AddHostedMqttServerWithServices(b =>
+        {
+            EmbeddedBroker broker = b.ServiceProvider.GetRequiredService<EmbeddedBroker>();
+            b.WithoutDefaultEndpoint()
+                .WithEncryptedEndpoint()
+                .WithEncryptedEndpointBoundIPAddress(options.BindAddress)
+                .WithEncryptedEndpointPort(mqttPort)
+                .WithEncryptionCertificate(pki.ServerCertificate)
+                .WithEncryptionSslProtocol(SslProtocols.Tls12 | SslProtocols.Tls13)
+                .WithClientCertificate((_, certificate, _, _) => broker.ValidateClientCertificate(certificate), true)
+                .WithConnectionBacklog(2048)
+                .WithMaxPendingMessagesPerClient(10_000)
+                .WithPendingMessagesOverflowStrategy(MqttPendingMessagesOverflowStrategy.DropOldestQueuedMessage);
+        });
+        builder.Services.AddMqttConnectionHandler();
+        builder.Services.AddMqttTcpServerAdapter();
+
+        WebApplication app = builder.Build();
+        app.UseWebSockets();
+        app.Use(SecurityHeaders);
+        if (webRoot is not null)
+        {
+            var files = new PhysicalFileProvider(webRoot);
+            app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
+            app.UseStaticFiles(new StaticFileOptions { FileProvider = files, OnPrepareResponse = c => c.Context.Response.Headers.CacheControl = "no-cache" });
+        }
+        else
+        {
+            app.MapGet("/", () => Results.Text("The web app is not built: run 'npm ci && npm run build' in cloud/Tracker.Cloud.Web (the build of this project does it unless TRACKER_SKIP_WEB_BUILD=1).", "text/plain", statusCode: 503));
+        }
+
+        app.UseRouting();
+        app.MapMqtt("/mqtt");
+        EmbeddedBroker brokerRules = app.Services.GetRequiredService<EmbeddedBroker>();
+        app.UseMqttServer(brokerRules.Attach);
+        LocalFleetHost? host = null;
+        LocalEndpoints.Map(app, api, users, metrics, ct => host is null
+            ? Task.FromResult(new HealthReport("starting", new Dictionary<string, string>(), 0, 0, 0))
+            : host.CheckHealthAsync(ct));
+
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var httpUrl = new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "[::1]", StringComparison.Ordinal));
+        host = new LocalFleetHost(options, app, pki, users, store, rentals, metrics, published, mqttPort, httpUrl, webRoot, lifetime);
+
+        if (options.Cars > 0)
+        {
+            FleetPolicies.TryLoad(options.ReportPolicy, out Tracker.Core.Reporting.ReportConfig? policy, out _);
+            var settings = new FleetSettings(options.Cars, Path.Combine(options.DataDirectory, "flash"), options.ReplayPath, options.Seed, options.LivePeriodMs, policy!);
+            host.Fleet = SimulatedFleet.Start(settings, pki, mqttPort, published, clock, app.Services.GetRequiredService<ILogger<SimulatedFleet>>());
+            SimulatedFleet fleet = host.Fleet;
+            metrics.FleetPending = () => fleet.PendingFixes;
+            metrics.FleetCars = () => fleet.Cars.Count;
+        }
+
+        return host;
+    }
+
+    /// <summary>
+    /// Stops cleanly, losing nothing: the cars stop driving and drain their logs (every fix acknowledged, which the
+    /// broker does only once it is stored), then disconnect; then the broker and HTTP stop, then the store closes.
+    /// </summary>
+    /// <returns>Fixes left in the cars' flash logs (0 unless the drain timed out; they go out on the next run).</returns>
+    public async Task<long> StopAsync()
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) != 0)
+        {
+            return 0;
+        }
+
+        long left = 0;
+        if (Fleet is { } fleet)
+        {
+            var drain = Stopwatch.StartNew();
+            left = await Task.Run(() => fleet.Stop(_options.DrainTimeout)).ConfigureAwait(false);
+            LogDrained(drain.ElapsedMilliseconds, left);
+        }
+
+        await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+        _storeLifetime?.Dispose();
+        Pki.Dispose();
+        return left;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
+
+    /// <summary>Runs the health checks: the store answers, the broker runs, the web app is there.</summary>
+    /// <param name="cancellationToken">Cancels the store probe.</param>
+    /// <returns>The report.</returns>
+    public async Task<HealthReport> CheckHealthAsync(CancellationToken cancellationToken)
+    {
+        var checks = new Dictionary<string, string>(StringComparer.Ordinal);
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(2));
+            await Store.GetLatestAsync("health-probe", timeout.Token).ConfigureAwait(false);
+            checks["store"] = "ok";
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            checks["store"] = "failing: " + e.GetType().Name + ": " + e.Message;
+        }
+
+        checks["broker"] = _app.Services.GetService<MqttServer>() is { IsStarted: true } ? "ok" : "not running";
+        checks["webApp"] = WebRoot is not null ? "ok" : "not built (run npm run build in cloud/Tracker.Cloud.Web)";
+        checks["ingest"] = Metrics.IngestWaiting < 1000 ? "ok" : "backlogged: " + Metrics.IngestWaiting + " messages waiting";
+        string status = checks["store"] == "ok" && checks["broker"] == "ok" && checks["ingest"] == "ok" ? "ok" : "degraded";
+        return new HealthReport(status, checks, (long)Metrics.Started.Elapsed.TotalSeconds, Metrics.DevicesConnected, Math.Round(Metrics.FixRate.PerSecond(), 1));
+    }
+
+    private static async Task<(IFixStore, IRentalStore, IDisposable?)> OpenStoreAsync(LocalOptions options, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (options.Store == StoreKind.Sqlite)
+        {
+            SqliteStore sqlite = await SqliteStore.OpenAsync(new SqliteStoreOptions { Path = Path.Combine(options.DataDirectory, "tracker.db"), Clock = clock, SyncEveryCommit = false }, cancellationToken).ConfigureAwait(false);
+            return (sqlite, sqlite, null);
+        }
+
+        var client = new AmazonDynamoDBClient(
+            new BasicAWSCredentials("local", "local"),
+            new AmazonDynamoDBConfig { ServiceURL = options.DynamoDbUrl!.ToString(), AuthenticationRegion = "us-east-1" });
+        var tables = new DynamoDbStoreOptions { FixesTable = "tracker-fixes", LatestTable = "tracker-latest", RentalsTable = "tracker-rentals", Clock = clock };
+        await DynamoDbTables.EnsureCreatedAsync(client, tables, TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+        var dynamo = new DynamoDbStore(client, tables);
+        return (dynamo, dynamo, client);
+    }
+
+    private static string? FindWebRoot(LocalOptions options)
+    {
+        if (options.WebRoot is not null)
+        {
+            return File.Exists(Path.Combine(options.WebRoot, "index.html")) ? options.WebRoot : null;
+        }
+
+        // The repository's web app, found from the build output (cloud/Tracker.Cloud.Local/bin/...) or the working folder.
+        foreach (string start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
+        {
+            for (DirectoryInfo? dir = new(start); dir is not null; dir = dir.Parent)
+            {
+                string candidate = Path.Combine(dir.FullName, "cloud", "Tracker.Cloud.Web", "dist");
+                if (File.Exists(Path.Combine(candidate, "index.html")))
+                {
+                    return candidate;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static int FreePort(IPAddress address)
+    {
+        using var listener = new TcpListener(address, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static Task SecurityHeaders(HttpContext context, Func<Task> next)
+    {
+        IHeaderDictionary headers = context.Response.Headers;
+        headers.XContentTypeOptions = "nosniff";
+        headers["Referrer-Policy"] = "no-referrer";
+        headers.XFrameOptions = "DENY";
+        headers.ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https://tile.openstreetmap.org; connect-src 'self' ws: wss: https://tile.openstreetmap.org; frame-ancestors 'none'";
+        return next();
+    }
+
+    [LoggerMessage(EventId = 40, Level = LogLevel.Information, Message = "Fleet stopped in {Milliseconds} ms; {Pending} fixes left in the cars' flash logs")]
+    private partial void LogDrained(long milliseconds, long pending);
+}

@@ -1,0 +1,132 @@
+using System.Globalization;
+using System.Net;
+
+namespace Tracker.Cloud.Local.Options;
+
+/// <summary>
+/// Everything the local host is told on its command line, validated once (<see cref="Validate"/>) before anything
+/// starts. Immutable; each option is declared once in <see cref="LocalCommandLine"/> with its documentation.
+/// </summary>
+public sealed record LocalOptions
+{
+    /// <summary>Most simulated cars one host runs (the measured figure is for 1,000).</summary>
+    public const int MaxCars = 5000;
+
+    /// <summary>The folder for the CAs, the cars' bundles and flash, the users, the token key and the SQLite file.</summary>
+    public required string DataDirectory { get; init; }
+
+    /// <summary>The address every listener binds to. Loopback by default: the dev tokens and logins are not for a network.</summary>
+    public IPAddress BindAddress { get; init; } = IPAddress.Loopback;
+
+    /// <summary>The HTTP port: web app, REST API, MQTT over WebSocket (<c>/mqtt</c>), /health, /metrics. 0 picks a free port.</summary>
+    public int HttpPort { get; init; } = 8080;
+
+    /// <summary>The MQTT over TLS port for cars (mutual TLS). 0 picks a free port.</summary>
+    public int MqttPort { get; init; } = 8883;
+
+    /// <summary>How many simulated cars to run (0: none; real devices or other tools may still connect).</summary>
+    public int Cars { get; init; } = 25;
+
+    /// <summary>An NMEA log every car replays (spread out along it) instead of generated routes; null for generated routes.</summary>
+    public string? ReplayPath { get; init; }
+
+    /// <summary>The route generator's seed: the same seed gives the same fleet.</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>The simulated cars' live-mode publish period while moving or watched (the device default is 5 s).</summary>
+    public int LivePeriodMs { get; init; } = 1000;
+
+    /// <summary>The simulated cars' report policy: <c>live</c> (about one record a second while moving), <c>device</c> (the firmware default) or a policy file.</summary>
+    public string ReportPolicy { get; init; } = "live";
+
+    /// <summary>The store.</summary>
+    public StoreKind Store { get; init; } = StoreKind.Sqlite;
+
+    /// <summary>The DynamoDB endpoint when <see cref="Store"/> is <see cref="StoreKind.DynamoDb"/>.</summary>
+    public Uri? DynamoDbUrl { get; init; }
+
+    /// <summary>The folder of the built web app (index.html); null to use the repository's cloud/Tracker.Cloud.Web/dist.</summary>
+    public string? WebRoot { get; init; }
+
+    /// <summary>Stop by itself after this long (benchmarks, smoke runs); null to run until Ctrl+C.</summary>
+    public TimeSpan? Duration { get; init; }
+
+    /// <summary>How often the console prints progress; zero for never.</summary>
+    public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Write logs as JSON lines (structured) instead of one readable line per event.</summary>
+    public bool JsonLogs { get; init; }
+
+    /// <summary>How long shutdown waits for the cars to drain their logs before it gives up (their flash keeps the rest).</summary>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Checks every option and the ones that depend on each other.</summary>
+    /// <exception cref="LocalOptionsException">An option is out of range; the message names it.</exception>
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(DataDirectory))
+        {
+            throw new LocalOptionsException("--data", "must name a folder");
+        }
+
+        CheckPort("--http-port", HttpPort);
+        CheckPort("--mqtt-port", MqttPort);
+        if (HttpPort != 0 && HttpPort == MqttPort)
+        {
+            throw new LocalOptionsException("--mqtt-port", "must differ from --http-port (" + HttpPort.ToString(CultureInfo.InvariantCulture) + ")");
+        }
+
+        if (Cars is < 0 or > MaxCars)
+        {
+            throw new LocalOptionsException("--cars", "must be 0 to " + MaxCars.ToString(CultureInfo.InvariantCulture) + ", not " + Cars.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (LivePeriodMs is < 1000 or > 300_000)
+        {
+            throw new LocalOptionsException("--live-period", "must be 1 s to 5 min");
+        }
+
+        if (ReplayPath is not null && !File.Exists(ReplayPath))
+        {
+            throw new LocalOptionsException("--replay", "file not found: " + ReplayPath);
+        }
+
+        if (!Fleet.FleetPolicies.TryLoad(ReportPolicy, out _, out string policyError))
+        {
+            throw new LocalOptionsException("--report-policy", policyError);
+        }
+
+        if (Store == StoreKind.DynamoDb && DynamoDbUrl is null)
+        {
+            throw new LocalOptionsException("--dynamodb-url", "is required with --store dynamodb (for example http://127.0.0.1:8000)");
+        }
+
+        if (Store == StoreKind.Sqlite && DynamoDbUrl is not null)
+        {
+            throw new LocalOptionsException("--dynamodb-url", "applies only with --store dynamodb");
+        }
+
+        if (Duration is { } d && d <= TimeSpan.Zero)
+        {
+            throw new LocalOptionsException("--duration", "must be positive");
+        }
+
+        if (ProgressInterval < TimeSpan.Zero)
+        {
+            throw new LocalOptionsException("--progress", "must not be negative");
+        }
+
+        if (DrainTimeout < TimeSpan.Zero)
+        {
+            throw new LocalOptionsException("--drain-timeout", "must not be negative");
+        }
+    }
+
+    private static void CheckPort(string name, int port)
+    {
+        if (port is < 0 or > 65535)
+        {
+            throw new LocalOptionsException(name, "must be 0 to 65535, not " + port.ToString(CultureInfo.InvariantCulture));
+        }
+    }
+}

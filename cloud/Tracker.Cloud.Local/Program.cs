@@ -1,0 +1,95 @@
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Tracker.Cloud.Local;
+using Tracker.Cloud.Local.Console;
+using Tracker.Cloud.Local.Security;
+using Tracker.Cloud.Local.Options;
+
+return LocalCommandLine.Invoke(args, Console.Out, Console.Error, options => RunAsync(options).GetAwaiter().GetResult());
+
+static async Task<int> RunAsync(LocalOptions options)
+{
+    using var stop = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) =>
+    {
+        // The first Ctrl+C asks for a clean stop; a second one is the default (immediate) exit.
+        if (!stop.IsCancellationRequested)
+        {
+            e.Cancel = true;
+            stop.Cancel();
+        }
+    };
+    using PosixSignalRegistration term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c =>
+    {
+        c.Cancel = true;
+        stop.Cancel();
+    });
+    if (options.Duration is { } duration)
+    {
+        stop.CancelAfter(duration);
+    }
+
+    Console.WriteLine("tracker-local: starting (data in " + options.DataDirectory + ")...");
+    LocalFleetHost host;
+    try
+    {
+        host = await LocalFleetHost.StartAsync(options, logging =>
+        {
+            if (options.JsonLogs)
+            {
+                logging.AddJsonConsole(o => o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z' ");
+            }
+            else
+            {
+                logging.AddSimpleConsole(o =>
+                {
+                    o.SingleLine = true;
+                    o.TimestampFormat = "HH:mm:ss ";
+                });
+            }
+        }).ConfigureAwait(false);
+    }
+    catch (IOException e) when (e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase) || e.InnerException is System.Net.Sockets.SocketException)
+    {
+        Console.Error.WriteLine("tracker-local: a port is taken (" + e.Message + "). Choose others with --http-port and --mqtt-port.");
+        return 1;
+    }
+
+    Console.WriteLine();
+    Console.WriteLine("  Web app and API:  " + host.HttpUrl);
+    Console.WriteLine("  Cars' MQTT (mutual TLS): " + options.BindAddress + ":" + host.MqttPort + "   browsers' MQTT: " + new Uri(host.HttpUrl, "/mqtt").ToString().Replace("http", "ws", StringComparison.Ordinal));
+    Console.WriteLine("  Health: " + new Uri(host.HttpUrl, "/health") + "   Metrics: " + new Uri(host.HttpUrl, "/metrics"));
+    Console.WriteLine("  Logins (local dev only):");
+    foreach (LocalUser user in host.Users.All)
+    {
+        string what = user.Roles.HasFlag(Tracker.Cloud.Core.Access.Role.Operator)
+            ? "operator: the whole fleet"
+            : user.RentedCar is null ? "renter: no car" : "renter of " + user.RentedCar + (user.RentalStartsInHours > 0 ? " from tomorrow" : " now");
+        Console.WriteLine("    " + user.User.PadRight(9) + " " + user.Password + "   (" + what + ")");
+    }
+
+    Console.WriteLine("  Simulated cars: " + options.Cars + (options.ReplayPath is null ? " on generated routes" : " replaying " + options.ReplayPath) + ". Ctrl+C stops cleanly.");
+    Console.WriteLine();
+
+    ILoggerFactory loggers = host.Services.GetRequiredService<ILoggerFactory>();
+    await using (var progress = new ProgressReporter(host, options.ProgressInterval, loggers.CreateLogger<ProgressReporter>()))
+    {
+        try
+        {
+            await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        Console.WriteLine("tracker-local: stopping; the cars deliver what they have logged first...");
+        progress.Report();
+    }
+
+    long left = await host.StopAsync().ConfigureAwait(false);
+    Console.WriteLine(left == 0
+        ? "tracker-local: stopped; every logged fix was delivered and stored."
+        : "tracker-local: stopped; " + left + " fixes stay in the cars' flash logs and go out on the next run.");
+    return 0;
+}

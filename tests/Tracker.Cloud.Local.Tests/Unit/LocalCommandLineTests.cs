@@ -1,0 +1,71 @@
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using Tracker.Cloud.Local.Options;
+
+namespace Tracker.Cloud.Local.Tests.Unit;
+
+public sealed class LocalCommandLineTests
+{
+    [Theory]
+    [InlineData(new[] { "--cars", "-1" }, "--cars must be 0 to 5000")]
+    [InlineData(new[] { "--cars", "many" }, "many")]
+    [InlineData(new[] { "--http-port", "70000" }, "--http-port must be 0 to 65535")]
+    [InlineData(new[] { "--http-port", "9000", "--mqtt-port", "9000" }, "--mqtt-port must differ")]
+    [InlineData(new[] { "--store", "postgres" }, "--store must be sqlite or dynamodb")]
+    [InlineData(new[] { "--store", "dynamodb" }, "--dynamodb-url is required")]
+    [InlineData(new[] { "--dynamodb-url", "http://127.0.0.1:8000" }, "--dynamodb-url applies only with --store dynamodb")]
+    [InlineData(new[] { "--store", "dynamodb", "--dynamodb-url", "ftp://x" }, "must be an http or https URL")]
+    [InlineData(new[] { "--bind", "localhost.example" }, "--bind must be an IP address")]
+    [InlineData(new[] { "--duration", "10 minutes" }, "--duration must be a whole number with a unit")]
+    [InlineData(new[] { "--live-period", "500ms" }, "--live-period must be 1 s to 5 min")]
+    [InlineData(new[] { "--replay", "/no/such/file.nmea" }, "--replay file not found")]
+    [InlineData(new[] { "--no-such-option" }, "--no-such-option")]
+    public void BadCommandLine_ExitsWithUsageError_NamingTheOption(string[] args, string expected)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        bool ran = false;
+
+        int code = LocalCommandLine.Invoke(args, output, error, _ => { ran = true; return 0; });
+
+        Assert.Equal(LocalCommandLine.UsageError, code);
+        Assert.False(ran);
+        Assert.Contains(expected, error.ToString() + output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Defaults_AreTheDocumentedOnes()
+    {
+        LocalOptions? seen = null;
+
+        int code = LocalCommandLine.Invoke([], TextWriter.Null, TextWriter.Null, o => { seen = o; return 0; });
+
+        Assert.Equal(0, code);
+        Assert.NotNull(seen);
+        Assert.Equal(25, seen.Cars);
+        Assert.Equal(8080, seen.HttpPort);
+        Assert.Equal(8883, seen.MqttPort);
+        Assert.Equal(System.Net.IPAddress.Loopback, seen.BindAddress);
+        Assert.Equal(StoreKind.Sqlite, seen.Store);
+        Assert.Equal(1000, seen.LivePeriodMs);
+        Assert.Null(seen.Duration);
+    }
+
+    [Theory]
+    [InlineData("90s", 90_000)]
+    [InlineData("5m", 300_000)]
+    [InlineData("2h", 7_200_000)]
+    [InlineData("250ms", 250)]
+    [InlineData("0", 0)]
+    public void Durations_ReadWithTheirUnit(string text, long ms) =>
+        Assert.Equal(ms, (long)LocalCommandLine.ParseDuration("--x", text).TotalMilliseconds);
+
+    [Property(MaxTest = 300)]
+    public void AnyArguments_NeverThrow_AndEitherRunOrExitTwo(NonNull<string>[] words)
+    {
+        string[] args = [.. words.Select(w => w.Get)];
+        int code = LocalCommandLine.Invoke(args, TextWriter.Null, TextWriter.Null, _ => 7);
+        Assert.Contains(code, new[] { 0, 7, LocalCommandLine.UsageError });
+    }
+}

@@ -1,0 +1,101 @@
+using Tracker.Cloud.Local.Observability;
+
+namespace Tracker.Cloud.Local.Tests.Unit;
+
+public sealed class ObservabilityTests
+{
+    [Fact]
+    public void Quantiles_AreExactOverTheKeptSamples()
+    {
+        var histogram = new LatencyHistogram();
+        for (int i = 1; i <= 100; i++)
+        {
+            histogram.Record(i);
+        }
+
+        double[] q = histogram.Quantiles(0.5, 0.99, 1.0);
+
+        Assert.Equal([50.0, 99.0, 100.0], q);
+    }
+
+    [Fact]
+    public void Histogram_WritesCumulativePrometheusBuckets()
+    {
+        var histogram = new LatencyHistogram();
+        histogram.Record(0.5);
+        histogram.Record(3);
+        histogram.Record(70_000);
+        var text = new System.Text.StringBuilder();
+
+        histogram.WritePrometheus(text, "x_seconds", "help", "stage=\"api\"", true);
+
+        string s = text.ToString();
+        Assert.Contains("x_seconds_bucket{stage=\"api\",le=\"0.001\"} 1\n", s, StringComparison.Ordinal);
+        Assert.Contains("x_seconds_bucket{stage=\"api\",le=\"0.005\"} 2\n", s, StringComparison.Ordinal);
+        Assert.Contains("x_seconds_bucket{stage=\"api\",le=\"60\"} 2\n", s, StringComparison.Ordinal);
+        Assert.Contains("x_seconds_bucket{stage=\"api\",le=\"+Inf\"} 3\n", s, StringComparison.Ordinal);
+        Assert.Contains("x_seconds_count{stage=\"api\"} 3\n", s, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PublishClock_ForgetsTheOldestBeyondItsCapacity()
+    {
+        var clock = new PublishClock(capacity: 2);
+        clock.Record("a", 1, 10);
+        clock.Record("a", 2, 20);
+        clock.Record("a", 3, 30);
+
+        Assert.False(clock.TryGet("a", 1, out _));
+        Assert.True(clock.TryGet("a", 3, out long ms));
+        Assert.Equal(30, ms);
+    }
+
+    [Fact]
+    public void PublishClock_KeepsTheFirstPublishOfARepeatedBatch()
+    {
+        var clock = new PublishClock();
+        clock.Record("a", 1, 10);
+        clock.Record("a", 1, 99);
+
+        Assert.True(clock.TryGet("a", 1, out long ms));
+        Assert.Equal(10, ms);
+    }
+
+    [Theory]
+    [InlineData(new byte[] { }, false)]
+    [InlineData(new byte[] { 1, 2, 3, 4 }, false)]
+    [InlineData(new byte[] { 1, 0x78, 0x56, 0x34, 0x12, 0 }, true)]
+    public void Crc_IsReadLittleEndianFromTheHeader_OrNotAtAll(byte[] payload, bool present)
+    {
+        Assert.Equal(present, PublishClock.TryReadCrc(payload, out uint crc));
+        if (present)
+        {
+            Assert.Equal(0x12345678u, crc);
+        }
+    }
+
+    [Fact]
+    public void RateMeter_AveragesFullSecondsOnly()
+    {
+        var time = new ManualTime(DateTimeOffset.FromUnixTimeSeconds(1000));
+        var meter = new RateMeter(time, windowSeconds: 10);
+        for (int s = 0; s < 10; s++)
+        {
+            meter.Add(50);
+            time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        meter.Add(1_000_000); // the current second is partial: not counted
+
+        Assert.Equal(50, meter.PerSecond(), 3);
+    }
+
+    private sealed class ManualTime(DateTimeOffset start) : TimeProvider
+    {
+        private DateTimeOffset _now = start;
+
+        public override DateTimeOffset GetUtcNow() => _now;
+
+        public void Advance(TimeSpan by) => _now += by;
+    }
+}
