@@ -281,7 +281,14 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
             return File.Exists(Path.Combine(options.WebRoot, "index.html")) ? options.WebRoot : null;
         }
 
-        // The repository's web app, found from the build output (cloud/Tracker.Cloud.Local/bin/...) or the working folder.
+        // The repository's web app: where the build put it, else found from the binaries or the working folder.
+        string? built = typeof(LocalFleetHost).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+            .Cast<System.Reflection.AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == "TrackerWebRoot")?.Value;
+        if (built is not null && File.Exists(Path.Combine(built, "index.html")))
+        {
+            return Path.GetFullPath(built);
+        }
+
         foreach (string start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
         {
             for (DirectoryInfo? dir = new(start); dir is not null; dir = dir.Parent)
