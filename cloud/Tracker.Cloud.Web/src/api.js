@@ -1,0 +1,122 @@
+// The HTTP API client (contract: POST /auth/login, GET /me, /cars, /cars/{id}/location,
+// /cars/{id}/locations). Every call returns an outcome, never throws: {ok: true, data} or
+// {ok: false, status, problem}, where problem is the RFC 9457 body when the server sent one.
+// A 401 on an authenticated call also calls onUnauthorized, which sends the user back to the
+// login form.
+
+import { isCarId } from './topics.js';
+
+/**
+ * @typedef {{type?: string, title: string, status?: number, detail?: string}} Problem
+ * @typedef {{ok: true, status: number, data: any} | {ok: false, status: number, problem: Problem, aborted?: boolean}} Outcome
+ */
+
+/**
+ * @param {number} status the HTTP status.
+ * @param {string} text the response body.
+ * @returns {Problem} the RFC 9457 problem in it, or one made from the status.
+ */
+function problemFrom(status, text) {
+  try {
+    const body = JSON.parse(text);
+    if (body !== null && typeof body === 'object' && typeof body.title === 'string') {
+      return { type: body.type, title: body.title, status: body.status, detail: typeof body.detail === 'string' ? body.detail : undefined };
+    }
+  } catch {
+    // Not JSON: fall through.
+  }
+  return { title: `HTTP ${status}`, status };
+}
+
+/**
+ * @param {{baseUrl?: string, fetchImpl?: typeof fetch, getToken: () => string|null,
+ *   onUnauthorized?: (problem: Problem) => void}} options where the API is ('' = this origin),
+ *   the fetch to use, the current token, and what to do on a 401.
+ * @returns the client.
+ */
+export function createApi(options) {
+  const baseUrl = (options.baseUrl ?? '').replace(/\/+$/, '');
+  const fetchImpl = options.fetchImpl ?? ((...args) => globalThis.fetch(...args));
+  const onUnauthorized = options.onUnauthorized ?? (() => {});
+
+  /**
+   * @param {string} path starting with '/'.
+   * @param {{method?: string, body?: any, signal?: AbortSignal, auth?: boolean}} [init] the request.
+   * @returns {Promise<Outcome>} the outcome.
+   */
+  async function request(path, init = {}) {
+    const auth = init.auth ?? true;
+    const headers = { accept: 'application/json' };
+    if (auth) {
+      const token = options.getToken();
+      if (token === null) {
+        const problem = { title: 'Not signed in', status: 401 };
+        onUnauthorized(problem);
+        return { ok: false, status: 401, problem };
+      }
+      headers.authorization = `Bearer ${token}`;
+    }
+    if (init.body !== undefined) {
+      headers['content-type'] = 'application/json';
+    }
+    let response;
+    let text;
+    try {
+      response = await fetchImpl(baseUrl + path, {
+        method: init.method ?? 'GET',
+        headers,
+        body: init.body === undefined ? undefined : JSON.stringify(init.body),
+        signal: init.signal,
+        cache: 'no-store',
+      });
+      text = await response.text();
+    } catch (e) {
+      const aborted = e !== null && typeof e === 'object' && e.name === 'AbortError';
+      return { ok: false, status: 0, aborted, problem: { title: aborted ? 'Cancelled' : 'The server cannot be reached', detail: String(e && e.message ? e.message : e) } };
+    }
+    if (response.status === 401 && auth) {
+      const problem = problemFrom(401, text);
+      onUnauthorized(problem);
+      return { ok: false, status: 401, problem };
+    }
+    if (!response.ok) {
+      return { ok: false, status: response.status, problem: problemFrom(response.status, text) };
+    }
+    try {
+      return { ok: true, status: response.status, data: JSON.parse(text) };
+    } catch {
+      return { ok: false, status: response.status, problem: { title: 'The server sent a response that is not JSON', status: response.status } };
+    }
+  }
+
+  const carPath = (carId) => {
+    if (!isCarId(carId)) {
+      throw new RangeError(`not a car id: ${carId}`); // a programming error: ids are checked on the way in
+    }
+    return `/cars/${encodeURIComponent(carId)}`;
+  };
+
+  return {
+    /** @returns {Promise<Outcome>} the login outcome (a 401 here is a wrong password, not an expiry). */
+    login: (user, password) => request('/auth/login', { method: 'POST', body: { user, password }, auth: false }),
+    /** @returns {Promise<Outcome>} {user, roles, rentals}. */
+    me: (signal) => request('/me', { signal }),
+    /** @returns {Promise<Outcome>} {cars: Location[]} (operators). */
+    cars: (signal) => request('/cars', { signal }),
+    /** @returns {Promise<Outcome>} one Location. */
+    location: (carId, signal) => request(`${carPath(carId)}/location`, { signal }),
+    /**
+     * One page of history.
+     * @param {string} carId the car.
+     * @param {{start: number, end: number, limit?: number, cursor?: string|null}} query epoch ms.
+     * @param {AbortSignal} [signal] cancels it.
+     * @returns {Promise<Outcome>} {carId, start, end, fixes, nextCursor}.
+     */
+    locations: (carId, query, signal) => {
+      const params = new URLSearchParams({ start: String(query.start), end: String(query.end) });
+      if (query.limit !== undefined) params.set('limit', String(query.limit));
+      if (query.cursor) params.set('cursor', query.cursor);
+      return request(`${carPath(carId)}/locations?${params}`, { signal });
+    },
+  };
+}

@@ -1,0 +1,393 @@
+// The app: sign-in, then the operator's fleet view or the renter's car view, with live updates
+// over MQTT. Routing is the URL hash: `#car/car-0001` opens that car (so a car view is linkable),
+// `#fleet` or nothing shows the fleet. Everything a session starts is registered in its scope, so
+// signing out, or a 401 from any call, tears it all down and returns to the login form.
+
+import { createAnnouncer } from './announcer.js';
+import { createApi } from './api.js';
+import { createMap } from './basemap.js';
+import { carPanelElements, openCarView } from './carview.js';
+import { loadConfig } from './config.js';
+import { FleetStore } from './fleetstore.js';
+import { createFleetView } from './fleetview.js';
+import { createFrame } from './frame.js';
+import { createHooks, logLive } from './hooks.js';
+import { brokerUrl, connectLive } from './live.js';
+import { pointFromFix, pointFromLocation } from './point.js';
+import { activeRental, cleanRentals, nextBoundary, nextRental } from './rentals.js';
+import { createScope } from './scope.js';
+import { clearSession, isOperator, loadSession, saveSession, sessionFromLogin } from './session.js';
+import { decodeStatus } from './status.js';
+import { dateTime } from './timefmt.js';
+import { ALL_FIXES, ALL_STATUS, isCarId, parseTopic } from './topics.js';
+import { batchHeaderCrc, decodeBatch } from './wire.js';
+
+/** How often cars are re-aged, so that one silent for 10 minutes turns offline. */
+const REFRESH_MS = 15 * 1000;
+
+/**
+ * Least time between two repaints of the fleet and the car view (src/frame.js): live enough to
+ * read, cheap enough for 1,000 cars, and with the frame and its timer still well inside the
+ * issue's one second from a fix's arrival to the marker's move.
+ */
+const FRAME_SPACING_MS = 200;
+
+/** setTimeout's longest delay (2^31 - 1 ms, about 24.8 days). */
+const MAX_DELAY_MS = 2147483647;
+
+const $ = (id) => document.getElementById(id);
+const els = {
+  loginView: $('login-view'), loginForm: $('login-form'), loginUser: $('login-user'), loginPassword: $('login-password'),
+  loginSubmit: $('login-submit'), loginMessage: $('login-message'),
+  appView: $('app-view'), map: $('map'), connection: $('connection'), whoami: $('whoami'), logout: $('logout'),
+  fleetPanel: $('fleet-panel'), list: $('car-list'), search: $('search'), searchResult: $('search-result'), toggle: $('panel-toggle'),
+  counts: { moving: document.querySelector('[data-testid="count-moving"]'), stopped: document.querySelector('[data-testid="count-stopped"]'), offline: document.querySelector('[data-testid="count-offline"]') },
+  noticePanel: $('notice-panel'), noticeTitle: $('notice-title'), noticeText: $('notice-text'),
+};
+const carElements = carPanelElements(document);
+const announcer = createAnnouncer($('announcer'));
+
+/** The signed-in session's moving parts; null when signed out. */
+let current = null;
+let config = null;
+let mapParts = null;
+
+const hooks = createHooks({
+  carsShown: () => {
+    if (current === null) return 0;
+    const fleet = current.fleetView === null ? 0 : current.fleetView.shown;
+    return fleet + (current.carView !== null && current.carView.markerShown ? 1 : 0);
+  },
+  markerLatLng: (carId) => {
+    if (current === null) return null;
+    if (current.carView !== null && current.carView.carId === carId) return current.carView.markerLatLng();
+    return current.fleetView === null ? null : current.fleetView.markerLatLng(carId);
+  },
+});
+hooks.view = 'loading';
+hooks.decodeErrors = 0;
+globalThis.trackerApp = hooks;
+
+function showLogin(message) {
+  hooks.ready = false;
+  hooks.view = 'login';
+  els.appView.hidden = true;
+  els.logout.hidden = true;
+  els.whoami.hidden = true;
+  els.connection.hidden = true;
+  els.toggle.hidden = true;
+  els.loginView.hidden = false;
+  els.loginMessage.textContent = message;
+  els.loginPassword.value = '';
+  els.loginSubmit.disabled = false;
+  els.loginUser.focus();
+}
+
+async function onLoginSubmit(event) {
+  event.preventDefault();
+  const user = els.loginUser.value.trim();
+  const password = els.loginPassword.value;
+  if (user === '' || password === '') {
+    els.loginMessage.textContent = 'Enter your user name and password.';
+    (user === '' ? els.loginUser : els.loginPassword).focus();
+    return;
+  }
+  els.loginSubmit.disabled = true;
+  els.loginMessage.textContent = '';
+  const api = createApi({ baseUrl: config.apiBase, getToken: () => null });
+  const r = await api.login(user, password);
+  els.loginSubmit.disabled = false;
+  if (!r.ok) {
+    els.loginMessage.textContent = r.status === 401 ? 'Wrong user name or password.'
+      : r.status === 0 ? 'The server cannot be reached. Try again in a moment.'
+        : `Sign-in failed: ${r.problem.detail ?? r.problem.title}`;
+    els.loginPassword.focus();
+    return;
+  }
+  const session = sessionFromLogin(r.data);
+  if (session === null) {
+    els.loginMessage.textContent = 'Sign-in failed: the server sent an unexpected answer.';
+    return;
+  }
+  saveSession(sessionStorage, session);
+  startSession(session);
+}
+
+function showConnection(state, detail) {
+  const text = { connecting: 'Live: connecting…', connected: 'Live', reconnecting: 'Live: reconnecting…', refused: 'Live updates refused', closed: 'Live: off' }[state] ?? state;
+  els.connection.hidden = false;
+  els.connection.dataset.state = state;
+  els.connection.textContent = text;
+  els.connection.title = detail ?? '';
+  if (state === 'refused' && current !== null && Date.now() >= current.session.expiresMs) {
+    endSession('Your session has expired. Please sign in again.');
+  }
+}
+
+function ensureMap() {
+  if (mapParts === null) {
+    mapParts = createMap(els.map, config);
+  }
+  mapParts.map.invalidateSize();
+  return mapParts;
+}
+
+function startSession(session) {
+  const scope = createScope();
+  const store = new FleetStore();
+  const operator = isOperator(session);
+  const api = createApi({
+    baseUrl: config.apiBase,
+    getToken: () => session.token,
+    onUnauthorized: () => endSession('Your session has ended. Please sign in again.'),
+  });
+  current = { session, scope, store, api, operator, live: null, fleetView: null, carView: null, rentalCar: null, frame: null };
+  const me = current;
+
+  els.loginView.hidden = true;
+  els.appView.hidden = false;
+  els.appView.classList.remove('has-fleet', 'has-car');
+  els.noticePanel.hidden = true;
+  els.whoami.hidden = false;
+  els.whoami.textContent = `${session.user} (${operator ? 'operator' : 'renter'})`;
+  els.logout.hidden = false;
+  ensureMap();
+
+  me.frame = createFrame(() => renderFrame(me), { minIntervalMs: FRAME_SPACING_MS });
+  scope.add(() => me.frame.cancel());
+  scope.add(() => announcer.dispose());
+
+  me.live = connectLive({
+    mqttLib: globalThis.mqtt,
+    url: brokerUrl(location, config.mqttUrl),
+    user: session.user,
+    token: session.token,
+    onMessage: (topic, payload) => onLiveMessage(me, topic, payload),
+    onState: showConnection,
+    onConnect: () => me.carView?.onLiveConnected(),
+  });
+  scope.add(() => me.live.end());
+
+  scope.timeout(() => endSession('Your session has expired. Please sign in again.'), Math.min(MAX_DELAY_MS, Math.max(0, session.expiresMs - Date.now())));
+  scope.interval(() => {
+    store.refresh();
+    me.frame.schedule();
+  }, REFRESH_MS);
+  scope.listen(window, 'hashchange', () => route(me));
+
+  (operator ? startFleet(me) : startRenter(me)).catch((e) => {
+    console.error(e);
+    showNotice('Something went wrong', 'The app could not start. Reload the page to try again.');
+  });
+}
+
+async function startFleet(me) {
+  const { L } = globalThis;
+  const parts = ensureMap();
+  els.appView.classList.add('has-fleet');
+  parts.map.invalidateSize();
+  me.fleetView = createFleetView({
+    L,
+    map: parts.map,
+    renderer: parts.fleetRenderer,
+    store: me.store,
+    elements: { panel: els.fleetPanel, list: els.list, search: els.search, searchResult: els.searchResult, toggle: els.toggle, counts: els.counts },
+    onOpen: (carId) => {
+      location.hash = `#car/${carId}`;
+    },
+    scope: me.scope,
+  });
+  me.scope.add(() => me.fleetView?.destroy());
+
+  me.live.subscribe([ALL_FIXES, ALL_STATUS]).then((outcome) => {
+    if (outcome.refused.length > 0 && current === me) announcer.say('Live updates for the fleet were refused.');
+  });
+
+  const r = await me.api.cars();
+  if (current !== me) return;
+  if (!r.ok) {
+    if (r.status !== 401) showNotice('Cars not loaded', `The list of cars could not be loaded: ${r.problem.title}.`);
+    return;
+  }
+  const cars = r.data !== null && typeof r.data === 'object' && Array.isArray(r.data.cars) ? r.data.cars : [];
+  for (const loc of cars) {
+    const point = pointFromLocation(loc);
+    if (point !== null && isCarId(loc.carId)) me.store.applyLocation(loc.carId, point);
+  }
+  me.store.takeTransitions(); // the initial states are not news
+  renderFrame(me);
+  me.fleetView.fitToCars();
+  announcer.say(`Signed in as ${me.session.user}. ${me.store.cars.size} cars: ${me.store.counts.moving} moving, ${me.store.counts.stopped} stopped, ${me.store.counts.offline} offline.`);
+  route(me);
+  hooks.ready = true;
+}
+
+async function startRenter(me) {
+  const r = await me.api.me();
+  if (current !== me) return;
+  if (!r.ok) {
+    if (r.status !== 401) showNotice('Account not loaded', `Your rentals could not be loaded: ${r.problem.title}.`);
+    return;
+  }
+  const rentals = cleanRentals(r.data?.rentals).filter((x) => isCarId(x.carId));
+  const evaluate = () => {
+    if (current !== me) return;
+    const now = Date.now();
+    const active = activeRental(rentals, now);
+    if (active !== null) {
+      els.noticePanel.hidden = true;
+      me.rentalCar = active;
+      if (location.hash !== `#car/${active.carId}`) history.replaceState(null, '', `#car/${active.carId}`);
+      openCar(me, active.carId, { subscribe: true, window: active });
+    } else {
+      me.rentalCar = null;
+      closeCar(me);
+      if (location.hash !== '') history.replaceState(null, '', location.pathname + location.search);
+      const next = nextRental(rentals, now);
+      showNotice('No active rental', next === null
+        ? 'You have no rental right now, so there is no car to show.'
+        : `Your rental of ${next.carId} starts on ${dateTime(next.fromMs)}. The car appears here then.`);
+      hooks.view = 'notice';
+    }
+    const boundary = nextBoundary(rentals, now);
+    if (boundary !== null) {
+      me.scope.timeout(evaluate, Math.min(MAX_DELAY_MS, boundary - now + 250));
+    }
+  };
+  evaluate();
+  hooks.ready = true;
+}
+
+function showNotice(title, text) {
+  els.noticeTitle.textContent = title;
+  els.noticeText.textContent = text;
+  els.noticePanel.hidden = false;
+  announcer.say(`${title}. ${text}`);
+}
+
+/** The hash says which car to show (operators); a renter always sees their rental's car. */
+function route(me) {
+  if (current !== me) return;
+  const m = /^#car\/([^/]+)$/.exec(location.hash);
+  const carId = m === null ? null : decodeURIComponent(m[1]);
+  if (!me.operator) {
+    const own = me.rentalCar === null ? null : me.rentalCar.carId;
+    if (carId !== own) {
+      history.replaceState(null, '', own === null ? location.pathname + location.search : `#car/${own}`);
+    }
+    return;
+  }
+  if (carId !== null && isCarId(carId)) {
+    openCar(me, carId, { subscribe: false, window: null });
+  } else {
+    const was = me.carView?.carId ?? null;
+    closeCar(me);
+    hooks.view = 'fleet';
+    if (was !== null) me.fleetView?.focusItem(was);
+  }
+}
+
+function openCar(me, carId, { subscribe, window: rentalWindow }) {
+  if (me.carView !== null && me.carView.carId === carId) return;
+  closeCar(me);
+  const parts = ensureMap();
+  els.appView.classList.add('has-car');
+  me.carView = openCarView({
+    L: globalThis.L,
+    map: parts.map,
+    renderer: parts.focusRenderer,
+    store: me.store,
+    api: me.api,
+    live: me.live,
+    elements: carElements,
+    carId,
+    operator: me.operator,
+    window: rentalWindow,
+    subscribe,
+    announce: (text) => announcer.say(text),
+    requestFrame: () => me.frame.schedule(),
+  });
+  me.fleetView?.setFocus(carId);
+  parts.map.invalidateSize();
+  me.frame.schedule();
+  hooks.view = 'car';
+  carElements.title.tabIndex = -1;
+  carElements.title.focus({ preventScroll: true });
+}
+
+function closeCar(me) {
+  if (me.carView === null) return;
+  me.carView.close();
+  me.carView = null;
+  me.fleetView?.setFocus(null);
+  els.appView.classList.remove('has-car');
+  mapParts?.map.invalidateSize();
+}
+
+function onLiveMessage(me, topic, payload) {
+  if (current !== me) return;
+  const t = parseTopic(topic);
+  if (t === null) return;
+  // A renter only ever subscribes to their car; anything else is not shown.
+  if (!me.operator && (me.rentalCar === null || t.carId !== me.rentalCar.carId)) return;
+  if (t.kind === 'fixes') {
+    logLive(hooks, { carId: t.carId, crc32: batchHeaderCrc(payload), recvMs: Date.now() });
+    const batch = decodeBatch(payload);
+    if (batch.ok) {
+      me.store.applyFixes(t.carId, batch.fixes.map(pointFromFix));
+    } else {
+      hooks.decodeErrors++;
+      console.debug(`fleet/${t.carId}/fixes: rejected (${batch.error})`);
+    }
+  } else {
+    const status = decodeStatus(payload);
+    if (status.ok) {
+      me.store.applyStatus(t.carId, status.status);
+    } else {
+      hooks.decodeErrors++;
+      console.debug(`fleet/${t.carId}/status: rejected (${status.error})`);
+    }
+  }
+  me.frame.schedule();
+}
+
+function renderFrame(me) {
+  if (current !== me) return;
+  const dirty = me.store.takeDirty();
+  me.fleetView?.render(dirty);
+  me.carView?.render();
+  const transitions = me.store.takeTransitions();
+  if (me.fleetView !== null) {
+    const focused = me.carView?.carId;
+    announcer.transitions(transitions.filter((t) => t.carId !== focused));
+  }
+}
+
+function endSession(message) {
+  const me = current;
+  if (me === null) return;
+  current = null;
+  closeCar(me);
+  me.scope.dispose();
+  clearSession(sessionStorage);
+  els.appView.classList.remove('has-fleet', 'has-car');
+  els.noticePanel.hidden = true;
+  showLogin(message);
+}
+
+async function boot() {
+  config = await loadConfig();
+  els.loginForm.addEventListener('submit', onLoginSubmit);
+  els.logout.addEventListener('click', () => endSession('You have signed out.'));
+  const session = loadSession(sessionStorage);
+  if (session === null) {
+    showLogin('');
+  } else if (session.expiresMs <= Date.now()) {
+    clearSession(sessionStorage);
+    showLogin('Your session has expired. Please sign in again.');
+  } else {
+    startSession(session);
+  }
+}
+
+boot();
