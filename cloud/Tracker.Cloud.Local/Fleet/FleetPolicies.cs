@@ -9,9 +9,9 @@ namespace Tracker.Cloud.Local.Fleet;
 /// </summary>
 public static class FleetPolicies
 {
-    /// <summary>The live-map profile: every second while moving (at least every 5 s), 20 m, 10 degrees.</summary>
+    /// <summary>The live-map profile: a record each second a car moves 5 m (at least every 2 s while moving).</summary>
     public const string LiveText =
-        "report.moving.minPeriodS=1\nreport.moving.maxPeriodS=5\nreport.moving.minDistanceM=20\nreport.moving.headingDeg=10\nreport.moving.speedDeltaKmh=10\n";
+        "report.moving.minPeriodS=1\nreport.moving.maxPeriodS=2\nreport.moving.minDistanceM=5\nreport.moving.headingDeg=5\nreport.moving.speedDeltaKmh=5\n";
 
     /// <summary>Reads <paramref name="policy"/>: <c>live</c>, <c>device</c> or a file path.</summary>
     /// <param name="policy">The option's value.</param>

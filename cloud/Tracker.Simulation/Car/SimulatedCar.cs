@@ -1,0 +1,303 @@
+using Tracker.Core.Fixes;
+using Tracker.Core.Nmea;
+using Tracker.Core.Reporting;
+using Tracker.Core.Storage;
+using Tracker.Core.Uplink;
+using Tracker.Simulation.Gnss;
+
+namespace Tracker.Simulation.Car;
+
+/// <summary>
+/// One simulated car running the firmware's shared core exactly as the device does: NMEA bytes from
+/// its receiver go through <see cref="NmeaFixReader"/>, the <see cref="ReportPolicy"/> picks the
+/// fixes to record, the <see cref="FixLog"/> keeps them in a directory, and the
+/// <see cref="UplinkEngine"/> publishes them over the given link, wrapped in a
+/// <see cref="CoverageLink"/> so that dead zones take the network away.
+/// </summary>
+/// <remarks>
+/// <para>Driven from outside: call <see cref="Step"/> every 100 to 250 ms (of real or simulated
+/// time) from one thread at a time. The read-only properties may be read from any thread; they can
+/// be a step old.</para>
+/// <para>The device status it reports: moving while the report policy is in its moving profile;
+/// ignition on while moving and for <see cref="IgnitionHoldMs"/> after, off when parked or not
+/// driving; supply about 14.1 V with the engine running and 12.6 V without; a signal of -66 to
+/// -98 dBm that drifts, unknown in a dead zone.</para>
+/// </remarks>
+public sealed class SimulatedCar : IDisposable
+{
+    /// <summary>The ignition stays on this long after the car stopped moving (a light, a queue, a drop-off).</summary>
+    public const long IgnitionHoldMs = 120_000;
+
+    private const int ReadChunk = 512;
+
+    private readonly IGnssSource _gnss;
+    private readonly DirectoryFlashFileSystem _fs = new();
+    private readonly FixLog _log;
+    private readonly ReportPolicy _policy;
+    private readonly NmeaFixReader _reader = new();
+    private readonly SimulationClock _clock = new();
+    private readonly DeviceStatusValues _device;
+    private readonly CoverageLink _link;
+    private readonly UplinkEngine _engine;
+    private readonly byte[] _buffer = new byte[ReadChunk];
+    private readonly object _sync = new();
+    private readonly double _signalPhase;
+    private uint _noise;
+    private bool _driving = true;
+    private bool _resync;
+    private long _lastMonotonicMs;
+    private long _lastMovingMs = -1;
+    private long _fixesRead;
+    private long _fixesRecorded;
+    private long _appendFailures;
+    private Fix _lastFix;
+    private bool _hasLastFix;
+    private bool _disposed;
+
+    /// <summary>Builds the car and opens (or recovers) its FixLog.</summary>
+    /// <param name="options">Identity, log, policy and uplink settings.</param>
+    /// <param name="gnss">Its receiver (generated or a replayed log), which also says when it has coverage.</param>
+    /// <param name="link">Its MQTT link; the car wraps it in a <see cref="CoverageLink"/> and never disposes it.</param>
+    /// <exception cref="ArgumentException">The car id is not the one in the uplink's topics.</exception>
+    public SimulatedCar(SimulatedCarOptions options, IGnssSource gnss, IMqttLink link)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(gnss);
+        ArgumentNullException.ThrowIfNull(link);
+        if (options.CarId != options.Uplink.Topics.CarId)
+        {
+            throw new ArgumentException(
+                $"car id '{options.CarId}' differs from the uplink topics' '{options.Uplink.Topics.CarId}'", nameof(options));
+        }
+
+        CarId = options.CarId;
+        _gnss = gnss;
+        _log = FixLog.Open(_fs, options.LogDirectory, FixLogOptions.ForCapacity(options.LogCapacityBytes));
+        _policy = new ReportPolicy(options.Policy);
+        _device = new DeviceStatusValues(options.FirmwareVersion) { Ignition = IgnitionState.Off };
+        _link = new CoverageLink(link, gnss, _clock);
+        _engine = new UplinkEngine(_link, _log, _clock, _device, options.Uplink, options.JitterSeed);
+        _noise = options.JitterSeed == 0 ? 0x9E3779B9u : options.JitterSeed;
+        _signalPhase = options.JitterSeed % 6283 / 1000.0;
+    }
+
+    /// <summary>The car id.</summary>
+    public string CarId { get; }
+
+    /// <summary>
+    /// True (the default) while the car reads its receiver. Set false to switch the GNSS side off,
+    /// for example at shutdown: nothing new is recorded and the uplink drains what is logged. Set
+    /// true again and the car starts from the receiver's current output (what it printed meanwhile
+    /// is skipped, as a UART that was not read).
+    /// </summary>
+    public bool Driving
+    {
+        get => _driving;
+        set
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (value == _driving)
+            {
+                return;
+            }
+
+            _driving = value;
+            if (!value)
+            {
+                _reader.Flush();
+                TakeFixes(_lastMonotonicMs);
+                _device.IsMoving = false;
+                _device.Ignition = IgnitionState.Off;
+            }
+            else
+            {
+                _resync = true;
+            }
+        }
+    }
+
+    /// <summary>Fixes the NMEA reader produced.</summary>
+    public long FixesRead => Interlocked.Read(ref _fixesRead);
+
+    /// <summary>Fixes the report policy recorded and the FixLog accepted.</summary>
+    public long FixesRecorded => Interlocked.Read(ref _fixesRecorded);
+
+    /// <summary>Recorded fixes the FixLog refused (a storage error; 0 unless the disk is full).</summary>
+    public long AppendFailures => Interlocked.Read(ref _appendFailures);
+
+    /// <summary>Fixes in the log not yet acknowledged by the broker.</summary>
+    public long PendingFixes => _log.PendingCount;
+
+    /// <summary>Fixes the log dropped, oldest first, because it was full.</summary>
+    public long Evictions => _log.Evictions;
+
+    /// <summary>Messages published and not yet acknowledged.</summary>
+    public int MessagesInFlight => _engine.MessagesInFlight;
+
+    /// <summary>Where the uplink is.</summary>
+    public UplinkState State => _engine.State;
+
+    /// <summary>What the uplink did.</summary>
+    public UplinkCounters Counters => _engine.Counters;
+
+    /// <summary>What the NMEA reader saw (sentences, checksum errors, epochs without a fix...).</summary>
+    public NmeaCounters Nmea => _reader.Counters;
+
+    /// <summary>True when the car has cellular coverage at the last step's time.</summary>
+    public bool InCoverage => _link.InCoverage;
+
+    /// <summary>Connections dropped by dead zones.</summary>
+    public long CoverageDrops => _link.Drops;
+
+    /// <summary>True while the report policy is in its moving profile.</summary>
+    public bool IsMoving => _device.IsMoving;
+
+    /// <summary>The ignition as the status message reports it.</summary>
+    public IgnitionState Ignition => _device.Ignition;
+
+    /// <summary>The last fix read, or null before the first.</summary>
+    public Fix? LastFix => TryGetLastFix(out Fix fix) ? fix : null;
+
+    /// <summary>The last fix read.</summary>
+    /// <param name="fix">The fix, when there is one.</param>
+    /// <returns>False before the first fix.</returns>
+    public bool TryGetLastFix(out Fix fix)
+    {
+        lock (_sync)
+        {
+            fix = _lastFix;
+            return _hasLastFix;
+        }
+    }
+
+    /// <summary>
+    /// Runs one pass of the device's loop: reads what the receiver printed up to now, decides and
+    /// records fixes, updates the device status, and ticks the uplink.
+    /// </summary>
+    /// <param name="utcNowMs">The calendar time, UTC ms since 1970 (the receiver's epochs are due by it).</param>
+    /// <param name="monotonicMs">The device's monotonic tick, ms (never going back).</param>
+    public void Step(long utcNowMs, long monotonicMs)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _clock.Set(utcNowMs);
+        _lastMonotonicMs = monotonicMs;
+        if (_driving)
+        {
+            ReadGnss(utcNowMs, monotonicMs, keep: !_resync);
+            _resync = false;
+        }
+
+        UpdateDevice(utcNowMs, monotonicMs);
+        _link.Update();
+        _engine.Tick(monotonicMs);
+    }
+
+    /// <summary>Closes the log's files. The link is the caller's.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _fs.Dispose();
+    }
+
+    private void ReadGnss(long utcNowMs, long monotonicMs, bool keep)
+    {
+        bool any = false;
+        int n;
+        while ((n = _gnss.Read(utcNowMs, _buffer, 0, _buffer.Length)) > 0)
+        {
+            any = true;
+            if (!keep)
+            {
+                continue;
+            }
+
+            int used = 0;
+            while (used < n)
+            {
+                used += _reader.Push(_buffer, used, n - used);
+                TakeFixes(monotonicMs);
+            }
+        }
+
+        if (!keep)
+        {
+            _reader.Reset(); // as after reopening the port: no partial line or epoch survives
+            return;
+        }
+
+        if (any)
+        {
+            // The receiver prints each second's sentences in one burst and then the UART is idle:
+            // close the epoch now, as the device does on an idle UART, rather than a second later.
+            _reader.Flush();
+            TakeFixes(monotonicMs);
+        }
+    }
+
+    private void TakeFixes(long monotonicMs)
+    {
+        while (_reader.TryTakeFix(out Fix fix))
+        {
+            Interlocked.Increment(ref _fixesRead);
+            lock (_sync)
+            {
+                _lastFix = fix;
+                _hasLastFix = true;
+            }
+
+            ReportDecision decision = _policy.Decide(fix);
+            if (decision.IsRecord)
+            {
+                Fix record = decision.Fix;
+                if (_log.Append(ref record) == FixLogResult.Ok)
+                {
+                    Interlocked.Increment(ref _fixesRecorded);
+                }
+                else
+                {
+                    Interlocked.Increment(ref _appendFailures);
+                }
+            }
+
+            _device.LastFixTickMs = monotonicMs;
+            if (_policy.Motion == MotionState.Moving)
+            {
+                _lastMovingMs = monotonicMs;
+            }
+        }
+    }
+
+    private void UpdateDevice(long utcNowMs, long monotonicMs)
+    {
+        bool moving = _driving && _policy.Motion == MotionState.Moving;
+        bool ignition = _driving && _lastMovingMs >= 0 && (moving || monotonicMs - _lastMovingMs < IgnitionHoldMs);
+        _device.IsMoving = moving;
+        _device.Ignition = ignition ? IgnitionState.On : IgnitionState.Off;
+
+        // A running alternator holds the bus near 14.1 V; a resting lead-acid battery sits near 12.6 V.
+        _device.SupplyMillivolts = ignition ? 14100 + Noise(150) : 12600 + Noise(40);
+        if (!_link.InCoverage)
+        {
+            _device.SignalDbm = StatusReport.Unknown; // AT+CSQ answers 99 (not known) without a network
+        }
+        else
+        {
+            double wave = Math.Sin((utcNowMs / 600_000.0) + _signalPhase);
+            _device.SignalDbm = -82 + (int)Math.Round(12 * wave) + Noise(4);
+        }
+    }
+
+    // Deterministic readings noise from xorshift32 (Marsaglia 2003), uniform in [-range, range].
+    private int Noise(int range)
+    {
+        _noise ^= _noise << 13;
+        _noise ^= _noise >> 17;
+        _noise ^= _noise << 5;
+        return (int)(_noise % (uint)((2 * range) + 1)) - range;
+    }
+}

@@ -1,0 +1,58 @@
+using Tracker.Core.Reporting;
+using Tracker.Core.Uplink;
+
+namespace Tracker.Simulation.Car;
+
+/// <summary>
+/// How a <see cref="SimulatedCar"/> is built: the device's identity, its FixLog, report policy and
+/// uplink settings. Immutable; each property checks its value when set, and the car checks that
+/// <see cref="CarId"/> is the id in <see cref="UplinkOptions.Topics"/>.
+/// </summary>
+public sealed record SimulatedCarOptions
+{
+    /// <summary>Default <see cref="LogCapacityBytes"/>: 1 MiB.</summary>
+    public const int DefaultLogCapacityBytes = 1 << 20;
+
+    /// <summary>The car id (an AWS IoT thing name, the MQTT client id).</summary>
+    public required string CarId
+    {
+        get;
+        init => field = UplinkTopics.IsValidThingName(value)
+            ? value
+            : throw new ArgumentException($"car id '{value}' is not a valid thing name: 1 to 128 of a-z A-Z 0-9 : _ -", nameof(CarId));
+    }
+
+    /// <summary>The directory that holds the car's FixLog (its own; the log survives a restart of the car).</summary>
+    public required string LogDirectory
+    {
+        get;
+        init => field = !string.IsNullOrWhiteSpace(value) ? value : throw new ArgumentException("the log directory is empty", nameof(LogDirectory));
+    }
+
+    /// <summary>Bytes the FixLog may use, 16 KiB to 64 MiB (the device's I: partition is 256 KB to 3 MB).</summary>
+    public int LogCapacityBytes
+    {
+        get;
+        init => field = value is >= 16 * 1024 and <= 64 << 20
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(LogCapacityBytes), value, "must be 16 KiB to 64 MiB");
+    } = DefaultLogCapacityBytes;
+
+    /// <summary>The report policy's settings.</summary>
+    public ReportConfig Policy { get; init => field = value ?? throw new ArgumentNullException(nameof(Policy)); } = ReportConfig.Default;
+
+    /// <summary>The uplink's settings, topics included.</summary>
+    public required UplinkOptions Uplink { get; init => field = value ?? throw new ArgumentNullException(nameof(Uplink)); }
+
+    /// <summary>Seed of the uplink's reconnect jitter and of the car's supply and signal readings; make it differ between cars.</summary>
+    public uint JitterSeed { get; init; } = 1;
+
+    /// <summary>The firmware version the status message reports, printable ASCII, 1 to 32 characters.</summary>
+    public string FirmwareVersion
+    {
+        get;
+        init => field = value is { Length: >= 1 and <= StatusCodec.MaxFirmwareVersionLength } && value.All(c => c is >= ' ' and <= '~')
+            ? value
+            : throw new ArgumentException($"firmware version must be 1 to {StatusCodec.MaxFirmwareVersionLength} printable ASCII characters", nameof(FirmwareVersion));
+    } = "sim-1.0.0";
+}
