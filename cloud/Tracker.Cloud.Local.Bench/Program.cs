@@ -1,6 +1,6 @@
 // tracker-local-bench: the local fleet's figures with N simulated cars (README "Performance").
 //
-//   dotnet run -c Release --project cloud/Tracker.Cloud.Local.Bench -- [--cars 1000] [--seconds 180] [--warmup 60] [--no-browser]
+//   dotnet run -c Release --project cloud/Tracker.Cloud.Local.Bench -- [--cars 1000] [--seconds 180] [--warmup 60] [--no-browser] [--screenshot fleet.png]
 //
 // Everything runs on this machine: the host (broker, ingest, SQLite, API) and the N cars (each the firmware core over
 // its own mutual-TLS connection) share one process, and Chromium another. Latency is measured from the car's publish
@@ -18,6 +18,8 @@ int cars = Arg("--cars", 1000);
 int seconds = Arg("--seconds", 180);
 int warmup = Arg("--warmup", 60);
 bool browser = !args.Contains("--no-browser");
+int shot = Array.IndexOf(args, "--screenshot");
+string? screenshot = shot >= 0 && shot + 1 < args.Length ? Path.GetFullPath(args[shot + 1]) : null;
 string data = Path.Combine(Path.GetTempPath(), "tracker-local-bench-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
 if (Directory.Exists(data))
 {
@@ -91,6 +93,12 @@ while (measured.Elapsed < TimeSpan.FromSeconds(seconds))
             }
         }
     }
+}
+
+if (page is not null && screenshot is not null)
+{
+    await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot });
+    Console.WriteLine("screenshot: " + screenshot);
 }
 
 double elapsed = measured.Elapsed.TotalSeconds;

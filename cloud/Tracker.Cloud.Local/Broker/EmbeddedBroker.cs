@@ -155,10 +155,12 @@ public sealed partial class EmbeddedBroker
             // A clean DISCONNECT suppresses the will (MQTT 3.1.1 §3.14.4), so the viewers hear it from us either way.
             await PublishAsync(LiveTopics.Status(car), OfflineText, retain: true).ConfigureAwait(false);
         }
-        else if (e.SessionItems[ViewerKey] is Viewer)
+        else if (e.SessionItems[ViewerKey] is Viewer viewer)
         {
             _metrics.ViewerConnections(-1);
-            _viewers.TryRemove(e.ClientId, out _);
+
+            // Only this session's entry: a reconnect with the same client id has already put its own in place.
+            _viewers.TryRemove(KeyValuePair.Create(e.ClientId, viewer));
         }
     }
 
@@ -244,7 +246,9 @@ public sealed partial class EmbeddedBroker
     private Task InterceptEnqueueAsync(InterceptingClientApplicationMessageEnqueueEventArgs e)
     {
         // A renter's rental can end while they watch: every delivery is checked, not just the subscription.
-        if (_viewers.TryGetValue(e.ReceiverClientId, out Viewer? viewer) && !BrokerPolicy.MayViewerReceive(viewer, e.ApplicationMessage.Topic, NowMs()))
+        // Fail closed: a browser session the broker does not know (any more) gets nothing.
+        if (e.ReceiverClientId.StartsWith(BrokerPolicy.ViewerClientPrefix, StringComparison.Ordinal)
+            && !(_viewers.TryGetValue(e.ReceiverClientId, out Viewer? viewer) && BrokerPolicy.MayViewerReceive(viewer, e.ApplicationMessage.Topic, NowMs())))
         {
             e.AcceptEnqueue = false;
         }

@@ -104,6 +104,32 @@ public sealed class BrokerTests(LocalHostFixture fixture) : IClassFixture<LocalH
     }
 
     [Fact]
+    public async Task Viewer_ReconnectingWithTheSameClientId_KeepsReceiving()
+    {
+        string token = await fixture.LoginAsync("ops");
+        string clientId = "web-" + Guid.NewGuid().ToString("N")[..8];
+        var (first, _) = await fixture.ViewerAsync("ops", token, clientId);
+        var (second, connected) = await fixture.ViewerAsync("ops", token, clientId);
+        using IMqttClient firstClient = first;
+        using IMqttClient secondClient = second;
+        Assert.Equal(MqttClientConnectResultCode.Success, connected.ResultCode);
+        var received = new ConcurrentQueue<string>();
+        second.ApplicationMessageReceivedAsync += e =>
+        {
+            received.Enqueue(e.ApplicationMessage.Topic);
+            return Task.CompletedTask;
+        };
+        await second.SubscribeAsync("fleet/car-0019/fixes");
+
+        using MqttNetLink car = fixture.CarLink("car-0019");
+        Assert.Equal(LinkResult.Ok, car.Connect(Connect("car-0019")));
+        byte[] batch = LocalHostFixture.Encode(LocalHostFixture.Drive(2, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+        car.Publish("tracker/car-0019/fixes", batch, 0, batch.Length, 1, out _);
+
+        await WaitUntilAsync(() => received.Contains("fleet/car-0019/fixes"));
+    }
+
+    [Fact]
     public async Task Renter_CannotSubscribeToAnotherCar_ButCanToTheirs()
     {
         string token = await fixture.LoginAsync("renter1");
