@@ -110,12 +110,21 @@ public sealed class DevTokens
             return Fail(TokenError.Malformed, "not a compact JWS of three base64url parts");
         }
 
+        byte[] headerBytes = Base64Url.DecodeFromChars(parts[0]);
+        byte[] payloadBytes = Base64Url.DecodeFromChars(parts[1]);
+
+        // System.Text.Json accepts invalid UTF-8 inside strings and throws only when the string is read (RFC 7519 §7.2: UTF-8).
+        if (!System.Text.Unicode.Utf8.IsValid(headerBytes) || !System.Text.Unicode.Utf8.IsValid(payloadBytes))
+        {
+            return Fail(TokenError.Malformed, "header or payload is not UTF-8");
+        }
+
         JsonElement header;
         JsonElement payload;
         try
         {
-            header = JsonSerializer.Deserialize<JsonElement>(Base64Url.DecodeFromChars(parts[0]));
-            payload = JsonSerializer.Deserialize<JsonElement>(Base64Url.DecodeFromChars(parts[1]));
+            header = JsonSerializer.Deserialize<JsonElement>(headerBytes);
+            payload = JsonSerializer.Deserialize<JsonElement>(payloadBytes);
         }
         catch (JsonException)
         {

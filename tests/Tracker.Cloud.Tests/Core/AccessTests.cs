@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Text;
+using FsCheck.Xunit;
 using Tracker.Cloud.Core.Access;
 using Tracker.Cloud.Core.Ingest;
 using Tracker.Cloud.Core.Query;
@@ -179,6 +180,25 @@ public sealed class AccessTests
         string none = Base64Url.EncodeToString("{\"alg\":\"none\",\"typ\":\"JWT\"}"u8) + "." + parts[1] + ".";
 
         Assert.NotEqual(TokenError.None, tokens.Validate(none).Error);
+    }
+
+    [Fact]
+    public void Token_WhoseHeaderIsNotUtf8_IsMalformed_NotAnException()
+    {
+        var tokens = new DevTokens(Key, _clock);
+        byte[] header = [.. "{\"alg\":\""u8, 0xC3, 0x28, .. "\"}"u8];
+        string token = Base64Url.EncodeToString(header) + "." + Base64Url.EncodeToString("{}"u8) + ".";
+
+        Assert.Equal(TokenError.Malformed, tokens.Validate(token).Error);
+    }
+
+    [Property(MaxTest = 500)]
+    public void AnyBytesAsATokensParts_NeverThrow(byte[] header, byte[] payload, byte[] signature)
+    {
+        var tokens = new DevTokens(Key, _clock);
+        string token = Base64Url.EncodeToString(header) + "." + Base64Url.EncodeToString(payload) + "." + Base64Url.EncodeToString(signature);
+
+        Assert.NotEqual(TokenError.None, tokens.Validate(token).Error);
     }
 
     [Fact]
