@@ -11,6 +11,7 @@ import { loadConfig } from './config.js';
 import { FleetStore } from './fleetstore.js';
 import { createFleetView } from './fleetview.js';
 import { createFrame } from './frame.js';
+import { unwrapBatch } from './envelope.js';
 import { createHooks, logLive } from './hooks.js';
 import { brokerUrl, connectLive } from './live.js';
 import { pointFromFix, pointFromLocation } from './point.js';
@@ -331,8 +332,9 @@ function onLiveMessage(me, topic, payload) {
   // A renter only ever subscribes to their car; anything else is not shown.
   if (!me.operator && (me.rentalCar === null || t.carId !== me.rentalCar.carId)) return;
   if (t.kind === 'fixes') {
-    logLive(hooks, { carId: t.carId, crc32: batchHeaderCrc(payload), recvMs: Date.now() });
-    const batch = decodeBatch(payload);
+    const bytes = unwrapBatch(payload);
+    logLive(hooks, { carId: t.carId, crc32: bytes === null ? null : batchHeaderCrc(bytes), recvMs: Date.now() });
+    const batch = bytes === null ? { ok: false, error: 'BadEnvelope' } : decodeBatch(bytes);
     if (batch.ok) {
       me.store.applyFixes(t.carId, batch.fixes.map(pointFromFix));
     } else {
