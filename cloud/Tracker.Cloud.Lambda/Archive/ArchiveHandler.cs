@@ -1,0 +1,65 @@
+using System.Text.Json;
+using Tracker.Cloud.Archive.Export;
+using Tracker.Cloud.Archive.Sinks;
+using Tracker.Cloud.Lambda.Events;
+
+namespace Tracker.Cloud.Lambda.Archive;
+
+/// <summary>
+/// The archive function's logic, thin: read the event, pick the day, export it, summarize. An event that
+/// can never succeed (malformed, a day not over or past the store's retention) throws
+/// <see cref="InvalidEventException"/>; a storage or S3 failure propagates too, and Lambda retries the
+/// asynchronous invocation that EventBridge made (twice by default: Lambda developer guide,
+/// "Asynchronous invocation"). Re-exporting a day is idempotent, so a retry is safe.
+/// </summary>
+public sealed class ArchiveHandler
+{
+    private readonly ArchiveExporter _exporter;
+    private readonly IArchiveSink _sink;
+    private readonly TextWriter _log;
+
+    /// <summary>Creates the handler.</summary>
+    /// <param name="exporter">Exports a day.</param>
+    /// <param name="sink">The exporter's sink (for the manifest's location in the summary).</param>
+    /// <param name="log">Where the summary line goes (standard output, i.e. CloudWatch Logs, in Lambda).</param>
+    public ArchiveHandler(ArchiveExporter exporter, IArchiveSink sink, TextWriter log)
+    {
+        ArgumentNullException.ThrowIfNull(exporter);
+        ArgumentNullException.ThrowIfNull(sink);
+        ArgumentNullException.ThrowIfNull(log);
+        _exporter = exporter;
+        _sink = sink;
+        _log = log;
+    }
+
+    /// <summary>The Lambda handler shape: event in, <see cref="ArchiveSummary"/> JSON out.</summary>
+    /// <param name="input">The event.</param>
+    public Task<Stream> FunctionHandler(Stream input) => HandleAsync(input, CancellationToken.None);
+
+    /// <summary>Handles one event.</summary>
+    /// <param name="input">The event.</param>
+    /// <param name="cancellationToken">Cancels the export (no manifest is written).</param>
+    /// <exception cref="InvalidEventException">The event is malformed or asks for a day that cannot be exported.</exception>
+    /// <exception cref="ArchiveSinkException">S3 failed.</exception>
+    public async Task<Stream> HandleAsync(Stream input, CancellationToken cancellationToken)
+    {
+        ScheduledArchiveEvent archiveEvent = await EventReader.ReadAsync(input, ArchiveEventJsonContext.Default.ScheduledArchiveEvent, "archive event", cancellationToken).ConfigureAwait(false);
+        DateOnly day = ArchiveDaySelection.Resolve(archiveEvent);
+        if (_exporter.CheckDay(day) is { } problem)
+        {
+            throw new InvalidEventException("archive event: " + problem);
+        }
+
+        ArchiveManifest manifest = await _exporter.ExportDayAsync(day, cancellationToken).ConfigureAwait(false);
+        var summary = new ArchiveSummary(
+            manifest.Day,
+            manifest.Rows,
+            manifest.Files.Count,
+            manifest.Cars.Count,
+            manifest.Files.Sum(f => f.Bytes),
+            _sink.Describe(ArchiveLayout.ManifestKey(day)));
+        byte[] json = JsonSerializer.SerializeToUtf8Bytes(summary, ArchiveEventJsonContext.Default.ArchiveSummary);
+        await _log.WriteLineAsync(System.Text.Encoding.UTF8.GetString(json)).ConfigureAwait(false);
+        return new MemoryStream(json, writable: false);
+    }
+}

@@ -1,0 +1,132 @@
+using System.Text;
+using System.Text.Json;
+using Tracker.Cloud.Core.Access;
+using Tracker.Cloud.Lambda.Events;
+
+namespace Tracker.Cloud.Lambda.Authorizer;
+
+/// <summary>
+/// The live authorizer function: an <see cref="IotAuthorizerEvent"/> in, an <see cref="IotAuthorizerResponse"/>
+/// out. Thin: take the client id and the base64 MQTT password (the Cognito JWT) from the event, let
+/// <see cref="LiveAuthorizer"/> decide, map the decision, and write one JSON log line.
+/// </summary>
+/// <remarks>
+/// A client's bad input (no MQTT credentials, a password that is not base64 UTF-8, a bad token) is a
+/// refusal, returned as <c>isAuthenticated: false</c>. An event that is not JSON of this shape throws
+/// <see cref="InvalidEventException"/>, and a failure to read the keys or the rentals propagates: IoT
+/// Core then refuses the connection and the error shows in the function's metrics. Nothing fails open.
+/// </remarks>
+public sealed class LiveAuthorizerHandler
+{
+    private const string EventName = "IoT custom authorizer event";
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private readonly LiveAuthorizer _authorizer;
+    private readonly TextWriter _log;
+
+    /// <summary>Creates the handler.</summary>
+    /// <param name="authorizer">The decision.</param>
+    /// <param name="log">Where the per-decision log line goes (Lambda sends standard output to CloudWatch Logs).</param>
+    public LiveAuthorizerHandler(LiveAuthorizer authorizer, TextWriter log)
+    {
+        ArgumentNullException.ThrowIfNull(authorizer);
+        ArgumentNullException.ThrowIfNull(log);
+        _authorizer = authorizer;
+        _log = log;
+    }
+
+    /// <summary>The Lambda entry point shape (Stream in, Stream out).</summary>
+    /// <param name="input">The event JSON.</param>
+    /// <returns>The response JSON.</returns>
+    public Task<Stream> FunctionHandler(Stream input) => HandleAsync(input, CancellationToken.None);
+
+    /// <summary>Handles one invocation.</summary>
+    /// <param name="input">The event JSON.</param>
+    /// <param name="cancellationToken">Cancels the key and rental reads.</param>
+    /// <returns>The <see cref="IotAuthorizerResponse"/> as JSON.</returns>
+    /// <exception cref="InvalidEventException">The input is not an authorizer event.</exception>
+    public async Task<Stream> HandleAsync(Stream input, CancellationToken cancellationToken)
+    {
+        IotAuthorizerEvent evt = await EventReader.ReadAsync(input, AuthorizerJsonContext.Default.IotAuthorizerEvent, EventName, cancellationToken).ConfigureAwait(false);
+        IotAuthorizerResponse response = await HandleAsync(evt, cancellationToken).ConfigureAwait(false);
+        MemoryStream output = new();
+        await JsonSerializer.SerializeAsync(output, response, AuthorizerJsonContext.Default.IotAuthorizerResponse, cancellationToken).ConfigureAwait(false);
+        output.Position = 0;
+        return output;
+    }
+
+    /// <summary>Handles one parsed event.</summary>
+    /// <param name="evt">The event.</param>
+    /// <param name="cancellationToken">Cancels the key and rental reads.</param>
+    /// <returns>The response.</returns>
+    public async Task<IotAuthorizerResponse> HandleAsync(IotAuthorizerEvent evt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(evt);
+        IotAuthorizerMqttData? mqtt = evt.ProtocolData?.Mqtt;
+        LiveAuthorization decision;
+        if (mqtt is null || string.IsNullOrEmpty(mqtt.Password))
+        {
+            decision = LiveAuthorization.Deny(LiveDenial.MalformedCredentials, "no MQTT password: connect with the user's token as the MQTT password");
+        }
+        else if (!TryDecodePassword(mqtt.Password, out string token))
+        {
+            decision = LiveAuthorization.Deny(LiveDenial.MalformedCredentials, "the MQTT password is not base64 of UTF-8 text");
+        }
+        else
+        {
+            decision = await _authorizer.AuthorizeAsync(mqtt.ClientId, token, cancellationToken).ConfigureAwait(false);
+        }
+
+        var line = new LiveAuthorizerLogLine(
+            decision.IsAuthenticated ? "allow" : "deny",
+            decision.PrincipalId,
+            decision.IsAuthenticated ? null : decision.Denial.ToString(),
+            decision.TokenError == CognitoTokenError.None ? null : decision.TokenError.ToString(),
+            string.IsNullOrEmpty(decision.Detail) ? null : decision.Detail,
+            decision.IsFleet,
+            decision.Cars,
+            decision.DisconnectAfterSeconds,
+            evt.ConnectionMetadata?.Id);
+        await _log.WriteLineAsync(JsonSerializer.Serialize(line, AuthorizerJsonContext.Default.LiveAuthorizerLogLine)).ConfigureAwait(false);
+        return ToResponse(decision);
+    }
+
+    private static IotAuthorizerResponse ToResponse(LiveAuthorization decision)
+    {
+        var response = new IotAuthorizerResponse
+        {
+            IsAuthenticated = decision.IsAuthenticated,
+            PrincipalId = decision.PrincipalId,
+            DisconnectAfterInSeconds = decision.DisconnectAfterSeconds,
+            RefreshAfterInSeconds = decision.RefreshAfterSeconds,
+        };
+        foreach (string document in decision.PolicyDocuments)
+        {
+            using JsonDocument parsed = JsonDocument.Parse(document);
+            response.PolicyDocuments.Add(parsed.RootElement.Clone());
+        }
+
+        return response;
+    }
+
+    private static bool TryDecodePassword(string base64, out string token)
+    {
+        token = string.Empty;
+        byte[] bytes = new byte[(base64.Length / 4 * 3) + 3];
+        if (!Convert.TryFromBase64String(base64, bytes, out int written))
+        {
+            return false;
+        }
+
+        try
+        {
+            token = StrictUtf8.GetString(bytes, 0, written);
+            return true;
+        }
+        catch (DecoderFallbackException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using Amazon.DynamoDBv2;
+using Tracker.Cloud.Core.Access;
+using Tracker.Cloud.DynamoDb;
+using Tracker.Cloud.Lambda.Authorizer;
+
+namespace Tracker.Cloud.Lambda.Functions;
+
+/// <summary>
+/// The AWS IoT custom authorizer of the browsers' live connection (MQTT over WSS), as the Lambda
+/// runtime loads it (handler string
+/// <c>Tracker.Cloud.Lambda::Tracker.Cloud.Lambda.Functions.LiveAuthorizerFunction::FunctionHandler</c>):
+/// built once per execution environment, then <see cref="LiveAuthorizerHandler"/>.
+/// </summary>
+public sealed class LiveAuthorizerFunction
+{
+    /// <summary>
+    /// The bound on one JWKS read. IoT Core waits for the authorizer a few seconds at most, so a slow
+    /// read must fail (and the connection be refused) rather than hang.
+    /// </summary>
+    public static readonly TimeSpan JwksTimeout = TimeSpan.FromSeconds(2);
+
+    private readonly LiveAuthorizerHandler _handler;
+
+    /// <summary>Builds the function from the process environment and the default AWS client chain.</summary>
+    public LiveAuthorizerFunction()
+        : this(LiveAuthorizerSettings.Read(Environment.GetEnvironmentVariable), new AmazonDynamoDBClient(), new HttpClient { Timeout = JwksTimeout })
+    {
+    }
+
+    /// <summary>Builds the function from explicit settings and clients (tests, other hosts).</summary>
+    /// <param name="settings">The settings.</param>
+    /// <param name="client">DynamoDB, for the rentals.</param>
+    /// <param name="http">HTTP, for the user pool's JWKS.</param>
+    public LiveAuthorizerFunction(LiveAuthorizerSettings settings, IAmazonDynamoDB client, HttpClient http)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var store = new DynamoDbStore(client, settings.Tables.Store);
+        var keys = new HttpJwksSource(http, settings.Tokens.JwksUri, TimeProvider.System);
+        var authorizer = new LiveAuthorizer(new CognitoTokenValidator(settings.Tokens, TimeProvider.System), keys, store, settings.Live, TimeProvider.System);
+        _handler = new LiveAuthorizerHandler(authorizer, Console.Out);
+    }
+
+    /// <summary>The Lambda entry point: an IoT custom authorizer event in, its response out.</summary>
+    /// <param name="input">The event JSON.</param>
+    /// <returns>The response JSON.</returns>
+    public Task<Stream> FunctionHandler(Stream input) => _handler.FunctionHandler(input);
+}

@@ -1,0 +1,65 @@
+using System.Text;
+using System.Text.Json;
+using Amazon.DynamoDBv2;
+using Amazon.S3;
+using Amazon.S3.Model;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using Tracker.Cloud.Archive.Export;
+using Tracker.Cloud.Archive.Tests.Servers;
+using Tracker.Cloud.Archive.Tests.Support;
+using Tracker.Cloud.Core.Storage;
+using Tracker.Cloud.DynamoDb;
+using Tracker.Cloud.Lambda.Archive;
+using Tracker.Cloud.Lambda.Events;
+using Tracker.Cloud.Lambda.Functions;
+
+namespace Tracker.Cloud.Archive.Tests;
+
+/// <summary>The archive function as Lambda builds it, on the sample scheduled event, against dynalite (the store) and s3rver (the bucket).</summary>
+public sealed class DeployedArchiveFunctionTests(S3rverServer s3rver, DynaliteServer dynalite) : IClassFixture<S3rverServer>, IClassFixture<DynaliteServer>
+{
+    [NodeFact]
+    public async Task SampleScheduledEvent_ExportsThePreviousDayFromDynamoDbToS3()
+    {
+        string bucket = await s3rver.CreateBucketAsync();
+        string tables = "a" + Guid.NewGuid().ToString("N")[..12];
+        var environment = new Dictionary<string, string>
+        {
+            [FunctionSettings.FixesTableVariable] = tables + "-fixes",
+            [FunctionSettings.LatestTableVariable] = tables + "-latest",
+            [FunctionSettings.RentalsTableVariable] = tables + "-rentals",
+            [ArchiveSettings.BucketVariable] = bucket,
+        };
+        FunctionSettings settings = FunctionSettings.Read(environment.GetValueOrDefault);
+        using AmazonDynamoDBClient dynamoDb = dynalite.CreateClient();
+        await DynamoDbTables.EnsureCreatedAsync(dynamoDb, settings.Store, TimeSpan.FromSeconds(10), CancellationToken.None);
+        var store = new DynamoDbStore(dynamoDb, settings.Store);
+        long dayStart = ArchiveExporter.DayRange(new DateOnly(2025, 6, 10)).FromMs;
+        var all = new List<StoredFix>();
+        foreach ((string car, int index, long start) in new[] { ("car-0042", 42, dayStart - 30_000), ("car-0007", 7, dayStart + 86_000_000) })
+        {
+            StoredFix[] drive = SyntheticFleet.Drive(car, index, start, 60, 10_000);
+            await store.AppendAsync(car, drive, CancellationToken.None);
+            await store.AdvanceLatestAsync(drive[^1], CancellationToken.None);
+            all.AddRange(drive);
+        }
+
+        using AmazonS3Client s3 = s3rver.CreateClient();
+        var function = new ArchiveFunction(settings, ArchiveSettings.Read(environment.GetValueOrDefault), dynamoDb, s3, new ManualClock(new DateTimeOffset(2025, 6, 11, 0, 15, 30, TimeSpan.Zero)));
+        string sample = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "events", "scheduled-archive.json"));
+        using Stream response = await function.FunctionHandler(new MemoryStream(Encoding.UTF8.GetBytes(sample)));
+
+        using JsonDocument summary = await JsonDocument.ParseAsync(response);
+        StoredFix[] expected = all.Where(f => f.Ts >= dayStart && f.Ts < dayStart + 86_400_000).OrderBy(f => f.CarId, StringComparer.Ordinal).ThenBy(f => f.Ts).ToArray();
+        Assert.Equal(expected.Length, summary.RootElement.GetProperty("rows").GetInt64());
+        Assert.Equal($"s3://{bucket}/fixes/dt=2025-06-10/_manifest.json", summary.RootElement.GetProperty("manifest").GetString());
+        using GetObjectResponse part = await s3.GetObjectAsync(bucket, "fixes/dt=2025-06-10/part-00000.parquet");
+        using var buffer = new MemoryStream();
+        await part.ResponseStream.CopyToAsync(buffer);
+        ParquetReadBack file = await ParquetReadBack.ReadAsync(buffer.ToArray());
+        S3ArchiveTests.AssertSchema(file);
+        Assert.Equal(expected, file.Rows);
+    }
+}

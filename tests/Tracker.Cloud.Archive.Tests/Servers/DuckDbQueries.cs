@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace Tracker.Cloud.Archive.Tests.Servers;
+
+/// <summary>
+/// Runs an Athena query of cloud/analytics/queries over an archive folder with DuckDB
+/// (<c>node cloud/analytics/run-query.mjs</c>), returning the rows. Needs node and <c>npm ci</c> in
+/// cloud/analytics; the tests skip only when node is absent.
+/// </summary>
+public static class DuckDbQueries
+{
+    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>The rows of <paramref name="queryFile"/> (a file name in cloud/analytics/queries) over <paramref name="archive"/>.</summary>
+    public static async Task<IReadOnlyList<JsonElement>> RunAsync(string archive, string queryFile)
+    {
+        string analytics = Path.Combine(CloudDir.Path, "analytics");
+        if (!Directory.Exists(Path.Combine(analytics, "node_modules", "@duckdb", "node-api")))
+        {
+            throw new InvalidOperationException($"{Path.Combine(analytics, "node_modules", "@duckdb", "node-api")} is missing: run npm ci in cloud/analytics");
+        }
+
+        var start = new ProcessStartInfo(Node.Executable ?? throw new InvalidOperationException("node is not on PATH"))
+        {
+            WorkingDirectory = analytics,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add("run-query.mjs");
+        start.ArgumentList.Add(archive);
+        start.ArgumentList.Add(Path.Combine(analytics, "queries", queryFile));
+        using Process process = Process.Start(start)!;
+        Task<string> output = process.StandardOutput.ReadToEndAsync();
+        Task<string> errors = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(s_timeout);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{queryFile} did not finish within {s_timeout.TotalSeconds} s");
+        }
+
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{queryFile} failed ({process.ExitCode}): {await errors}");
+        }
+
+        using JsonDocument rows = JsonDocument.Parse(await output);
+        return rows.RootElement.EnumerateArray().Select(r => r.Clone()).ToList();
+    }
+
+    /// <summary>A numeric column as a double (DuckDB's JSON gives BIGINT and DECIMAL as strings).</summary>
+    public static double Number(this JsonElement row, string column)
+    {
+        JsonElement value = row.GetProperty(column);
+        return value.ValueKind == JsonValueKind.String ? double.Parse(value.GetString()!, System.Globalization.CultureInfo.InvariantCulture) : value.GetDouble();
+    }
+
+    /// <summary>A text column.</summary>
+    public static string Text(this JsonElement row, string column) => row.GetProperty(column).GetString()!;
+}
