@@ -10,14 +10,14 @@ namespace Tracker.Cloud.Local.Broker;
 public static class BrokerPolicy
 {
     /// <summary>The client id prefix browsers use; a car id can never take a browser's session or the reverse.</summary>
-    public const string ViewerClientPrefix = "web-";
+    public const string ViewerClientPrefix = Tracker.Cloud.Core.Access.LiveTopics.WebClientIdPrefix;
 
     /// <summary>A car (its certificate CN) may publish its own fixes and status, nothing else.</summary>
     /// <param name="carId">The certificate's CN.</param>
     /// <param name="topic">The publish topic.</param>
     /// <returns>True when allowed.</returns>
     public static bool MayDevicePublish(string carId, string topic) =>
-        LiveTopics.TryParseDeviceTopic(topic, out string car, out string leaf)
+        TopicParser.TryParseDeviceTopic(topic, out string car, out string leaf)
         && string.Equals(car, carId, StringComparison.Ordinal)
         && leaf is "fixes" or "status";
 
@@ -51,7 +51,7 @@ public static class BrokerPolicy
         }
 
         return viewer.Identity.IsRenter
-            && LiveTopics.TryParseFleetTopic(filter, out string car, out string leaf)
+            && TopicParser.TryParseFleetTopic(filter, out string car, out string leaf)
             && leaf is "fixes" or "status"
             && IsRenting(viewer.Rentals, car, nowMs);
     }
@@ -64,7 +64,7 @@ public static class BrokerPolicy
     public static bool MayViewerReceive(Viewer viewer, string topic, long nowMs)
     {
         ArgumentNullException.ThrowIfNull(viewer);
-        if (nowMs >= viewer.TokenExpiresMs || !LiveTopics.TryParseFleetTopic(topic, out string car, out _))
+        if (nowMs >= viewer.TokenExpiresMs || !TopicParser.TryParseFleetTopic(topic, out string car, out _))
         {
             return false;
         }
@@ -85,7 +85,7 @@ public static class BrokerPolicy
     {
         ArgumentNullException.ThrowIfNull(viewer);
         if (nowMs >= viewer.TokenExpiresMs
-            || !LiveTopics.TryParseDeviceTopic(topic, out string car, out string leaf)
+            || !TopicParser.TryParseDeviceTopic(topic, out string car, out string leaf)
             || leaf != "live"
             || !LiveCommand.TryParseWatchSeconds(payload, out _))
         {
@@ -106,7 +106,7 @@ public static class BrokerPolicy
         }
 
         string[] levels = filter.Split('/');
-        if (levels[0] != LiveTopics.Root)
+        if (levels[0] != TopicParser.Root)
         {
             return false;
         }

@@ -185,7 +185,7 @@ public sealed partial class EmbeddedBroker
             }
 
             byte[] payload = message.Payload.ToArray();
-            LiveTopics.TryParseDeviceTopic(message.Topic, out _, out string leaf);
+            TopicParser.TryParseDeviceTopic(message.Topic, out _, out string leaf);
             if (leaf == "status")
             {
                 await PublishAsync(LiveTopics.Status(car), payload, retain: true).ConfigureAwait(false);

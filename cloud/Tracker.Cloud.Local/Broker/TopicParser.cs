@@ -1,26 +1,16 @@
+using Tracker.Cloud.Core.Access;
 using Tracker.Core.Uplink;
 
 namespace Tracker.Cloud.Local.Broker;
 
 /// <summary>
-/// The browser-facing topics (the same names the AWS IoT rules republish to): <c>fleet/{car}/fixes</c> carries the
-/// device's fix batch verbatim (wire format v1), <c>fleet/{car}/status</c> (retained) its status message or the text
-/// <c>offline</c>.
+/// Reads the two topic families the broker's rules decide on: a car's own <c>tracker/{car}/{leaf}</c> and the
+/// browsers' <c>fleet/{car}/{leaf}</c> (names in <see cref="LiveTopics"/>, shared with the AWS authorizer).
 /// </summary>
-public static class LiveTopics
+public static class TopicParser
 {
-    /// <summary>The first level of every browser topic.</summary>
-    public const string Root = "fleet";
-
-    /// <summary>The topic a car's republished fix batches go to.</summary>
-    /// <param name="carId">The car.</param>
-    /// <returns>The topic.</returns>
-    public static string Fixes(string carId) => Root + "/" + carId + "/fixes";
-
-    /// <summary>The retained topic a car's status goes to.</summary>
-    /// <param name="carId">The car.</param>
-    /// <returns>The topic.</returns>
-    public static string Status(string carId) => Root + "/" + carId + "/status";
+    /// <summary>The first level of every browser topic (<see cref="LiveTopics.FleetPrefix"/> without its slash).</summary>
+    public static readonly string Root = LiveTopics.FleetPrefix.TrimEnd('/');
 
     /// <summary>Splits <c>tracker/{car}/{leaf}</c> (a device topic) into its car and leaf; never throws.</summary>
     /// <param name="topic">The topic.</param>

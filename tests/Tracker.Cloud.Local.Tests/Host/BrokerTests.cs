@@ -225,7 +225,7 @@ public sealed class BrokerTests(LocalHostFixture fixture) : IClassFixture<LocalH
         var received = new ConcurrentQueue<string>();
         viewer.ApplicationMessageReceivedAsync += e =>
         {
-            if (e.ApplicationMessage.Topic == LiveTopics.Status("car-0018"))
+            if (e.ApplicationMessage.Topic == Tracker.Cloud.Core.Access.LiveTopics.Status("car-0018"))
             {
                 received.Enqueue(Encoding.ASCII.GetString(e.ApplicationMessage.Payload.ToArray()));
             }

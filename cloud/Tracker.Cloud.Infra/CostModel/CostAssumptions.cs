@@ -1,0 +1,110 @@
+namespace Tracker.Cloud.Infra.CostModel;
+
+/// <summary>
+/// What the cost model assumes about the fleet and its users, and the measured figures it is built on
+/// (README.md, "Measured"). Every default is stated in docs/aws/cost-model.md.
+/// </summary>
+public sealed record CostAssumptions
+{
+    /// <summary>Cars in the fleet.</summary>
+    public int Cars { get; init; } = 1000;
+
+    /// <summary>Days in the month modelled.</summary>
+    public int DaysPerMonth { get; init; } = 30;
+
+    /// <summary>Hours a rental car drives a day (assumption).</summary>
+    public decimal DrivingHoursPerDay { get; init; } = 2m;
+
+    /// <summary>Measured: fixes the report policy recorded on the reference drive (README.md).</summary>
+    public int DriveRecordedFixes { get; init; } = 735;
+
+    /// <summary>Measured: fixes in the reference drive.</summary>
+    public int DriveFixes { get; init; } = 4469;
+
+    /// <summary>Measured: seconds between the drive's epochs.</summary>
+    public int DriveEpochSeconds { get; init; } = 2;
+
+    /// <summary>The report policy's parked heartbeat (<c>report.stopped.heartbeatS</c>, default 900 s).</summary>
+    public int ParkedHeartbeatSeconds { get; init; } = 900;
+
+    /// <summary>Measured: fixes per message in batch mode while moving (README.md, "The uplink").</summary>
+    public decimal BatchFixesPerMessage { get; init; } = 21.6m;
+
+    /// <summary>Measured: fixes per message when live while moving.</summary>
+    public decimal LiveFixesPerMessage { get; init; } = 1.0m;
+
+    /// <summary>Status messages a car sends a day: one every 15 minutes (<c>uplink.statusPeriodS</c>) and one per ignition change (4 assumed).</summary>
+    public int StatusMessagesPerDay { get; init; } = 96 + 4;
+
+    /// <summary>Connections a car loses a day without a clean DISCONNECT (coverage gaps; assumption): presence events.</summary>
+    public int ConnectionLossesPerDay { get; init; } = 2;
+
+    /// <summary>Measured: TLS bytes per recorded fix, batch mode (README.md, "The uplink").</summary>
+    public decimal BatchTlsBytesPerFix { get; init; } = 14m;
+
+    /// <summary>Measured: TLS bytes per recorded fix, live mode.</summary>
+    public decimal LiveTlsBytesPerFix { get; init; } = 108m;
+
+    /// <summary>Largest message payload: a full 100-fix batch at the measured 4.22 B/fix plus the frame, far below the 5 KB metering step.</summary>
+    public int LargestPayloadBytes { get; init; } = 1024;
+
+    /// <summary>Operators watching the whole fleet live at once (assumption).</summary>
+    public int OperatorViewers { get; init; } = 2;
+
+    /// <summary>Hours a day each operator watches (assumption).</summary>
+    public decimal OperatorHoursPerDay { get; init; } = 8m;
+
+    /// <summary>Hours a day a car's renter watches it live (assumption): the watch request then makes the car live.</summary>
+    public decimal RenterWatchHoursPerCarPerDay { get; init; } = 0.5m;
+
+    /// <summary>Watch requests while a car is watched: one a minute (the web app repeats it every 60 s).</summary>
+    public int WatchRequestsPerHour { get; init; } = 60;
+
+    /// <summary>API requests a car's renter makes a day (latest, history pages, me).</summary>
+    public int RenterApiRequestsPerCarPerDay { get; init; } = 10;
+
+    /// <summary>API requests an operator makes a day.</summary>
+    public int OperatorApiRequestsPerDay { get; init; } = 300;
+
+    /// <summary>DynamoDB read units an API request consumes on average (a history page of 1,000 fixes at ~250 B, eventually consistent, is ~31).</summary>
+    public decimal ReadUnitsPerApiRequest { get; init; } = 10m;
+
+    /// <summary>Billed duration of one ingest invocation (assumption: four DynamoDB round trips of ~8 ms and the decode; the measured CPU part is ~0.08 ms a fix).</summary>
+    public decimal IngestMilliseconds { get; init; } = 40m;
+
+    /// <summary>The ingest function's memory, MB (the stack's setting).</summary>
+    public int IngestMemoryMb { get; init; } = 512;
+
+    /// <summary>Billed duration of an API or authorizer invocation (assumption).</summary>
+    public decimal SmallFunctionMilliseconds { get; init; } = 30m;
+
+    /// <summary>Bytes a fix takes in DynamoDB, attribute names and the 100-byte item overhead included (assumption from the item layout).</summary>
+    public int DynamoBytesPerFix { get; init; } = 250;
+
+    /// <summary>Days of fixes DynamoDB keeps (the TTL).</summary>
+    public int RetentionDays { get; init; } = 30;
+
+    /// <summary>Bytes a fix takes in the Parquet archive (assumption until the archive bench measures it; ZSTD, sorted by car).</summary>
+    public decimal ParquetBytesPerFix { get; init; } = 12m;
+
+    /// <summary>Months of archive kept when the model is read (the storage line is for this steady state).</summary>
+    public int ArchiveMonthsKept { get; init; } = 12;
+
+    /// <summary>Athena queries a month, each scanning a month of archive (assumption).</summary>
+    public int AthenaQueriesPerMonth { get; init; } = 50;
+
+    /// <summary>Log bytes per ingest invocation: the summary line plus the platform's START/END/REPORT records in JSON.</summary>
+    public int LogBytesPerInvocation { get; init; } = 1100;
+
+    /// <summary>The stack's alarms.</summary>
+    public int Alarms { get; init; } = 8;
+
+    /// <summary>The stack's custom metrics (CarsWentOffline).</summary>
+    public int CustomMetrics { get; init; } = 1;
+
+    /// <summary>The MQTT keep-alive (<c>mqtt.keepAliveS</c>, default 300 s): a PINGREQ and PINGRESP each, for the cellular figure.</summary>
+    public int KeepAliveSeconds { get; init; } = 300;
+
+    /// <summary>The defaults above.</summary>
+    public static CostAssumptions Default { get; } = new();
+}

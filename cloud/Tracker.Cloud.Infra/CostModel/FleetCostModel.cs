@@ -1,0 +1,142 @@
+namespace Tracker.Cloud.Infra.CostModel;
+
+/// <summary>
+/// The monthly AWS cost of a fleet, line by line, from the measured message counts and sizes (README.md,
+/// "Measured") and the stated assumptions and prices. Plain arithmetic, so docs/aws/cost-model.md is this
+/// model's output (a test compares them) rather than a hand calculation that can drift.
+/// </summary>
+public static class FleetCostModel
+{
+    private const decimal Million = 1_000_000m;
+    private const decimal Gb = 1024m * 1024m * 1024m;
+    private const decimal MinutesPerDay = 1440m;
+
+    /// <summary>TLS bytes of one status message: 59 B of MQTT with its PUBACK (Uplink/README.md) and a ~29 B TLS record each way.</summary>
+    public const decimal StatusCellularBytes = 59m + (2 * 29m);
+
+    /// <summary>TLS bytes of one keep-alive: PINGREQ and PINGRESP (2 B each, MQTT 3.1.1 §3.12-3.13) in a ~29 B TLS record each.</summary>
+    public const decimal KeepAliveCellularBytes = 4m + (2 * 29m);
+
+    /// <summary>One car's day.</summary>
+    /// <param name="a">The assumptions.</param>
+    /// <param name="scenario">The scenario.</param>
+    /// <returns>The counts.</returns>
+    public static CarDay Day(CostAssumptions a, CostScenario scenario)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        decimal driveHours = a.DriveFixes * (decimal)a.DriveEpochSeconds / 3600m;
+        decimal moving = a.DriveRecordedFixes / driveHours * a.DrivingHoursPerDay;
+        decimal parked = (24m - a.DrivingHoursPerDay) * 3600m / a.ParkedHeartbeatSeconds;
+
+        // A parked heartbeat goes alone: the next one comes 15 minutes later, after the 5-minute batch period.
+        decimal perMessage = scenario == CostScenario.Batch ? a.BatchFixesPerMessage : a.LiveFixesPerMessage;
+        decimal messages = (moving / perMessage) + parked;
+        decimal movingBytes = moving * (scenario == CostScenario.Batch ? a.BatchTlsBytesPerFix : a.LiveTlsBytesPerFix);
+        decimal cellular = movingBytes + (parked * a.LiveTlsBytesPerFix) + (a.StatusMessagesPerDay * StatusCellularBytes)
+            + (86400m / a.KeepAliveSeconds * KeepAliveCellularBytes);
+        return new CarDay(moving, parked, messages, a.StatusMessagesPerDay, cellular);
+    }
+
+    /// <summary>The fleet's month.</summary>
+    /// <param name="a">The assumptions.</param>
+    /// <param name="p">The prices.</param>
+    /// <param name="scenario">The scenario.</param>
+    /// <returns>The estimate.</returns>
+    public static CostEstimate Estimate(CostAssumptions a, CostPrices p, CostScenario scenario)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(p);
+        if (a.LargestPayloadBytes > p.IotMessageMeteringBytes)
+        {
+            throw new ArgumentException("the model counts every message as one metered message: payloads must fit in " + p.IotMessageMeteringBytes + " bytes", nameof(a));
+        }
+
+        CarDay car = Day(a, scenario);
+        decimal carDays = (decimal)a.Cars * a.DaysPerMonth;
+        decimal fixes = car.Fixes * carDays;
+        decimal fixMessages = car.FixMessages * carDays;
+        decimal statusMessages = car.StatusMessages * carDays;
+        decimal presence = (decimal)a.ConnectionLossesPerDay * carDays;
+        decimal published = fixMessages + statusMessages;
+
+        decimal operatorHours = a.OperatorViewers * a.OperatorHoursPerDay * a.DaysPerMonth;
+        decimal renterHours = a.RenterWatchHoursPerCarPerDay * carDays;
+        decimal toOperators = published * a.OperatorViewers * a.OperatorHoursPerDay / 24m;
+        decimal toRenters = published * a.RenterWatchHoursPerCarPerDay / 24m;
+        decimal watchRequests = renterHours * a.WatchRequestsPerHour;
+
+        // A browser session connects once and the authorizer runs again every 300 s (refreshAfterInSeconds).
+        decimal authorizerRuns = (a.OperatorViewers * a.DaysPerMonth * (1m + (a.OperatorHoursPerDay * 12m))) + (carDays * (1m + (a.RenterWatchHoursPerCarPerDay * 12m)));
+        decimal apiRequests = ((decimal)a.OperatorViewers * a.OperatorApiRequestsPerDay * a.DaysPerMonth) + ((decimal)a.RenterApiRequestsPerCarPerDay * carDays);
+        decimal smallInvocations = apiRequests + authorizerRuns;
+
+        decimal ingestGbSeconds = fixMessages * a.IngestMilliseconds / 1000m * a.IngestMemoryMb / 1024m;
+        decimal smallGbSeconds = smallInvocations * a.SmallFunctionMilliseconds / 1000m * 512m / 1024m;
+
+        decimal writes = fixes + fixMessages;
+        decimal archiveReads = fixes * a.DynamoBytesPerFix / 4096m * 0.5m;
+        decimal reads = fixes + fixMessages + (apiRequests * a.ReadUnitsPerApiRequest) + (authorizerRuns * 0.5m) + archiveReads;
+        decimal tableGb = car.Fixes * a.Cars * a.RetentionDays * a.DynamoBytesPerFix / Gb;
+
+        decimal archiveMonthGb = fixes * a.ParquetBytesPerFix / Gb;
+        decimal archiveStorageUsd = ArchiveStorage(a.ArchiveMonthsKept, archiveMonthGb, p);
+        decimal athenaTb = a.AthenaQueriesPerMonth * Math.Max(archiveMonthGb, 10m / 1024m) / 1024m;
+
+        decimal logGb = ((fixMessages * a.LogBytesPerInvocation) + (smallInvocations * 800m)) / Gb;
+        decimal seconds = a.DaysPerMonth * 86400m;
+        decimal traces = Sampled(fixMessages / seconds) * seconds + smallInvocations;
+
+        decimal connectionMinutes = (carDays * MinutesPerDay) + ((operatorHours + renterHours) * 60m);
+        var lines = new List<CostLine>
+        {
+            new("IoT Core", "connectivity (cars always on, browsers while watching)", connectionMinutes, "connection-minutes", connectionMinutes / Million * p.IotConnectionMinutesPerMillion),
+            new("IoT Core", "fix batches in, Basic Ingest (no messaging charge)", fixMessages, "messages", 0m),
+            new("IoT Core", "status messages in", statusMessages, "messages", statusMessages / Million * p.IotMessagesPerMillion),
+            new("IoT Core", "republished for browsers (fleet/{car}/fixes and /status)", published, "messages", published / Million * p.IotMessagesPerMillion),
+            new("IoT Core", "delivered to browsers (operators and renters watching)", toOperators + toRenters, "messages", (toOperators + toRenters) / Million * p.IotMessagesPerMillion),
+            new("IoT Core", "watch requests (in, and out to the car)", 2 * watchRequests, "messages", 2 * watchRequests / Million * p.IotMessagesPerMillion),
+            new("IoT Core", "rules triggered (fixes, status, presence)", published + presence, "rules", (published + presence) / Million * p.IotRulesTriggeredPerMillion),
+            new("IoT Core", "rule actions (ingest + republish, republish, metric)", (2 * fixMessages) + statusMessages + presence, "actions", ((2 * fixMessages) + statusMessages + presence) / Million * p.IotActionsPerMillion),
+            new("Lambda", "ingest requests", fixMessages, "requests", fixMessages / Million * p.LambdaRequestsPerMillion),
+            new("Lambda", "ingest compute (" + a.IngestMilliseconds + " ms at " + a.IngestMemoryMb + " MB, Arm)", ingestGbSeconds, "GB-s", ingestGbSeconds * p.LambdaArmGbSecond),
+            new("Lambda", "API and live authorizer (requests and compute)", smallInvocations, "requests", (smallInvocations / Million * p.LambdaRequestsPerMillion) + (smallGbSeconds * p.LambdaArmGbSecond)),
+            new("DynamoDB", "writes: each fix, and the latest position per batch", writes, "WRU", writes / Million * p.DynamoWritesPerMillion),
+            new("DynamoDB", "reads: dedupe, enrichment, API, rentals, archive", reads, "RRU", reads / Million * p.DynamoReadsPerMillion),
+            new("DynamoDB", "storage, " + a.RetentionDays + " days of fixes (TTL deletes are free)", tableGb, "GB", tableGb * p.DynamoStorageGbMonth),
+            new("DynamoDB", "point-in-time recovery", tableGb, "GB", tableGb * p.DynamoPitrGbMonth),
+            new("S3", "archive, " + a.ArchiveMonthsKept + " months kept (Standard, IA, Glacier IR)", archiveMonthGb * a.ArchiveMonthsKept, "GB", archiveStorageUsd),
+            new("S3", "archive PUTs (a part and a manifest a day)", 2m * a.DaysPerMonth, "requests", 2m * a.DaysPerMonth / 1000m * p.S3PutsPerThousand),
+            new("Athena", a.AthenaQueriesPerMonth + " queries over a month of archive", athenaTb * 1024m, "GB scanned", athenaTb * p.AthenaPerTbScanned),
+            new("API Gateway", "HTTP API requests", apiRequests, "requests", apiRequests / Million * p.HttpApiPerMillion),
+            new("CloudWatch", "logs ingested (one line per batch and the platform records)", logGb, "GB", logGb * p.LogsIngestGb),
+            new("CloudWatch", "logs stored (one month)", logGb, "GB-month", logGb * p.LogsStorageGbMonth),
+            new("CloudWatch", a.Alarms + " alarms, " + a.CustomMetrics + " custom metric, 1 dashboard", a.Alarms + a.CustomMetrics + 1, "items", (a.Alarms * p.AlarmMonth) + (a.CustomMetrics * p.CustomMetricMonth) + p.DashboardMonth),
+            new("X-Ray", "traces (Lambda samples 1 a second and 5% beyond)", traces, "traces", traces / Million * p.XRayTracesPerMillion),
+            new("KMS", "one customer managed key (bucket keys and DynamoDB's cached keys keep requests negligible)", 1, "key", p.KmsKeyMonth),
+        };
+        return new CostEstimate(scenario, car, lines, a.Cars);
+    }
+
+    // Lambda's default X-Ray sampling: the first request each second and 5% of the rest (Lambda developer guide, "Visualize Lambda function invocations using AWS X-Ray").
+    private static decimal Sampled(decimal perSecond) => perSecond <= 1m ? perSecond : 1m + (0.05m * (perSecond - 1m));
+
+    // A steady state: of the months kept, the newest is in Standard, the next two in Standard-IA
+    // (from day 30), and the rest in Glacier Instant Retrieval (from day 90) (DataStores' lifecycle).
+    private static decimal ArchiveStorage(int months, decimal monthGb, CostPrices p)
+    {
+        decimal usd = 0;
+        for (int age = 0; age < months; age++)
+        {
+            decimal price = age switch
+            {
+                0 => p.S3StandardGbMonth,
+                < 3 => p.S3InfrequentGbMonth,
+                < 12 => p.S3GlacierInstantGbMonth,
+                _ => p.S3GlacierFlexibleGbMonth,
+            };
+            usd += monthGb * price;
+        }
+
+        return usd;
+    }
+}

@@ -1,0 +1,48 @@
+using Amazon.CDK;
+using Amazon.CDK.AWS.IAM;
+using Amazon.CDK.AWS.IoT;
+using Amazon.CDK.AWS.Lambda;
+using Constructs;
+
+namespace Tracker.Cloud.Infra.Iot;
+
+/// <summary>
+/// The IoT Core custom authorizer that lets browsers connect over MQTT over WSS with their Cognito token
+/// as the MQTT password (AWS IoT developer guide, "Custom authentication and authorization"). Signing is
+/// disabled: the token is a JWT the function verifies itself against the user pool's keys, and what a
+/// connection may read comes from the policy the function returns (Tracker.Cloud.Core's
+/// <c>LiveAuthorizer</c>). Browsers pick it with the user name suffix
+/// <c>?x-amz-customauthorizer-name={name}</c> (docs/aws/deploy.md).
+/// </summary>
+public sealed class BrowserLiveAccess : Construct
+{
+    /// <summary>Creates the authorizer.</summary>
+    /// <param name="scope">The stack.</param>
+    /// <param name="id">The construct id.</param>
+    /// <param name="names">The stage's names.</param>
+    /// <param name="function">The authorizer function.</param>
+    public BrowserLiveAccess(Construct scope, string id, StageNames names, Function function)
+        : base(scope, id)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        ArgumentNullException.ThrowIfNull(function);
+        Authorizer = new CfnAuthorizer(this, "Authorizer", new CfnAuthorizerProps
+        {
+            AuthorizerName = names.LiveAuthorizer,
+            AuthorizerFunctionArn = function.FunctionArn,
+            SigningDisabled = true,
+            Status = "ACTIVE",
+            EnableCachingForHttp = false,
+        });
+        function.AddPermission("FromIotAuthorizer", new Permission
+        {
+            Principal = new ServicePrincipal("iot.amazonaws.com"),
+            Action = "lambda:InvokeFunction",
+            SourceArn = Authorizer.AttrArn,
+            SourceAccount = Stack.Of(this).Account,
+        });
+    }
+
+    /// <summary>The authorizer.</summary>
+    public CfnAuthorizer Authorizer { get; }
+}

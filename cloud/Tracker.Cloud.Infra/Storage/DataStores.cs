@@ -1,0 +1,190 @@
+using Amazon.CDK;
+using Amazon.CDK.AWS.DynamoDB;
+using Amazon.CDK.AWS.IAM;
+using Amazon.CDK.AWS.KMS;
+using Amazon.CDK.AWS.S3;
+using Amazon.CDK.AWS.SQS;
+using Constructs;
+using Tracker.Cloud.DynamoDb;
+
+namespace Tracker.Cloud.Infra.Storage;
+
+/// <summary>
+/// Everything that holds data, all encrypted with one customer managed key (rotated yearly): the three
+/// DynamoDB tables as <c>Tracker.Cloud.DynamoDb</c> uses them (on demand, point-in-time recovery, TTL on
+/// <c>expiresAt</c> for fixes), the S3 archive (TLS only, no public access, colder tiers with age), and
+/// the dead-letter queue. DESIGN.md, "Store".
+/// </summary>
+public sealed class DataStores : Construct
+{
+    /// <summary>The TTL attribute of the fixes table: epoch seconds, 30 days after the fix (DynamoDb/README.md).</summary>
+    public const string TimeToLiveAttribute = "expiresAt";
+
+    /// <summary>Where the archive's Parquet files go (the archive function's <c>TRACKER_ARCHIVE_PREFIX</c>).</summary>
+    public const string ArchivePrefix = "fixes/";
+
+    /// <summary>Where Athena writes query results, inside the archive bucket.</summary>
+    public const string AthenaResultsPrefix = "athena-results/";
+
+    /// <summary>Creates the stores.</summary>
+    /// <param name="scope">The stack.</param>
+    /// <param name="id">The construct id.</param>
+    /// <param name="settings">The stage's settings.</param>
+    public DataStores(Construct scope, string id, InfraSettings settings)
+        : base(scope, id)
+    {
+        StageNames names = settings.Names;
+        RemovalPolicy removal = settings.IsProduction ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+
+        Key = new Key(this, "DataKey", new KeyProps
+        {
+            Alias = "alias/" + names.Prefix + "-data",
+            Description = "Encrypts the " + names.Prefix + " tables, archive, queue, logs and alarm topic",
+            EnableKeyRotation = true,
+            RemovalPolicy = removal,
+        });
+
+        // CloudWatch Logs encrypts the functions' and the API's log groups with this key; the service
+        // needs a key policy grant, scoped by encryption context to this account's log groups
+        // (CloudWatch Logs user guide, "Encrypt log data in CloudWatch Logs using AWS KMS").
+        Stack stack = Stack.Of(this);
+        Key.AddToResourcePolicy(new PolicyStatement(new PolicyStatementProps
+        {
+            Sid = "CloudWatchLogs",
+            Principals = [new ServicePrincipal("logs." + stack.Region + ".amazonaws.com")],
+            Actions = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:DescribeKey"],
+            Resources = ["*"],
+            Conditions = new Dictionary<string, object>
+            {
+                ["ArnLike"] = new Dictionary<string, object>
+                {
+                    ["kms:EncryptionContext:aws:logs:arn"] = "arn:" + stack.Partition + ":logs:" + stack.Region + ":" + stack.Account + ":log-group:*",
+                },
+            },
+        }));
+
+        Fixes = new Table(this, "Fixes", new TableProps
+        {
+            TableName = names.FixesTable,
+            PartitionKey = new Amazon.CDK.AWS.DynamoDB.Attribute { Name = "carId", Type = AttributeType.STRING },
+            SortKey = new Amazon.CDK.AWS.DynamoDB.Attribute { Name = "ts", Type = AttributeType.NUMBER },
+            TimeToLiveAttribute = TimeToLiveAttribute,
+            BillingMode = BillingMode.PAY_PER_REQUEST,
+            PointInTimeRecovery = true,
+            Encryption = TableEncryption.CUSTOMER_MANAGED,
+            EncryptionKey = Key,
+            DeletionProtection = settings.IsProduction,
+            RemovalPolicy = removal,
+        });
+
+        // No TTL: a car parked for weeks must still be found (DynamoDb/README.md).
+        Latest = new Table(this, "Latest", new TableProps
+        {
+            TableName = names.LatestTable,
+            PartitionKey = new Amazon.CDK.AWS.DynamoDB.Attribute { Name = "carId", Type = AttributeType.STRING },
+            BillingMode = BillingMode.PAY_PER_REQUEST,
+            PointInTimeRecovery = true,
+            Encryption = TableEncryption.CUSTOMER_MANAGED,
+            EncryptionKey = Key,
+            DeletionProtection = settings.IsProduction,
+            RemovalPolicy = removal,
+        });
+
+        Rentals = new Table(this, "Rentals", new TableProps
+        {
+            TableName = names.RentalsTable,
+            PartitionKey = new Amazon.CDK.AWS.DynamoDB.Attribute { Name = "carId", Type = AttributeType.STRING },
+            SortKey = new Amazon.CDK.AWS.DynamoDB.Attribute { Name = "rentalKey", Type = AttributeType.STRING },
+            BillingMode = BillingMode.PAY_PER_REQUEST,
+            PointInTimeRecovery = true,
+            Encryption = TableEncryption.CUSTOMER_MANAGED,
+            EncryptionKey = Key,
+            DeletionProtection = settings.IsProduction,
+            RemovalPolicy = removal,
+        });
+        Rentals.AddGlobalSecondaryIndex(new GlobalSecondaryIndexProps
+        {
+            IndexName = DynamoDbStore.RenterIndexName,
+            PartitionKey = new Amazon.CDK.AWS.DynamoDB.Attribute { Name = "renter", Type = AttributeType.STRING },
+            SortKey = new Amazon.CDK.AWS.DynamoDB.Attribute { Name = "fromMs", Type = AttributeType.NUMBER },
+            ProjectionType = ProjectionType.ALL,
+        });
+
+        Archive = new Bucket(this, "Archive", new BucketProps
+        {
+            Encryption = BucketEncryption.KMS,
+            EncryptionKey = Key,
+
+            // One data key per bucket instead of a KMS call per object (S3 user guide, "S3 Bucket Keys").
+            BucketKeyEnabled = true,
+            EnforceSSL = true,
+            BlockPublicAccess = BlockPublicAccess.BLOCK_ALL,
+            ObjectOwnership = ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            Versioned = true,
+            RemovalPolicy = RemovalPolicy.RETAIN,
+            LifecycleRules =
+            [
+                new LifecycleRule
+                {
+                    Id = "fixes-to-colder-tiers",
+                    Prefix = ArchivePrefix,
+
+                    // Standard-IA from 30 days (its minimum); Glacier Instant Retrieval from 90 days, which
+                    // Athena still reads; Glacier Flexible Retrieval after a year, which Athena skips
+                    // until the objects are restored (Athena user guide, "Querying restored Amazon S3 Glacier objects").
+                    Transitions =
+                    [
+                        new Transition { StorageClass = StorageClass.INFREQUENT_ACCESS, TransitionAfter = Duration.Days(30) },
+                        new Transition { StorageClass = StorageClass.GLACIER_INSTANT_RETRIEVAL, TransitionAfter = Duration.Days(90) },
+                        new Transition { StorageClass = StorageClass.GLACIER, TransitionAfter = Duration.Days(365) },
+                    ],
+
+                    // A re-run of a day overwrites its files; the old versions go after 30 days.
+                    NoncurrentVersionExpiration = Duration.Days(30),
+                },
+                new LifecycleRule
+                {
+                    Id = "athena-results-expire",
+                    Prefix = AthenaResultsPrefix,
+                    Expiration = Duration.Days(7),
+                    NoncurrentVersionExpiration = Duration.Days(1),
+                },
+                new LifecycleRule
+                {
+                    Id = "abort-incomplete-uploads",
+                    AbortIncompleteMultipartUploadAfter = Duration.Days(7),
+                },
+            ],
+        });
+
+        DeadLetters = new Queue(this, "DeadLetters", new QueueProps
+        {
+            QueueName = names.DeadLetterQueue,
+            Encryption = QueueEncryption.KMS,
+            EncryptionMasterKey = Key,
+            EnforceSSL = true,
+
+            // SQS's longest retention (SQS developer guide, "Quotas"): two weeks to look at a failure.
+            RetentionPeriod = Duration.Days(14),
+            RemovalPolicy = removal,
+        });
+    }
+
+    /// <summary>The customer managed key of every store.</summary>
+    public Key Key { get; }
+
+    /// <summary>Fixes: <c>carId</c> S, <c>ts</c> N, TTL on <c>expiresAt</c>.</summary>
+    public Table Fixes { get; }
+
+    /// <summary>Latest position: <c>carId</c> S.</summary>
+    public Table Latest { get; }
+
+    /// <summary>Rentals: <c>carId</c> S, <c>rentalKey</c> S, index <c>byRenter</c> (<c>renter</c> S, <c>fromMs</c> N).</summary>
+    public Table Rentals { get; }
+
+    /// <summary>The Parquet archive (and Athena's results).</summary>
+    public Bucket Archive { get; }
+
+    /// <summary>The dead-letter queue.</summary>
+    public Queue DeadLetters { get; }
+}

@@ -1,0 +1,444 @@
+using System.Text.Json.Nodes;
+using Amazon.CDK.Assertions;
+using Tracker.Cloud.Archive.Schema;
+using Tracker.Cloud.Core.Access;
+using Tracker.Cloud.Infra.Api;
+using Tracker.Cloud.Infra.Compute;
+using Tracker.Cloud.Infra.Iot;
+using Tracker.Cloud.Lambda.Archive;
+using Tracker.Cloud.Lambda.Functions;
+using Tracker.Provisioning.Cloud;
+using static Tracker.Cloud.Infra.Tests.TemplateJson;
+
+namespace Tracker.Cloud.Infra.Tests;
+
+/// <summary>What the synthesized template must say: storage, functions, IoT, API, web, analytics, alarms.</summary>
+[Collection(SynthCollection.Name)]
+public sealed class TemplateTests(SynthFixture synth)
+{
+    private SynthFixture.Synthesized Dev => synth.Dev;
+
+    [SynthFact]
+    public void FixesTable_HasTtlOnExpiresAt_OnDemand_Pitr_AndTheCustomerKey()
+    {
+        Dev.Template.HasResourceProperties("AWS::DynamoDB::Table", new Dictionary<string, object>
+        {
+            ["TableName"] = Dev.Names.FixesTable,
+            ["KeySchema"] = new object[]
+            {
+                new Dictionary<string, object> { ["AttributeName"] = "carId", ["KeyType"] = "HASH" },
+                new Dictionary<string, object> { ["AttributeName"] = "ts", ["KeyType"] = "RANGE" },
+            },
+            ["TimeToLiveSpecification"] = new Dictionary<string, object> { ["AttributeName"] = "expiresAt", ["Enabled"] = true },
+            ["BillingMode"] = "PAY_PER_REQUEST",
+            ["PointInTimeRecoverySpecification"] = new Dictionary<string, object> { ["PointInTimeRecoveryEnabled"] = true },
+            ["SSESpecification"] = Match.ObjectLike(new Dictionary<string, object> { ["SSEEnabled"] = true, ["SSEType"] = "KMS", ["KMSMasterKeyId"] = Match.AnyValue() }),
+        });
+    }
+
+    [SynthFact]
+    public void EveryTable_IsOnDemand_WithPitr_EncryptedWithTheCustomerKey()
+    {
+        List<(string Id, JsonObject Properties)> tables = Dev.Resources("AWS::DynamoDB::Table").ToList();
+
+        Assert.Equal([Dev.Names.FixesTable, Dev.Names.LatestTable, Dev.Names.RentalsTable], tables.Select(t => (string)t.Properties["TableName"]!).Order());
+        Assert.All(tables, t =>
+        {
+            Assert.Equal("PAY_PER_REQUEST", (string?)t.Properties["BillingMode"]);
+            Assert.True((bool)t.Properties["PointInTimeRecoverySpecification"]!["PointInTimeRecoveryEnabled"]!);
+            Assert.Equal("KMS", (string?)t.Properties["SSESpecification"]!["SSEType"]);
+            Assert.Contains("StoresDataKey", Text(t.Properties["SSESpecification"]!["KMSMasterKeyId"]), StringComparison.Ordinal);
+        });
+    }
+
+    [SynthFact]
+    public void RentalsTable_HasTheByRenterIndexTheStoreQueries()
+    {
+        JsonObject rentals = Dev.Single("AWS::DynamoDB::Table", t => (string?)t["TableName"] == Dev.Names.RentalsTable);
+        JsonNode index = Assert.Single(rentals["GlobalSecondaryIndexes"]!.AsArray())!;
+
+        Assert.Equal(Tracker.Cloud.DynamoDb.DynamoDbStore.RenterIndexName, (string?)index["IndexName"]);
+        Assert.Equal(["renter", "fromMs"], index["KeySchema"]!.AsArray().Select(k => (string)k!["AttributeName"]!));
+    }
+
+    [SynthFact]
+    public void ProdTables_AreDeletionProtectedAndRetained()
+    {
+        Assert.All(synth.Prod.Resources("AWS::DynamoDB::Table"), t => Assert.True((bool)t.Properties["DeletionProtectionEnabled"]!));
+        synth.Prod.Template.HasResource("AWS::DynamoDB::Table", new Dictionary<string, object> { ["DeletionPolicy"] = "Retain" });
+        Assert.All(Dev.Resources("AWS::DynamoDB::Table"), t => Assert.False((bool?)t.Properties["DeletionProtectionEnabled"] ?? false));
+    }
+
+    [SynthFact]
+    public void EveryBucket_IsEncrypted_TlsOnly_AndBlocksPublicAccess()
+    {
+        List<(string Id, JsonObject Properties)> buckets = Dev.Resources("AWS::S3::Bucket").ToList();
+        Assert.Equal(2, buckets.Count);
+        foreach ((string id, JsonObject bucket) in buckets)
+        {
+            JsonNode rule = bucket["BucketEncryption"]!["ServerSideEncryptionConfiguration"]![0]!["ServerSideEncryptionByDefault"]!;
+            Assert.Contains((string?)rule["SSEAlgorithm"], new[] { "aws:kms", "AES256" });
+            JsonNode block = bucket["PublicAccessBlockConfiguration"]!;
+            Assert.All(new[] { "BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets" }, k => Assert.True((bool)block[k]!));
+
+            JsonObject policy = Dev.Single("AWS::S3::BucketPolicy", p => Text(p["Bucket"]) == "{Ref:" + id + "}");
+            Assert.Contains(List(policy["PolicyDocument"]!["Statement"]), s =>
+                (string?)s!["Effect"] == "Deny" && (string?)s["Condition"]?["Bool"]?["aws:SecureTransport"] == "false");
+        }
+    }
+
+    [SynthFact]
+    public void ArchiveBucket_UsesTheCustomerKey_AndMovesFixesToColderTiers()
+    {
+        JsonObject archive = Dev.Single("AWS::S3::Bucket", b => b["LifecycleConfiguration"] is not null);
+        JsonNode sse = archive["BucketEncryption"]!["ServerSideEncryptionConfiguration"]![0]!;
+        Assert.Equal("aws:kms", (string?)sse["ServerSideEncryptionByDefault"]!["SSEAlgorithm"]);
+        Assert.Contains("StoresDataKey", Text(sse["ServerSideEncryptionByDefault"]!["KMSMasterKeyID"]), StringComparison.Ordinal);
+        Assert.True((bool)sse["BucketKeyEnabled"]!);
+
+        JsonNode fixesRule = archive["LifecycleConfiguration"]!["Rules"]!.AsArray().Single(r => (string?)r!["Prefix"] == "fixes/")!;
+        Assert.Equal(
+            ["STANDARD_IA:30", "GLACIER_IR:90", "GLACIER:365"],
+            fixesRule["Transitions"]!.AsArray().Select(t => (string)t!["StorageClass"]! + ":" + (int)t["TransitionInDays"]!));
+    }
+
+    [SynthFact]
+    public void QueueTopicAndLogGroups_AreEncryptedWithTheCustomerKey()
+    {
+        Assert.Contains("StoresDataKey", Text(Dev.Single("AWS::SQS::Queue")["KmsMasterKeyId"]), StringComparison.Ordinal);
+        Assert.Contains("StoresDataKey", Text(Dev.Single("AWS::SNS::Topic")["KmsMasterKeyId"]), StringComparison.Ordinal);
+        List<(string Id, JsonObject Properties)> logs = Dev.Resources("AWS::Logs::LogGroup").ToList();
+        Assert.Equal(5, logs.Count);
+        Assert.All(logs, l => Assert.Contains("StoresDataKey", Text(l.Properties["KmsKeyId"]), StringComparison.Ordinal));
+        Assert.True((bool)Dev.Single("AWS::KMS::Key")["EnableKeyRotation"]!);
+    }
+
+    [SynthFact]
+    public void NoAllowStatement_AnywhereHasAWildcardAction()
+    {
+        foreach (SynthFixture.Synthesized stage in new[] { synth.Dev, synth.Prod })
+        {
+            List<(string Where, JsonObject Statement)> statements = PolicyStatements.All(stage).ToList();
+            Assert.True(statements.Count > 30, "expected the stack's policies, found " + statements.Count + " statements");
+            foreach ((string where, JsonObject statement) in statements.Where(s => (string?)s.Statement["Effect"] == "Allow"))
+            {
+                if (PolicyStatements.IsKeyPolicyRootDelegation(where, statement))
+                {
+                    // The default key policy: the account root may administer the key, which hands
+                    // the decision to IAM policies (AWS KMS developer guide, "Default key policy").
+                    continue;
+                }
+
+                Assert.All(Strings(statement["Action"]), action => Assert.False(action.Contains('*'), where + " allows the wildcard action " + action));
+            }
+        }
+    }
+
+    [SynthFact]
+    public void IdentityPolicies_UseResourceStarOnlyForActionsWithoutResourceLevelPermissions()
+    {
+        string[] allowed = ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "cloudwatch:PutMetricData"];
+        foreach ((string where, JsonObject statement) in PolicyStatements.Identity(Dev).Where(s => (string?)s.Statement["Effect"] == "Allow"))
+        {
+            if (Strings(statement["Resource"]).Contains("*"))
+            {
+                Assert.All(Strings(statement["Action"]), a => Assert.Contains(a, allowed));
+                if (Strings(statement["Action"]).Contains("cloudwatch:PutMetricData"))
+                {
+                    Assert.Equal(Dev.Names.MetricNamespace, (string?)statement["Condition"]!["StringEquals"]!["cloudwatch:namespace"]);
+                }
+            }
+        }
+    }
+
+    [SynthFact]
+    public void OnlyTheJitpRole_HasAManagedPolicy_AndEachFunctionHasItsOwnRole()
+    {
+        List<JsonObject> withManaged = Dev.Resources("AWS::IAM::Role").Select(r => r.Properties).Where(r => r["ManagedPolicyArns"] is not null).ToList();
+        JsonObject jitp = Assert.Single(withManaged);
+        Assert.EndsWith(":iam::aws:policy/service-role/AWSIoTThingsRegistration", Assert.Single(Strings(jitp["ManagedPolicyArns"])), StringComparison.Ordinal);
+        Assert.Equal("iot.amazonaws.com", (string?)jitp["AssumeRolePolicyDocument"]!["Statement"]![0]!["Principal"]!["Service"]);
+
+        List<string> roles = Dev.Resources("AWS::Lambda::Function").Select(f => Text(f.Properties["Role"])).ToList();
+        Assert.Equal(4, roles.Distinct().Count());
+    }
+
+    [SynthFact]
+    public void FunctionRoles_NameOnlyWhatTheirCodeCalls()
+    {
+        Dictionary<string, HashSet<string>> actions = PolicyStatements.ActionsByFunction(Dev);
+
+        Assert.Equal(["dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:PutItem", "dynamodb:Query"], Data(actions[Dev.Names.Function("ingest")]));
+        Assert.Equal(["dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan"], Data(actions[Dev.Names.Function("api")]));
+        Assert.Equal(["dynamodb:Query", "dynamodb:Scan", "s3:DeleteObject", "s3:ListBucket", "s3:PutObject"], Data(actions[Dev.Names.Function("archive")]));
+        Assert.Equal(["dynamodb:Query"], Data(actions[Dev.Names.Function("live-authorizer")]));
+
+        static IEnumerable<string> Data(HashSet<string> all) => all.Where(a => a.StartsWith("dynamodb:", StringComparison.Ordinal) || a.StartsWith("s3:", StringComparison.Ordinal)).Order(StringComparer.Ordinal);
+    }
+
+    [SynthFact]
+    public void LiveAuthorizer_ReadsOnlyTheRentersIndex()
+    {
+        List<string> resources = PolicyStatements.ForFunction(Dev, Dev.Names.Function("live-authorizer"))
+            .Where(s => Strings(s["Action"]).Any(a => a.StartsWith("dynamodb:", StringComparison.Ordinal)))
+            .SelectMany(s => Strings(s["Resource"]))
+            .ToList();
+
+        string resource = Assert.Single(resources);
+        Assert.EndsWith("/index/" + Tracker.Cloud.DynamoDb.DynamoDbStore.RenterIndexName, resource, StringComparison.Ordinal);
+    }
+
+    [SynthFact]
+    public void Functions_RunDotnet10OnArm64_WithJsonLogsAndTracing()
+    {
+        List<JsonObject> functions = Dev.Resources("AWS::Lambda::Function").Select(f => f.Properties).ToList();
+
+        Assert.Equal(4, functions.Count);
+        Assert.All(functions, f =>
+        {
+            Assert.Equal("dotnet10", (string?)f["Runtime"]);
+            Assert.Equal(["arm64"], Strings(f["Architectures"]));
+            Assert.Equal("JSON", (string?)f["LoggingConfig"]!["LogFormat"]);
+            Assert.Equal("Active", (string?)f["TracingConfig"]!["Mode"]);
+            Assert.StartsWith(Dev.Names.Prefix + "-", (string?)f["FunctionName"], StringComparison.Ordinal);
+        });
+    }
+
+    [SynthFact]
+    public void IngestFunction_HasReservedConcurrency_AndItsFailuresGoToTheDlq()
+    {
+        JsonObject ingest = Function(Dev.Names.Function("ingest"));
+
+        Assert.Equal(Dev.Settings.IngestReservedConcurrency, (int)ingest["ReservedConcurrentExecutions"]!);
+        Assert.Contains("StoresDeadLetters", Text(ingest["DeadLetterConfig"]!["TargetArn"]), StringComparison.Ordinal);
+        Assert.Equal(100, (int)synth.Prod.Single("AWS::Lambda::Function", f => (string?)f["FunctionName"] == synth.Prod.Names.Function("ingest"))["ReservedConcurrentExecutions"]!);
+    }
+
+    [SynthFact]
+    public void Functions_GetTheEnvironmentTheirSettingsRead()
+    {
+        JsonObject Env(string role) => Function(Dev.Names.Function(role))["Environment"]!["Variables"]!.AsObject();
+
+        foreach (string role in new[] { "ingest", "api", "archive", "live-authorizer" })
+        {
+            Assert.Contains(FunctionSettings.FixesTableVariable, Env(role).Select(p => p.Key));
+            Assert.Contains(FunctionSettings.RentalsTableVariable, Env(role).Select(p => p.Key));
+        }
+
+        Assert.Equal("fixes/", (string?)Env("archive")[ArchiveSettings.PrefixVariable]);
+        Assert.Contains(ArchiveSettings.BucketVariable, Env("archive").Select(p => p.Key));
+        Assert.StartsWith("https://cognito-idp.", Text(Env("live-authorizer")[LiveAuthorizerSettings.IssuerVariable]), StringComparison.Ordinal);
+        Assert.Equal("arn:{Ref:AWS::Partition}:iot:{Ref:AWS::Region}:{Ref:AWS::AccountId}", Text(Env("live-authorizer")[LiveAuthorizerSettings.IotResourcePrefixVariable]));
+        Assert.Contains("WebClient", Text(Env("live-authorizer")[LiveAuthorizerSettings.ClientIdsVariable]), StringComparison.Ordinal);
+    }
+
+    [SynthFact]
+    public void ArchiveFunction_RunsDailyOnASchedule()
+    {
+        JsonObject rule = Dev.Single("AWS::Events::Rule");
+
+        Assert.Equal("cron(30 0 * * ? *)", (string?)rule["ScheduleExpression"]);
+        Assert.Contains("FunctionsArchive", Text(rule["Targets"]![0]!["Arn"]), StringComparison.Ordinal);
+    }
+
+    [SynthFact]
+    public void DevicePolicy_IsTheProvisioningPolicy_BoundToTheThingNameInThisAccount()
+    {
+        JsonObject policy = Dev.Single("AWS::IoT::Policy");
+        Assert.Equal(Dev.Names.DevicePolicy, (string?)policy["PolicyName"]);
+
+        IReadOnlyList<JsonNode?> statements = List(policy["PolicyDocument"]!["Statement"]);
+        Assert.Equal(4, statements.Count);
+        foreach (JsonNode? statement in statements)
+        {
+            Assert.All(Strings(statement!["Resource"]), r =>
+            {
+                Assert.Contains(IotPolicyDocument.ThingNameVariable, r, StringComparison.Ordinal);
+                Assert.StartsWith("arn:{Ref:AWS::Partition}:iot:{Ref:AWS::Region}:{Ref:AWS::AccountId}:", r, StringComparison.Ordinal);
+            });
+        }
+    }
+
+    [SynthFact]
+    public void FleetCa_IsRegisteredWithAutoRegistrationAndTheJitpTemplate()
+    {
+        JsonObject ca = Dev.Single("AWS::IoT::CACertificate");
+
+        Assert.Equal(synth.CaPem, (string?)ca["CACertificatePem"]);
+        Assert.Equal("ENABLE", (string?)ca["AutoRegistrationStatus"]);
+        Assert.Equal("ACTIVE", (string?)ca["Status"]);
+        Assert.Equal(JitpTemplate.Build(Dev.Names.DevicePolicy), (string?)ca["RegistrationConfig"]!["TemplateBody"]);
+        Assert.Contains("FleetJitpRole", Text(ca["RegistrationConfig"]!["RoleArn"]), StringComparison.Ordinal);
+        Assert.Empty(synth.Prod.Resources("AWS::IoT::CACertificate"));
+    }
+
+    [SynthFact]
+    public void FixesRule_IsTheBasicIngestRule_InvokingIngest_RepublishingForBrowsers_WithADlq()
+    {
+        JsonObject rule = Dev.Single("AWS::IoT::TopicRule", r => (string?)r["RuleName"] == Dev.Names.FixesRule);
+        JsonNode payload = rule["TopicRulePayload"]!;
+
+        Assert.Equal(DeviceFleet.FixesSql, (string?)payload["Sql"]);
+        Assert.Contains("FROM 'tracker/+/fixes'", DeviceFleet.FixesSql, StringComparison.Ordinal);
+        Assert.True(Tracker.Core.Uplink.UplinkTopics.IsValidRuleName(Dev.Names.FixesRule));
+        JsonArray actions = payload["Actions"]!.AsArray();
+        Assert.Contains("FunctionsIngest", Text(actions[0]!["Lambda"]!["FunctionArn"]), StringComparison.Ordinal);
+        Assert.Equal("fleet/${topic(2)}/fixes", (string?)actions[1]!["Republish"]!["Topic"]);
+        Assert.Contains("StoresDeadLetters", Text(payload["ErrorAction"]!["Sqs"]!["QueueUrl"]), StringComparison.Ordinal);
+
+        JsonObject permission = Dev.Single("AWS::Lambda::Permission", p => Text(p["SourceArn"]).Contains("FleetFixesRule", StringComparison.Ordinal));
+        Assert.Equal("iot.amazonaws.com", (string?)permission["Principal"]);
+    }
+
+    [SynthFact]
+    public void StatusRule_RepublishesTheStatusVerbatim()
+    {
+        JsonNode payload = Dev.Single("AWS::IoT::TopicRule", r => (string?)r["RuleName"] == Dev.Names.StatusRule)["TopicRulePayload"]!;
+
+        Assert.Equal("SELECT * FROM 'tracker/+/status'", (string?)payload["Sql"]);
+        Assert.Equal(LiveTopics.Status("${topic(2)}"), (string?)payload["Actions"]![0]!["Republish"]!["Topic"]);
+    }
+
+    [SynthFact]
+    public void PresenceRule_CountsCarsGoingOffline_NotBrowsers()
+    {
+        JsonNode payload = Dev.Single("AWS::IoT::TopicRule", r => (string?)r["RuleName"] == Dev.Names.PresenceRule)["TopicRulePayload"]!;
+        string sql = (string)payload["Sql"]!;
+
+        Assert.Contains("'$aws/events/presence/disconnected/+'", sql, StringComparison.Ordinal);
+        Assert.Contains("NOT startswith(clientId, 'web-')", sql, StringComparison.Ordinal);
+        JsonNode metric = payload["Actions"]![0]!["CloudwatchMetric"]!;
+        Assert.Equal(Dev.Names.MetricNamespace, (string?)metric["MetricNamespace"]);
+        Assert.Equal(DeviceFleet.CarsWentOfflineMetric, (string?)metric["MetricName"]);
+    }
+
+    [SynthFact]
+    public void LiveAuthorizer_HasSigningDisabled_AndMayInvokeOnlyItsFunction()
+    {
+        JsonObject authorizer = Dev.Single("AWS::IoT::Authorizer");
+
+        Assert.Equal(Dev.Names.LiveAuthorizer, (string?)authorizer["AuthorizerName"]);
+        Assert.True((bool)authorizer["SigningDisabled"]!);
+        Assert.Equal("ACTIVE", (string?)authorizer["Status"]);
+        Assert.Contains("FunctionsLiveAuthorizer", Text(authorizer["AuthorizerFunctionArn"]), StringComparison.Ordinal);
+        JsonObject permission = Dev.Single("AWS::Lambda::Permission", p => Text(p["SourceArn"]).Contains("LiveAuthorizer", StringComparison.Ordinal));
+        Assert.Contains("FunctionsLiveAuthorizer", Text(permission["FunctionName"]), StringComparison.Ordinal);
+    }
+
+    [SynthFact]
+    public void HttpApi_HasEveryRoute_EachBehindTheCognitoJwtAuthorizer()
+    {
+        List<JsonObject> routes = Dev.Resources("AWS::ApiGatewayV2::Route").Select(r => r.Properties).ToList();
+
+        Assert.Equal(FleetHttpApi.Routes.Select(r => "GET " + r).Order(), routes.Select(r => (string)r["RouteKey"]!).Order());
+        Assert.All(routes, r => Assert.Equal("JWT", (string?)r["AuthorizationType"]));
+        JsonObject authorizer = Dev.Single("AWS::ApiGatewayV2::Authorizer");
+        Assert.Equal("JWT", (string?)authorizer["AuthorizerType"]);
+        Assert.StartsWith("https://cognito-idp.", Text(authorizer["JwtConfiguration"]!["Issuer"]), StringComparison.Ordinal);
+        Assert.Equal("2.0", (string?)Dev.Single("AWS::ApiGatewayV2::Integration")["PayloadFormatVersion"]);
+    }
+
+    [SynthFact]
+    public void UserPool_HasNoSelfSignUp_AndTheOperatorAndRenterGroups()
+    {
+        Assert.True((bool)Dev.Single("AWS::Cognito::UserPool")["AdminCreateUserConfig"]!["AllowAdminCreateUserOnly"]!);
+        List<string> groups = Dev.Resources("AWS::Cognito::UserPoolGroup").Select(g => (string)g.Properties["GroupName"]!).Order().ToList();
+
+        Assert.Equal([UserDirectory.OperatorsGroup, UserDirectory.RentersGroup], groups);
+        Assert.Equal(Role.Operator, IdentityClaims.ParseRoles(UserDirectory.OperatorsGroup));
+        Assert.Equal(Role.Renter, IdentityClaims.ParseRoles(UserDirectory.RentersGroup));
+        Assert.False((bool?)Dev.Single("AWS::Cognito::UserPoolClient")["GenerateSecret"] ?? false);
+    }
+
+    [SynthFact]
+    public void Web_IsAPrivateBucketBehindCloudFrontWithOac_AndTheApiOnTheSameOrigin()
+    {
+        JsonObject oac = Dev.Single("AWS::CloudFront::OriginAccessControl");
+        Assert.Equal("s3", (string?)oac["OriginAccessControlConfig"]!["OriginAccessControlOriginType"]);
+        Assert.Equal("always", (string?)oac["OriginAccessControlConfig"]!["SigningBehavior"]);
+
+        JsonNode config = Dev.Single("AWS::CloudFront::Distribution")["DistributionConfig"]!;
+        JsonNode s3Origin = config["Origins"]!.AsArray().Single(o => o!["S3OriginConfig"] is not null)!;
+        Assert.Contains("OriginAccessControl", Text(s3Origin["OriginAccessControlId"]), StringComparison.Ordinal);
+        Assert.Equal(["/cars*", "/me"], config["CacheBehaviors"]!.AsArray().Select(b => (string)b!["PathPattern"]!).Order(StringComparer.Ordinal));
+        Assert.Equal("redirect-to-https", (string?)config["DefaultCacheBehavior"]!["ViewerProtocolPolicy"]);
+
+        JsonObject sitePolicy = Dev.Single("AWS::S3::BucketPolicy", p => List(p["PolicyDocument"]!["Statement"]).Any(s => (string?)s!["Principal"]?["Service"] == "cloudfront.amazonaws.com"));
+        JsonNode read = List(sitePolicy["PolicyDocument"]!["Statement"]).Single(s => (string?)s!["Effect"] == "Allow")!;
+        Assert.Equal(["s3:GetObject"], Strings(read["Action"]));
+        Assert.Contains(":distribution/{Ref:WebCdn", Text(read["Condition"]!["StringEquals"]!["AWS:SourceArn"]), StringComparison.Ordinal);
+    }
+
+    [SynthFact]
+    public void GlueTable_HasTheArchiveColumns_AndProjectsTheDayPartition()
+    {
+        JsonNode input = Dev.Single("AWS::Glue::Table")["TableInput"]!;
+
+        Assert.Equal(
+            ArchiveSchema.Columns.Select(c => c.Name + ":" + c.GlueType),
+            input["StorageDescriptor"]!["Columns"]!.AsArray().Select(c => (string)c!["Name"]! + ":" + (string)c["Type"]!));
+        Assert.Equal("dt", (string?)input["PartitionKeys"]![0]!["Name"]);
+        JsonNode parameters = input["Parameters"]!;
+        Assert.Equal("true", (string?)parameters["projection.enabled"]);
+        Assert.Equal("date", (string?)parameters["projection.dt.type"]);
+        Assert.Equal("yyyy-MM-dd", (string?)parameters["projection.dt.format"]);
+        Assert.EndsWith("/fixes/dt=${dt}/", Text(parameters["storage.location.template"]), StringComparison.Ordinal);
+        Assert.Equal("SSE_KMS", (string?)Dev.Single("AWS::Athena::WorkGroup")["WorkGroupConfiguration"]!["ResultConfiguration"]!["EncryptionConfiguration"]!["EncryptionOption"]);
+    }
+
+    [SynthFact]
+    public void Alarms_CoverIngestDlqThrottlesRulesAndDevicesOffline_AndNotifyTheTopic()
+    {
+        List<JsonObject> alarms = Dev.Resources("AWS::CloudWatch::Alarm").Select(a => a.Properties).ToList();
+        string[] expected = ["ingest-errors", "dead-letters", "throttles", "iot-rule-failures", "devices-offline", "archive-failed", "api-5xx", "authorizer-errors"];
+
+        Assert.Equal(expected.Select(Dev.Names.Alarm).Order(), alarms.Select(a => (string)a["AlarmName"]!).Order());
+        Assert.All(alarms, a =>
+        {
+            Assert.Contains("MonitoringAlarms", Assert.Single(Strings(a["AlarmActions"])), StringComparison.Ordinal);
+            Assert.Equal("notBreaching", (string?)a["TreatMissingData"]);
+        });
+
+        JsonObject offline = alarms.Single(a => (string?)a["AlarmName"] == Dev.Names.Alarm("devices-offline"));
+        JsonNode offlineMetric = offline["Metrics"]![0]!["MetricStat"]!["Metric"]!;
+        Assert.Equal(Dev.Names.MetricNamespace, (string?)offlineMetric["Namespace"]);
+        Assert.Equal(DeviceFleet.CarsWentOfflineMetric, (string?)offlineMetric["MetricName"]);
+        Assert.Equal(Dev.Settings.OfflineAlarmThreshold, (int)offline["Threshold"]!);
+
+        JsonObject rules = alarms.Single(a => (string?)a["AlarmName"] == Dev.Names.Alarm("iot-rule-failures"));
+        List<string> iotMetrics = rules["Metrics"]!.AsArray().Where(m => m!["MetricStat"] is not null).Select(m => (string)m!["MetricStat"]!["Metric"]!["MetricName"]!).ToList();
+        Assert.Contains("Failure", iotMetrics);
+        Assert.Contains("RuleMessageThrottled", iotMetrics);
+
+        Assert.Single(Dev.Resources("AWS::CloudWatch::Dashboard"));
+        Assert.Single(Dev.Resources("AWS::SNS::Subscription"));
+    }
+
+    [SynthFact]
+    public void Names_AllDeriveFromTheStage()
+    {
+        foreach (SynthFixture.Synthesized stage in new[] { synth.Dev, synth.Prod })
+        {
+            string prefix = "tracker-" + stage.Settings.Stage;
+            Assert.All(stage.Resources("AWS::Lambda::Function"), f => Assert.StartsWith(prefix + "-", (string?)f.Properties["FunctionName"], StringComparison.Ordinal));
+            Assert.All(stage.Resources("AWS::DynamoDB::Table"), t => Assert.StartsWith(prefix + "-", (string?)t.Properties["TableName"], StringComparison.Ordinal));
+            Assert.All(stage.Resources("AWS::IoT::TopicRule"), r => Assert.StartsWith("tracker_" + stage.Settings.Stage + "_", (string?)r.Properties["RuleName"], StringComparison.Ordinal));
+        }
+    }
+
+    [SynthFact]
+    public void Outputs_GiveWhatTheDeployGuideUses()
+    {
+        JsonObject outputs = Dev.Json["Outputs"]!.AsObject();
+
+        foreach (string name in new[] { "WebUrl", "WebBucket", "DistributionId", "UserPoolId", "UserPoolClientId", "FixesRuleName", "DevicePolicyName", "JitpRoleArn", "LiveAuthorizerName", "RentalsTableName", "ArchiveBucket", "GlueDatabase", "AthenaWorkgroup" })
+        {
+            Assert.True(outputs.ContainsKey(name), "missing output " + name);
+            Assert.Contains("`" + name + "`", File.ReadAllText(Path.Combine(Repository.Root, "docs", "aws", "deploy.md")), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(Dev.Names.FixesRule, (string?)outputs["FixesRuleName"]!["Value"]);
+    }
+
+    private JsonObject Function(string name) => Dev.Single("AWS::Lambda::Function", f => (string?)f["FunctionName"] == name);
+}

@@ -1,0 +1,149 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Tracker.Cloud.Core.Access;
+using Tracker.Cloud.Core.Storage;
+using Tracker.Cloud.Lambda.Authorizer;
+using Tracker.Cloud.Lambda.Events;
+using Tracker.Cloud.Lambda.Functions;
+using Tracker.Cloud.Tests.Access;
+using Tracker.Cloud.Tests.Core;
+
+namespace Tracker.Cloud.Tests.Lambda;
+
+/// <summary>The live authorizer function on real-shaped IoT Core events (events/live-authorizer-connect.json).</summary>
+public sealed class LiveAuthorizerHandlerTests
+{
+    private static readonly long NowS = TestFixes.Now.ToUnixTimeSeconds();
+
+    private readonly ManualClock _clock = new(TestFixes.Now);
+    private readonly InMemoryRentalStore _rentals = new();
+    private readonly StringWriter _log = new();
+
+    private LiveAuthorizerHandler Handler() => new(
+        new LiveAuthorizer(
+            new CognitoTokenValidator(TestUserPool.Options, _clock),
+            new TestUserPool.KeySource(TestUserPool.KeySet()),
+            _rentals,
+            new LiveAuthorizerOptions { IotResourcePrefix = TestUserPool.IotPrefix },
+            _clock),
+        _log);
+
+    private static string SampleEvent(Action<JsonObject> edit)
+    {
+        var evt = (JsonObject)JsonNode.Parse(LambdaRig.SampleEvent("live-authorizer-connect.json"))!;
+        edit(evt);
+        return evt.ToJsonString();
+    }
+
+    private static string WithPassword(string? base64) => SampleEvent(e => e["protocolData"]!["mqtt"]!["password"] = base64);
+
+    private async Task<JsonObject> InvokeAsync(string json)
+    {
+        using Stream output = await Handler().HandleAsync(LambdaRig.AsStream(json), CancellationToken.None);
+        return (JsonObject)JsonNode.Parse(output)!;
+    }
+
+    private static string Base64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
+
+    [Fact]
+    public async Task Renter_WithARunningRental_GetsAPolicyForTheirCarAsJsonObjects()
+    {
+        await _rentals.PutAsync(new Rental("car-0001", "renter-1", TestFixes.NowMs - 3_600_000, TestFixes.NowMs + 3_600_000), default);
+        string token = TestUserPool.Sign(TestUserPool.IdClaims(NowS, "renter-1", "renters"));
+
+        JsonObject response = await InvokeAsync(WithPassword(Base64(token)));
+
+        Assert.True(response["isAuthenticated"]!.GetValue<bool>());
+        Assert.Equal("renter1", response["principalId"]!.GetValue<string>());
+        Assert.Equal(3600, response["disconnectAfterInSeconds"]!.GetValue<int>());
+        Assert.Equal(300, response["refreshAfterInSeconds"]!.GetValue<int>());
+        JsonObject document = Assert.IsType<JsonObject>(Assert.Single(response["policyDocuments"]!.AsArray()));
+        Assert.Equal("2012-10-17", document["Version"]!.GetValue<string>());
+        Assert.Contains("client/web-7d2f0c9a", document.ToJsonString(), StringComparison.Ordinal);
+        Assert.Contains("\"decision\":\"allow\"", _log.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(token[..20], _log.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SampleEvent_WithItsPlaceholderPassword_IsRefusedNotThrown()
+    {
+        JsonObject response = await InvokeAsync(LambdaRig.SampleEvent("live-authorizer-connect.json"));
+
+        Assert.False(response["isAuthenticated"]!.GetValue<bool>());
+        Assert.Empty(response["policyDocuments"]!.AsArray());
+        Assert.Contains("\"reason\":\"InvalidToken\",\"tokenError\":\"Malformed\"", _log.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("not base64!")]
+    [InlineData("/w==")]
+    public async Task Password_MissingOrNotBase64Utf8_IsRefusedAsMalformedCredentials(string? password)
+    {
+        JsonObject response = await InvokeAsync(WithPassword(password));
+
+        Assert.False(response["isAuthenticated"]!.GetValue<bool>());
+        Assert.Contains("\"reason\":\"MalformedCredentials\"", _log.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Event_WithoutMqttData_IsRefused()
+    {
+        JsonObject response = await InvokeAsync(SampleEvent(e => ((JsonObject)e["protocolData"]!).Remove("mqtt")));
+
+        Assert.False(response["isAuthenticated"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task ClientId_OfACar_IsRefusedEvenWithAnOperatorsToken()
+    {
+        string token = TestUserPool.Sign(TestUserPool.IdClaims(NowS, "op-1", "operators"));
+
+        JsonObject response = await InvokeAsync(SampleEvent(e =>
+        {
+            e["protocolData"]!["mqtt"]!["password"] = Base64(token);
+            e["protocolData"]!["mqtt"]!["clientId"] = "car-0001";
+        }));
+
+        Assert.False(response["isAuthenticated"]!.GetValue<bool>());
+        Assert.Contains("BadClientId", _log.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("[]")]
+    [InlineData("not json")]
+    [InlineData("{\"protocolData\":{\"mqtt\":{\"password\":5}}}")]
+    public async Task Event_NotOfTheAuthorizerShape_Throws(string json)
+    {
+        await Assert.ThrowsAsync<InvalidEventException>(() => Handler().HandleAsync(LambdaRig.AsStream(json), CancellationToken.None));
+    }
+
+    [Fact]
+    public void Settings_MissingAVariable_FailNamingIt()
+    {
+        var env = new Dictionary<string, string?>
+        {
+            [FunctionSettings.FixesTableVariable] = "tracker-dev-fixes",
+            [FunctionSettings.LatestTableVariable] = "tracker-dev-latest",
+            [FunctionSettings.RentalsTableVariable] = "tracker-dev-rentals",
+            [LiveAuthorizerSettings.IssuerVariable] = TestUserPool.Issuer,
+            [LiveAuthorizerSettings.ClientIdsVariable] = TestUserPool.ClientId + ", " + TestUserPool.OtherClientId,
+            [LiveAuthorizerSettings.IotResourcePrefixVariable] = TestUserPool.IotPrefix,
+        };
+
+        LiveAuthorizerSettings settings = LiveAuthorizerSettings.Read(n => env.GetValueOrDefault(n));
+        Assert.Equal([TestUserPool.ClientId, TestUserPool.OtherClientId], settings.Tokens.ClientIds);
+
+        foreach (string name in new[] { LiveAuthorizerSettings.IssuerVariable, LiveAuthorizerSettings.ClientIdsVariable, LiveAuthorizerSettings.IotResourcePrefixVariable })
+        {
+            var without = new Dictionary<string, string?>(env) { [name] = null };
+            Assert.Contains(name, Assert.Throws<InvalidOperationException>(() => LiveAuthorizerSettings.Read(n => without.GetValueOrDefault(n))).Message, StringComparison.Ordinal);
+        }
+
+        var bad = new Dictionary<string, string?>(env) { [LiveAuthorizerSettings.IotResourcePrefixVariable] = "arn:aws:iot:*:*" };
+        Assert.Contains(LiveAuthorizerSettings.IotResourcePrefixVariable, Assert.Throws<InvalidOperationException>(() => LiveAuthorizerSettings.Read(n => bad.GetValueOrDefault(n))).Message, StringComparison.Ordinal);
+    }
+}
