@@ -126,8 +126,8 @@ if (chromium is not null)
 
 playwright?.Dispose();
 var stopping = Stopwatch.StartNew();
-long left = await host.StopAsync();
-Console.WriteLine($"clean stop in {stopping.ElapsedMilliseconds} ms, {left} fixes left in the cars' logs");
+var left = await host.StopAsync();
+Console.WriteLine($"clean stop in {stopping.ElapsedMilliseconds} ms (drain {left.DrainMs} ms), {left.PendingFixes} fixes left in the cars' logs, {left.FixesInDeadZones} of them held by {left.CarsInDeadZones} cars in a dead zone");
 Directory.Delete(data, recursive: true);
 return 0;
 

@@ -168,7 +168,10 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
         {
             var files = new PhysicalFileProvider(webRoot);
             app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
-            app.UseStaticFiles(new StaticFileOptions { FileProvider = files, OnPrepareResponse = c => c.Context.Response.Headers.CacheControl = "no-cache" });
+            var types = new Microsoft.AspNetCore.StaticFiles.FileExtensionContentTypeProvider();
+            types.Mappings[".geojson"] = "application/geo+json"; // the offline basemap (RFC 7946 §12); unknown types are not served
+            types.Mappings[".mjs"] = "text/javascript";
+            app.UseStaticFiles(new StaticFileOptions { FileProvider = files, ContentTypeProvider = types, OnPrepareResponse = c => c.Context.Response.Headers.CacheControl = "no-cache" });
         }
         else
         {
@@ -206,20 +209,20 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
     /// Stops cleanly, losing nothing: the cars stop driving and drain their logs (every fix acknowledged, which the
     /// broker does only once it is stored), then disconnect; then the broker and HTTP stop, then the store closes.
     /// </summary>
-    /// <returns>Fixes left in the cars' flash logs (0 unless the drain timed out; they go out on the next run).</returns>
-    public async Task<long> StopAsync()
+    /// <returns>What the cars kept in their flash logs (nothing, unless some were in a dead zone or the drain timed out; it goes out on the next run).</returns>
+    public async Task<FleetStopReport> StopAsync()
     {
+        var left = new FleetStopReport(0, 0, 0, 0);
         if (Interlocked.Exchange(ref _stopped, 1) != 0)
         {
-            return 0;
+            return left;
         }
 
-        long left = 0;
         if (Fleet is { } fleet)
         {
             var drain = Stopwatch.StartNew();
             left = await Task.Run(() => fleet.Stop(_options.DrainTimeout)).ConfigureAwait(false);
-            LogDrained(drain.ElapsedMilliseconds, left);
+            LogDrained(drain.ElapsedMilliseconds, left.PendingFixes, left.CarsInDeadZones);
         }
 
         await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);
@@ -321,6 +324,6 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
         return next();
     }
 
-    [LoggerMessage(EventId = 40, Level = LogLevel.Information, Message = "Fleet stopped in {Milliseconds} ms; {Pending} fixes left in the cars' flash logs")]
-    private partial void LogDrained(long milliseconds, long pending);
+    [LoggerMessage(EventId = 40, Level = LogLevel.Information, Message = "Fleet stopped in {Milliseconds} ms; {Pending} fixes left in the cars' flash logs ({DeadZoneCars} cars in a dead zone)")]
+    private partial void LogDrained(long milliseconds, long pending, int deadZoneCars);
 }

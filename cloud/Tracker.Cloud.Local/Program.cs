@@ -87,9 +87,10 @@ static async Task<int> RunAsync(LocalOptions options)
         progress.Report();
     }
 
-    long left = await host.StopAsync().ConfigureAwait(false);
-    Console.WriteLine(left == 0
+    Tracker.Cloud.Local.Fleet.FleetStopReport left = await host.StopAsync().ConfigureAwait(false);
+    Console.WriteLine(left.PendingFixes == 0
         ? "tracker-local: stopped; every logged fix was delivered and stored."
-        : "tracker-local: stopped; " + left + " fixes stay in the cars' flash logs and go out on the next run.");
+        : "tracker-local: stopped; " + left.PendingFixes + " fixes stay in the cars' flash logs (" + left.FixesInDeadZones + " held by " + left.CarsInDeadZones
+          + " cars in a simulated dead zone) and go out on the next run.");
     return 0;
 }

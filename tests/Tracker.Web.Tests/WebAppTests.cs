@@ -27,6 +27,17 @@ public sealed class WebAppTests(WebFixture fixture, ITestOutputHelper output) : 
     }
 
     [Fact]
+    public async Task OfflineBasemap_IsServed_AsGeoJson()
+    {
+        using var http = new HttpClient { BaseAddress = fixture.Host.HttpUrl };
+
+        using HttpResponseMessage response = await http.GetAsync("/basemap/land-50m.geojson");
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/geo+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
     public async Task Search_FiltersTheFleetList()
     {
         IPage page = await fixture.LoginAsync("ops");

@@ -107,13 +107,14 @@ public sealed partial class SimulatedFleet : IDisposable
     }
 
     /// <summary>
-    /// Stops the cars cleanly: they stop reading their receivers, the uplinks go on until every logged fix is
-    /// acknowledged (or <paramref name="timeout"/> passes; what is left stays in the cars' flash folders and goes out
-    /// on the next run), then each car disconnects.
+    /// Stops the cars cleanly: they stop reading their receivers, and the uplinks go on until every car that has
+    /// network has its log acknowledged (or <paramref name="timeout"/> passes); then each car disconnects. A car in a
+    /// simulated dead zone cannot deliver until it leaves it, so it is not waited for: its fixes stay in its flash
+    /// folder and go out on the next run, as a real car's would after the ignition is switched back on.
     /// </summary>
     /// <param name="timeout">Longest wait for the logs to drain.</param>
-    /// <returns>Fixes still pending when it gave up (0 when everything was delivered).</returns>
-    public long Stop(TimeSpan timeout)
+    /// <returns>Fixes still in the cars' logs when they stopped (0 unless some were in a dead zone or the wait timed out).</returns>
+    public FleetStopReport Stop(TimeSpan timeout)
     {
         foreach (FleetCar car in _cars)
         {
@@ -121,24 +122,25 @@ public sealed partial class SimulatedFleet : IDisposable
         }
 
         var waited = Stopwatch.StartNew();
-        while (waited.Elapsed < timeout && _cars.Any(c => c.Car.PendingFixes > 0 || c.Car.MessagesInFlight > 0))
+        while (waited.Elapsed < timeout && _cars.Any(c => c.Car.InCoverage && (c.Car.PendingFixes > 0 || c.Car.MessagesInFlight > 0)))
         {
             Thread.Sleep(50);
         }
 
-        long pending = PendingFixes;
+        var report = new FleetStopReport(
+            PendingFixes,
+            _cars.Count(c => !c.Car.InCoverage && c.Car.PendingFixes > 0),
+            _cars.Where(c => !c.Car.InCoverage).Sum(c => c.Car.PendingFixes),
+            waited.ElapsedMilliseconds);
         _stopping = true;
         foreach (Thread thread in _workers)
         {
             thread.Join(TimeSpan.FromSeconds(10));
         }
 
-        foreach (FleetCar car in _cars)
-        {
-            car.Car.Dispose();
-        }
-
-        return pending;
+        // Disconnect in parallel: each DISCONNECT waits on its own socket.
+        Parallel.ForEach(_cars, new ParallelOptions { MaxDegreeOfParallelism = 16 }, car => car.Car.Dispose());
+        return report;
     }
 
     /// <inheritdoc />

@@ -23,9 +23,10 @@ public sealed class FleetTests
             Assert.Equal(4, host.Fleet!.Cars.Count);
 
             long recorded = host.Fleet.FixesRecorded;
-            long left = await host.StopAsync();
+            var left = await host.StopAsync();
 
-            Assert.Equal(0, left);
+            // A car in a simulated dead zone keeps its fixes in flash for the next run; every other one is delivered.
+            Assert.Equal(left.FixesInDeadZones, left.PendingFixes);
             long stored = 0;
             SqliteReopen store = await SqliteReopen.OpenAsync(data);
             for (int i = 1; i <= 4; i++)
@@ -34,8 +35,8 @@ public sealed class FleetTests
             }
 
             // Every fix a car recorded up to the stop is stored (the cars may record a few more before they stop driving).
-            Assert.True(stored >= recorded, "stored " + stored + " of " + recorded + " recorded fixes");
-            Assert.Equal(host.Fleet.FixesRecorded, stored);
+            Assert.True(stored + left.PendingFixes >= recorded, "stored " + stored + " of " + recorded + " recorded fixes");
+            Assert.Equal(host.Fleet.FixesRecorded, stored + left.PendingFixes);
         }
         finally
         {
