@@ -127,7 +127,7 @@ if (chromium is not null)
 playwright?.Dispose();
 var stopping = Stopwatch.StartNew();
 var left = await host.StopAsync();
-Console.WriteLine($"clean stop in {stopping.ElapsedMilliseconds} ms (drain {left.DrainMs} ms), {left.PendingFixes} fixes left in the cars' logs, {left.FixesInDeadZones} of them held by {left.CarsInDeadZones} cars in a dead zone");
+Console.WriteLine($"clean stop in {stopping.ElapsedMilliseconds} ms (drain {left.DrainMs} ms), {left.PendingFixes} fixes left in the cars' logs, {left.FixesInDeadZones} of them held by {left.CarsInDeadZones} cars in a dead zone; holders: {left.HoldersByState}");
 Directory.Delete(data, recursive: true);
 return 0;
 

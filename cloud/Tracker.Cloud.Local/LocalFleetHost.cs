@@ -212,7 +212,7 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
     /// <returns>What the cars kept in their flash logs (nothing, unless some were in a dead zone or the drain timed out; it goes out on the next run).</returns>
     public async Task<FleetStopReport> StopAsync()
     {
-        var left = new FleetStopReport(0, 0, 0, 0);
+        var left = new FleetStopReport(0, 0, 0, 0, string.Empty);
         if (Interlocked.Exchange(ref _stopped, 1) != 0)
         {
             return left;
@@ -222,7 +222,7 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
         {
             var drain = Stopwatch.StartNew();
             left = await Task.Run(() => fleet.Stop(_options.DrainTimeout)).ConfigureAwait(false);
-            LogDrained(drain.ElapsedMilliseconds, left.PendingFixes, left.CarsInDeadZones);
+            LogDrained(drain.ElapsedMilliseconds, left.PendingFixes, left.CarsInDeadZones, left.HoldersByState);
         }
 
         await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);
@@ -324,6 +324,6 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
         return next();
     }
 
-    [LoggerMessage(EventId = 40, Level = LogLevel.Information, Message = "Fleet stopped in {Milliseconds} ms; {Pending} fixes left in the cars' flash logs ({DeadZoneCars} cars in a dead zone)")]
-    private partial void LogDrained(long milliseconds, long pending, int deadZoneCars);
+    [LoggerMessage(EventId = 40, Level = LogLevel.Information, Message = "Fleet stopped in {Milliseconds} ms; {Pending} fixes left in the cars' flash logs ({DeadZoneCars} cars in a dead zone; holders: {Holders})")]
+    private partial void LogDrained(long milliseconds, long pending, int deadZoneCars, string holders);
 }

@@ -84,8 +84,11 @@ public sealed record CostAssumptions
     /// <summary>Days of fixes DynamoDB keeps (the TTL).</summary>
     public int RetentionDays { get; init; } = 30;
 
-    /// <summary>Bytes a fix takes in the Parquet archive (assumption until the archive bench measures it; ZSTD, sorted by car).</summary>
-    public decimal ParquetBytesPerFix { get; init; } = 12m;
+    /// <summary>
+    /// Bytes a fix takes in the Parquet archive: 19.10, measured by cloud/Tracker.Cloud.Archive.Bench on a 1,000-car day
+    /// (zstd, sorted by car; see cloud/Tracker.Cloud.Archive/README.md, "Measured").
+    /// </summary>
+    public decimal ParquetBytesPerFix { get; init; } = 19.10m;
 
     /// <summary>Months of archive kept when the model is read (the storage line is for this steady state).</summary>
     public int ArchiveMonthsKept { get; init; } = 12;

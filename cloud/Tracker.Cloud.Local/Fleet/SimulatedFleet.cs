@@ -131,7 +131,10 @@ public sealed partial class SimulatedFleet : IDisposable
             PendingFixes,
             _cars.Count(c => !c.Car.InCoverage && c.Car.PendingFixes > 0),
             _cars.Where(c => !c.Car.InCoverage).Sum(c => c.Car.PendingFixes),
-            waited.ElapsedMilliseconds);
+            waited.ElapsedMilliseconds,
+            string.Join(", ", _cars.Where(c => c.Car.PendingFixes > 0)
+                .GroupBy(c => (c.Car.State, c.Car.InCoverage))
+                .Select(g => g.Count() + " " + g.Key.State + (g.Key.InCoverage ? string.Empty : " (dead zone)"))));
         _stopping = true;
         foreach (Thread thread in _workers)
         {

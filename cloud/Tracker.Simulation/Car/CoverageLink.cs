@@ -133,7 +133,26 @@ public sealed class CoverageLink : IMqttLink
     }
 
     /// <inheritdoc/>
-    public bool TryTakeMessage(out string topic, out byte[] payload) => _inner.TryTakeMessage(out topic, out payload);
+    public bool TryTakeMessage(out string topic, out byte[] payload)
+    {
+        if (_local.TryDequeue(out (string Topic, byte[] Payload) message))
+        {
+            (topic, payload) = message;
+            return true;
+        }
+
+        return _inner.TryTakeMessage(out topic, out payload);
+    }
+
+    /// <summary>
+    /// Hands the car a message as if it had arrived from the broker (the simulator's way to press the car's own
+    /// buttons: a watch request that makes it publish what it holds, before the simulation stops).
+    /// </summary>
+    /// <param name="topic">The topic.</param>
+    /// <param name="payload">The payload.</param>
+    public void Deliver(string topic, byte[] payload) => _local.Enqueue((topic, payload));
+
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(string Topic, byte[] Payload)> _local = new();
 
     /// <inheritdoc/>
     public void Disconnect()

@@ -108,6 +108,10 @@ public sealed class SimulatedCar : IDisposable
                 TakeFixes(_lastMonotonicMs);
                 _device.IsMoving = false;
                 _device.Ignition = IgnitionState.Off;
+
+                // A parked car holds its records until the normal period (5 min by default); a watch request
+                // makes it live, so it publishes what it holds within the live period and the simulation can stop.
+                _link.Deliver(_engine.Options.Topics.Live, System.Text.Encoding.ASCII.GetBytes("600"));
             }
             else
             {
