@@ -37,17 +37,11 @@ public sealed partial class SimulatedFleet : IDisposable
         _clock = clock;
     }
 
-    /// <summary>The cars.</summary>
-    public IReadOnlyList<SimulatedCar> Cars => [.. _cars.Select(c => c.Car)];
+    /// <summary>The cars, in car-number order.</summary>
+    public IReadOnlyList<SimulatedCar> Cars { get; private set; } = [];
 
     /// <summary>Fixes in the cars' logs not yet acknowledged.</summary>
     public long PendingFixes => _cars.Sum(c => c.Car.PendingFixes);
-
-    /// <summary>Cars whose uplink is connected now.</summary>
-    public int Connected => _cars.Count(c => c.Car.State == UplinkState.Connected);
-
-    /// <summary>Fixes the cars' receivers produced.</summary>
-    public long FixesRead => _cars.Sum(c => c.Car.FixesRead);
 
     /// <summary>Fixes the cars' report policies recorded.</summary>
     public long FixesRecorded => _cars.Sum(c => c.Car.FixesRecorded);
@@ -82,6 +76,7 @@ public sealed partial class SimulatedFleet : IDisposable
             fleet._cars.Add(fleet.CreateCar(i, bundle, gnss, settings, mqttPort, published));
         }
 
+        fleet.Cars = [.. fleet._cars.Select(c => c.Car)];
         if (issued > 0)
         {
             fleet.LogProvisioned(issued, provisioning.ElapsedMilliseconds);
@@ -142,7 +137,11 @@ public sealed partial class SimulatedFleet : IDisposable
         }
 
         // Disconnect in parallel: each DISCONNECT waits on its own socket.
-        Parallel.ForEach(_cars, new ParallelOptions { MaxDegreeOfParallelism = 16 }, car => car.Car.Dispose());
+        Parallel.ForEach(_cars, new ParallelOptions { MaxDegreeOfParallelism = 16 }, car =>
+        {
+            car.Car.Dispose();
+            car.Link.Dispose();
+        });
         return report;
     }
 
@@ -165,8 +164,8 @@ public sealed partial class SimulatedFleet : IDisposable
             bundle.PathOf(BundleFiles.KeyPem),
             bundle.PathOf(BundleFiles.RootCaPem),
             "localhost");
-        var link = new MqttNetLink(linkOptions);
         UplinkTopics topics = UplinkTopics.Create(carId, null);
+        var link = new MqttNetLink(linkOptions);
         var timed = new TimedLink(link, carId, topics.Fixes, published, _clock);
         var uplink = new UplinkOptions(
             topics,
@@ -243,6 +242,7 @@ public sealed partial class SimulatedFleet : IDisposable
     {
         public SimulatedCar Car { get; } = car;
 
+        /// <summary>The car's MQTT link: the car never disposes the link it is given, so the fleet does.</summary>
         public MqttNetLink Link { get; } = link;
 
         public long StartAtMs { get; set; }
