@@ -8,7 +8,10 @@ namespace Tracker.SubsetCheck;
 
 /// <summary>
 /// One decoded IL instruction (ECMA-335 III): where it is, its opcode, its token or local/argument
-/// index, and where control can go next. Enough for a data-flow pass over a method body.
+/// index, and where control can go next. The checker reads every metadata token a method body names
+/// from these (call, callvirt, newobj, ldfld, ldtoken, box, newarr, castclass, isinst, calli...), and
+/// the NFSUB004 data-flow pass runs over them. The operand table comes from
+/// System.Reflection.Emit.OpCodes, the authority on operand types.
 /// </summary>
 /// <param name="Offset">IL offset of the instruction.</param>
 /// <param name="Next">IL offset of the instruction after it.</param>

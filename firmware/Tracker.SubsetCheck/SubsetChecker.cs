@@ -363,8 +363,14 @@ public static class SubsetChecker
             // Compiler helpers in <PrivateImplementationDetails> have no source of their own: what
             // they use is blamed on the code that calls them (e.g. a switch expression's throw).
             bool helper = IsCompilerHelper(method.GetDeclaringType());
-            foreach ((int offset, EntityHandle token) in IlTokenScanner.Tokens(body.GetILReader()))
+            foreach (IlInstruction instruction in IlInstruction.Decode(body.GetILReader()))
             {
+                if (instruction.Token.IsNil)
+                {
+                    continue;
+                }
+
+                (int offset, EntityHandle token) = (instruction.Offset, instruction.Token);
                 if (helper)
                 {
                     _edges.Add((handle, token));

@@ -21,8 +21,8 @@ public sealed class PackageTests : IDisposable
         "nanoFramework.M2Mqtt\tnanoFramework.CoreLibrary,nanoFramework.Runtime.Events,nanoFramework.Runtime.Native,nanoFramework.System.Collections,nanoFramework.System.Net",
     ];
 
-    // The M2Mqtt application's packages, as Tracker.Device listed them before System.Collections was added.
-    private static readonly string[] M2MqttWithoutCollections =
+    /// <summary>The M2Mqtt application's packages, as Tracker.Device listed them before System.Collections was added.</summary>
+    internal static readonly string[] M2MqttWithoutCollections =
     [
         "nanoFramework.CoreLibrary 1.17.11",
         "nanoFramework.M2Mqtt 5.1.220",
