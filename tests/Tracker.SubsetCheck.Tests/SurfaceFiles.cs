@@ -75,6 +75,19 @@ public sealed class RealPackageListsFactAttribute : FactAttribute
     }
 }
 
+/// <summary>A theory that needs the real surface and package dependency lists; skipped, with the reason, when ../shared is absent.</summary>
+public sealed class RealPackageListsTheoryAttribute : TheoryAttribute
+{
+    /// <summary>Skips unless both lists are found.</summary>
+    public RealPackageListsTheoryAttribute()
+    {
+        if (SurfaceFiles.Real is null || SurfaceFiles.RealPackageDeps is null)
+        {
+            Skip = "../shared/reference (the surface and package dependency lists) is absent (fresh clone without ../shared): skipped";
+        }
+    }
+}
+
 /// <summary>A fact that needs the real surface list; skipped, with the reason, when ../shared is absent.</summary>
 public sealed class RealSurfaceFactAttribute : FactAttribute
 {
