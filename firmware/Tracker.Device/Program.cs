@@ -13,6 +13,7 @@ using Tracker.Device.Boot;
 using Tracker.Device.Gnss;
 using Tracker.Device.Hardware;
 using Tracker.Device.Net;
+using Tracker.Device.Storage;
 using Tracker.Device.Support;
 using Tracker.Device.Time;
 

@@ -2,20 +2,20 @@ namespace Tracker.SubsetCheck;
 
 /// <summary>
 /// The device's API surface: one documentation ID per line (<c>T:</c>, <c>M:</c>, <c>F:</c>,
-/// <c>P:</c>, <c>E:</c>), a tab, then the defining assembly, which is ignored here because the host
-/// build resolves the same types from System.Runtime and System.Private.CoreLib. Lines that start
-/// with '#' are comments.
+/// <c>P:</c>, <c>E:</c>), a tab, then the nanoFramework assembly that defines it on the device
+/// (the host build resolves the same names from System.Runtime, so the assembly says which
+/// package a project must list). Lines that start with '#' are comments.
 /// </summary>
 public sealed class ApiSurface
 {
-    private readonly HashSet<string> _ids;
+    private readonly Dictionary<string, string> _ids;
     private readonly Dictionary<string, List<string>> _membersByName;
 
-    private ApiSurface(HashSet<string> ids)
+    private ApiSurface(Dictionary<string, string> ids)
     {
         _ids = ids;
         _membersByName = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        foreach (string id in ids)
+        foreach (string id in ids.Keys)
         {
             if (id.StartsWith("M:", StringComparison.Ordinal) || id.StartsWith("F:", StringComparison.Ordinal))
             {
@@ -66,7 +66,7 @@ public sealed class ApiSurface
     public static ApiSurface Parse(IEnumerable<string> lines, string origin)
     {
         ArgumentNullException.ThrowIfNull(lines);
-        var ids = new HashSet<string>(StringComparer.Ordinal);
+        var ids = new Dictionary<string, string>(StringComparer.Ordinal);
         int lineNumber = 0;
         foreach (string raw in lines)
         {
@@ -84,7 +84,8 @@ public sealed class ApiSurface
                 throw new SubsetCheckInputException($"{origin}({lineNumber}): not a documentation ID: '{Shorten(line)}'");
             }
 
-            ids.Add(id);
+            string assembly = tab < 0 ? string.Empty : line[(tab + 1)..].Trim();
+            ids[id] = assembly;
         }
 
         if (ids.Count == 0)
@@ -98,7 +99,13 @@ public sealed class ApiSurface
     /// <summary>True when the documentation ID is on the device.</summary>
     /// <param name="documentationId">E.g. <c>M:System.String.Substring(System.Int32,System.Int32)</c>.</param>
     /// <returns>Whether the list has it.</returns>
-    public bool Contains(string documentationId) => _ids.Contains(documentationId);
+    public bool Contains(string documentationId) => _ids.ContainsKey(documentationId);
+
+    /// <summary>The device assembly that defines a documentation ID (the list's second column).</summary>
+    /// <param name="documentationId">A documentation ID in the list.</param>
+    /// <returns>The assembly name, or null when the ID is not in the list or the line named none.</returns>
+    public string? AssemblyOf(string documentationId) =>
+        _ids.TryGetValue(documentationId, out string? assembly) && assembly.Length > 0 ? assembly : null;
 
     /// <summary>The device's members with the same type and name (other overloads), for hints.</summary>
     /// <param name="documentationId">A member's documentation ID.</param>

@@ -7,8 +7,9 @@ namespace Tracker.SubsetCheck;
 
 /// <summary>
 /// Holds a compiled assembly to the nanoFramework 1.x subset (see DESIGN.md, "The shared source is
-/// the nanoFramework 1.x subset"). It reads metadata only (ECMA-335 II.22 tables and II.23.2
-/// signature blobs) and never loads the assembly, so it cannot run any of its code.
+/// the nanoFramework 1.x subset"), and a project's package list to what the device needs to load
+/// it. It reads metadata only (ECMA-335 II.22 tables and II.23.2 signature blobs) and never loads
+/// the assembly, so it cannot run any of its code.
 /// <list type="bullet">
 /// <item>Generics (NFSUB002): any GenericParam row or MethodSpec, a type reference with a generic
 /// arity, and any generic instantiation or generic parameter in a field, method, member-reference,
@@ -16,8 +17,12 @@ namespace Tracker.SubsetCheck;
 /// The 1.x runtime has no generics. A TypeSpec that is only a single-dimension array (int[] inside
 /// a jagged int[][]) is fine.</item>
 /// <item>Multi-dimensional arrays (NFSUB003): any ARRAY shape in those signatures.</item>
+/// <item>Null comparisons of array elements as values (NFSUB004, <see cref="UnassignedSlotAnalysis"/>).</item>
 /// <item>API surface (NFSUB001): every type reference and every member reference on a referenced
 /// type must be in the surface list, by documentation ID. Runs only when a list is given.</item>
+/// <item>Packages (NFSUB005): with a packages.config, every type and member used must come from an
+/// assembly (the surface list's second column) that a listed package ships.</item>
+/// <item>Package dependencies (NFSUB006) and the project file (NFSUB007): see <see cref="PackageRules"/>.</item>
 /// </list>
 /// Each violation names the member that uses the offending reference, found by scanning method
 /// bodies' IL for tokens, and the source line when the PDB is readable.
@@ -32,22 +37,106 @@ public static class SubsetChecker
     public static SubsetReport Check(string assemblyPath, string? surfacePath)
     {
         ArgumentNullException.ThrowIfNull(assemblyPath);
-        if (surfacePath is null)
-        {
-            return Run(assemblyPath, null, null, "no surface list given");
-        }
-
-        if (!File.Exists(surfacePath))
-        {
-            return Run(assemblyPath, null, null, $"{surfacePath} not found");
-        }
-
-        return Run(assemblyPath, ApiSurface.Load(surfacePath), Path.GetFullPath(surfacePath), null);
+        return Check(new SubsetCheckOptions { AssemblyPath = assemblyPath, SurfacePath = surfacePath });
     }
 
-    private static SubsetReport Run(string assemblyPath, ApiSurface? surface, string? surfaceName, string? skippedReason)
+    /// <summary>Checks an assembly, projects' package lists, or both.</summary>
+    /// <param name="options">What to check, and the lists and files to check it against.</param>
+    /// <returns>The report.</returns>
+    /// <exception cref="SubsetCheckInputException">A file given cannot be read, or there is nothing to check.</exception>
+    public static SubsetReport Check(SubsetCheckOptions options)
     {
-        ArgumentNullException.ThrowIfNull(assemblyPath);
+        ArgumentNullException.ThrowIfNull(options);
+        string? assemblyPath = options.AssemblyPath;
+        if (assemblyPath is null && options.ProjectPaths.Count == 0 && options.PackagesConfigPath is null)
+        {
+            throw new SubsetCheckInputException("nothing to check: give an assembly, a packages.config or a project");
+        }
+
+        ApiSurface? surface = null;
+        string? surfaceSkipped = null;
+        if (options.SurfacePath is null)
+        {
+            surfaceSkipped = "no surface list given";
+        }
+        else if (!File.Exists(options.SurfacePath))
+        {
+            surfaceSkipped = $"{options.SurfacePath} not found";
+        }
+        else
+        {
+            surface = ApiSurface.Load(options.SurfacePath);
+        }
+
+        PackagesConfig? packages = options.PackagesConfigPath is null ? null : PackagesConfig.Load(options.PackagesConfigPath);
+        var projects = new List<(string Project, PackagesConfig Config)>();
+        foreach (string project in options.ProjectPaths)
+        {
+            string configPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(project))!, "packages.config");
+            projects.Add((project, PackagesConfig.Load(configPath)));
+        }
+
+        PackageDependencies? dependencies = null;
+        string? dependenciesSkipped = null;
+        if (packages is not null || projects.Count > 0)
+        {
+            if (options.PackageDependenciesPath is null)
+            {
+                dependenciesSkipped = "no package dependency list given";
+            }
+            else if (!File.Exists(options.PackageDependenciesPath))
+            {
+                dependenciesSkipped = $"{options.PackageDependenciesPath} not found";
+            }
+            else
+            {
+                dependencies = PackageDependencies.Load(options.PackageDependenciesPath);
+            }
+        }
+
+        var violations = new List<SubsetViolation>();
+        int typeRefs = 0, memberRefs = 0;
+        if (assemblyPath is not null)
+        {
+            Analysis analysis = Analyse(assemblyPath, surface, packages, options.OwnAssemblies);
+            violations.AddRange(analysis.Violations());
+            typeRefs = analysis.TypeReferencesChecked;
+            memberRefs = analysis.MemberReferencesChecked;
+        }
+
+        var configsChecked = new HashSet<string>(StringComparer.Ordinal);
+        foreach (PackagesConfig? config in projects.Select(p => p.Config).Prepend(packages))
+        {
+            if (config is not null && dependencies is not null && configsChecked.Add(Path.GetFullPath(config.Path)))
+            {
+                violations.AddRange(PackageRules.CheckDependencies(config, dependencies));
+            }
+        }
+
+        foreach ((string project, PackagesConfig config) in projects)
+        {
+            violations.AddRange(PackageRules.CheckProject(project, config));
+        }
+
+        return new SubsetReport(
+            assemblyPath,
+            violations,
+            surface is null ? null : Path.GetFullPath(options.SurfacePath!),
+            surface?.Count ?? 0,
+            typeRefs,
+            memberRefs)
+        {
+            SurfaceSkippedReason = surfaceSkipped,
+            PackagesConfigPath = packages?.Path,
+            PackageCount = packages?.Ids.Count ?? 0,
+            PackageDependenciesPath = dependencies?.Path,
+            PackageDependenciesSkippedReason = dependenciesSkipped,
+            ProjectPaths = options.ProjectPaths,
+        };
+    }
+
+    private static Analysis Analyse(string assemblyPath, ApiSurface? surface, PackagesConfig? packages, IReadOnlyCollection<string> ownAssemblies)
+    {
         FileStream stream;
         try
         {
@@ -81,7 +170,7 @@ public static class SubsetChecker
             using (pe)
             {
                 using SourceLocator locator = SourceLocator.Open(pe, assemblyPath);
-                var analysis = new Analysis(pe, metadata, locator, surface);
+                var analysis = new Analysis(pe, metadata, locator, surface, packages, ownAssemblies);
                 try
                 {
                     analysis.Run();
@@ -91,16 +180,7 @@ public static class SubsetChecker
                     throw new SubsetCheckInputException($"{assemblyPath} has malformed metadata or IL: {e.Message}", e);
                 }
 
-                return new SubsetReport(
-                    assemblyPath,
-                    analysis.Violations(),
-                    surface is null ? null : surfaceName,
-                    surface?.Count ?? 0,
-                    analysis.TypeReferencesChecked,
-                    analysis.MemberReferencesChecked)
-                {
-                    SurfaceSkippedReason = skippedReason,
-                };
+                return analysis;
             }
         }
     }
@@ -133,7 +213,7 @@ public static class SubsetChecker
     }
 
     /// <summary>One pass over one assembly.</summary>
-    private sealed class Analysis(PEReader pe, MetadataReader reader, SourceLocator locator, ApiSurface? surface)
+    private sealed class Analysis(PEReader pe, MetadataReader reader, SourceLocator locator, ApiSurface? surface, PackagesConfig? packages, IReadOnlyCollection<string> ownAssemblies)
     {
         private readonly DocIdTypeProvider _types = new(reader);
         private readonly Dictionary<EntityHandle, Uses> _uses = [];
@@ -163,6 +243,7 @@ public static class SubsetChecker
             CheckStandaloneSignatures();
             CheckMemberReferences();
             CheckTypeReferences();
+            CheckUnassignedSlotComparisons();
         }
 
         public IReadOnlyList<SubsetViolation> Violations() =>
@@ -282,8 +363,14 @@ public static class SubsetChecker
             // Compiler helpers in <PrivateImplementationDetails> have no source of their own: what
             // they use is blamed on the code that calls them (e.g. a switch expression's throw).
             bool helper = IsCompilerHelper(method.GetDeclaringType());
-            foreach ((int offset, EntityHandle token) in IlTokenScanner.Tokens(body.GetILReader()))
+            foreach (IlInstruction instruction in IlInstruction.Decode(body.GetILReader()))
             {
+                if (instruction.Token.IsNil)
+                {
+                    continue;
+                }
+
+                (int offset, EntityHandle token) = (instruction.Offset, instruction.Token);
                 if (helper)
                 {
                     _edges.Add((handle, token));
@@ -486,7 +573,7 @@ public static class SubsetChecker
                     continue;
                 }
 
-                if (surface is null || member.Parent.Kind != HandleKind.TypeReference)
+                if (surface is null || member.Parent.Kind != HandleKind.TypeReference || IsOwn((TypeReferenceHandle)member.Parent))
                 {
                     continue;
                 }
@@ -518,7 +605,7 @@ public static class SubsetChecker
                     continue;
                 }
 
-                if (surface is null)
+                if (surface is null || IsOwn(handle))
                 {
                     continue;
                 }
@@ -528,10 +615,71 @@ public static class SubsetChecker
             }
         }
 
+        /// <summary>True when the type is defined in one of this repository's firmware assemblies (checked on their own).</summary>
+        private bool IsOwn(TypeReferenceHandle handle)
+        {
+            EntityHandle scope = reader.GetTypeReference(handle).ResolutionScope;
+            while (scope.Kind == HandleKind.TypeReference)
+            {
+                scope = reader.GetTypeReference((TypeReferenceHandle)scope).ResolutionScope;
+            }
+
+            if (scope.Kind != HandleKind.AssemblyReference)
+            {
+                return false;
+            }
+
+            string name = reader.GetString(reader.GetAssemblyReference((AssemblyReferenceHandle)scope).Name);
+            return ownAssemblies.Contains(name);
+        }
+
+        /// <summary>NFSUB005: the assembly that defines <paramref name="docId"/> on the device must ship in a listed package.</summary>
+        private void CheckPackage(EntityHandle handle, string docId)
+        {
+            string? assembly = packages is null ? null : surface!.AssemblyOf(docId);
+            if (assembly is null || packages!.Provides(assembly))
+            {
+                return;
+            }
+
+            string file = packages.Path;
+            string? package = NanoPackages.PackageOf(assembly);
+            string fix = package is null
+                ? $"no package this checker knows ships {assembly}"
+                : $"add {PackagesConfig.LineFor(package)} to it";
+            foreach ((string where, SourceLocation? location) in SitesOf(handle))
+            {
+                Report(
+                    SubsetRule.PackageNotListed,
+                    where,
+                    docId,
+                    $"{where} uses {docId}, which is in {assembly} (package {package ?? "unknown"}); {file} does not list that package: {fix}, with its dependencies",
+                    location);
+            }
+        }
+
+        private void CheckUnassignedSlotComparisons()
+        {
+            foreach (UnassignedSlotAnalysis.Finding finding in UnassignedSlotAnalysis.Run(pe, reader))
+            {
+                string where = MetadataNames.MethodName(reader, finding.Method);
+                string subject = finding.Instruction + " at IL_" + finding.Offset.ToString("X4", System.Globalization.CultureInfo.InvariantCulture);
+                Report(
+                    SubsetRule.UnassignedSlotNullComparison,
+                    where,
+                    subject,
+                    $"{where} compares a value that may come from a reference-type array element with null as a value ({subject}); "
+                        + "nanoFramework's interpreter answers wrongly for a slot that was never assigned (x != null is true): "
+                        + "branch on it instead (if (x != null) { return true; } return false;), or keep the fact in a bool",
+                    locator.Find(finding.Method, finding.Offset));
+            }
+        }
+
         private void CheckSurface(EntityHandle handle, string docId)
         {
             if (surface!.Contains(docId))
             {
+                CheckPackage(handle, docId);
                 return;
             }
 

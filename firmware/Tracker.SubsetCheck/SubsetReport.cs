@@ -1,10 +1,10 @@
 namespace Tracker.SubsetCheck;
 
-/// <summary>What <see cref="SubsetChecker.Check"/> found in one assembly.</summary>
+/// <summary>What <see cref="SubsetChecker.Check(SubsetCheckOptions)"/> found in one assembly or project.</summary>
 public sealed class SubsetReport
 {
     internal SubsetReport(
-        string assemblyPath,
+        string? assemblyPath,
         IReadOnlyList<SubsetViolation> violations,
         string? surfacePath,
         int surfaceEntries,
@@ -19,8 +19,8 @@ public sealed class SubsetReport
         MemberReferencesChecked = memberReferencesChecked;
     }
 
-    /// <summary>The checked assembly.</summary>
-    public string AssemblyPath { get; }
+    /// <summary>The checked assembly, or null when only a project's packages were checked.</summary>
+    public string? AssemblyPath { get; }
 
     /// <summary>Every violation, in a stable order (by rule, then by user, then by subject).</summary>
     public IReadOnlyList<SubsetViolation> Violations { get; }
@@ -46,17 +46,56 @@ public sealed class SubsetReport
     /// <summary>Why the surface check did not run, or null when it ran.</summary>
     public string? SurfaceSkippedReason { get; internal init; }
 
+    /// <summary>The packages.config checked against, or null.</summary>
+    public string? PackagesConfigPath { get; internal init; }
+
+    /// <summary>Packages it lists.</summary>
+    public int PackageCount { get; internal init; }
+
+    /// <summary>The package dependency list checked against, or null when that check did not run.</summary>
+    public string? PackageDependenciesPath { get; internal init; }
+
+    /// <summary>Why the package dependency check did not run (with a packages.config), or null.</summary>
+    public string? PackageDependenciesSkippedReason { get; internal init; }
+
+    /// <summary>The .nfproj files whose references and packages were checked.</summary>
+    public IReadOnlyList<string> ProjectPaths { get; internal init; } = [];
+
     /// <summary>A one-line summary for the build log.</summary>
     public string Summary
     {
         get
         {
-            string name = Path.GetFileName(AssemblyPath);
-            string surface = SurfaceChecked
-                ? $"{TypeReferencesChecked} type refs and {MemberReferencesChecked} member refs checked against {SurfacePath} ({SurfaceEntries} entries)"
-                : $"API surface check SKIPPED: {SurfaceSkippedReason}";
             string verdict = IsClean ? "no violations" : $"{Violations.Count} violation(s)";
-            return $"nanoFramework 1.x subset check of {name}: {verdict} (generics and multi-dimensional arrays checked; {surface}).";
+            var parts = new List<string>();
+            if (AssemblyPath is not null)
+            {
+                parts.Add("generics, multi-dimensional arrays and null comparisons of array elements checked");
+                parts.Add(SurfaceChecked
+                    ? $"{TypeReferencesChecked} type refs and {MemberReferencesChecked} member refs checked against {SurfacePath} ({SurfaceEntries} entries)"
+                    : $"API surface check SKIPPED: {SurfaceSkippedReason}");
+                if (PackagesConfigPath is not null && SurfaceChecked)
+                {
+                    parts.Add($"their assemblies checked against {PackagesConfigPath} ({PackageCount} package{(PackageCount == 1 ? string.Empty : "s")})");
+                }
+            }
+
+            if (PackagesConfigPath is not null || ProjectPaths.Count > 0)
+            {
+                parts.Add(PackageDependenciesPath is not null
+                    ? $"package dependencies checked against {PackageDependenciesPath}"
+                    : $"package dependency check SKIPPED: {PackageDependenciesSkippedReason}");
+            }
+
+            foreach (string project in ProjectPaths)
+            {
+                parts.Add($"{Path.GetFileName(project)} and its packages.config checked");
+            }
+
+            string name = AssemblyPath is not null ? Path.GetFileName(AssemblyPath)
+                : ProjectPaths.Count > 0 ? string.Join(", ", ProjectPaths.Select(Path.GetFileName))
+                : Path.GetFileName(PackagesConfigPath ?? string.Empty);
+            return $"nanoFramework 1.x subset check of {name}: {verdict} ({string.Join("; ", parts)}).";
         }
     }
 }

@@ -8,12 +8,16 @@ namespace Tracker.SubsetCheck;
 /// <param name="Location">The source line, when the assembly's PDB was found and the use is inside a method body.</param>
 public sealed record SubsetViolation(SubsetRule Rule, string Where, string Subject, string Message, SourceLocation? Location)
 {
-    /// <summary>The MSBuild error code: NFSUB001 (API surface), NFSUB002 (generics), NFSUB003 (multi-dimensional arrays).</summary>
+    /// <summary>The MSBuild error code, NFSUB001 to NFSUB007, one per <see cref="SubsetRule"/>.</summary>
     public string Code => Rule switch
     {
         SubsetRule.NotInApiSurface => "NFSUB001",
         SubsetRule.Generic => "NFSUB002",
-        _ => "NFSUB003",
+        SubsetRule.MultiDimensionalArray => "NFSUB003",
+        SubsetRule.UnassignedSlotNullComparison => "NFSUB004",
+        SubsetRule.PackageNotListed => "NFSUB005",
+        SubsetRule.PackageDependency => "NFSUB006",
+        _ => "NFSUB007",
     };
 
     /// <summary>
@@ -21,11 +25,11 @@ public sealed record SubsetViolation(SubsetRule Rule, string Where, string Subje
     /// error: <c>origin: error NFSUB00n: message</c>. The origin is the source line when it is known
     /// and the file exists (IDEs jump to it), otherwise the assembly.
     /// </summary>
-    /// <param name="assemblyPath">The checked assembly, used as the origin when there is no source line.</param>
+    /// <param name="assemblyPath">The checked assembly (or project), used as the origin when there is no source line; null gives the tool's name.</param>
     /// <returns>One line, without a line break.</returns>
-    public string ToMSBuildError(string assemblyPath)
+    public string ToMSBuildError(string? assemblyPath)
     {
-        string origin = Location is not null && File.Exists(Location.Path) ? Location.ToString() : assemblyPath;
+        string origin = Location is not null && File.Exists(Location.Path) ? Location.ToString() : assemblyPath ?? "Tracker.SubsetCheck";
         return $"{origin}: error {Code}: {Message}";
     }
 }

@@ -46,6 +46,22 @@ public class BenchCliTests
         Assert.Equal(2, third.RootElement.GetProperty("mode").GetInt32());
     }
 
+    [Fact]
+    public void Fixes_ReadsTheLastSentence_OfAFileWithoutAFinalLineEnding()
+    {
+        // The last GGA alone dates nothing: it is the 12:35:21 epoch's only sentence, dated from the
+        // RMC before it; without the end-of-file read it would never be seen.
+        string text = Epochs + Line("GPGGA,123522,4807.041,N,01131.003,E,1,08,0.9,545.4,M,46.9,M,,").TrimEnd('\r', '\n');
+
+        var (code, output, _) = Run(text, "fixes", "-");
+
+        Assert.Equal(0, code);
+        string[] lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(4, lines.Length);
+        using var last = JsonDocument.Parse(lines[3]);
+        Assert.Equal("1994-03-23T12:35:22.000Z", last.RootElement.GetProperty("time").GetString());
+    }
+
     [Theory]
     [InlineData(new string[] { "fixes" }, "expected 1 argument")]
     [InlineData(new string[] { "fixes", "a", "b" }, "expected 1 argument")]

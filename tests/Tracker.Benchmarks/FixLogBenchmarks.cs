@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Tracker.Core.Fixes;
 using Tracker.Core.Storage;
+using Tracker.Device.Storage;
 
 namespace Tracker.Benchmarks;
 

@@ -2,6 +2,7 @@ using System;
 using nanoFramework.TestFramework;
 using Tracker.Core.Fixes;
 using Tracker.Core.Storage;
+using Tracker.Device.Storage;
 
 namespace Tracker.Device.Tests
 {

@@ -41,11 +41,7 @@ namespace Tracker.Device.Tests
             Fix[] expected = ParseFromMemory(script);
             Assert.AreEqual(Epochs, expected.Length, "reference fixes");
 
-            Configuration.SetPinFunction(RxPin, DeviceFunction.COM3_RX);
-            Configuration.SetPinFunction(TxPin, DeviceFunction.COM3_TX);
-            SerialPort port = new SerialPort("COM3", baud, Parity.None, 8, StopBits.One);
-            port.ReadBufferSize = 2048;
-            port.Open();
+            SerialPort port = OpenLoopback(baud);
             try
             {
                 NmeaFixReader reader = new NmeaFixReader();
@@ -99,6 +95,62 @@ namespace Tracker.Device.Tests
                 port.Close();
                 port.Dispose();
             }
+        }
+
+        /// <summary>
+        /// A receiver that leaves the last sentence of its burst without a line ending: once the
+        /// UART has been idle as long as the application waits (GnssReader.IdleFlushMs, 200 ms),
+        /// <see cref="NmeaFixReader.Flush"/> reads it, so the last epoch keeps its GGA.
+        /// </summary>
+        [TestMethod]
+        public void UnterminatedLastSentence_IsRead_AfterAnIdleGap()
+        {
+            byte[] script = NmeaScript.Epochs(3);
+            int length = script.Length - 2;
+            SerialPort port = OpenLoopback(9600);
+            try
+            {
+                NmeaFixReader reader = new NmeaFixReader();
+                Fix[] got = new Fix[8];
+                int gotCount = 0;
+                byte[] chunk = new byte[128];
+                port.Write(script, 0, length);
+                int received = 0;
+                long deadline = Environment.TickCount64 + 2000 + ((long)length * 10000 / 9600);
+                while (received < length && Environment.TickCount64 < deadline)
+                {
+                    int n = Drain(port, reader, chunk, got, ref gotCount);
+                    received += n;
+                    if (n == 0)
+                    {
+                        Thread.Sleep(5);
+                    }
+                }
+
+                Thread.Sleep(250);
+                reader.Flush();
+                Take(reader, got, ref gotCount);
+
+                Assert.AreEqual(length, received, "every byte came back");
+                Assert.AreEqual(3, gotCount, "one fix per epoch");
+                Assert.AreEqual(54540, got[2].AltCm, "the last GGA was read");
+                Assert.AreEqual(0L, reader.Counters.MissingChecksum, "nothing cut");
+            }
+            finally
+            {
+                port.Close();
+                port.Dispose();
+            }
+        }
+
+        private static SerialPort OpenLoopback(int baud)
+        {
+            Configuration.SetPinFunction(RxPin, DeviceFunction.COM3_RX);
+            Configuration.SetPinFunction(TxPin, DeviceFunction.COM3_TX);
+            SerialPort port = new SerialPort("COM3", baud, Parity.None, 8, StopBits.One);
+            port.ReadBufferSize = 2048;
+            port.Open();
+            return port;
         }
 
         private static int Drain(SerialPort port, NmeaFixReader reader, byte[] chunk, Fix[] got, ref int gotCount)

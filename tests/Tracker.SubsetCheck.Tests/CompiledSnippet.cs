@@ -31,7 +31,9 @@ public sealed class CompiledSnippet : IDisposable
     public string AssemblyPath { get; }
 
     /// <summary>Compiles <paramref name="source"/> as a C# 9 library with nullable enabled; fails the test on compile errors.</summary>
-    public static CompiledSnippet Compile(string source)
+    /// <param name="source">The C# source.</param>
+    /// <param name="optimize">Compile as a Release build (as the firmware's host and device builds are); a Debug build otherwise.</param>
+    public static CompiledSnippet Compile(string source, bool optimize = false)
     {
         string directory = Path.Combine(Path.GetTempPath(), "tracker-subsetcheck-tests", Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
@@ -51,7 +53,7 @@ public sealed class CompiledSnippet : IDisposable
             new CSharpCompilationOptions(
                 OutputKind.DynamicallyLinkedLibrary,
                 nullableContextOptions: NullableContextOptions.Enable,
-                optimizationLevel: OptimizationLevel.Debug));
+                optimizationLevel: optimize ? OptimizationLevel.Release : OptimizationLevel.Debug));
 
         using (FileStream dll = File.Create(assemblyPath))
         using (FileStream pdb = File.Create(Path.ChangeExtension(assemblyPath, ".pdb")))

@@ -21,13 +21,22 @@ public static class SurfaceFiles
     /// <summary>The real nanoframework-api-surface.tsv, or null when ../shared is not beside the clone.</summary>
     public static string? Real { get; } = FindReal();
 
-    /// <summary>Writes a surface TSV with <see cref="Baseline"/> plus <paramref name="ids"/> into <paramref name="directory"/>.</summary>
+    /// <summary>
+    /// Writes a surface TSV with <see cref="Baseline"/> plus <paramref name="ids"/> into
+    /// <paramref name="directory"/>. An id without an assembly column is in mscorlib; write
+    /// "id\tassembly" for another.
+    /// </summary>
     public static string WriteTiny(string directory, params string[] ids)
     {
         string path = Path.Combine(directory, "tiny-surface.tsv");
-        File.WriteAllLines(path, ["# a test surface", .. Baseline.Concat(ids).Select(id => id + "\tmscorlib")]);
+        File.WriteAllLines(path, ["# a test surface", .. Baseline.Concat(ids).Select(id => id.Contains('\t', StringComparison.Ordinal) ? id : id + "\tmscorlib")]);
         return path;
     }
+
+    /// <summary>The real nanoframework-package-deps.tsv beside the surface list, or null when ../shared is not beside the clone.</summary>
+    public static string? RealPackageDeps { get; } = Real is null ? null : Existing(Path.Combine(Path.GetDirectoryName(Real)!, "nanoframework-package-deps.tsv"));
+
+    private static string? Existing(string path) => File.Exists(path) ? path : null;
 
     private static string? FindReal()
     {
@@ -50,6 +59,32 @@ public static class SurfaceFiles
         }
 
         return null;
+    }
+}
+
+/// <summary>A fact that needs the real surface and package dependency lists; skipped, with the reason, when ../shared is absent.</summary>
+public sealed class RealPackageListsFactAttribute : FactAttribute
+{
+    /// <summary>Skips unless both lists are found.</summary>
+    public RealPackageListsFactAttribute()
+    {
+        if (SurfaceFiles.Real is null || SurfaceFiles.RealPackageDeps is null)
+        {
+            Skip = "../shared/reference (the surface and package dependency lists) is absent (fresh clone without ../shared): skipped";
+        }
+    }
+}
+
+/// <summary>A theory that needs the real surface and package dependency lists; skipped, with the reason, when ../shared is absent.</summary>
+public sealed class RealPackageListsTheoryAttribute : TheoryAttribute
+{
+    /// <summary>Skips unless both lists are found.</summary>
+    public RealPackageListsTheoryAttribute()
+    {
+        if (SurfaceFiles.Real is null || SurfaceFiles.RealPackageDeps is null)
+        {
+            Skip = "../shared/reference (the surface and package dependency lists) is absent (fresh clone without ../shared): skipped";
+        }
     }
 }
 

@@ -3,6 +3,7 @@ using Tracker.Core.Nmea;
 using Tracker.Core.Reporting;
 using Tracker.Core.Storage;
 using Tracker.Core.Uplink;
+using Tracker.Device.Storage;
 using Tracker.Simulation.Gnss;
 
 namespace Tracker.Simulation.Car;

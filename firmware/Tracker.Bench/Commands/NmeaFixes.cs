@@ -23,7 +23,8 @@ public static class NmeaFixes
             }
         }
 
-        reader.Flush();
+        // End of file: a last sentence without a line ending is still read.
+        reader.EndOfInput();
         while (reader.TryTakeFix(out Fix last))
         {
             yield return last;

@@ -4,6 +4,7 @@ using Tracker.Core.Reporting;
 using Tracker.Core.Storage;
 using Tracker.Core.Uplink;
 using Tracker.Core.Wire;
+using Tracker.Device.Storage;
 
 namespace Tracker.Bench.Replay;
 

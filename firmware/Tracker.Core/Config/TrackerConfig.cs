@@ -126,7 +126,18 @@ namespace Tracker.Core.Config
         /// <summary>True when wifi.ssid is set: the uplink runs over Wi-Fi (M2Mqtt) instead of the modem.</summary>
         public bool UsesWifi
         {
-            get { return WifiSsid != null; }
+            get
+            {
+                // A branch, not 'return WifiSsid != null': the value form of a null comparison is
+                // wrong on nanoFramework's interpreter for a never-assigned array slot (DESIGN.md),
+                // and gave true for a config without wifi.ssid. The subset check (NFSUB004) holds this.
+                if (WifiSsid != null)
+                {
+                    return true;
+                }
+
+                return false;
+            }
         }
 
         /// <summary>fixlog.capacityBytes: give it to <see cref="Storage.FixLogOptions.ForCapacity"/>.</summary>

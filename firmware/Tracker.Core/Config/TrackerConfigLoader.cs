@@ -1,3 +1,4 @@
+using Tracker.Core.Common;
 using Tracker.Core.Reporting;
 using Tracker.Core.Uplink;
 
@@ -49,6 +50,10 @@ namespace Tracker.Core.Config
             for (int i = 0; i < count; i++)
             {
                 numbers[i] = TrackerSetting.At(i).Default;
+
+                // Assigned, not left as new string[n] made it: the interpreter compares a
+                // never-assigned slot with null wrongly (DESIGN.md).
+                texts[i] = null;
             }
 
             TrackerConfigResult? lineError = null;
@@ -335,7 +340,7 @@ namespace Tracker.Core.Config
 
         private static TrackerConfigResult? CheckText(TrackerSetting setting, string value, int lineNumber)
         {
-            int length = setting.Rule == TextRule.Utf8 ? Utf8Length(value) : value.Length;
+            int length = setting.Rule == TextRule.Utf8 ? Utf8.ByteCount(value) : value.Length;
             if (length < setting.Min || length > setting.Max)
             {
                 return TrackerConfigResult.Fail(
@@ -386,7 +391,14 @@ namespace Tracker.Core.Config
 
         private static TrackerConfigResult? CheckBetweenKeys(int[] numbers, string?[] texts, int[] lines)
         {
-            bool wifi = texts[TrackerSetting.WifiSsid.Index] != null;
+            // A branch, not 'bool wifi = texts[...] != null' (DESIGN.md, the interpreter defect: the
+            // value form let a cellular config through with uplink.maxMessageBytes above the modem's limit).
+            bool wifi = false;
+            if (texts[TrackerSetting.WifiSsid.Index] != null)
+            {
+                wifi = true;
+            }
+
             string? password = texts[TrackerSetting.WifiPassword.Index];
             if (password != null && !wifi)
             {
@@ -609,19 +621,6 @@ namespace Tracker.Core.Config
             }
 
             return all;
-        }
-
-        // UTF-8 length of a UTF-16 string: a surrogate pair is 4 bytes (2 per unit).
-        private static int Utf8Length(string value)
-        {
-            int bytes = 0;
-            for (int i = 0; i < value.Length; i++)
-            {
-                char c = value[i];
-                bytes += c < '\u0080' ? 1 : (c < '\u0800' || (c >= '\uD800' && c <= '\uDFFF')) ? 2 : 3;
-            }
-
-            return bytes;
         }
 
         private static bool IsAlphanumeric(char c)

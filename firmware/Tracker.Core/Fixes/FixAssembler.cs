@@ -6,7 +6,7 @@ namespace Tracker.Core.Fixes
     /// Merges the sentences of one epoch (one UTC time of day) into one <see cref="Fix"/>. An epoch
     /// closes when a sentence with a different time arrives, or on <see cref="Close"/> (end of input,
     /// or an idle UART between bursts). Sentences without a time (GSA, VTG) belong to the epoch in
-    /// progress.
+    /// progress, or, when they follow the learnt end of the cycle, to the epoch that just closed.
     /// </summary>
     /// <remarks>
     /// <para>
@@ -20,7 +20,17 @@ namespace Tracker.Core.Fixes
     /// which sentence (type and occurrence within the epoch) ends the cycle, and once two cycles in a
     /// row agree it closes the epoch as soon as that sentence arrives, so a fix is out the moment its
     /// last sentence is, not when the next second begins. Until then, and whenever a cycle breaks the
-    /// pattern, a change of time closes the epoch.
+    /// pattern, a change of time closes the epoch. A sentence without a time that still arrives after
+    /// the learnt end (until the next sentence with a time field) belongs to the epoch that just
+    /// closed: it never reaches the next epoch, where a "no fix" GSA would veto a valid fix and a
+    /// GSA's satellites and HDOP would land on the wrong fix. The fix has already left, so its data
+    /// is not used; such a tail means the cycle is longer than learnt, so the assembler learns the
+    /// tail's last sentence as the new end.
+    /// </para>
+    /// <para>
+    /// A GGA or GNS that says "fix" with 0 satellites used is not a fix (gpsd applies the same rule
+    /// to GGA): it gives no valid vote and none of its data is used; other sentences of the epoch
+    /// still decide. An empty satellite field is unknown, not 0.
     /// </para>
     /// <para>
     /// Date: RMC and ZDA carry it. An epoch without one takes the last known date, moved on a day
@@ -70,6 +80,11 @@ namespace Tracker.Core.Fixes
         private int _enderOccurrence;
         private bool _enderConfirmed;
         private int _lastTimeMs;
+
+        // Set when the learnt cycle end closed an epoch, until the next sentence with a time field or
+        // Close: sentences without a time then belong to the closed epoch (the tail).
+        private bool _afterCycleEnd;
+        private bool _tailSeen;
 
         // Fixes closed but not yet taken. One sentence can close two epochs (a change of time, then
         // the learnt cycle end) and release a held undated one, so there is room for four.
@@ -168,6 +183,11 @@ namespace Tracker.Core.Fixes
         /// <param name="gsa">The parsed sentence.</param>
         public void Add(ref Gsa gsa)
         {
+            if (InTail())
+            {
+                return;
+            }
+
             if (gsa.Mode == Fix.Unknown)
             {
                 return;
@@ -195,6 +215,11 @@ namespace Tracker.Core.Fixes
         /// <param name="vtg">The parsed sentence.</param>
         public void Add(ref Vtg vtg)
         {
+            if (InTail())
+            {
+                return;
+            }
+
             if (FaaMode.IsInvalid(vtg.Mode))
             {
                 Vote(false);
@@ -257,9 +282,12 @@ namespace Tracker.Core.Fixes
             _seen[t]++;
             _lastType = t;
             _lastOccurrence = _seen[t];
-            if (_enderConfirmed && t == _enderType && _lastOccurrence == _enderOccurrence)
+            if (!_afterCycleEnd && _enderConfirmed && t == _enderType && _lastOccurrence == _enderOccurrence)
             {
-                Close();
+                // The epoch closes now; the cycle's sentence count goes on, so that a tail after
+                // this sentence is seen as part of the same cycle.
+                CloseEpoch();
+                _afterCycleEnd = true;
             }
         }
 
@@ -269,6 +297,47 @@ namespace Tracker.Core.Fixes
         /// not held until the next one starts.
         /// </summary>
         public void Close()
+        {
+            EndTail();
+            CloseEpoch();
+            ResetCycle();
+        }
+
+        // Sentences without a time after the learnt cycle end belong to the epoch that closed.
+        private bool InTail()
+        {
+            if (!_afterCycleEnd)
+            {
+                return false;
+            }
+
+            _tailSeen = true;
+            return true;
+        }
+
+        // The tail ends at a sentence with a time field, or at Close. A tail means the cycle goes on
+        // past the learnt end: its last sentence is the candidate end now, to be confirmed by the
+        // next cycle that ends on a change of time.
+        private void EndTail()
+        {
+            if (!_afterCycleEnd)
+            {
+                return;
+            }
+
+            _afterCycleEnd = false;
+            if (_tailSeen)
+            {
+                _tailSeen = false;
+                _enderType = _lastType;
+                _enderOccurrence = _lastOccurrence;
+                _enderConfirmed = false;
+            }
+
+            ResetCycle();
+        }
+
+        private void CloseEpoch()
         {
             if (!_open)
             {
@@ -400,7 +469,10 @@ namespace Tracker.Core.Fixes
             _lastEmittedMs = long.MinValue;
             _enderType = -1;
             _enderConfirmed = false;
+            _afterCycleEnd = false;
+            _tailSeen = false;
             Reset();
+            ResetCycle();
         }
 
         private void Emit(int days)
@@ -432,6 +504,7 @@ namespace Tracker.Core.Fixes
 
         private void Enter(int timeMs)
         {
+            EndTail();
             if (timeMs == Fix.Unknown)
             {
                 // A sentence that carries a time but left it empty (receivers do so without a fix):
@@ -440,7 +513,8 @@ namespace Tracker.Core.Fixes
             }
             else if (_open && _timeMs == Fix.Unknown && _timeless)
             {
-                Close();
+                CloseEpoch();
+                ResetCycle();
             }
 
             if (_open && timeMs != Fix.Unknown && _timeMs != Fix.Unknown && timeMs != _timeMs)
@@ -450,7 +524,8 @@ namespace Tracker.Core.Fixes
                 _enderConfirmed = same && _lastType >= 0;
                 _enderType = _lastType;
                 _enderOccurrence = _lastOccurrence;
-                Close();
+                CloseEpoch();
+                ResetCycle();
             }
 
             _open = true;
@@ -489,6 +564,13 @@ namespace Tracker.Core.Fixes
                 return;
             }
 
+            if (quality > 0 && satellites == 0)
+            {
+                // "Fix" from no satellites is not a fix: no vote, and nothing of it is used; the
+                // epoch's other sentences decide.
+                return;
+            }
+
             bool valid = quality > 0;
             Vote(valid);
             if (!valid)
@@ -518,7 +600,8 @@ namespace Tracker.Core.Fixes
             }
         }
 
-        private void Reset()
+        // Forgets the sentences counted in the cycle (for learning its end).
+        private void ResetCycle()
         {
             for (int i = 0; i < _seen.Length; i++)
             {
@@ -526,6 +609,11 @@ namespace Tracker.Core.Fixes
             }
 
             _lastType = -1;
+        }
+
+        // Forgets the epoch's data.
+        private void Reset()
+        {
             _timeMs = Fix.Unknown;
             _anyValid = false;
             _anyInvalid = false;

@@ -19,8 +19,9 @@ namespace Tracker.Core.Fixes
     /// }
     /// </code>
     /// <see cref="Push"/> stops as soon as a fix is ready, so none is ever overwritten. Call
-    /// <see cref="Flush"/> at the end of input, or when the UART has been idle for a while, to close
-    /// the last epoch without waiting for the next one. Allocation-free in steady state.
+    /// <see cref="Flush"/> when the UART has been idle for a while, and <see cref="EndOfInput"/> at
+    /// the end of a file or stream, to close the last epoch without waiting for the next one; both
+    /// also read a last sentence that came without its line ending. Allocation-free in steady state.
     /// </remarks>
     public sealed class NmeaFixReader
     {
@@ -150,9 +151,38 @@ namespace Tracker.Core.Fixes
             return _assembler.TryTakeFix(out fix);
         }
 
-        /// <summary>Closes the epoch in progress (end of input, or the UART went idle).</summary>
+        /// <summary>
+        /// The receiver paused (the UART went idle): a sentence still waiting for its line ending is
+        /// read when it is complete (its checksum verifies); one that is not is kept, in case the
+        /// rest follows. Then the epoch in progress closes. Take the fixes afterwards.
+        /// </summary>
         public void Flush()
         {
+            if (_framer.HasPartialLine)
+            {
+                int payloadEnd;
+                if (NmeaChecksum.Verify(_framer.Line, _framer.PartialLength, out payloadEnd) == ChecksumResult.Valid && _framer.EndLine())
+                {
+                    ReadLine(_framer.Line, _framer.LineLength);
+                }
+            }
+
+            _assembler.Close();
+        }
+
+        /// <summary>
+        /// The input has ended (end of file or stream): whatever is held as a partial line is read as
+        /// the last line, so a final sentence without a line ending counts (a cut one lands in its
+        /// counter, as a checksum error or a missing checksum, and never makes a fix). Then the epoch
+        /// in progress closes. Take the fixes afterwards.
+        /// </summary>
+        public void EndOfInput()
+        {
+            if (_framer.EndLine())
+            {
+                ReadLine(_framer.Line, _framer.LineLength);
+            }
+
             _assembler.Close();
         }
 

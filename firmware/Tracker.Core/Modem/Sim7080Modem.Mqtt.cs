@@ -263,7 +263,14 @@ namespace Tracker.Core.Modem
 
         private string?[] MqttSettings(MqttConnectOptions o)
         {
+            // Every slot assigned, the will's four as null when there is no will: the interpreter
+            // compares a never-assigned slot with null wrongly (DESIGN.md).
             string?[] s = new string?[8];
+            for (int i = 0; i < s.Length; i++)
+            {
+                s[i] = null;
+            }
+
             s[0] = string.Concat("AT+SMCONF=\"URL\",", AtText.Quote(_options.Endpoint), ",", _options.Port.ToString());
             s[1] = "AT+SMCONF=\"CLIENTID\"," + AtText.Quote(o.ClientId);
             s[2] = "AT+SMCONF=\"KEEPTIME\"," + o.KeepAliveS.ToString();

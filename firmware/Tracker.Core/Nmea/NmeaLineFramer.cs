@@ -153,6 +153,42 @@ namespace Tracker.Core.Nmea
             return i - offset;
         }
 
+        /// <summary>
+        /// True when the bytes of a line whose ending has not arrived are held (not an over-long
+        /// line being dropped). They are in <see cref="Line"/>, <see cref="PartialLength"/> long.
+        /// </summary>
+        public bool HasPartialLine
+        {
+            get { return _inLine && !_discarding && _length > 0; }
+        }
+
+        /// <summary>Length of the partial line held in <see cref="Line"/>, or 0.</summary>
+        public int PartialLength
+        {
+            get { return HasPartialLine ? _length : 0; }
+        }
+
+        /// <summary>
+        /// Ends the partial line as if its line ending had arrived, for input that stops without a
+        /// final CR or LF (the end of a file, or a receiver that leaves its last sentence of a burst
+        /// unterminated). Afterwards <see cref="HasLine"/>, <see cref="Line"/> and
+        /// <see cref="LineLength"/> give it, as after <see cref="Push"/>.
+        /// </summary>
+        /// <returns>False when no partial line was held.</returns>
+        public bool EndLine()
+        {
+            _hasLine = false;
+            if (!HasPartialLine)
+            {
+                return false;
+            }
+
+            _inLine = false;
+            Lines++;
+            _hasLine = true;
+            return true;
+        }
+
         /// <summary>Forgets any partial line, as after a port reopen.</summary>
         public void Reset()
         {

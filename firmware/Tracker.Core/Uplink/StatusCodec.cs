@@ -153,7 +153,7 @@ namespace Tracker.Core.Uplink
         /// <returns>A new array holding it.</returns>
         public static byte[] EncodeWill()
         {
-            return System.Text.Encoding.UTF8.GetBytes(WillText);
+            return Utf8.GetBytes(WillText);
         }
 
         /// <summary>Encodes the binary offline status (<see cref="OfflineBytes"/> bytes).</summary>

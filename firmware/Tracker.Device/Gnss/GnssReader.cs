@@ -18,7 +18,9 @@ namespace Tracker.Device.Gnss
     /// The receiver sends one burst of sentences per epoch and is then silent for most of the
     /// second. The reader closes an epoch as soon as its last sentence type is seen; when the
     /// receiver's set of sentences varies, <see cref="IdleFlushMs"/> of silence closes it instead
-    /// (<see cref="NmeaFixReader.Flush"/>), so a fix is never held until the next second.
+    /// (<see cref="NmeaFixReader.Flush"/>), so a fix is never held until the next second. The same
+    /// silence reads a last sentence that the receiver left without its line ending (when its
+    /// checksum verifies; an incomplete one waits for the rest).
     /// The FixLog is thread-safe (Storage/README.md), so the uplink reads it from the main loop
     /// while this thread appends.
     /// </remarks>

@@ -134,7 +134,8 @@ public static class GpsdCorpus
     /// <summary>
     /// Runs the reader over bytes, in chunks of <paramref name="chunk"/> bytes, and returns every fix.
     /// With <paramref name="flush"/> false the epoch in progress at the end is left open, as gpsd's
-    /// regression harness leaves it: gpsd reports an epoch when the next one starts.
+    /// regression harness leaves it: gpsd reports an epoch when the next one starts. With it true the
+    /// input ends as a file does (<see cref="NmeaFixReader.EndOfInput"/>).
     /// </summary>
     public static List<Fix> Read(byte[] input, int chunk = 4096, NmeaFixReader? reader = null, bool flush = true)
     {
@@ -156,7 +157,7 @@ public static class GpsdCorpus
 
         if (flush)
         {
-            reader.Flush();
+            reader.EndOfInput();
         }
 
         while (reader.TryTakeFix(out Fix last))

@@ -93,9 +93,33 @@ public class LineFramerTests
     }
 
     [Fact]
-    public void UnterminatedLineAtEnd_IsNotDelivered()
+    public void UnterminatedLineAtEnd_IsNotDelivered_UntilEndLine()
     {
-        Assert.Empty(Frame(Encoding.ASCII.GetBytes("$GPGSA,A,1,,,,,,,,,,,,,,,*1E"), 4));
+        var framer = new NmeaLineFramer();
+        Assert.Empty(Frame(Encoding.ASCII.GetBytes("$GPGSA,A,1,,,,,,,,,,,,,,,*1E"), 4, framer));
+        Assert.True(framer.HasPartialLine);
+        Assert.Equal(28, framer.PartialLength);
+
+        Assert.True(framer.EndLine());
+
+        Assert.True(framer.HasLine);
+        Assert.Equal("$GPGSA,A,1,,,,,,,,,,,,,,,*1E", Encoding.ASCII.GetString(framer.Line, 0, framer.LineLength));
+        Assert.Equal(1, framer.Lines);
+        Assert.False(framer.HasPartialLine);
+        Assert.False(framer.EndLine());
+    }
+
+    [Fact]
+    public void EndLine_HoldsNothing_AfterATerminatedLine_OrDuringAnOverlongOne()
+    {
+        var framer = new NmeaLineFramer(16);
+        Frame(Encoding.ASCII.GetBytes("$GPGSA,A,1*1E\r\n"), 3, framer);
+        Assert.False(framer.EndLine());
+
+        Frame(Encoding.ASCII.GetBytes("$ABCDEFGHIJKLMNOPQRS"), 5, framer);
+        Assert.False(framer.HasPartialLine);
+        Assert.False(framer.EndLine());
+        Assert.Equal(1, framer.OverlongLines);
     }
 
     [Fact]

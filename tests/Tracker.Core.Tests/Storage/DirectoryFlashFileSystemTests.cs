@@ -1,5 +1,6 @@
 using Tracker.Core.Fixes;
 using Tracker.Core.Storage;
+using Tracker.Device.Storage;
 using static Tracker.Core.Tests.Storage.LogTestKit;
 
 namespace Tracker.Core.Tests.Storage;

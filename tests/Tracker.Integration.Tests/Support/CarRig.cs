@@ -1,6 +1,7 @@
 using Tracker.Core.Fixes;
 using Tracker.Core.Storage;
 using Tracker.Core.Uplink;
+using Tracker.Device.Storage;
 using Tracker.HostLink;
 using Tracker.Integration.Tests.Broker;
 

@@ -164,6 +164,6 @@ public class NmeaWriterTests
             random.NextDouble() * 80,
             random.NextDouble() * 360,
             0.5 + (random.NextDouble() * 20),
-            random.Next(0, 40));
+            random.Next(1, 40)); // a "fix" from 0 satellites is not one: the firmware ignores such a GGA
     }
 }

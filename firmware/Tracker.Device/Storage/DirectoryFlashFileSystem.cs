@@ -1,13 +1,16 @@
 using System;
 using System.IO;
+using Tracker.Core.Storage;
 
-namespace Tracker.Core.Storage
+namespace Tracker.Device.Storage
 {
     /// <summary>
     /// <see cref="IFlashFileSystem"/> over <c>System.IO</c>: LittleFS at <c>I:</c> on the device, a
     /// directory on the host. It uses only members that nanoFramework's System.IO.FileSystem and
     /// System.IO.Streams provide (see reference/nanoframework-api-surface.tsv), so the same source
-    /// serves both.
+    /// serves both: the device app compiles it, and so does <c>firmware/Tracker.Device.Host</c> for the
+    /// host (tests, the bench tool, the simulated fleet). It lives in the device app, not the shared
+    /// core, so that the core needs nothing but mscorlib.
     /// </summary>
     /// <remarks>
     /// One write stream and one read stream are kept open, for the last file appended to and the

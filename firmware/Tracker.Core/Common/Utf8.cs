@@ -1,0 +1,131 @@
+namespace Tracker.Core.Common
+{
+    /// <summary>
+    /// UTF-8 encoding of UTF-16 strings (RFC 3629), so the shared core needs nothing beyond the
+    /// device's mscorlib: <c>System.Text.Encoding</c> is in another package (nanoFramework.System.Text).
+    /// A surrogate pair becomes one 4-byte sequence; a lone surrogate, which no Unicode scalar value
+    /// is, becomes U+FFFD (EF BF BD), as .NET's <c>Encoding.UTF8</c> writes it.
+    /// </summary>
+    public static class Utf8
+    {
+        /// <summary>The bytes <see cref="Encode"/> writes for <paramref name="text"/>.</summary>
+        /// <param name="text">The text.</param>
+        /// <returns>Its UTF-8 length.</returns>
+        /// <exception cref="System.ArgumentNullException">text is null.</exception>
+        public static int ByteCount(string text)
+        {
+            if (text == null)
+            {
+                throw new System.ArgumentNullException(nameof(text));
+            }
+
+            int bytes = 0;
+            int i = 0;
+            while (i < text.Length)
+            {
+                char c = text[i];
+                if (c < '\u0080')
+                {
+                    bytes += 1;
+                }
+                else if (c < '\u0800')
+                {
+                    bytes += 2;
+                }
+                else if (IsPair(text, i))
+                {
+                    bytes += 4;
+                    i++;
+                }
+                else
+                {
+                    // Outside the surrogates, or a lone one written as U+FFFD: three bytes either way.
+                    bytes += 3;
+                }
+
+                i++;
+            }
+
+            return bytes;
+        }
+
+        /// <summary>Writes <paramref name="text"/> as UTF-8. Allocates nothing.</summary>
+        /// <param name="text">The text.</param>
+        /// <param name="output">The destination.</param>
+        /// <param name="offset">Where the first byte goes; <see cref="ByteCount"/> bytes must fit after it.</param>
+        /// <returns>The number of bytes written.</returns>
+        /// <exception cref="System.ArgumentNullException">text or output is null.</exception>
+        /// <exception cref="System.ArgumentOutOfRangeException">The encoded text does not fit after offset.</exception>
+        public static int Encode(string text, byte[] output, int offset)
+        {
+            if (output == null)
+            {
+                throw new System.ArgumentNullException(nameof(output));
+            }
+
+            int count = ByteCount(text);
+            if (offset < 0 || offset > output.Length - count)
+            {
+                throw new System.ArgumentOutOfRangeException(nameof(offset), "the encoded text must fit after offset");
+            }
+
+            int o = offset;
+            int i = 0;
+            while (i < text.Length)
+            {
+                int c = text[i];
+                if (c < 0x80)
+                {
+                    output[o++] = (byte)c;
+                }
+                else if (c < 0x800)
+                {
+                    output[o++] = (byte)(0xC0 | (c >> 6));
+                    output[o++] = (byte)(0x80 | (c & 0x3F));
+                }
+                else if (IsPair(text, i))
+                {
+                    int scalar = 0x10000 + ((c - 0xD800) << 10) + (text[i + 1] - 0xDC00);
+                    output[o++] = (byte)(0xF0 | (scalar >> 18));
+                    output[o++] = (byte)(0x80 | ((scalar >> 12) & 0x3F));
+                    output[o++] = (byte)(0x80 | ((scalar >> 6) & 0x3F));
+                    output[o++] = (byte)(0x80 | (scalar & 0x3F));
+                    i++;
+                }
+                else
+                {
+                    if (c >= 0xD800 && c <= 0xDFFF)
+                    {
+                        c = 0xFFFD;
+                    }
+
+                    output[o++] = (byte)(0xE0 | (c >> 12));
+                    output[o++] = (byte)(0x80 | ((c >> 6) & 0x3F));
+                    output[o++] = (byte)(0x80 | (c & 0x3F));
+                }
+
+                i++;
+            }
+
+            return o - offset;
+        }
+
+        /// <summary>The text as a new UTF-8 byte array.</summary>
+        /// <param name="text">The text.</param>
+        /// <returns>Its bytes.</returns>
+        /// <exception cref="System.ArgumentNullException">text is null.</exception>
+        public static byte[] GetBytes(string text)
+        {
+            byte[] bytes = new byte[ByteCount(text)];
+            Encode(text, bytes, 0);
+            return bytes;
+        }
+
+        // A high surrogate at i followed by a low one.
+        private static bool IsPair(string text, int i)
+        {
+            char c = text[i];
+            return c >= '\uD800' && c <= '\uDBFF' && i + 1 < text.Length && text[i + 1] >= '\uDC00' && text[i + 1] <= '\uDFFF';
+        }
+    }
+}
