@@ -27,6 +27,9 @@ public sealed class BootstrapProcess : IAsyncDisposable
     /// <summary>True once the process has exited.</summary>
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The process id.</summary>
+    public int Id => _process.Id;
+
     /// <summary>Completes when the process exits.</summary>
     public Task Exited => _process.WaitForExitAsync();
 
