@@ -9,7 +9,8 @@ namespace Tracker.Cloud.Lambda.Runtime.Tests;
 /// (<c>dotnet publish cloud/Tracker.Cloud.Lambda.Runtime -c Release -r linux-&lt;arch&gt; -o &lt;dir&gt;</c>; the
 /// deploy uses linux-arm64) for this machine's architecture, so every bootstrap test starts the very
 /// files Lambda would. The build runs in its own artifacts folder, so it never races another build of
-/// the same projects (the CDK CLI test builds them in Release too).
+/// the same projects (the CDK CLI test builds them in Release too). The publish is Native AOT, as the
+/// project file sets it for a runtime identifier.
 /// </summary>
 public sealed class PublishedPackage : IDisposable
 {
@@ -49,6 +50,7 @@ public sealed class PublishedPackage : IDisposable
         }
 
         PublishSeconds = watch.Elapsed.TotalSeconds;
+        Log = output.Result + errors.Result;
         Bytes = Directory.EnumerateFiles(Folder, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
     }
 
@@ -60,6 +62,9 @@ public sealed class PublishedPackage : IDisposable
 
     /// <summary>The executable Lambda starts.</summary>
     public string Bootstrap => Path.Combine(Folder, "bootstrap");
+
+    /// <summary>What dotnet publish printed.</summary>
+    public string Log { get; }
 
     /// <summary>How long the publish took.</summary>
     public double PublishSeconds { get; }

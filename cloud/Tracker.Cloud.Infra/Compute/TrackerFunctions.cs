@@ -16,7 +16,7 @@ namespace Tracker.Cloud.Infra.Compute;
 /// <summary>
 /// The four Lambda functions, all on the custom runtime <c>provided.al2023</c> on ARM64 (Graviton: the
 /// same work for about 20% less per GB-second than x86, AWS Lambda pricing). One package serves all four:
-/// the self-contained, trimmed, ReadyToRun <c>bootstrap</c> of cloud/Tracker.Cloud.Lambda.Runtime, which
+/// the Native AOT <c>bootstrap</c> of cloud/Tracker.Cloud.Lambda.Runtime (one native executable), which
 /// runs the Runtime API loop itself and builds the function its <c>Handler</c> names
 /// (<see cref="FunctionCatalog"/>). Each function has its own role that names only the tables, index,
 /// bucket prefix and actions its code calls (no wildcard actions), JSON logs into an encrypted log

@@ -12,10 +12,12 @@ namespace Tracker.Cloud.Lambda.Debug.Runtime;
 public static class BootstrapBench
 {
     private const string UsageText = """
-        usage: tracker-lambda bench-bootstrap --package <dir> --handler <name> --event <event.json> [--env KEY=VALUE]... [--cold N] [--warm N]
+        usage: tracker-lambda bench-bootstrap --package <dir> --handler <name> --event <event.json|generated:ingest> [--dynamodb-url <url>] [--renew-token-expiry true] [--env KEY=VALUE]... [--cold N] [--warm N]
           --package  the published folder (dotnet publish cloud/Tracker.Cloud.Lambda.Runtime -c Release -r linux-x64 -o <dir>)
           --handler  ingest, api, archive or live-authorizer (_HANDLER)
-          --event    the event every invocation gets
+          --event    the event every invocation gets; generated:ingest makes a fresh 10-fix batch for each
+          --dynamodb-url  a DynamoDB endpoint (dynalite): the tables are created there and the functions pointed at it
+          --renew-token-expiry  true: move the HTTP API event's exp claim an hour ahead, so it is served, not refused
           --env      a function variable (table names, AWS_ENDPOINT_URL_DYNAMODB...); repeat for more
           --cold     cold starts to measure (default 5)
           --warm     warm invocations to measure after one warm-up (default 200)
@@ -32,7 +34,8 @@ public static class BootstrapBench
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
-        string? package = null, handler = null, eventFile = null;
+        string? package = null, handler = null, eventFile = null, dynamoDbUrl = null;
+        bool renewExpiry = false;
         int cold = 5, warm = 200;
         var extra = new Dictionary<string, string>(StringComparer.Ordinal);
         for (int i = 0; i < args.Length; i++)
@@ -49,6 +52,8 @@ public static class BootstrapBench
                 case "--package": package = Path.GetFullPath(value); break;
                 case "--handler": handler = value; break;
                 case "--event": eventFile = value; break;
+                case "--dynamodb-url" when Uri.TryCreate(value, UriKind.Absolute, out _): dynamoDbUrl = value.TrimEnd('/'); break;
+                case "--renew-token-expiry" when bool.TryParse(value, out bool renew): renewExpiry = renew; break;
                 case "--cold" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int c) && c is >= 1 and <= 100: cold = c; break;
                 case "--warm" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int w) && w is >= 1 and <= 100_000: warm = w; break;
                 case "--env" when value.IndexOf('=', StringComparison.Ordinal) > 0:
@@ -63,10 +68,13 @@ public static class BootstrapBench
             return await Usage(stderr, "--package, --handler and --event are required").ConfigureAwait(false);
         }
 
-        byte[] eventBytes;
+        byte[] eventBytes = [];
         try
         {
-            eventBytes = await File.ReadAllBytesAsync(eventFile, cancellationToken).ConfigureAwait(false);
+            if (eventFile != BenchEvents.GeneratedIngest)
+            {
+                eventBytes = await File.ReadAllBytesAsync(eventFile, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -74,11 +82,25 @@ public static class BootstrapBench
             return 2;
         }
 
+        var events = new BenchEvents(eventBytes, eventFile == BenchEvents.GeneratedIngest, renewExpiry);
         await using LocalRuntimeApi api = await LocalRuntimeApi.StartAsync(cancellationToken).ConfigureAwait(false);
         Dictionary<string, string> environment = BootstrapProcess.LambdaEnvironment(package, api.Endpoint, handler);
+        if (dynamoDbUrl is not null)
+        {
+            environment["AWS_ENDPOINT_URL_DYNAMODB"] = dynamoDbUrl;
+            environment[Functions.FunctionSettings.FixesTableVariable] = "bench-fixes";
+            environment[Functions.FunctionSettings.LatestTableVariable] = "bench-latest";
+            environment[Functions.FunctionSettings.RentalsTableVariable] = "bench-rentals";
+        }
+
         foreach ((string key, string value) in extra)
         {
             environment[key] = value;
+        }
+
+        if (dynamoDbUrl is not null)
+        {
+            await CreateTablesAsync(dynamoDbUrl, environment, cancellationToken).ConfigureAwait(false);
         }
 
         var coldMs = new List<double>();
@@ -92,7 +114,7 @@ public static class BootstrapBench
             RuntimeApiResult result;
             try
             {
-                result = await fresh.InvokeAsync(process, eventBytes, null, TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+                result = await fresh.InvokeAsync(process, events.Next(), null, TimeSpan.FromSeconds(60)).ConfigureAwait(false);
             }
             catch (InvalidOperationException e)
             {
@@ -110,7 +132,7 @@ public static class BootstrapBench
         var warmMs = new List<double>();
         for (int i = 0; i <= warm; i++)
         {
-            RuntimeApiResult result = await api.InvokeAsync(warmProcess, eventBytes, null, TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+            RuntimeApiResult result = await api.InvokeAsync(warmProcess, events.Next(), null, TimeSpan.FromSeconds(60)).ConfigureAwait(false);
             if (i > 0)
             {
                 warmMs.Add(result.Latency.TotalMilliseconds);
@@ -124,6 +146,15 @@ public static class BootstrapBench
         await stdout.WriteLineAsync(string.Create(culture, $"cold start (process start -> first response), {cold} runs: median {Percentile(coldMs, 50):0} ms, min {coldMs.Min():0} ms, max {coldMs.Max():0} ms; init (process start -> first next) median {Percentile(initMs, 50):0} ms")).ConfigureAwait(false);
         await stdout.WriteLineAsync(string.Create(culture, $"warm latency (event delivered -> response), {warm} invocations: p50 {Percentile(warmMs, 50):0.00} ms, p90 {Percentile(warmMs, 90):0.00} ms, p99 {Percentile(warmMs, 99):0.00} ms, max {warmMs.Max():0.00} ms")).ConfigureAwait(false);
         return 0;
+    }
+
+    private static async Task CreateTablesAsync(string url, Dictionary<string, string> environment, CancellationToken cancellationToken)
+    {
+        Functions.FunctionSettings settings = Functions.FunctionSettings.Read(environment.GetValueOrDefault);
+        using var client = new Amazon.DynamoDBv2.AmazonDynamoDBClient(
+            new Amazon.Runtime.BasicAWSCredentials(environment["AWS_ACCESS_KEY_ID"], environment["AWS_SECRET_ACCESS_KEY"]),
+            new Amazon.DynamoDBv2.AmazonDynamoDBConfig { ServiceURL = url, AuthenticationRegion = environment["AWS_REGION"] });
+        await DynamoDb.DynamoDbTables.EnsureCreatedAsync(client, settings.Store, TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
     }
 
     private static double Percentile(List<double> values, int percent)

@@ -56,7 +56,7 @@ public sealed class ErrorReport
         var message = new System.Text.StringBuilder(error.Message);
         for (Exception? inner = error.InnerException; inner is not null; inner = inner.InnerException)
         {
-            message.Append(" <- ").Append(inner.GetType().Name).Append(": ").Append(inner.Message);
+            message.Append(" (caused by ").Append(inner.GetType().Name).Append(": ").Append(inner.Message).Append(')');
         }
 
         string[] frames = (error.StackTrace ?? string.Empty).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
