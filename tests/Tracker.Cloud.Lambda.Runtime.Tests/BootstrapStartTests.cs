@@ -14,7 +14,7 @@ public sealed class BootstrapStartTests(PublishedPackage package, ITestOutputHel
     [Fact]
     public void Package_IsOneNativeExecutable()
     {
-        output.WriteLine($"published {PublishedPackage.RuntimeIdentifier} in {package.PublishSeconds:0} s: {package.Bytes / 1_048_576.0:0.0} MB");
+        output.WriteLine($"published {package.RuntimeIdentifier} in {package.PublishSeconds:0} s: {package.Bytes / 1_048_576.0:0.0} MB");
         Assert.Equal(["bootstrap"], Directory.EnumerateFileSystemEntries(package.Folder).Select(Path.GetFileName));
         Assert.True(!OperatingSystem.IsWindows() && File.GetUnixFileMode(package.Bootstrap).HasFlag(UnixFileMode.UserExecute));
 

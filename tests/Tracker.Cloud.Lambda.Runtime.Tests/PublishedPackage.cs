@@ -17,7 +17,14 @@ public sealed class PublishedPackage : IDisposable
     private static readonly TimeSpan s_publishTimeout = TimeSpan.FromMinutes(15);
 
     public PublishedPackage()
+        : this(RuntimeIdentifierOfThisMachine)
     {
+    }
+
+    /// <summary>Publishes for <paramref name="runtimeIdentifier"/> (linux-arm64 from an x64 machine is the deploy's cross build).</summary>
+    internal PublishedPackage(string runtimeIdentifier)
+    {
+        RuntimeIdentifier = runtimeIdentifier;
         Root = Directory.CreateTempSubdirectory("tracker-bootstrap-").FullName;
         Folder = Path.Combine(Root, "package");
         string project = Path.Combine(CloudDir.Path, "Tracker.Cloud.Lambda.Runtime", "Tracker.Cloud.Lambda.Runtime.csproj");
@@ -55,7 +62,10 @@ public sealed class PublishedPackage : IDisposable
     }
 
     /// <summary>linux-x64 or linux-arm64, this machine's.</summary>
-    public static string RuntimeIdentifier => RuntimeInformation.OSArchitecture == Architecture.Arm64 ? "linux-arm64" : "linux-x64";
+    public static string RuntimeIdentifierOfThisMachine => RuntimeInformation.OSArchitecture == Architecture.Arm64 ? "linux-arm64" : "linux-x64";
+
+    /// <summary>The runtime identifier published for.</summary>
+    public string RuntimeIdentifier { get; }
 
     /// <summary>The published folder: what the CDK stack zips for every function.</summary>
     public string Folder { get; }

@@ -92,9 +92,13 @@ public sealed class BootstrapProcess : IAsyncDisposable
     /// <summary>Starts <c>bootstrap</c> from <paramref name="package"/>.</summary>
     /// <param name="package">The published folder.</param>
     /// <param name="environment">The whole environment (see <see cref="LambdaEnvironment"/>).</param>
+    /// <param name="launcher">
+    /// A program and its arguments to start the bootstrap with, for a package of another architecture
+    /// (<c>qemu-aarch64 -L /usr/aarch64-linux-gnu</c> for Lambda's arm64 package on an x64 machine); null to start it directly.
+    /// </param>
     /// <returns>The running process.</returns>
     /// <exception cref="FileNotFoundException">The folder holds no <c>bootstrap</c>.</exception>
-    public static BootstrapProcess Start(string package, IReadOnlyDictionary<string, string> environment)
+    public static BootstrapProcess Start(string package, IReadOnlyDictionary<string, string> environment, IReadOnlyList<string>? launcher = null)
     {
         ArgumentNullException.ThrowIfNull(environment);
         string executable = Path.Combine(package, "bootstrap");
@@ -103,7 +107,7 @@ public sealed class BootstrapProcess : IAsyncDisposable
             throw new FileNotFoundException($"{package} holds no bootstrap: publish cloud/Tracker.Cloud.Lambda.Runtime there first", executable);
         }
 
-        var start = new ProcessStartInfo(executable)
+        var start = new ProcessStartInfo(launcher is { Count: > 0 } ? launcher[0] : executable)
         {
             WorkingDirectory = package,
             UseShellExecute = false,
@@ -111,6 +115,14 @@ public sealed class BootstrapProcess : IAsyncDisposable
             RedirectStandardError = true,
             RedirectStandardInput = true,
         };
+        if (launcher is { Count: > 0 })
+        {
+            foreach (string argument in launcher.Skip(1).Append(executable))
+            {
+                start.ArgumentList.Add(argument);
+            }
+        }
+
         start.Environment.Clear();
         foreach ((string key, string value) in environment)
         {

@@ -33,7 +33,7 @@ internal sealed class RunningFunction : IAsyncDisposable
     public string Handler { get; }
 
     /// <summary>Starts <paramref name="handler"/> from the package with Lambda's variables plus <paramref name="environment"/>.</summary>
-    public static async Task<RunningFunction> StartAsync(PublishedPackage package, string handler, IReadOnlyDictionary<string, string> environment, ITestOutputHelper? output)
+    public static async Task<RunningFunction> StartAsync(PublishedPackage package, string handler, IReadOnlyDictionary<string, string> environment, ITestOutputHelper? output, IReadOnlyList<string>? launcher = null)
     {
         LocalRuntimeApi api = await LocalRuntimeApi.StartAsync(CancellationToken.None);
         Dictionary<string, string> variables = BootstrapProcess.LambdaEnvironment(package.Folder, api.Endpoint, handler);
@@ -42,7 +42,7 @@ internal sealed class RunningFunction : IAsyncDisposable
             variables[key] = value;
         }
 
-        return new RunningFunction(api, BootstrapProcess.Start(package.Folder, variables), handler, output);
+        return new RunningFunction(api, BootstrapProcess.Start(package.Folder, variables, launcher), handler, output);
     }
 
     /// <summary>The table variables for a fresh set of tables on dynalite, and the SDK pointed at it.</summary>
