@@ -139,7 +139,7 @@ public sealed class InvocationLoop
             return (null, new ErrorReport(
                 "Function.Timeout",
                 nameof(TimeoutException),
-                $"the function did not finish within {DeadlineMargin.TotalMilliseconds:0} ms of the invocation's deadline and was cancelled ({e.Message})"));
+                $"the function had not finished {DeadlineMargin.TotalMilliseconds:0} ms before the invocation's deadline and was cancelled ({e.Message})"));
         }
         catch (InvalidEventException e)
         {
