@@ -14,7 +14,7 @@ public sealed partial class InfraSettings
     /// <summary>Context key: the stage, <c>dev</c> or <c>prod</c>. Required, no default.</summary>
     public const string StageKey = "stage";
 
-    /// <summary>Context key: the folder of <c>dotnet publish cloud/Tracker.Cloud.Lambda -c Release -r linux-arm64 --self-contained false</c>. Required (cdk.json names <c>../../artifacts/lambda</c>).</summary>
+    /// <summary>Context key: the folder of <see cref="PublishCommand"/>. Required (cdk.json names <c>../../artifacts/lambda</c>).</summary>
     public const string LambdaPackageKey = "lambdaPackage";
 
     /// <summary>Context key: the fleet CA certificate (PEM file), to register it in IoT Core with JITP. Optional, with <see cref="FleetCaVerificationPemKey"/>.</summary>
@@ -26,7 +26,11 @@ public sealed partial class InfraSettings
     /// <summary>Context key: an e-mail address subscribed to the alarm topic. Optional.</summary>
     public const string AlarmEmailKey = "alarmEmail";
 
-    /// <summary>Context key: the ingest function's reserved concurrency; 0 for none. Default 10 (dev), 100 (prod).</summary>
+    /// <summary>
+    /// Context key: the ingest function's reserved concurrency; 0 for none. Default 0 (dev), 100 (prod).
+    /// Lambda keeps 10 of the account's concurrency unreserved, so a reservation needs a quota above
+    /// 10 plus the reservation (docs/aws/deploy.md, "Quotas to check first").
+    /// </summary>
     public const string IngestConcurrencyKey = "ingestReservedConcurrency";
 
     /// <summary>Context key: cars dropping off within 15 minutes that raise the devices-offline alarm. Default 10 (dev), 50 (prod).</summary>
@@ -35,8 +39,11 @@ public sealed partial class InfraSettings
     /// <summary>The stages the app knows. A stage's name flows into every resource name.</summary>
     public static readonly IReadOnlyList<string> Stages = ["dev", "prod"];
 
-    /// <summary>The file the Lambda package folder must hold.</summary>
-    public const string LambdaAssemblyFile = "Tracker.Cloud.Lambda.dll";
+    /// <summary>The executable the Lambda package folder must hold: what the custom runtime starts.</summary>
+    public const string BootstrapFile = "bootstrap";
+
+    /// <summary>How the package is built (the runtime tests publish with the same command for their machine's architecture).</summary>
+    public const string PublishCommand = "dotnet publish cloud/Tracker.Cloud.Lambda.Runtime -c Release -r linux-arm64 -o artifacts/lambda";
 
     private InfraSettings()
     {
@@ -86,12 +93,19 @@ public sealed partial class InfraSettings
 
         bool prod = stage == "prod";
         string package = Text(context, LambdaPackageKey) ?? throw new InfraConfigException(
-            $"context '{LambdaPackageKey}' is required: the folder of 'dotnet publish cloud/Tracker.Cloud.Lambda -c Release -r linux-arm64 --self-contained false -o <folder>'");
+            $"context '{LambdaPackageKey}' is required: the folder of '{PublishCommand}'");
         package = Path.GetFullPath(package, baseDirectory);
-        if (!File.Exists(Path.Combine(package, LambdaAssemblyFile)))
+        string bootstrap = Path.Combine(package, BootstrapFile);
+        if (!File.Exists(bootstrap))
         {
             throw new InfraConfigException(
-                $"context '{LambdaPackageKey}' = '{package}' holds no {LambdaAssemblyFile}: run 'dotnet publish cloud/Tracker.Cloud.Lambda -c Release -r linux-arm64 --self-contained false -o {package}' first");
+                $"context '{LambdaPackageKey}' = '{package}' holds no {BootstrapFile}: run '{PublishCommand}' (with -o {package}) first");
+        }
+
+        // The asset zip keeps the file's mode; Lambda cannot start a bootstrap that is not executable.
+        if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(bootstrap) & UnixFileMode.UserExecute) == 0)
+        {
+            throw new InfraConfigException($"context '{LambdaPackageKey}': '{bootstrap}' is not executable (chmod +x, or publish it again on Linux)");
         }
 
         string? caFile = Text(context, FleetCaPemKey);
@@ -127,7 +141,7 @@ public sealed partial class InfraSettings
             FleetCaPem = caPem,
             FleetCaVerificationPem = verificationPem,
             AlarmEmail = email,
-            IngestReservedConcurrency = Integer(context, IngestConcurrencyKey, prod ? 100 : 10, 0, 10_000),
+            IngestReservedConcurrency = Integer(context, IngestConcurrencyKey, prod ? 100 : 0, 0, 10_000),
             OfflineAlarmThreshold = Integer(context, OfflineAlarmKey, prod ? 50 : 10, 1, 1_000_000),
         };
     }

@@ -20,9 +20,7 @@ public sealed class CdkCliTests : IDisposable
     [CdkCliFact]
     public void CdkSynth_Offline_WritesTheCloudAssembly()
     {
-        string package = Path.Combine(_folder, "lambda");
-        Directory.CreateDirectory(package);
-        File.Copy(Path.Combine(AppContext.BaseDirectory, InfraSettings.LambdaAssemblyFile), Path.Combine(package, InfraSettings.LambdaAssemblyFile));
+        string package = FakePackage.Create(Path.Combine(_folder, "lambda"));
         string output = Path.Combine(_folder, "cdk.out");
 
         (int exit, string log) = RunCdk("synth", "-c", "stage=dev", "-c", "lambdaPackage=" + package, "-o", output);

@@ -8,8 +8,7 @@ public sealed class InfraSettingsTests : IDisposable
 
     public InfraSettingsTests()
     {
-        Directory.CreateDirectory(Path.Combine(_folder, "lambda"));
-        File.WriteAllBytes(Path.Combine(_folder, "lambda", InfraSettings.LambdaAssemblyFile), [0x4D, 0x5A]);
+        FakePackage.Create(Path.Combine(_folder, "lambda"));
         _context[InfraSettings.StageKey] = "dev";
         _context[InfraSettings.LambdaPackageKey] = "lambda";
     }
@@ -28,7 +27,7 @@ public sealed class InfraSettingsTests : IDisposable
         Assert.Equal("dev", settings.Stage);
         Assert.False(settings.IsProduction);
         Assert.Equal(Path.Combine(_folder, "lambda"), settings.LambdaPackage);
-        Assert.Equal(10, settings.IngestReservedConcurrency);
+        Assert.Equal(0, settings.IngestReservedConcurrency);
         Assert.Equal(10, settings.OfflineAlarmThreshold);
         Assert.Null(settings.FleetCaPem);
         Assert.Equal("tracker-dev-fixes", settings.Names.FixesTable);
@@ -66,15 +65,28 @@ public sealed class InfraSettingsTests : IDisposable
 
         string message = Refusal();
         Assert.Contains("'lambdaPackage'", message, StringComparison.Ordinal);
-        Assert.Contains("dotnet publish cloud/Tracker.Cloud.Lambda", message, StringComparison.Ordinal);
+        Assert.Contains("dotnet publish cloud/Tracker.Cloud.Lambda.Runtime -c Release -r linux-arm64", message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void LambdaPackage_WithoutTheAssembly_IsRefused()
+    public void LambdaPackage_WithoutTheBootstrap_IsRefused()
     {
         _context[InfraSettings.LambdaPackageKey] = _folder;
 
-        Assert.Contains(InfraSettings.LambdaAssemblyFile, Refusal(), StringComparison.Ordinal);
+        Assert.Contains("holds no " + InfraSettings.BootstrapFile, Refusal(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LambdaPackage_WithABootstrapThatIsNotExecutable_IsRefused()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        File.SetUnixFileMode(Path.Combine(_folder, "lambda", InfraSettings.BootstrapFile), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+
+        Assert.Contains("is not executable", Refusal(), StringComparison.Ordinal);
     }
 
     [Theory]

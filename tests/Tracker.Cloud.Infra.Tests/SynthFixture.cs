@@ -7,17 +7,15 @@ namespace Tracker.Cloud.Infra.Tests;
 
 /// <summary>
 /// Synthesizes the app once per test run, in process, for both stages: dev with a fleet CA and an alarm
-/// e-mail, prod with neither. The Lambda package is a temporary folder holding the built
-/// Tracker.Cloud.Lambda.dll (what the handler checks load). Every template test shares it.
+/// e-mail, prod with neither. The Lambda package is a temporary folder holding a stand-in
+/// <c>bootstrap</c> (<see cref="FakePackage"/>). Every template test shares it.
 /// </summary>
 public sealed class SynthFixture : IDisposable
 {
     public SynthFixture()
     {
         Folder = Directory.CreateTempSubdirectory("tracker-infra-tests-").FullName;
-        LambdaPackage = Path.Combine(Folder, "lambda");
-        Directory.CreateDirectory(LambdaPackage);
-        File.Copy(Path.Combine(AppContext.BaseDirectory, InfraSettings.LambdaAssemblyFile), Path.Combine(LambdaPackage, InfraSettings.LambdaAssemblyFile));
+        LambdaPackage = FakePackage.Create(Path.Combine(Folder, "lambda"));
         (string caPem, string verificationPem, _) = TestCertificates.Create();
         File.WriteAllText(Path.Combine(Folder, "fleet-ca.pem"), caPem);
         File.WriteAllText(Path.Combine(Folder, "verification.pem"), verificationPem);

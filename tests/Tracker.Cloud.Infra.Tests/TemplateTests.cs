@@ -189,14 +189,14 @@ public sealed class TemplateTests(SynthFixture synth)
     }
 
     [SynthFact]
-    public void Functions_RunDotnet10OnArm64_WithJsonLogsAndTracing()
+    public void Functions_RunTheCustomRuntimeOnArm64_WithJsonLogsAndTracing()
     {
         List<JsonObject> functions = Dev.Resources("AWS::Lambda::Function").Select(f => f.Properties).ToList();
 
         Assert.Equal(4, functions.Count);
         Assert.All(functions, f =>
         {
-            Assert.Equal("dotnet10", (string?)f["Runtime"]);
+            Assert.Equal("provided.al2023", (string?)f["Runtime"]);
             Assert.Equal(["arm64"], Strings(f["Architectures"]));
             Assert.Equal("JSON", (string?)f["LoggingConfig"]!["LogFormat"]);
             Assert.Equal("Active", (string?)f["TracingConfig"]!["Mode"]);
@@ -205,13 +205,32 @@ public sealed class TemplateTests(SynthFixture synth)
     }
 
     [SynthFact]
-    public void IngestFunction_HasReservedConcurrency_AndItsFailuresGoToTheDlq()
+    public void OnlyProdReservesConcurrency_SoADevStackDeploysOnAnAccountWithTheDefaultQuota()
     {
-        JsonObject ingest = Function(Dev.Names.Function("ingest"));
-
-        Assert.Equal(Dev.Settings.IngestReservedConcurrency, (int)ingest["ReservedConcurrentExecutions"]!);
-        Assert.Contains("StoresDeadLetters", Text(ingest["DeadLetterConfig"]!["TargetArn"]), StringComparison.Ordinal);
+        // Lambda keeps 10 unreserved: with a quota of 10 (new accounts), any reservation fails the deploy.
+        Assert.All(Dev.Resources("AWS::Lambda::Function"), f => Assert.Null(f.Properties["ReservedConcurrentExecutions"]));
         Assert.Equal(100, (int)synth.Prod.Single("AWS::Lambda::Function", f => (string?)f["FunctionName"] == synth.Prod.Names.Function("ingest"))["ReservedConcurrentExecutions"]!);
+        Assert.Null(synth.Prod.Single("AWS::Lambda::Function", f => (string?)f["FunctionName"] == synth.Prod.Names.Function("archive"))["ReservedConcurrentExecutions"]);
+    }
+
+    [SynthFact]
+    public void AsynchronouslyInvokedFunctions_SendWhatFailsEveryRetryToTheDlq()
+    {
+        // IoT rules and EventBridge invoke asynchronously: after Lambda's retries the function's own
+        // dead-letter queue is where a failed event goes, not the rule's error action.
+        foreach (string role in new[] { "ingest", "archive" })
+        {
+            JsonObject function = Function(Dev.Names.Function(role));
+            Assert.Contains("StoresDeadLetters", Text(function["DeadLetterConfig"]!["TargetArn"]), StringComparison.Ordinal);
+            string logicalId = Dev.Resources("AWS::Lambda::Function").Single(f => (string?)f.Properties["FunctionName"] == Dev.Names.Function(role)).Id;
+            JsonObject invokeConfig = Dev.Resources("AWS::Lambda::EventInvokeConfig").Single(c => Text(c.Properties["FunctionName"]).Contains(logicalId, StringComparison.Ordinal)).Properties;
+            Assert.Equal(2, (int)invokeConfig["MaximumRetryAttempts"]!);
+        }
+
+        foreach (string role in new[] { "api", "live-authorizer" })
+        {
+            Assert.Null(Function(Dev.Names.Function(role))["DeadLetterConfig"]);
+        }
     }
 
     [SynthFact]
@@ -256,6 +275,19 @@ public sealed class TemplateTests(SynthFixture synth)
                 Assert.Contains(IotPolicyDocument.ThingNameVariable, r, StringComparison.Ordinal);
                 Assert.StartsWith("arn:{Ref:AWS::Partition}:iot:{Ref:AWS::Region}:{Ref:AWS::AccountId}:", r, StringComparison.Ordinal);
             });
+        }
+    }
+
+    [SynthFact]
+    public void DevicePolicy_AllowsFixesOnlyThroughThisStagesBasicIngestRule()
+    {
+        foreach (SynthFixture.Synthesized stage in new[] { Dev, synth.Prod })
+        {
+            JsonNode publish = List(stage.Single("AWS::IoT::Policy")["PolicyDocument"]!["Statement"]).Single(s => Text(s!["Action"]) == "iot:Publish")!;
+            List<string> fixes = Strings(publish["Resource"]).Where(r => r.EndsWith("/fixes", StringComparison.Ordinal)).ToList();
+
+            string only = Assert.Single(fixes);
+            Assert.EndsWith(":topic/$aws/rules/" + stage.Names.FixesRule + "/tracker/" + IotPolicyDocument.ThingNameVariable + "/fixes", only, StringComparison.Ordinal);
         }
     }
 

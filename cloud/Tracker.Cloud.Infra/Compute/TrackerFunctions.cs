@@ -14,18 +14,23 @@ using Tracker.Cloud.Lambda.Functions;
 namespace Tracker.Cloud.Infra.Compute;
 
 /// <summary>
-/// The four Lambda functions, all on the managed .NET 10 runtime on ARM64 (Graviton: the same work for
-/// about 20% less per GB-second than x86, AWS Lambda pricing), each with its own role that names only
-/// the tables, index, bucket prefix and actions its code calls (no wildcard actions), JSON logs into an
-/// encrypted log group of its own, and X-Ray tracing.
+/// The four Lambda functions, all on the custom runtime <c>provided.al2023</c> on ARM64 (Graviton: the
+/// same work for about 20% less per GB-second than x86, AWS Lambda pricing). One package serves all four:
+/// the Native AOT <c>bootstrap</c> of cloud/Tracker.Cloud.Lambda.Runtime (one native executable), which
+/// runs the Runtime API loop itself and builds the function its <c>Handler</c> names
+/// (<see cref="FunctionCatalog"/>). Each function has its own role that names only the tables, index,
+/// bucket prefix and actions its code calls (no wildcard actions), JSON logs into an encrypted log
+/// group of its own, and X-Ray tracing. The asynchronously invoked ones (ingest from the IoT rule, archive
+/// from the schedule) send an event that failed every retry to the dead-letter queue.
 /// </summary>
 public sealed class TrackerFunctions : Construct
 {
     /// <summary>
-    /// The managed .NET 10 runtime. Amazon.CDK.Lib 2.160 predates it and has no constant, so it is named
-    /// by its identifier (Lambda developer guide, "Lambda runtimes": <c>dotnet10</c>).
+    /// The OS-only runtime on Amazon Linux 2023: Lambda starts the package's <c>bootstrap</c>. The managed
+    /// <c>dotnet10</c> runtime is not usable here: it loads Amazon.Lambda.Core from the function's package,
+    /// and no Amazon.Lambda.* package is on this registry.
     /// </summary>
-    public static readonly Runtime Dotnet10 = new("dotnet10", RuntimeFamily.DOTNET_CORE);
+    public static readonly Runtime CustomRuntime = Runtime.PROVIDED_AL2023;
 
     /// <summary>The archive export's schedule: 00:30 UTC daily, for the previous UTC day.</summary>
     public static readonly CronOptions ArchiveSchedule = new() { Minute = "30", Hour = "0" };
@@ -52,20 +57,19 @@ public sealed class TrackerFunctions : Construct
             [FunctionSettings.RentalsTableVariable] = stores.Rentals.TableName,
         };
 
-        Ingest = Create(settings, stores, code, "ingest", LambdaHandlers.Ingest, 512, Duration.Seconds(30), tables,
+        Ingest = Create(settings, stores, code, FunctionCatalog.Ingest, 512, Duration.Seconds(30), tables,
             "Decodes, filters, enriches and stores the cars' fix batches (IoT rule " + names.FixesRule + ")",
             settings.IngestReservedConcurrency == 0 ? null : settings.IngestReservedConcurrency);
         Allow(Ingest, stores.Fixes.TableArn, "dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:Query");
         Allow(Ingest, stores.Latest.TableArn, "dynamodb:PutItem");
         Allow(Ingest, stores.Key.KeyArn, "kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey");
 
-        // Asynchronous invocations (IoT rules invoke this way) that fail every retry land in the DLQ.
-        // Set on the L1 resource with an explicit grant: the L2 property's grant adds wildcard KMS actions.
-        ((CfnFunction)Ingest.Node.DefaultChild!).DeadLetterConfig = new CfnFunction.DeadLetterConfigProperty { TargetArn = stores.DeadLetters.QueueArn };
-        Allow(Ingest, stores.DeadLetters.QueueArn, "sqs:SendMessage");
-        Ingest.ConfigureAsyncInvoke(new EventInvokeConfigOptions { RetryAttempts = 2, MaxEventAge = Duration.Hours(6) });
+        // IoT Core's Lambda action invokes asynchronously (AWS IoT developer guide, "Lambda" rule action),
+        // so the rule's error action sees only a failure to hand the event to Lambda; a batch whose ingest
+        // throws (storage down) is retried by Lambda, then goes to this function's dead-letter queue.
+        SendFailuresToDeadLetterQueue(Ingest, stores, Duration.Hours(6));
 
-        Api = Create(settings, stores, code, "api", LambdaHandlers.Api, 512, Duration.Seconds(10), tables,
+        Api = Create(settings, stores, code, FunctionCatalog.Api, 512, Duration.Seconds(10), tables,
             "Serves GET /cars, /cars/{carId}/location, /cars/{carId}/locations and /me", null);
         Allow(Api, stores.Fixes.TableArn, "dynamodb:Query");
         Allow(Api, stores.Latest.TableArn, "dynamodb:GetItem", "dynamodb:Scan");
@@ -79,9 +83,13 @@ public sealed class TrackerFunctions : Construct
             [ArchiveSettings.KmsKeyVariable] = stores.Key.KeyArn,
         };
 
-        // Reserved concurrency 1: one export at a time, so a retry never races the run it repeats.
-        Archive = Create(settings, stores, code, "archive", LambdaHandlers.Archive, 1024, Duration.Minutes(15), archiveEnvironment,
-            "Exports the previous UTC day of fixes to Parquet under s3://archive/" + DataStores.ArchivePrefix + "dt=YYYY-MM-DD/", 1);
+        // No reserved concurrency: Lambda keeps 10 of an account's concurrency unreserved, so an account at
+        // the default quota for new accounts (10) cannot reserve any (Lambda developer guide, "Configuring
+        // reserved concurrency"). Nothing needs it: EventBridge invokes once a day, Lambda's retries of one
+        // event are sequential, and re-exporting a day overwrites the same keys.
+        Archive = Create(settings, stores, code, FunctionCatalog.Archive, 1024, Duration.Minutes(15), archiveEnvironment,
+            "Exports the previous UTC day of fixes to Parquet under s3://archive/" + DataStores.ArchivePrefix + "dt=YYYY-MM-DD/", null);
+        SendFailuresToDeadLetterQueue(Archive, stores, Duration.Hours(2));
         Allow(Archive, stores.Latest.TableArn, "dynamodb:Scan");
         Allow(Archive, stores.Fixes.TableArn, "dynamodb:Query");
         Allow(Archive, stores.Archive.ArnForObjects(DataStores.ArchivePrefix + "*"), "s3:PutObject", "s3:DeleteObject");
@@ -107,8 +115,8 @@ public sealed class TrackerFunctions : Construct
         };
 
         // IoT Core gives a custom authorizer 5 seconds (AWS IoT developer guide, "Troubleshooting your
-        // authorizers"); more memory is more CPU, which shortens the .NET cold start.
-        LiveAuthorizer = Create(settings, stores, code, "live-authorizer", LambdaHandlers.LiveAuthorizer, 1024, Duration.Seconds(5), authorizerEnvironment,
+        // authorizers"); more memory is more CPU, which shortens the cold start (README, "On AWS", has it measured).
+        LiveAuthorizer = Create(settings, stores, code, FunctionCatalog.LiveAuthorizer, 1024, Duration.Seconds(5), authorizerEnvironment,
             "Authorizes browsers' MQTT-over-WSS connections: Cognito JWT, rentals, a scoped IoT policy", null);
         Allow(LiveAuthorizer, RenterIndexArn(stores), "dynamodb:Query");
         Allow(LiveAuthorizer, stores.Key.KeyArn, "kms:Decrypt", "kms:DescribeKey");
@@ -133,6 +141,17 @@ public sealed class TrackerFunctions : Construct
 
     private static void Allow(Function function, string resource, params string[] actions) => Allow(function, [resource], actions);
 
+    // Set on the L1 resource with an explicit grant: the L2 property's grant adds wildcard KMS actions.
+    // Two retries (Lambda's default for asynchronous invocations), then the event, with the error's
+    // attributes, goes to the queue (Lambda developer guide, "Asynchronous invocation", dead-letter queues).
+    private static void SendFailuresToDeadLetterQueue(Function function, DataStores stores, Duration maxEventAge)
+    {
+        ((CfnFunction)function.Node.DefaultChild!).DeadLetterConfig = new CfnFunction.DeadLetterConfigProperty { TargetArn = stores.DeadLetters.QueueArn };
+        Allow(function, stores.DeadLetters.QueueArn, "sqs:SendMessage");
+        Allow(function, stores.Key.KeyArn, "kms:GenerateDataKey", "kms:Decrypt");
+        function.ConfigureAsyncInvoke(new EventInvokeConfigOptions { RetryAttempts = 2, MaxEventAge = maxEventAge });
+    }
+
     private static void Allow(Function function, string[] resources, params string[] actions) =>
         function.AddToRolePolicy(new PolicyStatement(new PolicyStatementProps { Actions = actions, Resources = resources }));
 
@@ -140,7 +159,6 @@ public sealed class TrackerFunctions : Construct
         InfraSettings settings,
         DataStores stores,
         AssetCode code,
-        string role,
         string handler,
         int memoryMb,
         Duration timeout,
@@ -148,8 +166,8 @@ public sealed class TrackerFunctions : Construct
         string description,
         int? reservedConcurrency)
     {
-        string name = settings.Names.Function(role);
-        string id = string.Concat(role.Split('-').Select(p => char.ToUpperInvariant(p[0]) + p[1..]));
+        string name = settings.Names.Function(handler);
+        string id = string.Concat(handler.Split('-').Select(p => char.ToUpperInvariant(p[0]) + p[1..]));
         var logs = new LogGroup(this, id + "Logs", new LogGroupProps
         {
             LogGroupName = "/aws/lambda/" + name,
@@ -170,7 +188,7 @@ public sealed class TrackerFunctions : Construct
         {
             FunctionName = name,
             Description = description,
-            Runtime = Dotnet10,
+            Runtime = CustomRuntime,
             Architecture = Architecture.ARM_64,
             Handler = handler,
             Code = code,

@@ -16,7 +16,7 @@ namespace Tracker.Cloud.Infra.Iot;
 
 /// <summary>
 /// The cars' side of IoT Core (DESIGN.md, "Route"): the thing-name-scoped policy JITP attaches to every
-/// car, the fleet CA with its JITP template (when its certificates are given), and the topic rules:
+/// car (fixes only through this stage's Basic Ingest rule), the fleet CA with its JITP template (when its certificates are given), and the topic rules:
 /// <list type="bullet">
 /// <item><c>tracker_{stage}_fixes</c>, the Basic Ingest rule of the fix batches (cars publish to
 /// <c>$aws/rules/tracker_{stage}_fixes/tracker/{car}/fixes</c>, with no messaging charge): it invokes the
@@ -71,8 +71,9 @@ public sealed class DeviceFleet : Construct
         Stack stack = Stack.Of(this);
         string iotArn = "arn:" + stack.Partition + ":iot:" + stack.Region + ":" + stack.Account + ":";
 
-        // The provisioning tool's policy, bound to this account and region instead of its "*:*".
-        string policyJson = IotPolicyDocument.Build().Replace("arn:aws:iot:*:*:", iotArn, StringComparison.Ordinal);
+        // The provisioning tool's policy, bound to this account and region instead of its "*:*", with fixes
+        // allowed only through this stage's Basic Ingest rule (not another stage's, not the plain topic).
+        string policyJson = IotPolicyDocument.Build(names.FixesRule).Replace("arn:aws:iot:*:*:", iotArn, StringComparison.Ordinal);
         DevicePolicy = new CfnPolicy(this, "DevicePolicy", new CfnPolicyProps
         {
             PolicyName = names.DevicePolicy,

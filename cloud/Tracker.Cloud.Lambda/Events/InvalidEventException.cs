@@ -3,8 +3,9 @@ namespace Tracker.Cloud.Lambda.Events;
 /// <summary>
 /// The invocation's event is not the shape this function is wired for (not JSON, a missing field, a
 /// payload format other than the one configured). It is thrown, not turned into a response: the event
-/// can never succeed, and a thrown error is what Lambda records and what an IoT rule's error action or
-/// an API Gateway 500 makes visible. The message names the field.
+/// can never succeed, and a thrown error is what Lambda records (the bootstrap reports it as
+/// <c>Function.InvalidEvent</c>), what sends an asynchronous event to the dead-letter queue after its
+/// retries, and what API Gateway turns into a 500. The message names the field.
 /// </summary>
 public sealed class InvalidEventException : Exception
 {

@@ -7,10 +7,10 @@ using Tracker.Cloud.Lambda.Api;
 namespace Tracker.Cloud.Lambda.Functions;
 
 /// <summary>
-/// The API function as the Lambda runtime loads it (handler string
-/// <c>Tracker.Cloud.Lambda::Tracker.Cloud.Lambda.Functions.ApiFunction::FunctionHandler</c>).
+/// The API function, handler <c>api</c> (<see cref="FunctionCatalog.Api"/>): built once per execution
+/// environment by the bootstrap.
 /// </summary>
-public sealed class ApiFunction
+public sealed class ApiFunction : ILambdaFunction
 {
     private readonly ApiHandler _handler;
 
@@ -31,4 +31,7 @@ public sealed class ApiFunction
 
     /// <summary>The Lambda entry point: an API Gateway HTTP API v2 event in, a response out.</summary>
     public Task<Stream> FunctionHandler(Stream input) => _handler.FunctionHandler(input);
+
+    /// <inheritdoc />
+    public Task<Stream> HandleAsync(Stream input, CancellationToken cancellationToken) => _handler.HandleAsync(input, cancellationToken);
 }

@@ -8,14 +8,13 @@ using Tracker.Cloud.Lambda.Archive;
 namespace Tracker.Cloud.Lambda.Functions;
 
 /// <summary>
-/// The daily archive function as the Lambda runtime loads it (handler string
-/// <c>Tracker.Cloud.Lambda::Tracker.Cloud.Lambda.Functions.ArchiveFunction::FunctionHandler</c>), invoked by
+/// The daily archive function, handler <c>archive</c> (<see cref="FunctionCatalog.Archive"/>), invoked by
 /// an EventBridge schedule shortly after midnight UTC: it exports the previous UTC day of fixes from
 /// DynamoDB to S3 as Parquet (<see cref="ArchiveExporter"/>). <c>{"day": "yyyy-MM-dd"}</c> re-exports a day
 /// (backfill). Environment: the table variables of <see cref="FunctionSettings"/> and those of
 /// <see cref="ArchiveSettings"/>.
 /// </summary>
-public sealed class ArchiveFunction
+public sealed class ArchiveFunction : ILambdaFunction
 {
     private readonly ArchiveHandler _handler;
 
@@ -42,4 +41,7 @@ public sealed class ArchiveFunction
 
     /// <summary>The Lambda entry point: a scheduled event (or a backfill request) in, an <see cref="ArchiveSummary"/> out.</summary>
     public Task<Stream> FunctionHandler(Stream input) => _handler.FunctionHandler(input);
+
+    /// <inheritdoc />
+    public Task<Stream> HandleAsync(Stream input, CancellationToken cancellationToken) => _handler.HandleAsync(input, cancellationToken);
 }

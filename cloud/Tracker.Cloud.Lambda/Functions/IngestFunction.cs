@@ -6,11 +6,10 @@ using Tracker.Cloud.Lambda.Ingest;
 namespace Tracker.Cloud.Lambda.Functions;
 
 /// <summary>
-/// The ingest function as the Lambda runtime loads it (handler string
-/// <c>Tracker.Cloud.Lambda::Tracker.Cloud.Lambda.Functions.IngestFunction::FunctionHandler</c>): built once
-/// per execution environment from the environment's table names, then <see cref="IngestHandler"/>.
+/// The ingest function, handler <c>ingest</c> (<see cref="FunctionCatalog.Ingest"/>): built once
+/// per execution environment by the bootstrap from the environment's table names, then <see cref="IngestHandler"/>.
 /// </summary>
-public sealed class IngestFunction
+public sealed class IngestFunction : ILambdaFunction
 {
     private readonly IngestHandler _handler;
 
@@ -30,4 +29,7 @@ public sealed class IngestFunction
 
     /// <summary>The Lambda entry point: an IoT topic-rule event in, an ingest summary out.</summary>
     public Task<Stream> FunctionHandler(Stream input) => _handler.FunctionHandler(input);
+
+    /// <inheritdoc />
+    public Task<Stream> HandleAsync(Stream input, CancellationToken cancellationToken) => _handler.HandleAsync(input, cancellationToken);
 }

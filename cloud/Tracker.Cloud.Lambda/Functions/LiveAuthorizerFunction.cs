@@ -6,12 +6,10 @@ using Tracker.Cloud.Lambda.Authorizer;
 namespace Tracker.Cloud.Lambda.Functions;
 
 /// <summary>
-/// The AWS IoT custom authorizer of the browsers' live connection (MQTT over WSS), as the Lambda
-/// runtime loads it (handler string
-/// <c>Tracker.Cloud.Lambda::Tracker.Cloud.Lambda.Functions.LiveAuthorizerFunction::FunctionHandler</c>):
-/// built once per execution environment, then <see cref="LiveAuthorizerHandler"/>.
+/// The AWS IoT custom authorizer of the browsers' live connection (MQTT over WSS), handler
+/// <c>live-authorizer</c> (<see cref="FunctionCatalog.LiveAuthorizer"/>): built once per execution environment, then <see cref="LiveAuthorizerHandler"/>.
 /// </summary>
-public sealed class LiveAuthorizerFunction
+public sealed class LiveAuthorizerFunction : ILambdaFunction
 {
     /// <summary>
     /// The bound on one JWKS read. IoT Core waits for the authorizer a few seconds at most, so a slow
@@ -44,4 +42,7 @@ public sealed class LiveAuthorizerFunction
     /// <param name="input">The event JSON.</param>
     /// <returns>The response JSON.</returns>
     public Task<Stream> FunctionHandler(Stream input) => _handler.FunctionHandler(input);
+
+    /// <inheritdoc />
+    public Task<Stream> HandleAsync(Stream input, CancellationToken cancellationToken) => _handler.HandleAsync(input, cancellationToken);
 }

@@ -13,7 +13,7 @@ namespace Tracker.Cloud.Lambda.Ingest;
 /// Failure split. A message that can never succeed (bad topic, foreign car, not base64, a truncated or
 /// garbled batch) is rejected with a reason, counted in the log line, and the function returns normally:
 /// retrying would not help. A storage failure propagates as an exception, so the asynchronous invocation
-/// is retried by Lambda and then reaches the rule's error action; the append is idempotent on (car, ts),
+/// is retried by Lambda and then goes to the function's dead-letter queue; the append is idempotent on (car, ts),
 /// so a retry never stores a fix twice. Nothing is caught and dropped.
 /// </remarks>
 public sealed class IngestHandler

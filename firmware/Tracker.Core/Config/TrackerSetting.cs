@@ -108,9 +108,9 @@ namespace Tracker.Core.Config
         public static readonly TrackerSetting UplinkBatchFixes =
             new TrackerSetting("uplink.batchFixes", SettingKind.Integer, SettingRequirement.Default, UplinkOptions.DefaultMaxFixesPerBatch, 1, 1000, "fixes", TextRule.None, null, false);
 
-        /// <summary>uplink.maxMessageBytes (default 1024, 235..131072 bytes): largest fix message; at most 1024 over the modem (AT+SMPUB), up to 131072 (AWS IoT Core) over Wi-Fi.</summary>
+        /// <summary>uplink.maxMessageBytes (default 1024, 235..96000 bytes): largest fix message; at most 1024 over the modem (AT+SMPUB), up to 96000 over Wi-Fi (BatchFormat.MaxBatchBytes: 128 KB in AWS IoT Core once republished as base64).</summary>
         public static readonly TrackerSetting UplinkMaxMessageBytes =
-            new TrackerSetting("uplink.maxMessageBytes", SettingKind.Integer, SettingRequirement.Default, UplinkOptions.DefaultMaxMessageBytes, 235, 131072, "bytes", TextRule.None, null, false);
+            new TrackerSetting("uplink.maxMessageBytes", SettingKind.Integer, SettingRequirement.Default, UplinkOptions.DefaultMaxMessageBytes, 235, 96000, "bytes", TextRule.None, null, false);
 
         /// <summary>uplink.ackTimeoutS (default 60, 1..600 s): a message unacknowledged this long means the connection is dead; it is closed and opened again.</summary>
         public static readonly TrackerSetting UplinkAckTimeoutS =

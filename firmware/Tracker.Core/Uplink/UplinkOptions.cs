@@ -58,7 +58,7 @@ namespace Tracker.Core.Uplink
         /// <param name="statusPeriodMs">Status message period, 1 minute to 1 day.</param>
         /// <param name="maxInFlight">Messages (fix batches and status) awaiting PUBACK, 1 to <see cref="MaxInFlightLimit"/>.</param>
         /// <param name="maxFixesPerBatch">Fixes taken from the log at a time, 1 to <see cref="MaxFixesPerBatchLimit"/>.</param>
-        /// <param name="maxMessageBytes">Largest fix message payload, <see cref="BatchFormat.MaxEncodedSize"/>(1) to <see cref="BatchFormat.MaxPayloadBytes"/>.</param>
+        /// <param name="maxMessageBytes">Largest fix message payload, <see cref="BatchFormat.MaxEncodedSize"/>(1) to <see cref="BatchFormat.MaxBatchBytes"/>.</param>
         /// <param name="ackTimeoutMs">Longest wait for a PUBACK before the connection is declared dead, 1 s to 10 minutes.</param>
         /// <param name="backoffBaseMs">First reconnect window, 100 ms to 10 minutes.</param>
         /// <param name="backoffCapMs">Largest reconnect window, <paramref name="backoffBaseMs"/> to 1 hour.</param>
@@ -89,7 +89,7 @@ namespace Tracker.Core.Uplink
             Check(statusPeriodMs, 60000, 86400000, nameof(statusPeriodMs));
             Check(maxInFlight, 1, MaxInFlightLimit, nameof(maxInFlight));
             Check(maxFixesPerBatch, 1, MaxFixesPerBatchLimit, nameof(maxFixesPerBatch));
-            Check(maxMessageBytes, BatchFormat.MaxEncodedSize(1), BatchFormat.MaxPayloadBytes, nameof(maxMessageBytes));
+            Check(maxMessageBytes, BatchFormat.MaxEncodedSize(1), BatchFormat.MaxBatchBytes, nameof(maxMessageBytes));
             Check(ackTimeoutMs, 1000, 600000, nameof(ackTimeoutMs));
             Check(backoffBaseMs, 100, 600000, nameof(backoffBaseMs));
             Check(backoffCapMs, backoffBaseMs, 3600000, nameof(backoffCapMs));

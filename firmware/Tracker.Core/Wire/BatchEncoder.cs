@@ -12,7 +12,7 @@ namespace Tracker.Core.Wire
     /// </summary>
     /// <remarks>
     /// The encoder never produces a message larger than its byte cap (at most
-    /// <see cref="BatchFormat.MaxPayloadBytes"/>, the AWS IoT Core limit) or than the room left in the
+    /// <see cref="BatchFormat.MaxBatchBytes"/>, what the AWS path can carry) or than the room left in the
     /// caller's buffer: it writes as many of the fixes as fit and says how many. It keeps a few small
     /// scratch arrays, allocated once, so encoding allocates nothing; an instance is therefore not
     /// safe to share between threads.
@@ -38,22 +38,22 @@ namespace Tracker.Core.Wire
         private bool _symbolVaries;
         private long _plannedBytes;
 
-        /// <summary>Creates an encoder capped at <see cref="BatchFormat.MaxPayloadBytes"/> a message.</summary>
+        /// <summary>Creates an encoder capped at <see cref="BatchFormat.MaxBatchBytes"/> a message.</summary>
         public BatchEncoder()
-            : this(BatchFormat.MaxPayloadBytes)
+            : this(BatchFormat.MaxBatchBytes)
         {
         }
 
         /// <summary>Creates an encoder with a smaller cap on the size of a message.</summary>
         /// <param name="maxMessageBytes">
         /// From <see cref="BatchFormat.MaxEncodedSize"/>(1), so that any single fix fits, to
-        /// <see cref="BatchFormat.MaxPayloadBytes"/>.
+        /// <see cref="BatchFormat.MaxBatchBytes"/>.
         /// </param>
         public BatchEncoder(int maxMessageBytes)
         {
-            if (maxMessageBytes < BatchFormat.MaxEncodedSize(1) || maxMessageBytes > BatchFormat.MaxPayloadBytes)
+            if (maxMessageBytes < BatchFormat.MaxEncodedSize(1) || maxMessageBytes > BatchFormat.MaxBatchBytes)
             {
-                throw new System.ArgumentOutOfRangeException(nameof(maxMessageBytes), "must hold one fix and stay within the 128 KB AWS IoT Core limit");
+                throw new System.ArgumentOutOfRangeException(nameof(maxMessageBytes), "must hold one fix and stay within 96,000 bytes (128 KB in AWS IoT Core once republished as base64)");
             }
 
             _maxMessageBytes = maxMessageBytes;

@@ -19,6 +19,15 @@ namespace Tracker.Core.Wire
         public const int MaxPayloadBytes = 131072;
 
         /// <summary>
+        /// The largest batch an encoder writes: 96,000 bytes, so that the AWS fixes rule's republish for
+        /// browsers, which carries the batch base64-encoded (4 bytes for every 3) in a JSON object with the
+        /// topic, client id and receive time, stays within <see cref="MaxPayloadBytes"/> too: 128,000
+        /// bytes of base64 and under 500 of the rest (topic and client id with 128-character thing
+        /// names), with room to spare. Decoders still accept up to <see cref="MaxPayloadBytes"/>.
+        /// </summary>
+        public const int MaxBatchBytes = 96000;
+
+        /// <summary>
         /// Most fixes one batch may hold. A run of fixes that differ by nothing but a steady time step
         /// costs almost no bits, so the count, not the size, bounds what a decoder must allocate.
         /// </summary>

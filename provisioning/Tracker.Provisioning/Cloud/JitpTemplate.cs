@@ -7,10 +7,19 @@ namespace Tracker.Provisioning.Cloud;
 /// The AWS IoT Just-in-Time Provisioning template (AWS IoT Developer Guide, "Just-in-time
 /// provisioning" and "Provisioning templates"). When a car first connects with a certificate of the
 /// registered fleet CA, IoT Core runs it: a thing named by the certificate's CN (the car id), the
-/// certificate registered as ACTIVE, and the fleet's policy attached. The cloud stack (issue 7)
-/// registers the CA with it as the registration config's <c>templateBody</c>, with a role that may
-/// create things (AWSIoTThingsRegistration).
+/// certificate registered as ACTIVE, and the fleet's policy attached. The cloud stack registers the CA
+/// with it as the registration config's <c>templateBody</c>, with a role that may create things
+/// (AWSIoTThingsRegistration).
 /// </summary>
+/// <remarks>
+/// JITP fills the <c>AWS::IoT::Certificate::*</c> parameters from the certificate's subject (Country,
+/// Organization, OrganizationalUnit, DistinguishedNameQualifier, StateName, CommonName, SerialNumber) and
+/// its registration (Id), and fails the whole provisioning, on the car's first connection, when the
+/// template refers to one the certificate does not carry. The car certificates carry only
+/// <c>CN=&lt;car&gt;</c>, so the template uses CommonName and Id and nothing else;
+/// <see cref="CertificateParameters"/> is the list the tests hold it to. (SerialNumber is the subject's
+/// serialNumber attribute, not the certificate's serial number.)
+/// </remarks>
 public static class JitpTemplate
 {
     /// <summary>The template parameter JITP fills with the certificate's subject CN.</summary>
@@ -19,8 +28,11 @@ public static class JitpTemplate
     /// <summary>The template parameter JITP fills with the certificate's id.</summary>
     public const string CertificateIdParameter = "AWS::IoT::Certificate::Id";
 
-    /// <summary>The template parameter JITP fills with the certificate's serial number.</summary>
-    public const string SerialNumberParameter = "AWS::IoT::Certificate::SerialNumber";
+    /// <summary>The prefix of the parameters JITP fills from the certificate.</summary>
+    public const string CertificateParameterPrefix = "AWS::IoT::Certificate::";
+
+    /// <summary>Every certificate parameter the template uses; each must be one the car certificates carry.</summary>
+    public static IReadOnlyList<string> CertificateParameters { get; } = [CommonNameParameter, CertificateIdParameter];
 
     /// <summary>The template as indented JSON.</summary>
     /// <param name="policyName">The existing IoT policy to attach (created from <see cref="IotPolicyDocument"/>).</param>
@@ -32,7 +44,6 @@ public static class JitpTemplate
             ["Parameters"] = new JsonObject
             {
                 [CommonNameParameter] = new JsonObject { ["Type"] = "String" },
-                [SerialNumberParameter] = new JsonObject { ["Type"] = "String" },
                 [CertificateIdParameter] = new JsonObject { ["Type"] = "String" },
             },
             ["Resources"] = new JsonObject
@@ -43,12 +54,7 @@ public static class JitpTemplate
                     ["Properties"] = new JsonObject
                     {
                         ["ThingName"] = new JsonObject { ["Ref"] = CommonNameParameter },
-                        ["AttributePayload"] = new JsonObject
-                        {
-                            ["certificateSerial"] = new JsonObject { ["Ref"] = SerialNumberParameter },
-                        },
                     },
-                    ["OverrideSettings"] = new JsonObject { ["AttributePayload"] = "MERGE" },
                 },
                 ["certificate"] = new JsonObject
                 {

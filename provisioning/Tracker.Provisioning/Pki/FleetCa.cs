@@ -104,7 +104,7 @@ public sealed class FleetCa : IDisposable
             File.WriteAllBytes(staging.File(CaFiles.Ledger), ledger.ToJsonBytes());
             File.WriteAllText(staging.File(CaFiles.Crl), CrlWriter.BuildPem(ca, ledger, now));
             File.WriteAllText(staging.File(CaFiles.JitpTemplate), JitpTemplate.Build(options.PolicyName));
-            File.WriteAllText(staging.File(CaFiles.IotPolicy), IotPolicyDocument.Build());
+            File.WriteAllText(staging.File(CaFiles.IotPolicy), IotPolicyDocument.Build(ingestRule: null));
             staging.Commit();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -87,7 +87,7 @@ public class TrackerConfigLoaderTests
     public void Ranges_AgreeWithWhatTheyFeed()
     {
         Assert.Equal(BatchFormat.MaxEncodedSize(1), TrackerSetting.UplinkMaxMessageBytes.Min);
-        Assert.Equal(BatchFormat.MaxPayloadBytes, TrackerSetting.UplinkMaxMessageBytes.Max);
+        Assert.Equal(BatchFormat.MaxBatchBytes, TrackerSetting.UplinkMaxMessageBytes.Max);
         Assert.Equal(UplinkOptions.MaxInFlightLimit, TrackerSetting.UplinkMaxInFlight.Max);
         Assert.Equal(UplinkOptions.MaxFixesPerBatchLimit, TrackerSetting.UplinkBatchFixes.Max);
         Assert.Equal(UplinkTopics.MaxThingNameLength, TrackerSetting.CarId.Max);
@@ -238,7 +238,7 @@ public class TrackerConfigLoaderTests
             "uplink.statusPeriodS = 60\r\n" +
             "uplink.maxInFlight = 8\r\n" +
             "uplink.batchFixes = 1000\r\n" +
-            "uplink.maxMessageBytes = 131072\r\n" +
+            "uplink.maxMessageBytes = 96000\r\n" +
             "uplink.ackTimeoutS = 600\r\n" +
             "uplink.backoffBaseS = 1\r\n" +
             "uplink.backoffCapS = 3600\r\n" +
@@ -275,7 +275,7 @@ public class TrackerConfigLoaderTests
         Assert.Equal(60_000, u.StatusPeriodMs);
         Assert.Equal(8, u.MaxInFlight);
         Assert.Equal(1000, u.MaxFixesPerBatch);
-        Assert.Equal(131_072, u.MaxMessageBytes);
+        Assert.Equal(96_000, u.MaxMessageBytes);
         Assert.Equal(600_000, u.AckTimeoutMs);
         Assert.Equal(1_000, u.BackoffBaseMs);
         Assert.Equal(3_600_000, u.BackoffCapMs);

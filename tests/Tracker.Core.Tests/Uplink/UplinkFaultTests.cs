@@ -61,7 +61,7 @@ public class UplinkFaultTests(ITestOutputHelper output)
             liveWhenMoving: random.Next(2) == 0,
             maxInFlight: random.Next(1, UplinkOptions.MaxInFlightLimit + 1),
             maxFixesPerBatch: random.Next(1, 31),
-            maxMessageBytes: splitMessages ? random.Next(235, 400) : 131_072,
+            maxMessageBytes: splitMessages ? random.Next(235, 400) : Tracker.Core.Wire.BatchFormat.MaxBatchBytes,
             ackTimeoutMs: ackTimeoutMs,
             backoffBaseMs: random.Next(200, 2_001),
             backoffCapMs: random.Next(2_000, 16_001),

@@ -62,7 +62,7 @@ internal sealed class UplinkRig
         int statusPeriodMs = 600_000,
         int maxInFlight = 4,
         int maxFixesPerBatch = 20,
-        int maxMessageBytes = 131_072,
+        int maxMessageBytes = Tracker.Core.Wire.BatchFormat.MaxBatchBytes,
         int ackTimeoutMs = 20_000,
         int backoffBaseMs = 1_000,
         int backoffCapMs = 16_000) =>

@@ -14,7 +14,7 @@ public sealed class BatchSizeGuardTests
     {
         Fix[] fixes = Noisy(25_000, seed: 1);
         var encoder = new BatchEncoder();
-        Assert.Equal(BatchFormat.MaxPayloadBytes, encoder.MaxMessageBytes);
+        Assert.Equal(BatchFormat.MaxBatchBytes, encoder.MaxMessageBytes);
         byte[] buffer = new byte[BatchFormat.MaxPayloadBytes + 1000];
         Fix[] decoded = new Fix[BatchFormat.MaxFixes];
         int start = 0;
@@ -22,12 +22,12 @@ public sealed class BatchSizeGuardTests
         while (start < fixes.Length)
         {
             int size = encoder.Encode(fixes, start, fixes.Length - start, buffer, 0, out int written);
-            Assert.InRange(size, 1, BatchFormat.MaxPayloadBytes);
+            Assert.InRange(size, 1, BatchFormat.MaxBatchBytes);
             Assert.InRange(written, 1, fixes.Length - start);
             if (start + written < fixes.Length)
             {
                 // Full: one more fix would not have fitted (each noisy fix needs well over 1 byte).
-                Assert.True(size > BatchFormat.MaxPayloadBytes - 64, $"message {messages} is only {size} bytes");
+                Assert.True(size > BatchFormat.MaxBatchBytes - 64, $"message {messages} is only {size} bytes");
             }
 
             Assert.True(BatchDecoder.TryDecode(buffer, 0, size, decoded, out int count, out BatchError error), error.ToString());
@@ -104,7 +104,7 @@ public sealed class BatchSizeGuardTests
     [Fact]
     public void CapOutsideItsRange_OrAnInvalidFix_IsAProgrammerError()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => new BatchEncoder(BatchFormat.MaxPayloadBytes + 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new BatchEncoder(BatchFormat.MaxBatchBytes + 1));
         Assert.Throws<ArgumentOutOfRangeException>(() => new BatchEncoder(BatchFormat.MaxEncodedSize(1) - 1));
         var encoder = new BatchEncoder();
         byte[] buffer = new byte[1024];
