@@ -174,7 +174,8 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
 
         WebApplication app = builder.Build();
         app.UseWebSockets();
-        app.Use(SecurityHeaders);
+        string contentPolicy = ContentSecurityPolicy(options);
+        app.Use((context, next) => SecurityHeaders(context, next, contentPolicy));
         var webConfig = new WebAppConfig(options, webRoot);
         app.Use(webConfig.ServeAsync); // before the static files: dist/config.json holds the local defaults only
         if (webRoot is not null)
@@ -335,13 +336,21 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static Task SecurityHeaders(HttpContext context, Func<Task> next)
+    /// <summary>The page may fetch from itself, its WebSocket, the tiles and, with <c>--auth oidc</c>, the hosted sign-in's token endpoint.</summary>
+    private static string ContentSecurityPolicy(LocalOptions options)
+    {
+        string signIn = options.Auth == AuthMode.Oidc ? " " + (options.OidcSignInUrl ?? options.OidcIssuer!).GetLeftPart(UriPartial.Authority) : string.Empty;
+        return "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https://tile.openstreetmap.org; connect-src 'self' ws: wss: https://tile.openstreetmap.org"
+            + signIn + "; frame-ancestors 'none'";
+    }
+
+    private static Task SecurityHeaders(HttpContext context, Func<Task> next, string contentPolicy)
     {
         IHeaderDictionary headers = context.Response.Headers;
         headers.XContentTypeOptions = "nosniff";
         headers["Referrer-Policy"] = "no-referrer";
         headers.XFrameOptions = "DENY";
-        headers.ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https://tile.openstreetmap.org; connect-src 'self' ws: wss: https://tile.openstreetmap.org; frame-ancestors 'none'";
+        headers.ContentSecurityPolicy = contentPolicy;
         return next();
     }
 

@@ -90,7 +90,9 @@ export function connectLive(options) {
     keepalive: 30,
     reconnectPeriod: 0, // reconnecting is ours: backoff, and a fresh token each time
     connectTimeout: 10000,
-    resubscribe: true,
+    // mqtt.js keeps subscriptions for a reconnect only while it does the reconnecting itself
+    // (reconnectPeriod > 0); this wrapper reconnects, so it subscribes again itself (below).
+    resubscribe: false,
     // The current token on every attempt, not the one of the first.
     transformWsUrl: (url, opts) => {
       if (authorizer === null) {
@@ -108,6 +110,9 @@ export function connectLive(options) {
   let connectedAt = null;
   let refused = false;
   let retryTimer = null;
+  let everConnected = false;
+  /** Filters subscribed, granted or not: a reconnect asks for each again. */
+  const filters = new Set();
   const state = (s, detail) => {
     if (!ended) options.onState(s, detail);
   };
@@ -130,6 +135,8 @@ export function connectLive(options) {
   client.on('connect', () => {
     connectedAt = now();
     refused = false;
+    if (everConnected && filters.size > 0) client.subscribe([...filters], { qos: 0 });
+    everConnected = true;
     state('connected');
     options.onConnect?.();
   });
@@ -155,12 +162,13 @@ export function connectLive(options) {
 
     /**
      * Subscribes to each filter on its own SUBSCRIBE, so that a refusal (SUBACK 0x80) names the
-     * filter it refused. Filters are subscribed again after every reconnect (mqtt.js resubscribe).
-     * @param {string[]} filters topic filters.
+     * filter it refused. Filters are subscribed again after every reconnect.
+     * @param {string[]} wanted topic filters.
      * @returns {Promise<{granted: string[], refused: string[]}>} the outcome per filter.
      */
-    async subscribe(filters) {
-      const results = await Promise.all(filters.map((filter) => new Promise((resolve) => {
+    async subscribe(wanted) {
+      for (const filter of wanted) filters.add(filter);
+      const results = await Promise.all(wanted.map((filter) => new Promise((resolve) => {
         client.subscribe(filter, { qos: 0 }, (err, granted) => {
           const refusedFilter = err || !Array.isArray(granted) || granted.some((g) => (g.qos & 0x80) !== 0);
           resolve({ filter, ok: !refusedFilter });
@@ -173,10 +181,11 @@ export function connectLive(options) {
     },
 
     /**
-     * @param {string[]} filters topic filters to drop.
+     * @param {string[]} dropped topic filters to drop.
      */
-    unsubscribe(filters) {
-      if (!ended) client.unsubscribe(filters);
+    unsubscribe(dropped) {
+      for (const filter of dropped) filters.delete(filter);
+      if (!ended) client.unsubscribe(dropped);
     },
 
     /**

@@ -125,8 +125,8 @@ class FakeClient extends EventEmitter {
 
   subscribe(filter, opts, cb) {
     this.subscribed.push(filter);
-    if (filter.includes('other')) cb(Object.assign(new Error('Subscribe error'), { code: 128 }));
-    else cb(null, [{ topic: filter, qos: 0 }]);
+    if (typeof filter === 'string' && filter.includes('other')) cb?.(Object.assign(new Error('Subscribe error'), { code: 128 }));
+    else cb?.(null, [{ topic: filter, qos: 0 }]);
   }
 
   unsubscribe(filters) {
@@ -241,6 +241,20 @@ test('connectLive_ThroughACustomAuthorizer_PutsNameAndTokenInTheUrl_NotInTheConn
   token = 'renewed';
   assert.equal(options.transformWsUrl('wss://iot.example:443/mqtt?x-amz-customauthorizer-name=tracker-dev-live&token=old', options),
     'wss://iot.example:443/mqtt?x-amz-customauthorizer-name=tracker-dev-live&token=renewed');
+});
+
+test('connectLive_AfterAReconnect_SubscribesAgainToWhatIsStillWanted', async () => {
+  const lib = fakeMqtt();
+  const timers = manualTimers();
+  const live = connectLive({ mqttLib: lib, url: 'ws://h/mqtt', user: 'r', getToken: () => 't', onMessage: () => {}, onState: () => {}, timers });
+  lib.client.emit('connect');
+  await live.subscribe(['fleet/+/fixes', 'fleet/+/status', 'fleet/car-1/fixes']);
+  live.unsubscribe(['fleet/car-1/fixes']);
+  lib.client.subscribed = [];
+  lib.client.emit('close');
+  timers.advance(RETRY_MAX_MS);
+  lib.client.emit('connect');
+  assert.deepEqual(lib.client.subscribed, [['fleet/+/fixes', 'fleet/+/status']]);
 });
 
 test('retryDelayMs_DoublesUpToTheCap_WithJitterInTheUpperHalf', () => {
