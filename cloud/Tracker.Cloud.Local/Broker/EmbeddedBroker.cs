@@ -143,7 +143,18 @@ public sealed partial class EmbeddedBroker
 
     private async Task ValidateIotViewerAsync(ValidatingConnectionEventArgs e, LocalCustomAuthorizer custom)
     {
-        (IotViewer? viewer, string refusal) = await custom.AuthorizeAsync(e.ClientId, e.UserName, e.Password, e.RemoteEndPoint, e.CancellationToken).ConfigureAwait(false);
+        IotViewer? viewer;
+        string refusal;
+        try
+        {
+            (viewer, refusal) = await custom.AuthorizeAsync(e.ClientId, e.UserName, e.Password, e.RemoteEndPoint, e.CancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception failure) when (failure is HttpRequestException or InvalidDataException or TaskCanceledException && !e.CancellationToken.IsCancellationRequested)
+        {
+            // The provider's keys cannot be read: as IoT Core does when its authorizer fails, the connection is refused.
+            (viewer, refusal) = (null, "AuthorizerFailed: " + failure.Message);
+        }
+
         if (viewer is null)
         {
             // IoT Core answers a refused custom authorization with "not authorized" (MQTT 3.1.1 §3.2.2.3, code 5).

@@ -90,12 +90,13 @@ public sealed class IotPolicy
     {
         ArgumentNullException.ThrowIfNull(action);
         ArgumentNullException.ThrowIfNull(resource);
+        // The broker runs this for every delivery to a browser: plain loops, nothing allocated.
         bool allowed = false;
         foreach (Statement s in _statements)
         {
-            bool named = s.Actions.Any(a => Wildcard.IsMatch(a, action, ignoreCase: true))
-                && s.Resources.Any(r => !r.Contains("${", StringComparison.Ordinal) && Wildcard.IsMatch(r, resource, ignoreCase: false));
-            if (s.Deny && (named || (s.Unsupported && s.Actions.Any(a => Wildcard.IsMatch(a, action, ignoreCase: true)))))
+            bool actionNamed = NamesAction(s, action);
+            bool named = actionNamed && NamesResource(s, resource);
+            if (s.Deny && (named || (s.Unsupported && actionNamed)))
             {
                 return false;
             }
@@ -104,6 +105,32 @@ public sealed class IotPolicy
         }
 
         return allowed;
+    }
+
+    private static bool NamesAction(Statement s, string action)
+    {
+        foreach (string a in s.Actions)
+        {
+            if (Wildcard.IsMatch(a, action, ignoreCase: true))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool NamesResource(Statement s, string resource)
+    {
+        foreach (string r in s.Resources)
+        {
+            if (!r.Contains("${", StringComparison.Ordinal) && Wildcard.IsMatch(r, resource, ignoreCase: false))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool TryReadStatement(JsonElement item, out Statement statement, out string error)
