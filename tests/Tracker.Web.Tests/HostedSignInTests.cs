@@ -1,7 +1,9 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.Playwright;
+using System.Diagnostics;
 using Tracker.Cloud.Core.Storage;
+using Xunit.Abstractions;
 
 namespace Tracker.Web.Tests;
 
@@ -10,7 +12,7 @@ namespace Tracker.Web.Tests;
 /// place), OAuth 2.0 authorization code with PKCE, refresh, sign-out, and the live connection through the custom
 /// authorizer (authorizer name and token in the WebSocket upgrade's query string), refused and dropped and coming back.
 /// </summary>
-public sealed class HostedSignInTests(HostedSignInFixture fixture) : IClassFixture<HostedSignInFixture>
+public sealed class HostedSignInTests(HostedSignInFixture fixture, ITestOutputHelper output) : IClassFixture<HostedSignInFixture>
 {
     private static readonly PageWaitForFunctionOptions Long = new() { Timeout = 30_000 };
 
@@ -20,8 +22,10 @@ public sealed class HostedSignInTests(HostedSignInFixture fixture) : IClassFixtu
         IPage page = await fixture.OpenAsync();
         var sockets = new List<string>();
         page.WebSocket += (_, ws) => sockets.Add(ws.Url);
+        var clock = Stopwatch.StartNew();
 
         await fixture.SignInAsync(page, "ops");
+        output.WriteLine("sign-in, from the app's button through the hosted UI to the fleet loaded: " + clock.ElapsedMilliseconds + " ms");
 
         // The code and state left the address bar; the session holds an ID token and a refresh token.
         Assert.Equal(string.Empty, await page.EvaluateAsync<string>("() => location.search"));
@@ -145,6 +149,7 @@ public sealed class HostedSignInTests(HostedSignInFixture fixture) : IClassFixtu
         await page.WaitForFunctionAsync("() => window.trackerApp.liveState === 'connected'", null, Long);
         await page.EvaluateAsync("() => { window.__states = []; const h = window.trackerApp; let s = h.liveState; setInterval(() => { if (h.liveState !== s) { s = h.liveState; window.__states.push(s); } }, 5); }");
 
+        var clock = Stopwatch.StartNew();
         await fixture.Host.Broker.DropViewersAsync();
 
         try
@@ -156,6 +161,7 @@ public sealed class HostedSignInTests(HostedSignInFixture fixture) : IClassFixtu
             throw new TimeoutException("live states after the drop: " + await page.EvaluateAsync<string>("() => JSON.stringify(window.__states)"), e);
         }
 
+        output.WriteLine("dropped to live again: " + clock.ElapsedMilliseconds + " ms");
         int seen = await page.EvaluateAsync<int>("() => window.trackerApp.liveLog.length");
         await page.WaitForFunctionAsync("n => window.trackerApp.liveLog.length > n", seen, Long);
         await page.Context.CloseAsync();
