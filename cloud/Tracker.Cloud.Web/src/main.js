@@ -108,7 +108,15 @@ function showLogin(message) {
 async function onHostedSignIn() {
   els.hostedSignInButton.disabled = true;
   const hash = location.hash.startsWith('#car/') ? location.hash : '';
-  const url = await beginSignIn(config.auth, { crypto: globalThis.crypto, storage: sessionStorage, redirectUri: appUrl(location), returnHash: hash, now: Date.now() });
+  let url;
+  try {
+    url = await beginSignIn(config.auth, { crypto: globalThis.crypto, storage: sessionStorage, redirectUri: appUrl(location), returnHash: hash, now: Date.now() });
+  } catch (e) {
+    // Web Crypto's digest (the PKCE challenge) exists only on a secure page: https, or this machine.
+    console.error(e);
+    showLogin('Sign-in needs a secure page: open the app over https (or on this machine).');
+    return;
+  }
   location.assign(url);
 }
 
