@@ -122,7 +122,13 @@ public sealed class IotPolicy
 
     private static bool NamesResource(Statement s, string resource)
     {
-        foreach (string r in s.Resources)
+        // A renter's documents name each car's topics exactly: one lookup instead of a scan of them all.
+        if (s.ExactResources.Contains(resource))
+        {
+            return true;
+        }
+
+        foreach (string r in s.PatternResources)
         {
             if (!r.Contains("${", StringComparison.Ordinal) && Wildcard.IsMatch(r, resource, ignoreCase: false))
             {
@@ -153,7 +159,10 @@ public sealed class IotPolicy
             return false;
         }
 
-        statement = new Statement(effect.GetString() == "Deny", actions, resources ?? ["*"], unsupported);
+        resources ??= ["*"];
+        string[] patterns = resources.Where(r => r.Contains('*', StringComparison.Ordinal) || r.Contains('?', StringComparison.Ordinal)).ToArray();
+        var exact = resources.Where(r => !patterns.Contains(r) && !r.Contains("${", StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal);
+        statement = new Statement(effect.GetString() == "Deny", actions, exact, patterns, unsupported);
         error = string.Empty;
         return true;
     }
@@ -178,5 +187,5 @@ public sealed class IotPolicy
         return value.EnumerateArray().Select(v => v.GetString()!).ToArray();
     }
 
-    private readonly record struct Statement(bool Deny, string[] Actions, string[] Resources, bool Unsupported);
+    private readonly record struct Statement(bool Deny, string[] Actions, HashSet<string> ExactResources, string[] PatternResources, bool Unsupported);
 }

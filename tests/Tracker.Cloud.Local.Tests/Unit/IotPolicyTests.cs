@@ -54,6 +54,12 @@ public sealed class IotPolicyTests
         Assert.True(policy.IsAllowed(IotPolicy.Publish, P + ":topic/open/x"));
         Assert.False(policy.IsAllowed(IotPolicy.Publish, P + ":topic/secret/x"));
         Assert.True(policy.IsAllowed(IotPolicy.Receive, P + ":topic/secret/x"));
+
+        IotPolicy exactDeny = Parse(
+            """{"Statement":[{"Effect":"Allow","Action":"iot:Receive","Resource":["arn:aws:iot:us-east-1:000000000000:topic/a","arn:aws:iot:us-east-1:000000000000:topic/b"]},{"Effect":"Deny","Action":"iot:Receive","Resource":"arn:aws:iot:us-east-1:000000000000:topic/b"}]}""");
+        Assert.True(exactDeny.IsAllowed(IotPolicy.Receive, P + ":topic/a"));
+        Assert.False(exactDeny.IsAllowed(IotPolicy.Receive, P + ":topic/b"));
+        Assert.False(exactDeny.IsAllowed(IotPolicy.Receive, P + ":topic/c"));
     }
 
     [Fact]
