@@ -6,6 +6,7 @@ using Tracker.Cloud.Infra.Compute;
 using Tracker.Cloud.Infra.Iot;
 using Tracker.Cloud.Infra.Operations;
 using Tracker.Cloud.Infra.Storage;
+using Tracker.Cloud.Core.Access;
 using Tracker.Cloud.Infra.Web;
 
 namespace Tracker.Cloud.Infra;
@@ -39,6 +40,7 @@ public sealed class TrackerStack : Stack
         Live = new BrowserLiveAccess(this, "Live", names, Functions.LiveAuthorizer);
         Api = new FleetHttpApi(this, "Api", settings, Users, Functions.Api, Stores.Key);
         Web = new WebHosting(this, "Web", settings, Api);
+        Users.AllowWebApp(WebHosting.AppUrl(Web.Distribution));
         Catalog = new ArchiveCatalog(this, "Catalog", names, Stores);
         Monitoring = new Monitoring(this, "Monitoring", settings, Stores, Functions, Fleet, Api);
 
@@ -53,7 +55,9 @@ public sealed class TrackerStack : Stack
         Output("FixesRuleName", names.FixesRule, "The cars' mqtt.ingestRule (tracker-provision device create --ingest-rule)");
         Output("DevicePolicyName", names.DevicePolicy, "The IoT policy JITP attaches (tracker-provision ca create --policy-name)");
         Output("JitpRoleArn", Fleet.ProvisioningRole.RoleArn, "The role for the CA's JITP registration config");
-        Output("LiveAuthorizerName", names.LiveAuthorizer, "Browsers connect with MQTT user name '<user>?x-amz-customauthorizer-name=<this>'");
+        Output("LiveAuthorizerName", names.LiveAuthorizer, "Browsers connect to wss://<IoT data endpoint>/mqtt?x-amz-customauthorizer-name=<this>&<LiveAuthorizerTokenKey>=<ID token>");
+        Output("LiveAuthorizerTokenKey", LiveCredentials.TokenParameter, "The live authorizer's token key name (the query parameter of the ID token)");
+        Output("HostedUiUrl", Users.HostedUiUrl, "The Cognito hosted UI the web app signs in at (config.json: scripts/config-from-stack.mjs)");
         Output("FixesTableName", Stores.Fixes.TableName, "DynamoDB fixes");
         Output("RentalsTableName", Stores.Rentals.TableName, "DynamoDB rentals: put rentals here");
         Output("ArchiveBucket", Stores.Archive.BucketName, "The Parquet archive");

@@ -1,6 +1,7 @@
 // tracker-local-bench: the local fleet's figures with N simulated cars (README "Performance").
 //
 //   dotnet run -c Release --project cloud/Tracker.Cloud.Local.Bench -- [--cars 1000] [--seconds 180] [--warmup 60] [--no-browser] [--screenshot fleet.png]
+//   dotnet run -c Release --project cloud/Tracker.Cloud.Local.Bench -- --authorizer [--iterations 5000]
 //
 // Everything runs on this machine: the host (broker, ingest, SQLite, API) and the N cars (each the firmware core over
 // its own mutual-TLS connection) share one process, and Chromium another. Latency is measured from the car's publish
@@ -13,6 +14,13 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
 using Tracker.Cloud.Local;
 using Tracker.Cloud.Local.Options;
+
+if (args.Contains("--authorizer"))
+{
+    // The browsers' custom-authorizer path alone (AuthorizerBench.cs); no host, no browser.
+    await Tracker.Cloud.Local.Bench.AuthorizerBench.RunAsync(Arg("--iterations", 5000));
+    return 0;
+}
 
 int cars = Arg("--cars", 1000);
 int seconds = Arg("--seconds", 180);

@@ -86,6 +86,9 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
     /// <summary>The simulated cars' publish times.</summary>
     public PublishClock Published { get; }
 
+    /// <summary>The broker's rules (tests drop the browsers' connections through it, as a network or IoT Core would).</summary>
+    public EmbeddedBroker Broker => _app.Services.GetRequiredService<EmbeddedBroker>();
+
     /// <summary>The simulated fleet, or null when none runs.</summary>
     public SimulatedFleet? Fleet { get; private set; }
 
@@ -131,6 +134,8 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
             k.AddServerHeader = false;
         });
 
+        OidcTokens? oidc = options.Auth == AuthMode.Oidc ? new OidcTokens(options.OidcIssuer!, options.OidcClientId!, clock) : null;
+        IApiTokens apiTokens = oidc is null ? new DevApiTokens(users.Tokens) : oidc;
         var ingest = new IngestService(store, new IngestOptions(), clock);
         var api = new ApiHandler(new QueryService(store, new AccessPolicy(rentals, clock)), clock);
         builder.Services.AddSingleton(clock);
@@ -141,6 +146,12 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
         builder.Services.AddSingleton(published);
         builder.Services.AddSingleton(ingest);
         builder.Services.AddSingleton<IngestGate>();
+        if (oidc is not null)
+        {
+            builder.Services.AddSingleton(new LocalCustomAuthorizer(new LiveAuthorizer(
+                oidc.Validator, oidc.Keys, rentals, new LiveAuthorizerOptions { IotResourcePrefix = LocalCustomAuthorizer.ResourcePrefix }, clock)));
+        }
+
         builder.Services.AddSingleton<EmbeddedBroker>();
         builder.Services.AddRouting();
         builder.Services.AddConnections();
@@ -163,7 +174,10 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
 
         WebApplication app = builder.Build();
         app.UseWebSockets();
-        app.Use(SecurityHeaders);
+        string contentPolicy = ContentSecurityPolicy(options);
+        app.Use((context, next) => SecurityHeaders(context, next, contentPolicy));
+        var webConfig = new WebAppConfig(options, webRoot);
+        app.Use(webConfig.ServeAsync); // before the static files: dist/config.json holds the local defaults only
         if (webRoot is not null)
         {
             var files = new PhysicalFileProvider(webRoot);
@@ -179,18 +193,23 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
         }
 
         app.UseRouting();
+        if (app.Services.GetService<LocalCustomAuthorizer>() is { } custom)
+        {
+            app.UseWhen(c => c.Request.Path.StartsWithSegments("/mqtt", StringComparison.Ordinal), b => b.Use(custom.CaptureUpgradeAsync));
+        }
+
         app.MapMqtt("/mqtt");
         EmbeddedBroker brokerRules = app.Services.GetRequiredService<EmbeddedBroker>();
         app.UseMqttServer(brokerRules.Attach);
         LocalFleetHost? host = null;
-        LocalEndpoints.Map(app, api, users, metrics, ct => host is null
+        LocalEndpoints.Map(app, api, options.Auth == AuthMode.Local ? users : null, apiTokens, metrics, ct => host is null
             ? Task.FromResult(new HealthReport("starting", new Dictionary<string, string>(), 0, 0, 0))
             : host.CheckHealthAsync(ct));
 
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var httpUrl = new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "[::1]", StringComparison.Ordinal));
-        host = new LocalFleetHost(options, app, pki, users, store, rentals, metrics, published, mqttPort, httpUrl, webRoot, lifetime);
+        host = new LocalFleetHost(options, app, pki, users, store, rentals, metrics, published, mqttPort, httpUrl, webRoot, oidc is null ? lifetime : Combine(lifetime, oidc));
 
         if (options.Cars > 0)
         {
@@ -307,6 +326,9 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
         return null;
     }
 
+    private static IDisposable Combine(IDisposable? first, IDisposable second) =>
+        first is null ? second : new Disposables(first, second);
+
     private static int FreePort(IPAddress address)
     {
         using var listener = new TcpListener(address, 0);
@@ -314,14 +336,33 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static Task SecurityHeaders(HttpContext context, Func<Task> next)
+    /// <summary>The page may fetch from itself, its WebSocket, the tiles and, with <c>--auth oidc</c>, the hosted sign-in's token endpoint.</summary>
+    private static string ContentSecurityPolicy(LocalOptions options)
+    {
+        string signIn = options.Auth == AuthMode.Oidc ? " " + (options.OidcSignInUrl ?? options.OidcIssuer!).GetLeftPart(UriPartial.Authority) : string.Empty;
+        return "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https://tile.openstreetmap.org; connect-src 'self' ws: wss: https://tile.openstreetmap.org"
+            + signIn + "; frame-ancestors 'none'";
+    }
+
+    private static Task SecurityHeaders(HttpContext context, Func<Task> next, string contentPolicy)
     {
         IHeaderDictionary headers = context.Response.Headers;
         headers.XContentTypeOptions = "nosniff";
         headers["Referrer-Policy"] = "no-referrer";
         headers.XFrameOptions = "DENY";
-        headers.ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https://tile.openstreetmap.org; connect-src 'self' ws: wss: https://tile.openstreetmap.org; frame-ancestors 'none'";
+        headers.ContentSecurityPolicy = contentPolicy;
         return next();
+    }
+
+    private sealed class Disposables(params IDisposable[] items) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (IDisposable item in items)
+            {
+                item.Dispose();
+            }
+        }
     }
 
     [LoggerMessage(EventId = 40, Level = LogLevel.Information, Message = "Fleet stopped in {Milliseconds} ms; {Pending} fixes left in the cars' flash logs ({DeadZoneCars} cars in a dead zone; holders: {Holders})")]

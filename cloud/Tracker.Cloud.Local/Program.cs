@@ -60,8 +60,17 @@ static async Task<int> RunAsync(LocalOptions options)
     Console.WriteLine("  Web app and API:  " + host.HttpUrl);
     Console.WriteLine("  Cars' MQTT (mutual TLS): " + options.BindAddress + ":" + host.MqttPort + "   browsers' MQTT: " + new Uri(host.HttpUrl, "/mqtt").ToString().Replace("http", "ws", StringComparison.Ordinal));
     Console.WriteLine("  Health: " + new Uri(host.HttpUrl, "/health") + "   Metrics: " + new Uri(host.HttpUrl, "/metrics"));
-    Console.WriteLine("  Logins (local dev only):");
-    foreach (LocalUser user in host.Users.All)
+    if (options.Auth == AuthMode.Oidc)
+    {
+        Console.WriteLine("  Sign-in: " + options.OidcIssuer + " (OpenID Connect, client " + options.OidcClientId + "); browsers' MQTT through the custom authorizer '"
+            + Tracker.Cloud.Local.Broker.LocalCustomAuthorizer.AuthorizerName + "', as on AWS");
+    }
+    else
+    {
+        Console.WriteLine("  Logins (local dev only):");
+    }
+
+    foreach (LocalUser user in options.Auth == AuthMode.Oidc ? [] : host.Users.All)
     {
         string what = user.Roles.HasFlag(Tracker.Cloud.Core.Access.Role.Operator)
             ? "operator: the whole fleet"

@@ -6,7 +6,11 @@ namespace Tracker.Cloud.Core.Access;
 /// </summary>
 public sealed record CognitoTokenOptions
 {
-    /// <summary>The user pool's issuer, <c>https://cognito-idp.{region}.amazonaws.com/{userPoolId}</c>; compared exactly with <c>iss</c>.</summary>
+    /// <summary>
+    /// The user pool's issuer, <c>https://cognito-idp.{region}.amazonaws.com/{userPoolId}</c>; compared exactly with
+    /// <c>iss</c>. Plain <c>http</c> is accepted only for a loopback host (127.0.0.1, ::1, localhost): an OpenID
+    /// Connect provider standing in for Cognito on the same machine (the local stack, its tests).
+    /// </summary>
     public required string Issuer { get; init; }
 
     /// <summary>The app client ids accepted: an ID token's <c>aud</c> or an access token's <c>client_id</c> must be one.</summary>
@@ -30,10 +34,10 @@ public sealed record CognitoTokenOptions
     {
         if (string.IsNullOrWhiteSpace(Issuer)
             || !Uri.TryCreate(Issuer, UriKind.Absolute, out Uri? issuer)
-            || issuer.Scheme != Uri.UriSchemeHttps
+            || !(issuer.Scheme == Uri.UriSchemeHttps || (issuer.Scheme == Uri.UriSchemeHttp && issuer.IsLoopback))
             || !string.IsNullOrEmpty(issuer.Query))
         {
-            throw new ArgumentException($"Issuer must be the user pool's https issuer URL, e.g. https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC123 (got '{Issuer}').", nameof(Issuer));
+            throw new ArgumentException($"Issuer must be the user pool's https issuer URL, e.g. https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC123, or http on a loopback host for a local stand-in (got '{Issuer}').", nameof(Issuer));
         }
 
         if (ClientIds is null || ClientIds.Count == 0 || ClientIds.Any(string.IsNullOrWhiteSpace))

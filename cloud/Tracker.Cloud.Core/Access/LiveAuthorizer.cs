@@ -56,7 +56,7 @@ public sealed class LiveAuthorizer
 
     /// <summary>Decides one connection. Never throws on the client's input; a failure to read keys or rentals propagates (the connection is then refused).</summary>
     /// <param name="clientId">The MQTT CONNECT client id.</param>
-    /// <param name="token">The user's token (the MQTT password, decoded).</param>
+    /// <param name="token">The user's ID token, as <see cref="LiveCredentials"/> read it from the connection.</param>
     /// <param name="cancellationToken">Cancels the key and rental reads.</param>
     /// <returns>The answer.</returns>
     public async Task<LiveAuthorization> AuthorizeAsync(string? clientId, string? token, CancellationToken cancellationToken)

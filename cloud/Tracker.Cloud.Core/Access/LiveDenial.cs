@@ -9,7 +9,7 @@ public enum LiveDenial
     /// <summary>The MQTT client id is missing or not <c>web-</c> followed by 1 to 123 of <c>[A-Za-z0-9_-]</c>.</summary>
     BadClientId,
 
-    /// <summary>The MQTT password is missing or not base64 of a UTF-8 token.</summary>
+    /// <summary>No token where IoT Core passes one (<see cref="LiveCredentials"/>), a password that is not base64 of UTF-8, or an ambiguous query string.</summary>
     MalformedCredentials,
 
     /// <summary>The token failed validation (<see cref="LiveAuthorization.TokenError"/> says how).</summary>

@@ -69,7 +69,16 @@ public sealed class WebHosting : Construct
         });
     }
 
-    /// <summary>The site's bucket (upload <c>cloud/Tracker.Cloud.Web/dist</c> there).</summary>
+    /// <summary>The web app's address, <c>https://{distribution}/</c>: the hosted UI's callback and sign-out URL.</summary>
+    /// <param name="distribution">The distribution.</param>
+    /// <returns>The URL.</returns>
+    public static string AppUrl(Distribution distribution)
+    {
+        ArgumentNullException.ThrowIfNull(distribution);
+        return "https://" + distribution.DistributionDomainName + "/";
+    }
+
+    /// <summary>The site's bucket (upload <c>cloud/Tracker.Cloud.Web/dist</c> there, with the <c>config.json</c> that scripts/config-from-stack.mjs writes).</summary>
     public Bucket Bucket { get; }
 
     /// <summary>The distribution.</summary>

@@ -5,13 +5,14 @@ namespace Tracker.Cloud.Lambda.Authorizer;
 /// <summary>
 /// The event AWS IoT Core sends a custom authorizer's function (AWS IoT developer guide, "Defining your
 /// Lambda function"). Fields that do not concern a connection are absent. Our authorizer has token
-/// signing disabled (the token is a Cognito JWT that the function verifies itself), so
-/// <see cref="Token"/> is absent and the JWT comes as the MQTT password. Only the fields the handler
-/// reads are declared.
+/// signing disabled (the token is a Cognito JWT that the function verifies itself); browsers send it in
+/// the WebSocket upgrade's query string (<see cref="IotAuthorizerHttpData.QueryString"/>), which IoT Core
+/// may also extract into <see cref="Token"/> by the authorizer's token key name. Only the fields the
+/// handler reads are declared.
 /// </summary>
 public sealed class IotAuthorizerEvent
 {
-    /// <summary>The token from the header or query parameter named by the authorizer's token key; absent with signing disabled.</summary>
+    /// <summary>The token from the header or query parameter named by the authorizer's token key, when IoT Core extracted one.</summary>
     [JsonPropertyName("token")]
     public string? Token { get; set; }
 

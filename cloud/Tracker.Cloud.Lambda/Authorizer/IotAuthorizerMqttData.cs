@@ -12,7 +12,7 @@ public sealed class IotAuthorizerMqttData
     [JsonPropertyName("username")]
     public string? Username { get; set; }
 
-    /// <summary>The password, base64 (as IoT Core passes it): here the user's Cognito JWT.</summary>
+    /// <summary>The password, base64 (as IoT Core passes it): a non-browser client's token, if it sends it there.</summary>
     [JsonPropertyName("password")]
     public string? Password { get; set; }
 

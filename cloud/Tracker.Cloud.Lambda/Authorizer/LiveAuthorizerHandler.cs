@@ -7,15 +7,10 @@ namespace Tracker.Cloud.Lambda.Authorizer;
 
 /// <summary>
 /// The live authorizer function: an <see cref="IotAuthorizerEvent"/> in, an <see cref="IotAuthorizerResponse"/>
-/// out. Thin: take the client id and the base64 MQTT password (the Cognito JWT) from the event, let
-/// <see cref="LiveAuthorizer"/> decide, map the decision, and write one JSON log line.
+/// out. Thin: read the client id and the token where IoT Core passes them (<see cref="LiveCredentials"/>: the
+/// WebSocket upgrade's query string for browsers, else the MQTT user name's query string or the base64
+/// password), let <see cref="LiveAuthorizer"/> decide, map the decision, and write one JSON log line.
 /// </summary>
-/// <remarks>
-/// A client's bad input (no MQTT credentials, a password that is not base64 UTF-8, a bad token) is a
-/// refusal, returned as <c>isAuthenticated: false</c>. An event that is not JSON of this shape throws
-/// <see cref="InvalidEventException"/>, and a failure to read the keys or the rentals propagates: IoT
-/// Core then refuses the connection and the error shows in the function's metrics. Nothing fails open.
-/// </remarks>
 public sealed class LiveAuthorizerHandler
 {
     private const string EventName = "IoT custom authorizer event";
@@ -64,18 +59,23 @@ public sealed class LiveAuthorizerHandler
     {
         ArgumentNullException.ThrowIfNull(evt);
         IotAuthorizerMqttData? mqtt = evt.ProtocolData?.Mqtt;
+        string? password = null;
+        bool passwordUnreadable = !string.IsNullOrEmpty(mqtt?.Password) && !TryDecodePassword(mqtt.Password, out password);
+        LiveCredentials credentials = LiveCredentials.Read(evt.Token, evt.ProtocolData?.Http?.QueryString, mqtt?.Username, password);
         LiveAuthorization decision;
-        if (mqtt is null || string.IsNullOrEmpty(mqtt.Password))
+        if (credentials.Problem.Length > 0)
         {
-            decision = LiveAuthorization.Deny(LiveDenial.MalformedCredentials, "no MQTT password: connect with the user's token as the MQTT password");
+            decision = LiveAuthorization.Deny(LiveDenial.MalformedCredentials, credentials.Problem);
         }
-        else if (!TryDecodePassword(mqtt.Password, out string token))
+        else if (!credentials.HasToken)
         {
-            decision = LiveAuthorization.Deny(LiveDenial.MalformedCredentials, "the MQTT password is not base64 of UTF-8 text");
+            decision = LiveAuthorization.Deny(LiveDenial.MalformedCredentials, passwordUnreadable
+                ? "the MQTT password is not base64 of UTF-8 text, and no token is in the query string"
+                : "no token: connect to wss://{endpoint}/mqtt?" + LiveCredentials.AuthorizerNameParameter + "={authorizer}&" + LiveCredentials.TokenParameter + "={ID token}");
         }
         else
         {
-            decision = await _authorizer.AuthorizeAsync(mqtt.ClientId, token, cancellationToken).ConfigureAwait(false);
+            decision = await _authorizer.AuthorizeAsync(mqtt?.ClientId, credentials.Token, cancellationToken).ConfigureAwait(false);
         }
 
         var line = new LiveAuthorizerLogLine(
@@ -87,7 +87,8 @@ public sealed class LiveAuthorizerHandler
             decision.IsFleet,
             decision.Cars,
             decision.DisconnectAfterSeconds,
-            evt.ConnectionMetadata?.Id);
+            evt.ConnectionMetadata?.Id,
+            credentials.Source.ToString());
         await _log.WriteLineAsync(JsonSerializer.Serialize(line, AuthorizerJsonContext.Default.LiveAuthorizerLogLine)).ConfigureAwait(false);
         return ToResponse(decision);
     }
@@ -110,9 +111,9 @@ public sealed class LiveAuthorizerHandler
         return response;
     }
 
-    private static bool TryDecodePassword(string base64, out string token)
+    private static bool TryDecodePassword(string base64, out string? token)
     {
-        token = string.Empty;
+        token = null;
         byte[] bytes = new byte[(base64.Length / 4 * 3) + 3];
         if (!Convert.TryFromBase64String(base64, bytes, out int written))
         {

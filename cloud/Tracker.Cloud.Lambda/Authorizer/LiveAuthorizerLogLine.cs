@@ -15,6 +15,7 @@ namespace Tracker.Cloud.Lambda.Authorizer;
 /// <param name="Cars">The cars granted to a renter.</param>
 /// <param name="DisconnectAfterSeconds">The connection's length limit.</param>
 /// <param name="ConnectionId">IoT Core's connection id, or null.</param>
+/// <param name="TokenSource">Where the token came from (<c>LiveCredentialSource</c>: <c>UpgradeQuery</c> for browsers).</param>
 public sealed record LiveAuthorizerLogLine(
     [property: JsonPropertyName("decision")] string Decision,
     [property: JsonPropertyName("principal")] string Principal,
@@ -24,4 +25,5 @@ public sealed record LiveAuthorizerLogLine(
     [property: JsonPropertyName("fleet")] bool Fleet,
     [property: JsonPropertyName("cars")] IReadOnlyList<string> Cars,
     [property: JsonPropertyName("disconnectAfterSeconds")] int DisconnectAfterSeconds,
-    [property: JsonPropertyName("connectionId")] string? ConnectionId);
+    [property: JsonPropertyName("connectionId")] string? ConnectionId,
+    [property: JsonPropertyName("tokenSource")] string TokenSource);

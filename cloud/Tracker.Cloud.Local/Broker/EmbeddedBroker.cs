@@ -20,12 +20,14 @@ namespace Tracker.Cloud.Local.Broker;
 /// client id; browsers by token, client id <c>web-*</c>), what each may publish and subscribe (<see cref="BrokerPolicy"/>),
 /// and the "topic rule": a car's fix batch is ingested before its PUBACK and republished verbatim to
 /// <c>fleet/{car}/fixes</c>; its status is republished, retained, to <c>fleet/{car}/status</c>, and a lost connection
-/// publishes <c>offline</c> there.
+/// publishes <c>offline</c> there. With <c>--auth oidc</c>, browsers are let in as IoT Core's custom authorizer lets them
+/// in (<see cref="LocalCustomAuthorizer"/>), and held to the policy it returns instead of <see cref="BrokerPolicy"/>.
 /// </summary>
 public sealed partial class EmbeddedBroker
 {
     private const string DeviceKey = "tracker.device";
     private const string ViewerKey = "tracker.viewer";
+    private const string IotViewerKey = "tracker.iot-viewer";
     private static readonly byte[] OfflineText = Encoding.ASCII.GetBytes(StatusCodec.WillText);
 
     private readonly LocalPki _pki;
@@ -37,6 +39,8 @@ public sealed partial class EmbeddedBroker
     private readonly TimeProvider _clock;
     private readonly ILogger _log;
     private readonly ConcurrentDictionary<string, Viewer> _viewers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, IotViewer> _iotViewers = new(StringComparer.Ordinal);
+    private readonly LocalCustomAuthorizer? _custom;
     private MqttServer? _server;
 
     /// <summary>Creates the rules.</summary>
@@ -48,8 +52,10 @@ public sealed partial class EmbeddedBroker
     /// <param name="published">The simulated cars' publish times.</param>
     /// <param name="clock">The clock.</param>
     /// <param name="log">The log.</param>
-    public EmbeddedBroker(LocalPki pki, LocalUsers users, IRentalStore rentals, IngestGate ingest, HostMetrics metrics, PublishClock published, TimeProvider clock, ILogger<EmbeddedBroker> log)
+    /// <param name="custom">IoT Core's custom authorizer, locally, for <c>--auth oidc</c>; null for the dev tokens.</param>
+    public EmbeddedBroker(LocalPki pki, LocalUsers users, IRentalStore rentals, IngestGate ingest, HostMetrics metrics, PublishClock published, TimeProvider clock, ILogger<EmbeddedBroker> log, LocalCustomAuthorizer? custom = null)
     {
+        _custom = custom;
         _pki = pki;
         _users = users;
         _rentals = rentals;
@@ -107,6 +113,12 @@ public sealed partial class EmbeddedBroker
             return;
         }
 
+        if (_custom is not null)
+        {
+            await ValidateIotViewerAsync(e, _custom).ConfigureAwait(false);
+            return;
+        }
+
         if (e.ClientId is null || !e.ClientId.StartsWith(BrokerPolicy.ViewerClientPrefix, StringComparison.Ordinal) || e.ClientId.Length > 64)
         {
             e.ReasonCode = MqttConnectReasonCode.ClientIdentifierNotValid;
@@ -129,6 +141,88 @@ public sealed partial class EmbeddedBroker
         _viewers[e.ClientId] = viewer;
     }
 
+    private async Task ValidateIotViewerAsync(ValidatingConnectionEventArgs e, LocalCustomAuthorizer custom)
+    {
+        IotViewer? viewer;
+        string refusal;
+        try
+        {
+            (viewer, refusal) = await custom.AuthorizeAsync(e.ClientId, e.UserName, e.Password, e.RemoteEndPoint, e.CancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception failure) when (failure is HttpRequestException or InvalidDataException or TaskCanceledException && !e.CancellationToken.IsCancellationRequested)
+        {
+            // The provider's keys cannot be read: as IoT Core does when its authorizer fails, the connection is refused.
+            (viewer, refusal) = (null, "AuthorizerFailed: " + failure.Message);
+        }
+
+        if (viewer is null)
+        {
+            // IoT Core answers a refused custom authorization with "not authorized" (MQTT 3.1.1 §3.2.2.3, code 5).
+            e.ReasonCode = MqttConnectReasonCode.NotAuthorized;
+            _metrics.Refuse("viewer-authorizer");
+            LogAuthorizerRefused(e.ClientId ?? "(none)", refusal);
+            return;
+        }
+
+        e.SessionItems[IotViewerKey] = viewer;
+        if (_iotViewers.TryGetValue(viewer.ClientId, out IotViewer? previous))
+        {
+            previous.Dispose(); // IoT Core drops the older connection of a client id; its timers go with it.
+        }
+
+        _iotViewers[viewer.ClientId] = viewer;
+    }
+
+    /// <summary>Ends every browser's connection now, as IoT Core does at a connection's <c>disconnectAfterInSeconds</c> or when its network drops.</summary>
+    /// <returns>When every one has been told.</returns>
+    public async Task DropViewersAsync()
+    {
+        MqttServer? server = _server;
+        if (server is null)
+        {
+            return;
+        }
+
+        foreach (MqttClientStatus client in await server.GetClientsAsync().ConfigureAwait(false))
+        {
+            if (client.Id.StartsWith(BrokerPolicy.ViewerClientPrefix, StringComparison.Ordinal))
+            {
+                await DisconnectAsync(client.Id).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task DisconnectAsync(string clientId)
+    {
+        try
+        {
+            await _server!.DisconnectClientAsync(clientId, new MqttServerClientDisconnectOptions { ReasonCode = MqttDisconnectReasonCode.NotAuthorized }).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException or OperationCanceledException)
+        {
+            // Gone already, or the server is stopping.
+        }
+    }
+
+    private async Task RefreshIotViewerAsync(IotViewer viewer)
+    {
+        bool keep;
+        try
+        {
+            keep = await _custom!.RefreshAsync(viewer, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            keep = false; // IoT Core ends a connection whose refresh fails; nothing fails open.
+        }
+
+        if (!keep)
+        {
+            LogAuthorizerRefused(viewer.ClientId, "refresh refused");
+            await DisconnectAsync(viewer.ClientId).ConfigureAwait(false);
+        }
+    }
+
     private Task OnConnectedAsync(ClientConnectedEventArgs e)
     {
         if (e.SessionItems[DeviceKey] is string car)
@@ -140,6 +234,12 @@ public sealed partial class EmbeddedBroker
         {
             _metrics.ViewerConnections(+1);
             LogViewerConnected(viewer.Identity.UserId, e.ClientId);
+        }
+        else if (e.SessionItems[IotViewerKey] is IotViewer iot)
+        {
+            _metrics.ViewerConnections(+1);
+            LogViewerConnected(iot.Decision.PrincipalId, e.ClientId);
+            iot.Start(_clock, RefreshIotViewerAsync, v => DisconnectAsync(v.ClientId));
         }
 
         return Task.CompletedTask;
@@ -162,12 +262,18 @@ public sealed partial class EmbeddedBroker
             // Only this session's entry: a reconnect with the same client id has already put its own in place.
             _viewers.TryRemove(KeyValuePair.Create(e.ClientId, viewer));
         }
+        else if (e.SessionItems[IotViewerKey] is IotViewer iot)
+        {
+            _metrics.ViewerConnections(-1);
+            iot.Dispose();
+            _iotViewers.TryRemove(KeyValuePair.Create(e.ClientId, iot));
+        }
     }
 
     private async Task InterceptPublishAsync(InterceptingPublishEventArgs e)
     {
         MqttApplicationMessage message = e.ApplicationMessage;
-        if (e.SessionItems is null || (e.SessionItems[DeviceKey] is null && e.SessionItems[ViewerKey] is null))
+        if (e.SessionItems is null || (e.SessionItems[DeviceKey] is null && e.SessionItems[ViewerKey] is null && e.SessionItems[IotViewerKey] is null))
         {
             return; // The host's own republish (injected messages carry no client session).
         }
@@ -206,6 +312,20 @@ public sealed partial class EmbeddedBroker
             return;
         }
 
+        if (e.SessionItems[IotViewerKey] is IotViewer iotViewer)
+        {
+            if (!LocalCustomAuthorizer.MayPublish(iotViewer, message.Topic))
+            {
+                // IoT Core closes a connection that publishes outside its policy.
+                e.ProcessPublish = false;
+                e.CloseConnection = true;
+                _metrics.Refuse("viewer-publish");
+                LogViewerPublishRefused(iotViewer.Decision.PrincipalId, Clip(message.Topic));
+            }
+
+            return;
+        }
+
         var viewer = (Viewer)e.SessionItems[ViewerKey]!;
         await RefreshIfStaleAsync(viewer, e.CancellationToken).ConfigureAwait(false);
         if (!BrokerPolicy.MayViewerPublish(viewer, message.Topic, message.Payload.ToArray(), NowMs()))
@@ -229,6 +349,10 @@ public sealed partial class EmbeddedBroker
             await RefreshIfStaleAsync(viewer, e.CancellationToken).ConfigureAwait(false);
             allowed = BrokerPolicy.MayViewerSubscribe(viewer, filter, NowMs());
         }
+        else if (e.SessionItems[IotViewerKey] is IotViewer iot)
+        {
+            allowed = LocalCustomAuthorizer.MaySubscribe(iot, filter);
+        }
         else
         {
             allowed = false;
@@ -247,7 +371,11 @@ public sealed partial class EmbeddedBroker
     {
         // A renter's rental can end while they watch: every delivery is checked, not just the subscription.
         // Fail closed: a browser session the broker does not know (any more) gets nothing.
-        if (e.ReceiverClientId.StartsWith(BrokerPolicy.ViewerClientPrefix, StringComparison.Ordinal)
+        if (_iotViewers.TryGetValue(e.ReceiverClientId, out IotViewer? iot))
+        {
+            e.AcceptEnqueue = LocalCustomAuthorizer.MayReceive(iot, e.ApplicationMessage.Topic);
+        }
+        else if (e.ReceiverClientId.StartsWith(BrokerPolicy.ViewerClientPrefix, StringComparison.Ordinal)
             && !(_viewers.TryGetValue(e.ReceiverClientId, out Viewer? viewer) && BrokerPolicy.MayViewerReceive(viewer, e.ApplicationMessage.Topic, NowMs())))
         {
             e.AcceptEnqueue = false;
@@ -320,4 +448,7 @@ public sealed partial class EmbeddedBroker
 
     [LoggerMessage(EventId = 17, Level = LogLevel.Information, Message = "Refused subscription of {ClientId} to {Filter}")]
     private partial void LogSubscribeRefused(string clientId, string filter);
+
+    [LoggerMessage(EventId = 18, Level = LogLevel.Information, Message = "The custom authorizer refused {ClientId}: {Reason}")]
+    private partial void LogAuthorizerRefused(string clientId, string reason);
 }

@@ -25,16 +25,22 @@ public static class LocalEndpoints
     /// <summary>Maps login, the API, health and metrics.</summary>
     /// <param name="app">The routes.</param>
     /// <param name="api">The Lambda's API handler.</param>
-    /// <param name="users">Logins and tokens.</param>
+    /// <param name="users">The dev logins, or null when users sign in elsewhere (<c>--auth oidc</c>: no <c>/auth/login</c>).</param>
+    /// <param name="tokens">The API's bearer token check (API Gateway's JWT authorizer's place).</param>
     /// <param name="metrics">The counters.</param>
     /// <param name="health">Runs the health checks.</param>
-    public static void Map(IEndpointRouteBuilder app, ApiHandler api, LocalUsers users, HostMetrics metrics, Func<CancellationToken, Task<HealthReport>> health)
+    public static void Map(IEndpointRouteBuilder app, ApiHandler api, LocalUsers? users, IApiTokens tokens, HostMetrics metrics, Func<CancellationToken, Task<HealthReport>> health)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapPost("/auth/login", (Delegate)((HttpContext context) => LoginAsync(context, users)));
+        ArgumentNullException.ThrowIfNull(tokens);
+        if (users is not null)
+        {
+            app.MapPost("/auth/login", (Delegate)((HttpContext context) => LoginAsync(context, users)));
+        }
+
         foreach (string path in ApiPaths)
         {
-            app.MapMethods(path, ["GET", "POST", "PUT", "DELETE", "PATCH"], (HttpContext context) => ApiAsync(context, api, users));
+            app.MapMethods(path, ["GET", "POST", "PUT", "DELETE", "PATCH"], (HttpContext context) => ApiAsync(context, api, tokens));
         }
 
         app.MapGet("/metrics", (HttpContext context) =>
@@ -104,14 +110,22 @@ public static class LocalEndpoints
         return Results.Json(new LoginResponse(token, user.User, roles, expMs), LocalJsonContext.Default.LoginResponse);
     }
 
-    private static async Task ApiAsync(HttpContext context, ApiHandler api, LocalUsers users)
+    private static async Task ApiAsync(HttpContext context, ApiHandler api, IApiTokens tokens)
     {
         HttpRequest http = context.Request;
         string? authorization = http.Headers.Authorization;
         Dictionary<string, JsonElement>? claims = null;
         if (!string.IsNullOrEmpty(authorization))
         {
-            TokenValidation token = users.Tokens.Validate(authorization);
+            ApiTokenCheck token = await tokens.CheckAsync(authorization, context.RequestAborted).ConfigureAwait(false);
+            if (token.Outcome == ApiTokenOutcome.Unavailable)
+            {
+                // Not the caller's fault: a 401 would sign them out.
+                context.Response.Headers.RetryAfter = "5";
+                await Problem(503, "unavailable", "Sign-in cannot be checked now", token.Detail).ExecuteAsync(context).ConfigureAwait(false);
+                return;
+            }
+
             if (!token.IsValid)
             {
                 // API Gateway's JWT authorizer refuses before the function runs; so does this host.

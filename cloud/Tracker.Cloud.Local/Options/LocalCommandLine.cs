@@ -40,10 +40,15 @@ public static class LocalCommandLine
         var progress = new Option<string>("--progress") { Description = "How often the console prints progress, e.g. 5s; 0 for never.", DefaultValueFactory = _ => "5s" };
         var drain = new Option<string>("--drain-timeout") { Description = "How long Ctrl+C waits for the cars to empty their logs.", DefaultValueFactory = _ => "30s" };
         var json = new Option<bool>("--json-logs") { Description = "Structured logs as JSON lines instead of readable lines." };
+        var auth = new Option<string>("--auth") { Description = "local: the dev logins (default). oidc: sign in at an OpenID Connect provider in Cognito's place, browsers authorized as IoT Core's custom authorizer does.", DefaultValueFactory = _ => "local" };
+        var oidcIssuer = new Option<string?>("--oidc-issuer") { Description = "With --auth oidc: the provider's issuer URL (keys at {issuer}/.well-known/jwks.json)." };
+        var oidcClient = new Option<string?>("--oidc-client-id") { Description = "With --auth oidc: the web app's client id at the provider." };
+        var oidcSignIn = new Option<string?>("--oidc-sign-in-url") { Description = "With --auth oidc: the hosted sign-in's base URL (/oauth2/authorize, /oauth2/token, /oauth2/revoke, /logout); default: the issuer." };
 
         var root = new RootCommand("tracker-local: the whole fleet on one machine (broker, ingest, store, API, web map, simulated cars).")
         {
             data, bind, httpPort, mqttPort, cars, replay, seed, live, policy, store, dynamoUrl, webRoot, duration, progress, drain, json,
+            auth, oidcIssuer, oidcClient, oidcSignIn,
         };
 
         LocalOptions? options = null;
@@ -64,12 +69,16 @@ public static class LocalCommandLine
                     LivePeriodMs = (int)ParseDuration("--live-period", r.GetValue(live)!).TotalMilliseconds,
                     ReportPolicy = r.GetValue(policy)!,
                     Store = ParseStore(r.GetValue(store)!),
-                    DynamoDbUrl = r.GetValue(dynamoUrl) is { } url ? ParseUrl(url) : null,
+                    DynamoDbUrl = r.GetValue(dynamoUrl) is { } url ? ParseUrl("--dynamodb-url", url) : null,
                     WebRoot = r.GetValue(webRoot) is { } web ? Path.GetFullPath(web) : null,
                     Duration = r.GetValue(duration) is { } d ? ParseDuration("--duration", d) : null,
                     ProgressInterval = ParseDuration("--progress", r.GetValue(progress)!),
                     DrainTimeout = ParseDuration("--drain-timeout", r.GetValue(drain)!),
                     JsonLogs = r.GetValue(json),
+                    Auth = ParseAuth(r.GetValue(auth)!),
+                    OidcIssuer = r.GetValue(oidcIssuer) is { } issuer ? ParseUrl("--oidc-issuer", issuer) : null,
+                    OidcClientId = r.GetValue(oidcClient),
+                    OidcSignInUrl = r.GetValue(oidcSignIn) is { } signIn ? ParseUrl("--oidc-sign-in-url", signIn) : null,
                 };
                 options.Validate();
             }
@@ -141,10 +150,17 @@ public static class LocalCommandLine
         _ => throw new LocalOptionsException("--store", "must be sqlite or dynamodb, not '" + Clip(text) + "'"),
     };
 
-    private static Uri ParseUrl(string text) =>
+    private static Uri ParseUrl(string option, string text) =>
         Uri.TryCreate(text, UriKind.Absolute, out Uri? uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
             ? uri
-            : throw new LocalOptionsException("--dynamodb-url", "must be an http or https URL, not '" + Clip(text) + "'");
+            : throw new LocalOptionsException(option, "must be an http or https URL, not '" + Clip(text) + "'");
+
+    private static AuthMode ParseAuth(string text) => text switch
+    {
+        "local" => AuthMode.Local,
+        "oidc" => AuthMode.Oidc,
+        _ => throw new LocalOptionsException("--auth", "must be local or oidc, not '" + Clip(text) + "'"),
+    };
 
     private static string Clip(string text) => text.Length <= 40 ? text : text[..40] + "...";
 }

@@ -60,6 +60,18 @@ public sealed record LocalOptions
     /// <summary>How long shutdown waits for the cars to drain their logs before it gives up (their flash keeps the rest).</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How users sign in, and how the broker authorizes browsers.</summary>
+    public AuthMode Auth { get; init; } = AuthMode.Local;
+
+    /// <summary>With <see cref="AuthMode.Oidc"/>: the provider's issuer (its keys are read from <c>{issuer}/.well-known/jwks.json</c>, as Cognito publishes them).</summary>
+    public Uri? OidcIssuer { get; init; }
+
+    /// <summary>With <see cref="AuthMode.Oidc"/>: the web app's client id at the provider (the ID tokens' audience).</summary>
+    public string? OidcClientId { get; init; }
+
+    /// <summary>With <see cref="AuthMode.Oidc"/>: the hosted sign-in's base URL (Cognito's user pool domain: <c>/oauth2/authorize</c>, <c>/oauth2/token</c>, <c>/oauth2/revoke</c>, <c>/logout</c>); null for the issuer itself.</summary>
+    public Uri? OidcSignInUrl { get; init; }
+
     /// <summary>Checks every option and the ones that depend on each other.</summary>
     /// <exception cref="LocalOptionsException">An option is out of range; the message names it.</exception>
     public void Validate()
@@ -119,6 +131,45 @@ public sealed record LocalOptions
         if (DrainTimeout < TimeSpan.Zero)
         {
             throw new LocalOptionsException("--drain-timeout", "must not be negative");
+        }
+
+        ValidateAuth();
+    }
+
+    private void ValidateAuth()
+    {
+        if (Auth == AuthMode.Local)
+        {
+            if (OidcIssuer is not null || OidcClientId is not null || OidcSignInUrl is not null)
+            {
+                throw new LocalOptionsException("--auth", "must be oidc when --oidc-issuer, --oidc-client-id or --oidc-sign-in-url is given");
+            }
+
+            return;
+        }
+
+        if (OidcIssuer is null)
+        {
+            throw new LocalOptionsException("--oidc-issuer", "is required with --auth oidc (the provider's issuer URL)");
+        }
+
+        if (string.IsNullOrWhiteSpace(OidcClientId))
+        {
+            throw new LocalOptionsException("--oidc-client-id", "is required with --auth oidc (the web app's client id at the provider)");
+        }
+
+        try
+        {
+            new Tracker.Cloud.Core.Access.CognitoTokenOptions { Issuer = OidcIssuer.ToString().TrimEnd('/'), ClientIds = [OidcClientId] }.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new LocalOptionsException("--oidc-issuer", "is not usable: " + e.Message);
+        }
+
+        if (OidcSignInUrl is { } signIn && !(signIn.Scheme == Uri.UriSchemeHttps || (signIn.Scheme == Uri.UriSchemeHttp && signIn.IsLoopback)))
+        {
+            throw new LocalOptionsException("--oidc-sign-in-url", "must be https (or http on a loopback host)");
         }
     }
 

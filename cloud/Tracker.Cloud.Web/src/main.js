@@ -1,4 +1,5 @@
-// The app: sign-in, then the operator's fleet view or the renter's car view, with live updates
+// The app: sign-in (the local host's dev login, or a hosted UI with OAuth 2.0 code + PKCE, as
+// config.json says), then the operator's fleet view or the renter's car view, with live updates
 // over MQTT. Routing is the URL hash: `#car/car-0001` opens that car (so a car view is linkable),
 // `#fleet` or nothing shows the fleet. Everything a session starts is registered in its scope, so
 // signing out, or a 401 from any call, tears it all down and returns to the login form.
@@ -14,10 +15,14 @@ import { createFrame } from './frame.js';
 import { unwrapBatch } from './envelope.js';
 import { createHooks, logLive } from './hooks.js';
 import { brokerUrl, connectLive } from './live.js';
+import {
+  appUrl, beginSignIn, exchangeCode, readCallback, refreshDelayMs, refreshTokens, revokeRefreshToken,
+  sessionFromTokens, signOutUrl, takePendingSignIn,
+} from './oauth.js';
 import { pointFromFix, pointFromLocation } from './point.js';
 import { activeRental, cleanRentals, nextBoundary, nextRental } from './rentals.js';
 import { createScope } from './scope.js';
-import { clearSession, isOperator, loadSession, saveSession, sessionFromLogin } from './session.js';
+import { clearSession, isOperator, leaveNotice, loadSession, saveSession, sessionFromLogin, takeNotice } from './session.js';
 import { decodeStatus } from './status.js';
 import { dateTime } from './timefmt.js';
 import { ALL_FIXES, ALL_STATUS, isCarId, parseTopic } from './topics.js';
@@ -36,10 +41,14 @@ const FRAME_SPACING_MS = 200;
 /** setTimeout's longest delay (2^31 - 1 ms, about 24.8 days). */
 const MAX_DELAY_MS = 2147483647;
 
+/** After a refresh that could not reach the provider, the next try (until the session ends). */
+const REFRESH_RETRY_MS = 30 * 1000;
+
 const $ = (id) => document.getElementById(id);
 const els = {
   loginView: $('login-view'), loginForm: $('login-form'), loginUser: $('login-user'), loginPassword: $('login-password'),
   loginSubmit: $('login-submit'), loginMessage: $('login-message'),
+  hostedSignIn: $('hosted-signin'), hostedSignInButton: $('hosted-signin-button'), hostedMessage: $('hosted-message'),
   appView: $('app-view'), map: $('map'), connection: $('connection'), whoami: $('whoami'), logout: $('logout'),
   fleetPanel: $('fleet-panel'), list: $('car-list'), search: $('search'), searchResult: $('search-result'), toggle: $('panel-toggle'),
   counts: { moving: document.querySelector('[data-testid="count-moving"]'), stopped: document.querySelector('[data-testid="count-stopped"]'), offline: document.querySelector('[data-testid="count-offline"]') },
@@ -67,6 +76,8 @@ const hooks = createHooks({
 });
 hooks.view = 'loading';
 hooks.decodeErrors = 0;
+hooks.tokenRefreshes = 0;
+hooks.liveState = 'idle';
 globalThis.trackerApp = hooks;
 
 function showLogin(message) {
@@ -78,10 +89,63 @@ function showLogin(message) {
   els.connection.hidden = true;
   els.toggle.hidden = true;
   els.loginView.hidden = false;
+  const hosted = config.auth.mode === 'oauth';
+  els.loginForm.hidden = hosted;
+  els.hostedSignIn.hidden = !hosted;
+  if (hosted) {
+    els.hostedMessage.textContent = message;
+    els.hostedSignInButton.disabled = false;
+    els.hostedSignInButton.focus();
+    return;
+  }
   els.loginMessage.textContent = message;
   els.loginPassword.value = '';
   els.loginSubmit.disabled = false;
   els.loginUser.focus();
+}
+
+/** Sends the browser to the hosted UI; it comes back to this page with a code (onCallback). */
+async function onHostedSignIn() {
+  els.hostedSignInButton.disabled = true;
+  const hash = location.hash.startsWith('#car/') ? location.hash : '';
+  let url;
+  try {
+    url = await beginSignIn(config.auth, { crypto: globalThis.crypto, storage: sessionStorage, redirectUri: appUrl(location), returnHash: hash, now: Date.now() });
+  } catch (e) {
+    // Web Crypto's digest (the PKCE challenge) exists only on a secure page: https, or this machine.
+    console.error(e);
+    showLogin('Sign-in needs a secure page: open the app over https (or on this machine).');
+    return;
+  }
+  location.assign(url);
+}
+
+/**
+ * The hosted UI sent the browser back: check the state, exchange the code, start the session.
+ * @param {{code: string, state: string}|{error: string, description: string, state: string|null}} callback
+ */
+async function onCallback(callback) {
+  // The code and state leave the address bar (and the history) at once.
+  history.replaceState(null, '', location.pathname);
+  const pending = takePendingSignIn(sessionStorage, callback.state, Date.now());
+  if ('error' in callback) {
+    showLogin(callback.error === 'access_denied' ? 'Sign-in was cancelled.' : `Sign-in failed: ${callback.description || callback.error}`);
+    return;
+  }
+  if (pending === null) {
+    showLogin('That sign-in link has expired or was not started here. Please sign in again.');
+    return;
+  }
+  els.hostedSignInButton.disabled = true;
+  const r = await exchangeCode(config.auth, { code: callback.code, verifier: pending.verifier, redirectUri: pending.redirectUri }, (...a) => fetch(...a));
+  const made = r.ok ? sessionFromTokens(r.body, { now: Date.now(), nonce: pending.nonce }) : { ok: false, error: r.status === 0 ? 'the sign-in service cannot be reached' : r.description || r.error };
+  if (!made.ok) {
+    showLogin(`Sign-in failed: ${made.error}. Please try again.`);
+    return;
+  }
+  saveSession(sessionStorage, made.session);
+  if (pending.returnHash !== '') history.replaceState(null, '', location.pathname + pending.returnHash);
+  startSession(made.session);
 }
 
 async function onLoginSubmit(event) {
@@ -116,13 +180,62 @@ async function onLoginSubmit(event) {
 
 function showConnection(state, detail) {
   const text = { connecting: 'Live: connecting…', connected: 'Live', reconnecting: 'Live: reconnecting…', refused: 'Live updates refused', closed: 'Live: off' }[state] ?? state;
+  hooks.liveState = state;
   els.connection.hidden = false;
   els.connection.dataset.state = state;
   els.connection.textContent = text;
   els.connection.title = detail ?? '';
-  if (state === 'refused' && current !== null && Date.now() >= current.session.expiresMs) {
+}
+
+/**
+ * The broker refused the live connection's credentials. A token near its end is the likely
+ * reason (the live authorizer wants 5 minutes left): renew it before the next attempt. A dev
+ * login cannot be renewed, so an expired one ends the session.
+ */
+function onLiveRefused(me) {
+  if (current !== me) return;
+  if (me.session.kind === 'oauth') {
+    if (me.session.expiresMs - Date.now() < 10 * 60 * 1000) refreshSession(me);
+  } else if (Date.now() >= me.session.expiresMs) {
     endSession('Your session has expired. Please sign in again.');
   }
+}
+
+/** Ends the session when its token does, unless a refresh moves that first. */
+function scheduleExpiry(me) {
+  if (me.expiryTimer !== null) clearTimeout(me.expiryTimer);
+  me.expiryTimer = me.scope.timeout(() => {
+    if (current === me) endSession('Your session has expired. Please sign in again.');
+  }, Math.min(MAX_DELAY_MS, Math.max(0, me.session.expiresMs - Date.now())));
+}
+
+/** A hosted-UI session renews its token before the end (src/oauth.js refreshDelayMs). */
+function scheduleRefresh(me, delayMs) {
+  if (me.session.kind !== 'oauth' || me.session.refreshToken === null) return;
+  if (me.refreshTimer !== null) clearTimeout(me.refreshTimer);
+  me.refreshTimer = me.scope.timeout(() => refreshSession(me), Math.min(MAX_DELAY_MS, delayMs ?? refreshDelayMs(me.session, Date.now())));
+}
+
+async function refreshSession(me) {
+  if (current !== me || me.refreshing || me.session.refreshToken === null) return;
+  me.refreshing = true;
+  const r = await refreshTokens(config.auth, me.session.refreshToken, (...a) => fetch(...a));
+  me.refreshing = false;
+  if (current !== me) return;
+  const made = r.ok ? sessionFromTokens(r.body, { now: Date.now(), previous: me.session }) : null;
+  if (made !== null && made.ok) {
+    me.session = made.session;
+    saveSession(sessionStorage, made.session);
+    hooks.tokenRefreshes++;
+    scheduleExpiry(me);
+    scheduleRefresh(me);
+    return;
+  }
+  if (!r.ok && (r.status === 0 || r.status >= 500)) {
+    scheduleRefresh(me, REFRESH_RETRY_MS); // the provider is unreachable: try again while the token lasts
+    return;
+  }
+  endSession('Your session has ended. Please sign in again.');
 }
 
 function ensureMap() {
@@ -139,10 +252,13 @@ function startSession(session) {
   const operator = isOperator(session);
   const api = createApi({
     baseUrl: config.apiBase,
-    getToken: () => session.token,
+    getToken: () => me.session.token,
     onUnauthorized: () => endSession('Your session has ended. Please sign in again.'),
   });
-  current = { session, scope, store, api, operator, live: null, fleetView: null, carView: null, rentalCar: null, frame: null };
+  current = {
+    session, scope, store, api, operator, live: null, fleetView: null, carView: null, rentalCar: null, frame: null,
+    expiryTimer: null, refreshTimer: null, refreshing: false,
+  };
   const me = current;
 
   els.loginView.hidden = true;
@@ -161,15 +277,18 @@ function startSession(session) {
   me.live = connectLive({
     mqttLib: globalThis.mqtt,
     url: brokerUrl(location, config.mqttUrl),
+    authorizer: config.mqttAuthorizer,
     user: session.user,
-    token: session.token,
+    getToken: () => me.session.token,
     onMessage: (topic, payload) => onLiveMessage(me, topic, payload),
     onState: showConnection,
     onConnect: () => me.carView?.onLiveConnected(),
+    onRefused: () => onLiveRefused(me),
   });
   scope.add(() => me.live.end());
 
-  scope.timeout(() => endSession('Your session has expired. Please sign in again.'), Math.min(MAX_DELAY_MS, Math.max(0, session.expiresMs - Date.now())));
+  scheduleExpiry(me);
+  scheduleRefresh(me);
   scope.interval(() => {
     store.refresh();
     me.frame.schedule();
@@ -377,13 +496,52 @@ function endSession(message) {
   showLogin(message);
 }
 
+/**
+ * Signing out of a hosted-UI session also revokes its refresh token, so it mints nothing more,
+ * and ends the hosted UI's own session (else its cookie would sign the next person straight in);
+ * the hosted UI then sends the browser back here.
+ */
+async function signOut() {
+  const me = current;
+  if (me === null) return;
+  const { session } = me;
+  endSession('You have signed out.');
+  if (session.kind !== 'oauth') return;
+  els.hostedSignInButton.disabled = true;
+  if (session.refreshToken !== null) {
+    await revokeRefreshToken(config.auth, session.refreshToken, (...a) => fetch(...a));
+  }
+  const url = signOutUrl(config.auth, appUrl(location));
+  if (url === null) {
+    els.hostedSignInButton.disabled = false;
+    return;
+  }
+  leaveNotice(sessionStorage, 'You have signed out.');
+  location.assign(url);
+}
+
 async function boot() {
   config = await loadConfig();
   els.loginForm.addEventListener('submit', onLoginSubmit);
-  els.logout.addEventListener('click', () => endSession('You have signed out.'));
-  const session = loadSession(sessionStorage);
-  if (session === null) {
+  els.hostedSignInButton.addEventListener('click', () => onHostedSignIn());
+  els.logout.addEventListener('click', () => signOut());
+  if (config.auth.mode === 'local' && location.protocol === 'https:') {
+    // The build's config.json reached a deployment: the dev login exists only on the local host.
     showLogin('');
+    els.loginSubmit.disabled = true;
+    els.loginMessage.textContent = 'This deployment has no sign-in settings (config.json is the local one). Deploy the stack again, and upload the app without its config.json.';
+    return;
+  }
+  const callback = config.auth.mode === 'oauth' ? readCallback(location.search) : null;
+  if (callback !== null) {
+    await onCallback(callback);
+    return;
+  }
+  const session = loadSession(sessionStorage);
+  const kindFits = session !== null && (session.kind === 'oauth') === (config.auth.mode === 'oauth');
+  if (session === null || !kindFits) {
+    clearSession(sessionStorage);
+    showLogin(takeNotice(sessionStorage));
   } else if (session.expiresMs <= Date.now()) {
     clearSession(sessionStorage);
     showLogin('Your session has expired. Please sign in again.');

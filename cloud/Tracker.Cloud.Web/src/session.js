@@ -1,10 +1,14 @@
-// The signed-in session, kept in sessionStorage (per tab; gone when the tab closes), as the
-// issue asks. Anything unreadable there is treated as no session.
+// The signed-in session, kept in sessionStorage (per tab; gone when the tab closes). Anything
+// unreadable there is treated as no session. Two kinds: the local host's dev login (a token
+// until it expires) and a hosted-UI sign-in (kind 'oauth': an ID token, renewed with the refresh
+// token before it ends; src/oauth.js).
 
 const KEY = 'tracker.session';
+const NOTICE_KEY = 'tracker.notice';
 
 /**
- * @typedef {{token: string, user: string, roles: string[], expiresMs: number}} Session
+ * @typedef {{token: string, user: string, roles: string[], expiresMs: number,
+ *   kind?: 'local'|'oauth', issuedMs?: number, refreshToken?: string|null}} Session
  */
 
 /**
@@ -25,6 +29,46 @@ export function sessionFromLogin(body) {
 }
 
 /**
+ * @param {any} stored a parsed stored session.
+ * @returns {Session|null} it, checked, or null.
+ */
+function checkStored(stored) {
+  const base = sessionFromLogin(stored);
+  if (base === null || stored.kind !== 'oauth') return base;
+  if (!Number.isFinite(stored.issuedMs) || !(stored.refreshToken === null || (typeof stored.refreshToken === 'string' && stored.refreshToken.length > 0))) {
+    return null;
+  }
+  return { ...base, kind: 'oauth', issuedMs: stored.issuedMs, refreshToken: stored.refreshToken };
+}
+
+/**
+ * A message for the next page load (the sign-in view after the hosted UI's sign-out).
+ * @param {Storage} storage sessionStorage.
+ * @param {string} text the message.
+ */
+export function leaveNotice(storage, text) {
+  try {
+    storage.setItem(NOTICE_KEY, text);
+  } catch {
+    // The message is lost; nothing else is.
+  }
+}
+
+/**
+ * @param {Storage} storage sessionStorage.
+ * @returns {string} the message left for this load, once, or ''.
+ */
+export function takeNotice(storage) {
+  try {
+    const text = storage.getItem(NOTICE_KEY);
+    storage.removeItem(NOTICE_KEY);
+    return typeof text === 'string' ? text : '';
+  } catch {
+    return '';
+  }
+}
+
+/**
  * @param {Storage} storage sessionStorage (or a fake).
  * @returns {Session|null} the stored session, or null.
  */
@@ -39,7 +83,7 @@ export function loadSession(storage) {
     return null;
   }
   try {
-    return sessionFromLogin(JSON.parse(text));
+    return checkStored(JSON.parse(text));
   } catch {
     return null;
   }

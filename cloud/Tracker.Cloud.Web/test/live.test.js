@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
-import { brokerUrl, connectLive } from '../src/live.js';
+import { brokerUrl, connectLive, retryDelayMs, RETRY_BASE_MS, RETRY_MAX_MS, STABLE_MS } from '../src/live.js';
 import { startWatch, WATCH_REPEAT_MS, WATCH_SECONDS } from '../src/watch.js';
 import { createFrame, FALLBACK_MS } from '../src/frame.js';
 import { createHooks, LIVE_LOG_MAX, logLive } from '../src/hooks.js';
@@ -125,8 +125,8 @@ class FakeClient extends EventEmitter {
 
   subscribe(filter, opts, cb) {
     this.subscribed.push(filter);
-    if (filter.includes('other')) cb(Object.assign(new Error('Subscribe error'), { code: 128 }));
-    else cb(null, [{ topic: filter, qos: 0 }]);
+    if (typeof filter === 'string' && filter.includes('other')) cb?.(Object.assign(new Error('Subscribe error'), { code: 128 }));
+    else cb?.(null, [{ topic: filter, qos: 0 }]);
   }
 
   unsubscribe(filters) {
@@ -140,6 +140,10 @@ class FakeClient extends EventEmitter {
   end() {
     this.ended = true;
   }
+
+  reconnect() {
+    this.reconnects = (this.reconnects ?? 0) + 1;
+  }
 }
 
 function fakeMqtt() {
@@ -150,7 +154,7 @@ function fakeMqtt() {
 test('connectLive_ConnectsWithUserAndToken_Mqtt311', () => {
   const lib = fakeMqtt();
   const states = [];
-  connectLive({ mqttLib: lib, url: 'ws://h/mqtt', user: 'ops', token: 'jwt', onMessage: () => {}, onState: (s) => states.push(s), random: () => 0.5 });
+  connectLive({ mqttLib: lib, url: 'ws://h/mqtt', user: 'ops', getToken: () => 'jwt', onMessage: () => {}, onState: (s) => states.push(s), random: () => 0.5 });
   const { url, options } = lib.calls[0];
   assert.equal(url, 'ws://h/mqtt');
   assert.equal(options.username, 'ops');
@@ -164,29 +168,109 @@ test('connectLive_ConnectsWithUserAndToken_Mqtt311', () => {
 
 test('connectLive_Subscribe_NamesTheRefusedFilters', async () => {
   const lib = fakeMqtt();
-  const live = connectLive({ mqttLib: lib, url: 'ws://h/mqtt', user: 'r', token: 't', onMessage: () => {}, onState: () => {} });
+  const live = connectLive({ mqttLib: lib, url: 'ws://h/mqtt', user: 'r', getToken: () => 't', onMessage: () => {}, onState: () => {} });
   const r = await live.subscribe(['fleet/car-1/fixes', 'fleet/other/fixes']);
   assert.deepEqual(r, { granted: ['fleet/car-1/fixes'], refused: ['fleet/other/fixes'] });
 });
 
-test('connectLive_NotAuthorized_StopsRetrying', () => {
+test('connectLive_NotAuthorized_AsksForANewTokenThenRetriesWithBackoff', () => {
   const lib = fakeMqtt();
+  const timers = manualTimers();
   const states = [];
-  const messages = [];
-  const live = connectLive({ mqttLib: lib, url: 'ws://h/mqtt', user: 'r', token: 't', onMessage: (t) => messages.push(t), onState: (s) => states.push(s) });
+  let token = 'old';
+  let refusals = 0;
+  const live = connectLive({
+    mqttLib: lib, url: 'ws://h/mqtt', user: 'r', getToken: () => token, onMessage: () => {}, onState: (s) => states.push(s),
+    onRefused: () => { refusals++; token = 'new'; }, timers, random: () => 0.999,
+  });
   lib.client.emit('error', Object.assign(new Error('Connection refused: Not authorized'), { code: 5 }));
-  assert.equal(lib.client.ended, true);
+  lib.client.emit('close');
+  assert.equal(refusals, 1);
   assert.equal(states.at(-1), 'refused');
-  lib.client.emit('message', 'fleet/car-1/fixes', new Uint8Array(1));
-  assert.deepEqual(messages, []);
-  live.publish('tracker/car-1/live', '120');
-  assert.deepEqual(lib.client.published, []);
+  assert.equal(lib.client.reconnects ?? 0, 0);
+  timers.advance(RETRY_BASE_MS);
+  assert.equal(lib.client.reconnects, 1);
+  assert.equal(states.at(-1), 'connecting');
+  // The next attempt's URL (transformWsUrl) carries the renewed token.
+  const opts = { ...lib.calls[0].options };
+  lib.calls[0].options.transformWsUrl('ws://h:80/mqtt', opts);
+  assert.equal(opts.password, 'new');
+  // A second failure waits twice as long.
+  lib.client.emit('close');
+  timers.advance(RETRY_BASE_MS);
+  assert.equal(lib.client.reconnects, 1);
+  timers.advance(RETRY_BASE_MS);
+  assert.equal(lib.client.reconnects, 2);
+  live.end();
+  lib.client.emit('close');
+  timers.advance(RETRY_MAX_MS * 2);
+  assert.equal(lib.client.reconnects, 2);
+  assert.equal(states.at(-1), 'closed');
+});
+
+test('connectLive_Dropped_ReconnectsAndStartsTheBackoffAgainAfterAStableConnection', () => {
+  const lib = fakeMqtt();
+  const timers = manualTimers();
+  let clock = 0;
+  const states = [];
+  connectLive({ mqttLib: lib, url: 'ws://h/mqtt', user: 'r', getToken: () => 't', onMessage: () => {}, onState: (s) => states.push(s), timers, now: () => clock, random: () => 0.999 });
+  for (let i = 0; i < 5; i++) {
+    lib.client.emit('close');
+    timers.advance(RETRY_MAX_MS);
+  }
+  assert.equal(lib.client.reconnects, 5);
+  lib.client.emit('connect');
+  clock += STABLE_MS;
+  lib.client.emit('close');
+  assert.equal(states.at(-1), 'reconnecting');
+  timers.advance(RETRY_BASE_MS);
+  assert.equal(lib.client.reconnects, 6, 'after a stable connection the first retry is quick again');
+});
+
+test('connectLive_ThroughACustomAuthorizer_PutsNameAndTokenInTheUrl_NotInTheConnect', () => {
+  const lib = fakeMqtt();
+  let token = 'eyJ.a+b/c.d';
+  connectLive({
+    mqttLib: lib, url: 'wss://iot.example/mqtt', authorizer: { name: 'tracker-dev-live', tokenParameter: 'token' },
+    user: 'ops', getToken: () => token, onMessage: () => {}, onState: () => {},
+  });
+  const { url, options } = lib.calls[0];
+  assert.equal(url, 'wss://iot.example/mqtt?x-amz-customauthorizer-name=tracker-dev-live&token=eyJ.a%2Bb%2Fc.d');
+  assert.equal(options.username, undefined);
+  assert.equal(options.password, undefined);
+  token = 'renewed';
+  assert.equal(options.transformWsUrl('wss://iot.example:443/mqtt?x-amz-customauthorizer-name=tracker-dev-live&token=old', options),
+    'wss://iot.example:443/mqtt?x-amz-customauthorizer-name=tracker-dev-live&token=renewed');
+});
+
+test('connectLive_AfterAReconnect_SubscribesAgainToWhatIsStillWanted', async () => {
+  const lib = fakeMqtt();
+  const timers = manualTimers();
+  const live = connectLive({ mqttLib: lib, url: 'ws://h/mqtt', user: 'r', getToken: () => 't', onMessage: () => {}, onState: () => {}, timers });
+  lib.client.emit('connect');
+  await live.subscribe(['fleet/+/fixes', 'fleet/+/status', 'fleet/car-1/fixes']);
+  live.unsubscribe(['fleet/car-1/fixes']);
+  lib.client.subscribed = [];
+  lib.client.emit('close');
+  timers.advance(RETRY_MAX_MS);
+  lib.client.emit('connect');
+  assert.deepEqual(lib.client.subscribed, [['fleet/+/fixes', 'fleet/+/status']]);
+});
+
+test('retryDelayMs_DoublesUpToTheCap_WithJitterInTheUpperHalf', () => {
+  assert.equal(retryDelayMs(1, () => 0), RETRY_BASE_MS / 2);
+  assert.equal(retryDelayMs(3, () => 0.999999), 4 * RETRY_BASE_MS);
+  assert.equal(retryDelayMs(40, () => 0.999999), RETRY_MAX_MS);
+  for (let attempt = 1; attempt < 30; attempt++) {
+    const d = retryDelayMs(attempt, Math.random);
+    assert.ok(d >= RETRY_BASE_MS / 2 && d <= RETRY_MAX_MS, String(d));
+  }
 });
 
 test('connectLive_MessagesAndPublishes_PassThrough', () => {
   const lib = fakeMqtt();
   const messages = [];
-  const live = connectLive({ mqttLib: lib, url: 'ws://h/mqtt', user: 'r', token: 't', onMessage: (t, p) => messages.push([t, p.length]), onState: () => {} });
+  const live = connectLive({ mqttLib: lib, url: 'ws://h/mqtt', user: 'r', getToken: () => 't', onMessage: (t, p) => messages.push([t, p.length]), onState: () => {} });
   lib.client.emit('message', 'fleet/car-1/fixes', new Uint8Array(6));
   live.publish('tracker/car-1/live', '120');
   assert.deepEqual(messages, [['fleet/car-1/fixes', 6]]);
@@ -199,6 +283,8 @@ test('brokerUrl_FollowsThePagesOrigin', () => {
   assert.equal(brokerUrl({ protocol: 'http:', host: '127.0.0.1:8080' }, null), 'ws://127.0.0.1:8080/mqtt');
   assert.equal(brokerUrl({ protocol: 'https:', host: 'fleet.example' }, null), 'wss://fleet.example/mqtt');
   assert.equal(brokerUrl({ protocol: 'https:', host: 'x' }, 'wss://iot.example/mqtt'), 'wss://iot.example/mqtt');
+  assert.equal(brokerUrl({ protocol: 'http:', host: 'h:1' }, null, { name: 'a b', tokenParameter: 'token' }, 'x&y'),
+    'ws://h:1/mqtt?x-amz-customauthorizer-name=a%20b&token=x%26y');
 });
 
 test('summarizeTransitions_OneCarOrMany', () => {

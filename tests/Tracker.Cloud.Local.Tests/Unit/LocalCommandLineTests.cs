@@ -21,6 +21,12 @@ public sealed class LocalCommandLineTests
     [InlineData(new[] { "--live-period", "500ms" }, "--live-period must be 1 s to 5 min")]
     [InlineData(new[] { "--replay", "/no/such/file.nmea" }, "--replay file not found")]
     [InlineData(new[] { "--no-such-option" }, "--no-such-option")]
+    [InlineData(new[] { "--auth", "cognito" }, "--auth must be local or oidc")]
+    [InlineData(new[] { "--auth", "oidc" }, "--oidc-issuer is required")]
+    [InlineData(new[] { "--auth", "oidc", "--oidc-issuer", "http://127.0.0.1:9000" }, "--oidc-client-id is required")]
+    [InlineData(new[] { "--auth", "oidc", "--oidc-issuer", "http://idp.example.com", "--oidc-client-id", "web" }, "--oidc-issuer is not usable")]
+    [InlineData(new[] { "--auth", "oidc", "--oidc-issuer", "mailto:x@y", "--oidc-client-id", "web" }, "--oidc-issuer must be an http or https URL")]
+    [InlineData(new[] { "--oidc-issuer", "https://idp.example.com" }, "--auth must be oidc")]
     public void BadCommandLine_ExitsWithUsageError_NamingTheOption(string[] args, string expected)
     {
         var output = new StringWriter();
@@ -50,6 +56,24 @@ public sealed class LocalCommandLineTests
         Assert.Equal(StoreKind.Sqlite, seen.Store);
         Assert.Equal(1000, seen.LivePeriodMs);
         Assert.Null(seen.Duration);
+        Assert.Equal(AuthMode.Local, seen.Auth);
+    }
+
+    [Fact]
+    public void OidcAuth_TakesTheProvider()
+    {
+        LocalOptions? seen = null;
+
+        int code = LocalCommandLine.Invoke(
+            ["--auth", "oidc", "--oidc-issuer", "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_X", "--oidc-client-id", "web", "--oidc-sign-in-url", "https://x.auth.us-east-1.amazoncognito.com"],
+            TextWriter.Null,
+            TextWriter.Null,
+            o => { seen = o; return 0; });
+
+        Assert.Equal(0, code);
+        Assert.Equal(AuthMode.Oidc, seen!.Auth);
+        Assert.Equal("web", seen.OidcClientId);
+        Assert.Equal("x.auth.us-east-1.amazoncognito.com", seen.OidcSignInUrl!.Host);
     }
 
     [Theory]

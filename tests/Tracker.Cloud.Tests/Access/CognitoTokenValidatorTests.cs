@@ -290,6 +290,18 @@ public sealed class CognitoTokenValidatorTests
             });
 
     [Fact]
+    public void Options_PlainHttpIssuer_IsAcceptedOnlyOnLoopback()
+    {
+        _ = new CognitoTokenValidator(TestUserPool.Options with { Issuer = "http://127.0.0.1:4000" }, _clock);
+        _ = new CognitoTokenValidator(TestUserPool.Options with { Issuer = "http://localhost:4000/pool" }, _clock);
+        _ = new CognitoTokenValidator(TestUserPool.Options with { Issuer = "http://[::1]:4000" }, _clock);
+        foreach (string issuer in new[] { "http://10.0.0.1", "http://cognito-idp.us-east-1.amazonaws.com/x", "http://127.0.0.1.example.com", "ftp://127.0.0.1" })
+        {
+            Assert.Throws<ArgumentException>(() => new CognitoTokenValidator(TestUserPool.Options with { Issuer = issuer }, _clock));
+        }
+    }
+
+    [Fact]
     public void Options_WithoutIssuerOrClients_FailFastNamingTheOption()
     {
         Assert.Contains("Issuer", Assert.Throws<ArgumentException>(() => new CognitoTokenValidator(TestUserPool.Options with { Issuer = "http://insecure" }, _clock)).Message, StringComparison.Ordinal);

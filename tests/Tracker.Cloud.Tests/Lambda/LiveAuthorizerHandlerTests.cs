@@ -36,7 +36,17 @@ public sealed class LiveAuthorizerHandlerTests
         return evt.ToJsonString();
     }
 
-    private static string WithPassword(string? base64) => SampleEvent(e => e["protocolData"]!["mqtt"]!["password"] = base64);
+    /// <summary>The browser's form: the token in the WebSocket upgrade's query string (the sample event's).</summary>
+    private static string WithQueryToken(string token) =>
+        SampleEvent(e => e["protocolData"]!["http"]!["queryString"] = "?x-amz-customauthorizer-name=tracker-dev-live&token=" + Uri.EscapeDataString(token));
+
+    /// <summary>A non-browser client's form: no query string, the token as the MQTT password (base64, as IoT Core passes it).</summary>
+    private static string WithPassword(string? base64) => SampleEvent(e =>
+    {
+        ((JsonObject)e["protocolData"]!).Remove("http");
+        e["protocolData"]!["mqtt"]!["username"] = "tool?x-amz-customauthorizer-name=tracker-dev-live";
+        e["protocolData"]!["mqtt"]!["password"] = base64;
+    });
 
     private async Task<JsonObject> InvokeAsync(string json)
     {
@@ -52,7 +62,7 @@ public sealed class LiveAuthorizerHandlerTests
         await _rentals.PutAsync(new Rental("car-0001", "renter-1", TestFixes.NowMs - 3_600_000, TestFixes.NowMs + 3_600_000), default);
         string token = TestUserPool.Sign(TestUserPool.IdClaims(NowS, "renter-1", "renters"));
 
-        JsonObject response = await InvokeAsync(WithPassword(Base64(token)));
+        JsonObject response = await InvokeAsync(WithQueryToken(token));
 
         Assert.True(response["isAuthenticated"]!.GetValue<bool>());
         Assert.Equal("renter1", response["principalId"]!.GetValue<string>());
@@ -62,11 +72,49 @@ public sealed class LiveAuthorizerHandlerTests
         Assert.Equal("2012-10-17", document["Version"]!.GetValue<string>());
         Assert.Contains("client/web-7d2f0c9a", document.ToJsonString(), StringComparison.Ordinal);
         Assert.Contains("\"decision\":\"allow\"", _log.ToString(), StringComparison.Ordinal);
+        Assert.Contains("\"tokenSource\":\"UpgradeQuery\"", _log.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain(token[..20], _log.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task SampleEvent_WithItsPlaceholderPassword_IsRefusedNotThrown()
+    public async Task Operator_WithTheTokenAsTheMqttPassword_IsAllowedTheFleet()
+    {
+        string token = TestUserPool.Sign(TestUserPool.IdClaims(NowS, "op-1", "operators"));
+
+        JsonObject response = await InvokeAsync(WithPassword(Base64(token)));
+
+        Assert.True(response["isAuthenticated"]!.GetValue<bool>());
+        Assert.Contains("topicfilter/fleet/*", response["policyDocuments"]!.ToJsonString(), StringComparison.Ordinal);
+        Assert.Contains("\"tokenSource\":\"Password\"", _log.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TokenExtractedByIotCore_IsUsedBeforeTheQueryString()
+    {
+        string token = TestUserPool.Sign(TestUserPool.IdClaims(NowS, "op-1", "operators"));
+
+        JsonObject response = await InvokeAsync(SampleEvent(e => e["token"] = token));
+
+        Assert.True(response["isAuthenticated"]!.GetValue<bool>());
+        Assert.Contains("\"tokenSource\":\"Extracted\"", _log.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("?token=a&token=b")]
+    [InlineData("?x-amz-customauthorizer-name=tracker-dev-live")]
+    [InlineData("")]
+    [InlineData("?token=")]
+    [InlineData("%%%&&==&token")]
+    public async Task QueryString_WithoutOneClearToken_IsRefusedAsMalformedCredentials(string query)
+    {
+        JsonObject response = await InvokeAsync(SampleEvent(e => e["protocolData"]!["http"]!["queryString"] = query));
+
+        Assert.False(response["isAuthenticated"]!.GetValue<bool>());
+        Assert.Contains("\"reason\":\"MalformedCredentials\"", _log.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SampleEvent_WithItsPlaceholderToken_IsRefusedNotThrown()
     {
         JsonObject response = await InvokeAsync(LambdaRig.SampleEvent("live-authorizer-connect.json"));
 
@@ -89,11 +137,18 @@ public sealed class LiveAuthorizerHandlerTests
     }
 
     [Fact]
-    public async Task Event_WithoutMqttData_IsRefused()
+    public async Task Event_WithoutMqttData_IsRefusedForWantOfAClientId()
     {
-        JsonObject response = await InvokeAsync(SampleEvent(e => ((JsonObject)e["protocolData"]!).Remove("mqtt")));
+        string token = TestUserPool.Sign(TestUserPool.IdClaims(NowS, "op-1", "operators"));
+
+        JsonObject response = await InvokeAsync(SampleEvent(e =>
+        {
+            e["protocolData"]!["http"]!["queryString"] = "?token=" + token;
+            ((JsonObject)e["protocolData"]!).Remove("mqtt");
+        }));
 
         Assert.False(response["isAuthenticated"]!.GetValue<bool>());
+        Assert.Contains("BadClientId", _log.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -103,7 +158,7 @@ public sealed class LiveAuthorizerHandlerTests
 
         JsonObject response = await InvokeAsync(SampleEvent(e =>
         {
-            e["protocolData"]!["mqtt"]!["password"] = Base64(token);
+            e["protocolData"]!["http"]!["queryString"] = "?token=" + token;
             e["protocolData"]!["mqtt"]!["clientId"] = "car-0001";
         }));
 
