@@ -1,4 +1,5 @@
 using Tracker.Bench.Cli;
+using Tracker.Bench.Input;
 using Tracker.Bench.Output;
 using Tracker.Core.Fixes;
 using Tracker.Core.Reporting;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Tracker.Bench.Cli;
+using Tracker.Bench.Input;
 using Tracker.Core.Fixes;
 using Tracker.Core.Nmea;
 

@@ -1,4 +1,4 @@
-using Tracker.Bench.Commands;
+using Tracker.Bench.Input;
 using Tracker.Core.Fixes;
 using Tracker.Core.Reporting;
 using Tracker.Core.Storage;

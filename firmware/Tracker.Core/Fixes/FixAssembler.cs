@@ -1,3 +1,4 @@
+using Tracker.Core.Common;
 using Tracker.Core.Nmea;
 
 namespace Tracker.Core.Fixes

@@ -1,4 +1,4 @@
-namespace Tracker.Core.Nmea
+namespace Tracker.Core.Common
 {
     /// <summary>Proleptic Gregorian calendar arithmetic on integers.</summary>
     public static class CivilDate

@@ -1,6 +1,6 @@
 using Tracker.Core.Fixes;
 
-namespace Tracker.Bench.Commands;
+namespace Tracker.Bench.Input;
 
 /// <summary>Streams an NMEA byte source through the firmware's reader, fix by fix.</summary>
 public static class NmeaFixes
