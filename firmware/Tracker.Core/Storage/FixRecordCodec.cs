@@ -16,7 +16,7 @@ namespace Tracker.Core.Storage
     /// round-trips bit-exactly. Fields are kept as separate integers, not a <see cref="Fix"/>,
     /// because on nanoFramework copying a struct costs a heap block.
     /// </remarks>
-    internal sealed class FixCodec
+    internal sealed class FixRecordCodec
     {
         /// <summary>Time step assumed after a keyframe: fixes come at 1 Hz.</summary>
         internal const long DefaultStepMs = 1000;
@@ -73,7 +73,7 @@ namespace Tracker.Core.Storage
 
         /// <summary>Copies another codec's state.</summary>
         /// <param name="other">The source.</param>
-        internal void CopyFrom(FixCodec other)
+        internal void CopyFrom(FixRecordCodec other)
         {
             HasFix = other.HasFix;
             TimeMs = other.TimeMs;
