@@ -1,14 +1,47 @@
 namespace Tracker.Core.Modem
 {
-    // SIM, radio, registration, the PDP context, the clock, and the signal and identity queries (MAN §3, §5, §6).
-    public sealed partial class Sim7080Modem
+    /// <summary>
+    /// The SIM7080G's network side (MAN §3, §5, §6): the SIM and its PIN, the radio and APN, registration,
+    /// the PDP context for the modem's own IP stack, the network's time, and the signal, cell and
+    /// firmware queries. Part of <see cref="Sim7080Modem"/>, which exposes these operations.
+    /// </summary>
+    internal sealed class Sim7080Network
     {
+        private readonly ModemCommands _commands;
+        private readonly ModemState _state;
+        private readonly IMonotonicClock _clock;
+        private readonly Sim7080Options _options;
+        private bool _pinRejected;
+
+        /// <summary>Creates the part.</summary>
+        /// <param name="commands">The command runner.</param>
+        /// <param name="options">The driver's options.</param>
+        internal Sim7080Network(ModemCommands commands, Sim7080Options options)
+        {
+            _commands = commands;
+            _state = commands.State;
+            _clock = commands.Clock;
+            _options = options;
+            SignalDbm = SignalQuality.UnknownDbm;
+            FirmwareVersion = string.Empty;
+        }
+
+        /// <summary>The signal level from the last <see cref="ReadSignal"/>, in dBm.</summary>
+        internal int SignalDbm { get; private set; }
+
+        /// <summary>The firmware revision from the last <see cref="ReadFirmwareVersion"/>.</summary>
+        internal string FirmwareVersion { get; private set; }
+
+        private AtResult Run(string command, string? prefix, int timeoutMs)
+        {
+            return _commands.Run(command, prefix, timeoutMs);
+        }
         /// <summary>
         /// Waits for the SIM: <c>AT+CPIN?</c> until <c>READY</c>, entering the configured PIN once
         /// when asked (never twice: three wrong PINs lock the SIM).
         /// </summary>
         /// <returns>Ok, or why the SIM is not usable.</returns>
-        public ModemResult CheckSim()
+        internal ModemResult CheckSim()
         {
             long deadline = _clock.NowMs + Sim7080Timing.SimReadyMs;
             bool pinEntered = false;
@@ -31,7 +64,7 @@ namespace Tracker.Core.Modem
 
                     if (v == "SIM PUK")
                     {
-                        LastFailure = "AT+CPIN? -> SIM PUK";
+                        _commands.LastFailure = "AT+CPIN? -> SIM PUK";
                         return ModemResult.SimPukRequired;
                     }
 
@@ -39,14 +72,14 @@ namespace Tracker.Core.Modem
                     {
                         if (_options.SimPin == null)
                         {
-                            LastFailure = "AT+CPIN? -> SIM PIN, and modem.pin is not set";
+                            _commands.LastFailure = "AT+CPIN? -> SIM PIN, and modem.pin is not set";
                             return ModemResult.SimPinRequired;
                         }
 
                         if (_pinRejected || pinEntered)
                         {
                             _pinRejected = true;
-                            LastFailure = "AT+CPIN? -> SIM PIN after the PIN was entered";
+                            _commands.LastFailure = "AT+CPIN? -> SIM PIN after the PIN was entered";
                             return ModemResult.SimPinRejected;
                         }
 
@@ -74,9 +107,9 @@ namespace Tracker.Core.Modem
 
                 if (_clock.NowMs >= deadline)
                 {
-                    if (LastFailure.Length == 0 || r.IsOk)
+                    if (_commands.LastFailure.Length == 0 || r.IsOk)
                     {
-                        LastFailure = "AT+CPIN? -> SIM not ready";
+                        _commands.LastFailure = "AT+CPIN? -> SIM not ready";
                     }
 
                     return last;
@@ -92,7 +125,7 @@ namespace Tracker.Core.Modem
         /// radio is cycled (<c>AT+CFUN=0</c> ... <c>AT+CFUN=1</c>) only when one must change.
         /// </summary>
         /// <returns>Ok, or the step that failed.</returns>
-        public ModemResult ConfigureRadio()
+        internal ModemResult ConfigureRadio()
         {
             int mode = (int)_options.Radio;
             bool modeOk = QueryInt("AT+CNMP?", "+CNMP:") == 38;
@@ -103,32 +136,32 @@ namespace Tracker.Core.Modem
                 return ModemResult.Ok;
             }
 
-            _expectBootUrcs = true;
+            _state.ExpectBootUrcs = true;
             AtResult r = Run("AT+CFUN=0", null, Sim7080Timing.CfunMs);
             if (!r.IsOk)
             {
-                return Fail(r);
+                return ModemCommands.Fail(r);
             }
 
             ModemResult result = ModemResult.Ok;
             if (!modeOk)
             {
-                result = Keep(result, Run("AT+CNMP=38", null, Sim7080Timing.CommandMs));
+                result = ModemCommands.Keep(result, Run("AT+CNMP=38", null, Sim7080Timing.CommandMs));
             }
 
             if (!bandOk)
             {
-                result = Keep(result, Run("AT+CMNB=" + mode.ToString(), null, Sim7080Timing.CommandMs));
+                result = ModemCommands.Keep(result, Run("AT+CMNB=" + mode.ToString(), null, Sim7080Timing.CommandMs));
             }
 
             if (!apnOk)
             {
-                result = Keep(result, Run("AT+CGDCONT=1,\"IP\"," + AtText.Quote(_options.Apn), null, Sim7080Timing.CommandMs));
+                result = ModemCommands.Keep(result, Run("AT+CGDCONT=1,\"IP\"," + AtText.Quote(_options.Apn), null, Sim7080Timing.CommandMs));
             }
 
             // The radio goes back on whatever happened, so a failed setting does not leave it off.
-            Registration = RegistrationStatus.Unknown;
-            return Keep(result, Run("AT+CFUN=1", null, Sim7080Timing.CfunMs));
+            _state.Registration = RegistrationStatus.Unknown;
+            return ModemCommands.Keep(result, Run("AT+CFUN=1", null, Sim7080Timing.CfunMs));
         }
 
         /// <summary>
@@ -136,7 +169,7 @@ namespace Tracker.Core.Modem
         /// modem is registered (home or roaming), registration is denied, or the deadline passes.
         /// </summary>
         /// <returns>Ok, <see cref="ModemResult.RegistrationDenied"/> or <see cref="ModemResult.NotRegistered"/>.</returns>
-        public ModemResult WaitForRegistration()
+        internal ModemResult WaitForRegistration()
         {
             long deadline = _clock.NowMs + _options.RegistrationTimeoutMs;
             while (true)
@@ -154,24 +187,24 @@ namespace Tracker.Core.Modem
                     int stat;
                     if (f.Length >= 2 && AtText.TryParseInt(f[1], out stat) && stat >= 0 && stat <= 5)
                     {
-                        Registration = (RegistrationStatus)stat;
+                        _state.Registration = (RegistrationStatus)stat;
                     }
 
-                    if (Registration == RegistrationStatus.Home || Registration == RegistrationStatus.Roaming)
+                    if (_state.Registration == RegistrationStatus.Home || _state.Registration == RegistrationStatus.Roaming)
                     {
                         return ModemResult.Ok;
                     }
 
-                    if (Registration == RegistrationStatus.Denied)
+                    if (_state.Registration == RegistrationStatus.Denied)
                     {
-                        LastFailure = "AT+CEREG? -> registration denied";
+                        _commands.LastFailure = "AT+CEREG? -> registration denied";
                         return ModemResult.RegistrationDenied;
                     }
                 }
 
                 if (_clock.NowMs + Sim7080Timing.RegistrationPollMs > deadline)
                 {
-                    LastFailure = "AT+CEREG? -> not registered before the deadline";
+                    _commands.LastFailure = "AT+CEREG? -> not registered before the deadline";
                     return ModemResult.NotRegistered;
                 }
 
@@ -185,15 +218,15 @@ namespace Tracker.Core.Modem
         /// when <c>AT+CNACT?</c> shows it active already.
         /// </summary>
         /// <returns>Ok, or <see cref="ModemResult.PdpFailed"/> (or Timeout/Restarted).</returns>
-        public ModemResult ActivatePdp()
+        internal ModemResult ActivatePdp()
         {
             if (ReadPdpAddress())
             {
-                _pdpActive = true;
+                _state.PdpActive = true;
                 return ModemResult.Ok;
             }
 
-            _pdpActive = false;
+            _state.PdpActive = false;
             string config = "AT+CNCFG=0,1," + AtText.Quote(_options.Apn);
             if (_options.ApnUser != null)
             {
@@ -210,13 +243,13 @@ namespace Tracker.Core.Modem
                 return PdpFail(r);
             }
 
-            _pdpDeactivated = false;
+            _state.PdpDeactivated = false;
             r = Run("AT+CNACT=0,1", null, Sim7080Timing.CommandMs);
             if (!r.IsOk)
             {
                 if (r.Status != AtStatus.Timeout && r.Status != AtStatus.Restarted && ReadPdpAddress())
                 {
-                    _pdpActive = true;
+                    _state.PdpActive = true;
                     return ModemResult.Ok;
                 }
 
@@ -224,7 +257,7 @@ namespace Tracker.Core.Modem
             }
 
             long deadline = _clock.NowMs + _options.PdpTimeoutMs;
-            while (!_pdpActive && !_pdpDeactivated)
+            while (!_state.PdpActive && !_state.PdpDeactivated)
             {
                 long left = deadline - _clock.NowMs;
                 if (left <= 0)
@@ -232,17 +265,17 @@ namespace Tracker.Core.Modem
                     break;
                 }
 
-                _at.WaitForUrc((int)left);
-                DispatchUrcs();
+                _commands.Channel.WaitForUrc((int)left);
+                _commands.DispatchUrcs();
             }
 
-            if (!_pdpActive)
+            if (!_state.PdpActive)
             {
-                LastFailure = _pdpDeactivated ? "AT+CNACT=0,1 -> +APP PDP: 0,DEACTIVE" : "AT+CNACT=0,1 -> no +APP PDP: 0,ACTIVE in time";
+                _commands.LastFailure = _state.PdpDeactivated ? "AT+CNACT=0,1 -> +APP PDP: 0,DEACTIVE" : "AT+CNACT=0,1 -> no +APP PDP: 0,ACTIVE in time";
                 return ModemResult.PdpFailed;
             }
 
-            _expectBootUrcs = false;
+            _state.ExpectBootUrcs = false;
             ReadPdpAddress();
             return ModemResult.Ok;
         }
@@ -253,19 +286,19 @@ namespace Tracker.Core.Modem
         /// </summary>
         /// <param name="utcMs">Milliseconds since the Unix epoch.</param>
         /// <returns>Ok, or Error when unsynchronised or unreadable.</returns>
-        public ModemResult ReadNetworkTime(out long utcMs)
+        internal ModemResult ReadNetworkTime(out long utcMs)
         {
             utcMs = 0;
             AtResult r = Run("AT+CCLK?", "+CCLK:", Sim7080Timing.CommandMs);
             if (!r.IsOk)
             {
-                return Fail(r);
+                return ModemCommands.Fail(r);
             }
 
             string? v = r.FindValue("+CCLK:");
             if (v == null || !NetworkTime.TryParseCclk(v, out utcMs))
             {
-                LastFailure = "AT+CCLK? -> not synchronised";
+                _commands.LastFailure = "AT+CCLK? -> not synchronised";
                 return ModemResult.Error;
             }
 
@@ -275,7 +308,7 @@ namespace Tracker.Core.Modem
         /// <summary>Sets the modem's clock (<c>AT+CCLK="yy/MM/dd,hh:mm:ss+00"</c>) so TLS can check certificate dates.</summary>
         /// <param name="utcMs">UTC, milliseconds since the Unix epoch (years 2000 to 2069).</param>
         /// <returns>Ok, Invalid for an unrepresentable time, or the modem's error.</returns>
-        public ModemResult SetClock(long utcMs)
+        internal ModemResult SetClock(long utcMs)
         {
             string text;
             if (!NetworkTime.TryFormatCclk(utcMs, out text))
@@ -284,25 +317,25 @@ namespace Tracker.Core.Modem
             }
 
             AtResult r = Run("AT+CCLK=" + text, null, Sim7080Timing.CommandMs);
-            return r.IsOk ? ModemResult.Ok : Fail(r);
+            return r.IsOk ? ModemResult.Ok : ModemCommands.Fail(r);
         }
 
         /// <summary>Reads the signal level (<c>AT+CSQ</c>) into <see cref="SignalDbm"/>.</summary>
         /// <param name="dbm">The level in dBm, or <see cref="SignalQuality.UnknownDbm"/>.</param>
         /// <returns>Ok, or the failure.</returns>
-        public ModemResult ReadSignal(out int dbm)
+        internal ModemResult ReadSignal(out int dbm)
         {
             dbm = SignalQuality.UnknownDbm;
             AtResult r = Run("AT+CSQ", "+CSQ:", Sim7080Timing.CommandMs);
             if (!r.IsOk)
             {
-                return Fail(r);
+                return ModemCommands.Fail(r);
             }
 
             string? v = r.FindValue("+CSQ:");
             if (v == null || !SignalQuality.TryParseCsq(v, out dbm))
             {
-                LastFailure = "AT+CSQ -> malformed";
+                _commands.LastFailure = "AT+CSQ -> malformed";
                 return ModemResult.Error;
             }
 
@@ -313,19 +346,19 @@ namespace Tracker.Core.Modem
         /// <summary>Reads the serving cell (<c>AT+CPSI?</c>).</summary>
         /// <param name="info">The cell, or a "no service" value.</param>
         /// <returns>Ok, or the failure.</returns>
-        public ModemResult ReadCellInfo(out CellInfo info)
+        internal ModemResult ReadCellInfo(out CellInfo info)
         {
             CellInfo.TryParse("NO SERVICE,Offline", out info);
             AtResult r = Run("AT+CPSI?", "+CPSI:", Sim7080Timing.CommandMs);
             if (!r.IsOk)
             {
-                return Fail(r);
+                return ModemCommands.Fail(r);
             }
 
             string? v = r.FindValue("+CPSI:");
             if (v == null || !CellInfo.TryParse(v, out info))
             {
-                LastFailure = "AT+CPSI? -> malformed";
+                _commands.LastFailure = "AT+CPSI? -> malformed";
                 return ModemResult.Error;
             }
 
@@ -335,13 +368,13 @@ namespace Tracker.Core.Modem
         /// <summary>Reads the firmware revision (<c>AT+CGMR</c> answers <c>Revision:1951B17SIM7080</c>) into <see cref="FirmwareVersion"/>.</summary>
         /// <param name="version">The revision text.</param>
         /// <returns>Ok, or the failure.</returns>
-        public ModemResult ReadFirmwareVersion(out string version)
+        internal ModemResult ReadFirmwareVersion(out string version)
         {
             version = string.Empty;
             AtResult r = Run("AT+CGMR", null, Sim7080Timing.CommandMs);
             if (!r.IsOk)
             {
-                return Fail(r);
+                return ModemCommands.Fail(r);
             }
 
             for (int i = 0; i < r.Lines.Length; i++)
@@ -420,7 +453,7 @@ namespace Tracker.Core.Modem
                 string[] f = AtText.SplitFields(r.Lines[i].Substring(7));
                 if (f.Length >= 3 && f[0] == "0" && f[1] == "1" && f[2].Length > 0 && f[2] != "0.0.0.0")
                 {
-                    IpAddress = f[2];
+                    _state.IpAddress = f[2];
                     return true;
                 }
             }
@@ -429,7 +462,8 @@ namespace Tracker.Core.Modem
         }
 
         /// <summary>Turns on network time updates; true when the setting changed (a restart is needed).</summary>
-        private bool EnableNetworkTime()
+        /// <returns>Whether the modem must restart for it to take effect.</returns>
+        internal bool EnableNetworkTime()
         {
             // Saved by the modem, effective after its next restart (MAN §3.2.20; MQN §5.2).
             if (QueryInt("AT+CLTS?", "+CLTS:") == 1)
@@ -442,7 +476,7 @@ namespace Tracker.Core.Modem
 
         private ModemResult PdpFail(AtResult r)
         {
-            ModemResult m = Fail(r);
+            ModemResult m = ModemCommands.Fail(r);
             return m == ModemResult.Error ? ModemResult.PdpFailed : m;
         }
     }

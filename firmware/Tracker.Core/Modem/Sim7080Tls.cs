@@ -1,8 +1,33 @@
 namespace Tracker.Core.Modem
 {
-    // Certificates on the modem's file system and the TLS contexts that use them (MAN §9, §11; SSLN §4).
-    public sealed partial class Sim7080Modem
+    /// <summary>
+    /// The SIM7080G's TLS (MAN §9, §11; SSLN §4): the CA, certificate and key written to the modem's
+    /// file system (checked by a stamp file, not rewritten), and the SSL contexts that use them. Part of
+    /// <see cref="Sim7080Modem"/>, which exposes these operations.
+    /// </summary>
+    internal sealed class Sim7080Tls
     {
+        private const string CustomerDir = "3";
+
+        private readonly ModemCommands _commands;
+        private readonly Sim7080Options _options;
+
+        /// <summary>Creates the part.</summary>
+        /// <param name="commands">The command runner.</param>
+        /// <param name="options">The driver's options (file names, endpoint).</param>
+        internal Sim7080Tls(ModemCommands commands, Sim7080Options options)
+        {
+            _commands = commands;
+            _options = options;
+        }
+
+        /// <summary>True when the last <see cref="WriteCertificates"/> wrote the files (false: they were already there).</summary>
+        internal bool CertificatesWritten { get; private set; }
+
+        private AtResult Run(string command, string? prefix, int timeoutMs)
+        {
+            return _commands.Run(command, prefix, timeoutMs);
+        }
         /// <summary>
         /// Writes the CA, certificate and key to the modem's customer directory (index 3) with
         /// <c>AT+CFSINIT</c>, <c>AT+CFSWFILE</c> in chunks of at most
@@ -13,7 +38,7 @@ namespace Tracker.Core.Modem
         /// </summary>
         /// <param name="certificates">The files.</param>
         /// <returns>Ok, or <see cref="ModemResult.FileWriteFailed"/> (or Timeout/Restarted).</returns>
-        public ModemResult WriteCertificates(ModemCertificates certificates)
+        internal ModemResult WriteCertificates(ModemCertificates certificates)
         {
             if (certificates == null)
             {
@@ -74,7 +99,7 @@ namespace Tracker.Core.Modem
         /// context settings are NO_SAVE, so this runs after every boot.
         /// </summary>
         /// <returns>Ok, <see cref="ModemResult.Error"/> for a context setting, or <see cref="ModemResult.CertificateRejected"/>.</returns>
-        public ModemResult ConfigureSsl()
+        internal ModemResult ConfigureSsl()
         {
             for (int ctx = 0; ctx <= 1; ctx++)
             {
@@ -82,13 +107,13 @@ namespace Tracker.Core.Modem
                 AtResult r = Run("AT+CSSLCFG=\"SSLVERSION\"," + c + ",3", null, Sim7080Timing.CommandMs);
                 if (!r.IsOk)
                 {
-                    return Fail(r);
+                    return ModemCommands.Fail(r);
                 }
 
                 r = Run(string.Concat("AT+CSSLCFG=\"SNI\",", c, ",", AtText.Quote(_options.Endpoint)), null, Sim7080Timing.CommandMs);
                 if (!r.IsOk)
                 {
-                    return Fail(r);
+                    return ModemCommands.Fail(r);
                 }
             }
 
@@ -120,9 +145,8 @@ namespace Tracker.Core.Modem
                 {
                     "AT+CFSWFILE=", CustomerDir, ",", AtText.Quote(name), offset == 0 ? ",0," : ",1,", n.ToString(), ",", Sim7080Timing.FileWriteMs.ToString(),
                 });
-                AtResult r = _at.ExecuteWithData(
-                    command, null, AtPrompt.Download, data, offset, n, Sim7080Timing.CommandMs, Sim7080Timing.FileWriteMs + Sim7080Timing.CommandMs);
-                After(command, r);
+                AtResult r = _commands.RunWithData(
+                    command, AtPrompt.Download, data, offset, n, Sim7080Timing.CommandMs, Sim7080Timing.FileWriteMs + Sim7080Timing.CommandMs);
                 if (!r.IsOk)
                 {
                     return FileFail(r);
@@ -166,13 +190,13 @@ namespace Tracker.Core.Modem
 
         private ModemResult FileFail(AtResult r)
         {
-            ModemResult m = Fail(r);
+            ModemResult m = ModemCommands.Fail(r);
             return m == ModemResult.Error ? ModemResult.FileWriteFailed : m;
         }
 
         private ModemResult CertFail(AtResult r)
         {
-            ModemResult m = Fail(r);
+            ModemResult m = ModemCommands.Fail(r);
             return m == ModemResult.Error ? ModemResult.CertificateRejected : m;
         }
     }

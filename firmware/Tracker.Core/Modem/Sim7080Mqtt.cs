@@ -2,9 +2,37 @@ using Tracker.Core.Uplink;
 
 namespace Tracker.Core.Modem
 {
-    // MQTT through the modem's own stack: connect, publish, subscribe, state (MAN §17; MQN §5).
-    public sealed partial class Sim7080Modem
+    /// <summary>
+    /// MQTT through the SIM7080G's own stack (MAN §17; MQN §5): connect with the will and mutual TLS,
+    /// publish with a checked result, subscribe, disconnect, and the session state. Part of
+    /// <see cref="Sim7080Modem"/>, which exposes these operations.
+    /// </summary>
+    internal sealed class Sim7080Mqtt
     {
+        private readonly ModemCommands _commands;
+        private readonly ModemState _state;
+        private readonly Sim7080Options _options;
+
+        /// <summary>Creates the part.</summary>
+        /// <param name="commands">The command runner.</param>
+        /// <param name="options">The driver's options (endpoint, port, file names, deadlines).</param>
+        internal Sim7080Mqtt(ModemCommands commands, Sim7080Options options)
+        {
+            _commands = commands;
+            _state = commands.State;
+            _options = options;
+        }
+
+        /// <summary>When <see cref="QueryMqttState"/> last ran (monotonic ms).</summary>
+        internal long LastStateCheckMs { get; private set; }
+
+        /// <summary>Connections made without the last will, because it was not quotable text.</summary>
+        internal long WillsOmitted { get; private set; }
+
+        private AtResult Run(string command, string? prefix, int timeoutMs)
+        {
+            return _commands.Run(command, prefix, timeoutMs);
+        }
         /// <summary>
         /// Connects to the broker: <c>AT+SMDISC</c> (clears a stale session), <c>AT+SMCONF</c> URL,
         /// CLIENTID, KEEPTIME, CLEANSS, the will (TOPIC, MESSAGE, QOS 1, RETAIN 0), SUBHEX 1,
@@ -13,7 +41,7 @@ namespace Tracker.Core.Modem
         /// </summary>
         /// <param name="options">Client id, keep-alive, will, clean session.</param>
         /// <returns>Ok, <see cref="ModemResult.ConnectFailed"/>, Timeout, or the step that failed.</returns>
-        public ModemResult ConnectMqtt(MqttConnectOptions options)
+        internal ModemResult ConnectMqtt(MqttConnectOptions options)
         {
             if (options == null)
             {
@@ -22,18 +50,18 @@ namespace Tracker.Core.Modem
 
             if (!AtText.IsQuotable(options.ClientId, 128))
             {
-                LastFailure = "client id is not quotable text";
+                _commands.LastFailure = "client id is not quotable text";
                 return ModemResult.Invalid;
             }
 
-            Poll();
-            if (!_pdpActive)
+            _commands.Poll();
+            if (!_state.PdpActive)
             {
                 return ModemResult.PdpFailed;
             }
 
             Run("AT+SMDISC", null, Sim7080Timing.DisconnectMs);
-            _mqttConnected = false;
+            _state.MqttConnected = false;
             string?[] settings = MqttSettings(options);
             for (int i = 0; i < settings.Length; i++)
             {
@@ -46,25 +74,25 @@ namespace Tracker.Core.Modem
                 AtResult s = Run(setting, null, Sim7080Timing.CommandMs);
                 if (!s.IsOk)
                 {
-                    return Fail(s);
+                    return ModemCommands.Fail(s);
                 }
             }
 
             // Binary-safe subscription payloads; older firmware may not know the tag.
-            _subHex = Run("AT+SMCONF=\"SUBHEX\",1", null, Sim7080Timing.CommandMs).IsOk;
+            _state.SubHex = Run("AT+SMCONF=\"SUBHEX\",1", null, Sim7080Timing.CommandMs).IsOk;
             AtResult r = Run(
                 string.Concat("AT+SMSSL=1,", AtText.Quote(_options.CaFileName), ",", AtText.Quote(_options.CertFileName)),
                 null,
                 Sim7080Timing.CommandMs);
             if (!r.IsOk)
             {
-                return Fail(r);
+                return ModemCommands.Fail(r);
             }
 
             r = Run("AT+SMCONN", null, _options.ConnectTimeoutMs);
             if (r.Status == AtStatus.Timeout || r.Status == AtStatus.Restarted)
             {
-                return Fail(r);
+                return ModemCommands.Fail(r);
             }
 
             if (!r.IsOk)
@@ -81,12 +109,12 @@ namespace Tracker.Core.Modem
 
             if (state != 1 && state != 2)
             {
-                LastFailure = "AT+SMCONN -> OK but AT+SMSTATE? -> 0";
+                _commands.LastFailure = "AT+SMCONN -> OK but AT+SMSTATE? -> 0";
                 return ModemResult.ConnectFailed;
             }
 
-            _mqttConnected = true;
-            _expectBootUrcs = false;
+            _state.MqttConnected = true;
+            _state.ExpectBootUrcs = false;
             return ModemResult.Ok;
         }
 
@@ -100,12 +128,12 @@ namespace Tracker.Core.Modem
         /// <param name="topic">The topic (printable ASCII, no double quote, at most 128).</param>
         /// <param name="payload">Buffer holding the payload.</param>
         /// <param name="offset">Index of the first payload byte.</param>
-        /// <param name="count">Payload length, 0 to <see cref="MaxPublishBytes"/>.</param>
+        /// <param name="count">Payload length, 0 to <see cref="Sim7080Modem.MaxPublishBytes"/>.</param>
         /// <param name="qos">0, 1 or 2.</param>
         /// <param name="retain">The retain flag.</param>
         /// <param name="payloadSent">True when the payload was written to the modem (the message may have reached the broker).</param>
         /// <returns>Ok; NotConnected; Error (the modem refused it, session still up); Timeout; Restarted; Invalid.</returns>
-        public ModemResult Publish(string topic, byte[] payload, int offset, int count, int qos, bool retain, out bool payloadSent)
+        internal ModemResult Publish(string topic, byte[] payload, int offset, int count, int qos, bool retain, out bool payloadSent)
         {
             payloadSent = false;
             if (payload == null)
@@ -118,13 +146,13 @@ namespace Tracker.Core.Modem
                 throw new System.ArgumentOutOfRangeException("count");
             }
 
-            if (!AtText.IsQuotable(topic, MaxTopicLength) || count > MaxPublishBytes || qos < 0 || qos > 2)
+            if (!AtText.IsQuotable(topic, Sim7080Modem.MaxTopicLength) || count > Sim7080Modem.MaxPublishBytes || qos < 0 || qos > 2)
             {
                 return ModemResult.Invalid;
             }
 
-            Poll();
-            if (!_mqttConnected)
+            _commands.Poll();
+            if (!_state.MqttConnected)
             {
                 return ModemResult.NotConnected;
             }
@@ -133,11 +161,10 @@ namespace Tracker.Core.Modem
             {
                 "AT+SMPUB=", AtText.Quote(topic), ",", count.ToString(), ",", qos.ToString(), retain ? ",1" : ",0",
             });
-            int epoch = _epoch;
-            AtResult r = _at.ExecuteWithData(command, null, AtPrompt.Chevron, payload, offset, count, Sim7080Timing.PromptMs, _options.PublishTimeoutMs);
-            After(command, r);
+            int epoch = _state.Epoch;
+            AtResult r = _commands.RunWithData(command, AtPrompt.Chevron, payload, offset, count, Sim7080Timing.PromptMs, _options.PublishTimeoutMs);
             payloadSent = r.PayloadSent || (count == 0 && r.IsOk);
-            if (_epoch != epoch || r.Status == AtStatus.Restarted)
+            if (_state.Epoch != epoch || r.Status == AtStatus.Restarted)
             {
                 return ModemResult.Restarted;
             }
@@ -145,7 +172,7 @@ namespace Tracker.Core.Modem
             if (r.Status == AtStatus.Timeout)
             {
                 // The modem may still be waiting for data or for the broker: the session is suspect.
-                _mqttConnected = false;
+                _state.MqttConnected = false;
                 return ModemResult.Timeout;
             }
 
@@ -161,7 +188,7 @@ namespace Tracker.Core.Modem
                 return q;
             }
 
-            if (!_mqttConnected)
+            if (!_state.MqttConnected)
             {
                 return ModemResult.NotConnected;
             }
@@ -173,15 +200,15 @@ namespace Tracker.Core.Modem
         /// <param name="topic">The topic filter (printable ASCII, no double quote, at most 128).</param>
         /// <param name="qos">0, 1 or 2.</param>
         /// <returns>Ok, NotConnected, Error, Timeout, Restarted or Invalid.</returns>
-        public ModemResult Subscribe(string topic, int qos)
+        internal ModemResult Subscribe(string topic, int qos)
         {
-            if (!AtText.IsQuotable(topic, MaxTopicLength) || qos < 0 || qos > 2)
+            if (!AtText.IsQuotable(topic, Sim7080Modem.MaxTopicLength) || qos < 0 || qos > 2)
             {
                 return ModemResult.Invalid;
             }
 
-            Poll();
-            if (!_mqttConnected)
+            _commands.Poll();
+            if (!_state.MqttConnected)
             {
                 return ModemResult.NotConnected;
             }
@@ -194,21 +221,21 @@ namespace Tracker.Core.Modem
 
             if (r.Status == AtStatus.Timeout || r.Status == AtStatus.Restarted)
             {
-                return Fail(r);
+                return ModemCommands.Fail(r);
             }
 
             int state;
             QueryMqttState(out state);
-            return _mqttConnected ? ModemResult.Error : ModemResult.NotConnected;
+            return _state.MqttConnected ? ModemResult.Error : ModemResult.NotConnected;
         }
 
         /// <summary>Disconnects (<c>AT+SMDISC</c>: DISCONNECT, so the broker does not publish the will).</summary>
         /// <returns>Ok, or Timeout.</returns>
-        public ModemResult DisconnectMqtt()
+        internal ModemResult DisconnectMqtt()
         {
-            Poll();
-            _mqttConnected = false;
-            if (!_configured)
+            _commands.Poll();
+            _state.MqttConnected = false;
+            if (!_state.Configured)
             {
                 // The modem restarted (or was never set up): it has no session to close.
                 return ModemResult.Ok;
@@ -218,35 +245,35 @@ namespace Tracker.Core.Modem
             return r.Status == AtStatus.Timeout ? ModemResult.Timeout : ModemResult.Ok;
         }
 
-        /// <summary>Reads <c>AT+SMSTATE?</c> (0 disconnected, 1 online, 2 online with a session present); 0 clears <see cref="IsMqttConnected"/>.</summary>
+        /// <summary>Reads <c>AT+SMSTATE?</c> (0 disconnected, 1 online, 2 online with a session present); 0 clears <see cref="Sim7080Modem.IsMqttConnected"/>.</summary>
         /// <param name="state">The state, or -1 when it could not be read.</param>
         /// <returns>Ok, or the failure.</returns>
-        public ModemResult QueryMqttState(out int state)
+        internal ModemResult QueryMqttState(out int state)
         {
             state = -1;
             AtResult r = Run("AT+SMSTATE?", "+SMSTATE:", Sim7080Timing.CommandMs);
-            _lastStateCheckMs = _clock.NowMs;
+            LastStateCheckMs = _commands.Clock.NowMs;
             if (!r.IsOk)
             {
                 if (r.Status == AtStatus.Timeout)
                 {
-                    _mqttConnected = false;
+                    _state.MqttConnected = false;
                 }
 
-                return Fail(r);
+                return ModemCommands.Fail(r);
             }
 
             int s;
             if (!AtText.TryParseInt(r.FindValue("+SMSTATE:"), out s))
             {
-                LastFailure = "AT+SMSTATE? -> no state";
+                _commands.LastFailure = "AT+SMSTATE? -> no state";
                 return ModemResult.Error;
             }
 
             state = s;
             if (s == 0)
             {
-                _mqttConnected = false;
+                _state.MqttConnected = false;
             }
 
             return ModemResult.Ok;
@@ -256,9 +283,9 @@ namespace Tracker.Core.Modem
         /// <param name="topic">Its topic.</param>
         /// <param name="payload">Its payload.</param>
         /// <returns>False when none is waiting.</returns>
-        public bool TryTakeMessage(out string topic, out byte[] payload)
+        internal bool TryTakeMessage(out string topic, out byte[] payload)
         {
-            return _messages.TryTake(out topic, out payload);
+            return _commands.Urcs.TryTakeMessage(out topic, out payload);
         }
 
         private string?[] MqttSettings(MqttConnectOptions o)
@@ -278,7 +305,7 @@ namespace Tracker.Core.Modem
             if (o.WillTopic != null && o.WillPayload != null)
             {
                 string will = WillText(o.WillPayload);
-                if (AtText.IsQuotable(o.WillTopic, MaxTopicLength) && will.Length > 0)
+                if (AtText.IsQuotable(o.WillTopic, Sim7080Modem.MaxTopicLength) && will.Length > 0)
                 {
                     s[4] = "AT+SMCONF=\"TOPIC\"," + AtText.Quote(o.WillTopic);
                     s[5] = "AT+SMCONF=\"MESSAGE\"," + AtText.Quote(will);
@@ -288,7 +315,7 @@ namespace Tracker.Core.Modem
                 else
                 {
                     WillsOmitted++;
-                    LastFailure = "the last will is not quotable text; connected without it";
+                    _commands.LastFailure = "the last will is not quotable text; connected without it";
                 }
             }
 
@@ -298,7 +325,7 @@ namespace Tracker.Core.Modem
         /// <summary>The will as AT text, or empty when a byte cannot go in a quoted AT string.</summary>
         private static string WillText(byte[] payload)
         {
-            if (payload.Length < 1 || payload.Length > MaxWillLength)
+            if (payload.Length < 1 || payload.Length > Sim7080Modem.MaxWillLength)
             {
                 return string.Empty;
             }
