@@ -1,7 +1,9 @@
 using Tracker.Bench.Input;
 using Tracker.Core.Fixes;
+using Tracker.Core.Recording;
 using Tracker.Core.Reporting;
 using Tracker.Core.Storage;
+using Tracker.Core.Time;
 using Tracker.Core.Uplink;
 using Tracker.Core.Wire;
 using Tracker.Device.Storage;
@@ -24,10 +26,12 @@ public sealed record HostReplayResult(
     UplinkCounters Uplink);
 
 /// <summary>
-/// Runs the shared core as the device does, on the capture's own clock: NMEA reader, report policy,
-/// FixLog on a directory, and the uplink engine over a link that acknowledges everything. The
-/// device loop's tick is simulated once a second of capture time (through gaps too, up to an hour),
-/// and once per fix; after the last fix it goes on until the log is drained.
+/// Runs the shared core as the device does, on the capture's own clock: the device's recorder (NMEA
+/// reader, clock from GNSS, report policy, FixLog on a directory) and the uplink engine over a link
+/// that acknowledges everything. The device loop's tick is simulated once a second of capture time
+/// (through gaps too, up to an hour), and once per fix; after the last fix it goes on until the log
+/// is drained. The calendar clock takes the capture's dates whatever their year: the replay runs in
+/// the capture's time.
 /// </summary>
 public static class HostReplay
 {
@@ -43,14 +47,15 @@ public static class HostReplay
         ArgumentNullException.ThrowIfNull(options);
         using var fs = new DirectoryFlashFileSystem();
         FixLog log = FixLog.Open(fs, logDirectory, FixLogOptions.ForCapacity(logCapacityBytes));
-        var policy = new ReportPolicy(policyConfig);
+        var rtc = new CaptureRtc();
+        var clock = new CalendarClock(rtc, plausibleFromUtcMs: 0);
+        var recorder = new FixRecorder(new ReportPolicy(policyConfig), log, clock);
         var link = new AckingMqttLink();
-        var clock = new CaptureClock();
         var device = new DeviceStatusValues("bench-replay");
         var engine = new UplinkEngine(link, log, clock, device, options, jitterSeed: 1);
         var messages = new List<PublishedMessage>();
         var decoded = new Fix[BatchFormat.MaxFixes];
-        long now = 0, read = 0, recorded = 0;
+        long now = 0, read = 0;
 
         void Tick()
         {
@@ -67,11 +72,11 @@ public static class HostReplay
             while (now + TickMs < target)
             {
                 now += TickMs;
-                clock.Advance(TickMs);
+                rtc.Advance(TickMs);
                 Tick();
             }
 
-            clock.Advance(to - now);
+            rtc.Advance(to - now);
             now = to;
         }
 
@@ -90,18 +95,9 @@ public static class HostReplay
                 Advance(at);
             }
 
-            clock.Set(fix.TimeMs);
-            ReportDecision d = policy.Decide(fix);
-            if (d.IsRecord)
-            {
-                Fix f = d.Fix;
-                if (log.Append(ref f) == FixLogResult.Ok)
-                {
-                    recorded++;
-                }
-            }
-
-            device.IsMoving = policy.Motion == MotionState.Moving;
+            Fix f = fix;
+            ReportDecision d = recorder.Record(ref f);
+            device.IsMoving = d.Motion == MotionState.Moving;
             device.LastFixTickMs = now;
             Tick();
         }
@@ -113,7 +109,7 @@ public static class HostReplay
             Tick();
         }
 
-        return new HostReplayResult(messages, options.Topics.Fixes, read, recorded, log.PendingCount, engine.Counters);
+        return new HostReplayResult(messages, options.Topics.Fixes, read, recorder.Recorded, log.PendingCount, engine.Counters);
     }
 
     private static PublishedMessage Describe((string Topic, byte[] Payload) m, string fixTopic, long nowMs, Fix[] decoded)
@@ -140,17 +136,15 @@ public static class HostReplay
             : new PublishedMessage(m.Topic, m.Payload, count, first, last, nowMs);
     }
 
-    /// <summary>The calendar clock, set from each fix (as the device sets it from RMC) and run on between them.</summary>
-    private sealed class CaptureClock : IWallClock
+    /// <summary>The replay's real-time clock: set by the calendar clock from the fixes, and run on by the simulated ticks between them.</summary>
+    private sealed class CaptureRtc : IRealTimeClock
     {
-        public bool IsValid { get; private set; }
-
         public long UtcNowMs { get; private set; }
 
-        public void Set(long utcMs)
+        public bool TrySet(long utcMs)
         {
             UtcNowMs = utcMs;
-            IsValid = true;
+            return true;
         }
 
         public void Advance(long ms) => UtcNowMs += ms;

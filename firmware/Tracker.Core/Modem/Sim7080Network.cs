@@ -1,3 +1,5 @@
+using Tracker.Core.Time;
+
 namespace Tracker.Core.Modem
 {
     /// <summary>

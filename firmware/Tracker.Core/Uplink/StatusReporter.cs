@@ -1,4 +1,5 @@
 using Tracker.Core.Storage;
+using Tracker.Core.Time;
 
 namespace Tracker.Core.Uplink
 {

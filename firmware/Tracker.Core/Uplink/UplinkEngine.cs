@@ -1,5 +1,6 @@
 using Tracker.Core.Fixes;
 using Tracker.Core.Storage;
+using Tracker.Core.Time;
 using Tracker.Core.Wire;
 
 namespace Tracker.Core.Uplink

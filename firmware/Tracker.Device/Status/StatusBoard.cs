@@ -1,7 +1,7 @@
 using System.Threading;
 using Tracker.Core.Uplink;
 
-namespace Tracker.Device.Gnss
+namespace Tracker.Device.Status
 {
     /// <summary>
     /// <see cref="IDeviceStatus"/> shared between the threads that know each value: the GNSS

@@ -1,4 +1,4 @@
-namespace Tracker.Core.Modem
+namespace Tracker.Core.Time
 {
     /// <summary>
     /// Milliseconds that only move forward, for command timeouts and the PWRKEY pulse. On the device

@@ -1,4 +1,4 @@
-namespace Tracker.Core.Uplink
+namespace Tracker.Core.Time
 {
     /// <summary>The plausibility rule for the calendar clock before TLS.</summary>
     public static class ValidTime

@@ -1,4 +1,4 @@
-namespace Tracker.Core.Uplink
+namespace Tracker.Core.Time
 {
     /// <summary>
     /// The device's calendar clock, as the uplink needs it: TLS checks certificate validity dates,
@@ -9,7 +9,8 @@ namespace Tracker.Core.Uplink
     /// has no battery-backed clock, so the device sets the time from GNSS (RMC date and time) or from
     /// the modem (<c>AT+CCLK?</c>) and only then reports <see cref="IsValid"/>. Intervals are never
     /// measured with this clock: the uplink takes a monotonic millisecond tick in
-    /// <see cref="UplinkEngine.Tick"/>, because setting the calendar clock makes it jump.
+    /// <c>UplinkEngine.Tick</c>, because setting the calendar clock makes it jump. The device's
+    /// implementation is <see cref="CalendarClock"/>.
     /// </remarks>
     public interface IWallClock
     {
