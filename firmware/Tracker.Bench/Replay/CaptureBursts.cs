@@ -1,29 +1,30 @@
+using Tracker.Core.Nmea;
+
 namespace Tracker.Bench.Replay;
 
 /// <summary>
-/// Cuts a captured byte stream into epochs for replay. A line ends after LF, or after a CR that no
-/// LF follows, so CRLF, LF and CR captures all keep their bytes; a run of more than
-/// <see cref="MaxLineBytes"/> bytes without a line ending (binary noise) is cut there. A line whose
-/// time differs from the current burst's starts a new burst; a line without a time joins the burst
-/// it follows, as it arrived from the receiver. Concatenating the bursts gives back the input exactly.
+/// Cuts a captured byte stream into epochs for replay, with the firmware's one capture splitter
+/// (<see cref="NmeaCaptureSplitter"/>, which the simulated cars' log replay uses too): lines end at
+/// CR, LF, CRLF or LFCR, before a <c>$</c>, or after <see cref="MaxLineBytes"/> bytes of noise; a
+/// sentence whose time differs from the current burst's starts a new burst; a line without a time
+/// joins the burst it follows, as it arrived from the receiver, and lines before the first timed
+/// sentence make a burst of their own. Concatenating the bursts gives back the input exactly.
 /// </summary>
 public static class CaptureBursts
 {
     /// <summary>Longest run sent as one line when no line ending comes.</summary>
-    public const int MaxLineBytes = 4096;
+    public const int MaxLineBytes = NmeaCaptureSplitter.MaxLineBytes;
 
     /// <summary>The bursts of <paramref name="input"/>, read incrementally.</summary>
     public static IEnumerable<CaptureBurst> Read(Stream input)
     {
-        var times = new SentenceTime();
+        ArgumentNullException.ThrowIfNull(input);
         var burst = new MemoryStream();
         int lines = 0, untimed = 0;
         int? burstTime = null;
-
-        foreach (byte[] line in Lines(input))
+        foreach ((byte[] bytes, int timeOfDayMs, bool startsEpoch) in Lines(input))
         {
-            int? t = times.Read(line, 0, line.Length);
-            if (t is not null && t != burstTime && lines > 0)
+            if (startsEpoch && lines > 0)
             {
                 yield return new CaptureBurst(burst.ToArray(), lines, untimed, burstTime);
                 burst.SetLength(0);
@@ -31,16 +32,16 @@ public static class CaptureBursts
                 untimed = 0;
             }
 
-            if (t is not null)
+            if (timeOfDayMs >= 0)
             {
-                burstTime = t;
+                burstTime = timeOfDayMs;
             }
             else
             {
                 untimed++;
             }
 
-            burst.Write(line);
+            burst.Write(bytes);
             lines++;
         }
 
@@ -50,47 +51,29 @@ public static class CaptureBursts
         }
     }
 
-    /// <summary>The captured lines, each with its own line ending.</summary>
-    public static IEnumerable<byte[]> Lines(Stream input)
+    /// <summary>The captured lines, each with its own ending, its time of day (-1 for none) and whether it starts an epoch.</summary>
+    private static IEnumerable<(byte[] Bytes, int TimeOfDayMs, bool StartsEpoch)> Lines(Stream input)
     {
+        var splitter = new NmeaCaptureSplitter();
         byte[] buffer = new byte[64 * 1024];
-        var line = new MemoryStream();
-        bool afterCr = false;
         int n;
         while ((n = input.Read(buffer, 0, buffer.Length)) > 0)
         {
-            for (int i = 0; i < n; i++)
+            int used = 0;
+            while (used < n)
             {
-                byte b = buffer[i];
-                if (afterCr && b != (byte)'\n')
+                used += splitter.Push(buffer, used, n - used);
+                if (splitter.HasLine)
                 {
-                    // A CR that no LF follows ended the line (CR-only capture).
-                    yield return Take(line);
-                }
-
-                afterCr = false;
-                line.WriteByte(b);
-                if (b == (byte)'\n' || line.Length == MaxLineBytes)
-                {
-                    yield return Take(line);
-                }
-                else if (b == (byte)'\r')
-                {
-                    afterCr = true;
+                    yield return (splitter.Line[..splitter.LineLength], splitter.TimeOfDayMs, splitter.StartsEpoch);
                 }
             }
         }
 
-        if (line.Length > 0)
+        splitter.EndOfInput();
+        if (splitter.HasLine)
         {
-            yield return Take(line);
+            yield return (splitter.Line[..splitter.LineLength], splitter.TimeOfDayMs, splitter.StartsEpoch);
         }
-    }
-
-    private static byte[] Take(MemoryStream line)
-    {
-        byte[] bytes = line.ToArray();
-        line.SetLength(0);
-        return bytes;
     }
 }
