@@ -18,7 +18,7 @@ public partial class FolderDependencyTests(ITestOutputHelper output)
     {
         { "firmware/Tracker.Core", "Tracker.Core" },
         { "firmware/Tracker.Device", "Tracker.Device" },
-        { "firmware/Tracker.Bench", "Tracker.Bench" },
+        { "firmware/Tracker.BenchTool", "Tracker.BenchTool" },
     };
 
     [Theory]

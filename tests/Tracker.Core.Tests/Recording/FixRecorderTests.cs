@@ -18,7 +18,7 @@ public class FixRecorderTests
     private const string Dir = "I:/fixlog";
 
     private static byte[] DemoDrive([CallerFilePath] string path = "") =>
-        File.ReadAllBytes(Path.Combine(Path.GetDirectoryName(path)!, "../../../firmware/Tracker.Bench/samples/demo-drive.nmea"));
+        File.ReadAllBytes(Path.Combine(Path.GetDirectoryName(path)!, "../../../firmware/Tracker.BenchTool/samples/demo-drive.nmea"));
 
     [Fact]
     public void Push_InAnyChunks_KeepsWhatTheReaderAndThePolicyGive_AndSetsTheClockFromTheFixes()

@@ -18,7 +18,7 @@ public sealed class Drive
         UsesPolicy = policy;
     }
 
-    /// <summary>The project's own generated route (firmware/Tracker.Bench/samples), copied beside the tests.</summary>
+    /// <summary>The project's own generated route (firmware/Tracker.BenchTool/samples), copied beside the tests.</summary>
     public static string DemoPath => Path.Combine(AppContext.BaseDirectory, "samples", "demo-drive.nmea");
 
     /// <summary>A short name for reports.</summary>
