@@ -1,5 +1,6 @@
 using System.Text;
 using Tracker.BenchTool.Commands;
+using Tracker.BenchTool.Input;
 using Tracker.BenchTool.Output;
 using Tracker.BenchTool.Replay;
 using Tracker.Core.Config;

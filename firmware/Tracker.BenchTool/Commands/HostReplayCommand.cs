@@ -1,5 +1,6 @@
 using System.Globalization;
 using Tracker.BenchTool.Cli;
+using Tracker.BenchTool.Input;
 using Tracker.BenchTool.Output;
 using Tracker.BenchTool.Replay;
 using Tracker.Core.Config;

@@ -16,5 +16,5 @@ public sealed record PublishedMessage(string Topic, byte[] Payload, int Fixes, l
     public int PayloadBytes => Payload.Length;
 
     /// <summary>PUBLISH plus PUBACK on the wire (MQTT 3.1.1, QoS 1).</summary>
-    public int WireBytes => UplinkCounters.PublishPacketBytes(Encoding.UTF8.GetByteCount(Topic), PayloadBytes) + UplinkCounters.PubAckBytes;
+    public int WireBytes => UplinkCounters.PublishPacketBytes(Encoding.UTF8.GetByteCount(Topic), PayloadBytes) + UplinkCounters.PubackBytes;
 }

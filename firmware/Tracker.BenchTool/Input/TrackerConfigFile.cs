@@ -2,7 +2,7 @@ using Tracker.BenchTool.Cli;
 using Tracker.Core.Config;
 using Tracker.Core.Uplink;
 
-namespace Tracker.BenchTool.Commands;
+namespace Tracker.BenchTool.Input;
 
 /// <summary>
 /// The tracker's config (<c>tracker.conf</c>, Config/README.md) for the host replay: a car's own file,
@@ -14,17 +14,7 @@ public static class TrackerConfigFile
     /// <summary>Loads a car's config file with the firmware's own loader.</summary>
     public static TrackerConfig Load(string path)
     {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UsageException($"cannot read config file {path}: {e.Message}");
-        }
-
-        TrackerConfigResult result = TrackerConfigLoader.Load(text);
+        TrackerConfigResult result = TrackerConfigLoader.Load(ConfigText.Read(path, "config file"));
         return result.IsOk && result.Config is not null ? result.Config : throw new UsageException($"config file {path}: {result.Message}");
     }
 
