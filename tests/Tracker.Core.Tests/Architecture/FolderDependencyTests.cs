@@ -52,6 +52,26 @@ public partial class FolderDependencyTests(ITestOutputHelper output)
         Assert.True(cycle is null, $"{project}: import cycle {string.Join(" -> ", cycle ?? [])}");
     }
 
+    /// <summary>The core's layers, top to bottom, as README.md's layout lists them: a folder uses only folders below it.</summary>
+    private static readonly string[] CoreLayers =
+        ["Config", "Recording", "Modem", "Uplink", "Reporting", "Storage", "Wire", "Fixes", "Nmea", "Time", "Common"];
+
+    [Fact]
+    public void CoreFolders_UseOnlyTheLayersBelowThem()
+    {
+        Dictionary<string, SortedSet<string>> uses = Graph("firmware/Tracker.Core", "Tracker.Core");
+        Assert.Equal(CoreLayers.Order(StringComparer.Ordinal), uses.Keys.Order(StringComparer.Ordinal));
+        foreach ((string folder, SortedSet<string> targets) in uses)
+        {
+            foreach (string target in targets)
+            {
+                Assert.True(
+                    Array.IndexOf(CoreLayers, target) > Array.IndexOf(CoreLayers, folder),
+                    $"{folder} uses {target}, which README.md's layout lists above it");
+            }
+        }
+    }
+
     [Fact]
     public void FixQuality_IsNumberedAsTheGgaQualityIndicator()
     {
