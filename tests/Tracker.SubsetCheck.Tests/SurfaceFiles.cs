@@ -1,4 +1,4 @@
-using System.Reflection;
+using Tracker.Testing;
 
 namespace Tracker.SubsetCheck.Tests;
 
@@ -18,8 +18,13 @@ public static class SurfaceFiles
         "M:System.Diagnostics.DebuggableAttribute.#ctor(System.Diagnostics.DebuggableAttribute.DebuggingModes)",
     ];
 
-    /// <summary>The real nanoframework-api-surface.tsv, or null when ../shared is not beside the clone.</summary>
-    public static string? Real { get; } = FindReal();
+    /// <summary>The real nanoframework-api-surface.tsv in ../shared/reference, or null when ../shared is not beside the clone.</summary>
+    public static string? Real { get; } = SharedFolder.ReferenceFile(RealName);
+
+    /// <summary>The surface list's path under ../shared.</summary>
+    public const string RealRelative = "reference/" + RealName;
+
+    private const string RealName = "nanoframework-api-surface.tsv";
 
     /// <summary>Writes a surface TSV with <see cref="Baseline"/> plus <paramref name="ids"/> into <paramref name="directory"/>.</summary>
     public static string WriteTiny(string directory, params string[] ids)
@@ -27,29 +32,6 @@ public static class SurfaceFiles
         string path = Path.Combine(directory, "tiny-surface.tsv");
         File.WriteAllLines(path, ["# a test surface", .. Baseline.Concat(ids).Select(id => id + "\tmscorlib")]);
         return path;
-    }
-
-    private static string? FindReal()
-    {
-        string? env = Environment.GetEnvironmentVariable("TRACKER_SHARED_DATA");
-        if (!string.IsNullOrEmpty(env))
-        {
-            string candidate = Path.Combine(env, "..", "reference", "nanoframework-api-surface.tsv");
-            if (File.Exists(candidate))
-            {
-                return Path.GetFullPath(candidate);
-            }
-        }
-
-        foreach (AssemblyMetadataAttribute meta in typeof(SurfaceFiles).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>())
-        {
-            if (meta.Key == "TrackerApiSurface" && meta.Value is { Length: > 0 } built && File.Exists(built))
-            {
-                return Path.GetFullPath(built);
-            }
-        }
-
-        return null;
     }
 }
 
@@ -59,9 +41,9 @@ public sealed class RealSurfaceFactAttribute : FactAttribute
     /// <summary>Skips unless the real surface list is found.</summary>
     public RealSurfaceFactAttribute()
     {
-        if (SurfaceFiles.Real is null)
+        if (SharedFolder.SkipReason(SurfaceFiles.RealRelative) is { } reason)
         {
-            Skip = "../shared/reference/nanoframework-api-surface.tsv is absent (fresh clone without ../shared): skipped";
+            Skip = reason;
         }
     }
 }
