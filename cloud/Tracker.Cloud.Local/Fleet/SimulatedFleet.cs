@@ -53,8 +53,9 @@ public sealed partial class SimulatedFleet : IDisposable
     /// <param name="published">Where the cars' publish times go.</param>
     /// <param name="clock">The wall clock.</param>
     /// <param name="log">The log.</param>
+    /// <param name="provisioned">Told (cars done, cars in all) as the cars are provisioned; null for nothing.</param>
     /// <returns>The running fleet.</returns>
-    public static SimulatedFleet Start(FleetSettings settings, LocalPki pki, int mqttPort, PublishClock published, TimeProvider clock, ILogger<SimulatedFleet> log)
+    public static SimulatedFleet Start(FleetSettings settings, LocalPki pki, int mqttPort, PublishClock published, TimeProvider clock, ILogger<SimulatedFleet> log, Action<int, int>? provisioned = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(pki);
@@ -74,6 +75,7 @@ public sealed partial class SimulatedFleet : IDisposable
                 ? new NmeaLogGnss(replay, nowMs, startOffsetMs: (i - 1) * 37_000L)
                 : new GeneratedGnss(new RouteGenerator(town!, carSeed: unchecked((settings.Seed * 7919) + i)), nowMs);
             fleet._cars.Add(fleet.CreateCar(i, bundle, gnss, settings, mqttPort, published));
+            provisioned?.Invoke(i, settings.Cars);
         }
 
         fleet.Cars = [.. fleet._cars.Select(c => c.Car)];
