@@ -20,6 +20,7 @@ namespace Tracker.Cloud.Local.Http;
 public static class LocalEndpoints
 {
     private const int MaxLoginBytes = 4096;
+    private const string LoginPath = "/auth/login";
     private static readonly string[] ApiPaths = ["/me", "/cars", "/cars/{carId}/location", "/cars/{carId}/locations", "/cars/{**rest}"];
 
     /// <summary>Maps login, the API, health and metrics.</summary>
@@ -31,7 +32,7 @@ public static class LocalEndpoints
     public static void Map(IEndpointRouteBuilder app, ApiHandler api, LocalUsers users, HostMetrics metrics, Func<CancellationToken, Task<HealthReport>> health)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapPost("/auth/login", (Delegate)((HttpContext context) => LoginAsync(context, users)));
+        app.MapPost(LoginPath, (Delegate)((HttpContext context) => LoginAsync(context, users)));
         foreach (string path in ApiPaths)
         {
             app.MapMethods(path, ["GET", "POST", "PUT", "DELETE", "PATCH"], (HttpContext context) => ApiAsync(context, api, users));
@@ -48,6 +49,15 @@ public static class LocalEndpoints
             context.Response.Headers.CacheControl = "no-store";
             return Results.Json(report, LocalJsonContext.Default.HealthReport, statusCode: report.Status == "ok" ? 200 : 503);
         });
+
+        // Anything else (no route, no file of the web app): a problem document that names what was asked for,
+        // as the API's own 404s do, rather than an empty body.
+        app.MapFallback((HttpContext context) => Problem(
+            404,
+            "not-found",
+            "Not found",
+            "There is nothing at " + context.Request.Method + " " + context.Request.Path + ". The API's routes are GET /me, /cars, /cars/{carId}/location and /cars/{carId}/locations; also POST /auth/login, GET /health and /metrics, and the web app at /.",
+            context.Request.Path.Value ?? "/"));
     }
 
     private static async Task<IResult> LoginAsync(HttpContext context, LocalUsers users)
@@ -55,7 +65,7 @@ public static class LocalEndpoints
         context.Response.Headers.CacheControl = "no-store";
         if (context.Request.ContentLength is > MaxLoginBytes)
         {
-            return Problem(413, "too-large", "Request too large", "A login body is at most " + MaxLoginBytes + " bytes.");
+            return Problem(413, "too-large", "Request too large", "A login body is at most " + MaxLoginBytes + " bytes.", LoginPath);
         }
 
         LoginRequest? login;
@@ -68,23 +78,23 @@ public static class LocalEndpoints
         }
         catch (JsonException e)
         {
-            return Problem(400, "bad-login", "Malformed login", "The body must be JSON like {\"user\":\"ops\",\"password\":\"...\"}: " + e.Message);
+            return Problem(400, "bad-login", "Malformed login", "The body must be JSON like {\"user\":\"ops\",\"password\":\"...\"}: " + e.Message, LoginPath);
         }
         catch (InvalidDataException)
         {
-            return Problem(413, "too-large", "Request too large", "A login body is at most " + MaxLoginBytes + " bytes.");
+            return Problem(413, "too-large", "Request too large", "A login body is at most " + MaxLoginBytes + " bytes.", LoginPath);
         }
 
         if (login is null || string.IsNullOrEmpty(login.User) || login.Password is null)
         {
-            return Problem(400, "bad-login", "Malformed login", "The body must have 'user' and 'password'.");
+            return Problem(400, "bad-login", "Malformed login", "The body must have 'user' and 'password'.", LoginPath);
         }
 
         LocalUser? user = users.Check(login.User, login.Password);
         if (user is null)
         {
             context.Response.Headers.WWWAuthenticate = "Bearer";
-            return Problem(401, "unauthenticated", "Login failed", "Unknown user or wrong password (the console prints the local logins).");
+            return Problem(401, "unauthenticated", "Login failed", "Unknown user or wrong password (the console prints the local logins).", LoginPath);
         }
 
         string token = users.Tokens.Issue(user.User, user.Roles, LocalUsers.TokenLifetime);
@@ -116,7 +126,7 @@ public static class LocalEndpoints
             {
                 // API Gateway's JWT authorizer refuses before the function runs; so does this host.
                 context.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
-                await Problem(401, "unauthenticated", "Unauthenticated", "The bearer token was refused: " + token.Detail).ExecuteAsync(context).ConfigureAwait(false);
+                await Problem(401, "unauthenticated", "Unauthenticated", "The bearer token was refused: " + token.Detail, http.Path.Value ?? "/").ExecuteAsync(context).ConfigureAwait(false);
                 return;
             }
 
@@ -159,9 +169,9 @@ public static class LocalEndpoints
         return document.RootElement.Clone();
     }
 
-    private static IResult Problem(int status, string type, string title, string detail) =>
+    private static IResult Problem(int status, string type, string title, string detail, string instance) =>
         Results.Text(
-            JsonSerializer.Serialize(new ProblemBody("/problems/" + type, title, status, detail, "/auth/login"), LambdaJsonContext.Relaxed.ProblemBody),
+            JsonSerializer.Serialize(new ProblemBody("/problems/" + type, title, status, detail, instance), LambdaJsonContext.Relaxed.ProblemBody),
             "application/problem+json",
             Encoding.UTF8,
             status);

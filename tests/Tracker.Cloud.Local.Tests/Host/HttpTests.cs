@@ -57,6 +57,37 @@ public sealed class HttpTests(LocalHostFixture fixture) : IClassFixture<LocalHos
         Assert.Equal(expected, (int)body!["status"]!);
     }
 
+    [Theory]
+    [InlineData("/cars")]
+    [InlineData("/cars/car-0001/location")]
+    [InlineData("/me")]
+    public async Task BadToken_IsAProblemAboutTheRequestItMade(string path)
+    {
+        var (status, body) = await fixture.GetAsync(path, "not.a.token");
+
+        Assert.Equal(401, status);
+        Assert.Equal(path, (string?)body!["instance"]);
+    }
+
+    [Theory]
+    [InlineData("GET", "/no-such-page")]
+    [InlineData("GET", "/api/v2/cars")]
+    [InlineData("POST", "/health/extra")]
+    [InlineData("DELETE", "/nothing/here")]
+    public async Task UnknownRoute_IsA404Problem_NamingWhatWasAskedFor(string method, string path)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        using HttpResponseMessage response = await fixture.Http.SendAsync(request);
+        string text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var body = System.Text.Json.Nodes.JsonNode.Parse(text)!;
+        Assert.Equal(404, (int)body["status"]!);
+        Assert.Equal(path, (string?)body["instance"]);
+        Assert.Contains(method + " " + path, (string?)body["detail"], StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Renter_CannotSeeAnotherCar_ThroughTheApi()
     {
