@@ -29,6 +29,8 @@ using Tracker.Cloud.Local.Ingest;
 using Tracker.Cloud.Local.Observability;
 using Tracker.Cloud.Local.Options;
 using Tracker.Cloud.Sqlite;
+using Tracker.Simulation.Map;
+using Tracker.Simulation.Routes;
 
 namespace Tracker.Cloud.Local;
 
@@ -130,6 +132,12 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
 
         int mqttPort = options.MqttPort == 0 ? FreePort(options.BindAddress) : options.MqttPort;
         string? webRoot = FindWebRoot(options);
+        TileLayer? tiles = TileLayer.From(options.TileUrl, options.TileAttribution);
+        string webConfig = WebAppConfig.Build(webRoot, tiles);
+
+        // The generated town the cars drive in, and its map for the browser (the same polylines); none when they replay a log.
+        RoadNetwork? town = options.ReplayPath is null ? SimulatedFleet.Town(options.Seed) : null;
+        byte[]? townMap = town is null ? null : TownMap.ToGeoJson(town);
         var metrics = new HostMetrics(clock);
         var published = new PublishClock();
 
@@ -179,7 +187,15 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
 
         WebApplication app = builder.Build();
         app.UseWebSockets();
-        app.Use(SecurityHeaders);
+        string csp = ContentSecurityPolicy(tiles);
+        app.Use((context, next) =>
+        {
+            SecurityHeaders(context, csp);
+            return next();
+        });
+        app.Use((context, next) => HttpMethods.IsGet(context.Request.Method) && context.Request.Path == WebAppConfig.Path
+            ? WebAppConfig.WriteAsync(context, webConfig)
+            : next());
         if (webRoot is not null)
         {
             var files = new PhysicalFileProvider(webRoot);
@@ -199,7 +215,7 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
         EmbeddedBroker brokerRules = app.Services.GetRequiredService<EmbeddedBroker>();
         app.UseMqttServer(brokerRules.Attach);
         LocalFleetHost? host = null;
-        LocalEndpoints.Map(app, api, users, metrics, ct => host is null
+        LocalEndpoints.Map(app, api, users, metrics, townMap, ct => host is null
             ? Task.FromResult(new HealthReport("starting", new Dictionary<string, string>(), 0, 0, 0))
             : host.CheckHealthAsync(ct));
 
@@ -225,7 +241,7 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
         if (options.Cars > 0)
         {
             FleetPolicies.TryLoad(options.ReportPolicy, out Tracker.Core.Reporting.ReportConfig? policy, out _);
-            var settings = new FleetSettings(options.Cars, Path.Combine(options.DataDirectory, "flash"), options.ReplayPath, options.Seed, options.LivePeriodMs, policy!);
+            var settings = new FleetSettings(options.Cars, Path.Combine(options.DataDirectory, "flash"), options.ReplayPath, options.Seed, options.LivePeriodMs, policy!, town);
             int missing = Enumerable.Range(1, options.Cars).Count(i => !File.Exists(Path.Combine(pki.BundlesDirectory, CarIds.Of(i), Tracker.Provisioning.Bundles.BundleFiles.Identity)));
             progress.Begin(missing == 0
                 ? "starting " + options.Cars + " simulated cars (identities from an earlier run)"
@@ -378,14 +394,20 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static Task SecurityHeaders(HttpContext context, Func<Task> next)
+    private static void SecurityHeaders(HttpContext context, string csp)
     {
         IHeaderDictionary headers = context.Response.Headers;
         headers.XContentTypeOptions = "nosniff";
         headers["Referrer-Policy"] = "no-referrer";
         headers.XFrameOptions = "DENY";
-        headers.ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https://tile.openstreetmap.org; connect-src 'self' ws: wss: https://tile.openstreetmap.org; frame-ancestors 'none'";
-        return next();
+        headers.ContentSecurityPolicy = csp;
+    }
+
+    // Images from this host and the tile layer's server, nothing else (the tile probe is an image too).
+    private static string ContentSecurityPolicy(TileLayer? tiles)
+    {
+        string tileSource = tiles is null ? string.Empty : " " + tiles.CspSource;
+        return "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:" + tileSource + "; connect-src 'self' ws: wss:; frame-ancestors 'none'";
     }
 
     [LoggerMessage(EventId = 40, Level = LogLevel.Information, Message = "Fleet stopped in {Milliseconds} ms; every car's flash log is empty")]

@@ -22,7 +22,7 @@ public sealed class WebAppTests(WebFixture fixture, ITestOutputHelper output) : 
             await page.GetByTestId("car-item-" + car).WaitForAsync(new LocatorWaitForOptions { Timeout = 30_000 });
         }
 
-        await WebFixture.ScreenshotAsync(page, "fleet-view");
+        await WebFixture.ScreenshotAsync(page, "fleet-list");
         await page.Context.CloseAsync();
     }
 

@@ -61,7 +61,7 @@ public sealed partial class SimulatedFleet : IDisposable
         ArgumentNullException.ThrowIfNull(pki);
         var fleet = new SimulatedFleet(log, clock);
         long nowMs = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        RoadNetwork? town = settings.ReplayPath is null ? RoadNetwork.Generate(Tracker.Simulation.Routes.RouteOptions.Default with { Seed = settings.Seed }) : null;
+        RoadNetwork? town = settings.ReplayPath is null ? settings.Town ?? Town(settings.Seed) : null;
         NmeaLog? replay = settings.ReplayPath is { } path ? NmeaLog.Load(path) : null;
         var provisioning = Stopwatch.StartNew();
         int issued = 0;
@@ -102,6 +102,11 @@ public sealed partial class SimulatedFleet : IDisposable
 
         return fleet;
     }
+
+    /// <summary>The generated town of a seed: the same seed, the same streets.</summary>
+    /// <param name="seed">The route generator's seed.</param>
+    /// <returns>The town.</returns>
+    public static RoadNetwork Town(int seed) => RoadNetwork.Generate(Tracker.Simulation.Routes.RouteOptions.Default with { Seed = seed });
 
     /// <summary>
     /// Stops the cars cleanly: they stop reading their receivers, and the uplinks go on until every car that has

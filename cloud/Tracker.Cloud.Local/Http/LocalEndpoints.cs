@@ -21,6 +21,9 @@ public static class LocalEndpoints
 {
     private const int MaxLoginBytes = 4096;
     private const string LoginPath = "/auth/login";
+
+    /// <summary>Where the generated town's map is served (the web app reads it relative to its page).</summary>
+    public const string TownMapPath = "/map/town.geojson";
     private static readonly string[] ApiPaths = ["/me", "/cars", "/cars/{carId}/location", "/cars/{carId}/locations", "/cars/{**rest}"];
 
     /// <summary>Maps login, the API, health and metrics.</summary>
@@ -28,8 +31,9 @@ public static class LocalEndpoints
     /// <param name="api">The Lambda's API handler.</param>
     /// <param name="users">Logins and tokens.</param>
     /// <param name="metrics">The counters.</param>
+    /// <param name="townMap">The generated town's map (GeoJSON), or null when the cars replay a log.</param>
     /// <param name="health">Runs the health checks.</param>
-    public static void Map(IEndpointRouteBuilder app, ApiHandler api, LocalUsers users, HostMetrics metrics, Func<CancellationToken, Task<HealthReport>> health)
+    public static void Map(IEndpointRouteBuilder app, ApiHandler api, LocalUsers users, HostMetrics metrics, byte[]? townMap, Func<CancellationToken, Task<HealthReport>> health)
     {
         ArgumentNullException.ThrowIfNull(app);
         app.MapPost(LoginPath, (Delegate)((HttpContext context) => LoginAsync(context, users)));
@@ -50,13 +54,22 @@ public static class LocalEndpoints
             return Results.Json(report, LocalJsonContext.Default.HealthReport, statusCode: report.Status == "ok" ? 200 : 503);
         });
 
+        // The streets the simulated cars drive on, for the web map (the very polylines their routes follow).
+        app.MapGet(TownMapPath, (HttpContext context) =>
+        {
+            context.Response.Headers.CacheControl = "no-cache";
+            return townMap is null
+                ? Problem(404, "no-town", "No generated town", "The cars replay a log (--replay): there is no generated town to draw; the web map shows its online tiles where it can reach them.", TownMapPath)
+                : Results.Bytes(townMap, "application/geo+json");
+        });
+
         // Anything else (no route, no file of the web app): a problem document that names what was asked for,
         // as the API's own 404s do, rather than an empty body.
         app.MapFallback((HttpContext context) => Problem(
             404,
             "not-found",
             "Not found",
-            "There is nothing at " + context.Request.Method + " " + context.Request.Path + ". The API's routes are GET /me, /cars, /cars/{carId}/location and /cars/{carId}/locations; also POST /auth/login, GET /health and /metrics, and the web app at /.",
+            "There is nothing at " + context.Request.Method + " " + context.Request.Path + ". The API's routes are GET /me, /cars, /cars/{carId}/location and /cars/{carId}/locations; also POST /auth/login, GET /health, /metrics and " + TownMapPath + ", and the web app at /.",
             context.Request.Path.Value ?? "/"));
     }
 

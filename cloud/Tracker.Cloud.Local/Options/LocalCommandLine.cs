@@ -40,10 +40,12 @@ public static class LocalCommandLine
         var progress = new Option<string>("--progress") { Description = "How often the console prints progress, e.g. 5s; 0 for never.", DefaultValueFactory = _ => "5s" };
         var drain = new Option<string>("--drain-timeout") { Description = "How long Ctrl+C waits for the cars to empty their logs.", DefaultValueFactory = _ => "30s" };
         var json = new Option<bool>("--json-logs") { Description = "Structured logs as JSON lines instead of readable lines." };
+        var tiles = new Option<string>("--tile-url") { Description = "The web map's online tile layer, a URL template with {z} {x} {y} (and {s}), offered when the browser can reach it; 'none' for the offline map alone.", DefaultValueFactory = _ => LocalOptions.OpenStreetMapTiles };
+        var tileAttribution = new Option<string?>("--tile-attribution") { Description = "The attribution the tile layer's owner asks for (default: OpenStreetMap's for its tiles, else the tile host's name)." };
 
         var root = new RootCommand("tracker-local: the whole fleet on one machine (broker, ingest, store, API, web map, simulated cars).")
         {
-            data, bind, httpPort, mqttPort, cars, replay, seed, live, policy, store, dynamoUrl, webRoot, duration, progress, drain, json,
+            data, bind, httpPort, mqttPort, cars, replay, seed, live, policy, store, dynamoUrl, webRoot, duration, progress, drain, json, tiles, tileAttribution,
         };
 
         LocalOptions? options = null;
@@ -70,6 +72,8 @@ public static class LocalCommandLine
                     ProgressInterval = ParseDuration("--progress", r.GetValue(progress)!),
                     DrainTimeout = ParseDuration("--drain-timeout", r.GetValue(drain)!),
                     JsonLogs = r.GetValue(json),
+                    TileUrl = r.GetValue(tiles) is { } t && !string.Equals(t, "none", StringComparison.OrdinalIgnoreCase) ? t : null,
+                    TileAttribution = r.GetValue(tileAttribution),
                 };
                 options.Validate();
             }

@@ -128,6 +128,7 @@ function showConnection(state, detail) {
 function ensureMap() {
   if (mapParts === null) {
     mapParts = createMap(els.map, config);
+    hooks.map = mapParts.info;
   }
   mapParts.map.invalidateSize();
   return mapParts;
@@ -307,6 +308,7 @@ function openCar(me, carId, { subscribe, window: rentalWindow }) {
     subscribe,
     announce: (text) => announcer.say(text),
     requestFrame: () => me.frame.schedule(),
+    nearestStreet: parts.nearestStreet,
   });
   me.fleetView?.setFocus(carId);
   parts.map.invalidateSize();

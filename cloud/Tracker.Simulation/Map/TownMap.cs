@@ -9,7 +9,7 @@ namespace Tracker.Simulation.Map;
 /// The generated town as a map for the web app: a GeoJSON FeatureCollection (RFC 7946) in WGS-84 longitude, latitude,
 /// made from the very polylines the drivers follow, so a car's fixes lie on the streets drawn (within the receiver's
 /// error). One feature for the town's area, then one per named street (<c>MultiLineString</c> of its blocks), with
-/// its class and label anchors: points along it, at least <see cref="LabelSpacingM"/> apart, each with the angle
+/// its class (residential, arterial, ramp, highway) and label anchors: points along it, at least <see cref="LabelSpacingM"/> apart, each with the angle
 /// at which the name reads along the street.
 /// </summary>
 public static class TownMap
@@ -101,7 +101,15 @@ public static class TownMap
         json.WriteStartObject("properties");
         json.WriteString("kind", "street");
         json.WriteString("name", name);
-        json.WriteString("class", roadClass switch { RoadClass.Highway => "highway", RoadClass.Arterial => "arterial", _ => "residential" });
+        // A ramp is an arterial by its speed limit; on the map it is drawn as one and named only close in.
+        string drawnAs = roadClass switch
+        {
+            RoadClass.Highway => "highway",
+            RoadClass.Arterial when name.StartsWith(StreetNames.RampPrefix, StringComparison.Ordinal) => "ramp",
+            RoadClass.Arterial => "arterial",
+            _ => "residential",
+        };
+        json.WriteString("class", drawnAs);
         json.WriteStartArray("labels");
         foreach ((double east, double north, double angle) in LabelAnchors(blocks))
         {

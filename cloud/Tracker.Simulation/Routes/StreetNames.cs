@@ -52,9 +52,12 @@ internal static class StreetNames
     /// <summary>The ring highway.</summary>
     public const string Ring = "Ring Highway";
 
+    /// <summary>What every ramp's name starts with.</summary>
+    public const string RampPrefix = "Ring Highway Exit ";
+
     /// <summary>The ramps of interchange <paramref name="interchange"/> (0-based), numbered clockwise from the first.</summary>
     /// <param name="interchange">The interchange.</param>
-    public static string Ramp(int interchange) => "Ring Highway Exit " + (interchange + 1).ToString(CultureInfo.InvariantCulture);
+    public static string Ramp(int interchange) => RampPrefix + (interchange + 1).ToString(CultureInfo.InvariantCulture);
 
     private static string Pick(string[] names, int index)
     {

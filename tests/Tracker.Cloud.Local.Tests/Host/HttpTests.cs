@@ -89,6 +89,44 @@ public sealed class HttpTests(LocalHostFixture fixture) : IClassFixture<LocalHos
     }
 
     [Fact]
+    public async Task TheGeneratedTown_IsServed_AsGeoJsonStreetsWithNames()
+    {
+        using HttpResponseMessage response = await fixture.Http.GetAsync("/map/town.geojson");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/geo+json", response.Content.Headers.ContentType?.MediaType);
+        var map = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal("FeatureCollection", (string?)map["type"]);
+        Assert.Contains(map["features"]!.AsArray(), f => (string?)f!["properties"]!["name"] == "Ring Highway");
+    }
+
+    [Fact]
+    public async Task CarsReplayingALog_HaveNoGeneratedTown_SoThereIsNoneToServe()
+    {
+        string data = Directory.CreateTempSubdirectory("tracker-replay-town-").FullName;
+        string log = Path.Combine(data, "drive.nmea");
+        await File.WriteAllTextAsync(log, "$GPRMC,080000.00,A,3931.77850,N,11948.81877,W,23.326,90.00,021126,,,A*7C\r\n");
+        LocalFleetHost host = await LocalFleetHost.StartAsync(
+            new Tracker.Cloud.Local.Options.LocalOptions { DataDirectory = Path.Combine(data, "d"), HttpPort = 0, MqttPort = 0, Cars = 0, ReplayPath = log, ProgressInterval = TimeSpan.Zero },
+            _ => { },
+            kdfIterations: 1000);
+        try
+        {
+            using var http = new HttpClient { BaseAddress = host.HttpUrl };
+            using HttpResponseMessage response = await http.GetAsync("/map/town.geojson");
+
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            Assert.Contains("--replay", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await host.StopAsync();
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Renter_CannotSeeAnotherCar_ThroughTheApi()
     {
         string token = await fixture.LoginAsync("renter1");

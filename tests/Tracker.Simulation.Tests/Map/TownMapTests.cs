@@ -58,7 +58,7 @@ public sealed class TownMapTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.Equal(Drives.Town.Edges.Select(e => e.Name).Distinct().Count(), streets.Length);
         Assert.Equal(Drives.Town.Edges.Count, streets.Sum(s => s.GetProperty("geometry").GetProperty("coordinates").GetArrayLength()));
         Assert.Equal(
-            ["arterial", "highway", "residential"],
+            ["arterial", "highway", "ramp", "residential"],
             streets.Select(s => s.GetProperty("properties").GetProperty("class").GetString()).Distinct().Order(StringComparer.Ordinal));
     }
 
