@@ -133,6 +133,7 @@ public abstract class BrowserFixture : IAsyncLifetime
         return f;
     }
 
-    public static async Task ScreenshotAsync(IPage page, string name) =>
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, name + ".png"), FullPage = true });
+    /// <summary>Saves a screenshot to artifacts/screenshots/<paramref name="name"/>.png: the whole page, or the window as the user sees it.</summary>
+    public static async Task ScreenshotAsync(IPage page, string name, bool fullPage = true) =>
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, name + ".png"), FullPage = fullPage });
 }

@@ -41,7 +41,7 @@ public sealed class MapTests(MapFixture fixture, ITestOutputHelper output) : ICl
         Assert.Contains(names, n => n.EndsWith(" Boulevard", StringComparison.Ordinal) || n.EndsWith(" Avenue", StringComparison.Ordinal) || n.StartsWith("Ring Highway", StringComparison.Ordinal));
         output.WriteLine($"{map.GetProperty("streets").GetInt32()} streets, {names.Length} names shown: {string.Join(", ", names.Take(12))}...");
 
-        await WebFixture.ScreenshotAsync(page, "fleet-view");
+        await WebFixture.ScreenshotAsync(page, "fleet-view", fullPage: false);
         await page.Context.CloseAsync();
     }
 
@@ -87,6 +87,8 @@ public sealed class MapTests(MapFixture fixture, ITestOutputHelper output) : ICl
         await page.GetByTestId("history-load").ClickAsync();
         await page.GetByTestId("history-message").Filter(new LocatorFilterOptions { HasTextRegex = new System.Text.RegularExpressions.Regex("fixes from") }).WaitForAsync(new LocatorWaitForOptions { Timeout = 15_000 });
 
+        Assert.True((await page.EvaluateAsync<JsonElement>("() => window.trackerApp.map()")).GetProperty("labels").GetInt32() > 0, "no street names at the history's zoom");
+
         // Half way through the drive, playing: the readout names the street the car was on.
         await page.EvaluateAsync("() => { const s = document.querySelector('[data-testid=playback-position]'); s.value = String((Number(s.min) + Number(s.max)) / 2); s.dispatchEvent(new Event('input')); }");
         await page.GetByTestId("playback-rate").SelectOptionAsync(new SelectOptionValue { Index = 0 });
@@ -95,7 +97,7 @@ public sealed class MapTests(MapFixture fixture, ITestOutputHelper output) : ICl
         string readout = await page.GetByTestId("playback-readout").InnerTextAsync();
         Assert.Matches("(Street|Avenue|Boulevard|Highway)", readout);
         output.WriteLine("playback: " + readout);
-        await WebFixture.ScreenshotAsync(page, "car-history");
+        await WebFixture.ScreenshotAsync(page, "car-history", fullPage: false);
         await page.Context.CloseAsync();
     }
 

@@ -48,7 +48,8 @@ export function probeTile(url, timeoutMs) {
  *   tileAttribution: string}} config from config.json.
  * @returns {{map: any, fleetRenderer: any, focusRenderer: any, basemapLoaded: Promise<boolean>,
  *   townLoaded: Promise<boolean>, nearestStreet: (lat: number, lon: number) => string|null,
- *   info: () => {town: boolean, streets: number, labels: number, base: string, tiles: string|null}}}
+ *   info: () => {town: boolean, streets: number, labels: number, base: string, tiles: string|null,
+ *   zoom: number, size: number[]}}}
  *   the map, a canvas renderer for the fleet's markers (1,000 circles cost one canvas, not 1,000
  *   DOM nodes), an SVG renderer in a pane above it for the car view, the basemap's and the town's
  *   arrival, the street nearest a point (null without a town), and what the map shows (tests).
@@ -98,7 +99,9 @@ export function createMap(element, config) {
       const town = geojson === null ? null : readTown(geojson);
       if (town === null || town.streets.length === 0) return false;
       state.town = drawTown(map, town);
-      if (state.town.bounds !== null && map.getZoom() < 10) map.fitBounds(state.town.bounds);
+      // Framing, not a move the user asked for: at once, so that no zoom animation still running can
+      // land after (and undo) the fleet's or a car's framing that follows.
+      if (state.town.bounds !== null && map.getZoom() < 10) map.fitBounds(state.town.bounds, { animate: false });
       map.attributionControl.addAttribution('Streets: generated town');
       return true;
     })
@@ -134,6 +137,8 @@ export function createMap(element, config) {
       labels: state.town === null ? 0 : state.town.labelsShown(),
       base: map.hasLayer(plain) ? 'plain' : state.tiles === null ? 'plain' : 'tiles',
       tiles: state.tiles,
+      zoom: map.getZoom(),
+      size: [map.getSize().x, map.getSize().y],
     }),
   };
 }

@@ -255,7 +255,12 @@ export function openCarView(options) {
     const pts = r.points;
     historyMessage(`${pts.length.toLocaleString('en')} fixes from ${dateTime(pts[0].ts)} to ${dateTime(pts[pts.length - 1].ts)}${r.truncated ? ' (the first ones only: choose a shorter range for the rest)' : ''}.`, false);
     historyLine.setLatLngs(pts.map((p) => [p.lat, p.lon]));
-    map.fitBounds(historyLine.getBounds(), { padding: [30, 30], maxZoom: 16 });
+    // The panels around the map may have changed its size since Leaflet last measured it (Leaflet
+    // watches the window, not its container): measure again, and fit at once (every programmatic
+    // framing is instant, so that no zoom animation lands after it), so the whole drive fills the
+    // view at the closest zoom that holds it.
+    map.invalidateSize();
+    map.fitBounds(historyLine.getBounds(), { padding: [30, 30], maxZoom: 16, animate: false });
     recenter = false;
     playback = new Playback(pts);
     playback.setRate(Number(el.rate.value));
@@ -339,7 +344,7 @@ export function openCarView(options) {
           markerShown = true;
         }
         if (recenter) {
-          map.setView([car.latest.lat, car.latest.lon], Math.max(map.getZoom(), 14));
+          map.setView([car.latest.lat, car.latest.lon], Math.max(map.getZoom(), 14), { animate: false });
           recenter = false;
         }
       }
