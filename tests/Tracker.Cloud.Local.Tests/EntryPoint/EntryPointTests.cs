@@ -20,7 +20,7 @@ public sealed class EntryPointTests : IDisposable
     public async Task DotnetRun_KeepsItsData_InTheFolderItWasTypedIn_AsTheHelpSays()
     {
         string project = Repository.PathOf("cloud", "Tracker.Cloud.Local", "Tracker.Cloud.Local.csproj");
-        using LocalProcess run = LocalProcess.StartCommand(
+        using TestProcess run = TestProcess.Start(
             _folder, "dotnet", "run", "--no-build", "-c", Configuration, "--project", project, "--", "--cars", "0", "--http-port", "0", "--mqtt-port", "0", "--progress", "0", "--duration", "1s");
 
         Assert.True(await run.WaitForExitAsync(Bound) == 0, run.Output);
@@ -38,7 +38,7 @@ public sealed class EntryPointTests : IDisposable
         taken.Start();
         int port = ((IPEndPoint)taken.LocalEndpoint).Port;
         string other = option == "--http-port" ? "--mqtt-port" : "--http-port";
-        using LocalProcess host = LocalProcess.Start(_folder, "--data", Path.Combine(_folder, "data"), "--cars", "0", option, port.ToString(System.Globalization.CultureInfo.InvariantCulture), other, "0");
+        using TestProcess host = BuiltHost.Start(_folder, "--data", Path.Combine(_folder, "data"), "--cars", "0", option, port.ToString(System.Globalization.CultureInfo.InvariantCulture), other, "0");
 
         Assert.Equal(1, await host.WaitForExitAsync(Bound));
         Assert.Contains($"tracker-local: port {port} on 127.0.0.1 ({what}) is taken", host.Output, StringComparison.Ordinal);

@@ -22,7 +22,7 @@ public sealed class RestartTests : IDisposable
     public async Task StartStopStart_ThenKillAndStart_OnTheSameDataFolder_LosesNothing()
     {
         // 1. First start (creates the data folder) and a clean stop, as Ctrl+C does.
-        using (LocalProcess first = StartHost())
+        using (TestProcess first = StartHost())
         {
             await ExpectReadyAsync(first);
             await Task.Delay(TimeSpan.FromSeconds(3));
@@ -35,7 +35,7 @@ public sealed class RestartTests : IDisposable
         Assert.NotEmpty(storedAfterFirst.SelectMany(c => c.Value));
 
         // 2. Second start on the same folder (it crashed here before), then a crash: SIGKILL while the cars hold fixes.
-        using (LocalProcess second = StartHost())
+        using (TestProcess second = StartHost())
         {
             await ExpectReadyAsync(second);
             Assert.Contains("identities from an earlier run", second.Output, StringComparison.Ordinal);
@@ -48,7 +48,7 @@ public sealed class RestartTests : IDisposable
         Assert.True(held > 0, "the cars held nothing in flash when the host was killed, so the restart proves nothing");
 
         // 3. Third start after the crash; a clean stop lets every car deliver what it holds.
-        using (LocalProcess third = StartHost())
+        using (TestProcess third = StartHost())
         {
             await ExpectReadyAsync(third);
             await Task.Delay(TimeSpan.FromSeconds(3));
@@ -90,18 +90,18 @@ public sealed class RestartTests : IDisposable
         }
     }
 
-    private LocalProcess StartHost() => LocalProcess.Start(
+    private TestProcess StartHost() => BuiltHost.Start(
         _folder,
         "--data", Data,
-        "--http-port", LocalProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-        "--mqtt-port", LocalProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        "--http-port", TestProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        "--mqtt-port", TestProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
         "--cars", "3",
         "--replay", Repository.PathOf("firmware", "Tracker.Bench", "samples", "demo-drive.nmea"), // the cars drive from the first second
         "--live-period", "10s",
         "--progress", "0",
         "--drain-timeout", "30s");
 
-    private static async Task ExpectReadyAsync(LocalProcess host)
+    private static async Task ExpectReadyAsync(TestProcess host)
     {
         Assert.True(await host.WaitForAsync("tracker-local: ready", Start), "tracker-local did not become ready:\n" + host.Output);
         Assert.DoesNotContain("Exception", host.Output, StringComparison.Ordinal);

@@ -3,27 +3,26 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Tracker.Cloud.Local.Tests.EntryPoint;
+namespace Tracker.Testing;
 
 /// <summary>
-/// The built tracker-local executable run as a user runs it (its own process, its own console), with SIGINT restored
-/// (a process started in the background by a non-interactive shell begins with SIGINT ignored, and so would the
-/// host): waits for lines of its output (bounded), stops it with SIGINT as Ctrl+C does, or kills it with SIGKILL.
-/// Killed on dispose, whatever happened.
+/// A program run as a user runs it (its own process, its own console), with SIGINT restored (a process started in
+/// the background by a non-interactive shell begins with SIGINT ignored, and so would the program): waits for lines
+/// of its output (bounded), stops it with SIGINT as Ctrl+C does, or kills it with SIGKILL. Killed, with what it
+/// started, on dispose, whatever happened.
 /// </summary>
-public sealed class LocalProcess : IDisposable
+public sealed class TestProcess : IDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
     private readonly Lock _gate = new();
+    private readonly bool _ownGroup;
 
-    private LocalProcess(Process process)
+    private TestProcess(Process process, bool ownGroup)
     {
         _process = process;
+        _ownGroup = ownGroup;
     }
-
-    /// <summary>The built host beside the test assembly (the same bits as cloud/Tracker.Cloud.Local's output).</summary>
-    public static string Executable { get; } = Path.Combine(AppContext.BaseDirectory, "tracker-local");
 
     /// <summary>Standard output and standard error so far, interleaved as they arrived.</summary>
     public string Output
@@ -40,16 +39,18 @@ public sealed class LocalProcess : IDisposable
     /// <summary>The process id.</summary>
     public int Id => _process.Id;
 
-    /// <summary>Starts the host with <paramref name="arguments"/>, in <paramref name="workingDirectory"/>.</summary>
-    public static LocalProcess Start(string workingDirectory, params string[] arguments) =>
-        StartCommand(workingDirectory, File.Exists(Executable) ? Executable : "dotnet", File.Exists(Executable) ? arguments : [Path.ChangeExtension(Executable, ".dll"), .. arguments]);
-
-    /// <summary>Starts any command (dotnet run, for one) the same way.</summary>
-    public static LocalProcess StartCommand(string workingDirectory, string command, params string[] arguments)
+    /// <summary>Starts <paramref name="command"/> with <paramref name="arguments"/> in <paramref name="workingDirectory"/>.</summary>
+    /// <param name="workingDirectory">The folder it runs in.</param>
+    /// <param name="command">The program (a path, or a name on PATH).</param>
+    /// <param name="arguments">Its arguments, one each (no shell).</param>
+    /// <returns>The running process.</returns>
+    public static TestProcess Start(string workingDirectory, string command, params string[] arguments)
     {
-        // env --default-signal=INT (coreutils) puts SIGINT back to its default before exec, so .NET installs its Ctrl+C handler.
-        bool restore = File.Exists("/usr/bin/env") && OperatingSystem.IsLinux();
-        var start = new ProcessStartInfo(restore ? "/usr/bin/env" : command)
+        // setsid (util-linux) gives the program a process group of its own, as a terminal does, so that Interrupt reaches
+        // it and what it starts (dotnet run's child); env --default-signal=INT (coreutils) puts SIGINT back to its
+        // default before exec, so .NET installs its Ctrl+C handler. Each execs the next: the pid is the program's.
+        bool restore = OperatingSystem.IsLinux() && File.Exists("/usr/bin/env") && File.Exists("/usr/bin/setsid");
+        var start = new ProcessStartInfo(restore ? "/usr/bin/setsid" : command)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -59,6 +60,7 @@ public sealed class LocalProcess : IDisposable
         };
         if (restore)
         {
+            start.ArgumentList.Add("/usr/bin/env");
             start.ArgumentList.Add("--default-signal=INT");
             start.ArgumentList.Add(command);
         }
@@ -70,13 +72,13 @@ public sealed class LocalProcess : IDisposable
 
         start.Environment["DOTNET_NOLOGO"] = "1";
         var process = new Process { StartInfo = start };
-        var host = new LocalProcess(process);
-        process.OutputDataReceived += (_, e) => host.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => host.Append(e.Data);
+        var started = new TestProcess(process, restore);
+        process.OutputDataReceived += (_, e) => started.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => started.Append(e.Data);
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return host;
+        return started;
     }
 
     /// <summary>Waits until the output has a line containing <paramref name="text"/>, the process ends, or the time is up.</summary>
@@ -103,10 +105,11 @@ public sealed class LocalProcess : IDisposable
         return false;
     }
 
-    /// <summary>Sends SIGINT, as Ctrl+C in its terminal would.</summary>
+    /// <summary>Sends SIGINT, as Ctrl+C in its terminal would: to its process group (the program and what it started).</summary>
     public void Interrupt()
     {
-        using var kill = Process.Start(new ProcessStartInfo("kill", ["-INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })!;
+        string id = _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-INT", "--", _ownGroup ? "-" + id : id]) { UseShellExecute = false })!;
         kill.WaitForExit(5000);
     }
 
@@ -115,6 +118,19 @@ public sealed class LocalProcess : IDisposable
     {
         _process.Kill(entireProcessTree: false);
         _process.WaitForExit(10_000);
+    }
+
+    /// <summary>Runs a command to its end (bounded): its exit code (null when it ran out of time and was killed) and output.</summary>
+    /// <param name="workingDirectory">The folder it runs in.</param>
+    /// <param name="timeout">The longest it may take.</param>
+    /// <param name="command">The program.</param>
+    /// <param name="arguments">Its arguments.</param>
+    /// <returns>Exit code and output.</returns>
+    public static async Task<(int? ExitCode, string Output)> RunAsync(string workingDirectory, TimeSpan timeout, string command, params string[] arguments)
+    {
+        using TestProcess process = Start(workingDirectory, command, arguments);
+        int? code = await process.WaitForExitAsync(timeout);
+        return (code, process.Output);
     }
 
     /// <summary>Waits for the exit (bounded) and gives its code, or null when it did not exit in time.</summary>
