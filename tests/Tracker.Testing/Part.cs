@@ -15,7 +15,7 @@ public enum Part
     /// <summary>s3rver, the S3 API server: <c>npm ci</c> in cloud/s3rver.</summary>
     S3rver,
 
-    /// <summary>DuckDB for node, which runs the Athena queries: <c>npm install</c> in cloud/analytics.</summary>
+    /// <summary>DuckDB for node, which runs the Athena queries: <c>npm ci</c> in cloud/analytics.</summary>
     DuckDb,
 
     /// <summary>The npm aws-cdk CLI: <c>npm ci</c> in cloud/Tracker.Cloud.Infra.</summary>

@@ -48,7 +48,7 @@ public sealed class PartCatalog
             Part.Node => OnPath("node") is null ? "node not on PATH (install node 20 with npm)" : null,
             Part.Dynalite => Installed(Part.Dynalite) ? null : "dynalite not installed (npm ci in cloud/dynalite)",
             Part.S3rver => Installed(Part.S3rver) ? null : "s3rver not installed (npm ci in cloud/s3rver)",
-            Part.DuckDb => Installed(Part.DuckDb) ? null : "DuckDB not installed (npm install in cloud/analytics)",
+            Part.DuckDb => Installed(Part.DuckDb) ? null : "DuckDB not installed (npm ci in cloud/analytics)",
             Part.AwsCdkCli => Installed(Part.AwsCdkCli) ? null : "aws-cdk CLI not installed (npm ci in cloud/Tracker.Cloud.Infra)",
             Part.Mosquitto => Mosquitto() is null ? "mosquitto not installed (apt-get install mosquitto, or TRACKER_MOSQUITTO=path)" : null,
             Part.Socat => OnPath("socat") is null ? "socat not installed (apt-get install socat)" : null,

@@ -5,7 +5,7 @@ namespace Tracker.Cloud.Archive.Tests.Servers;
 
 /// <summary>
 /// Runs an Athena query of cloud/analytics/queries over an archive folder with DuckDB
-/// (<c>node cloud/analytics/run-query.mjs</c>), returning the rows. Needs node and DuckDB (<c>npm install</c> in
+/// (<c>node cloud/analytics/run-query.mjs</c>), returning the rows. Needs node and DuckDB (<c>npm ci</c> in
 /// cloud/analytics); the tests that use it skip without them (tests/Tracker.Testing's rule).
 /// </summary>
 public static class DuckDbQueries
