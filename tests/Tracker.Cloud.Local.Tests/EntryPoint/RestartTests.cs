@@ -29,6 +29,7 @@ public sealed class RestartTests : IDisposable
             first.Interrupt();
             Assert.True(await first.WaitForExitAsync(Stop) == 0, "Ctrl+C did not stop the host cleanly:\n" + first.Output);
             Assert.Contains("tracker-local: stopped;", first.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain("holders: )", first.Output, StringComparison.Ordinal); // the stop line names the cars holding fixes, or says there are none
         }
 
         Dictionary<string, HashSet<long>> storedAfterFirst = await StoredAsync();
