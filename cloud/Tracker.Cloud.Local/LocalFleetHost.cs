@@ -21,6 +21,7 @@ using Tracker.Cloud.Core.Storage;
 using Tracker.Cloud.DynamoDb;
 using Tracker.Cloud.Lambda.Api;
 using Tracker.Cloud.Local.Broker;
+using Tracker.Cloud.Local.Console;
 using Tracker.Cloud.Local.Fleet;
 using Tracker.Cloud.Local.Http;
 using Tracker.Cloud.Local.Security;
@@ -28,6 +29,8 @@ using Tracker.Cloud.Local.Ingest;
 using Tracker.Cloud.Local.Observability;
 using Tracker.Cloud.Local.Options;
 using Tracker.Cloud.Sqlite;
+using Tracker.Simulation.Map;
+using Tracker.Simulation.Routes;
 
 namespace Tracker.Cloud.Local;
 
@@ -103,22 +106,41 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
     /// <param name="configureLogging">Adds log providers (the console's, or a test's).</param>
     /// <param name="kdfIterations">PBKDF2 iterations protecting a new fleet CA's key (tests lower it).</param>
     /// <param name="cancellationToken">Cancels the start.</param>
+    /// <param name="progress">Where the start reports each step (the console); null for none.</param>
     /// <returns>The running host.</returns>
-    public static async Task<LocalFleetHost> StartAsync(LocalOptions options, Action<ILoggingBuilder> configureLogging, int kdfIterations = 600_000, CancellationToken cancellationToken = default)
+    /// <exception cref="HostStartException">A port is taken; the message names it and the option that moves it.</exception>
+    public static async Task<LocalFleetHost> StartAsync(LocalOptions options, Action<ILoggingBuilder> configureLogging, int kdfIterations = 600_000, CancellationToken cancellationToken = default, StartupProgress? progress = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(configureLogging);
         options.Validate();
+        progress ??= StartupProgress.Silent;
+
+        // Before anything is opened: a taken port is the commonest failure of a second start beside a first.
+        EnsurePortFree(options.BindAddress, options.HttpPort, "--http-port", "the web app and API");
+        EnsurePortFree(options.BindAddress, options.MqttPort, "--mqtt-port", "the cars' MQTT");
         Directory.CreateDirectory(options.DataDirectory);
         TimeProvider clock = TimeProvider.System;
 
-        var pki = LocalPki.OpenOrCreate(Path.Combine(options.DataDirectory, "pki"), options.BindAddress, kdfIterations);
+        string pkiDirectory = Path.Combine(options.DataDirectory, "pki");
+        bool newPki = !Directory.Exists(Path.Combine(pkiDirectory, "fleet-ca"));
+        progress.Begin(newPki ? "creating the fleet CA and the broker's certificates (first run)" : "opening the fleet CA and the broker's certificates");
+        var pki = LocalPki.OpenOrCreate(pkiDirectory, options.BindAddress, kdfIterations);
+        progress.Done();
+        progress.Begin(options.Store == StoreKind.Sqlite ? "opening the store (SQLite, " + Path.Combine(options.DataDirectory, "tracker.db") + ")" : "opening the store (DynamoDB at " + options.DynamoDbUrl + ")");
         (IFixStore store, IRentalStore rentals, IDisposable? lifetime) = await OpenStoreAsync(options, clock, cancellationToken).ConfigureAwait(false);
         LocalUsers users = LocalUsers.OpenOrCreate(options.DataDirectory, clock);
         await users.SeedRentalsAsync(rentals, clock.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false);
+        progress.Done();
 
         int mqttPort = options.MqttPort == 0 ? FreePort(options.BindAddress) : options.MqttPort;
         string? webRoot = FindWebRoot(options);
+        TileLayer? tiles = TileLayer.From(options.TileUrl, options.TileAttribution);
+        string webConfig = WebAppConfig.Build(webRoot, tiles, options);
+
+        // The generated town the cars drive in, and its map for the browser (the same polylines); none when they replay a log.
+        RoadNetwork? town = options.ReplayPath is null ? SimulatedFleet.Town(options.Seed) : null;
+        byte[]? townMap = town is null ? null : TownMap.ToGeoJson(town);
         var metrics = new HostMetrics(clock);
         var published = new PublishClock();
 
@@ -127,6 +149,8 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Logging.AddFilter("System", LogLevel.Warning);
+        // "Hosting failed to start" with Kestrel's stack: the exception reaches the caller, which says what to do.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
         configureLogging(builder.Logging);
         builder.WebHost.ConfigureKestrel(k =>
         {
@@ -174,10 +198,16 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
 
         WebApplication app = builder.Build();
         app.UseWebSockets();
-        string contentPolicy = ContentSecurityPolicy(options);
-        app.Use((context, next) => SecurityHeaders(context, next, contentPolicy));
-        var webConfig = new WebAppConfig(options, webRoot);
-        app.Use(webConfig.ServeAsync); // before the static files: dist/config.json holds the local defaults only
+        string csp = ContentSecurityPolicy(options, tiles);
+        app.Use((context, next) =>
+        {
+            SecurityHeaders(context, csp);
+            return next();
+        });
+        // Before the static files: dist/config.json holds the build's defaults only.
+        app.Use((context, next) => HttpMethods.IsGet(context.Request.Method) && context.Request.Path == WebAppConfig.Path
+            ? WebAppConfig.WriteAsync(context, webConfig)
+            : next());
         if (webRoot is not null)
         {
             var files = new PhysicalFileProvider(webRoot);
@@ -202,11 +232,25 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
         EmbeddedBroker brokerRules = app.Services.GetRequiredService<EmbeddedBroker>();
         app.UseMqttServer(brokerRules.Attach);
         LocalFleetHost? host = null;
-        LocalEndpoints.Map(app, api, options.Auth == AuthMode.Local ? users : null, apiTokens, metrics, ct => host is null
+        LocalEndpoints.Map(app, api, options.Auth == AuthMode.Local ? users : null, apiTokens, metrics, townMap, ct => host is null
             ? Task.FromResult(new HealthReport("starting", new Dictionary<string, string>(), 0, 0, 0))
             : host.CheckHealthAsync(ct));
 
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        progress.Begin("starting the broker, the API and the web app");
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException || e.InnerException is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse })
+        {
+            // Taken between the check above and now.
+            await app.DisposeAsync().ConfigureAwait(false);
+            lifetime?.Dispose();
+            pki.Dispose();
+            throw new HostStartException(PortTakenMessage(options.BindAddress, options.HttpPort, "--http-port", "the web app and API"), e);
+        }
+
+        progress.Done();
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var httpUrl = new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "[::1]", StringComparison.Ordinal));
         host = new LocalFleetHost(options, app, pki, users, store, rentals, metrics, published, mqttPort, httpUrl, webRoot, oidc is null ? lifetime : Combine(lifetime, oidc));
@@ -214,8 +258,13 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
         if (options.Cars > 0)
         {
             FleetPolicies.TryLoad(options.ReportPolicy, out Tracker.Core.Reporting.ReportConfig? policy, out _);
-            var settings = new FleetSettings(options.Cars, Path.Combine(options.DataDirectory, "flash"), options.ReplayPath, options.Seed, options.LivePeriodMs, policy!);
-            host.Fleet = SimulatedFleet.Start(settings, pki, mqttPort, published, clock, app.Services.GetRequiredService<ILogger<SimulatedFleet>>());
+            var settings = new FleetSettings(options.Cars, Path.Combine(options.DataDirectory, "flash"), options.ReplayPath, options.Seed, options.LivePeriodMs, policy!, town);
+            int missing = Enumerable.Range(1, options.Cars).Count(i => !File.Exists(Path.Combine(pki.BundlesDirectory, CarIds.Of(i), Tracker.Provisioning.Bundles.BundleFiles.Identity)));
+            progress.Begin(missing == 0
+                ? "starting " + options.Cars + " simulated cars (identities from an earlier run)"
+                : "provisioning " + missing + " of " + options.Cars + " simulated cars with the provisioning tool");
+            host.Fleet = SimulatedFleet.Start(settings, pki, mqttPort, published, clock, app.Services.GetRequiredService<ILogger<SimulatedFleet>>(), missing == 0 ? null : progress.Count);
+            progress.Done();
             SimulatedFleet fleet = host.Fleet;
             metrics.FleetPending = () => fleet.PendingFixes;
             metrics.FleetCars = () => fleet.Cars.Count;
@@ -241,7 +290,14 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
         {
             var drain = Stopwatch.StartNew();
             left = await Task.Run(() => fleet.Stop(_options.DrainTimeout)).ConfigureAwait(false);
-            LogDrained(drain.ElapsedMilliseconds, left.PendingFixes, left.CarsInDeadZones, left.HoldersByState);
+            if (left.PendingFixes == 0)
+            {
+                LogDrained(drain.ElapsedMilliseconds);
+            }
+            else
+            {
+                LogDrainedWithFixesLeft(drain.ElapsedMilliseconds, left.PendingFixes, left.CarsInDeadZones, left.HoldersByState);
+            }
         }
 
         await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);
@@ -329,6 +385,28 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
     private static IDisposable Combine(IDisposable? first, IDisposable second) =>
         first is null ? second : new Disposables(first, second);
 
+    private static void EnsurePortFree(IPAddress address, int port, string option, string what)
+    {
+        if (port == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            using var probe = new TcpListener(address, port);
+            probe.Start();
+            probe.Stop();
+        }
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.AddressAlreadyInUse or SocketError.AccessDenied)
+        {
+            throw new HostStartException(PortTakenMessage(address, port, option, what) + (e.SocketErrorCode == SocketError.AccessDenied ? " (not allowed for this user)" : string.Empty), e);
+        }
+    }
+
+    private static string PortTakenMessage(IPAddress address, int port, string option, string what) =>
+        "port " + port.ToString(System.Globalization.CultureInfo.InvariantCulture) + " on " + address + " (" + what + ") is taken, perhaps by another tracker-local: stop it, or choose another port with " + option + " (0 picks a free one)";
+
     private static int FreePort(IPAddress address)
     {
         using var listener = new TcpListener(address, 0);
@@ -336,22 +414,22 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    /// <summary>The page may fetch from itself, its WebSocket, the tiles and, with <c>--auth oidc</c>, the hosted sign-in's token endpoint.</summary>
-    private static string ContentSecurityPolicy(LocalOptions options)
-    {
-        string signIn = options.Auth == AuthMode.Oidc ? " " + (options.OidcSignInUrl ?? options.OidcIssuer!).GetLeftPart(UriPartial.Authority) : string.Empty;
-        return "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https://tile.openstreetmap.org; connect-src 'self' ws: wss: https://tile.openstreetmap.org"
-            + signIn + "; frame-ancestors 'none'";
-    }
-
-    private static Task SecurityHeaders(HttpContext context, Func<Task> next, string contentPolicy)
+    private static void SecurityHeaders(HttpContext context, string csp)
     {
         IHeaderDictionary headers = context.Response.Headers;
         headers.XContentTypeOptions = "nosniff";
         headers["Referrer-Policy"] = "no-referrer";
         headers.XFrameOptions = "DENY";
-        headers.ContentSecurityPolicy = contentPolicy;
-        return next();
+        headers.ContentSecurityPolicy = csp;
+    }
+
+    // Images from this host and the tile layer's server; fetches from this host, its WebSocket and, with --auth oidc,
+    // the hosted sign-in's token endpoint.
+    private static string ContentSecurityPolicy(LocalOptions options, TileLayer? tiles)
+    {
+        string tileSource = tiles is null ? string.Empty : " " + tiles.CspSource;
+        string signIn = options.Auth == AuthMode.Oidc ? " " + (options.OidcSignInUrl ?? options.OidcIssuer!).GetLeftPart(UriPartial.Authority) : string.Empty;
+        return "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:" + tileSource + "; connect-src 'self' ws: wss:" + signIn + "; frame-ancestors 'none'";
     }
 
     private sealed class Disposables(params IDisposable[] items) : IDisposable
@@ -365,6 +443,9 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
         }
     }
 
-    [LoggerMessage(EventId = 40, Level = LogLevel.Information, Message = "Fleet stopped in {Milliseconds} ms; {Pending} fixes left in the cars' flash logs ({DeadZoneCars} cars in a dead zone; holders: {Holders})")]
-    private partial void LogDrained(long milliseconds, long pending, int deadZoneCars, string holders);
+    [LoggerMessage(EventId = 40, Level = LogLevel.Information, Message = "Fleet stopped in {Milliseconds} ms; every car's flash log is empty")]
+    private partial void LogDrained(long milliseconds);
+
+    [LoggerMessage(EventId = 41, Level = LogLevel.Information, Message = "Fleet stopped in {Milliseconds} ms; {Pending} fixes left in the cars' flash logs ({DeadZoneCars} cars in a dead zone; the cars holding them: {Holders})")]
+    private partial void LogDrainedWithFixesLeft(long milliseconds, long pending, int deadZoneCars, string holders);
 }

@@ -1,14 +1,17 @@
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Tracker.Cloud.Local;
 using Tracker.Cloud.Local.Console;
-using Tracker.Cloud.Local.Security;
+using Tracker.Cloud.Local.Fleet;
 using Tracker.Cloud.Local.Options;
+using Tracker.Cloud.Local.Security;
 
-return LocalCommandLine.Invoke(args, Console.Out, Console.Error, options => RunAsync(options).GetAwaiter().GetResult());
+var started = Stopwatch.StartNew();
+return LocalCommandLine.Invoke(args, Console.Out, Console.Error, options => RunAsync(options, started).GetAwaiter().GetResult());
 
-static async Task<int> RunAsync(LocalOptions options)
+static async Task<int> RunAsync(LocalOptions options, Stopwatch started)
 {
     using var stop = new CancellationTokenSource();
     Console.CancelKeyPress += (_, e) =>
@@ -25,37 +28,27 @@ static async Task<int> RunAsync(LocalOptions options)
         c.Cancel = true;
         stop.Cancel();
     });
+
+    bool newData = !Directory.Exists(options.DataDirectory);
+    Console.WriteLine("tracker-local: starting; data in " + options.DataDirectory + (newData ? " (new)" : string.Empty));
+    var progress = new StartupProgress(Console.Out, started);
+    LocalFleetHost host;
+    try
+    {
+        host = await LocalFleetHost.StartAsync(options, logging => AddConsoleLogging(logging, options.JsonLogs), progress: progress).ConfigureAwait(false);
+    }
+    catch (HostStartException e)
+    {
+        Console.Error.WriteLine("tracker-local: " + e.Message);
+        return 1;
+    }
+
     if (options.Duration is { } duration)
     {
         stop.CancelAfter(duration);
     }
 
-    Console.WriteLine("tracker-local: starting (data in " + options.DataDirectory + ")...");
-    LocalFleetHost host;
-    try
-    {
-        host = await LocalFleetHost.StartAsync(options, logging =>
-        {
-            if (options.JsonLogs)
-            {
-                logging.AddJsonConsole(o => o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z' ");
-            }
-            else
-            {
-                logging.AddSimpleConsole(o =>
-                {
-                    o.SingleLine = true;
-                    o.TimestampFormat = "HH:mm:ss ";
-                });
-            }
-        }).ConfigureAwait(false);
-    }
-    catch (IOException e) when (e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase) || e.InnerException is System.Net.Sockets.SocketException)
-    {
-        Console.Error.WriteLine("tracker-local: a port is taken (" + e.Message + "). Choose others with --http-port and --mqtt-port.");
-        return 1;
-    }
-
+    Console.WriteLine("tracker-local: ready in " + progress.Elapsed.TotalSeconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + " s");
     Console.WriteLine();
     Console.WriteLine("  Web app and API:  " + host.HttpUrl);
     Console.WriteLine("  Cars' MQTT (mutual TLS): " + options.BindAddress + ":" + host.MqttPort + "   browsers' MQTT: " + new Uri(host.HttpUrl, "/mqtt").ToString().Replace("http", "ws", StringComparison.Ordinal));
@@ -82,7 +75,7 @@ static async Task<int> RunAsync(LocalOptions options)
     Console.WriteLine();
 
     ILoggerFactory loggers = host.Services.GetRequiredService<ILoggerFactory>();
-    await using (var progress = new ProgressReporter(host, options.ProgressInterval, loggers.CreateLogger<ProgressReporter>()))
+    await using (var reporter = new ProgressReporter(host, options.ProgressInterval, loggers.CreateLogger<ProgressReporter>()))
     {
         try
         {
@@ -93,13 +86,29 @@ static async Task<int> RunAsync(LocalOptions options)
         }
 
         Console.WriteLine("tracker-local: stopping; the cars deliver what they have logged first...");
-        progress.Report();
+        reporter.Report();
     }
 
-    Tracker.Cloud.Local.Fleet.FleetStopReport left = await host.StopAsync().ConfigureAwait(false);
+    FleetStopReport left = await host.StopAsync().ConfigureAwait(false);
     Console.WriteLine(left.PendingFixes == 0
         ? "tracker-local: stopped; every logged fix was delivered and stored."
         : "tracker-local: stopped; " + left.PendingFixes + " fixes stay in the cars' flash logs (" + left.FixesInDeadZones + " held by " + left.CarsInDeadZones
           + " cars in a simulated dead zone) and go out on the next run.");
     return 0;
+}
+
+static void AddConsoleLogging(ILoggingBuilder logging, bool json)
+{
+    if (json)
+    {
+        logging.AddJsonConsole(o => o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z' ");
+    }
+    else
+    {
+        logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss ";
+        });
+    }
 }

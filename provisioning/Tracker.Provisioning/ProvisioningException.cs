@@ -21,5 +21,5 @@ public sealed class ProvisioningException : Exception
     public ProvisioningFailure Failure { get; }
 
     /// <summary>True when the mistake is in the command line's values (exit code 2) rather than in files or state (exit code 1).</summary>
-    public bool IsUsage => Failure is ProvisioningFailure.InvalidArgument or ProvisioningFailure.InvalidCarId;
+    public bool IsUsage => Failure is ProvisioningFailure.InvalidArgument or ProvisioningFailure.InvalidCarId or ProvisioningFailure.InsideWorkTree;
 }

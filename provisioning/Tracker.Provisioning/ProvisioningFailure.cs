@@ -47,4 +47,13 @@ public enum ProvisioningFailure
 
     /// <summary>The flashing profile (nanoff.json) is missing or malformed, or a file it names is absent.</summary>
     BadProfile,
+
+    /// <summary>A key would be written inside a git work tree, one <c>git add</c> away from a commit (not without --allow-in-repo).</summary>
+    InsideWorkTree,
+
+    /// <summary>A tool the command runs is not installed (nanoff).</summary>
+    ToolMissing,
+
+    /// <summary>A file the flashing plan needs is absent (the application image, before it is built).</summary>
+    InputMissing,
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using Tracker.Testing;
 
 namespace Tracker.BenchTool.Tests;
 
@@ -25,13 +26,10 @@ internal sealed partial class Socat : IDisposable
     /// <summary>The end the test reads from, as the board's UART would.</summary>
     public string EndB { get; }
 
-    /// <summary>True when socat is on the PATH.</summary>
-    public static bool IsInstalled => Find() is not null;
-
     /// <summary>Starts <c>socat -d -d pty,raw,echo=0 pty,raw,echo=0</c> and waits (at most 10 s) for it to name both ends.</summary>
     public static Socat Start()
     {
-        string exe = Find() ?? throw new InvalidOperationException("socat is not installed: apt-get install -y socat");
+        string exe = PartCatalog.Current.Locate(Part.Socat);
         var info = new ProcessStartInfo(exe) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         foreach (string arg in new[] { "-d", "-d", "pty,raw,echo=0", "pty,raw,echo=0" })
         {
@@ -88,25 +86,18 @@ internal sealed partial class Socat : IDisposable
         process.Dispose();
     }
 
-    private static string? Find() =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .Select(dir => Path.Combine(dir, "socat")).FirstOrDefault(File.Exists);
-
     [GeneratedRegex(@"PTY is (\S+)")]
     private static partial Regex PtyLine();
 }
 
-/// <summary>
-/// A fact that needs socat. Without it, the test is skipped on a developer's machine, and fails with
-/// the install command on CI (CI=true), where a silent skip would hide the missing package.
-/// </summary>
+/// <summary>A fact that needs socat: skipped without it, except under CI=true (tests/Tracker.Testing's rule).</summary>
 public sealed class SocatFactAttribute : FactAttribute
 {
     public SocatFactAttribute()
     {
-        if (!Socat.IsInstalled && Environment.GetEnvironmentVariable("CI") != "true")
+        if (PartCatalog.Current.SkipReason([Part.Socat]) is { } reason)
         {
-            Skip = "socat is not installed (apt-get install -y socat): skipped";
+            Skip = reason;
         }
     }
 }

@@ -20,7 +20,7 @@ public sealed class AnalyticsQueryTests : IClassFixture<AnalyticsQueryTests.Arch
 
     public AnalyticsQueryTests(Archive archive) => _archive = archive;
 
-    [NodeFact]
+    [FactNeeding(Part.DuckDb)]
     public async Task TripsPerCar_CountsMovingRunsSplitByFiveMinuteGaps_AcrossMidnight()
     {
         IReadOnlyList<JsonElement> rows = await _archive.RunAsync("trips-per-car.sql");
@@ -37,7 +37,7 @@ public sealed class AnalyticsQueryTests : IClassFixture<AnalyticsQueryTests.Arch
         Assert.Equal(Math.Round((3590 + 1200 + 600) / 3600.0, 2), trips.Number("driving_hours"), 2);
     }
 
-    [NodeFact]
+    [FactNeeding(Part.DuckDb)]
     public async Task DistancePerDay_SumsOdometerStepsAndHaversine_ByTheDayTheStepEnds()
     {
         IReadOnlyList<JsonElement> rows = await _archive.RunAsync("distance-per-day.sql");
@@ -53,7 +53,7 @@ public sealed class AnalyticsQueryTests : IClassFixture<AnalyticsQueryTests.Arch
         Assert.Equal(odometer4, trips[1].Number("haversine_km"), 0.01 * odometer4);
     }
 
-    [NodeFact]
+    [FactNeeding(Part.DuckDb)]
     public async Task SpeedingEvents_AreRunsOfThreeFixesOverTheLimit_EndedByAGap()
     {
         IReadOnlyList<JsonElement> rows = await _archive.RunAsync("speeding-events.sql");
@@ -64,7 +64,7 @@ public sealed class AnalyticsQueryTests : IClassFixture<AnalyticsQueryTests.Arch
         Assert.DoesNotContain(rows, r => r.Text("car_id") == "car-trips");
     }
 
-    [NodeFact]
+    [FactNeeding(Part.DuckDb)]
     public async Task OfflineCars_AreTheCarsOfTheLast30DaysWithoutAFixOnTheReportDay()
     {
         IReadOnlyList<JsonElement> rows = await _archive.RunAsync("offline-cars.sql");
@@ -91,7 +91,7 @@ public sealed class AnalyticsQueryTests : IClassFixture<AnalyticsQueryTests.Arch
 
         public async Task InitializeAsync()
         {
-            if (Node.SkipReason is not null)
+            if (PartCatalog.Current.SkipReason([Part.DuckDb]) is not null)
             {
                 return;
             }

@@ -20,7 +20,7 @@ namespace Tracker.Cloud.Archive.Tests;
 /// <summary>The archive function as Lambda builds it, on the sample scheduled event, against dynalite (the store) and s3rver (the bucket).</summary>
 public sealed class DeployedArchiveFunctionTests(S3rverServer s3rver, DynaliteServer dynalite) : IClassFixture<S3rverServer>, IClassFixture<DynaliteServer>
 {
-    [NodeFact]
+    [FactNeeding(Part.S3rver, Part.Dynalite)]
     public async Task SampleScheduledEvent_ExportsThePreviousDayFromDynamoDbToS3()
     {
         string bucket = await s3rver.CreateBucketAsync();

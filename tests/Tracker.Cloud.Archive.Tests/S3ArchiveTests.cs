@@ -22,7 +22,7 @@ public sealed class S3ArchiveTests(S3rverServer server) : IClassFixture<S3rverSe
     private static readonly long DayEnd = ArchiveExporter.DayRange(Day).ToMs;
     private static readonly ManualClock Clock = new(new DateTimeOffset(2025, 6, 11, 0, 15, 0, TimeSpan.Zero));
 
-    [NodeFact]
+    [FactNeeding(Part.S3rver)]
     public async Task ExportDay_ToS3_ReadsBackWithTheSchemaTheRowsPerCarAndTheValues()
     {
         string bucket = await server.CreateBucketAsync();
@@ -80,7 +80,7 @@ public sealed class S3ArchiveTests(S3rverServer server) : IClassFixture<S3rverSe
         Assert.Equal(expected.Length, manifest.Rows);
     }
 
-    [NodeFact]
+    [FactNeeding(Part.S3rver)]
     public async Task ExportDay_ToS3Twice_KeepsTheSameKeysWithoutDuplicates()
     {
         string bucket = await server.CreateBucketAsync();
@@ -107,7 +107,7 @@ public sealed class S3ArchiveTests(S3rverServer server) : IClassFixture<S3rverSe
         Assert.Equal(second.Rows, rowsInFiles);
     }
 
-    [NodeFact]
+    [FactNeeding(Part.S3rver)]
     public async Task ExportDay_OfADayWithoutFixes_ToS3_WritesOnlyTheManifest()
     {
         string bucket = await server.CreateBucketAsync();
@@ -121,7 +121,7 @@ public sealed class S3ArchiveTests(S3rverServer server) : IClassFixture<S3rverSe
         Assert.Equal(["fixes/dt=2025-06-10/_manifest.json"], await ListAsync(client, bucket));
     }
 
-    [NodeFact]
+    [FactNeeding(Part.S3rver)]
     public async Task Put_SendsAContentLengthWithoutChunkEncoding_AndTheKmsKeyWhenConfigured()
     {
         string bucket = await server.CreateBucketAsync();
@@ -143,7 +143,7 @@ public sealed class S3ArchiveTests(S3rverServer server) : IClassFixture<S3rverSe
         plain.Dispose();
     }
 
-    [NodeFact]
+    [FactNeeding(Part.S3rver)]
     public async Task ExportDay_WhenS3RefusesAPart_ThrowsNamingTheObject_AndLeavesNoManifest()
     {
         string bucket = await server.CreateBucketAsync();
@@ -163,7 +163,7 @@ public sealed class S3ArchiveTests(S3rverServer server) : IClassFixture<S3rverSe
         Assert.DoesNotContain("fixes/dt=2025-06-10/_manifest.json", await ListAsync(client, bucket));
     }
 
-    [NodeFact]
+    [FactNeeding(Part.S3rver)]
     public async Task ExportDay_ToABucketThatDoesNotExist_ThrowsNamingTheBucket()
     {
         await using TempStore store = await TempStore.OpenAsync(Clock);

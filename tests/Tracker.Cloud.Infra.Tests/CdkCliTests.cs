@@ -42,7 +42,7 @@ public sealed class CdkCliTests : IDisposable
 
     private (int Exit, string Log) RunCdk(params string[] arguments)
     {
-        var start = new ProcessStartInfo(Repository.Node!)
+        var start = new ProcessStartInfo(Tracker.Testing.PartCatalog.Current.Locate(Tracker.Testing.Part.Node))
         {
             WorkingDirectory = Repository.InfraDir,
             RedirectStandardOutput = true,
@@ -87,16 +87,12 @@ public sealed class CdkCliTests : IDisposable
 
 /// <summary>
 /// A test that runs the npm aws-cdk CLI: it skips, saying so, when node or cloud/Tracker.Cloud.Infra's
-/// node_modules is absent, except under CI=true, where it runs and fails.
+/// node_modules is absent, except under CI=true, where it runs and fails (tests/Tracker.Testing's rule).
 /// </summary>
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class CdkCliFactAttribute : FactAttribute
 {
-    public static string? SkipReason { get; } =
-        Repository.IsCi ? null
-        : Repository.Node is null ? "node is not on PATH. Skipped."
-        : !File.Exists(Path.Combine(Repository.InfraDir, "node_modules", "aws-cdk", "bin", "cdk")) ? "the aws-cdk CLI is not installed: run npm ci in cloud/Tracker.Cloud.Infra. Skipped."
-        : null;
+    public static string? SkipReason { get; } = Tracker.Testing.PartCatalog.Current.SkipReason([Tracker.Testing.Part.AwsCdkCli]);
 
     public CdkCliFactAttribute()
     {

@@ -1,3 +1,4 @@
+using Tracker.Testing;
 using System.Text.Json;
 using Tracker.Cloud.Lambda.Debug.Runtime;
 using Tracker.Cloud.Lambda.Functions;
@@ -74,8 +75,6 @@ public sealed class Arm64Package : IDisposable
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class Arm64FactAttribute : FactAttribute
 {
-    private static readonly string[] s_tools = ["/usr/bin/clang", "/usr/bin/ld.lld", "/usr/bin/qemu-aarch64", "/usr/aarch64-linux-gnu/lib/libc.so.6"];
-
     public Arm64FactAttribute()
     {
         if (SkipReason is { } reason)
@@ -94,12 +93,6 @@ public sealed class Arm64FactAttribute : FactAttribute
             return "this machine is not x64: the other bootstrap tests already run the package for its own architecture";
         }
 
-        string[] missing = s_tools.Where(t => !File.Exists(t)).ToArray();
-        if (missing.Length == 0 || string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
-        {
-            return null;
-        }
-
-        return "the arm64 cross build and emulation need " + string.Join(", ", missing) + " (apt-get install clang lld libc6-dev-arm64-cross libgcc-12-dev-arm64-cross qemu-user). Skipped.";
+        return PartCatalog.Current.SkipReason([Part.Arm64Cross]);
     }
 }

@@ -125,7 +125,7 @@ public sealed class BootstrapFunctionTests(PublishedPackage package, DynaliteSer
     }
 
     [BootstrapFact]
-    public async Task LiveAuthorizer_AllowsAnOperatorsTokenFetchedKeysOverHttps_AndDeniesNoPassword()
+    public async Task LiveAuthorizer_AllowsAnOperatorsTokenFetchedKeysOverHttps_AndDeniesNoToken()
     {
         Dictionary<string, string> environment = await FreshTablesAsync();
         environment[LiveAuthorizerSettings.IssuerVariable] = stubs.Issuer;
@@ -137,12 +137,13 @@ public sealed class BootstrapFunctionTests(PublishedPackage package, DynaliteSer
         JsonObject claims = TestUserPool.AccessClaims(DateTimeOffset.UtcNow.ToUnixTimeSeconds(), Operator, "operators");
         claims["iss"] = stubs.Issuer;
         JsonObject connect = SampleEvents.Sample("live-authorizer-connect.json");
-        connect["protocolData"]!["mqtt"]!["password"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(TestUserPool.Sign(claims)));
+        // A browser's form: the authorizer's name and the token in the WebSocket upgrade's query string.
+        connect["protocolData"]!["http"]!["queryString"] = "?x-amz-customauthorizer-name=tracker-dev-live&token=" + Uri.EscapeDataString(TestUserPool.Sign(claims));
         JsonElement allowed = await authorizer.RespondAsync(connect.ToJsonString());
         Assert.True(allowed.GetProperty("isAuthenticated").GetBoolean(), allowed.ToString());
         Assert.NotEmpty(allowed.GetProperty("policyDocuments").EnumerateArray());
 
-        connect["protocolData"]!["mqtt"]!.AsObject().Remove("password");
+        connect["protocolData"]!["http"]!["queryString"] = "?x-amz-customauthorizer-name=tracker-dev-live";
         JsonElement denied = await authorizer.RespondAsync(connect.ToJsonString());
         Assert.False(denied.GetProperty("isAuthenticated").GetBoolean());
         Assert.Contains(authorizer.LogLines(), l => l.TryGetProperty("decision", out JsonElement d) && d.GetString() == "deny");

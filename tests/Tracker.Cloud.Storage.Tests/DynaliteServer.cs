@@ -3,14 +3,15 @@ using System.Net;
 using System.Net.Sockets;
 using Amazon.DynamoDBv2;
 using Amazon.Runtime;
+using Tracker.Testing;
 
 namespace Tracker.Cloud.Storage.Tests;
 
 /// <summary>
 /// dynalite (npm, cloud/dynalite) on 127.0.0.1 and a free port, in memory, for one test class: started
 /// with node, awaited until it announces it listens (bounded), and always killed with its process tree.
-/// When node_modules is absent the DynamoDB tests skip with the reason, except under CI=true, where they
-/// fail so that a missing install step cannot pass unnoticed.
+/// When dynalite is not installed the DynamoDB tests skip with the reason, except under CI=true, where they
+/// fail so that a missing install step cannot pass unnoticed (tests/Tracker.Testing's rule).
 /// </summary>
 public sealed class DynaliteServer : IAsyncLifetime
 {
@@ -18,19 +19,16 @@ public sealed class DynaliteServer : IAsyncLifetime
     private Process? _process;
 
     /// <summary>cloud/dynalite of the clone the tests were built from.</summary>
-    public static string Directory { get; } = FindDirectory();
+    public static string Directory { get; } = Repository.PathOf("cloud", "dynalite");
 
-    /// <summary>dynalite's CLI script; present after <c>npm ci --prefix cloud/dynalite</c>.</summary>
-    public static string CliPath => Path.Combine(Directory, "node_modules", "dynalite", "cli.js");
+    /// <summary>dynalite's CLI script; present after <c>npm ci</c> in cloud/dynalite.</summary>
+    public static string CliPath => PartCatalog.Current.PackagePath(Part.Dynalite);
 
     /// <summary>Why the DynamoDB tests skip, or null when they run (installed, or CI=true: then a missing install fails).</summary>
-    public static string? SkipReason { get; } =
-        File.Exists(CliPath) || IsCi ? null : $"dynalite is not installed ({CliPath} absent): run npm ci in cloud/dynalite. Skipped.";
+    public static string? SkipReason { get; } = PartCatalog.Current.SkipReason([Part.Dynalite]);
 
     /// <summary>The endpoint, http://127.0.0.1:port.</summary>
     public Uri ServiceUrl { get; private set; } = new("http://127.0.0.1:0");
-
-    private static bool IsCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>A client for this server (dummy credentials: dynalite checks their shape only).</summary>
     public AmazonDynamoDBClient CreateClient() => new DynamoDbTestClient(ServiceUrl, 0);
@@ -38,20 +36,21 @@ public sealed class DynaliteServer : IAsyncLifetime
     /// <inheritdoc />
     public async Task InitializeAsync()
     {
-        if (!File.Exists(CliPath))
+        if (SkipReason is not null)
         {
-            throw new InvalidOperationException($"dynalite is missing ({CliPath}): run npm ci in cloud/dynalite");
+            return; // the tests that need it are skipped with this reason; the class's other tests still run
         }
 
+        string cli = PartCatalog.Current.Locate(Part.Dynalite);
         int port = FreePort();
-        var start = new ProcessStartInfo("node")
+        var start = new ProcessStartInfo(PartCatalog.Current.Locate(Part.Node))
         {
             WorkingDirectory = Directory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (string arg in new[] { CliPath, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--host", "127.0.0.1", "--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0" })
+        foreach (string arg in new[] { cli, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--host", "127.0.0.1", "--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0" })
         {
             start.ArgumentList.Add(arg);
         }
@@ -142,19 +141,6 @@ public sealed class DynaliteServer : IAsyncLifetime
         int port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
         return port;
-    }
-
-    private static string FindDirectory()
-    {
-        foreach (var meta in typeof(DynaliteServer).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false))
-        {
-            if (meta is System.Reflection.AssemblyMetadataAttribute { Key: "TrackerDynaliteDir", Value: { Length: > 0 } built })
-            {
-                return built;
-            }
-        }
-
-        throw new InvalidOperationException("The test assembly lacks its TrackerDynaliteDir metadata.");
     }
 }
 

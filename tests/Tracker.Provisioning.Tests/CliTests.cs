@@ -86,7 +86,10 @@ public sealed class CliTests
         CliRun list = CliRun.Of(null, "device", "list", "--ca", fleet.CaDir, "--json");
         Assert.Equal(0, list.ExitCode);
         using JsonDocument listed = JsonDocument.Parse(list.Out);
-        JsonElement entry = Assert.Single(listed.RootElement.EnumerateArray());
+        Assert.Equal(JsonValueKind.Object, listed.RootElement.ValueKind);
+        Assert.True(listed.RootElement.GetProperty("ok").GetBoolean());
+        Assert.Equal(1, listed.RootElement.GetProperty("count").GetInt32());
+        JsonElement entry = Assert.Single(listed.RootElement.GetProperty("identities").EnumerateArray());
         Assert.Equal("CAR-0042", entry.GetProperty("carId").GetString());
         Assert.Equal(serial, entry.GetProperty("serial").GetString());
         Assert.Equal("bo", entry.GetProperty("installer").GetString());
@@ -108,6 +111,24 @@ public sealed class CliTests
         Assert.Equal(0, list.ExitCode);
         Assert.Contains("CAR-0042", list.Out);
         Assert.Contains("active", list.Out);
+    }
+
+    [Fact]
+    public void Table_InAFileOrAPipe_KeepsEachRowOnOneLine()
+    {
+        using var fleet = new Fleet();
+        using (var ca = fleet.Load())
+        {
+            DeviceIdentities.Create(ca, fleet.Request("CAR-0042") with { Installer = "Ann Smith of the night shift, depot north" });
+        }
+
+        CliRun list = CliRun.Of(null, "device", "list", "--ca", fleet.CaDir);
+
+        Assert.Equal(0, list.ExitCode);
+        string row = Assert.Single(list.Out.Split('\n'), l => l.Contains("CAR-0042", StringComparison.Ordinal));
+        Assert.Contains("Ann Smith of the night shift, depot north", row, StringComparison.Ordinal);
+        Assert.Contains("active", row, StringComparison.Ordinal);
+        Assert.True(row.Length > 80, "the row is " + row.Length + " characters: it should not be cut to 80");
     }
 
     [Fact]

@@ -1,4 +1,4 @@
-using System.Reflection;
+using Tracker.Testing;
 
 namespace Tracker.SubsetCheck.Tests;
 
@@ -18,8 +18,13 @@ public static class SurfaceFiles
         "M:System.Diagnostics.DebuggableAttribute.#ctor(System.Diagnostics.DebuggableAttribute.DebuggingModes)",
     ];
 
-    /// <summary>The real nanoframework-api-surface.tsv, or null when ../shared is not beside the clone.</summary>
-    public static string? Real { get; } = FindReal();
+    /// <summary>The real nanoframework-api-surface.tsv in ../shared/reference, or null when ../shared is not beside the clone.</summary>
+    public static string? Real { get; } = SharedFolder.ReferenceFile(RealName);
+
+    /// <summary>The surface list's path under ../shared.</summary>
+    public const string RealRelative = "reference/" + RealName;
+
+    private const string RealName = "nanoframework-api-surface.tsv";
 
     /// <summary>
     /// Writes a surface TSV with <see cref="Baseline"/> plus <paramref name="ids"/> into
@@ -33,33 +38,13 @@ public static class SurfaceFiles
         return path;
     }
 
-    /// <summary>The real nanoframework-package-deps.tsv beside the surface list, or null when ../shared is not beside the clone.</summary>
-    public static string? RealPackageDeps { get; } = Real is null ? null : Existing(Path.Combine(Path.GetDirectoryName(Real)!, "nanoframework-package-deps.tsv"));
+    /// <summary>The real nanoframework-package-deps.tsv in ../shared/reference, or null when ../shared is not beside the clone.</summary>
+    public static string? RealPackageDeps { get; } = SharedFolder.ReferenceFile(RealPackageDepsName);
 
-    private static string? Existing(string path) => File.Exists(path) ? path : null;
+    /// <summary>The package dependency list's path under ../shared.</summary>
+    public const string RealPackageDepsRelative = "reference/" + RealPackageDepsName;
 
-    private static string? FindReal()
-    {
-        string? env = Environment.GetEnvironmentVariable("TRACKER_SHARED_DATA");
-        if (!string.IsNullOrEmpty(env))
-        {
-            string candidate = Path.Combine(env, "..", "reference", "nanoframework-api-surface.tsv");
-            if (File.Exists(candidate))
-            {
-                return Path.GetFullPath(candidate);
-            }
-        }
-
-        foreach (AssemblyMetadataAttribute meta in typeof(SurfaceFiles).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>())
-        {
-            if (meta.Key == "TrackerApiSurface" && meta.Value is { Length: > 0 } built && File.Exists(built))
-            {
-                return Path.GetFullPath(built);
-            }
-        }
-
-        return null;
-    }
+    private const string RealPackageDepsName = "nanoframework-package-deps.tsv";
 }
 
 /// <summary>A fact that needs the real surface and package dependency lists; skipped, with the reason, when ../shared is absent.</summary>
@@ -68,9 +53,9 @@ public sealed class RealPackageListsFactAttribute : FactAttribute
     /// <summary>Skips unless both lists are found.</summary>
     public RealPackageListsFactAttribute()
     {
-        if (SurfaceFiles.Real is null || SurfaceFiles.RealPackageDeps is null)
+        if ((SharedFolder.SkipReason(SurfaceFiles.RealRelative) ?? SharedFolder.SkipReason(SurfaceFiles.RealPackageDepsRelative)) is { } reason)
         {
-            Skip = "../shared/reference (the surface and package dependency lists) is absent (fresh clone without ../shared): skipped";
+            Skip = reason;
         }
     }
 }
@@ -81,9 +66,9 @@ public sealed class RealPackageListsTheoryAttribute : TheoryAttribute
     /// <summary>Skips unless both lists are found.</summary>
     public RealPackageListsTheoryAttribute()
     {
-        if (SurfaceFiles.Real is null || SurfaceFiles.RealPackageDeps is null)
+        if ((SharedFolder.SkipReason(SurfaceFiles.RealRelative) ?? SharedFolder.SkipReason(SurfaceFiles.RealPackageDepsRelative)) is { } reason)
         {
-            Skip = "../shared/reference (the surface and package dependency lists) is absent (fresh clone without ../shared): skipped";
+            Skip = reason;
         }
     }
 }
@@ -94,9 +79,9 @@ public sealed class RealSurfaceFactAttribute : FactAttribute
     /// <summary>Skips unless the real surface list is found.</summary>
     public RealSurfaceFactAttribute()
     {
-        if (SurfaceFiles.Real is null)
+        if (SharedFolder.SkipReason(SurfaceFiles.RealRelative) is { } reason)
         {
-            Skip = "../shared/reference/nanoframework-api-surface.tsv is absent (fresh clone without ../shared): skipped";
+            Skip = reason;
         }
     }
 }

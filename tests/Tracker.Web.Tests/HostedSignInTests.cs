@@ -1,3 +1,4 @@
+using Tracker.Testing;
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.Playwright;
@@ -16,7 +17,7 @@ public sealed class HostedSignInTests(HostedSignInFixture fixture, ITestOutputHe
 {
     private static readonly PageWaitForFunctionOptions Long = new() { Timeout = 30_000 };
 
-    [Fact]
+    [FactNeeding(Part.Chromium, Part.OidcProvider)]
     public async Task SignIn_ThroughTheHostedUi_ShowsTheFleet_AndGoesLiveThroughTheAuthorizer()
     {
         IPage page = await fixture.OpenAsync();
@@ -42,7 +43,7 @@ public sealed class HostedSignInTests(HostedSignInFixture fixture, ITestOutputHe
         await page.Context.CloseAsync();
     }
 
-    [Fact]
+    [FactNeeding(Part.Chromium, Part.OidcProvider)]
     public async Task WrongPassword_AtTheHostedUi_SignsNobodyIn()
     {
         IPage page = await fixture.OpenAsync();
@@ -59,7 +60,7 @@ public sealed class HostedSignInTests(HostedSignInFixture fixture, ITestOutputHe
         await page.Context.CloseAsync();
     }
 
-    [Fact]
+    [FactNeeding(Part.Chromium, Part.OidcProvider)]
     public async Task ForgedCallback_IsRefused_AndNothingIsExchanged()
     {
         IPage page = await fixture.OpenAsync();
@@ -71,7 +72,7 @@ public sealed class HostedSignInTests(HostedSignInFixture fixture, ITestOutputHe
         await page.Context.CloseAsync();
     }
 
-    [Fact]
+    [FactNeeding(Part.Chromium, Part.OidcProvider)]
     public async Task SignOut_RevokesTheRefreshToken_AndEndsTheHostedUiSession()
     {
         IPage page = await fixture.OpenAsync();
@@ -102,7 +103,7 @@ public sealed class HostedSignInTests(HostedSignInFixture fixture, ITestOutputHe
         await page.Context.CloseAsync();
     }
 
-    [Fact]
+    [FactNeeding(Part.Chromium, Part.OidcProvider)]
     public async Task Refresh_RenewsTheTokenBeforeItEnds_AndTheApiAndLiveGoOn()
     {
         IPage page = await fixture.OpenAsync();
@@ -127,7 +128,7 @@ public sealed class HostedSignInTests(HostedSignInFixture fixture, ITestOutputHe
         await page.Context.CloseAsync();
     }
 
-    [Fact]
+    [FactNeeding(Part.Chromium, Part.OidcProvider)]
     public async Task Live_RefusedWhileTheRenterHasNoRental_ConnectsByItselfOnceOneStarts()
     {
         IPage page = await fixture.OpenAsync();
@@ -143,7 +144,7 @@ public sealed class HostedSignInTests(HostedSignInFixture fixture, ITestOutputHe
         await page.Context.CloseAsync();
     }
 
-    [Fact]
+    [FactNeeding(Part.Chromium, Part.OidcProvider)]
     public async Task Live_DroppedByTheBroker_ComesBackByItself_AndMessagesFlowAgain()
     {
         IPage page = await fixture.OpenAsync();

@@ -9,7 +9,7 @@ namespace Tracker.Web.Tests;
 /// <summary>The web app in Debian Chromium against the real local host.</summary>
 public sealed class WebAppTests(WebFixture fixture, ITestOutputHelper output) : IClassFixture<WebFixture>
 {
-    [Fact]
+    [FactNeeding(Part.Chromium)]
     public async Task FleetView_Loads_AndTheSimulatedCarsAppear()
     {
         IPage page = await fixture.LoginAsync("ops");
@@ -22,11 +22,11 @@ public sealed class WebAppTests(WebFixture fixture, ITestOutputHelper output) : 
             await page.GetByTestId("car-item-" + car).WaitForAsync(new LocatorWaitForOptions { Timeout = 30_000 });
         }
 
-        await WebFixture.ScreenshotAsync(page, "fleet-view");
+        await WebFixture.ScreenshotAsync(page, "fleet-list");
         await page.Context.CloseAsync();
     }
 
-    [Fact]
+    [FactNeeding(Part.Chromium)]
     public async Task OfflineBasemap_IsServed_AsGeoJson()
     {
         using var http = new HttpClient { BaseAddress = fixture.Host.HttpUrl };
@@ -37,7 +37,7 @@ public sealed class WebAppTests(WebFixture fixture, ITestOutputHelper output) : 
         Assert.Equal("application/geo+json", response.Content.Headers.ContentType?.MediaType);
     }
 
-    [Fact]
+    [FactNeeding(Part.Chromium)]
     public async Task Search_FiltersTheFleetList()
     {
         IPage page = await fixture.LoginAsync("ops");
@@ -50,7 +50,7 @@ public sealed class WebAppTests(WebFixture fixture, ITestOutputHelper output) : 
         await page.Context.CloseAsync();
     }
 
-    [Fact]
+    [FactNeeding(Part.Chromium)]
     public async Task Marker_Moves_WhenTheCarPublishesANewFix()
     {
         const string Car = "car-0100";
@@ -73,7 +73,7 @@ public sealed class WebAppTests(WebFixture fixture, ITestOutputHelper output) : 
         await page.Context.CloseAsync();
     }
 
-    [Fact]
+    [FactNeeding(Part.Chromium)]
     public async Task HistoryPlayback_DrawsTheTrail_AndTheSpeedChart()
     {
         const string Car = "car-0101";
@@ -97,7 +97,7 @@ public sealed class WebAppTests(WebFixture fixture, ITestOutputHelper output) : 
         await page.Context.CloseAsync();
     }
 
-    [Fact]
+    [FactNeeding(Part.Chromium)]
     public async Task Renter_SeesOnlyTheirCar_InTheUi_AndNotAnotherThroughTheApi()
     {
         IPage page = await fixture.LoginAsync("renter1");
@@ -122,7 +122,7 @@ public sealed class WebAppTests(WebFixture fixture, ITestOutputHelper output) : 
         await page.Context.CloseAsync();
     }
 
-    [Fact]
+    [FactNeeding(Part.Chromium)]
     public async Task PhoneSizedScreen_ShowsTheMapAndAToggleableList()
     {
         IPage page = await fixture.LoginAsync("ops", 375, 667);
@@ -134,7 +134,7 @@ public sealed class WebAppTests(WebFixture fixture, ITestOutputHelper output) : 
         await page.Context.CloseAsync();
     }
 
-    [Fact]
+    [FactNeeding(Part.Chromium)]
     public async Task EveryInputHasALabel_AndTheMapHasAName()
     {
         IPage page = await fixture.LoginAsync("ops");

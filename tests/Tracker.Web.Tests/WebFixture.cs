@@ -1,12 +1,4 @@
-using Microsoft.Extensions.Logging;
-using Microsoft.Playwright;
-using Tracker.Cloud.Local;
 using Tracker.Cloud.Local.Options;
-using Tracker.Core.Fixes;
-using Tracker.Core.Uplink;
-using Tracker.Core.Wire;
-using Tracker.HostLink;
-using Tracker.Provisioning.Bundles;
 
 namespace Tracker.Web.Tests;
 
@@ -14,125 +6,9 @@ namespace Tracker.Web.Tests;
 /// One local host with three simulated cars (car-0001..0003, on generated routes) for the whole class, one headless
 /// Debian Chromium, and helpers to log in through the UI and to publish fixes as a test-controlled car.
 /// </summary>
-public sealed class WebFixture : IAsyncLifetime
+public sealed class WebFixture : BrowserFixture
 {
-    /// <summary>Debian's Chromium (the CI installs it with apt).</summary>
-    public const string ChromiumPath = "/usr/bin/chromium";
-
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "tracker-web-test-" + Guid.NewGuid().ToString("N")[..8]);
-    private IPlaywright? _playwright;
-
-    public LocalFleetHost Host { get; private set; } = null!;
-
-    public IBrowser Browser { get; private set; } = null!;
-
-    /// <summary>The repository (from the build; the binaries may live in an artifacts path elsewhere).</summary>
-    public static string RepoRoot { get; } = typeof(WebFixture).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
-        .Cast<System.Reflection.AssemblyMetadataAttribute>().Single(a => a.Key == "TrackerRepoRoot").Value!;
-
-    /// <summary>Where screenshots are kept: artifacts/screenshots under the repository root.</summary>
-    public static string Screenshots { get; } = Path.Combine(RepoRoot, "artifacts", "screenshots");
-
-    public async Task InitializeAsync()
-    {
-        if (!File.Exists(ChromiumPath))
-        {
-            throw new InvalidOperationException(ChromiumPath + " is missing: install Debian's chromium (apt-get install -y chromium); .ci/run does");
-        }
-
-        Host = await LocalFleetHost.StartAsync(
-            new LocalOptions { DataDirectory = _data, HttpPort = 0, MqttPort = 0, Cars = 3, ProgressInterval = TimeSpan.Zero, DrainTimeout = TimeSpan.FromSeconds(10) },
-            logging => logging.SetMinimumLevel(LogLevel.Warning),
-            kdfIterations: 1000);
-        if (Host.WebRoot is null)
-        {
-            throw new InvalidOperationException("the web app is not built: the build of cloud/Tracker.Cloud.Local runs npm ci and npm run build in cloud/Tracker.Cloud.Web");
-        }
-
-        _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
-        });
-        Directory.CreateDirectory(Screenshots);
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (Browser is not null)
-        {
-            await Browser.CloseAsync();
-        }
-
-        _playwright?.Dispose();
-        if (Host is not null)
-        {
-            await Host.StopAsync();
-        }
-
-        try
-        {
-            Directory.Delete(_data, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
-
-    /// <summary>A fresh page (its own context: its own session storage) at the app, logged in through the form.</summary>
-    public async Task<IPage> LoginAsync(string user, int width = 1280, int height = 800)
-    {
-        IBrowserContext context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = height } });
-        IPage page = await context.NewPageAsync();
-        await page.GotoAsync(Host.HttpUrl.ToString());
-        await page.GetByTestId("login-user").FillAsync(user);
-        await page.GetByTestId("login-password").FillAsync(Host.Users.All.Single(u => u.User == user).Password);
-        await page.GetByTestId("login-submit").ClickAsync();
-        await page.WaitForFunctionAsync("() => window.trackerApp && window.trackerApp.ready === true", null, new PageWaitForFunctionOptions { Timeout = 20_000 });
-        return page;
-    }
-
-    /// <summary>A provisioned, connected test car (not simulated: the test decides what it publishes).</summary>
-    public MqttNetLink ConnectCar(string carId)
-    {
-        DeviceBundle bundle = Host.Pki.EnsureCar(carId, Host.MqttPort);
-        var link = new MqttNetLink(MqttNetLinkOptions.FromPemFiles(
-            "127.0.0.1", Host.MqttPort, bundle.PathOf(BundleFiles.CertificatePem), bundle.PathOf(BundleFiles.KeyPem), bundle.PathOf(BundleFiles.RootCaPem), "localhost"));
-        LinkResult connected = link.Connect(new MqttConnectOptions(carId, 60, null, null, true));
-        Assert.Equal(LinkResult.Ok, connected);
-        return link;
-    }
-
-    /// <summary>Publishes fixes as the car and waits for the PUBACK (which the broker sends once they are stored).</summary>
-    public static async Task PublishAsync(MqttNetLink car, string carId, params Fix[] fixes)
-    {
-        byte[] buffer = new byte[BatchFormat.MaxPayloadBytes];
-        int length = new BatchEncoder().Encode(fixes, 0, fixes.Length, buffer, 0, out int written);
-        Assert.Equal(fixes.Length, written);
-        Assert.Equal(LinkResult.Ok, car.Publish("tracker/" + carId + "/fixes", buffer, 0, length, 1, out int id));
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!(car.TryTakeCompletion(out int done, out bool delivered) && done == id && delivered))
-        {
-            Assert.True(DateTime.UtcNow < deadline, "no PUBACK for the test batch");
-            await Task.Delay(10);
-        }
-    }
-
-    /// <summary>A fix at <paramref name="timeMs"/>, <paramref name="northM"/> metres north of a point in Reno.</summary>
-    public static Fix At(long timeMs, int northM, int speedMmps = 10_000)
-    {
-        Fix f = Fix.Create(timeMs / 1000 * 1000, 395_250_000 + (northM * 90), -1_198_100_000);
-        f.Mode = FixMode.ThreeD;
-        f.Quality = FixQuality.Autonomous;
-        f.HdopX100 = 80;
-        f.Satellites = 10;
-        f.SpeedMmps = speedMmps;
-        f.CourseCdeg = 0;
-        return f;
-    }
-
-    public static async Task ScreenshotAsync(IPage page, string name) =>
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, name + ".png"), FullPage = true });
+    /// <inheritdoc />
+    protected override LocalOptions Options(string dataDirectory) =>
+        new() { DataDirectory = dataDirectory, HttpPort = 0, MqttPort = 0, Cars = 3, ProgressInterval = TimeSpan.Zero, DrainTimeout = TimeSpan.FromSeconds(10) };
 }

@@ -5,7 +5,7 @@ namespace Tracker.Web.Tests;
 /// <summary>The web app's own node tests (the JS wire and status decoders against the published vectors, fuzzed).</summary>
 public sealed class WebUnitTests
 {
-    [Fact]
+    [FactNeeding(Part.Node)]
     public async Task NodeTests_OfTheWebApp_Pass()
     {
         string web = Path.Combine(WebFixture.RepoRoot, "cloud", "Tracker.Cloud.Web");

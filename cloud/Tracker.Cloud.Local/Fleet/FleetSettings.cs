@@ -7,4 +7,5 @@ namespace Tracker.Cloud.Local.Fleet;
 /// <param name="Seed">The route generator's seed.</param>
 /// <param name="LivePeriodMs">The cars' publish period while moving or watched.</param>
 /// <param name="Policy">The cars' report policy.</param>
-public sealed record FleetSettings(int Cars, string FlashDirectory, string? ReplayPath, int Seed, int LivePeriodMs, Tracker.Core.Reporting.ReportConfig Policy);
+/// <param name="Town">The generated town the cars drive in (the one the web map draws); null when they replay a log.</param>
+public sealed record FleetSettings(int Cars, string FlashDirectory, string? ReplayPath, int Seed, int LivePeriodMs, Tracker.Core.Reporting.ReportConfig Policy, Tracker.Simulation.Routes.RoadNetwork? Town = null);

@@ -53,14 +53,15 @@ public sealed partial class SimulatedFleet : IDisposable
     /// <param name="published">Where the cars' publish times go.</param>
     /// <param name="clock">The wall clock.</param>
     /// <param name="log">The log.</param>
+    /// <param name="provisioned">Told (cars done, cars in all) as the cars are provisioned; null for nothing.</param>
     /// <returns>The running fleet.</returns>
-    public static SimulatedFleet Start(FleetSettings settings, LocalPki pki, int mqttPort, PublishClock published, TimeProvider clock, ILogger<SimulatedFleet> log)
+    public static SimulatedFleet Start(FleetSettings settings, LocalPki pki, int mqttPort, PublishClock published, TimeProvider clock, ILogger<SimulatedFleet> log, Action<int, int>? provisioned = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(pki);
         var fleet = new SimulatedFleet(log, clock);
         long nowMs = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        RoadNetwork? town = settings.ReplayPath is null ? RoadNetwork.Generate(Tracker.Simulation.Routes.RouteOptions.Default with { Seed = settings.Seed }) : null;
+        RoadNetwork? town = settings.ReplayPath is null ? settings.Town ?? Town(settings.Seed) : null;
         NmeaLog? replay = settings.ReplayPath is { } path ? NmeaLog.Load(path) : null;
         var provisioning = Stopwatch.StartNew();
         int issued = 0;
@@ -74,6 +75,7 @@ public sealed partial class SimulatedFleet : IDisposable
                 ? new NmeaLogGnss(replay, nowMs, startOffsetMs: (i - 1) * 37_000L)
                 : new GeneratedGnss(new RouteGenerator(town!, carSeed: unchecked((settings.Seed * 7919) + i)), nowMs);
             fleet._cars.Add(fleet.CreateCar(i, bundle, gnss, settings, mqttPort, published));
+            provisioned?.Invoke(i, settings.Cars);
         }
 
         fleet.Cars = [.. fleet._cars.Select(c => c.Car)];
@@ -100,6 +102,11 @@ public sealed partial class SimulatedFleet : IDisposable
 
         return fleet;
     }
+
+    /// <summary>The generated town of a seed: the same seed, the same streets.</summary>
+    /// <param name="seed">The route generator's seed.</param>
+    /// <returns>The town.</returns>
+    public static RoadNetwork Town(int seed) => RoadNetwork.Generate(Tracker.Simulation.Routes.RouteOptions.Default with { Seed = seed });
 
     /// <summary>
     /// Stops the cars cleanly: they stop reading their receivers, and the uplinks go on until every car that has

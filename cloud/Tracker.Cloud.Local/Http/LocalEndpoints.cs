@@ -20,6 +20,10 @@ namespace Tracker.Cloud.Local.Http;
 public static class LocalEndpoints
 {
     private const int MaxLoginBytes = 4096;
+    private const string LoginPath = "/auth/login";
+
+    /// <summary>Where the generated town's map is served (the web app reads it relative to its page).</summary>
+    public const string TownMapPath = "/map/town.geojson";
     private static readonly string[] ApiPaths = ["/me", "/cars", "/cars/{carId}/location", "/cars/{carId}/locations", "/cars/{**rest}"];
 
     /// <summary>Maps login, the API, health and metrics.</summary>
@@ -28,14 +32,15 @@ public static class LocalEndpoints
     /// <param name="users">The dev logins, or null when users sign in elsewhere (<c>--auth oidc</c>: no <c>/auth/login</c>).</param>
     /// <param name="tokens">The API's bearer token check (API Gateway's JWT authorizer's place).</param>
     /// <param name="metrics">The counters.</param>
+    /// <param name="townMap">The generated town's map (GeoJSON), or null when the cars replay a log.</param>
     /// <param name="health">Runs the health checks.</param>
-    public static void Map(IEndpointRouteBuilder app, ApiHandler api, LocalUsers? users, IApiTokens tokens, HostMetrics metrics, Func<CancellationToken, Task<HealthReport>> health)
+    public static void Map(IEndpointRouteBuilder app, ApiHandler api, LocalUsers? users, IApiTokens tokens, HostMetrics metrics, byte[]? townMap, Func<CancellationToken, Task<HealthReport>> health)
     {
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(tokens);
         if (users is not null)
         {
-            app.MapPost("/auth/login", (Delegate)((HttpContext context) => LoginAsync(context, users)));
+            app.MapPost(LoginPath, (Delegate)((HttpContext context) => LoginAsync(context, users)));
         }
 
         foreach (string path in ApiPaths)
@@ -54,6 +59,24 @@ public static class LocalEndpoints
             context.Response.Headers.CacheControl = "no-store";
             return Results.Json(report, LocalJsonContext.Default.HealthReport, statusCode: report.Status == "ok" ? 200 : 503);
         });
+
+        // The streets the simulated cars drive on, for the web map (the very polylines their routes follow).
+        app.MapGet(TownMapPath, (HttpContext context) =>
+        {
+            context.Response.Headers.CacheControl = "no-cache";
+            return townMap is null
+                ? Problem(404, "no-town", "No generated town", "The cars replay a log (--replay): there is no generated town to draw; the web map shows its online tiles where it can reach them.", TownMapPath)
+                : Results.Bytes(townMap, "application/geo+json");
+        });
+
+        // Anything else (no route, no file of the web app): a problem document that names what was asked for,
+        // as the API's own 404s do, rather than an empty body.
+        app.MapFallback((HttpContext context) => Problem(
+            404,
+            "not-found",
+            "Not found",
+            "There is nothing at " + context.Request.Method + " " + context.Request.Path + ". The API's routes are GET /me, /cars, /cars/{carId}/location and /cars/{carId}/locations; also POST /auth/login, GET /health, /metrics and " + TownMapPath + ", and the web app at /.",
+            context.Request.Path.Value ?? "/"));
     }
 
     private static async Task<IResult> LoginAsync(HttpContext context, LocalUsers users)
@@ -61,7 +84,7 @@ public static class LocalEndpoints
         context.Response.Headers.CacheControl = "no-store";
         if (context.Request.ContentLength is > MaxLoginBytes)
         {
-            return Problem(413, "too-large", "Request too large", "A login body is at most " + MaxLoginBytes + " bytes.");
+            return Problem(413, "too-large", "Request too large", "A login body is at most " + MaxLoginBytes + " bytes.", LoginPath);
         }
 
         LoginRequest? login;
@@ -74,23 +97,23 @@ public static class LocalEndpoints
         }
         catch (JsonException e)
         {
-            return Problem(400, "bad-login", "Malformed login", "The body must be JSON like {\"user\":\"ops\",\"password\":\"...\"}: " + e.Message);
+            return Problem(400, "bad-login", "Malformed login", "The body must be JSON like {\"user\":\"ops\",\"password\":\"...\"}: " + e.Message, LoginPath);
         }
         catch (InvalidDataException)
         {
-            return Problem(413, "too-large", "Request too large", "A login body is at most " + MaxLoginBytes + " bytes.");
+            return Problem(413, "too-large", "Request too large", "A login body is at most " + MaxLoginBytes + " bytes.", LoginPath);
         }
 
         if (login is null || string.IsNullOrEmpty(login.User) || login.Password is null)
         {
-            return Problem(400, "bad-login", "Malformed login", "The body must have 'user' and 'password'.");
+            return Problem(400, "bad-login", "Malformed login", "The body must have 'user' and 'password'.", LoginPath);
         }
 
         LocalUser? user = users.Check(login.User, login.Password);
         if (user is null)
         {
             context.Response.Headers.WWWAuthenticate = "Bearer";
-            return Problem(401, "unauthenticated", "Login failed", "Unknown user or wrong password (the console prints the local logins).");
+            return Problem(401, "unauthenticated", "Login failed", "Unknown user or wrong password (the console prints the local logins).", LoginPath);
         }
 
         string token = users.Tokens.Issue(user.User, user.Roles, LocalUsers.TokenLifetime);
@@ -122,7 +145,7 @@ public static class LocalEndpoints
             {
                 // Not the caller's fault: a 401 would sign them out.
                 context.Response.Headers.RetryAfter = "5";
-                await Problem(503, "unavailable", "Sign-in cannot be checked now", token.Detail).ExecuteAsync(context).ConfigureAwait(false);
+                await Problem(503, "unavailable", "Sign-in cannot be checked now", token.Detail, http.Path.Value ?? "/").ExecuteAsync(context).ConfigureAwait(false);
                 return;
             }
 
@@ -130,7 +153,7 @@ public static class LocalEndpoints
             {
                 // API Gateway's JWT authorizer refuses before the function runs; so does this host.
                 context.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
-                await Problem(401, "unauthenticated", "Unauthenticated", "The bearer token was refused: " + token.Detail).ExecuteAsync(context).ConfigureAwait(false);
+                await Problem(401, "unauthenticated", "Unauthenticated", "The bearer token was refused: " + token.Detail, http.Path.Value ?? "/").ExecuteAsync(context).ConfigureAwait(false);
                 return;
             }
 
@@ -173,9 +196,9 @@ public static class LocalEndpoints
         return document.RootElement.Clone();
     }
 
-    private static IResult Problem(int status, string type, string title, string detail) =>
+    private static IResult Problem(int status, string type, string title, string detail, string instance) =>
         Results.Text(
-            JsonSerializer.Serialize(new ProblemBody("/problems/" + type, title, status, detail, "/auth/login"), LambdaJsonContext.Relaxed.ProblemBody),
+            JsonSerializer.Serialize(new ProblemBody("/problems/" + type, title, status, detail, instance), LambdaJsonContext.Relaxed.ProblemBody),
             "application/problem+json",
             Encoding.UTF8,
             status);

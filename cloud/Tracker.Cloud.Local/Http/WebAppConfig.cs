@@ -8,90 +8,83 @@ using Tracker.Cloud.Local.Options;
 namespace Tracker.Cloud.Local.Http;
 
 /// <summary>
-/// The web app's <c>config.json</c> as this host serves it. With the dev logins it is the build's own file (the local
-/// defaults). With <c>--auth oidc</c> it is that file with the sign-in and the live connection of an AWS deployment put
-/// over it (cloud/Tracker.Cloud.Web/README.md, "config.json"): the provider's hosted sign-in at Cognito's paths, and the
-/// broker's custom authorizer, so the web app runs here exactly the code it runs on AWS.
+/// The web app's <c>config.json</c> as this host serves it: the built one (cloud/Tracker.Cloud.Web/dist), with the
+/// tile layer the host was told to offer (<c>--tile-url</c>, <c>--tile-attribution</c>; null for none). With
+/// <c>--auth oidc</c> the sign-in and the live connection of an AWS deployment go over it
+/// (cloud/Tracker.Cloud.Web/README.md, "config.json"): the provider's hosted sign-in at Cognito's paths, and the
+/// broker's custom authorizer, so the web app runs here exactly the code it runs on AWS. Every other key passes
+/// through as the build wrote it.
 /// </summary>
-public sealed class WebAppConfig
+public static class WebAppConfig
 {
+    /// <summary>The path the web app reads its settings from.</summary>
+    public const string Path = "/config.json";
+
     /// <summary>The scopes the web app asks for (those the deployed user pool client allows).</summary>
     public static readonly IReadOnlyList<string> Scopes = ["openid", "email", "profile"];
 
-    private readonly byte[]? _body;
-
-    /// <summary>Prepares the document.</summary>
-    /// <param name="options">The host's options.</param>
-    /// <param name="webRoot">The built web app, or null.</param>
-    public WebAppConfig(LocalOptions options, string? webRoot)
+    /// <summary>The settings for the browser.</summary>
+    /// <param name="webRoot">The built web app's folder, or null.</param>
+    /// <param name="tiles">The tile layer, or null for none.</param>
+    /// <param name="options">The host's options, for the sign-in; null for the dev logins.</param>
+    /// <returns>The JSON text.</returns>
+    public static string Build(string? webRoot, TileLayer? tiles, LocalOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        if (options.Auth != AuthMode.Oidc)
+        JsonObject config = ReadBuilt(webRoot);
+        config["tileUrl"] = tiles?.Template;
+        config["tileProbeUrl"] = tiles?.ProbeUrl;
+        config["tileAttribution"] = tiles?.Attribution ?? string.Empty;
+        if (options is { Auth: AuthMode.Oidc })
         {
-            return;
+            string signIn = (options.OidcSignInUrl ?? options.OidcIssuer!).ToString().TrimEnd('/');
+            config["auth"] = new JsonObject
+            {
+                ["mode"] = "oauth",
+                ["clientId"] = options.OidcClientId,
+                ["authorizeUrl"] = signIn + "/oauth2/authorize",
+                ["tokenUrl"] = signIn + "/oauth2/token",
+                ["revokeUrl"] = signIn + "/oauth2/revoke",
+                ["logoutUrl"] = signIn + "/logout",
+                ["scopes"] = new JsonArray(Scopes.Select(s => (JsonNode)JsonValue.Create(s)!).ToArray()),
+            };
+            config["mqttAuthorizer"] = new JsonObject
+            {
+                ["name"] = LocalCustomAuthorizer.AuthorizerName,
+                ["tokenParameter"] = LiveCredentials.TokenParameter,
+            };
         }
 
-        JsonObject config = ReadBuilt(webRoot);
-        string signIn = (options.OidcSignInUrl ?? options.OidcIssuer!).ToString().TrimEnd('/');
-        config["auth"] = new JsonObject
-        {
-            ["mode"] = "oauth",
-            ["clientId"] = options.OidcClientId,
-            ["authorizeUrl"] = signIn + "/oauth2/authorize",
-            ["tokenUrl"] = signIn + "/oauth2/token",
-            ["revokeUrl"] = signIn + "/oauth2/revoke",
-            ["logoutUrl"] = signIn + "/logout",
-            ["scopes"] = new JsonArray(Scopes.Select(s => (JsonNode)JsonValue.Create(s)!).ToArray()),
-        };
-        config["mqttAuthorizer"] = new JsonObject
-        {
-            ["name"] = LocalCustomAuthorizer.AuthorizerName,
-            ["tokenParameter"] = LiveCredentials.TokenParameter,
-        };
-        _body = JsonSerializer.SerializeToUtf8Bytes(config);
+        // Served as application/json (never HTML), so the attribution's markup need not be escaped.
+        return config.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
     }
 
-    /// <summary>The document served in place of the build's, or null when the build's is served.</summary>
-    public JsonObject? Document => _body is null ? null : (JsonObject)JsonNode.Parse(_body)!;
-
-    /// <summary>Middleware: answers <c>GET /config.json</c> when this host has its own document.</summary>
+    /// <summary>Answers <c>GET /config.json</c> before the static files do.</summary>
     /// <param name="context">The request.</param>
-    /// <param name="next">The rest of the pipeline.</param>
-    /// <returns>When answered.</returns>
-    public async Task ServeAsync(HttpContext context, Func<Task> next)
+    /// <param name="json">The settings (<see cref="Build"/>).</param>
+    /// <returns>The write.</returns>
+    public static Task WriteAsync(HttpContext context, string json)
     {
         ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(next);
-        if (_body is null || !context.Request.Path.Equals("/config.json", StringComparison.Ordinal) || !(HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)))
-        {
-            await next().ConfigureAwait(false);
-            return;
-        }
-
-        context.Response.ContentType = "application/json";
+        context.Response.ContentType = "application/json; charset=utf-8";
         context.Response.Headers.CacheControl = "no-cache";
-        context.Response.ContentLength = _body.Length;
-        if (HttpMethods.IsGet(context.Request.Method))
-        {
-            await context.Response.Body.WriteAsync(_body, context.RequestAborted).ConfigureAwait(false);
-        }
+        return context.Response.WriteAsync(json, context.RequestAborted);
     }
 
     private static JsonObject ReadBuilt(string? webRoot)
     {
-        string? path = webRoot is null ? null : Path.Combine(webRoot, "config.json");
-        if (path is null || !File.Exists(path))
+        string? built = webRoot is null ? null : System.IO.Path.Combine(webRoot, "config.json");
+        if (built is null || !File.Exists(built))
         {
             return [];
         }
 
         try
         {
-            return JsonNode.Parse(File.ReadAllBytes(path)) as JsonObject ?? [];
+            return JsonNode.Parse(File.ReadAllText(built)) as JsonObject ?? [];
         }
         catch (JsonException)
         {
-            return []; // The web app falls back to its own defaults for whatever is missing.
+            return []; // the app falls back to its defaults for what is missing
         }
     }
 }

@@ -45,10 +45,13 @@ public static class LocalCommandLine
         var oidcClient = new Option<string?>("--oidc-client-id") { Description = "With --auth oidc: the web app's client id at the provider." };
         var oidcSignIn = new Option<string?>("--oidc-sign-in-url") { Description = "With --auth oidc: the hosted sign-in's base URL (/oauth2/authorize, /oauth2/token, /oauth2/revoke, /logout); default: the issuer." };
 
+        var tiles = new Option<string>("--tile-url") { Description = "The web map's online tile layer, a URL template with {z} {x} {y} (and {s}), offered when the browser can reach it; 'none' for the offline map alone.", DefaultValueFactory = _ => LocalOptions.OpenStreetMapTiles };
+        var tileAttribution = new Option<string?>("--tile-attribution") { Description = "The attribution the tile layer's owner asks for (default: OpenStreetMap's for its tiles, else the tile host's name)." };
+
         var root = new RootCommand("tracker-local: the whole fleet on one machine (broker, ingest, store, API, web map, simulated cars).")
         {
             data, bind, httpPort, mqttPort, cars, replay, seed, live, policy, store, dynamoUrl, webRoot, duration, progress, drain, json,
-            auth, oidcIssuer, oidcClient, oidcSignIn,
+            tiles, tileAttribution, auth, oidcIssuer, oidcClient, oidcSignIn,
         };
 
         LocalOptions? options = null;
@@ -79,6 +82,8 @@ public static class LocalCommandLine
                     OidcIssuer = r.GetValue(oidcIssuer) is { } issuer ? ParseUrl("--oidc-issuer", issuer) : null,
                     OidcClientId = r.GetValue(oidcClient),
                     OidcSignInUrl = r.GetValue(oidcSignIn) is { } signIn ? ParseUrl("--oidc-sign-in-url", signIn) : null,
+                    TileUrl = r.GetValue(tiles) is { } t && !string.Equals(t, "none", StringComparison.OrdinalIgnoreCase) ? t : null,
+                    TileAttribution = r.GetValue(tileAttribution),
                 };
                 options.Validate();
             }

@@ -72,6 +72,18 @@ public sealed record LocalOptions
     /// <summary>With <see cref="AuthMode.Oidc"/>: the hosted sign-in's base URL (Cognito's user pool domain: <c>/oauth2/authorize</c>, <c>/oauth2/token</c>, <c>/oauth2/revoke</c>, <c>/logout</c>); null for the issuer itself.</summary>
     public Uri? OidcSignInUrl { get; init; }
 
+    /// <summary>OpenStreetMap's tile server, the web map's online layer by default (its usage policy asks for the attribution).</summary>
+    public const string OpenStreetMapTiles = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
+
+    /// <summary>
+    /// The web map's online tile layer, a URL template with {z}, {x} and {y} (and optionally {s}); null for none (the
+    /// map is then the offline basemap and the generated town alone).
+    /// </summary>
+    public string? TileUrl { get; init; } = OpenStreetMapTiles;
+
+    /// <summary>The attribution the tile layer's owner asks for (HTML); null for the default one of the URL's host.</summary>
+    public string? TileAttribution { get; init; }
+
     /// <summary>Checks every option and the ones that depend on each other.</summary>
     /// <exception cref="LocalOptionsException">An option is out of range; the message names it.</exception>
     public void Validate()
@@ -131,6 +143,11 @@ public sealed record LocalOptions
         if (DrainTimeout < TimeSpan.Zero)
         {
             throw new LocalOptionsException("--drain-timeout", "must not be negative");
+        }
+
+        if (TileUrl is not null && !Http.TileLayer.IsValidTemplate(TileUrl, out string tileProblem))
+        {
+            throw new LocalOptionsException("--tile-url", tileProblem);
         }
 
         ValidateAuth();

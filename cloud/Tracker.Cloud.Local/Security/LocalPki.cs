@@ -183,7 +183,9 @@ public sealed class LocalPki : IDisposable
         string keyPath = Path.Combine(directory, "endpoint-ca.key.pem");
         if (File.Exists(certPath) && File.Exists(keyPath))
         {
-            var existing = X509Certificate2.CreateFromPemFile(certPath);
+            // The certificate file holds the certificate alone; its key is in the key file. (CreateFromPemFile with
+            // one path looks for the key in the certificate file, which made every second start fail.)
+            X509Certificate2 existing = X509CertificateLoader.LoadCertificateFromFile(certPath);
             if (existing.NotAfter > DateTime.UtcNow.AddDays(30))
             {
                 var key = ECDsa.Create();
@@ -202,8 +204,9 @@ public sealed class LocalPki : IDisposable
         DateTimeOffset now = DateTimeOffset.UtcNow;
         X509Certificate2 ca = request.CreateSelfSigned(now.AddHours(-1), now.AddYears(10));
         System.IO.Directory.CreateDirectory(directory);
+        // Key first, certificate last, each written whole (a crash between leaves no certificate, so both are made again).
         SecretFile.Write(keyPath, Encoding.ASCII.GetBytes(caKey.ExportPkcs8PrivateKeyPem()));
-        File.WriteAllText(certPath, ca.ExportCertificatePem() + "\n");
+        SecretFile.Write(certPath, Encoding.ASCII.GetBytes(ca.ExportCertificatePem() + "\n"), SecretFile.PublicMode);
         return (X509CertificateLoader.LoadCertificate(ca.RawData), caKey);
     }
 
@@ -244,7 +247,7 @@ public sealed class LocalPki : IDisposable
         serial[0] &= 0x7F;
         using X509Certificate2 issued = request.Create(ca.SubjectName, X509SignatureGenerator.CreateForECDsa(caKey), now.AddHours(-1), now.AddYears(2) < ca.NotAfter ? now.AddYears(2) : ca.NotAfter, serial);
         SecretFile.Write(keyPath, Encoding.ASCII.GetBytes(key.ExportPkcs8PrivateKeyPem()));
-        File.WriteAllText(certPath, issued.ExportCertificatePem() + "\n");
+        SecretFile.Write(certPath, Encoding.ASCII.GetBytes(issued.ExportCertificatePem() + "\n"), SecretFile.PublicMode);
         return Usable(X509Certificate2.CreateFromPemFile(certPath, keyPath));
     }
 

@@ -2,9 +2,15 @@ using System.Security.Cryptography;
 
 namespace Tracker.Cloud.Local.Security;
 
-/// <summary>Small secrets the local host keeps in its data folder, readable by the owner only.</summary>
+/// <summary>Small secrets the local host keeps in its data folder, readable by the owner only, each written whole.</summary>
 internal static class SecretFile
 {
+    /// <summary>Owner read/write (0600): keys, passwords.</summary>
+    public const UnixFileMode OwnerMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    /// <summary>Owner read/write, others read (0644): certificates, which are not secret but must not be torn either.</summary>
+    public const UnixFileMode PublicMode = OwnerMode | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+
     /// <summary>Reads the secret at <paramref name="path"/>, creating it from <paramref name="create"/> on first use.</summary>
     public static byte[] ReadOrCreate(string path, Func<byte[]> create)
     {
@@ -18,15 +24,15 @@ internal static class SecretFile
         return value;
     }
 
-    /// <summary>Writes a secret atomically with mode 0600 (on Unix) so a crash leaves either nothing or all of it.</summary>
-    public static void Write(string path, byte[] value)
+    /// <summary>Writes a file atomically, mode 0600 unless told otherwise (on Unix), so a crash leaves either the old file or all of the new one.</summary>
+    public static void Write(string path, byte[] value, UnixFileMode mode = OwnerMode)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         string temporary = path + ".tmp-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(4));
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            options.UnixCreateMode = mode;
         }
 
         using (var stream = new FileStream(temporary, options))

@@ -33,7 +33,7 @@ export function carPanelElements(doc) {
   return {
     panel: $('car-panel'), title: $('car-title'), back: $('car-back'), badge: $('car-badge'), live: $('car-live'),
     facts: {
-      time: $('fact-time'), speed: $('fact-speed'), course: $('fact-course'), position: $('fact-position'),
+      time: $('fact-time'), speed: $('fact-speed'), course: $('fact-course'), position: $('fact-position'), street: $('fact-street'),
       ignition: $('fact-ignition'), supply: $('fact-supply'), signal: $('fact-signal'), queue: $('fact-queue'), firmware: $('fact-firmware'),
     },
     historyForm: $('history-form'), historyStart: $('history-start'), historyEnd: $('history-end'), historyLoad: $('history-load'),
@@ -48,9 +48,11 @@ export function carPanelElements(doc) {
  * @param {{L: any, map: any, renderer: any, store: import('./fleetstore.js').FleetStore,
  *   api: ReturnType<typeof import('./api.js').createApi>, live: any, elements: ReturnType<typeof carPanelElements>,
  *   carId: string, operator: boolean, window?: {fromMs: number, toMs: number}|null,
- *   subscribe: boolean, announce: (text: string) => void, requestFrame: () => void}} options
+ *   subscribe: boolean, announce: (text: string) => void, requestFrame: () => void,
+ *   nearestStreet?: (lat: number, lon: number) => string|null}} options
  *   `subscribe`: whether the view subscribes to the car's topics itself (renters; an operator's
- *   fleet subscription already covers it); `window`: the renter's rental, which bounds history.
+ *   fleet subscription already covers it); `window`: the renter's rental, which bounds history;
+ *   `nearestStreet`: the street at a position, from the town map (src/streets.js), if any.
  * @returns the view.
  */
 export function openCarView(options) {
@@ -253,7 +255,12 @@ export function openCarView(options) {
     const pts = r.points;
     historyMessage(`${pts.length.toLocaleString('en')} fixes from ${dateTime(pts[0].ts)} to ${dateTime(pts[pts.length - 1].ts)}${r.truncated ? ' (the first ones only: choose a shorter range for the rest)' : ''}.`, false);
     historyLine.setLatLngs(pts.map((p) => [p.lat, p.lon]));
-    map.fitBounds(historyLine.getBounds(), { padding: [30, 30], maxZoom: 16 });
+    // The panels around the map may have changed its size since Leaflet last measured it (Leaflet
+    // watches the window, not its container): measure again, and fit at once (every programmatic
+    // framing is instant, so that no zoom animation lands after it), so the whole drive fills the
+    // view at the closest zoom that holds it.
+    map.invalidateSize();
+    map.fitBounds(historyLine.getBounds(), { padding: [30, 30], maxZoom: 16, animate: false });
     recenter = false;
     playback = new Playback(pts);
     playback.setRate(Number(el.rate.value));
@@ -291,7 +298,8 @@ export function openCarView(options) {
     playMarker.setLatLng([s.lat, s.lon]);
     el.scrub.value = String(playback.t);
     el.scrub.setAttribute('aria-valuetext', dateTime(playback.t));
-    el.readout.textContent = `${dateTime(playback.t)} · ${kmh(s.speedMmps)}`;
+    const street = options.nearestStreet?.(s.lat, s.lon);
+    el.readout.textContent = `${dateTime(playback.t)} · ${kmh(s.speedMmps)}${street ? ` · ${street}` : ''}`;
     el.play.textContent = playback.playing ? 'Pause' : 'Play';
     el.play.setAttribute('aria-pressed', String(playback.playing));
     chart?.setCursor(playback.t);
@@ -305,6 +313,7 @@ export function openCarView(options) {
       f.speed.textContent = kmh(p.speedMmps);
       f.course.textContent = p.courseCdeg === null ? 'unknown' : `${(p.courseCdeg / 100).toFixed(0)}°`;
       f.position.textContent = `${p.lat.toFixed(5)}, ${p.lon.toFixed(5)}`;
+      f.street.textContent = options.nearestStreet?.(p.lat, p.lon) ?? 'not on a mapped street';
     }
     const s = car.status;
     if (s !== null) {
@@ -335,7 +344,7 @@ export function openCarView(options) {
           markerShown = true;
         }
         if (recenter) {
-          map.setView([car.latest.lat, car.latest.lon], Math.max(map.getZoom(), 14));
+          map.setView([car.latest.lat, car.latest.lon], Math.max(map.getZoom(), 14), { animate: false });
           recenter = false;
         }
       }

@@ -260,7 +260,7 @@ export function createFleetView(options) {
         if (car.latest !== null) points.push([car.latest.lat, car.latest.lon]);
       }
       if (points.length > 0) {
-        map.fitBounds(L.latLngBounds(points), { padding: [30, 30], maxZoom: 14 });
+        map.fitBounds(L.latLngBounds(points), { padding: [30, 30], maxZoom: 14, animate: false });
       }
     },
 

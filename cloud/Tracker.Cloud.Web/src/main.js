@@ -241,6 +241,7 @@ async function refreshSession(me) {
 function ensureMap() {
   if (mapParts === null) {
     mapParts = createMap(els.map, config);
+    hooks.map = mapParts.info;
   }
   mapParts.map.invalidateSize();
   return mapParts;
@@ -426,6 +427,7 @@ function openCar(me, carId, { subscribe, window: rentalWindow }) {
     subscribe,
     announce: (text) => announcer.say(text),
     requestFrame: () => me.frame.schedule(),
+    nearestStreet: parts.nearestStreet,
   });
   me.fleetView?.setFocus(carId);
   parts.map.invalidateSize();

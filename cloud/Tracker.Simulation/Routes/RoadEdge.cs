@@ -10,8 +10,9 @@ public sealed class RoadEdge
     private readonly double[] _east;
     private readonly double[] _north;
 
-    internal RoadEdge(int id, int from, int to, RoadClass roadClass, double[] east, double[] north)
+    internal RoadEdge(int id, int from, int to, RoadClass roadClass, double[] east, double[] north, string name)
     {
+        Name = name;
         Id = id;
         From = from;
         To = to;
@@ -35,6 +36,9 @@ public sealed class RoadEdge
 
     /// <summary>The node at the last point.</summary>
     public int To { get; }
+
+    /// <summary>The street's name ("Elm Street", "14th Avenue", "Ring Highway", "Ring Highway Exit 3"), for the map.</summary>
+    public string Name { get; }
 
     /// <summary>The road's class, which sets its speed limit.</summary>
     public RoadClass Class { get; }

@@ -21,7 +21,7 @@ internal sealed class RoadNetworkBuilder
     private readonly SimRandom _random;
     private readonly List<double> _nodeEast = [];
     private readonly List<double> _nodeNorth = [];
-    private readonly List<(int From, int To, RoadClass Class, double[] East, double[] North)> _edges = [];
+    private readonly List<(int From, int To, RoadClass Class, double[] East, double[] North, string Name)> _edges = [];
 
     public RoadNetworkBuilder(RouteOptions options)
     {
@@ -74,12 +74,12 @@ internal sealed class RoadNetworkBuilder
                 // East-west block: on an arterial when its row is one; north-south: when its column is.
                 if (grid.TryGetValue((i + 1, j), out int east))
                 {
-                    AddStreet(a, east, IsArterialLine(j, k));
+                    AddStreet(a, east, IsArterialLine(j, k), StreetNames.EastWest(j, -n, IsArterialLine(j, k), k));
                 }
 
                 if (grid.TryGetValue((i, j + 1), out int north))
                 {
-                    AddStreet(a, north, IsArterialLine(i, k));
+                    AddStreet(a, north, IsArterialLine(i, k), StreetNames.NorthSouth(i, IsArterialLine(i, k), k));
                 }
             }
         }
@@ -89,7 +89,7 @@ internal sealed class RoadNetworkBuilder
 
     private static bool IsArterialLine(int index, int every) => index % every == 0;
 
-    private void AddStreet(int a, int b, bool arterial)
+    private void AddStreet(int a, int b, bool arterial, string name)
     {
         if (!arterial && _random.Chance(_options.StreetRemovalShare))
         {
@@ -99,7 +99,7 @@ internal sealed class RoadNetworkBuilder
         double ax = _nodeEast[a], ay = _nodeNorth[a], bx = _nodeEast[b], by = _nodeNorth[b];
         if (arterial)
         {
-            _edges.Add((a, b, RoadClass.Arterial, [ax, bx], [ay, by]));
+            _edges.Add((a, b, RoadClass.Arterial, [ax, bx], [ay, by], name));
             return;
         }
 
@@ -109,7 +109,7 @@ internal sealed class RoadNetworkBuilder
         double offset = _options.NodeJitterM / 2 * _random.Uniform(-1, 1);
         double mx = ((ax + bx) / 2) - (dy / length * offset);
         double my = ((ay + by) / 2) + (dx / length * offset);
-        _edges.Add((a, b, RoadClass.Residential, [ax, mx, bx], [ay, my, by]));
+        _edges.Add((a, b, RoadClass.Residential, [ax, mx, bx], [ay, my, by], name));
     }
 
     private void BuildRing(Dictionary<(int I, int J), int> grid)
@@ -132,7 +132,7 @@ internal sealed class RoadNetworkBuilder
         int offset = Math.Max(1, (int)Math.Round(RampOffsetM / (2 * Math.PI * baseRadius / samples)));
         double start = _random.Uniform(0, 1);
         var ringIndex = new List<int>();
-        var rampTarget = new List<(int RingSample, int Node, int Direction)>();
+        var rampTarget = new List<(int RingSample, int Node, int Direction, int Interchange)>();
         for (int c = 0; c < interchanges; c++)
         {
             int centre = (int)Math.Round((c + start) * samples / interchanges) % samples;
@@ -149,8 +149,8 @@ internal sealed class RoadNetworkBuilder
             int after = (centre + offset) % samples;
             ringIndex.Add(before);
             ringIndex.Add(after);
-            rampTarget.Add((before, grid0, +1));
-            rampTarget.Add((after, grid0, -1));
+            rampTarget.Add((before, grid0, +1, c));
+            rampTarget.Add((after, grid0, -1, c));
         }
 
         ringIndex = ringIndex.Distinct().Order().ToList();
@@ -178,13 +178,13 @@ internal sealed class RoadNetworkBuilder
                 ys[p] = north[m];
             }
 
-            _edges.Add((ringNode[a], ringNode[b], RoadClass.Highway, xs, ys));
+            _edges.Add((ringNode[a], ringNode[b], RoadClass.Highway, xs, ys, StreetNames.Ring));
         }
 
-        foreach ((int sample, int node, int direction) in rampTarget)
+        foreach ((int sample, int node, int direction, int interchange) in rampTarget)
         {
             int next = ((sample + direction) % samples + samples) % samples;
-            AddRamp(ringNode[sample], east[sample], north[sample], east[next] - east[sample], north[next] - north[sample], node);
+            AddRamp(ringNode[sample], east[sample], north[sample], east[next] - east[sample], north[next] - north[sample], node, StreetNames.Ramp(interchange));
         }
     }
 
@@ -219,7 +219,7 @@ internal sealed class RoadNetworkBuilder
         return best;
     }
 
-    private void AddRamp(int ringNode, double qx, double qy, double tx, double ty, int gridNode)
+    private void AddRamp(int ringNode, double qx, double qy, double tx, double ty, int gridNode, string name)
     {
         // Quadratic Bézier from the ring point, leaving along the ring's tangent, to the arterial node.
         double tl = Math.Sqrt((tx * tx) + (ty * ty));
@@ -238,7 +238,7 @@ internal sealed class RoadNetworkBuilder
             ys[p] = (a * qy) + (b * cy) + (c * gy);
         }
 
-        _edges.Add((ringNode, gridNode, RoadClass.Arterial, xs, ys));
+        _edges.Add((ringNode, gridNode, RoadClass.Arterial, xs, ys, name));
     }
 
     private (RoadNode[] Nodes, RoadEdge[] Edges) Finish()
@@ -308,11 +308,11 @@ internal sealed class RoadNetworkBuilder
         }
 
         var edges = new List<RoadEdge>();
-        foreach ((int from, int to, RoadClass roadClass, double[] xs, double[] ys) in _edges)
+        foreach ((int from, int to, RoadClass roadClass, double[] xs, double[] ys, string name) in _edges)
         {
             if (newId[from] >= 0 && newId[to] >= 0)
             {
-                edges.Add(new RoadEdge(edges.Count, newId[from], newId[to], roadClass, xs, ys));
+                edges.Add(new RoadEdge(edges.Count, newId[from], newId[to], roadClass, xs, ys, name));
             }
         }
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Spectre.Console;
 using Tracker.Provisioning.Pki;
+using Tracker.Provisioning.Storage;
 
 namespace Tracker.Provisioning.Cli.Commands;
 
@@ -9,20 +10,28 @@ internal static class CaCreateCommand
 {
     public static Command Build(CliEnvironment env)
     {
-        var outDir = new Option<string>("--out") { Description = "The CA folder to create (must not exist, or be empty).", Required = true };
+        var outDir = new Option<string>("--out")
+        {
+            Description = "The CA folder to create (must not exist, or be empty); default: the per-user folder (TRACKER_PROVISION_HOME moves it). Refused inside a git work tree.",
+            DefaultValueFactory = _ => CliFolders.FleetCa(env),
+        };
+        var allowInRepo = CommonOptions.AllowInRepo();
         var name = new Option<string>("--name") { Description = "The CA's common name.", DefaultValueFactory = _ => new FleetCaOptions().Name };
         var days = new Option<int>("--valid-days") { Description = "Validity in days.", DefaultValueFactory = _ => new FleetCaOptions().ValidDays };
         var policyName = new Option<string>("--policy-name") { Description = "The IoT policy the JITP template attaches.", DefaultValueFactory = _ => new FleetCaOptions().PolicyName };
         var json = CommonOptions.Json();
-        var command = new Command("create", "Create the fleet CA (ECDSA P-256, key encrypted with the passphrase).") { outDir, name, days, policyName, json };
+        var command = new Command("create", "Create the fleet CA (ECDSA P-256, key encrypted with the passphrase).") { outDir, name, days, policyName, allowInRepo, json };
         command.SetAction(r =>
         {
             var output = new CliOutput(env, r.GetValue(json));
             return output.Guard(() =>
             {
+                string folder = CliFolders.Resolve(r.GetValue(outDir), "--out");
+                WorkTree.RefuseInside(folder, "the fleet CA's private key", r.GetValue(allowInRepo), CliFolders.FleetCa(env));
                 string passphrase = PassphraseReader.ForNew(env);
+                CliFolders.PrepareDefault(env, folder);
                 var options = new FleetCaOptions { Name = r.GetValue(name)!, ValidDays = r.GetValue(days), PolicyName = r.GetValue(policyName)! };
-                using FleetCa ca = output.Step("fleet CA created", () => FleetCa.Create(r.GetValue(outDir)!, passphrase, options));
+                using FleetCa ca = output.Step("fleet CA created", () => FleetCa.Create(folder, passphrase, options));
                 var files = new
                 {
                     certificate = ca.CertificatePath,

@@ -10,7 +10,7 @@ internal static class CaCrlCommand
 {
     public static Command Build(CliEnvironment env)
     {
-        var caDir = CommonOptions.CaDirectory();
+        var caDir = CommonOptions.CaDirectory(env);
         var json = CommonOptions.Json();
         var command = new Command("crl", "Renew the CRL the local broker reads (it lasts a year; mosquitto refuses every car once it expires).") { caDir, json };
         command.SetAction(r =>
@@ -18,7 +18,7 @@ internal static class CaCrlCommand
             var output = new CliOutput(env, r.GetValue(json));
             return output.Guard(() =>
             {
-                using FleetCa ca = FleetCa.Load(r.GetValue(caDir)!, PassphraseReader.ForExisting(env));
+                using FleetCa ca = FleetCa.Load(CliFolders.Resolve(r.GetValue(caDir), "--ca"), PassphraseReader.ForExisting(env));
                 string path = DeviceIdentities.RenewCrl(ca);
                 if (output.IsJson)
                 {

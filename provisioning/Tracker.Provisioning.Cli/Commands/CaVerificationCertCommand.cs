@@ -10,7 +10,7 @@ internal static class CaVerificationCertCommand
     public static Command Build(CliEnvironment env)
     {
         var code = new Option<string>("--registration-code") { Description = "The code from 'aws iot get-registration-code'.", Required = true };
-        var caDir = CommonOptions.CaDirectory();
+        var caDir = CommonOptions.CaDirectory(env);
         var outFile = new Option<string?>("--out") { Description = "Where to write it (default: verification-cert.pem in the CA folder)." };
         var json = CommonOptions.Json();
         var command = new Command("verification-cert", "Make the verification certificate for 'aws iot register-ca-certificate'.") { code, caDir, outFile, json };
@@ -20,7 +20,7 @@ internal static class CaVerificationCertCommand
             return output.Guard(() =>
             {
                 string passphrase = PassphraseReader.ForExisting(env);
-                using FleetCa ca = FleetCa.Load(r.GetValue(caDir)!, passphrase);
+                using FleetCa ca = FleetCa.Load(CliFolders.Resolve(r.GetValue(caDir), "--ca"), passphrase);
                 string path = ca.WriteVerificationCertificate(r.GetValue(code)!, r.GetValue(outFile));
                 if (output.IsJson)
                 {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Spectre.Console;
 using Tracker.Provisioning.Bundles;
 using Tracker.Provisioning.Pki;
+using Tracker.Provisioning.Storage;
 
 namespace Tracker.Provisioning.Cli.Commands;
 
@@ -11,8 +12,9 @@ internal static class DeviceCreateCommand
     public static Command Build(CliEnvironment env)
     {
         var car = CommonOptions.Car();
-        var caDir = CommonOptions.CaDirectory();
-        var outDir = new Option<string>("--out") { Description = "The bundles folder; the car's bundle goes to <out>/<car>.", Required = true };
+        var caDir = CommonOptions.CaDirectory(env);
+        var outDir = CommonOptions.BundlesDirectory(env);
+        var allowInRepo = CommonOptions.AllowInRepo();
         var endpoint = new Option<string>("--endpoint") { Description = "The broker host (AWS: 'aws iot describe-endpoint --endpoint-type iot:Data-ATS').", Required = true };
         var port = new Option<int>("--port") { Description = "The broker's TLS port.", DefaultValueFactory = _ => 8883 };
         var apn = new Option<string>("--apn") { Description = "The SIM's APN (\"\" lets the network choose).", Required = true };
@@ -25,7 +27,7 @@ internal static class DeviceCreateCommand
         var json = CommonOptions.Json();
         var command = new Command("create", "Issue a car's identity and write its bundle.")
         {
-            car, caDir, outDir, endpoint, port, apn, rootCa, installer, policy, ingestRule, days, rotate, json,
+            car, caDir, outDir, endpoint, port, apn, rootCa, installer, policy, ingestRule, days, rotate, allowInRepo, json,
         };
         command.SetAction(r =>
         {
@@ -35,7 +37,7 @@ internal static class DeviceCreateCommand
                 var request = new DeviceRequest
                 {
                     CarId = r.GetValue(car)!,
-                    BundlesDirectory = r.GetValue(outDir)!,
+                    BundlesDirectory = CliFolders.Resolve(r.GetValue(outDir), "--out"),
                     Endpoint = r.GetValue(endpoint)!,
                     Port = r.GetValue(port),
                     Apn = r.GetValue(apn)!,
@@ -47,8 +49,9 @@ internal static class DeviceCreateCommand
                     Rotate = r.GetValue(rotate),
                 };
                 DeviceIdentities.Check(request);
+                WorkTree.RefuseInside(request.BundlesDirectory, "the car's private key (device.key)", r.GetValue(allowInRepo), CliFolders.Bundles(env));
                 string passphrase = PassphraseReader.ForExisting(env);
-                using FleetCa ca = output.Step("fleet CA opened", () => FleetCa.Load(r.GetValue(caDir)!, passphrase));
+                using FleetCa ca = output.Step("fleet CA opened", () => FleetCa.Load(CliFolders.Resolve(r.GetValue(caDir), "--ca"), passphrase));
                 DeviceBundle bundle = output.Step("identity issued and bundle written", () => DeviceIdentities.Create(ca, request));
                 if (output.IsJson)
                 {

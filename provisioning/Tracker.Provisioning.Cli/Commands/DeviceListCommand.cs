@@ -9,7 +9,7 @@ internal static class DeviceListCommand
 {
     public static Command Build(CliEnvironment env)
     {
-        var caDir = CommonOptions.CaDirectory();
+        var caDir = CommonOptions.CaDirectory(env);
         var car = new Option<string?>("--car") { Description = "Only this car." };
         var json = CommonOptions.Json();
         var command = new Command("list", "List issued identities: car, serial, fingerprint, issue time, installer, status.") { caDir, car, json };
@@ -18,13 +18,14 @@ internal static class DeviceListCommand
             var output = new CliOutput(env, r.GetValue(json));
             return output.Guard(() =>
             {
-                string dir = r.GetValue(caDir)!;
+                string dir = CliFolders.Resolve(r.GetValue(caDir), "--ca");
                 _ = Pki.FleetCa.LoadCertificate(dir);
                 string? only = r.GetValue(car);
                 LedgerEntry[] entries = [.. Ledger.Load(dir).Entries.Where(e => only is null || e.CarId == only)];
                 if (output.IsJson)
                 {
-                    output.WriteJson(entries);
+                    // One JSON object, as every command prints (the identities are a field, not the whole output).
+                    output.WriteJson(new { ok = true, ca = Path.GetFullPath(dir), count = entries.Length, identities = entries });
                     return ProvisionCli.Ok;
                 }
 

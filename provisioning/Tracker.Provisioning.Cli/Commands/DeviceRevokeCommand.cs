@@ -12,7 +12,7 @@ internal static class DeviceRevokeCommand
     public static Command Build(CliEnvironment env)
     {
         var car = CommonOptions.Car();
-        var caDir = CommonOptions.CaDirectory();
+        var caDir = CommonOptions.CaDirectory(env);
         var serial = new Option<string?>("--serial") { Description = "Revoke this certificate of the car (e.g. a rotated one) instead of its active identity." };
         var json = CommonOptions.Json();
         var command = new Command("revoke", "Revoke a car's identity and write the CRL for the local broker.") { car, caDir, serial, json };
@@ -21,7 +21,7 @@ internal static class DeviceRevokeCommand
             var output = new CliOutput(env, r.GetValue(json));
             return output.Guard(() =>
             {
-                using FleetCa ca = FleetCa.Load(r.GetValue(caDir)!, PassphraseReader.ForExisting(env));
+                using FleetCa ca = FleetCa.Load(CliFolders.Resolve(r.GetValue(caDir), "--ca"), PassphraseReader.ForExisting(env));
                 LedgerEntry entry = DeviceIdentities.Revoke(ca, r.GetValue(car)!, r.GetValue(serial));
                 string crl = CaFiles.PathOf(ca.Directory, CaFiles.Crl);
                 if (output.IsJson)

@@ -9,14 +9,15 @@ internal static class DeviceVerifyCommand
 {
     public static Command Build(CliEnvironment env)
     {
-        var bundleDir = new Option<string>("--bundle") { Description = "The car's bundle folder.", Required = true };
+        var bundleDir = CommonOptions.Bundle();
+        var car = CommonOptions.BundleCar();
         var host = new Option<string?>("--host") { Description = "The broker host (default: the bundle's endpoint; 127.0.0.1 for the local stack)." };
         var port = new Option<int?>("--port") { Description = "The broker port (default: the bundle's)." };
         var ca = new Option<string?>("--ca") { Description = "PEM of the CA the broker's certificate chains to (default: the bundle's ca.pem)." };
         var serverName = new Option<string?>("--server-name") { Description = "The name the broker's certificate carries (default: the host)." };
         var attempts = new Option<int>("--attempts") { Description = "Connection attempts (JITP may drop a new car's first one).", DefaultValueFactory = _ => 3 };
         var json = CommonOptions.Json();
-        var command = new Command("verify", "Connect with the car's identity and publish a test status (QoS 1, waits for PUBACK).") { bundleDir, host, port, ca, serverName, attempts, json };
+        var command = new Command("verify", "Connect with the car's identity and publish a test status (QoS 1, waits for PUBACK).") { bundleDir, car, host, port, ca, serverName, attempts, json };
         command.SetAction(r =>
         {
             var output = new CliOutput(env, r.GetValue(json));
@@ -24,7 +25,7 @@ internal static class DeviceVerifyCommand
             {
                 var request = new VerifyRequest
                 {
-                    BundleDirectory = r.GetValue(bundleDir)!,
+                    BundleDirectory = CommonOptions.BundleFolder(env, r.GetValue(bundleDir), r.GetValue(car)),
                     Host = r.GetValue(host),
                     Port = r.GetValue(port),
                     CaPath = r.GetValue(ca),

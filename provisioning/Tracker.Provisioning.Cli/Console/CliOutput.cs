@@ -14,19 +14,28 @@ internal sealed class CliOutput
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
+    private const int UnlimitedWidth = 4096;
+
     private readonly CliEnvironment _env;
 
     public CliOutput(CliEnvironment env, bool json)
     {
         _env = env;
         IsJson = json;
+        bool terminal = ReferenceEquals(env.Out, System.Console.Out) && !System.Console.IsOutputRedirected;
         Console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(env.Out),
-            Ansi = ReferenceEquals(env.Out, System.Console.Out) && !System.Console.IsOutputRedirected ? AnsiSupport.Detect : AnsiSupport.No,
-            ColorSystem = ReferenceEquals(env.Out, System.Console.Out) && !System.Console.IsOutputRedirected ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
             Interactive = InteractionSupport.No,
         });
+        if (!terminal)
+        {
+            // A file or a pipe has no width: Spectre would assume 80 columns and wrap every table row (a 64-character
+            // fingerprint, a bundle path) over several lines. Tables then take the width their content needs.
+            Console.Profile.Width = UnlimitedWidth;
+        }
     }
 
     /// <summary>True for <c>--json</c>: only one JSON object goes to standard output.</summary>

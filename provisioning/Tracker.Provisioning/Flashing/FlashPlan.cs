@@ -47,23 +47,12 @@ public static class FlashPlan
             throw new ProvisioningException(ProvisioningFailure.InvalidArgument, "--port must name a serial port (COM7, /dev/ttyACM0; 'nanoff list ports' shows them)");
         }
 
-        JsonElement root;
-        try
-        {
-            using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(profilePath));
-            root = doc.RootElement.Clone();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or ArgumentException)
-        {
-            throw new ProvisioningException(ProvisioningFailure.BadProfile, "cannot read the flashing profile " + profilePath + ": " + e.Message, e);
-        }
-
-        string repo = Path.GetDirectoryName(Path.GetFullPath(profilePath))!;
+        JsonElement root = ReadProfile(profilePath);
         var values = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["firmware.target"] = Text(root, profilePath, "firmware", "target"),
             ["firmware.version"] = Text(root, profilePath, "firmware", "version"),
-            ["application.image"] = Path.GetFullPath(Path.Combine(repo, Text(root, profilePath, "application", "image").Replace('\\', '/'))),
+            ["application.image"] = ImagePath(root, profilePath),
             ["serialPort"] = serialPort,
             ["bundle"] = bundle.Directory,
         };
@@ -101,6 +90,34 @@ public static class FlashPlan
         }
 
         return commands;
+    }
+
+    /// <summary>
+    /// The application image the profile deploys (its <c>application.image</c>, relative to the profile's folder): the
+    /// Release build of firmware/Tracker.Device, which the nanoFramework tooling writes, so a fresh clone lacks it.
+    /// </summary>
+    /// <param name="profilePath">nanoff.json.</param>
+    /// <returns>The full path (it may not exist).</returns>
+    /// <exception cref="ProvisioningException">The profile is missing or malformed.</exception>
+    public static string ApplicationImagePath(string profilePath) => ImagePath(ReadProfile(profilePath), profilePath);
+
+    private static JsonElement ReadProfile(string profilePath)
+    {
+        try
+        {
+            using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(profilePath));
+            return doc.RootElement.Clone();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or ArgumentException)
+        {
+            throw new ProvisioningException(ProvisioningFailure.BadProfile, "cannot read the flashing profile " + profilePath + ": " + e.Message, e);
+        }
+    }
+
+    private static string ImagePath(JsonElement root, string profilePath)
+    {
+        string repo = Path.GetDirectoryName(Path.GetFullPath(profilePath))!;
+        return Path.GetFullPath(Path.Combine(repo, Text(root, profilePath, "application", "image").Replace('\\', '/')));
     }
 
     private static string[] Expand(string template, Dictionary<string, string> values, bool massErase, string profilePath)

@@ -7,11 +7,21 @@ public static class NanoffRunner
 {
     /// <summary>Finds the nanoff executable on PATH or in the .NET global tools folder.</summary>
     /// <returns>Its path, or null when nanoff is not installed.</returns>
-    public static string? FindNanoff()
+    public static string? FindNanoff() => FindNanoff(Environment.GetEnvironmentVariable);
+
+    /// <summary>Finds the nanoff executable on PATH or in the .NET global tools folder (~/.dotnet/tools) of an environment.</summary>
+    /// <param name="environment">Reads an environment variable (PATH, HOME, USERPROFILE).</param>
+    /// <returns>Its path, or null when nanoff is not installed.</returns>
+    public static string? FindNanoff(Func<string, string?> environment)
     {
+        ArgumentNullException.ThrowIfNull(environment);
         string[] names = OperatingSystem.IsWindows() ? ["nanoff.exe", "nanoff.cmd"] : ["nanoff"];
-        var folders = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).ToList();
-        folders.Add(Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".dotnet", "tools"));
+        var folders = (environment("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).ToList();
+        if (environment(OperatingSystem.IsWindows() ? "USERPROFILE" : "HOME") is { Length: > 0 } home)
+        {
+            folders.Add(Path.Combine(home, ".dotnet", "tools"));
+        }
+
         foreach (string folder in folders)
         {
             foreach (string name in names)
@@ -28,7 +38,7 @@ public static class NanoffRunner
     }
 
     /// <summary>Runs the commands; nanoff's own output goes to the console as it comes.</summary>
-    /// <param name="nanoff">The nanoff executable (<see cref="FindNanoff"/>).</param>
+    /// <param name="nanoff">The nanoff executable (<see cref="FindNanoff()"/>).</param>
     /// <param name="commands">The plan.</param>
     /// <param name="starting">Called before each command, for progress.</param>
     /// <returns>0 when every command succeeded, else the failing command's exit code (and which one).</returns>

@@ -5,8 +5,8 @@ namespace Tracker.Cloud.Archive.Tests.Servers;
 
 /// <summary>
 /// Runs an Athena query of cloud/analytics/queries over an archive folder with DuckDB
-/// (<c>node cloud/analytics/run-query.mjs</c>), returning the rows. Needs node and <c>npm ci</c> in
-/// cloud/analytics; the tests skip only when node is absent.
+/// (<c>node cloud/analytics/run-query.mjs</c>), returning the rows. Needs node and DuckDB (<c>npm ci</c> in
+/// cloud/analytics); the tests that use it skip without them (tests/Tracker.Testing's rule).
 /// </summary>
 public static class DuckDbQueries
 {
@@ -16,12 +16,8 @@ public static class DuckDbQueries
     public static async Task<IReadOnlyList<JsonElement>> RunAsync(string archive, string queryFile)
     {
         string analytics = Path.Combine(CloudDir.Path, "analytics");
-        if (!Directory.Exists(Path.Combine(analytics, "node_modules", "@duckdb", "node-api")))
-        {
-            throw new InvalidOperationException($"{Path.Combine(analytics, "node_modules", "@duckdb", "node-api")} is missing: run npm ci in cloud/analytics");
-        }
-
-        var start = new ProcessStartInfo(Node.Executable ?? throw new InvalidOperationException("node is not on PATH"))
+        PartCatalog.Current.Locate(Part.DuckDb);
+        var start = new ProcessStartInfo(PartCatalog.Current.Locate(Part.Node))
         {
             WorkingDirectory = analytics,
             RedirectStandardOutput = true,

@@ -1,11 +1,12 @@
 using Amazon.DynamoDBv2;
 using Amazon.Runtime;
+using Tracker.Testing;
 
 namespace Tracker.Cloud.Archive.Tests.Servers;
 
 /// <summary>
 /// dynalite (npm, cloud/dynalite) on 127.0.0.1 and a free port, in memory, for the archive function's
-/// end-to-end test. When node is absent the tests are skipped by <see cref="NodeFactAttribute"/>.
+/// end-to-end test. When dynalite is missing its tests are skipped (tests/Tracker.Testing's rule) and nothing starts here.
 /// </summary>
 public sealed class DynaliteServer : IAsyncLifetime
 {
@@ -21,15 +22,14 @@ public sealed class DynaliteServer : IAsyncLifetime
     /// <inheritdoc />
     public async Task InitializeAsync()
     {
-        if (Node.SkipReason is not null)
+        if (PartCatalog.Current.SkipReason([Part.Dynalite]) is not null)
         {
             return;
         }
 
         _server = await NodeServer.StartAsync(
+            Part.Dynalite,
             Path.Combine(CloudDir.Path, "dynalite"),
-            Path.Combine("node_modules", "dynalite", "cli.js"),
-            "run npm ci in cloud/dynalite",
             ["--port", "{port}", "--host", "127.0.0.1", "--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0"]);
         ServiceUrl = new Uri($"http://127.0.0.1:{_server.Port}");
     }

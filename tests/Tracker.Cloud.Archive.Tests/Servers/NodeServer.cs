@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Tracker.Testing;
 
 namespace Tracker.Cloud.Archive.Tests.Servers;
 
@@ -26,21 +27,17 @@ public sealed class NodeServer : IAsyncDisposable
     /// <summary>The port it listens on.</summary>
     public int Port { get; }
 
-    /// <summary>Starts <paramref name="script"/> with <paramref name="arguments"/> (in which <c>{port}</c> becomes the port) and waits for the port.</summary>
+    /// <summary>Starts the npm <paramref name="package"/> with <paramref name="arguments"/> (in which <c>{port}</c> becomes the port) and waits for the port.</summary>
+    /// <param name="package">The server (s3rver, dynalite), found by tests/Tracker.Testing.</param>
     /// <param name="workingDirectory">The package folder (cloud/s3rver).</param>
-    /// <param name="script">The script, relative to the folder.</param>
-    /// <param name="installHint">What to run when the script is missing.</param>
     /// <param name="arguments">The script's arguments.</param>
     /// <param name="environment">Extra environment variables.</param>
-    /// <exception cref="InvalidOperationException">node or the script is missing, or the server did not start in time.</exception>
-    public static async Task<NodeServer> StartAsync(string workingDirectory, string script, string installHint, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+    /// <exception cref="InvalidOperationException">node or the server is missing (the message says what to install), or the server did not start in time.</exception>
+    public static async Task<NodeServer> StartAsync(Part package, string workingDirectory, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
-        string node = Node.Executable ?? throw new InvalidOperationException("node is not on PATH (CI=true: install node 20)");
-        string scriptPath = Path.Combine(workingDirectory, script);
-        if (!File.Exists(scriptPath))
-        {
-            throw new InvalidOperationException($"{scriptPath} is missing: {installHint}");
-        }
+        string node = PartCatalog.Current.Locate(Part.Node);
+        string scriptPath = PartCatalog.Current.Locate(package);
+        string script = System.IO.Path.GetFileName(scriptPath);
 
         int port = FreePort();
         var start = new ProcessStartInfo(node)

@@ -1,12 +1,13 @@
 using Amazon.Runtime;
 using Amazon.S3;
+using Tracker.Testing;
 
 namespace Tracker.Cloud.Archive.Tests.Servers;
 
 /// <summary>
 /// s3rver (npm, cloud/s3rver) on 127.0.0.1 and a free port with a temporary data directory, for one
 /// test class. Started with <c>NODE_OPTIONS=--openssl-legacy-provider</c> (DESIGN.md, "The local stack").
-/// When node is absent the tests are skipped by <see cref="NodeFactAttribute"/>, so nothing starts here.
+/// When s3rver is missing its tests are skipped (tests/Tracker.Testing's rule), so nothing starts here.
 /// </summary>
 public sealed class S3rverServer : IAsyncLifetime
 {
@@ -40,16 +41,15 @@ public sealed class S3rverServer : IAsyncLifetime
     /// <inheritdoc />
     public async Task InitializeAsync()
     {
-        if (Node.SkipReason is not null)
+        if (PartCatalog.Current.SkipReason([Part.S3rver]) is not null)
         {
             return;
         }
 
         _directory = Directory.CreateTempSubdirectory("tracker-s3rver-").FullName;
         _server = await NodeServer.StartAsync(
+            Part.S3rver,
             Path.Combine(CloudDir.Path, "s3rver"),
-            Path.Combine("node_modules", "s3rver", "bin", "s3rver.js"),
-            "run npm ci in cloud/s3rver",
             ["--address", "127.0.0.1", "--port", "{port}", "--directory", _directory, "--silent"],
             new Dictionary<string, string> { ["NODE_OPTIONS"] = "--openssl-legacy-provider" });
         ServiceUrl = new Uri($"http://127.0.0.1:{_server.Port}");

@@ -1,3 +1,4 @@
+using Tracker.Testing;
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
@@ -97,13 +98,16 @@ internal sealed class RunningFunction : IAsyncDisposable
     }
 }
 
-/// <summary>A fact that starts the bootstrap and a node server: skipped only when node is absent (never under CI=true).</summary>
+/// <summary>
+/// A fact that publishes the bootstrap (Native AOT: clang links it) and starts dynalite and s3rver: skipped, with the
+/// first missing part's reason, outside CI (tests/Tracker.Testing's rule).
+/// </summary>
 [AttributeUsage(AttributeTargets.Method)]
 internal sealed class BootstrapFactAttribute : FactAttribute
 {
     public BootstrapFactAttribute()
     {
-        if (Node.SkipReason is { } reason)
+        if (PartCatalog.Current.SkipReason([Part.Clang, Part.Dynalite, Part.S3rver]) is { } reason)
         {
             Skip = reason;
         }

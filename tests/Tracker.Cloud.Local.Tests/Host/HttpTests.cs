@@ -57,6 +57,75 @@ public sealed class HttpTests(LocalHostFixture fixture) : IClassFixture<LocalHos
         Assert.Equal(expected, (int)body!["status"]!);
     }
 
+    [Theory]
+    [InlineData("/cars")]
+    [InlineData("/cars/car-0001/location")]
+    [InlineData("/me")]
+    public async Task BadToken_IsAProblemAboutTheRequestItMade(string path)
+    {
+        var (status, body) = await fixture.GetAsync(path, "not.a.token");
+
+        Assert.Equal(401, status);
+        Assert.Equal(path, (string?)body!["instance"]);
+    }
+
+    [Theory]
+    [InlineData("GET", "/no-such-page")]
+    [InlineData("GET", "/api/v2/cars")]
+    [InlineData("POST", "/health/extra")]
+    [InlineData("DELETE", "/nothing/here")]
+    public async Task UnknownRoute_IsA404Problem_NamingWhatWasAskedFor(string method, string path)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        using HttpResponseMessage response = await fixture.Http.SendAsync(request);
+        string text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var body = System.Text.Json.Nodes.JsonNode.Parse(text)!;
+        Assert.Equal(404, (int)body["status"]!);
+        Assert.Equal(path, (string?)body["instance"]);
+        Assert.Contains(method + " " + path, (string?)body["detail"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheGeneratedTown_IsServed_AsGeoJsonStreetsWithNames()
+    {
+        using HttpResponseMessage response = await fixture.Http.GetAsync("/map/town.geojson");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/geo+json", response.Content.Headers.ContentType?.MediaType);
+        var map = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal("FeatureCollection", (string?)map["type"]);
+        Assert.Contains(map["features"]!.AsArray(), f => (string?)f!["properties"]!["name"] == "Ring Highway");
+    }
+
+    [Fact]
+    public async Task CarsReplayingALog_HaveNoGeneratedTown_SoThereIsNoneToServe()
+    {
+        string data = Directory.CreateTempSubdirectory("tracker-replay-town-").FullName;
+        string log = Path.Combine(data, "drive.nmea");
+        await File.WriteAllTextAsync(log, "$GPRMC,080000.00,A,3931.77850,N,11948.81877,W,23.326,90.00,021126,,,A*7C\r\n");
+        LocalFleetHost host = await LocalFleetHost.StartAsync(
+            new Tracker.Cloud.Local.Options.LocalOptions { DataDirectory = Path.Combine(data, "d"), HttpPort = 0, MqttPort = 0, Cars = 0, ReplayPath = log, ProgressInterval = TimeSpan.Zero },
+            _ => { },
+            kdfIterations: 1000);
+        try
+        {
+            using var http = new HttpClient { BaseAddress = host.HttpUrl };
+            using HttpResponseMessage response = await http.GetAsync("/map/town.geojson");
+
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            Assert.Contains("--replay", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await host.StopAsync();
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
     [Fact]
     public async Task Renter_CannotSeeAnotherCar_ThroughTheApi()
     {

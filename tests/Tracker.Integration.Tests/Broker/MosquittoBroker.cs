@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Tracker.Testing;
 
 namespace Tracker.Integration.Tests.Broker;
 
@@ -60,21 +61,6 @@ public sealed class MosquittoBroker : IDisposable
         }
     }
 
-    /// <summary>The mosquitto executable: $TRACKER_MOSQUITTO, then PATH, then Debian's /usr/sbin; null when not installed.</summary>
-    public static string? FindExecutable()
-    {
-        string? configured = Environment.GetEnvironmentVariable("TRACKER_MOSQUITTO");
-        if (!string.IsNullOrEmpty(configured))
-        {
-            return File.Exists(configured) ? configured : null;
-        }
-
-        IEnumerable<string> dirs = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Concat(["/usr/sbin", "/usr/local/sbin"]);
-        return dirs.Select(d => Path.Combine(d, "mosquitto")).FirstOrDefault(File.Exists);
-    }
-
     /// <summary>Writes the config, certificates and ACL, starts the broker and waits until it accepts connections.</summary>
     /// <param name="pki">The CA whose certificates the broker presents and requires.</param>
     /// <param name="acl">The ACL file's text (see <see cref="FleetAcl"/>).</param>
@@ -93,7 +79,7 @@ public sealed class MosquittoBroker : IDisposable
     {
         ArgumentNullException.ThrowIfNull(pki);
         ArgumentNullException.ThrowIfNull(acl);
-        string exe = FindExecutable() ?? throw new InvalidOperationException(MissingMessage);
+        string exe = PartCatalog.Current.Locate(Part.Mosquitto);
         string dir = System.IO.Directory.CreateTempSubdirectory("tracker-mosquitto-").FullName;
         if (clientCaPem is null)
         {
@@ -157,10 +143,6 @@ public sealed class MosquittoBroker : IDisposable
         return broker;
     }
 
-    /// <summary>The message for a machine without mosquitto.</summary>
-    public const string MissingMessage =
-        "mosquitto is not installed: the real-broker integration tests need Debian's package (apt-get install -y mosquitto), or TRACKER_MOSQUITTO=/path/to/mosquitto";
-
     /// <summary>
     /// The fleet's ACL (mosquitto's acl_file syntax; %u is the user name, the certificate's CN): a
     /// car may publish only under tracker/&lt;its id&gt;/ and read only its own live topic; the
@@ -207,7 +189,7 @@ public sealed class MosquittoBroker : IDisposable
     public void Restart()
     {
         Kill();
-        Launch(FindExecutable() ?? throw new InvalidOperationException(MissingMessage));
+        Launch(PartCatalog.Current.Locate(Part.Mosquitto));
     }
 
     /// <summary>

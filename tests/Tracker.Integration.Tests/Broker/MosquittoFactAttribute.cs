@@ -1,19 +1,19 @@
+using Tracker.Testing;
+
 namespace Tracker.Integration.Tests.Broker;
 
 /// <summary>
-/// A fact that needs mosquitto. Without it the test is skipped, with the reason, on a developer's
-/// machine; on CI (the environment variable CI is "true") it runs and fails with
-/// <see cref="MosquittoBroker.MissingMessage"/>, so a CI image without the package cannot pass by
-/// skipping.
+/// A fact that needs mosquitto: skipped without it, saying so, except under CI=true, where it runs and fails with the
+/// install command (tests/Tracker.Testing's rule), so a CI image without the package cannot pass by skipping.
 /// </summary>
 public sealed class MosquittoFactAttribute : FactAttribute
 {
     /// <summary>Skips unless mosquitto is installed or this is CI.</summary>
     public MosquittoFactAttribute()
     {
-        if (MosquittoBroker.FindExecutable() is null && !IsCi)
+        if (PartCatalog.Current.SkipReason([Part.Mosquitto]) is { } reason)
         {
-            Skip = MosquittoBroker.MissingMessage + " (skipped; on CI, where CI=true, this fails)";
+            Skip = reason;
         }
     }
 
@@ -21,12 +21,9 @@ public sealed class MosquittoFactAttribute : FactAttribute
     public MosquittoFactAttribute(string sharedData)
         : this()
     {
-        if (Skip is null && Tracker.Core.Tests.SharedData.File(sharedData) is null)
+        if (Skip is null && SharedFolder.SkipReason("data/" + sharedData) is { } reason)
         {
-            Skip = $"../shared/data/{sharedData} is absent (fresh clone without ../shared): skipped";
+            Skip = reason;
         }
     }
-
-    /// <summary>True on CI.</summary>
-    public static bool IsCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
 }

@@ -1,3 +1,5 @@
+using Tracker.Testing;
+
 namespace Tracker.Integration.Tests.Broker;
 
 /// <summary>A theory that needs mosquitto: skipped without it, except on CI (see <see cref="MosquittoFactAttribute"/>).</summary>
@@ -6,9 +8,9 @@ public sealed class MosquittoTheoryAttribute : TheoryAttribute
     /// <summary>Skips unless mosquitto is installed or this is CI.</summary>
     public MosquittoTheoryAttribute()
     {
-        if (MosquittoBroker.FindExecutable() is null && !MosquittoFactAttribute.IsCi)
+        if (PartCatalog.Current.SkipReason([Part.Mosquitto]) is { } reason)
         {
-            Skip = MosquittoBroker.MissingMessage + " (skipped; on CI, where CI=true, this fails)";
+            Skip = reason;
         }
     }
 }
