@@ -107,8 +107,8 @@ public sealed class LiveAuthorizer
 
         // A rental serves this connection only if it runs now, for at least IoT Core's shortest
         // connection, and names a car that can be put into a policy at all.
-        Rental[] serving = rentals
-            .Where(r => r.FromMs <= nowMs && nowMs < r.ToMs && (r.ToMs - nowMs) / 1000 >= LiveAuthorization.MinSeconds && UplinkTopics.IsValidThingName(r.CarId))
+        Rental[] serving = ViewerAccess.Running(rentals, nowMs)
+            .Where(r => (r.ToMs - nowMs) / 1000 >= LiveAuthorization.MinSeconds && UplinkTopics.IsValidThingName(r.CarId))
             .ToArray();
         if (serving.Length == 0)
         {
