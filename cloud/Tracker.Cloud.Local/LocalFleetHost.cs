@@ -121,18 +121,31 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
         // Before anything is opened: a taken port is the commonest failure of a second start beside a first.
         EnsurePortFree(options.BindAddress, options.HttpPort, "--http-port", "the web app and API");
         EnsurePortFree(options.BindAddress, options.MqttPort, "--mqtt-port", "the cars' MQTT");
-        Directory.CreateDirectory(options.DataDirectory);
+        PrivateFiles.EnsureFolder(options.DataDirectory);
+        PrivateFiles.EnsureFolder(Path.Combine(options.DataDirectory, "flash"));
         TimeProvider clock = TimeProvider.System;
 
         string pkiDirectory = Path.Combine(options.DataDirectory, "pki");
         bool newPki = !Directory.Exists(Path.Combine(pkiDirectory, "fleet-ca"));
         progress.Begin(newPki ? "creating the fleet CA and the broker's certificates (first run)" : "opening the fleet CA and the broker's certificates");
+        PrivateFiles.EnsureFolder(pkiDirectory);
         var pki = LocalPki.OpenOrCreate(pkiDirectory, options.BindAddress, kdfIterations);
         progress.Done();
         progress.Begin(options.Store == StoreKind.Sqlite ? "opening the store (SQLite, " + Path.Combine(options.DataDirectory, "tracker.db") + ")" : "opening the store (DynamoDB at " + options.DynamoDbUrl + ")");
         (IFixStore store, IRentalStore storedRentals, IDisposable? lifetime) = await OpenStoreAsync(options, clock, cancellationToken).ConfigureAwait(false);
         var rentals = new NotifyingRentalStore(storedRentals);
-        LocalUsers users = LocalUsers.OpenOrCreate(options.DataDirectory, clock);
+        LocalUsers users;
+        try
+        {
+            users = LocalUsers.OpenOrCreate(options.DataDirectory, clock, kdfIterations);
+        }
+        catch (InvalidDataException e)
+        {
+            lifetime?.Dispose();
+            pki.Dispose();
+            throw new HostStartException(e.Message, e);
+        }
+
         await users.SeedRentalsAsync(rentals, clock.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false);
         progress.Done();
 
