@@ -176,6 +176,9 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
             ConnectionGuard guard = k.ApplicationServices.GetRequiredService<ConnectionGuard>();
             k.AddServerHeader = false;
             k.Limits.RequestHeadersTimeout = options.ConnectTimeout;
+
+            // Kestrel times a connection that has sent nothing yet by its keep-alive timeout (130 s by default).
+            k.Limits.KeepAliveTimeout = options.ConnectTimeout * 3;
             k.Listen(options.BindAddress, options.HttpPort, l => l.Use(guard.GuardHttp));
             k.Listen(options.BindAddress, mqttPort, l =>
             {

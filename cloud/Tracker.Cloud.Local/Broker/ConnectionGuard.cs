@@ -12,7 +12,8 @@ namespace Tracker.Cloud.Local.Broker;
 /// <summary>
 /// Keeps connections that have not yet proven who they are from taking the host down (issue 15, F2): each one must
 /// finish its TLS handshake and MQTT CONNECT within <see cref="ConnectTimeout"/> or it is closed, and no more than
-/// <see cref="MaxPending"/> may be waiting at once on each listener; one more is closed at once. The HTTP listener
+/// <see cref="MaxPending"/> may be waiting at once on each listener: a new connection past that closes the one that has
+/// waited longest, so a flood cannot keep a car that completes its handshake promptly out. The HTTP listener
 /// holds at most <see cref="MaxHttpConnections"/> connections. The broker tells the guard when a CONNECT was accepted
 /// (<see cref="Connected"/>), by the connection's remote end point.
 /// </summary>
@@ -21,8 +22,9 @@ public sealed partial class ConnectionGuard
     private readonly ConcurrentDictionary<string, Pending> _pending = new(StringComparer.Ordinal);
     private readonly HostMetrics _metrics;
     private readonly ILogger _log;
-    private int _carPending;
-    private int _webPending;
+    private readonly Lock _gate = new();
+    private readonly LinkedList<Pending> _carQueue = new();
+    private readonly LinkedList<Pending> _webQueue = new();
     private int _http;
 
     /// <summary>Creates the guard.</summary>
@@ -53,20 +55,23 @@ public sealed partial class ConnectionGuard
     public int MaxHttpConnections { get; }
 
     /// <summary>Connections waiting for their handshake or CONNECT now (both listeners).</summary>
-    public int PendingNow => Volatile.Read(ref _carPending) + Volatile.Read(ref _webPending);
+    public int PendingNow
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _carQueue.Count + _webQueue.Count;
+            }
+        }
+    }
 
     /// <summary>Connection middleware of the cars' TLS listener, before the handshake: the cap and the deadline.</summary>
     /// <param name="next">The rest of the connection pipeline (TLS, then MQTT).</param>
     /// <returns>The guarded pipeline.</returns>
     public ConnectionDelegate GuardCars(ConnectionDelegate next) => async connection =>
     {
-        using Pending? pending = Admit(connection.RemoteEndPoint, connection.Abort, Which.Car, "car-pending-cap");
-        if (pending is null)
-        {
-            connection.Abort();
-            return;
-        }
-
+        using Pending pending = Admit(connection.RemoteEndPoint, connection.Abort, Which.Car);
         await next(connection).ConfigureAwait(false);
     };
 
@@ -102,14 +107,7 @@ public sealed partial class ConnectionGuard
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
         EndPoint? remote = context.Connection.RemoteIpAddress is { } ip ? new IPEndPoint(ip, context.Connection.RemotePort) : null;
-        using Pending? pending = Admit(remote, context.Abort, Which.Web, "web-pending-cap");
-        if (pending is null)
-        {
-            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            context.Response.Headers.RetryAfter = "5";
-            return;
-        }
-
+        using Pending pending = Admit(remote, context.Abort, Which.Web);
         await next().ConfigureAwait(false);
     }
 
@@ -179,19 +177,32 @@ public sealed partial class ConnectionGuard
         }
     }
 
-    private Pending? Admit(EndPoint? remote, Action abort, Which listener, string refusal)
+    private Pending Admit(EndPoint? remote, Action abort, Which listener)
     {
-        if (Interlocked.Increment(ref CounterOf(listener)) > MaxPending)
+        var pending = new Pending(this, KeyOf(remote), abort, ConnectTimeout, listener);
+        var evicted = new List<Pending>();
+        lock (_gate)
         {
-            Interlocked.Decrement(ref CounterOf(listener));
-            _metrics.Refuse(refusal);
-            return null;
+            LinkedList<Pending> queue = QueueOf(listener);
+            while (queue.Count >= MaxPending && queue.First?.Value is { } oldest)
+            {
+                queue.RemoveFirst();
+                oldest.Node = null;
+                evicted.Add(oldest);
+            }
+
+            pending.Node = queue.AddLast(pending);
         }
 
-        var pending = new Pending(this, KeyOf(remote), abort, ConnectTimeout, listener);
         if (pending.Key is not null)
         {
             _pending[pending.Key] = pending;
+        }
+
+        foreach (Pending old in evicted)
+        {
+            _metrics.Refuse("pending-evicted");
+            old.Expire();
         }
 
         return pending;
@@ -204,10 +215,17 @@ public sealed partial class ConnectionGuard
             _pending.TryRemove(KeyValuePair.Create(pending.Key, pending));
         }
 
-        Interlocked.Decrement(ref CounterOf(pending.Listener));
+        lock (_gate)
+        {
+            if (pending.Node is { } node)
+            {
+                QueueOf(pending.Listener).Remove(node);
+                pending.Node = null;
+            }
+        }
     }
 
-    private ref int CounterOf(Which listener) => ref listener == Which.Car ? ref _carPending : ref _webPending;
+    private LinkedList<Pending> QueueOf(Which listener) => listener == Which.Car ? _carQueue : _webQueue;
 
     private void TimedOut()
     {
@@ -232,11 +250,13 @@ public sealed partial class ConnectionGuard
     {
         private readonly ConnectionGuard _guard;
         private readonly ITimer _deadline;
+        private readonly Action _abort;
         private int _settled;
 
         public Pending(ConnectionGuard guard, string? key, Action abort, TimeSpan timeout, Which listener)
         {
             _guard = guard;
+            _abort = abort;
             Key = key;
             Listener = listener;
             _deadline = TimeProvider.System.CreateTimer(
@@ -246,7 +266,7 @@ public sealed partial class ConnectionGuard
                     {
                         _guard.Release(this);
                         _guard.TimedOut();
-                        abort();
+                        _abort();
                     }
                 },
                 null,
@@ -257,6 +277,20 @@ public sealed partial class ConnectionGuard
         public string? Key { get; }
 
         public Which Listener { get; }
+
+        /// <summary>Its place in its listener's queue (guarded by the guard's lock); null once out of it.</summary>
+        public LinkedListNode<Pending>? Node { get; set; }
+
+        /// <summary>Closed to make room for a newer connection.</summary>
+        public void Expire()
+        {
+            if (Interlocked.Exchange(ref _settled, 1) == 0)
+            {
+                _deadline.Dispose();
+                _guard.Release(this);
+                _abort();
+            }
+        }
 
         public void Settle()
         {
