@@ -188,6 +188,7 @@ public sealed partial class SimulatedFleet : IDisposable
             ackTimeoutMs: 30_000,
             backoffBaseMs: 1000,
             backoffCapMs: 30_000);
+        Security.PrivateFiles.EnsureFolder(Path.Combine(settings.FlashDirectory, carId)); // the car's positions: the owner's alone
         var car = new SimulatedCar(
             new SimulatedCarOptions
             {

@@ -24,6 +24,8 @@ public sealed class LocalHostFixture : IAsyncLifetime
 
     public HttpClient Http { get; private set; } = null!;
 
+    public string DataDirectory => _data;
+
     public async Task InitializeAsync()
     {
         // The seeded rentals: renter1 rents car-0001 now, renter2 car-0002 now, renter3 car-0003 from tomorrow.

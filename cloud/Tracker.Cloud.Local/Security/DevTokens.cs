@@ -2,8 +2,9 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Tracker.Cloud.Core.Access;
 
-namespace Tracker.Cloud.Core.Access;
+namespace Tracker.Cloud.Local.Security;
 
 /// <summary>
 /// A small HS256 JWT issuer and validator (RFC 7519, RFC 7515 compact form, RFC 7518 §3.2) for the

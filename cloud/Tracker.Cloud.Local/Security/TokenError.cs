@@ -1,4 +1,4 @@
-namespace Tracker.Cloud.Core.Access;
+namespace Tracker.Cloud.Local.Security;
 
 /// <summary>Why <see cref="DevTokens.Validate"/> refused a token.</summary>
 public enum TokenError

@@ -1,4 +1,4 @@
-namespace Tracker.Cloud.Core.Access;
+namespace Tracker.Cloud.Local.Security;
 
 /// <summary>The outcome of <see cref="DevTokens.Validate"/>.</summary>
 /// <param name="Error">Why the token was refused, or <see cref="TokenError.None"/>.</param>
