@@ -6,13 +6,13 @@ using Tracker.Core.Wire;
 
 namespace Tracker.Cloud.Lambda.Runtime.Tests.Support;
 
-/// <summary>Real-shaped events, built from the sample events in cloud/Tracker.Cloud.Lambda/events with our own values.</summary>
+/// <summary>Real-shaped events, built from the sample events in cloud/Tracker.Cloud.Lambda/sample-events with our own values.</summary>
 internal static class SampleEvents
 {
     public const string Car = "car-0042";
 
     public static JsonObject Sample(string name) =>
-        JsonNode.Parse(File.ReadAllText(Path.Combine(CloudDir.Path, "Tracker.Cloud.Lambda", "events", name)))!.AsObject();
+        JsonNode.Parse(File.ReadAllText(Path.Combine(CloudDir.Path, "Tracker.Cloud.Lambda", "sample-events", name)))!.AsObject();
 
     /// <summary>A drive of <paramref name="count"/> fixes 5 s apart, ending a minute ago, encoded with the firmware's codec.</summary>
     public static byte[] Batch(long startMs, int count)

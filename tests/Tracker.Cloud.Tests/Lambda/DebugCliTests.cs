@@ -4,7 +4,7 @@ namespace Tracker.Cloud.Tests.Lambda;
 
 public sealed class DebugCliTests
 {
-    private static string Sample(string name) => Path.Combine(AppContext.BaseDirectory, "events", name);
+    private static string Sample(string name) => Path.Combine(AppContext.BaseDirectory, "sample-events", name);
 
     [Fact]
     public async Task IngestThenApi_OnOneStore_PrintsTheResponses()

@@ -16,7 +16,7 @@ namespace Tracker.Cloud.Tests.Lambda;
 /// <summary>The handlers over a real SQLite store in a temporary file, with a settable clock.</summary>
 internal sealed class LambdaRig : IAsyncDisposable
 {
-    /// <summary>2025-06-10T08:01:00Z: one minute after the sample drive starts (events/*.json).</summary>
+    /// <summary>2025-06-10T08:01:00Z: one minute after the sample drive starts (sample-events/*.json).</summary>
     public const long SampleNowMs = 1749542460000;
 
     private readonly string _path;
@@ -49,7 +49,7 @@ internal sealed class LambdaRig : IAsyncDisposable
         return new LambdaRig(path, store, clock);
     }
 
-    public static string SampleEvent(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "events", name));
+    public static string SampleEvent(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "sample-events", name));
 
     public static Stream AsStream(string json) => new MemoryStream(Encoding.UTF8.GetBytes(json));
 
