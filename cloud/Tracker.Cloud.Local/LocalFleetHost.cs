@@ -48,7 +48,7 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
     private readonly LocalOptions _options;
     private int _stopped;
 
-    private LocalFleetHost(LocalOptions options, WebApplication app, LocalPki pki, LocalUsers users, IFixStore store, IRentalStore rentals, HostMetrics metrics, PublishClock published, int mqttPort, Uri httpUrl, string? webRoot, IDisposable? storeLifetime)
+    private LocalFleetHost(LocalOptions options, WebApplication app, LocalPki pki, LocalUsers users, IFixStore store, IRentalStore rentals, HostMetrics metrics, PublishTimes published, int mqttPort, Uri httpUrl, string? webRoot, IDisposable? storeLifetime)
     {
         _options = options;
         _app = app;
@@ -87,7 +87,7 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
     public HostMetrics Metrics { get; }
 
     /// <summary>The simulated cars' publish times.</summary>
-    public PublishClock Published { get; }
+    public PublishTimes Published { get; }
 
     /// <summary>The broker's rules (tests drop the browsers' connections through it, as a network or IoT Core would).</summary>
     public EmbeddedBroker Broker => _app.Services.GetRequiredService<EmbeddedBroker>();
@@ -142,7 +142,7 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
         RoadNetwork? town = options.ReplayPath is null ? SimulatedFleet.Town(options.Seed) : null;
         byte[]? townMap = town is null ? null : TownMap.ToGeoJson(town);
         var metrics = new HostMetrics(clock);
-        var published = new PublishClock();
+        var published = new PublishTimes();
 
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = options.DataDirectory });
         builder.Logging.ClearProviders();

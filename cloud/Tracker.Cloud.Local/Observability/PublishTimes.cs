@@ -5,20 +5,21 @@ using Tracker.Core.Wire;
 namespace Tracker.Cloud.Local.Observability;
 
 /// <summary>
-/// When each simulated car published each fix batch, so ingest (and a benchmark watching the browser) can measure
-/// end-to-end latency from the device's publish call. A batch is named by its car and the CRC-32 in its header
-/// (wire format v1, offset <see cref="BatchFormat.CrcOffset"/>, little-endian). Bounded: the oldest entries are
-/// forgotten first. Only the simulated fleet records here; a real device's batches are simply not timed.
+/// When each simulated car published each fix batch: a bounded map from (car, batch CRC) to the wall time of the
+/// device's publish call (a map, not a clock: the caller gives the time), so ingest (and a benchmark watching the
+/// browser) can measure end-to-end latency. A batch is named by its car and the CRC-32 in its header (wire format v1,
+/// offset <see cref="BatchFormat.CrcOffset"/>, little-endian). The oldest entries are forgotten first. Only the
+/// simulated fleet records here; a real device's batches are simply not timed.
 /// </summary>
-public sealed class PublishClock
+public sealed class PublishTimes
 {
     private readonly ConcurrentDictionary<(string Car, uint Crc), long> _published = new();
     private readonly ConcurrentQueue<(string Car, uint Crc)> _order = new();
     private readonly int _capacity;
 
-    /// <summary>Creates a clock remembering at most <paramref name="capacity"/> batches.</summary>
+    /// <summary>Creates a map remembering at most <paramref name="capacity"/> batches.</summary>
     /// <param name="capacity">Batches remembered.</param>
-    public PublishClock(int capacity = 500_000)
+    public PublishTimes(int capacity = 500_000)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         _capacity = capacity;
