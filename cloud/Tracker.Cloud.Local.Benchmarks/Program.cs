@@ -1,7 +1,7 @@
-// tracker-local-bench: the local fleet's figures with N simulated cars (README "Performance").
+// tracker-local-benchmark: the local fleet's figures with N simulated cars (README "Performance").
 //
-//   dotnet run -c Release --project cloud/Tracker.Cloud.Local.Bench -- [--cars 1000] [--seconds 180] [--warmup 60] [--no-browser] [--screenshot fleet.png]
-//   dotnet run -c Release --project cloud/Tracker.Cloud.Local.Bench -- --authorizer [--iterations 5000]
+//   dotnet run -c Release --project cloud/Tracker.Cloud.Local.Benchmarks -- [--cars 1000] [--seconds 180] [--warmup 60] [--no-browser] [--screenshot fleet.png]
+//   dotnet run -c Release --project cloud/Tracker.Cloud.Local.Benchmarks -- --authorizer [--iterations 5000]
 //
 // Everything runs on this machine: the host (broker, ingest, SQLite, API) and the N cars (each the firmware core over
 // its own mutual-TLS connection) share one process, and Chromium another. Latency is measured from the car's publish
@@ -17,8 +17,8 @@ using Tracker.Cloud.Local.Options;
 
 if (args.Contains("--authorizer"))
 {
-    // The browsers' custom-authorizer path alone (AuthorizerBench.cs); no host, no browser.
-    await Tracker.Cloud.Local.Bench.AuthorizerBench.RunAsync(Arg("--iterations", 5000));
+    // The browsers' custom-authorizer path alone (AuthorizerBenchmark.cs); no host, no browser.
+    await Tracker.Cloud.Local.Benchmarks.AuthorizerBenchmark.RunAsync(Arg("--iterations", 5000));
     return 0;
 }
 
@@ -28,13 +28,13 @@ int warmup = Arg("--warmup", 60);
 bool browser = !args.Contains("--no-browser");
 int shot = Array.IndexOf(args, "--screenshot");
 string? screenshot = shot >= 0 && shot + 1 < args.Length ? Path.GetFullPath(args[shot + 1]) : null;
-string data = Path.Combine(Path.GetTempPath(), "tracker-local-bench-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+string data = Path.Combine(Path.GetTempPath(), "tracker-local-benchmark-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
 if (Directory.Exists(data))
 {
     Directory.Delete(data, recursive: true);
 }
 
-Console.WriteLine($"tracker-local-bench: {cars} cars, {warmup} s warm-up then {seconds} s measured, {Environment.ProcessorCount} cores, browser {(browser ? "on" : "off")}");
+Console.WriteLine($"tracker-local-benchmark: {cars} cars, {warmup} s warm-up then {seconds} s measured, {Environment.ProcessorCount} cores, browser {(browser ? "on" : "off")}");
 var startup = Stopwatch.StartNew();
 LocalFleetHost host = await LocalFleetHost.StartAsync(
     new LocalOptions { DataDirectory = data, HttpPort = 0, MqttPort = 0, Cars = cars, ProgressInterval = TimeSpan.Zero, DrainTimeout = TimeSpan.FromSeconds(60) },

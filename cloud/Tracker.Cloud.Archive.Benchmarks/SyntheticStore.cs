@@ -1,6 +1,6 @@
 using Tracker.Cloud.Core.Storage;
 
-namespace Tracker.Cloud.Archive.Bench;
+namespace Tracker.Cloud.Archive.Benchmarks;
 
 /// <summary>
 /// A read-only store that computes each car's fixes as they are asked for (no storage at all), to

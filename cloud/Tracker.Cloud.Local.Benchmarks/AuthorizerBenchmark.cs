@@ -8,15 +8,15 @@ using Tracker.Cloud.Core.Access;
 using Tracker.Cloud.Core.Storage;
 using Tracker.Cloud.Local.Broker;
 
-namespace Tracker.Cloud.Local.Bench;
+namespace Tracker.Cloud.Local.Benchmarks;
 
 /// <summary>
-/// <c>tracker-local-bench --authorizer</c>: what the browsers' custom-authorizer path costs, in process, without a
+/// <c>tracker-local-benchmark --authorizer</c>: what the browsers' custom-authorizer path costs, in process, without a
 /// network: one connection's decision as the local broker (and the Lambda) makes it (credentials read from the upgrade's
 /// query string, the RS256 ID token verified with cached keys, rentals read, policy documents written and parsed), and
 /// the per-message policy check the broker runs for every delivery to a browser.
 /// </summary>
-internal static class AuthorizerBench
+internal static class AuthorizerBenchmark
 {
     private const string Issuer = "http://127.0.0.1:9";
     private const string Client = "bench-client";
@@ -45,7 +45,7 @@ internal static class AuthorizerBench
             new LiveAuthorizerOptions { IotResourcePrefix = LocalCustomAuthorizer.ResourcePrefix },
             TimeProvider.System);
 
-        System.Console.WriteLine($"tracker-local-bench --authorizer: {iterations} decisions per caller, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
+        System.Console.WriteLine($"tracker-local-benchmark --authorizer: {iterations} decisions per caller, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
         foreach ((string who, string sub, string group) in new[] { ("operator", "ops", "operators"), ("renter, 1 car", "renter-1", "renters"), ("renter, 50 cars", "renter-50", "renters") })
         {
             string query = "?x-amz-customauthorizer-name=" + LocalCustomAuthorizer.AuthorizerName + "&token=" + Token(key, sub, group);

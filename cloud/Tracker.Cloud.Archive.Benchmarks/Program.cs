@@ -1,15 +1,15 @@
 using System.Diagnostics;
 using System.Globalization;
-using Tracker.Cloud.Archive.Bench;
+using Tracker.Cloud.Archive.Benchmarks;
 using Tracker.Cloud.Archive.Export;
 using Tracker.Cloud.Archive.Sinks;
 using Tracker.Cloud.Core.Storage;
 using Tracker.Cloud.Sqlite;
 
-// Archive export bench: a fleet-day of synthetic 5-second fixes exported to Parquet in a local directory.
+// Archive export benchmark: a fleet-day of synthetic 5-second fixes exported to Parquet in a local directory.
 //
-//   dotnet run -c Release --project cloud/Tracker.Cloud.Archive.Bench -- --store sqlite --cars 1000 --interval-s 5 --db /tmp/archive-bench.db
-//   dotnet run -c Release --project cloud/Tracker.Cloud.Archive.Bench -- --store synthetic --cars 1000 --interval-s 5
+//   dotnet run -c Release --project cloud/Tracker.Cloud.Archive.Benchmarks -- --store sqlite --cars 1000 --interval-s 5 --db /tmp/archive-benchmark.db
+//   dotnet run -c Release --project cloud/Tracker.Cloud.Archive.Benchmarks -- --store synthetic --cars 1000 --interval-s 5
 //
 // --store sqlite loads the day into a SQLite file first (reused when --db names one that is already
 // loaded with the same fleet) and times only the export: store reads + Parquet encoding + file writes.
@@ -37,13 +37,13 @@ var archiveOptions = new ArchiveOptions
     RowGroupsPerFile = Int("groups-per-file", 10),
     CarReadAhead = Int("car-read-ahead", 4),
 };
-Console.WriteLine($"archive bench: {cars} cars x 24 h at {intervalS} s = {rows:N0} fixes; store {storeKind}; {archiveOptions.Compression}, row groups of {archiveOptions.RowGroupSize:N0}, {archiveOptions.RowGroupsPerFile} a file, {archiveOptions.CarReadAhead} cars read ahead");
+Console.WriteLine($"archive benchmark: {cars} cars x 24 h at {intervalS} s = {rows:N0} fixes; store {storeKind}; {archiveOptions.Compression}, row groups of {archiveOptions.RowGroupSize:N0}, {archiveOptions.RowGroupsPerFile} a file, {archiveOptions.CarReadAhead} cars read ahead");
 
 IFixStore store;
 string? tempDb = null;
 if (storeKind == "sqlite")
 {
-    string dbPath = options.GetValueOrDefault("db") ?? (tempDb = Path.Combine(Path.GetTempPath(), "tracker-archive-bench-" + Guid.NewGuid().ToString("N") + ".db"));
+    string dbPath = options.GetValueOrDefault("db") ?? (tempDb = Path.Combine(Path.GetTempPath(), "tracker-archive-benchmark-" + Guid.NewGuid().ToString("N") + ".db"));
     SqliteStore sqlite = await SqliteStore.OpenAsync(new SqliteStoreOptions { Path = dbPath, Clock = clock, PurgeInterval = TimeSpan.FromDays(365) }, CancellationToken.None);
     IReadOnlyList<StoredFix> latest = await sqlite.GetAllLatestAsync(CancellationToken.None);
     if (latest.Count != cars)
@@ -74,7 +74,7 @@ else
     store = new SyntheticStore(cars, dayStart, intervalS);
 }
 
-string outDir = options.GetValueOrDefault("out") ?? Directory.CreateTempSubdirectory("tracker-archive-bench-").FullName;
+string outDir = options.GetValueOrDefault("out") ?? Directory.CreateTempSubdirectory("tracker-archive-benchmark-").FullName;
 try
 {
     var exporter = new ArchiveExporter(store, new DirectoryArchiveSink(outDir), archiveOptions, clock);

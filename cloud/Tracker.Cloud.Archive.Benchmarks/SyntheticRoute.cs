@@ -1,6 +1,6 @@
 using Tracker.Cloud.Core.Storage;
 
-namespace Tracker.Cloud.Archive.Bench;
+namespace Tracker.Cloud.Archive.Benchmarks;
 
 /// <summary>
 /// A deterministic synthetic day per car: 5-second fixes (or any interval) over 24 hours, alternating

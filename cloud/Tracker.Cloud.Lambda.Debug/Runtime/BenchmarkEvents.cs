@@ -10,7 +10,7 @@ namespace Tracker.Cloud.Lambda.Debug.Runtime;
 /// path: an ingest batch of new fixes (old ones are refused as duplicates or as too old), and an API
 /// request whose token has not expired.
 /// </summary>
-internal sealed class BenchEvents(byte[] template, bool generatedIngest, bool renewExpiry)
+internal sealed class BenchmarkEvents(byte[] template, bool generatedIngest, bool renewExpiry)
 {
     /// <summary>The <c>--event</c> value that asks for generated ingest batches.</summary>
     public const string GeneratedIngest = "generated:ingest";

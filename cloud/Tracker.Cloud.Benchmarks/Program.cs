@@ -14,7 +14,7 @@ using Tracker.Core.Wire;
 // filters, enrichment, idempotent append, forward-only latest) into the store, `concurrency` cars at
 // a time. One warm-up pass on other cars first. Prints fixes/s per store.
 //
-//   dotnet run -c Release --project cloud/Tracker.Cloud.Bench -- [--store sqlite|dynalite|both] [--cars 20] [--fixes 1000] [--concurrency 4]
+//   dotnet run -c Release --project cloud/Tracker.Cloud.Benchmarks -- [--store sqlite|dynalite|both] [--cars 20] [--fixes 1000] [--concurrency 4]
 var args_ = new Dictionary<string, string>(StringComparer.Ordinal);
 for (int i = 0; i + 1 < args.Length; i += 2)
 {
@@ -24,7 +24,7 @@ for (int i = 0; i + 1 < args.Length; i += 2)
 string which = args_.GetValueOrDefault("store", "both");
 if (args_.GetValueOrDefault("mode", "ingest") == "query")
 {
-    await QueryBench.RunAsync(which, args_);
+    await QueryBenchmark.RunAsync(which, args_);
     return;
 }
 
@@ -35,10 +35,10 @@ int concurrency = int.Parse(args_.GetValueOrDefault("concurrency", "4"), Culture
 Console.WriteLine($"cars {cars}, fixes a car {fixesPerCar}, 10 fixes a message, concurrency {concurrency}, {Environment.ProcessorCount} cores");
 if (which is "sqlite" or "both")
 {
-    string dir = Directory.CreateTempSubdirectory("tracker-bench-").FullName;
+    string dir = Directory.CreateTempSubdirectory("tracker-cloud-benchmark-").FullName;
     try
     {
-        SqliteStore store = await SqliteStore.OpenAsync(new SqliteStoreOptions { Path = Path.Combine(dir, "bench.db") }, CancellationToken.None);
+        SqliteStore store = await SqliteStore.OpenAsync(new SqliteStoreOptions { Path = Path.Combine(dir, "benchmark.db") }, CancellationToken.None);
         await RunAsync("sqlite (file, WAL)", store);
     }
     finally

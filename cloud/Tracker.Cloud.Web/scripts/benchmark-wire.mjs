@@ -1,5 +1,5 @@
 // Decoder throughput in node: the README's `single` and `route10` vectors, and a status message,
-// each decoded repeatedly after a warm-up. `npm run bench`. Figures depend on the machine; the
+// each decoded repeatedly after a warm-up. `npm run benchmark`. Figures depend on the machine; the
 // README quotes one run.
 
 import { decodeBatch } from '../src/wire.js';

@@ -12,9 +12,9 @@ using Tracker.Cloud.Sqlite;
 /// time random latest-position reads and random full 24-hour history reads (every page, 1,000
 /// fixes a page, following the cursor). Prints p50/p99 of each.
 ///
-///   dotnet run -c Release --project cloud/Tracker.Cloud.Bench -- --mode query --store sqlite --cars 1000 --hours 24 --interval-s 5 --queries 300
+///   dotnet run -c Release --project cloud/Tracker.Cloud.Benchmarks -- --mode query --store sqlite --cars 1000 --hours 24 --interval-s 5 --queries 300
 /// </summary>
-internal static class QueryBench
+internal static class QueryBenchmark
 {
     public static async Task RunAsync(string which, Dictionary<string, string> options)
     {
@@ -23,13 +23,13 @@ internal static class QueryBench
         int intervalS = Int(options, "interval-s", 5);
         int queries = Int(options, "queries", 300);
         int perCar = hours * 3600 / intervalS;
-        Console.WriteLine($"query bench: {cars} cars x {hours} h at {intervalS} s = {perCar} fixes a car, {(long)cars * perCar} in all; {queries} queries of each kind");
+        Console.WriteLine($"query benchmark: {cars} cars x {hours} h at {intervalS} s = {perCar} fixes a car, {(long)cars * perCar} in all; {queries} queries of each kind");
         if (which is "sqlite" or "both")
         {
-            string dir = Directory.CreateTempSubdirectory("tracker-qbench-").FullName;
+            string dir = Directory.CreateTempSubdirectory("tracker-query-benchmark-").FullName;
             try
             {
-                SqliteStore store = await SqliteStore.OpenAsync(new SqliteStoreOptions { Path = Path.Combine(dir, "bench.db") }, CancellationToken.None);
+                SqliteStore store = await SqliteStore.OpenAsync(new SqliteStoreOptions { Path = Path.Combine(dir, "benchmark.db") }, CancellationToken.None);
                 await MeasureAsync("sqlite (file, WAL)", store, cars, perCar, intervalS, queries);
             }
             finally

@@ -4,15 +4,15 @@ using System.Globalization;
 namespace Tracker.Cloud.Lambda.Debug.Runtime;
 
 /// <summary>
-/// <c>tracker-lambda bench-bootstrap</c>: starts a published <c>bootstrap</c> several times against a
+/// <c>tracker-lambda benchmark-bootstrap</c>: starts a published <c>bootstrap</c> several times against a
 /// <see cref="LocalRuntimeApi"/> and measures its cold start (process start to the first response the API
 /// receives, which is what a caller waits for on a cold invocation), then drives one process with the
 /// same event many times for the warm latency (event handed over by <c>next</c> to response received).
 /// </summary>
-public static class BootstrapBench
+public static class BootstrapBenchmark
 {
     private const string UsageText = """
-        usage: tracker-lambda bench-bootstrap --package <dir> --handler <name> --event <event.json|generated:ingest> [--dynamodb-url <url>] [--renew-token-expiry true] [--env KEY=VALUE]... [--cold N] [--warm N]
+        usage: tracker-lambda benchmark-bootstrap --package <dir> --handler <name> --event <event.json|generated:ingest> [--dynamodb-url <url>] [--renew-token-expiry true] [--env KEY=VALUE]... [--cold N] [--warm N]
           --package  the published folder (dotnet publish cloud/Tracker.Cloud.Lambda.Runtime -c Release -r linux-x64 -o <dir>)
           --handler  ingest, api, archive or live-authorizer (_HANDLER)
           --event    the event every invocation gets; generated:ingest makes a fresh 10-fix batch for each
@@ -24,7 +24,7 @@ public static class BootstrapBench
         """;
 
     /// <summary>Runs the bench.</summary>
-    /// <param name="args">The arguments after <c>bench-bootstrap</c>.</param>
+    /// <param name="args">The arguments after <c>benchmark-bootstrap</c>.</param>
     /// <param name="stdout">Where the figures go.</param>
     /// <param name="stderr">Where errors go.</param>
     /// <param name="cancellationToken">Cancels the run.</param>
@@ -71,7 +71,7 @@ public static class BootstrapBench
         byte[] eventBytes = [];
         try
         {
-            if (eventFile != BenchEvents.GeneratedIngest)
+            if (eventFile != BenchmarkEvents.GeneratedIngest)
             {
                 eventBytes = await File.ReadAllBytesAsync(eventFile, cancellationToken).ConfigureAwait(false);
             }
@@ -82,7 +82,7 @@ public static class BootstrapBench
             return 2;
         }
 
-        var events = new BenchEvents(eventBytes, eventFile == BenchEvents.GeneratedIngest, renewExpiry);
+        var events = new BenchmarkEvents(eventBytes, eventFile == BenchmarkEvents.GeneratedIngest, renewExpiry);
         await using LocalRuntimeApi api = await LocalRuntimeApi.StartAsync(cancellationToken).ConfigureAwait(false);
         Dictionary<string, string> environment = BootstrapProcess.LambdaEnvironment(package, api.Endpoint, handler);
         if (dynamoDbUrl is not null)
@@ -170,7 +170,7 @@ public static class BootstrapBench
     {
         if (error is not null)
         {
-            await stderr.WriteLineAsync("tracker-lambda bench-bootstrap: " + error).ConfigureAwait(false);
+            await stderr.WriteLineAsync("tracker-lambda benchmark-bootstrap: " + error).ConfigureAwait(false);
         }
 
         await stderr.WriteLineAsync(UsageText).ConfigureAwait(false);
