@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.Runtime;
+using Tracker.Cloud.Core.Cars;
 using Tracker.Cloud.Core.Ingest;
 using Tracker.Cloud.Core.Storage;
 using Tracker.Cloud.DynamoDb;
@@ -61,7 +62,7 @@ if (which is "dynalite" or "both")
 
 async Task RunAsync(string name, IFixStore store)
 {
-    var ingest = new IngestService(store, new IngestOptions(), TimeProvider.System);
+    var ingest = new IngestService(store, CarRules.Default.Ingest, TimeProvider.System);
     await IngestAllAsync(ingest, Messages("warm", Math.Min(cars, 4), Math.Min(fixesPerCar, 200)));
     List<(string Car, byte[] Payload)>[] work = Messages("car", cars, fixesPerCar);
     var watch = Stopwatch.StartNew();

@@ -1,4 +1,5 @@
 using Tracker.Cloud.Core.Access;
+using Tracker.Cloud.Core.Cars;
 using Tracker.Cloud.Core.Ingest;
 using Tracker.Cloud.Core.Query;
 using Tracker.Cloud.Core.Storage;
@@ -83,8 +84,8 @@ public static class DebugCli
             try
             {
                 output = options.Handler == "ingest"
-                    ? await new IngestHandler(new IngestService(store, new IngestOptions(), clock), clock, stderr).HandleAsync(input, cancellationToken).ConfigureAwait(false)
-                    : await new ApiHandler(new QueryService(store, new AccessPolicy(store, clock)), clock).HandleAsync(input, cancellationToken).ConfigureAwait(false);
+                    ? await new IngestHandler(new IngestService(store, CarRules.Default.Ingest, clock), clock, stderr).HandleAsync(input, cancellationToken).ConfigureAwait(false)
+                    : await new ApiHandler(new QueryService(store, new AccessPolicy(store, clock)), clock, CarRules.Default).HandleAsync(input, cancellationToken).ConfigureAwait(false);
             }
             catch (InvalidEventException e)
             {

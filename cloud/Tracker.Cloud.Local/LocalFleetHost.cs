@@ -15,6 +15,7 @@ using Microsoft.Extensions.Logging;
 using MQTTnet.AspNetCore;
 using MQTTnet.Server;
 using Tracker.Cloud.Core.Access;
+using Tracker.Cloud.Core.Cars;
 using Tracker.Cloud.Core.Ingest;
 using Tracker.Cloud.Core.Query;
 using Tracker.Cloud.Core.Storage;
@@ -136,7 +137,9 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
         int mqttPort = options.MqttPort == 0 ? FreePort(options.BindAddress) : options.MqttPort;
         string? webRoot = FindWebRoot(options);
         TileLayer? tiles = TileLayer.From(options.TileUrl, options.TileAttribution);
-        string webConfig = WebAppConfig.Build(webRoot, tiles, options);
+        // What moving, stopped, offline and filtered mean: one set of rules for ingest, the API and the browser.
+        CarRules rules = CarRules.Default;
+        string webConfig = WebAppConfig.Build(webRoot, tiles, options, rules);
 
         // The generated town the cars drive in, and its map for the browser (the same polylines); none when they replay a log.
         RoadNetwork? town = options.ReplayPath is null ? SimulatedFleet.Town(options.Seed) : null;
@@ -160,8 +163,8 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
 
         OidcTokens? oidc = options.Auth == AuthMode.Oidc ? new OidcTokens(options.OidcIssuer!, options.OidcClientId!, clock) : null;
         IApiTokens apiTokens = oidc is null ? new DevApiTokens(users.Tokens) : oidc;
-        var ingest = new IngestService(store, new IngestOptions(), clock);
-        var api = new ApiHandler(new QueryService(store, new AccessPolicy(rentals, clock)), clock);
+        var ingest = new IngestService(store, rules.Ingest, clock);
+        var api = new ApiHandler(new QueryService(store, new AccessPolicy(rentals, clock)), clock, rules);
         builder.Services.AddSingleton(clock);
         builder.Services.AddSingleton(pki);
         builder.Services.AddSingleton(users);
