@@ -5,6 +5,7 @@ using Tracker.Cloud.Archive.Export;
 using Tracker.Cloud.Archive.Sinks;
 using Tracker.Cloud.Core.Storage;
 using Tracker.Cloud.Sqlite;
+using Tracker.Testing;
 
 // Archive export benchmark: a fleet-day of synthetic 5-second fixes exported to Parquet in a local directory.
 //
@@ -27,7 +28,7 @@ int intervalS = Int("interval-s", 5);
 string storeKind = options.GetValueOrDefault("store", "sqlite");
 var day = new DateOnly(2025, 6, 10);
 (long dayStart, _) = ArchiveExporter.DayRange(day);
-var clock = new FixedClock(new DateTimeOffset(2025, 6, 11, 0, 15, 0, TimeSpan.Zero));
+var clock = new ManualClock(new DateTimeOffset(2025, 6, 11, 0, 15, 0, TimeSpan.Zero));
 int perCar = 86_400 / intervalS;
 long rows = (long)cars * perCar;
 var archiveOptions = new ArchiveOptions
@@ -40,10 +41,10 @@ var archiveOptions = new ArchiveOptions
 Console.WriteLine($"archive benchmark: {cars} cars x 24 h at {intervalS} s = {rows:N0} fixes; store {storeKind}; {archiveOptions.Compression}, row groups of {archiveOptions.RowGroupSize:N0}, {archiveOptions.RowGroupsPerFile} a file, {archiveOptions.CarReadAhead} cars read ahead");
 
 IFixStore store;
-string? tempDb = null;
+using var scratch = new TempFolder("tracker-archive-benchmark-"); // the database unless --db, the output unless --out
 if (storeKind == "sqlite")
 {
-    string dbPath = options.GetValueOrDefault("db") ?? (tempDb = Path.Combine(Path.GetTempPath(), "tracker-archive-benchmark-" + Guid.NewGuid().ToString("N") + ".db"));
+    string dbPath = options.GetValueOrDefault("db") ?? scratch.Combine("fixes.db");
     SqliteStore sqlite = await SqliteStore.OpenAsync(new SqliteStoreOptions { Path = dbPath, Clock = clock, PurgeInterval = TimeSpan.FromDays(365) }, CancellationToken.None);
     IReadOnlyList<StoredFix> latest = await sqlite.GetAllLatestAsync(CancellationToken.None);
     if (latest.Count != cars)
@@ -74,7 +75,7 @@ else
     store = new SyntheticStore(cars, dayStart, intervalS);
 }
 
-string outDir = options.GetValueOrDefault("out") ?? Directory.CreateTempSubdirectory("tracker-archive-benchmark-").FullName;
+string outDir = options.GetValueOrDefault("out") ?? Directory.CreateDirectory(scratch.Combine("out")).FullName;
 try
 {
     var exporter = new ArchiveExporter(store, new DirectoryArchiveSink(outDir), archiveOptions, clock);
@@ -109,24 +110,7 @@ try
 }
 finally
 {
-    if (!options.ContainsKey("out"))
-    {
-        Directory.Delete(outDir, recursive: true);
-    }
-
-    if (tempDb is not null)
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        foreach (string file in Directory.GetFiles(Path.GetDirectoryName(tempDb)!, Path.GetFileName(tempDb) + "*"))
-        {
-            File.Delete(file);
-        }
-    }
+    Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools(); // then the scratch folder goes
 }
 
 int Int(string key, int fallback) => options.TryGetValue(key, out string? v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
-
-internal sealed class FixedClock(DateTimeOffset now) : TimeProvider
-{
-    public override DateTimeOffset GetUtcNow() => now;
-}

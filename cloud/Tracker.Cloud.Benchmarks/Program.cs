@@ -1,12 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
-using Amazon.DynamoDBv2;
-using Amazon.Runtime;
 using Tracker.Cloud.Core.Cars;
 using Tracker.Cloud.Core.Ingest;
+using Tracker.Cloud.Benchmarks;
 using Tracker.Cloud.Core.Storage;
-using Tracker.Cloud.DynamoDb;
-using Tracker.Cloud.Sqlite;
 using Tracker.Core.Fixes;
 using Tracker.Core.Wire;
 
@@ -36,28 +33,12 @@ int concurrency = int.Parse(args_.GetValueOrDefault("concurrency", "4"), Culture
 Console.WriteLine($"cars {cars}, fixes a car {fixesPerCar}, 10 fixes a message, concurrency {concurrency}, {Environment.ProcessorCount} cores");
 if (which is "sqlite" or "both")
 {
-    string dir = Directory.CreateTempSubdirectory("tracker-cloud-benchmark-").FullName;
-    try
-    {
-        SqliteStore store = await SqliteStore.OpenAsync(new SqliteStoreOptions { Path = Path.Combine(dir, "benchmark.db") }, CancellationToken.None);
-        await RunAsync("sqlite (file, WAL)", store);
-    }
-    finally
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(dir, recursive: true);
-    }
+    await BenchmarkStores.OnSqliteAsync(store => RunAsync(BenchmarkStores.SqliteName, store));
 }
 
 if (which is "dynalite" or "both")
 {
-    await using var dynalite = await Dynalite.StartAsync();
-    using var client = new AmazonDynamoDBClient(
-        new BasicAWSCredentials("bench", "bench"),
-        new AmazonDynamoDBConfig { ServiceURL = dynalite.Url, AuthenticationRegion = "us-east-1" });
-    var options = new DynamoDbStoreOptions { FixesTable = "bench-fixes", LatestTable = "bench-latest", RentalsTable = "bench-rentals" };
-    await DynamoDbTables.EnsureCreatedAsync(client, options, TimeSpan.FromSeconds(30), CancellationToken.None);
-    await RunAsync("dynalite (in memory, HTTP on 127.0.0.1)", new DynamoDbStore(client, options));
+    await BenchmarkStores.OnDynaliteAsync("benchmark", store => RunAsync(BenchmarkStores.DynaliteName, store));
 }
 
 async Task RunAsync(string name, IFixStore store)
@@ -128,73 +109,4 @@ static List<(string Car, byte[] Payload)>[] Messages(string prefix, int carCount
     }
 
     return all;
-}
-
-/// <summary>dynalite from cloud/dynalite on a free 127.0.0.1 port, killed on dispose.</summary>
-internal sealed class Dynalite : IAsyncDisposable
-{
-    private readonly Process _process;
-
-    private Dynalite(Process process, string url)
-    {
-        _process = process;
-        Url = url;
-    }
-
-    public string Url { get; }
-
-    public static async Task<Dynalite> StartAsync()
-    {
-        string dir = typeof(Dynalite).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
-            .OfType<System.Reflection.AssemblyMetadataAttribute>().Single(m => m.Key == "TrackerDynaliteDir").Value!;
-        string cli = Path.Combine(dir, "node_modules", "dynalite", "cli.js");
-        if (!File.Exists(cli))
-        {
-            throw new InvalidOperationException($"{cli} is absent: run npm ci in cloud/dynalite");
-        }
-
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        var info = new ProcessStartInfo("node") { RedirectStandardOutput = true, UseShellExecute = false, WorkingDirectory = dir };
-        foreach (string a in new[] { cli, "--port", port.ToString(CultureInfo.InvariantCulture), "--host", "127.0.0.1", "--createTableMs", "0" })
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        Process process = Process.Start(info) ?? throw new InvalidOperationException("node did not start");
-        var started = new Dynalite(process, $"http://127.0.0.1:{port}");
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        try
-        {
-            string? line;
-            while ((line = await process.StandardOutput.ReadLineAsync(timeout.Token)) is not null && !line.Contains("listening", StringComparison.OrdinalIgnoreCase))
-            {
-            }
-
-            if (line is null)
-            {
-                throw new InvalidOperationException("dynalite exited before listening");
-            }
-        }
-        catch
-        {
-            await started.DisposeAsync();
-            throw;
-        }
-
-        return started;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-        }
-
-        await _process.WaitForExitAsync();
-        _process.Dispose();
-    }
 }

@@ -1,10 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using Amazon.DynamoDBv2;
-using Amazon.Runtime;
+using Tracker.Cloud.Benchmarks;
 using Tracker.Cloud.Core.Storage;
-using Tracker.Cloud.DynamoDb;
-using Tracker.Cloud.Sqlite;
 
 /// <summary>
 /// Query latency (issue 5, "Benchmarks"): load <c>cars</c> x <c>hours</c> of fixes every
@@ -26,28 +23,12 @@ internal static class QueryBenchmark
         Console.WriteLine($"query benchmark: {cars} cars x {hours} h at {intervalS} s = {perCar} fixes a car, {(long)cars * perCar} in all; {queries} queries of each kind");
         if (which is "sqlite" or "both")
         {
-            string dir = Directory.CreateTempSubdirectory("tracker-query-benchmark-").FullName;
-            try
-            {
-                SqliteStore store = await SqliteStore.OpenAsync(new SqliteStoreOptions { Path = Path.Combine(dir, "benchmark.db") }, CancellationToken.None);
-                await MeasureAsync("sqlite (file, WAL)", store, cars, perCar, intervalS, queries);
-            }
-            finally
-            {
-                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-                Directory.Delete(dir, recursive: true);
-            }
+            await BenchmarkStores.OnSqliteAsync(store => MeasureAsync(BenchmarkStores.SqliteName, store, cars, perCar, intervalS, queries));
         }
 
         if (which is "dynalite" or "both")
         {
-            await using var dynalite = await Dynalite.StartAsync();
-            using var client = new AmazonDynamoDBClient(
-                new BasicAWSCredentials("bench", "bench"),
-                new AmazonDynamoDBConfig { ServiceURL = dynalite.Url, AuthenticationRegion = "us-east-1" });
-            var tables = new DynamoDbStoreOptions { FixesTable = "q-fixes", LatestTable = "q-latest", RentalsTable = "q-rentals" };
-            await DynamoDbTables.EnsureCreatedAsync(client, tables, TimeSpan.FromSeconds(30), CancellationToken.None);
-            await MeasureAsync("dynalite (in memory, HTTP on 127.0.0.1)", new DynamoDbStore(client, tables), cars, perCar, intervalS, queries);
+            await BenchmarkStores.OnDynaliteAsync("q", store => MeasureAsync(BenchmarkStores.DynaliteName, store, cars, perCar, intervalS, queries));
         }
     }
 

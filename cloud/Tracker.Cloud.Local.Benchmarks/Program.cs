@@ -14,6 +14,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
 using Tracker.Cloud.Local;
 using Tracker.Cloud.Local.Options;
+using Tracker.Testing;
 
 if (args.Contains("--authorizer"))
 {
@@ -28,11 +29,8 @@ int warmup = Arg("--warmup", 60);
 bool browser = !args.Contains("--no-browser");
 int shot = Array.IndexOf(args, "--screenshot");
 string? screenshot = shot >= 0 && shot + 1 < args.Length ? Path.GetFullPath(args[shot + 1]) : null;
-string data = Path.Combine(Path.GetTempPath(), "tracker-local-benchmark-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
-if (Directory.Exists(data))
-{
-    Directory.Delete(data, recursive: true);
-}
+using var scratch = new TempFolder("tracker-local-benchmark-");
+string data = scratch.Combine("data"); // a fresh data folder, as on a first start
 
 Console.WriteLine($"tracker-local-benchmark: {cars} cars, {warmup} s warm-up then {seconds} s measured, {Environment.ProcessorCount} cores, browser {(browser ? "on" : "off")}");
 var startup = Stopwatch.StartNew();
@@ -50,7 +48,7 @@ if (browser)
     playwright = await Playwright.CreateAsync();
     chromium = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
     {
-        ExecutablePath = "/usr/bin/chromium",
+        ExecutablePath = PartCatalog.Current.Locate(Part.Chromium),
         Headless = true,
         Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
     });
@@ -136,7 +134,6 @@ playwright?.Dispose();
 var stopping = Stopwatch.StartNew();
 var left = await host.StopAsync();
 Console.WriteLine($"clean stop in {stopping.ElapsedMilliseconds} ms (drain {left.DrainMs} ms), {left.PendingFixes} fixes left in the cars' logs, {left.FixesInDeadZones} of them held by {left.CarsInDeadZones} cars in a dead zone; holders: {left.HoldersByState}");
-Directory.Delete(data, recursive: true);
 return 0;
 
 int Arg(string name, int fallback)

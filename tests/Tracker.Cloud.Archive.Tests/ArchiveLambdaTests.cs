@@ -7,7 +7,6 @@ using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using Tracker.Cloud.Archive.Export;
-using Tracker.Cloud.Archive.Tests.Servers;
 using Tracker.Cloud.Archive.Tests.Support;
 using Tracker.Cloud.Core.Storage;
 using Tracker.Cloud.DynamoDb;

@@ -4,8 +4,6 @@ using Amazon.DynamoDBv2;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Tracker.Cloud.Archive.Export;
-using Tracker.Cloud.Archive.Tests.Servers;
-using Tracker.Cloud.Archive.Tests.Support;
 using Tracker.Cloud.Core.Storage;
 using Tracker.Cloud.DynamoDb;
 using Tracker.Cloud.Lambda.Archive;

@@ -2,12 +2,10 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Amazon.DynamoDBv2;
-using Tracker.Cloud.Archive.Tests.Servers;
 using Tracker.Cloud.DynamoDb;
 using Tracker.Cloud.Lambda.Debug.Runtime;
 using Tracker.Cloud.Lambda.Functions;
 using Tracker.Cloud.Lambda.Runtime.Tests.Support;
-using Tracker.Cloud.Tests.Access;
 using Xunit.Abstractions;
 
 namespace Tracker.Cloud.Lambda.Runtime.Tests;

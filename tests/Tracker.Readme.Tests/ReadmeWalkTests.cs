@@ -72,7 +72,7 @@ public sealed class ReadmeWalkTests(ITestOutputHelper output) : IDisposable
         ["dotnet test tests/Tracker.Core.Tests --filter UplinkFault"] = "a test run: the project and the tests the filter names exist; the suite runs them",
     };
 
-    private readonly string _temp = Directory.CreateTempSubdirectory("tracker-readme-walk-").FullName;
+    private readonly TempFolder _scratch = new("tracker-readme-walk-");
 
     public static TheoryData<string> TestRuns => [.. Walk.Keys.Where(c => c.StartsWith("dotnet test tests/", StringComparison.Ordinal))];
 
@@ -216,19 +216,10 @@ public sealed class ReadmeWalkTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task ArchiveBenchmark_RunsWithItsOptions()
     {
-        await RunAsync(ArchiveBenchmark, ("--cars", "2"), ("--interval-s", "600"), ("--db", Path.Combine(_temp, "archive-benchmark.db")));
+        await RunAsync(ArchiveBenchmark, ("--cars", "2"), ("--interval-s", "600"), ("--db", _scratch.Combine("archive-benchmark.db")));
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_temp, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _scratch.Dispose();
 
     /// <summary>
     /// Runs a README command from the clone's root: its program as the suite built it (dotnet run --no-build, in the
@@ -263,7 +254,7 @@ public sealed class ReadmeWalkTests(ITestOutputHelper output) : IDisposable
             words.Add("--");
         }
 
-        words.AddRange(["--http-port", "0", "--mqtt-port", "0", "--progress", "0", "--data", Path.Combine(_temp, ".tracker-local")]);
+        words.AddRange(["--http-port", "0", "--mqtt-port", "0", "--progress", "0", "--data", _scratch.Combine(".tracker-local")]);
         output.WriteLine("$ dotnet " + string.Join(' ', words));
         using TestProcess host = TestProcess.Start(Repository.Root, "dotnet", [.. words]);
         Assert.True(await host.WaitForAsync("tracker-local: ready", Bound), "not ready:\n" + host.Output);

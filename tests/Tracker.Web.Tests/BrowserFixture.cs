@@ -25,8 +25,7 @@ public abstract class BrowserFixture : IAsyncLifetime
     public IBrowser Browser { get; private set; } = null!;
 
     /// <summary>The repository (from the build; the binaries may live in an artifacts path elsewhere).</summary>
-    public static string RepoRoot { get; } = typeof(BrowserFixture).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
-        .Cast<System.Reflection.AssemblyMetadataAttribute>().Single(a => a.Key == "TrackerRepoRoot").Value!;
+    public static string RepoRoot => Repository.Root;
 
     /// <summary>Where screenshots are kept: artifacts/screenshots under the repository root.</summary>
     public static string Screenshots { get; } = Path.Combine(RepoRoot, "artifacts", "screenshots");
@@ -112,12 +111,7 @@ public abstract class BrowserFixture : IAsyncLifetime
         int length = new BatchEncoder().Encode(fixes, 0, fixes.Length, buffer, 0, out int written);
         Assert.Equal(fixes.Length, written);
         Assert.Equal(LinkResult.Ok, car.Publish("tracker/" + carId + "/fixes", buffer, 0, length, 1, out int id));
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!(car.TryTakeCompletion(out int done, out bool delivered) && done == id && delivered))
-        {
-            Assert.True(DateTime.UtcNow < deadline, "no PUBACK for the test batch");
-            await Task.Delay(10);
-        }
+        Assert.True(await TestLinks.DeliveredAsync(car, id), "no PUBACK for the test batch");
     }
 
     /// <summary>A fix at <paramref name="timeMs"/>, <paramref name="northM"/> metres north of a point in Reno.</summary>

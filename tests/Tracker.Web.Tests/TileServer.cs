@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.IO.Compression;
 using System.Net;
-using System.Net.Sockets;
 
 namespace Tracker.Web.Tests;
 
@@ -18,12 +17,7 @@ public sealed class TileServer : IDisposable
 
     public TileServer()
     {
-        int port;
-        using (var probe = new TcpListener(IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        }
+        int port = FreePort.OnLoopback();
 
         Origin = "http://127.0.0.1:" + port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         _listener.Prefixes.Add(Origin + "/");

@@ -2,7 +2,6 @@ using Tracker.Testing;
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
-using Tracker.Cloud.Archive.Tests.Servers;
 using Tracker.Cloud.Lambda.Debug.Runtime;
 using Xunit.Abstractions;
 

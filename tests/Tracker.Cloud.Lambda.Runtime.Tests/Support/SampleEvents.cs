@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Tracker.Cloud.Archive.Tests.Servers;
 using Tracker.Core.Fixes;
 using Tracker.Core.Wire;
 
@@ -12,7 +11,7 @@ internal static class SampleEvents
     public const string Car = "car-0042";
 
     public static JsonObject Sample(string name) =>
-        JsonNode.Parse(File.ReadAllText(Path.Combine(CloudDir.Path, "Tracker.Cloud.Lambda", "sample-events", name)))!.AsObject();
+        JsonNode.Parse(File.ReadAllText(Repository.PathOf("cloud", "Tracker.Cloud.Lambda", "sample-events", name)))!.AsObject();
 
     /// <summary>A drive of <paramref name="count"/> fixes 5 s apart, ending a minute ago, encoded with the firmware's codec.</summary>
     public static byte[] Batch(long startMs, int count)

@@ -94,8 +94,8 @@ public sealed class RestartTests : IDisposable
     private TestProcess StartHost() => BuiltHost.Start(
         _folder,
         "--data", Data,
-        "--http-port", TestProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-        "--mqtt-port", TestProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        "--http-port", FreePort.OnLoopback().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        "--mqtt-port", FreePort.OnLoopback().ToString(System.Globalization.CultureInfo.InvariantCulture),
         "--cars", "3",
         "--replay", Repository.PathOf("firmware", "Tracker.Bench", "samples", "demo-drive.nmea"), // the cars drive from the first second
         "--live-period", "10s",

@@ -13,11 +13,7 @@ public sealed class FleetTests
         try
         {
             LocalFleetHost host = await LocalHostFixture.StartAsync(data, cars: 4);
-            var deadline = DateTime.UtcNow.AddSeconds(40);
-            while (host.Metrics.FixesAccepted < 20 && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(200);
-            }
+            await Poll.UntilAsync(() => host.Metrics.FixesAccepted >= 20, TimeSpan.FromSeconds(40), TimeSpan.FromMilliseconds(200));
 
             Assert.True(host.Metrics.FixesAccepted >= 20, "the fleet stored " + host.Metrics.FixesAccepted + " fixes in 40 s");
             Assert.Equal(4, host.Fleet!.Cars.Count);

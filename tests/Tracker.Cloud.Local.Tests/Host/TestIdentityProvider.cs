@@ -1,6 +1,5 @@
 using System.Buffers.Text;
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -23,7 +22,7 @@ public sealed class TestIdentityProvider : IDisposable
 
     public TestIdentityProvider()
     {
-        int port = FreePort();
+        int port = FreePort.OnLoopback();
         Issuer = new Uri("http://127.0.0.1:" + port);
         _listener.Prefixes.Add(Issuer.ToString());
         _listener.Start();
@@ -105,11 +104,4 @@ public sealed class TestIdentityProvider : IDisposable
     }
 
     private static string Part(JsonNode node) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(node.ToJsonString()));
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

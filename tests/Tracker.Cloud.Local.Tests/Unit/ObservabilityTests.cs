@@ -77,7 +77,7 @@ public sealed class ObservabilityTests
     [Fact]
     public void RateMeter_AveragesFullSecondsOnly()
     {
-        var time = new ManualTime(DateTimeOffset.FromUnixTimeSeconds(1000));
+        var time = new ManualClock(DateTimeOffset.FromUnixTimeSeconds(1000));
         var meter = new RateMeter(time, windowSeconds: 10);
         for (int s = 0; s < 10; s++)
         {
@@ -88,14 +88,5 @@ public sealed class ObservabilityTests
         meter.Add(1_000_000); // the current second is partial: not counted
 
         Assert.Equal(50, meter.PerSecond(), 3);
-    }
-
-    private sealed class ManualTime(DateTimeOffset start) : TimeProvider
-    {
-        private DateTimeOffset _now = start;
-
-        public override DateTimeOffset GetUtcNow() => _now;
-
-        public void Advance(TimeSpan by) => _now += by;
     }
 }

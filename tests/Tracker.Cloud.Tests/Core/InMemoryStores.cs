@@ -117,11 +117,3 @@ public sealed class InMemoryRentalStore : IRentalStore
     public Task<IReadOnlyList<Rental>> GetForCarAsync(string carId, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<Rental>>(_rentals.Where(r => r.CarId == carId).ToList());
 }
-
-/// <summary>A clock the test sets.</summary>
-public sealed class ManualClock(DateTimeOffset now) : TimeProvider
-{
-    public DateTimeOffset Now { get; set; } = now;
-
-    public override DateTimeOffset GetUtcNow() => Now;
-}

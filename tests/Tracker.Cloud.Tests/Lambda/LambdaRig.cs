@@ -19,11 +19,11 @@ internal sealed class LambdaRig : IAsyncDisposable
     /// <summary>2025-06-10T08:01:00Z: one minute after the sample drive starts (sample-events/*.json).</summary>
     public const long SampleNowMs = 1749542460000;
 
-    private readonly string _path;
+    private readonly TempFolder _folder;
 
-    private LambdaRig(string path, SqliteStore store, RigClock clock)
+    private LambdaRig(TempFolder folder, SqliteStore store, ManualClock clock)
     {
-        _path = path;
+        _folder = folder;
         Store = store;
         Clock = clock;
         Log = new StringWriter();
@@ -33,7 +33,7 @@ internal sealed class LambdaRig : IAsyncDisposable
 
     public SqliteStore Store { get; }
 
-    public RigClock Clock { get; }
+    public ManualClock Clock { get; }
 
     public StringWriter Log { get; }
 
@@ -43,10 +43,10 @@ internal sealed class LambdaRig : IAsyncDisposable
 
     public static async Task<LambdaRig> CreateAsync(long nowMs = SampleNowMs)
     {
-        string path = Path.Combine(Path.GetTempPath(), "tracker-lambda-tests-" + Guid.NewGuid().ToString("N") + ".db");
-        RigClock clock = new(nowMs);
-        SqliteStore store = await SqliteStore.OpenAsync(new SqliteStoreOptions { Path = path, Clock = clock }, CancellationToken.None);
-        return new LambdaRig(path, store, clock);
+        var folder = new TempFolder("tracker-lambda-tests-");
+        ManualClock clock = new(nowMs);
+        SqliteStore store = await SqliteStore.OpenAsync(new SqliteStoreOptions { Path = folder.Combine("fixes.db"), Clock = clock }, CancellationToken.None);
+        return new LambdaRig(folder, store, clock);
     }
 
     public static string SampleEvent(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "sample-events", name));
@@ -72,20 +72,8 @@ internal sealed class LambdaRig : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        foreach (string suffix in new[] { string.Empty, "-wal", "-shm" })
-        {
-            File.Delete(_path + suffix);
-        }
-
+        _folder.Dispose();
         await Task.CompletedTask;
-    }
-
-    /// <summary>A clock the test sets.</summary>
-    internal sealed class RigClock(long nowMs) : TimeProvider
-    {
-        public long NowMs { get; set; } = nowMs;
-
-        public override DateTimeOffset GetUtcNow() => DateTimeOffset.FromUnixTimeMilliseconds(NowMs);
     }
 }
 

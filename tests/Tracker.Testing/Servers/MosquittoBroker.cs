@@ -3,9 +3,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using Tracker.Testing;
 
-namespace Tracker.Integration.Tests.Broker;
+namespace Tracker.Testing;
 
 /// <summary>
 /// A real mosquitto (Debian's package) run by a test: bound to 127.0.0.1 on a free port, one TLS
@@ -99,9 +98,9 @@ public sealed class MosquittoBroker : IDisposable
         TestPki.WriteCertificatePem(Path.Combine(dir, "server.pem"), server);
         TestPki.WriteKeyPem(Path.Combine(dir, "server.key"), server);
         File.WriteAllText(Path.Combine(dir, "acl"), acl);
-        int port = FreePort();
+        int port = FreePort.OnLoopback();
         var config = new StringBuilder()
-            .AppendLine("# Written by Tracker.Integration.Tests for one test; deleted afterwards.")
+            .AppendLine("# Written by tests/Tracker.Testing for one test; deleted afterwards.")
             .AppendLine("per_listener_settings false")
             .AppendLine("allow_anonymous false")
             .AppendLine("persistence false")
@@ -226,13 +225,6 @@ public sealed class MosquittoBroker : IDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
-
     private void Launch(string exe)
     {
         var start = new ProcessStartInfo(exe)
@@ -253,28 +245,31 @@ public sealed class MosquittoBroker : IDisposable
         p.BeginErrorReadLine();
 
         // Ready when the listener accepts a TCP connection; bounded.
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < StartTimeout)
+        bool listening = Poll.Until(() => p.HasExited || Accepts(Port), StartTimeout);
+        if (p.HasExited)
         {
-            if (p.HasExited)
-            {
-                p.WaitForExit();
-                throw new InvalidOperationException($"mosquitto exited at start (code {p.ExitCode}):\n{RecentLog}");
-            }
-
-            try
-            {
-                using var probe = new TcpClient();
-                probe.Connect(IPAddress.Loopback, Port);
-                return;
-            }
-            catch (SocketException)
-            {
-                Thread.Sleep(20);
-            }
+            p.WaitForExit();
+            throw new InvalidOperationException($"mosquitto exited at start (code {p.ExitCode}):\n{RecentLog}");
         }
 
-        throw new InvalidOperationException($"mosquitto did not listen on 127.0.0.1:{Port} within {StartTimeout.TotalSeconds} s:\n{RecentLog}");
+        if (!listening)
+        {
+            throw new InvalidOperationException($"mosquitto did not listen on 127.0.0.1:{Port} within {StartTimeout.TotalSeconds} s:\n{RecentLog}");
+        }
+    }
+
+    private static bool Accepts(int port)
+    {
+        try
+        {
+            using var probe = new TcpClient();
+            probe.Connect(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
     }
 
     private void Remember(string? line)

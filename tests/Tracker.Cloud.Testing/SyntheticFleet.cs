@@ -1,6 +1,6 @@
 using Tracker.Cloud.Core.Storage;
 
-namespace Tracker.Cloud.Archive.Tests.Support;
+namespace Tracker.Cloud.Testing;
 
 /// <summary>
 /// Deterministic synthetic fixes: each car drives a loop near its own depot, 60 fixes moving then 20

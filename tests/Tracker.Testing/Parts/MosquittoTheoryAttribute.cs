@@ -1,6 +1,5 @@
-using Tracker.Testing;
 
-namespace Tracker.Integration.Tests.Broker;
+namespace Tracker.Testing;
 
 /// <summary>A theory that needs mosquitto: skipped without it, except on CI (see <see cref="MosquittoFactAttribute"/>).</summary>
 public sealed class MosquittoTheoryAttribute : TheoryAttribute

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace Tracker.Testing;
@@ -85,24 +83,13 @@ public sealed class TestProcess : IDisposable
     /// <returns>True when the line came.</returns>
     public async Task<bool> WaitForAsync(string text, TimeSpan timeout)
     {
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < timeout)
+        bool seen = await Poll.UntilAsync(() => Output.Contains(text, StringComparison.Ordinal) || _process.HasExited, timeout, TimeSpan.FromMilliseconds(100));
+        if (seen && _process.HasExited)
         {
-            if (Output.Contains(text, StringComparison.Ordinal))
-            {
-                return true;
-            }
-
-            if (_process.HasExited)
-            {
-                await Task.Delay(200); // the last lines may still be on their way
-                return Output.Contains(text, StringComparison.Ordinal);
-            }
-
-            await Task.Delay(100);
+            await Task.Delay(200); // the last lines may still be on their way
         }
 
-        return false;
+        return Output.Contains(text, StringComparison.Ordinal);
     }
 
     /// <summary>Sends SIGINT, as Ctrl+C in its terminal would: to its process group (the program and what it started).</summary>
@@ -165,14 +152,6 @@ public sealed class TestProcess : IDisposable
         }
 
         _process.Dispose();
-    }
-
-    /// <summary>A port that was free a moment ago on 127.0.0.1.</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private void Append(string? line)

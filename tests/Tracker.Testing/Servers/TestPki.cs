@@ -2,7 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Tracker.Integration.Tests.Broker;
+namespace Tracker.Testing;
 
 /// <summary>
 /// A throw-away fleet PKI made with System.Security.Cryptography for one test: a CA, a broker

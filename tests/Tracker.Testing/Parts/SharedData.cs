@@ -1,6 +1,5 @@
-using Tracker.Testing;
 
-namespace Tracker.Core.Tests;
+namespace Tracker.Testing;
 
 /// <summary>
 /// ../shared/data beside the clone, read in place, never copied; found by <see cref="SharedFolder"/> in

@@ -55,7 +55,7 @@ public sealed class PartCatalog
             Part.Chromium => _exists(ChromiumPath) ? null : "chromium not installed (apt-get install chromium)",
             Part.OidcProvider => Installed(Part.OidcProvider) ? null : "oidc-provider not installed (npm ci in tests/Tracker.Web.Tests/oidc-provider)",
             Part.Clang => OnPath("clang") is null ? "clang not installed (apt-get install clang: the Lambda bootstrap's Native AOT link)" : null,
-            Part.Arm64Cross => Arm64CrossMissing() is { } missing ? "arm64 cross tools not installed (" + missing + ": apt-get install clang lld libc6-dev-arm64-cross libgcc-12-dev-arm64-cross qemu-user)" : null,
+            Part.Arm64Cross => Arm64CrossMissing() is { } missing ? "arm64 cross tools not installed (apt-get install clang lld libc6-dev-arm64-cross libgcc-12-dev-arm64-cross qemu-user; missing: " + missing + ")" : null,
             _ => throw new ArgumentOutOfRangeException(nameof(part), part, "not a part"),
         };
     }

@@ -5,7 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Tracker.Cloud.Core.Access;
 
-namespace Tracker.Cloud.Tests.Access;
+namespace Tracker.Cloud.Testing;
 
 /// <summary>
 /// A stand-in Cognito user pool: a 2048-bit RSA signing key published as a JWKS, and tokens shaped like

@@ -1,6 +1,5 @@
-using Tracker.Testing;
 
-namespace Tracker.Integration.Tests.Broker;
+namespace Tracker.Testing;
 
 /// <summary>
 /// A fact that needs mosquitto: skipped without it, saying so, except under CI=true, where it runs and fails with the

@@ -2,7 +2,7 @@ using Parquet;
 using Parquet.Schema;
 using Tracker.Cloud.Core.Storage;
 
-namespace Tracker.Cloud.Archive.Tests.Support;
+namespace Tracker.Cloud.Testing;
 
 /// <summary>A part file read back with Parquet.Net, independently of the writer: its schema, metadata and rows.</summary>
 /// <param name="Schema">The file's schema.</param>

@@ -1,12 +1,21 @@
 using Tracker.Core.Uplink;
 using Tracker.HostLink;
-using Tracker.Integration.Tests.Broker;
+using Xunit;
 
-namespace Tracker.Integration.Tests.Support;
+namespace Tracker.Testing;
 
-/// <summary>Links with identities from a test's PKI, and bounded waits for what the broker does.</summary>
+/// <summary>
+/// The firmware's host MQTT link (<see cref="MqttNetLink"/>) with identities from a test's <see cref="TestPki"/>, for a
+/// <see cref="MosquittoBroker"/>, and bounded waits for what the broker sends (<see cref="Poll"/>).
+/// </summary>
 public static class TestLinks
 {
+    /// <summary>How long a test waits for what a broker does (a delivery, a log line) before it fails: 10 s.</summary>
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+
+    // Deliveries come within milliseconds; a short pause keeps the latency figures honest.
+    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(5);
+
     /// <summary>The identity of the operator's subscriber in <see cref="MosquittoBroker.FleetAcl"/>.</summary>
     public const string Operator = "operator";
 
@@ -27,36 +36,23 @@ public static class TestLinks
         return link;
     }
 
-    /// <summary>Polls <paramref name="condition"/> until it holds or <paramref name="timeout"/> passes (default 10 s).</summary>
-    public static bool Eventually(Func<bool> condition, TimeSpan? timeout = null)
-    {
-        DateTime deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                return false;
-            }
-
-            Thread.Sleep(5);
-        }
-
-        return true;
-    }
-
     /// <summary>Waits (bounded) for the next message on <paramref name="link"/>.</summary>
     public static (string Topic, byte[] Payload)? NextMessage(IMqttLink link, TimeSpan? timeout = null)
     {
         string topic = string.Empty;
         byte[] payload = [];
-        return Eventually(() => link.TryTakeMessage(out topic, out payload), timeout) ? (topic, payload) : null;
+        return Poll.Until(() => link.TryTakeMessage(out topic, out payload), timeout ?? Patience, Tick) ? (topic, payload) : null;
     }
+
+    /// <summary>Waits (bounded) until <paramref name="link"/> reports message <paramref name="messageId"/> delivered (its PUBACK); other completions are passed over.</summary>
+    public static Task<bool> DeliveredAsync(IMqttLink link, int messageId, TimeSpan? timeout = null) =>
+        Poll.UntilAsync(() => link.TryTakeCompletion(out int done, out bool delivered) && done == messageId && delivered, timeout ?? Patience, Tick);
 
     /// <summary>Waits (bounded) for the next completion on <paramref name="link"/>.</summary>
     public static (int MessageId, bool Delivered)? NextCompletion(IMqttLink link, TimeSpan? timeout = null)
     {
         int id = 0;
         bool delivered = false;
-        return Eventually(() => link.TryTakeCompletion(out id, out delivered), timeout) ? (id, delivered) : null;
+        return Poll.Until(() => link.TryTakeCompletion(out id, out delivered), timeout ?? Patience, Tick) ? (id, delivered) : null;
     }
 }
