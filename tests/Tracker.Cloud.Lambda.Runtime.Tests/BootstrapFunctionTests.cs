@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Amazon.DynamoDBv2;
 using Tracker.Cloud.DynamoDb;
-using Tracker.Cloud.Lambda.Debug.Runtime;
+using Tracker.Cloud.Lambda.Cli.Runtime;
 using Tracker.Cloud.Lambda.Functions;
 using Tracker.Cloud.Lambda.Runtime.Tests.Support;
 using Xunit.Abstractions;

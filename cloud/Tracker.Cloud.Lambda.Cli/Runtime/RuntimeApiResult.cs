@@ -1,4 +1,4 @@
-namespace Tracker.Cloud.Lambda.Debug.Runtime;
+namespace Tracker.Cloud.Lambda.Cli.Runtime;
 
 /// <summary>What the runtime answered for one invocation, and when.</summary>
 /// <param name="RequestId">The invocation's id.</param>

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using Tracker.Core.Fixes;
 using Tracker.Core.Wire;
 
-namespace Tracker.Cloud.Lambda.Debug.Runtime;
+namespace Tracker.Cloud.Lambda.Cli.Runtime;
 
 /// <summary>
 /// The events the bench sends, made fresh for each invocation where a stale one would take another

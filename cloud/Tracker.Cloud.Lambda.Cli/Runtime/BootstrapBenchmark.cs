@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace Tracker.Cloud.Lambda.Debug.Runtime;
+namespace Tracker.Cloud.Lambda.Cli.Runtime;
 
 /// <summary>
 /// <c>tracker-lambda benchmark-bootstrap</c>: starts a published <c>bootstrap</c> several times against a

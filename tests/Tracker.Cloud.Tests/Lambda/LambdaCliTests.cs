@@ -1,8 +1,8 @@
-using Tracker.Cloud.Lambda.Debug;
+using Tracker.Cloud.Lambda.Cli;
 
 namespace Tracker.Cloud.Tests.Lambda;
 
-public sealed class DebugCliTests
+public sealed class LambdaCliTests
 {
     private static string Sample(string name) => Path.Combine(AppContext.BaseDirectory, "sample-events", name);
 
@@ -16,9 +16,9 @@ public sealed class DebugCliTests
             var (apiCode, apiOut, _) = await RunAsync("api", Sample("api-latest.json"), "--store", "sqlite:" + db, "--now", "1749542460000",
                 "--rental", "car-0042,4c8e2a1f-renter-0001,2025-06-10T07:00:00Z,2025-06-10T12:00:00Z");
 
-            Assert.Equal(DebugCli.Ok, ingestCode);
+            Assert.Equal(LambdaCli.Ok, ingestCode);
             Assert.Contains("\"accepted\":6", ingestOut, StringComparison.Ordinal);
-            Assert.Equal(DebugCli.Ok, apiCode);
+            Assert.Equal(LambdaCli.Ok, apiCode);
             Assert.Contains("\"statusCode\":200", apiOut, StringComparison.Ordinal);
         }
         finally
@@ -44,7 +44,7 @@ public sealed class DebugCliTests
     {
         var (code, _, err) = await RunAsync(args);
 
-        Assert.Equal(DebugCli.Usage, code);
+        Assert.Equal(LambdaCli.Usage, code);
         Assert.Contains(expected, err, StringComparison.Ordinal);
     }
 
@@ -57,7 +57,7 @@ public sealed class DebugCliTests
         {
             var (code, _, err) = await RunAsync("api", file);
 
-            Assert.Equal(DebugCli.HandlerFailed, code);
+            Assert.Equal(LambdaCli.HandlerFailed, code);
             Assert.Contains("invalid event in '" + file + "'", err, StringComparison.Ordinal);
         }
         finally
@@ -70,7 +70,7 @@ public sealed class DebugCliTests
     {
         StringWriter stdout = new();
         StringWriter stderr = new();
-        int code = await DebugCli.RunAsync(args, stdout, stderr, CancellationToken.None);
+        int code = await LambdaCli.RunAsync(args, stdout, stderr, CancellationToken.None);
         return (code, stdout.ToString(), stderr.ToString());
     }
 }

@@ -1,4 +1,4 @@
-namespace Tracker.Cloud.Lambda.Debug.Runtime;
+namespace Tracker.Cloud.Lambda.Cli.Runtime;
 
 /// <summary>How one event is handed to the runtime: the headers <c>next</c> sends with it.</summary>
 public sealed record RuntimeApiInvocation

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace Tracker.Cloud.Lambda.Debug.Runtime;
+namespace Tracker.Cloud.Lambda.Cli.Runtime;
 
 /// <summary>
 /// A published <c>bootstrap</c> started as Lambda starts it: its own process, in the package folder, with

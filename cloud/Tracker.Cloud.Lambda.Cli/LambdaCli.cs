@@ -8,12 +8,12 @@ using Tracker.Cloud.Lambda.Events;
 using Tracker.Cloud.Lambda.Ingest;
 using Tracker.Cloud.Sqlite;
 
-namespace Tracker.Cloud.Lambda.Debug;
+namespace Tracker.Cloud.Lambda.Cli;
 
 /// <summary>
 /// <c>tracker-lambda &lt;ingest|api&gt; &lt;event.json&gt; [--store sqlite:&lt;path&gt;] [--now &lt;time&gt;] [--rental car,renter,from,to]...</c>
 /// </summary>
-public static class DebugCli
+public static class LambdaCli
 {
     /// <summary>The handler returned a response.</summary>
     public const int Ok = 0;

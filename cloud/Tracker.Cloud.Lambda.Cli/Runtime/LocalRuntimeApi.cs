@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace Tracker.Cloud.Lambda.Debug.Runtime;
+namespace Tracker.Cloud.Lambda.Cli.Runtime;
 
 /// <summary>
 /// The Lambda Runtime API, version 2018-06-01, as Lambda serves it to a custom runtime's
