@@ -40,7 +40,7 @@ public sealed class BootstrapArchiveTests(PublishedPackage package, DynaliteServ
         await using RunningFunction archive = await RunningFunction.StartAsync(package, FunctionCatalog.Archive, environment, output);
         JsonObject scheduled = SampleEvents.Sample("scheduled-archive.json");
         scheduled["time"] = DateTime.UtcNow.Date.AddMinutes(30).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
-        JsonElement summary = await archive.RespondAsync(scheduled.ToJsonString(), new Debug.Runtime.RuntimeApiInvocation { Timeout = TimeSpan.FromMinutes(2) });
+        JsonElement summary = await archive.RespondAsync(scheduled.ToJsonString(), new Cli.Runtime.RuntimeApiInvocation { Timeout = TimeSpan.FromMinutes(2) });
 
         string day = yesterday.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         Assert.Equal(day, summary.GetProperty("day").GetString());
