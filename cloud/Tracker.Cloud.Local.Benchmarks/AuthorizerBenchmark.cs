@@ -1,12 +1,11 @@
-using System.Buffers.Text;
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json.Nodes;
 using Tracker.Cloud.Core.Access;
 using Tracker.Cloud.Core.Storage;
 using Tracker.Cloud.Local.Broker;
+using Tracker.Cloud.Testing;
 
 namespace Tracker.Cloud.Local.Benchmarks;
 
@@ -24,13 +23,8 @@ internal static class AuthorizerBenchmark
     public static async Task RunAsync(int iterations)
     {
         using RSA key = RSA.Create(2048);
-        RSAParameters p = key.ExportParameters(false);
-        string jwks = new JsonObject
-        {
-            ["keys"] = new JsonArray(new JsonObject { ["kty"] = "RSA", ["kid"] = "k1", ["alg"] = "RS256", ["use"] = "sig", ["n"] = Base64Url.EncodeToString(p.Modulus), ["e"] = Base64Url.EncodeToString(p.Exponent) }),
-        }.ToJsonString();
-        JsonWebKeySet.TryParse(Encoding.UTF8.GetBytes(jwks), out JsonWebKeySet? keys, out _);
-        var rentals = new Rentals();
+        JsonWebKeySet keys = TestUserPool.KeySet(("k1", key));
+        var rentals = new InMemoryRentalStore();
         long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         for (int i = 0; i < 50; i++)
         {
@@ -40,7 +34,7 @@ internal static class AuthorizerBenchmark
         await rentals.PutAsync(new Rental("car-0001", "renter-1", now - 60_000, now + 3_600_000), default);
         var authorizer = new LiveAuthorizer(
             new CognitoTokenValidator(new CognitoTokenOptions { Issuer = Issuer, ClientIds = [Client] }, TimeProvider.System),
-            new StaticKeys(keys!),
+            new TestUserPool.KeySource(keys),
             rentals,
             new LiveAuthorizerOptions { IotResourcePrefix = LocalCustomAuthorizer.ResourcePrefix },
             TimeProvider.System);
@@ -97,35 +91,11 @@ internal static class AuthorizerBenchmark
     private static string Token(RSA key, string sub, string group)
     {
         long now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        string Part(JsonNode n) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(n.ToJsonString()));
         var claims = new JsonObject
         {
             ["iss"] = Issuer, ["sub"] = sub, ["aud"] = Client, ["token_use"] = "id", ["iat"] = now, ["exp"] = now + 3600,
             ["cognito:groups"] = new JsonArray(JsonValue.Create(group)),
         };
-        string input = Part(new JsonObject { ["alg"] = "RS256", ["kid"] = "k1" }) + "." + Part(claims);
-        return input + "." + Base64Url.EncodeToString(key.SignData(Encoding.ASCII.GetBytes(input), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
-    }
-
-    private sealed class StaticKeys(JsonWebKeySet keys) : ISigningKeySource
-    {
-        public ValueTask<JsonWebKeySet> GetKeysAsync(bool refresh, CancellationToken cancellationToken) => ValueTask.FromResult(keys);
-    }
-
-    private sealed class Rentals : IRentalStore
-    {
-        private readonly List<Rental> _all = [];
-
-        public Task PutAsync(Rental rental, CancellationToken cancellationToken)
-        {
-            _all.Add(rental);
-            return Task.CompletedTask;
-        }
-
-        public Task<IReadOnlyList<Rental>> GetForRenterAsync(string renter, CancellationToken cancellationToken) =>
-            Task.FromResult<IReadOnlyList<Rental>>(_all.Where(r => r.Renter == renter).ToList());
-
-        public Task<IReadOnlyList<Rental>> GetForCarAsync(string carId, CancellationToken cancellationToken) =>
-            Task.FromResult<IReadOnlyList<Rental>>(_all.Where(r => r.CarId == carId).ToList());
+        return TestUserPool.Sign(claims, key, kid: "k1");
     }
 }

@@ -136,4 +136,39 @@ public sealed class SupportTests
         Assert.Equal(1, last);
         Assert.Empty(link.Published);
     }
+
+    [Fact]
+    public async Task LoopbackHttpServer_AnswersWithTheHandler_AndStopsOnDispose()
+    {
+        string origin;
+        using (var server = new LoopbackHttpServer(async context =>
+        {
+            context.Response.StatusCode = context.Request.Url!.AbsolutePath == "/ok" ? 200 : 404;
+            await context.Response.OutputStream.WriteAsync("hello"u8.ToArray());
+        }))
+        {
+            origin = server.Origin;
+            using var http = new HttpClient();
+            Assert.Equal("hello", await http.GetStringAsync(origin + "/ok"));
+            Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync(origin + "/other")).StatusCode);
+        }
+
+        using var after = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        await Assert.ThrowsAsync<HttpRequestException>(() => after.GetAsync(origin + "/ok"));
+    }
+
+    [Fact]
+    public void WireBatch_DecodesToTheFixesItWasGiven()
+    {
+        Tracker.Core.Fixes.Fix[] fixes = [Tracker.Core.Fixes.Fix.Create(1_750_000_000_000, 523_791_000, 49_003_000), Tracker.Core.Fixes.Fix.Create(1_750_000_001_000, 523_791_090, 49_003_000)];
+        fixes[0].Mode = fixes[1].Mode = Tracker.Core.Fixes.FixMode.ThreeD;
+        fixes[0].Quality = fixes[1].Quality = Tracker.Core.Fixes.FixQuality.Autonomous;
+
+        byte[] batch = WireBatch.Encode(fixes);
+
+        var decoded = new Tracker.Core.Fixes.Fix[2];
+        Assert.True(Tracker.Core.Wire.BatchDecoder.TryDecode(batch, 0, batch.Length, decoded, out int n, out _));
+        Assert.Equal(2, n);
+        Assert.Equal(fixes[1].LatE7, decoded[1].LatE7);
+    }
 }

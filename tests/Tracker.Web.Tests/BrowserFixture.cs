@@ -107,10 +107,8 @@ public abstract class BrowserFixture : IAsyncLifetime
     /// <summary>Publishes fixes as the car and waits for the PUBACK (which the broker sends once they are stored).</summary>
     public static async Task PublishAsync(MqttNetLink car, string carId, params Fix[] fixes)
     {
-        byte[] buffer = new byte[BatchFormat.MaxPayloadBytes];
-        int length = new BatchEncoder().Encode(fixes, 0, fixes.Length, buffer, 0, out int written);
-        Assert.Equal(fixes.Length, written);
-        Assert.Equal(LinkResult.Ok, car.Publish("tracker/" + carId + "/fixes", buffer, 0, length, 1, out int id));
+        byte[] batch = WireBatch.Encode(fixes);
+        Assert.Equal(LinkResult.Ok, car.Publish("tracker/" + carId + "/fixes", batch, 0, batch.Length, 1, out int id));
         Assert.True(await TestLinks.DeliveredAsync(car, id), "no PUBACK for the test batch");
     }
 

@@ -8,33 +8,13 @@ namespace Tracker.Cloud.Lambda.Runtime.Tests.Support;
 /// <summary>Real-shaped events, built from the sample events in cloud/Tracker.Cloud.Lambda/sample-events with our own values.</summary>
 internal static class SampleEvents
 {
-    public const string Car = "car-0042";
+    public const string Car = SampleDrive.Car;
 
     public static JsonObject Sample(string name) =>
         JsonNode.Parse(File.ReadAllText(Repository.PathOf("cloud", "Tracker.Cloud.Lambda", "sample-events", name)))!.AsObject();
 
-    /// <summary>A drive of <paramref name="count"/> fixes 5 s apart, ending a minute ago, encoded with the firmware's codec.</summary>
-    public static byte[] Batch(long startMs, int count)
-    {
-        Fix[] fixes = new Fix[count];
-        for (int i = 0; i < count; i++)
-        {
-            Fix f = Fix.Create(startMs + (i * 5000L), 523791000 + (i * 4200), 49003000 + (i * 2600));
-            f.AltCm = 210;
-            f.SpeedMmps = 13900;
-            f.CourseCdeg = 2150;
-            f.HdopX100 = 90;
-            f.Satellites = 11;
-            f.Mode = FixMode.ThreeD;
-            f.Quality = FixQuality.Autonomous;
-            fixes[i] = f;
-        }
-
-        byte[] buffer = new byte[BatchFormat.MaxPayloadBytes];
-        int length = new BatchEncoder().Encode(fixes, 0, fixes.Length, buffer, 0, out int written);
-        Assert.Equal(count, written);
-        return buffer[..length];
-    }
+    /// <summary>The sample drive's <paramref name="count"/> fixes from <paramref name="startMs"/>, encoded with the firmware's codec.</summary>
+    public static byte[] Batch(long startMs, int count) => WireBatch.Encode(SampleDrive.Fixes(startMs, count));
 
     /// <summary>The fixes rule's event (DeviceFleet.FixesSql) for a Basic Ingest publication.</summary>
     public static string Iot(byte[] payload, long receivedAtMs, string clientId = Car)

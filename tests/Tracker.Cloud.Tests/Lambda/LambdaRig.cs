@@ -80,35 +80,12 @@ internal sealed class LambdaRig : IAsyncDisposable
 /// <summary>Builds real-shaped events with our own values.</summary>
 internal static class LambdaEvents
 {
-    public const string Car = "car-0042";
+    public const string Car = SampleDrive.Car;
 
     /// <summary>A drive of <paramref name="count"/> fixes 5 s apart from <paramref name="startMs"/>, ~50 km/h north-east.</summary>
-    public static Fix[] Drive(long startMs, int count)
-    {
-        Fix[] fixes = new Fix[count];
-        for (int i = 0; i < count; i++)
-        {
-            Fix f = Fix.Create(startMs + (i * 5000L), 523791000 + (i * 4200), 49003000 + (i * 2600));
-            f.AltCm = 210;
-            f.SpeedMmps = 13900;
-            f.CourseCdeg = 2150;
-            f.HdopX100 = 90;
-            f.Satellites = 11;
-            f.Mode = FixMode.ThreeD;
-            f.Quality = FixQuality.Autonomous;
-            fixes[i] = f;
-        }
+    public static Fix[] Drive(long startMs, int count) => SampleDrive.Fixes(startMs, count);
 
-        return fixes;
-    }
-
-    public static byte[] Encode(Fix[] fixes)
-    {
-        byte[] buffer = new byte[BatchFormat.MaxPayloadBytes];
-        int length = new BatchEncoder().Encode(fixes, 0, fixes.Length, buffer, 0, out int written);
-        Assert.Equal(fixes.Length, written);
-        return buffer[..length];
-    }
+    public static byte[] Encode(Fix[] fixes) => WireBatch.Encode(fixes);
 
     public static string Iot(byte[] payload, string topic = "tracker/" + Car + "/fixes", string clientId = Car, long? receivedAt = LambdaRig.SampleNowMs) =>
         Iot(Convert.ToBase64String(payload), topic, clientId, receivedAt);

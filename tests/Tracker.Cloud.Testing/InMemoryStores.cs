@@ -1,6 +1,6 @@
 using Tracker.Cloud.Core.Storage;
 
-namespace Tracker.Cloud.Tests.Core;
+namespace Tracker.Cloud.Testing;
 
 /// <summary>An in-memory <see cref="IFixStore"/> for the core's unit tests (the real adapters have their own contract suite).</summary>
 public sealed class InMemoryFixStore : IFixStore
@@ -103,6 +103,9 @@ public sealed class InMemoryFixStore : IFixStore
 public sealed class InMemoryRentalStore : IRentalStore
 {
     private readonly List<Rental> _rentals = [];
+
+    /// <summary>Ends a rental early (a rental change, as an operator makes it).</summary>
+    public void Remove(Rental rental) => _rentals.Remove(rental);
 
     public Task PutAsync(Rental rental, CancellationToken cancellationToken)
     {
