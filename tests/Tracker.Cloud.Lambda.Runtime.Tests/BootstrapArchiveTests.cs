@@ -38,7 +38,7 @@ public sealed class BootstrapArchiveTests(PublishedPackage package, DynaliteServ
         await store.AdvanceLatestAsync(drive[^1], CancellationToken.None);
 
         await using RunningFunction archive = await RunningFunction.StartAsync(package, FunctionCatalog.Archive, environment, output);
-        JsonObject scheduled = SampleEvents.Sample("scheduled-archive.json");
+        JsonObject scheduled = LambdaEvents.Sample("scheduled-archive.json");
         scheduled["time"] = DateTime.UtcNow.Date.AddMinutes(30).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
         JsonElement summary = await archive.RespondAsync(scheduled.ToJsonString(), new Cli.Runtime.RuntimeApiInvocation { Timeout = TimeSpan.FromMinutes(2) });
 

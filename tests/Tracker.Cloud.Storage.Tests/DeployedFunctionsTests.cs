@@ -45,7 +45,7 @@ public sealed class DeployedFunctionsTests(DynaliteServer server) : IClassFixtur
         Assert.Equal(5, ingested.RootElement.GetProperty("accepted").GetInt32());
         Assert.True(ingested.RootElement.GetProperty("latestAdvanced").GetBoolean());
 
-        string apiEvent = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "sample-events", "api-latest.json"))
+        string apiEvent = LambdaEvents.SampleText("api-latest.json")
             .Replace("\"[renters]\"", "\"[operators]\"", StringComparison.Ordinal)
             .Replace("\"1749546000\"", "\"" + ((now / 1000) + 3600) + "\"", StringComparison.Ordinal);
         using Stream response = await new ApiFunction(settings, client).FunctionHandler(new MemoryStream(Encoding.UTF8.GetBytes(apiEvent)));

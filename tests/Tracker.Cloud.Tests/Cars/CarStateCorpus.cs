@@ -73,7 +73,7 @@ internal static class CarStateCorpus
         var rejected = new JsonArray();
         foreach ((long receivedMs, Fix[] fixes) in c.Batches)
         {
-            byte[] payload = LambdaEvents.Encode(fixes);
+            byte[] payload = WireBatch.Encode(fixes);
             batches.Add(new JsonObject { ["receivedMs"] = receivedMs, ["hex"] = Convert.ToHexStringLower(payload) });
             rig.Clock.NowMs = receivedMs;
             JsonObject summary = await rig.IngestAsync(LambdaEvents.Iot(payload, "tracker/" + car + "/fixes", car, receivedMs));

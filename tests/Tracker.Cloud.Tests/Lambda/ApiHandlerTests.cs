@@ -319,7 +319,7 @@ public sealed class ApiHandlerTests
     {
         LambdaRig rig = await LambdaRig.CreateAsync();
         await rig.IngestAsync(LambdaRig.SampleEvent("ingest-fixes.json"));
-        byte[] other = LambdaEvents.Encode(LambdaEvents.Drive(DriveStartMs, 2));
+        byte[] other = WireBatch.Encode(SampleDrive.Fixes(DriveStartMs, 2));
         await rig.IngestAsync(LambdaEvents.Iot(other, "tracker/" + OtherCar + "/fixes", OtherCar));
         await rig.Store.PutAsync(SampleRental, CancellationToken.None);
         return rig;

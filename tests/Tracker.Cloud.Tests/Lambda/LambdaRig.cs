@@ -17,7 +17,7 @@ namespace Tracker.Cloud.Tests.Lambda;
 internal sealed class LambdaRig : IAsyncDisposable
 {
     /// <summary>2025-06-10T08:01:00Z: one minute after the sample drive starts (sample-events/*.json).</summary>
-    public const long SampleNowMs = 1749542460000;
+    public const long SampleNowMs = LambdaEvents.SampleNowMs;
 
     private readonly TempFolder _folder;
 
@@ -49,7 +49,7 @@ internal sealed class LambdaRig : IAsyncDisposable
         return new LambdaRig(folder, store, clock);
     }
 
-    public static string SampleEvent(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "sample-events", name));
+    public static string SampleEvent(string name) => LambdaEvents.SampleText(name);
 
     public static Stream AsStream(string json) => new MemoryStream(Encoding.UTF8.GetBytes(json));
 
@@ -75,69 +75,4 @@ internal sealed class LambdaRig : IAsyncDisposable
         _folder.Dispose();
         await Task.CompletedTask;
     }
-}
-
-/// <summary>Builds real-shaped events with our own values.</summary>
-internal static class LambdaEvents
-{
-    public const string Car = SampleDrive.Car;
-
-    /// <summary>A drive of <paramref name="count"/> fixes 5 s apart from <paramref name="startMs"/>, ~50 km/h north-east.</summary>
-    public static Fix[] Drive(long startMs, int count) => SampleDrive.Fixes(startMs, count);
-
-    public static byte[] Encode(Fix[] fixes) => WireBatch.Encode(fixes);
-
-    public static string Iot(byte[] payload, string topic = "tracker/" + Car + "/fixes", string clientId = Car, long? receivedAt = LambdaRig.SampleNowMs) =>
-        Iot(Convert.ToBase64String(payload), topic, clientId, receivedAt);
-
-    public static string Iot(string payloadText, string topic, string clientId, long? receivedAt)
-    {
-        JsonObject evt = new() { ["payload"] = payloadText, ["topic"] = topic, ["clientId"] = clientId };
-        if (receivedAt is long r)
-        {
-            evt["receivedAt"] = r;
-        }
-
-        return evt.ToJsonString();
-    }
-
-    /// <summary>An HTTP API v2 GET event for <paramref name="rawPath"/> with the given claims (null: no authorizer block).</summary>
-    public static string Http(string rawPath, Dictionary<string, string>? query, Dictionary<string, object>? claims, string method = "GET")
-    {
-        JsonObject evt = JsonNode.Parse(LambdaRig.SampleEvent("api-latest.json"))!.AsObject();
-        evt["rawPath"] = rawPath;
-        evt["rawQueryString"] = query is null ? string.Empty : string.Join('&', query.Select(p => p.Key + "=" + Uri.EscapeDataString(p.Value)));
-        evt["routeKey"] = "$default";
-        evt.Remove("pathParameters");
-        evt.Remove("queryStringParameters");
-        if (query is not null)
-        {
-            evt["queryStringParameters"] = new JsonObject(query.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)JsonValue.Create(p.Value))));
-        }
-
-        JsonObject context = evt["requestContext"]!.AsObject();
-        context["routeKey"] = "$default";
-        context["http"]!["method"] = method;
-        context["http"]!["path"] = rawPath;
-        if (claims is null)
-        {
-            context.Remove("authorizer");
-        }
-        else
-        {
-            context["authorizer"]!["jwt"]!["claims"] = JsonSerializer.SerializeToNode(claims);
-        }
-
-        return evt.ToJsonString();
-    }
-
-    /// <summary>Claims as API Gateway passes them: strings, groups as "[a b]".</summary>
-    public static Dictionary<string, object> Claims(string sub, string groups, long expSeconds) => new()
-    {
-        ["sub"] = sub,
-        ["cognito:groups"] = "[" + groups + "]",
-        ["exp"] = expSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["iat"] = (expSeconds - 3600).ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["token_use"] = "access",
-    };
 }
