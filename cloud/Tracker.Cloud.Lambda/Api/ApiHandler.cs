@@ -57,10 +57,7 @@ public sealed class ApiHandler
     {
         HttpApiRequest request = await EventReader.ReadAsync(input, LambdaJsonContext.Relaxed.HttpApiRequest, "HTTP API event", cancellationToken).ConfigureAwait(false);
         HttpApiResponse response = await HandleAsync(request, cancellationToken).ConfigureAwait(false);
-        MemoryStream output = new();
-        await JsonSerializer.SerializeAsync(output, response, LambdaJsonContext.Relaxed.HttpApiResponse, cancellationToken).ConfigureAwait(false);
-        output.Position = 0;
-        return output;
+        return await ResponseWriter.ToStreamAsync(response, LambdaJsonContext.Relaxed.HttpApiResponse, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Handles one parsed request.</summary>
