@@ -17,7 +17,7 @@ namespace Tracker.Web.Tests;
 /// </summary>
 public abstract class BrowserFixture : IAsyncLifetime
 {
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "tracker-web-test-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly TempFolder _folder = new("tracker-web-test-");
     private IPlaywright? _playwright;
 
     public LocalFleetHost Host { get; private set; } = null!;
@@ -42,7 +42,7 @@ public abstract class BrowserFixture : IAsyncLifetime
 
         string chromium = PartCatalog.Current.Locate(Part.Chromium);
 
-        Host = await LocalFleetHost.StartAsync(Options(_data), logging => logging.SetMinimumLevel(LogLevel.Warning), kdfIterations: 1000);
+        Host = await LocalFleetHost.StartAsync(Options(_folder.Combine("data")), logging => logging.SetMinimumLevel(LogLevel.Warning), kdfIterations: 1000);
         if (Host.WebRoot is null)
         {
             throw new InvalidOperationException("the web app is not built: the build of cloud/Tracker.Cloud.Local runs npm ci and npm run build in cloud/Tracker.Cloud.Web");
@@ -71,13 +71,7 @@ public abstract class BrowserFixture : IAsyncLifetime
             await Host.StopAsync();
         }
 
-        try
-        {
-            Directory.Delete(_data, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        _folder.Dispose();
     }
 
     /// <summary>A fresh page (its own context: its own session storage) at the app, logged in through the form.</summary>

@@ -19,7 +19,7 @@ public sealed class HostedSignInFixture : IAsyncLifetime
 {
     public const string ClientId = "tracker-web";
 
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "tracker-web-oidc-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly TempFolder _folder = new("tracker-web-oidc-");
     private readonly Dictionary<string, string> _passwords = new(StringComparer.Ordinal);
     private NodeServer? _provider;
     private IPlaywright? _playwright;
@@ -59,7 +59,7 @@ public sealed class HostedSignInFixture : IAsyncLifetime
         Host = await LocalFleetHost.StartAsync(
             new LocalOptions
             {
-                DataDirectory = _data, HttpPort = 0, MqttPort = 0, Cars = 2, ProgressInterval = TimeSpan.Zero, DrainTimeout = TimeSpan.FromSeconds(10),
+                DataDirectory = _folder.Combine("data"), HttpPort = 0, MqttPort = 0, Cars = 2, ProgressInterval = TimeSpan.Zero, DrainTimeout = TimeSpan.FromSeconds(10),
                 Auth = AuthMode.Oidc, OidcIssuer = Issuer, OidcClientId = ClientId,
             },
             logging => logging.SetMinimumLevel(LogLevel.Warning),
@@ -98,13 +98,7 @@ public sealed class HostedSignInFixture : IAsyncLifetime
             await Host.StopAsync();
         }
 
-        try
-        {
-            Directory.Delete(_data, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        _folder.Dispose();
     }
 
     /// <summary>A fresh browser context (its own session storage and the provider's cookies) at the app.</summary>

@@ -9,7 +9,8 @@ public sealed class LambdaCliTests
     [Fact]
     public async Task IngestThenApi_OnOneStore_PrintsTheResponses()
     {
-        string db = Path.Combine(Path.GetTempPath(), "tracker-lambda-cli-" + Guid.NewGuid().ToString("N") + ".db");
+        using var folder = new TempFolder("tracker-lambda-cli-");
+        string db = folder.Combine("store.db");
         try
         {
             var (ingestCode, ingestOut, _) = await RunAsync("ingest", Sample("ingest-fixes.json"), "--store", "sqlite:" + db, "--now", "2025-06-10T08:01:00Z");
@@ -23,11 +24,8 @@ public sealed class LambdaCliTests
         }
         finally
         {
+            // SQLite's pool holds the file open; the folder goes with everything in it (-wal, -shm) on dispose.
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            foreach (string suffix in new[] { string.Empty, "-wal", "-shm" })
-            {
-                File.Delete(db + suffix);
-            }
         }
     }
 
@@ -51,19 +49,14 @@ public sealed class LambdaCliTests
     [Fact]
     public async Task MalformedEventFile_ExitsOne_NamingTheFile()
     {
-        string file = Path.Combine(Path.GetTempPath(), "tracker-lambda-bad-" + Guid.NewGuid().ToString("N") + ".json");
+        using var folder = new TempFolder("tracker-lambda-bad-");
+        string file = folder.Combine("event.json");
         await File.WriteAllTextAsync(file, "{\"version\": \"2.0\",");
-        try
-        {
-            var (code, _, err) = await RunAsync("api", file);
 
-            Assert.Equal(LambdaCli.HandlerFailed, code);
-            Assert.Contains("invalid event in '" + file + "'", err, StringComparison.Ordinal);
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+        var (code, _, err) = await RunAsync("api", file);
+
+        Assert.Equal(LambdaCli.HandlerFailed, code);
+        Assert.Contains("invalid event in '" + file + "'", err, StringComparison.Ordinal);
     }
 
     private static async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
