@@ -17,10 +17,15 @@ public static class LambdaEvents
     /// <summary>2025-06-10T08:01:00Z: one minute after the sample drive starts (sample-events/*.json), when the samples arrive.</summary>
     public const long SampleNowMs = 1749542460000;
 
-    /// <summary>A sample event's text (cloud/Tracker.Cloud.Lambda/sample-events/<paramref name="name"/>).</summary>
+    /// <summary>Where a sample event is, read in place: cloud/Tracker.Cloud.Lambda/sample-events/<paramref name="name"/>.</summary>
+    /// <param name="name">The file name, like api-latest.json.</param>
+    /// <returns>The full path.</returns>
+    public static string SamplePath(string name) => Tracker.Testing.Repository.PathOf("cloud", "Tracker.Cloud.Lambda", "sample-events", name);
+
+    /// <summary>A sample event's text (see <see cref="SamplePath"/>).</summary>
     /// <param name="name">The file name, like api-latest.json.</param>
     /// <returns>The JSON text.</returns>
-    public static string SampleText(string name) => File.ReadAllText(Tracker.Testing.Repository.PathOf("cloud", "Tracker.Cloud.Lambda", "sample-events", name));
+    public static string SampleText(string name) => File.ReadAllText(SamplePath(name));
 
     /// <summary>A sample event, parsed, to change before it is sent.</summary>
     /// <param name="name">The file name.</param>

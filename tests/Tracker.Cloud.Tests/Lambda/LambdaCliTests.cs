@@ -4,8 +4,6 @@ namespace Tracker.Cloud.Tests.Lambda;
 
 public sealed class LambdaCliTests
 {
-    private static string Sample(string name) => Path.Combine(AppContext.BaseDirectory, "sample-events", name);
-
     [Fact]
     public async Task IngestThenApi_OnOneStore_PrintsTheResponses()
     {
@@ -13,8 +11,8 @@ public sealed class LambdaCliTests
         string db = folder.Combine("store.db");
         try
         {
-            var (ingestCode, ingestOut, _) = await RunAsync("ingest", Sample("ingest-fixes.json"), "--store", "sqlite:" + db, "--now", "2025-06-10T08:01:00Z");
-            var (apiCode, apiOut, _) = await RunAsync("api", Sample("api-latest.json"), "--store", "sqlite:" + db, "--now", "1749542460000",
+            var (ingestCode, ingestOut, _) = await RunAsync("ingest", LambdaEvents.SamplePath("ingest-fixes.json"), "--store", "sqlite:" + db, "--now", "2025-06-10T08:01:00Z");
+            var (apiCode, apiOut, _) = await RunAsync("api", LambdaEvents.SamplePath("api-latest.json"), "--store", "sqlite:" + db, "--now", LambdaEvents.SampleNowMs.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "--rental", "car-0042,4c8e2a1f-renter-0001,2025-06-10T07:00:00Z,2025-06-10T12:00:00Z");
 
             Assert.Equal(LambdaCli.Ok, ingestCode);
