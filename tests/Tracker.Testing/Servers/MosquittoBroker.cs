@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace Tracker.Testing;
@@ -245,7 +243,7 @@ public sealed class MosquittoBroker : IDisposable
         p.BeginErrorReadLine();
 
         // Ready when the listener accepts a TCP connection; bounded.
-        bool listening = Poll.Until(() => p.HasExited || Accepts(Port), StartTimeout);
+        bool listening = Poll.Until(() => p.HasExited || LoopbackProbe.Accepts(Port), StartTimeout);
         if (p.HasExited)
         {
             p.WaitForExit();
@@ -255,20 +253,6 @@ public sealed class MosquittoBroker : IDisposable
         if (!listening)
         {
             throw new InvalidOperationException($"mosquitto did not listen on 127.0.0.1:{Port} within {StartTimeout.TotalSeconds} s:\n{RecentLog}");
-        }
-    }
-
-    private static bool Accepts(int port)
-    {
-        try
-        {
-            using var probe = new TcpClient();
-            probe.Connect(IPAddress.Loopback, port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
         }
     }
 

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace Tracker.Testing;
@@ -125,7 +123,7 @@ public sealed class NodeServer : IAsyncDisposable
         bool started;
         if (options.ReadyLine is null)
         {
-            started = await Poll.UntilAsync(async () => process.HasExited || await AcceptsAsync(port).ConfigureAwait(false), options.StartTimeout, TimeSpan.FromMilliseconds(50)).ConfigureAwait(false)
+            started = await Poll.UntilAsync(async () => process.HasExited || await LoopbackProbe.AcceptsAsync(port).ConfigureAwait(false), options.StartTimeout, TimeSpan.FromMilliseconds(50)).ConfigureAwait(false)
                 && !process.HasExited;
         }
         else
@@ -172,20 +170,6 @@ public sealed class NodeServer : IAsyncDisposable
         }
 
         _process.Dispose();
-    }
-
-    private static async Task<bool> AcceptsAsync(int port)
-    {
-        try
-        {
-            using var client = new TcpClient();
-            await client.ConnectAsync(IPAddress.Loopback, port).ConfigureAwait(false);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
     }
 
     private void Remember(string? line)
