@@ -69,6 +69,14 @@ public sealed class ReadmeWalkTests(ITestOutputHelper output) : IDisposable
         ["dotnet test tests/Tracker.Core.Tests --filter FixLogCapacity --logger \"console;verbosity=detailed\""] = "a test run: the project and the tests the filter names exist; the suite runs them",
         ["dotnet test tests/Tracker.Integration.Tests --filter WireBytes --logger \"console;verbosity=detailed\""] = "a test run (needs mosquitto): the project and the tests the filter names exist; the suite runs them",
         ["dotnet test tests/Tracker.Integration.Tests"] = "a test run: the project exists; the suite runs it",
+        ["nanoff --nanodevice --serialport COM7 --devicedetails"] = "hardware: reads the native assembly versions of a board on COM7",
+        ["npm ci"] = "prose: the install in cloud/dynalite, which .ci/run does before the suite",
+        ["dotnet publish cloud/Tracker.Cloud.Lambda.Runtime -c Release -r linux-x64 -o /tmp/bootstrap"] =
+            "the deploy's publish for this machine: tests/Tracker.Cloud.Lambda.Runtime.Tests publish exactly this (into their own folder) and start the bootstrap (needs clang)",
+        ["dotnet run --project cloud/Tracker.Cloud.Lambda.Cli -- benchmark-bootstrap --package /tmp/bootstrap --cold 10 --warm 500 --handler ingest --event generated:ingest --dynamodb-url http://127.0.0.1:4567"] =
+            "a benchmark against the published bootstrap and a dynalite started by hand: the runtime tests drive the same bootstrap through the same local Runtime API",
+        ["dotnet run --project cloud/Tracker.Cloud.Lambda.Cli -- benchmark-bootstrap --package /tmp/bootstrap --cold 10 --warm 500 --handler api --event cloud/Tracker.Cloud.Lambda/sample-events/api-fleet.json --renew-token-expiry true --dynamodb-url http://127.0.0.1:4567"] =
+            "a benchmark against the published bootstrap and a dynalite started by hand: the runtime tests drive the same bootstrap through the same local Runtime API",
         ["dotnet test tests/Tracker.Core.Tests --filter UplinkFault"] = "a test run: the project and the tests the filter names exist; the suite runs them",
     };
 
