@@ -17,6 +17,7 @@ using Microsoft.Extensions.Logging;
 using MQTTnet.AspNetCore;
 using MQTTnet.Server;
 using Tracker.Cloud.Core.Access;
+using Tracker.Cloud.Core.Cars;
 using Tracker.Cloud.Core.Ingest;
 using Tracker.Cloud.Core.Query;
 using Tracker.Cloud.Core.Storage;
@@ -50,7 +51,7 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
     private readonly LocalOptions _options;
     private int _stopped;
 
-    private LocalFleetHost(LocalOptions options, WebApplication app, LocalPki pki, LocalUsers users, IFixStore store, IRentalStore rentals, HostMetrics metrics, PublishClock published, int mqttPort, Uri httpUrl, string? webRoot, IDisposable? storeLifetime)
+    private LocalFleetHost(LocalOptions options, WebApplication app, LocalPki pki, LocalUsers users, IFixStore store, IRentalStore rentals, HostMetrics metrics, PublishTimes published, int mqttPort, Uri httpUrl, string? webRoot, IDisposable? storeLifetime)
     {
         _options = options;
         _app = app;
@@ -89,7 +90,7 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
     public HostMetrics Metrics { get; }
 
     /// <summary>The simulated cars' publish times.</summary>
-    public PublishClock Published { get; }
+    public PublishTimes Published { get; }
 
     /// <summary>The broker's rules (tests drop the browsers' connections through it, as a network or IoT Core would).</summary>
     public EmbeddedBroker Broker => _app.Services.GetRequiredService<EmbeddedBroker>();
@@ -152,13 +153,15 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
         int mqttPort = options.MqttPort == 0 ? FreePort(options.BindAddress) : options.MqttPort;
         string? webRoot = FindWebRoot(options);
         TileLayer? tiles = TileLayer.From(options.TileUrl, options.TileAttribution);
-        string webConfig = WebAppConfig.Build(webRoot, tiles, options);
+        // What moving, stopped, offline and filtered mean: one set of rules for ingest, the API and the browser.
+        CarRules rules = CarRules.Default;
+        string webConfig = WebAppConfig.Build(webRoot, tiles, options, rules);
 
         // The generated town the cars drive in, and its map for the browser (the same polylines); none when they replay a log.
         RoadNetwork? town = options.ReplayPath is null ? SimulatedFleet.Town(options.Seed) : null;
         byte[]? townMap = town is null ? null : TownMap.ToGeoJson(town);
         var metrics = new HostMetrics(clock);
-        var published = new PublishClock();
+        var published = new PublishTimes();
 
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = options.DataDirectory });
         builder.Logging.ClearProviders();
@@ -198,8 +201,8 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
 
         OidcTokens? oidc = options.Auth == AuthMode.Oidc ? new OidcTokens(options.OidcIssuer!, options.OidcClientId!, clock) : null;
         IApiTokens apiTokens = oidc is null ? new DevApiTokens(users.Tokens) : oidc;
-        var ingest = new IngestService(store, new IngestOptions(), clock);
-        var api = new ApiHandler(new QueryService(store, new AccessPolicy(rentals, clock)), clock);
+        var ingest = new IngestService(store, rules.Ingest, clock);
+        var api = new ApiHandler(new QueryService(store, new AccessPolicy(rentals, clock)), clock, rules);
         builder.Services.AddSingleton(clock);
         builder.Services.AddSingleton(pki);
         builder.Services.AddSingleton(users);

@@ -5,7 +5,6 @@ using Tracker.Bench.Replay;
 using Tracker.Core.Config;
 using Tracker.Core.Fixes;
 using Tracker.Core.Reporting;
-using Tracker.Core.Tests;
 using Tracker.Core.Uplink;
 using Tracker.Core.Wire;
 

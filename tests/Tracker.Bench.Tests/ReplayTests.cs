@@ -1,6 +1,5 @@
 using System.Text;
 using Tracker.Bench.Replay;
-using Tracker.Core.Tests;
 
 namespace Tracker.Bench.Tests;
 

@@ -35,7 +35,7 @@ public sealed partial class EmbeddedBroker
     private readonly IRentalStore _rentals;
     private readonly IngestGate _ingest;
     private readonly HostMetrics _metrics;
-    private readonly PublishClock _published;
+    private readonly PublishTimes _published;
     private readonly TimeProvider _clock;
     private readonly ILogger _log;
     private readonly ConcurrentDictionary<string, Viewer> _viewers = new(StringComparer.Ordinal);
@@ -56,7 +56,7 @@ public sealed partial class EmbeddedBroker
     /// <param name="log">The log.</param>
     /// <param name="guard">The connections' deadlines and caps (told when a CONNECT is accepted).</param>
     /// <param name="custom">IoT Core's custom authorizer, locally, for <c>--auth oidc</c>; null for the dev tokens.</param>
-    public EmbeddedBroker(LocalPki pki, LocalUsers users, IRentalStore rentals, IngestGate ingest, HostMetrics metrics, PublishClock published, TimeProvider clock, ILogger<EmbeddedBroker> log, ConnectionGuard guard, LocalCustomAuthorizer? custom = null)
+    public EmbeddedBroker(LocalPki pki, LocalUsers users, IRentalStore rentals, IngestGate ingest, HostMetrics metrics, PublishTimes published, TimeProvider clock, ILogger<EmbeddedBroker> log, ConnectionGuard guard, LocalCustomAuthorizer? custom = null)
     {
         _guard = guard;
         _custom = custom;
@@ -515,7 +515,7 @@ public sealed partial class EmbeddedBroker
     {
         await PublishAsync(LiveTopics.Fixes(car), payload, retain: false).ConfigureAwait(false);
         _metrics.LiveRepublished();
-        if (PublishClock.TryReadCrc(payload, out uint crc) && _published.TryGet(car, crc, out long publishedMs))
+        if (PublishTimes.TryReadCrc(payload, out uint crc) && _published.TryGet(car, crc, out long publishedMs))
         {
             _metrics.PublishToLive.Record(NowMs() - publishedMs);
         }

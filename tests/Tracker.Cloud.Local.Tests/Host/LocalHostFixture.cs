@@ -118,11 +118,5 @@ public sealed class LocalHostFixture : IAsyncLifetime
         return fixes;
     }
 
-    public static byte[] Encode(Fix[] fixes)
-    {
-        byte[] buffer = new byte[BatchFormat.MaxPayloadBytes];
-        int length = new BatchEncoder().Encode(fixes, 0, fixes.Length, buffer, 0, out int written);
-        Assert.Equal(fixes.Length, written);
-        return buffer[..length];
-    }
+    public static byte[] Encode(Fix[] fixes) => WireBatch.Encode(fixes);
 }

@@ -29,8 +29,8 @@ public sealed class SecurityEntryPointTests : IDisposable
     [Fact]
     public async Task F2_AFloodOfSilentConnections_IsClosedAtTheDeadline_WhileCarsTheApiAndSignInCarryOn_AndTheHostStopsCleanly()
     {
-        int http = TestProcess.FreePort();
-        int mqtt = TestProcess.FreePort();
+        int http = FreePort.OnLoopback();
+        int mqtt = FreePort.OnLoopback();
         using TestProcess host = Start(http, mqtt, "--cars", "2", "--connect-timeout", "2s", "--max-pending-connections", "100");
         Assert.True(await host.WaitForAsync("tracker-local: ready", Bound), host.Output);
         using var api = new HttpClient { BaseAddress = new Uri("http://127.0.0.1:" + http), Timeout = TimeSpan.FromSeconds(10) };
@@ -102,7 +102,7 @@ public sealed class SecurityEntryPointTests : IDisposable
     [Fact]
     public async Task F6_EverythingTheHostWrites_IsTheOwnersAlone()
     {
-        using (TestProcess host = Start(TestProcess.FreePort(), TestProcess.FreePort(), "--cars", "2", "--replay", Repository.PathOf("firmware", "Tracker.Bench", "samples", "demo-drive.nmea"), "--live-period", "10s"))
+        using (TestProcess host = Start(FreePort.OnLoopback(), FreePort.OnLoopback(), "--cars", "2", "--replay", Repository.PathOf("firmware", "Tracker.Bench", "samples", "demo-drive.nmea"), "--live-period", "10s"))
         {
             Assert.True(await host.WaitForAsync("tracker-local: ready", Bound), host.Output);
             await Task.Delay(TimeSpan.FromSeconds(3)); // the cars write their flash logs, the store its journal

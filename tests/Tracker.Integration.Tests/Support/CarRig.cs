@@ -3,7 +3,6 @@ using Tracker.Core.Storage;
 using Tracker.Core.Uplink;
 using Tracker.Device.Storage;
 using Tracker.HostLink;
-using Tracker.Integration.Tests.Broker;
 
 namespace Tracker.Integration.Tests.Support;
 
