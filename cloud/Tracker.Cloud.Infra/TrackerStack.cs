@@ -7,6 +7,7 @@ using Tracker.Cloud.Infra.Iot;
 using Tracker.Cloud.Infra.Operations;
 using Tracker.Cloud.Infra.Storage;
 using Tracker.Cloud.Core.Access;
+using Tracker.Cloud.Core.Cars;
 using Tracker.Cloud.Infra.Web;
 
 namespace Tracker.Cloud.Infra;
@@ -58,6 +59,7 @@ public sealed class TrackerStack : Stack
         Output("LiveAuthorizerName", names.LiveAuthorizer, "Browsers connect to wss://<IoT data endpoint>/mqtt?x-amz-customauthorizer-name=<this>&<LiveAuthorizerTokenKey>=<ID token>");
         Output("LiveAuthorizerTokenKey", LiveCredentials.TokenParameter, "The live authorizer's token key name (the query parameter of the ID token)");
         Output("HostedUiUrl", Users.HostedUiUrl, "The Cognito hosted UI the web app signs in at (config.json: scripts/config-from-stack.mjs)");
+        Output("CarRules", CarRules.Default.ToJson(), "What moving, stopped, offline and filtered mean, as the functions apply them (config.json's carRules: scripts/config-from-stack.mjs)");
         Output("FixesTableName", Stores.Fixes.TableName, "DynamoDB fixes");
         Output("RentalsTableName", Stores.Rentals.TableName, "DynamoDB rentals: put rentals here");
         Output("ArchiveBucket", Stores.Archive.BucketName, "The Parquet archive");

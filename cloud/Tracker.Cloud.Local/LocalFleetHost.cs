@@ -5,9 +5,11 @@ using System.Security.Authentication;
 using Amazon.DynamoDBv2;
 using Amazon.Runtime;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
@@ -15,6 +17,7 @@ using Microsoft.Extensions.Logging;
 using MQTTnet.AspNetCore;
 using MQTTnet.Server;
 using Tracker.Cloud.Core.Access;
+using Tracker.Cloud.Core.Cars;
 using Tracker.Cloud.Core.Ingest;
 using Tracker.Cloud.Core.Query;
 using Tracker.Cloud.Core.Storage;
@@ -48,7 +51,7 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
     private readonly LocalOptions _options;
     private int _stopped;
 
-    private LocalFleetHost(LocalOptions options, WebApplication app, LocalPki pki, LocalUsers users, IFixStore store, IRentalStore rentals, HostMetrics metrics, PublishClock published, int mqttPort, Uri httpUrl, string? webRoot, IDisposable? storeLifetime)
+    private LocalFleetHost(LocalOptions options, WebApplication app, LocalPki pki, LocalUsers users, IFixStore store, IRentalStore rentals, HostMetrics metrics, PublishTimes published, int mqttPort, Uri httpUrl, string? webRoot, IDisposable? storeLifetime)
     {
         _options = options;
         _app = app;
@@ -87,7 +90,7 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
     public HostMetrics Metrics { get; }
 
     /// <summary>The simulated cars' publish times.</summary>
-    public PublishClock Published { get; }
+    public PublishTimes Published { get; }
 
     /// <summary>The broker's rules (tests drop the browsers' connections through it, as a network or IoT Core would).</summary>
     public EmbeddedBroker Broker => _app.Services.GetRequiredService<EmbeddedBroker>();
@@ -119,30 +122,46 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
         // Before anything is opened: a taken port is the commonest failure of a second start beside a first.
         EnsurePortFree(options.BindAddress, options.HttpPort, "--http-port", "the web app and API");
         EnsurePortFree(options.BindAddress, options.MqttPort, "--mqtt-port", "the cars' MQTT");
-        Directory.CreateDirectory(options.DataDirectory);
+        PrivateFiles.EnsureFolder(options.DataDirectory);
+        PrivateFiles.EnsureFolder(Path.Combine(options.DataDirectory, "flash"));
         TimeProvider clock = TimeProvider.System;
 
         string pkiDirectory = Path.Combine(options.DataDirectory, "pki");
         bool newPki = !Directory.Exists(Path.Combine(pkiDirectory, "fleet-ca"));
         progress.Begin(newPki ? "creating the fleet CA and the broker's certificates (first run)" : "opening the fleet CA and the broker's certificates");
+        PrivateFiles.EnsureFolder(pkiDirectory);
         var pki = LocalPki.OpenOrCreate(pkiDirectory, options.BindAddress, kdfIterations);
         progress.Done();
         progress.Begin(options.Store == StoreKind.Sqlite ? "opening the store (SQLite, " + Path.Combine(options.DataDirectory, "tracker.db") + ")" : "opening the store (DynamoDB at " + options.DynamoDbUrl + ")");
-        (IFixStore store, IRentalStore rentals, IDisposable? lifetime) = await OpenStoreAsync(options, clock, cancellationToken).ConfigureAwait(false);
-        LocalUsers users = LocalUsers.OpenOrCreate(options.DataDirectory, clock);
+        (IFixStore store, IRentalStore storedRentals, IDisposable? lifetime) = await OpenStoreAsync(options, clock, cancellationToken).ConfigureAwait(false);
+        var rentals = new NotifyingRentalStore(storedRentals);
+        LocalUsers users;
+        try
+        {
+            users = LocalUsers.OpenOrCreate(options.DataDirectory, clock, kdfIterations);
+        }
+        catch (InvalidDataException e)
+        {
+            lifetime?.Dispose();
+            pki.Dispose();
+            throw new HostStartException(e.Message, e);
+        }
+
         await users.SeedRentalsAsync(rentals, clock.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false);
         progress.Done();
 
         int mqttPort = options.MqttPort == 0 ? FreePort(options.BindAddress) : options.MqttPort;
         string? webRoot = FindWebRoot(options);
         TileLayer? tiles = TileLayer.From(options.TileUrl, options.TileAttribution);
-        string webConfig = WebAppConfig.Build(webRoot, tiles, options);
+        // What moving, stopped, offline and filtered mean: one set of rules for ingest, the API and the browser.
+        CarRules rules = CarRules.Default;
+        string webConfig = WebAppConfig.Build(webRoot, tiles, options, rules);
 
         // The generated town the cars drive in, and its map for the browser (the same polylines); none when they replay a log.
         RoadNetwork? town = options.ReplayPath is null ? SimulatedFleet.Town(options.Seed) : null;
         byte[]? townMap = town is null ? null : TownMap.ToGeoJson(town);
         var metrics = new HostMetrics(clock);
-        var published = new PublishClock();
+        var published = new PublishTimes();
 
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = options.DataDirectory });
         builder.Logging.ClearProviders();
@@ -152,20 +171,42 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
         // "Hosting failed to start" with Kestrel's stack: the exception reaches the caller, which says what to do.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
         configureLogging(builder.Logging);
+        // Both listeners are Kestrel's, bound to exactly the address given (MQTTnet's own TCP listener also opened
+        // [::] beside an IPv4 bind, had no handshake deadline and no cap): the guard closes a connection that has not
+        // finished its TLS handshake and CONNECT in time, and caps how many may wait at once.
         builder.WebHost.ConfigureKestrel(k =>
         {
-            k.Listen(options.BindAddress, options.HttpPort);
+            ConnectionGuard guard = k.ApplicationServices.GetRequiredService<ConnectionGuard>();
             k.AddServerHeader = false;
+            k.Limits.RequestHeadersTimeout = options.ConnectTimeout;
+
+            // Kestrel times a connection that has sent nothing yet by its keep-alive timeout (130 s by default).
+            k.Limits.KeepAliveTimeout = options.ConnectTimeout * 3;
+            k.Listen(options.BindAddress, options.HttpPort, l => l.Use(guard.GuardHttp));
+            k.Listen(options.BindAddress, mqttPort, l =>
+            {
+                l.Use(guard.GuardCars);
+                l.UseHttps(new HttpsConnectionAdapterOptions
+                {
+                    ServerCertificate = pki.ServerCertificate,
+                    ClientCertificateMode = ClientCertificateMode.RequireCertificate,
+                    ClientCertificateValidation = (certificate, _, _) => k.ApplicationServices.GetRequiredService<EmbeddedBroker>().ValidateClientCertificate(certificate),
+                    SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+                    HandshakeTimeout = options.ConnectTimeout,
+                    CheckCertificateRevocation = false,
+                });
+                l.UseConnectionHandler<LimitedMqttConnectionHandler>();
+            });
         });
 
         OidcTokens? oidc = options.Auth == AuthMode.Oidc ? new OidcTokens(options.OidcIssuer!, options.OidcClientId!, clock) : null;
         IApiTokens apiTokens = oidc is null ? new DevApiTokens(users.Tokens) : oidc;
-        var ingest = new IngestService(store, new IngestOptions(), clock);
-        var api = new ApiHandler(new QueryService(store, new AccessPolicy(rentals, clock)), clock);
+        var ingest = new IngestService(store, rules.Ingest, clock);
+        var api = new ApiHandler(new QueryService(store, new AccessPolicy(rentals, clock)), clock, rules);
         builder.Services.AddSingleton(clock);
         builder.Services.AddSingleton(pki);
         builder.Services.AddSingleton(users);
-        builder.Services.AddSingleton(rentals);
+        builder.Services.AddSingleton<IRentalStore>(rentals);
         builder.Services.AddSingleton(metrics);
         builder.Services.AddSingleton(published);
         builder.Services.AddSingleton(ingest);
@@ -176,25 +217,16 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
                 oidc.Validator, oidc.Keys, rentals, new LiveAuthorizerOptions { IotResourcePrefix = LocalCustomAuthorizer.ResourcePrefix }, clock)));
         }
 
+        builder.Services.AddSingleton(s => new ConnectionGuard(options.ConnectTimeout, options.MaxPendingConnections, options.MaxHttpConnections, metrics, s.GetRequiredService<ILogger<ConnectionGuard>>()));
         builder.Services.AddSingleton<EmbeddedBroker>();
+        builder.Services.AddSingleton<LimitedMqttConnectionHandler>();
         builder.Services.AddRouting();
         builder.Services.AddConnections();
-        builder.Services.AddHostedMqttServerWithServices(b =>
-        {
-            EmbeddedBroker broker = b.ServiceProvider.GetRequiredService<EmbeddedBroker>();
-            b.WithoutDefaultEndpoint()
-                .WithEncryptedEndpoint()
-                .WithEncryptedEndpointBoundIPAddress(options.BindAddress)
-                .WithEncryptedEndpointPort(mqttPort)
-                .WithEncryptionCertificate(pki.ServerCertificate)
-                .WithEncryptionSslProtocol(SslProtocols.Tls12 | SslProtocols.Tls13)
-                .WithClientCertificate((_, certificate, _, _) => broker.ValidateClientCertificate(certificate), true)
-                .WithConnectionBacklog(2048)
-                .WithMaxPendingMessagesPerClient(10_000)
-                .WithPendingMessagesOverflowStrategy(MqttPendingMessagesOverflowStrategy.DropOldestQueuedMessage);
-        });
+        builder.Services.AddHostedMqttServerWithServices(b => b.WithoutDefaultEndpoint()
+            .WithDefaultCommunicationTimeout(options.ConnectTimeout) // also MQTTnet's own wait for the first packet, CONNECT
+            .WithMaxPendingMessagesPerClient(BrokerLimits.MaxQueuedMessagesPerClient)
+            .WithPendingMessagesOverflowStrategy(MqttPendingMessagesOverflowStrategy.DropOldestQueuedMessage));
         builder.Services.AddMqttConnectionHandler();
-        builder.Services.AddMqttTcpServerAdapter();
 
         WebApplication app = builder.Build();
         app.UseWebSockets();
@@ -228,7 +260,8 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
             app.UseWhen(c => c.Request.Path.StartsWithSegments("/mqtt", StringComparison.Ordinal), b => b.Use(custom.CaptureUpgradeAsync));
         }
 
-        app.MapMqtt("/mqtt");
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/mqtt", StringComparison.Ordinal), b => b.Use(app.Services.GetRequiredService<ConnectionGuard>().GuardWebSocketAsync));
+        app.MapConnectionHandler<LimitedMqttConnectionHandler>("/mqtt", o => o.WebSockets.SubProtocolSelector = MqttSubProtocolSelector.SelectSubProtocol);
         EmbeddedBroker brokerRules = app.Services.GetRequiredService<EmbeddedBroker>();
         app.UseMqttServer(brokerRules.Attach);
         LocalFleetHost? host = null;
@@ -300,6 +333,7 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
             }
         }
 
+        Broker.Detach();
         await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
         _storeLifetime?.Dispose();

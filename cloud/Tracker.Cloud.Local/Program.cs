@@ -9,6 +9,7 @@ using Tracker.Cloud.Local.Options;
 using Tracker.Cloud.Local.Security;
 
 var started = Stopwatch.StartNew();
+PrivateFiles.RestrictNewFiles(); // every file of the data folder is the owner's alone, whichever library writes it
 return LocalCommandLine.Invoke(args, Console.Out, Console.Error, options => RunAsync(options, started).GetAwaiter().GetResult());
 
 static async Task<int> RunAsync(LocalOptions options, Stopwatch started)
@@ -68,7 +69,8 @@ static async Task<int> RunAsync(LocalOptions options, Stopwatch started)
         string what = user.Roles.HasFlag(Tracker.Cloud.Core.Access.Role.Operator)
             ? "operator: the whole fleet"
             : user.RentedCar is null ? "renter: no car" : "renter of " + user.RentedCar + (user.RentalStartsInHours > 0 ? " from tomorrow" : " now");
-        Console.WriteLine("    " + user.User.PadRight(9) + " " + user.Password + "   (" + what + ")");
+        string password = user.Password.Length > 0 ? user.Password : "(" + LocalUsers.PasswordsFile + " deleted)";
+        Console.WriteLine("    " + user.User.PadRight(9) + " " + password + "   (" + what + ")");
     }
 
     Console.WriteLine("  Simulated cars: " + options.Cars + (options.ReplayPath is null ? " on generated routes" : " replaying " + options.ReplayPath) + ". Ctrl+C stops cleanly.");

@@ -37,11 +37,46 @@ public sealed class SqliteStore : IFixStore, IRentalStore
             Pooling = true,
             DefaultTimeout = 30,
         }.ToString();
+        CreatePrivate(options.Path);
         var store = new SqliteStore(options, connectionString);
         await using SqliteConnection connection = await store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, SqliteSchema.EnableWal, cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, SqliteSchema.Create, cancellationToken).ConfigureAwait(false);
         return store;
+    }
+
+    /// <summary>
+    /// The database holds every rental and position: on Unix it is made 0600 before SQLite opens it (SQLite gives its
+    /// -wal and -shm files the database's mode), and an existing one and its journals are tightened to 0600.
+    /// </summary>
+    private static void CreatePrivate(string path)
+    {
+        if (OperatingSystem.IsWindows() || path == ":memory:" || path.StartsWith("file:", StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        if (!File.Exists(path))
+        {
+            string? folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
+            if (folder is not null && !Directory.Exists(folder))
+            {
+                Directory.CreateDirectory(folder, OwnerOnly | UnixFileMode.UserExecute);
+            }
+
+            using (new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = OwnerOnly }))
+            {
+            }
+        }
+
+        foreach (string file in new[] { path, path + "-wal", path + "-shm", path + "-journal" })
+        {
+            if (File.Exists(file))
+            {
+                File.SetUnixFileMode(file, OwnerOnly);
+            }
+        }
     }
 
     /// <inheritdoc />

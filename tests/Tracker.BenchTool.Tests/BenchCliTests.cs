@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using Tracker.Core.Tests;
 
 namespace Tracker.BenchTool.Tests;
 

@@ -6,7 +6,6 @@ using Tracker.BenchTool.Replay;
 using Tracker.Core.Config;
 using Tracker.Core.Fixes;
 using Tracker.Core.Reporting;
-using Tracker.Core.Tests;
 using Tracker.Core.Uplink;
 using Tracker.Core.Wire;
 

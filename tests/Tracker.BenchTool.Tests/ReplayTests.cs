@@ -1,6 +1,5 @@
 using System.Text;
 using Tracker.BenchTool.Replay;
-using Tracker.Core.Tests;
 
 namespace Tracker.BenchTool.Tests;
 

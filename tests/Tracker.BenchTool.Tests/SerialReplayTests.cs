@@ -122,14 +122,7 @@ public class SerialReplayTests
             }
         }
 
-        public void WaitFor(int count, TimeSpan timeout)
-        {
-            var deadline = Stopwatch.StartNew();
-            while (Bytes.Length < count && deadline.Elapsed < timeout)
-            {
-                Thread.Sleep(20);
-            }
-        }
+        public void WaitFor(int count, TimeSpan timeout) => Poll.Until(() => Bytes.Length >= count, timeout);
 
         public void Dispose()
         {

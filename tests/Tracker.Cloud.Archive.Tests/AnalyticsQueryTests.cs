@@ -79,7 +79,7 @@ public sealed class AnalyticsQueryTests : IClassFixture<AnalyticsQueryTests.Arch
     /// <summary>The designed fleet, exported once per class into a temporary folder.</summary>
     public sealed class Archive : IAsyncLifetime
     {
-        private readonly string _folder = Directory.CreateTempSubdirectory("tracker-analytics-").FullName;
+        private readonly TempFolder _archive = new("tracker-analytics-");
 
         /// <summary>Moving fixes of car-trips.</summary>
         public int TripsMovingFixes { get; private set; }
@@ -87,7 +87,7 @@ public sealed class AnalyticsQueryTests : IClassFixture<AnalyticsQueryTests.Arch
         /// <summary>car-trips' odometer steps summed by the day of the fix that ends each step.</summary>
         public Dictionary<string, long> TripsOdometerM { get; } = [];
 
-        public Task<IReadOnlyList<JsonElement>> RunAsync(string query) => DuckDbQueries.RunAsync(_folder, query);
+        public Task<IReadOnlyList<JsonElement>> RunAsync(string query) => DuckDbQueries.RunAsync(_archive.Path, query);
 
         public async Task InitializeAsync()
         {
@@ -102,7 +102,7 @@ public sealed class AnalyticsQueryTests : IClassFixture<AnalyticsQueryTests.Arch
             fixes.Add(Fix("car-gone", new DateTimeOffset(2025, 5, 20, 12, 0, 0, TimeSpan.Zero), 525_000_000, 0, 0, false, 0));
             fixes.Add(Fix("car-online", new DateTimeOffset(2025, 6, 10, 6, 0, 0, TimeSpan.Zero), 525_000_000, 0, 0, false, 0));
             var store = new ListFixStore(fixes);
-            var sink = new DirectoryArchiveSink(_folder);
+            var sink = new DirectoryArchiveSink(_archive.Path);
             var exporter = new ArchiveExporter(store, sink, new ArchiveOptions(), new ManualClock(new DateTimeOffset(2025, 6, 11, 0, 15, 0, TimeSpan.Zero)));
             foreach (DateOnly day in fixes.Select(f => DateOnly.FromDateTime(DateTime.UnixEpoch.AddMilliseconds(f.Ts))).Distinct())
             {
@@ -112,7 +112,7 @@ public sealed class AnalyticsQueryTests : IClassFixture<AnalyticsQueryTests.Arch
 
         public Task DisposeAsync()
         {
-            Directory.Delete(_folder, recursive: true);
+            _archive.Dispose();
             return Task.CompletedTask;
         }
 

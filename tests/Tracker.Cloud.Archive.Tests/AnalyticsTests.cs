@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
 using Tracker.Cloud.Archive.Export;
 using Tracker.Cloud.Archive.Schema;
-using Tracker.Cloud.Archive.Tests.Servers;
 using Tracker.Cloud.Archive.Tests.Support;
 
 namespace Tracker.Cloud.Archive.Tests;
@@ -13,7 +12,7 @@ namespace Tracker.Cloud.Archive.Tests;
 /// </summary>
 public sealed partial class AnalyticsTests
 {
-    private static readonly string Analytics = Path.Combine(CloudDir.Path, "analytics");
+    private static readonly string Analytics = Repository.PathOf("cloud", "analytics");
 
     private static readonly IReadOnlySet<string> Columns =
         ArchiveSchema.Columns.Select(c => c.Name).Append(ArchiveSchema.PartitionColumn.Name).ToHashSet(StringComparer.Ordinal);

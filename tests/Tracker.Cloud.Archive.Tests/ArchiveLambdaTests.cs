@@ -7,7 +7,6 @@ using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using Tracker.Cloud.Archive.Export;
-using Tracker.Cloud.Archive.Tests.Servers;
 using Tracker.Cloud.Archive.Tests.Support;
 using Tracker.Cloud.Core.Storage;
 using Tracker.Cloud.DynamoDb;
@@ -24,7 +23,7 @@ public sealed class ArchiveLambdaTests
     private static readonly long DayStart = ArchiveExporter.DayRange(Day).FromMs;
     private static readonly ManualClock Clock = new(new DateTimeOffset(2025, 6, 11, 0, 15, 30, TimeSpan.Zero));
 
-    private static string SampleEvent(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "events", name));
+    private static string SampleEvent(string name) => LambdaEvents.SampleText(name);
 
     [Theory]
     [InlineData("{\"time\": \"2025-06-11T00:15:00Z\", \"detail-type\": \"Scheduled Event\", \"source\": \"aws.events\"}", "2025-06-10")]

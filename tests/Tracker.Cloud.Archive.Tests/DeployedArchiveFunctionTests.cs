@@ -7,8 +7,6 @@ using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using Tracker.Cloud.Archive.Export;
-using Tracker.Cloud.Archive.Tests.Servers;
-using Tracker.Cloud.Archive.Tests.Support;
 using Tracker.Cloud.Core.Storage;
 using Tracker.Cloud.DynamoDb;
 using Tracker.Cloud.Lambda.Archive;
@@ -48,7 +46,7 @@ public sealed class DeployedArchiveFunctionTests(S3rverServer s3rver, DynaliteSe
 
         using AmazonS3Client s3 = s3rver.CreateClient();
         var function = new ArchiveFunction(settings, ArchiveSettings.Read(environment.GetValueOrDefault), dynamoDb, s3, new ManualClock(new DateTimeOffset(2025, 6, 11, 0, 15, 30, TimeSpan.Zero)));
-        string sample = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "events", "scheduled-archive.json"));
+        string sample = LambdaEvents.SampleText("scheduled-archive.json");
         using Stream response = await function.FunctionHandler(new MemoryStream(Encoding.UTF8.GetBytes(sample)));
 
         using JsonDocument summary = await JsonDocument.ParseAsync(response);

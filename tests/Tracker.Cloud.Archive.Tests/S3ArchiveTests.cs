@@ -5,7 +5,6 @@ using Parquet.Meta;
 using Tracker.Cloud.Archive.Export;
 using Tracker.Cloud.Archive.Schema;
 using Tracker.Cloud.Archive.Sinks;
-using Tracker.Cloud.Archive.Tests.Servers;
 using Tracker.Cloud.Archive.Tests.Support;
 using Tracker.Cloud.Core.Storage;
 
@@ -125,7 +124,7 @@ public sealed class S3ArchiveTests(S3rverServer server) : IClassFixture<S3rverSe
     public async Task Put_SendsAContentLengthWithoutChunkEncoding_AndTheKmsKeyWhenConfigured()
     {
         string bucket = await server.CreateBucketAsync();
-        using var client = new RecordingS3Client(S3rverServer.Config(server.ServiceUrl));
+        using var client = new RecordingS3Client(AwsTestClients.S3Config(server.ServiceUrl));
         var sink = new S3ArchiveSink(client, new S3ArchiveSinkOptions { Bucket = bucket, KmsKeyId = "alias/tracker-archive" });
 
         await sink.PutAsync("dt=2025-06-10/part-00000.parquet", new byte[] { 1, 2, 3 }, ArchiveExporter.ParquetContentType, CancellationToken.None);
@@ -137,7 +136,7 @@ public sealed class S3ArchiveTests(S3rverServer server) : IClassFixture<S3rverSe
         using GetObjectResponse response = await client.GetObjectAsync(bucket, "fixes/dt=2025-06-10/part-00000.parquet");
         Assert.Equal([1, 2, 3], await ReadAllAsync(response.ResponseStream));
 
-        var plain = new RecordingS3Client(S3rverServer.Config(server.ServiceUrl));
+        var plain = new RecordingS3Client(AwsTestClients.S3Config(server.ServiceUrl));
         await new S3ArchiveSink(plain, new S3ArchiveSinkOptions { Bucket = bucket }).PutAsync("k", new byte[] { 4 }, "application/json", CancellationToken.None);
         Assert.Null(Assert.Single(plain.Puts).ServerSideEncryptionKeyManagementServiceKeyId);
         plain.Dispose();
@@ -149,7 +148,7 @@ public sealed class S3ArchiveTests(S3rverServer server) : IClassFixture<S3rverSe
         string bucket = await server.CreateBucketAsync();
         await using TempStore store = await TempStore.OpenAsync(Clock);
         await FillAsync(store);
-        using var client = new RecordingS3Client(S3rverServer.Config(server.ServiceUrl));
+        using var client = new RecordingS3Client(AwsTestClients.S3Config(server.ServiceUrl));
         var sink = new S3ArchiveSink(client, new S3ArchiveSinkOptions { Bucket = bucket });
         var options = new ArchiveOptions { RowGroupSize = 500, RowGroupsPerFile = 1 };
         await new ArchiveExporter(store.Store, sink, options, Clock).ExportDayAsync(Day, CancellationToken.None);

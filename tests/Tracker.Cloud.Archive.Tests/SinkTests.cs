@@ -5,9 +5,9 @@ namespace Tracker.Cloud.Archive.Tests;
 /// <summary>The sinks' options and the directory sink.</summary>
 public sealed class SinkTests : IDisposable
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("tracker-archive-sink-").FullName;
+    private readonly TempFolder _folder = new("tracker-archive-sink-");
 
-    public void Dispose() => Directory.Delete(_root, recursive: true);
+    public void Dispose() => _folder.Dispose();
 
     [Theory]
     [InlineData("tracker-archive")]
@@ -79,7 +79,7 @@ public sealed class SinkTests : IDisposable
     [Fact]
     public async Task DirectorySink_PutsListsReplacesAndDeletes()
     {
-        var sink = new DirectoryArchiveSink(_root);
+        var sink = new DirectoryArchiveSink(_folder.Path);
         await sink.PutAsync("dt=2025-06-10/part-00000.parquet", new byte[] { 1, 2 }, "x", CancellationToken.None);
         await sink.PutAsync("dt=2025-06-10/_manifest.json", new byte[] { 3 }, "x", CancellationToken.None);
         await sink.PutAsync("dt=2025-06-11/part-00000.parquet", new byte[] { 4 }, "x", CancellationToken.None);
@@ -87,14 +87,14 @@ public sealed class SinkTests : IDisposable
 
         Assert.Equal(["dt=2025-06-10/_manifest.json", "dt=2025-06-10/part-00000.parquet"], await sink.ListAsync("dt=2025-06-10/", CancellationToken.None));
         Assert.Equal(3, (await sink.ListAsync("", CancellationToken.None)).Count);
-        Assert.Equal([5], await File.ReadAllBytesAsync(Path.Combine(_root, "dt=2025-06-10", "part-00000.parquet")));
+        Assert.Equal([5], await File.ReadAllBytesAsync(Path.Combine(_folder.Path, "dt=2025-06-10", "part-00000.parquet")));
 
         await sink.DeleteAsync("dt=2025-06-10/part-00000.parquet", CancellationToken.None);
         await sink.DeleteAsync("dt=2025-06-10/part-00000.parquet", CancellationToken.None);
         await sink.DeleteAsync("dt=2030-01-01/nothing.parquet", CancellationToken.None);
         Assert.Equal(["dt=2025-06-10/_manifest.json"], await sink.ListAsync("dt=2025-06-10/", CancellationToken.None));
         Assert.Empty(await sink.ListAsync("dt=2030-01-01/", CancellationToken.None));
-        Assert.Empty(Directory.GetFiles(_root, "*.tmp-*", SearchOption.AllDirectories));
+        Assert.Empty(Directory.GetFiles(_folder.Path, "*.tmp-*", SearchOption.AllDirectories));
     }
 
     [Theory]
@@ -107,18 +107,18 @@ public sealed class SinkTests : IDisposable
     [InlineData("")]
     public async Task DirectorySink_RefusesKeysThatAreNotRelativeObjectKeys(string key)
     {
-        var sink = new DirectoryArchiveSink(_root);
+        var sink = new DirectoryArchiveSink(_folder.Path);
         await Assert.ThrowsAnyAsync<ArgumentException>(() => sink.PutAsync(key, new byte[] { 1 }, "x", CancellationToken.None));
         await Assert.ThrowsAnyAsync<ArgumentException>(() => sink.DeleteAsync(key, CancellationToken.None));
-        Assert.Empty(Directory.GetFileSystemEntries(_root));
+        Assert.Empty(Directory.GetFileSystemEntries(_folder.Path));
     }
 
     [Fact]
     public async Task DirectorySink_WhenTheDirectoryCannotBeWritten_ThrowsArchiveSinkException()
     {
-        string blocked = Path.Combine(_root, "blocked");
+        string blocked = Path.Combine(_folder.Path, "blocked");
         await File.WriteAllBytesAsync(blocked, [0]);
-        var sink = new DirectoryArchiveSink(_root);
+        var sink = new DirectoryArchiveSink(_folder.Path);
         var e = await Assert.ThrowsAsync<ArchiveSinkException>(() => sink.PutAsync("blocked/part-00000.parquet", new byte[] { 1 }, "x", CancellationToken.None));
         Assert.Contains("blocked", e.Message, StringComparison.Ordinal);
     }

@@ -13,15 +13,15 @@ public sealed class CdkCliTests : IDisposable
     private static readonly string CliScript = Path.Combine(Repository.InfraDir, "node_modules", "aws-cdk", "bin", "cdk");
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
 
-    private readonly string _folder = Directory.CreateTempSubdirectory("tracker-infra-cli-").FullName;
+    private readonly TempFolder _scratch = new("tracker-infra-cli-");
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => _scratch.Dispose();
 
     [CdkCliFact]
     public void CdkSynth_Offline_WritesTheCloudAssembly()
     {
-        string package = FakePackage.Create(Path.Combine(_folder, "lambda"));
-        string output = Path.Combine(_folder, "cdk.out");
+        string package = FakePackage.Create(_scratch.Combine("lambda"));
+        string output = _scratch.Combine("cdk.out");
 
         (int exit, string log) = RunCdk("synth", "-c", "stage=dev", "-c", "lambdaPackage=" + package, "-o", output);
 
@@ -34,7 +34,7 @@ public sealed class CdkCliTests : IDisposable
     [CdkCliFact]
     public void CdkSynth_WithoutAStage_FailsNamingTheKey()
     {
-        (int exit, string log) = RunCdk("synth", "-o", Path.Combine(_folder, "cdk.out"));
+        (int exit, string log) = RunCdk("synth", "-o", _scratch.Combine("cdk.out"));
 
         Assert.NotEqual(0, exit);
         Assert.Contains("context 'stage' is required", log, StringComparison.Ordinal);

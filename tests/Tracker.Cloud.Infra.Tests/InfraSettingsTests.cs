@@ -3,19 +3,19 @@ namespace Tracker.Cloud.Infra.Tests;
 /// <summary>The context is checked before anything is defined, and every refusal names its key.</summary>
 public sealed class InfraSettingsTests : IDisposable
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("tracker-infra-settings-").FullName;
+    private readonly TempFolder _scratch = new("tracker-infra-settings-");
     private readonly Dictionary<string, object?> _context = [];
 
     public InfraSettingsTests()
     {
-        FakePackage.Create(Path.Combine(_folder, "lambda"));
+        FakePackage.Create(_scratch.Combine("lambda"));
         _context[InfraSettings.StageKey] = "dev";
         _context[InfraSettings.LambdaPackageKey] = "lambda";
     }
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => _scratch.Dispose();
 
-    private InfraSettings Read() => InfraSettings.Read(k => _context.GetValueOrDefault(k), _folder);
+    private InfraSettings Read() => InfraSettings.Read(k => _context.GetValueOrDefault(k), _scratch.Path);
 
     private string Refusal() => Assert.Throws<InfraConfigException>(Read).Message;
 
@@ -26,7 +26,7 @@ public sealed class InfraSettingsTests : IDisposable
 
         Assert.Equal("dev", settings.Stage);
         Assert.False(settings.IsProduction);
-        Assert.Equal(Path.Combine(_folder, "lambda"), settings.LambdaPackage);
+        Assert.Equal(_scratch.Combine("lambda"), settings.LambdaPackage);
         Assert.Equal(0, settings.IngestReservedConcurrency);
         Assert.Equal(10, settings.OfflineAlarmThreshold);
         Assert.Null(settings.FleetCaPem);
@@ -71,7 +71,7 @@ public sealed class InfraSettingsTests : IDisposable
     [Fact]
     public void LambdaPackage_WithoutTheBootstrap_IsRefused()
     {
-        _context[InfraSettings.LambdaPackageKey] = _folder;
+        _context[InfraSettings.LambdaPackageKey] = _scratch.Path;
 
         Assert.Contains("holds no " + InfraSettings.BootstrapFile, Refusal(), StringComparison.Ordinal);
     }
@@ -84,7 +84,7 @@ public sealed class InfraSettingsTests : IDisposable
             return;
         }
 
-        File.SetUnixFileMode(Path.Combine(_folder, "lambda", InfraSettings.BootstrapFile), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        File.SetUnixFileMode(_scratch.Combine("lambda", InfraSettings.BootstrapFile), UnixFileMode.UserRead | UnixFileMode.UserWrite);
 
         Assert.Contains("is not executable", Refusal(), StringComparison.Ordinal);
     }
@@ -171,11 +171,11 @@ public sealed class InfraSettingsTests : IDisposable
 
     private void UseCa(string ca, string? verification)
     {
-        File.WriteAllText(Path.Combine(_folder, "ca.pem"), ca);
+        File.WriteAllText(_scratch.Combine("ca.pem"), ca);
         _context[InfraSettings.FleetCaPemKey] = "ca.pem";
         if (verification is not null)
         {
-            File.WriteAllText(Path.Combine(_folder, "verification.pem"), verification);
+            File.WriteAllText(_scratch.Combine("verification.pem"), verification);
             _context[InfraSettings.FleetCaVerificationPemKey] = "verification.pem";
         }
     }

@@ -1,12 +1,9 @@
-using System.Reflection;
-
 namespace Tracker.Cloud.Infra.Tests;
 
-/// <summary>Paths in the repository, found from where the tests were built.</summary>
+/// <summary>The paths these tests read, in the clone the tests were built from (tests/Tracker.Testing's <see cref="Tracker.Testing.Repository"/>).</summary>
 internal static class Repository
 {
-    public static string Root { get; } =
-        typeof(Repository).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "TrackerRepositoryRoot").Value!;
+    public static string Root => Tracker.Testing.Repository.Root;
 
     public static string InfraDir => Path.Combine(Root, "cloud", "Tracker.Cloud.Infra");
 

@@ -12,9 +12,10 @@ namespace Tracker.Cloud.Infra.Tests;
 /// </summary>
 public sealed class SynthFixture : IDisposable
 {
+    private readonly TempFolder _scratch = new("tracker-infra-tests-");
+
     public SynthFixture()
     {
-        Folder = Directory.CreateTempSubdirectory("tracker-infra-tests-").FullName;
         LambdaPackage = FakePackage.Create(Path.Combine(Folder, "lambda"));
         (string caPem, string verificationPem, _) = TestCertificates.Create();
         File.WriteAllText(Path.Combine(Folder, "fleet-ca.pem"), caPem);
@@ -39,7 +40,7 @@ public sealed class SynthFixture : IDisposable
         TotalSeconds = watch.Elapsed.TotalSeconds;
     }
 
-    public string Folder { get; }
+    public string Folder => _scratch.Path;
 
     public string LambdaPackage { get; }
 
@@ -53,17 +54,7 @@ public sealed class SynthFixture : IDisposable
 
     public double TotalSeconds { get; }
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A temp folder left behind is harmless.
-        }
-    }
+    public void Dispose() => _scratch.Dispose();
 
     private Synthesized SynthStage(Dictionary<string, object> context)
     {

@@ -58,13 +58,14 @@ public sealed class WebSignInTemplateTests(SynthFixture synth)
         string script = File.ReadAllText(Path.Combine(Repository.Root, "cloud", "Tracker.Cloud.Web", "scripts", "config-from-stack.mjs"));
         string guide = File.ReadAllText(Path.Combine(Repository.Root, "docs", "aws", "deploy.md"));
 
-        foreach (string name in new[] { "WebUrl", "HostedUiUrl", "UserPoolClientId", "LiveAuthorizerName", "LiveAuthorizerTokenKey" })
+        foreach (string name in new[] { "WebUrl", "HostedUiUrl", "UserPoolClientId", "LiveAuthorizerName", "LiveAuthorizerTokenKey", "CarRules" })
         {
             Assert.True(outputs.ContainsKey(name), "missing output " + name);
             Assert.Contains("'" + name + "'", script, StringComparison.Ordinal);
         }
 
         Assert.Equal(LiveCredentials.TokenParameter, (string?)outputs["LiveAuthorizerTokenKey"]!["Value"]);
+        Assert.Equal(Tracker.Cloud.Core.Cars.CarRules.Default.ToJson(), (string?)outputs["CarRules"]!["Value"]);
         Assert.Contains("config-from-stack.mjs", guide, StringComparison.Ordinal);
         Assert.Contains("--outputs-file", guide, StringComparison.Ordinal);
     }

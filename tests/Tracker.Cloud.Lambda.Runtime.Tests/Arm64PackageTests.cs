@@ -1,6 +1,6 @@
 using Tracker.Testing;
 using System.Text.Json;
-using Tracker.Cloud.Lambda.Debug.Runtime;
+using Tracker.Cloud.Lambda.Cli.Runtime;
 using Tracker.Cloud.Lambda.Functions;
 using Tracker.Cloud.Lambda.Runtime.Tests.Support;
 using Xunit.Abstractions;
@@ -38,9 +38,9 @@ public sealed class Arm64PackageTests(Arm64Package arm, ITestOutputHelper output
         Dictionary<string, string> environment = RunningFunction.DynamoDbEnvironment("t" + Guid.NewGuid().ToString("N")[..10], new Uri("http://127.0.0.1:9"));
         await using RunningFunction api = await RunningFunction.StartAsync(package, FunctionCatalog.Api, environment, output: null, Arm64Package.Launcher);
 
-        JsonElement anonymous = await api.RespondAsync(SampleEvents.Http("/cars", claims: null));
+        JsonElement anonymous = await api.RespondAsync(LambdaEvents.Http("/cars", claims: null));
         Assert.Equal(401, anonymous.GetProperty("statusCode").GetInt32());
-        JsonElement unknown = await api.RespondAsync(SampleEvents.Http("/nowhere", SampleEvents.Claims("9d3b7e52-operator-0001", "operators")));
+        JsonElement unknown = await api.RespondAsync(LambdaEvents.Http("/nowhere", LambdaEvents.Claims("9d3b7e52-operator-0001", "operators")));
         Assert.Equal(404, unknown.GetProperty("statusCode").GetInt32());
         RuntimeApiResult bad = await api.InvokeAsync("{\"version\":\"1.0\"}");
         Assert.Equal("Function.InvalidEvent", bad.ErrorCategory);

@@ -4,8 +4,6 @@ using Amazon.DynamoDBv2;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Tracker.Cloud.Archive.Export;
-using Tracker.Cloud.Archive.Tests.Servers;
-using Tracker.Cloud.Archive.Tests.Support;
 using Tracker.Cloud.Core.Storage;
 using Tracker.Cloud.DynamoDb;
 using Tracker.Cloud.Lambda.Archive;
@@ -40,9 +38,9 @@ public sealed class BootstrapArchiveTests(PublishedPackage package, DynaliteServ
         await store.AdvanceLatestAsync(drive[^1], CancellationToken.None);
 
         await using RunningFunction archive = await RunningFunction.StartAsync(package, FunctionCatalog.Archive, environment, output);
-        JsonObject scheduled = SampleEvents.Sample("scheduled-archive.json");
+        JsonObject scheduled = LambdaEvents.Sample("scheduled-archive.json");
         scheduled["time"] = DateTime.UtcNow.Date.AddMinutes(30).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
-        JsonElement summary = await archive.RespondAsync(scheduled.ToJsonString(), new Debug.Runtime.RuntimeApiInvocation { Timeout = TimeSpan.FromMinutes(2) });
+        JsonElement summary = await archive.RespondAsync(scheduled.ToJsonString(), new Cli.Runtime.RuntimeApiInvocation { Timeout = TimeSpan.FromMinutes(2) });
 
         string day = yesterday.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         Assert.Equal(day, summary.GetProperty("day").GetString());

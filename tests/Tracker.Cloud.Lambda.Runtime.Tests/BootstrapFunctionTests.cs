@@ -2,12 +2,10 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Amazon.DynamoDBv2;
-using Tracker.Cloud.Archive.Tests.Servers;
 using Tracker.Cloud.DynamoDb;
-using Tracker.Cloud.Lambda.Debug.Runtime;
+using Tracker.Cloud.Lambda.Cli.Runtime;
 using Tracker.Cloud.Lambda.Functions;
 using Tracker.Cloud.Lambda.Runtime.Tests.Support;
-using Tracker.Cloud.Tests.Access;
 using Xunit.Abstractions;
 
 namespace Tracker.Cloud.Lambda.Runtime.Tests;
@@ -31,7 +29,7 @@ public sealed class BootstrapFunctionTests(PublishedPackage package, DynaliteSer
         await using RunningFunction ingest = await RunningFunction.StartAsync(package, FunctionCatalog.Ingest, environment, output);
 
         RuntimeApiInvocation invocation = new() { RequestId = "8f3c1a52-ingest-0001", TraceId = "Root=1-68479a30-3f1c2b7d9e0a4b5c6d7e8f90;Parent=53995c3f42cd8ad8;Sampled=1" };
-        JsonElement summary = await ingest.RespondAsync(SampleEvents.Iot(SampleEvents.Batch(start, 12), start + 60_000), invocation);
+        JsonElement summary = await ingest.RespondAsync(LambdaEvents.BasicIngest(WireBatch.Encode(SampleDrive.Fixes(start, 12)), start + 60_000), invocation);
         Assert.Equal("stored", summary.GetProperty("outcome").GetString());
         Assert.Equal(12, summary.GetProperty("accepted").GetInt32());
         Assert.True(summary.GetProperty("latestAdvanced").GetBoolean());
@@ -44,20 +42,20 @@ public sealed class BootstrapFunctionTests(PublishedPackage package, DynaliteSer
         Assert.Equal(12, line.GetProperty("accepted").GetInt32());
 
         await using RunningFunction api = await RunningFunction.StartAsync(package, FunctionCatalog.Api, environment, output);
-        JsonElement latest = await api.RespondAsync(SampleEvents.Http("/cars/" + SampleEvents.Car + "/location", SampleEvents.Claims(Operator, "operators")));
+        JsonElement latest = await api.RespondAsync(LambdaEvents.Http("/cars/" + LambdaEvents.Car + "/location", LambdaEvents.Claims(Operator, "operators")));
         Assert.Equal(200, latest.GetProperty("statusCode").GetInt32());
         using JsonDocument body = JsonDocument.Parse(latest.GetProperty("body").GetString()!);
-        Assert.Equal(SampleEvents.Car, body.RootElement.GetProperty("carId").GetString());
+        Assert.Equal(LambdaEvents.Car, body.RootElement.GetProperty("carId").GetString());
         Assert.Equal(start + (11 * 5000L), body.RootElement.GetProperty("ts").GetInt64());
 
         // Not authorized: a request with no claims (a route wired without the JWT authorizer) is a 401
         // problem; a renter who never rented the car gets a 404. Responses, not errors.
-        JsonElement anonymous = await api.RespondAsync(SampleEvents.Http("/cars/" + SampleEvents.Car + "/location", claims: null));
+        JsonElement anonymous = await api.RespondAsync(LambdaEvents.Http("/cars/" + LambdaEvents.Car + "/location", claims: null));
         Assert.Equal(401, anonymous.GetProperty("statusCode").GetInt32());
         Assert.Equal("application/problem+json", anonymous.GetProperty("headers").GetProperty("content-type").GetString());
-        JsonElement stranger = await api.RespondAsync(SampleEvents.Http("/cars/" + SampleEvents.Car + "/location", SampleEvents.Claims("4c8e2a1f-renter-0009", "renters")));
+        JsonElement stranger = await api.RespondAsync(LambdaEvents.Http("/cars/" + LambdaEvents.Car + "/location", LambdaEvents.Claims("4c8e2a1f-renter-0009", "renters")));
         Assert.Equal(404, stranger.GetProperty("statusCode").GetInt32());
-        JsonElement post = await api.RespondAsync(SampleEvents.Http("/cars", SampleEvents.Claims(Operator, "operators"), method: "POST"));
+        JsonElement post = await api.RespondAsync(LambdaEvents.Http("/cars", LambdaEvents.Claims(Operator, "operators"), method: "POST"));
         Assert.Equal(405, post.GetProperty("statusCode").GetInt32());
         Assert.False(api.Process.HasExited);
     }
@@ -80,11 +78,11 @@ public sealed class BootstrapFunctionTests(PublishedPackage package, DynaliteSer
         }
 
         // A garbled batch is the handler's own rejection (a response, not an error: retrying cannot help).
-        JsonElement garbled = await ingest.RespondAsync(SampleEvents.Iot(Encoding.ASCII.GetBytes("garbage, not a batch"), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+        JsonElement garbled = await ingest.RespondAsync(LambdaEvents.BasicIngest(Encoding.ASCII.GetBytes("garbage, not a batch"), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
         Assert.Equal("rejected", garbled.GetProperty("outcome").GetString());
 
         long start = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - 60_000;
-        JsonElement good = await ingest.RespondAsync(SampleEvents.Iot(SampleEvents.Batch(start, 3), start + 30_000));
+        JsonElement good = await ingest.RespondAsync(LambdaEvents.BasicIngest(WireBatch.Encode(SampleDrive.Fixes(start, 3)), start + 30_000));
         Assert.Equal(3, good.GetProperty("accepted").GetInt32());
         Assert.Contains(ingest.LogLines(), l => l.GetProperty("level").GetString() == "ERROR" && l.GetProperty("errorCategory").GetString() == "Function.InvalidEvent");
         Assert.False(ingest.Process.HasExited);
@@ -98,7 +96,7 @@ public sealed class BootstrapFunctionTests(PublishedPackage package, DynaliteSer
         string trace = "Root=1-6848a1b2-0123456789abcdef01234567;Parent=1f2e3d4c5b6a7988;Sampled=1";
         long start = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - 60_000;
 
-        RuntimeApiResult result = await ingest.InvokeAsync(SampleEvents.Iot(SampleEvents.Batch(start, 5), start + 30_000), new RuntimeApiInvocation { TraceId = trace });
+        RuntimeApiResult result = await ingest.InvokeAsync(LambdaEvents.BasicIngest(WireBatch.Encode(SampleDrive.Fixes(start, 5)), start + 30_000), new RuntimeApiInvocation { TraceId = trace });
 
         Assert.True(result.IsError, result.Text);
         Assert.Equal("Function.Unhandled", result.ErrorCategory);
@@ -114,13 +112,13 @@ public sealed class BootstrapFunctionTests(PublishedPackage package, DynaliteSer
     {
         Dictionary<string, string> environment = await FreshTablesAsync();
         await using RunningFunction api = await RunningFunction.StartAsync(package, FunctionCatalog.Api, environment, output);
-        _ = await api.RespondAsync(SampleEvents.Http("/cars", SampleEvents.Claims(Operator, "operators")));
+        _ = await api.RespondAsync(LambdaEvents.Http("/cars", LambdaEvents.Claims(Operator, "operators")));
 
-        RuntimeApiResult late = await api.InvokeAsync(SampleEvents.Http("/cars", SampleEvents.Claims(Operator, "operators")), new RuntimeApiInvocation { Timeout = TimeSpan.FromMilliseconds(100) });
+        RuntimeApiResult late = await api.InvokeAsync(LambdaEvents.Http("/cars", LambdaEvents.Claims(Operator, "operators")), new RuntimeApiInvocation { Timeout = TimeSpan.FromMilliseconds(100) });
 
         Assert.True(late.IsError, late.Text);
         Assert.Equal("Function.Timeout", late.ErrorCategory);
-        JsonElement next = await api.RespondAsync(SampleEvents.Http("/cars", SampleEvents.Claims(Operator, "operators")));
+        JsonElement next = await api.RespondAsync(LambdaEvents.Http("/cars", LambdaEvents.Claims(Operator, "operators")));
         Assert.Equal(200, next.GetProperty("statusCode").GetInt32());
     }
 
@@ -136,7 +134,7 @@ public sealed class BootstrapFunctionTests(PublishedPackage package, DynaliteSer
 
         JsonObject claims = TestUserPool.AccessClaims(DateTimeOffset.UtcNow.ToUnixTimeSeconds(), Operator, "operators");
         claims["iss"] = stubs.Issuer;
-        JsonObject connect = SampleEvents.Sample("live-authorizer-connect.json");
+        JsonObject connect = LambdaEvents.Sample("live-authorizer-connect.json");
         // A browser's form: the authorizer's name and the token in the WebSocket upgrade's query string.
         connect["protocolData"]!["http"]!["queryString"] = "?x-amz-customauthorizer-name=tracker-dev-live&token=" + Uri.EscapeDataString(TestUserPool.Sign(claims));
         JsonElement allowed = await authorizer.RespondAsync(connect.ToJsonString());

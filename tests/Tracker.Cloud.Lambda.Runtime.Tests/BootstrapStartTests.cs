@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Tracker.Cloud.Lambda.Debug.Runtime;
+using Tracker.Cloud.Lambda.Cli.Runtime;
 using Tracker.Cloud.Lambda.Functions;
 using Tracker.Cloud.Lambda.Runtime.Tests.Support;
 using Xunit.Abstractions;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using Tracker.Cloud.Archive.Tests.Servers;
 
 namespace Tracker.Cloud.Lambda.Runtime.Tests;
 
@@ -25,16 +24,16 @@ public sealed class PublishedPackage : IDisposable
     internal PublishedPackage(string runtimeIdentifier)
     {
         RuntimeIdentifier = runtimeIdentifier;
-        Root = Directory.CreateTempSubdirectory("tracker-bootstrap-").FullName;
-        Folder = Path.Combine(Root, "package");
-        string project = Path.Combine(CloudDir.Path, "Tracker.Cloud.Lambda.Runtime", "Tracker.Cloud.Lambda.Runtime.csproj");
+        Root = new TempFolder("tracker-bootstrap-");
+        Folder = Root.Combine("package");
+        string project = Repository.PathOf("cloud", "Tracker.Cloud.Lambda.Runtime", "Tracker.Cloud.Lambda.Runtime.csproj");
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (string argument in (string[])["publish", project, "-c", "Release", "-r", RuntimeIdentifier, "-o", Folder, "--artifacts-path", Path.Combine(Root, "artifacts"), "-nologo"])
+        foreach (string argument in (string[])["publish", project, "-c", "Release", "-r", RuntimeIdentifier, "-o", Folder, "--artifacts-path", Root.Combine("artifacts"), "-nologo"])
         {
             start.ArgumentList.Add(argument);
         }
@@ -82,19 +81,9 @@ public sealed class PublishedPackage : IDisposable
     /// <summary>The package's size.</summary>
     public long Bytes { get; }
 
-    private string Root { get; }
+    private TempFolder Root { get; }
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Root, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A temp folder left behind is harmless.
-        }
-    }
+    public void Dispose() => Root.Dispose();
 }
 
 /// <summary>Every test class that starts the bootstrap shares the one publish.</summary>

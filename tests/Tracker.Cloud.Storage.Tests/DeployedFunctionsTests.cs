@@ -31,12 +31,10 @@ public sealed class DeployedFunctionsTests(DynaliteServer server) : IClassFixtur
 
         long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000 * 1000;
         Fix[] fixes = Enumerable.Range(0, 5).Select(i => Fix.Create(now - ((4 - i) * 1000L), 395296417 + (i * 50), -1198136462 + (i * 70))).ToArray();
-        byte[] batch = new byte[BatchFormat.MaxEncodedSize(fixes.Length)];
-        int length = new BatchEncoder().Encode(fixes, 0, fixes.Length, batch, 0, out int written);
-        Assert.Equal(5, written);
+        byte[] batch = WireBatch.Encode(fixes);
         string ingestEvent = JsonSerializer.Serialize(new
         {
-            payload = Convert.ToBase64String(batch, 0, length),
+            payload = Convert.ToBase64String(batch),
             topic = "tracker/car-0042/fixes",
             clientId = "car-0042",
             receivedAt = now + 300,
@@ -47,7 +45,7 @@ public sealed class DeployedFunctionsTests(DynaliteServer server) : IClassFixtur
         Assert.Equal(5, ingested.RootElement.GetProperty("accepted").GetInt32());
         Assert.True(ingested.RootElement.GetProperty("latestAdvanced").GetBoolean());
 
-        string apiEvent = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "events", "api-latest.json"))
+        string apiEvent = LambdaEvents.SampleText("api-latest.json")
             .Replace("\"[renters]\"", "\"[operators]\"", StringComparison.Ordinal)
             .Replace("\"1749546000\"", "\"" + ((now / 1000) + 3600) + "\"", StringComparison.Ordinal);
         using Stream response = await new ApiFunction(settings, client).FunctionHandler(new MemoryStream(Encoding.UTF8.GetBytes(apiEvent)));

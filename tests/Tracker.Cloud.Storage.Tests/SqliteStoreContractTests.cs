@@ -6,12 +6,12 @@ namespace Tracker.Cloud.Storage.Tests;
 /// <summary>The contract on the SQLite adapter, each test on its own temporary database file, plus retention.</summary>
 public sealed class SqliteStoreContractTests : StoreContractTests
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("tracker-sqlite-").FullName;
+    private readonly TempFolder _folder = new("tracker-sqlite-");
 
     /// <inheritdoc />
     protected override async Task<(IFixStore Fixes, IRentalStore Rentals)> CreateStoreAsync()
     {
-        SqliteStore store = await SqliteStore.OpenAsync(new SqliteStoreOptions { Path = Path.Combine(_directory, "store.db") }, CancellationToken.None);
+        SqliteStore store = await SqliteStore.OpenAsync(new SqliteStoreOptions { Path = _folder.Combine("store.db") }, CancellationToken.None);
         return (store, store);
     }
 
@@ -19,7 +19,7 @@ public sealed class SqliteStoreContractTests : StoreContractTests
     protected override Task DeleteStoreAsync()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
+        _folder.Dispose();
         return Task.CompletedTask;
     }
 
@@ -28,7 +28,7 @@ public sealed class SqliteStoreContractTests : StoreContractTests
     {
         var clock = new ManualClock(DateTimeOffset.FromUnixTimeMilliseconds(T0));
         SqliteStore store = await SqliteStore.OpenAsync(
-            new SqliteStoreOptions { Path = Path.Combine(_directory, "retention.db"), Clock = clock, PurgeInterval = TimeSpan.Zero },
+            new SqliteStoreOptions { Path = _folder.Combine("retention.db"), Clock = clock, PurgeInterval = TimeSpan.Zero },
             CancellationToken.None);
         long day = (long)TimeSpan.FromDays(1).TotalMilliseconds;
         StoredFix old = MakeFix("car-1", T0 - (31 * day));
@@ -50,7 +50,7 @@ public sealed class SqliteStoreContractTests : StoreContractTests
     [Fact]
     public async Task Open_ExistingFile_KeepsItsData()
     {
-        string path = Path.Combine(_directory, "reopen.db");
+        string path = _folder.Combine("reopen.db");
         SqliteStore first = await SqliteStore.OpenAsync(new SqliteStoreOptions { Path = path }, CancellationToken.None);
         await first.AppendAsync("car-1", [MakeFix("car-1", T0)], CancellationToken.None);
 
@@ -65,16 +65,4 @@ public sealed class SqliteStoreContractTests : StoreContractTests
         ArgumentException e = await Assert.ThrowsAsync<ArgumentException>(() => SqliteStore.OpenAsync(new SqliteStoreOptions { Path = " " }, CancellationToken.None));
         Assert.Contains("Sqlite:Path", e.Message, StringComparison.Ordinal);
     }
-}
-
-/// <summary>A clock that moves only when told.</summary>
-public sealed class ManualClock(DateTimeOffset start) : TimeProvider
-{
-    private DateTimeOffset _now = start;
-
-    /// <inheritdoc />
-    public override DateTimeOffset GetUtcNow() => _now;
-
-    /// <summary>Moves the clock forward.</summary>
-    public void Advance(TimeSpan by) => _now += by;
 }

@@ -1,6 +1,6 @@
-using System.Reflection;
 using System.Text;
 using Tracker.Core.Fixes;
+using Tracker.Testing;
 
 namespace Tracker.Core.Benchmarks;
 
@@ -48,10 +48,8 @@ public static class BenchData
 
     private static byte[] Load()
     {
-        string? shared = typeof(BenchData).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .FirstOrDefault(a => a.Key == "TrackerSharedData")?.Value;
-        string path = Path.Combine(shared ?? "", "drives", "garmin-drive-2005.nmea");
-        if (File.Exists(path))
+        // ../shared beside the clone, read in place (tests/Tracker.Testing finds it as the tests do).
+        if (SharedFolder.DataFile("drives/garmin-drive-2005.nmea") is { } path)
         {
             Source = path;
             return File.ReadAllBytes(path);

@@ -2,6 +2,7 @@ using BenchmarkDotNet.Attributes;
 using Tracker.Core.Fixes;
 using Tracker.Core.Storage;
 using Tracker.Device.Storage;
+using Tracker.Testing;
 
 namespace Tracker.Core.Benchmarks;
 
@@ -14,7 +15,7 @@ namespace Tracker.Core.Benchmarks;
 public class FixLogBenchmarks
 {
     private Fix[] _fixes = [];
-    private string _dir = "";
+    private TempFolder? _folder;
     private readonly Fix[] _batch = new Fix[10];
 
     [GlobalSetup]
@@ -26,21 +27,20 @@ public class FixLogBenchmarks
     [IterationSetup]
     public void Clean()
     {
-        _dir = Path.Combine(Path.GetTempPath(), "fixlog-bench-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_dir);
+        _folder = new TempFolder("fixlog-benchmark-");
     }
 
     [IterationCleanup]
     public void Remove()
     {
-        Directory.Delete(_dir, true);
+        _folder?.Dispose();
     }
 
     [Benchmark(OperationsPerInvoke = 4469)]
     public long AppendThenCommit_PerFix()
     {
         using var fs = new DirectoryFlashFileSystem();
-        FixLog log = FixLog.Open(fs, _dir, FixLogOptions.ForCapacity(3 * 1024 * 1024));
+        FixLog log = FixLog.Open(fs, _folder!.Path, FixLogOptions.ForCapacity(3 * 1024 * 1024));
         for (int i = 0; i < _fixes.Length; i++)
         {
             log.Append(ref _fixes[i]);

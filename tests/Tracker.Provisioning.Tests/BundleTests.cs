@@ -111,7 +111,7 @@ public sealed class BundleTests
     [Fact]
     public void BundleFileNames_AgreeWithTheFlashingProfile()
     {
-        string profile = Path.Combine(TempFolder.RepositoryRoot(), "nanoff.json");
+        string profile = Path.Combine(Repository.Root, "nanoff.json");
         using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(profile));
         JsonElement deployment = doc.RootElement.GetProperty("fileDeployment");
         Assert.Equal(BundleFiles.Deployment, deployment.GetProperty("bundleFileName").GetString());

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using Tracker.Provisioning.Bundles;
 using Tracker.Provisioning.Tests.Support;
@@ -147,7 +145,7 @@ public sealed class CliTests
     {
         using var fleet = new Fleet();
         DeviceBundle bundle = fleet.Create("CAR-0042");
-        string profile = Path.Combine(TempFolder.RepositoryRoot(), "nanoff.json");
+        string profile = Path.Combine(Repository.Root, "nanoff.json");
         CliRun run = CliRun.Of(null, "device", "flash", "--bundle", bundle.Directory, "--port", "/dev/ttyACM0", "--dry-run", "--profile", profile, "--json");
         Assert.Equal(0, run.ExitCode);
         using JsonDocument doc = JsonDocument.Parse(run.Out);
@@ -171,7 +169,7 @@ public sealed class CliTests
     {
         using var fleet = new Fleet();
         DeviceBundle bundle = fleet.Create("CAR-0042");
-        int port = FreePort();
+        int port = FreePort.OnLoopback(); // nothing listens there now
         CliRun run = CliRun.Of(null, "device", "verify", "--bundle", bundle.Directory, "--host", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--attempts", "1", "--json");
         Assert.Equal(1, run.ExitCode);
         using JsonDocument doc = JsonDocument.Parse(run.Out);
@@ -187,12 +185,5 @@ public sealed class CliTests
         CliRun run = CliRun.Of(null, "device", "create", "--help");
         Assert.Equal(0, run.ExitCode);
         Assert.Contains("--rotate", run.Out);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -78,7 +78,7 @@ public sealed class FlashCommandTests
     /// <summary>The repository's nanoff.json, copied beside a stand-in image (or none).</summary>
     private static string Profile(Fleet fleet, bool imageBuilt)
     {
-        string repository = TempFolder.RepositoryRoot();
+        string repository = Repository.Root;
         string folder = fleet.Root.Combine("repo");
         Directory.CreateDirectory(folder);
         string profile = Path.Combine(folder, "nanoff.json");

@@ -25,7 +25,7 @@ public sealed class KeysOutsideWorkTreeTests
         Assert.Equal(0, device.ExitCode);
         Assert.True(File.Exists(temp.Combine("home", "bundles", "CAR-0042", "device.key")), device.Out + device.Error);
 
-        CliRun flash = CliRun.WithEnvironment(null, env, "device", "flash", "--car", "CAR-0042", "--port", "COM7", "--dry-run", "--step", "files", "--profile", Path.Combine(TempFolder.RepositoryRoot(), "nanoff.json"));
+        CliRun flash = CliRun.WithEnvironment(null, env, "device", "flash", "--car", "CAR-0042", "--port", "COM7", "--dry-run", "--step", "files", "--profile", Path.Combine(Repository.Root, "nanoff.json"));
         Assert.True(flash.ExitCode == 0, flash.Error);
         Assert.Contains(temp.Combine("home", "bundles", "CAR-0042", "deploy.json"), flash.Out, StringComparison.Ordinal);
 
@@ -55,7 +55,7 @@ public sealed class KeysOutsideWorkTreeTests
 
         Assert.Equal(0, help.ExitCode);
         Assert.Contains("tracker-provision", help.Out, StringComparison.Ordinal);
-        string repository = TempFolder.RepositoryRoot();
+        string repository = Repository.Root;
         foreach (string line in help.Out.Split('\n').Where(l => l.Contains("default", StringComparison.OrdinalIgnoreCase) && l.Contains('/')))
         {
             Assert.DoesNotContain(repository, line, StringComparison.Ordinal);
@@ -82,7 +82,7 @@ public sealed class KeysOutsideWorkTreeTests
     [Fact]
     public void CaCreate_InThisRepository_IsRefused()
     {
-        string target = Path.Combine(TempFolder.RepositoryRoot(), "fleet-ca-" + Guid.NewGuid().ToString("N")[..8]);
+        string target = Path.Combine(Repository.Root, "fleet-ca-" + Guid.NewGuid().ToString("N")[..8]);
 
         CliRun run = CliRun.Of(Fleet.Pass, "ca", "create", "--out", target);
 

@@ -26,11 +26,11 @@ public sealed class ReadmeWalkTests(ITestOutputHelper output) : IDisposable
     private const string ReplayDrive = "dotnet run --project firmware/Tracker.BenchTool -- replay ../shared/data/drives/garmin-drive-2005.nmea --to host";
     private const string CostModel = "dotnet run --project cloud/Tracker.Cloud.Infra -- cost-model";
     private const string Benchmarks = "dotnet run -c Release --project tests/Tracker.Core.Benchmarks -- --filter '*'";
-    private const string CloudIngest = "dotnet run -c Release --project cloud/Tracker.Cloud.Bench -- --store both --cars 20 --fixes 1000 --concurrency 4";
-    private const string CloudQuery = "dotnet run -c Release --project cloud/Tracker.Cloud.Bench -- --mode query --store sqlite --cars 1000 --hours 24 --interval-s 5 --queries 300";
-    private const string CloudQueryDynalite = "dotnet run -c Release --project cloud/Tracker.Cloud.Bench -- --mode query --store dynalite --cars 10 --hours 24 --interval-s 5 --queries 300";
-    private const string LocalBench = "dotnet run -c Release --project cloud/Tracker.Cloud.Local.Bench -- --cars 1000 --seconds 120 --warmup 60";
-    private const string ArchiveBench = "dotnet run -c Release --project cloud/Tracker.Cloud.Archive.Bench -- --store sqlite --cars 1000 --interval-s 5 --db /tmp/archive-bench.db";
+    private const string CloudIngest = "dotnet run -c Release --project cloud/Tracker.Cloud.Benchmarks -- --store both --cars 20 --fixes 1000 --concurrency 4";
+    private const string CloudQuery = "dotnet run -c Release --project cloud/Tracker.Cloud.Benchmarks -- --mode query --store sqlite --cars 1000 --hours 24 --interval-s 5 --queries 300";
+    private const string CloudQueryDynalite = "dotnet run -c Release --project cloud/Tracker.Cloud.Benchmarks -- --mode query --store dynalite --cars 10 --hours 24 --interval-s 5 --queries 300";
+    private const string LocalBenchmark = "dotnet run -c Release --project cloud/Tracker.Cloud.Local.Benchmarks -- --cars 1000 --seconds 120 --warmup 60";
+    private const string ArchiveBenchmark = "dotnet run -c Release --project cloud/Tracker.Cloud.Archive.Benchmarks -- --store sqlite --cars 1000 --interval-s 5 --db /tmp/archive-benchmark.db";
 
     private static readonly TimeSpan Bound = TimeSpan.FromMinutes(4);
 
@@ -50,8 +50,8 @@ public sealed class ReadmeWalkTests(ITestOutputHelper output) : IDisposable
         [CloudIngest] = "minutes of work: run with the same options at 2 cars of 50 fixes (needs dynalite for the 'both')",
         [CloudQuery] = "17 million rows to write first: run with the same options at 2 cars for 1 hour",
         [CloudQueryDynalite] = "run with the same options at 2 cars for 1 hour (needs dynalite)",
-        [LocalBench] = "three minutes of 1,000 cars and a browser: run with the same options at 3 cars for 3 s (needs Chromium)",
-        [ArchiveBench] = "17 million fixes to write first: run with the same options at 2 cars, a fix every 10 minutes, in a temporary file",
+        [LocalBenchmark] = "three minutes of 1,000 cars and a browser: run with the same options at 3 cars for 3 s (needs Chromium)",
+        [ArchiveBenchmark] = "17 million fixes to write first: run with the same options at 2 cars, a fix every 10 minutes, in a temporary file",
         ["dotnet run"] = "prose: the start of the main command (the build that dotnet run does)",
         ["dotnet tool install -g nanoff"] = "installs a global .NET tool on the installer's machine; what it serves (flashing) needs a board",
         ["nanoff list ports"] = "hardware: lists the serial ports of the boards plugged in",
@@ -73,14 +73,14 @@ public sealed class ReadmeWalkTests(ITestOutputHelper output) : IDisposable
         ["npm ci"] = "prose: the install in cloud/dynalite, which .ci/run does before the suite",
         ["dotnet publish cloud/Tracker.Cloud.Lambda.Runtime -c Release -r linux-x64 -o /tmp/bootstrap"] =
             "the deploy's publish for this machine: tests/Tracker.Cloud.Lambda.Runtime.Tests publish exactly this (into their own folder) and start the bootstrap (needs clang)",
-        ["dotnet run --project cloud/Tracker.Cloud.Lambda.Debug -- bench-bootstrap --package /tmp/bootstrap --cold 10 --warm 500 --handler ingest --event generated:ingest --dynamodb-url http://127.0.0.1:4567"] =
-            "a bench against the published bootstrap and a dynalite started by hand: the runtime tests drive the same bootstrap through the same local Runtime API",
-        ["dotnet run --project cloud/Tracker.Cloud.Lambda.Debug -- bench-bootstrap --package /tmp/bootstrap --cold 10 --warm 500 --handler api --event cloud/Tracker.Cloud.Lambda/events/api-fleet.json --renew-token-expiry true --dynamodb-url http://127.0.0.1:4567"] =
-            "a bench against the published bootstrap and a dynalite started by hand: the runtime tests drive the same bootstrap through the same local Runtime API",
+        ["dotnet run --project cloud/Tracker.Cloud.Lambda.Cli -- benchmark-bootstrap --package /tmp/bootstrap --cold 10 --warm 500 --handler ingest --event generated:ingest --dynamodb-url http://127.0.0.1:4567"] =
+            "a benchmark against the published bootstrap and a dynalite started by hand: the runtime tests drive the same bootstrap through the same local Runtime API",
+        ["dotnet run --project cloud/Tracker.Cloud.Lambda.Cli -- benchmark-bootstrap --package /tmp/bootstrap --cold 10 --warm 500 --handler api --event cloud/Tracker.Cloud.Lambda/sample-events/api-fleet.json --renew-token-expiry true --dynamodb-url http://127.0.0.1:4567"] =
+            "a benchmark against the published bootstrap and a dynalite started by hand: the runtime tests drive the same bootstrap through the same local Runtime API",
         ["dotnet test tests/Tracker.Core.Tests --filter UplinkFault"] = "a test run: the project and the tests the filter names exist; the suite runs them",
     };
 
-    private readonly string _temp = Directory.CreateTempSubdirectory("tracker-readme-walk-").FullName;
+    private readonly TempFolder _scratch = new("tracker-readme-walk-");
 
     public static TheoryData<string> TestRuns => [.. Walk.Keys.Where(c => c.StartsWith("dotnet test tests/", StringComparison.Ordinal))];
 
@@ -198,45 +198,36 @@ public sealed class ReadmeWalkTests(ITestOutputHelper output) : IDisposable
     }
 
     [FactNeeding(Part.Dynalite)]
-    public async Task CloudIngestBench_RunsWithItsOptions()
+    public async Task CloudIngestBenchmark_RunsWithItsOptions()
     {
         await RunAsync(CloudIngest, ("--cars", "2"), ("--fixes", "50"), ("--concurrency", "2"));
     }
 
     [Fact]
-    public async Task CloudQueryBench_RunsWithItsOptions()
+    public async Task CloudQueryBenchmark_RunsWithItsOptions()
     {
         await RunAsync(CloudQuery, ("--cars", "2"), ("--hours", "1"), ("--interval-s", "60"), ("--queries", "5"));
     }
 
     [FactNeeding(Part.Dynalite)]
-    public async Task CloudQueryBenchOnDynalite_RunsWithItsOptions()
+    public async Task CloudQueryBenchmarkOnDynalite_RunsWithItsOptions()
     {
         await RunAsync(CloudQueryDynalite, ("--cars", "2"), ("--hours", "1"), ("--interval-s", "60"), ("--queries", "5"));
     }
 
     [FactNeeding(Part.Chromium)]
-    public async Task LocalFleetBench_RunsWithItsOptions()
+    public async Task LocalFleetBenchmark_RunsWithItsOptions()
     {
-        await RunAsync(LocalBench, ("--cars", "3"), ("--seconds", "3"), ("--warmup", "1"));
+        await RunAsync(LocalBenchmark, ("--cars", "3"), ("--seconds", "3"), ("--warmup", "1"));
     }
 
     [Fact]
-    public async Task ArchiveBench_RunsWithItsOptions()
+    public async Task ArchiveBenchmark_RunsWithItsOptions()
     {
-        await RunAsync(ArchiveBench, ("--cars", "2"), ("--interval-s", "600"), ("--db", Path.Combine(_temp, "archive-bench.db")));
+        await RunAsync(ArchiveBenchmark, ("--cars", "2"), ("--interval-s", "600"), ("--db", _scratch.Combine("archive-benchmark.db")));
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_temp, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _scratch.Dispose();
 
     /// <summary>
     /// Runs a README command from the clone's root: its program as the suite built it (dotnet run --no-build, in the
@@ -271,7 +262,7 @@ public sealed class ReadmeWalkTests(ITestOutputHelper output) : IDisposable
             words.Add("--");
         }
 
-        words.AddRange(["--http-port", "0", "--mqtt-port", "0", "--progress", "0", "--data", Path.Combine(_temp, ".tracker-local")]);
+        words.AddRange(["--http-port", "0", "--mqtt-port", "0", "--progress", "0", "--data", _scratch.Combine(".tracker-local")]);
         output.WriteLine("$ dotnet " + string.Join(' ', words));
         using TestProcess host = TestProcess.Start(Repository.Root, "dotnet", [.. words]);
         Assert.True(await host.WaitForAsync("tracker-local: ready", Bound), "not ready:\n" + host.Output);

@@ -2,11 +2,11 @@ using System.Reflection;
 
 namespace Tracker.SubsetCheck.Tests;
 
-/// <summary>Where this clone and the device's mscorlib.dll were at build time (assembly metadata written by the .csproj).</summary>
+/// <summary>Where this clone (tests/Tracker.Testing) and the device's mscorlib.dll were at build time (assembly metadata written by the .csproj).</summary>
 public static class Repository
 {
     /// <summary>The clone's root folder.</summary>
-    public static string Root { get; } = Metadata("TrackerRepositoryRoot");
+    public static string Root => Tracker.Testing.Repository.Root;
 
     /// <summary>nanoFramework.CoreLibrary 1.17.11's lib/mscorlib.dll, restored from the registry.</summary>
     public static string NanoMscorlib { get; } = Metadata("TrackerNanoMscorlib");

@@ -17,7 +17,7 @@ namespace Tracker.Web.Tests;
 /// </summary>
 public abstract class BrowserFixture : IAsyncLifetime
 {
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "tracker-web-test-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly TempFolder _folder = new("tracker-web-test-");
     private IPlaywright? _playwright;
 
     public LocalFleetHost Host { get; private set; } = null!;
@@ -25,8 +25,7 @@ public abstract class BrowserFixture : IAsyncLifetime
     public IBrowser Browser { get; private set; } = null!;
 
     /// <summary>The repository (from the build; the binaries may live in an artifacts path elsewhere).</summary>
-    public static string RepoRoot { get; } = typeof(BrowserFixture).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
-        .Cast<System.Reflection.AssemblyMetadataAttribute>().Single(a => a.Key == "TrackerRepoRoot").Value!;
+    public static string RepoRoot => Repository.Root;
 
     /// <summary>Where screenshots are kept: artifacts/screenshots under the repository root.</summary>
     public static string Screenshots { get; } = Path.Combine(RepoRoot, "artifacts", "screenshots");
@@ -43,7 +42,7 @@ public abstract class BrowserFixture : IAsyncLifetime
 
         string chromium = PartCatalog.Current.Locate(Part.Chromium);
 
-        Host = await LocalFleetHost.StartAsync(Options(_data), logging => logging.SetMinimumLevel(LogLevel.Warning), kdfIterations: 1000);
+        Host = await LocalFleetHost.StartAsync(Options(_folder.Combine("data")), logging => logging.SetMinimumLevel(LogLevel.Warning), kdfIterations: 1000);
         if (Host.WebRoot is null)
         {
             throw new InvalidOperationException("the web app is not built: the build of cloud/Tracker.Cloud.Local runs npm ci and npm run build in cloud/Tracker.Cloud.Web");
@@ -72,13 +71,7 @@ public abstract class BrowserFixture : IAsyncLifetime
             await Host.StopAsync();
         }
 
-        try
-        {
-            Directory.Delete(_data, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        _folder.Dispose();
     }
 
     /// <summary>A fresh page (its own context: its own session storage) at the app, logged in through the form.</summary>
@@ -108,16 +101,9 @@ public abstract class BrowserFixture : IAsyncLifetime
     /// <summary>Publishes fixes as the car and waits for the PUBACK (which the broker sends once they are stored).</summary>
     public static async Task PublishAsync(MqttNetLink car, string carId, params Fix[] fixes)
     {
-        byte[] buffer = new byte[BatchFormat.MaxPayloadBytes];
-        int length = new BatchEncoder().Encode(fixes, 0, fixes.Length, buffer, 0, out int written);
-        Assert.Equal(fixes.Length, written);
-        Assert.Equal(LinkResult.Ok, car.Publish("tracker/" + carId + "/fixes", buffer, 0, length, 1, out int id));
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!(car.TryTakeCompletion(out int done, out bool delivered) && done == id && delivered))
-        {
-            Assert.True(DateTime.UtcNow < deadline, "no PUBACK for the test batch");
-            await Task.Delay(10);
-        }
+        byte[] batch = WireBatch.Encode(fixes);
+        Assert.Equal(LinkResult.Ok, car.Publish("tracker/" + carId + "/fixes", batch, 0, batch.Length, 1, out int id));
+        Assert.True(await TestLinks.DeliveredAsync(car, id), "no PUBACK for the test batch");
     }
 
     /// <summary>A fix at <paramref name="timeMs"/>, <paramref name="northM"/> metres north of a point in Reno.</summary>

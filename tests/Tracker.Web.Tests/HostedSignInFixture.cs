@@ -1,7 +1,4 @@
 using Tracker.Testing;
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -22,9 +19,9 @@ public sealed class HostedSignInFixture : IAsyncLifetime
 {
     public const string ClientId = "tracker-web";
 
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "tracker-web-oidc-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly TempFolder _folder = new("tracker-web-oidc-");
     private readonly Dictionary<string, string> _passwords = new(StringComparer.Ordinal);
-    private Process? _provider;
+    private NodeServer? _provider;
     private IPlaywright? _playwright;
 
     public LocalFleetHost Host { get; private set; } = null!;
@@ -34,10 +31,9 @@ public sealed class HostedSignInFixture : IAsyncLifetime
     /// <summary>The provider's issuer (and its hosted sign-in, at Cognito's paths).</summary>
     public Uri Issuer { get; private set; } = null!;
 
-    /// <summary>What the provider wrote on its standard error (shown when a test fails).</summary>
-    public string ProviderLog => _providerLog.ToString();
+    /// <summary>What the provider printed (shown when a test fails).</summary>
+    public string ProviderLog => _provider?.Output ?? string.Empty;
 
-    private readonly System.Text.StringBuilder _providerLog = new();
     private readonly System.Text.StringBuilder _console = new();
 
     public static string ProviderFolder => Path.Combine(WebFixture.RepoRoot, "tests", "Tracker.Web.Tests", "oidc-provider");
@@ -58,12 +54,12 @@ public sealed class HostedSignInFixture : IAsyncLifetime
 
         // The provider must know the app's URL (its redirect and sign-out URL) and the host the provider's issuer, so
         // the provider's port is chosen first, the host started, and the provider started on that port.
-        int providerPort = FreePort();
+        int providerPort = FreePort.OnLoopback();
         Issuer = new Uri("http://127.0.0.1:" + providerPort);
         Host = await LocalFleetHost.StartAsync(
             new LocalOptions
             {
-                DataDirectory = _data, HttpPort = 0, MqttPort = 0, Cars = 2, ProgressInterval = TimeSpan.Zero, DrainTimeout = TimeSpan.FromSeconds(10),
+                DataDirectory = _folder.Combine("data"), HttpPort = 0, MqttPort = 0, Cars = 2, ProgressInterval = TimeSpan.Zero, DrainTimeout = TimeSpan.FromSeconds(10),
                 Auth = AuthMode.Oidc, OidcIssuer = Issuer, OidcClientId = ClientId,
             },
             logging => logging.SetMinimumLevel(LogLevel.Warning),
@@ -94,19 +90,7 @@ public sealed class HostedSignInFixture : IAsyncLifetime
         _playwright?.Dispose();
         if (_provider is not null)
         {
-            // Its standard input closing is its signal to stop.
-            _provider.StandardInput.Close();
-            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            try
-            {
-                await _provider.WaitForExitAsync(wait.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                _provider.Kill(entireProcessTree: true);
-            }
-
-            _provider.Dispose();
+            await _provider.DisposeAsync(); // its standard input closing is its signal to stop
         }
 
         if (Host is not null)
@@ -114,13 +98,7 @@ public sealed class HostedSignInFixture : IAsyncLifetime
             await Host.StopAsync();
         }
 
-        try
-        {
-            Directory.Delete(_data, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        _folder.Dispose();
     }
 
     /// <summary>A fresh browser context (its own session storage and the provider's cookies) at the app.</summary>
@@ -188,44 +166,19 @@ public sealed class HostedSignInFixture : IAsyncLifetime
             new { user = "renter1", password = _passwords["renter1"], groups = new[] { "renters" } },
             new { user = "renter3", password = _passwords["renter3"], groups = new[] { "renters" } },
         });
-        var start = new ProcessStartInfo("node")
+        _provider = await NodeServer.StartAsync(new NodeServerOptions
         {
+            Script = "server.mjs",
             WorkingDirectory = ProviderFolder,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string arg in new[] { "server.mjs", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--client-id", ClientId, "--app-url", Host.HttpUrl.ToString(), "--accounts", accounts, "--max-seconds", "1800" })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        _provider = Process.Start(start) ?? throw new InvalidOperationException("node did not start");
-        _provider.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                lock (_providerLog)
-                {
-                    _providerLog.AppendLine(e.Data);
-                }
-            }
-        };
-        _provider.BeginErrorReadLine();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        string? line = await _provider.StandardOutput.ReadLineAsync(timeout.Token);
-        string? issuer = line is null ? null : (string?)JsonNode.Parse(line)?["issuer"];
+            Port = port,
+            Arguments = ["--port", "{port}", "--client-id", ClientId, "--app-url", Host.HttpUrl.ToString(), "--accounts", accounts, "--max-seconds", "1800"],
+            ReadyLine = line => line.Contains("\"issuer\"", StringComparison.Ordinal),
+            StopsWhenInputCloses = true,
+        });
+        string? issuer = (string?)JsonNode.Parse(_provider.ReadyLine!)?["issuer"];
         if (issuer != Issuer.ToString().TrimEnd('/'))
         {
-            throw new InvalidOperationException("the OpenID Connect stand-in did not start on " + Issuer + ": " + line + "\n" + ProviderLog);
+            throw new InvalidOperationException("the OpenID Connect stand-in did not start on " + Issuer + ": " + _provider.ReadyLine + "\n" + ProviderLog);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

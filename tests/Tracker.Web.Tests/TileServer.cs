@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.IO.Compression;
 using System.Net;
-using System.Net.Sockets;
 
 namespace Tracker.Web.Tests;
 
@@ -12,27 +11,13 @@ namespace Tracker.Web.Tests;
 /// </summary>
 public sealed class TileServer : IDisposable
 {
-    private readonly HttpListener _listener = new();
     private readonly byte[] _tile = Png(256, 256);
-    private readonly Task _loop;
+    private readonly LoopbackHttpServer _server;
 
-    public TileServer()
-    {
-        int port;
-        using (var probe = new TcpListener(IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        }
-
-        Origin = "http://127.0.0.1:" + port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        _listener.Prefixes.Add(Origin + "/");
-        _listener.Start();
-        _loop = Task.Run(ServeAsync);
-    }
+    public TileServer() => _server = new LoopbackHttpServer(ServeAsync);
 
     /// <summary>http://127.0.0.1:port.</summary>
-    public string Origin { get; }
+    public string Origin => _server.Origin;
 
     /// <summary>The URL template the host is told to offer.</summary>
     public string Template => Origin + "/tiles/{z}/{x}/{y}.png";
@@ -40,47 +25,22 @@ public sealed class TileServer : IDisposable
     /// <summary>Paths asked for, in order.</summary>
     public ConcurrentQueue<string> Requests { get; } = new();
 
-    public void Dispose()
+    public void Dispose() => _server.Dispose();
+
+    private async Task ServeAsync(HttpListenerContext context)
     {
-        _listener.Close();
-        try
+        string path = context.Request.Url?.AbsolutePath ?? "/";
+        Requests.Enqueue(path);
+        HttpListenerResponse response = context.Response;
+        if (path.StartsWith("/tiles/", StringComparison.Ordinal) && path.EndsWith(".png", StringComparison.Ordinal))
         {
-            _loop.Wait(TimeSpan.FromSeconds(5));
+            response.ContentType = "image/png";
+            response.AddHeader("Access-Control-Allow-Origin", "*");
+            await response.OutputStream.WriteAsync(_tile);
         }
-        catch (AggregateException)
+        else
         {
-        }
-    }
-
-    private async Task ServeAsync()
-    {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-
-            string path = context.Request.Url?.AbsolutePath ?? "/";
-            Requests.Enqueue(path);
-            HttpListenerResponse response = context.Response;
-            if (path.StartsWith("/tiles/", StringComparison.Ordinal) && path.EndsWith(".png", StringComparison.Ordinal))
-            {
-                response.ContentType = "image/png";
-                response.AddHeader("Access-Control-Allow-Origin", "*");
-                await response.OutputStream.WriteAsync(_tile);
-            }
-            else
-            {
-                response.StatusCode = 404;
-            }
-
-            response.Close();
+            response.StatusCode = 404;
         }
     }
 
@@ -126,22 +86,7 @@ public sealed class TileServer : IDisposable
         byte[] typed = [.. System.Text.Encoding.ASCII.GetBytes(type), .. data];
         png.Write(typed);
         byte[] crc = new byte[4];
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(crc, Crc32(typed));
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(crc, Tracker.Core.Common.Crc32.Compute(typed, 0, typed.Length)); // PNG's CRC is IEEE CRC-32, the wire format's
         png.Write(crc);
-    }
-
-    private static uint Crc32(byte[] data)
-    {
-        uint crc = 0xFFFFFFFF;
-        foreach (byte b in data)
-        {
-            crc ^= b;
-            for (int k = 0; k < 8; k++)
-            {
-                crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320 : crc >> 1;
-            }
-        }
-
-        return ~crc;
     }
 }

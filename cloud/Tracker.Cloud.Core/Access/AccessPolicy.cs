@@ -5,7 +5,8 @@ namespace Tracker.Cloud.Core.Access;
 /// <summary>
 /// Who sees what (DESIGN.md, "The data path", step 8): an operator sees the fleet at any time; a
 /// renter sees a car they rent, only while a rental of it is running, and only fixes inside that
-/// rental's window [from, to), so neither the previous nor the next renter's trips show.
+/// rental's window [from, to), so neither the previous nor the next renter's trips show. Whether a rental runs is
+/// <see cref="ViewerAccess"/>'s one rule, which the live authorizer and the local broker use too.
 /// </summary>
 public sealed class AccessPolicy
 {
@@ -51,7 +52,7 @@ public sealed class AccessPolicy
             return AccessDecision.Refuse(AccessOutcome.NotFound, "no such car");
         }
 
-        Rental? running = ofCar.Where(r => r.FromMs <= now && now < r.ToMs).OrderBy(r => r.FromMs).FirstOrDefault();
+        Rental? running = ViewerAccess.RunningRental(ofCar, carId, now);
         if (running is null)
         {
             return AccessDecision.Refuse(AccessOutcome.Forbidden, "the car is visible only while your rental runs");

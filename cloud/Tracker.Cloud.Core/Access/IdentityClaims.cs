@@ -3,7 +3,7 @@ namespace Tracker.Cloud.Core.Access;
 /// <summary>
 /// Builds an <see cref="Identity"/> from JWT claims as API Gateway's HTTP API JWT authorizer passes
 /// them (<c>requestContext.authorizer.jwt.claims</c>: every value a string, an array flattened to
-/// <c>[a b]</c>). The same shape comes out of <see cref="DevTokens.Validate"/> for the local stack.
+/// <c>[a b]</c>). The local host's dev tokens (Tracker.Cloud.Local) give the same shape.
 /// </summary>
 public static class IdentityClaims
 {

@@ -34,6 +34,9 @@ public sealed record LiveAuthorization(
     /// <summary>The principal reported for a refused connection.</summary>
     public const string DeniedPrincipal = "denied";
 
+    /// <summary>The user id (token subject) the grant is for; empty when refused. The local broker binds a client id to it.</summary>
+    public string Subject { get; init; } = string.Empty;
+
     /// <summary>True when the connection may open.</summary>
     public bool IsAuthenticated => Denial == LiveDenial.None;
 

@@ -95,7 +95,7 @@ public sealed class LiveAuthorizer
         long limit = Math.Min(_options.MaxConnectionSeconds, tokenLeft);
         if (identity.IsOperator)
         {
-            return Grant(principal, limit, LivePolicyDocuments.Fleet(_options.IotResourcePrefix, clientId!), [], true);
+            return Grant(principal, limit, LivePolicyDocuments.Fleet(_options.IotResourcePrefix, clientId!), [], true) with { Subject = identity.UserId };
         }
 
         if (!identity.IsRenter)
@@ -107,8 +107,8 @@ public sealed class LiveAuthorizer
 
         // A rental serves this connection only if it runs now, for at least IoT Core's shortest
         // connection, and names a car that can be put into a policy at all.
-        Rental[] serving = rentals
-            .Where(r => r.FromMs <= nowMs && nowMs < r.ToMs && (r.ToMs - nowMs) / 1000 >= LiveAuthorization.MinSeconds && UplinkTopics.IsValidThingName(r.CarId))
+        Rental[] serving = ViewerAccess.Running(rentals, nowMs)
+            .Where(r => (r.ToMs - nowMs) / 1000 >= LiveAuthorization.MinSeconds && UplinkTopics.IsValidThingName(r.CarId))
             .ToArray();
         if (serving.Length == 0)
         {
@@ -116,13 +116,13 @@ public sealed class LiveAuthorizer
         }
 
         long rentalLeft = serving.Min(r => (r.ToMs - nowMs) / 1000);
-        string[] cars = serving.Select(r => r.CarId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        string[] cars = [.. ViewerAccess.VisibleCars(serving, nowMs)];
         if (!LivePolicyDocuments.TryCars(_options.IotResourcePrefix, clientId!, cars, out IReadOnlyList<string> documents))
         {
             return LiveAuthorization.Deny(LiveDenial.PolicyTooLarge, cars.Length + " cars do not fit in " + LivePolicyDocuments.MaxDocuments + " policy documents");
         }
 
-        return Grant(principal, Math.Min(limit, rentalLeft), documents, cars, false);
+        return Grant(principal, Math.Min(limit, rentalLeft), documents, cars, false) with { Subject = identity.UserId };
     }
 
     private LiveAuthorization Grant(string principal, long disconnectAfter, IReadOnlyList<string> documents, IReadOnlyList<string> cars, bool fleet)

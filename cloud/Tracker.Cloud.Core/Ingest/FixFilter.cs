@@ -2,9 +2,10 @@ namespace Tracker.Cloud.Core.Ingest;
 
 /// <summary>
 /// The named ingest filters for dirty GNSS data (DESIGN.md, "The data path", step 6; the names
-/// follow traccar's filters). Each can be switched off in <see cref="IngestOptions"/>, and every
-/// fix a filter rejects is counted under its name in <see cref="IngestResult.Rejected"/>. A fix is
-/// counted once, under the first filter that rejects it, in the order declared here.
+/// follow traccar's filters), one predicate each in <see cref="FixFilterHandler"/>. Each can be switched
+/// off by its name in <see cref="IngestOptions.DisabledFilters"/>, and every fix a filter rejects is
+/// counted under its name in <see cref="IngestResult.Rejected"/>. A fix is counted once, under the first
+/// filter that rejects it, in the order declared here.
 /// </summary>
 public enum FixFilter
 {

@@ -1,7 +1,8 @@
 namespace Tracker.Cloud.Core.Ingest;
 
 /// <summary>
-/// Ingest settings: which filters run and their thresholds. Immutable; call <see cref="Validate"/>
+/// Ingest settings: which filters run and their thresholds, and the moving threshold (part of
+/// <see cref="Cars.CarRules"/>, which the web app gets too). Immutable; call <see cref="Validate"/>
 /// once at start-up (the <see cref="IngestService"/> constructor does), which fails fast naming the key.
 /// The thresholds have defaults because they are tuning, not endpoints or secrets.
 /// </summary>
@@ -31,12 +32,12 @@ public sealed record IngestOptions
     /// <summary>The worst HDOP accepted, times 100 (<c>accuracy</c>). Default 1000 (HDOP 10, "poor" and worse beyond).</summary>
     public int MaxHdopX100 { get; init; } = 1000;
 
-    /// <summary>Speed at or above which a fix is "moving", mm/s. Default 1389 (5 km/h), above GNSS jitter when parked.</summary>
+    /// <summary>Speed at or above which a fix is "moving" (<see cref="Cars.Motion.IsMoving"/>), mm/s. Default 1389 (5 km/h), above GNSS jitter when parked.</summary>
     public int MovingThresholdMmps { get; init; } = 1389;
 
     /// <summary>
-    /// The longest gap over which a missing speed is derived from distance and time. Beyond it the
-    /// average says nothing about the speed at the fix. Default 5 minutes.
+    /// The longest gap over which a missing speed is derived from distance and time (<see cref="Cars.Motion.SpeedMmps"/>).
+    /// Beyond it the average says nothing about the speed at the fix. Default 5 minutes.
     /// </summary>
     public TimeSpan MaxSpeedDerivationGap { get; init; } = TimeSpan.FromMinutes(5);
 

@@ -1,3 +1,4 @@
+using Tracker.Cloud.Core.Cars;
 using Tracker.Cloud.Core.Storage;
 using Tracker.Core.Common;
 using Tracker.Core.Fixes;
@@ -7,7 +8,8 @@ namespace Tracker.Cloud.Core.Ingest;
 
 /// <summary>
 /// The ingest pipeline (DESIGN.md, "The data path", step 6): topic and car check, decode with the
-/// firmware's codec, named filters, enrichment (speed, odometer, moving), idempotent append keyed on
+/// firmware's codec, the named filters (<see cref="FixFilterHandler"/>), enrichment (speed, odometer, and moving as
+/// <see cref="Motion"/> defines it), idempotent append keyed on
 /// (car, ts), then the forward-only latest position. Bad input is a value in the result; good fixes
 /// next to bad ones are always kept. Storage failures propagate, never swallowed, so that the caller
 /// (the Lambda) fails and the message is retried; the append is idempotent, so a retry is safe.
@@ -91,23 +93,15 @@ public sealed class IngestService
         ArgumentException.ThrowIfNullOrEmpty(carId);
         ArgumentNullException.ThrowIfNull(fixes);
         Dictionary<FixFilter, int> rejected = FixFilterNames.All.ToDictionary(f => f, _ => 0);
-        long nowMs = _clock.GetUtcNow().ToUnixTimeMilliseconds();
-        long latestAllowed = nowMs + (long)_options.MaxFutureSkew.TotalMilliseconds;
-        long oldestAllowed = nowMs - (long)_options.Retention.TotalMilliseconds;
+        var filters = new FixFilterHandler(_options, _clock.GetUtcNow().ToUnixTimeMilliseconds());
 
+        // The filters that look at a fix alone, first; those that need the car's previous fix run in time order below.
         List<Fix> survivors = new(fixes.Count);
         foreach (Fix fix in fixes)
         {
-            FixFilter? reason =
-                On(FixFilter.Invalid) && !FixChecks.IsValid(fix) ? FixFilter.Invalid
-                : On(FixFilter.Zero) && FixChecks.IsZero(fix) ? FixFilter.Zero
-                : On(FixFilter.Future) && fix.TimeMs > latestAllowed ? FixFilter.Future
-                : On(FixFilter.Past) && fix.TimeMs < oldestAllowed ? FixFilter.Past
-                : On(FixFilter.Accuracy) && fix.HdopX100 != Fix.Unknown && fix.HdopX100 > _options.MaxHdopX100 ? FixFilter.Accuracy
-                : null;
-            if (reason is { } r)
+            if (filters.FirstRejecting(fix) is { } filter)
             {
-                rejected[r]++;
+                rejected[filter]++;
             }
             else
             {
@@ -129,9 +123,7 @@ public sealed class IngestService
         {
             Fix fix = ordered[i];
 
-            // The store is keyed on (car, ts): a second fix with the same time can never be kept, and
-            // DynamoDB's BatchWriteItem refuses a request with the same key twice. The first one wins.
-            if (i > 0 && ordered[i - 1].TimeMs == fix.TimeMs)
+            if (i > 0 && FixFilterHandler.DuplicateInBatch(fix, ordered[i - 1]))
             {
                 rejected[FixFilter.Duplicate]++;
                 continue;
@@ -143,9 +135,8 @@ public sealed class IngestService
             {
                 distanceCm = GeoMath.DistanceCm(previous.LatE7, previous.LonE7, fix.LatE7, fix.LonE7);
                 elapsedMs = fix.TimeMs - previous.Ts;
-                if (On(FixFilter.MaxSpeed) && elapsedMs > 0 && FixChecks.IsSpeedJump(distanceCm, elapsedMs, _options.MaxSpeedKmh))
+                if (filters.MaxSpeed(distanceCm, elapsedMs))
                 {
-                    // The previous accepted fix stays the reference: one outlier does not drag the next fixes.
                     rejected[FixFilter.MaxSpeed]++;
                     continue;
                 }
@@ -172,20 +163,10 @@ public sealed class IngestService
         return new IngestResult(carId, BatchRejection.None, string.Empty, fixes.Count, accepted, rejected, advanced);
     }
 
-    private bool On(FixFilter filter) => _options.IsEnabled(filter);
-
     private StoredFix Enrich(string carId, in Fix fix, StoredFix? previous, long distanceCm, long elapsedMs, long receivedMs)
     {
-        int? speed = Known(fix.SpeedMmps);
-        bool derived = false;
-        if (speed is null && previous is not null && elapsedMs > 0 && elapsedMs <= (long)_options.MaxSpeedDerivationGap.TotalMilliseconds)
-        {
-            // mm/s = cm · 10 / (ms / 1000), rounded to nearest.
-            speed = (int)Math.Min(int.MaxValue, ((distanceCm * 10_000) + (elapsedMs / 2)) / elapsedMs);
-            derived = true;
-        }
-
-        bool moving = speed is { } s && s >= _options.MovingThresholdMmps;
+        int? speed = Motion.SpeedMmps(Known(fix.SpeedMmps), previous is not null, distanceCm, elapsedMs, _options, out bool derived);
+        bool moving = Motion.IsMoving(speed, _options);
 
         // The first fix of a car starts the odometer at 0. GNSS wander while parked (stopped at both
         // ends) is not driving, so it is not added.

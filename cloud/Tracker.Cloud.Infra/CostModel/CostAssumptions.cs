@@ -85,7 +85,7 @@ public sealed record CostAssumptions
     public int RetentionDays { get; init; } = 30;
 
     /// <summary>
-    /// Bytes a fix takes in the Parquet archive: 19.10, measured by cloud/Tracker.Cloud.Archive.Bench on a 1,000-car day
+    /// Bytes a fix takes in the Parquet archive: 19.10, measured by cloud/Tracker.Cloud.Archive.Benchmarks on a 1,000-car day
     /// (zstd, sorted by car; see cloud/Tracker.Cloud.Archive/README.md, "Measured").
     /// </summary>
     public decimal ParquetBytesPerFix { get; init; } = 19.10m;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Tracker.Cloud.Core.Access;
+using Tracker.Cloud.Core.Cars;
 using Tracker.Cloud.Core.Query;
 using Tracker.Cloud.Core.Storage;
 using Tracker.Cloud.Lambda.Events;
@@ -26,16 +27,20 @@ public sealed class ApiHandler
 
     private readonly QueryService _queries;
     private readonly TimeProvider _clock;
+    private readonly CarRules _rules;
 
     /// <summary>Creates the handler over the core's read side.</summary>
     /// <param name="queries">Validation, the access policy and the store's reads.</param>
-    /// <param name="clock">The clock that token expiry is checked against (the policy has its own for rentals).</param>
-    public ApiHandler(QueryService queries, TimeProvider clock)
+    /// <param name="clock">The clock that token expiry and a car's state are checked against (the policy has its own for rentals).</param>
+    /// <param name="rules">What moving, stopped and offline mean (<see cref="CarRules.Default"/> when null): the rules ingest stores by.</param>
+    public ApiHandler(QueryService queries, TimeProvider clock, CarRules? rules = null)
     {
         ArgumentNullException.ThrowIfNull(queries);
         ArgumentNullException.ThrowIfNull(clock);
         _queries = queries;
         _clock = clock;
+        _rules = rules ?? CarRules.Default;
+        _rules.Validate();
     }
 
     /// <summary>The Lambda entry point shape (Stream in, Stream out); see <see cref="HandleAsync(Stream, CancellationToken)"/>.</summary>
@@ -52,10 +57,7 @@ public sealed class ApiHandler
     {
         HttpApiRequest request = await EventReader.ReadAsync(input, LambdaJsonContext.Relaxed.HttpApiRequest, "HTTP API event", cancellationToken).ConfigureAwait(false);
         HttpApiResponse response = await HandleAsync(request, cancellationToken).ConfigureAwait(false);
-        MemoryStream output = new();
-        await JsonSerializer.SerializeAsync(output, response, LambdaJsonContext.Relaxed.HttpApiResponse, cancellationToken).ConfigureAwait(false);
-        output.Position = 0;
-        return output;
+        return await ResponseWriter.ToStreamAsync(response, LambdaJsonContext.Relaxed.HttpApiResponse, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Handles one parsed request.</summary>
@@ -114,7 +116,7 @@ public sealed class ApiHandler
     {
         QueryResult<IReadOnlyList<StoredFix>> result = await _queries.GetFleetAsync(caller, cancellationToken).ConfigureAwait(false);
         return result.Status == QueryStatus.Ok
-            ? Ok(new FleetBody([.. result.Value!.OrderBy(f => f.CarId, StringComparer.Ordinal).Select(LocationBody.From)]), LambdaJsonContext.Relaxed.FleetBody)
+            ? Ok(new FleetBody([.. result.Value!.OrderBy(f => f.CarId, StringComparer.Ordinal).Select(Latest)]), LambdaJsonContext.Relaxed.FleetBody)
             : Refused(result, instance);
     }
 
@@ -122,7 +124,7 @@ public sealed class ApiHandler
     {
         QueryResult<StoredFix> result = await _queries.GetLatestAsync(caller, carId, cancellationToken).ConfigureAwait(false);
         return result.Status == QueryStatus.Ok
-            ? Ok(LocationBody.From(result.Value!), LambdaJsonContext.Relaxed.LocationBody)
+            ? Ok(Latest(result.Value!), LambdaJsonContext.Relaxed.LocationBody)
             : Refused(result, instance);
     }
 
@@ -148,6 +150,9 @@ public sealed class ApiHandler
         HistoryParameters.TryParse(request, out HistoryParameters? asked, out _);
         return Ok(new HistoryBody(carId, asked!.StartMs, asked.EndMs, [.. result.Value!.Fixes.Select(LocationBody.From)], result.Value.NextCursor), LambdaJsonContext.Relaxed.HistoryBody);
     }
+
+    private LocationBody Latest(StoredFix fix) =>
+        LocationBody.Latest(fix, _rules.StateOf(fix.Ts, fix.Moving, _clock.GetUtcNow().ToUnixTimeMilliseconds()));
 
     private static readonly HashSet<string> HistoryParameterNames = new(StringComparer.Ordinal) { "start", "end", "limit", "cursor" };
 

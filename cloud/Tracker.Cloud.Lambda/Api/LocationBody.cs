@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+using Tracker.Cloud.Core.Cars;
 using Tracker.Cloud.Core.Storage;
 
 namespace Tracker.Cloud.Lambda.Api;
@@ -24,6 +26,11 @@ namespace Tracker.Cloud.Lambda.Api;
 /// <param name="OdometerM">Distance driven up to this fix, metres, or null.</param>
 /// <param name="Moving">Moving or stopped.</param>
 /// <param name="ReceivedMs">When ingest accepted it, UTC epoch ms.</param>
+/// <param name="State">
+/// For a car's latest position only (<c>GET /cars</c>, <c>GET /cars/{carId}/location</c>): <c>moving</c>, <c>stopped</c>
+/// or <c>offline</c> at the time of the request (<see cref="CarRules.StateOf"/>, the rules the web app gets too);
+/// absent from history.
+/// </param>
 public sealed record LocationBody(
     string CarId,
     long Ts,
@@ -42,12 +49,21 @@ public sealed record LocationBody(
     int Quality,
     long? OdometerM,
     bool Moving,
-    long ReceivedMs)
+    long ReceivedMs,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? State = null)
 {
-    /// <summary>Maps a stored fix.</summary>
+    /// <summary>Maps a stored fix (history: no state).</summary>
     /// <param name="fix">The fix.</param>
     /// <returns>The body.</returns>
-    public static LocationBody From(StoredFix fix)
+    public static LocationBody From(StoredFix fix) => From(fix, null);
+
+    /// <summary>Maps a car's latest position with its state.</summary>
+    /// <param name="fix">The latest fix.</param>
+    /// <param name="state">The car's state now.</param>
+    /// <returns>The body.</returns>
+    public static LocationBody Latest(StoredFix fix, CarState state) => From(fix, CarStateNames.Name(state));
+
+    private static LocationBody From(StoredFix fix, string? state)
     {
         ArgumentNullException.ThrowIfNull(fix);
         return new LocationBody(
@@ -68,7 +84,8 @@ public sealed record LocationBody(
             fix.Quality,
             fix.OdometerM,
             fix.Moving,
-            fix.ReceivedMs);
+            fix.ReceivedMs,
+            state);
     }
 }
 

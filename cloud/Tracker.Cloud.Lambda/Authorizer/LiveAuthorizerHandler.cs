@@ -45,10 +45,7 @@ public sealed class LiveAuthorizerHandler
     {
         IotAuthorizerEvent evt = await EventReader.ReadAsync(input, AuthorizerJsonContext.Default.IotAuthorizerEvent, EventName, cancellationToken).ConfigureAwait(false);
         IotAuthorizerResponse response = await HandleAsync(evt, cancellationToken).ConfigureAwait(false);
-        MemoryStream output = new();
-        await JsonSerializer.SerializeAsync(output, response, AuthorizerJsonContext.Default.IotAuthorizerResponse, cancellationToken).ConfigureAwait(false);
-        output.Position = 0;
-        return output;
+        return await ResponseWriter.ToStreamAsync(response, AuthorizerJsonContext.Default.IotAuthorizerResponse, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Handles one parsed event.</summary>

@@ -1,5 +1,6 @@
 using Amazon.DynamoDBv2;
 using Tracker.Cloud.Core.Access;
+using Tracker.Cloud.Core.Cars;
 using Tracker.Cloud.Core.Query;
 using Tracker.Cloud.DynamoDb;
 using Tracker.Cloud.Lambda.Api;
@@ -26,7 +27,7 @@ public sealed class ApiFunction : ILambdaFunction
         ArgumentNullException.ThrowIfNull(settings);
         var store = new DynamoDbStore(client, settings.Store);
         var queries = new QueryService(store, new AccessPolicy(store, TimeProvider.System));
-        _handler = new ApiHandler(queries, TimeProvider.System);
+        _handler = new ApiHandler(queries, TimeProvider.System, CarRules.Default);
     }
 
     /// <summary>The Lambda entry point: an API Gateway HTTP API v2 event in, a response out.</summary>

@@ -1,4 +1,5 @@
 using Amazon.DynamoDBv2;
+using Tracker.Cloud.Core.Cars;
 using Tracker.Cloud.Core.Ingest;
 using Tracker.Cloud.DynamoDb;
 using Tracker.Cloud.Lambda.Ingest;
@@ -24,7 +25,7 @@ public sealed class IngestFunction : ILambdaFunction
     {
         ArgumentNullException.ThrowIfNull(settings);
         var store = new DynamoDbStore(client, settings.Store);
-        _handler = new IngestHandler(new IngestService(store, new IngestOptions(), TimeProvider.System), TimeProvider.System, Console.Out);
+        _handler = new IngestHandler(new IngestService(store, CarRules.Default.Ingest, TimeProvider.System), TimeProvider.System, Console.Out);
     }
 
     /// <summary>The Lambda entry point: an IoT topic-rule event in, an ingest summary out.</summary>

@@ -51,10 +51,7 @@ public sealed class IngestHandler
     {
         IotFixesEvent evt = await EventReader.ReadAsync(input, LambdaJsonContext.Relaxed.IotFixesEvent, "IoT rule event", cancellationToken).ConfigureAwait(false);
         IngestSummary summary = await HandleAsync(evt, cancellationToken).ConfigureAwait(false);
-        MemoryStream output = new();
-        await JsonSerializer.SerializeAsync(output, summary, LambdaJsonContext.Relaxed.IngestSummary, cancellationToken).ConfigureAwait(false);
-        output.Position = 0;
-        return output;
+        return await ResponseWriter.ToStreamAsync(summary, LambdaJsonContext.Relaxed.IngestSummary, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Handles one parsed event.</summary>

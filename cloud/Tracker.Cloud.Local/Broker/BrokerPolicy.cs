@@ -1,16 +1,17 @@
-using Tracker.Cloud.Core.Storage;
+using Tracker.Cloud.Core.Access;
 using Tracker.Core.Uplink;
 
 namespace Tracker.Cloud.Local.Broker;
 
 /// <summary>
 /// What each MQTT client may do, as the AWS IoT policies say it (the thing-name-scoped device policy, and the custom
-/// authorizer's policy for browsers). Pure decisions over names and times: the broker adapter calls them.
+/// authorizer's policy for browsers). Pure decisions over names and times: the broker adapter calls them. Whether a
+/// viewer may see a car is <see cref="ViewerAccess"/>'s one rule, shared with the API and the live authorizer.
 /// </summary>
 public static class BrokerPolicy
 {
     /// <summary>The client id prefix browsers use; a car id can never take a browser's session or the reverse.</summary>
-    public const string ViewerClientPrefix = Tracker.Cloud.Core.Access.LiveTopics.WebClientIdPrefix;
+    public const string ViewerClientPrefix = LiveTopics.WebClientIdPrefix;
 
     /// <summary>A car (its certificate CN) may publish its own fixes and status, nothing else.</summary>
     /// <param name="carId">The certificate's CN.</param>
@@ -53,7 +54,7 @@ public static class BrokerPolicy
         return viewer.Identity.IsRenter
             && TopicParser.TryParseFleetTopic(filter, out string car, out string leaf)
             && leaf is "fixes" or "status"
-            && IsRenting(viewer.Rentals, car, nowMs);
+            && ViewerAccess.MaySee(viewer.Identity, viewer.Rentals, car, nowMs);
     }
 
     /// <summary>May a message on <paramref name="topic"/> be delivered to the viewer now? (A rental can end mid-session.)</summary>
@@ -69,7 +70,7 @@ public static class BrokerPolicy
             return false;
         }
 
-        return viewer.Identity.IsOperator || (viewer.Identity.IsRenter && IsRenting(viewer.Rentals, car, nowMs));
+        return ViewerAccess.MaySee(viewer.Identity, viewer.Rentals, car, nowMs);
     }
 
     /// <summary>
@@ -92,7 +93,7 @@ public static class BrokerPolicy
             return false;
         }
 
-        return viewer.Identity.IsOperator || (viewer.Identity.IsRenter && IsRenting(viewer.Rentals, car, nowMs));
+        return ViewerAccess.MaySee(viewer.Identity, viewer.Rentals, car, nowMs);
     }
 
     /// <summary>Is <paramref name="filter"/> a well-formed MQTT filter inside <c>fleet/</c>? (MQTT 3.1.1 §4.7.1.)</summary>
@@ -122,18 +123,5 @@ public static class BrokerPolicy
         }
 
         return levels.Length > 1;
-    }
-
-    private static bool IsRenting(IReadOnlyList<Rental> rentals, string carId, long nowMs)
-    {
-        foreach (Rental r in rentals)
-        {
-            if (string.Equals(r.CarId, carId, StringComparison.Ordinal) && r.FromMs <= nowMs && nowMs < r.ToMs)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }

@@ -35,13 +35,15 @@ public sealed partial class EmbeddedBroker
     private readonly IRentalStore _rentals;
     private readonly IngestGate _ingest;
     private readonly HostMetrics _metrics;
-    private readonly PublishClock _published;
+    private readonly PublishTimes _published;
     private readonly TimeProvider _clock;
     private readonly ILogger _log;
     private readonly ConcurrentDictionary<string, Viewer> _viewers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, IotViewer> _iotViewers = new(StringComparer.Ordinal);
     private readonly LocalCustomAuthorizer? _custom;
+    private readonly ConnectionGuard _guard;
     private MqttServer? _server;
+    private ITimer? _sweep;
 
     /// <summary>Creates the rules.</summary>
     /// <param name="pki">Certificates and revocations.</param>
@@ -52,9 +54,11 @@ public sealed partial class EmbeddedBroker
     /// <param name="published">The simulated cars' publish times.</param>
     /// <param name="clock">The clock.</param>
     /// <param name="log">The log.</param>
+    /// <param name="guard">The connections' deadlines and caps (told when a CONNECT is accepted).</param>
     /// <param name="custom">IoT Core's custom authorizer, locally, for <c>--auth oidc</c>; null for the dev tokens.</param>
-    public EmbeddedBroker(LocalPki pki, LocalUsers users, IRentalStore rentals, IngestGate ingest, HostMetrics metrics, PublishClock published, TimeProvider clock, ILogger<EmbeddedBroker> log, LocalCustomAuthorizer? custom = null)
+    public EmbeddedBroker(LocalPki pki, LocalUsers users, IRentalStore rentals, IngestGate ingest, HostMetrics metrics, PublishTimes published, TimeProvider clock, ILogger<EmbeddedBroker> log, ConnectionGuard guard, LocalCustomAuthorizer? custom = null)
     {
+        _guard = guard;
         _custom = custom;
         _pki = pki;
         _users = users;
@@ -93,7 +97,98 @@ public sealed partial class EmbeddedBroker
         server.InterceptingPublishAsync += InterceptPublishAsync;
         server.InterceptingSubscriptionAsync += InterceptSubscriptionAsync;
         server.InterceptingClientEnqueueAsync += InterceptEnqueueAsync;
+        if (_rentals is NotifyingRentalStore notifying)
+        {
+            notifying.Changed += renter => _ = RentalsChangedAsync(renter);
+        }
+
+        // Rentals changed outside this process (another tool on the same store) are seen within one refresh.
+        _sweep = _clock.CreateTimer(_ => _ = SweepAsync(), null, Viewer.RentalsRefresh, Viewer.RentalsRefresh);
     }
+
+    /// <summary>
+    /// A renter's rentals changed: re-read them at once and narrow every live session of theirs to what they may see
+    /// now (the subscriptions to cars they no longer rent are dropped), or end the session when they may see no car.
+    /// A session authorized as IoT Core's custom authorizer does is ended, as the AWS stack's rental-change function ends
+    /// it with IoT Core's DeleteConnection; the browser connects again and gets a policy for what it rents now.
+    /// </summary>
+    /// <param name="renter">The renter's user id.</param>
+    /// <returns>When every session of theirs has been checked.</returns>
+    public async Task RentalsChangedAsync(string renter)
+    {
+        ArgumentNullException.ThrowIfNull(renter);
+        try
+        {
+            foreach ((string clientId, Viewer viewer) in _viewers.ToArray())
+            {
+                if (viewer.Identity.IsRenter && string.Equals(viewer.Identity.UserId, renter, StringComparison.Ordinal))
+                {
+                    await RecheckAsync(clientId, viewer, CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+
+            foreach ((string clientId, IotViewer iot) in _iotViewers.ToArray())
+            {
+                if (!iot.Decision.IsFleet && string.Equals(iot.Decision.Subject, renter, StringComparison.Ordinal))
+                {
+                    LogRentalChangeDisconnect(renter, clientId);
+                    await DisconnectAsync(clientId).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A failed re-read leaves the per-delivery check on the old snapshot until the next sweep; log it loudly.
+            LogRecheckFailed(renter, e.Message);
+        }
+    }
+
+    private async Task SweepAsync()
+    {
+        foreach ((string clientId, Viewer viewer) in _viewers.ToArray())
+        {
+            if (viewer.Identity.IsRenter)
+            {
+                try
+                {
+                    await RecheckAsync(clientId, viewer, CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    LogRecheckFailed(viewer.Identity.UserId, e.Message);
+                }
+            }
+        }
+    }
+
+    private async Task RecheckAsync(string clientId, Viewer viewer, CancellationToken cancellationToken)
+    {
+        long now = NowMs();
+        IReadOnlyList<string> before = ViewerAccess.VisibleCars(viewer.Rentals, now);
+        viewer.Refresh(await _rentals.GetForRenterAsync(viewer.Identity.UserId, cancellationToken).ConfigureAwait(false), now);
+        IReadOnlyList<string> after = ViewerAccess.VisibleCars(viewer.Rentals, now);
+        string[] lost = [.. before.Except(after, StringComparer.Ordinal)];
+        if (after.Count == 0 && before.Count > 0)
+        {
+            LogRentalChangeDisconnect(viewer.Identity.UserId, clientId);
+            await DisconnectAsync(clientId).ConfigureAwait(false);
+        }
+        else if (lost.Length > 0 && _server is { } server)
+        {
+            LogRentalChangeNarrowed(viewer.Identity.UserId, clientId, string.Join(", ", lost));
+            try
+            {
+                await server.UnsubscribeAsync(clientId, [.. lost.SelectMany(car => new[] { LiveTopics.Fixes(car), LiveTopics.Status(car) })]).ConfigureAwait(false);
+            }
+            catch (InvalidOperationException)
+            {
+                // The session ended meanwhile.
+            }
+        }
+    }
+
+    /// <summary>Stops the periodic rental re-check.</summary>
+    public void Detach() => _sweep?.Dispose();
 
     private async Task ValidateConnectionAsync(ValidatingConnectionEventArgs e)
     {
@@ -134,11 +229,25 @@ public sealed partial class EmbeddedBroker
             return;
         }
 
+        // A client id belongs to the identity that took it while its session lasts: another user reusing it (to resume
+        // the session, clean session off, with the owner's rights, and to push the owner off) is refused.
+        if (_viewers.TryGetValue(e.ClientId, out Viewer? owner) && !string.Equals(owner.Identity.UserId, identity!.UserId, StringComparison.Ordinal))
+        {
+            e.ReasonCode = MqttConnectReasonCode.ClientIdentifierNotValid;
+            _metrics.Refuse("viewer-client-id-taken");
+            LogClientIdTaken(e.ClientId, identity.UserId);
+            return;
+        }
+
         long now = NowMs();
         IReadOnlyList<Rental> rentals = identity!.IsRenter ? await _rentals.GetForRenterAsync(identity.UserId, e.CancellationToken).ConfigureAwait(false) : [];
         var viewer = new Viewer(identity, expSeconds * 1000, rentals, now);
         e.SessionItems[ViewerKey] = viewer;
-        _viewers[e.ClientId] = viewer;
+        if (!(owner is null ? _viewers.TryAdd(e.ClientId, viewer) : _viewers.TryUpdate(e.ClientId, viewer, owner)))
+        {
+            e.ReasonCode = MqttConnectReasonCode.ClientIdentifierNotValid; // another CONNECT with this id won the race
+            _metrics.Refuse("viewer-client-id-taken");
+        }
     }
 
     private async Task ValidateIotViewerAsync(ValidatingConnectionEventArgs e, LocalCustomAuthorizer custom)
@@ -164,12 +273,17 @@ public sealed partial class EmbeddedBroker
             return;
         }
 
-        e.SessionItems[IotViewerKey] = viewer;
-        if (_iotViewers.TryGetValue(viewer.ClientId, out IotViewer? previous))
+        if (_iotViewers.TryGetValue(viewer.ClientId, out IotViewer? previous) && !string.Equals(previous.Decision.Subject, viewer.Decision.Subject, StringComparison.Ordinal))
         {
-            previous.Dispose(); // IoT Core drops the older connection of a client id; its timers go with it.
+            viewer.Dispose();
+            e.ReasonCode = MqttConnectReasonCode.ClientIdentifierNotValid;
+            _metrics.Refuse("viewer-client-id-taken");
+            LogClientIdTaken(viewer.ClientId, viewer.Decision.PrincipalId);
+            return;
         }
 
+        e.SessionItems[IotViewerKey] = viewer;
+        previous?.Dispose(); // IoT Core drops the older connection of a client id; its timers go with it.
         _iotViewers[viewer.ClientId] = viewer;
     }
 
@@ -225,6 +339,7 @@ public sealed partial class EmbeddedBroker
 
     private Task OnConnectedAsync(ClientConnectedEventArgs e)
     {
+        _guard.Connected(e.RemoteEndPoint);
         if (e.SessionItems[DeviceKey] is string car)
         {
             _metrics.DeviceConnections(+1);
@@ -278,6 +393,16 @@ public sealed partial class EmbeddedBroker
             return; // The host's own republish (injected messages carry no client session).
         }
 
+        if (message.Payload.Length > BrokerLimits.MaxMessageBytes)
+        {
+            // As AWS IoT Core does past its 128 KiB: nothing of it is stored, forwarded or retained, and the client goes.
+            e.ProcessPublish = false;
+            e.CloseConnection = true;
+            _metrics.Refuse("message-size");
+            LogMessageTooLarge(e.ClientId, message.Payload.Length, BrokerLimits.MaxMessageBytes);
+            return;
+        }
+
         if (e.SessionItems[DeviceKey] is string car)
         {
             if (!BrokerPolicy.MayDevicePublish(car, message.Topic))
@@ -326,7 +451,7 @@ public sealed partial class EmbeddedBroker
             return;
         }
 
-        var viewer = (Viewer)e.SessionItems[ViewerKey]!;
+        Viewer viewer = _viewers.GetValueOrDefault(e.ClientId) ?? (Viewer)e.SessionItems[ViewerKey]!;
         await RefreshIfStaleAsync(viewer, e.CancellationToken).ConfigureAwait(false);
         if (!BrokerPolicy.MayViewerPublish(viewer, message.Topic, message.Payload.ToArray(), NowMs()))
         {
@@ -344,8 +469,10 @@ public sealed partial class EmbeddedBroker
         {
             allowed = BrokerPolicy.MayDeviceSubscribe(car, filter);
         }
-        else if (e.SessionItems[ViewerKey] is Viewer viewer)
+        else if (e.SessionItems[ViewerKey] is Viewer sessionViewer)
         {
+            // The newest CONNECT's viewer (a resumed session keeps the items of the first).
+            Viewer viewer = _viewers.GetValueOrDefault(e.ClientId) ?? sessionViewer;
             await RefreshIfStaleAsync(viewer, e.CancellationToken).ConfigureAwait(false);
             allowed = BrokerPolicy.MayViewerSubscribe(viewer, filter, NowMs());
         }
@@ -388,7 +515,7 @@ public sealed partial class EmbeddedBroker
     {
         await PublishAsync(LiveTopics.Fixes(car), payload, retain: false).ConfigureAwait(false);
         _metrics.LiveRepublished();
-        if (PublishClock.TryReadCrc(payload, out uint crc) && _published.TryGet(car, crc, out long publishedMs))
+        if (PublishTimes.TryReadCrc(payload, out uint crc) && _published.TryGet(car, crc, out long publishedMs))
         {
             _metrics.PublishToLive.Record(NowMs() - publishedMs);
         }
@@ -448,6 +575,21 @@ public sealed partial class EmbeddedBroker
 
     [LoggerMessage(EventId = 17, Level = LogLevel.Information, Message = "Refused subscription of {ClientId} to {Filter}")]
     private partial void LogSubscribeRefused(string clientId, string filter);
+
+    [LoggerMessage(EventId = 19, Level = LogLevel.Warning, Message = "Refused client id {ClientId} for {User}: another user's session holds it")]
+    private partial void LogClientIdTaken(string clientId, string user);
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Warning, Message = "Closed {ClientId}: it published {Bytes} bytes; the limit is {Limit} (AWS IoT Core's)")]
+    private partial void LogMessageTooLarge(string clientId, long bytes, int limit);
+
+    [LoggerMessage(EventId = 21, Level = LogLevel.Information, Message = "Rentals of {User} changed: {ClientId} may see no car now, disconnected")]
+    private partial void LogRentalChangeDisconnect(string user, string clientId);
+
+    [LoggerMessage(EventId = 22, Level = LogLevel.Information, Message = "Rentals of {User} changed: {ClientId} no longer sees {Cars}")]
+    private partial void LogRentalChangeNarrowed(string user, string clientId, string cars);
+
+    [LoggerMessage(EventId = 23, Level = LogLevel.Error, Message = "Could not re-read the rentals of {User}: {Reason}")]
+    private partial void LogRecheckFailed(string user, string reason);
 
     [LoggerMessage(EventId = 18, Level = LogLevel.Information, Message = "The custom authorizer refused {ClientId}: {Reason}")]
     private partial void LogAuthorizerRefused(string clientId, string reason);

@@ -5,12 +5,13 @@ namespace Tracker.Cloud.Local.Broker;
 
 /// <summary>
 /// A browser's MQTT session: who it is (from the token it connected with) and, for a renter, the rentals read when it
-/// connected (re-read every <see cref="RentalsRefresh"/>), so the per-message check costs no store read.
+/// connected (re-read at each change the host writes, and every <see cref="RentalsRefresh"/> for changes made elsewhere), so
+/// the per-message check costs no store read.
 /// </summary>
 public sealed class Viewer
 {
     /// <summary>How old the rentals snapshot may get before it is read again.</summary>
-    public static readonly TimeSpan RentalsRefresh = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan RentalsRefresh = TimeSpan.FromSeconds(10);
 
     /// <summary>Creates the session's viewer.</summary>
     /// <param name="identity">Who.</param>

@@ -55,7 +55,7 @@ public sealed partial class SimulatedFleet : IDisposable
     /// <param name="log">The log.</param>
     /// <param name="provisioned">Told (cars done, cars in all) as the cars are provisioned; null for nothing.</param>
     /// <returns>The running fleet.</returns>
-    public static SimulatedFleet Start(FleetSettings settings, LocalPki pki, int mqttPort, PublishClock published, TimeProvider clock, ILogger<SimulatedFleet> log, Action<int, int>? provisioned = null)
+    public static SimulatedFleet Start(FleetSettings settings, LocalPki pki, int mqttPort, PublishTimes published, TimeProvider clock, ILogger<SimulatedFleet> log, Action<int, int>? provisioned = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(pki);
@@ -161,7 +161,7 @@ public sealed partial class SimulatedFleet : IDisposable
         }
     }
 
-    private FleetCar CreateCar(int number, DeviceBundle bundle, IGnssSource gnss, FleetSettings settings, int mqttPort, PublishClock published)
+    private FleetCar CreateCar(int number, DeviceBundle bundle, IGnssSource gnss, FleetSettings settings, int mqttPort, PublishTimes published)
     {
         string carId = bundle.CarId;
         MqttNetLinkOptions linkOptions = MqttNetLinkOptions.FromPemFiles(
@@ -188,6 +188,7 @@ public sealed partial class SimulatedFleet : IDisposable
             ackTimeoutMs: 30_000,
             backoffBaseMs: 1000,
             backoffCapMs: 30_000);
+        Security.PrivateFiles.EnsureFolder(Path.Combine(settings.FlashDirectory, carId)); // the car's positions: the owner's alone
         var car = new SimulatedCar(
             new SimulatedCarOptions
             {

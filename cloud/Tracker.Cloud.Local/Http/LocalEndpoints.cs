@@ -40,7 +40,7 @@ public static class LocalEndpoints
         ArgumentNullException.ThrowIfNull(tokens);
         if (users is not null)
         {
-            app.MapPost(LoginPath, (Delegate)((HttpContext context) => LoginAsync(context, users)));
+            app.MapPost(LoginPath, (Delegate)((HttpContext context) => LoginAsync(context, users, metrics)));
         }
 
         foreach (string path in ApiPaths)
@@ -79,7 +79,7 @@ public static class LocalEndpoints
             context.Request.Path.Value ?? "/"));
     }
 
-    private static async Task<IResult> LoginAsync(HttpContext context, LocalUsers users)
+    private static async Task<IResult> LoginAsync(HttpContext context, LocalUsers users, HostMetrics metrics)
     {
         context.Response.Headers.CacheControl = "no-store";
         if (context.Request.ContentLength is > MaxLoginBytes)
@@ -109,7 +109,18 @@ public static class LocalEndpoints
             return Problem(400, "bad-login", "Malformed login", "The body must have 'user' and 'password'.", LoginPath);
         }
 
+        string address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        bool known = users.Exists(login.User);
+        if (!users.Throttle.TryBegin(login.User, address, known, out TimeSpan retryAfter))
+        {
+            int seconds = (int)Math.Max(1, Math.Ceiling(retryAfter.TotalSeconds));
+            context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            metrics.Refuse("login-throttled");
+            return Problem(429, "too-many-attempts", "Too many sign-in attempts", "Try again in " + seconds + " s (sign-in is limited per user and per address).", LoginPath);
+        }
+
         LocalUser? user = users.Check(login.User, login.Password);
+        users.Throttle.End(login.User, known, user is not null);
         if (user is null)
         {
             context.Response.Headers.WWWAuthenticate = "Bearer";

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Tracker.Cloud.Core.Access;
+using Tracker.Cloud.Core.Cars;
 using Tracker.Cloud.Local.Broker;
 using Tracker.Cloud.Local.Options;
 
@@ -9,7 +10,8 @@ namespace Tracker.Cloud.Local.Http;
 
 /// <summary>
 /// The web app's <c>config.json</c> as this host serves it: the built one (cloud/Tracker.Cloud.Web/dist), with the
-/// tile layer the host was told to offer (<c>--tile-url</c>, <c>--tile-attribution</c>; null for none). With
+/// tile layer the host was told to offer (<c>--tile-url</c>, <c>--tile-attribution</c>; null for none) and the car
+/// rules its ingest and API apply (<c>carRules</c>: what moving, stopped, offline and filtered mean). With
 /// <c>--auth oidc</c> the sign-in and the live connection of an AWS deployment go over it
 /// (cloud/Tracker.Cloud.Web/README.md, "config.json"): the provider's hosted sign-in at Cognito's paths, and the
 /// broker's custom authorizer, so the web app runs here exactly the code it runs on AWS. Every other key passes
@@ -27,10 +29,12 @@ public static class WebAppConfig
     /// <param name="webRoot">The built web app's folder, or null.</param>
     /// <param name="tiles">The tile layer, or null for none.</param>
     /// <param name="options">The host's options, for the sign-in; null for the dev logins.</param>
+    /// <param name="rules">The car rules the host's ingest and API apply (<see cref="CarRules.Default"/> when null).</param>
     /// <returns>The JSON text.</returns>
-    public static string Build(string? webRoot, TileLayer? tiles, LocalOptions? options = null)
+    public static string Build(string? webRoot, TileLayer? tiles, LocalOptions? options = null, CarRules? rules = null)
     {
         JsonObject config = ReadBuilt(webRoot);
+        config["carRules"] = JsonNode.Parse((rules ?? CarRules.Default).ToJson());
         config["tileUrl"] = tiles?.Template;
         config["tileProbeUrl"] = tiles?.ProbeUrl;
         config["tileAttribution"] = tiles?.Attribution ?? string.Empty;

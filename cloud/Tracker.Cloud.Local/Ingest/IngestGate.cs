@@ -17,7 +17,7 @@ public sealed partial class IngestGate
 
     private readonly IngestService _ingest;
     private readonly HostMetrics _metrics;
-    private readonly PublishClock _published;
+    private readonly PublishTimes _published;
     private readonly TimeProvider _clock;
     private readonly ILogger _log;
     private readonly SemaphoreSlim _slots = new(MaxConcurrent, MaxConcurrent);
@@ -28,7 +28,7 @@ public sealed partial class IngestGate
     /// <param name="published">Publish times of the simulated cars' batches, for the latency histogram.</param>
     /// <param name="clock">The clock.</param>
     /// <param name="log">The log.</param>
-    public IngestGate(IngestService ingest, HostMetrics metrics, PublishClock published, TimeProvider clock, ILogger<IngestGate> log)
+    public IngestGate(IngestService ingest, HostMetrics metrics, PublishTimes published, TimeProvider clock, ILogger<IngestGate> log)
     {
         ArgumentNullException.ThrowIfNull(ingest);
         ArgumentNullException.ThrowIfNull(metrics);
@@ -60,7 +60,7 @@ public sealed partial class IngestGate
             long receivedMs = _clock.GetUtcNow().ToUnixTimeMilliseconds();
             IngestResult result = await _ingest.IngestAsync(new IngestRequest(topic, carId, payload, receivedMs), cancellationToken).ConfigureAwait(false);
             _metrics.Ingested(result);
-            if (result.Accepted > 0 && PublishClock.TryReadCrc(payload, out uint crc) && _published.TryGet(carId, crc, out long publishedMs))
+            if (result.Accepted > 0 && PublishTimes.TryReadCrc(payload, out uint crc) && _published.TryGet(carId, crc, out long publishedMs))
             {
                 _metrics.PublishToStored.Record(_clock.GetUtcNow().ToUnixTimeMilliseconds() - publishedMs);
             }

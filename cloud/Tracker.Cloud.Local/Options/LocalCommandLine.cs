@@ -45,13 +45,17 @@ public static class LocalCommandLine
         var oidcClient = new Option<string?>("--oidc-client-id") { Description = "With --auth oidc: the web app's client id at the provider." };
         var oidcSignIn = new Option<string?>("--oidc-sign-in-url") { Description = "With --auth oidc: the hosted sign-in's base URL (/oauth2/authorize, /oauth2/token, /oauth2/revoke, /logout); default: the issuer." };
 
+        var connectTimeout = new Option<string>("--connect-timeout") { Description = "Time a new connection has to finish its TLS handshake and MQTT CONNECT (and an HTTP client its headers); it is closed after.", DefaultValueFactory = _ => "10s" };
+        var maxPending = new Option<int>("--max-pending-connections") { Description = "Connections that may wait for their handshake or CONNECT at once, per listener; more are closed at once.", DefaultValueFactory = _ => Broker.BrokerLimits.DefaultMaxPendingConnections };
+        var maxHttp = new Option<int>("--max-http-connections") { Description = "HTTP connections (pages, API calls, browsers' WebSockets) open at once.", DefaultValueFactory = _ => Broker.BrokerLimits.DefaultMaxHttpConnections };
+
         var tiles = new Option<string>("--tile-url") { Description = "The web map's online tile layer, a URL template with {z} {x} {y} (and {s}), offered when the browser can reach it; 'none' for the offline map alone.", DefaultValueFactory = _ => LocalOptions.OpenStreetMapTiles };
         var tileAttribution = new Option<string?>("--tile-attribution") { Description = "The attribution the tile layer's owner asks for (default: OpenStreetMap's for its tiles, else the tile host's name)." };
 
         var root = new RootCommand("tracker-local: the whole fleet on one machine (broker, ingest, store, API, web map, simulated cars).")
         {
             data, bind, httpPort, mqttPort, cars, replay, seed, live, policy, store, dynamoUrl, webRoot, duration, progress, drain, json,
-            tiles, tileAttribution, auth, oidcIssuer, oidcClient, oidcSignIn,
+            tiles, tileAttribution, auth, oidcIssuer, oidcClient, oidcSignIn, connectTimeout, maxPending, maxHttp,
         };
 
         LocalOptions? options = null;
@@ -84,6 +88,9 @@ public static class LocalCommandLine
                     OidcSignInUrl = r.GetValue(oidcSignIn) is { } signIn ? ParseUrl("--oidc-sign-in-url", signIn) : null,
                     TileUrl = r.GetValue(tiles) is { } t && !string.Equals(t, "none", StringComparison.OrdinalIgnoreCase) ? t : null,
                     TileAttribution = r.GetValue(tileAttribution),
+                    ConnectTimeout = ParseDuration("--connect-timeout", r.GetValue(connectTimeout)!),
+                    MaxPendingConnections = r.GetValue(maxPending),
+                    MaxHttpConnections = r.GetValue(maxHttp),
                 };
                 options.Validate();
             }

@@ -60,6 +60,15 @@ public sealed record LocalOptions
     /// <summary>How long shutdown waits for the cars to drain their logs before it gives up (their flash keeps the rest).</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>The time a new connection (cars' TLS, browsers' WebSocket) has to finish its handshake and MQTT CONNECT, and an HTTP client to send its request headers.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = Broker.BrokerLimits.DefaultConnectTimeout;
+
+    /// <summary>How many connections may wait for their handshake or CONNECT at once on each listener; more are closed at once.</summary>
+    public int MaxPendingConnections { get; init; } = Broker.BrokerLimits.DefaultMaxPendingConnections;
+
+    /// <summary>How many HTTP connections (pages, API calls, browsers' WebSockets) may be open at once.</summary>
+    public int MaxHttpConnections { get; init; } = Broker.BrokerLimits.DefaultMaxHttpConnections;
+
     /// <summary>How users sign in, and how the broker authorizes browsers.</summary>
     public AuthMode Auth { get; init; } = AuthMode.Local;
 
@@ -148,6 +157,21 @@ public sealed record LocalOptions
         if (TileUrl is not null && !Http.TileLayer.IsValidTemplate(TileUrl, out string tileProblem))
         {
             throw new LocalOptionsException("--tile-url", tileProblem);
+        }
+
+        if (ConnectTimeout < TimeSpan.FromSeconds(1) || ConnectTimeout > TimeSpan.FromMinutes(5))
+        {
+            throw new LocalOptionsException("--connect-timeout", "must be 1 s to 5 min");
+        }
+
+        if (MaxPendingConnections is < 1 or > 100_000)
+        {
+            throw new LocalOptionsException("--max-pending-connections", "must be 1 to 100000");
+        }
+
+        if (MaxHttpConnections is < 1 or > 100_000)
+        {
+            throw new LocalOptionsException("--max-http-connections", "must be 1 to 100000");
         }
 
         ValidateAuth();

@@ -203,7 +203,7 @@ public sealed class LocalPki : IDisposable
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
         DateTimeOffset now = DateTimeOffset.UtcNow;
         X509Certificate2 ca = request.CreateSelfSigned(now.AddHours(-1), now.AddYears(10));
-        System.IO.Directory.CreateDirectory(directory);
+        PrivateFiles.EnsureFolder(directory);
         // Key first, certificate last, each written whole (a crash between leaves no certificate, so both are made again).
         SecretFile.Write(keyPath, Encoding.ASCII.GetBytes(caKey.ExportPkcs8PrivateKeyPem()));
         SecretFile.Write(certPath, Encoding.ASCII.GetBytes(ca.ExportCertificatePem() + "\n"), SecretFile.PublicMode);

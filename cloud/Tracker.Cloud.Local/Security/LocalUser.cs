@@ -4,7 +4,7 @@ namespace Tracker.Cloud.Local.Security;
 
 /// <summary>One local dev login.</summary>
 /// <param name="User">The user id (the token's <c>sub</c>).</param>
-/// <param name="Password">The password (a dev stack's login, printed on the console; never a real credential).</param>
+/// <param name="Password">The generated password as kept in initial-passwords.json (printed on the console), or empty once that file is deleted.</param>
 /// <param name="Roles">What the user is.</param>
 /// <param name="RentedCar">For a seeded renter, the car they rent; null otherwise.</param>
 /// <param name="RentalStartsInHours">When the seeded rental starts relative to the host's start (negative: already running).</param>

@@ -7,23 +7,36 @@ using Tracker.Cloud.Core.Storage;
 namespace Tracker.Cloud.Local.Security;
 
 /// <summary>
-/// The local dev logins: an operator and three renters, with passwords made on first run and kept in the data folder
-/// (<c>logins.json</c>, mode 0600), so the console can print them at every start. In AWS, Cognito holds users; here the
-/// host issues the same-shaped tokens (<see cref="DevTokens"/>) that the API's claims reader accepts.
+/// The local dev logins: an operator and three renters, with passwords made on first run. The data folder keeps their
+/// salted, slow hashes (<see cref="PasswordHash"/>) in <c>logins.json</c> and, apart from them, the generated passwords in
+/// <c>initial-passwords.json</c> (both 0600), so the console can print them at every start; delete that file once they
+/// are noted and sign-in still works. In AWS, Cognito holds users; here the host issues the same-shaped tokens
+/// (<see cref="DevTokens"/>) that the API's claims reader accepts. Sign-in is rate limited (<see cref="Throttle"/>).
 /// </summary>
 public sealed class LocalUsers
 {
     /// <summary>How long a login's token lasts.</summary>
     public static readonly TimeSpan TokenLifetime = TimeSpan.FromHours(12);
 
+    /// <summary>The file of password hashes.</summary>
+    public const string HashesFile = "logins.json";
+
+    /// <summary>The file of the generated passwords (kept apart from the hashes; may be deleted).</summary>
+    public const string PasswordsFile = "initial-passwords.json";
+
     private const int MaxPasswordBytes = 256;
     private readonly Dictionary<string, LocalUser> _users;
+    private readonly Dictionary<string, string> _hashes;
+    private readonly string _dummyHash;
 
-    private LocalUsers(IReadOnlyList<LocalUser> users, DevTokens tokens)
+    private LocalUsers(IReadOnlyList<LocalUser> users, Dictionary<string, string> hashes, DevTokens tokens, LoginThrottle throttle, int iterations)
     {
         All = users;
         _users = users.ToDictionary(u => u.User, StringComparer.Ordinal);
+        _hashes = hashes;
         Tokens = tokens;
+        Throttle = throttle;
+        _dummyHash = PasswordHash.Create(SecretFile.NewPassword(16), iterations);
     }
 
     /// <summary>Every login, operator first.</summary>
@@ -32,27 +45,34 @@ public sealed class LocalUsers
     /// <summary>The token issuer and validator (HS256, key in the data folder).</summary>
     public DevTokens Tokens { get; }
 
+    /// <summary>The sign-in rate limits.</summary>
+    public LoginThrottle Throttle { get; }
+
     /// <summary>Opens the logins and the token key in <paramref name="directory"/>, creating them on first run.</summary>
     /// <param name="directory">The data folder.</param>
     /// <param name="clock">The clock tokens are stamped with.</param>
+    /// <param name="hashIterations">PBKDF2 iterations of new password hashes (tests lower it).</param>
     /// <returns>The users.</returns>
-    public static LocalUsers OpenOrCreate(string directory, TimeProvider clock)
+    public static LocalUsers OpenOrCreate(string directory, TimeProvider clock, int hashIterations = PasswordHash.DefaultIterations)
     {
         byte[] key = SecretFile.ReadOrCreate(Path.Combine(directory, "token.key"), () => RandomNumberGenerator.GetBytes(32));
-        string path = Path.Combine(directory, "logins.json");
-        Dictionary<string, string> passwords = File.Exists(path)
-            ? JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(path)) ?? []
-            : [];
+        string hashesPath = Path.Combine(directory, HashesFile);
+        string passwordsPath = Path.Combine(directory, PasswordsFile);
+        Dictionary<string, string> hashes = ReadMap(hashesPath);
+        Dictionary<string, string> passwords = ReadMap(passwordsPath);
         bool changed = false;
         string Password(string user)
         {
-            if (!passwords.TryGetValue(user, out string? password) || string.IsNullOrEmpty(password))
+            if (hashes.TryGetValue(user, out string? stored) && PasswordHash.IsHash(stored))
             {
-                password = SecretFile.NewPassword(12);
-                passwords[user] = password;
-                changed = true;
+                return passwords.GetValueOrDefault(user) ?? string.Empty;
             }
 
+            // An earlier version kept the password itself in logins.json: it moves to the passwords file, hashed here.
+            string password = !string.IsNullOrEmpty(stored) ? stored : passwords.GetValueOrDefault(user) is { Length: > 0 } kept ? kept : SecretFile.NewPassword(12);
+            hashes[user] = PasswordHash.Create(password, hashIterations);
+            passwords[user] = password;
+            changed = true;
             return password;
         }
 
@@ -65,13 +85,21 @@ public sealed class LocalUsers
         ];
         if (changed)
         {
-            SecretFile.Write(path, JsonSerializer.SerializeToUtf8Bytes(passwords, new JsonSerializerOptions { WriteIndented = true }));
+            // The passwords first: a crash between leaves a password without its hash, which the next start hashes.
+            var indented = new JsonSerializerOptions { WriteIndented = true };
+            SecretFile.Write(passwordsPath, JsonSerializer.SerializeToUtf8Bytes(passwords, indented));
+            SecretFile.Write(hashesPath, JsonSerializer.SerializeToUtf8Bytes(hashes, indented));
         }
 
-        return new LocalUsers(users, new DevTokens(key, clock));
+        return new LocalUsers(users, hashes, new DevTokens(key, clock), new LoginThrottle(clock), hashIterations);
     }
 
-    /// <summary>Checks a login in constant time.</summary>
+    /// <summary>Is <paramref name="user"/> a login of this host?</summary>
+    /// <param name="user">The user id.</param>
+    /// <returns>True when it exists.</returns>
+    public bool Exists(string user) => _users.ContainsKey(user);
+
+    /// <summary>Checks a login against its slow hash; an unknown user costs the same hash, so timing tells nothing.</summary>
     /// <param name="user">The user id.</param>
     /// <param name="password">The password.</param>
     /// <returns>The user, or null for a wrong user or password (the caller cannot tell which).</returns>
@@ -83,9 +111,25 @@ public sealed class LocalUsers
         }
 
         LocalUser? found = _users.GetValueOrDefault(user);
-        byte[] expected = SHA256.HashData(Encoding.UTF8.GetBytes(found?.Password ?? "\u0000no-such-user"));
-        byte[] given = SHA256.HashData(Encoding.UTF8.GetBytes(password));
-        return CryptographicOperations.FixedTimeEquals(expected, given) && found is not null ? found : null;
+        bool matches = PasswordHash.Verify(password, found is null ? _dummyHash : _hashes.GetValueOrDefault(user));
+        return matches && found is not null ? found : null;
+    }
+
+    private static Dictionary<string, string> ReadMap(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return new Dictionary<string, string>(StringComparer.Ordinal);
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(path)) ?? new Dictionary<string, string>(StringComparer.Ordinal);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException(path + " is not a JSON object of strings: " + e.Message + " (delete it to make new logins)", e);
+        }
     }
 
     /// <summary>

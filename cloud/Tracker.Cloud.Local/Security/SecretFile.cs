@@ -27,7 +27,7 @@ internal static class SecretFile
     /// <summary>Writes a file atomically, mode 0600 unless told otherwise (on Unix), so a crash leaves either the old file or all of the new one.</summary>
     public static void Write(string path, byte[] value, UnixFileMode mode = OwnerMode)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        PrivateFiles.EnsureFolder(Path.GetDirectoryName(path)!);
         string temporary = path + ".tmp-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(4));
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())

@@ -1,7 +1,8 @@
 // Writes the web app's config.json for an AWS deployment from the stack's outputs
 // (cloud/Tracker.Cloud.Infra: `npx cdk deploy -c stage=dev --outputs-file cdk-outputs.json`) and the
 // account's IoT data endpoint (`aws iot describe-endpoint --endpoint-type iot:Data-ATS`), which
-// CloudFormation cannot give. It is written over the build's config.json (so the build's other keys,
+// CloudFormation cannot give: the sign-in, the live connection, and the car rules the deployed functions
+// apply (`carRules`: the app has none of its own). It is written over the build's config.json (so the build's other keys,
 // the map tiles, stay), into dist/ before the upload:
 //
 //   node scripts/config-from-stack.mjs --outputs ../Tracker.Cloud.Infra/cdk-outputs.json \
@@ -13,9 +14,10 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { readCarRules } from '../src/carrules.js';
 
 /** The stack outputs this reads (TrackerStack.cs names them). */
-export const OUTPUTS = Object.freeze(['WebUrl', 'HostedUiUrl', 'UserPoolClientId', 'LiveAuthorizerName', 'LiveAuthorizerTokenKey']);
+export const OUTPUTS = Object.freeze(['WebUrl', 'HostedUiUrl', 'UserPoolClientId', 'LiveAuthorizerName', 'LiveAuthorizerTokenKey', 'CarRules']);
 
 /** The scopes the user pool client allows (Api/UserDirectory.cs WebScopes). */
 export const SCOPES = Object.freeze(['openid', 'email', 'profile']);
@@ -26,7 +28,7 @@ class ConfigError extends Error {}
  * The deployment's part of config.json.
  * @param {any} outputs the parsed --outputs-file (stack name -> output name -> value).
  * @param {{stack?: string, iotEndpoint: string}} options which stack, and the IoT data endpoint.
- * @returns {object} auth, mqttUrl, mqttAuthorizer and apiBase.
+ * @returns {object} auth, mqttUrl, mqttAuthorizer, apiBase and carRules (the rules the deployed functions apply).
  * @throws {ConfigError} an input is missing or malformed; the message names it.
  */
 export function configFromStack(outputs, options) {
@@ -62,8 +64,16 @@ export function configFromStack(outputs, options) {
   if (typeof endpoint !== 'string' || !/^[a-z0-9-]+(-ats)?\.iot\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/.test(endpoint)) {
     throw new ConfigError(`--iot-endpoint must be the account's IoT data endpoint, like a1b2c3d4e5f6g7-ats.iot.us-east-1.amazonaws.com (aws iot describe-endpoint --endpoint-type iot:Data-ATS); got '${endpoint ?? ''}'`);
   }
+  let carRules;
+  try {
+    carRules = JSON.parse(value('CarRules'));
+  } catch {
+    throw new ConfigError(`output CarRules is not JSON: '${value('CarRules')}'`);
+  }
+  if (readCarRules(carRules) === null) throw new ConfigError(`output CarRules is not the car rules the app reads: '${value('CarRules')}'`);
   return {
     apiBase: '',
+    carRules,
     auth: {
       mode: 'oauth',
       clientId: value('UserPoolClientId'),

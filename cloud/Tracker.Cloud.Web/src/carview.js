@@ -262,7 +262,7 @@ export function openCarView(options) {
     map.invalidateSize();
     map.fitBounds(historyLine.getBounds(), { padding: [30, 30], maxZoom: 16, animate: false });
     recenter = false;
-    playback = new Playback(pts);
+    playback = new Playback(pts, store.rules);
     playback.setRate(Number(el.rate.value));
     el.playback.hidden = false;
     el.scrub.min = String(playback.start);

@@ -2,7 +2,10 @@
 // defaults; the local host serves its own when it signs users in elsewhere (--auth oidc), and on
 // AWS the stack writes it from its own resources (cloud/Tracker.Cloud.Infra, Web/WebHosting.cs).
 // Missing or malformed: the defaults, which suit the local host. A key of the wrong type is
-// dropped, never half-used.
+// dropped, never half-used. `carRules` (what moving, stopped, offline and filtered mean) has no
+// default: the app takes them only from the host that applies them (src/carrules.js).
+
+import { readCarRules } from './carrules.js';
 
 /**
  * @typedef {{mode: 'local'}} LocalAuth the local host's dev login (POST /auth/login).
@@ -13,7 +16,8 @@
  *   named with the token in the WebSocket URL's query string.
  * @typedef {{apiBase: string, mqttUrl: string|null, mqttAuthorizer: MqttAuthorizer|null,
  *   auth: LocalAuth|OAuthAuth, tileUrl: string|null, tileProbeUrl: string|null,
- *   tileProbeTimeoutMs: number, tileAttribution: string}} AppConfig
+ *   tileProbeTimeoutMs: number, tileAttribution: string,
+ *   carRules: Readonly<import('./carrules.js').CarRules>|null}} AppConfig
  */
 
 /** @type {AppConfig} */
@@ -26,6 +30,7 @@ export const DEFAULT_CONFIG = Object.freeze({
   tileProbeUrl: 'https://tile.openstreetmap.org/0/0/0.png',
   tileProbeTimeoutMs: 3000,
   tileAttribution: '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+  carRules: null,
 });
 
 /** IoT Core's token key names and authorizer names: letters, digits, _ and - (AWS IoT API, CreateAuthorizer). */
@@ -96,6 +101,7 @@ export function mergeConfig(raw) {
   }
   const auth = readAuth(raw.auth);
   if (auth !== null) out.auth = auth;
+  out.carRules = readCarRules(raw.carRules);
   const a = raw.mqttAuthorizer;
   if (a !== null && typeof a === 'object' && typeof a.name === 'string' && typeof a.tokenParameter === 'string'
     && AUTHORIZER_TEXT.test(a.name) && AUTHORIZER_TEXT.test(a.tokenParameter)) {

@@ -249,7 +249,7 @@ function ensureMap() {
 
 function startSession(session) {
   const scope = createScope();
-  const store = new FleetStore();
+  const store = new FleetStore({ rules: config.carRules });
   const operator = isOperator(session);
   const api = createApi({
     baseUrl: config.apiBase,
@@ -532,6 +532,14 @@ async function boot() {
     showLogin('');
     els.loginSubmit.disabled = true;
     els.loginMessage.textContent = 'This deployment has no sign-in settings (config.json is the local one). Deploy the stack again, and upload the app without its config.json.';
+    return;
+  }
+  if (config.carRules === null) {
+    // Moving, stopped, offline and filtered are the cloud's definitions; without them the map would guess.
+    showLogin('');
+    els.loginSubmit.disabled = true;
+    els.hostedSignInButton.disabled = true;
+    els.loginMessage.textContent = 'This deployment\'s config.json has no car rules (carRules). On AWS, write it with scripts/config-from-stack.mjs from the current stack; the local host serves its own.';
     return;
   }
   const callback = config.auth.mode === 'oauth' ? readCallback(location.search) : null;

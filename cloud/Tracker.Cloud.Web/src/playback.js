@@ -16,10 +16,11 @@ export const GAP_SKIP_MS = 5 * 60 * 1000;
 /**
  * Each point's speed: its own, or derived from the point before (as the ingest's enrichment).
  * @param {Array<import('./point.js').Point>} points time-ordered.
+ * @param {import('./carrules.js').CarRules} rules the car rules (how far back a speed is derived).
  * @returns {Array<number|null>} mm/s per point.
  */
-export function speedsOf(points) {
-  return points.map((p, i) => speedOf(p, i === 0 ? null : points[i - 1]));
+export function speedsOf(points, rules) {
+  return points.map((p, i) => speedOf(p, i === 0 ? null : points[i - 1], rules));
 }
 
 /**
@@ -71,13 +72,14 @@ export function sampleAt(points, speeds, t) {
 export class Playback {
   /**
    * @param {Array<import('./point.js').Point>} points time-ordered, not empty.
+   * @param {import('./carrules.js').CarRules} rules the car rules (config.json's carRules).
    */
-  constructor(points) {
+  constructor(points, rules) {
     if (points.length === 0) {
       throw new RangeError('nothing to play');
     }
     this.points = points;
-    this.speeds = speedsOf(points);
+    this.speeds = speedsOf(points, rules);
     this.start = points[0].ts;
     this.end = points[points.length - 1].ts;
     this.t = this.start;

@@ -5,6 +5,8 @@
 /**
  * @typedef {object} Point
  * @property {number} ts epoch ms of the fix.
+ * @property {number} latE7 latitude, 1e-7 degrees (an integer: distances are measured on these, as ingest does).
+ * @property {number} lonE7 longitude, 1e-7 degrees.
  * @property {number} lat degrees.
  * @property {number} lon degrees.
  * @property {number|null} speedMmps mm/s, or null.
@@ -14,7 +16,8 @@
  * @property {number|null} satellites or null.
  * @property {number} mode 2 or 3.
  * @property {number} quality 1 to 8.
- * @property {boolean|null} moving as the cloud classified it, or null when not known (live fixes).
+ * @property {boolean|null} moving as the cloud's rules classify it: from the API, or computed by the
+ *   FleetStore for a live fix (null until then).
  */
 
 const orNull = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
@@ -36,6 +39,8 @@ export function pointFromLocation(loc) {
   }
   return {
     ts,
+    latE7: Math.round(latE7),
+    lonE7: Math.round(lonE7),
     lat: latE7 / 1e7,
     lon: lonE7 / 1e7,
     speedMmps: orNull(loc.speedMmps),
@@ -59,6 +64,8 @@ export function pointFromLocation(loc) {
 export function pointFromFix(fix) {
   return {
     ts: fix.ts,
+    latE7: fix.latE7,
+    lonE7: fix.lonE7,
     lat: fix.latE7 / 1e7,
     lon: fix.lonE7 / 1e7,
     speedMmps: fix.speedMmps,

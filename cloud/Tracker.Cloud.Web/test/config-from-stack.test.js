@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { configFromStack, OUTPUTS } from '../scripts/config-from-stack.mjs';
 import { mergeConfig } from '../src/config.js';
+import { RULES_JSON } from '../test-support/car-rules.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ENDPOINT = 'a1b2c3d4e5f6g7-ats.iot.us-east-1.amazonaws.com';
@@ -20,6 +21,7 @@ const OUT = {
     LiveAuthorizerName: 'tracker-dev-live',
     LiveAuthorizerTokenKey: 'token',
     FixesRuleName: 'tracker_dev_fixes',
+    CarRules: JSON.stringify(RULES_JSON),
   },
 };
 
@@ -38,6 +40,13 @@ test('configFromStack_GivesTheHostedUiAndTheAuthorizer_WhichTheAppAccepts', () =
   assert.deepEqual(config.mqttAuthorizer, { name: 'tracker-dev-live', tokenParameter: 'token' });
 });
 
+test('configFromStack_GivesTheCarRulesTheFunctionsApply_WhichTheAppReads', () => {
+  const config = mergeConfig(configFromStack(OUT, { iotEndpoint: ENDPOINT }));
+  assert.notEqual(config.carRules, null);
+  assert.equal(config.carRules.offlineAfterMs, RULES_JSON.offlineAfterMs);
+  assert.deepEqual([...config.carRules.filters], RULES_JSON.filters);
+});
+
 test('configFromStack_MissingOrBadInput_NamesIt', () => {
   for (const key of OUTPUTS) {
     const stack = { ...OUT['tracker-dev'] };
@@ -45,6 +54,8 @@ test('configFromStack_MissingOrBadInput_NamesIt', () => {
     assert.throws(() => configFromStack({ 'tracker-dev': stack }, { iotEndpoint: ENDPOINT }), new RegExp(key));
   }
   assert.throws(() => configFromStack({ 'tracker-dev': { ...OUT['tracker-dev'], HostedUiUrl: 'http://x.example' } }, { iotEndpoint: ENDPOINT }), /not https/);
+  assert.throws(() => configFromStack({ 'tracker-dev': { ...OUT['tracker-dev'], CarRules: '{"movingThresholdMmps":' } }, { iotEndpoint: ENDPOINT }), /CarRules is not JSON/);
+  assert.throws(() => configFromStack({ 'tracker-dev': { ...OUT['tracker-dev'], CarRules: '{"movingThresholdMmps":1}' } }, { iotEndpoint: ENDPOINT }), /CarRules is not the car rules/);
   assert.throws(() => configFromStack(OUT, { iotEndpoint: 'evil.example.com' }), /--iot-endpoint/);
   assert.throws(() => configFromStack(OUT, {}), /--iot-endpoint/);
   assert.throws(() => configFromStack({ a: {}, b: {} }, { iotEndpoint: ENDPOINT }), /--stack/);

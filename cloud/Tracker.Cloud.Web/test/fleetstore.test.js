@@ -1,7 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FleetStore, OFFLINE_AFTER_MS } from '../src/fleetstore.js';
+import { FleetStore } from '../src/fleetstore.js';
 import { pointFromFix } from '../src/point.js';
+import { RULES } from '../test-support/car-rules.js';
+
+const OFFLINE_AFTER_MS = RULES.offlineAfterMs;
 
 const T0 = 1_800_000_000_000;
 
@@ -11,7 +14,7 @@ function fixAt(ts, speedMmps, lat = 39.5) {
 
 function storeAt(ms) {
   const clock = { now: ms };
-  return { clock, store: new FleetStore({ now: () => clock.now }) };
+  return { clock, store: new FleetStore({ rules: RULES, now: () => clock.now }) };
 }
 
 test('FleetStore_NewCar_IsOfflineUntilItHasAPosition', () => {
@@ -73,7 +76,7 @@ test('FleetStore_OfflineStatus_UntilAFixOrAnOnlineStatus', () => {
   assert.equal(store.cars.get('car-1').state, 'moving');
 });
 
-test('FleetStore_NoFixForTenMinutes_GoesOfflineOnRefresh', () => {
+test('FleetStore_NoFixForTheOfflineTime_GoesOfflineOnRefresh', () => {
   const { clock, store } = storeAt(T0);
   store.applyFixes('car-1', [fixAt(T0, 0)]);
   clock.now = T0 + OFFLINE_AFTER_MS;

@@ -2,9 +2,11 @@
 --
 -- The fleet is every car seen in the 30 days that end with the report day (the archive has no other
 -- car list, and a car that has not reported for 30 days has left the fleet or needs a visit anyway).
--- A car is offline when its newest fix is more than threshold_hours before the end of the report
--- day: with 24 hours, the cars that sent no fix at all on the report day. Longest silence first,
--- with where each car was last seen.
+-- A car is offline when its newest fix is older than 30 minutes: the one definition, which the API
+-- and the live map apply too (cloud/Tracker.Cloud.Core/Cars/CarRules.cs, OfflineAfter). This report
+-- lists the cars that have been offline for at least threshold_hours at the end of the report day:
+-- with 24 hours, the cars that sent no fix at all that day. Longest silence first, with where each
+-- car was last seen.
 --
 -- Parameters: the end of the report day and the threshold, in params; the dt range is the 30 days
 -- ending with the report day (2025-05-12 to 2025-06-10 for a report on 2025-06-10).

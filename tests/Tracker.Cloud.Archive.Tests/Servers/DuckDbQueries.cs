@@ -15,7 +15,7 @@ public static class DuckDbQueries
     /// <summary>The rows of <paramref name="queryFile"/> (a file name in cloud/analytics/queries) over <paramref name="archive"/>.</summary>
     public static async Task<IReadOnlyList<JsonElement>> RunAsync(string archive, string queryFile)
     {
-        string analytics = Path.Combine(CloudDir.Path, "analytics");
+        string analytics = Repository.PathOf("cloud", "analytics");
         PartCatalog.Current.Locate(Part.DuckDb);
         var start = new ProcessStartInfo(PartCatalog.Current.Locate(Part.Node))
         {

@@ -7,11 +7,11 @@ namespace Tracker.Cloud.Archive.Tests.Support;
 /// <summary>A SQLite store in a temporary folder, deleted on dispose, with a clock the test controls.</summary>
 public sealed class TempStore : IAsyncDisposable
 {
-    private readonly string _directory;
+    private readonly TempFolder _folder;
 
-    private TempStore(string directory, SqliteStore store)
+    private TempStore(TempFolder folder, SqliteStore store)
     {
-        _directory = directory;
+        _folder = folder;
         Store = store;
     }
 
@@ -21,9 +21,9 @@ public sealed class TempStore : IAsyncDisposable
     /// <summary>Opens a new store whose retention clock reads <paramref name="clock"/>.</summary>
     public static async Task<TempStore> OpenAsync(TimeProvider clock)
     {
-        string directory = Directory.CreateTempSubdirectory("tracker-archive-").FullName;
-        SqliteStore store = await SqliteStore.OpenAsync(new SqliteStoreOptions { Path = Path.Combine(directory, "fixes.db"), Clock = clock }, CancellationToken.None);
-        return new TempStore(directory, store);
+        var folder = new TempFolder("tracker-archive-");
+        SqliteStore store = await SqliteStore.OpenAsync(new SqliteStoreOptions { Path = folder.Combine("fixes.db"), Clock = clock }, CancellationToken.None);
+        return new TempStore(folder, store);
     }
 
     /// <summary>Stores a car's fixes and advances its latest position to the newest.</summary>
@@ -42,7 +42,7 @@ public sealed class TempStore : IAsyncDisposable
     public ValueTask DisposeAsync()
     {
         SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
+        _folder.Dispose();
         return ValueTask.CompletedTask;
     }
 }

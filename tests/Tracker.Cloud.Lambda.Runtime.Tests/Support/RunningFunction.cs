@@ -2,8 +2,7 @@ using Tracker.Testing;
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
-using Tracker.Cloud.Archive.Tests.Servers;
-using Tracker.Cloud.Lambda.Debug.Runtime;
+using Tracker.Cloud.Lambda.Cli.Runtime;
 using Xunit.Abstractions;
 
 namespace Tracker.Cloud.Lambda.Runtime.Tests.Support;

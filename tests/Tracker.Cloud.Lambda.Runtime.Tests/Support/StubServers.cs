@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Tracker.Cloud.Tests.Access;
 
 namespace Tracker.Cloud.Lambda.Runtime.Tests.Support;
 
@@ -23,7 +22,7 @@ namespace Tracker.Cloud.Lambda.Runtime.Tests.Support;
 public sealed class StubServers : IAsyncLifetime
 {
     private WebApplication? _app;
-    private string? _folder;
+    private TempFolder? _folder;
 
     /// <summary>The issuer to configure: https://127.0.0.1:port/us-east-1_TestPool1.</summary>
     public string Issuer { get; private set; } = string.Empty;
@@ -39,7 +38,7 @@ public sealed class StubServers : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _folder = Directory.CreateTempSubdirectory("tracker-stubs-").FullName;
+        _folder = new TempFolder("tracker-stubs-");
         using RSA key = RSA.Create(2048);
         var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         var san = new SubjectAlternativeNameBuilder();
@@ -48,7 +47,7 @@ public sealed class StubServers : IAsyncLifetime
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
         using X509Certificate2 created = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddDays(1));
-        CertificateFile = Path.Combine(_folder, "stub-ca.pem");
+        CertificateFile = _folder.Combine("stub-ca.pem");
         await File.WriteAllTextAsync(CertificateFile, created.ExportCertificatePem());
         X509Certificate2 serving = X509CertificateLoader.LoadPkcs12(created.Export(X509ContentType.Pfx), null);
 
@@ -82,9 +81,6 @@ public sealed class StubServers : IAsyncLifetime
             await _app.DisposeAsync();
         }
 
-        if (_folder is not null)
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
+        _folder?.Dispose();
     }
 }

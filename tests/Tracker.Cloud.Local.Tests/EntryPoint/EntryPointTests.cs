@@ -8,7 +8,7 @@ namespace Tracker.Cloud.Local.Tests.EntryPoint;
 public sealed class EntryPointTests : IDisposable
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(90);
-    private readonly string _folder = Directory.CreateTempSubdirectory("tracker-entry-").FullName;
+    private readonly TempFolder _folder = new("tracker-entry-");
 
 #if DEBUG
     private const string Configuration = "Debug";
@@ -21,10 +21,10 @@ public sealed class EntryPointTests : IDisposable
     {
         string project = Repository.PathOf("cloud", "Tracker.Cloud.Local", "Tracker.Cloud.Local.csproj");
         using TestProcess run = TestProcess.Start(
-            _folder, "dotnet", "run", "--no-build", "-c", Configuration, "--project", project, "--", "--cars", "0", "--http-port", "0", "--mqtt-port", "0", "--progress", "0", "--duration", "1s");
+            _folder.Path, "dotnet", "run", "--no-build", "-c", Configuration, "--project", project, "--", "--cars", "0", "--http-port", "0", "--mqtt-port", "0", "--progress", "0", "--duration", "1s");
 
         Assert.True(await run.WaitForExitAsync(Bound) == 0, run.Output);
-        string data = Path.Combine(_folder, ".tracker-local");
+        string data = _folder.Combine(".tracker-local");
         Assert.Contains("data in " + data, run.Output, StringComparison.Ordinal);
         Assert.True(Directory.Exists(Path.Combine(data, "pki")), "no .tracker-local/pki where dotnet run was typed:\n" + run.Output);
     }
@@ -38,7 +38,7 @@ public sealed class EntryPointTests : IDisposable
         taken.Start();
         int port = ((IPEndPoint)taken.LocalEndpoint).Port;
         string other = option == "--http-port" ? "--mqtt-port" : "--http-port";
-        using TestProcess host = BuiltHost.Start(_folder, "--data", Path.Combine(_folder, "data"), "--cars", "0", option, port.ToString(System.Globalization.CultureInfo.InvariantCulture), other, "0");
+        using TestProcess host = BuiltHost.Start(_folder.Path, "--data", _folder.Combine("data"), "--cars", "0", option, port.ToString(System.Globalization.CultureInfo.InvariantCulture), other, "0");
 
         Assert.Equal(1, await host.WaitForExitAsync(Bound));
         Assert.Contains($"tracker-local: port {port} on 127.0.0.1 ({what}) is taken", host.Output, StringComparison.Ordinal);
@@ -47,14 +47,5 @@ public sealed class EntryPointTests : IDisposable
         Assert.DoesNotContain("   at ", host.Output, StringComparison.Ordinal);
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _folder.Dispose();
 }

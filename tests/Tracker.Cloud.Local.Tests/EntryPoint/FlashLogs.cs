@@ -23,35 +23,29 @@ public static class FlashLogs
 
         foreach (string carDirectory in Directory.GetDirectories(flash).Order(StringComparer.Ordinal))
         {
-            string copy = Directory.CreateTempSubdirectory("tracker-flash-copy-").FullName;
-            try
+            using var folder = new TempFolder("tracker-flash-copy-");
+            string copy = folder.Path;
+            foreach (string file in Directory.GetFiles(carDirectory))
             {
-                foreach (string file in Directory.GetFiles(carDirectory))
-                {
-                    File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
-                }
-
-                using var fs = new DirectoryFlashFileSystem();
-                FixLog log = FixLog.Open(fs, copy, FixLogOptions.ForCapacity(SimulatedCarOptions.DefaultLogCapacityBytes));
-                var times = new HashSet<long>();
-                var fixes = new Fix[100];
-                int taken;
-                do
-                {
-                    taken = log.TakeBatch(fixes, fixes.Length, new LogBatch()); // each batch stays in flight: the next takes what follows
-                    for (int i = 0; i < taken; i++)
-                    {
-                        times.Add(fixes[i].TimeMs);
-                    }
-                }
-                while (taken > 0);
-
-                pending[Path.GetFileName(carDirectory)] = times;
+                File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
             }
-            finally
+
+            using var fs = new DirectoryFlashFileSystem();
+            FixLog log = FixLog.Open(fs, copy, FixLogOptions.ForCapacity(SimulatedCarOptions.DefaultLogCapacityBytes));
+            var times = new HashSet<long>();
+            var fixes = new Fix[100];
+            int taken;
+            do
             {
-                Directory.Delete(copy, recursive: true);
+                taken = log.TakeBatch(fixes, fixes.Length, new LogBatch()); // each batch stays in flight: the next takes what follows
+                for (int i = 0; i < taken; i++)
+                {
+                    times.Add(fixes[i].TimeMs);
+                }
             }
+            while (taken > 0);
+
+            pending[Path.GetFileName(carDirectory)] = times;
         }
 
         return pending;

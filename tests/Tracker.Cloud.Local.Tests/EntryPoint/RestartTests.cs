@@ -14,9 +14,9 @@ public sealed class RestartTests : IDisposable
 {
     private static readonly TimeSpan Start = TimeSpan.FromSeconds(90);
     private static readonly TimeSpan Stop = TimeSpan.FromSeconds(60);
-    private readonly string _folder = Directory.CreateTempSubdirectory("tracker-restart-").FullName;
+    private readonly TempFolder _folder = new("tracker-restart-");
 
-    private string Data => Path.Combine(_folder, "data");
+    private string Data => _folder.Combine("data");
 
     [Fact]
     public async Task StartStopStart_ThenKillAndStart_OnTheSameDataFolder_LosesNothing()
@@ -80,22 +80,13 @@ public sealed class RestartTests : IDisposable
         Assert.True(delivered > 0, "none of the " + held + " fixes held at the kill was delivered after the restart");
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _folder.Dispose();
 
     private TestProcess StartHost() => BuiltHost.Start(
-        _folder,
+        _folder.Path,
         "--data", Data,
-        "--http-port", TestProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-        "--mqtt-port", TestProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        "--http-port", FreePort.OnLoopback().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        "--mqtt-port", FreePort.OnLoopback().ToString(System.Globalization.CultureInfo.InvariantCulture),
         "--cars", "3",
         "--replay", Repository.PathOf("firmware", "Tracker.BenchTool", "samples", "demo-drive.nmea"), // the cars drive from the first second
         "--live-period", "10s",

@@ -248,13 +248,6 @@ public sealed class BrokerTests(LocalHostFixture fixture) : IClassFixture<LocalH
         return (id, delivered);
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + Wait;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "timed out waiting");
-            await Task.Delay(20);
-        }
-    }
+    private static async Task WaitUntilAsync(Func<bool> condition) =>
+        Assert.True(await Poll.UntilAsync(condition, Wait), "timed out waiting");
 }

@@ -186,21 +186,9 @@ public sealed class CustomAuthorizerTests(OidcHostFixture fixture) : IClassFixtu
         Assert.Equal(LinkResult.Ok, car.Connect(new MqttConnectOptions(carId, 60, null, null, true)));
         byte[] batch = LocalHostFixture.Encode(LocalHostFixture.Drive(2, Now()));
         Assert.Equal(LinkResult.Ok, car.Publish("tracker/" + carId + "/fixes", batch, 0, batch.Length, 1, out int id));
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!(car.TryTakeCompletion(out int done, out bool delivered) && done == id && delivered))
-        {
-            Assert.True(DateTime.UtcNow < deadline, "no PUBACK");
-            await Task.Delay(10);
-        }
+        Assert.True(await TestLinks.DeliveredAsync(car, id), "no PUBACK");
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "timed out");
-            await Task.Delay(20);
-        }
-    }
+    private static async Task WaitUntilAsync(Func<bool> condition) =>
+        Assert.True(await Poll.UntilAsync(condition, TimeSpan.FromSeconds(15)), "timed out");
 }

@@ -103,11 +103,11 @@ public sealed class HttpTests(LocalHostFixture fixture) : IClassFixture<LocalHos
     [Fact]
     public async Task CarsReplayingALog_HaveNoGeneratedTown_SoThereIsNoneToServe()
     {
-        string data = Directory.CreateTempSubdirectory("tracker-replay-town-").FullName;
-        string log = Path.Combine(data, "drive.nmea");
+        using var folder = new TempFolder("tracker-replay-town-");
+        string log = folder.Combine("drive.nmea");
         await File.WriteAllTextAsync(log, "$GPRMC,080000.00,A,3931.77850,N,11948.81877,W,23.326,90.00,021126,,,A*7C\r\n");
         LocalFleetHost host = await LocalFleetHost.StartAsync(
-            new Tracker.Cloud.Local.Options.LocalOptions { DataDirectory = Path.Combine(data, "d"), HttpPort = 0, MqttPort = 0, Cars = 0, ReplayPath = log, ProgressInterval = TimeSpan.Zero },
+            new Tracker.Cloud.Local.Options.LocalOptions { DataDirectory = folder.Combine("d"), HttpPort = 0, MqttPort = 0, Cars = 0, ReplayPath = log, ProgressInterval = TimeSpan.Zero },
             _ => { },
             kdfIterations: 1000);
         try
@@ -122,7 +122,6 @@ public sealed class HttpTests(LocalHostFixture fixture) : IClassFixture<LocalHos
         finally
         {
             await host.StopAsync();
-            Directory.Delete(data, recursive: true);
         }
     }
 

@@ -24,6 +24,8 @@ public sealed class LocalHostFixture : IAsyncLifetime
 
     public HttpClient Http { get; private set; } = null!;
 
+    public string DataDirectory => _data;
+
     public async Task InitializeAsync()
     {
         // The seeded rentals: renter1 rents car-0001 now, renter2 car-0002 now, renter3 car-0003 from tomorrow.
@@ -116,11 +118,5 @@ public sealed class LocalHostFixture : IAsyncLifetime
         return fixes;
     }
 
-    public static byte[] Encode(Fix[] fixes)
-    {
-        byte[] buffer = new byte[BatchFormat.MaxPayloadBytes];
-        int length = new BatchEncoder().Encode(fixes, 0, fixes.Length, buffer, 0, out int written);
-        Assert.Equal(fixes.Length, written);
-        return buffer[..length];
-    }
+    public static byte[] Encode(Fix[] fixes) => WireBatch.Encode(fixes);
 }

@@ -12,7 +12,7 @@ namespace Tracker.Cloud.Local.Tests.Host;
 /// </summary>
 public sealed class OidcHostFixture : IAsyncLifetime
 {
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "tracker-local-oidc-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly TempFolder _folder = new("tracker-local-oidc-");
 
     public TestIdentityProvider Provider { get; } = new();
 
@@ -25,7 +25,7 @@ public sealed class OidcHostFixture : IAsyncLifetime
         Host = await LocalFleetHost.StartAsync(
             new LocalOptions
             {
-                DataDirectory = _data, HttpPort = 0, MqttPort = 0, Cars = 0, ProgressInterval = TimeSpan.Zero,
+                DataDirectory = _folder.Combine("data"), HttpPort = 0, MqttPort = 0, Cars = 0, ProgressInterval = TimeSpan.Zero,
                 Auth = AuthMode.Oidc, OidcIssuer = Provider.Issuer, OidcClientId = TestIdentityProvider.ClientId,
             },
             logging => logging.SetMinimumLevel(LogLevel.Warning),
@@ -38,13 +38,7 @@ public sealed class OidcHostFixture : IAsyncLifetime
         Http.Dispose();
         await Host.StopAsync();
         Provider.Dispose();
-        try
-        {
-            Directory.Delete(_data, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        _folder.Dispose();
     }
 
     /// <summary>The browsers' URL: the authorizer's name and the token in the WebSocket upgrade's query string.</summary>

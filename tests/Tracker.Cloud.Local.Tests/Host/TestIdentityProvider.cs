@@ -1,6 +1,4 @@
-using System.Buffers.Text;
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -10,24 +8,21 @@ namespace Tracker.Cloud.Local.Tests.Host;
 /// <summary>
 /// The key side of an OpenID Connect provider, over real HTTP on 127.0.0.1: its JWKS at
 /// <c>{issuer}/.well-known/jwks.json</c> (where Cognito publishes a pool's), and ID tokens shaped like Cognito's signed
-/// with its key. Sign-in itself (the hosted UI) is the browser tests' business (tests/Tracker.Web.Tests, oidc-provider).
+/// with its key (tests/Tracker.Cloud.Testing's stand-in user pool makes both). Sign-in itself (the hosted UI) is the
+/// browser tests' business (tests/Tracker.Web.Tests, oidc-provider).
 /// </summary>
 public sealed class TestIdentityProvider : IDisposable
 {
     public const string ClientId = "tracker-web-test";
     private const string KeyId = "local-test-key";
 
-    private readonly HttpListener _listener = new();
     private readonly RSA _key = RSA.Create(2048);
-    private readonly Task _serving;
+    private readonly LoopbackHttpServer _server;
 
     public TestIdentityProvider()
     {
-        int port = FreePort();
-        Issuer = new Uri("http://127.0.0.1:" + port);
-        _listener.Prefixes.Add(Issuer.ToString());
-        _listener.Start();
-        _serving = Task.Run(ServeAsync);
+        _server = new LoopbackHttpServer(ServeAsync);
+        Issuer = new Uri(_server.Origin + "/");
     }
 
     public Uri Issuer { get; }
@@ -49,67 +44,27 @@ public sealed class TestIdentityProvider : IDisposable
             ["cognito:username"] = sub,
             ["cognito:groups"] = new JsonArray(groups.Select(g => (JsonNode)JsonValue.Create(g)!).ToArray()),
         };
-        string input = Part(new JsonObject { ["alg"] = "RS256", ["kid"] = KeyId, ["typ"] = "JWT" }) + "." + Part(claims);
-        return input + "." + Base64Url.EncodeToString(_key.SignData(Encoding.ASCII.GetBytes(input), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+        return TestUserPool.Sign(claims, _key, kid: KeyId, extraHeader: new JsonObject { ["typ"] = "JWT" });
     }
 
     public void Dispose()
     {
-        _listener.Close();
-        try
-        {
-            _serving.Wait(TimeSpan.FromSeconds(5));
-        }
-        catch (AggregateException)
-        {
-        }
-
+        _server.Dispose();
         _key.Dispose();
     }
 
-    private async Task ServeAsync()
+    private async Task ServeAsync(HttpListenerContext context)
     {
-        while (_listener.IsListening)
+        HttpListenerResponse response = context.Response;
+        if (context.Request.Url?.AbsolutePath != "/.well-known/jwks.json")
         {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-
-            using HttpListenerResponse response = context.Response;
-            if (context.Request.Url?.AbsolutePath != "/.well-known/jwks.json")
-            {
-                response.StatusCode = 404;
-                continue;
-            }
-
-            KeyReads++;
-            RSAParameters p = _key.ExportParameters(false);
-            var jwks = new JsonObject
-            {
-                ["keys"] = new JsonArray(new JsonObject
-                {
-                    ["kty"] = "RSA", ["kid"] = KeyId, ["alg"] = "RS256", ["use"] = "sig",
-                    ["n"] = Base64Url.EncodeToString(p.Modulus), ["e"] = Base64Url.EncodeToString(p.Exponent),
-                }),
-            };
-            byte[] body = Encoding.UTF8.GetBytes(jwks.ToJsonString());
-            response.ContentType = "application/json";
-            await response.OutputStream.WriteAsync(body);
+            response.StatusCode = 404;
+            return;
         }
-    }
 
-    private static string Part(JsonNode node) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(node.ToJsonString()));
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        KeyReads++;
+        byte[] body = Encoding.UTF8.GetBytes(TestUserPool.Jwks((KeyId, _key)));
+        response.ContentType = "application/json";
+        await response.OutputStream.WriteAsync(body);
     }
 }

@@ -38,26 +38,26 @@ public sealed class ObservabilityTests
     }
 
     [Fact]
-    public void PublishClock_ForgetsTheOldestBeyondItsCapacity()
+    public void PublishTimes_ForgetsTheOldestBeyondItsCapacity()
     {
-        var clock = new PublishClock(capacity: 2);
-        clock.Record("a", 1, 10);
-        clock.Record("a", 2, 20);
-        clock.Record("a", 3, 30);
+        var times = new PublishTimes(capacity: 2);
+        times.Record("a", 1, 10);
+        times.Record("a", 2, 20);
+        times.Record("a", 3, 30);
 
-        Assert.False(clock.TryGet("a", 1, out _));
-        Assert.True(clock.TryGet("a", 3, out long ms));
+        Assert.False(times.TryGet("a", 1, out _));
+        Assert.True(times.TryGet("a", 3, out long ms));
         Assert.Equal(30, ms);
     }
 
     [Fact]
-    public void PublishClock_KeepsTheFirstPublishOfARepeatedBatch()
+    public void PublishTimes_KeepsTheFirstPublishOfARepeatedBatch()
     {
-        var clock = new PublishClock();
-        clock.Record("a", 1, 10);
-        clock.Record("a", 1, 99);
+        var times = new PublishTimes();
+        times.Record("a", 1, 10);
+        times.Record("a", 1, 99);
 
-        Assert.True(clock.TryGet("a", 1, out long ms));
+        Assert.True(times.TryGet("a", 1, out long ms));
         Assert.Equal(10, ms);
     }
 
@@ -67,7 +67,7 @@ public sealed class ObservabilityTests
     [InlineData(new byte[] { 1, 0x78, 0x56, 0x34, 0x12, 0 }, true)]
     public void Crc_IsReadLittleEndianFromTheHeader_OrNotAtAll(byte[] payload, bool present)
     {
-        Assert.Equal(present, PublishClock.TryReadCrc(payload, out uint crc));
+        Assert.Equal(present, PublishTimes.TryReadCrc(payload, out uint crc));
         if (present)
         {
             Assert.Equal(0x12345678u, crc);
@@ -77,7 +77,7 @@ public sealed class ObservabilityTests
     [Fact]
     public void RateMeter_AveragesFullSecondsOnly()
     {
-        var time = new ManualTime(DateTimeOffset.FromUnixTimeSeconds(1000));
+        var time = new ManualClock(DateTimeOffset.FromUnixTimeSeconds(1000));
         var meter = new RateMeter(time, windowSeconds: 10);
         for (int s = 0; s < 10; s++)
         {
@@ -88,14 +88,5 @@ public sealed class ObservabilityTests
         meter.Add(1_000_000); // the current second is partial: not counted
 
         Assert.Equal(50, meter.PerSecond(), 3);
-    }
-
-    private sealed class ManualTime(DateTimeOffset start) : TimeProvider
-    {
-        private DateTimeOffset _now = start;
-
-        public override DateTimeOffset GetUtcNow() => _now;
-
-        public void Advance(TimeSpan by) => _now += by;
     }
 }

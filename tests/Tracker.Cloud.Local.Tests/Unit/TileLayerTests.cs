@@ -63,26 +63,20 @@ public sealed class TileLayerTests
     [Fact]
     public void TheBrowsersConfig_IsTheBuiltOne_WithTheHostsTileLayer()
     {
-        string web = Directory.CreateTempSubdirectory("tracker-webroot-").FullName;
-        try
-        {
-            File.WriteAllText(Path.Combine(web, "config.json"), "{\"apiBase\":\"\",\"someKeyOfTheBuild\":42,\"tileUrl\":\"https://old/{z}/{x}/{y}.png\"}");
+        using var folder = new TempFolder("tracker-webroot-");
+        string web = folder.Path;
+        File.WriteAllText(Path.Combine(web, "config.json"), "{\"apiBase\":\"\",\"someKeyOfTheBuild\":42,\"tileUrl\":\"https://old/{z}/{x}/{y}.png\"}");
 
-            var config = System.Text.Json.Nodes.JsonNode.Parse(WebAppConfig.Build(web, TileLayer.From("https://{s}.t.example/{z}/{x}/{y}.png", null)))!;
-            Assert.Equal(42, (int)config["someKeyOfTheBuild"]!);
-            Assert.Equal("https://{s}.t.example/{z}/{x}/{y}.png", (string?)config["tileUrl"]);
-            Assert.Equal("https://a.t.example/0/0/0.png", (string?)config["tileProbeUrl"]);
+        var config = System.Text.Json.Nodes.JsonNode.Parse(WebAppConfig.Build(web, TileLayer.From("https://{s}.t.example/{z}/{x}/{y}.png", null)))!;
+        Assert.Equal(42, (int)config["someKeyOfTheBuild"]!);
+        Assert.Equal("https://{s}.t.example/{z}/{x}/{y}.png", (string?)config["tileUrl"]);
+        Assert.Equal("https://a.t.example/0/0/0.png", (string?)config["tileProbeUrl"]);
 
-            var none = System.Text.Json.Nodes.JsonNode.Parse(WebAppConfig.Build(web, null))!;
-            Assert.Null(none["tileUrl"]);
-            Assert.Null(none["tileProbeUrl"]);
+        var none = System.Text.Json.Nodes.JsonNode.Parse(WebAppConfig.Build(web, null))!;
+        Assert.Null(none["tileUrl"]);
+        Assert.Null(none["tileProbeUrl"]);
 
-            File.WriteAllText(Path.Combine(web, "config.json"), "{not json");
-            Assert.NotNull(System.Text.Json.Nodes.JsonNode.Parse(WebAppConfig.Build(web, null)));
-        }
-        finally
-        {
-            Directory.Delete(web, recursive: true);
-        }
+        File.WriteAllText(Path.Combine(web, "config.json"), "{not json");
+        Assert.NotNull(System.Text.Json.Nodes.JsonNode.Parse(WebAppConfig.Build(web, null)));
     }
 }

@@ -35,14 +35,7 @@ public static class TestFixes
         return f;
     }
 
-    public static byte[] Encode(params Fix[] fixes)
-    {
-        var encoder = new BatchEncoder();
-        var buffer = new byte[BatchFormat.MaxPayloadBytes];
-        int size = encoder.Encode(fixes, 0, fixes.Length, buffer, 0, out int written);
-        Assert.Equal(fixes.Length, written);
-        return buffer[..size];
-    }
+    public static byte[] Encode(params Fix[] fixes) => WireBatch.Encode(fixes);
 
     /// <summary>n fixes one second apart, the car driving north at ~5 m/s, ending one minute before now.</summary>
     public static Fix[] Drive(int n, long endMs)

@@ -298,11 +298,28 @@ public sealed class ApiHandlerTests
         Assert.Contains(expected, e.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task LatestAndFleet_SayTheCarsState_ByTheCarRules_AndHistoryDoesNot()
+    {
+        await using LambdaRig rig = await SeededAsync();
+
+        var (_, _, latest) = await rig.ApiAsync(Latest(OtherCar, OperatorClaims()));
+        var (_, _, fleet) = await rig.ApiAsync(LambdaEvents.Http("/cars", null, OperatorClaims()));
+        var (_, _, history) = await rig.ApiAsync(History(RenterClaims(), new() { ["start"] = DriveStartMs.ToString(System.Globalization.CultureInfo.InvariantCulture) }));
+        rig.Clock.NowMs += (long)Tracker.Cloud.Core.Cars.CarRules.Default.OfflineAfter.TotalMilliseconds;
+        var (_, _, later) = await rig.ApiAsync(Latest(OtherCar, OperatorClaims()));
+
+        Assert.Equal("moving", (string?)latest["state"]);
+        Assert.All(fleet["cars"]!.AsArray(), car => Assert.Equal("moving", (string?)car!["state"]));
+        Assert.All(history["fixes"]!.AsArray(), fix => Assert.False(fix!.AsObject().ContainsKey("state")));
+        Assert.Equal("offline", (string?)later["state"]);
+    }
+
     private static async Task<LambdaRig> SeededAsync()
     {
         LambdaRig rig = await LambdaRig.CreateAsync();
         await rig.IngestAsync(LambdaRig.SampleEvent("ingest-fixes.json"));
-        byte[] other = LambdaEvents.Encode(LambdaEvents.Drive(DriveStartMs, 2));
+        byte[] other = WireBatch.Encode(SampleDrive.Fixes(DriveStartMs, 2));
         await rig.IngestAsync(LambdaEvents.Iot(other, "tracker/" + OtherCar + "/fixes", OtherCar));
         await rig.Store.PutAsync(SampleRental, CancellationToken.None);
         return rig;

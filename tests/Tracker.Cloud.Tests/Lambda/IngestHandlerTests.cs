@@ -60,7 +60,7 @@ public sealed class IngestHandlerTests
     public async Task TruncatedBatch_IsRejectedWithReason()
     {
         await using LambdaRig rig = await LambdaRig.CreateAsync();
-        byte[] batch = LambdaEvents.Encode(LambdaEvents.Drive(DriveStartMs, 6));
+        byte[] batch = WireBatch.Encode(SampleDrive.Fixes(DriveStartMs, 6));
 
         JsonObject summary = await rig.IngestAsync(LambdaEvents.Iot(batch[..(batch.Length - 7)]));
 
@@ -71,7 +71,7 @@ public sealed class IngestHandlerTests
     public async Task WrongVersion_IsRejectedWithReason()
     {
         await using LambdaRig rig = await LambdaRig.CreateAsync();
-        byte[] batch = LambdaEvents.Encode(LambdaEvents.Drive(DriveStartMs, 6));
+        byte[] batch = WireBatch.Encode(SampleDrive.Fixes(DriveStartMs, 6));
         batch[0] = BatchFormat.Version + 1;
 
         JsonObject summary = await rig.IngestAsync(LambdaEvents.Iot(batch));
@@ -83,7 +83,7 @@ public sealed class IngestHandlerTests
     public async Task OversizedPayload_IsRejectedWithReason()
     {
         await using LambdaRig rig = await LambdaRig.CreateAsync();
-        byte[] batch = LambdaEvents.Encode(LambdaEvents.Drive(DriveStartMs, 6));
+        byte[] batch = WireBatch.Encode(SampleDrive.Fixes(DriveStartMs, 6));
         byte[] oversized = new byte[BatchFormat.MaxPayloadBytes + 1];
         batch.CopyTo(oversized, 0);
 
@@ -107,9 +107,9 @@ public sealed class IngestHandlerTests
     public async Task FutureFixes_AreRejectedAndCounted_GoodFixesInTheSameBatchAreStored()
     {
         await using LambdaRig rig = await LambdaRig.CreateAsync();
-        Fix[] good = LambdaEvents.Drive(DriveStartMs, 6);
-        Fix[] future = LambdaEvents.Drive(LambdaRig.SampleNowMs + (2 * 3600 * 1000), 2);
-        byte[] batch = LambdaEvents.Encode([.. good, .. future]);
+        Fix[] good = SampleDrive.Fixes(DriveStartMs, 6);
+        Fix[] future = SampleDrive.Fixes(LambdaRig.SampleNowMs + (2 * 3600 * 1000), 2);
+        byte[] batch = WireBatch.Encode([.. good, .. future]);
 
         JsonObject summary = await rig.IngestAsync(LambdaEvents.Iot(batch));
 
@@ -126,7 +126,7 @@ public sealed class IngestHandlerTests
     public async Task NoReceivedAt_UsesTheHandlersClock()
     {
         await using LambdaRig rig = await LambdaRig.CreateAsync();
-        byte[] batch = LambdaEvents.Encode(LambdaEvents.Drive(DriveStartMs, 2));
+        byte[] batch = WireBatch.Encode(SampleDrive.Fixes(DriveStartMs, 2));
 
         await rig.IngestAsync(LambdaEvents.Iot(batch, receivedAt: null));
 
@@ -159,7 +159,7 @@ public sealed class IngestHandlerTests
         StringWriter log = new();
         IngestHandler handler = new(new IngestService(store, new IngestOptions(), TimeProvider.System), TimeProvider.System, log);
         long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        string evt = LambdaEvents.Iot(LambdaEvents.Encode(LambdaEvents.Drive(now - 60000, 3)), receivedAt: now);
+        string evt = LambdaEvents.Iot(WireBatch.Encode(SampleDrive.Fixes(now - 60000, 3)), receivedAt: now);
 
         IOException e = await Assert.ThrowsAsync<IOException>(() => handler.HandleAsync(LambdaRig.AsStream(evt), CancellationToken.None));
 

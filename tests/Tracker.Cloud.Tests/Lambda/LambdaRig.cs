@@ -16,14 +16,14 @@ namespace Tracker.Cloud.Tests.Lambda;
 /// <summary>The handlers over a real SQLite store in a temporary file, with a settable clock.</summary>
 internal sealed class LambdaRig : IAsyncDisposable
 {
-    /// <summary>2025-06-10T08:01:00Z: one minute after the sample drive starts (events/*.json).</summary>
-    public const long SampleNowMs = 1749542460000;
+    /// <summary>2025-06-10T08:01:00Z: one minute after the sample drive starts (sample-events/*.json).</summary>
+    public const long SampleNowMs = LambdaEvents.SampleNowMs;
 
-    private readonly string _path;
+    private readonly TempFolder _folder;
 
-    private LambdaRig(string path, SqliteStore store, RigClock clock)
+    private LambdaRig(TempFolder folder, SqliteStore store, ManualClock clock)
     {
-        _path = path;
+        _folder = folder;
         Store = store;
         Clock = clock;
         Log = new StringWriter();
@@ -33,7 +33,7 @@ internal sealed class LambdaRig : IAsyncDisposable
 
     public SqliteStore Store { get; }
 
-    public RigClock Clock { get; }
+    public ManualClock Clock { get; }
 
     public StringWriter Log { get; }
 
@@ -43,13 +43,13 @@ internal sealed class LambdaRig : IAsyncDisposable
 
     public static async Task<LambdaRig> CreateAsync(long nowMs = SampleNowMs)
     {
-        string path = Path.Combine(Path.GetTempPath(), "tracker-lambda-tests-" + Guid.NewGuid().ToString("N") + ".db");
-        RigClock clock = new(nowMs);
-        SqliteStore store = await SqliteStore.OpenAsync(new SqliteStoreOptions { Path = path, Clock = clock }, CancellationToken.None);
-        return new LambdaRig(path, store, clock);
+        var folder = new TempFolder("tracker-lambda-tests-");
+        ManualClock clock = new(nowMs);
+        SqliteStore store = await SqliteStore.OpenAsync(new SqliteStoreOptions { Path = folder.Combine("fixes.db"), Clock = clock }, CancellationToken.None);
+        return new LambdaRig(folder, store, clock);
     }
 
-    public static string SampleEvent(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "events", name));
+    public static string SampleEvent(string name) => LambdaEvents.SampleText(name);
 
     public static Stream AsStream(string json) => new MemoryStream(Encoding.UTF8.GetBytes(json));
 
@@ -72,107 +72,7 @@ internal sealed class LambdaRig : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        foreach (string suffix in new[] { string.Empty, "-wal", "-shm" })
-        {
-            File.Delete(_path + suffix);
-        }
-
+        _folder.Dispose();
         await Task.CompletedTask;
     }
-
-    /// <summary>A clock the test sets.</summary>
-    internal sealed class RigClock(long nowMs) : TimeProvider
-    {
-        public long NowMs { get; set; } = nowMs;
-
-        public override DateTimeOffset GetUtcNow() => DateTimeOffset.FromUnixTimeMilliseconds(NowMs);
-    }
-}
-
-/// <summary>Builds real-shaped events with our own values.</summary>
-internal static class LambdaEvents
-{
-    public const string Car = "car-0042";
-
-    /// <summary>A drive of <paramref name="count"/> fixes 5 s apart from <paramref name="startMs"/>, ~50 km/h north-east.</summary>
-    public static Fix[] Drive(long startMs, int count)
-    {
-        Fix[] fixes = new Fix[count];
-        for (int i = 0; i < count; i++)
-        {
-            Fix f = Fix.Create(startMs + (i * 5000L), 523791000 + (i * 4200), 49003000 + (i * 2600));
-            f.AltCm = 210;
-            f.SpeedMmps = 13900;
-            f.CourseCdeg = 2150;
-            f.HdopX100 = 90;
-            f.Satellites = 11;
-            f.Mode = FixMode.ThreeD;
-            f.Quality = FixQuality.Autonomous;
-            fixes[i] = f;
-        }
-
-        return fixes;
-    }
-
-    public static byte[] Encode(Fix[] fixes)
-    {
-        byte[] buffer = new byte[BatchFormat.MaxPayloadBytes];
-        int length = new BatchEncoder().Encode(fixes, 0, fixes.Length, buffer, 0, out int written);
-        Assert.Equal(fixes.Length, written);
-        return buffer[..length];
-    }
-
-    public static string Iot(byte[] payload, string topic = "tracker/" + Car + "/fixes", string clientId = Car, long? receivedAt = LambdaRig.SampleNowMs) =>
-        Iot(Convert.ToBase64String(payload), topic, clientId, receivedAt);
-
-    public static string Iot(string payloadText, string topic, string clientId, long? receivedAt)
-    {
-        JsonObject evt = new() { ["payload"] = payloadText, ["topic"] = topic, ["clientId"] = clientId };
-        if (receivedAt is long r)
-        {
-            evt["receivedAt"] = r;
-        }
-
-        return evt.ToJsonString();
-    }
-
-    /// <summary>An HTTP API v2 GET event for <paramref name="rawPath"/> with the given claims (null: no authorizer block).</summary>
-    public static string Http(string rawPath, Dictionary<string, string>? query, Dictionary<string, object>? claims, string method = "GET")
-    {
-        JsonObject evt = JsonNode.Parse(LambdaRig.SampleEvent("api-latest.json"))!.AsObject();
-        evt["rawPath"] = rawPath;
-        evt["rawQueryString"] = query is null ? string.Empty : string.Join('&', query.Select(p => p.Key + "=" + Uri.EscapeDataString(p.Value)));
-        evt["routeKey"] = "$default";
-        evt.Remove("pathParameters");
-        evt.Remove("queryStringParameters");
-        if (query is not null)
-        {
-            evt["queryStringParameters"] = new JsonObject(query.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)JsonValue.Create(p.Value))));
-        }
-
-        JsonObject context = evt["requestContext"]!.AsObject();
-        context["routeKey"] = "$default";
-        context["http"]!["method"] = method;
-        context["http"]!["path"] = rawPath;
-        if (claims is null)
-        {
-            context.Remove("authorizer");
-        }
-        else
-        {
-            context["authorizer"]!["jwt"]!["claims"] = JsonSerializer.SerializeToNode(claims);
-        }
-
-        return evt.ToJsonString();
-    }
-
-    /// <summary>Claims as API Gateway passes them: strings, groups as "[a b]".</summary>
-    public static Dictionary<string, object> Claims(string sub, string groups, long expSeconds) => new()
-    {
-        ["sub"] = sub,
-        ["cognito:groups"] = "[" + groups + "]",
-        ["exp"] = expSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["iat"] = (expSeconds - 3600).ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["token_use"] = "access",
-    };
 }

@@ -11,7 +11,7 @@ using Tracker.Cloud.Tests.Core;
 
 namespace Tracker.Cloud.Tests.Lambda;
 
-/// <summary>The live authorizer function on real-shaped IoT Core events (events/live-authorizer-connect.json).</summary>
+/// <summary>The live authorizer function on real-shaped IoT Core events (sample-events/live-authorizer-connect.json).</summary>
 public sealed class LiveAuthorizerHandlerTests
 {
     private static readonly long NowS = TestFixes.Now.ToUnixTimeSeconds();

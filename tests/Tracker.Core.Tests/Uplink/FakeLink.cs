@@ -290,11 +290,3 @@ public sealed class FakeLink : IMqttLink
 
     private sealed record Pending(int Id, bool Delivered, long ReadyAt, byte[] Payload);
 }
-
-/// <summary>A settable calendar clock.</summary>
-public sealed class FakeClock : IWallClock
-{
-    public bool IsValid { get; set; } = true;
-
-    public long UtcNowMs { get; set; } = 1_750_000_000_000;
-}

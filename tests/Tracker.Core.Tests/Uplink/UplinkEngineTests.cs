@@ -486,9 +486,9 @@ public class UplinkEngineTests
         var options = UplinkRig.MakeOptions(maxFixesPerBatch: 5, normalPeriodMs: 1000, livePeriodMs: 1000, statusPeriodMs: 86_400_000);
         var flash = new FlatFlash();
         FixLog log = FixLog.Open(flash, LogTestKit.Dir, LogTestKit.Small(capacityBytes: 1 << 24, segmentBytes: 1 << 20, maxRanges: 32));
-        var link = new AckingLink();
+        var link = new AckingLink(keepPublished: false);
         var device = new DeviceStatusValues("1.0.0");
-        var engine = new UplinkEngine(link, log, new FakeClock(), device, options, 1);
+        var engine = new UplinkEngine(link, log, new ManualWallClock(), device, options, 1);
         Fix[] fixes = LogTestKit.MakeFixes(400);
         long now = 0;
         for (int i = 0; i < 100; i++)
@@ -583,53 +583,6 @@ public class UplinkEngineTests
             _files[destinationPath] = _files[sourcePath];
             _files.Remove(sourcePath);
         }
-    }
-
-    /// <summary>A link that acknowledges every message at once and allocates nothing.</summary>
-    private sealed class AckingLink : IMqttLink
-    {
-        private readonly int[] _ids = new int[64];
-        private int _count;
-        private int _next = 1;
-
-        public bool IsConnected { get; private set; }
-
-        public LinkResult Connect(MqttConnectOptions options)
-        {
-            IsConnected = true;
-            return LinkResult.Ok;
-        }
-
-        public LinkResult Publish(string topic, byte[] payload, int offset, int count, int qos, out int messageId)
-        {
-            messageId = _next++;
-            _ids[_count++] = messageId;
-            return LinkResult.Ok;
-        }
-
-        public bool TryTakeCompletion(out int messageId, out bool delivered)
-        {
-            delivered = true;
-            messageId = 0;
-            if (_count == 0)
-            {
-                return false;
-            }
-
-            messageId = _ids[--_count];
-            return true;
-        }
-
-        public LinkResult Subscribe(string topic) => LinkResult.Ok;
-
-        public bool TryTakeMessage(out string topic, out byte[] payload)
-        {
-            topic = string.Empty;
-            payload = [];
-            return false;
-        }
-
-        public void Disconnect() => IsConnected = false;
     }
 
     /// <summary>A link whose completions carry ids it never gave out.</summary>

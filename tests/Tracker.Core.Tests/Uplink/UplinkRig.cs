@@ -38,7 +38,7 @@ internal sealed class UplinkRig
 
     public FakeLink Link { get; }
 
-    public FakeClock Clock { get; } = new();
+    public ManualWallClock Clock { get; } = new();
 
     public DeviceStatusValues Device { get; } = new("1.2.3-test");
 

@@ -2,8 +2,7 @@ using System.Text;
 using Xunit.Abstractions;
 using Tracker.Core.Uplink;
 using Tracker.HostLink;
-using Tracker.Integration.Tests.Broker;
-using static Tracker.Integration.Tests.Support.TestLinks;
+using static Tracker.Testing.TestLinks;
 
 namespace Tracker.Integration.Tests.Link;
 
@@ -38,7 +37,7 @@ public sealed class AclTests(ITestOutputHelper output)
         Assert.NotNull(first);
         Assert.Equal("tracker/car-1/fixes", first.Value.Topic);
         Assert.Equal(Marker, first.Value.Payload);
-        Assert.True(Eventually(() => broker.RecentLog.Contains("Denied PUBLISH from car-1", StringComparison.Ordinal)), broker.RecentLog);
+        Assert.True(Poll.Until(() => broker.RecentLog.Contains("Denied PUBLISH from car-1", StringComparison.Ordinal), Patience), broker.RecentLog);
     }
 
     [MosquittoFact]
@@ -95,7 +94,7 @@ public sealed class AclTests(ITestOutputHelper output)
         // is done, so the car learns of the refusal either from the "unknown ca" alert (Refused) or,
         // when the broker has already closed the socket, as a dead connection (TransportFailed).
         Assert.True(result is LinkResult.Refused or LinkResult.TransportFailed, result.ToString());
-        Assert.True(Eventually(() => broker.RecentLog.Contains("certificate verify failed", StringComparison.Ordinal)), broker.RecentLog);
+        Assert.True(Poll.Until(() => broker.RecentLog.Contains("certificate verify failed", StringComparison.Ordinal), Patience), broker.RecentLog);
         Assert.False(intruder.IsConnected);
         Assert.Equal(LinkResult.NotConnected, intruder.Publish("tracker/car-1/fixes", Forged, 0, Forged.Length, 1, out _));
     }

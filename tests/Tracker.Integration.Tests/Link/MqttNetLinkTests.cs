@@ -3,10 +3,9 @@ using System.Net.Sockets;
 using System.Text;
 using Tracker.Core.Uplink;
 using Tracker.HostLink;
-using Tracker.Integration.Tests.Broker;
 using Tracker.Integration.Tests.Net;
 using Tracker.Integration.Tests.Support;
-using static Tracker.Integration.Tests.Support.TestLinks;
+using static Tracker.Testing.TestLinks;
 
 namespace Tracker.Integration.Tests.Link;
 
@@ -113,7 +112,7 @@ public sealed class MqttNetLinkTests
         }
 
         proxy.Cut();
-        Assert.True(Eventually(() => !car.IsConnected));
+        Assert.True(Poll.Until(() => !car.IsConnected, Patience));
         for (int i = 0; i < 5; i++)
         {
             var c = NextCompletion(car);
@@ -141,7 +140,7 @@ public sealed class MqttNetLinkTests
         Assert.Equal(LinkResult.Ok, car.Connect(Options("car-1")));
 
         broker.Kill();
-        Assert.True(Eventually(() => !car.IsConnected));
+        Assert.True(Poll.Until(() => !car.IsConnected, Patience));
         Assert.Equal(LinkResult.TransportFailed, car.Connect(Options("car-1")));
         Assert.False(car.IsConnected);
 
@@ -159,7 +158,7 @@ public sealed class MqttNetLinkTests
         using MqttNetLink car = Create(pki, "car-1", broker.Port);
         Assert.Equal(LinkResult.Ok, car.Connect(Options("car-1")));
         Assert.Equal(LinkResult.Ok, car.Publish("tracker/car-1/fixes", Hello, 0, Hello.Length, 1, out _));
-        Assert.True(Eventually(() => car.Acknowledged == 1));
+        Assert.True(Poll.Until(() => car.Acknowledged == 1, Patience));
 
         car.Disconnect();
 
@@ -221,12 +220,7 @@ public sealed class MqttNetLinkTests
     public void Connect_WithNoBrokerListening_FailsAsTransport_WithoutThrowing()
     {
         TestPki pki = TestPki.Create();
-        int port;
-        using (var probe = new TcpListener(IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        }
+        int port = FreePort.OnLoopback(); // nothing listens there now
 
         using MqttNetLink car = Create(pki, "car-1", port);
         Assert.Equal(LinkResult.TransportFailed, car.Connect(Options("car-1")));

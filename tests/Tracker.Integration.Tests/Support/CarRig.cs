@@ -6,7 +6,6 @@ using Tracker.Core.Time;
 using Tracker.Core.Uplink;
 using Tracker.Device.Storage;
 using Tracker.HostLink;
-using Tracker.Integration.Tests.Broker;
 
 namespace Tracker.Integration.Tests.Support;
 

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using Tracker.Core.Fixes;
 using Tracker.Core.Uplink;
-using Tracker.Integration.Tests.Broker;
 using Tracker.Integration.Tests.Net;
 
 namespace Tracker.Integration.Tests.Support;
@@ -118,13 +117,13 @@ public sealed class FleetScenario : IDisposable
         }
 
         bool settled = Cars.All(c => c.Settled);
-        TestLinks.Eventually(
+        Poll.Until(
             () =>
             {
                 Subscriber.Drain();
                 return Cars.All(c => Delivered(c).Missing == 0);
             },
-            TimeSpan.FromSeconds(10));
+            TestLinks.Patience);
         Subscriber.Drain();
         _clock.Stop();
         return settled;
@@ -232,19 +231,26 @@ public sealed class FleetScenario : IDisposable
     private void Settle()
     {
         _steps++;
-        var budget = Stopwatch.StartNew();
         Subscriber.Drain();
-        while (Cars.Any(c => c.Engine.MessagesInFlight > 0) && budget.Elapsed < SettleBudget)
-        {
-            Thread.Sleep(1);
-            foreach (CarRig car in Cars)
+        Poll.Until(
+            () =>
             {
-                car.Tick(NowMs);
-            }
+                if (!Cars.Any(c => c.Engine.MessagesInFlight > 0))
+                {
+                    return true;
+                }
 
-            _steps++;
-            Subscriber.Drain();
-        }
+                foreach (CarRig car in Cars)
+                {
+                    car.Tick(NowMs);
+                }
+
+                _steps++;
+                Subscriber.Drain();
+                return false;
+            },
+            SettleBudget,
+            TimeSpan.FromMilliseconds(1));
     }
 }
 

@@ -2,7 +2,6 @@ using Tracker.Core.Fixes;
 using Tracker.Core.Uplink;
 using Tracker.Core.Wire;
 using Tracker.HostLink;
-using Tracker.Integration.Tests.Broker;
 
 namespace Tracker.Integration.Tests.Support;
 
@@ -88,25 +87,26 @@ public sealed class FleetSubscriber : IDisposable
     {
         Drain();
         _link.Dispose();
-        DateTime deadline = DateTime.UtcNow.AddSeconds(10);
-        while (true)
+        string? why = null;
+        bool connected = Poll.Until(
+            () =>
+            {
+                MqttNetLink link = TestLinks.Create(_pki, TestLinks.Operator, _port, maxQueuedMessages: 1_000_000);
+                if (link.Connect(TestLinks.Options(TestLinks.Operator + "-" + Guid.NewGuid().ToString("N")[..8])) == LinkResult.Ok
+                    && link.Subscribe("tracker/#") == LinkResult.Ok)
+                {
+                    _link = link;
+                    return true;
+                }
+
+                why = link.LastFailure;
+                link.Dispose();
+                return false;
+            },
+            TestLinks.Patience);
+        if (!connected)
         {
-            MqttNetLink link = TestLinks.Create(_pki, TestLinks.Operator, _port, maxQueuedMessages: 1_000_000);
-            if (link.Connect(TestLinks.Options(TestLinks.Operator + "-" + Guid.NewGuid().ToString("N")[..8])) == LinkResult.Ok
-                && link.Subscribe("tracker/#") == LinkResult.Ok)
-            {
-                _link = link;
-                return;
-            }
-
-            string? why = link.LastFailure;
-            link.Dispose();
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new InvalidOperationException("the operator could not reconnect in 10 s: " + why);
-            }
-
-            Thread.Sleep(20);
+            throw new InvalidOperationException("the operator could not reconnect in " + TestLinks.Patience.TotalSeconds + " s: " + why);
         }
     }
 

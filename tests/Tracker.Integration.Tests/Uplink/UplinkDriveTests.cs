@@ -1,6 +1,4 @@
-using Tracker.Core.Tests;
 using Tracker.Core.Uplink;
-using Tracker.Integration.Tests.Broker;
 using Tracker.Integration.Tests.Support;
 using Xunit.Abstractions;
 
@@ -56,11 +54,13 @@ public sealed class UplinkDriveTests(ITestOutputHelper output)
             run.Step();
         }
 
-        Assert.True(TestLinks.Eventually(() =>
-        {
-            run.Subscriber.Drain();
-            return run.Subscriber.RawFixes(car.CarId).Count() > received;
-        }));
+        Assert.True(Poll.Until(
+            () =>
+            {
+                run.Subscriber.Drain();
+                return run.Subscriber.RawFixes(car.CarId).Count() > received;
+            },
+            TestLinks.Patience));
         Assert.Equal(committed, car.Engine.Counters.FixesCommitted);
         Assert.True(car.Log.PendingCount >= run.Subscriber.RawFixes(car.CarId).Count() - committed);
 

@@ -1,8 +1,6 @@
 using System.Globalization;
-using Tracker.Core.Tests;
 using Tracker.Core.Uplink;
 using Tracker.HostLink;
-using Tracker.Integration.Tests.Broker;
 using Tracker.Integration.Tests.Net;
 using Tracker.Integration.Tests.Support;
 using Xunit.Abstractions;
@@ -75,14 +73,15 @@ public sealed class WireBytesTests(ITestOutputHelper output)
         Assert.Equal(LinkResult.Ok, link.Subscribe("tracker/car-001/live"));
         link.Disconnect();
         long last = -1;
-        TestLinks.Eventually(() =>
-        {
-            long now = proxy.BytesUp + proxy.BytesDown;
-            bool still = now == last;
-            last = now;
-            Thread.Sleep(20);
-            return still;
-        });
+        Poll.Until(
+            () =>
+            {
+                long now = proxy.BytesUp + proxy.BytesDown;
+                bool still = now == last;
+                last = now;
+                return still;
+            },
+            TestLinks.Patience);
         return last;
     }
 }

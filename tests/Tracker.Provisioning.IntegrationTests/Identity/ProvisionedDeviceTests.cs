@@ -1,10 +1,9 @@
 using System.Text;
 using Tracker.Core.Uplink;
 using Tracker.HostLink;
-using Tracker.Integration.Tests.Broker;
 using Tracker.Provisioning.Bundles;
 using Tracker.Provisioning.IntegrationTests.Support;
-using static Tracker.Integration.Tests.Support.TestLinks;
+using static Tracker.Testing.TestLinks;
 
 namespace Tracker.Provisioning.IntegrationTests.Identity;
 

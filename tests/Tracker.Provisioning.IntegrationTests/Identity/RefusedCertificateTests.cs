@@ -1,6 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
 using Tracker.Core.Uplink;
-using Tracker.Integration.Tests.Broker;
 using Tracker.Provisioning.Bundles;
 using Tracker.Provisioning.Inventory;
 using Tracker.Provisioning.IntegrationTests.Support;

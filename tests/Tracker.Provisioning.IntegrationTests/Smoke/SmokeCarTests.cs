@@ -1,10 +1,9 @@
 using Tracker.Cloud.Smoke;
 using Tracker.HostLink;
-using Tracker.Integration.Tests.Broker;
 using Tracker.Provisioning.Bundles;
 using Tracker.Provisioning.IntegrationTests.Support;
 using Xunit.Abstractions;
-using static Tracker.Integration.Tests.Support.TestLinks;
+using static Tracker.Testing.TestLinks;
 
 namespace Tracker.Provisioning.IntegrationTests.Smoke;
 
@@ -41,7 +40,7 @@ public sealed class SmokeCarTests(ITestOutputHelper output)
     [Fact]
     public void SmokeCar_WithAFolderThatIsNoBundle_SaysSo()
     {
-        using var temp = new TempFolder();
+        using var temp = new TempFolder("tracker-provit-");
 
         SmokeException refused = Assert.Throws<SmokeException>(() => SmokeCar.Run(temp.Path, TimeSpan.FromSeconds(10), null, TextWriter.Null, CancellationToken.None));
 

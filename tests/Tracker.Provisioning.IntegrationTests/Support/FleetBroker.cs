@@ -1,8 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using Tracker.Core.Uplink;
 using Tracker.HostLink;
-using Tracker.Integration.Tests.Broker;
-using Tracker.Integration.Tests.Support;
 
 namespace Tracker.Provisioning.IntegrationTests.Support;
 
@@ -76,7 +74,7 @@ public sealed class FleetBroker : IDisposable
 
     /// <summary>True when the broker's log shows <paramref name="text"/> within 10 s.</summary>
     public bool LogShows(string text) =>
-        TestLinks.Eventually(() => Broker.RecentLog.Contains(text, StringComparison.Ordinal));
+        Poll.Until(() => Broker.RecentLog.Contains(text, StringComparison.Ordinal), TestLinks.Patience);
 
     /// <summary>Kills the broker and deletes its folder.</summary>
     public void Dispose() => Broker.Dispose();

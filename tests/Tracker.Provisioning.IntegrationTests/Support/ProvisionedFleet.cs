@@ -1,6 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
 using Tracker.HostLink;
-using Tracker.Integration.Tests.Broker;
 using Tracker.Provisioning.Bundles;
 using Tracker.Provisioning.Inventory;
 using Tracker.Provisioning.Pki;
@@ -50,7 +49,7 @@ public sealed class ProvisionedFleet : IDisposable
     /// <param name="name">The CA's common name.</param>
     public static ProvisionedFleet Create(string name = "Tracker Test Fleet CA")
     {
-        var folder = new TempFolder();
+        var folder = new TempFolder("tracker-provit-");
         try
         {
             // 1,000 PBKDF2 iterations (the library's floor) instead of 600,000: the key is still

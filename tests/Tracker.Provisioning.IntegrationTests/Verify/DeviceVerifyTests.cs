@@ -1,11 +1,10 @@
 using Tracker.Core.Uplink;
 using Tracker.HostLink;
-using Tracker.Integration.Tests.Broker;
 using Tracker.Provisioning.Bundles;
 using Tracker.Provisioning.IntegrationTests.Support;
 using Tracker.Provisioning.Verification;
 using Xunit.Abstractions;
-using static Tracker.Integration.Tests.Support.TestLinks;
+using static Tracker.Testing.TestLinks;
 
 namespace Tracker.Provisioning.IntegrationTests.Verify;
 

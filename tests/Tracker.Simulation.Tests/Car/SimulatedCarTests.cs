@@ -17,14 +17,11 @@ public sealed class SimulatedCarTests : IDisposable
     private const long StepMs = 250;
     private const long TwoHoursMs = 2 * 3_600_000;
 
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "tracker-sim-tests-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _folder = new("tracker-sim-tests-");
 
     public void Dispose()
     {
-        if (Directory.Exists(_directory))
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
+        _folder.Dispose();
     }
 
     [Fact]
@@ -203,7 +200,7 @@ public sealed class SimulatedCarTests : IDisposable
     private SimulatedCarOptions CarOptions() => new()
     {
         CarId = CarId,
-        LogDirectory = _directory,
+        LogDirectory = _folder.Path,
         Uplink = new UplinkOptions(
             UplinkTopics.Create(CarId, null),
             UplinkOptions.DefaultKeepAliveS,

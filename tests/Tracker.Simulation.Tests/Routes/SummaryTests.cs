@@ -75,9 +75,9 @@ public class SummaryTests(ITestOutputHelper output)
         output.WriteLine($"generator + NMEA on one core: {Epochs / cpu.TotalSeconds:0} epochs per CPU-second ({Epochs / watch.Elapsed.TotalSeconds:0} per wall second), {bytes / (double)Epochs:0.0} bytes/epoch");
 
         // A whole car (firmware core, FixLog on disk, uplink over an acking fake) stepped every 250 ms.
-        string directory = Path.Combine(Path.GetTempPath(), "tracker-sim-summary-" + Guid.NewGuid().ToString("N"));
-        try
+        using (var folder = new TempFolder("tracker-sim-summary-"))
         {
+            string directory = folder.Combine("log");
             const long Start = 1_767_268_800_000, CarHourMs = 3_600_000;
             var link = new AckingLink();
             var topics = UplinkTopics.Create("CAR-1", null);
@@ -93,10 +93,6 @@ public class SummaryTests(ITestOutputHelper output)
             watch.Stop();
             cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
             output.WriteLine($"one simulated car, 1 h in 250 ms steps: {cpu.TotalMilliseconds:0} ms CPU ({CarHourMs / cpu.TotalMilliseconds:0}x real time; wall {watch.Elapsed.TotalMilliseconds:0} ms); {car.FixesRead} fixes read, {car.FixesRecorded} recorded, {car.Counters.FixMessages} fix messages");
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
         }
     }
 

@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using System.Globalization;
+using Tracker.Cloud.Core.Cars;
+using Tracker.Cloud.Core.Ingest;
+using Tracker.Cloud.Benchmarks;
+using Tracker.Cloud.Core.Storage;
+using Tracker.Core.Fixes;
+using Tracker.Core.Wire;
+
+// Ingest throughput (issue 5, "Benchmarks"): a generated drive per car, 1 fix a second, encoded by the
+// firmware's BatchEncoder into 10-fix messages, then each message through IngestService (decode,
+// filters, enrichment, idempotent append, forward-only latest) into the store, `concurrency` cars at
+// a time. One warm-up pass on other cars first. Prints fixes/s per store.
+//
+//   dotnet run -c Release --project cloud/Tracker.Cloud.Benchmarks -- [--store sqlite|dynalite|both] [--cars 20] [--fixes 1000] [--concurrency 4]
+var args_ = new Dictionary<string, string>(StringComparer.Ordinal);
+for (int i = 0; i + 1 < args.Length; i += 2)
+{
+    args_[args[i].TrimStart('-')] = args[i + 1];
+}
+
+string which = args_.GetValueOrDefault("store", "both");
+if (args_.GetValueOrDefault("mode", "ingest") == "query")
+{
+    await QueryBenchmark.RunAsync(which, args_);
+    return;
+}
+
+int cars = int.Parse(args_.GetValueOrDefault("cars", "20"), CultureInfo.InvariantCulture);
+int fixesPerCar = int.Parse(args_.GetValueOrDefault("fixes", "1000"), CultureInfo.InvariantCulture);
+int concurrency = int.Parse(args_.GetValueOrDefault("concurrency", "4"), CultureInfo.InvariantCulture);
+
+Console.WriteLine($"cars {cars}, fixes a car {fixesPerCar}, 10 fixes a message, concurrency {concurrency}, {Environment.ProcessorCount} cores");
+if (which is "sqlite" or "both")
+{
+    await BenchmarkStores.OnSqliteAsync(store => RunAsync(BenchmarkStores.SqliteName, store));
+}
+
+if (which is "dynalite" or "both")
+{
+    await BenchmarkStores.OnDynaliteAsync("benchmark", store => RunAsync(BenchmarkStores.DynaliteName, store));
+}
+
+async Task RunAsync(string name, IFixStore store)
+{
+    var ingest = new IngestService(store, CarRules.Default.Ingest, TimeProvider.System);
+    await IngestAllAsync(ingest, Messages("warm", Math.Min(cars, 4), Math.Min(fixesPerCar, 200)));
+    List<(string Car, byte[] Payload)>[] work = Messages("car", cars, fixesPerCar);
+    var watch = Stopwatch.StartNew();
+    int accepted = await IngestAllAsync(ingest, work);
+    watch.Stop();
+    int messages = work.Sum(w => w.Count);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"{name}: {accepted} fixes accepted of {cars * fixesPerCar} in {messages} messages, {watch.Elapsed.TotalSeconds:F2} s: {accepted / watch.Elapsed.TotalSeconds:F0} fixes/s, {messages / watch.Elapsed.TotalSeconds:F0} messages/s"));
+}
+
+async Task<int> IngestAllAsync(IngestService ingest, List<(string Car, byte[] Payload)>[] perCar)
+{
+    int accepted = 0;
+    await Parallel.ForEachAsync(perCar, new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (messages, token) =>
+    {
+        foreach ((string car, byte[] payload) in messages)
+        {
+            IngestResult result = await ingest.IngestAsync(new IngestRequest($"tracker/{car}/fixes", car, payload, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()), token);
+            if (result.Rejection != BatchRejection.None)
+            {
+                throw new InvalidOperationException($"{car}: message rejected: {result.Rejection} {result.Detail}");
+            }
+
+            Interlocked.Add(ref accepted, result.Accepted);
+        }
+    });
+    return accepted;
+}
+
+// A drive per car: 1 Hz, about 50 km/h heading north-east from Reno with a gentle wobble, ending an hour ago.
+static List<(string Car, byte[] Payload)>[] Messages(string prefix, int carCount, int fixCount)
+{
+    var encoder = new BatchEncoder();
+    var buffer = new byte[BatchFormat.MaxEncodedSize(10)];
+    long start = DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeMilliseconds() / 1000 * 1000 - (fixCount * 1000L);
+    var all = new List<(string, byte[])>[carCount];
+    for (int c = 0; c < carCount; c++)
+    {
+        string car = prefix + "-" + c.ToString("D4", CultureInfo.InvariantCulture);
+        var fixes = new Fix[fixCount];
+        for (int i = 0; i < fixCount; i++)
+        {
+            Fix fix = Fix.Create(start + (i * 1000L), 395296417 + (c * 10_000) + (i * 100) + (i % 7 * 3), -1198136462 + (i * 120) - (i % 5 * 4));
+            fix.AltCm = 137390 + (i % 11 * 10);
+            fix.SpeedMmps = 13_900 + (i % 13 * 20);
+            fix.CourseCdeg = 4500 + (i % 9);
+            fix.HdopX100 = 90 + (i % 20);
+            fix.Satellites = 8 + (i % 4);
+            fix.Mode = FixMode.ThreeD;
+            fix.Quality = FixQuality.Autonomous;
+            fixes[i] = fix;
+        }
+
+        var messages = new List<(string, byte[])>();
+        for (int offset = 0; offset < fixCount;)
+        {
+            int size = encoder.Encode(fixes, offset, Math.Min(10, fixCount - offset), buffer, 0, out int written);
+            messages.Add((car, buffer[..size]));
+            offset += written;
+        }
+
+        all[c] = messages;
+    }
+
+    return all;
+}

@@ -1,6 +1,0 @@
-using Tracker.Cloud.Lambda.Debug;
-using Tracker.Cloud.Lambda.Debug.Runtime;
-
-return args is ["bench-bootstrap", ..]
-    ? await BootstrapBench.RunAsync(args[1..], Console.Out, Console.Error, CancellationToken.None)
-    : await DebugCli.RunAsync(args, Console.Out, Console.Error, CancellationToken.None);
