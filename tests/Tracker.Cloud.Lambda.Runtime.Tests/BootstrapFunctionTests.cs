@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Amazon.DynamoDBv2;
 using Tracker.Cloud.Archive.Tests.Servers;
+using Tracker.Cloud.Core.Access;
 using Tracker.Cloud.DynamoDb;
 using Tracker.Cloud.Lambda.Debug.Runtime;
 using Tracker.Cloud.Lambda.Functions;
@@ -137,6 +138,7 @@ public sealed class BootstrapFunctionTests(PublishedPackage package, DynaliteSer
         JsonObject claims = TestUserPool.AccessClaims(DateTimeOffset.UtcNow.ToUnixTimeSeconds(), Operator, "operators");
         claims["iss"] = stubs.Issuer;
         JsonObject connect = SampleEvents.Sample("live-authorizer-connect.json");
+        connect["protocolData"]!["mqtt"]!["clientId"] = LiveClientIds.PrefixOf(Operator) + "7d2f0c9a";
         // A browser's form: the authorizer's name and the token in the WebSocket upgrade's query string.
         connect["protocolData"]!["http"]!["queryString"] = "?x-amz-customauthorizer-name=tracker-dev-live&token=" + Uri.EscapeDataString(TestUserPool.Sign(claims));
         JsonElement allowed = await authorizer.RespondAsync(connect.ToJsonString());
