@@ -132,6 +132,7 @@ public sealed class BootstrapFunctionTests(PublishedPackage package, DynaliteSer
         environment[LiveAuthorizerSettings.IssuerVariable] = stubs.Issuer;
         environment[LiveAuthorizerSettings.ClientIdsVariable] = TestUserPool.ClientId;
         environment[LiveAuthorizerSettings.IotResourcePrefixVariable] = TestUserPool.IotPrefix;
+        environment[LiveDisconnectSettings.GrantsTableVariable] = "unused-grants"; // an operator's grant is not recorded
         environment["SSL_CERT_FILE"] = stubs.CertificateFile;
         await using RunningFunction authorizer = await RunningFunction.StartAsync(package, FunctionCatalog.LiveAuthorizer, environment, output);
 
