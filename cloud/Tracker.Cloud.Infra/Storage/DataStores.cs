@@ -101,6 +101,11 @@ public sealed class DataStores : Construct
             EncryptionKey = Key,
             DeletionProtection = settings.IsProduction,
             RemovalPolicy = removal,
+
+            // Every change to a rental, with the item before and after, feeds the live-disconnect function, which
+            // closes the renter's live connections (issue 15, F5 on AWS): rentals are written straight into this
+            // table, so its stream, not an API, is what sees every change.
+            Stream = StreamViewType.NEW_AND_OLD_IMAGES,
         });
         Rentals.AddGlobalSecondaryIndex(new GlobalSecondaryIndexProps
         {
@@ -108,6 +113,21 @@ public sealed class DataStores : Construct
             PartitionKey = new Amazon.CDK.AWS.DynamoDB.Attribute { Name = "renter", Type = AttributeType.STRING },
             SortKey = new Amazon.CDK.AWS.DynamoDB.Attribute { Name = "fromMs", Type = AttributeType.NUMBER },
             ProjectionType = ProjectionType.ALL,
+        });
+
+        // One small item per renter's live connection (and refresh), gone with its TTL once the grant has ended.
+        LiveGrants = new Table(this, "LiveGrants", new TableProps
+        {
+            TableName = names.LiveGrantsTable,
+            PartitionKey = new Amazon.CDK.AWS.DynamoDB.Attribute { Name = "subject", Type = AttributeType.STRING },
+            SortKey = new Amazon.CDK.AWS.DynamoDB.Attribute { Name = "clientId", Type = AttributeType.STRING },
+            TimeToLiveAttribute = TimeToLiveAttribute,
+            BillingMode = BillingMode.PAY_PER_REQUEST,
+            PointInTimeRecovery = true,
+            Encryption = TableEncryption.CUSTOMER_MANAGED,
+            EncryptionKey = Key,
+            DeletionProtection = settings.IsProduction,
+            RemovalPolicy = removal,
         });
 
         Archive = new Bucket(this, "Archive", new BucketProps
@@ -181,6 +201,9 @@ public sealed class DataStores : Construct
 
     /// <summary>Rentals: <c>carId</c> S, <c>rentalKey</c> S, index <c>byRenter</c> (<c>renter</c> S, <c>fromMs</c> N).</summary>
     public Table Rentals { get; }
+
+    /// <summary>Live grants: <c>subject</c> S, <c>clientId</c> S, TTL on <c>expiresAt</c>.</summary>
+    public Table LiveGrants { get; }
 
     /// <summary>The Parquet archive (and Athena's results).</summary>
     public Bucket Archive { get; }
