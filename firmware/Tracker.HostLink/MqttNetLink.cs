@@ -85,6 +85,14 @@ public sealed class MqttNetLink : IMqttLink, IDisposable
     /// <summary>Connections opened (CONNACK accepted).</summary>
     public long Connects => Interlocked.Read(ref _connects);
 
+    /// <summary>
+    /// Raised on MQTTnet's task the moment a QoS 1 publish's outcome is known (its PUBACK, or its failure), with the
+    /// message id <see cref="Publish"/> gave and whether it was delivered, before the car polls it with
+    /// <see cref="TryTakeCompletion"/>. For timing (a load test measures publish to PUBACK with it); the handler must be
+    /// quick, and it may run before <see cref="Publish"/> has returned the id.
+    /// </summary>
+    public event Action<int, bool>? Completed;
+
     /// <summary>Connection attempts that failed, for any reason.</summary>
     public long ConnectFailures => Interlocked.Read(ref _connectFailures);
 
@@ -504,6 +512,8 @@ public sealed class MqttNetLink : IMqttLink, IDisposable
                 _completions.Enqueue(new Completion(messageId, delivered));
             }
         }
+
+        Completed?.Invoke(messageId, delivered);
     }
 
     /// <summary>Drops every outcome not yet taken, and every one still to come from connections up to now.</summary>
