@@ -96,6 +96,14 @@ public sealed class HostProcess : IDisposable
         return first == _ready.Task;
     }
 
+    /// <summary>Freezes the host (SIGSTOP) as an overloaded machine would: it reads, stores and acknowledges nothing until <see cref="ResumeAsync"/>.</summary>
+    /// <returns>A task.</returns>
+    public Task PauseAsync() => SignalAsync("-STOP");
+
+    /// <summary>Lets a paused host run again (SIGCONT).</summary>
+    /// <returns>A task.</returns>
+    public Task ResumeAsync() => SignalAsync("-CONT");
+
     /// <summary>Stops the host as Ctrl+C does and waits for it; kills it when it has not stopped in <paramref name="timeout"/>.</summary>
     /// <param name="timeout">The longest wait for a clean stop.</param>
     /// <returns>Its exit code, or null when it had to be killed.</returns>
@@ -106,11 +114,8 @@ public sealed class HostProcess : IDisposable
             return _process.ExitCode;
         }
 
-        string id = _process.Id.ToString(CultureInfo.InvariantCulture);
-        using (Process kill = Process.Start(new ProcessStartInfo("kill", ["-INT", "--", id]) { UseShellExecute = false })!)
-        {
-            await kill.WaitForExitAsync().ConfigureAwait(false);
-        }
+        await SignalAsync("-CONT").ConfigureAwait(false); // a paused host cannot stop
+        await SignalAsync("-INT").ConfigureAwait(false);
 
         using var cancel = new CancellationTokenSource(timeout);
         try
@@ -142,6 +147,18 @@ public sealed class HostProcess : IDisposable
         }
 
         _process.Dispose();
+    }
+
+    private async Task SignalAsync(string signal)
+    {
+        if (_process.HasExited)
+        {
+            return;
+        }
+
+        string id = _process.Id.ToString(CultureInfo.InvariantCulture);
+        using Process kill = Process.Start(new ProcessStartInfo("kill", [signal, "--", id]) { UseShellExecute = false })!;
+        await kill.WaitForExitAsync().ConfigureAwait(false);
     }
 
     private void Append(string? line)

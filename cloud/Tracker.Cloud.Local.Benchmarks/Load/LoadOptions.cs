@@ -33,8 +33,8 @@ public sealed record LoadOptions
     /// <summary><c>live</c>, <c>device</c> or a policy file (<see cref="FleetPolicies"/>).</summary>
     public string ReportPolicy { get; init; } = "live";
 
-    /// <summary>The report policy <see cref="ReportPolicy"/> names, loaded.</summary>
-    public ReportConfig Policy { get; init; } = ReportConfig.Default;
+    /// <summary>The report policy <see cref="ReportPolicy"/> names, loaded by <see cref="Parse"/>.</summary>
+    public ReportConfig Policy { get; init; } = LoadPolicy("live");
 
     /// <summary>Longest wait for every car to connect before measuring anyway (the connect storm).</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(300);
@@ -53,6 +53,12 @@ public sealed record LoadOptions
 
     /// <summary>The host's pending-connection cap (<c>--max-pending-connections</c>); null for its default.</summary>
     public int? MaxPendingConnections { get; init; }
+
+    /// <summary>
+    /// How long to freeze the host (SIGSTOP) at the start of the measured window, then let it go (SIGCONT): past
+    /// saturation and back. The cars must hold their fixes in their logs while no PUBACK comes, and lose none. Zero for none.
+    /// </summary>
+    public TimeSpan PauseHost { get; init; } = TimeSpan.Zero;
 
     /// <summary>Reads the options after <see cref="ModeFlag"/>.</summary>
     /// <param name="args">The command line (the mode flag itself is skipped).</param>
@@ -99,8 +105,14 @@ public sealed record LoadOptions
                 "--seed" => options with { Seed = Whole(name, value, 0, int.MaxValue) },
                 "--host-exe" => options with { HostExecutable = File.Exists(value) ? Path.GetFullPath(value) : throw new LocalOptionsException(name, "must name the tracker-local executable or tracker-local.dll; there is no file '" + Clip(value) + "'") },
                 "--max-pending-connections" => options with { MaxPendingConnections = Whole(name, value, 1, 100_000) },
-                _ => throw new LocalOptionsException(Clip(name), "is not an option of " + ModeFlag + "; the options are --cars, --seconds, --warmup, --live-period, --report-policy, --connect-timeout, --drain-timeout, --seed, --browser, --host-exe and --max-pending-connections"),
+                "--pause-host" => options with { PauseHost = Period(name, value, TimeSpan.Zero, TimeSpan.FromMinutes(10)) },
+                _ => throw new LocalOptionsException(Clip(name), "is not an option of " + ModeFlag + "; the options are --cars, --seconds, --warmup, --live-period, --report-policy, --connect-timeout, --drain-timeout, --seed, --browser, --host-exe, --max-pending-connections and --pause-host"),
             };
+        }
+
+        if (options.PauseHost >= options.Measured)
+        {
+            throw new LocalOptionsException("--pause-host", "must be shorter than the measured window (--seconds " + options.Measured.TotalSeconds.ToString(CultureInfo.InvariantCulture) + "): the host is frozen inside it and must have time to catch up");
         }
 
         return options;

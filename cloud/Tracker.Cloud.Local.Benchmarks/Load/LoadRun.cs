@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Tracker.Cloud.Local.Fleet;
 using Tracker.Cloud.Local.Observability;
 using Tracker.Cloud.Local.Security;
+using Tracker.Simulation.Car;
 using Tracker.Testing;
 
 namespace Tracker.Cloud.Local.Benchmarks.Load;
@@ -126,7 +127,12 @@ public static class LoadRun
             var measured = Stopwatch.StartNew();
             long hostRssMax = 0;
             long loadRssMax = 0;
-            while (measured.Elapsed < options.Measured && !host.HasExited)
+            if (options.PauseHost > TimeSpan.Zero)
+            {
+                output.WriteLine((await PauseAsync(host, fleet, options.PauseHost, options.Measured - options.PauseHost).ConfigureAwait(false)).ToString());
+            }
+
+            do
             {
                 await Task.Delay(TimeSpan.FromSeconds(Math.Min(2, options.Measured.TotalSeconds))).ConfigureAwait(false);
                 hostRssMax = Math.Max(hostRssMax, ProcessSample.TryRead(host.Id, out ProcessSample h) ? h.RssBytes : 0);
@@ -136,6 +142,7 @@ public static class LoadRun
                     await view.CollectAsync(published).ConfigureAwait(false);
                 }
             }
+            while (measured.Elapsed < options.Measured && !host.HasExited);
 
             double elapsed = measured.Elapsed.TotalSeconds;
             HostMetricsText after = await ScrapeAsync(http).ConfigureAwait(false);
@@ -177,10 +184,52 @@ public static class LoadRun
         }
     }
 
+    private static async Task<PauseReport> PauseAsync(HostProcess host, SimulatedFleet fleet, TimeSpan pause, TimeSpan recoveryLimit)
+    {
+        long before = fleet.PendingFixes;
+        long peak = before;
+        await host.PauseAsync().ConfigureAwait(false);
+        try
+        {
+            var paused = Stopwatch.StartNew();
+            while (paused.Elapsed < pause)
+            {
+                await Task.Delay(250).ConfigureAwait(false);
+                peak = Math.Max(peak, fleet.PendingFixes);
+            }
+        }
+        finally
+        {
+            await host.ResumeAsync().ConfigureAwait(false);
+        }
+
+        // Back: a moving car publishes every live period, so its backlog returns to what it was before the freeze (per
+        // car, plus one fix); a parked car batches every normal period (5 min by default), so its log is not expected to.
+        var resumed = Stopwatch.StartNew();
+        double perCarBefore = before / (double)Math.Max(1, fleet.Cars.Count);
+        long now = fleet.PendingFixes;
+        bool caughtUp = false;
+        while (resumed.Elapsed < recoveryLimit && !host.HasExited)
+        {
+            await Task.Delay(250).ConfigureAwait(false);
+            now = fleet.PendingFixes;
+            peak = Math.Max(peak, now);
+            SimulatedCar[] moving = [.. fleet.Cars.Where(c => c.IsMoving)];
+            if (moving.Sum(c => c.PendingFixes) <= (perCarBefore + 1) * moving.Length)
+            {
+                caughtUp = true;
+                break;
+            }
+        }
+
+        string holders = string.Join(", ", fleet.Cars.Where(c => c.PendingFixes > 0).GroupBy(c => (c.State, c.IsMoving)).Select(g => g.Count() + " " + g.Key.State + (g.Key.IsMoving ? " moving" : " parked") + " holding " + g.Sum(c => c.PendingFixes)));
+        return new PauseReport(pause, before, peak, now, caughtUp ? resumed.Elapsed : null, holders);
+    }
+
     private static async Task<StormReport> WatchStormAsync(HttpClient http, LoadOptions options, HostProcess host, Stopwatch storm)
     {
         // The highest number let in over any 1 s, from the gauge sampled every 250 ms.
-        var samples = new List<(double Seconds, double Connected)>();
+        var samples = new List<(double Seconds, double Connected)> { (0, 0) };
         double connected = 0;
         while (storm.Elapsed < options.ConnectTimeout && !host.HasExited)
         {
@@ -203,7 +252,7 @@ public static class LoadRun
             }
 
             double span = samples[i].Seconds - samples[j].Seconds;
-            if (span >= 0.5)
+            if (span >= 0.25)
             {
                 peak = Math.Max(peak, (samples[i].Connected - samples[j].Connected) / span);
             }
