@@ -2,7 +2,14 @@
 //
 //   dotnet run -c Release --project cloud/Tracker.Cloud.Local.Benchmarks -- [--cars 1000] [--seconds 180] [--warmup 60] [--no-browser] [--screenshot fleet.png]
 //   dotnet run -c Release --project cloud/Tracker.Cloud.Local.Benchmarks -- --authorizer [--iterations 5000]
+//   dotnet run -c Release --project cloud/Tracker.Cloud.Local.Benchmarks -- --host-process [--cars 1000] [--seconds 120] [--warmup 30]
+//       [--live-period 5s] [--report-policy live|device|FILE] [--browser] [--pause-host 10s] [--connect-timeout 300s] [--drain-timeout 120s]
+//       [--start-spread 0s] [--max-pending-connections N] [--host-exe PATH] [--seed 1]
 //
+// --host-process (Load/LoadRun.cs): the cars run here and the host (the built tracker-local, no cars of its own) in its
+// own process, so the host's RSS and CPU are its own; the run ends with an account of every fix the cars recorded.
+//
+// Without it:
 // Everything runs on this machine: the host (broker, ingest, SQLite, API) and the N cars (each the firmware core over
 // its own mutual-TLS connection) share one process, and Chromium another. Latency is measured from the car's publish
 // call (TimedLink) to (a) the fix stored, which is when the API can serve it, and (b) the batch arriving in the browser

@@ -505,6 +505,7 @@ public sealed class MqttNetLink : IMqttLink, IDisposable
         bool delivered = task.IsCompletedSuccessfully && task.Result.ReasonCode is MqttClientPublishReasonCode.Success or MqttClientPublishReasonCode.NoMatchingSubscribers;
         _ = task.Exception;
         Interlocked.Increment(ref delivered ? ref _acknowledged : ref _notDelivered);
+        Completed?.Invoke(messageId, delivered); // before it is queued, so a timer sees it no later than the car's poll
         lock (_outcomeGate)
         {
             if (session.Epoch >= _keepFromEpoch)
@@ -512,8 +513,6 @@ public sealed class MqttNetLink : IMqttLink, IDisposable
                 _completions.Enqueue(new Completion(messageId, delivered));
             }
         }
-
-        Completed?.Invoke(messageId, delivered);
     }
 
     /// <summary>Drops every outcome not yet taken, and every one still to come from connections up to now.</summary>

@@ -37,7 +37,7 @@ public sealed class LoadOptionsTests
         LoadOptions options = LoadOptions.Parse(
         [
             "--cars", "10000", LoadOptions.ModeFlag, "--seconds", "300", "--warmup", "0", "--live-period", "1s", "--report-policy", "device",
-            "--connect-timeout", "10m", "--drain-timeout", "0", "--seed", "7", "--browser", "--max-pending-connections", "512", "--pause-host", "20s",
+            "--connect-timeout", "10m", "--drain-timeout", "0", "--seed", "7", "--browser", "--max-pending-connections", "512", "--pause-host", "20s", "--start-spread", "0",
         ]);
 
         Assert.Equal(10_000, options.Cars);
@@ -51,6 +51,7 @@ public sealed class LoadOptionsTests
         Assert.True(options.Browser);
         Assert.Equal(512, options.MaxPendingConnections);
         Assert.Equal(TimeSpan.FromSeconds(20), options.PauseHost);
+        Assert.Equal(TimeSpan.Zero, options.StartSpread);
     }
 
     [Theory]
@@ -67,6 +68,7 @@ public sealed class LoadOptionsTests
     [InlineData("--host-exe", "/no/such/tracker-local", "there is no file")]
     [InlineData("--max-pending-connections", "0", "from 1")]
     [InlineData("--pause-host", "11m", "must be from")]
+    [InlineData("--start-spread", "2h", "must be from")]
     public void Parse_WithABadValue_NamesTheOptionAndWhatIsExpected(string option, string value, string expected)
     {
         var e = Assert.Throws<LocalOptionsException>(() => LoadOptions.Parse([LoadOptions.ModeFlag, option, value]));

@@ -26,6 +26,7 @@ public sealed partial class LoadRunTests(ITestOutputHelper log)
         Assert.Contains("4 of 4 cars connected", report, StringComparison.Ordinal);
         Assert.Contains("lost 0", report, StringComparison.Ordinal);
         Assert.True(Stored(report) > 0, report);
+        Assert.True(long.Parse(AckedLine().Match(report).Groups["n"].Value, CultureInfo.InvariantCulture) > 0, "no batch was timed to its PUBACK:\n" + report);
     }
 
     [Fact]
@@ -61,6 +62,9 @@ public sealed partial class LoadRunTests(ITestOutputHelper log)
 
     [GeneratedRegex(@"fixes waiting in the cars' logs (?<before>\d+) before, peak (?<peak>\d+)")]
     private static partial Regex PauseLine();
+
+    [GeneratedRegex(@"sent once stored\) over (?<n>\d+) batches")]
+    private static partial Regex AckedLine();
 
     [GeneratedRegex(@"= (?<n>\d+) stored")]
     private static partial Regex StoredLine();

@@ -60,6 +60,9 @@ public sealed record LoadOptions
     /// </summary>
     public TimeSpan PauseHost { get; init; } = TimeSpan.Zero;
 
+    /// <summary>Over how long the cars' first connections are spread; null for the fleet's own (10 ms a car, at most 10 s). Zero: all at once.</summary>
+    public TimeSpan? StartSpread { get; init; }
+
     /// <summary>Reads the options after <see cref="ModeFlag"/>.</summary>
     /// <param name="args">The command line (the mode flag itself is skipped).</param>
     /// <returns>The options.</returns>
@@ -105,8 +108,9 @@ public sealed record LoadOptions
                 "--seed" => options with { Seed = Whole(name, value, 0, int.MaxValue) },
                 "--host-exe" => options with { HostExecutable = File.Exists(value) ? Path.GetFullPath(value) : throw new LocalOptionsException(name, "must name the tracker-local executable or tracker-local.dll; there is no file '" + Clip(value) + "'") },
                 "--max-pending-connections" => options with { MaxPendingConnections = Whole(name, value, 1, 100_000) },
+                "--start-spread" => options with { StartSpread = Period(name, value, TimeSpan.Zero, TimeSpan.FromHours(1)) },
                 "--pause-host" => options with { PauseHost = Period(name, value, TimeSpan.Zero, TimeSpan.FromMinutes(10)) },
-                _ => throw new LocalOptionsException(Clip(name), "is not an option of " + ModeFlag + "; the options are --cars, --seconds, --warmup, --live-period, --report-policy, --connect-timeout, --drain-timeout, --seed, --browser, --host-exe, --max-pending-connections and --pause-host"),
+                _ => throw new LocalOptionsException(Clip(name), "is not an option of " + ModeFlag + "; the options are --cars, --seconds, --warmup, --live-period, --report-policy, --connect-timeout, --drain-timeout, --seed, --browser, --host-exe, --max-pending-connections, --start-spread and --pause-host"),
             };
         }
 

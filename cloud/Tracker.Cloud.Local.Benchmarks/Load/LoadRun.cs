@@ -91,9 +91,11 @@ public static class LoadRun
         using var carsPki = LocalPki.OpenOrCreate(pkiDirectory, IPAddress.Loopback);
         var published = new PublishTimes();
         var publishToAck = new LatencyHistogram();
-        var settings = new FleetSettings(options.Cars, scratch.Combine("cars-flash"), null, options.Seed, (int)options.LivePeriod.TotalMilliseconds, options.Policy);
+        var settings = new FleetSettings(options.Cars, scratch.Combine("cars-flash"), null, options.Seed, (int)options.LivePeriod.TotalMilliseconds, options.Policy, StartSpreadMs: (long?)options.StartSpread?.TotalMilliseconds);
 
-        // The connect storm: the fleet starts its cars spread over min(10 s, 10 ms a car); the host's gauge says how fast it lets them in.
+        // The connect storm: the fleet starts its cars spread over min(10 s, 10 ms a car), or --start-spread (0: all at
+        // once); the host's gauge says how fast it lets them in.
+        output.WriteLine("cars start " + (options.StartSpread is { } spread ? (spread == TimeSpan.Zero ? "all at once" : $"spread over {spread.TotalSeconds:0.#} s") : "spread over 10 ms a car, at most 10 s (the fleet's default)"));
         var storm = Stopwatch.StartNew();
         SimulatedFleet fleet = SimulatedFleet.Start(settings, carsPki, mqttPort, published, TimeProvider.System, loggers.CreateLogger<SimulatedFleet>(), publishToAck: publishToAck);
         FleetView? view = null;

@@ -85,8 +85,8 @@ public sealed partial class SimulatedFleet : IDisposable
             fleet.LogProvisioned(issued, provisioning.ElapsedMilliseconds);
         }
 
-        // Spread the first connections over up to 10 s (10 ms a car).
-        long spreadMs = Math.Min(10_000, settings.Cars * 10L);
+        // Spread the first connections over up to 10 s (10 ms a car), unless told otherwise.
+        long spreadMs = settings.StartSpreadMs ?? Math.Min(10_000, settings.Cars * 10L);
         for (int i = 0; i < fleet._cars.Count; i++)
         {
             fleet._cars[i].StartAtMs = fleet._cars.Count <= 1 ? 0 : spreadMs * i / (fleet._cars.Count - 1);
