@@ -68,16 +68,8 @@ public sealed partial class LiveDisconnectSettings
         return new LiveDisconnectSettings(table, uri, region);
     }
 
-    private static string Required(Func<string, string?> environment, string name)
-    {
-        string? value = environment(name);
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            throw new InvalidOperationException($"environment variable {name} is not set: the live-disconnect path needs it (the CDK stack sets it)");
-        }
-
-        return value.Trim();
-    }
+    private static string Required(Func<string, string?> environment, string name) =>
+        EnvironmentVariable.Required(environment, name, "the live-disconnect path needs it (the CDK stack sets it)").Trim();
 
     [GeneratedRegex("^[A-Za-z0-9_.-]{3,255}$")]
     private static partial Regex TableName();
