@@ -2,17 +2,24 @@
 //
 //   dotnet run -c Release --project cloud/Tracker.Cloud.Local.Benchmarks -- [--cars 1000] [--seconds 180] [--warmup 60] [--no-browser] [--screenshot fleet.png]
 //   dotnet run -c Release --project cloud/Tracker.Cloud.Local.Benchmarks -- --authorizer [--iterations 5000]
+//   dotnet run -c Release --project cloud/Tracker.Cloud.Local.Benchmarks -- --host-process [--cars 1000] [--seconds 120] [--warmup 30]
+//       [--live-period 5s] [--report-policy live|device|FILE] [--browser] [--pause-host 10s] [--connect-timeout 300s] [--drain-timeout 120s]
+//       [--start-spread 0s] [--max-pending-connections N] [--host-exe PATH] [--seed 1]
 //
+// --host-process (Load/LoadRun.cs): the cars run here and the host (the built tracker-local, no cars of its own) in its
+// own process, so the host's RSS and CPU are its own; the run ends with an account of every fix the cars recorded.
+//
+// Without it:
 // Everything runs on this machine: the host (broker, ingest, SQLite, API) and the N cars (each the firmware core over
 // its own mutual-TLS connection) share one process, and Chromium another. Latency is measured from the car's publish
 // call (TimedLink) to (a) the fix stored, which is when the API can serve it, and (b) the batch arriving in the browser
 // (window.trackerApp.liveLog, joined on the batch CRC). Fixes/s is the mean stored rate after the warm-up.
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
-using Microsoft.Playwright;
 using Tracker.Cloud.Local;
+using Tracker.Cloud.Local.Benchmarks;
+using Tracker.Cloud.Local.Benchmarks.Load;
 using Tracker.Cloud.Local.Options;
 using Tracker.Testing;
 
@@ -21,6 +28,23 @@ if (args.Contains("--authorizer"))
     // The browsers' custom-authorizer path alone (AuthorizerBenchmark.cs); no host, no browser.
     await Tracker.Cloud.Local.Benchmarks.AuthorizerBenchmark.RunAsync(Arg("--iterations", 5000));
     return 0;
+}
+
+if (args.Contains(LoadOptions.ModeFlag))
+{
+    // The cars in this process, the host in its own (Load/LoadRun.cs).
+    LoadOptions load;
+    try
+    {
+        load = LoadOptions.Parse(args);
+    }
+    catch (LocalOptionsException e)
+    {
+        Console.Error.WriteLine("tracker-local-benchmark: " + e.Message);
+        return 2;
+    }
+
+    return await LoadRun.RunAsync(load, Console.Out);
 }
 
 int cars = Arg("--cars", 1000);
@@ -40,36 +64,21 @@ LocalFleetHost host = await LocalFleetHost.StartAsync(
     kdfIterations: 1000);
 Console.WriteLine($"host up in {startup.ElapsedMilliseconds} ms (first run provisions every car with the provisioning tool)");
 
-IPlaywright? playwright = null;
-IBrowser? chromium = null;
-IPage? page = null;
-if (browser)
-{
-    playwright = await Playwright.CreateAsync();
-    chromium = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-    {
-        ExecutablePath = PartCatalog.Current.Locate(Part.Chromium),
-        Headless = true,
-        Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-    });
-    page = await chromium.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
-    await page.GotoAsync(host.HttpUrl.ToString());
-    await page.GetByTestId("login-user").FillAsync("ops");
-    await page.GetByTestId("login-password").FillAsync(host.Users.All.Single(u => u.User == "ops").Password);
-    await page.GetByTestId("login-submit").ClickAsync();
-    await page.WaitForFunctionAsync("() => window.trackerApp && window.trackerApp.ready === true", null, new PageWaitForFunctionOptions { Timeout = 60_000 });
-}
+FleetView? view = browser ? await FleetView.OpenAsync(host.HttpUrl, host.Users.All.Single(u => u.User == "ops").Password) : null;
 
 await Task.Delay(TimeSpan.FromSeconds(warmup));
 host.Metrics.PublishToStored.ResetRecent();
 host.Metrics.PublishToLive.ResetRecent();
 long storedBefore = host.Metrics.FixesAccepted;
 long messagesBefore = host.Metrics.Messages;
-var browserLatencies = new List<double>();
-var seen = new HashSet<(string, long, double)>();
 long peakRss = 0;
 long peakHeap = 0;
 var measured = Stopwatch.StartNew();
+if (view is not null)
+{
+    await view.ResetAsync();
+}
+
 while (measured.Elapsed < TimeSpan.FromSeconds(seconds))
 {
     await Task.Delay(2000);
@@ -79,31 +88,15 @@ while (measured.Elapsed < TimeSpan.FromSeconds(seconds))
     }
 
     peakHeap = Math.Max(peakHeap, GC.GetGCMemoryInfo().HeapSizeBytes);
-    if (page is not null)
+    if (view is not null)
     {
-        // Each entry: the car, the batch header's CRC and Date.now() when the message arrived.
-        JsonElement log = await page.EvaluateAsync<JsonElement>("() => { const l = window.trackerApp.liveLog.splice(0); return l; }");
-        foreach (JsonElement e in log.EnumerateArray())
-        {
-            if (e.GetProperty("crc32").ValueKind != JsonValueKind.Number)
-            {
-                continue;
-            }
-
-            string car = e.GetProperty("carId").GetString()!;
-            uint crc = (uint)e.GetProperty("crc32").GetDouble();
-            double recv = e.GetProperty("recvMs").GetDouble();
-            if (seen.Add((car, crc, recv)) && host.Published.TryGet(car, crc, out long publishedMs))
-            {
-                browserLatencies.Add(recv - publishedMs);
-            }
-        }
+        await view.CollectAsync(host.Published);
     }
 }
 
-if (page is not null && screenshot is not null)
+if (view is not null && screenshot is not null)
 {
-    await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot });
+    await view.ScreenshotAsync(screenshot);
     Console.WriteLine("screenshot: " + screenshot);
 }
 
@@ -112,10 +105,7 @@ long stored = host.Metrics.FixesAccepted - storedBefore;
 long messages = host.Metrics.Messages - messagesBefore;
 double[] api = host.Metrics.PublishToStored.Quantiles(0.5, 0.99);
 double[] live = host.Metrics.PublishToLive.Quantiles(0.5, 0.99);
-browserLatencies.Sort();
-string browserText = browserLatencies.Count == 0
-    ? "n/a"
-    : $"p50 {Pct(browserLatencies, 0.5):0.0} ms, p99 {Pct(browserLatencies, 0.99):0.0} ms over {browserLatencies.Count} batches";
+string browserText = view?.Summary() ?? "n/a";
 Console.WriteLine();
 Console.WriteLine($"cars connected          {host.Metrics.DevicesConnected} of {cars}");
 Console.WriteLine($"fixes stored            {stored} in {elapsed:0} s = {stored / elapsed:0.0} fixes/s sustained ({messages / elapsed:0.0} messages/s)");
@@ -125,12 +115,11 @@ Console.WriteLine($"publish -> browser      {browserText}");
 Console.WriteLine($"memory (host + {cars} cars, one process) peak RSS {peakRss / 1048576.0:0} MiB, peak GC heap {peakHeap / 1048576.0:0} MiB");
 Console.WriteLine($"ingest failures {host.Metrics.IngestFailures}, rejected batches {host.Metrics.RejectedBatches.Values.Sum()}, rejected fixes {string.Join(", ", host.Metrics.RejectedFixes.Select(p => p.Key + "=" + p.Value))}");
 
-if (chromium is not null)
+if (view is not null)
 {
-    await chromium.CloseAsync();
+    await view.DisposeAsync();
 }
 
-playwright?.Dispose();
 var stopping = Stopwatch.StartNew();
 var left = await host.StopAsync();
 Console.WriteLine($"clean stop in {stopping.ElapsedMilliseconds} ms (drain {left.DrainMs} ms), {left.PendingFixes} fixes left in the cars' logs, {left.FixesInDeadZones} of them held by {left.CarsInDeadZones} cars in a dead zone; holders: {left.HoldersByState}");
@@ -141,5 +130,3 @@ int Arg(string name, int fallback)
     int i = Array.IndexOf(args, name);
     return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out int v) ? v : fallback;
 }
-
-static double Pct(List<double> sorted, double q) => sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Count) - 1, 0, sorted.Count - 1)];

@@ -85,6 +85,14 @@ public sealed class MqttNetLink : IMqttLink, IDisposable
     /// <summary>Connections opened (CONNACK accepted).</summary>
     public long Connects => Interlocked.Read(ref _connects);
 
+    /// <summary>
+    /// Raised on MQTTnet's task the moment a QoS 1 publish's outcome is known (its PUBACK, or its failure), with the
+    /// message id <see cref="Publish"/> gave and whether it was delivered, before the car polls it with
+    /// <see cref="TryTakeCompletion"/>. For timing (a load test measures publish to PUBACK with it); the handler must be
+    /// quick, and it may run before <see cref="Publish"/> has returned the id.
+    /// </summary>
+    public event Action<int, bool>? Completed;
+
     /// <summary>Connection attempts that failed, for any reason.</summary>
     public long ConnectFailures => Interlocked.Read(ref _connectFailures);
 
@@ -497,6 +505,7 @@ public sealed class MqttNetLink : IMqttLink, IDisposable
         bool delivered = task.IsCompletedSuccessfully && task.Result.ReasonCode is MqttClientPublishReasonCode.Success or MqttClientPublishReasonCode.NoMatchingSubscribers;
         _ = task.Exception;
         Interlocked.Increment(ref delivered ? ref _acknowledged : ref _notDelivered);
+        Completed?.Invoke(messageId, delivered); // before it is queued, so a timer sees it no later than the car's poll
         lock (_outcomeGate)
         {
             if (session.Epoch >= _keepFromEpoch)

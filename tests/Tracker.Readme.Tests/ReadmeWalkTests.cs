@@ -30,6 +30,7 @@ public sealed class ReadmeWalkTests(ITestOutputHelper output) : IDisposable
     private const string CloudQuery = "dotnet run -c Release --project cloud/Tracker.Cloud.Benchmarks -- --mode query --store sqlite --cars 1000 --hours 24 --interval-s 5 --queries 300";
     private const string CloudQueryDynalite = "dotnet run -c Release --project cloud/Tracker.Cloud.Benchmarks -- --mode query --store dynalite --cars 10 --hours 24 --interval-s 5 --queries 300";
     private const string LocalBenchmark = "dotnet run -c Release --project cloud/Tracker.Cloud.Local.Benchmarks -- --cars 1000 --seconds 120 --warmup 60";
+    private const string LoadBenchmark = "dotnet run -c Release --project cloud/Tracker.Cloud.Local.Benchmarks -- --host-process --browser --cars 1000 --warmup 30 --seconds 60";
     private const string ArchiveBenchmark = "dotnet run -c Release --project cloud/Tracker.Cloud.Archive.Benchmarks -- --store sqlite --cars 1000 --interval-s 5 --db /tmp/archive-benchmark.db";
 
     private static readonly TimeSpan Bound = TimeSpan.FromMinutes(4);
@@ -51,6 +52,7 @@ public sealed class ReadmeWalkTests(ITestOutputHelper output) : IDisposable
         [CloudQuery] = "17 million rows to write first: run with the same options at 2 cars for 1 hour",
         [CloudQueryDynalite] = "run with the same options at 2 cars for 1 hour (needs dynalite)",
         [LocalBenchmark] = "three minutes of 1,000 cars and a browser: run with the same options at 3 cars for 3 s (needs Chromium)",
+        [LoadBenchmark] = "minutes of 1,000 cars apart from the host, and a browser: run with the same options at 3 cars, 1 s warm-up, 3 s measured (needs Chromium)",
         [ArchiveBenchmark] = "17 million fixes to write first: run with the same options at 2 cars, a fix every 10 minutes, in a temporary file",
         ["dotnet run"] = "prose: the start of the main command (the build that dotnet run does)",
         ["dotnet tool install -g nanoff"] = "installs a global .NET tool on the installer's machine; what it serves (flashing) needs a board",
@@ -219,6 +221,12 @@ public sealed class ReadmeWalkTests(ITestOutputHelper output) : IDisposable
     public async Task LocalFleetBenchmark_RunsWithItsOptions()
     {
         await RunAsync(LocalBenchmark, ("--cars", "3"), ("--seconds", "3"), ("--warmup", "1"));
+    }
+
+    [FactNeeding(Part.Chromium)]
+    public async Task LoadBenchmark_RunsWithItsOptions()
+    {
+        await RunAsync(LoadBenchmark, ("--cars", "3"), ("--seconds", "3"), ("--warmup", "1"));
     }
 
     [Fact]

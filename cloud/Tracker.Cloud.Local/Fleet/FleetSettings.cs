@@ -8,4 +8,5 @@ namespace Tracker.Cloud.Local.Fleet;
 /// <param name="LivePeriodMs">The cars' publish period while moving or watched.</param>
 /// <param name="Policy">The cars' report policy.</param>
 /// <param name="Town">The generated town the cars drive in (the one the web map draws); null when they replay a log.</param>
-public sealed record FleetSettings(int Cars, string FlashDirectory, string? ReplayPath, int Seed, int LivePeriodMs, Tracker.Core.Reporting.ReportConfig Policy, Tracker.Simulation.Routes.RoadNetwork? Town = null);
+/// <param name="StartSpreadMs">Over how long the cars' first connections are spread; null for 10 ms a car, at most 10 s (0: all at once, a connect storm).</param>
+public sealed record FleetSettings(int Cars, string FlashDirectory, string? ReplayPath, int Seed, int LivePeriodMs, Tracker.Core.Reporting.ReportConfig Policy, Tracker.Simulation.Routes.RoadNetwork? Town = null, long? StartSpreadMs = null);

@@ -54,8 +54,9 @@ public sealed partial class SimulatedFleet : IDisposable
     /// <param name="clock">The wall clock.</param>
     /// <param name="log">The log.</param>
     /// <param name="provisioned">Told (cars done, cars in all) as the cars are provisioned; null for nothing.</param>
+    /// <param name="publishToAck">Where each fix batch's publish-to-PUBACK time goes (a load process's stand-in for publish-to-stored); null for none.</param>
     /// <returns>The running fleet.</returns>
-    public static SimulatedFleet Start(FleetSettings settings, LocalPki pki, int mqttPort, PublishTimes published, TimeProvider clock, ILogger<SimulatedFleet> log, Action<int, int>? provisioned = null)
+    public static SimulatedFleet Start(FleetSettings settings, LocalPki pki, int mqttPort, PublishTimes published, TimeProvider clock, ILogger<SimulatedFleet> log, Action<int, int>? provisioned = null, LatencyHistogram? publishToAck = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(pki);
@@ -74,7 +75,7 @@ public sealed partial class SimulatedFleet : IDisposable
             IGnssSource gnss = replay is not null
                 ? new NmeaLogGnss(replay, nowMs, startOffsetMs: (i - 1) * 37_000L)
                 : new GeneratedGnss(new RouteGenerator(town!, carSeed: unchecked((settings.Seed * 7919) + i)), nowMs);
-            fleet._cars.Add(fleet.CreateCar(i, bundle, gnss, settings, mqttPort, published));
+            fleet._cars.Add(fleet.CreateCar(i, bundle, gnss, settings, mqttPort, published, publishToAck));
             provisioned?.Invoke(i, settings.Cars);
         }
 
@@ -84,8 +85,8 @@ public sealed partial class SimulatedFleet : IDisposable
             fleet.LogProvisioned(issued, provisioning.ElapsedMilliseconds);
         }
 
-        // Spread the first connections over up to 10 s (10 ms a car).
-        long spreadMs = Math.Min(10_000, settings.Cars * 10L);
+        // Spread the first connections over up to 10 s (10 ms a car), unless told otherwise.
+        long spreadMs = settings.StartSpreadMs ?? Math.Min(10_000, settings.Cars * 10L);
         for (int i = 0; i < fleet._cars.Count; i++)
         {
             fleet._cars[i].StartAtMs = fleet._cars.Count <= 1 ? 0 : spreadMs * i / (fleet._cars.Count - 1);
@@ -161,7 +162,7 @@ public sealed partial class SimulatedFleet : IDisposable
         }
     }
 
-    private FleetCar CreateCar(int number, DeviceBundle bundle, IGnssSource gnss, FleetSettings settings, int mqttPort, PublishTimes published)
+    private FleetCar CreateCar(int number, DeviceBundle bundle, IGnssSource gnss, FleetSettings settings, int mqttPort, PublishTimes published, LatencyHistogram? publishToAck)
     {
         string carId = bundle.CarId;
         MqttNetLinkOptions linkOptions = MqttNetLinkOptions.FromPemFiles(
@@ -173,7 +174,7 @@ public sealed partial class SimulatedFleet : IDisposable
             "localhost");
         UplinkTopics topics = UplinkTopics.Create(carId, null);
         var link = new MqttNetLink(linkOptions);
-        var timed = new TimedLink(link, carId, topics.Fixes, published, _clock);
+        var timed = new TimedLink(link, carId, topics.Fixes, published, _clock, publishToAck);
         var uplink = new UplinkOptions(
             topics,
             keepAliveS: 60,

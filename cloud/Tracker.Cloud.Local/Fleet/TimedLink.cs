@@ -1,12 +1,16 @@
 using Tracker.Cloud.Local.Observability;
 using Tracker.Core.Uplink;
+using Tracker.HostLink;
 
 namespace Tracker.Cloud.Local.Fleet;
 
 /// <summary>
 /// A simulated car's link with a stopwatch on it: every fix batch the firmware core hands to <see cref="Publish"/> is
 /// noted in the <see cref="PublishTimes"/> (car, batch CRC, wall time) before it goes out, so ingest and the browser
-/// can measure latency from the device's own publish call. Everything else passes through unchanged.
+/// can measure latency from the device's own publish call. Given a histogram and an <see cref="MqttNetLink"/>, it also
+/// times each fix batch's publish call to its PUBACK, which the broker sends only once the batch is stored: a load
+/// process that runs the cars apart from the host reads publish-to-stored (plus the PUBACK's way back) from it.
+/// Everything else passes through unchanged.
 /// </summary>
 public sealed class TimedLink : IMqttLink
 {
@@ -15,6 +19,11 @@ public sealed class TimedLink : IMqttLink
     private readonly string _fixesTopic;
     private readonly PublishTimes _publishTimes;
     private readonly TimeProvider _time;
+    private readonly LatencyHistogram? _publishToAck;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<int, long> _awaitingAck = [];
+    private readonly Dictionary<int, long> _ackedEarly = [];
+    private bool _inFixPublish;
 
     /// <summary>Wraps <paramref name="inner"/>.</summary>
     /// <param name="inner">The real link.</param>
@@ -22,7 +31,8 @@ public sealed class TimedLink : IMqttLink
     /// <param name="fixesTopic">The car's fixes topic.</param>
     /// <param name="publishTimes">Where publish times go.</param>
     /// <param name="time">The wall clock.</param>
-    public TimedLink(IMqttLink inner, string carId, string fixesTopic, PublishTimes publishTimes, TimeProvider time)
+    /// <param name="publishToAck">Where publish-to-PUBACK times of fix batches go; null for none (it needs an <see cref="MqttNetLink"/>).</param>
+    public TimedLink(IMqttLink inner, string carId, string fixesTopic, PublishTimes publishTimes, TimeProvider time, LatencyHistogram? publishToAck = null)
     {
         ArgumentNullException.ThrowIfNull(inner);
         ArgumentNullException.ThrowIfNull(publishTimes);
@@ -32,6 +42,11 @@ public sealed class TimedLink : IMqttLink
         _fixesTopic = fixesTopic;
         _publishTimes = publishTimes;
         _time = time;
+        if (publishToAck is not null && inner is MqttNetLink link)
+        {
+            _publishToAck = publishToAck;
+            link.Completed += OnCompleted;
+        }
     }
 
     /// <inheritdoc />
@@ -43,13 +58,48 @@ public sealed class TimedLink : IMqttLink
     /// <inheritdoc />
     public LinkResult Publish(string topic, byte[] payload, int offset, int count, int qos, out int messageId)
     {
-        if (string.Equals(topic, _fixesTopic, StringComparison.Ordinal) && PublishTimes.TryReadCrc(payload.AsSpan(offset, count), out uint crc))
+        if (!string.Equals(topic, _fixesTopic, StringComparison.Ordinal) || !PublishTimes.TryReadCrc(payload.AsSpan(offset, count), out uint crc))
         {
-            // Noted before the send: the broker may ingest it before Publish returns.
-            _publishTimes.Record(_carId, crc, _time.GetUtcNow().ToUnixTimeMilliseconds());
+            return _inner.Publish(topic, payload, offset, count, qos, out messageId);
         }
 
-        return _inner.Publish(topic, payload, offset, count, qos, out messageId);
+        // Noted before the send: the broker may ingest it before Publish returns.
+        long publishedMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        _publishTimes.Record(_carId, crc, publishedMs);
+        if (_publishToAck is null || qos != 1)
+        {
+            return _inner.Publish(topic, payload, offset, count, qos, out messageId);
+        }
+
+        // An outcome on MQTTnet's task waits at the gate until the id is noted; one that completes synchronously inside
+        // the inner call (same thread, the lock is re-entrant) is kept until the id is known.
+        lock (_gate)
+        {
+            LinkResult result;
+            _inFixPublish = true;
+            try
+            {
+                result = _inner.Publish(topic, payload, offset, count, qos, out messageId);
+            }
+            finally
+            {
+                _inFixPublish = false;
+            }
+
+            if (result == LinkResult.Ok)
+            {
+                if (_ackedEarly.Remove(messageId, out long ackedMs))
+                {
+                    _publishToAck.Record(ackedMs - publishedMs);
+                }
+                else
+                {
+                    _awaitingAck[messageId] = publishedMs;
+                }
+            }
+
+            return result;
+        }
     }
 
     /// <inheritdoc />
@@ -63,4 +113,23 @@ public sealed class TimedLink : IMqttLink
 
     /// <inheritdoc />
     public void Disconnect() => _inner.Disconnect();
+
+    private void OnCompleted(int messageId, bool delivered)
+    {
+        long nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        lock (_gate)
+        {
+            if (_awaitingAck.Remove(messageId, out long publishedMs))
+            {
+                if (delivered)
+                {
+                    _publishToAck!.Record(nowMs - publishedMs);
+                }
+            }
+            else if (delivered && _inFixPublish)
+            {
+                _ackedEarly[messageId] = nowMs;
+            }
+        }
+    }
 }

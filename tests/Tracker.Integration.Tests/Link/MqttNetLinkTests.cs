@@ -39,6 +39,33 @@ public sealed class MqttNetLinkTests
     }
 
     [MosquittoFact]
+    public void Completed_IsRaisedForEachPublish_WithItsIdAndOutcome_BeforeTheCarPollsIt()
+    {
+        TestPki pki = TestPki.Create();
+        using var broker = MosquittoBroker.Start(pki, MosquittoBroker.FleetAcl);
+        using MqttNetLink car = Create(pki, "car-1", broker.Port);
+        var raised = new System.Collections.Concurrent.ConcurrentQueue<(int Id, bool Delivered)>();
+        car.Completed += (id, delivered) => raised.Enqueue((id, delivered));
+        Assert.Equal(LinkResult.Ok, car.Connect(Options("car-1")));
+
+        var sent = new HashSet<int>();
+        for (int i = 0; i < 5; i++)
+        {
+            Assert.Equal(LinkResult.Ok, car.Publish("tracker/car-1/fixes", Hello, 0, Hello.Length, 1, out int id));
+            sent.Add(id);
+        }
+
+        for (int i = 0; i < 5; i++)
+        {
+            Assert.NotNull(NextCompletion(car));
+        }
+
+        // Raised before the completion was queued for the poll: all five are there once the poll has them.
+        Assert.Equal(sent, raised.Select(r => r.Id).ToHashSet());
+        Assert.All(raised, r => Assert.True(r.Delivered));
+    }
+
+    [MosquittoFact]
     public void MessageIds_AreUniqueAndEachCompletesOnce()
     {
         TestPki pki = TestPki.Create();

@@ -37,6 +37,9 @@ public sealed class TestProcess : IDisposable
     /// <summary>The process id.</summary>
     public int Id => _process.Id;
 
+    /// <summary>True once the process has ended.</summary>
+    public bool HasExited => _process.HasExited;
+
     /// <summary>Starts <paramref name="command"/> with <paramref name="arguments"/> in <paramref name="workingDirectory"/>.</summary>
     /// <param name="workingDirectory">The folder it runs in.</param>
     /// <param name="command">The program (a path, or a name on PATH).</param>

@@ -1,0 +1,292 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Tracker.Cloud.Local.Fleet;
+using Tracker.Cloud.Local.Observability;
+using Tracker.Cloud.Local.Security;
+using Tracker.Simulation.Car;
+using Tracker.Testing;
+
+namespace Tracker.Cloud.Local.Benchmarks.Load;
+
+/// <summary>
+/// One load run: N simulated cars in this process (each the firmware core over its own mutual-TLS MQTT connection)
+/// against tracker-local started as its own process with no cars of its own, so the host's memory and CPU are read
+/// apart from the cars'. It provisions the cars in the host's data folder before the host starts (as an installer
+/// would), times the connect storm from the host's <c>/metrics</c>, measures a window after a warm-up, then lets the
+/// cars empty their logs, stops the host, and counts every fix the cars recorded against the rows in its SQLite store.
+/// </summary>
+/// <remarks>
+/// Publish-to-stored is timed from the car's publish call to its PUBACK: the broker acknowledges a batch only once ingest
+/// has stored it (EmbeddedBroker), so this is the stored time plus the PUBACK's way back over loopback. The host's own
+/// histograms need the publish times, which only an in-process fleet gives it.
+/// </remarks>
+public static class LoadRun
+{
+    /// <summary>Exit code when a fix was lost, or a car never connected.</summary>
+    public const int Shortfall = 3;
+
+    /// <summary>Exit code when the host would not start or stopped on its own.</summary>
+    public const int HostFailed = 1;
+
+    /// <summary>Runs <paramref name="options"/> and writes the figures to <paramref name="output"/>.</summary>
+    /// <param name="options">What to run.</param>
+    /// <param name="output">Where the report goes.</param>
+    /// <returns>0 when every car connected and no fix was lost; <see cref="Shortfall"/> or <see cref="HostFailed"/> otherwise.</returns>
+    public static async Task<int> RunAsync(LoadOptions options, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(output);
+        using var scratch = new TempFolder("tracker-local-load-");
+        string data = scratch.Combine("data");
+        string pkiDirectory = Path.Combine(data, "pki");
+        int httpPort = FreePort.OnLoopback();
+        int mqttPort = FreePort.OnLoopback();
+        while (mqttPort == httpPort)
+        {
+            mqttPort = FreePort.OnLoopback();
+        }
+
+        output.WriteLine($"tracker-local-benchmark {LoadOptions.ModeFlag}: {options.Cars} cars, live period {options.LivePeriod.TotalSeconds:0.#} s, report policy {options.ReportPolicy}, "
+            + $"{options.Warmup.TotalSeconds:0} s warm-up then {options.Measured.TotalSeconds:0} s measured, {Environment.ProcessorCount} cores, load average {LoadAverage()}");
+
+        // The cars' identities, issued with the provisioning tool into the host's data folder before it starts.
+        var provisioning = Stopwatch.StartNew();
+        PrivateFiles.EnsureFolder(data);
+        PrivateFiles.EnsureFolder(pkiDirectory);
+        using (var pki = LocalPki.OpenOrCreate(pkiDirectory, IPAddress.Loopback))
+        {
+            for (int i = 1; i <= options.Cars; i++)
+            {
+                pki.EnsureCar(CarIds.Of(i), mqttPort);
+            }
+        }
+
+        output.WriteLine($"provisioned {options.Cars} cars in {provisioning.Elapsed.TotalSeconds:0.0} s");
+
+        List<string> hostArgs =
+        [
+            "--data", data, "--http-port", Text(httpPort), "--mqtt-port", Text(mqttPort), "--cars", "0", "--progress", "0",
+            "--seed", Text(options.Seed), "--tile-url", "none",
+        ];
+        if (options.MaxPendingConnections is { } pending)
+        {
+            hostArgs.AddRange(["--max-pending-connections", Text(pending)]);
+        }
+
+        string executable = options.HostExecutable ?? HostProcess.BuiltBeside();
+        var hostStart = Stopwatch.StartNew();
+        using HostProcess host = HostProcess.Start(executable, hostArgs);
+        if (!await host.WaitReadyAsync(TimeSpan.FromSeconds(120)).ConfigureAwait(false))
+        {
+            output.WriteLine("the host did not get ready (" + executable + "); its last lines:\n" + host.Tail);
+            return HostFailed;
+        }
+
+        output.WriteLine($"host ready in {hostStart.Elapsed.TotalSeconds:0.0} s (pid {host.Id})");
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}/"), Timeout = TimeSpan.FromSeconds(30) };
+        using ILoggerFactory loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
+        using var carsPki = LocalPki.OpenOrCreate(pkiDirectory, IPAddress.Loopback);
+        var published = new PublishTimes();
+        var publishToAck = new LatencyHistogram();
+        var settings = new FleetSettings(options.Cars, scratch.Combine("cars-flash"), null, options.Seed, (int)options.LivePeriod.TotalMilliseconds, options.Policy, StartSpreadMs: (long?)options.StartSpread?.TotalMilliseconds);
+
+        // The connect storm: the fleet starts its cars spread over min(10 s, 10 ms a car), or --start-spread (0: all at
+        // once); the host's gauge says how fast it lets them in.
+        output.WriteLine("cars start " + (options.StartSpread is { } spread ? (spread == TimeSpan.Zero ? "all at once" : $"spread over {spread.TotalSeconds:0.#} s") : "spread over 10 ms a car, at most 10 s (the fleet's default)"));
+        var storm = Stopwatch.StartNew();
+        SimulatedFleet fleet = SimulatedFleet.Start(settings, carsPki, mqttPort, published, TimeProvider.System, loggers.CreateLogger<SimulatedFleet>(), publishToAck: publishToAck);
+        FleetView? view = null;
+        try
+        {
+            StormReport connect = await WatchStormAsync(http, options, host, storm).ConfigureAwait(false);
+            output.WriteLine(connect.ToString());
+            if (host.HasExited)
+            {
+                output.WriteLine("the host stopped during the connect storm; its last lines:\n" + host.Tail);
+                return HostFailed;
+            }
+
+            if (options.Browser)
+            {
+                string password = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(Path.Combine(data, LocalUsers.PasswordsFile)))!["ops"];
+                view = await FleetView.OpenAsync(http.BaseAddress!, password).ConfigureAwait(false);
+            }
+
+            await Task.Delay(options.Warmup).ConfigureAwait(false);
+            publishToAck.ResetRecent();
+            if (view is not null)
+            {
+                await view.ResetAsync().ConfigureAwait(false);
+            }
+
+            HostMetricsText before = await ScrapeAsync(http).ConfigureAwait(false);
+            ProcessSample.TryRead(host.Id, out ProcessSample hostBefore);
+            ProcessSample.TryRead(Environment.ProcessId, out ProcessSample loadBefore);
+            string loadAtStart = LoadAverage();
+            var measured = Stopwatch.StartNew();
+            long hostRssMax = 0;
+            long loadRssMax = 0;
+            if (options.PauseHost > TimeSpan.Zero)
+            {
+                output.WriteLine((await PauseAsync(host, fleet, options.PauseHost, options.Measured - options.PauseHost).ConfigureAwait(false)).ToString());
+            }
+
+            do
+            {
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(2, options.Measured.TotalSeconds))).ConfigureAwait(false);
+                hostRssMax = Math.Max(hostRssMax, ProcessSample.TryRead(host.Id, out ProcessSample h) ? h.RssBytes : 0);
+                loadRssMax = Math.Max(loadRssMax, ProcessSample.TryRead(Environment.ProcessId, out ProcessSample l) ? l.RssBytes : 0);
+                if (view is not null)
+                {
+                    await view.CollectAsync(published).ConfigureAwait(false);
+                }
+            }
+            while (measured.Elapsed < options.Measured && !host.HasExited);
+
+            double elapsed = measured.Elapsed.TotalSeconds;
+            HostMetricsText after = await ScrapeAsync(http).ConfigureAwait(false);
+            ProcessSample.TryRead(host.Id, out ProcessSample hostAfter);
+            ProcessSample.TryRead(Environment.ProcessId, out ProcessSample loadAfter);
+            double[] ack = publishToAck.Quantiles(0.5, 0.99);
+            double fixes = after["tracker_ingest_fixes_total"] - before["tracker_ingest_fixes_total"];
+            double messages = after["tracker_ingest_messages_total"] - before["tracker_ingest_messages_total"];
+            output.WriteLine();
+            output.WriteLine($"measured {elapsed:0} s, load average {loadAtStart} at the start, {LoadAverage()} at the end");
+            output.WriteLine($"cars connected          {after["tracker_devices_connected"]:0} of {options.Cars}");
+            output.WriteLine($"fixes stored            {fixes:0} = {fixes / elapsed:0.0} fixes/s sustained ({messages / elapsed:0.0} messages/s)");
+            output.WriteLine($"publish -> stored       p50 {ack[0]:0.0} ms, p99 {ack[1]:0.0} ms (publish call to PUBACK, sent once stored) over {publishToAck.Count} batches since start");
+            output.WriteLine($"publish -> browser      {view?.Summary() ?? "not measured (add --browser)"}");
+            output.WriteLine($"host process            RSS peak {hostRssMax / 1048576.0:0} MiB in the window ({hostAfter.PeakRssBytes / 1048576.0:0} MiB since start), CPU {(hostAfter.CpuSeconds - hostBefore.CpuSeconds) / elapsed:0.00} cores");
+            output.WriteLine($"load process ({options.Cars} cars) RSS peak {loadRssMax / 1048576.0:0} MiB, CPU {(loadAfter.CpuSeconds - loadBefore.CpuSeconds) / elapsed:0.00} cores");
+            output.WriteLine($"host ingest queue now   {after["tracker_ingest_queue_depth"]:0} waiting; cars' logs hold {fleet.PendingFixes} fixes not yet acknowledged");
+
+            // Every fix the cars recorded is stored, rejected by a named filter, or still in a car's log: nothing else.
+            var draining = Stopwatch.StartNew();
+            FleetStopReport left = fleet.Stop(options.DrainTimeout);
+            output.WriteLine($"cars stopped: logs drained in {draining.Elapsed.TotalSeconds:0.0} s, {left.PendingFixes} fixes left ({left.FixesInDeadZones} held by {left.CarsInDeadZones} cars in a simulated dead zone)");
+            HostMetricsText final = await ScrapeAsync(http).ConfigureAwait(false);
+            ProcessSample.TryRead(host.Id, out ProcessSample hostFinal);
+            int? exit = await host.StopAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+            output.WriteLine($"host stopped (exit {(exit is { } code ? Text(code) : "killed")}); host peak RSS over the run {hostFinal.PeakRssBytes / 1048576.0:0} MiB");
+            FixCount count = FixCount.Of(fleet.FixesRecorded, left.PendingFixes, final, StoredRows(Path.Combine(data, "tracker.db")));
+            output.WriteLine(count.ToString());
+            return count.Lost == 0 && connect.AllConnected ? 0 : Shortfall;
+        }
+        finally
+        {
+            if (view is not null)
+            {
+                await view.DisposeAsync().ConfigureAwait(false);
+            }
+
+            fleet.Dispose();
+        }
+    }
+
+    private static async Task<PauseReport> PauseAsync(HostProcess host, SimulatedFleet fleet, TimeSpan pause, TimeSpan recoveryLimit)
+    {
+        long before = fleet.PendingFixes;
+        long peak = before;
+        await host.PauseAsync().ConfigureAwait(false);
+        try
+        {
+            var paused = Stopwatch.StartNew();
+            while (paused.Elapsed < pause)
+            {
+                await Task.Delay(250).ConfigureAwait(false);
+                peak = Math.Max(peak, fleet.PendingFixes);
+            }
+        }
+        finally
+        {
+            await host.ResumeAsync().ConfigureAwait(false);
+        }
+
+        // Back: a moving car publishes every live period, so its backlog returns to what it was before the freeze (per
+        // car, plus one fix); a parked car batches every normal period (5 min by default), so its log is not expected to.
+        var resumed = Stopwatch.StartNew();
+        double perCarBefore = before / (double)Math.Max(1, fleet.Cars.Count);
+        long now = fleet.PendingFixes;
+        bool caughtUp = false;
+        while (resumed.Elapsed < recoveryLimit && !host.HasExited)
+        {
+            await Task.Delay(250).ConfigureAwait(false);
+            now = fleet.PendingFixes;
+            peak = Math.Max(peak, now);
+            SimulatedCar[] moving = [.. fleet.Cars.Where(c => c.IsMoving)];
+            if (moving.Sum(c => c.PendingFixes) <= (perCarBefore + 1) * moving.Length)
+            {
+                caughtUp = true;
+                break;
+            }
+        }
+
+        string holders = string.Join(", ", fleet.Cars.Where(c => c.PendingFixes > 0).GroupBy(c => (c.State, c.IsMoving)).Select(g => g.Count() + " " + g.Key.State + (g.Key.IsMoving ? " moving" : " parked") + " holding " + g.Sum(c => c.PendingFixes)));
+        return new PauseReport(pause, before, peak, now, caughtUp ? resumed.Elapsed : null, holders);
+    }
+
+    private static async Task<StormReport> WatchStormAsync(HttpClient http, LoadOptions options, HostProcess host, Stopwatch storm)
+    {
+        // The highest number let in over any 1 s, from the gauge sampled every 250 ms.
+        var samples = new List<(double Seconds, double Connected)> { (0, 0) };
+        double connected = 0;
+        while (storm.Elapsed < options.ConnectTimeout && !host.HasExited)
+        {
+            connected = (await ScrapeAsync(http).ConfigureAwait(false))["tracker_devices_connected"];
+            samples.Add((storm.Elapsed.TotalSeconds, connected));
+            if (connected >= options.Cars)
+            {
+                break;
+            }
+
+            await Task.Delay(250).ConfigureAwait(false);
+        }
+
+        double peak = 0;
+        for (int i = 0, j = 0; i < samples.Count; i++)
+        {
+            while (samples[i].Seconds - samples[j].Seconds > 1.0)
+            {
+                j++;
+            }
+
+            double span = samples[i].Seconds - samples[j].Seconds;
+            if (span >= 0.25)
+            {
+                peak = Math.Max(peak, (samples[i].Connected - samples[j].Connected) / span);
+            }
+        }
+
+        HostMetricsText refused = await ScrapeAsync(http).ConfigureAwait(false);
+        return new StormReport(options.Cars, (long)connected, storm.Elapsed.TotalSeconds, peak, refused.Labelled("tracker_broker_refused_total"));
+    }
+
+    private static async Task<HostMetricsText> ScrapeAsync(HttpClient http) =>
+        HostMetricsText.Parse(await http.GetStringAsync(new Uri("metrics", UriKind.Relative)).ConfigureAwait(false));
+
+    private static long StoredRows(string database)
+    {
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = database, Mode = SqliteOpenMode.ReadOnly }.ToString());
+        connection.Open();
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM fixes";
+        return (long)command.ExecuteScalar()!;
+    }
+
+    private static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "n/a";
+        }
+    }
+
+    private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
+}

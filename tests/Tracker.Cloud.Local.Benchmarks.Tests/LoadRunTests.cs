@@ -1,0 +1,71 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Tracker.Cloud.Local.Benchmarks.Load;
+using Tracker.Cloud.Local.Fleet;
+using Xunit.Abstractions;
+
+namespace Tracker.Cloud.Local.Benchmarks.Tests;
+
+/// <summary>
+/// The load mode run for real at a small scale: the built tracker-local as its own process, a few cars over mutual TLS.
+/// Bounded by the options' own limits; nothing about speed is asserted, only that every fix is accounted for.
+/// </summary>
+public sealed partial class LoadRunTests(ITestOutputHelper log)
+{
+    [Fact]
+    public async Task Run_WithAFewCars_StoresEveryFixTheyRecord()
+    {
+        using var folder = new TempFolder();
+        var output = new StringWriter(CultureInfo.InvariantCulture);
+
+        int code = await LoadRun.RunAsync(SmallRun(folder) with { Measured = TimeSpan.FromSeconds(5) }, output);
+
+        string report = output.ToString();
+        log.WriteLine(report);
+        Assert.True(code == 0, report);
+        Assert.Contains("4 of 4 cars connected", report, StringComparison.Ordinal);
+        Assert.Contains("lost 0", report, StringComparison.Ordinal);
+        Assert.True(Stored(report) > 0, report);
+        Assert.True(long.Parse(AckedLine().Match(report).Groups["n"].Value, CultureInfo.InvariantCulture) > 0, "no batch was timed to its PUBACK:\n" + report);
+    }
+
+    [Fact]
+    public async Task Run_WithTheHostFrozenPastSaturationAndBack_TheCarsHoldTheirFixesAndLoseNone()
+    {
+        using var folder = new TempFolder();
+        var output = new StringWriter(CultureInfo.InvariantCulture);
+
+        // Frozen for 6 s, the host stores and acknowledges nothing: the cars' logs must hold what they record meanwhile
+        // (the uplink waits for PUBACKs; its ack timeout is 30 s), and deliver it all once the host runs again.
+        int code = await LoadRun.RunAsync(SmallRun(folder) with { PauseHost = TimeSpan.FromSeconds(6), Measured = TimeSpan.FromSeconds(30) }, output);
+
+        string report = output.ToString();
+        log.WriteLine(report);
+        Assert.True(code == 0, report);
+        Match pause = PauseLine().Match(report);
+        Assert.True(pause.Success, report);
+        long before = long.Parse(pause.Groups["before"].Value, CultureInfo.InvariantCulture);
+        long peak = long.Parse(pause.Groups["peak"].Value, CultureInfo.InvariantCulture);
+        Assert.True(peak > before, "the backlog did not grow while the host was frozen:\n" + report);
+        Assert.Contains("lost 0", report, StringComparison.Ordinal);
+    }
+
+    private static LoadOptions SmallRun(TempFolder folder)
+    {
+        // Every car records a fix a second, parked or moving, so a few cars load the host from the first second.
+        string policy = folder.Combine("every-second.conf");
+        File.WriteAllText(policy, FleetPolicies.LiveText + "report.stopped.heartbeatS=1\n");
+        return LoadOptions.Parse([LoadOptions.ModeFlag, "--cars", "4", "--warmup", "2", "--live-period", "1s", "--report-policy", policy, "--drain-timeout", "60s", "--connect-timeout", "60s"]);
+    }
+
+    private static long Stored(string report) => long.Parse(StoredLine().Match(report).Groups["n"].Value, CultureInfo.InvariantCulture);
+
+    [GeneratedRegex(@"fixes waiting in the cars' logs (?<before>\d+) before, peak (?<peak>\d+)")]
+    private static partial Regex PauseLine();
+
+    [GeneratedRegex(@"sent once stored\) over (?<n>\d+) batches")]
+    private static partial Regex AckedLine();
+
+    [GeneratedRegex(@"= (?<n>\d+) stored")]
+    private static partial Regex StoredLine();
+}
