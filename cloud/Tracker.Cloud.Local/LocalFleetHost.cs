@@ -28,6 +28,7 @@ using Tracker.Cloud.Local.Console;
 using Tracker.Cloud.Local.Fleet;
 using Tracker.Cloud.Local.Http;
 using Tracker.Cloud.Local.Security;
+using Tracker.Cloud.Local.Shadow;
 using Tracker.Cloud.Local.Ingest;
 using Tracker.Cloud.Local.Observability;
 using Tracker.Cloud.Local.Options;
@@ -94,6 +95,9 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
 
     /// <summary>The broker's rules (tests drop the browsers' connections through it, as a network or IoT Core would).</summary>
     public EmbeddedBroker Broker => _app.Services.GetRequiredService<EmbeddedBroker>();
+
+    /// <summary>The cars' device shadows, as IoT Core keeps them (the API's config changes go through it).</summary>
+    public ShadowService Shadows => _app.Services.GetRequiredService<ShadowService>();
 
     /// <summary>The simulated fleet, or null when none runs.</summary>
     public SimulatedFleet? Fleet { get; private set; }
@@ -218,6 +222,7 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
         }
 
         builder.Services.AddSingleton(s => new ConnectionGuard(options.ConnectTimeout, options.MaxPendingConnections, options.MaxHttpConnections, metrics, s.GetRequiredService<ILogger<ConnectionGuard>>()));
+        builder.Services.AddSingleton(new ShadowService(clock));
         builder.Services.AddSingleton<EmbeddedBroker>();
         builder.Services.AddSingleton<LimitedMqttConnectionHandler>();
         builder.Services.AddRouting();
