@@ -435,17 +435,7 @@ namespace Tracker.Core.Common
                 }
 
                 _pos += length;
-
-                if (scalar >= 0x10000)
-                {
-                    scalar -= 0x10000;
-                    chars[n++] = (char)(0xD800 + (scalar >> 10));
-                    chars[n++] = (char)(0xDC00 + (scalar & 0x3FF));
-                }
-                else
-                {
-                    chars[n++] = (char)scalar;
-                }
+                n = Utf8.AppendScalar(chars, n, scalar);
             }
         }
 

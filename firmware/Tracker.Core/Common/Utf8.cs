@@ -219,20 +219,32 @@ namespace Tracker.Core.Common
                 }
 
                 pos += length;
-                if (scalar >= 0x10000)
-                {
-                    scalar -= 0x10000;
-                    chars[n++] = (char)(0xD800 + (scalar >> 10));
-                    chars[n++] = (char)(0xDC00 + (scalar & 0x3FF));
-                }
-                else
-                {
-                    chars[n++] = (char)scalar;
-                }
+                n = AppendScalar(chars, n, scalar);
             }
 
             text = new string(chars, 0, n);
             return true;
+        }
+
+        /// <summary>Writes a Unicode scalar value as UTF-16: one char, or a surrogate pair above U+FFFF.</summary>
+        /// <param name="chars">The destination (room for two more chars).</param>
+        /// <param name="n">Where the first goes.</param>
+        /// <param name="scalar">The scalar value (U+0000 to U+10FFFF, no surrogate).</param>
+        /// <returns>The index after what was written.</returns>
+        public static int AppendScalar(char[] chars, int n, int scalar)
+        {
+            if (scalar >= 0x10000)
+            {
+                scalar -= 0x10000;
+                chars[n++] = (char)(0xD800 + (scalar >> 10));
+                chars[n++] = (char)(0xDC00 + (scalar & 0x3FF));
+            }
+            else
+            {
+                chars[n++] = (char)scalar;
+            }
+
+            return n;
         }
 
         // A high surrogate at i followed by a low one.

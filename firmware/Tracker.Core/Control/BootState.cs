@@ -13,6 +13,8 @@ namespace Tracker.Core.Control
         /// <summary>Boots a candidate gets to confirm its health (a crash loop or a hang uses them up).</summary>
         public const int MaxAttempts = 3;
 
+        private static readonly string[] Keys = new string[] { "confirmed", "previous", "candidate", "attempts" };
+
         /// <summary>The state of a car that never installed an update: the built-in application only.</summary>
         public static readonly BootState Empty = new BootState(string.Empty, string.Empty, string.Empty, 0);
 
@@ -83,53 +85,14 @@ namespace Tracker.Core.Control
         public static bool TryParse(string text, out BootState? state)
         {
             state = null;
-            string confirmed = string.Empty;
-            string previous = string.Empty;
-            string candidate = string.Empty;
-            int attempts = -1;
-            int seen = 0;
-            ConfigLineReader reader = new ConfigLineReader(text);
-            while (reader.MoveNext())
-            {
-                string value;
-                bool quoted;
-                string problem;
-                if (reader.Error != ConfigLineError.None || reader.ReadValue(out value, out quoted, out problem) != ConfigLineError.None)
-                {
-                    return false;
-                }
-
-                if (reader.Key == "confirmed")
-                {
-                    confirmed = value;
-                    seen |= 1;
-                }
-                else if (reader.Key == "previous")
-                {
-                    previous = value;
-                    seen |= 2;
-                }
-                else if (reader.Key == "candidate")
-                {
-                    candidate = value;
-                    seen |= 4;
-                }
-                else if (reader.Key == "attempts" && !quoted && ConfigLineReader.TryParseInt(value, out attempts) && attempts >= 0)
-                {
-                    seen |= 8;
-                }
-                else
-                {
-                    return false;
-                }
-            }
-
-            if (seen != 15)
+            string[] values = new string[4];
+            int attempts;
+            if (!KeyValueLines.TryRead(text, Keys, values) || !ConfigLineReader.TryParseInt(values[3], out attempts) || attempts < 0)
             {
                 return false;
             }
 
-            state = new BootState(confirmed, previous, candidate, attempts);
+            state = new BootState(values[0], values[1], values[2], attempts);
             return true;
         }
     }

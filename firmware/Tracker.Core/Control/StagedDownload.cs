@@ -20,6 +20,8 @@ namespace Tracker.Core.Control
 
         private const string PartPrefix = "part.";
 
+        private static readonly string[] CheckpointKeys = new string[] { "job", "size", "bytes" };
+
         private readonly IFlashFileSystem _fs;
         private readonly string _directory;
         private readonly CheckedFileStore _checkpoint;
@@ -244,36 +246,7 @@ namespace Tracker.Core.Control
 
         private int[] PartOffsets()
         {
-            _fs.CreateDirectory(_directory);
-            string[] names = _fs.ListFiles(_directory);
-            int[] found = new int[names.Length];
-            int n = 0;
-            for (int i = 0; i < names.Length; i++)
-            {
-                int offset;
-                if (names[i].Length == PartPrefix.Length + 8 && names[i].StartsWith(PartPrefix)
-                    && AllDigits(names[i].Substring(PartPrefix.Length)) && ConfigLineReader.TryParseInt(names[i].Substring(PartPrefix.Length), out offset))
-                {
-                    found[n++] = offset;
-                }
-            }
-
-            for (int i = 1; i < n; i++)
-            {
-                int v = found[i];
-                int j = i - 1;
-                while (j >= 0 && found[j] > v)
-                {
-                    found[j + 1] = found[j];
-                    j--;
-                }
-
-                found[j + 1] = v;
-            }
-
-            int[] sorted = new int[n];
-            System.Array.Copy(found, sorted, n);
-            return sorted;
+            return NumberedFiles.List(_fs, _directory, PartPrefix, false);
         }
 
         private void DeleteParts(int from)
@@ -295,28 +268,9 @@ namespace Tracker.Core.Control
             }
         }
 
-        private static bool AllDigits(string text)
-        {
-            for (int i = 0; i < text.Length; i++)
-            {
-                if (text[i] < '0' || text[i] > '9')
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
-
         private static string PartName(int offset)
         {
-            string digits = offset.ToString();
-            while (digits.Length < 8)
-            {
-                digits = "0" + digits;
-            }
-
-            return PartPrefix + digits;
+            return NumberedFiles.Name(PartPrefix, offset);
         }
 
         private static string CheckpointText(string jobId, int size, int stored)
@@ -327,35 +281,12 @@ namespace Tracker.Core.Control
         private static bool TryParseCheckpoint(string text, string jobId, int size, out int stored)
         {
             stored = 0;
-            string job = string.Empty;
-            int savedSize = -1;
-            int bytes = -1;
-            ConfigLineReader reader = new ConfigLineReader(text);
-            while (reader.MoveNext())
-            {
-                string value;
-                bool quoted;
-                string problem;
-                if (reader.Error != ConfigLineError.None || reader.ReadValue(out value, out quoted, out problem) != ConfigLineError.None)
-                {
-                    return false;
-                }
-
-                if (reader.Key == "job")
-                {
-                    job = value;
-                }
-                else if (reader.Key == "size")
-                {
-                    ConfigLineReader.TryParseInt(value, out savedSize);
-                }
-                else if (reader.Key == "bytes")
-                {
-                    ConfigLineReader.TryParseInt(value, out bytes);
-                }
-            }
-
-            if (job != jobId || savedSize != size || bytes < 0 || bytes > size)
+            string[] values = new string[3];
+            int savedSize;
+            int bytes;
+            if (!KeyValueLines.TryRead(text, CheckpointKeys, values) || values[0] != jobId
+                || !ConfigLineReader.TryParseInt(values[1], out savedSize) || savedSize != size
+                || !ConfigLineReader.TryParseInt(values[2], out bytes) || bytes < 0 || bytes > size)
             {
                 return false;
             }

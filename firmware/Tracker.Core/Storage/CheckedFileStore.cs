@@ -43,36 +43,16 @@ namespace Tracker.Core.Storage
         /// <exception cref="System.Exception">A storage failure.</exception>
         public int[] Generations()
         {
-            _fs.CreateDirectory(_directory);
-            string[] names = _fs.ListFiles(_directory);
-            int[] found = new int[names.Length];
+            int[] numbers = NumberedFiles.List(_fs, _directory, _prefix, true);
             int n = 0;
-            for (int i = 0; i < names.Length; i++)
+            while (n < numbers.Length && numbers[n] > 0)
             {
-                int generation = ParseName(names[i]);
-                if (generation > 0)
-                {
-                    found[n++] = generation;
-                }
+                n++;
             }
 
-            // Insertion sort, descending: a handful of files.
-            for (int i = 1; i < n; i++)
-            {
-                int g = found[i];
-                int j = i - 1;
-                while (j >= 0 && found[j] < g)
-                {
-                    found[j + 1] = found[j];
-                    j--;
-                }
-
-                found[j + 1] = g;
-            }
-
-            int[] sorted = new int[n];
-            System.Array.Copy(found, sorted, n);
-            return sorted;
+            int[] generations = new int[n];
+            System.Array.Copy(numbers, generations, n);
+            return generations;
         }
 
         /// <summary>Reads one generation's text; false when it is missing, torn, garbled or not UTF-8. Never throws.</summary>
@@ -245,34 +225,7 @@ namespace Tracker.Core.Storage
 
         private string NameOf(int generation)
         {
-            string digits = generation.ToString();
-            while (digits.Length < 8)
-            {
-                digits = "0" + digits;
-            }
-
-            return _prefix + digits;
-        }
-
-        // {prefix}NNNNNNNN -> N (1 or more), anything else -> 0.
-        private int ParseName(string name)
-        {
-            if (name.Length != _prefix.Length + 8 || !name.StartsWith(_prefix))
-            {
-                return 0;
-            }
-
-            string digits = name.Substring(_prefix.Length);
-            for (int i = 0; i < digits.Length; i++)
-            {
-                if (digits[i] < '0' || digits[i] > '9')
-                {
-                    return 0;
-                }
-            }
-
-            int generation;
-            return ConfigLineReader.TryParseInt(digits, out generation) && generation > 0 ? generation : 0;
+            return NumberedFiles.Name(_prefix, generation);
         }
 
         private static string Hex8(uint value)
