@@ -223,6 +223,7 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
 
         builder.Services.AddSingleton(s => new ConnectionGuard(options.ConnectTimeout, options.MaxPendingConnections, options.MaxHttpConnections, metrics, s.GetRequiredService<ILogger<ConnectionGuard>>()));
         builder.Services.AddSingleton(new ShadowService(clock));
+        builder.Services.AddSingleton(new CarGroups());
         builder.Services.AddSingleton<EmbeddedBroker>();
         builder.Services.AddSingleton<LimitedMqttConnectionHandler>();
         builder.Services.AddRouting();
@@ -270,6 +271,7 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
         EmbeddedBroker brokerRules = app.Services.GetRequiredService<EmbeddedBroker>();
         app.UseMqttServer(brokerRules.Attach);
         LocalFleetHost? host = null;
+        ConfigEndpoints.Map(app, apiTokens, app.Services.GetRequiredService<ShadowService>(), brokerRules, pki, app.Services.GetRequiredService<CarGroups>());
         LocalEndpoints.Map(app, api, options.Auth == AuthMode.Local ? users : null, apiTokens, metrics, townMap, ct => host is null
             ? Task.FromResult(new HealthReport("starting", new Dictionary<string, string>(), 0, 0, 0))
             : host.CheckHealthAsync(ct));

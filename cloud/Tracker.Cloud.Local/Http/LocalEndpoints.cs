@@ -207,14 +207,14 @@ public static class LocalEndpoints
         return document.RootElement.Clone();
     }
 
-    private static IResult Problem(int status, string type, string title, string detail, string instance) =>
+    internal static IResult Problem(int status, string type, string title, string detail, string instance) =>
         Results.Text(
             JsonSerializer.Serialize(new ProblemBody("/problems/" + type, title, status, detail, instance), LambdaJsonContext.Relaxed.ProblemBody),
             "application/problem+json",
             Encoding.UTF8,
             status);
 
-    private static async Task CopyLimitedAsync(Stream source, Stream destination, int limit, CancellationToken cancellationToken)
+    internal static async Task CopyLimitedAsync(Stream source, Stream destination, int limit, CancellationToken cancellationToken)
     {
         byte[] buffer = new byte[1024];
         int total = 0;
