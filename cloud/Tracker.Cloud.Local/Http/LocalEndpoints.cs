@@ -75,7 +75,7 @@ public static class LocalEndpoints
             404,
             "not-found",
             "Not found",
-            "There is nothing at " + context.Request.Method + " " + context.Request.Path + ". The API's routes are GET /me, /cars, /cars/{carId}/location and /cars/{carId}/locations; also POST /auth/login, GET /health, /metrics and " + TownMapPath + ", and the web app at /.",
+            "There is nothing at " + context.Request.Method + " " + context.Request.Path + ". The API's routes are GET /me, /cars, /cars/{carId}/location and /cars/{carId}/locations; operators also GET/PUT /cars/{carId}/config, GET /groups, PUT /groups/{group} and GET/PUT /groups/{group}/config; also POST /auth/login, GET /health, /metrics and " + TownMapPath + ", and the web app at /.",
             context.Request.Path.Value ?? "/"));
     }
 
