@@ -28,6 +28,7 @@ using Tracker.Cloud.Local.Console;
 using Tracker.Cloud.Local.Fleet;
 using Tracker.Cloud.Local.Http;
 using Tracker.Cloud.Local.Security;
+using Tracker.Cloud.Local.Shadow;
 using Tracker.Cloud.Local.Ingest;
 using Tracker.Cloud.Local.Observability;
 using Tracker.Cloud.Local.Options;
@@ -94,6 +95,9 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
 
     /// <summary>The broker's rules (tests drop the browsers' connections through it, as a network or IoT Core would).</summary>
     public EmbeddedBroker Broker => _app.Services.GetRequiredService<EmbeddedBroker>();
+
+    /// <summary>The cars' device shadows, as IoT Core keeps them (the API's config changes go through it).</summary>
+    public ShadowService Shadows => _app.Services.GetRequiredService<ShadowService>();
 
     /// <summary>The simulated fleet, or null when none runs.</summary>
     public SimulatedFleet? Fleet { get; private set; }
@@ -218,6 +222,8 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
         }
 
         builder.Services.AddSingleton(s => new ConnectionGuard(options.ConnectTimeout, options.MaxPendingConnections, options.MaxHttpConnections, metrics, s.GetRequiredService<ILogger<ConnectionGuard>>()));
+        builder.Services.AddSingleton(new ShadowService(clock));
+        builder.Services.AddSingleton(new CarGroups());
         builder.Services.AddSingleton<EmbeddedBroker>();
         builder.Services.AddSingleton<LimitedMqttConnectionHandler>();
         builder.Services.AddRouting();
@@ -265,6 +271,7 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
         EmbeddedBroker brokerRules = app.Services.GetRequiredService<EmbeddedBroker>();
         app.UseMqttServer(brokerRules.Attach);
         LocalFleetHost? host = null;
+        ConfigEndpoints.Map(app, apiTokens, app.Services.GetRequiredService<ShadowService>(), brokerRules, pki, app.Services.GetRequiredService<CarGroups>());
         LocalEndpoints.Map(app, api, options.Auth == AuthMode.Local ? users : null, apiTokens, metrics, townMap, ct => host is null
             ? Task.FromResult(new HealthReport("starting", new Dictionary<string, string>(), 0, 0, 0))
             : host.CheckHealthAsync(ct));

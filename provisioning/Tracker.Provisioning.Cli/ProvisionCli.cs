@@ -79,12 +79,18 @@ public static class ProvisionCli
             DeviceListCommand.Build(env),
             DeviceRevokeCommand.Build(env),
         };
+        var codesign = new Command("codesign", "The fleet's code-signing key for application updates: create it, sign an image.")
+        {
+            CodeSignCommands.Create(env),
+            CodeSignCommands.Sign(env),
+        };
         return new RootCommand(
             "tracker-provision: the installer's tool. Fleet CA, per-car identities for AWS IoT Just-in-Time Provisioning, "
             + $"bundles, nanoff flashing and the 'it reports' check. The CA passphrase comes from {Pki.Passphrase.EnvironmentVariable} or a prompt.")
         {
             ca,
             device,
+            codesign,
         };
     }
 

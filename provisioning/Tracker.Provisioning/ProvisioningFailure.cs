@@ -56,4 +56,13 @@ public enum ProvisioningFailure
 
     /// <summary>A file the flashing plan needs is absent (the application image, before it is built).</summary>
     InputMissing,
+
+    /// <summary>No code-signing key in the CA folder (<c>codesign create</c> makes one).</summary>
+    SigningKeyMissing,
+
+    /// <summary>A code-signing key exists already; it is never overwritten (the cars trust its public key).</summary>
+    SigningKeyExists,
+
+    /// <summary>The image to sign cannot be read, is empty, or its version is not a valid version string.</summary>
+    BadImage,
 }

@@ -1,4 +1,5 @@
 using Tracker.Cloud.Core.Access;
+using Tracker.Cloud.Local.Shadow;
 using Tracker.Core.Uplink;
 
 namespace Tracker.Cloud.Local.Broker;
@@ -13,21 +14,28 @@ public static class BrokerPolicy
     /// <summary>The client id prefix browsers use; a car id can never take a browser's session or the reverse.</summary>
     public const string ViewerClientPrefix = LiveTopics.WebClientIdPrefix;
 
-    /// <summary>A car (its certificate CN) may publish its own fixes and status, nothing else.</summary>
+    /// <summary>A car (its certificate CN) may publish its own fixes and status, and requests to its own shadow, nothing else.</summary>
     /// <param name="carId">The certificate's CN.</param>
     /// <param name="topic">The publish topic.</param>
     /// <returns>True when allowed.</returns>
     public static bool MayDevicePublish(string carId, string topic) =>
-        TopicParser.TryParseDeviceTopic(topic, out string car, out string leaf)
-        && string.Equals(car, carId, StringComparison.Ordinal)
-        && leaf is "fixes" or "status";
+        (TopicParser.TryParseDeviceTopic(topic, out string car, out string leaf)
+            && string.Equals(car, carId, StringComparison.Ordinal)
+            && leaf is "fixes" or "status")
+        || (ShadowService.TryParseRequestTopic(topic, out string thing, out _) && string.Equals(thing, carId, StringComparison.Ordinal));
 
-    /// <summary>A car may subscribe to its own live (watch) topic only.</summary>
+    /// <summary>The answers a car may subscribe to on its own classic shadow (no wildcards, as the device policy names them).</summary>
+    private static readonly string[] ShadowAnswers =
+        ["update/delta", "update/accepted", "update/rejected", "update/documents", "get/accepted", "get/rejected", "delete/accepted", "delete/rejected"];
+
+    /// <summary>A car may subscribe to its own live (watch) topic and its own shadow's answers only.</summary>
     /// <param name="carId">The certificate's CN.</param>
     /// <param name="filter">The topic filter.</param>
     /// <returns>True when allowed.</returns>
     public static bool MayDeviceSubscribe(string carId, string filter) =>
-        string.Equals(filter, "tracker/" + carId + "/live", StringComparison.Ordinal);
+        string.Equals(filter, "tracker/" + carId + "/live", StringComparison.Ordinal)
+        || (filter is not null && filter.StartsWith(ShadowService.Prefix(carId), StringComparison.Ordinal)
+            && ShadowAnswers.Contains(filter[ShadowService.Prefix(carId).Length..], StringComparer.Ordinal));
 
     /// <summary>
     /// May a viewer subscribe to <paramref name="filter"/>? Operators: any filter inside <c>fleet/</c> (wildcards

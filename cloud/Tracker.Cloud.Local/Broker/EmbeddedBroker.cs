@@ -11,6 +11,7 @@ using Tracker.Cloud.Core.Storage;
 using Tracker.Cloud.Local.Security;
 using Tracker.Cloud.Local.Ingest;
 using Tracker.Cloud.Local.Observability;
+using Tracker.Cloud.Local.Shadow;
 using Tracker.Core.Uplink;
 
 namespace Tracker.Cloud.Local.Broker;
@@ -42,6 +43,7 @@ public sealed partial class EmbeddedBroker
     private readonly ConcurrentDictionary<string, IotViewer> _iotViewers = new(StringComparer.Ordinal);
     private readonly LocalCustomAuthorizer? _custom;
     private readonly ConnectionGuard _guard;
+    private readonly ShadowService _shadows;
     private MqttServer? _server;
     private ITimer? _sweep;
 
@@ -55,9 +57,11 @@ public sealed partial class EmbeddedBroker
     /// <param name="clock">The clock.</param>
     /// <param name="log">The log.</param>
     /// <param name="guard">The connections' deadlines and caps (told when a CONNECT is accepted).</param>
+    /// <param name="shadows">The cars' device shadows (requests on <c>$aws/things/{car}/shadow/...</c> are answered from it).</param>
     /// <param name="custom">IoT Core's custom authorizer, locally, for <c>--auth oidc</c>; null for the dev tokens.</param>
-    public EmbeddedBroker(LocalPki pki, LocalUsers users, IRentalStore rentals, IngestGate ingest, HostMetrics metrics, PublishTimes published, TimeProvider clock, ILogger<EmbeddedBroker> log, ConnectionGuard guard, LocalCustomAuthorizer? custom = null)
+    public EmbeddedBroker(LocalPki pki, LocalUsers users, IRentalStore rentals, IngestGate ingest, HostMetrics metrics, PublishTimes published, TimeProvider clock, ILogger<EmbeddedBroker> log, ConnectionGuard guard, ShadowService shadows, LocalCustomAuthorizer? custom = null)
     {
+        _shadows = shadows;
         _guard = guard;
         _custom = custom;
         _pki = pki;
@@ -416,6 +420,14 @@ public sealed partial class EmbeddedBroker
             }
 
             byte[] payload = message.Payload.ToArray();
+            if (ShadowService.TryParseRequestTopic(message.Topic, out string thing, out string operation))
+            {
+                // The shadow service's reserved topics: answered by the service, not forwarded (IoT Core's Device Shadow).
+                e.ProcessPublish = false;
+                await PublishShadowAsync(_shadows.Handle(thing, operation, payload)).ConfigureAwait(false);
+                return;
+            }
+
             TopicParser.TryParseDeviceTopic(message.Topic, out _, out string leaf);
             if (leaf == "status")
             {
@@ -530,7 +542,19 @@ public sealed partial class EmbeddedBroker
         }
     }
 
-    private Task PublishAsync(string topic, byte[] payload, bool retain)
+    /// <summary>Publishes what the shadow service answered (QoS 1, as a car subscribes to its delta).</summary>
+    /// <param name="messages">The service's messages.</param>
+    /// <returns>When all are handed to the server.</returns>
+    public async Task PublishShadowAsync(IReadOnlyList<ShadowMessage> messages)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        foreach (ShadowMessage m in messages)
+        {
+            await PublishAsync(m.Topic, m.Payload, retain: false, MqttQualityOfServiceLevel.AtLeastOnce).ConfigureAwait(false);
+        }
+    }
+
+    private Task PublishAsync(string topic, byte[] payload, bool retain, MqttQualityOfServiceLevel qos = MqttQualityOfServiceLevel.AtMostOnce)
     {
         MqttServer? server = _server;
         if (server is null)
@@ -542,7 +566,7 @@ public sealed partial class EmbeddedBroker
         {
             Topic = topic,
             Payload = new ReadOnlySequence<byte>(payload),
-            QualityOfServiceLevel = MqttQualityOfServiceLevel.AtMostOnce,
+            QualityOfServiceLevel = qos,
             Retain = retain,
         };
         return server.InjectApplicationMessage(new InjectedMqttApplicationMessage(message) { SenderClientId = string.Empty }, CancellationToken.None);

@@ -75,7 +75,7 @@ public static class LocalEndpoints
             404,
             "not-found",
             "Not found",
-            "There is nothing at " + context.Request.Method + " " + context.Request.Path + ". The API's routes are GET /me, /cars, /cars/{carId}/location and /cars/{carId}/locations; also POST /auth/login, GET /health, /metrics and " + TownMapPath + ", and the web app at /.",
+            "There is nothing at " + context.Request.Method + " " + context.Request.Path + ". The API's routes are GET /me, /cars, /cars/{carId}/location and /cars/{carId}/locations; operators also GET/PUT /cars/{carId}/config, GET /groups, PUT /groups/{group} and GET/PUT /groups/{group}/config; also POST /auth/login, GET /health, /metrics and " + TownMapPath + ", and the web app at /.",
             context.Request.Path.Value ?? "/"));
     }
 
@@ -207,14 +207,14 @@ public static class LocalEndpoints
         return document.RootElement.Clone();
     }
 
-    private static IResult Problem(int status, string type, string title, string detail, string instance) =>
+    internal static IResult Problem(int status, string type, string title, string detail, string instance) =>
         Results.Text(
             JsonSerializer.Serialize(new ProblemBody("/problems/" + type, title, status, detail, instance), LambdaJsonContext.Relaxed.ProblemBody),
             "application/problem+json",
             Encoding.UTF8,
             status);
 
-    private static async Task CopyLimitedAsync(Stream source, Stream destination, int limit, CancellationToken cancellationToken)
+    internal static async Task CopyLimitedAsync(Stream source, Stream destination, int limit, CancellationToken cancellationToken)
     {
         byte[] buffer = new byte[1024];
         int total = 0;

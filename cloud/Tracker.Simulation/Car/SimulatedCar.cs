@@ -1,3 +1,4 @@
+using Tracker.Core.Control;
 using Tracker.Core.Fixes;
 using Tracker.Core.Nmea;
 using Tracker.Core.Recording;
@@ -39,11 +40,17 @@ public sealed class SimulatedCar : IDisposable
     private readonly IGnssSource _gnss;
     private readonly DirectoryFlashFileSystem _fs = new();
     private readonly FixLog _log;
-    private readonly FixRecorder _recorder;
+    private readonly CalendarClock _clock;
+    private readonly uint _jitterSeed;
+    private readonly SimulatedCarOptions _options;
+    private FixRecorder _recorder;
     private readonly SimulationClock _world = new();
     private readonly DeviceStatusValues _device;
     private readonly CoverageLink _link;
-    private readonly UplinkEngine _engine;
+    private UplinkEngine _engine;
+    private ControlLink? _control;
+    private SafeRestart? _safeRestart;
+    private int _restarts;
     private readonly byte[] _buffer = new byte[ReadChunk];
     private readonly object _sync = new();
     private readonly double _signalPhase;
@@ -77,14 +84,24 @@ public sealed class SimulatedCar : IDisposable
         }
 
         CarId = options.CarId;
+        _options = options;
+        _jitterSeed = options.JitterSeed;
         _gnss = gnss;
         _log = FixLog.Open(_fs, options.LogDirectory, FixLogOptions.ForCapacity(options.LogCapacityBytes));
-        var clock = new CalendarClock(new SimulatedRtc(_world));
-        _recorder = new FixRecorder(new ReportPolicy(options.Policy), _log, clock);
-        _recorder.Observe(new Readings(this));
+        _clock = new CalendarClock(new SimulatedRtc(_world));
         _device = new DeviceStatusValues(options.FirmwareVersion) { Ignition = IgnitionState.Off };
         _link = new CoverageLink(link, gnss, _world);
-        _engine = new UplinkEngine(_link, _log, clock, _device, options.Uplink, options.JitterSeed);
+        if (options.TrackerConf is not null)
+        {
+            if (options.ConfigDirectory is null)
+            {
+                throw new ArgumentException("a car with a tracker.conf needs a config directory", nameof(options));
+            }
+
+            _safeRestart = new SafeRestart(options.RestartQuietMs, SafeRestart.DefaultDeadlineMs);
+        }
+
+        (_recorder, _engine) = Boot();
         _noise = options.JitterSeed == 0 ? 0x9E3779B9u : options.JitterSeed;
         _signalPhase = options.JitterSeed % 6283 / 1000.0;
     }
@@ -155,6 +172,15 @@ public sealed class SimulatedCar : IDisposable
     /// <summary>What the NMEA reader saw (sentences, checksum errors, epochs without a fix...).</summary>
     public NmeaCounters Nmea => _recorder.Reader.Counters;
 
+    /// <summary>The remote-config stage (running config, applied version, pending restart keys), or null without <see cref="SimulatedCarOptions.TrackerConf"/>.</summary>
+    public RemoteConfig? Remote => _control?.Remote;
+
+    /// <summary>What the Control stage did with the shadow's deltas, or null without remote configuration.</summary>
+    public ControlLink? Control => _control;
+
+    /// <summary>Restarts the car made to run pending restart keys.</summary>
+    public int Restarts => Volatile.Read(ref _restarts);
+
     /// <summary>True when the car has cellular coverage at the last step's time.</summary>
     public bool InCoverage => _link.InCoverage;
 
@@ -202,6 +228,59 @@ public sealed class SimulatedCar : IDisposable
         UpdateDevice(utcNowMs, monotonicMs);
         _link.Update();
         _engine.Tick(monotonicMs);
+        if (_control is not null && _control.TakeConfigChange())
+        {
+            // Live keys at once: the report policy and the uplink are rebuilt from the running config between two
+            // passes (the uplink reconnects; what was in flight is sent again from the FixLog).
+            Rebuild(_control.Remote);
+        }
+
+        if (_safeRestart is not null && _control is not null
+            && _safeRestart.Update(monotonicMs, _control.Remote.RestartPending, _device.Ignition == IgnitionState.On, _device.IsMoving, _log.PendingCount, _engine.MessagesInFlight, downloading: false))
+        {
+            // The device reboots (Power.RebootDevice) and reads the newest generation at boot: so does the car.
+            Interlocked.Increment(ref _restarts);
+            _control.Disconnect();
+            (_recorder, _engine) = Boot();
+        }
+    }
+
+    // The device's boot: the running config from tracker.conf and the newest whole generation of overrides (with remote
+    // configuration), then the recorder and the uplink over it.
+    private (FixRecorder Recorder, UplinkEngine Engine) Boot()
+    {
+        if (_options.TrackerConf is null)
+        {
+            return Build(_options.Policy, _link, _options.Uplink);
+        }
+
+        RemoteConfig remote = RemoteConfig.Open(_fs, _options.ConfigDirectory!, _options.TrackerConf);
+        if (!remote.Result.IsOk)
+        {
+            throw new ArgumentException("the car's tracker.conf is refused: " + remote.Result.Message, nameof(_options));
+        }
+
+        _control = new ControlLink(_link, remote, CarId);
+        return Build(remote.Result.Config!.Report, _control, remote.Result.Config.Uplink);
+    }
+
+    private void Rebuild(RemoteConfig remote)
+    {
+        _control!.Disconnect();
+        _recorder.Flush();
+        (_recorder, _engine) = Build(remote.Result.Config!.Report, _control, remote.Result.Config.Uplink);
+    }
+
+    private (FixRecorder Recorder, UplinkEngine Engine) Build(ReportConfig policy, IMqttLink link, UplinkOptions uplink)
+    {
+        if (uplink.Topics.CarId != CarId)
+        {
+            throw new ArgumentException($"car id '{CarId}' differs from the uplink topics' '{uplink.Topics.CarId}'", nameof(uplink));
+        }
+
+        var recorder = new FixRecorder(new ReportPolicy(policy), _log, _clock);
+        recorder.Observe(new Readings(this));
+        return (recorder, new UplinkEngine(link, _log, _clock, _device, uplink, _jitterSeed));
     }
 
     /// <summary>Closes the log's files. The link is the caller's.</summary>

@@ -55,4 +55,18 @@ public sealed record SimulatedCarOptions
             ? value
             : throw new ArgumentException($"firmware version must be 1 to {StatusCodec.MaxFirmwareVersionLength} printable ASCII characters", nameof(FirmwareVersion));
     } = "sim-1.0.0";
+
+    /// <summary>
+    /// The car's provisioned tracker.conf, or null for a car without remote configuration. When set, the car runs the
+    /// firmware's Control stage as the device does: its report policy and uplink come from this file with the
+    /// overrides its shadow sent (kept in <see cref="ConfigDirectory"/>), and <see cref="Policy"/> and
+    /// <see cref="Uplink"/>'s settings are not used (the topics must still name <see cref="CarId"/>).
+    /// </summary>
+    public string? TrackerConf { get; init; }
+
+    /// <summary>The directory of the shadow's overrides (the device's <c>I:\cfg</c>); needed with <see cref="TrackerConf"/>.</summary>
+    public string? ConfigDirectory { get; init; }
+
+    /// <summary>How long the car must stay parked and idle before it restarts for pending restart keys (the device's 5 minutes by default).</summary>
+    public long RestartQuietMs { get; init => field = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(RestartQuietMs)); } = Tracker.Core.Control.SafeRestart.DefaultQuietMs;
 }

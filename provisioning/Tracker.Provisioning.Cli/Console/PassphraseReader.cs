@@ -15,9 +15,12 @@ internal static class PassphraseReader
     /// <summary>The passphrase for a new CA (asked twice at a prompt).</summary>
     public static string ForNew(CliEnvironment env) => Read(env, confirm: true);
 
-    private static string Read(CliEnvironment env, bool confirm)
+    /// <summary>The code-signing key's own passphrase (<see cref="CodeSigning.PassphraseVariable"/> or a prompt; asked twice for a new key).</summary>
+    public static string ForCodeSigning(CliEnvironment env, bool confirm) => Read(env, confirm, CodeSigning.PassphraseVariable, "code-signing key passphrase");
+
+    private static string Read(CliEnvironment env, bool confirm, string variable = Passphrase.EnvironmentVariable, string what = "CA passphrase")
     {
-        string? fromEnv = env.GetVariable(Passphrase.EnvironmentVariable);
+        string? fromEnv = env.GetVariable(variable);
         if (!string.IsNullOrEmpty(fromEnv))
         {
             return fromEnv;
@@ -25,11 +28,11 @@ internal static class PassphraseReader
 
         if (env.PromptSecret is null)
         {
-            throw new ProvisioningException(ProvisioningFailure.InvalidArgument, $"the CA passphrase is needed: set {Passphrase.EnvironmentVariable}, or run in a terminal to be asked (it is never taken as an option)");
+            throw new ProvisioningException(ProvisioningFailure.InvalidArgument, $"the {what} is needed: set {variable}, or run in a terminal to be asked (it is never taken as an option)");
         }
 
-        string first = env.PromptSecret("CA passphrase:");
-        if (confirm && env.PromptSecret("CA passphrase again:") != first)
+        string first = env.PromptSecret(char.ToUpperInvariant(what[0]) + what[1..] + ":");
+        if (confirm && env.PromptSecret(char.ToUpperInvariant(what[0]) + what[1..] + " again:") != first)
         {
             throw new ProvisioningException(ProvisioningFailure.InvalidArgument, "the two passphrases differ");
         }

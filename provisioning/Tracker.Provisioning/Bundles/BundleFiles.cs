@@ -48,6 +48,9 @@ public static class BundleFiles
     /// <summary>The drive the device reads its files from.</summary>
     public const string DeviceDrive = "I:\\";
 
+    /// <summary>The fleet's code-signing public key (the RSA modulus), when the fleet has one (<c>codesign create</c>).</summary>
+    public const string CodeSigningKey = "codesign.pub";
+
     /// <summary>The bundle files that go onto the device, in deployment order; each lands at <see cref="DeviceDrive"/> + its name.</summary>
     public static IReadOnlyList<string> Deployed { get; } = [Config, RootCaPem, CertificatePem, KeyPem];
 

@@ -336,6 +336,12 @@ public static class DeviceIdentities
         File.WriteAllText(staging.File(BundleFiles.FleetCaPem), caPem);
         File.WriteAllBytes(staging.File(BundleFiles.FleetCaDer), ca.Certificate.RawData);
         File.WriteAllBytes(staging.File(BundleFiles.RootCaDer), roots[0].RawData);
+        if (CodeSigning.ReadPublicKey(ca.Directory) is byte[] codeSigning)
+        {
+            // The fleet's code-signing public key, which the car checks every update against (issue 18).
+            File.WriteAllBytes(staging.File(BundleFiles.CodeSigningKey), codeSigning);
+        }
+
         File.WriteAllText(staging.File(BundleFiles.Deployment), NanoffDeployment.Build(staging.Target, null));
         File.WriteAllText(staging.File(BundleFiles.Identity), bundle.ToJson());
     }

@@ -29,6 +29,10 @@ public sealed class BrokerPolicyTests
     [InlineData("fleet/car-0001/fixes", false)]
     [InlineData("$aws/rules/ingest/tracker/car-0001/fixes", false)]
     [InlineData("", false)]
+    [InlineData("$aws/things/car-0001/shadow/update", true)]
+    [InlineData("$aws/things/car-0001/shadow/get", true)]
+    [InlineData("$aws/things/car-0002/shadow/update", false)]
+    [InlineData("$aws/things/car-0001/shadow/update/delta", false)]
     public void Device_MayPublishOnlyItsOwnFixesAndStatus(string topic, bool allowed) =>
         Assert.Equal(allowed, BrokerPolicy.MayDevicePublish("car-0001", topic));
 
@@ -37,6 +41,12 @@ public sealed class BrokerPolicyTests
     [InlineData("tracker/car-0002/live", false)]
     [InlineData("tracker/+/live", false)]
     [InlineData("#", false)]
+    [InlineData("$aws/things/car-0001/shadow/update/delta", true)]
+    [InlineData("$aws/things/car-0001/shadow/update/rejected", true)]
+    [InlineData("$aws/things/car-0001/shadow/get/accepted", true)]
+    [InlineData("$aws/things/car-0001/shadow/#", false)]
+    [InlineData("$aws/things/car-0002/shadow/update/delta", false)]
+    [InlineData("$aws/things/+/shadow/update/delta", false)]
     public void Device_MaySubscribeOnlyToItsOwnLiveTopic(string filter, bool allowed) =>
         Assert.Equal(allowed, BrokerPolicy.MayDeviceSubscribe("car-0001", filter));
 

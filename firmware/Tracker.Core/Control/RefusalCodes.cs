@@ -1,0 +1,62 @@
+using Tracker.Core.Config;
+
+namespace Tracker.Core.Control
+{
+    /// <summary>
+    /// The codes a refusal is reported with in <c>reported.cfgErr.code</c>: the loader's
+    /// <see cref="TrackerConfigError"/> names, and the shadow's own. Written out here because
+    /// nanoFramework's <c>Enum.ToString</c> gives the number, not the name.
+    /// </summary>
+    public static class RefusalCodes
+    {
+        /// <summary>The delta is not JSON the car reads, or is over the size limit.</summary>
+        public const string Malformed = "Malformed";
+
+        /// <summary>A key only the provisioning tool sets (car.id, mqtt.endpoint, tls.*).</summary>
+        public const string ProvisioningOnly = "ProvisioningOnly";
+
+        /// <summary>A value in another JSON type than its key's one type.</summary>
+        public const string BadType = "BadType";
+
+        /// <summary>The flash write failed.</summary>
+        public const string Storage = "Storage";
+
+        /// <summary>The name of a loader error.</summary>
+        /// <param name="error">The error.</param>
+        /// <returns>Its name, as the enum declares it.</returns>
+        public static string NameOf(TrackerConfigError error)
+        {
+            switch (error)
+            {
+                case TrackerConfigError.None:
+                    return "None";
+                case TrackerConfigError.MissingEquals:
+                    return "MissingEquals";
+                case TrackerConfigError.EmptyKey:
+                    return "EmptyKey";
+                case TrackerConfigError.UnknownKey:
+                    return "UnknownKey";
+                case TrackerConfigError.DuplicateKey:
+                    return "DuplicateKey";
+                case TrackerConfigError.BadNumber:
+                    return "BadNumber";
+                case TrackerConfigError.OutOfRange:
+                    return "OutOfRange";
+                case TrackerConfigError.Inconsistent:
+                    return "Inconsistent";
+                case TrackerConfigError.MissingKey:
+                    return "MissingKey";
+                case TrackerConfigError.BadText:
+                    return "BadText";
+                case TrackerConfigError.BadChoice:
+                    return "BadChoice";
+                case TrackerConfigError.EmptyValue:
+                    return "EmptyValue";
+                case TrackerConfigError.BadQuotes:
+                    return "BadQuotes";
+                default:
+                    return "Error" + ((int)error).ToString();
+            }
+        }
+    }
+}

@@ -1,0 +1,290 @@
+using Tracker.Core.Common;
+
+namespace Tracker.Core.Control
+{
+    /// <summary>
+    /// An application update as an IoT Jobs execution names it (Control/README.md §2, "Jobs and the
+    /// download"): the message of <c>$aws/things/{car}/jobs/notify-next</c> or of a job's <c>get/accepted</c>,
+    /// <c>{"execution":{"jobId":"...","versionNumber":1,"jobDocument":{"op":"app-update","version":"1.4.0",
+    /// "size":104857,"sha256":"&lt;64 hex&gt;","sig":"&lt;base64&gt;","url":"https://..."}}}</c>. The URL is
+    /// optional (a pre-signed S3 URL may not fit the modem's 1,024 bytes with the rest; it then comes
+    /// from the job's own get). Nothing here is trusted: the image is checked against the fleet key
+    /// (<see cref="UpdateVerifier"/>). Never throws on bad bytes.
+    /// </summary>
+    public sealed class UpdateJob
+    {
+        /// <summary>The one operation this firmware runs.</summary>
+        public const string Operation = "app-update";
+
+        /// <summary>The largest image accepted (the staging directory's budget on the 16 MB board's I: partition).</summary>
+        public const int MaxImageBytes = 1024 * 1024;
+
+        private UpdateJob(string jobId, int executionVersion, string version, int size, byte[] sha256, byte[] signature, string url)
+        {
+            JobId = jobId;
+            ExecutionVersion = executionVersion;
+            Version = version;
+            Size = size;
+            Sha256 = sha256;
+            Signature = signature;
+            Url = url;
+        }
+
+        /// <summary>The job's id (also the download's key on flash).</summary>
+        public string JobId { get; }
+
+        /// <summary>The execution's versionNumber (IoT Jobs' optimistic lock for status updates).</summary>
+        public int ExecutionVersion { get; }
+
+        /// <summary>The image's version.</summary>
+        public string Version { get; }
+
+        /// <summary>The image's size in bytes.</summary>
+        public int Size { get; }
+
+        /// <summary>The image's SHA-256.</summary>
+        public byte[] Sha256 { get; }
+
+        /// <summary>The fleet key's signature (<see cref="UpdateVerifier"/>).</summary>
+        public byte[] Signature { get; }
+
+        /// <summary>Where to fetch the image (https), or empty when the job's get must be asked for it.</summary>
+        public string Url { get; }
+
+        /// <summary>Reads a job execution message.</summary>
+        /// <param name="payload">The message.</param>
+        /// <param name="offset">Index of the first byte.</param>
+        /// <param name="count">Number of bytes.</param>
+        /// <param name="job">The job, or null (also null, with no problem, for a message naming no job: nothing queued).</param>
+        /// <param name="problem">Why it was refused, or empty.</param>
+        /// <returns>True when the message was read (with or without a job).</returns>
+        public static bool TryParse(byte[] payload, int offset, int count, out UpdateJob? job, out string problem)
+        {
+            job = null;
+            problem = string.Empty;
+            if (payload == null)
+            {
+                throw new System.ArgumentNullException(nameof(payload));
+            }
+
+            if (count > ShadowLimits.MaxMessageBytes)
+            {
+                problem = "the message is " + count.ToString() + " bytes: at most " + ShadowLimits.MaxMessageBytes.ToString();
+                return false;
+            }
+
+            JsonReader json = new JsonReader(payload, offset, count, ShadowLimits.MaxDepth);
+            if (json.Next() != JsonToken.StartObject)
+            {
+                problem = json.Problem.Length > 0 ? json.Problem : "the message is not a JSON object";
+                return false;
+            }
+
+            string[] fields = new string[9];
+            for (int i = 0; i < fields.Length; i++)
+            {
+                fields[i] = string.Empty;
+            }
+
+            // 0 jobId, 1 versionNumber, 2 op, 3 version, 4 size, 5 sha256, 6 sig, 7 url, 8 "execution seen"
+            if (!ReadObject(json, 0, fields, out problem))
+            {
+                return false;
+            }
+
+            if (json.Next() != JsonToken.End)
+            {
+                problem = json.Problem;
+                return false;
+            }
+
+            if (fields[8].Length == 0)
+            {
+                return true; // no execution: nothing is queued for this car
+            }
+
+            return Build(fields, out job, out problem);
+        }
+
+        // Reads an object's members; level 0 is the message, 1 the execution, 2 the job document.
+        private static bool ReadObject(JsonReader json, int level, string[] fields, out string problem)
+        {
+            problem = string.Empty;
+            while (true)
+            {
+                JsonToken t = json.Next();
+                if (t == JsonToken.EndObject)
+                {
+                    return true;
+                }
+
+                if (t != JsonToken.PropertyName)
+                {
+                    problem = json.Problem;
+                    return false;
+                }
+
+                string name = json.Text;
+                JsonToken value = json.Next();
+                int slot = Slot(level, name);
+                if (value == JsonToken.StartObject && ((level == 0 && name == "execution") || (level == 1 && name == "jobDocument")))
+                {
+                    if (level == 0)
+                    {
+                        fields[8] = "1";
+                    }
+
+                    if (!ReadObject(json, level + 1, fields, out problem))
+                    {
+                        return false;
+                    }
+
+                    continue;
+                }
+
+                if (slot >= 0 && (value == JsonToken.String || value == JsonToken.Number))
+                {
+                    fields[slot] = json.Text;
+                    continue;
+                }
+
+                if (!json.SkipValue(value))
+                {
+                    problem = json.Problem.Length > 0 ? json.Problem : "bad value of " + ConfigLineReader.Shorten(name);
+                    return false;
+                }
+            }
+        }
+
+        private static int Slot(int level, string name)
+        {
+            if (level == 1)
+            {
+                return name == "jobId" ? 0 : name == "versionNumber" ? 1 : -1;
+            }
+
+            if (level != 2)
+            {
+                return -1;
+            }
+
+            switch (name)
+            {
+                case "op":
+                    return 2;
+                case "version":
+                    return 3;
+                case "size":
+                    return 4;
+                case "sha256":
+                    return 5;
+                case "sig":
+                    return 6;
+                case "url":
+                    return 7;
+                default:
+                    return -1;
+            }
+        }
+
+        private static bool Build(string[] f, out UpdateJob? job, out string problem)
+        {
+            job = null;
+            problem = string.Empty;
+            int executionVersion;
+            int size;
+            byte[] signature;
+            byte[] sha = new byte[Common.Sha256.DigestBytes];
+            if (f[0].Length == 0 || f[0].Length > 64)
+            {
+                problem = "jobId is missing or longer than 64 characters";
+            }
+            else if (!ConfigLineReader.TryParseInt(f[1], out executionVersion) || executionVersion < 1)
+            {
+                problem = "versionNumber is not a whole number of 1 or more";
+            }
+            else if (f[2] != Operation)
+            {
+                problem = "op '" + ConfigLineReader.Shorten(f[2]) + "' is not " + Operation;
+            }
+            else if (f[3].Length == 0 || f[3].Length > 32 || !IsVersion(f[3]))
+            {
+                problem = "version is missing, longer than 32 characters, or not letters, digits, '.', '-' and '+'";
+            }
+            else if (!ConfigLineReader.TryParseInt(f[4], out size) || size < 1 || size > MaxImageBytes)
+            {
+                problem = "size is not 1.." + MaxImageBytes.ToString() + " bytes";
+            }
+            else if (!TryHex(f[5], sha))
+            {
+                problem = "sha256 is not 64 hex digits";
+            }
+            else if (!Base64.TryDecode(f[6], out signature) || signature.Length < RsaSignature.MinModulusBytes || signature.Length > RsaSignature.MaxModulusBytes)
+            {
+                problem = "sig is not the base64 of a 2,048- to 4,096-bit signature";
+            }
+            else if (f[7].Length > 0 && !f[7].StartsWith("https://"))
+            {
+                problem = "url is not https";
+            }
+            else
+            {
+                job = new UpdateJob(f[0], executionVersion, f[3], size, sha, signature, f[7]);
+                return true;
+            }
+
+            return false;
+        }
+
+        private static bool IsVersion(string text)
+        {
+            for (int i = 0; i < text.Length; i++)
+            {
+                char c = text[i];
+                if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '.' || c == '-' || c == '+'))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private static bool TryHex(string text, byte[] output)
+        {
+            if (text.Length != 2 * output.Length)
+            {
+                return false;
+            }
+
+            for (int i = 0; i < output.Length; i++)
+            {
+                int hi = HexValue(text[2 * i]);
+                int lo = HexValue(text[(2 * i) + 1]);
+                if (hi < 0 || lo < 0)
+                {
+                    return false;
+                }
+
+                output[i] = (byte)((hi << 4) | lo);
+            }
+
+            return true;
+        }
+
+        private static int HexValue(char c)
+        {
+            if (c >= '0' && c <= '9')
+            {
+                return c - '0';
+            }
+
+            if (c >= 'a' && c <= 'f')
+            {
+                return c - 'a' + 10;
+            }
+
+            return c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+        }
+    }
+}

@@ -1,0 +1,277 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using Tracker.Cloud.Local.Shadow;
+using Tracker.Core.Control;
+using Tracker.HostLink;
+using Tracker.Provisioning.Bundles;
+using Tracker.Simulation.Car;
+using Tracker.Simulation.Gnss;
+
+namespace Tracker.Cloud.Local.Tests.Host;
+
+/// <summary>
+/// Remote configuration end to end on the real local host: an operator's change through the API (per car and per
+/// group) lands in the cars' shadows, the broker sends the deltas, simulated cars running the firmware's Control
+/// stage (with their provisioned tracker.conf and a real directory as flash) apply it with the loader's rules and
+/// report it, and the API shows what each car runs, what waits for a restart and what it refused.
+/// </summary>
+public sealed class RemoteConfigApiTests(LocalHostFixture fixture) : IClassFixture<LocalHostFixture>
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public async Task AnOperatorsChange_IsAppliedByTheCar_RestartKeysWaitForAParkedRestart_AndARefusalIsShown()
+    {
+        string ops = await fixture.LoginAsync("ops");
+        await using var car = Car.Start(fixture, "car-0041", restartQuietMs: 1500);
+
+        // Live keys: running at once, reported with the shadow's version, nothing left in the delta.
+        (int status, JsonNode? body) = await PutAsync("/cars/car-0041/config", ops, "{\"cfg\":{\"uplink.normalPeriodS\":600,\"mvMinP\":10}}");
+        Assert.True(status == 202, body?.ToJsonString());
+        Assert.Equal(600, (int)body!["desired"]!["uplink.normalPeriodS"]!);
+        JsonNode view = await UntilAsync("car-0041", ops, v => v["applied"]?["uplink.normalPeriodS"] is not null);
+        Assert.Equal(10, (int)view["applied"]!["report.moving.minPeriodS"]!);
+        Assert.Empty(view["notApplied"]!.AsObject());
+        Assert.Equal((int)view["version"]!, (int)view["appliedVersion"]! + 1); // the report itself is the last update
+        Assert.Equal(600_000, car.Sim.Remote!.Result.Config!.Uplink.NormalPeriodMs);
+        Assert.Equal(10, car.Sim.Remote.Result.Config.Report.MovingMinPeriodS);
+
+        // A restart key: committed, reported pending, then run after the parked car's restart.
+        (status, body) = await PutAsync("/cars/car-0041/config", ops, "{\"cfg\":{\"cell.rat\":\"nbiot\"}}");
+        Assert.True(status == 202, body?.ToJsonString());
+        view = await UntilAsync("car-0041", ops, v => v["pending"]!.AsArray().Count == 1);
+        Assert.Equal("cell.rat", (string)view["pending"]![0]!);
+        Assert.Equal("nbiot", (string)view["notApplied"]!["cell.rat"]!);
+        Assert.Equal(0, car.Sim.Restarts);
+        view = await UntilAsync("car-0041", ops, v => v["applied"]?["cell.rat"] is not null && v["pending"]!.AsArray().Count == 0);
+        Assert.Equal(1, car.Sim.Restarts);
+        Assert.Equal(Tracker.Core.Modem.RadioAccess.NbIot, car.Sim.Remote!.Result.Config!.Rat);
+        Assert.Equal(600_000, car.Sim.Remote.Result.Config.Uplink.NormalPeriodMs);
+
+        // A change the loader refuses (the live period may not exceed the normal one): reported with its reason,
+        // kept in the delta, and the car runs on its old config.
+        (status, body) = await PutAsync("/cars/car-0041/config", ops, "{\"cfg\":{\"uplink.livePeriodS\":900}}");
+        Assert.True(status == 202, body?.ToJsonString());
+        view = await UntilAsync("car-0041", ops, v => v["refused"] is JsonObject);
+        Assert.Equal("Inconsistent", (string)view["refused"]!["code"]!);
+        Assert.Equal(900, (int)view["notApplied"]!["uplink.livePeriodS"]!);
+        Assert.Equal(600_000, car.Sim.Remote!.Result.Config!.Uplink.NormalPeriodMs);
+
+        // Setting it back clears the refusal.
+        (status, _) = await PutAsync("/cars/car-0041/config", ops, "{\"cfg\":{\"uplink.livePeriodS\":5}}");
+        Assert.Equal(202, status);
+        view = await UntilAsync("car-0041", ops, v => v["refused"] is null && v["notApplied"]!.AsObject().Count == 0);
+        Assert.Equal(5, (int)view["applied"]!["uplink.livePeriodS"]!);
+    }
+
+    [Fact]
+    public async Task AGroupsChange_ReachesEveryCarOfTheGroup_AndOnlyThem()
+    {
+        string ops = await fixture.LoginAsync("ops");
+        await using var a = Car.Start(fixture, "car-0051");
+        await using var b = Car.Start(fixture, "car-0052");
+        fixture.Host.Pki.EnsureCar("car-0053", fixture.Host.MqttPort);
+
+        (int status, JsonNode? body) = await PutAsync("/groups/depot-north", ops, "{\"cars\":[\"car-0051\",\"car-0052\"]}");
+        Assert.True(status == 200, body?.ToJsonString());
+        (status, body) = await PutAsync("/groups/depot-north/config", ops, "{\"cfg\":{\"uplink.statusPeriodS\":1800}}");
+        Assert.True(status == 202, body?.ToJsonString());
+        Assert.Equal(2, body!["cars"]!.AsArray().Count);
+
+        foreach (string id in new[] { "car-0051", "car-0052" })
+        {
+            JsonNode view = await UntilAsync(id, ops, v => v["applied"]?["uplink.statusPeriodS"] is not null);
+            Assert.Equal(1800, (int)view["applied"]!["uplink.statusPeriodS"]!);
+        }
+
+        Assert.Null(fixture.Host.Shadows.Read("car-0053"));
+        (status, body) = await GetAsync("/groups/depot-north/config", ops);
+        Assert.Equal(200, status);
+        Assert.All(body!["cars"]!.AsArray(), v => Assert.Equal(1800, (int)v!["applied"]!["uplink.statusPeriodS"]!));
+    }
+
+    [Fact]
+    public async Task AGroupsChangeOneCarCannotTake_IsWrittenToNone()
+    {
+        string ops = await fixture.LoginAsync("ops");
+        fixture.Host.Pki.EnsureCar("car-0061", fixture.Host.MqttPort);
+        fixture.Host.Pki.EnsureCar("car-0062", fixture.Host.MqttPort);
+        Assert.Equal(200, (await PutAsync("/groups/g61", ops, "{\"cars\":[\"car-0061\",\"car-0062\"]}")).Status);
+
+        // car-0062 already wants most of the report policy at its longest: one more key would take its delta over 1,024 bytes.
+        var big = new JsonObject();
+        for (int i = 0; i < ShadowNames.Count; i++)
+        {
+            string key = ShadowNames.KeyAt(i);
+            if (RemoteKeys.ClassOf(key) == RemoteClass.Live && RemoteKeys.ValueTypeOf(key) == RemoteValueType.Number)
+            {
+                big[ShadowNames.NameAt(i)] = 1_000_000_000;
+                if (DesiredConfig.WorstCaseBytes(big) > ShadowLimits.MaxMessageBytes)
+                {
+                    big.Remove(ShadowNames.NameAt(i));
+                }
+            }
+        }
+
+        var extra = JsonNode.Parse("{\"ssid\":\"" + new string('w', 32) + "\"}")!.AsObject();
+        Assert.True(DesiredConfig.WorstCaseBytes(extra) <= ShadowLimits.MaxMessageBytes);
+        (int status, JsonNode? body) = await PutAsync("/cars/car-0062/config", ops, new JsonObject { ["cfg"] = big }.ToJsonString());
+        Assert.True(status == 202, body?.ToJsonString());
+        (status, body) = await PutAsync("/groups/g61/config", ops, "{\"cfg\":" + extra.ToJsonString() + "}");
+        Assert.Equal(422, status);
+        Assert.Contains("car-0062", (string)body!["detail"]!, StringComparison.Ordinal);
+        Assert.Null(fixture.Host.Shadows.Read("car-0061"));
+    }
+
+    [Fact]
+    public async Task OnlyOperators_MayReadOrChangeConfig()
+    {
+        string renter = await fixture.LoginAsync("renter1");
+        Assert.Equal(403, (await PutAsync("/cars/car-0001/config", renter, "{\"cfg\":{\"upP\":600}}")).Status);
+        Assert.Equal(403, (await GetAsync("/cars/car-0001/config", renter)).Status);
+        Assert.Equal(403, (await PutAsync("/groups/x", renter, "{\"cars\":[]}")).Status);
+        Assert.Equal(401, (await PutAsync("/cars/car-0001/config", null, "{\"cfg\":{\"upP\":600}}")).Status);
+        Assert.Equal(401, (await GetAsync("/groups", "not-a-token")).Status);
+    }
+
+    [Theory]
+    [InlineData("", 422)]
+    [InlineData("{", 422)]
+    [InlineData("[]", 422)]
+    [InlineData("{\"cfg\":{}}", 422)]
+    [InlineData("{\"cfg\":[1]}", 422)]
+    [InlineData("{\"cfg\":{\"upP\":600},\"x\":1}", 422)]
+    [InlineData("{\"cfg\":{\"upP\":\"600\"}}", 422)]
+    [InlineData("{\"cfg\":{\"upP\":null}}", 422)]
+    [InlineData("{\"cfg\":{\"upP\":{\"a\":1}}}", 422)]
+    [InlineData("{\"cfg\":{\"car.id\":\"car-9\"}}", 422)]
+    [InlineData("{\"cfg\":{\"cell.password\":\"x\"}}", 422)]
+    [InlineData("{\"cfg\":{\"no.such.key\":1}}", 422)]
+    [InlineData("{\"cfg\":{\"rat\":5}}", 422)]
+    [InlineData("{\"cfg\":{\"upP\":1,\"uplink.normalPeriodS\":2}}", 422)]
+    public async Task AMalformedChange_IsRefusedWithAReason_AndTheShadowIsUntouched(string body, int expected)
+    {
+        string ops = await fixture.LoginAsync("ops");
+        fixture.Host.Pki.EnsureCar("car-0071", fixture.Host.MqttPort);
+        (int status, JsonNode? problem) = await PutAsync("/cars/car-0071/config", ops, body);
+        Assert.Equal(expected, status);
+        Assert.False(string.IsNullOrEmpty((string?)problem?["detail"]));
+        Assert.Null(fixture.Host.Shadows.Read("car-0071"));
+    }
+
+    [Fact]
+    public async Task UnknownCarsAndGroups_AndOversizedBodies_AreRefused()
+    {
+        string ops = await fixture.LoginAsync("ops");
+        Assert.Equal(404, (await PutAsync("/cars/car-9999/config", ops, "{\"cfg\":{\"upP\":600}}")).Status);
+        Assert.Equal(404, (await GetAsync("/cars/..%2F..%2Fetc/config", ops)).Status);
+        Assert.Equal(404, (await PutAsync("/groups/nope/config", ops, "{\"cfg\":{\"upP\":600}}")).Status);
+        Assert.Equal(422, (await PutAsync("/groups/g", ops, "{\"cars\":[\"car-9999\"]}")).Status);
+        Assert.Equal(400, (await PutAsync("/groups/g", ops, "{\"cars\":[1]}")).Status);
+        Assert.Equal(400, (await PutAsync("/groups/g", ops, "not json")).Status);
+        Assert.Equal(400, (await PutAsync("/groups/g", ops, "{\"cars\":[\"\u00ff\"], \"\u00ff\":1}")).Status);
+        fixture.Host.Pki.EnsureCar("car-0072", fixture.Host.MqttPort);
+        Assert.Equal(413, (await PutAsync("/cars/car-0072/config", ops, "{\"cfg\":{\"x\":\"" + new string('a', 9000) + "\"}}")).Status);
+    }
+
+    private async Task<JsonNode> UntilAsync(string carId, string token, Func<JsonNode, bool> condition)
+    {
+        JsonNode? last = null;
+        bool met = await Poll.UntilAsync(
+            () =>
+            {
+                (int status, JsonNode? body) = GetAsync("/cars/" + carId + "/config", token).GetAwaiter().GetResult();
+                last = body;
+                return status == 200 && condition(body!);
+            },
+            Wait);
+        Assert.True(met, "timed out; last view: " + last?.ToJsonString());
+        return last!;
+    }
+
+    private Task<(int Status, JsonNode? Body)> GetAsync(string path, string? token) => fixture.GetAsync(path, token);
+
+    private async Task<(int Status, JsonNode? Body)> PutAsync(string path, string? token, string json)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        if (token is not null)
+        {
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        }
+
+        using HttpResponseMessage response = await fixture.Http.SendAsync(request);
+        string text = await response.Content.ReadAsStringAsync();
+        JsonNode? body = null;
+        try
+        {
+            body = text.Length == 0 ? null : JsonNode.Parse(text);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+        }
+
+        return ((int)response.StatusCode, body);
+    }
+
+    /// <summary>A parked simulated car with remote configuration, stepped on its own thread every 50 ms until disposed.</summary>
+    private sealed class Car : IAsyncDisposable
+    {
+        private readonly TempFolder _folder = new();
+        private readonly MqttNetLink _link;
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _loop;
+
+        private Car(LocalHostFixture fixture, string carId, long restartQuietMs)
+        {
+            DeviceBundle bundle = fixture.Host.Pki.EnsureCar(carId, fixture.Host.MqttPort);
+            string conf = File.ReadAllText(bundle.PathOf(BundleFiles.Config));
+            _link = fixture.CarLink(carId);
+            Sim = new SimulatedCar(
+                new SimulatedCarOptions
+                {
+                    CarId = carId,
+                    LogDirectory = _folder.Combine("log"),
+                    Uplink = new Tracker.Core.Uplink.UplinkOptions(
+                        Tracker.Core.Uplink.UplinkTopics.Create(carId, null), 60, 300_000, 1000, true, 600_000, 3_600_000, 4, 50, 1024, 30_000, 1000, 30_000), // not used: the car runs its tracker.conf
+                    TrackerConf = conf,
+                    ConfigDirectory = _folder.Combine("cfg"),
+                    RestartQuietMs = restartQuietMs,
+                },
+                new Parked(),
+                _link);
+            _loop = Task.Run(async () =>
+            {
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                while (!_stop.IsCancellationRequested)
+                {
+                    Sim.Step(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), clock.ElapsedMilliseconds);
+                    await Task.Delay(50);
+                }
+            });
+        }
+
+        public SimulatedCar Sim { get; }
+
+        public static Car Start(LocalHostFixture fixture, string carId, long restartQuietMs = SafeRestart.DefaultQuietMs) => new(fixture, carId, restartQuietMs);
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            await _loop;
+            _link.Disconnect();
+            _link.Dispose();
+            Sim.Dispose();
+            _stop.Dispose();
+            _folder.Dispose();
+        }
+    }
+
+    /// <summary>A receiver that prints nothing (a parked car in a garage), always in coverage.</summary>
+    private sealed class Parked : IGnssSource
+    {
+        public int Read(long utcNowMs, byte[] buffer, int offset, int count) => 0;
+
+        public bool InCoverage(long utcNowMs) => true;
+    }
+}

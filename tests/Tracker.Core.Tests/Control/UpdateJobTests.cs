@@ -1,0 +1,120 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Tracker.Core.Control;
+using Xunit.Abstractions;
+
+namespace Tracker.Core.Tests.Control;
+
+/// <summary>An IoT Jobs execution naming an application update, read by the car: fields checked, bad bytes refused.</summary>
+public class UpdateJobTests(ITestOutputHelper output)
+{
+    private static readonly byte[] Digest = SHA256.HashData("image"u8);
+
+    private static JsonObject Document(int sigBytes = 384) => new()
+    {
+        ["op"] = "app-update",
+        ["version"] = "1.4.0",
+        ["size"] = 104857,
+        ["sha256"] = Convert.ToHexStringLower(Digest),
+        ["sig"] = Convert.ToBase64String(new byte[sigBytes]),
+    };
+
+    private static byte[] Notify(JsonObject document) => Encoding.UTF8.GetBytes(new JsonObject
+    {
+        ["timestamp"] = 1_800_000_000,
+        ["execution"] = new JsonObject
+        {
+            ["jobId"] = "rollout-2026-12-06-a",
+            ["status"] = "QUEUED",
+            ["queuedAt"] = 1_800_000_000,
+            ["lastUpdatedAt"] = 1_800_000_000,
+            ["versionNumber"] = 1,
+            ["executionNumber"] = 1,
+            ["jobDocument"] = document,
+        },
+    }.ToJsonString());
+
+    [Fact]
+    public void ANotifyNextMessage_IsRead_AndFitsTheModemLimit_WithA3072BitSignature()
+    {
+        byte[] message = Notify(Document());
+        output.WriteLine($"notify-next with a 3,072-bit signature and no URL: {message.Length} bytes of {ShadowLimits.MaxMessageBytes}");
+
+        Assert.True(UpdateJob.TryParse(message, 0, message.Length, out UpdateJob? job, out string problem), problem);
+        Assert.Equal(("rollout-2026-12-06-a", 1, "1.4.0", 104857, string.Empty), (job!.JobId, job.ExecutionVersion, job.Version, job.Size, job.Url));
+        Assert.Equal(Digest, job.Sha256);
+        Assert.Equal(384, job.Signature.Length);
+        Assert.True(message.Length <= ShadowLimits.MaxMessageBytes);
+    }
+
+    [Fact]
+    public void NoExecution_MeansNothingIsQueued()
+    {
+        byte[] message = "{\"timestamp\":1800000000}"u8.ToArray();
+        Assert.True(UpdateJob.TryParse(message, 0, message.Length, out UpdateJob? job, out string problem));
+        Assert.Null(job);
+        Assert.Equal(string.Empty, problem);
+    }
+
+    [Theory]
+    [InlineData("op", "\"factory-reset\"")]
+    [InlineData("version", "\"1.4.0; rm -rf\"")]
+    [InlineData("size", "0")]
+    [InlineData("size", "99999999")]
+    [InlineData("sha256", "\"abc\"")]
+    [InlineData("sig", "\"not base64!\"")]
+    [InlineData("sig", "\"AAAA\"")]
+    [InlineData("url", "\"http://plain.example/image\"")]
+    public void ABadField_IsRefused_NamingIt(string field, string json)
+    {
+        JsonObject document = Document();
+        document[field] = JsonNode.Parse(json);
+        byte[] message = Notify(document);
+
+        Assert.False(UpdateJob.TryParse(message, 0, message.Length, out UpdateJob? job, out string problem));
+        Assert.Null(job);
+        Assert.Contains(field, problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TruncatedRandomAndMutatedMessages_NeverThrow_AndNeverInventAJob()
+    {
+        byte[] good = Notify(Document());
+        var random = new Random(18);
+        for (int i = 0; i < 3000; i++)
+        {
+            byte[] bytes = (i % 3) switch
+            {
+                0 => good[..random.Next(good.Length)],
+                1 => RandomBytes(random),
+                _ => Mutate(good, random),
+            };
+
+            if (UpdateJob.TryParse(bytes, 0, bytes.Length, out UpdateJob? job, out _) && job is not null)
+            {
+                // Whatever got through is a whole, well-formed job.
+                Assert.Equal(32, job.Sha256.Length);
+                Assert.InRange(job.Size, 1, UpdateJob.MaxImageBytes);
+            }
+        }
+    }
+
+    private static byte[] RandomBytes(Random random)
+    {
+        byte[] bytes = new byte[random.Next(0, 100)];
+        random.NextBytes(bytes);
+        return bytes;
+    }
+
+    private static byte[] Mutate(byte[] good, Random random)
+    {
+        byte[] bytes = (byte[])good.Clone();
+        for (int e = random.Next(1, 4); e > 0; e--)
+        {
+            bytes[random.Next(bytes.Length)] = (byte)random.Next(256);
+        }
+
+        return bytes;
+    }
+}
