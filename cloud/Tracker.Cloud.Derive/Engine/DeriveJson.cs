@@ -56,6 +56,7 @@ public static class DeriveJson
 [JsonSerializable(typeof(CarDerivation))]
 [JsonSerializable(typeof(ProcessorStates))]
 [JsonSerializable(typeof(FleetEvent))]
+[JsonSerializable(typeof(Zones.Zone))]
 internal sealed partial class DeriveJsonContext : JsonSerializerContext
 {
 }

@@ -1,0 +1,24 @@
+using Tracker.Cloud.Core.Storage;
+using Tracker.Cloud.Derive.Engine;
+using Tracker.Cloud.Derive.Zones;
+
+namespace Tracker.Cloud.Derive.Storage;
+
+/// <summary>Contexts from the stores: every zone, the car's rentals, and the configured speed limits.</summary>
+/// <param name="zones">The zone store.</param>
+/// <param name="rentals">The rental store.</param>
+/// <param name="limits">The speed limits.</param>
+public sealed class StoredContexts(IZoneStore zones, IRentalStore rentals, SpeedLimits limits) : IDeriveContextSource
+{
+    private readonly IZoneStore _zones = zones ?? throw new ArgumentNullException(nameof(zones));
+    private readonly IRentalStore _rentals = rentals ?? throw new ArgumentNullException(nameof(rentals));
+    private readonly SpeedLimits _limits = limits ?? throw new ArgumentNullException(nameof(limits));
+
+    /// <inheritdoc/>
+    public async Task<DeriveContext> GetContextAsync(string carId, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<Zone> zones = await _zones.ListZonesAsync(cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<Rental> rentals = await _rentals.GetForCarAsync(carId, cancellationToken).ConfigureAwait(false);
+        return new DeriveContext(carId, zones, rentals, _limits);
+    }
+}
