@@ -82,18 +82,18 @@ public sealed class DeriveService
             DeriveContext context = await _contexts.GetContextAsync(carId, cancellationToken).ConfigureAwait(false);
             DeriveStep step = await run(car, context).ConfigureAwait(false);
             List<EventKey> withdrawals = [];
+            IReadOnlyList<FleetEvent> writes = step.Events;
             if (step.RewoundFrom is { } from)
             {
-                foreach (FleetEvent earlier in await _events.GetDecidedSinceAsync(carId, from, cancellationToken).ConfigureAwait(false))
-                {
-                    if (!EventTypeNames.FollowsArrival(earlier.Type) && !step.Emitted(earlier.Key))
-                    {
-                        withdrawals.Add(earlier.Key);
-                    }
-                }
+                // A replay emits again what it had emitted before: only what changed is written, and what it no longer
+                // emits is withdrawn.
+                Dictionary<EventKey, FleetEvent> earlier = (await _events.GetDecidedSinceAsync(carId, from, cancellationToken).ConfigureAwait(false))
+                    .ToDictionary(e => e.Key);
+                withdrawals.AddRange(earlier.Values.Where(e => !EventTypeNames.FollowsArrival(e.Type) && !step.Emitted(e.Key)).Select(e => e.Key));
+                writes = step.Events.Where(e => !earlier.TryGetValue(e.Key, out FleetEvent? stored) || stored != e).ToList();
             }
 
-            if (await _states.TryCommitAsync(car, step.Events, withdrawals, cancellationToken).ConfigureAwait(false))
+            if (await _states.TryCommitAsync(car, writes, withdrawals, cancellationToken).ConfigureAwait(false))
             {
                 step.Withdrawn = withdrawals;
                 return step;
