@@ -1,0 +1,290 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Tracker.Cloud.Core.Access;
+using Tracker.Cloud.Core.Query;
+using Tracker.Cloud.Derive.Api;
+using Tracker.Cloud.Derive.Events;
+using Tracker.Cloud.Derive.Storage;
+using Tracker.Cloud.Derive.Zones;
+using Tracker.Cloud.Lambda.Events;
+
+namespace Tracker.Cloud.Lambda.Api;
+
+/// <summary>
+/// The Derive stage's routes, beside <see cref="ApiHandler"/>'s (which hands them over): <c>GET /events</c> (the fleet;
+/// <c>car</c>, <c>type</c>, <c>start</c>, <c>end</c>, <c>limit</c>, <c>cursor</c>, <c>withdrawn</c>),
+/// <c>GET /cars/{carId}/events</c>, <c>POST /cars/{carId}/events/{eventId}/acknowledge</c>, <c>GET /zones</c>,
+/// <c>PUT /zones/{zoneId}</c> and <c>DELETE /zones/{zoneId}</c>. Operators only (<see cref="EventQueries"/>); refusals
+/// are RFC 9457 problems as everywhere in the API.
+/// </summary>
+public sealed class EventsApi
+{
+    private static readonly HashSet<string> ListParameters = new(StringComparer.Ordinal) { "car", "type", "start", "end", "limit", "cursor", "withdrawn" };
+
+    private readonly EventQueries _queries;
+
+    /// <summary>Creates the routes over the service.</summary>
+    /// <param name="queries">Events and zones.</param>
+    public EventsApi(EventQueries queries)
+    {
+        ArgumentNullException.ThrowIfNull(queries);
+        _queries = queries;
+    }
+
+    /// <summary>True when the path is one of these routes (<c>/events</c>, <c>/zones...</c>, <c>/cars/{carId}/events...</c>).</summary>
+    /// <param name="segments">The path's segments, stage removed.</param>
+    /// <returns>True when this class answers.</returns>
+    public static bool Owns(IReadOnlyList<string> segments)
+    {
+        ArgumentNullException.ThrowIfNull(segments);
+        return segments.Count > 0 && (segments[0] == "events" || segments[0] == "zones"
+            || (segments.Count >= 3 && segments[0] == "cars" && segments[2] == "events"));
+    }
+
+    /// <summary>Handles a request for one of these routes, from an authenticated caller.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="segments">The path's segments, stage removed, percent-decoded.</param>
+    /// <param name="method">The method.</param>
+    /// <param name="caller">The caller.</param>
+    /// <param name="instance">The problem instance.</param>
+    /// <param name="cancellationToken">Cancels storage calls.</param>
+    /// <returns>The response.</returns>
+    public async Task<HttpApiResponse> HandleAsync(HttpApiRequest request, IReadOnlyList<string> segments, string method, Identity caller, string instance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(segments);
+        ArgumentNullException.ThrowIfNull(caller);
+        Dictionary<string, string> query = request.QueryStringParameters ?? [];
+        switch (segments.Count, segments[0])
+        {
+            case (1, "events"):
+                return Method(method, "GET", instance) ?? await ListAsync(caller, null, query, instance, cancellationToken).ConfigureAwait(false);
+            case (3, "cars"):
+                return Method(method, "GET", instance) ?? await ListAsync(caller, segments[1], query, instance, cancellationToken).ConfigureAwait(false);
+            case (5, "cars") when segments[4] == "acknowledge":
+                return Method(method, "POST", instance) ?? Reply(await _queries.AcknowledgeAsync(caller, segments[1], segments[3], cancellationToken).ConfigureAwait(false), instance, WriteEvent);
+            case (1, "zones"):
+                return Method(method, "GET", instance) ?? Reply(await _queries.ListZonesAsync(caller, cancellationToken).ConfigureAwait(false), instance, WriteZones);
+            case (2, "zones") when method == "PUT":
+                return Reply(await _queries.PutZoneAsync(caller, segments[1], Body(request), cancellationToken).ConfigureAwait(false), instance, WriteZone);
+            case (2, "zones") when method == "DELETE":
+                QueryResult<bool> deleted = await _queries.DeleteZoneAsync(caller, segments[1], cancellationToken).ConfigureAwait(false);
+                return deleted.Status == QueryStatus.Ok ? new HttpApiResponse { StatusCode = 204 } : ApiHandler.Refused(deleted, instance);
+            case (2, "zones"):
+                return Method(method, "PUT, DELETE", instance)!;
+            default:
+                return ApiHandler.Problem(ProblemType.NotFound.With(
+                    "No route for " + TimeParameter.Clip(string.Join('/', segments)) + ": events are at GET /events, GET /cars/{carId}/events, POST /cars/{carId}/events/{eventId}/acknowledge, GET /zones, PUT and DELETE /zones/{zoneId}.",
+                    instance));
+        }
+    }
+
+    private async Task<HttpApiResponse> ListAsync(Identity caller, string? carId, Dictionary<string, string> query, string instance, CancellationToken cancellationToken)
+    {
+        string? unknown = query.Keys.Where(k => !ListParameters.Contains(k) || (carId is not null && k == "car")).Order(StringComparer.Ordinal).FirstOrDefault();
+        if (unknown is not null)
+        {
+            return ApiHandler.Problem(ProblemType.BadQuery.With("Unknown query parameter '" + TimeParameter.Clip(unknown) + "': this route takes " + (carId is null ? "car, " : string.Empty) + "type, start, end, limit, cursor and withdrawn.", instance));
+        }
+
+        var request = new EventListRequest(carId ?? Get(query, "car"), Get(query, "type"), Get(query, "start"), Get(query, "end"), Get(query, "limit"), Get(query, "cursor"), Get(query, "withdrawn"));
+        return Reply(await _queries.ListAsync(caller, request, cancellationToken).ConfigureAwait(false), instance, WritePage);
+    }
+
+    private static string? Get(Dictionary<string, string> query, string name) => query.TryGetValue(name, out string? value) ? value : null;
+
+    private static string Body(HttpApiRequest request)
+    {
+        if (request.Body is null)
+        {
+            return string.Empty;
+        }
+
+        if (!request.IsBase64Encoded)
+        {
+            return request.Body;
+        }
+
+        try
+        {
+            return Encoding.UTF8.GetString(Convert.FromBase64String(request.Body));
+        }
+        catch (FormatException)
+        {
+            return string.Empty;
+        }
+    }
+
+    private static HttpApiResponse? Method(string method, string allowed, string instance)
+    {
+        if (allowed.Split(", ").Contains(method))
+        {
+            return null;
+        }
+
+        HttpApiResponse refused = ApiHandler.Problem(ProblemType.MethodNotAllowed.With(method + " is not allowed here; use " + allowed + ".", instance));
+        refused.Headers["allow"] = allowed;
+        return refused;
+    }
+
+    private static HttpApiResponse Reply<T>(QueryResult<T> result, string instance, Action<Utf8JsonWriter, T> write)
+    {
+        if (result.Status != QueryStatus.Ok)
+        {
+            return ApiHandler.Refused(result, instance);
+        }
+
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            write(json, result.Value!);
+        }
+
+        HttpApiResponse response = new() { StatusCode = 200, Body = Encoding.UTF8.GetString(buffer.WrittenSpan) };
+        response.Headers["content-type"] = "application/json";
+        response.Headers["cache-control"] = "no-store";
+        return response;
+    }
+
+    private static void WritePage(Utf8JsonWriter json, EventPage page)
+    {
+        json.WriteStartObject();
+        json.WriteStartArray("events");
+        foreach (StoredEvent e in page.Events)
+        {
+            WriteEvent(json, e);
+        }
+
+        json.WriteEndArray();
+        if (page.NextCursor is { } next)
+        {
+            json.WriteString("nextCursor", next);
+        }
+        else
+        {
+            json.WriteNull("nextCursor");
+        }
+
+        json.WriteEndObject();
+    }
+
+    /// <summary>One event as the API and the live feed write it.</summary>
+    /// <param name="json">The writer.</param>
+    /// <param name="stored">The event.</param>
+    public static void WriteEvent(Utf8JsonWriter json, StoredEvent stored)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        ArgumentNullException.ThrowIfNull(stored);
+        FleetEvent e = stored.Event;
+        json.WriteStartObject();
+        json.WriteString("carId", e.CarId);
+        json.WriteString("id", e.Key.Id);
+        json.WriteString("type", EventTypeNames.Name(e.Type));
+        json.WriteNumber("ts", e.EpisodeStartMs);
+        json.WriteString("time", DateTimeOffset.FromUnixTimeMilliseconds(e.EpisodeStartMs).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+        if (e.Subject.Length > 0)
+        {
+            json.WriteString("subject", e.Subject);
+        }
+
+        Number(json, "endTs", e.EndMs);
+        Number(json, "durationMs", e.DurationMs);
+        if (e.LatE7 is { } lat && e.LonE7 is { } lon)
+        {
+            json.WriteNumber("lat", lat / 10_000_000m);
+            json.WriteNumber("lon", lon / 10_000_000m);
+        }
+
+        Number(json, "speedMmps", e.SpeedMmps);
+        Number(json, "limitMmps", e.LimitMmps);
+        Number(json, "voltageMv", e.VoltageMv);
+        Number(json, "odometerM", e.OdometerM);
+        Number(json, "distanceM", e.DistanceM);
+        if (e.Detail is { } detail)
+        {
+            json.WriteString("detail", detail);
+        }
+
+        json.WriteBoolean("alert", e.Alert);
+        json.WriteBoolean("late", e.Late);
+        json.WriteBoolean("pending", e.Pending);
+        json.WriteNumber("detectedMs", e.DetectedMs);
+        if (stored.Withdrawn)
+        {
+            json.WriteBoolean("withdrawn", true);
+        }
+
+        if (stored.AcknowledgedBy is { } by)
+        {
+            json.WriteString("acknowledgedBy", by);
+            Number(json, "acknowledgedMs", stored.AcknowledgedMs);
+        }
+
+        json.WriteEndObject();
+    }
+
+    private static void WriteZones(Utf8JsonWriter json, IReadOnlyList<Zone> zones)
+    {
+        json.WriteStartObject();
+        json.WriteStartArray("zones");
+        foreach (Zone zone in zones)
+        {
+            WriteZone(json, zone);
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    /// <summary>A zone in the form <see cref="ZoneParser"/> reads, with its id.</summary>
+    /// <param name="json">The writer.</param>
+    /// <param name="zone">The zone.</param>
+    public static void WriteZone(Utf8JsonWriter json, Zone zone)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        ArgumentNullException.ThrowIfNull(zone);
+        json.WriteStartObject();
+        json.WriteString("id", zone.Id);
+        json.WriteString("name", zone.Name);
+        json.WriteString("scope", zone.Scope == ZoneScope.Rental ? "rental" : "fleet");
+        if (zone.RentalId is { } rental)
+        {
+            json.WriteString("rentalId", rental);
+        }
+
+        json.WriteBoolean("returnZone", zone.IsReturnZone);
+        if (zone.Center is { } c)
+        {
+            json.WriteStartObject("circle");
+            json.WriteNumber("lat", c.LatE7 / 10_000_000m);
+            json.WriteNumber("lon", c.LonE7 / 10_000_000m);
+            json.WriteNumber("radiusM", zone.RadiusM);
+            json.WriteEndObject();
+        }
+        else
+        {
+            json.WriteStartArray("polygon");
+            foreach (GeoPoint p in zone.Vertices)
+            {
+                json.WriteStartArray();
+                json.WriteNumberValue(p.LatE7 / 10_000_000m);
+                json.WriteNumberValue(p.LonE7 / 10_000_000m);
+                json.WriteEndArray();
+            }
+
+            json.WriteEndArray();
+        }
+
+        json.WriteEndObject();
+    }
+
+    private static void Number(Utf8JsonWriter json, string name, long? value)
+    {
+        if (value is { } v)
+        {
+            json.WriteNumber(name, v);
+        }
+    }
+}
