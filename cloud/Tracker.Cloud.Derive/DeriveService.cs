@@ -54,10 +54,11 @@ public sealed class DeriveService
         ArgumentNullException.ThrowIfNull(incoming);
         return CommitLoopAsync(carId, async (car, context) =>
         {
+            // Forward from the watermark too, the fold reads what is stored rather than trusting the message alone: a
+            // step that failed after ingest stored its fixes is made good by the next one.
             DerivePlan plan = _deriver.Plan(car, incoming);
-            IReadOnlyList<Observation>? history = plan.RewindTo is { } from
-                ? await _observations.ReadFromAsync(carId, from, cancellationToken).ConfigureAwait(false)
-                : null;
+            long from = plan.RewindTo ?? car.WatermarkTs ?? long.MinValue;
+            IReadOnlyList<Observation> history = await _observations.ReadFromAsync(carId, from, cancellationToken).ConfigureAwait(false);
             return _deriver.Run(car, incoming, plan, history, context);
         }, cancellationToken);
     }

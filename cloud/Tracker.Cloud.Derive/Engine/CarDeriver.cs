@@ -117,7 +117,10 @@ public sealed class CarDeriver
     /// <param name="car">The car's state; changed in place.</param>
     /// <param name="incoming">The new observations, in arrival order (connectivity hears them).</param>
     /// <param name="plan">The plan.</param>
-    /// <param name="history">For a rewind: the car's stored observations from <see cref="DerivePlan.RewindTo"/> on (any order). Else ignored.</param>
+    /// <param name="history">
+    /// The car's stored observations (any order): from <see cref="DerivePlan.RewindTo"/> on for a rewind (required), else from the
+    /// watermark on (optional: without it the new observations alone are folded).
+    /// </param>
     /// <param name="context">Zones, rentals, limits.</param>
     /// <returns>The events and what was done.</returns>
     /// <exception cref="ArgumentException">A rewind without history.</exception>
@@ -149,7 +152,8 @@ public sealed class CarDeriver
         }
         else
         {
-            fold = [.. incoming];
+            // Forward: what is stored from the watermark on when the caller read it, else the new observations.
+            fold = history is null ? [.. incoming] : [.. history];
         }
 
         fold.Sort(Observation.Compare);

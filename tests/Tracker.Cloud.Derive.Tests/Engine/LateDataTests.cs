@@ -150,3 +150,21 @@ public sealed class LateDataTests
         }
     }
 }
+
+public sealed class FailedStepTests
+{
+    [Fact]
+    public void FixesStoredByIngestButNeverDerived_AreFoldedByTheNextStep()
+    {
+        var rig = new Rig();
+        rig.Store.Limits = new SpeedLimits { FleetMmps = 27_778 };
+        rig.DeliverEach(Enumerable.Range(0, 5).Select(s => Drive.Fix(s * 2, s * 60, kmh: 80)));
+
+        // Ingest stored these, then the derive step failed (the host died): the store has them, the engine never saw them.
+        rig.Store.Store(Enumerable.Range(5, 20).Select(s => Drive.Fix(s * 2, s * 60, kmh: 130)));
+        rig.Deliver(Drive.Fix(50, 1500, kmh: 60));
+
+        FleetEvent e = Assert.Single(rig.Of(EventType.Overspeed));
+        Assert.Equal((Drive.Ms(10), Drive.Ms(50)), (e.EpisodeStartMs, e.EndMs!.Value));
+    }
+}
