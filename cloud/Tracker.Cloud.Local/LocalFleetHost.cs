@@ -21,10 +21,13 @@ using Tracker.Cloud.Core.Cars;
 using Tracker.Cloud.Core.Ingest;
 using Tracker.Cloud.Core.Query;
 using Tracker.Cloud.Core.Storage;
+using Tracker.Cloud.Derive.Api;
+using Tracker.Cloud.Derive.Engine;
 using Tracker.Cloud.DynamoDb;
 using Tracker.Cloud.Lambda.Api;
 using Tracker.Cloud.Local.Broker;
 using Tracker.Cloud.Local.Console;
+using Tracker.Cloud.Local.Derive;
 using Tracker.Cloud.Local.Fleet;
 using Tracker.Cloud.Local.Http;
 using Tracker.Cloud.Local.Security;
@@ -202,7 +205,8 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
         OidcTokens? oidc = options.Auth == AuthMode.Oidc ? new OidcTokens(options.OidcIssuer!, options.OidcClientId!, clock) : null;
         IApiTokens apiTokens = oidc is null ? new DevApiTokens(users.Tokens) : oidc;
         var ingest = new IngestService(store, rules.Ingest, clock);
-        var api = new ApiHandler(new QueryService(store, new AccessPolicy(rentals, clock)), clock, rules);
+        LocalDerive derive = await LocalDerive.OpenAsync(store, rentals, lifetime as Amazon.DynamoDBv2.IAmazonDynamoDB, DeriveOptions.Default, SpeedLimits.None, clock, cancellationToken).ConfigureAwait(false);
+        var api = new ApiHandler(new QueryService(store, new AccessPolicy(rentals, clock)), clock, rules, new EventsApi(derive.Queries));
         builder.Services.AddSingleton(clock);
         builder.Services.AddSingleton(pki);
         builder.Services.AddSingleton(users);
@@ -210,6 +214,7 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
         builder.Services.AddSingleton(metrics);
         builder.Services.AddSingleton(published);
         builder.Services.AddSingleton(ingest);
+        builder.Services.AddSingleton(s => derive.Gate(store, clock, s.GetRequiredService<ILogger<DeriveGate>>()));
         builder.Services.AddSingleton<IngestGate>();
         if (oidc is not null)
         {
@@ -287,6 +292,7 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var httpUrl = new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "[::1]", StringComparison.Ordinal));
         host = new LocalFleetHost(options, app, pki, users, store, rentals, metrics, published, mqttPort, httpUrl, webRoot, oidc is null ? lifetime : Combine(lifetime, oidc));
+        app.Services.GetRequiredService<DeriveGate>().StartTicks();
 
         if (options.Cars > 0)
         {
@@ -333,6 +339,7 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
             }
         }
 
+        await _app.Services.GetRequiredService<DeriveGate>().DisposeAsync().ConfigureAwait(false);
         Broker.Detach();
         await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);

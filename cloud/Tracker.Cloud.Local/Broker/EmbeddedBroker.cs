@@ -420,6 +420,12 @@ public sealed partial class EmbeddedBroker
             if (leaf == "status")
             {
                 await PublishAsync(LiveTopics.Status(car), payload, retain: true).ConfigureAwait(false);
+                if (!await _ingest.StatusAsync(car, payload, e.CancellationToken).ConfigureAwait(false))
+                {
+                    e.ProcessPublish = false;
+                    e.CloseConnection = true;
+                }
+
                 return;
             }
 

@@ -1,0 +1,70 @@
+using Amazon.DynamoDBv2;
+using Microsoft.Extensions.Logging;
+using Tracker.Cloud.Core.Storage;
+using Tracker.Cloud.Derive;
+using Tracker.Cloud.Derive.Api;
+using Tracker.Cloud.Derive.Engine;
+using Tracker.Cloud.Derive.Storage;
+using Tracker.Cloud.DynamoDb.Derive;
+using Tracker.Cloud.Sqlite;
+
+namespace Tracker.Cloud.Local.Derive;
+
+/// <summary>The Derive stage's parts in the local host, over the store the host opened (SQLite, or DynamoDB at a URL).</summary>
+/// <param name="Service">The Derive service.</param>
+/// <param name="Queries">The API's events and zones.</param>
+/// <param name="States">The cars' states.</param>
+/// <param name="Statuses">The statuses.</param>
+public sealed record LocalDerive(DeriveService Service, EventQueries Queries, IDerivationStore States, IStatusStore Statuses)
+{
+    /// <summary>The DynamoDB tables of the local host's Derive stage.</summary>
+    public static readonly DynamoDbDeriveOptions DynamoDbTables = new()
+    {
+        DeriveStateTable = "tracker-derive-state",
+        EventsTable = "tracker-events",
+        StatusesTable = "tracker-statuses",
+        ZonesTable = "tracker-zones",
+    };
+
+    /// <summary>Opens the Derive tables beside the fix store.</summary>
+    /// <param name="fixes">The host's fix store.</param>
+    /// <param name="rentals">Its rentals.</param>
+    /// <param name="dynamoDb">The DynamoDB client when the store is DynamoDB.</param>
+    /// <param name="options">Thresholds.</param>
+    /// <param name="limits">Speed limits.</param>
+    /// <param name="clock">The clock.</param>
+    /// <param name="cancellationToken">Cancels the set-up.</param>
+    /// <returns>The parts.</returns>
+    public static async Task<LocalDerive> OpenAsync(IFixStore fixes, IRentalStore rentals, IAmazonDynamoDB? dynamoDb, DeriveOptions options, SpeedLimits limits, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(fixes);
+        (IDerivationStore states, IEventStore events, IStatusStore statuses, IZoneStore zones) stores;
+        if (fixes is SqliteStore sqlite)
+        {
+            SqliteDeriveStore store = await SqliteDeriveStore.OpenAsync(sqlite, cancellationToken).ConfigureAwait(false);
+            stores = (store, store, store, store);
+        }
+        else
+        {
+            IAmazonDynamoDB client = dynamoDb ?? throw new ArgumentException("a DynamoDB fix store needs its client", nameof(dynamoDb));
+            await DynamoDbDeriveTables.EnsureCreatedAsync(client, DynamoDbTables, TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+            var store = new DynamoDbDeriveStore(client, DynamoDbTables);
+            stores = (store, store, store, store);
+        }
+
+        var service = new DeriveService(
+            new CarDeriver(options),
+            stores.states,
+            stores.events,
+            new StoredObservations(fixes, stores.statuses),
+            new StoredContexts(stores.zones, rentals, limits));
+        return new LocalDerive(service, new EventQueries(stores.events, stores.zones, clock), stores.states, stores.statuses);
+    }
+
+    /// <summary>The gate the ingest path calls.</summary>
+    /// <param name="fixes">The host's fix store.</param>
+    /// <param name="clock">The clock.</param>
+    /// <param name="log">The log.</param>
+    /// <returns>The gate.</returns>
+    public DeriveGate Gate(IFixStore fixes, TimeProvider clock, ILogger<DeriveGate> log) => new(Service, fixes, Statuses, States, clock, log);
+}

@@ -1,0 +1,83 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Tracker.Core.Fixes;
+using Tracker.Core.Uplink;
+using Tracker.HostLink;
+
+namespace Tracker.Cloud.Local.Tests.Host;
+
+/// <summary>The Derive stage in the running host: a car's batches and statuses through the broker become events the API lists.</summary>
+public sealed class DeriveTests(LocalHostFixture fixture) : IClassFixture<LocalHostFixture>
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(15);
+
+    [Fact]
+    public async Task ACarLeavingAZone_AndSwitchingItsIgnition_GivesEventsTheOperatorLists_AndARenterCannot()
+    {
+        string ops = await fixture.LoginAsync("ops");
+        long end = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        Fix[] drive = LocalHostFixture.Drive(60, end, lonOffsetE7: 3_000_000);
+        decimal lat = drive[0].LatE7 / 10_000_000m;
+        decimal lon = drive[0].LonE7 / 10_000_000m;
+        string zone = "{\"name\":\"Depot 21\",\"circle\":{\"lat\":" + lat.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            + ",\"lon\":" + lon.ToString(System.Globalization.CultureInfo.InvariantCulture) + ",\"radiusM\":200}}";
+        Assert.Equal(200, await SendAsync(HttpMethod.Put, "/zones/depot-21", ops, zone));
+
+        using MqttNetLink car = fixture.CarLink("car-0021");
+        Assert.Equal(LinkResult.Ok, car.Connect(new MqttConnectOptions("car-0021", 60, null, null, true)));
+        await PublishAsync(car, "tracker/car-0021/status", Status(IgnitionState.Off, (drive[0].TimeMs / 1000) - 60));
+        await PublishAsync(car, "tracker/car-0021/status", Status(IgnitionState.On, (drive[0].TimeMs / 1000) - 30));
+        byte[] batch = LocalHostFixture.Encode(drive);
+        await PublishAsync(car, "tracker/car-0021/fixes", batch);
+
+        var (status, body) = await fixture.GetAsync("/cars/car-0021/events", ops);
+        Assert.Equal(200, status);
+        JsonArray events = body!["events"]!.AsArray();
+        JsonNode exit = events.Single(e => (string?)e!["type"] == "geofence-exit")!;
+        Assert.Equal("depot-21", (string?)exit["subject"]);
+
+        // 900e-7 degree (10.0 m) a second north: 200.2 m out at the 21st fix, the first outside.
+        Assert.Equal(drive[20].TimeMs, (long)exit["ts"]!);
+        Assert.Contains(events, e => (string?)e!["type"] == "ignition-on");
+
+        // The batch again (a car's resend after a lost PUBACK): nothing new.
+        await PublishAsync(car, "tracker/car-0021/fixes", batch);
+        var (_, again) = await fixture.GetAsync("/cars/car-0021/events", ops);
+        Assert.Equal(events.Count, again!["events"]!.AsArray().Count);
+
+        string renter = await fixture.LoginAsync("renter1");
+        var (forbidden, _) = await fixture.GetAsync("/events", renter);
+        Assert.Equal(403, forbidden);
+        car.Disconnect();
+    }
+
+    private static byte[] Status(IgnitionState ignition, long utcS)
+    {
+        StatusReport report = StatusReport.CreateOnline();
+        report.Ignition = ignition;
+        report.UtcS = utcS;
+        report.SupplyMv = 12_600;
+        report.FirmwareVersion = "test";
+        byte[] buffer = new byte[StatusCodec.MaxBytes];
+        int length = StatusCodec.Encode(ref report, buffer, 0);
+        return buffer[..length];
+    }
+
+    private static async Task PublishAsync(MqttNetLink car, string topic, byte[] payload)
+    {
+        Assert.Equal(LinkResult.Ok, car.Publish(topic, payload, 0, payload.Length, 1, out int id));
+        int acked = 0;
+        bool delivered = false;
+        Assert.True(await Poll.UntilAsync(() => car.TryTakeCompletion(out acked, out delivered), Wait), "timed out waiting for the PUBACK");
+        Assert.Equal(id, acked);
+        Assert.True(delivered);
+    }
+
+    private async Task<int> SendAsync(HttpMethod method, string path, string token, string json)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        using HttpResponseMessage response = await fixture.Http.SendAsync(request);
+        return (int)response.StatusCode;
+    }
+}
