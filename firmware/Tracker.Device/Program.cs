@@ -6,13 +6,16 @@ using System.Threading;
 using Tracker.Core.Common;
 using Tracker.Core.Config;
 using Tracker.Core.Modem;
+using Tracker.Core.Recording;
 using Tracker.Core.Reporting;
 using Tracker.Core.Storage;
+using Tracker.Core.Time;
 using Tracker.Core.Uplink;
 using Tracker.Device.Boot;
 using Tracker.Device.Gnss;
 using Tracker.Device.Hardware;
 using Tracker.Device.Net;
+using Tracker.Device.Status;
 using Tracker.Device.Storage;
 using Tracker.Device.Support;
 using Tracker.Device.Time;
@@ -20,8 +23,8 @@ using Tracker.Device.Time;
 namespace Tracker.Device
 {
     /// <summary>
-    /// The tracker application: config and certificates from I:, then the GNSS thread (NMEA ->
-    /// report policy -> FixLog) and the main loop (uplink engine over the SIM7080G, or over M2Mqtt on
+    /// The tracker application: config and certificates from I:, then the GNSS thread (the core's
+    /// recorder: NMEA -> clock from GNSS -> report policy -> FixLog) and the main loop (uplink engine over the SIM7080G, or over M2Mqtt on
     /// Wi-Fi when <c>wifi.ssid</c> is set). A missing or bad config ends in <see cref="SafeIdle"/>.
     /// Runtime behaviour: README.md.
     /// </summary>
@@ -73,7 +76,7 @@ namespace Tracker.Device
         {
             TrackerConfig c = files.Config;
             TickClock ticks = new TickClock();
-            DeviceClock clock = new DeviceClock();
+            CalendarClock clock = new CalendarClock(new EspRtc());
             StatusBoard status = new StatusBoard(DeviceInfo.FirmwareVersion);
             IgnitionInput ignition = new IgnitionInput(gpio, c.GetInt(TrackerSetting.HwIgnitionPin), c.GetFlag(TrackerSetting.HwIgnitionActiveHigh));
             ReleaseGnssReset(gpio, c.GetInt(TrackerSetting.HwGnssResetPin));
@@ -87,7 +90,8 @@ namespace Tracker.Device
             }));
 
             SerialPort gnssPort = UartPorts.Open(c.GetChoice(TrackerSetting.HwGnssPort), c.GetInt(TrackerSetting.HwGnssRxPin), c.GetInt(TrackerSetting.HwGnssTxPin), c.GetInt(TrackerSetting.HwGnssBaud));
-            GnssReader gnss = new GnssReader(gnssPort, new ReportPolicy(c.Report), log, clock, ticks, status, watchdog);
+            FixRecorder recorder = new FixRecorder(new ReportPolicy(c.Report), log, clock);
+            GnssReader gnss = new GnssReader(gnssPort, recorder, clock, ticks, status, watchdog);
 
             ModemCertificates certificates = new ModemCertificates(files.CaPem, files.CertificatePem, files.KeyPem);
             Sim7080Modem? modem = null;
@@ -180,13 +184,17 @@ namespace Tracker.Device
         /// (<c>AT+CCLK?</c>, synchronised by <c>AT+CLTS</c>). The same certificates as the link's,
         /// so the bring-up here and the link's later one agree on what is on the modem.
         /// </summary>
-        private static void ClockFromModem(Sim7080Modem modem, ModemCertificates certificates, DeviceClock clock)
+        private static void ClockFromModem(Sim7080Modem modem, ModemCertificates certificates, CalendarClock clock)
         {
             ModemResult r = modem.BringUp(certificates, null);
             long utcMs;
             if (r == ModemResult.Ok && modem.ReadNetworkTime(out utcMs) == ModemResult.Ok)
             {
-                clock.Offer(utcMs, "modem");
+                if (clock.Offer(utcMs, TimeSource.Network))
+                {
+                    DeviceLog.Info("clock", String.Concat("set from the network to ", DateTime.UtcNow.ToString("o")));
+                }
+
                 return;
             }
 

@@ -11,7 +11,7 @@ namespace Tracker.HostLink;
 public static class MqttWireSize
 {
     /// <summary>A PUBACK: fixed header (2 bytes) and packet identifier (2 bytes), MQTT 3.1.1 §3.4.</summary>
-    public const int PubAck = UplinkCounters.PubAckBytes;
+    public const int PubAck = UplinkCounters.PubackBytes;
 
     /// <summary>A PUBLISH of <paramref name="payloadLength"/> bytes on <paramref name="topic"/> at <paramref name="qos"/>.</summary>
     /// <param name="topic">The topic name.</param>

@@ -20,12 +20,12 @@ public sealed class ReadmeWalkTests(ITestOutputHelper output) : IDisposable
     private const string MainCommandBuilt = "dotnet run --no-build --project cloud/Tracker.Cloud.Local";
     private const string TestCommand = "dotnet test Tracker.sln";
     private const string ProvisionHelp = "dotnet run --project provisioning/Tracker.Provisioning.Cli -- --help";
-    private const string StatsSample = "dotnet run --project firmware/Tracker.Bench -- stats firmware/Tracker.Bench/samples/demo-drive.nmea";
-    private const string ReplaySample = "dotnet run --project firmware/Tracker.Bench -- replay firmware/Tracker.Bench/samples/demo-drive.nmea --to host";
-    private const string StatsDrive = "dotnet run --project firmware/Tracker.Bench -- stats ../shared/data/drives/garmin-drive-2005.nmea";
-    private const string ReplayDrive = "dotnet run --project firmware/Tracker.Bench -- replay ../shared/data/drives/garmin-drive-2005.nmea --to host";
+    private const string StatsSample = "dotnet run --project firmware/Tracker.BenchTool -- stats firmware/Tracker.BenchTool/samples/demo-drive.nmea";
+    private const string ReplaySample = "dotnet run --project firmware/Tracker.BenchTool -- replay firmware/Tracker.BenchTool/samples/demo-drive.nmea --to host";
+    private const string StatsDrive = "dotnet run --project firmware/Tracker.BenchTool -- stats ../shared/data/drives/garmin-drive-2005.nmea";
+    private const string ReplayDrive = "dotnet run --project firmware/Tracker.BenchTool -- replay ../shared/data/drives/garmin-drive-2005.nmea --to host";
     private const string CostModel = "dotnet run --project cloud/Tracker.Cloud.Infra -- cost-model";
-    private const string Benchmarks = "dotnet run -c Release --project tests/Tracker.Benchmarks -- --filter '*'";
+    private const string Benchmarks = "dotnet run -c Release --project tests/Tracker.Core.Benchmarks -- --filter '*'";
     private const string CloudIngest = "dotnet run -c Release --project cloud/Tracker.Cloud.Benchmarks -- --store both --cars 20 --fixes 1000 --concurrency 4";
     private const string CloudQuery = "dotnet run -c Release --project cloud/Tracker.Cloud.Benchmarks -- --mode query --store sqlite --cars 1000 --hours 24 --interval-s 5 --queries 300";
     private const string CloudQueryDynalite = "dotnet run -c Release --project cloud/Tracker.Cloud.Benchmarks -- --mode query --store dynalite --cars 10 --hours 24 --interval-s 5 --queries 300";
@@ -58,7 +58,7 @@ public sealed class ReadmeWalkTests(ITestOutputHelper output) : IDisposable
         ["nanoff flash target ESP32_S3_OCTAL serialport COM7 fwversion 1.17.0.285 masserase"] = "hardware: flashes a board on COM7",
         ["nanoff deploy file ~/.local/share/tracker-provision/bundles/CAR-0042/deploy.json serialport COM7"] = "hardware: writes a car's files to a board on COM7",
         ["nanoff deploy target ESP32_S3_OCTAL serialport COM7 image firmware/Tracker.Device/bin/Release/Tracker.Device.bin"] = "hardware: a board on COM7 and the nanoFramework build's image",
-        ["tracker-bench replay <log> --to serial:/dev/ttyUSB0 --baud 9600 --rate 1"] = "hardware: a USB-UART wired to a board's GNSS input (tests/Tracker.Bench.Tests replays into a socat pseudo-terminal pair instead)",
+        ["tracker-bench replay <log> --to serial:/dev/ttyUSB0 --baud 9600 --rate 1"] = "hardware: a USB-UART wired to a board's GNSS input (tests/Tracker.BenchTool.Tests replays into a socat pseudo-terminal pair instead)",
         ["tracker-bench stats"] = "a name in a table: its full command, on the drive, follows (walked above)",
         ["dotnet run --project provisioning/Tracker.Provisioning.Cli -- device create --car CAR-0042 --endpoint <ats-endpoint> --apn <apn> --root-ca AmazonRootCA1.pem --installer \"Ann Smith\""] =
             "AWS: the fleet's IoT endpoint, its APN and the administrator's CA are the installer's (tests/Tracker.Provisioning.Tests runs device create with stand-ins)",

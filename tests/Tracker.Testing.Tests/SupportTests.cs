@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Tracker.Core.Uplink;
+using Tracker.Core.Time;
 
 namespace Tracker.Testing.Tests;
 

@@ -21,7 +21,7 @@ import { readVarint } from '../src/varint.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '../../..');
-const bench = join(repo, 'firmware/Tracker.Bench');
+const bench = join(repo, 'firmware/Tracker.BenchTool');
 const drive = join(bench, 'samples/demo-drive.nmea');
 const artifactsIndex = process.argv.indexOf('--artifacts-path');
 const artifacts = artifactsIndex > 0 ? ['--artifacts-path', process.argv[artifactsIndex + 1]] : [];

@@ -1,3 +1,4 @@
+using Tracker.Core.Time;
 using Tracker.Core.Uplink;
 using Tracker.Simulation.Gnss;
 

@@ -1,7 +1,9 @@
 using Tracker.Core.Fixes;
 using Tracker.Core.Nmea;
+using Tracker.Core.Recording;
 using Tracker.Core.Reporting;
 using Tracker.Core.Storage;
+using Tracker.Core.Time;
 using Tracker.Core.Uplink;
 using Tracker.Device.Storage;
 using Tracker.Simulation.Gnss;
@@ -10,8 +12,8 @@ namespace Tracker.Simulation.Car;
 
 /// <summary>
 /// One simulated car running the firmware's shared core exactly as the device does: NMEA bytes from
-/// its receiver go through <see cref="NmeaFixReader"/>, the <see cref="ReportPolicy"/> picks the
-/// fixes to record, the <see cref="FixLog"/> keeps them in a directory, and the
+/// its receiver go through the device's <see cref="FixRecorder"/> (reader, clock from GNSS,
+/// <see cref="ReportPolicy"/>, <see cref="FixLog"/> in a directory), and the
 /// <see cref="UplinkEngine"/> publishes them over the given link, wrapped in a
 /// <see cref="CoverageLink"/> so that dead zones take the network away.
 /// </summary>
@@ -23,6 +25,9 @@ namespace Tracker.Simulation.Car;
 /// ignition on while moving and for <see cref="IgnitionHoldMs"/> after, off when parked or not
 /// driving; supply about 14.1 V with the engine running and 12.6 V without; a signal of -66 to
 /// -98 dBm that drifts, unknown in a dead zone.</para>
+/// <para>Its calendar clock is the device's <see cref="CalendarClock"/> over a clock that runs on the
+/// simulation's time: valid from the first step (as a device whose clock the network already set),
+/// and set from GNSS by the recorder as on the device.</para>
 /// </remarks>
 public sealed class SimulatedCar : IDisposable
 {
@@ -34,9 +39,8 @@ public sealed class SimulatedCar : IDisposable
     private readonly IGnssSource _gnss;
     private readonly DirectoryFlashFileSystem _fs = new();
     private readonly FixLog _log;
-    private readonly ReportPolicy _policy;
-    private readonly NmeaFixReader _reader = new();
-    private readonly SimulationClock _clock = new();
+    private readonly FixRecorder _recorder;
+    private readonly SimulationClock _world = new();
     private readonly DeviceStatusValues _device;
     private readonly CoverageLink _link;
     private readonly UplinkEngine _engine;
@@ -47,6 +51,7 @@ public sealed class SimulatedCar : IDisposable
     private bool _driving = true;
     private bool _resync;
     private long _lastMonotonicMs;
+    private long _stepMonotonicMs;
     private long _lastMovingMs = -1;
     private long _fixesRead;
     private long _fixesRecorded;
@@ -74,10 +79,12 @@ public sealed class SimulatedCar : IDisposable
         CarId = options.CarId;
         _gnss = gnss;
         _log = FixLog.Open(_fs, options.LogDirectory, FixLogOptions.ForCapacity(options.LogCapacityBytes));
-        _policy = new ReportPolicy(options.Policy);
+        var clock = new CalendarClock(new SimulatedRtc(_world));
+        _recorder = new FixRecorder(new ReportPolicy(options.Policy), _log, clock);
+        _recorder.Observe(new Readings(this));
         _device = new DeviceStatusValues(options.FirmwareVersion) { Ignition = IgnitionState.Off };
-        _link = new CoverageLink(link, gnss, _clock);
-        _engine = new UplinkEngine(_link, _log, _clock, _device, options.Uplink, options.JitterSeed);
+        _link = new CoverageLink(link, gnss, _world);
+        _engine = new UplinkEngine(_link, _log, clock, _device, options.Uplink, options.JitterSeed);
         _noise = options.JitterSeed == 0 ? 0x9E3779B9u : options.JitterSeed;
         _signalPhase = options.JitterSeed % 6283 / 1000.0;
     }
@@ -105,8 +112,8 @@ public sealed class SimulatedCar : IDisposable
             _driving = value;
             if (!value)
             {
-                _reader.Flush();
-                TakeFixes(_lastMonotonicMs);
+                _stepMonotonicMs = _lastMonotonicMs;
+                _recorder.Flush();
                 _device.IsMoving = false;
                 _device.Ignition = IgnitionState.Off;
 
@@ -146,7 +153,7 @@ public sealed class SimulatedCar : IDisposable
     public UplinkCounters Counters => _engine.Counters;
 
     /// <summary>What the NMEA reader saw (sentences, checksum errors, epochs without a fix...).</summary>
-    public NmeaCounters Nmea => _reader.Counters;
+    public NmeaCounters Nmea => _recorder.Reader.Counters;
 
     /// <summary>True when the car has cellular coverage at the last step's time.</summary>
     public bool InCoverage => _link.InCoverage;
@@ -184,7 +191,7 @@ public sealed class SimulatedCar : IDisposable
     public void Step(long utcNowMs, long monotonicMs)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        _clock.Set(utcNowMs);
+        _world.Set(utcNowMs);
         _lastMonotonicMs = monotonicMs;
         if (_driving)
         {
@@ -211,27 +218,21 @@ public sealed class SimulatedCar : IDisposable
 
     private void ReadGnss(long utcNowMs, long monotonicMs, bool keep)
     {
+        _stepMonotonicMs = monotonicMs;
         bool any = false;
         int n;
         while ((n = _gnss.Read(utcNowMs, _buffer, 0, _buffer.Length)) > 0)
         {
             any = true;
-            if (!keep)
+            if (keep)
             {
-                continue;
-            }
-
-            int used = 0;
-            while (used < n)
-            {
-                used += _reader.Push(_buffer, used, n - used);
-                TakeFixes(monotonicMs);
+                _recorder.Push(_buffer, 0, n);
             }
         }
 
         if (!keep)
         {
-            _reader.Reset(); // as after reopening the port: no partial line or epoch survives
+            _recorder.Reader.Reset(); // as after reopening the port: no partial line or epoch survives
             return;
         }
 
@@ -239,47 +240,39 @@ public sealed class SimulatedCar : IDisposable
         {
             // The receiver prints each second's sentences in one burst and then the UART is idle:
             // close the epoch now, as the device does on an idle UART, rather than a second later.
-            _reader.Flush();
-            TakeFixes(monotonicMs);
+            _recorder.Flush();
         }
     }
 
-    private void TakeFixes(long monotonicMs)
+    // The recorder's report of each fix: the readings the device status and the properties give.
+    private void OnFix(ref Fix fix, ref ReportDecision decision, RecordOutcome outcome)
     {
-        while (_reader.TryTakeFix(out Fix fix))
+        Interlocked.Increment(ref _fixesRead);
+        lock (_sync)
         {
-            Interlocked.Increment(ref _fixesRead);
-            lock (_sync)
-            {
-                _lastFix = fix;
-                _hasLastFix = true;
-            }
+            _lastFix = fix;
+            _hasLastFix = true;
+        }
 
-            ReportDecision decision = _policy.Decide(fix);
-            if (decision.IsRecord)
-            {
-                Fix record = decision.Fix;
-                if (_log.Append(ref record) == FixLogResult.Ok)
-                {
-                    Interlocked.Increment(ref _fixesRecorded);
-                }
-                else
-                {
-                    Interlocked.Increment(ref _appendFailures);
-                }
-            }
+        if (outcome == RecordOutcome.Stored)
+        {
+            Interlocked.Increment(ref _fixesRecorded);
+        }
+        else if (outcome == RecordOutcome.StorageFailed)
+        {
+            Interlocked.Increment(ref _appendFailures);
+        }
 
-            _device.LastFixTickMs = monotonicMs;
-            if (_policy.Motion == MotionState.Moving)
-            {
-                _lastMovingMs = monotonicMs;
-            }
+        _device.LastFixTickMs = _stepMonotonicMs;
+        if (decision.Motion == MotionState.Moving)
+        {
+            _lastMovingMs = _stepMonotonicMs;
         }
     }
 
     private void UpdateDevice(long utcNowMs, long monotonicMs)
     {
-        bool moving = _driving && _policy.Motion == MotionState.Moving;
+        bool moving = _driving && _recorder.Motion == MotionState.Moving;
         bool ignition = _driving && _lastMovingMs >= 0 && (moving || monotonicMs - _lastMovingMs < IgnitionHoldMs);
         _device.IsMoving = moving;
         _device.Ignition = ignition ? IgnitionState.On : IgnitionState.Off;
@@ -304,5 +297,28 @@ public sealed class SimulatedCar : IDisposable
         _noise ^= _noise >> 17;
         _noise ^= _noise << 5;
         return (int)(_noise % (uint)((2 * range) + 1)) - range;
+    }
+
+    /// <summary>The recorder tells the car of every fix.</summary>
+    private sealed class Readings(SimulatedCar car) : IFixObserver
+    {
+        public void FixHandled(ref Fix fix, ref ReportDecision decision, RecordOutcome outcome) => car.OnFix(ref fix, ref decision, outcome);
+    }
+
+    /// <summary>
+    /// The car's real-time clock: the simulation's time plus the offset its last setting left, so
+    /// the calendar clock runs on with the world once GNSS set it.
+    /// </summary>
+    private sealed class SimulatedRtc(SimulationClock world) : IRealTimeClock
+    {
+        private long _offsetMs;
+
+        public long UtcNowMs => world.UtcNowMs + Interlocked.Read(ref _offsetMs);
+
+        public bool TrySet(long utcMs)
+        {
+            Interlocked.Exchange(ref _offsetMs, utcMs - world.UtcNowMs);
+            return true;
+        }
     }
 }

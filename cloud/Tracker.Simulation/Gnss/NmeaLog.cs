@@ -1,4 +1,5 @@
 using System.Text;
+using Tracker.Core.Nmea;
 
 namespace Tracker.Simulation.Gnss;
 
@@ -9,14 +10,16 @@ namespace Tracker.Simulation.Gnss;
 /// one parsed log can feed any number of cars.
 /// </summary>
 /// <remarks>
-/// <para>A line is "good" when it is printable ASCII, starts with <c>$</c> and ends with a correct
-/// <c>*hh</c> checksum. Only good lines are ever changed; anything else (binary, truncated lines,
-/// bad checksums, <c>!</c> AIS sentences) is kept byte for byte, so the firmware meets it as it
-/// would on a real UART and counts it.</para>
-/// <para>An epoch starts at each good line whose time (RMC, GGA, GNS, ZDA, GST, GBS, GRS field 1;
-/// GLL field 5) differs from the epoch in progress; lines without a time belong to the epoch in
-/// progress, and lines before the first timed one to the first epoch. A log with no timed line has
-/// no epochs and replays nothing. Parsing never throws on content.</para>
+/// <para>The log is cut by the firmware's one capture splitter (<see cref="NmeaCaptureSplitter"/>,
+/// which the bench tool's replay uses too): its lines, which of them are sentences the device takes
+/// ("good": <c>$</c>, printable ASCII, a correct <c>*hh</c> checksum), their times (RMC, GGA, GNS,
+/// ZDA, GST, GBS, GRS field 1; GLL field 5) and where epochs start. Only good lines are ever
+/// changed; anything else (binary, truncated lines, bad checksums, <c>!</c> AIS sentences) is kept
+/// byte for byte, so the firmware meets it as it would on a real UART and counts it.</para>
+/// <para>An epoch starts at each good line whose time differs from the epoch in progress; lines
+/// without a time belong to the epoch in progress, and lines before the first timed one to the
+/// first epoch. A log with no timed line has no epochs and replays nothing. Parsing never throws on
+/// content.</para>
 /// </remarks>
 public sealed class NmeaLog
 {
@@ -71,10 +74,31 @@ public sealed class NmeaLog
         var epochs = new List<List<Line>>();
         var times = new List<int>();
         var before = new List<Line>();
+        var splitter = new NmeaCaptureSplitter();
         int good = 0, bad = 0, position = 0;
-        while (position < bytes.Length)
+        bool ended = false;
+        while (!ended || splitter.HasLine)
         {
-            Line line = Line.Read(bytes, ref position);
+            if (position < bytes.Length)
+            {
+                position += splitter.Push(bytes, position, bytes.Length - position);
+            }
+            else if (!ended)
+            {
+                splitter.EndOfInput(); // a last line without its ending
+                ended = true;
+            }
+            else
+            {
+                break;
+            }
+
+            if (!splitter.HasLine)
+            {
+                continue;
+            }
+
+            Line line = Line.From(splitter);
             if (line.Good)
             {
                 good++;
@@ -84,7 +108,7 @@ public sealed class NmeaLog
                 bad++;
             }
 
-            if (line.TimeMs >= 0 && (times.Count == 0 || times[^1] != line.TimeMs))
+            if (splitter.StartsEpoch)
             {
                 epochs.Add(times.Count == 0 ? [.. before, line] : [line]);
                 times.Add(line.TimeMs);
@@ -176,148 +200,35 @@ public sealed class NmeaLog
         /// <summary>0 none, 1 RMC (field 9 ddmmyy), 2 ZDA (fields 2-4 dd, mm, yyyy).</summary>
         public int DateKind { get; }
 
-        public static Line Read(byte[] bytes, ref int position)
+        /// <summary>The splitter's current line, with the fields a replay rewrites.</summary>
+        public static Line From(NmeaCaptureSplitter splitter)
         {
-            // A line ends at CR, LF, CRLF or LFCR, or just before a '$' inside it: the firmware's framer
-            // starts a new sentence at every '$', so a sentence glued to garbage is still a sentence.
-            int start = position;
-            position++;
-            while (position < bytes.Length && bytes[position] != (byte)'\n' && bytes[position] != (byte)'\r' && bytes[position] != (byte)'$')
-            {
-                position++;
-            }
-
-            if (bytes[start] == (byte)'\n' || bytes[start] == (byte)'\r')
-            {
-                position = start;
-            }
-
-            int end = position;
-            if (position < bytes.Length && bytes[position] != (byte)'$')
-            {
-                byte first = bytes[position++];
-                byte pair = first == (byte)'\r' ? (byte)'\n' : (byte)'\r';
-                if (position < bytes.Length && bytes[position] == pair)
-                {
-                    position++;
-                }
-            }
-
-            byte[] content = bytes[start..end];
-            byte[] ending = bytes[end..position];
-            if (!IsGood(content))
+            byte[] content = splitter.Line[..splitter.ContentLength];
+            byte[] ending = splitter.Line[splitter.ContentLength..splitter.LineLength];
+            if (!splitter.IsSentence)
             {
                 return new Line(content, ending, false, null, -1, -1, 0, 0);
             }
 
-            string[] fields = Encoding.ASCII.GetString(content, 1, content.Length - 4).Split(',');
+            string[] fields = Encoding.ASCII.GetString(content, 1, splitter.PayloadEnd - 1).Split(',');
             string address = fields[0];
             string type = address.Length == 5 && address[0] != 'P' ? address[2..] : string.Empty;
-            int timeField = type switch
-            {
-                "RMC" or "GGA" or "GNS" or "ZDA" or "GST" or "GBS" or "GRS" => 1,
-                "GLL" => 5,
-                _ => -1,
-            };
             int dateKind = type switch
             {
                 "RMC" when fields.Length > 9 && fields[9].Length > 0 => 1,
                 "ZDA" when fields.Length > 4 => 2,
                 _ => 0,
             };
-            int timeMs = -1, fraction = 0;
-            if (timeField < 0 || fields.Length <= timeField || !TryTime(fields[timeField], out timeMs, out fraction))
+            int timeField = splitter.TimeField;
+            int fraction = 0;
+            if (timeField >= 0)
             {
-                timeField = -1;
-                timeMs = -1;
+                // The log's own format, kept on replay: no point, a bare point, or that many digits.
+                string time = fields[timeField];
+                fraction = time.Length > 6 ? time.Length - 7 : -1;
             }
 
-            return new Line(content, ending, true, fields, timeField, timeMs, fraction, dateKind);
-        }
-
-        // $...*hh over printable ASCII with the XOR checksum right (NMEA 0183 §5.2.1).
-        private static bool IsGood(byte[] c)
-        {
-            if (c.Length < 7 || c[0] != (byte)'$' || c[^3] != (byte)'*')
-            {
-                return false;
-            }
-
-            byte sum = 0;
-            for (int i = 1; i < c.Length - 3; i++)
-            {
-                if (c[i] < 0x20 || c[i] > 0x7E || c[i] == (byte)'$' || c[i] == (byte)'*')
-                {
-                    return false;
-                }
-
-                sum ^= c[i];
-            }
-
-            int hi = Hex(c[^2]), lo = Hex(c[^1]);
-            return hi >= 0 && lo >= 0 && ((hi << 4) | lo) == sum;
-        }
-
-        private static int Hex(byte b) => b switch
-        {
-            >= (byte)'0' and <= (byte)'9' => b - '0',
-            >= (byte)'A' and <= (byte)'F' => b - 'A' + 10,
-            >= (byte)'a' and <= (byte)'f' => b - 'a' + 10,
-            _ => -1,
-        };
-
-        // hhmmss with an optional fraction; 60 s (a leap second) is accepted.
-        private static bool TryTime(string field, out int ms, out int fractionDigits)
-        {
-            ms = -1;
-            fractionDigits = 0;
-            if (field.Length < 6)
-            {
-                return false;
-            }
-
-            for (int i = 0; i < 6; i++)
-            {
-                if (field[i] is < '0' or > '9')
-                {
-                    return false;
-                }
-            }
-
-            int h = ((field[0] - '0') * 10) + (field[1] - '0');
-            int m = ((field[2] - '0') * 10) + (field[3] - '0');
-            int s = ((field[4] - '0') * 10) + (field[5] - '0');
-            if (h > 23 || m > 59 || s > 60)
-            {
-                return false;
-            }
-
-            // The same rule as the firmware's field scanner: "hhmmss", or "hhmmss." with any number of digits.
-            int fraction = 0, scale = 100;
-            fractionDigits = -1;
-            if (field.Length > 6)
-            {
-                if (field[6] != '.')
-                {
-                    return false;
-                }
-
-                for (int i = 7; i < field.Length; i++)
-                {
-                    if (field[i] is < '0' or > '9')
-                    {
-                        return false;
-                    }
-
-                    fraction += (field[i] - '0') * scale;
-                    scale /= 10;
-                }
-
-                fractionDigits = field.Length - 7;
-            }
-
-            ms = (((h * 60) + m) * 60 * 1000) + (s * 1000) + fraction;
-            return true;
+            return new Line(content, ending, true, fields, timeField, splitter.TimeOfDayMs, fraction, dateKind);
         }
     }
 }

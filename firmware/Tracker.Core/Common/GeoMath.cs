@@ -30,13 +30,13 @@ namespace Tracker.Core.Common
     /// </remarks>
     public static class GeoMath
     {
-        /// <summary>One degree in the 1e-7 degree units of <see cref="Fixes.Fix.LatE7"/>.</summary>
+        /// <summary>One degree in the 1e-7 degree units of <c>Fix.LatE7</c>.</summary>
         public const int E7PerDegree = 10000000;
 
         /// <summary>Fixed-point scale of <see cref="CosQ30"/>: 1.0 is 2^30.</summary>
         public const int CosOne = 1 << 30;
 
-        /// <summary>A full turn in 0.01 degree, the unit of <see cref="Fixes.Fix.CourseCdeg"/>.</summary>
+        /// <summary>A full turn in 0.01 degree, the unit of <c>Fix.CourseCdeg</c>.</summary>
         public const int FullTurnCdeg = 36000;
 
         // Centimetres per 1e-7 degree of arc on the mean-radius sphere, times 1e9:

@@ -1,3 +1,4 @@
+using Tracker.Core.Modem;
 using Tracker.Core.Reporting;
 using Tracker.Core.Uplink;
 
@@ -99,10 +100,22 @@ namespace Tracker.Core.Config
             get { return _texts[TrackerSetting.CellPassword.Index]; }
         }
 
-        /// <summary>cell.rat.</summary>
+        /// <summary>cell.rat, as the modem numbers it (<c>AT+CMNB</c>).</summary>
         public RadioAccess Rat
         {
-            get { return (RadioAccess)_numbers[TrackerSetting.CellRat.Index]; }
+            get
+            {
+                // The choice's position in cell.rat's list (ltem, nbiot, both) to the AT+CMNB value.
+                switch (_numbers[TrackerSetting.CellRat.Index])
+                {
+                    case 1:
+                        return RadioAccess.NbIot;
+                    case 2:
+                        return RadioAccess.Both;
+                    default:
+                        return RadioAccess.LteM;
+                }
+            }
         }
 
         /// <summary>cell.simPin, or null when the SIM has no PIN.</summary>

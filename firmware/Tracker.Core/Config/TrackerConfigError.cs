@@ -1,8 +1,8 @@
 namespace Tracker.Core.Config
 {
     /// <summary>
-    /// Why the tracker's config file was rejected. Values 1 to 7 are the same as
-    /// <see cref="Reporting.ReportConfigError"/>'s, which the report.* keys produce.
+    /// Why the tracker's config file was rejected. <see cref="Reporting.ReportConfigError"/>, which the
+    /// report.* keys produce, numbers its errors (1 to 7, and 12) as here.
     /// </summary>
     public enum TrackerConfigError
     {

@@ -12,8 +12,8 @@ namespace Tracker.Core.Fixes
     /// </remarks>
     public struct Fix
     {
-        /// <summary>Marks an optional field that the receiver did not report.</summary>
-        public const int Unknown = int.MinValue;
+        /// <summary>Marks an optional field that the receiver did not report (<see cref="Tracker.Core.Common.Unknown.Value"/>, shared with the NMEA sentences).</summary>
+        public const int Unknown = Tracker.Core.Common.Unknown.Value;
 
         /// <summary>UTC time of the epoch, in milliseconds since 1970-01-01T00:00:00Z.</summary>
         public long TimeMs;

@@ -37,54 +37,18 @@ namespace Tracker.Core.Fixes
     /// when the time of day wrapped past midnight. Until a date is known no fix can be timed, so
     /// none is produced.
     /// </para>
+    /// <para>
+    /// The parts: <see cref="EpochVote"/> (the epoch's data and its vote), <see cref="CycleEndLearner"/>
+    /// (the learnt end of the cycle and its tail) and <see cref="DateKeeper"/> (dates, the held undated
+    /// epoch, the last fix's time); this class decides when an epoch closes and queues its fix.
+    /// </para>
     /// </remarks>
     public sealed class FixAssembler
     {
-        private const int HalfDayMs = 43200000;
-
-        // How long before the first dated epoch an undated one may be, to be dated from it.
-        private const int MaxUndatedGapMs = 60000;
-
         private readonly NmeaCounters _counters;
-
-        private bool _open;
-        private int _timeMs;
-        private bool _anyValid;
-        private bool _anyInvalid;
-        private bool _timeless;
-        private bool _hasPosition;
-        private int _latE7;
-        private int _lonE7;
-        private int _altCm;
-        private int _speedMmps;
-        private int _vtgSpeedMmps;
-        private int _courseCdeg;
-        private int _vtgCourseCdeg;
-        private int _ggaHdop;
-        private int _gsaHdop;
-        private int _ggaSats;
-        private int _gsaSats;
-        private int _gsaMode;
-        private int _ggaQuality;
-        private int _faaQuality;
-        private int _days;
-
-        private int _lastDays = Fix.Unknown;
-        private long _lastEmittedMs = long.MinValue;
-
-        // Cycle-end learning: the last sentence of the epoch in progress, as type and occurrence.
-        private readonly int[] _seen = new int[SentenceTypes.Count];
-        private int _lastType = -1;
-        private int _lastOccurrence;
-        private int _enderType = -1;
-        private int _enderOccurrence;
-        private bool _enderConfirmed;
-        private int _lastTimeMs;
-
-        // Set when the learnt cycle end closed an epoch, until the next sentence with a time field or
-        // Close: sentences without a time then belong to the closed epoch (the tail).
-        private bool _afterCycleEnd;
-        private bool _tailSeen;
+        private readonly EpochVote _epoch = new EpochVote();
+        private readonly CycleEndLearner _cycle = new CycleEndLearner();
+        private readonly DateKeeper _dates;
 
         // Fixes closed but not yet taken. One sentence can close two epochs (a change of time, then
         // the learnt cycle end) and release a held undated one, so there is room for four.
@@ -92,16 +56,12 @@ namespace Tracker.Core.Fixes
         private int _outHead;
         private int _outCount;
 
-        // The latest valid epoch seen before any date was known, held until a date arrives.
-        private bool _undatedHeld;
-        private Fix _undated;
-
         /// <summary>Creates an assembler that records its outcomes in <paramref name="counters"/>.</summary>
         /// <param name="counters">Where epochs with and without fixes are counted.</param>
         public FixAssembler(NmeaCounters counters)
         {
             _counters = counters;
-            Reset();
+            _dates = new DateKeeper(counters);
         }
 
         /// <summary>True when an epoch closed with a fix that has not been taken yet.</summary>
@@ -132,82 +92,32 @@ namespace Tracker.Core.Fixes
         public void Add(ref Rmc rmc)
         {
             Enter(rmc.TimeMs);
-            if (rmc.Days != Fix.Unknown)
-            {
-                _days = rmc.Days;
-            }
-
-            bool valid = rmc.StatusValid && !FaaMode.IsInvalid(rmc.Mode);
-            Vote(valid);
-            if (!valid)
-            {
-                return;
-            }
-
-            if (rmc.Mode != FaaMode.Absent)
-            {
-                _faaQuality = FaaMode.Quality(rmc.Mode);
-            }
-
-            if (rmc.HasPosition)
-            {
-                SetPosition(rmc.LatE7, rmc.LonE7);
-            }
-
-            if (rmc.SpeedMmps != Fix.Unknown)
-            {
-                _speedMmps = rmc.SpeedMmps;
-            }
-
-            if (rmc.CourseCdeg != Fix.Unknown)
-            {
-                _courseCdeg = rmc.CourseCdeg;
-            }
+            _epoch.AddRmc(ref rmc);
         }
 
         /// <summary>Adds a GGA.</summary>
         /// <param name="gga">The parsed sentence.</param>
         public void Add(ref Gga gga)
         {
-            AddFixData(gga.TimeMs, gga.Quality, gga.HasPosition, gga.LatE7, gga.LonE7, gga.AltCm, gga.HdopX100, gga.Satellites);
+            Enter(gga.TimeMs);
+            _epoch.AddFixData(gga.Quality, gga.HasPosition, gga.LatE7, gga.LonE7, gga.AltCm, gga.HdopX100, gga.Satellites);
         }
 
         /// <summary>Adds a GNS.</summary>
         /// <param name="gns">The parsed sentence.</param>
         public void Add(ref Gns gns)
         {
-            AddFixData(gns.TimeMs, gns.Quality, gns.HasPosition, gns.LatE7, gns.LonE7, gns.AltCm, gns.HdopX100, gns.Satellites);
+            Enter(gns.TimeMs);
+            _epoch.AddFixData(gns.Quality, gns.HasPosition, gns.LatE7, gns.LonE7, gns.AltCm, gns.HdopX100, gns.Satellites);
         }
 
         /// <summary>Adds a GSA (no time: it belongs to the epoch in progress).</summary>
         /// <param name="gsa">The parsed sentence.</param>
         public void Add(ref Gsa gsa)
         {
-            if (InTail())
+            if (!_cycle.InTail())
             {
-                return;
-            }
-
-            if (gsa.Mode == Fix.Unknown)
-            {
-                return;
-            }
-
-            if (gsa.Mode < 2)
-            {
-                Vote(false);
-                return;
-            }
-
-            if (gsa.Mode > _gsaMode)
-            {
-                _gsaMode = gsa.Mode;
-            }
-
-            _gsaSats += gsa.SatellitesUsed;
-            if (gsa.HdopX100 != Fix.Unknown)
-            {
-                _gsaHdop = gsa.HdopX100;
+                _epoch.AddGsa(ref gsa);
             }
         }
 
@@ -215,25 +125,9 @@ namespace Tracker.Core.Fixes
         /// <param name="vtg">The parsed sentence.</param>
         public void Add(ref Vtg vtg)
         {
-            if (InTail())
+            if (!_cycle.InTail())
             {
-                return;
-            }
-
-            if (FaaMode.IsInvalid(vtg.Mode))
-            {
-                Vote(false);
-                return;
-            }
-
-            if (vtg.SpeedMmps != Fix.Unknown)
-            {
-                _vtgSpeedMmps = vtg.SpeedMmps;
-            }
-
-            if (vtg.CourseCdeg != Fix.Unknown)
-            {
-                _vtgCourseCdeg = vtg.CourseCdeg;
+                _epoch.AddVtg(ref vtg);
             }
         }
 
@@ -242,22 +136,7 @@ namespace Tracker.Core.Fixes
         public void Add(ref Gll gll)
         {
             Enter(gll.TimeMs);
-            bool valid = gll.StatusValid && !FaaMode.IsInvalid(gll.Mode);
-            Vote(valid);
-            if (!valid)
-            {
-                return;
-            }
-
-            if (gll.Mode != FaaMode.Absent && _faaQuality == 0)
-            {
-                _faaQuality = FaaMode.Quality(gll.Mode);
-            }
-
-            if (gll.HasPosition)
-            {
-                SetPosition(gll.LatE7, gll.LonE7);
-            }
+            _epoch.AddGll(ref gll);
         }
 
         /// <summary>Adds a ZDA: a date for this epoch.</summary>
@@ -267,7 +146,7 @@ namespace Tracker.Core.Fixes
             Enter(zda.TimeMs);
             if (zda.Days != Fix.Unknown)
             {
-                _days = zda.Days;
+                _epoch.Days = zda.Days;
             }
         }
 
@@ -278,16 +157,9 @@ namespace Tracker.Core.Fixes
         /// <param name="type">The type of the sentence just added.</param>
         public void SentenceDone(SentenceType type)
         {
-            int t = (int)type;
-            _seen[t]++;
-            _lastType = t;
-            _lastOccurrence = _seen[t];
-            if (!_afterCycleEnd && _enderConfirmed && t == _enderType && _lastOccurrence == _enderOccurrence)
+            if (_cycle.SentenceDone(type))
             {
-                // The epoch closes now; the cycle's sentence count goes on, so that a tail after
-                // this sentence is seen as part of the same cycle.
                 CloseEpoch();
-                _afterCycleEnd = true;
             }
         }
 
@@ -298,150 +170,114 @@ namespace Tracker.Core.Fixes
         /// </summary>
         public void Close()
         {
-            EndTail();
+            _cycle.EndTail();
             CloseEpoch();
-            ResetCycle();
+            _cycle.ResetCycle();
         }
 
-        // Sentences without a time after the learnt cycle end belong to the epoch that closed.
-        private bool InTail()
+        /// <summary>Forgets the epoch in progress and the last known date, as after a receiver restart.</summary>
+        public void Restart()
         {
-            if (!_afterCycleEnd)
-            {
-                return false;
-            }
-
-            _tailSeen = true;
-            return true;
+            _epoch.Open = false;
+            _outCount = 0;
+            _dates.Restart();
+            _cycle.Restart();
+            _epoch.Reset();
         }
 
-        // The tail ends at a sentence with a time field, or at Close. A tail means the cycle goes on
-        // past the learnt end: its last sentence is the candidate end now, to be confirmed by the
-        // next cycle that ends on a change of time.
-        private void EndTail()
+        // A sentence with a time field: it ends a tail, and a new time closes the epoch in progress.
+        private void Enter(int timeMs)
         {
-            if (!_afterCycleEnd)
+            _cycle.EndTail();
+            if (timeMs == Fix.Unknown)
             {
-                return;
+                // A sentence that carries a time but left it empty (receivers do so without a fix):
+                // the epoch in progress is one without time, and a timed sentence will start anew.
+                _epoch.Timeless = true;
+            }
+            else if (_epoch.Open && _epoch.TimeMs == Fix.Unknown && _epoch.Timeless)
+            {
+                CloseEpoch();
+                _cycle.ResetCycle();
             }
 
-            _afterCycleEnd = false;
-            if (_tailSeen)
+            if (_epoch.Open && timeMs != Fix.Unknown && _epoch.TimeMs != Fix.Unknown && timeMs != _epoch.TimeMs)
             {
-                _tailSeen = false;
-                _enderType = _lastType;
-                _enderOccurrence = _lastOccurrence;
-                _enderConfirmed = false;
+                // A new time closed the epoch: its last sentence is a candidate cycle end.
+                _cycle.TimeChanged();
+                CloseEpoch();
+                _cycle.ResetCycle();
             }
 
-            ResetCycle();
+            _epoch.Open = true;
+            if (timeMs != Fix.Unknown)
+            {
+                _epoch.TimeMs = timeMs;
+            }
         }
 
         private void CloseEpoch()
         {
-            if (!_open)
+            if (!_epoch.Open)
             {
                 return;
             }
 
-            _open = false;
-            if (_timeMs == Fix.Unknown)
+            _epoch.Open = false;
+            int timeMs = _epoch.TimeMs;
+            if (timeMs == Fix.Unknown)
             {
                 // Sentences without time and no timed sentence after them: nothing to anchor.
-                if (_anyValid || _anyInvalid)
+                if (_epoch.HasVote)
                 {
                     _counters.EpochsWithoutFix++;
                 }
 
-                Reset();
+                _epoch.Reset();
                 return;
             }
 
-            int days = _days;
-            if (days == Fix.Unknown && _lastDays != Fix.Unknown)
+            int days = _dates.DateOf(_epoch.Days, timeMs);
+            Fix released;
+            if (days != Fix.Unknown && _dates.TryRelease(days, timeMs, out released))
             {
-                days = _lastDays;
-                if (_timeMs < _lastTimeMs - HalfDayMs)
-                {
-                    days++;
-                }
+                Enqueue(released);
             }
 
-            if (days != Fix.Unknown)
-            {
-                _lastDays = days;
-                _lastTimeMs = _timeMs;
-                ReleaseUndated(days, _timeMs);
-            }
-
-            if (!_anyValid || _anyInvalid || !_hasPosition)
+            if (!_epoch.IsFix)
             {
                 _counters.EpochsWithoutFix++;
             }
-            else if (days != Fix.Unknown && ((long)days * CivilDate.MsPerDay) + _timeMs == _lastEmittedMs)
+            else if (days != Fix.Unknown && _dates.RepeatsLastFix(days, timeMs))
             {
                 // A straggler of an epoch already closed early: the learnt cycle end was wrong.
-                _enderConfirmed = false;
+                _cycle.Unconfirm();
                 _counters.EpochsWithoutFix++;
             }
             else if (days == Fix.Unknown)
             {
                 // No date yet (a GGA-only epoch at start-up): hold the latest such epoch until RMC or
                 // ZDA dates it. An older held one can no longer be dated reliably and is dropped.
-                if (_undatedHeld)
-                {
-                    _counters.EpochsWithoutDate++;
-                }
-
-                if (_latE7 == 0 && _lonE7 == 0)
+                _dates.DiscardHeld();
+                if (_epoch.IsZeroPosition)
                 {
                     _counters.ZeroPositions++;
-                    _undatedHeld = false;
                 }
                 else
                 {
-                    _undated = Build(0);
-                    _undatedHeld = true;
+                    _dates.Hold(_epoch.Build(0));
                 }
             }
-            else if (_latE7 == 0 && _lonE7 == 0)
+            else if (_epoch.IsZeroPosition)
             {
                 _counters.ZeroPositions++;
             }
             else
             {
-                Emit(days);
+                Enqueue(_epoch.Build(days));
             }
 
-            Reset();
-        }
-
-        private void ReleaseUndated(int days, int timeMs)
-        {
-            if (!_undatedHeld)
-            {
-                return;
-            }
-
-            _undatedHeld = false;
-            int held = (int)_undated.TimeMs;
-            int gap = timeMs - held;
-            if (gap < -HalfDayMs)
-            {
-                // The held epoch was before midnight, the dating one after.
-                gap += (int)CivilDate.MsPerDay;
-                days--;
-            }
-
-            // Only an epoch shortly before the dating one is sure to share its date.
-            if (gap <= 0 || gap > MaxUndatedGapMs)
-            {
-                _counters.EpochsWithoutDate++;
-                return;
-            }
-
-            _undated.TimeMs = ((long)days * CivilDate.MsPerDay) + held;
-            Enqueue(_undated);
+            _epoch.Reset();
         }
 
         private void Enqueue(Fix f)
@@ -455,185 +291,8 @@ namespace Tracker.Core.Fixes
 
             _out[(_outHead + _outCount) % _out.Length] = f;
             _outCount++;
-            _lastEmittedMs = f.TimeMs;
+            _dates.Emitted(f.TimeMs);
             _counters.Fixes++;
-        }
-
-        /// <summary>Forgets the epoch in progress and the last known date, as after a receiver restart.</summary>
-        public void Restart()
-        {
-            _open = false;
-            _outCount = 0;
-            _undatedHeld = false;
-            _lastDays = Fix.Unknown;
-            _lastEmittedMs = long.MinValue;
-            _enderType = -1;
-            _enderConfirmed = false;
-            _afterCycleEnd = false;
-            _tailSeen = false;
-            Reset();
-            ResetCycle();
-        }
-
-        private void Emit(int days)
-        {
-            Enqueue(Build(days));
-        }
-
-        private Fix Build(int days)
-        {
-            Fix f = Fix.Create(((long)days * CivilDate.MsPerDay) + _timeMs, _latE7, _lonE7);
-            f.AltCm = _altCm;
-            f.SpeedMmps = _speedMmps != Fix.Unknown ? _speedMmps : _vtgSpeedMmps;
-            f.CourseCdeg = _courseCdeg != Fix.Unknown ? _courseCdeg : _vtgCourseCdeg;
-            f.HdopX100 = _ggaHdop != Fix.Unknown ? _ggaHdop : _gsaHdop;
-            f.Satellites = _ggaSats != Fix.Unknown ? _ggaSats : (_gsaSats > 0 ? _gsaSats : Fix.Unknown);
-            if (_gsaMode >= 2)
-            {
-                f.Mode = _gsaMode == 3 ? FixMode.ThreeD : FixMode.TwoD;
-            }
-            else
-            {
-                f.Mode = _altCm != Fix.Unknown ? FixMode.ThreeD : FixMode.TwoD;
-            }
-
-            int quality = _ggaQuality > 0 ? _ggaQuality : _faaQuality;
-            f.Quality = quality > 0 ? (FixQuality)quality : FixQuality.Autonomous;
-            return f;
-        }
-
-        private void Enter(int timeMs)
-        {
-            EndTail();
-            if (timeMs == Fix.Unknown)
-            {
-                // A sentence that carries a time but left it empty (receivers do so without a fix):
-                // the epoch in progress is one without time, and a timed sentence will start anew.
-                _timeless = true;
-            }
-            else if (_open && _timeMs == Fix.Unknown && _timeless)
-            {
-                CloseEpoch();
-                ResetCycle();
-            }
-
-            if (_open && timeMs != Fix.Unknown && _timeMs != Fix.Unknown && timeMs != _timeMs)
-            {
-                // A new time closed the epoch: its last sentence is a candidate cycle end.
-                bool same = _lastType == _enderType && _lastOccurrence == _enderOccurrence;
-                _enderConfirmed = same && _lastType >= 0;
-                _enderType = _lastType;
-                _enderOccurrence = _lastOccurrence;
-                CloseEpoch();
-                ResetCycle();
-            }
-
-            _open = true;
-            if (timeMs != Fix.Unknown)
-            {
-                _timeMs = timeMs;
-            }
-        }
-
-        private void Vote(bool valid)
-        {
-            _open = true;
-            if (valid)
-            {
-                _anyValid = true;
-            }
-            else
-            {
-                _anyInvalid = true;
-            }
-        }
-
-        private void SetPosition(int latE7, int lonE7)
-        {
-            _hasPosition = true;
-            _latE7 = latE7;
-            _lonE7 = lonE7;
-        }
-
-        // GGA and GNS: a quality (0 = invalid; unknown = no vote), position, altitude, HDOP, satellites.
-        private void AddFixData(int timeMs, int quality, bool hasPosition, int latE7, int lonE7, int altCm, int hdopX100, int satellites)
-        {
-            Enter(timeMs);
-            if (quality == Fix.Unknown)
-            {
-                return;
-            }
-
-            if (quality > 0 && satellites == 0)
-            {
-                // "Fix" from no satellites is not a fix: no vote, and nothing of it is used; the
-                // epoch's other sentences decide.
-                return;
-            }
-
-            bool valid = quality > 0;
-            Vote(valid);
-            if (!valid)
-            {
-                return;
-            }
-
-            _ggaQuality = quality;
-            if (hasPosition)
-            {
-                SetPosition(latE7, lonE7);
-            }
-
-            if (altCm != Fix.Unknown)
-            {
-                _altCm = altCm;
-            }
-
-            if (hdopX100 != Fix.Unknown)
-            {
-                _ggaHdop = hdopX100;
-            }
-
-            if (satellites != Fix.Unknown)
-            {
-                _ggaSats = satellites;
-            }
-        }
-
-        // Forgets the sentences counted in the cycle (for learning its end).
-        private void ResetCycle()
-        {
-            for (int i = 0; i < _seen.Length; i++)
-            {
-                _seen[i] = 0;
-            }
-
-            _lastType = -1;
-        }
-
-        // Forgets the epoch's data.
-        private void Reset()
-        {
-            _timeMs = Fix.Unknown;
-            _anyValid = false;
-            _anyInvalid = false;
-            _timeless = false;
-            _hasPosition = false;
-            _latE7 = 0;
-            _lonE7 = 0;
-            _altCm = Fix.Unknown;
-            _speedMmps = Fix.Unknown;
-            _vtgSpeedMmps = Fix.Unknown;
-            _courseCdeg = Fix.Unknown;
-            _vtgCourseCdeg = Fix.Unknown;
-            _ggaHdop = Fix.Unknown;
-            _gsaHdop = Fix.Unknown;
-            _ggaSats = Fix.Unknown;
-            _gsaSats = 0;
-            _gsaMode = 0;
-            _ggaQuality = 0;
-            _faaQuality = 0;
-            _days = Fix.Unknown;
         }
     }
 }

@@ -1,8 +1,9 @@
 namespace Tracker.Core.Fixes
 {
     /// <summary>
-    /// How a position was obtained, numbered as the GGA quality indicator (field 6). A value of 0
-    /// ("invalid") never appears in a <see cref="Fix"/>.
+    /// How a position was obtained, numbered as the GGA quality indicator (field 6,
+    /// <c>Tracker.Core.Nmea.GgaQuality</c>; a test holds the two to the same numbers). A value of 0 ("invalid") never appears in a
+    /// <see cref="Fix"/>.
     /// </summary>
     public enum FixQuality
     {

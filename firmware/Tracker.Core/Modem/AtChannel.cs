@@ -1,4 +1,5 @@
 using System.Collections;
+using Tracker.Core.Time;
 
 namespace Tracker.Core.Modem
 {

@@ -1,4 +1,4 @@
-using Tracker.Core.Nmea;
+using Tracker.Core.Common;
 
 namespace Tracker.Core.Modem
 {

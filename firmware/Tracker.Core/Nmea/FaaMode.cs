@@ -1,4 +1,4 @@
-using Tracker.Core.Fixes;
+using Tracker.Core.Common;
 
 namespace Tracker.Core.Nmea
 {
@@ -25,14 +25,14 @@ namespace Tracker.Core.Nmea
         {
             switch (mode)
             {
-                case 'A': return (int)FixQuality.Autonomous;
-                case 'D': return (int)FixQuality.Differential;
-                case 'P': return (int)FixQuality.Precise;
-                case 'R': return (int)FixQuality.RtkFixed;
-                case 'F': return (int)FixQuality.RtkFloat;
-                case 'E': return (int)FixQuality.Estimated;
-                case 'M': return (int)FixQuality.Manual;
-                case 'S': return (int)FixQuality.Simulated;
+                case 'A': return GgaQuality.Autonomous;
+                case 'D': return GgaQuality.Differential;
+                case 'P': return GgaQuality.Precise;
+                case 'R': return GgaQuality.RtkFixed;
+                case 'F': return GgaQuality.RtkFloat;
+                case 'E': return GgaQuality.Estimated;
+                case 'M': return GgaQuality.Manual;
+                case 'S': return GgaQuality.Simulated;
                 default: return 0;
             }
         }

@@ -1,4 +1,4 @@
-using Tracker.Core.Fixes;
+using Tracker.Core.Common;
 
 namespace Tracker.Core.Nmea
 {
@@ -10,11 +10,11 @@ namespace Tracker.Core.Nmea
         /// <param name="index">Field number.</param>
         /// <param name="min">Smallest valid value.</param>
         /// <param name="max">Largest valid value.</param>
-        /// <param name="value">The value, or <see cref="Fix.Unknown"/> when empty.</param>
+        /// <param name="value">The value, or <see cref="Unknown.Value"/> when empty.</param>
         /// <returns>False when the field is present but not a valid integer in range.</returns>
         public static bool TryOptionalInt(NmeaSentence s, int index, int min, int max, out int value)
         {
-            value = Fix.Unknown;
+            value = Unknown.Value;
             if (s.IsEmpty(index))
             {
                 return true;
@@ -36,11 +36,11 @@ namespace Tracker.Core.Nmea
         /// <param name="decimals">Digits kept after the point.</param>
         /// <param name="min">Smallest valid scaled value.</param>
         /// <param name="max">Largest valid scaled value.</param>
-        /// <param name="value">The scaled value, or <see cref="Fix.Unknown"/> when empty.</param>
+        /// <param name="value">The scaled value, or <see cref="Unknown.Value"/> when empty.</param>
         /// <returns>False when the field is present but malformed or out of range.</returns>
         public static bool TryOptionalScaled(NmeaSentence s, int index, int decimals, int min, int max, out int value)
         {
-            value = Fix.Unknown;
+            value = Unknown.Value;
             if (s.IsEmpty(index))
             {
                 return true;
@@ -62,7 +62,7 @@ namespace Tracker.Core.Nmea
         /// </summary>
         /// <param name="s">The sentence.</param>
         /// <param name="index">Field number of the altitude; the unit follows.</param>
-        /// <param name="altCm">Altitude in cm, or <see cref="Fix.Unknown"/>.</param>
+        /// <param name="altCm">Altitude in cm, or <see cref="Unknown.Value"/>.</param>
         /// <returns>False when malformed.</returns>
         public static bool TryAltitude(NmeaSentence s, int index, out int altCm)
         {
@@ -73,7 +73,7 @@ namespace Tracker.Core.Nmea
 
             if (!s.IsEmpty(index + 1) && s.Char(index + 1) != 'M')
             {
-                altCm = Fix.Unknown;
+                altCm = Unknown.Value;
                 return false;
             }
 
@@ -83,14 +83,14 @@ namespace Tracker.Core.Nmea
         /// <summary>Reads an optional UTC time field.</summary>
         /// <param name="s">The sentence.</param>
         /// <param name="index">Field number.</param>
-        /// <param name="msOfDay">Milliseconds since midnight, or <see cref="Fix.Unknown"/>.</param>
+        /// <param name="msOfDay">Milliseconds since midnight, or <see cref="Unknown.Value"/>.</param>
         /// <returns>False when malformed.</returns>
         public static bool TryOptionalTime(NmeaSentence s, int index, out int msOfDay)
         {
             FieldResult r = s.TryGetTime(index, out msOfDay);
             if (r == FieldResult.Empty)
             {
-                msOfDay = Fix.Unknown;
+                msOfDay = Unknown.Value;
             }
 
             return r != FieldResult.Malformed;

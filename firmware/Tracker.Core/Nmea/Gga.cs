@@ -1,4 +1,4 @@
-using Tracker.Core.Fixes;
+using Tracker.Core.Common;
 
 namespace Tracker.Core.Nmea
 {
@@ -11,7 +11,7 @@ namespace Tracker.Core.Nmea
     /// </summary>
     public struct Gga
     {
-        /// <summary>UTC milliseconds since midnight, or <see cref="Fix.Unknown"/>.</summary>
+        /// <summary>UTC milliseconds since midnight, or <see cref="Unknown.Value"/>.</summary>
         public int TimeMs;
 
         /// <summary>True when latitude and longitude were sent.</summary>
@@ -23,21 +23,21 @@ namespace Tracker.Core.Nmea
         /// <summary>Longitude in 1e-7 degrees.</summary>
         public int LonE7;
 
-        /// <summary>Quality indicator 0 to 8, or <see cref="Fix.Unknown"/>.</summary>
+        /// <summary>Quality indicator 0 to 8, or <see cref="Unknown.Value"/>.</summary>
         public int Quality;
 
-        /// <summary>Satellites used, or <see cref="Fix.Unknown"/>.</summary>
+        /// <summary>Satellites used, or <see cref="Unknown.Value"/>.</summary>
         public int Satellites;
 
-        /// <summary>HDOP times 100, or <see cref="Fix.Unknown"/>.</summary>
+        /// <summary>HDOP times 100, or <see cref="Unknown.Value"/>.</summary>
         public int HdopX100;
 
-        /// <summary>Altitude above mean sea level in cm, or <see cref="Fix.Unknown"/>.</summary>
+        /// <summary>Altitude above mean sea level in cm, or <see cref="Unknown.Value"/>.</summary>
         public int AltCm;
 
         /// <summary>Binds the fields of a GGA sentence.</summary>
         /// <param name="s">A sentence whose type is <see cref="SentenceType.Gga"/>.</param>
-        /// <param name="gga">The values; unreported ones are <see cref="Fix.Unknown"/>.</param>
+        /// <param name="gga">The values; unreported ones are <see cref="Unknown.Value"/>.</param>
         /// <returns>False when any field is malformed.</returns>
         public static bool TryParse(NmeaSentence s, out Gga gga)
         {

@@ -1,4 +1,4 @@
-using Tracker.Core.Fixes;
+using Tracker.Core.Common;
 
 namespace Tracker.Core.Nmea
 {
@@ -19,7 +19,7 @@ namespace Tracker.Core.Nmea
         /// <summary>Longitude in 1e-7 degrees.</summary>
         public int LonE7;
 
-        /// <summary>UTC milliseconds since midnight, or <see cref="Fix.Unknown"/>.</summary>
+        /// <summary>UTC milliseconds since midnight, or <see cref="Unknown.Value"/>.</summary>
         public int TimeMs;
 
         /// <summary>Status A. A GLL without a status field is never treated as valid.</summary>
@@ -30,12 +30,12 @@ namespace Tracker.Core.Nmea
 
         /// <summary>Binds the fields of a GLL sentence.</summary>
         /// <param name="s">A sentence whose type is <see cref="SentenceType.Gll"/>.</param>
-        /// <param name="gll">The values; unreported ones are <see cref="Fix.Unknown"/>.</param>
+        /// <param name="gll">The values; unreported ones are <see cref="Unknown.Value"/>.</param>
         /// <returns>False when any field is malformed.</returns>
         public static bool TryParse(NmeaSentence s, out Gll gll)
         {
             gll = new Gll();
-            gll.TimeMs = Fix.Unknown;
+            gll.TimeMs = Unknown.Value;
             if (s.FieldCount < 5 || !Position.TryRead(s, 1, out gll.HasPosition, out gll.LatE7, out gll.LonE7))
             {
                 return false;

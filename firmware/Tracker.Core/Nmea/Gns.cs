@@ -1,4 +1,4 @@
-using Tracker.Core.Fixes;
+using Tracker.Core.Common;
 
 namespace Tracker.Core.Nmea
 {
@@ -12,7 +12,7 @@ namespace Tracker.Core.Nmea
     /// </summary>
     public struct Gns
     {
-        /// <summary>UTC milliseconds since midnight, or <see cref="Fix.Unknown"/>.</summary>
+        /// <summary>UTC milliseconds since midnight, or <see cref="Unknown.Value"/>.</summary>
         public int TimeMs;
 
         /// <summary>True when latitude and longitude were sent.</summary>
@@ -27,18 +27,18 @@ namespace Tracker.Core.Nmea
         /// <summary>The best quality among the constellations' mode letters (GGA numbering), 0 when all are N.</summary>
         public int Quality;
 
-        /// <summary>Satellites used, or <see cref="Fix.Unknown"/>.</summary>
+        /// <summary>Satellites used, or <see cref="Unknown.Value"/>.</summary>
         public int Satellites;
 
-        /// <summary>HDOP times 100, or <see cref="Fix.Unknown"/>.</summary>
+        /// <summary>HDOP times 100, or <see cref="Unknown.Value"/>.</summary>
         public int HdopX100;
 
-        /// <summary>Altitude above mean sea level in cm, or <see cref="Fix.Unknown"/>.</summary>
+        /// <summary>Altitude above mean sea level in cm, or <see cref="Unknown.Value"/>.</summary>
         public int AltCm;
 
         /// <summary>Binds the fields of a GNS sentence.</summary>
         /// <param name="s">A sentence whose type is <see cref="SentenceType.Gns"/>.</param>
-        /// <param name="gns">The values; unreported ones are <see cref="Fix.Unknown"/>.</param>
+        /// <param name="gns">The values; unreported ones are <see cref="Unknown.Value"/>.</param>
         /// <returns>False when any field is malformed.</returns>
         public static bool TryParse(NmeaSentence s, out Gns gns)
         {
@@ -90,12 +90,12 @@ namespace Tracker.Core.Nmea
         {
             switch (quality)
             {
-                case (int)FixQuality.RtkFixed: return 7;
-                case (int)FixQuality.RtkFloat: return 6;
-                case (int)FixQuality.Precise: return 5;
-                case (int)FixQuality.Differential: return 4;
-                case (int)FixQuality.Autonomous: return 3;
-                case (int)FixQuality.Estimated: return 2;
+                case GgaQuality.RtkFixed: return 7;
+                case GgaQuality.RtkFloat: return 6;
+                case GgaQuality.Precise: return 5;
+                case GgaQuality.Differential: return 4;
+                case GgaQuality.Autonomous: return 3;
+                case GgaQuality.Estimated: return 2;
                 case 0: return 0;
                 default: return 1;
             }

@@ -1,4 +1,4 @@
-using Tracker.Core.Fixes;
+using Tracker.Core.Common;
 
 namespace Tracker.Core.Nmea
 {
@@ -11,24 +11,24 @@ namespace Tracker.Core.Nmea
     /// </summary>
     public struct Gsa
     {
-        /// <summary>Fix mode 1, 2 or 3, or <see cref="Fix.Unknown"/>.</summary>
+        /// <summary>Fix mode 1, 2 or 3, or <see cref="Unknown.Value"/>.</summary>
         public int Mode;
 
         /// <summary>Number of satellite ID fields filled in.</summary>
         public int SatellitesUsed;
 
-        /// <summary>PDOP times 100, or <see cref="Fix.Unknown"/>.</summary>
+        /// <summary>PDOP times 100, or <see cref="Unknown.Value"/>.</summary>
         public int PdopX100;
 
-        /// <summary>HDOP times 100, or <see cref="Fix.Unknown"/>.</summary>
+        /// <summary>HDOP times 100, or <see cref="Unknown.Value"/>.</summary>
         public int HdopX100;
 
-        /// <summary>VDOP times 100, or <see cref="Fix.Unknown"/>.</summary>
+        /// <summary>VDOP times 100, or <see cref="Unknown.Value"/>.</summary>
         public int VdopX100;
 
         /// <summary>Binds the fields of a GSA sentence.</summary>
         /// <param name="s">A sentence whose type is <see cref="SentenceType.Gsa"/>.</param>
-        /// <param name="gsa">The values; unreported ones are <see cref="Fix.Unknown"/>.</param>
+        /// <param name="gsa">The values; unreported ones are <see cref="Unknown.Value"/>.</param>
         /// <returns>False when any field is malformed.</returns>
         public static bool TryParse(NmeaSentence s, out Gsa gsa)
         {

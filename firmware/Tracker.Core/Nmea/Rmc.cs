@@ -1,4 +1,4 @@
-using Tracker.Core.Fixes;
+using Tracker.Core.Common;
 
 namespace Tracker.Core.Nmea
 {
@@ -11,7 +11,7 @@ namespace Tracker.Core.Nmea
     /// </summary>
     public struct Rmc
     {
-        /// <summary>UTC milliseconds since midnight, or <see cref="Fix.Unknown"/>.</summary>
+        /// <summary>UTC milliseconds since midnight, or <see cref="Unknown.Value"/>.</summary>
         public int TimeMs;
 
         /// <summary>Status A: the receiver says the data is valid.</summary>
@@ -26,13 +26,13 @@ namespace Tracker.Core.Nmea
         /// <summary>Longitude in 1e-7 degrees.</summary>
         public int LonE7;
 
-        /// <summary>Speed over ground in mm/s, or <see cref="Fix.Unknown"/>.</summary>
+        /// <summary>Speed over ground in mm/s, or <see cref="Unknown.Value"/>.</summary>
         public int SpeedMmps;
 
-        /// <summary>Course over ground in 0.01 degree true, or <see cref="Fix.Unknown"/>.</summary>
+        /// <summary>Course over ground in 0.01 degree true, or <see cref="Unknown.Value"/>.</summary>
         public int CourseCdeg;
 
-        /// <summary>Date as days since 1970-01-01, or <see cref="Fix.Unknown"/>.</summary>
+        /// <summary>Date as days since 1970-01-01, or <see cref="Unknown.Value"/>.</summary>
         public int Days;
 
         /// <summary>FAA mode indicator, or <see cref="FaaMode.Absent"/>.</summary>
@@ -40,12 +40,12 @@ namespace Tracker.Core.Nmea
 
         /// <summary>Binds the fields of an RMC sentence.</summary>
         /// <param name="s">A sentence whose type is <see cref="SentenceType.Rmc"/>.</param>
-        /// <param name="rmc">The values; unreported ones are <see cref="Fix.Unknown"/>.</param>
+        /// <param name="rmc">The values; unreported ones are <see cref="Unknown.Value"/>.</param>
         /// <returns>False when any field is malformed.</returns>
         public static bool TryParse(NmeaSentence s, out Rmc rmc)
         {
             rmc = new Rmc();
-            rmc.Days = Fix.Unknown;
+            rmc.Days = Unknown.Value;
             if (s.FieldCount < 10)
             {
                 return false;

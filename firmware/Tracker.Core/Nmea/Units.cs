@@ -1,3 +1,5 @@
+using Tracker.Core.Common;
+
 namespace Tracker.Core.Nmea
 {
     /// <summary>Integer unit conversions for NMEA fields.</summary>
@@ -27,7 +29,7 @@ namespace Tracker.Core.Nmea
         /// </summary>
         /// <param name="s">The sentence.</param>
         /// <param name="index">Field number.</param>
-        /// <param name="mmps">Speed in mm/s, or <see cref="Fixes.Fix.Unknown"/>.</param>
+        /// <param name="mmps">Speed in mm/s, or <see cref="Unknown.Value"/>.</param>
         /// <returns>Empty, Ok, or Malformed for a negative, absurd or non-numeric value.</returns>
         public static FieldResult TryGetKnots(NmeaSentence s, int index, out int mmps)
         {
@@ -37,7 +39,7 @@ namespace Tracker.Core.Nmea
         /// <summary>Reads a speed-in-km/h field into mm/s.</summary>
         /// <param name="s">The sentence.</param>
         /// <param name="index">Field number.</param>
-        /// <param name="mmps">Speed in mm/s, or <see cref="Fixes.Fix.Unknown"/>.</param>
+        /// <param name="mmps">Speed in mm/s, or <see cref="Unknown.Value"/>.</param>
         /// <returns>Empty, Ok, or Malformed.</returns>
         public static FieldResult TryGetKmh(NmeaSentence s, int index, out int mmps)
         {
@@ -50,11 +52,11 @@ namespace Tracker.Core.Nmea
         /// </summary>
         /// <param name="s">The sentence.</param>
         /// <param name="index">Field number.</param>
-        /// <param name="cdeg">The course, or <see cref="Fixes.Fix.Unknown"/>.</param>
+        /// <param name="cdeg">The course, or <see cref="Unknown.Value"/>.</param>
         /// <returns>Empty, Ok, or Malformed for negative or over 360.</returns>
         public static FieldResult TryGetCourse(NmeaSentence s, int index, out int cdeg)
         {
-            cdeg = Fixes.Fix.Unknown;
+            cdeg = Unknown.Value;
             if (s.IsEmpty(index))
             {
                 return FieldResult.Empty;
@@ -72,7 +74,7 @@ namespace Tracker.Core.Nmea
 
         private static FieldResult Convert(NmeaSentence s, int index, bool knots, out int mmps)
         {
-            mmps = Fixes.Fix.Unknown;
+            mmps = Unknown.Value;
             if (s.IsEmpty(index))
             {
                 return FieldResult.Empty;

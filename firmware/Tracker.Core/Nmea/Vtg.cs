@@ -1,4 +1,4 @@
-using Tracker.Core.Fixes;
+using Tracker.Core.Common;
 
 namespace Tracker.Core.Nmea
 {
@@ -11,10 +11,10 @@ namespace Tracker.Core.Nmea
     /// </summary>
     public struct Vtg
     {
-        /// <summary>Course over ground in 0.01 degree true, or <see cref="Fix.Unknown"/>.</summary>
+        /// <summary>Course over ground in 0.01 degree true, or <see cref="Unknown.Value"/>.</summary>
         public int CourseCdeg;
 
-        /// <summary>Speed over ground in mm/s, or <see cref="Fix.Unknown"/>.</summary>
+        /// <summary>Speed over ground in mm/s, or <see cref="Unknown.Value"/>.</summary>
         public int SpeedMmps;
 
         /// <summary>FAA mode indicator, or <see cref="FaaMode.Absent"/>.</summary>
@@ -22,12 +22,12 @@ namespace Tracker.Core.Nmea
 
         /// <summary>Binds the fields of a VTG sentence.</summary>
         /// <param name="s">A sentence whose type is <see cref="SentenceType.Vtg"/>.</param>
-        /// <param name="vtg">The values; unreported ones are <see cref="Fix.Unknown"/>.</param>
+        /// <param name="vtg">The values; unreported ones are <see cref="Unknown.Value"/>.</param>
         /// <returns>False when any field is malformed.</returns>
         public static bool TryParse(NmeaSentence s, out Vtg vtg)
         {
             vtg = new Vtg();
-            vtg.SpeedMmps = Fix.Unknown;
+            vtg.SpeedMmps = Unknown.Value;
             if (s.FieldCount < 5)
             {
                 return false;

@@ -1,4 +1,4 @@
-using Tracker.Core.Fixes;
+using Tracker.Core.Common;
 
 namespace Tracker.Core.Nmea
 {
@@ -10,20 +10,20 @@ namespace Tracker.Core.Nmea
     /// </summary>
     public struct Zda
     {
-        /// <summary>UTC milliseconds since midnight, or <see cref="Fix.Unknown"/>.</summary>
+        /// <summary>UTC milliseconds since midnight, or <see cref="Unknown.Value"/>.</summary>
         public int TimeMs;
 
-        /// <summary>Date as days since 1970-01-01, or <see cref="Fix.Unknown"/>.</summary>
+        /// <summary>Date as days since 1970-01-01, or <see cref="Unknown.Value"/>.</summary>
         public int Days;
 
         /// <summary>Binds the fields of a ZDA sentence.</summary>
         /// <param name="s">A sentence whose type is <see cref="SentenceType.Zda"/>.</param>
-        /// <param name="zda">The values; unreported ones are <see cref="Fix.Unknown"/>.</param>
+        /// <param name="zda">The values; unreported ones are <see cref="Unknown.Value"/>.</param>
         /// <returns>False when any field is malformed.</returns>
         public static bool TryParse(NmeaSentence s, out Zda zda)
         {
             zda = new Zda();
-            zda.Days = Fix.Unknown;
+            zda.Days = Unknown.Value;
             if (s.FieldCount < 5 || !Fields.TryOptionalTime(s, 1, out zda.TimeMs))
             {
                 return false;

@@ -1,26 +1,26 @@
+using Tracker.Core.Common;
+
 namespace Tracker.Core.Reporting
 {
     /// <summary>
     /// Reads the report configuration file that the provisioning tool writes to the device's flash.
     /// </summary>
     /// <remarks>
-    /// Format, one setting a line:
+    /// Format, one setting a line, read by the firmware's one <see cref="ConfigLineReader"/> (the
+    /// rules of the tracker's config file):
     /// <code>
     /// # comment
     /// report.moving.minPeriodS = 5   # trailing comment
     /// </code>
-    /// Lines end with LF or CRLF; a leading UTF-8 byte-order mark is ignored. Everything from '#'
-    /// to the end of a line is a comment. Blank lines are ignored. Spaces and tabs around the key and
-    /// the value are ignored. Keys are case-sensitive and must be declared in
-    /// <see cref="ReportSetting"/>. Values are whole decimal numbers (an optional sign, then
-    /// digits). A key the file omits takes its documented default; a key written with a bad value
-    /// is an error, never a silent default. The first error wins and names its line and key.
+    /// Lines end with LF or CRLF; a leading UTF-8 byte-order mark is ignored. '#' starts a comment.
+    /// Blank lines are ignored. Spaces and tabs around the key and the value are ignored. Keys are
+    /// case-sensitive and must be declared in <see cref="ReportSetting"/>. Values are bare whole
+    /// decimal numbers (an optional sign, then digits). A key the file omits takes its documented
+    /// default; a key written with a bad value is an error, never a silent default. The first error
+    /// wins and names its line and key.
     /// </remarks>
     public static class ReportConfigLoader
     {
-        // Longest line text quoted back in a message, so a binary file makes a short message.
-        private const int MaxQuoted = 40;
-
         /// <summary>The prefix every report key starts with.</summary>
         public const string KeyPrefix = "report.";
 
@@ -46,180 +46,72 @@ namespace Tracker.Core.Reporting
             return LoadText(text, true);
         }
 
-        private static ReportConfigResult LoadText(string text, bool sectionOnly)
-        {
-            if (text == null)
-            {
-                throw new System.ArgumentNullException("text");
-            }
-
-            int[] values = ReportConfig.Defaults();
-            int[] lines = new int[ReportSetting.Count];
-            int pos = 0;
-            if (text.Length > 0 && text[0] == '\uFEFF')
-            {
-                pos = 1;
-            }
-
-            int lineNumber = 0;
-            while (pos < text.Length)
-            {
-                lineNumber++;
-                int end = text.IndexOf('\n', pos);
-                if (end < 0)
-                {
-                    end = text.Length;
-                }
-
-                string line = text.Substring(pos, end - pos);
-                pos = end + 1;
-
-                ReportConfigResult? error = ReadLine(line, lineNumber, values, lines, sectionOnly);
-                if (error != null)
-                {
-                    return error;
-                }
-            }
-
-            return ReportConfig.Validate(values, lines);
-        }
-
-        // Applies one line to values/lines; returns null when the line is fine.
-        private static ReportConfigResult? ReadLine(string line, int lineNumber, int[] values, int[] lines, bool sectionOnly)
-        {
-            int hash = line.IndexOf('#');
-            if (hash >= 0)
-            {
-                line = line.Substring(0, hash);
-            }
-
-            line = line.Trim();
-            if (line.Length == 0)
-            {
-                return null;
-            }
-
-            int eq = line.IndexOf('=');
-            if (eq < 0)
-            {
-                string quoted = Quote(line);
-                return ReportConfigResult.Fail(
-                    ReportConfigError.MissingEquals,
-                    quoted,
-                    lineNumber,
-                    "'" + quoted + "' has no '=': expected key = value");
-            }
-
-            string key = line.Substring(0, eq).Trim();
-            string valueText = line.Substring(eq + 1).Trim();
-            if (key.Length == 0)
-            {
-                return ReportConfigResult.Fail(
-                    ReportConfigError.EmptyKey, string.Empty, lineNumber, "no key before '='");
-            }
-
-            if (sectionOnly && !key.StartsWith(KeyPrefix))
-            {
-                return null;
-            }
-
-            int index = ReportSetting.IndexOf(key);
-            if (index < 0)
-            {
-                string quoted = Quote(key);
-                return ReportConfigResult.Fail(
-                    ReportConfigError.UnknownKey, quoted, lineNumber, "unknown key '" + quoted + "'");
-            }
-
-            if (lines[index] != 0)
-            {
-                return ReportConfigResult.Fail(
-                    ReportConfigError.DuplicateKey,
-                    key,
-                    lineNumber,
-                    key + " is set twice (first on line " + lines[index].ToString() + ")");
-            }
-
-            int value;
-            if (!TryParseInt(valueText, out value))
-            {
-                return ReportConfigResult.Fail(
-                    ReportConfigError.BadNumber,
-                    key,
-                    lineNumber,
-                    string.Concat(new string[]
-                    {
-                        key, " = '", Quote(valueText), "' is not a whole number",
-                    }));
-            }
-
-            values[index] = value;
-            lines[index] = lineNumber;
-            return null;
-        }
-
         /// <summary>
         /// Parses an optional '+' or '-' followed by 1 to 10 decimal digits that fit in an
-        /// <see cref="int"/>. Nothing else is accepted: no spaces inside, no decimal point, no
-        /// exponent, no thousands separators. Never throws.
+        /// <see cref="int"/> (<see cref="ConfigLineReader.TryParseInt"/>). Never throws.
         /// </summary>
         /// <param name="text">The text.</param>
         /// <param name="value">The number, or 0 on failure.</param>
         /// <returns>True when <paramref name="text"/> is exactly one such number.</returns>
         public static bool TryParseInt(string text, out int value)
         {
-            value = 0;
-            if (text == null || text.Length == 0)
-            {
-                return false;
-            }
-
-            int i = 0;
-            bool negative = false;
-            if (text[0] == '-' || text[0] == '+')
-            {
-                negative = text[0] == '-';
-                i = 1;
-            }
-
-            if (i == text.Length)
-            {
-                return false;
-            }
-
-            long acc = 0;
-            for (; i < text.Length; i++)
-            {
-                char c = text[i];
-                if (c < '0' || c > '9')
-                {
-                    return false;
-                }
-
-                acc = (acc * 10) + (c - '0');
-                if (acc > 2147483648L)
-                {
-                    return false;
-                }
-            }
-
-            if (negative)
-            {
-                acc = -acc;
-            }
-
-            if (acc > int.MaxValue)
-            {
-                return false;
-            }
-
-            value = (int)acc;
-            return true;
+            return ConfigLineReader.TryParseInt(text, out value);
         }
 
-        private static string Quote(string text)
+        /// <summary>
+        /// Applies the current line of <paramref name="reader"/> to <paramref name="draft"/>: its
+        /// shape, the quoting of its value, then the value itself.
+        /// </summary>
+        /// <param name="reader">A reader on a line whose key is a report key (or a line with a bad shape).</param>
+        /// <param name="draft">The configuration being read.</param>
+        /// <returns>Null when the line is taken, or the error about it.</returns>
+        private static ReportConfigResult? ReadLine(ConfigLineReader reader, ReportConfigDraft draft)
         {
-            return text.Length <= MaxQuoted ? text : text.Substring(0, MaxQuoted) + "...";
+            if (reader.Error == ConfigLineError.MissingEquals)
+            {
+                return ReportConfigResult.Fail(ReportConfigError.MissingEquals, reader.Key, reader.Line, reader.Problem);
+            }
+
+            if (reader.Error == ConfigLineError.EmptyKey)
+            {
+                return ReportConfigResult.Fail(ReportConfigError.EmptyKey, reader.Key, reader.Line, reader.Problem);
+            }
+
+            string value;
+            bool quoted;
+            string problem;
+            if (reader.ReadValue(out value, out quoted, out problem) != ConfigLineError.None)
+            {
+                return ReportConfigResult.Fail(ReportConfigError.BadQuotes, reader.Key, reader.Line, reader.Key + ": " + problem);
+            }
+
+            return draft.Set(reader.Key, value, quoted, reader.Line);
+        }
+
+        private static ReportConfigResult LoadText(string text, bool sectionOnly)
+        {
+            if (text == null)
+            {
+                throw new System.ArgumentNullException(nameof(text));
+            }
+
+            ConfigLineReader reader = new ConfigLineReader(text);
+            ReportConfigDraft draft = new ReportConfigDraft();
+            while (reader.MoveNext())
+            {
+                if (sectionOnly && reader.Error == ConfigLineError.None && !reader.Key.StartsWith(KeyPrefix))
+                {
+                    continue;
+                }
+
+                ReportConfigResult? error = ReadLine(reader, draft);
+                if (error != null)
+                {
+                    return error;
+                }
+            }
+
+            return draft.Build();
         }
     }
 }

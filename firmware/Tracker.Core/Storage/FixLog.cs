@@ -19,61 +19,69 @@ namespace Tracker.Core.Storage
     /// <para>Thread-safe: the GNSS thread may append while the uplink thread takes and commits.
     /// Append allocates nothing (the device's FileStream.Write copies the bytes it is given, which
     /// is outside this class).</para>
+    /// <para>The parts, each under this class's lock: <see cref="FixLogWriter"/> (records, segments,
+    /// eviction), <see cref="FixLogReader"/> (fixes by sequence number), <see cref="CommitLedger"/>
+    /// (the committed and taken sets, reservations, commit and snapshot records) and
+    /// <see cref="FixLogRecovery"/> (open).</para>
     /// </remarks>
     public sealed class FixLog
     {
-        private const int ReadOk = 0;
-        private const int ReadCorrupt = 1;
-        private const int ReadFailed = 2;
-
         private readonly object _sync = new object();
-        private readonly IFlashFileSystem _fs;
-        private readonly string _directory;
-        private readonly FixLogOptions _options;
         private readonly SegmentTable _segments = new SegmentTable();
-        private readonly SeqRangeSet _committed;
-        private readonly SeqRangeSet _taken;
-        private readonly FixCodec _encoder = new FixCodec();
-        private readonly FixCodec _newest = new FixCodec();
-        private readonly SegmentReader _reader;
-        private readonly byte[] _work;
-        private uint _activeSeed;
-        private int _fixesSinceKeyframe;
+        private readonly CommitLedger _ledger;
+        private readonly FixLogWriter _writer;
+        private readonly FixLogReader _reader;
+        private readonly FixRecordCodec _newest = new FixRecordCodec();
         private long _nextSeq;
         private long _newestSeq = -1;
-        private bool _needsNewSegment;
-        private int _nextNumber = 1;
-        private int _epoch;
-        private int _reserved;
         private long _appended;
-        private long _committedCount;
-        private long _evicted;
-        private long _corrupt;
         private long _skippedFiles;
-        private long _storageErrors;
 
         private FixLog(IFlashFileSystem fs, string directory, FixLogOptions options)
         {
-            _fs = fs;
-            _directory = directory;
-            _options = options;
-            _committed = new SeqRangeSet(options.MaxCommitRanges);
-            _taken = new SeqRangeSet(2 * options.MaxCommitRanges);
-            _reader = new SegmentReader(options.MaxCommitRanges);
-            int work = FixLogFormat.HeaderSize + FixLogFormat.MaxSnapshotBytes(options.MaxCommitRanges);
-            _work = new byte[work > FixLogFormat.MaxRecordBytes ? work : FixLogFormat.MaxRecordBytes];
+            SegmentReader segmentReader = new SegmentReader(options.MaxCommitRanges);
+            _ledger = new CommitLedger(options.MaxCommitRanges);
+            _writer = new FixLogWriter(fs, directory, options, _segments, _ledger, segmentReader);
+            _reader = new FixLogReader(fs, _segments, _ledger, segmentReader);
+            FixLogRecovery recovery = new FixLogRecovery(fs, directory, _segments, _ledger, _writer, segmentReader, _newest);
+            recovery.Run();
+            _nextSeq = recovery.NextSeq;
+            _newestSeq = recovery.NewestSeq;
+            _skippedFiles = recovery.SkippedFiles;
         }
 
         /// <summary>Fixes appended since the log was opened.</summary>
         public long Appended
         {
-            get { return ReadCounter(ref _appended); }
+            get
+            {
+                Monitor.Enter(_sync);
+                try
+                {
+                    return _appended;
+                }
+                finally
+                {
+                    Monitor.Exit(_sync);
+                }
+            }
         }
 
         /// <summary>Fixes in batches committed since the log was opened.</summary>
         public long Committed
         {
-            get { return ReadCounter(ref _committedCount); }
+            get
+            {
+                Monitor.Enter(_sync);
+                try
+                {
+                    return _ledger.CommittedFixes;
+                }
+                finally
+                {
+                    Monitor.Exit(_sync);
+                }
+            }
         }
 
         /// <summary>
@@ -82,13 +90,35 @@ namespace Tracker.Core.Storage
         /// </summary>
         public long Evictions
         {
-            get { return ReadCounter(ref _evicted); }
+            get
+            {
+                Monitor.Enter(_sync);
+                try
+                {
+                    return _writer.Evicted;
+                }
+                finally
+                {
+                    Monitor.Exit(_sync);
+                }
+            }
         }
 
         /// <summary>Fixes found unreadable (bad bytes on flash) and skipped since the log was opened.</summary>
         public long CorruptRecords
         {
-            get { return ReadCounter(ref _corrupt); }
+            get
+            {
+                Monitor.Enter(_sync);
+                try
+                {
+                    return _ledger.Corrupt;
+                }
+                finally
+                {
+                    Monitor.Exit(_sync);
+                }
+            }
         }
 
         /// <summary>
@@ -97,13 +127,35 @@ namespace Tracker.Core.Storage
         /// </summary>
         public long SkippedFiles
         {
-            get { return ReadCounter(ref _skippedFiles); }
+            get
+            {
+                Monitor.Enter(_sync);
+                try
+                {
+                    return _skippedFiles;
+                }
+                finally
+                {
+                    Monitor.Exit(_sync);
+                }
+            }
         }
 
         /// <summary>File-system operations that failed since the log was opened.</summary>
         public long StorageErrors
         {
-            get { return ReadCounter(ref _storageErrors); }
+            get
+            {
+                Monitor.Enter(_sync);
+                try
+                {
+                    return _writer.StorageErrors;
+                }
+                finally
+                {
+                    Monitor.Exit(_sync);
+                }
+            }
         }
 
         /// <summary>Fixes not yet committed (including those in batches in flight).</summary>
@@ -114,8 +166,7 @@ namespace Tracker.Core.Storage
                 Monitor.Enter(_sync);
                 try
                 {
-                    long floor = _committed.Floor;
-                    return _nextSeq - floor - _committed.MembersIn(floor, _nextSeq);
+                    return _ledger.Pending(_nextSeq);
                 }
                 finally
                 {
@@ -192,9 +243,7 @@ namespace Tracker.Core.Storage
                 throw new ArgumentNullException(nameof(options));
             }
 
-            FixLog log = new FixLog(fs, directory, options);
-            log.Recover();
-            return log;
+            return new FixLog(fs, directory, options);
         }
 
         /// <summary>
@@ -208,40 +257,9 @@ namespace Tracker.Core.Storage
             Monitor.Enter(_sync);
             try
             {
-                bool newSegment = _needsNewSegment || _segments.Count == 0;
-                bool keyframe = newSegment || !_encoder.HasFix || _fixesSinceKeyframe >= _options.KeyframeInterval;
-                int length = 0;
-                if (!newSegment)
-                {
-                    length = EncodeFix(ref fix, keyframe);
-                    newSegment = _segments.Length(_segments.Count - 1) + length > _options.SegmentBytes;
-                }
-
-                if (newSegment)
-                {
-                    if (!StartSegment())
-                    {
-                        return FixLogResult.StorageError;
-                    }
-
-                    keyframe = true;
-                    length = EncodeFix(ref fix, true);
-                }
-
-                if (!AppendWork(length))
+                if (!_writer.AppendFix(ref fix, _nextSeq))
                 {
                     return FixLogResult.StorageError;
-                }
-
-                if (keyframe)
-                {
-                    _encoder.SetKeyframe(ref fix);
-                    _fixesSinceKeyframe = 1;
-                }
-                else
-                {
-                    _encoder.Advance(ref fix);
-                    _fixesSinceKeyframe++;
                 }
 
                 _newest.SetKeyframe(ref fix);
@@ -293,31 +311,33 @@ namespace Tracker.Core.Storage
             Monitor.Enter(_sync);
             try
             {
-                if (batch.State == LogBatch.StateTaken && batch.Owner == this && batch.Epoch == _epoch)
+                if (batch.State == LogBatch.StateTaken && batch.Owner == this && batch.Epoch == _ledger.Epoch)
                 {
                     throw new InvalidOperationException("The batch is still in flight: commit it, or Rewind, before reusing it");
                 }
 
                 batch.Clear();
+                SeqRangeSet committed = _ledger.Committed;
+                SeqRangeSet taken = _ledger.Taken;
                 int count = 0;
                 int reserved = 0;
 
                 // Each batch in flight reserves the committed ranges its commit can add, so that a
                 // commit never overflows the table: one for a newest-first lead, one for a backlog
                 // range unless it starts at the committed floor (it then merges into it).
-                int room = _committed.Capacity - _committed.Count - _reserved;
-                int backlogNeed = _taken.NextNonMember(_committed.Floor) == _committed.Floor ? 0 : 1;
-                if (_newestSeq >= 0 && _newestSeq == _nextSeq - 1 && !_taken.Contains(_newestSeq) && room >= 2)
+                int room = _ledger.Room;
+                int backlogNeed = taken.NextNonMember(committed.Floor) == committed.Floor ? 0 : 1;
+                if (_newestSeq >= 0 && _newestSeq == _nextSeq - 1 && !taken.Contains(_newestSeq) && room >= 2)
                 {
                     _newest.CopyTo(ref output[0]);
                     batch.NewestSeq = _newestSeq;
-                    _taken.Add(_newestSeq, _newestSeq + 1);
+                    taken.Add(_newestSeq, _newestSeq + 1);
                     count = 1;
                     reserved = 1;
-                    backlogNeed = _taken.NextNonMember(_committed.Floor) == _committed.Floor ? 0 : 1;
+                    backlogNeed = taken.NextNonMember(committed.Floor) == committed.Floor ? 0 : 1;
                 }
 
-                long from = _taken.NextNonMember(_committed.Floor);
+                long from = taken.NextNonMember(committed.Floor);
                 if (room - reserved < backlogNeed)
                 {
                     max = count; // no room for a backlog range until a batch in flight commits
@@ -327,20 +347,20 @@ namespace Tracker.Core.Storage
                 bool stop = false;
                 while (!stop && count < max && pos < _nextSeq)
                 {
-                    if (_taken.Contains(pos))
+                    if (taken.Contains(pos))
                     {
                         // Committed records may sit inside the range (a newest-first commit); a
                         // record in another batch in flight may not.
-                        if (!_committed.Contains(pos))
+                        if (!committed.Contains(pos))
                         {
                             break;
                         }
 
-                        pos = _committed.EndOfRun(pos);
+                        pos = committed.EndOfRun(pos);
                         continue;
                     }
 
-                    long runEnd = _taken.NextMember(pos);
+                    long runEnd = taken.NextMember(pos);
                     if (runEnd > _nextSeq)
                     {
                         runEnd = _nextSeq;
@@ -349,13 +369,13 @@ namespace Tracker.Core.Storage
                     while (count < max && pos < runEnd)
                     {
                         long next;
-                        int result = ReadFix(pos, runEnd, ref output[count], out next);
-                        if (result == ReadOk)
+                        int result = _reader.ReadFix(pos, runEnd, _nextSeq, ref output[count], out next);
+                        if (result == FixLogReader.ReadOk)
                         {
                             count++;
                             pos++;
                         }
-                        else if (result == ReadCorrupt)
+                        else if (result == FixLogReader.ReadCorrupt)
                         {
                             pos = next;
                         }
@@ -369,7 +389,7 @@ namespace Tracker.Core.Storage
 
                 if (pos > from)
                 {
-                    _taken.Add(from, pos);
+                    taken.Add(from, pos);
                     reserved += backlogNeed;
                 }
 
@@ -380,9 +400,9 @@ namespace Tracker.Core.Storage
                 {
                     batch.State = LogBatch.StateTaken;
                     batch.Owner = this;
-                    batch.Epoch = _epoch;
+                    batch.Epoch = _ledger.Epoch;
                     batch.Reserved = reserved;
-                    _reserved += reserved;
+                    _ledger.Reserve(reserved);
                 }
 
                 return count;
@@ -416,43 +436,20 @@ namespace Tracker.Core.Storage
                     return FixLogResult.NothingToCommit;
                 }
 
-                bool current = batch.Owner == this && batch.Epoch == _epoch;
-                if (!current && _committed.Count + _reserved + 2 > _committed.Capacity)
+                bool current = batch.Owner == this && batch.Epoch == _ledger.Epoch;
+                if (!current && !_ledger.FitsLateCommit)
                 {
                     return FixLogResult.NotRecorded;
                 }
 
-                if (_needsNewSegment
-                    || _segments.Count == 0
-                    || _segments.Length(_segments.Count - 1) + FixLogFormat.MaxRecordBytes > _options.SegmentBytes)
-                {
-                    if (!StartSegment())
-                    {
-                        return FixLogResult.StorageError;
-                    }
-                }
-
-                if (!AppendWork(EncodeCommit(batch)))
+                if (!_writer.AppendCommit(batch, _nextSeq))
                 {
                     return FixLogResult.StorageError;
                 }
 
-                if (batch.NewestSeq >= 0)
-                {
-                    _committed.Add(batch.NewestSeq, batch.NewestSeq + 1);
-                    _taken.Add(batch.NewestSeq, batch.NewestSeq + 1);
-                }
-
-                _committed.Add(batch.FromSeq, batch.ToSeq);
-                _taken.Add(batch.FromSeq, batch.ToSeq);
-                _committedCount += batch.Count;
-                if (current)
-                {
-                    _reserved -= batch.Reserved;
-                }
-
+                _ledger.Apply(batch, current);
                 batch.State = LogBatch.StateCommitted;
-                CollectCommitted();
+                _writer.CollectCommitted(_nextSeq);
                 return FixLogResult.Ok;
             }
             finally
@@ -471,507 +468,11 @@ namespace Tracker.Core.Storage
             Monitor.Enter(_sync);
             try
             {
-                _taken.CopyFrom(_committed);
-                _reserved = 0;
-                _epoch++;
+                _ledger.Rewind();
             }
             finally
             {
                 Monitor.Exit(_sync);
-            }
-        }
-
-        private long ReadCounter(ref long counter)
-        {
-            Monitor.Enter(_sync);
-            try
-            {
-                return counter;
-            }
-            finally
-            {
-                Monitor.Exit(_sync);
-            }
-        }
-
-        private int EncodeFix(ref Fix fix, bool keyframe)
-        {
-            int end = keyframe
-                ? FixCodec.WriteKeyframe(ref fix, _nextSeq - _segments.First(_segments.Count - 1), _work, 0)
-                : _encoder.WriteDelta(ref fix, _work, 0);
-            return FixLogFormat.SealRecord(_activeSeed, _work, 0, end);
-        }
-
-        private int EncodeCommit(LogBatch batch)
-        {
-            long first = _segments.First(_segments.Count - 1);
-            int o = 0;
-            _work[o++] = FixLogFormat.TagCommit;
-            if (batch.NewestSeq >= 0)
-            {
-                _work[o++] = 1;
-                o = Varint.Write(Varint.ZigZag(batch.NewestSeq - first), _work, o);
-            }
-            else
-            {
-                _work[o++] = 0;
-            }
-
-            o = Varint.Write(Varint.ZigZag(batch.FromSeq - first), _work, o);
-            o = Varint.Write((ulong)(batch.ToSeq - batch.FromSeq), _work, o);
-            return FixLogFormat.SealRecord(_activeSeed, _work, 0, o);
-        }
-
-        private int WriteSnapshot(uint seed, int offset)
-        {
-            int o = offset;
-            _work[o++] = FixLogFormat.TagSnapshot;
-            long floor = _committed.Floor;
-            o = Varint.Write(Varint.ZigZag(floor - _nextSeq), _work, o);
-            o = Varint.Write((ulong)_committed.Count, _work, o);
-            long prev = floor;
-            for (int i = 0; i < _committed.Count; i++)
-            {
-                o = Varint.Write((ulong)(_committed.StartAt(i) - prev), _work, o);
-                o = Varint.Write((ulong)(_committed.EndAt(i) - _committed.StartAt(i)), _work, o);
-                prev = _committed.EndAt(i);
-            }
-
-            return FixLogFormat.SealRecord(seed, _work, offset, o - offset);
-        }
-
-        // Appends _work[0..length) to the active segment. On failure the tail may be torn, so the
-        // next write starts a new segment rather than appending after garbage.
-        private bool AppendWork(int length)
-        {
-            int last = _segments.Count - 1;
-            try
-            {
-                _fs.Append(_segments.Path(last), _work, 0, length);
-            }
-            catch (Exception)
-            {
-                _storageErrors++;
-                _needsNewSegment = true;
-                try
-                {
-                    int actual = _fs.Length(_segments.Path(last));
-                    if (actual >= 0)
-                    {
-                        _segments.SetLastLength(actual);
-                    }
-                }
-                catch (Exception)
-                {
-                    _storageErrors++;
-                }
-
-                return false;
-            }
-
-            _segments.GrowLast(length);
-            return true;
-        }
-
-        // Seals the active segment and starts the next: evicts the oldest segments until a full
-        // segment fits in the capacity, writes header and snapshot under a temporary name, and
-        // renames it, so that a segment file with its final name always has a complete header.
-        private bool StartSegment()
-        {
-            while (_segments.Count > 0 && _segments.TotalBytes + _options.SegmentBytes > _options.CapacityBytes)
-            {
-                if (!DeleteOldest(true))
-                {
-                    return false;
-                }
-            }
-
-            int number = _nextNumber++;
-            string temporary = _fs.Combine(_directory, FixLogFormat.SegmentName(number, true));
-            string path = _fs.Combine(_directory, FixLogFormat.SegmentName(number, false));
-            uint seed = FixLogFormat.WriteHeader(_work, number, _nextSeq);
-            int length = FixLogFormat.HeaderSize + WriteSnapshot(seed, FixLogFormat.HeaderSize);
-            try
-            {
-                _fs.Append(temporary, _work, 0, length);
-                _fs.Rename(temporary, path);
-            }
-            catch (Exception)
-            {
-                _storageErrors++;
-                TryDelete(temporary);
-                return false;
-            }
-
-            _segments.Add(number, path, _nextSeq, length);
-            _activeSeed = seed;
-            _encoder.HasFix = false;
-            _fixesSinceKeyframe = 0;
-            _needsNewSegment = false;
-            return true;
-        }
-
-        // Deletes the oldest segment: by the capacity rule (evicting: its uncommitted records are
-        // counted) or because everything in it is committed.
-        private bool DeleteOldest(bool evicting)
-        {
-            long first = _segments.First(0);
-            long end = _segments.Count > 1 ? _segments.First(1) : _nextSeq;
-            try
-            {
-                _fs.Delete(_segments.Path(0));
-            }
-            catch (Exception)
-            {
-                _storageErrors++;
-                return false;
-            }
-
-            if (evicting)
-            {
-                _evicted += (end - first) - _committed.MembersIn(first, end);
-            }
-
-            if (_reader.Path != null && _reader.Number == _segments.Number(0))
-            {
-                _reader.Reset();
-            }
-
-            _segments.RemoveOldest();
-            long floor = _segments.Count > 0 ? _segments.First(0) : _nextSeq;
-            _committed.RaiseFloor(floor);
-            _taken.RaiseFloor(floor);
-            if (_segments.Count == 0)
-            {
-                _needsNewSegment = true;
-            }
-
-            return true;
-        }
-
-        // Deletes sealed segments whose records are all committed, oldest first.
-        private void CollectCommitted()
-        {
-            while (_segments.Count >= 2 && _committed.Floor >= _segments.First(1))
-            {
-                if (!DeleteOldest(false))
-                {
-                    return;
-                }
-            }
-        }
-
-        private void TryDelete(string path)
-        {
-            try
-            {
-                _fs.Delete(path);
-            }
-            catch (Exception)
-            {
-                _storageErrors++;
-            }
-        }
-
-        // Reads fix 'seq' (not taken) into 'fix'. When it is unreadable, marks the unreadable run
-        // from seq (up to 'limit') as corrupt and sets 'next' past it.
-        private int ReadFix(long seq, long limit, ref Fix fix, out long next)
-        {
-            next = seq + 1;
-            int si = _segments.IndexOf(seq);
-            if (si < 0)
-            {
-                next = _segments.Count > 0 && _segments.First(0) < limit ? _segments.First(0) : limit;
-                MarkCorrupt(seq, next);
-                return ReadCorrupt;
-            }
-
-            long segmentEnd = si + 1 < _segments.Count ? _segments.First(si + 1) : _nextSeq;
-            long stop = segmentEnd < limit ? segmentEnd : limit;
-            bool positioned = _reader.Path != null
-                && _reader.Number == _segments.Number(si)
-                && ((_reader.Codec.HasFix && _reader.LastFixSeq == seq) || _reader.FirstSeq + _reader.NextIndex <= seq);
-            if (!positioned && _reader.Begin(_fs, _segments.Path(si), _segments.Number(si)) != FixLogFormat.HeaderValid)
-            {
-                if (_reader.ReadFailed)
-                {
-                    return ReadFailed;
-                }
-
-                next = stop;
-                MarkCorrupt(seq, stop);
-                return ReadCorrupt;
-            }
-
-            while (true)
-            {
-                if (_reader.Codec.HasFix && _reader.LastFixSeq >= seq)
-                {
-                    if (_reader.LastFixSeq == seq)
-                    {
-                        _reader.Codec.CopyTo(ref fix);
-                        return ReadOk;
-                    }
-
-                    // A resync jumped over seq: the records before this keyframe are lost.
-                    next = _reader.LastFixSeq < stop ? _reader.LastFixSeq : stop;
-                    MarkCorrupt(seq, next);
-                    return ReadCorrupt;
-                }
-
-                int kind = _reader.Next();
-                if (kind == SegmentReader.KindFix)
-                {
-                    if (_reader.LastFixSeq < segmentEnd)
-                    {
-                        continue;
-                    }
-                }
-                else if (kind == SegmentReader.KindCommit || kind == SegmentReader.KindSnapshot)
-                {
-                    continue;
-                }
-                else if (kind == SegmentReader.KindBad && _reader.Resync())
-                {
-                    continue;
-                }
-
-                if (_reader.ReadFailed)
-                {
-                    return ReadFailed;
-                }
-
-                // The segment ends (or overruns its range) before seq: the rest of it is lost.
-                _reader.Reset();
-                next = stop;
-                MarkCorrupt(seq, stop);
-                return ReadCorrupt;
-            }
-        }
-
-        private void MarkCorrupt(long from, long to)
-        {
-            if (to <= from)
-            {
-                return;
-            }
-
-            _corrupt += (to - from) - _committed.MembersIn(from, to);
-            _committed.Add(from, to);
-            _taken.Add(from, to);
-        }
-
-        private void Recover()
-        {
-            _fs.CreateDirectory(_directory);
-            string[] names = _fs.ListFiles(_directory);
-            int[] numbers = new int[names.Length];
-            string[] paths = new string[names.Length];
-            long[] firsts = new long[names.Length];
-            int found = 0;
-            int maxNumber = 0;
-            for (int i = 0; i < names.Length; i++)
-            {
-                int number;
-                bool temporary;
-                if (!FixLogFormat.TryParseName(names[i], out number, out temporary))
-                {
-                    _skippedFiles++;
-                    continue;
-                }
-
-                if (number > maxNumber)
-                {
-                    maxNumber = number;
-                }
-
-                string path = _fs.Combine(_directory, names[i]);
-                if (temporary)
-                {
-                    // A segment whose creation was cut short: it holds no fix yet.
-                    TryDelete(path);
-                    continue;
-                }
-
-                if (_reader.Begin(_fs, path, number) != FixLogFormat.HeaderValid)
-                {
-                    _skippedFiles++;
-                    continue;
-                }
-
-                // Insertion sort by number (no Array.Sort on the device).
-                int at = found;
-                while (at > 0 && numbers[at - 1] > number)
-                {
-                    numbers[at] = numbers[at - 1];
-                    paths[at] = paths[at - 1];
-                    firsts[at] = firsts[at - 1];
-                    at--;
-                }
-
-                numbers[at] = number;
-                paths[at] = path;
-                firsts[at] = _reader.FirstSeq;
-                found++;
-            }
-
-            _reader.Reset();
-            _nextNumber = maxNumber + 1;
-            for (int i = 0; i < found; i++)
-            {
-                // Sequence numbers only grow with segment numbers; a segment that breaks the
-                // order is not trusted.
-                if (_segments.Count > 0 && firsts[i] < _segments.First(_segments.Count - 1))
-                {
-                    _skippedFiles++;
-                    continue;
-                }
-
-                _segments.Add(numbers[i], paths[i], firsts[i], SafeLength(paths[i]));
-            }
-
-            if (_segments.Count == 0)
-            {
-                _nextSeq = 0;
-                _committed.Clear(0);
-                _taken.Clear(0);
-                _needsNewSegment = true;
-                return;
-            }
-
-            // The commit state is the newest readable snapshot plus the commit records after it.
-            int last = _segments.Count - 1;
-            int k = last;
-            while (k >= 0)
-            {
-                if (_reader.Begin(_fs, _segments.Path(k), _segments.Number(k)) == FixLogFormat.HeaderValid
-                    && _reader.Next() == SegmentReader.KindSnapshot)
-                {
-                    break;
-                }
-
-                k--;
-            }
-
-            if (k < 0)
-            {
-                _committed.Clear(_segments.First(0));
-                k = 0;
-            }
-            else
-            {
-                _committed.Clear(_reader.SnapshotFloor);
-                for (int i = 0; i < _reader.SnapshotCount; i++)
-                {
-                    _committed.Add(_reader.SnapshotStart(i), _reader.SnapshotEnd(i));
-                }
-            }
-
-            for (int s = k; s <= last; s++)
-            {
-                ScanSegment(s, s == last);
-            }
-
-            _reader.Reset();
-            _committed.RemoveFrom(_nextSeq);
-            _committed.RaiseFloor(_segments.First(0));
-            _taken.CopyFrom(_committed);
-            CollectCommitted();
-        }
-
-        // Reads a segment completely: applies its commit records, marks gaps as corrupt and, for the
-        // active segment, finds the valid end, the next sequence number and the encoder state.
-        private void ScanSegment(int s, bool active)
-        {
-            long expected = _segments.First(s);
-            long end = active ? long.MaxValue : _segments.First(s + 1);
-            bool torn = false;
-            if (_reader.Begin(_fs, _segments.Path(s), _segments.Number(s)) != FixLogFormat.HeaderValid)
-            {
-                torn = true;
-            }
-            else
-            {
-                while (true)
-                {
-                    int kind = _reader.Next();
-                    if (kind == SegmentReader.KindFix)
-                    {
-                        long seq = _reader.LastFixSeq;
-                        if (seq >= end)
-                        {
-                            break;
-                        }
-
-                        MarkCorrupt(expected, seq);
-                        expected = seq + 1;
-                        if (active)
-                        {
-                            _newest.CopyFrom(_reader.Codec);
-                            _newestSeq = seq;
-                        }
-                    }
-                    else if (kind == SegmentReader.KindCommit)
-                    {
-                        if (_reader.CommitNewest >= 0)
-                        {
-                            _committed.Add(_reader.CommitNewest, _reader.CommitNewest + 1);
-                        }
-
-                        _committed.Add(_reader.CommitFrom, _reader.CommitTo);
-                    }
-                    else if (kind == SegmentReader.KindBad)
-                    {
-                        if (!_reader.Resync())
-                        {
-                            torn = true;
-                            break;
-                        }
-                    }
-                    else if (kind == SegmentReader.KindEnd)
-                    {
-                        break;
-                    }
-                }
-            }
-
-            if (!active)
-            {
-                MarkCorrupt(expected, end);
-                return;
-            }
-
-            int length = SafeLength(_segments.Path(s));
-            _segments.SetLastLength(length);
-            _nextSeq = expected;
-            if (_newestSeq != _nextSeq - 1)
-            {
-                _newestSeq = -1;
-            }
-
-            if (torn || _reader.ReadFailed || _reader.Path == null || _reader.Offset < length)
-            {
-                // Never append after bytes that are not a valid record: start a new segment.
-                _needsNewSegment = true;
-                return;
-            }
-
-            _encoder.CopyFrom(_reader.Codec);
-            _fixesSinceKeyframe = _reader.FixesSinceKeyframe;
-            _activeSeed = _reader.Seed;
-        }
-
-        private int SafeLength(string path)
-        {
-            try
-            {
-                int length = _fs.Length(path);
-                return length < 0 ? 0 : length;
-            }
-            catch (Exception)
-            {
-                _storageErrors++;
-                return 0;
             }
         }
     }

@@ -26,7 +26,7 @@ namespace Tracker.Core.Storage
         internal const int KindBad = 4;
 
         private readonly byte[] _buffer;
-        private readonly FixCodec _scratch = new FixCodec();
+        private readonly FixRecordCodec _scratch = new FixRecordCodec();
         private readonly long[] _snapStarts;
         private readonly long[] _snapEnds;
         private IFlashFileSystem? _fs;
@@ -47,7 +47,7 @@ namespace Tracker.Core.Storage
         }
 
         /// <summary>The decoding state; after <see cref="KindFix"/> it holds that fix.</summary>
-        internal FixCodec Codec { get; } = new FixCodec();
+        internal FixRecordCodec Codec { get; } = new FixRecordCodec();
 
         /// <summary>The segment being read, or null.</summary>
         internal string? Path
@@ -298,7 +298,7 @@ namespace Tracker.Core.Storage
             if (flags == 1)
             {
                 long rel;
-                if (!FixCodec.TryReadSigned(_buffer, ref o, end, out rel))
+                if (!FixRecordCodec.TryReadSigned(_buffer, ref o, end, out rel))
                 {
                     return false;
                 }
@@ -311,7 +311,7 @@ namespace Tracker.Core.Storage
             }
 
             long relFrom;
-            if (!FixCodec.TryReadSigned(_buffer, ref o, end, out relFrom)
+            if (!FixRecordCodec.TryReadSigned(_buffer, ref o, end, out relFrom)
                 || !Varint.TryRead(_buffer, ref o, end, out length)
                 || length > int.MaxValue)
             {
@@ -334,7 +334,7 @@ namespace Tracker.Core.Storage
         {
             long relFloor;
             ulong count;
-            if (!FixCodec.TryReadSigned(_buffer, ref o, end, out relFloor)
+            if (!FixRecordCodec.TryReadSigned(_buffer, ref o, end, out relFloor)
                 || !Varint.TryRead(_buffer, ref o, end, out count)
                 || count > 0xFFFF)
             {

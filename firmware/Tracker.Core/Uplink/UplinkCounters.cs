@@ -111,8 +111,5 @@ namespace Tracker.Core.Uplink
             int lengthBytes = remaining < 128 ? 1 : remaining < 16384 ? 2 : remaining < 2097152 ? 3 : 4;
             return 1 + lengthBytes + remaining;
         }
-
-        /// <summary>Size of a PUBACK (§3.4): fixed header (2 bytes) and packet identifier (2).</summary>
-        public const int PubAckBytes = 4;
     }
 }

@@ -1,5 +1,6 @@
 using Tracker.Core.Fixes;
 using Tracker.Core.Storage;
+using Tracker.Core.Time;
 using Tracker.Core.Wire;
 
 namespace Tracker.Core.Uplink
@@ -23,6 +24,11 @@ namespace Tracker.Core.Uplink
     /// least once, and a fix is sent again only if its batch was in flight when something failed.</para>
     /// <para>Allocation-free in steady state: buffers, batch tokens and the message table are
     /// allocated here, once.</para>
+    /// <para>The parts: <see cref="ReconnectSchedule"/> (when to connect, when a connection is good),
+    /// <see cref="BatchSlots"/> (the batches taken from the log), <see cref="InFlightTable"/> (the
+    /// messages awaiting their outcome), <see cref="StatusReporter"/> (the status message) and
+    /// <see cref="LiveMode"/> (the live period); this class runs the connection and moves fixes
+    /// between them.</para>
     /// </remarks>
     public sealed class UplinkEngine
     {
@@ -43,53 +49,28 @@ namespace Tracker.Core.Uplink
         /// </summary>
         public const int MaxFailuresInRow = 3;
 
-        private const int StatusSlot = -1;
-        private const int MaxAttempt = 30;
-
         private readonly IMqttLink _link;
         private readonly FixLog _log;
         private readonly IWallClock _clock;
-        private readonly IDeviceStatus _device;
         private readonly UplinkOptions _options;
         private readonly UplinkTopics _topics;
         private readonly MqttConnectOptions _connectOptions;
-        private readonly Backoff _backoff;
         private readonly BatchEncoder _encoder;
         private readonly UplinkCounters _counters = new UplinkCounters();
         private readonly Fix[] _fixes;
         private readonly byte[] _payload;
-        private readonly byte[] _statusBuffer = new byte[StatusCodec.MaxBytes];
         private readonly int _fixTopicBytes;
         private readonly int _statusTopicBytes;
-
-        // Batch slots: one per batch taken from the log and not yet committed or rewound.
-        private readonly LogBatch[] _batches;
-        private readonly bool[] _slotUsed;
-        private readonly int[] _slotCount;
-        private readonly int[] _slotSent;
-        private readonly int[] _slotOutstanding;
-        private readonly bool[] _slotFailed;
-
-        // Messages published and not yet settled (fix messages and at most one status message).
-        private readonly bool[] _messageUsed;
-        private readonly int[] _messageId;
-        private readonly int[] _messageSlot;
-        private readonly long[] _messageSentMs;
+        private readonly ReconnectSchedule _reconnect;
+        private readonly BatchSlots _slots;
+        private readonly InFlightTable _inFlight;
+        private readonly StatusReporter _status;
+        private readonly LiveMode _live;
 
         private UplinkState _state = UplinkState.WaitingForClock;
         private long _now;
         private long _startMs;
         private bool _started;
-        private long _nextConnectMs;
-        private bool _connectScheduled;
-        private int _attempt;
-        private int _failuresInRow;
-        private bool _everConnected;
-        private bool _stable;
-        private long _connectedAtMs;
-        private int _open = -1;
-        private long _fixesInSlots;
-        private int _inFlight;
         private int _fixMessagesInFlight;
         private int _encodedSize = -1;
         private int _encodedFixes;
@@ -97,14 +78,6 @@ namespace Tracker.Core.Uplink
         private bool _rewindPending;
         private bool _batchedYet;
         private long _lastBatchMs;
-        private bool _statusDue;
-        private bool _statusInFlight;
-        private bool _statusSentYet;
-        private long _lastStatusMs;
-        private IgnitionState _lastIgnition;
-        private bool _watching;
-        private long _watchUntilMs;
-        private bool _live;
 
         /// <summary>Creates the engine; it does nothing until the first <see cref="Tick"/>.</summary>
         /// <param name="link">The MQTT link (modem, Wi-Fi or host).</param>
@@ -143,33 +116,19 @@ namespace Tracker.Core.Uplink
             _link = link;
             _log = log;
             _clock = clock;
-            _device = device;
             _options = options;
             _topics = options.Topics;
             _connectOptions = new MqttConnectOptions(_topics.CarId, options.KeepAliveS, _topics.Status, StatusCodec.EncodeWill(), true);
-            _backoff = new Backoff(options.BackoffBaseMs, options.BackoffCapMs, jitterSeed);
+            _reconnect = new ReconnectSchedule(new Backoff(options.BackoffBaseMs, options.BackoffCapMs, jitterSeed));
             _encoder = new BatchEncoder(options.MaxMessageBytes);
             _fixes = new Fix[options.MaxFixesPerBatch];
             _payload = new byte[options.MaxMessageBytes];
             _fixTopicBytes = _topics.Fixes.Length;
             _statusTopicBytes = _topics.Status.Length;
-
-            int slots = options.MaxInFlight;
-            _batches = new LogBatch[slots];
-            for (int i = 0; i < slots; i++)
-            {
-                _batches[i] = new LogBatch();
-            }
-
-            _slotUsed = new bool[slots];
-            _slotCount = new int[slots];
-            _slotSent = new int[slots];
-            _slotOutstanding = new int[slots];
-            _slotFailed = new bool[slots];
-            _messageUsed = new bool[slots];
-            _messageId = new int[slots];
-            _messageSlot = new int[slots];
-            _messageSentMs = new long[slots];
+            _slots = new BatchSlots(options.MaxInFlight);
+            _inFlight = new InFlightTable(options.MaxInFlight);
+            _status = new StatusReporter(clock, device, log, options.StatusPeriodMs);
+            _live = new LiveMode(options.MaxWatchMs, options.LiveWhenMoving, device);
         }
 
         /// <summary>Where the engine is.</summary>
@@ -193,19 +152,19 @@ namespace Tracker.Core.Uplink
         /// <summary>True while the live period applies (watched, or moving when <see cref="UplinkOptions.LiveWhenMoving"/>), as of the last tick.</summary>
         public bool IsLive
         {
-            get { return _live; }
+            get { return _live.IsLive; }
         }
 
         /// <summary>True while a watch request has not expired, as of the last tick.</summary>
         public bool IsWatched
         {
-            get { return _watching; }
+            get { return _live.IsWatched; }
         }
 
         /// <summary>Messages published and not yet acknowledged (at most <see cref="UplinkOptions.MaxInFlight"/>).</summary>
         public int MessagesInFlight
         {
-            get { return _inFlight; }
+            get { return _inFlight.Count; }
         }
 
         /// <summary>
@@ -229,7 +188,7 @@ namespace Tracker.Core.Uplink
                 return;
             }
 
-            UpdateLive();
+            _live.Update(_now);
             if (!_clock.IsValid)
             {
                 _state = UplinkState.WaitingForClock;
@@ -237,7 +196,7 @@ namespace Tracker.Core.Uplink
             }
 
             _state = UplinkState.Backoff;
-            if (_connectScheduled && nowMs - _nextConnectMs < 0)
+            if (!_reconnect.IsDue(nowMs))
             {
                 return;
             }
@@ -259,16 +218,14 @@ namespace Tracker.Core.Uplink
                 return;
             }
 
-            if (_everConnected)
+            if (_reconnect.EverConnected)
             {
                 _counters.Reconnects++;
             }
 
-            _everConnected = true;
+            _reconnect.Connected(_now);
             _state = UplinkState.Connected;
-            _connectedAtMs = _now;
-            _stable = false;
-            _statusDue = true;
+            _status.Request();
             _draining = true;
             _encodedSize = -1;
 
@@ -282,12 +239,7 @@ namespace Tracker.Core.Uplink
         private void ScheduleReconnect()
         {
             _state = UplinkState.Backoff;
-            _nextConnectMs = _now + _backoff.NextDelayMs(_attempt);
-            _connectScheduled = true;
-            if (_attempt < MaxAttempt)
-            {
-                _attempt++;
-            }
+            _reconnect.Schedule(_now);
         }
 
         private void RunConnected()
@@ -300,31 +252,27 @@ namespace Tracker.Core.Uplink
 
             TakeCompletions();
             TakeMessages();
-            UpdateLive();
+            _live.Update(_now);
             if (!_link.IsConnected)
             {
                 Drop();
                 return;
             }
 
-            if (AckOverdue())
+            if (_inFlight.AnyOverdue(_now, _options.AckTimeoutMs))
             {
                 _counters.AckTimeouts++;
                 Drop();
                 return;
             }
 
-            if (_failuresInRow >= MaxFailuresInRow)
+            if (_reconnect.FailuresInRow >= MaxFailuresInRow)
             {
                 Drop();
                 return;
             }
 
-            if (!_stable && _now - _connectedAtMs >= StableConnectionMs)
-            {
-                MarkStable();
-            }
-
+            _reconnect.CheckStable(_now);
             if (_rewindPending && _fixMessagesInFlight == 0)
             {
                 RewindAll();
@@ -344,33 +292,11 @@ namespace Tracker.Core.Uplink
             _link.Disconnect();
             _counters.ConnectionsLost++;
             RewindAll();
-            for (int m = 0; m < _messageUsed.Length; m++)
-            {
-                _messageUsed[m] = false;
-            }
-
-            _inFlight = 0;
+            _inFlight.Clear();
             _fixMessagesInFlight = 0;
-            _statusInFlight = false;
-            _failuresInRow = 0;
+            _status.InFlight = false;
+            _reconnect.FailuresInRow = 0;
             ScheduleReconnect();
-        }
-
-        private void MarkStable()
-        {
-            _stable = true;
-            _attempt = 0;
-            _failuresInRow = 0;
-        }
-
-        private void UpdateLive()
-        {
-            if (_watching && _now - _watchUntilMs >= 0)
-            {
-                _watching = false;
-            }
-
-            _live = _watching || (_options.LiveWhenMoving && _device.IsMoving);
         }
 
         private void TakeCompletions()
@@ -379,50 +305,45 @@ namespace Tracker.Core.Uplink
             bool delivered;
             while (_link.TryTakeCompletion(out id, out delivered))
             {
-                int m = FindMessage(id);
-                if (m < 0)
+                int slot;
+                if (!_inFlight.TryRemove(id, out slot))
                 {
                     _counters.StrayCompletions++;
                     continue;
                 }
 
-                int slot = _messageSlot[m];
-                _messageUsed[m] = false;
-                _inFlight--;
-                if (slot == StatusSlot)
+                if (slot == InFlightTable.StatusSlot)
                 {
-                    _statusInFlight = false;
+                    _status.InFlight = false;
                     if (delivered)
                     {
                         _counters.StatusBytes += UplinkCounters.PubackBytes;
-                        MarkStable();
+                        _reconnect.MarkStable();
                     }
                     else
                     {
                         _counters.PublishFailures++;
-                        _failuresInRow++;
+                        _reconnect.FailuresInRow++;
                     }
 
                     continue;
                 }
 
                 _fixMessagesInFlight--;
-                _slotOutstanding[slot]--;
                 if (delivered)
                 {
                     _counters.FixMessagesDelivered++;
                     _counters.FixPubackBytes += UplinkCounters.PubackBytes;
-                    MarkStable();
+                    _reconnect.MarkStable();
                 }
                 else
                 {
                     _counters.PublishFailures++;
-                    _failuresInRow++;
-                    _slotFailed[slot] = true;
+                    _reconnect.FailuresInRow++;
                     _rewindPending = true;
                 }
 
-                if (!_slotFailed[slot] && _slotOutstanding[slot] == 0 && _slotSent[slot] == _slotCount[slot])
+                if (_slots.MessageSettled(slot, delivered))
                 {
                     CommitSlot(slot);
                 }
@@ -439,14 +360,7 @@ namespace Tracker.Core.Uplink
                 if (topic == _topics.Live && LiveCommand.TryParseWatchSeconds(payload, out seconds))
                 {
                     _counters.ControlMessages++;
-                    long ms = seconds * 1000L;
-                    if (ms > _options.MaxWatchMs)
-                    {
-                        ms = _options.MaxWatchMs;
-                    }
-
-                    _watchUntilMs = _now + ms;
-                    _watching = ms > 0;
+                    _live.Watch(_now, seconds);
                 }
                 else
                 {
@@ -455,46 +369,26 @@ namespace Tracker.Core.Uplink
             }
         }
 
-        private bool AckOverdue()
-        {
-            for (int m = 0; m < _messageUsed.Length; m++)
-            {
-                if (_messageUsed[m] && _now - _messageSentMs[m] >= _options.AckTimeoutMs)
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
         private void CommitSlot(int slot)
         {
-            LogBatch batch = _batches[slot];
+            LogBatch batch = _slots.Batch(slot);
             if (_log.Commit(batch) == FixLogResult.Ok)
             {
                 _counters.Commits++;
                 _counters.FixesCommitted += batch.Count;
-                _slotUsed[slot] = false;
-                _fixesInSlots -= batch.Count;
+                _slots.Release(slot);
                 return;
             }
 
             // The flash refused: the batch stays taken in the log until the rewind hands it back.
             _counters.CommitFailures++;
-            _slotFailed[slot] = true;
+            _slots.MarkFailed(slot);
             _rewindPending = true;
         }
 
         private void RewindAll()
         {
-            bool any = _rewindPending;
-            for (int s = 0; s < _slotUsed.Length; s++)
-            {
-                any |= _slotUsed[s];
-                _slotUsed[s] = false;
-            }
-
+            bool any = _slots.ReleaseAll() | _rewindPending;
             if (any)
             {
                 _log.Rewind();
@@ -502,57 +396,26 @@ namespace Tracker.Core.Uplink
             }
 
             _rewindPending = false;
-            _open = -1;
             _encodedSize = -1;
-            _fixesInSlots = 0;
         }
 
         // Returns false when the connection was dropped.
         private bool SendStatusIfDue()
         {
-            if (_statusInFlight || _inFlight >= _options.MaxInFlight)
+            if (_status.InFlight || _inFlight.Count >= _options.MaxInFlight)
             {
                 return true;
             }
 
-            IgnitionState ignition = _device.Ignition;
-            long since = _now - _lastStatusMs;
-            bool due = _statusDue
-                || !_statusSentYet
-                || since >= _options.StatusPeriodMs
-                || (ignition != _lastIgnition && since >= MinStatusGapMs);
-            if (!due)
+            IgnitionState ignition;
+            if (!_status.IsDue(_now, out ignition))
             {
                 return true;
             }
 
-            StatusReport report = StatusReport.CreateOnline();
-            report.Ignition = ignition;
-            report.Moving = _device.IsMoving;
-            report.Watched = _watching;
-            report.UptimeS = (_now - _startMs) / 1000;
-            if (_clock.IsValid)
-            {
-                report.UtcS = _clock.UtcNowMs / 1000;
-            }
-
-            report.SupplyMv = _device.SupplyMillivolts;
-            report.SignalDbm = _device.SignalDbm;
-            long lastFix = _device.LastFixTickMs;
-            if (lastFix >= 0 && _now >= lastFix)
-            {
-                long age = (_now - lastFix) / 1000;
-                report.FixAgeS = age > int.MaxValue ? int.MaxValue : (int)age;
-            }
-
-            report.QueueDepth = _log.PendingCount;
-            report.Evictions = _log.Evictions;
-            report.Reconnects = _counters.Reconnects;
-            report.FirmwareVersion = _device.FirmwareVersion;
-            int size = StatusCodec.Encode(ref report, _statusBuffer, 0);
-
+            int size = _status.Encode(_now, _now - _startMs, ignition, _live.IsWatched, _counters.Reconnects);
             int id;
-            LinkResult result = _link.Publish(_topics.Status, _statusBuffer, 0, size, 1, out id);
+            LinkResult result = _link.Publish(_topics.Status, _status.Buffer, 0, size, 1, out id);
             if (result == LinkResult.Busy)
             {
                 _counters.LinkBusy++;
@@ -566,16 +429,12 @@ namespace Tracker.Core.Uplink
                 return false;
             }
 
-            if (!AddMessage(id, StatusSlot))
+            if (!AddMessage(id, InFlightTable.StatusSlot))
             {
                 return false;
             }
 
-            _statusInFlight = true;
-            _statusDue = false;
-            _statusSentYet = true;
-            _lastStatusMs = _now;
-            _lastIgnition = ignition;
+            _status.Sent(_now, ignition);
             _counters.StatusMessages++;
             _counters.StatusBytes += UplinkCounters.PublishPacketBytes(_statusTopicBytes, size);
             return true;
@@ -583,16 +442,16 @@ namespace Tracker.Core.Uplink
 
         private void SendFixes()
         {
-            while (!_rewindPending && _inFlight < _options.MaxInFlight)
+            while (!_rewindPending && _inFlight.Count < _options.MaxInFlight)
             {
-                if (_open < 0)
+                if (_slots.Open < 0)
                 {
                     if (!BatchDue() || !OpenBatch())
                     {
                         return;
                     }
 
-                    if (_open < 0)
+                    if (_slots.Open < 0)
                     {
                         continue; // the batch held nothing the wire can carry and was committed
                     }
@@ -610,7 +469,7 @@ namespace Tracker.Core.Uplink
         // normal) has passed since the previous batch started.
         private bool BatchDue()
         {
-            long unsent = _log.PendingCount - _fixesInSlots;
+            long unsent = _log.PendingCount - _slots.FixesHeld;
             if (unsent <= 0)
             {
                 _draining = false;
@@ -622,29 +481,19 @@ namespace Tracker.Core.Uplink
                 return true;
             }
 
-            long period = _live ? _options.LivePeriodMs : _options.NormalPeriodMs;
+            long period = _live.IsLive ? _options.LivePeriodMs : _options.NormalPeriodMs;
             return _now - _lastBatchMs >= period;
         }
 
         private bool OpenBatch()
         {
-            int slot = -1;
-            for (int s = 0; s < _slotUsed.Length; s++)
-            {
-                if (!_slotUsed[s])
-                {
-                    slot = s;
-                    break;
-                }
-            }
-
+            int slot = _slots.FindFree();
             if (slot < 0)
             {
                 return false;
             }
 
-            LogBatch batch = _batches[slot];
-            int taken = _log.TakeBatch(_fixes, _options.MaxFixesPerBatch, batch);
+            int taken = _log.TakeBatch(_fixes, _options.MaxFixesPerBatch, _slots.Batch(slot));
             if (taken == 0)
             {
                 return false; // every waiting fix is in flight, or the log's reservations are used up
@@ -652,19 +501,15 @@ namespace Tracker.Core.Uplink
 
             _batchedYet = true;
             _lastBatchMs = _now;
-            _slotUsed[slot] = true;
-            _slotCount[slot] = KeepEncodable(taken);
-            _slotSent[slot] = 0;
-            _slotOutstanding[slot] = 0;
-            _slotFailed[slot] = false;
-            _fixesInSlots += taken;
-            if (_slotCount[slot] == 0)
+            int encodable = KeepEncodable(taken);
+            _slots.Fill(slot, taken, encodable);
+            if (encodable == 0)
             {
                 CommitSlot(slot);
                 return true;
             }
 
-            _open = slot;
+            _slots.Open = slot;
             _encodedSize = -1;
             return true;
         }
@@ -698,11 +543,11 @@ namespace Tracker.Core.Uplink
         // Publishes the next message of the open batch; false when the link is busy or dropped.
         private bool PublishOpen()
         {
-            int slot = _open;
+            int slot = _slots.Open;
             if (_encodedSize < 0)
             {
-                int from = _slotSent[slot];
-                _encodedSize = _encoder.Encode(_fixes, from, _slotCount[slot] - from, _payload, 0, out _encodedFixes);
+                int from = _slots.Sent(slot);
+                _encodedSize = _encoder.Encode(_fixes, from, _slots.Count(slot) - from, _payload, 0, out _encodedFixes);
             }
 
             int id;
@@ -729,13 +574,11 @@ namespace Tracker.Core.Uplink
             _counters.PayloadBytes += _encodedSize;
             _counters.FixPublishBytes += UplinkCounters.PublishPacketBytes(_fixTopicBytes, _encodedSize);
             _counters.FixesSent += _encodedFixes;
-            _slotSent[slot] += _encodedFixes;
-            _slotOutstanding[slot]++;
             _fixMessagesInFlight++;
             _encodedSize = -1;
-            if (_slotSent[slot] == _slotCount[slot])
+            if (_slots.MessageSent(slot, _encodedFixes))
             {
-                _open = -1;
+                _slots.Open = -1;
             }
 
             return true;
@@ -745,49 +588,14 @@ namespace Tracker.Core.Uplink
         // and the connection is dropped (everything in flight is offered again).
         private bool AddMessage(int id, int slot)
         {
-            int free = -1;
-            for (int m = 0; m < _messageUsed.Length; m++)
+            if (_inFlight.TryAdd(id, slot, _now))
             {
-                if (!_messageUsed[m])
-                {
-                    if (free < 0)
-                    {
-                        free = m;
-                    }
-                }
-                else if (_messageId[m] == id)
-                {
-                    free = -2;
-                    break;
-                }
+                return true;
             }
 
-            if (free < 0)
-            {
-                _counters.PublishFailures++;
-                Drop();
-                return false;
-            }
-
-            _messageUsed[free] = true;
-            _messageId[free] = id;
-            _messageSlot[free] = slot;
-            _messageSentMs[free] = _now;
-            _inFlight++;
-            return true;
-        }
-
-        private int FindMessage(int id)
-        {
-            for (int m = 0; m < _messageUsed.Length; m++)
-            {
-                if (_messageUsed[m] && _messageId[m] == id)
-                {
-                    return m;
-                }
-            }
-
-            return -1;
+            _counters.PublishFailures++;
+            Drop();
+            return false;
         }
     }
 }

@@ -51,7 +51,7 @@ namespace Tracker.Device.Boot
                 c.Apn ?? string.Empty,
                 c.ApnUser,
                 c.ApnPassword,
-                Radio(c.Rat),
+                c.Rat,
                 c.SimPin,
                 c.MqttEndpoint,
                 c.MqttPort,
@@ -63,20 +63,6 @@ namespace Tracker.Device.Boot
                 Sim7080Options.DefaultConnectTimeoutMs,
                 Sim7080Options.DefaultPublishTimeoutMs,
                 Sim7080Options.DefaultStatePollMs);
-        }
-
-        // Config and driver each declare RadioAccess, with different numbers: map by name.
-        private static Tracker.Core.Modem.RadioAccess Radio(Tracker.Core.Config.RadioAccess rat)
-        {
-            switch (rat)
-            {
-                case Tracker.Core.Config.RadioAccess.NbIot:
-                    return Tracker.Core.Modem.RadioAccess.NbIot;
-                case Tracker.Core.Config.RadioAccess.Both:
-                    return Tracker.Core.Modem.RadioAccess.Both;
-                default:
-                    return Tracker.Core.Modem.RadioAccess.LteM;
-            }
         }
     }
 }

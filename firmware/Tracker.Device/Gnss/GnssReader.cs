@@ -2,8 +2,10 @@ using System;
 using System.IO.Ports;
 using System.Threading;
 using Tracker.Core.Fixes;
+using Tracker.Core.Recording;
 using Tracker.Core.Reporting;
-using Tracker.Core.Storage;
+using Tracker.Core.Time;
+using Tracker.Device.Status;
 using Tracker.Device.Support;
 using Tracker.Device.Time;
 
@@ -11,20 +13,20 @@ namespace Tracker.Device.Gnss
 {
     /// <summary>
     /// The GNSS thread: UART bytes, in whatever chunks the port delivers, into the shared core's
-    /// <see cref="NmeaFixReader"/>; each fix sets the clock (first time), goes through the
-    /// <see cref="ReportPolicy"/>, and the records are appended to the <see cref="FixLog"/> on I:.
+    /// <see cref="FixRecorder"/> (NMEA reader, clock from GNSS, report policy, FixLog on I:), with the
+    /// status board told of every fix.
     /// </summary>
     /// <remarks>
     /// The receiver sends one burst of sentences per epoch and is then silent for most of the
     /// second. The reader closes an epoch as soon as its last sentence type is seen; when the
     /// receiver's set of sentences varies, <see cref="IdleFlushMs"/> of silence closes it instead
-    /// (<see cref="NmeaFixReader.Flush"/>), so a fix is never held until the next second. The same
+    /// (<see cref="FixRecorder.Flush"/>), so a fix is never held until the next second. The same
     /// silence reads a last sentence that the receiver left without its line ending (when its
     /// checksum verifies; an incomplete one waits for the rest).
     /// The FixLog is thread-safe (Storage/README.md), so the uplink reads it from the main loop
     /// while this thread appends.
     /// </remarks>
-    internal sealed class GnssReader
+    internal sealed class GnssReader : IFixObserver
     {
         /// <summary>Silence after which the epoch in progress is closed.</summary>
         public const int IdleFlushMs = 200;
@@ -33,42 +35,39 @@ namespace Tracker.Device.Gnss
         private const int CountersEveryMs = 60000;
 
         private readonly SerialPort _port;
-        private readonly NmeaFixReader _reader = new NmeaFixReader();
-        private readonly ReportPolicy _policy;
-        private readonly FixLog _log;
-        private readonly DeviceClock _clock;
+        private readonly FixRecorder _recorder;
+        private readonly CalendarClock _clock;
         private readonly TickClock _ticks;
         private readonly StatusBoard _status;
         private readonly SoftwareWatchdog _watchdog;
         private readonly int _watchdogChannel;
         private readonly byte[] _buffer = new byte[512];
-        private long _recorded;
-        private long _storageErrors;
+        private int _clockSets;
 
         /// <summary>Wires the reader; <see cref="Start"/> runs it.</summary>
         /// <param name="port">The GNSS port, open.</param>
-        /// <param name="policy">The report policy built from the config.</param>
-        /// <param name="log">The FixLog on I:.</param>
-        /// <param name="clock">Set from the first plausible fix.</param>
+        /// <param name="recorder">The recorder (its policy built from the config, its log on I:).</param>
+        /// <param name="clock">The calendar clock the recorder sets, for the log line when it does.</param>
         /// <param name="ticks">The monotonic clock.</param>
         /// <param name="status">Receives the last fix tick and the motion state.</param>
         /// <param name="watchdog">Kicked every pass.</param>
-        public GnssReader(SerialPort port, ReportPolicy policy, FixLog log, DeviceClock clock, TickClock ticks, StatusBoard status, SoftwareWatchdog watchdog)
+        public GnssReader(SerialPort port, FixRecorder recorder, CalendarClock clock, TickClock ticks, StatusBoard status, SoftwareWatchdog watchdog)
         {
             _port = port;
-            _policy = policy;
-            _log = log;
+            _recorder = recorder;
             _clock = clock;
             _ticks = ticks;
             _status = status;
             _watchdog = watchdog;
             _watchdogChannel = watchdog.Register("gnss");
+            _clockSets = clock.Sets;
+            recorder.Observe(this);
         }
 
-        /// <summary>Fixes the policy recorded (appended or not).</summary>
+        /// <summary>Fixes the log took.</summary>
         public long Recorded
         {
-            get { return _recorded; }
+            get { return _recorder.Recorded; }
         }
 
         /// <summary>Starts the thread.</summary>
@@ -76,6 +75,23 @@ namespace Tracker.Device.Gnss
         {
             Thread thread = new Thread(Run);
             thread.Start();
+        }
+
+        /// <inheritdoc/>
+        public void FixHandled(ref Fix fix, ref ReportDecision decision, RecordOutcome outcome)
+        {
+            _status.FixSeen(_ticks.NowMs, decision.Motion == MotionState.Moving);
+            if (_clock.Sets != _clockSets)
+            {
+                _clockSets = _clock.Sets;
+                DeviceLog.Info("clock", String.Concat("set from gnss to ", DateTime.UtcNow.ToString("o")));
+            }
+
+            long failures = _recorder.AppendFailures;
+            if (outcome == RecordOutcome.StorageFailed && (failures == 1 || failures % 100 == 0))
+            {
+                DeviceLog.Error("gnss", String.Concat("FixLog append failed (", failures.ToString(), " so far); the fix is not stored"));
+            }
         }
 
         private void Run()
@@ -91,7 +107,7 @@ namespace Tracker.Device.Gnss
                 if (available > 0)
                 {
                     int n = _port.Read(_buffer, 0, available < _buffer.Length ? available : _buffer.Length);
-                    Consume(n);
+                    _recorder.Push(_buffer, 0, n);
                     lastByteMs = now;
                     epochOpen = true;
                 }
@@ -99,8 +115,7 @@ namespace Tracker.Device.Gnss
                 {
                     if (epochOpen && now - lastByteMs >= IdleFlushMs)
                     {
-                        _reader.Flush();
-                        TakeFixes();
+                        _recorder.Flush();
                         epochOpen = false;
                     }
 
@@ -115,58 +130,17 @@ namespace Tracker.Device.Gnss
             }
         }
 
-        private void Consume(int count)
-        {
-            int used = 0;
-            while (used < count)
-            {
-                used += _reader.Push(_buffer, used, count - used);
-                TakeFixes();
-            }
-        }
-
-        private void TakeFixes()
-        {
-            Fix fix;
-            while (_reader.TryTakeFix(out fix))
-            {
-                OnFix(fix);
-            }
-        }
-
-        private void OnFix(Fix fix)
-        {
-            _clock.Offer(fix.TimeMs, "gnss");
-            ReportDecision decision = _policy.Decide(fix);
-            _status.FixSeen(_ticks.NowMs, decision.Motion == MotionState.Moving);
-            if (!decision.IsRecord)
-            {
-                return;
-            }
-
-            _recorded++;
-            Fix record = decision.Fix;
-            if (_log.Append(ref record) != FixLogResult.Ok)
-            {
-                _storageErrors++;
-                if (_storageErrors == 1 || _storageErrors % 100 == 0)
-                {
-                    DeviceLog.Error("gnss", String.Concat("FixLog append failed (", _storageErrors.ToString(), " so far); the fix is not stored"));
-                }
-            }
-        }
-
         private void LogCounters()
         {
-            Tracker.Core.Nmea.NmeaCounters c = _reader.Counters;
+            Tracker.Core.Nmea.NmeaCounters c = _recorder.Reader.Counters;
             DeviceLog.Info("gnss", String.Concat(new string[]
             {
                 "lines ", c.Lines.ToString(),
                 ", fixes ", c.Fixes.ToString(),
                 ", checksum errors ", c.ChecksumErrors.ToString(),
                 ", malformed ", c.Malformed.ToString(),
-                ", recorded ", _recorded.ToString(),
-                ", pending ", _log.PendingCount.ToString(),
+                ", recorded ", _recorder.Recorded.ToString(),
+                ", pending ", _recorder.Log.PendingCount.ToString(),
             }));
         }
     }

@@ -1,6 +1,7 @@
 using System;
 using System.Threading;
 using Tracker.Core.Modem;
+using Tracker.Core.Time;
 
 namespace Tracker.Device.Time
 {

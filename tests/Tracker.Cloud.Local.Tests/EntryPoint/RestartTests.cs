@@ -88,7 +88,7 @@ public sealed class RestartTests : IDisposable
         "--http-port", FreePort.OnLoopback().ToString(System.Globalization.CultureInfo.InvariantCulture),
         "--mqtt-port", FreePort.OnLoopback().ToString(System.Globalization.CultureInfo.InvariantCulture),
         "--cars", "3",
-        "--replay", Repository.PathOf("firmware", "Tracker.Bench", "samples", "demo-drive.nmea"), // the cars drive from the first second
+        "--replay", Repository.PathOf("firmware", "Tracker.BenchTool", "samples", "demo-drive.nmea"), // the cars drive from the first second
         "--live-period", "10s",
         "--progress", "0",
         "--drain-timeout", "30s");

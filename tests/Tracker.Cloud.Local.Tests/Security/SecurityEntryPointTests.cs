@@ -102,7 +102,7 @@ public sealed class SecurityEntryPointTests : IDisposable
     [Fact]
     public async Task F6_EverythingTheHostWrites_IsTheOwnersAlone()
     {
-        using (TestProcess host = Start(FreePort.OnLoopback(), FreePort.OnLoopback(), "--cars", "2", "--replay", Repository.PathOf("firmware", "Tracker.Bench", "samples", "demo-drive.nmea"), "--live-period", "10s"))
+        using (TestProcess host = Start(FreePort.OnLoopback(), FreePort.OnLoopback(), "--cars", "2", "--replay", Repository.PathOf("firmware", "Tracker.BenchTool", "samples", "demo-drive.nmea"), "--live-period", "10s"))
         {
             Assert.True(await host.WaitForAsync("tracker-local: ready", Bound), host.Output);
             await Task.Delay(TimeSpan.FromSeconds(3)); // the cars write their flash logs, the store its journal

@@ -4,6 +4,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using Tracker.Core.Config;
+using Tracker.Core.Modem;
 using Tracker.Core.Reporting;
 using Tracker.Core.Uplink;
 using Tracker.Core.Wire;
@@ -328,6 +329,17 @@ public class TrackerConfigLoaderTests
     public void EmptyFile_NamesTheFirstRequiredKey()
     {
         Assert.Equal("missing required key car.id (Config/README.md)", LoadBad(string.Empty, TrackerConfigError.MissingKey, "car.id", 0).Message);
+    }
+
+    [Theory]
+    [InlineData("ltem", RadioAccess.LteM, 1)]
+    [InlineData("nbiot", RadioAccess.NbIot, 2)]
+    [InlineData("both", RadioAccess.Both, 3)]
+    public void CellRat_ReadsIntoTheModemsRadioAccess_NumberedAsAtCmnb(string choice, RadioAccess expected, int cmnb)
+    {
+        TrackerConfig c = LoadOk(Minimal + "cell.rat = " + choice + "\n");
+        Assert.Equal(expected, c.Rat);
+        Assert.Equal(cmnb, (int)c.Rat);
     }
 
     [Theory]

@@ -1,5 +1,6 @@
 using System.Text;
 using Tracker.Core.Modem;
+using Tracker.Core.Time;
 using Tracker.Core.Uplink;
 
 namespace Tracker.Core.Tests.Modem;

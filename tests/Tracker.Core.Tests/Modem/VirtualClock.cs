@@ -1,4 +1,5 @@
 using Tracker.Core.Modem;
+using Tracker.Core.Time;
 
 namespace Tracker.Core.Tests.Modem;
 

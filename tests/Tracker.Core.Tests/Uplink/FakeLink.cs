@@ -1,4 +1,5 @@
 using Tracker.Core.Fixes;
+using Tracker.Core.Time;
 using Tracker.Core.Uplink;
 using Tracker.Core.Wire;
 

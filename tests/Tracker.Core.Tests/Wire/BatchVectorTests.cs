@@ -75,7 +75,7 @@ public sealed class BatchVectorTests(ITestOutputHelper output)
     public void Sample_FirstTenEpochs_AreTheRouteVectorFixes()
     {
         // The vectors come from the project's own generated sample, not from ../shared/data.
-        var fixes = Nmea.GpsdCorpus.Read(File.ReadAllBytes(RepoPath("firmware", "Tracker.Bench", "samples", "demo-drive.nmea")));
+        var fixes = Nmea.GpsdCorpus.Read(File.ReadAllBytes(RepoPath("firmware", "Tracker.BenchTool", "samples", "demo-drive.nmea")));
         WireTestSupport.AssertSameFixes(BatchVectors.Fixes("route10"), [.. fixes.Take(10)]);
         WireTestSupport.AssertSameFixes(BatchVectors.Fixes("single"), [.. fixes.Take(1)]);
     }

@@ -26,7 +26,7 @@ internal static class BatchVectors
     public static string Hex(string name) => All[name].Hex;
 
     /// <summary>
-    /// The first ten epochs of firmware/Tracker.Bench/samples/demo-drive.nmea (the project's own
+    /// The first ten epochs of firmware/Tracker.BenchTool/samples/demo-drive.nmea (the project's own
     /// generated 1 Hz drive in Reno, all 3D autonomous fixes) as the firmware's NMEA reader turns
     /// them into fixes, written out so that the vectors stand alone.
     /// <c>BatchVectorTests.Sample_FirstTenEpochs_AreTheRouteVectorFixes</c> checks them against the sample.

@@ -1,5 +1,8 @@
 using Tracker.Core.Fixes;
+using Tracker.Core.Recording;
+using Tracker.Core.Reporting;
 using Tracker.Core.Storage;
+using Tracker.Core.Time;
 using Tracker.Core.Uplink;
 using Tracker.Device.Storage;
 using Tracker.HostLink;
@@ -7,17 +10,19 @@ using Tracker.HostLink;
 namespace Tracker.Integration.Tests.Support;
 
 /// <summary>
-/// One simulated car: the firmware's FixLog on a folder (DirectoryFlashFileSystem), its uplink
-/// engine over an <see cref="MqttNetLink"/> with the car's own certificate, and a drive that feeds the
-/// log as simulated time passes. Time is compressed: the engine is ticked with a simulated
-/// millisecond clock, and the calendar clock follows the drive.
+/// One simulated car: the firmware's FixLog on a folder (DirectoryFlashFileSystem), the device's
+/// recorder feeding it the drive's fixes as simulated time passes (the default report policy, or
+/// every fix), and its uplink engine over an <see cref="MqttNetLink"/> with the car's own
+/// certificate. Time is compressed: the engine is ticked with a simulated millisecond clock, and the
+/// calendar clock follows the drive (its dates are taken whatever their year).
 /// </summary>
 public sealed class CarRig : IDisposable
 {
     private readonly Drive _drive;
-    private readonly SimClock _clock;
+    private readonly DriveRtc _rtc;
     private readonly SimDevice _device = new();
     private readonly FixLogOptions _logOptions = FixLogOptions.ForCapacity(1_000_000);
+    private readonly FixRecorder _recorder;
     private DirectoryFlashFileSystem _fs = new();
     private int _next;
 
@@ -27,10 +32,12 @@ public sealed class CarRig : IDisposable
         CarId = carId;
         _drive = drive;
         LogDirectory = logDirectory;
-        _clock = new SimClock(drive.StartMs);
+        _rtc = new DriveRtc(drive.StartMs);
+        var clock = new CalendarClock(_rtc, plausibleFromUtcMs: 0);
         Link = new MqttNetLink(new MqttNetLinkOptions("127.0.0.1", port, pki.IssueClient(carId), pki.Ca, operationTimeout: TimeSpan.FromSeconds(5)));
         Log = FixLog.Open(_fs, logDirectory, _logOptions);
-        Engine = new UplinkEngine(Link, Log, _clock, _device, options(UplinkTopics.Create(carId, null)), seed);
+        _recorder = new FixRecorder(new ReportPolicy(ReportConfig.Default), Log, clock, everyFix: !drive.UsesPolicy);
+        Engine = new UplinkEngine(Link, Log, clock, _device, options(UplinkTopics.Create(carId, null)), seed);
     }
 
     /// <summary>The car id (certificate CN, client id, topic segment).</summary>
@@ -52,7 +59,7 @@ public sealed class CarRig : IDisposable
     public List<Fix> Appended { get; } = [];
 
     /// <summary>Appends that the log refused (must stay 0).</summary>
-    public int AppendFailures { get; private set; }
+    public long AppendFailures => _recorder.AppendFailures;
 
     /// <summary>True when every fix of the drive has been fed.</summary>
     public bool DriveDone => _next == _drive.Fixes.Count;
@@ -64,25 +71,16 @@ public sealed class CarRig : IDisposable
     public void Step(long nowMs)
     {
         long driveTime = _drive.StartMs + nowMs;
-        _clock.UtcNowMs = driveTime;
+        _rtc.Drive(driveTime);
         while (_next < _drive.Fixes.Count && _drive.Fixes[_next].Fix.TimeMs <= driveTime)
         {
-            DriveFix f = _drive.Fixes[_next++];
-            _device.IsMoving = f.Moving && !DriveDone;
+            Fix fix = _drive.Fixes[_next++].Read;
+            ReportDecision d = _recorder.Record(ref fix);
+            _device.IsMoving = d.Motion == MotionState.Moving && !DriveDone;
             _device.LastFixTickMs = nowMs;
-            if (!f.Recorded)
+            if (_recorder.LastOutcome == RecordOutcome.Stored)
             {
-                continue;
-            }
-
-            Fix fix = f.Fix;
-            if (Log.Append(ref fix) == FixLogResult.Ok)
-            {
-                Appended.Add(fix);
-            }
-            else
-            {
-                AppendFailures++;
+                Appended.Add(_recorder.LastRecord);
             }
         }
 
@@ -112,11 +110,21 @@ public sealed class CarRig : IDisposable
         _fs.Dispose();
     }
 
-    private sealed class SimClock(long utcNowMs) : IWallClock
+    /// <summary>The car's real-time clock: the drive's time, plus the offset the recorder's GNSS setting left.</summary>
+    private sealed class DriveRtc(long utcNowMs) : IRealTimeClock
     {
-        public bool IsValid => true;
+        private long _driveMs = utcNowMs;
+        private long _offsetMs;
 
-        public long UtcNowMs { get; set; } = utcNowMs;
+        public long UtcNowMs => _driveMs + _offsetMs;
+
+        public void Drive(long utcMs) => _driveMs = utcMs;
+
+        public bool TrySet(long utcMs)
+        {
+            _offsetMs = utcMs - _driveMs;
+            return true;
+        }
     }
 
     private sealed class SimDevice : IDeviceStatus

@@ -5,7 +5,9 @@ namespace Tracker.Integration.Tests.Support;
 
 /// <summary>
 /// A drive as the device sees it: every fix the firmware's NMEA reader produces from a log, and
-/// whether the report policy (the default profile, or none) records it and the car is moving.
+/// whether the report policy (the default profile, or none) records it and the car is moving. The
+/// car rig feeds the fixes as read to the device's recorder; what the drive says here is the
+/// expectation (the same policy, run once at load).
 /// </summary>
 public sealed class Drive
 {
@@ -16,7 +18,7 @@ public sealed class Drive
         UsesPolicy = policy;
     }
 
-    /// <summary>The project's own generated route (firmware/Tracker.Bench/samples), copied beside the tests.</summary>
+    /// <summary>The project's own generated route (firmware/Tracker.BenchTool/samples), copied beside the tests.</summary>
     public static string DemoPath => Path.Combine(AppContext.BaseDirectory, "samples", "demo-drive.nmea");
 
     /// <summary>A short name for reports.</summary>
@@ -61,14 +63,15 @@ public sealed class Drive
             {
                 ReportDecision d = report.Decide(fix);
                 bool moving = d.Motion == MotionState.Moving;
-                fixes.Add(policy ? new DriveFix(d.IsRecord ? d.Fix : fix, d.IsRecord, moving) : new DriveFix(fix, true, moving));
+                fixes.Add(policy ? new DriveFix(d.IsRecord ? d.Fix : fix, d.IsRecord, moving, fix) : new DriveFix(fix, true, moving, fix));
             }
         }
     }
 }
 
-/// <summary>One fix of a drive.</summary>
+/// <summary>One fix of a drive, and what the recorder will make of it (the expectation tests compare with).</summary>
 /// <param name="Fix">The fix (as recorded, when recorded).</param>
 /// <param name="Recorded">True when it goes into the log.</param>
 /// <param name="Moving">The policy's motion state after it.</param>
-public readonly record struct DriveFix(Fix Fix, bool Recorded, bool Moving);
+/// <param name="Read">The fix as the reader produced it (what the car's recorder is fed).</param>
+public readonly record struct DriveFix(Fix Fix, bool Recorded, bool Moving, Fix Read);

@@ -1,4 +1,4 @@
-using Tracker.Core.Uplink;
+using Tracker.Core.Time;
 
 namespace Tracker.Testing;
 

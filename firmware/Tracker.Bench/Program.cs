@@ -1,3 +1,0 @@
-using Tracker.Bench;
-
-return BenchCli.Run(args, Console.Out, Console.Error);

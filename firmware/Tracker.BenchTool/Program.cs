@@ -1,0 +1,3 @@
+using Tracker.BenchTool;
+
+return BenchCli.Run(args, Console.Out, Console.Error);
