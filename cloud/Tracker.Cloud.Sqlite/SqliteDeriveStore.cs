@@ -30,6 +30,8 @@ public sealed class SqliteDeriveStore : IDerivationStore, IEventStore, IStatusSt
             episode_start INTEGER NOT NULL,
             decided_ts    INTEGER NOT NULL,
             withdrawn     INTEGER NOT NULL DEFAULT 0,
+            pending       INTEGER NOT NULL DEFAULT 0,
+            announced     INTEGER NOT NULL DEFAULT 0,
             ack_by        TEXT,
             ack_ms        INTEGER,
             body          TEXT    NOT NULL,
@@ -37,6 +39,7 @@ public sealed class SqliteDeriveStore : IDerivationStore, IEventStore, IStatusSt
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS events_by_start ON events (episode_start, car_id, event_id);
         CREATE INDEX IF NOT EXISTS events_by_decided ON events (car_id, decided_ts);
+        CREATE INDEX IF NOT EXISTS events_unannounced ON events (episode_start) WHERE announced = 0;
         CREATE TABLE IF NOT EXISTS statuses (
             car_id      TEXT    NOT NULL,
             ts          INTEGER NOT NULL,
@@ -54,7 +57,7 @@ public sealed class SqliteDeriveStore : IDerivationStore, IEventStore, IStatusSt
         ) WITHOUT ROWID;
         """;
 
-    private const string EventColumns = "body, withdrawn, ack_by, ack_ms";
+    internal const string EventColumns = "body, withdrawn, ack_by, ack_ms";
 
     private readonly SqliteStore _store;
     private long _lastPurgeMs = long.MinValue;
@@ -131,15 +134,16 @@ public sealed class SqliteDeriveStore : IDerivationStore, IEventStore, IStatusSt
         {
             await using SqliteCommand upsert = connection.CreateCommand();
             upsert.Transaction = transaction;
-            upsert.CommandText = "INSERT INTO events (car_id, event_id, type, episode_start, decided_ts, withdrawn, body) "
-                + "VALUES ($car, $id, $type, $start, $decided, 0, $body) "
-                + "ON CONFLICT (car_id, event_id) DO UPDATE SET decided_ts = excluded.decided_ts, withdrawn = 0, body = excluded.body;";
+            upsert.CommandText = "INSERT INTO events (car_id, event_id, type, episode_start, decided_ts, withdrawn, pending, body) "
+                + "VALUES ($car, $id, $type, $start, $decided, 0, $pending, $body) "
+                + "ON CONFLICT (car_id, event_id) DO UPDATE SET decided_ts = excluded.decided_ts, withdrawn = 0, pending = excluded.pending, body = excluded.body;";
             SqliteParameter pCar = upsert.Parameters.Add("$car", SqliteType.Text);
             SqliteParameter pId = upsert.Parameters.Add("$id", SqliteType.Text);
             SqliteParameter pType = upsert.Parameters.Add("$type", SqliteType.Text);
             SqliteParameter pStart = upsert.Parameters.Add("$start", SqliteType.Integer);
             SqliteParameter pDecided = upsert.Parameters.Add("$decided", SqliteType.Integer);
             SqliteParameter pBody = upsert.Parameters.Add("$body", SqliteType.Text);
+            SqliteParameter pPending = upsert.Parameters.Add("$pending", SqliteType.Integer);
             foreach (FleetEvent e in events)
             {
                 pCar.Value = e.CarId;
@@ -148,6 +152,7 @@ public sealed class SqliteDeriveStore : IDerivationStore, IEventStore, IStatusSt
                 pStart.Value = e.EpisodeStartMs;
                 pDecided.Value = e.DecidedTs;
                 pBody.Value = DeriveJson.Write(e);
+                pPending.Value = e.Pending ? 1 : 0;
                 await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
         }
@@ -446,7 +451,8 @@ public sealed class SqliteDeriveStore : IDerivationStore, IEventStore, IStatusSt
         return events;
     }
 
-    private static StoredEvent ReadEvent(SqliteDataReader reader)
+    /// <summary>Reads an event from the first four columns of <c>EventColumns</c>.</summary>
+    internal static StoredEvent ReadEvent(SqliteDataReader reader)
     {
         try
         {

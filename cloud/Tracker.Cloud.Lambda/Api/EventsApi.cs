@@ -64,7 +64,7 @@ public sealed class EventsApi
             case (3, "cars"):
                 return Method(method, "GET", instance) ?? await ListAsync(caller, segments[1], query, instance, cancellationToken).ConfigureAwait(false);
             case (5, "cars") when segments[4] == "acknowledge":
-                return Method(method, "POST", instance) ?? Reply(await _queries.AcknowledgeAsync(caller, segments[1], segments[3], cancellationToken).ConfigureAwait(false), instance, WriteEvent);
+                return Method(method, "POST", instance) ?? Reply(await _queries.AcknowledgeAsync(caller, segments[1], segments[3], cancellationToken).ConfigureAwait(false), instance, EventJson.Write);
             case (1, "zones"):
                 return Method(method, "GET", instance) ?? Reply(await _queries.ListZonesAsync(caller, cancellationToken).ConfigureAwait(false), instance, WriteZones);
             case (2, "zones") when method == "PUT":
@@ -154,7 +154,7 @@ public sealed class EventsApi
         json.WriteStartArray("events");
         foreach (StoredEvent e in page.Events)
         {
-            WriteEvent(json, e);
+            EventJson.Write(json, e);
         }
 
         json.WriteEndArray();
@@ -165,61 +165,6 @@ public sealed class EventsApi
         else
         {
             json.WriteNull("nextCursor");
-        }
-
-        json.WriteEndObject();
-    }
-
-    /// <summary>One event as the API and the live feed write it.</summary>
-    /// <param name="json">The writer.</param>
-    /// <param name="stored">The event.</param>
-    public static void WriteEvent(Utf8JsonWriter json, StoredEvent stored)
-    {
-        ArgumentNullException.ThrowIfNull(json);
-        ArgumentNullException.ThrowIfNull(stored);
-        FleetEvent e = stored.Event;
-        json.WriteStartObject();
-        json.WriteString("carId", e.CarId);
-        json.WriteString("id", e.Key.Id);
-        json.WriteString("type", EventTypeNames.Name(e.Type));
-        json.WriteNumber("ts", e.EpisodeStartMs);
-        json.WriteString("time", DateTimeOffset.FromUnixTimeMilliseconds(e.EpisodeStartMs).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
-        if (e.Subject.Length > 0)
-        {
-            json.WriteString("subject", e.Subject);
-        }
-
-        Number(json, "endTs", e.EndMs);
-        Number(json, "durationMs", e.DurationMs);
-        if (e.LatE7 is { } lat && e.LonE7 is { } lon)
-        {
-            json.WriteNumber("lat", lat / 10_000_000m);
-            json.WriteNumber("lon", lon / 10_000_000m);
-        }
-
-        Number(json, "speedMmps", e.SpeedMmps);
-        Number(json, "limitMmps", e.LimitMmps);
-        Number(json, "voltageMv", e.VoltageMv);
-        Number(json, "odometerM", e.OdometerM);
-        Number(json, "distanceM", e.DistanceM);
-        if (e.Detail is { } detail)
-        {
-            json.WriteString("detail", detail);
-        }
-
-        json.WriteBoolean("alert", e.Alert);
-        json.WriteBoolean("late", e.Late);
-        json.WriteBoolean("pending", e.Pending);
-        json.WriteNumber("detectedMs", e.DetectedMs);
-        if (stored.Withdrawn)
-        {
-            json.WriteBoolean("withdrawn", true);
-        }
-
-        if (stored.AcknowledgedBy is { } by)
-        {
-            json.WriteString("acknowledgedBy", by);
-            Number(json, "acknowledgedMs", stored.AcknowledgedMs);
         }
 
         json.WriteEndObject();
