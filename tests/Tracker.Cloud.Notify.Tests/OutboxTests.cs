@@ -160,7 +160,7 @@ public sealed class OutboxTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task OnAws_AWebhookResolvingToLoopback_IsRefusedAtConnectTime()
     {
-        using var sender = new WebhookSender(WebhookTargetPolicy.Public, _ => Secret, _clock);
+        using var sender = new WebhookSender(WebhookTargetPolicy.Public, (_, _) => Task.FromResult<string?>(Secret), _clock);
         string? error = await sender.SendAsync(
             new OutboxEntry { CarId = "car-1", EventId = "e", SubscriptionId = "s", Channel = Channel.Webhook, Target = "http://localhost:" + new Uri(_receiver.Origin).Port + "/hook", Payload = "{}" },
             CancellationToken.None);
@@ -170,7 +170,7 @@ public sealed class OutboxTests : IAsyncLifetime, IDisposable
 
     private NotificationWorker Worker(NotifyOptions? options = null)
     {
-        var hooks = new WebhookSender(WebhookTargetPolicy.Local, id => id == "ops-hook" ? Secret : null, _clock);
+        var hooks = new WebhookSender(WebhookTargetPolicy.Local, (id, _) => Task.FromResult(id == "ops-hook" ? Secret : null), _clock);
         return new NotificationWorker(_outbox!, _outbox!, new Dictionary<Channel, ISender> { [Channel.Webhook] = hooks }, options ?? NotifyOptions.Default, _clock);
     }
 

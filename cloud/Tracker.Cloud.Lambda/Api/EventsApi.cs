@@ -9,6 +9,9 @@ using Tracker.Cloud.Derive.Events;
 using Tracker.Cloud.Derive.Storage;
 using Tracker.Cloud.Derive.Zones;
 using Tracker.Cloud.Lambda.Events;
+using Tracker.Cloud.Notify;
+using Tracker.Cloud.Notify.Outbox;
+using Tracker.Cloud.Notify.Subscriptions;
 
 namespace Tracker.Cloud.Lambda.Api;
 
@@ -24,13 +27,16 @@ public sealed class EventsApi
     private static readonly HashSet<string> ListParameters = new(StringComparer.Ordinal) { "car", "type", "start", "end", "limit", "cursor", "withdrawn" };
 
     private readonly EventQueries _queries;
+    private readonly SubscriptionQueries? _subscriptions;
 
-    /// <summary>Creates the routes over the service.</summary>
+    /// <summary>Creates the routes over the services.</summary>
     /// <param name="queries">Events and zones.</param>
-    public EventsApi(EventQueries queries)
+    /// <param name="subscriptions">Subscriptions and notifications (<c>GET /subscriptions</c>, <c>PUT</c> and <c>DELETE /subscriptions/{id}</c>, <c>GET /notifications?state=failed</c>), or null when not served.</param>
+    public EventsApi(EventQueries queries, SubscriptionQueries? subscriptions = null)
     {
         ArgumentNullException.ThrowIfNull(queries);
         _queries = queries;
+        _subscriptions = subscriptions;
     }
 
     /// <summary>True when the path is one of these routes (<c>/events</c>, <c>/zones...</c>, <c>/cars/{carId}/events...</c>).</summary>
@@ -39,7 +45,7 @@ public sealed class EventsApi
     public static bool Owns(IReadOnlyList<string> segments)
     {
         ArgumentNullException.ThrowIfNull(segments);
-        return segments.Count > 0 && (segments[0] == "events" || segments[0] == "zones"
+        return segments.Count > 0 && (segments[0] is "events" or "zones" or "subscriptions" or "notifications"
             || (segments.Count >= 3 && segments[0] == "cars" && segments[2] == "events"));
     }
 
@@ -74,6 +80,26 @@ public sealed class EventsApi
                 return deleted.Status == QueryStatus.Ok ? new HttpApiResponse { StatusCode = 204 } : ApiHandler.Refused(deleted, instance);
             case (2, "zones"):
                 return Method(method, "PUT, DELETE", instance)!;
+            case (1, "subscriptions") when _subscriptions is not null:
+                return Method(method, "GET", instance) ?? Reply(await _subscriptions.ListAsync(caller, cancellationToken).ConfigureAwait(false), instance, WriteSubscriptions);
+            case (2, "subscriptions") when _subscriptions is not null && method == "PUT":
+                return Reply(await _subscriptions.PutAsync(caller, segments[1], Body(request), cancellationToken).ConfigureAwait(false), instance, WriteSubscription);
+            case (2, "subscriptions") when _subscriptions is not null && method == "DELETE":
+                QueryResult<bool> unsubscribed = await _subscriptions.DeleteAsync(caller, segments[1], cancellationToken).ConfigureAwait(false);
+                return unsubscribed.Status == QueryStatus.Ok ? new HttpApiResponse { StatusCode = 204 } : ApiHandler.Refused(unsubscribed, instance);
+            case (1, "notifications") when _subscriptions is not null:
+                if (Method(method, "GET", instance) is { } refusedMethod)
+                {
+                    return refusedMethod;
+                }
+
+                string stateName = Get(query, "state") ?? "failed";
+                if (!Enum.TryParse(stateName, ignoreCase: true, out OutboxState state) || !Enum.IsDefined(state) || stateName.Any(char.IsDigit))
+                {
+                    return ApiHandler.Problem(ProblemType.BadQuery.With("'state' must be pending, delivered or failed.", instance));
+                }
+
+                return Reply(await _subscriptions.ListNotificationsAsync(caller, state, cancellationToken).ConfigureAwait(false), instance, WriteNotifications);
             default:
                 return ApiHandler.Problem(ProblemType.NotFound.With(
                     "No route for " + TimeParameter.Clip(string.Join('/', segments)) + ": events are at GET /events, GET /cars/{carId}/events, POST /cars/{carId}/events/{eventId}/acknowledge, GET /zones, PUT and DELETE /zones/{zoneId}.",
@@ -167,6 +193,88 @@ public sealed class EventsApi
             json.WriteNull("nextCursor");
         }
 
+        json.WriteEndObject();
+    }
+
+    private static void WriteSubscriptions(Utf8JsonWriter json, IReadOnlyList<Subscription> subscriptions)
+    {
+        json.WriteStartObject();
+        json.WriteStartArray("subscriptions");
+        foreach (Subscription s in subscriptions)
+        {
+            WriteSubscription(json, s);
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    private static void WriteSubscription(Utf8JsonWriter json, Subscription s)
+    {
+        json.WriteStartObject();
+        json.WriteString("id", s.Id);
+        json.WriteString("name", s.Name);
+        json.WriteStartArray("types");
+        foreach (EventType type in s.Types)
+        {
+            json.WriteStringValue(EventTypeNames.Name(type));
+        }
+
+        json.WriteEndArray();
+        json.WriteStartArray("cars");
+        foreach (string car in s.Cars)
+        {
+            json.WriteStringValue(car);
+        }
+
+        json.WriteEndArray();
+        if (s.WebhookUrl is { } url)
+        {
+            json.WriteStartObject("webhook");
+            json.WriteString("url", url.AbsoluteUri);
+            json.WriteEndObject();
+        }
+
+        if (s.Email is { } email)
+        {
+            json.WriteString("email", email);
+        }
+
+        json.WriteEndObject();
+    }
+
+    private static void WriteNotifications(Utf8JsonWriter json, IReadOnlyList<OutboxEntry> entries)
+    {
+        json.WriteStartObject();
+        json.WriteStartArray("notifications");
+        foreach (OutboxEntry e in entries)
+        {
+            json.WriteStartObject();
+            json.WriteString("deliveryId", e.DeliveryId);
+            json.WriteString("carId", e.CarId);
+            json.WriteString("eventId", e.EventId);
+            json.WriteString("subscriptionId", e.SubscriptionId);
+            json.WriteString("channel", e.Channel == Channel.Webhook ? "webhook" : "email");
+            json.WriteString("target", e.Target);
+            json.WriteString("state", e.State.ToString().ToLowerInvariant());
+            json.WriteNumber("attempts", e.Attempts);
+            json.WriteNumber("nextAttemptMs", e.NextAttemptMs);
+            if (e.LastError is { } error)
+            {
+                json.WriteString("lastError", error);
+            }
+
+            json.WriteNumber("createdMs", e.CreatedMs);
+            if (e.DeliveredMs is { } delivered)
+            {
+                json.WriteNumber("deliveredMs", delivered);
+            }
+
+            json.WriteString("summary", e.Summary);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
         json.WriteEndObject();
     }
 

@@ -5,6 +5,7 @@ using Tracker.Cloud.Derive.Engine;
 using Tracker.Cloud.Derive.Events;
 using Tracker.Cloud.Derive.Observations;
 using Tracker.Cloud.Derive.Storage;
+using Tracker.Cloud.Notify.Outbox;
 
 namespace Tracker.Cloud.Local.Derive;
 
@@ -28,6 +29,7 @@ public sealed partial class DeriveGate : IAsyncDisposable
     private readonly Dictionary<string, SemaphoreSlim> _cars = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
     private Task? _ticks;
+    private Task? _notifications;
     private int _disposed;
 
     /// <summary>Creates the gate.</summary>
@@ -52,6 +54,9 @@ public sealed partial class DeriveGate : IAsyncDisposable
         _clock = clock;
         _log = log;
     }
+
+    /// <summary>The outbox worker, woken after every step and run beside the ticks; null for none.</summary>
+    public NotificationWorker? Notifier { get; init; }
 
     /// <summary>Called with every event a step committed (the live feed); null for none.</summary>
     public Func<FleetEvent, Task>? Committed { get; set; }
@@ -89,7 +94,14 @@ public sealed partial class DeriveGate : IAsyncDisposable
     }
 
     /// <summary>Starts ticking every car.</summary>
-    public void StartTicks() => _ticks ??= Task.Run(() => TickLoopAsync(_stop.Token));
+    public void StartTicks()
+    {
+        _ticks ??= Task.Run(() => TickLoopAsync(_stop.Token));
+        if (Notifier is { } notifier)
+        {
+            _notifications ??= Task.Run(() => notifier.RunAsync(LogNotifyFailed, _stop.Token));
+        }
+    }
 
     /// <summary>Ticks every car once now.</summary>
     /// <param name="cancellationToken">Cancels the calls.</param>
@@ -117,6 +129,11 @@ public sealed partial class DeriveGate : IAsyncDisposable
             await _ticks.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
+        if (_notifications is not null)
+        {
+            await _notifications.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
         _stop.Dispose();
     }
 
@@ -141,6 +158,11 @@ public sealed partial class DeriveGate : IAsyncDisposable
         finally
         {
             gate.Release();
+        }
+
+        if (done.Events.Count > 0)
+        {
+            Notifier?.Wake();
         }
 
         if (Committed is { } committed)
@@ -177,6 +199,9 @@ public sealed partial class DeriveGate : IAsyncDisposable
 
     [LoggerMessage(EventId = 60, Level = LogLevel.Warning, Message = "A status message from {CarId} did not decode ({Error}); dropped")]
     private partial void LogBadStatus(string carId, Tracker.Core.Uplink.StatusError error);
+
+    [LoggerMessage(EventId = 62, Level = LogLevel.Error, Message = "A notification pass failed; the next pass tries again")]
+    private partial void LogNotifyFailed(Exception error);
 
     [LoggerMessage(EventId = 61, Level = LogLevel.Error, Message = "The Derive stage's clock tick failed; the next tick tries again")]
     private partial void LogTickFailed(Exception error);

@@ -6,6 +6,10 @@ using Tracker.Cloud.Derive.Api;
 using Tracker.Cloud.Derive.Engine;
 using Tracker.Cloud.Derive.Storage;
 using Tracker.Cloud.DynamoDb.Derive;
+using Tracker.Cloud.Notify;
+using Tracker.Cloud.Notify.Channels;
+using Tracker.Cloud.Notify.Outbox;
+using Tracker.Cloud.Notify.Subscriptions;
 using Tracker.Cloud.Sqlite;
 
 namespace Tracker.Cloud.Local.Derive;
@@ -15,7 +19,9 @@ namespace Tracker.Cloud.Local.Derive;
 /// <param name="Queries">The API's events and zones.</param>
 /// <param name="States">The cars' states.</param>
 /// <param name="Statuses">The statuses.</param>
-public sealed record LocalDerive(DeriveService Service, EventQueries Queries, IDerivationStore States, IStatusStore Statuses)
+/// <param name="Subscriptions">Subscriptions and notifications for the API (SQLite only; null on DynamoDB, where the stream notifier is not built).</param>
+/// <param name="Notifier">The outbox worker (SQLite only), or null.</param>
+public sealed record LocalDerive(DeriveService Service, EventQueries Queries, IDerivationStore States, IStatusStore Statuses, SubscriptionQueries? Subscriptions, NotificationWorker? Notifier)
 {
     /// <summary>The DynamoDB tables of the local host's Derive stage.</summary>
     public static readonly DynamoDbDeriveOptions DynamoDbTables = new()
@@ -39,10 +45,19 @@ public sealed record LocalDerive(DeriveService Service, EventQueries Queries, ID
     {
         ArgumentNullException.ThrowIfNull(fixes);
         (IDerivationStore states, IEventStore events, IStatusStore statuses, IZoneStore zones) stores;
+        SubscriptionQueries? subscriptions = null;
+        NotificationWorker? notifier = null;
         if (fixes is SqliteStore sqlite)
         {
             SqliteDeriveStore store = await SqliteDeriveStore.OpenAsync(sqlite, cancellationToken).ConfigureAwait(false);
             stores = (store, store, store, store);
+            SqliteNotifyStore notify = await SqliteNotifyStore.OpenAsync(sqlite, cancellationToken).ConfigureAwait(false);
+            subscriptions = new SubscriptionQueries(notify, notify, WebhookTargetPolicy.Local);
+            var hooks = new WebhookSender(
+                WebhookTargetPolicy.Local,
+                async (id, ct) => (await notify.ListSubscriptionsAsync(ct).ConfigureAwait(false)).FirstOrDefault(s => s.Id == id)?.WebhookSecret,
+                clock);
+            notifier = new NotificationWorker(notify, notify, new Dictionary<Channel, ISender> { [Channel.Webhook] = hooks }, NotifyOptions.Default, clock);
         }
         else
         {
@@ -58,7 +73,7 @@ public sealed record LocalDerive(DeriveService Service, EventQueries Queries, ID
             stores.events,
             new StoredObservations(fixes, stores.statuses),
             new StoredContexts(stores.zones, rentals, limits));
-        return new LocalDerive(service, new EventQueries(stores.events, stores.zones, clock), stores.states, stores.statuses);
+        return new LocalDerive(service, new EventQueries(stores.events, stores.zones, clock), stores.states, stores.statuses, subscriptions, notifier);
     }
 
     /// <summary>The gate the ingest path calls.</summary>
@@ -66,5 +81,5 @@ public sealed record LocalDerive(DeriveService Service, EventQueries Queries, ID
     /// <param name="clock">The clock.</param>
     /// <param name="log">The log.</param>
     /// <returns>The gate.</returns>
-    public DeriveGate Gate(IFixStore fixes, TimeProvider clock, ILogger<DeriveGate> log) => new(Service, fixes, Statuses, States, clock, log);
+    public DeriveGate Gate(IFixStore fixes, TimeProvider clock, ILogger<DeriveGate> log) => new(Service, fixes, Statuses, States, clock, log) { Notifier = Notifier };
 }

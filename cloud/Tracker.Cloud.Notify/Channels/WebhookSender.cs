@@ -21,14 +21,14 @@ public sealed class WebhookSender : ISender, IDisposable
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
 
     private readonly HttpClient _http;
-    private readonly Func<string, string?> _secrets;
+    private readonly Func<string, CancellationToken, Task<string?>> _secrets;
     private readonly TimeProvider _clock;
 
     /// <summary>Creates the sender.</summary>
     /// <param name="policy">Where webhooks may connect.</param>
-    /// <param name="secrets">The secret of a subscription id, or null when it is gone.</param>
+    /// <param name="secrets">The secret of a subscription id, or null when it is gone (read at each send, so a new secret applies at once).</param>
     /// <param name="clock">The clock of the timestamp.</param>
-    public WebhookSender(WebhookTargetPolicy policy, Func<string, string?> secrets, TimeProvider clock)
+    public WebhookSender(WebhookTargetPolicy policy, Func<string, CancellationToken, Task<string?>> secrets, TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(secrets);
@@ -77,7 +77,7 @@ public sealed class WebhookSender : ISender, IDisposable
     public async Task<string?> SendAsync(OutboxEntry entry, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        if (_secrets(entry.SubscriptionId) is not { } secret)
+        if (await _secrets(entry.SubscriptionId, cancellationToken).ConfigureAwait(false) is not { } secret)
         {
             return "the subscription no longer exists";
         }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json.Nodes;
 using Tracker.Core.Fixes;
@@ -48,6 +49,47 @@ public sealed class DeriveTests(LocalHostFixture fixture) : IClassFixture<LocalH
         string renter = await fixture.LoginAsync("renter1");
         var (forbidden, _) = await fixture.GetAsync("/events", renter);
         Assert.Equal(403, forbidden);
+        car.Disconnect();
+    }
+
+    [Fact]
+    public async Task ASubscribedWebhook_GetsTheSignedEvent_AndAnUnreachableOneShowsItsError()
+    {
+        const string Secret = "local-webhook-secret-1";
+        var received = new ConcurrentQueue<(string Signature, string Timestamp, string Body)>();
+        using var receiver = new LoopbackHttpServer(async context =>
+        {
+            using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
+            received.Enqueue((context.Request.Headers["X-Tracker-Signature"] ?? string.Empty, context.Request.Headers["X-Tracker-Timestamp"] ?? string.Empty, await reader.ReadToEndAsync()));
+            context.Response.StatusCode = 204;
+        });
+        string ops = await fixture.LoginAsync("ops");
+        Assert.Equal(200, await SendAsync(HttpMethod.Put, "/subscriptions/ops-22", ops,
+            "{\"name\":\"Ops\",\"types\":[\"geofence-exit\"],\"cars\":[\"car-0022\"],\"webhook\":{\"url\":\"" + receiver.Origin + "/hook\",\"secret\":\"" + Secret + "\"}}"));
+        Assert.Equal(200, await SendAsync(HttpMethod.Put, "/subscriptions/dead-22", ops,
+            "{\"name\":\"Dead\",\"cars\":[\"car-0022\"],\"webhook\":{\"url\":\"http://127.0.0.1:" + FreePort.OnLoopback() + "/hook\",\"secret\":\"" + Secret + "\"}}"));
+        Assert.Equal(400, await SendAsync(HttpMethod.Put, "/subscriptions/bad-22", ops, "{\"name\":\"Bad\",\"webhook\":{\"url\":\"ftp://x\",\"secret\":\"short\"}}"));
+
+        Fix[] drive = LocalHostFixture.Drive(60, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), lonOffsetE7: 4_000_000);
+        string zone = "{\"name\":\"Depot 22\",\"circle\":{\"lat\":" + (drive[0].LatE7 / 10_000_000m).ToString(System.Globalization.CultureInfo.InvariantCulture)
+            + ",\"lon\":" + (drive[0].LonE7 / 10_000_000m).ToString(System.Globalization.CultureInfo.InvariantCulture) + ",\"radiusM\":200}}";
+        Assert.Equal(200, await SendAsync(HttpMethod.Put, "/zones/depot-22", ops, zone));
+        using MqttNetLink car = fixture.CarLink("car-0022");
+        Assert.Equal(LinkResult.Ok, car.Connect(new MqttConnectOptions("car-0022", 60, null, null, true)));
+        await PublishAsync(car, "tracker/car-0022/fixes", LocalHostFixture.Encode(drive));
+
+        Assert.True(await Poll.UntilAsync(() => !received.IsEmpty, Wait), "no webhook delivery");
+        (string signature, string timestamp, string body) = Assert.Single(received);
+        Assert.Equal("sha256=" + Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(Encoding.UTF8.GetBytes(Secret), Encoding.UTF8.GetBytes(timestamp + "." + body))), signature);
+        Assert.Equal("geofence-exit", (string?)JsonNode.Parse(body)!["type"]);
+
+        JsonArray? pending = null;
+        Assert.True(await Poll.UntilAsync(async () =>
+        {
+            var (_, list) = await fixture.GetAsync("/notifications?state=pending", ops);
+            pending = list?["notifications"]?.AsArray();
+            return pending?.Any(n => (string?)n!["subscriptionId"] == "dead-22" && n["lastError"] is not null) == true;
+        }, Wait), "the unreachable webhook's error is not shown");
         car.Disconnect();
     }
 
