@@ -43,6 +43,7 @@ public static class StatusReading
             Online = report.Kind == StatusKind.Online,
             Ignition = report.Ignition,
             SupplyMv = report.SupplyMv == StatusReport.Unknown ? null : report.SupplyMv,
+            BackupMv = report.BackupMv == StatusReport.Unknown ? null : report.BackupMv,
         };
         return true;
     }
