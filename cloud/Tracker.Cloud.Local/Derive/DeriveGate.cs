@@ -71,6 +71,7 @@ public sealed partial class DeriveGate : IAsyncDisposable
         IReadOnlyList<Observation> stored = await StoredBatch.ReadAsync(_fixes, carId, payload, cancellationToken).ConfigureAwait(false);
         if (stored.Count > 0)
         {
+            // DeriveAfterIngest's step, under this car's lock.
             await StepAsync(carId, () => _service.DeriveAsync(carId, stored, cancellationToken)).ConfigureAwait(false);
         }
     }
