@@ -87,6 +87,7 @@ namespace Tracker.Device
             AdcController? adc = OpenAdc();
             VoltageSense supply = VoltageSense.Open(adc, c.GetInt(TrackerSetting.HwSupplyAdcPin), SenseDivider.ReferenceSupply);
             VoltageSense backup = VoltageSense.Open(adc, c.GetInt(TrackerSetting.HwBackupAdcPin), SenseDivider.ReferenceBackup);
+            DeviceLog.Info("power", String.Concat("12 V sense ", supply.IsWired ? "on ADC1" : "not wired (unknown)", ", backup-cell sense ", backup.IsWired ? "on ADC1" : "not wired (unknown)"));
             ReleaseGnssReset(gpio, c.GetInt(TrackerSetting.HwGnssResetPin));
             SoftwareWatchdog watchdog = new SoftwareWatchdog(WatchdogTimeoutMs);
             int mainChannel = watchdog.Register("main");

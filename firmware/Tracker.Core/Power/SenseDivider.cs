@@ -50,12 +50,12 @@ namespace Tracker.Core.Power
         /// <summary>The sensed voltage of the mean of some codes.</summary>
         /// <param name="codes">Raw codes, each 0 to <see cref="AdcMaxCode"/>.</param>
         /// <param name="count">How many of them to use (from the start).</param>
-        /// <returns>mV, or <see cref="Uplink.StatusReport.Unknown"/> when there is no valid code.</returns>
+        /// <returns>mV, or <see cref="Common.Unknown.Value"/> (the status message's "unknown") when there is no valid code.</returns>
         public int ToMillivolts(int[] codes, int count)
         {
             if (codes == null || count <= 0 || count > codes.Length)
             {
-                return Uplink.StatusReport.Unknown;
+                return Common.Unknown.Value;
             }
 
             long sum = 0;
@@ -72,7 +72,7 @@ namespace Tracker.Core.Power
 
             if (used == 0)
             {
-                return Uplink.StatusReport.Unknown;
+                return Common.Unknown.Value;
             }
 
             // mV = mean code × full scale / max code × (top + bottom) / bottom, rounded once at the end.

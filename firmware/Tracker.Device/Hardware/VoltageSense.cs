@@ -1,7 +1,6 @@
 using System.Device.Adc;
 using Tracker.Core.Power;
 using Tracker.Core.Uplink;
-using Tracker.Device.Support;
 
 namespace Tracker.Device.Hardware
 {
@@ -9,7 +8,8 @@ namespace Tracker.Device.Hardware
     /// A voltage-sense input on ADC1 (hw.supply.adcPin, hw.backup.adcPin; hardware/README.md): eight raw reads averaged
     /// and scaled by the board's divider (<see cref="SenseDivider"/>). On the ESP32-S3 ADC channel n is GPIO n+1, wired
     /// in silicon, and only ADC1 (GPIO 1 to 10) works while Wi-Fi is up (shared/reference/nanoframework-api.md, "ADC"), so
-    /// a pin outside it is refused. A failed read is "unknown": device input never throws.
+    /// a pin outside it is refused. A failed read is "unknown": device input never throws. <see cref="IsWired"/> says whether
+    /// the channel opened (Program logs it at start).
     /// </summary>
     internal sealed class VoltageSense
     {
@@ -34,11 +34,6 @@ namespace Tracker.Device.Hardware
         {
             if (adc == null || gpio < 1 || gpio > 10)
             {
-                if (gpio >= 0)
-                {
-                    DeviceLog.Info("power", System.String.Concat("sense pin GPIO", gpio.ToString(), " is not on ADC1 (GPIO 1 to 10): reported unknown"));
-                }
-
                 return new VoltageSense(null, divider);
             }
 
@@ -48,9 +43,14 @@ namespace Tracker.Device.Hardware
             }
             catch (System.Exception)
             {
-                DeviceLog.Info("power", System.String.Concat("ADC1 channel for GPIO", gpio.ToString(), " did not open: reported unknown"));
                 return new VoltageSense(null, divider);
             }
+        }
+
+        /// <summary>True when the pin's ADC1 channel opened.</summary>
+        public bool IsWired
+        {
+            get { return _channel != null; }
         }
 
         /// <summary>The sensed voltage, mV, or <see cref="StatusReport.Unknown"/>.</summary>
