@@ -33,6 +33,9 @@ public sealed class StageNames
     /// <summary>The rentals table.</summary>
     public string RentalsTable => Prefix + "-rentals";
 
+    /// <summary>The live grants table: which client ids each renter's live connections use (Tracker.Cloud.Lambda Live/LiveGrantLog).</summary>
+    public string LiveGrantsTable => Prefix + "-live-grants";
+
     /// <summary>The dead-letter queue of the IoT rules and of the ingest function's asynchronous invocations.</summary>
     public string DeadLetterQueue => Prefix + "-ingest-dlq";
 

@@ -47,7 +47,7 @@ internal static class AuthorizerBenchmark
             async Task<IotPolicy> DecideAsync()
             {
                 LiveCredentials credentials = LiveCredentials.Read(null, query, null, null);
-                LiveAuthorization decision = await authorizer.AuthorizeAsync("web-bench01", credentials.Token, default);
+                LiveAuthorization decision = await authorizer.AuthorizeAsync(LiveClientIds.PrefixOf(sub) + "bench01", credentials.Token, default);
                 IotPolicy.TryParse(decision.PolicyDocuments, out IotPolicy? parsed, out string error);
                 return parsed ?? throw new InvalidOperationException(who + ": " + decision.Denial + " " + decision.Detail + " " + error);
             }

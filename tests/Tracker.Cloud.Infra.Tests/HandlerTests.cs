@@ -43,6 +43,11 @@ public sealed class HandlerTests(SynthFixture synth)
                         break;
                     case FunctionCatalog.LiveAuthorizer:
                         LiveAuthorizerSettings.Read(lookup);
+                        LiveDisconnectSettings.ReadGrantsTable(lookup);
+                        break;
+                    case FunctionCatalog.LiveDisconnect:
+                        // Lambda itself sets AWS_REGION in every function's environment.
+                        LiveDisconnectSettings.Read(name => name == LiveDisconnectSettings.RegionVariable ? "eu-west-1" : lookup(name));
                         break;
                     default:
                         FunctionSettings.Read(lookup);
@@ -59,6 +64,8 @@ public sealed class HandlerTests(SynthFixture synth)
         LiveAuthorizerSettings.IssuerVariable => "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Ex4mpLe00",
         LiveAuthorizerSettings.ClientIdsVariable => "5q1example0client0id0abc",
         LiveAuthorizerSettings.IotResourcePrefixVariable => "arn:aws:iot:eu-west-1:123456789012",
+        LiveDisconnectSettings.IotDataEndpointVariable => "https://a1b2c3d4e5f6g7-ats.iot.eu-west-1.amazonaws.com",
+        LiveDisconnectSettings.GrantsTableVariable => "tracker-dev-live-grants",
         ArchiveSettings.BucketVariable => "tracker-dev-archive-example",
         ArchiveSettings.KmsKeyVariable => "arn:aws:kms:eu-west-1:123456789012:key/0f5d7a3e-4c1b-4e8e-9b7a-2d6c5e4f3a21",
         _ => "example-" + variable.ToLowerInvariant().Replace('_', '-'),

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Amazon.DynamoDBv2;
+using Tracker.Cloud.Core.Access;
 using Tracker.Cloud.DynamoDb;
 using Tracker.Cloud.Lambda.Cli.Runtime;
 using Tracker.Cloud.Lambda.Functions;
@@ -129,12 +130,14 @@ public sealed class BootstrapFunctionTests(PublishedPackage package, DynaliteSer
         environment[LiveAuthorizerSettings.IssuerVariable] = stubs.Issuer;
         environment[LiveAuthorizerSettings.ClientIdsVariable] = TestUserPool.ClientId;
         environment[LiveAuthorizerSettings.IotResourcePrefixVariable] = TestUserPool.IotPrefix;
+        environment[LiveDisconnectSettings.GrantsTableVariable] = "unused-grants"; // an operator's grant is not recorded
         environment["SSL_CERT_FILE"] = stubs.CertificateFile;
         await using RunningFunction authorizer = await RunningFunction.StartAsync(package, FunctionCatalog.LiveAuthorizer, environment, output);
 
         JsonObject claims = TestUserPool.AccessClaims(DateTimeOffset.UtcNow.ToUnixTimeSeconds(), Operator, "operators");
         claims["iss"] = stubs.Issuer;
         JsonObject connect = LambdaEvents.Sample("live-authorizer-connect.json");
+        connect["protocolData"]!["mqtt"]!["clientId"] = LiveClientIds.PrefixOf(Operator) + "7d2f0c9a";
         // A browser's form: the authorizer's name and the token in the WebSocket upgrade's query string.
         connect["protocolData"]!["http"]!["queryString"] = "?x-amz-customauthorizer-name=tracker-dev-live&token=" + Uri.EscapeDataString(TestUserPool.Sign(claims));
         JsonElement allowed = await authorizer.RespondAsync(connect.ToJsonString());

@@ -84,6 +84,11 @@ public sealed class LiveAuthorizer
             return LiveAuthorization.Deny(LiveDenial.NoSubject, error);
         }
 
+        if (!LiveClientIds.IsOwnedBy(clientId, identity!.UserId))
+        {
+            return LiveAuthorization.Deny(LiveDenial.ForeignClientId, "the client id must be " + LiveTopics.WebClientIdPrefix + "{owner tag}-{random}, the owner tag being the first " + LiveClientIds.TagLength + " hex digits of SHA-256 of your token's subject");
+        }
+
         long nowMs = _clock.GetUtcNow().ToUnixTimeMilliseconds();
         long tokenLeft = (validation.ExpiresAtSeconds * 1000 - nowMs) / 1000;
         if (tokenLeft < LiveAuthorization.MinSeconds)

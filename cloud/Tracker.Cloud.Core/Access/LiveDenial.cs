@@ -29,4 +29,7 @@ public enum LiveDenial
 
     /// <summary>The grant does not fit in IoT Core's 10 policy documents of 2,048 characters.</summary>
     PolicyTooLarge,
+
+    /// <summary>The client id does not carry the caller's own owner tag (<see cref="LiveClientIds"/>): it may be another user's.</summary>
+    ForeignClientId,
 }

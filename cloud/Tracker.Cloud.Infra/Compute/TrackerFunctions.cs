@@ -23,7 +23,7 @@ namespace Tracker.Cloud.Infra.Compute;
 /// group of its own, and X-Ray tracing. The asynchronously invoked ones (ingest from the IoT rule, archive
 /// from the schedule) send an event that failed every retry to the dead-letter queue.
 /// </summary>
-public sealed class TrackerFunctions : Construct
+public sealed partial class TrackerFunctions : Construct
 {
     /// <summary>
     /// The OS-only runtime on Amazon Linux 2023: Lambda starts the package's <c>bootstrap</c>. The managed
@@ -120,6 +120,7 @@ public sealed class TrackerFunctions : Construct
             "Authorizes browsers' MQTT-over-WSS connections: Cognito JWT, rentals, a scoped IoT policy", null);
         Allow(LiveAuthorizer, RenterIndexArn(stores), "dynamodb:Query");
         Allow(LiveAuthorizer, stores.Key.KeyArn, "kms:Decrypt", "kms:DescribeKey");
+        LiveDisconnect = CreateLiveDisconnect(settings, stores, code, LiveAuthorizer);
     }
 
     /// <summary>The ingest function.</summary>
@@ -134,8 +135,11 @@ public sealed class TrackerFunctions : Construct
     /// <summary>The live authorizer function.</summary>
     public Function LiveAuthorizer { get; }
 
+    /// <summary>The function that closes renters' live connections when their rentals change.</summary>
+    public Function LiveDisconnect { get; }
+
     /// <summary>Every function, for alarms and the dashboard.</summary>
-    public IReadOnlyList<Function> All => [Ingest, Api, Archive, LiveAuthorizer];
+    public IReadOnlyList<Function> All => [Ingest, Api, Archive, LiveAuthorizer, LiveDisconnect];
 
     private static string RenterIndexArn(DataStores stores) => stores.Rentals.TableArn + "/index/" + DynamoDbStore.RenterIndexName;
 

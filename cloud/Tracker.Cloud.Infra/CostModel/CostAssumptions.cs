@@ -75,6 +75,9 @@ public sealed record CostAssumptions
     /// <summary>The ingest function's memory, MB (the stack's setting).</summary>
     public int IngestMemoryMb { get; init; } = 512;
 
+    /// <summary>Changes to rentals a car-day (created, ended early, extended): each invokes live-disconnect once (assumption; the rentals table's stream is read by Lambda at no charge).</summary>
+    public decimal RentalChangesPerCarPerDay { get; init; } = 1m;
+
     /// <summary>Billed duration of an API or authorizer invocation (assumption).</summary>
     public decimal SmallFunctionMilliseconds { get; init; } = 30m;
 

@@ -90,7 +90,8 @@ public static class CostReport
         yield return ("API requests: per operator-day / per car-day", a.OperatorApiRequestsPerDay + " / " + a.RenterApiRequestsPerCarPerDay);
         yield return ("read units per API request", Qty(a.ReadUnitsPerApiRequest));
         yield return ("ingest invocation, billed ms at MB", Qty(a.IngestMilliseconds) + " at " + a.IngestMemoryMb);
-        yield return ("API / authorizer invocation, billed ms", Qty(a.SmallFunctionMilliseconds));
+        yield return ("API / authorizer / live-disconnect invocation, billed ms", Qty(a.SmallFunctionMilliseconds));
+        yield return ("rental changes a car-day (each invokes live-disconnect)", Qty(a.RentalChangesPerCarPerDay));
         yield return ("DynamoDB bytes per fix", Count(a.DynamoBytesPerFix));
         yield return ("Parquet bytes per fix", Qty(a.ParquetBytesPerFix));
         yield return ("archive months kept", Count(a.ArchiveMonthsKept));

@@ -68,14 +68,19 @@ public static class FleetCostModel
         // A browser session connects once and the authorizer runs again every 300 s (refreshAfterInSeconds).
         decimal authorizerRuns = (a.OperatorViewers * a.DaysPerMonth * (1m + (a.OperatorHoursPerDay * 12m))) + (carDays * (1m + (a.RenterWatchHoursPerCarPerDay * 12m)));
         decimal apiRequests = ((decimal)a.OperatorViewers * a.OperatorApiRequestsPerDay * a.DaysPerMonth) + ((decimal)a.RenterApiRequestsPerCarPerDay * carDays);
-        decimal smallInvocations = apiRequests + authorizerRuns;
+        decimal renterAuthorizerRuns = carDays * (1m + (a.RenterWatchHoursPerCarPerDay * 12m));
+
+        // Each rental change invokes live-disconnect, which reads the renter's grants (issue 15, F5).
+        decimal rentalChanges = a.RentalChangesPerCarPerDay * carDays;
+        decimal smallInvocations = apiRequests + authorizerRuns + rentalChanges;
 
         decimal ingestGbSeconds = fixMessages * a.IngestMilliseconds / 1000m * a.IngestMemoryMb / 1024m;
         decimal smallGbSeconds = smallInvocations * a.SmallFunctionMilliseconds / 1000m * 512m / 1024m;
 
-        decimal writes = fixes + fixMessages;
+        // The authorizer records each renter's grant (one small item, one write unit) on every run.
+        decimal writes = fixes + fixMessages + renterAuthorizerRuns;
         decimal archiveReads = fixes * a.DynamoBytesPerFix / 4096m * 0.5m;
-        decimal reads = fixes + fixMessages + (apiRequests * a.ReadUnitsPerApiRequest) + (authorizerRuns * 0.5m) + archiveReads;
+        decimal reads = fixes + fixMessages + (apiRequests * a.ReadUnitsPerApiRequest) + (authorizerRuns * 0.5m) + (rentalChanges * 0.5m) + archiveReads;
         decimal tableGb = car.Fixes * a.Cars * a.RetentionDays * a.DynamoBytesPerFix / Gb;
 
         decimal archiveMonthGb = fixes * a.ParquetBytesPerFix / Gb;
@@ -99,8 +104,8 @@ public static class FleetCostModel
             new("IoT Core", "rule actions (ingest + republish, republish, metric)", (2 * fixMessages) + statusMessages + presence, "actions", ((2 * fixMessages) + statusMessages + presence) / Million * p.IotActionsPerMillion),
             new("Lambda", "ingest requests", fixMessages, "requests", fixMessages / Million * p.LambdaRequestsPerMillion),
             new("Lambda", "ingest compute (" + a.IngestMilliseconds + " ms at " + a.IngestMemoryMb + " MB, Arm)", ingestGbSeconds, "GB-s", ingestGbSeconds * p.LambdaArmGbSecond),
-            new("Lambda", "API and live authorizer (requests and compute)", smallInvocations, "requests", (smallInvocations / Million * p.LambdaRequestsPerMillion) + (smallGbSeconds * p.LambdaArmGbSecond)),
-            new("DynamoDB", "writes: each fix, and the latest position per batch", writes, "WRU", writes / Million * p.DynamoWritesPerMillion),
+            new("Lambda", "API, live authorizer and live-disconnect (requests and compute)", smallInvocations, "requests", (smallInvocations / Million * p.LambdaRequestsPerMillion) + (smallGbSeconds * p.LambdaArmGbSecond)),
+            new("DynamoDB", "writes: each fix, the latest position per batch, renters' live grants", writes, "WRU", writes / Million * p.DynamoWritesPerMillion),
             new("DynamoDB", "reads: dedupe, enrichment, API, rentals, archive", reads, "RRU", reads / Million * p.DynamoReadsPerMillion),
             new("DynamoDB", "storage, " + a.RetentionDays + " days of fixes (TTL deletes are free)", tableGb, "GB", tableGb * p.DynamoStorageGbMonth),
             new("DynamoDB", "point-in-time recovery", tableGb, "GB", tableGb * p.DynamoPitrGbMonth),

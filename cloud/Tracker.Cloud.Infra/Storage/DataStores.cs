@@ -63,45 +63,32 @@ public sealed class DataStores : Construct
             },
         }));
 
-        Fixes = new Table(this, "Fixes", new TableProps
-        {
-            TableName = names.FixesTable,
-            PartitionKey = new Amazon.CDK.AWS.DynamoDB.Attribute { Name = "carId", Type = AttributeType.STRING },
-            SortKey = new Amazon.CDK.AWS.DynamoDB.Attribute { Name = "ts", Type = AttributeType.NUMBER },
-            TimeToLiveAttribute = TimeToLiveAttribute,
-            BillingMode = BillingMode.PAY_PER_REQUEST,
-            PointInTimeRecovery = true,
-            Encryption = TableEncryption.CUSTOMER_MANAGED,
-            EncryptionKey = Key,
-            DeletionProtection = settings.IsProduction,
-            RemovalPolicy = removal,
-        });
+        // Every table: on-demand, point-in-time recovery, the stack's key, protected from deletion in production.
+        Table NewTable(string id, string tableName, string partitionKey, AttributeType partitionType, string? sortKey = null, AttributeType? sortType = null, string? timeToLive = null, StreamViewType? stream = null) =>
+            new(this, id, new TableProps
+            {
+                TableName = tableName,
+                PartitionKey = new Amazon.CDK.AWS.DynamoDB.Attribute { Name = partitionKey, Type = partitionType },
+                SortKey = sortKey is null ? null : new Amazon.CDK.AWS.DynamoDB.Attribute { Name = sortKey, Type = sortType!.Value },
+                TimeToLiveAttribute = timeToLive,
+                BillingMode = BillingMode.PAY_PER_REQUEST,
+                PointInTimeRecovery = true,
+                Encryption = TableEncryption.CUSTOMER_MANAGED,
+                EncryptionKey = Key,
+                DeletionProtection = settings.IsProduction,
+                RemovalPolicy = removal,
+                Stream = stream,
+            });
+
+        Fixes = NewTable("Fixes", names.FixesTable, "carId", AttributeType.STRING, "ts", AttributeType.NUMBER, timeToLive: TimeToLiveAttribute);
 
         // No TTL: a car parked for weeks must still be found (DynamoDb/README.md).
-        Latest = new Table(this, "Latest", new TableProps
-        {
-            TableName = names.LatestTable,
-            PartitionKey = new Amazon.CDK.AWS.DynamoDB.Attribute { Name = "carId", Type = AttributeType.STRING },
-            BillingMode = BillingMode.PAY_PER_REQUEST,
-            PointInTimeRecovery = true,
-            Encryption = TableEncryption.CUSTOMER_MANAGED,
-            EncryptionKey = Key,
-            DeletionProtection = settings.IsProduction,
-            RemovalPolicy = removal,
-        });
+        Latest = NewTable("Latest", names.LatestTable, "carId", AttributeType.STRING);
 
-        Rentals = new Table(this, "Rentals", new TableProps
-        {
-            TableName = names.RentalsTable,
-            PartitionKey = new Amazon.CDK.AWS.DynamoDB.Attribute { Name = "carId", Type = AttributeType.STRING },
-            SortKey = new Amazon.CDK.AWS.DynamoDB.Attribute { Name = "rentalKey", Type = AttributeType.STRING },
-            BillingMode = BillingMode.PAY_PER_REQUEST,
-            PointInTimeRecovery = true,
-            Encryption = TableEncryption.CUSTOMER_MANAGED,
-            EncryptionKey = Key,
-            DeletionProtection = settings.IsProduction,
-            RemovalPolicy = removal,
-        });
+        // Every change to a rental, with the item before and after, feeds the live-disconnect function, which
+        // closes the renter's live connections (issue 15, F5 on AWS): rentals are written straight into this
+        // table, so its stream, not an API, is what sees every change.
+        Rentals = NewTable("Rentals", names.RentalsTable, "carId", AttributeType.STRING, "rentalKey", AttributeType.STRING, stream: StreamViewType.NEW_AND_OLD_IMAGES);
         Rentals.AddGlobalSecondaryIndex(new GlobalSecondaryIndexProps
         {
             IndexName = DynamoDbStore.RenterIndexName,
@@ -109,6 +96,9 @@ public sealed class DataStores : Construct
             SortKey = new Amazon.CDK.AWS.DynamoDB.Attribute { Name = "fromMs", Type = AttributeType.NUMBER },
             ProjectionType = ProjectionType.ALL,
         });
+
+        // One small item per renter's live connection (and refresh), gone with its TTL once the grant has ended.
+        LiveGrants = NewTable("LiveGrants", names.LiveGrantsTable, "subject", AttributeType.STRING, "clientId", AttributeType.STRING, timeToLive: TimeToLiveAttribute);
 
         Archive = new Bucket(this, "Archive", new BucketProps
         {
@@ -181,6 +171,9 @@ public sealed class DataStores : Construct
 
     /// <summary>Rentals: <c>carId</c> S, <c>rentalKey</c> S, index <c>byRenter</c> (<c>renter</c> S, <c>fromMs</c> N).</summary>
     public Table Rentals { get; }
+
+    /// <summary>Live grants: <c>subject</c> S, <c>clientId</c> S, TTL on <c>expiresAt</c>.</summary>
+    public Table LiveGrants { get; }
 
     /// <summary>The Parquet archive (and Athena's results).</summary>
     public Bucket Archive { get; }

@@ -1,4 +1,5 @@
 using Tracker.Cloud.Archive.Sinks;
+using Tracker.Cloud.Lambda.Functions;
 
 namespace Tracker.Cloud.Lambda.Archive;
 
@@ -30,11 +31,7 @@ public sealed class ArchiveSettings
     public static ArchiveSettings Read(Func<string, string?> environment)
     {
         ArgumentNullException.ThrowIfNull(environment);
-        string? bucket = environment(BucketVariable);
-        if (string.IsNullOrWhiteSpace(bucket))
-        {
-            throw new InvalidOperationException($"environment variable {BucketVariable} is not set: the archive function needs the S3 bucket's name there");
-        }
+        string bucket = EnvironmentVariable.Required(environment, BucketVariable, "the archive function needs the S3 bucket's name there");
 
         string? prefix = environment(PrefixVariable);
         string? kmsKey = environment(KmsKeyVariable);

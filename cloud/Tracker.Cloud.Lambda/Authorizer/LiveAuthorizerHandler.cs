@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Tracker.Cloud.Core.Access;
 using Tracker.Cloud.Lambda.Events;
+using Tracker.Cloud.Lambda.Live;
 
 namespace Tracker.Cloud.Lambda.Authorizer;
 
@@ -19,6 +20,8 @@ public sealed class LiveAuthorizerHandler
 
     private readonly LiveAuthorizer _authorizer;
     private readonly TextWriter _log;
+    private readonly LiveGrantLog? _grants;
+    private readonly TimeProvider _clock = TimeProvider.System;
 
     /// <summary>Creates the handler.</summary>
     /// <param name="authorizer">The decision.</param>
@@ -29,6 +32,20 @@ public sealed class LiveAuthorizerHandler
         ArgumentNullException.ThrowIfNull(log);
         _authorizer = authorizer;
         _log = log;
+    }
+
+    /// <summary>Creates the handler that also records each renter's grant, so a rental change can close it (<see cref="LiveGrantLog"/>).</summary>
+    /// <param name="authorizer">The decision.</param>
+    /// <param name="log">Where the per-decision log line goes.</param>
+    /// <param name="grants">Where renters' grants are recorded; a failure to record refuses the connection.</param>
+    /// <param name="clock">"Now", for the grant's expiry.</param>
+    public LiveAuthorizerHandler(LiveAuthorizer authorizer, TextWriter log, LiveGrantLog grants, TimeProvider clock)
+        : this(authorizer, log)
+    {
+        ArgumentNullException.ThrowIfNull(grants);
+        ArgumentNullException.ThrowIfNull(clock);
+        _grants = grants;
+        _clock = clock;
     }
 
     /// <summary>The Lambda entry point shape (Stream in, Stream out).</summary>
@@ -73,6 +90,14 @@ public sealed class LiveAuthorizerHandler
         else
         {
             decision = await _authorizer.AuthorizeAsync(mqtt?.ClientId, credentials.Token, cancellationToken).ConfigureAwait(false);
+        }
+
+        // A renter's grant is recorded before it is given: a connection the live-disconnect function cannot find
+        // would outlive a cancelled rental until the next refresh. Operators' grants do not depend on rentals.
+        if (_grants is not null && decision.IsAuthenticated && !decision.IsFleet && !string.IsNullOrEmpty(mqtt?.ClientId))
+        {
+            long now = _clock.GetUtcNow().ToUnixTimeSeconds();
+            await _grants.RecordAsync(decision.Subject, mqtt.ClientId, now, now + decision.DisconnectAfterSeconds, cancellationToken).ConfigureAwait(false);
         }
 
         var line = new LiveAuthorizerLogLine(

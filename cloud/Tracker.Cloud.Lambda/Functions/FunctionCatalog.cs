@@ -1,8 +1,8 @@
 namespace Tracker.Cloud.Lambda.Functions;
 
 /// <summary>
-/// The four functions by the handler name the CDK stack gives each (<c>Handler</c>, which Lambda passes
-/// to a custom runtime as <c>_HANDLER</c>). One package serves all four: the bootstrap reads
+/// The functions by the handler name the CDK stack gives each (<c>Handler</c>, which Lambda passes
+/// to a custom runtime as <c>_HANDLER</c>). One package serves them all: the bootstrap reads
 /// <c>_HANDLER</c> once at start-up and builds only that function.
 /// </summary>
 public static class FunctionCatalog
@@ -19,8 +19,11 @@ public static class FunctionCatalog
     /// <summary>The IoT custom authorizer of the browsers' live connection.</summary>
     public const string LiveAuthorizer = "live-authorizer";
 
+    /// <summary>Closes renters' live connections when their rentals change (the rentals table's stream).</summary>
+    public const string LiveDisconnect = "live-disconnect";
+
     /// <summary>Every handler name, in the stack's order.</summary>
-    public static IReadOnlyList<string> Names { get; } = [Ingest, Api, Archive, LiveAuthorizer];
+    public static IReadOnlyList<string> Names { get; } = [Ingest, Api, Archive, LiveAuthorizer, LiveDisconnect];
 
     /// <summary>True when <paramref name="handler"/> names a function.</summary>
     /// <param name="handler">The handler name.</param>
@@ -38,6 +41,7 @@ public static class FunctionCatalog
         Api => new ApiFunction(),
         Archive => new ArchiveFunction(),
         LiveAuthorizer => new LiveAuthorizerFunction(),
+        LiveDisconnect => new LiveDisconnectFunction(),
         _ => throw new ArgumentException($"no function is named '{handler}': the handler must be one of {string.Join(", ", Names)}", nameof(handler)),
     };
 }

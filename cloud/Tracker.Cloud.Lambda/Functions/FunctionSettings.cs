@@ -83,14 +83,6 @@ public sealed class FunctionSettings
         return new FunctionSettings(store, tables);
     }
 
-    private static string Required(Func<string, string?> environment, string name)
-    {
-        string? value = environment(name);
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            throw new InvalidOperationException($"environment variable {name} is not set: the function needs the DynamoDB table name there");
-        }
-
-        return value;
-    }
+    private static string Required(Func<string, string?> environment, string name) =>
+        EnvironmentVariable.Required(environment, name, "the function needs the DynamoDB table name there");
 }

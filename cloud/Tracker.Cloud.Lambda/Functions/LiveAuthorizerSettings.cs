@@ -66,14 +66,6 @@ public sealed class LiveAuthorizerSettings
         }
     }
 
-    private static string Required(Func<string, string?> environment, string name)
-    {
-        string? value = environment(name);
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            throw new InvalidOperationException($"environment variable {name} is not set: the live authorizer needs it (the CDK stack sets it)");
-        }
-
-        return value.Trim();
-    }
+    private static string Required(Func<string, string?> environment, string name) =>
+        EnvironmentVariable.Required(environment, name, "the live authorizer needs it (the CDK stack sets it)").Trim();
 }

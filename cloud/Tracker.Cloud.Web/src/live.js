@@ -18,6 +18,8 @@
 // QoS 0 throughout: the live map wants the newest fix, not every fix (history has them all), and
 // a QoS 0 subscription needs no session state on the broker.
 
+import { liveClientId } from './liveclientid.js';
+
 /** @typedef {'connecting'|'connected'|'reconnecting'|'refused'|'closed'} LiveState */
 
 /** MQTT 3.1.1 §3.2.2.3 CONNACK return codes that mean "these credentials, not now". */
@@ -81,7 +83,8 @@ export function connectLive(options) {
   const timers = options.timers ?? globalThis;
   const now = options.now ?? Date.now;
   const authorizer = options.authorizer ?? null;
-  const clientId = `web-${Math.floor(random() * 0x100000000).toString(16).padStart(8, '0')}`;
+  // web-{owner tag}-{random}: the broker refuses a client id that is not its user's (liveclientid.js).
+  const clientId = liveClientId(options.getToken(), random);
   const client = options.mqttLib.connect(authorizer === null ? options.url : brokerUrl(null, options.url, authorizer, options.getToken()), {
     ...(authorizer === null ? { username: options.user, password: options.getToken() } : {}),
     protocolVersion: 4,

@@ -160,7 +160,7 @@ test('connectLive_ConnectsWithUserAndToken_Mqtt311', () => {
   assert.equal(options.username, 'ops');
   assert.equal(options.password, 'jwt');
   assert.equal(options.protocolVersion, 4);
-  assert.equal(options.clientId, 'web-80000000');
+  assert.equal(options.clientId, 'web-8000000080000000'); // 'jwt' has no subject: no owner tag
   assert.equal(options.timerVariant, 'native');
   lib.client.emit('connect');
   assert.deepEqual(states, ['connecting', 'connected']);

@@ -47,12 +47,37 @@ public sealed class OidcHostFixture : IAsyncLifetime
         + "?" + LiveCredentials.AuthorizerNameParameter + "=" + Uri.EscapeDataString(authorizer)
         + (token is null ? string.Empty : "&" + LiveCredentials.TokenParameter + "=" + Uri.EscapeDataString(token));
 
+    /// <summary>A browser's client id for the token in <paramref name="url"/>: <c>web-{owner tag of its subject}-{random}</c> (<see cref="LiveClientIds"/>).</summary>
+    public static string OwnClientId(string url)
+    {
+        string random = Guid.NewGuid().ToString("N")[..10];
+        string? token = new Uri(url).Query.TrimStart('?').Split('&')
+            .Where(p => p.StartsWith(LiveCredentials.TokenParameter + "=", StringComparison.Ordinal))
+            .Select(p => Uri.UnescapeDataString(p[(LiveCredentials.TokenParameter.Length + 1)..]))
+            .FirstOrDefault();
+        string[] parts = token?.Split('.') ?? [];
+        if (parts.Length != 3)
+        {
+            return "web-" + random;
+        }
+
+        try
+        {
+            string? subject = System.Text.Json.Nodes.JsonNode.Parse(System.Buffers.Text.Base64Url.DecodeFromChars(parts[1]))?["sub"]?.GetValue<string>();
+            return subject is null ? "web-" + random : LiveClientIds.PrefixOf(subject) + random;
+        }
+        catch (Exception e) when (e is FormatException or System.Text.Json.JsonException or InvalidOperationException)
+        {
+            return "web-" + random;
+        }
+    }
+
     public async Task<(IMqttClient Client, MqttClientConnectResult Result)> ViewerAsync(string url, string? clientId = null)
     {
         IMqttClient client = new MqttClientFactory().CreateMqttClient();
         MqttClientOptions options = new MqttClientOptionsBuilder()
             .WithWebSocketServer(o => o.WithUri(url))
-            .WithClientId(clientId ?? "web-" + Guid.NewGuid().ToString("N")[..10])
+            .WithClientId(clientId ?? OwnClientId(url))
             .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V311)
             .WithTimeout(TimeSpan.FromSeconds(10))
             .Build();

@@ -52,7 +52,7 @@ public sealed class LocalCustomAuthorizerTests
     public async Task UserNameAndPasswordForm_IsReadForNonBrowserClients()
     {
         (IotViewer? viewer, string refusal) = await Authorizer().AuthorizeAsync(
-            "web-tool1", "tool?x-amz-customauthorizer-name=" + LocalCustomAuthorizer.AuthorizerName, Token("ops", "operators"), null, default);
+            LiveClientIds.PrefixOf("ops") + "tool1", "tool?x-amz-customauthorizer-name=" + LocalCustomAuthorizer.AuthorizerName, Token("ops", "operators"), null, default);
 
         Assert.True(viewer is not null, refusal);
         Assert.True(LocalCustomAuthorizer.MaySubscribe(viewer, "fleet/+/fixes"));
@@ -66,7 +66,7 @@ public sealed class LocalCustomAuthorizerTests
         var rental = new Rental("car-0007", "renter-7", now - 60_000, now + 7_200_000);
         await _rentals.PutAsync(rental, default);
         LocalCustomAuthorizer authorizer = Authorizer();
-        (IotViewer? viewer, _) = await authorizer.AuthorizeAsync("web-r7", "u?x-amz-customauthorizer-name=" + LocalCustomAuthorizer.AuthorizerName, Token("renter-7", "renters"), null, default);
+        (IotViewer? viewer, _) = await authorizer.AuthorizeAsync(LiveClientIds.PrefixOf("renter-7") + "r7", "u?x-amz-customauthorizer-name=" + LocalCustomAuthorizer.AuthorizerName, Token("renter-7", "renters"), null, default);
         Assert.NotNull(viewer);
 
         Assert.True(await authorizer.RefreshAsync(viewer, default));
@@ -78,7 +78,7 @@ public sealed class LocalCustomAuthorizerTests
     [Fact]
     public async Task Timers_RefreshEveryRefreshAfter_AndDisconnectOnceAtDisconnectAfter()
     {
-        (IotViewer? viewer, _) = await Authorizer().AuthorizeAsync("web-o1", "u?x-amz-customauthorizer-name=" + LocalCustomAuthorizer.AuthorizerName, Token("ops", "operators", 1800), null, default);
+        (IotViewer? viewer, _) = await Authorizer().AuthorizeAsync(LiveClientIds.PrefixOf("ops") + "o1", "u?x-amz-customauthorizer-name=" + LocalCustomAuthorizer.AuthorizerName, Token("ops", "operators", 1800), null, default);
         Assert.NotNull(viewer);
         Assert.Equal(300, viewer.Decision.RefreshAfterSeconds);
         Assert.InRange(viewer.Decision.DisconnectAfterSeconds, 1799, 1800); // never past the token's end

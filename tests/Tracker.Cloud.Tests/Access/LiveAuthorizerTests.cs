@@ -9,10 +9,11 @@ namespace Tracker.Cloud.Tests.Access;
 /// <summary>The browsers' live connection: who may connect, to which topics, for how long.</summary>
 public sealed class LiveAuthorizerTests
 {
-    private const string Client = "web-3f9a1c";
     private const string Renter = "renter-0001";
     private const string RentedCar = "car-0001";
     private const string OtherCar = "car-0002";
+    private static readonly string OperatorClient = LiveClientIds.PrefixOf("op-1") + "3f9a1c";
+    private static readonly string RenterClient = LiveClientIds.PrefixOf(Renter) + "3f9a1c";
     private static readonly long NowS = TestFixes.Now.ToUnixTimeSeconds();
     private static readonly long NowMs = TestFixes.NowMs;
     private static readonly long Hour = 3_600_000;
@@ -57,12 +58,12 @@ public sealed class LiveAuthorizerTests
     [Fact]
     public async Task Operator_GetsTheWholeFleetUnderTheirOwnClientId()
     {
-        LiveAuthorization grant = await Authorizer().AuthorizeAsync(Client, OperatorToken(), default);
+        LiveAuthorization grant = await Authorizer().AuthorizeAsync(OperatorClient, OperatorToken(), default);
 
         Assert.True(grant.IsAuthenticated, grant.Detail);
         Assert.True(grant.IsFleet);
         Assert.Equal("op1", grant.PrincipalId);
-        Assert.Equal([TestUserPool.IotPrefix + ":client/" + Client], Resources(grant, "iot:Connect"));
+        Assert.Equal([TestUserPool.IotPrefix + ":client/" + OperatorClient], Resources(grant, "iot:Connect"));
         Assert.Equal([TestUserPool.IotPrefix + ":topicfilter/fleet/*"], Resources(grant, "iot:Subscribe"));
         Assert.Equal([TestUserPool.IotPrefix + ":topic/fleet/*"], Resources(grant, "iot:Receive"));
         Assert.Equal([TestUserPool.IotPrefix + ":topic/tracker/*/live"], Resources(grant, "iot:Publish"));
@@ -73,7 +74,7 @@ public sealed class LiveAuthorizerTests
     [Fact]
     public async Task Operator_ConnectionNeverOutlivesTheToken()
     {
-        LiveAuthorization grant = await Authorizer().AuthorizeAsync(Client, OperatorToken(lifetimeS: 1000), default);
+        LiveAuthorization grant = await Authorizer().AuthorizeAsync(OperatorClient, OperatorToken(lifetimeS: 1000), default);
 
         Assert.Equal(1000, grant.DisconnectAfterSeconds);
     }
@@ -81,7 +82,7 @@ public sealed class LiveAuthorizerTests
     [Fact]
     public async Task Token_ExpiringWithinIotsShortestConnection_IsRefused()
     {
-        LiveAuthorization grant = await Authorizer().AuthorizeAsync(Client, OperatorToken(lifetimeS: 299), default);
+        LiveAuthorization grant = await Authorizer().AuthorizeAsync(OperatorClient, OperatorToken(lifetimeS: 299), default);
 
         Assert.Equal(LiveDenial.TokenExpiresTooSoon, grant.Denial);
         Assert.Empty(grant.PolicyDocuments);
@@ -93,7 +94,7 @@ public sealed class LiveAuthorizerTests
         await RentAsync(RentedCar, NowMs - Hour, NowMs + 1_800_000);
         await RentAsync(OtherCar, NowMs - Hour, NowMs + Hour, renter: "someone-else");
 
-        LiveAuthorization grant = await Authorizer().AuthorizeAsync(Client, RenterToken(), default);
+        LiveAuthorization grant = await Authorizer().AuthorizeAsync(RenterClient, RenterToken(), default);
 
         Assert.True(grant.IsAuthenticated, grant.Detail);
         Assert.False(grant.IsFleet);
@@ -111,7 +112,7 @@ public sealed class LiveAuthorizerTests
     {
         await RentAsync(RentedCar, NowMs - Hour, NowMs + 5 * Hour);
 
-        LiveAuthorization grant = await Authorizer().AuthorizeAsync(Client, RenterToken(lifetimeS: 900), default);
+        LiveAuthorization grant = await Authorizer().AuthorizeAsync(RenterClient, RenterToken(lifetimeS: 900), default);
 
         Assert.Equal(900, grant.DisconnectAfterSeconds);
     }
@@ -123,7 +124,7 @@ public sealed class LiveAuthorizerTests
     {
         await RentAsync(RentedCar, NowMs + fromHours * Hour, NowMs + toHours * Hour);
 
-        LiveAuthorization grant = await Authorizer().AuthorizeAsync(Client, RenterToken(), default);
+        LiveAuthorization grant = await Authorizer().AuthorizeAsync(RenterClient, RenterToken(), default);
 
         Assert.Equal(LiveDenial.NoRunningRental, grant.Denial);
         Assert.Empty(grant.PolicyDocuments);
@@ -134,17 +135,17 @@ public sealed class LiveAuthorizerTests
     {
         await RentAsync(RentedCar, NowMs - Hour, NowMs);
 
-        Assert.Equal(LiveDenial.NoRunningRental, (await Authorizer().AuthorizeAsync(Client, RenterToken(), default)).Denial);
+        Assert.Equal(LiveDenial.NoRunningRental, (await Authorizer().AuthorizeAsync(RenterClient, RenterToken(), default)).Denial);
     }
 
     [Fact]
     public async Task Renter_WhoseRentalEndsWithinIotsShortestConnection_IsRefused()
     {
         await RentAsync(RentedCar, NowMs - Hour, NowMs + 299_999);
-        Assert.Equal(LiveDenial.NoRunningRental, (await Authorizer().AuthorizeAsync(Client, RenterToken(), default)).Denial);
+        Assert.Equal(LiveDenial.NoRunningRental, (await Authorizer().AuthorizeAsync(RenterClient, RenterToken(), default)).Denial);
 
         await RentAsync(RentedCar, NowMs - Hour, NowMs + 300_000);
-        LiveAuthorization grant = await Authorizer().AuthorizeAsync(Client, RenterToken(), default);
+        LiveAuthorization grant = await Authorizer().AuthorizeAsync(RenterClient, RenterToken(), default);
         Assert.True(grant.IsAuthenticated);
         Assert.Equal(300, grant.DisconnectAfterSeconds);
     }
@@ -155,7 +156,7 @@ public sealed class LiveAuthorizerTests
         await RentAsync(OtherCar, NowMs - Hour, NowMs + 2 * Hour);
         await RentAsync(RentedCar, NowMs - Hour, NowMs + Hour);
 
-        LiveAuthorization grant = await Authorizer().AuthorizeAsync(Client, RenterToken(lifetimeS: 4 * 3600), default);
+        LiveAuthorization grant = await Authorizer().AuthorizeAsync(RenterClient, RenterToken(lifetimeS: 4 * 3600), default);
 
         Assert.Equal([RentedCar, OtherCar], grant.Cars);
         Assert.Equal(3600, grant.DisconnectAfterSeconds);
@@ -171,7 +172,7 @@ public sealed class LiveAuthorizerTests
     {
         await RentAsync(carId, NowMs - Hour, NowMs + Hour);
 
-        Assert.Equal(LiveDenial.NoRunningRental, (await Authorizer().AuthorizeAsync(Client, RenterToken(), default)).Denial);
+        Assert.Equal(LiveDenial.NoRunningRental, (await Authorizer().AuthorizeAsync(RenterClient, RenterToken(), default)).Denial);
     }
 
     [Fact]
@@ -183,7 +184,7 @@ public sealed class LiveAuthorizerTests
             await RentAsync(car, NowMs - Hour, NowMs + Hour);
         }
 
-        LiveAuthorization grant = await Authorizer().AuthorizeAsync(Client, RenterToken(), default);
+        LiveAuthorization grant = await Authorizer().AuthorizeAsync(RenterClient, RenterToken(), default);
 
         Assert.True(grant.IsAuthenticated, grant.Detail);
         Assert.InRange(grant.PolicyDocuments.Count, 2, LivePolicyDocuments.MaxDocuments);
@@ -200,7 +201,7 @@ public sealed class LiveAuthorizerTests
             await RentAsync("car-" + new string('x', 100) + i, NowMs - Hour, NowMs + Hour);
         }
 
-        Assert.Equal(LiveDenial.PolicyTooLarge, (await Authorizer().AuthorizeAsync(Client, RenterToken(), default)).Denial);
+        Assert.Equal(LiveDenial.PolicyTooLarge, (await Authorizer().AuthorizeAsync(RenterClient, RenterToken(), default)).Denial);
     }
 
     [Fact]
@@ -208,7 +209,7 @@ public sealed class LiveAuthorizerTests
     {
         string token = TestUserPool.Sign(TestUserPool.IdClaims(NowS, "nobody"));
 
-        Assert.Equal(LiveDenial.NoRole, (await Authorizer().AuthorizeAsync(Client, token, default)).Denial);
+        Assert.Equal(LiveDenial.NoRole, (await Authorizer().AuthorizeAsync(LiveClientIds.PrefixOf("nobody") + "1", token, default)).Denial);
     }
 
     [Theory]
@@ -237,7 +238,7 @@ public sealed class LiveAuthorizerTests
     [Fact]
     public async Task InvalidToken_IsRefusedWithTheTokensError()
     {
-        LiveAuthorization grant = await Authorizer().AuthorizeAsync(Client, TestUserPool.Sign(TestUserPool.IdClaims(NowS, "x", "operators"), TestUserPool.OtherKey), default);
+        LiveAuthorization grant = await Authorizer().AuthorizeAsync(OperatorClient, TestUserPool.Sign(TestUserPool.IdClaims(NowS, "x", "operators"), TestUserPool.OtherKey), default);
 
         Assert.Equal(LiveDenial.InvalidToken, grant.Denial);
         Assert.Equal(CognitoTokenError.BadSignature, grant.TokenError);
@@ -250,7 +251,7 @@ public sealed class LiveAuthorizerTests
         var keys = new TestUserPool.KeySource(TestUserPool.KeySet(), TestUserPool.KeySet(("new-key", TestUserPool.OtherKey)));
         string token = TestUserPool.Sign(TestUserPool.IdClaims(NowS, "op-1", "operators"), TestUserPool.OtherKey, kid: "new-key");
 
-        LiveAuthorization grant = await Authorizer(keys).AuthorizeAsync(Client, token, default);
+        LiveAuthorization grant = await Authorizer(keys).AuthorizeAsync(OperatorClient, token, default);
 
         Assert.True(grant.IsAuthenticated, grant.Detail);
         Assert.Equal(1, keys.Refreshes);
@@ -266,7 +267,7 @@ public sealed class LiveAuthorizerTests
             new LiveAuthorizerOptions { IotResourcePrefix = TestUserPool.IotPrefix },
             _clock);
 
-        await Assert.ThrowsAsync<IOException>(() => authorizer.AuthorizeAsync(Client, RenterToken(), default));
+        await Assert.ThrowsAsync<IOException>(() => authorizer.AuthorizeAsync(RenterClient, RenterToken(), default));
     }
 
     [Theory]

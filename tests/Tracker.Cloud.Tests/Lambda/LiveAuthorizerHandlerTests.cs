@@ -14,6 +14,7 @@ namespace Tracker.Cloud.Tests.Lambda;
 /// <summary>The live authorizer function on real-shaped IoT Core events (sample-events/live-authorizer-connect.json).</summary>
 public sealed class LiveAuthorizerHandlerTests
 {
+    private const string SampleClientId = "web-e2544cf48a07f0a2c9171086f22abcac-7d2f0c9a4b1e3f60";
     private static readonly long NowS = TestFixes.Now.ToUnixTimeSeconds();
 
     private readonly ManualClock _clock = new(TestFixes.Now);
@@ -50,8 +51,39 @@ public sealed class LiveAuthorizerHandlerTests
 
     private async Task<JsonObject> InvokeAsync(string json)
     {
+        json = WithTheCallersClientId(json);
         using Stream output = await Handler().HandleAsync(LambdaRig.AsStream(json), CancellationToken.None);
         return (JsonObject)JsonNode.Parse(output)!;
+    }
+
+    /// <summary>
+    /// The sample's client id carries the owner tag of the sample renter; a browser derives its own from its token's
+    /// subject (<see cref="LiveClientIds"/>), so the events here get the tag of the token they carry.
+    /// </summary>
+    private static string WithTheCallersClientId(string json)
+    {
+        var evt = (JsonObject)JsonNode.Parse(json)!;
+        if (evt["protocolData"]?["mqtt"]?["clientId"]?.GetValue<string>() != SampleClientId)
+        {
+            return json;
+        }
+
+        string? query = evt["protocolData"]?["http"]?["queryString"]?.GetValue<string>();
+        string? password = evt["protocolData"]?["mqtt"]?["password"]?.GetValue<string>();
+        string? token = evt["token"]?.GetValue<string>() ?? query?.Split('&').Select(p => p.TrimStart('?')).FirstOrDefault(p => p.StartsWith("token=", StringComparison.Ordinal))?["token=".Length..];
+        try
+        {
+            token = evt["token"] is not null ? token : token is not null ? Uri.UnescapeDataString(token) : password is not null ? Encoding.UTF8.GetString(Convert.FromBase64String(password)) : null;
+            string payload = token!.Split('.')[1].Replace('-', '+').Replace('_', '/');
+            string? subject = JsonNode.Parse(Convert.FromBase64String(payload.PadRight(payload.Length + ((4 - (payload.Length % 4)) % 4), '=')))!["sub"]?.GetValue<string>();
+            evt["protocolData"]!["mqtt"]!["clientId"] = LiveClientIds.PrefixOf(subject!) + "7d2f0c9a4b1e3f60";
+        }
+        catch (Exception e) when (e is FormatException or NullReferenceException or IndexOutOfRangeException or JsonException or InvalidOperationException)
+        {
+            // Not a readable token: the event is about that, and the authorizer refuses it before the client id matters.
+        }
+
+        return evt.ToJsonString();
     }
 
     private static string Base64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
@@ -70,7 +102,7 @@ public sealed class LiveAuthorizerHandlerTests
         Assert.Equal(300, response["refreshAfterInSeconds"]!.GetValue<int>());
         JsonObject document = Assert.IsType<JsonObject>(Assert.Single(response["policyDocuments"]!.AsArray()));
         Assert.Equal("2012-10-17", document["Version"]!.GetValue<string>());
-        Assert.Contains("client/web-7d2f0c9a", document.ToJsonString(), StringComparison.Ordinal);
+        Assert.Contains(LiveClientIds.PrefixOf("renter-1") + "7d2f0c9a4b1e3f60", document.ToJsonString(), StringComparison.Ordinal);
         Assert.Contains("\"decision\":\"allow\"", _log.ToString(), StringComparison.Ordinal);
         Assert.Contains("\"tokenSource\":\"UpgradeQuery\"", _log.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain(token[..20], _log.ToString(), StringComparison.Ordinal);
