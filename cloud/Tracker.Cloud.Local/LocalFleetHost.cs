@@ -205,7 +205,7 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
         OidcTokens? oidc = options.Auth == AuthMode.Oidc ? new OidcTokens(options.OidcIssuer!, options.OidcClientId!, clock) : null;
         IApiTokens apiTokens = oidc is null ? new DevApiTokens(users.Tokens) : oidc;
         var ingest = new IngestService(store, rules.Ingest, clock);
-        LocalDerive derive = await LocalDerive.OpenAsync(store, rentals, lifetime as Amazon.DynamoDBv2.IAmazonDynamoDB, DeriveOptions.Default, SpeedLimits.None, clock, cancellationToken).ConfigureAwait(false);
+        LocalDerive derive = await LocalDerive.OpenAsync(store, rentals, lifetime as Amazon.DynamoDBv2.IAmazonDynamoDB, DeriveOptions.Default, FleetSpeedLimits(options), clock, cancellationToken).ConfigureAwait(false);
         var api = new ApiHandler(new QueryService(store, new AccessPolicy(rentals, clock)), clock, rules, new EventsApi(derive.Queries, derive.Subscriptions));
         builder.Services.AddSingleton(clock);
         builder.Services.AddSingleton(pki);
@@ -269,6 +269,9 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
         app.MapConnectionHandler<LimitedMqttConnectionHandler>("/mqtt", o => o.WebSockets.SubProtocolSelector = MqttSubProtocolSelector.SelectSubProtocol);
         EmbeddedBroker brokerRules = app.Services.GetRequiredService<EmbeddedBroker>();
         app.UseMqttServer(brokerRules.Attach);
+        DeriveGate liveEvents = app.Services.GetRequiredService<DeriveGate>();
+        liveEvents.Committed = brokerRules.EventCommittedAsync; // the live event feed, operators only (fleet/{car}/events)
+        liveEvents.Withdrawn = brokerRules.EventWithdrawnAsync;
         LocalFleetHost? host = null;
         LocalEndpoints.Map(app, api, options.Auth == AuthMode.Local ? users : null, apiTokens, metrics, townMap, ct => host is null
             ? Task.FromResult(new HealthReport("starting", new Dictionary<string, string>(), 0, 0, 0))
@@ -466,6 +469,9 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
 
     // Images from this host and the tile layer's server; fetches from this host, its WebSocket and, with --auth oidc,
     // the hosted sign-in's token endpoint.
+    private static SpeedLimits FleetSpeedLimits(LocalOptions options) =>
+        options.OverspeedKmh is { } kmh ? new SpeedLimits { FleetMmps = (int)Math.Round(kmh * 1_000_000 / 3600.0) } : SpeedLimits.None;
+
     private static string ContentSecurityPolicy(LocalOptions options, TileLayer? tiles)
     {
         string tileSource = tiles is null ? string.Empty : " " + tiles.CspSource;

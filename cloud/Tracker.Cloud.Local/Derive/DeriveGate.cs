@@ -61,6 +61,9 @@ public sealed partial class DeriveGate : IAsyncDisposable
     /// <summary>Called with every event a step committed (the live feed); null for none.</summary>
     public Func<FleetEvent, Task>? Committed { get; set; }
 
+    /// <summary>Called with every event a step withdrew (a replay no longer emits it; the live feed); null for none.</summary>
+    public Func<EventKey, Task>? Withdrawn { get; set; }
+
     /// <summary>Derives from a batch ingest has just stored.</summary>
     /// <param name="carId">The car.</param>
     /// <param name="payload">The batch.</param>
@@ -171,6 +174,14 @@ public sealed partial class DeriveGate : IAsyncDisposable
             foreach (FleetEvent e in done.Events)
             {
                 await committed(e).ConfigureAwait(false);
+            }
+        }
+
+        if (Withdrawn is { } withdrawn)
+        {
+            foreach (EventKey key in done.Withdrawn)
+            {
+                await withdrawn(key).ConfigureAwait(false);
             }
         }
     }

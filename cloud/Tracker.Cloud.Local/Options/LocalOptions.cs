@@ -33,6 +33,9 @@ public sealed record LocalOptions
     /// <summary>The route generator's seed: the same seed gives the same fleet.</summary>
     public int Seed { get; init; } = 1;
 
+    /// <summary>The fleet's overspeed threshold, km/h (the Derive stage's overspeed events); null for none.</summary>
+    public int? OverspeedKmh { get; init; }
+
     /// <summary>The simulated cars' live-mode publish period while moving or watched (the device default is 5 s).</summary>
     public int LivePeriodMs { get; init; } = 1000;
 
@@ -112,6 +115,11 @@ public sealed record LocalOptions
         if (Cars is < 0 or > MaxCars)
         {
             throw new LocalOptionsException("--cars", "must be 0 to " + MaxCars.ToString(CultureInfo.InvariantCulture) + ", not " + Cars.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (OverspeedKmh is < 10 or > 300)
+        {
+            throw new LocalOptionsException("--overspeed-kmh", "must be 10 to 300 km/h, not " + OverspeedKmh.Value.ToString(CultureInfo.InvariantCulture));
         }
 
         if (LivePeriodMs is < 1000 or > 300_000)

@@ -1,8 +1,10 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json.Nodes;
 using Tracker.Core.Fixes;
 using Tracker.Core.Uplink;
+using MQTTnet;
 using Tracker.HostLink;
 
 namespace Tracker.Cloud.Local.Tests.Host;
@@ -90,6 +92,51 @@ public sealed class DeriveTests(LocalHostFixture fixture) : IClassFixture<LocalH
             pending = list?["notifications"]?.AsArray();
             return pending?.Any(n => (string?)n!["subscriptionId"] == "dead-22" && n["lastError"] is not null) == true;
         }, Wait), "the unreachable webhook's error is not shown");
+        car.Disconnect();
+    }
+
+    [Fact]
+    public async Task AStoredEvent_ReachesOperatorsLive_AndNeverARenter_EvenOfTheCarTheyRent()
+    {
+        var opsSeen = new ConcurrentQueue<(string Topic, string Json)>();
+        var renterSeen = new ConcurrentQueue<string>();
+        var (opsViewer, _) = await fixture.ViewerAsync("ops", await fixture.LoginAsync("ops"));
+        using IMqttClient opsClient = opsViewer;
+        opsViewer.ApplicationMessageReceivedAsync += e =>
+        {
+            opsSeen.Enqueue((e.ApplicationMessage.Topic, Encoding.UTF8.GetString(e.ApplicationMessage.Payload.ToArray())));
+            return Task.CompletedTask;
+        };
+        Assert.Equal(MqttClientSubscribeResultCode.GrantedQoS0, (await opsViewer.SubscribeAsync("fleet/+/events")).Items.Single().ResultCode);
+
+        // renter1 rents car-0001 now: they may watch its fixes, but its events are the fleet's.
+        var (renterViewer, _) = await fixture.ViewerAsync("renter1", await fixture.LoginAsync("renter1"));
+        using IMqttClient renterClient = renterViewer;
+        renterViewer.ApplicationMessageReceivedAsync += e =>
+        {
+            renterSeen.Enqueue(e.ApplicationMessage.Topic);
+            return Task.CompletedTask;
+        };
+        MqttClientSubscribeResult events = await renterViewer.SubscribeAsync("fleet/car-0001/events");
+        MqttClientSubscribeResult all = await renterViewer.SubscribeAsync("fleet/+/events");
+        Assert.True((int)events.Items.Single().ResultCode >= 0x80, "granted: " + events.Items.Single().ResultCode);
+        Assert.True((int)all.Items.Single().ResultCode >= 0x80, "granted: " + all.Items.Single().ResultCode);
+        Assert.Equal(MqttClientSubscribeResultCode.GrantedQoS0, (await renterViewer.SubscribeAsync("fleet/car-0001/status")).Items.Single().ResultCode);
+
+        using MqttNetLink car = fixture.CarLink("car-0001");
+        Assert.Equal(LinkResult.Ok, car.Connect(new MqttConnectOptions("car-0001", 60, null, null, true)));
+        long nowS = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        await PublishAsync(car, "tracker/car-0001/status", Status(IgnitionState.Off, nowS - 20));
+        await PublishAsync(car, "tracker/car-0001/status", Status(IgnitionState.On, nowS - 10));
+
+        Assert.True(await Poll.UntilAsync(() => opsSeen.Any(m => m.Topic == "fleet/car-0001/events" && m.Json.Contains("\"type\":\"ignition-on\"", StringComparison.Ordinal)), Wait), "the operator got no live event");
+        JsonNode live = JsonNode.Parse(opsSeen.First(m => m.Json.Contains("ignition-on", StringComparison.Ordinal)).Json)!;
+        Assert.Equal("car-0001", (string?)live["carId"]);
+        Assert.False((bool)live["late"]!);
+
+        // The renter got the car's status, and not one event.
+        Assert.True(await Poll.UntilAsync(() => renterSeen.Contains("fleet/car-0001/status"), Wait), "the renter got no status");
+        Assert.DoesNotContain(renterSeen, t => t.EndsWith("/events", StringComparison.Ordinal));
         car.Disconnect();
     }
 
