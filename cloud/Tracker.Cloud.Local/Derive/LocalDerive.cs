@@ -40,8 +40,9 @@ public sealed record LocalDerive(DeriveService Service, EventQueries Queries, ID
     /// <param name="limits">Speed limits.</param>
     /// <param name="clock">The clock.</param>
     /// <param name="cancellationToken">Cancels the set-up.</param>
+    /// <param name="email">The e-mail channel's sender (SMTP), or null for none: e-mail entries then wait in the outbox.</param>
     /// <returns>The parts.</returns>
-    public static async Task<LocalDerive> OpenAsync(IFixStore fixes, IRentalStore rentals, IAmazonDynamoDB? dynamoDb, DeriveOptions options, SpeedLimits limits, TimeProvider clock, CancellationToken cancellationToken)
+    public static async Task<LocalDerive> OpenAsync(IFixStore fixes, IRentalStore rentals, IAmazonDynamoDB? dynamoDb, DeriveOptions options, SpeedLimits limits, TimeProvider clock, CancellationToken cancellationToken, ISender? email = null)
     {
         ArgumentNullException.ThrowIfNull(fixes);
         (IDerivationStore states, IEventStore events, IStatusStore statuses, IZoneStore zones) stores;
@@ -57,7 +58,13 @@ public sealed record LocalDerive(DeriveService Service, EventQueries Queries, ID
                 WebhookTargetPolicy.Local,
                 async (id, ct) => (await notify.ListSubscriptionsAsync(ct).ConfigureAwait(false)).FirstOrDefault(s => s.Id == id)?.WebhookSecret,
                 clock);
-            notifier = new NotificationWorker(notify, notify, new Dictionary<Channel, ISender> { [Channel.Webhook] = hooks }, NotifyOptions.Default, clock);
+            var senders = new Dictionary<Channel, ISender> { [Channel.Webhook] = hooks };
+            if (email is not null)
+            {
+                senders[Channel.Email] = email;
+            }
+
+            notifier = new NotificationWorker(notify, notify, senders, NotifyOptions.Default, clock);
         }
         else
         {
