@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Tracker.Cloud.Derive.Engine;
 using Tracker.Cloud.Derive.Events;
+using Tracker.Cloud.Derive.Limits;
 using Tracker.Cloud.Derive.Observations;
 using Tracker.Cloud.Derive.Storage;
 using Tracker.Cloud.Derive.Zones;
@@ -15,7 +16,7 @@ namespace Tracker.Cloud.Sqlite;
 /// version check inside it is the condition); events upserted on (car, id), keeping an acknowledgement; statuses keyed
 /// on (car, ts); zones. Events and statuses expire with the fixes' retention, from their own time.
 /// </summary>
-public sealed class SqliteDeriveStore : IDerivationStore, IEventStore, IStatusStore, IZoneStore
+public sealed class SqliteDeriveStore : IDerivationStore, IEventStore, IStatusStore, IZoneStore, ILimitStore
 {
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS derive_state (
@@ -54,6 +55,10 @@ public sealed class SqliteDeriveStore : IDerivationStore, IEventStore, IStatusSt
         CREATE TABLE IF NOT EXISTS zones (
             zone_id TEXT NOT NULL PRIMARY KEY,
             body    TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS limits (
+            limit_key TEXT NOT NULL PRIMARY KEY,
+            body      TEXT NOT NULL
         ) WITHOUT ROWID;
         """;
 
@@ -405,6 +410,46 @@ public sealed class SqliteDeriveStore : IDerivationStore, IEventStore, IStatusSt
         command.CommandText = "DELETE FROM zones WHERE zone_id = $id;";
         command.Parameters.AddWithValue("$id", zoneId);
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<LimitSetting>> ListLimitsAsync(CancellationToken cancellationToken)
+    {
+        await using SqliteConnection connection = await _store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "SELECT body FROM limits ORDER BY limit_key;";
+        List<LimitSetting> limits = [];
+        await using SqliteDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            // Written by PutLimitAsync from a parsed setting: it reads back the same.
+            if (LimitParser.TryParse(reader.GetString(0), out LimitSetting? setting, out _))
+            {
+                limits.Add(setting!);
+            }
+        }
+
+        return limits;
+    }
+
+    /// <inheritdoc/>
+    public async Task PutLimitAsync(LimitSetting setting, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(setting);
+        await using SqliteConnection connection = await _store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using SqliteCommand command = connection.CreateCommand();
+        if (setting.IsEmpty)
+        {
+            command.CommandText = "DELETE FROM limits WHERE limit_key = $key;";
+        }
+        else
+        {
+            command.CommandText = "INSERT INTO limits (limit_key, body) VALUES ($key, $body) ON CONFLICT (limit_key) DO UPDATE SET body = excluded.body;";
+            command.Parameters.AddWithValue("$body", LimitJson.ToJson(setting));
+        }
+
+        command.Parameters.AddWithValue("$key", setting.Key);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Deletes events and statuses older than the retention (from their own time) now.</summary>

@@ -38,6 +38,16 @@ public sealed class AlertsTests(AlertsFixture fixture) : IClassFixture<AlertsFix
         JsonElement listed = await ApiAsync(page, "/cars/" + Car + "/events?type=overspeed");
         JsonElement stored = listed.GetProperty("events").EnumerateArray().Single();
         Assert.Equal("ops", stored.GetProperty("acknowledgedBy").GetString());
+
+        // The car's view: the event on its timeline, and in the history range beside the playback.
+        await page.GotoAsync(fixture.Host.HttpUrl + "#car/" + Car);
+        await page.Locator("[data-testid=car-events] [data-testid=car-event][data-type=overspeed]").WaitForAsync(new LocatorWaitForOptions { Timeout = 10_000 });
+        await page.GetByTestId("history-load").ClickAsync();
+        ILocator inRange = page.Locator("[data-testid=playback-events] [data-testid=car-event][data-type=overspeed]");
+        await inRange.WaitForAsync(new LocatorWaitForOptions { Timeout = 15_000 });
+        await inRange.GetByRole(AriaRole.Button).ClickAsync();
+        await page.GetByTestId("playback-readout").Filter(new LocatorFilterOptions { HasText = "Overspeed" }).WaitForAsync(new LocatorWaitForOptions { Timeout = 5000 });
+        await BrowserFixture.ScreenshotAsync(page, "car-events-playback", fullPage: false);
         car.Disconnect();
         await page.Context.CloseAsync();
     }

@@ -8,6 +8,7 @@ using Tracker.Cloud.Derive.Processors.Overspeed;
 using Tracker.Cloud.Derive.Processors.Power;
 using Tracker.Cloud.Derive.Processors.Rentals;
 using Tracker.Cloud.Derive.Processors.Towing;
+using Tracker.Core.Uplink;
 
 namespace Tracker.Cloud.Derive.Engine;
 
@@ -188,7 +189,8 @@ public sealed class CarDeriver
         var step = new DeriveStep();
         car.LastTickMs = Math.Max(car.LastTickMs, nowMs);
         TickProcessors(car, nowMs, context, step);
-        _connectivity.Tick(car.Connectivity, car.States.Ignition.Current, nowMs, ArrivalSink(car, step, nowMs));
+        IgnitionState ignition = car.States.Ignition.Current;
+        _connectivity.Tick(car.Connectivity, ignition, nowMs, ArrivalSink(car, step, nowMs), context.OfflineAfterAt(nowMs, ignition == IgnitionState.On));
         return step;
     }
 

@@ -1,4 +1,5 @@
 using Tracker.Cloud.Core.Storage;
+using Tracker.Cloud.Derive.Limits;
 using Tracker.Cloud.Derive.Zones;
 
 namespace Tracker.Cloud.Derive.Engine;
@@ -97,5 +98,23 @@ public sealed class DeriveContext
         }
 
         return Limits.ByCar.TryGetValue(CarId, out int byCar) ? byCar : Limits.FleetMmps;
+    }
+
+    /// <summary>The offline limit for the car at <paramref name="ts"/> set in the store: the running rental's, else the car's, else the fleet's; null for the options' default.</summary>
+    /// <param name="ts">The clock, UTC epoch ms.</param>
+    /// <param name="ignitionOn">Whether the ignition was last known on.</param>
+    /// <returns>The limit, or null.</returns>
+    public TimeSpan? OfflineAfterAt(long ts, bool ignitionOn)
+    {
+        if (Limits.Offline.Count == 0)
+        {
+            return null;
+        }
+
+        string? rental = RentalAt(ts) is { } r ? RentalId(r) : null;
+        long? Pick(Limits.LimitScope scope, string id) =>
+            Limits.Offline.FirstOrDefault(s => s.Scope == scope && s.Id == id) is { } s ? (ignitionOn ? s.OfflineAfterIgnitionOnMs : s.OfflineAfterIgnitionOffMs) : null;
+        long? ms = (rental is null ? null : Pick(LimitScope.Rental, rental)) ?? Pick(LimitScope.Car, CarId) ?? Pick(LimitScope.Fleet, string.Empty);
+        return ms is { } v ? TimeSpan.FromMilliseconds(v) : null;
     }
 }

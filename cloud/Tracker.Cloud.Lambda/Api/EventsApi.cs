@@ -6,6 +6,7 @@ using Tracker.Cloud.Core.Access;
 using Tracker.Cloud.Core.Query;
 using Tracker.Cloud.Derive.Api;
 using Tracker.Cloud.Derive.Events;
+using Tracker.Cloud.Derive.Limits;
 using Tracker.Cloud.Derive.Storage;
 using Tracker.Cloud.Derive.Zones;
 using Tracker.Cloud.Lambda.Events;
@@ -39,13 +40,19 @@ public sealed class EventsApi
         _subscriptions = subscriptions;
     }
 
+    /// <summary>
+    /// The thresholds (<c>GET /limits</c>, <c>PUT /limits</c> with <c>{"scope","id","overspeedKmh",
+    /// "offlineAfterIgnitionOnS","offlineAfterIgnitionOffS"}</c>; no value removes it), or null when not served.
+    /// </summary>
+    public LimitQueries? Limits { get; init; }
+
     /// <summary>True when the path is one of these routes (<c>/events</c>, <c>/zones...</c>, <c>/cars/{carId}/events...</c>).</summary>
     /// <param name="segments">The path's segments, stage removed.</param>
     /// <returns>True when this class answers.</returns>
     public static bool Owns(IReadOnlyList<string> segments)
     {
         ArgumentNullException.ThrowIfNull(segments);
-        return segments.Count > 0 && (segments[0] is "events" or "zones" or "subscriptions" or "notifications"
+        return segments.Count > 0 && (segments[0] is "events" or "zones" or "subscriptions" or "notifications" or "limits"
             || (segments.Count >= 3 && segments[0] == "cars" && segments[2] == "events"));
     }
 
@@ -80,6 +87,10 @@ public sealed class EventsApi
                 return deleted.Status == QueryStatus.Ok ? new HttpApiResponse { StatusCode = 204 } : ApiHandler.Refused(deleted, instance);
             case (2, "zones"):
                 return Method(method, "PUT, DELETE", instance)!;
+            case (1, "limits") when Limits is not null && method == "PUT":
+                return Reply(await Limits.PutAsync(caller, Body(request), cancellationToken).ConfigureAwait(false), instance, LimitJson.Write);
+            case (1, "limits") when Limits is not null:
+                return Method(method, "GET", instance) ?? Reply(await Limits.ListAsync(caller, cancellationToken).ConfigureAwait(false), instance, WriteLimits);
             case (1, "subscriptions") when _subscriptions is not null:
                 return Method(method, "GET", instance) ?? Reply(await _subscriptions.ListAsync(caller, cancellationToken).ConfigureAwait(false), instance, WriteSubscriptions);
             case (2, "subscriptions") when _subscriptions is not null && method == "PUT":
@@ -193,6 +204,19 @@ public sealed class EventsApi
             json.WriteNull("nextCursor");
         }
 
+        json.WriteEndObject();
+    }
+
+    private static void WriteLimits(Utf8JsonWriter json, IReadOnlyList<LimitSetting> limits)
+    {
+        json.WriteStartObject();
+        json.WriteStartArray("limits");
+        foreach (LimitSetting setting in limits)
+        {
+            LimitJson.Write(json, setting);
+        }
+
+        json.WriteEndArray();
         json.WriteEndObject();
     }
 

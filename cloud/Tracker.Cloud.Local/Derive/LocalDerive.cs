@@ -21,7 +21,8 @@ namespace Tracker.Cloud.Local.Derive;
 /// <param name="Statuses">The statuses.</param>
 /// <param name="Subscriptions">Subscriptions and notifications for the API (SQLite only; null on DynamoDB, where the stream notifier is not built).</param>
 /// <param name="Notifier">The outbox worker (SQLite only), or null.</param>
-public sealed record LocalDerive(DeriveService Service, EventQueries Queries, IDerivationStore States, IStatusStore Statuses, SubscriptionQueries? Subscriptions, NotificationWorker? Notifier)
+/// <param name="Limits">The thresholds set through the API (SQLite only; null on DynamoDB, where no limit store is built yet).</param>
+public sealed record LocalDerive(DeriveService Service, EventQueries Queries, IDerivationStore States, IStatusStore Statuses, SubscriptionQueries? Subscriptions, NotificationWorker? Notifier, LimitQueries? Limits = null)
 {
     /// <summary>The DynamoDB tables of the local host's Derive stage.</summary>
     public static readonly DynamoDbDeriveOptions DynamoDbTables = new()
@@ -47,11 +48,13 @@ public sealed record LocalDerive(DeriveService Service, EventQueries Queries, ID
         ArgumentNullException.ThrowIfNull(fixes);
         (IDerivationStore states, IEventStore events, IStatusStore statuses, IZoneStore zones) stores;
         SubscriptionQueries? subscriptions = null;
+        ILimitStore? limitStore = null;
         NotificationWorker? notifier = null;
         if (fixes is SqliteStore sqlite)
         {
             SqliteDeriveStore store = await SqliteDeriveStore.OpenAsync(sqlite, cancellationToken).ConfigureAwait(false);
             stores = (store, store, store, store);
+            limitStore = store;
             SqliteNotifyStore notify = await SqliteNotifyStore.OpenAsync(sqlite, cancellationToken).ConfigureAwait(false);
             subscriptions = new SubscriptionQueries(notify, notify, WebhookTargetPolicy.Local);
             var hooks = new WebhookSender(
@@ -79,8 +82,8 @@ public sealed record LocalDerive(DeriveService Service, EventQueries Queries, ID
             stores.states,
             stores.events,
             new StoredObservations(fixes, stores.statuses),
-            new StoredContexts(stores.zones, rentals, limits));
-        return new LocalDerive(service, new EventQueries(stores.events, stores.zones, clock), stores.states, stores.statuses, subscriptions, notifier);
+            new StoredContexts(stores.zones, rentals, limits, limitStore));
+        return new LocalDerive(service, new EventQueries(stores.events, stores.zones, clock), stores.states, stores.statuses, subscriptions, notifier, limitStore is null ? null : new LimitQueries(limitStore));
     }
 
     /// <summary>The gate the ingest path calls.</summary>

@@ -140,6 +140,37 @@ public sealed class DeriveTests(LocalHostFixture fixture) : IClassFixture<LocalH
         car.Disconnect();
     }
 
+    [Fact]
+    public async Task ACarsOwnOverspeedThreshold_SetThroughTheApi_GivesItsEvent_AndBadSettingsAreRefusedWithTheReason()
+    {
+        string ops = await fixture.LoginAsync("ops");
+        Assert.Equal(400, await SendAsync(HttpMethod.Put, "/limits", ops, "{\"scope\":\"car\",\"id\":\"car-0023\",\"overspeedKmh\":5}"));
+        Assert.Equal(400, await SendAsync(HttpMethod.Put, "/limits", ops, "{\"scope\":\"car\",\"id\":\"car/+\",\"overspeedKmh\":50}"));
+        string renter = await fixture.LoginAsync("renter1");
+        Assert.Equal(403, await SendAsync(HttpMethod.Put, "/limits", renter, "{\"scope\":\"car\",\"id\":\"car-0001\",\"overspeedKmh\":300}"));
+        var (renterList, _) = await fixture.GetAsync("/limits", renter);
+        Assert.Equal(403, renterList);
+
+        // The host has no fleet threshold: only car-0023's own (20 km/h) makes its 36 km/h an overspeed.
+        Assert.Equal(200, await SendAsync(HttpMethod.Put, "/limits", ops, "{\"scope\":\"car\",\"id\":\"car-0023\",\"overspeedKmh\":20}"));
+        var (listed, limits) = await fixture.GetAsync("/limits", ops);
+        Assert.Equal(200, listed);
+        Assert.Contains(limits!["limits"]!.AsArray(), l => (string?)l!["id"] == "car-0023" && (int)l["overspeedKmh"]! == 20);
+        using MqttNetLink car = fixture.CarLink("car-0023");
+        Assert.Equal(LinkResult.Ok, car.Connect(new MqttConnectOptions("car-0023", 60, null, null, true)));
+        await PublishAsync(car, "tracker/car-0023/fixes", LocalHostFixture.Encode(LocalHostFixture.Drive(40, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), lonOffsetE7: 5_000_000)));
+
+        var (_, events) = await fixture.GetAsync("/cars/car-0023/events?type=overspeed", ops);
+        JsonNode overspeed = Assert.Single(events!["events"]!.AsArray())!;
+        Assert.Equal(5556, (int)overspeed["limitMmps"]!);
+
+        // A setting with no value removes it.
+        Assert.Equal(200, await SendAsync(HttpMethod.Put, "/limits", ops, "{\"scope\":\"car\",\"id\":\"car-0023\"}"));
+        var (_, after) = await fixture.GetAsync("/limits", ops);
+        Assert.DoesNotContain(after!["limits"]!.AsArray(), l => (string?)l!["id"] == "car-0023");
+        car.Disconnect();
+    }
+
     private static byte[] Status(IgnitionState ignition, long utcS)
     {
         StatusReport report = StatusReport.CreateOnline();

@@ -43,11 +43,12 @@ public sealed class ConnectivityTracker(DeriveOptions options)
     /// <param name="ignition">The ignition last known.</param>
     /// <param name="nowMs">The clock.</param>
     /// <param name="sink">Where events go.</param>
-    public void Tick(ConnectivityState state, IgnitionState ignition, long nowMs, EventSink sink)
+    /// <param name="setLimit">The limit set for this car in the store (rental, car or fleet), or null for the options'.</param>
+    public void Tick(ConnectivityState state, IgnitionState ignition, long nowMs, EventSink sink, TimeSpan? setLimit = null)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(sink);
-        TimeSpan limit = ignition == IgnitionState.On ? _options.OfflineAfterIgnitionOn : _options.OfflineAfterIgnitionOff;
+        TimeSpan limit = setLimit ?? (ignition == IgnitionState.On ? _options.OfflineAfterIgnitionOn : _options.OfflineAfterIgnitionOff);
         if (!state.Offline && state.LastHeardMs is { } heard && nowMs - heard > (long)limit.TotalMilliseconds)
         {
             state.Offline = true;
