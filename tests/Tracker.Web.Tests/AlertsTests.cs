@@ -16,8 +16,7 @@ public sealed class AlertsTests(AlertsFixture fixture) : IClassFixture<AlertsFix
     public async Task InjectedOverspeed_ShowsAToastAndAPanelEntry_AndAcknowledgeIsStored()
     {
         const string Car = "car-0201";
-        IPage page = await fixture.LoginAsync("ops");
-        await page.GetByTestId("alerts-panel").WaitForAsync();
+        IPage page = await OpsWithLiveAlertsAsync();
         using MqttNetLink car = fixture.ConnectCar(Car);
 
         // 130 km/h for 25 s against the fleet's 100 km/h: one overspeed episode.
@@ -56,7 +55,7 @@ public sealed class AlertsTests(AlertsFixture fixture) : IClassFixture<AlertsFix
     public async Task ABacklogAfterADeadZone_ShowsItsOverspeedMarkedLate_AtItsTrueTime()
     {
         const string Car = "car-0202";
-        IPage page = await fixture.LoginAsync("ops");
+        IPage page = await OpsWithLiveAlertsAsync();
         using MqttNetLink car = fixture.ConnectCar(Car);
         long start = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - (10 * 60_000);
 
@@ -155,6 +154,15 @@ public sealed class AlertsTests(AlertsFixture fixture) : IClassFixture<AlertsFix
 
     private static Fix[] Overspeed(long startMs, int seconds) =>
         Enumerable.Range(0, seconds).Select(i => BrowserFixture.At(startMs + (i * 1000), i * 36, 36_111)).ToArray();
+
+    /// <summary>An operator's page once its live event feed is granted (an event published before is listed, not toasted).</summary>
+    private async Task<IPage> OpsWithLiveAlertsAsync()
+    {
+        IPage page = await fixture.LoginAsync("ops");
+        await page.GetByTestId("alerts-panel").WaitForAsync();
+        await page.WaitForFunctionAsync("() => window.trackerApp.alertsLive === true", null, new PageWaitForFunctionOptions { Timeout = 20_000 });
+        return page;
+    }
 
     private async Task<IPage> OpsNearACarAsync(string carId)
     {

@@ -285,7 +285,10 @@ function startSession(session) {
     getToken: () => me.session.token,
     onMessage: (topic, payload) => onLiveMessage(me, topic, payload),
     onState: showConnection,
-    onConnect: () => me.carView?.onLiveConnected(),
+    onConnect: () => {
+      me.carView?.onLiveConnected();
+      me.alerts?.load(); // what happened while the connection was down
+    },
     onRefused: () => onLiveRefused(me),
   });
   scope.add(() => me.live.end());
@@ -337,10 +340,18 @@ async function startFleet(me) {
   });
   hooks.alerts = me.alerts;
   me.scope.add(() => { if (hooks.alerts === me.alerts) hooks.alerts = null; });
-  me.live.subscribe([ALL_EVENTS]).then((outcome) => {
-    if (outcome.refused.length > 0 && current === me) announcer.say('Live alerts were refused.');
-  });
+  // Listed now, and again once the live feed is granted: an event stored between the two is not missed.
   me.alerts.load();
+  me.live.subscribe([ALL_EVENTS]).then((outcome) => {
+    if (current !== me) return;
+    if (outcome.refused.length > 0) {
+      announcer.say('Live alerts were refused.');
+      return;
+    }
+    hooks.alertsLive = true;
+    me.alerts.load();
+  });
+  me.scope.add(() => { hooks.alertsLive = false; });
   me.zones = createZoneEditor({ L, map: parts.map, api: me.api, elements: zoneElements(document), scope: me.scope, announce: (text) => announcer.say(text) });
   hooks.zones = me.zones;
   me.zones.load();
