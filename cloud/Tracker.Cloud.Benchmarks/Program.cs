@@ -12,7 +12,11 @@ using Tracker.Core.Wire;
 // filters, enrichment, idempotent append, forward-only latest) into the store, `concurrency` cars at
 // a time. One warm-up pass on other cars first. Prints fixes/s per store.
 //
-//   dotnet run -c Release --project cloud/Tracker.Cloud.Benchmarks -- [--store sqlite|dynalite|both] [--cars 20] [--fixes 1000] [--concurrency 4]
+//   dotnet run -c Release --project cloud/Tracker.Cloud.Benchmarks -- [--store sqlite|dynalite|both] [--cars 20] [--fixes 1000] [--concurrency 4] [--events off|compare]
+//
+// --events compare (SQLite): the same run also ingests as many other cars with the Derive stage after the store
+// (DeriveAfterIngest, as the ingest Lambda and the local host run it, with a fleet zone and a speed limit), and prints
+// both rates and their ratio (issue 16: events on against off, in the same run).
 var args_ = new Dictionary<string, string>(StringComparer.Ordinal);
 for (int i = 0; i + 1 < args.Length; i += 2)
 {
@@ -29,6 +33,7 @@ if (args_.GetValueOrDefault("mode", "ingest") == "query")
 int cars = int.Parse(args_.GetValueOrDefault("cars", "20"), CultureInfo.InvariantCulture);
 int fixesPerCar = int.Parse(args_.GetValueOrDefault("fixes", "1000"), CultureInfo.InvariantCulture);
 int concurrency = int.Parse(args_.GetValueOrDefault("concurrency", "4"), CultureInfo.InvariantCulture);
+bool compareEvents = args_.GetValueOrDefault("events", "off") == "compare";
 
 Console.WriteLine($"cars {cars}, fixes a car {fixesPerCar}, 10 fixes a message, concurrency {concurrency}, {Environment.ProcessorCount} cores");
 if (which is "sqlite" or "both")
@@ -45,16 +50,53 @@ async Task RunAsync(string name, IFixStore store)
 {
     var ingest = new IngestService(store, CarRules.Default.Ingest, TimeProvider.System);
     await IngestAllAsync(ingest, Messages("warm", Math.Min(cars, 4), Math.Min(fixesPerCar, 200)));
-    List<(string Car, byte[] Payload)>[] work = Messages("car", cars, fixesPerCar);
+    if (!compareEvents)
+    {
+        await MeasureAsync(name, ingest, "car", null);
+    }
+    else if (store is Tracker.Cloud.Sqlite.SqliteStore sqlite)
+    {
+        Tracker.Cloud.Sqlite.SqliteDeriveStore derive = await Tracker.Cloud.Sqlite.SqliteDeriveStore.OpenAsync(sqlite, CancellationToken.None);
+        await derive.PutZoneAsync(new Tracker.Cloud.Derive.Zones.Zone { Id = "reno", Name = "Reno", Center = new Tracker.Cloud.Derive.Zones.GeoPoint(395_296_417, -1_198_136_462), RadiusM = 2000 }, CancellationToken.None);
+        var service = new Tracker.Cloud.Derive.DeriveService(
+            new Tracker.Cloud.Derive.Engine.CarDeriver(Tracker.Cloud.Derive.Engine.DeriveOptions.Default),
+            derive,
+            derive,
+            new Tracker.Cloud.Derive.Storage.StoredObservations(store, derive),
+            new Tracker.Cloud.Derive.Storage.StoredContexts(derive, sqlite, new Tracker.Cloud.Derive.Engine.SpeedLimits { FleetMmps = 13_889 }));
+        var after = new Tracker.Cloud.Derive.DeriveAfterIngest(store, service);
+        await IngestAllAsync(ingest, Messages("warm-events", Math.Min(cars, 4), Math.Min(fixesPerCar, 200)), after);
+
+        // Alternating rounds on fresh cars, so warm-up and the shared machine's load fall on both sides alike.
+        double off = 0;
+        double on = 0;
+        for (int round = 0; round < 3; round++)
+        {
+            off += await MeasureAsync(name, ingest, "off" + round + "-car", null);
+            on += await MeasureAsync(name + " with events", ingest, "on" + round + "-car", after);
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: mean of 3 rounds: events off {off / 3:F0} fixes/s, on {on / 3:F0} fixes/s, on / off = {on / off:P1}"));
+    }
+    else
+    {
+        Console.WriteLine(name + ": --events compare runs on SQLite only");
+    }
+}
+
+async Task<double> MeasureAsync(string name, IngestService ingest, string prefix, Tracker.Cloud.Derive.DeriveAfterIngest? derive)
+{
+    List<(string Car, byte[] Payload)>[] work = Messages(prefix, cars, fixesPerCar);
     var watch = Stopwatch.StartNew();
-    int accepted = await IngestAllAsync(ingest, work);
+    int accepted = await IngestAllAsync(ingest, work, derive);
     watch.Stop();
     int messages = work.Sum(w => w.Count);
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"{name}: {accepted} fixes accepted of {cars * fixesPerCar} in {messages} messages, {watch.Elapsed.TotalSeconds:F2} s: {accepted / watch.Elapsed.TotalSeconds:F0} fixes/s, {messages / watch.Elapsed.TotalSeconds:F0} messages/s"));
+    return accepted / watch.Elapsed.TotalSeconds;
 }
 
-async Task<int> IngestAllAsync(IngestService ingest, List<(string Car, byte[] Payload)>[] perCar)
+async Task<int> IngestAllAsync(IngestService ingest, List<(string Car, byte[] Payload)>[] perCar, Tracker.Cloud.Derive.DeriveAfterIngest? derive = null)
 {
     int accepted = 0;
     await Parallel.ForEachAsync(perCar, new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (messages, token) =>
@@ -65,6 +107,11 @@ async Task<int> IngestAllAsync(IngestService ingest, List<(string Car, byte[] Pa
             if (result.Rejection != BatchRejection.None)
             {
                 throw new InvalidOperationException($"{car}: message rejected: {result.Rejection} {result.Detail}");
+            }
+
+            if (derive is not null)
+            {
+                await derive.FixesStoredAsync(car, payload, token);
             }
 
             Interlocked.Add(ref accepted, result.Accepted);

@@ -21,10 +21,13 @@ using Tracker.Cloud.Core.Cars;
 using Tracker.Cloud.Core.Ingest;
 using Tracker.Cloud.Core.Query;
 using Tracker.Cloud.Core.Storage;
+using Tracker.Cloud.Derive.Api;
+using Tracker.Cloud.Derive.Engine;
 using Tracker.Cloud.DynamoDb;
 using Tracker.Cloud.Lambda.Api;
 using Tracker.Cloud.Local.Broker;
 using Tracker.Cloud.Local.Console;
+using Tracker.Cloud.Local.Derive;
 using Tracker.Cloud.Local.Fleet;
 using Tracker.Cloud.Local.Http;
 using Tracker.Cloud.Local.Security;
@@ -206,7 +209,9 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
         OidcTokens? oidc = options.Auth == AuthMode.Oidc ? new OidcTokens(options.OidcIssuer!, options.OidcClientId!, clock) : null;
         IApiTokens apiTokens = oidc is null ? new DevApiTokens(users.Tokens) : oidc;
         var ingest = new IngestService(store, rules.Ingest, clock);
-        var api = new ApiHandler(new QueryService(store, new AccessPolicy(rentals, clock)), clock, rules);
+        LocalDerive derive = await LocalDerive.OpenAsync(store, rentals, lifetime as Amazon.DynamoDBv2.IAmazonDynamoDB, DeriveOptions.Default, FleetSpeedLimits(options), clock, cancellationToken,
+            options.SmtpHost is { } smtp ? new Tracker.Cloud.Notify.Channels.EmailSender(smtp, options.SmtpPort, options.SmtpFrom!) : null).ConfigureAwait(false);
+        var api = new ApiHandler(new QueryService(store, new AccessPolicy(rentals, clock)), clock, rules, new EventsApi(derive.Queries, derive.Subscriptions) { Limits = derive.Limits });
         builder.Services.AddSingleton(clock);
         builder.Services.AddSingleton(pki);
         builder.Services.AddSingleton(users);
@@ -214,6 +219,7 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
         builder.Services.AddSingleton(metrics);
         builder.Services.AddSingleton(published);
         builder.Services.AddSingleton(ingest);
+        builder.Services.AddSingleton(s => derive.Gate(store, clock, s.GetRequiredService<ILogger<DeriveGate>>()));
         builder.Services.AddSingleton<IngestGate>();
         if (oidc is not null)
         {
@@ -270,6 +276,9 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
         app.MapConnectionHandler<LimitedMqttConnectionHandler>("/mqtt", o => o.WebSockets.SubProtocolSelector = MqttSubProtocolSelector.SelectSubProtocol);
         EmbeddedBroker brokerRules = app.Services.GetRequiredService<EmbeddedBroker>();
         app.UseMqttServer(brokerRules.Attach);
+        DeriveGate liveEvents = app.Services.GetRequiredService<DeriveGate>();
+        liveEvents.Committed = brokerRules.EventCommittedAsync; // the live event feed, operators only (fleet/{car}/events)
+        liveEvents.Withdrawn = brokerRules.EventWithdrawnAsync;
         LocalFleetHost? host = null;
         ConfigEndpoints.Map(app, apiTokens, app.Services.GetRequiredService<ShadowService>(), brokerRules, pki, app.Services.GetRequiredService<CarGroups>());
         LocalEndpoints.Map(app, api, options.Auth == AuthMode.Local ? users : null, apiTokens, metrics, townMap, ct => host is null
@@ -294,6 +303,7 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var httpUrl = new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "[::1]", StringComparison.Ordinal));
         host = new LocalFleetHost(options, app, pki, users, store, rentals, metrics, published, mqttPort, httpUrl, webRoot, oidc is null ? lifetime : Combine(lifetime, oidc));
+        app.Services.GetRequiredService<DeriveGate>().StartTicks();
 
         if (options.Cars > 0)
         {
@@ -340,6 +350,7 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
             }
         }
 
+        await _app.Services.GetRequiredService<DeriveGate>().DisposeAsync().ConfigureAwait(false);
         Broker.Detach();
         await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
@@ -466,6 +477,9 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
 
     // Images from this host and the tile layer's server; fetches from this host, its WebSocket and, with --auth oidc,
     // the hosted sign-in's token endpoint.
+    private static SpeedLimits FleetSpeedLimits(LocalOptions options) =>
+        options.OverspeedKmh is { } kmh ? new SpeedLimits { FleetMmps = (int)Math.Round(kmh * 1_000_000 / 3600.0) } : SpeedLimits.None;
+
     private static string ContentSecurityPolicy(LocalOptions options, TileLayer? tiles)
     {
         string tileSource = tiles is null ? string.Empty : " " + tiles.CspSource;

@@ -254,7 +254,11 @@ public sealed class SqliteStore : IFixStore, IRentalStore
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken)
+    /// <summary>The options it was opened with (the Derive store shares them).</summary>
+    internal SqliteStoreOptions Options => _options;
+
+    /// <summary>A pooled connection to the file, set up as every connection of this store is (the Derive store uses it too).</summary>
+    internal async Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(_connectionString);
         try
@@ -275,7 +279,7 @@ public sealed class SqliteStore : IFixStore, IRentalStore
         }
     }
 
-    private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    internal static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
     {
         await using SqliteCommand command = connection.CreateCommand();
         command.CommandText = sql;

@@ -1,4 +1,5 @@
 using System;
+using System.Device.Adc;
 using System.Device.Gpio;
 using System.IO.Ports;
 using System.Text;
@@ -6,6 +7,7 @@ using System.Threading;
 using Tracker.Core.Common;
 using Tracker.Core.Config;
 using Tracker.Core.Modem;
+using Tracker.Core.Power;
 using Tracker.Core.Recording;
 using Tracker.Core.Reporting;
 using Tracker.Core.Storage;
@@ -41,6 +43,9 @@ namespace Tracker.Device
         private const int WifiRetryMs = 60000;
         private const int WifiJoinTimeoutMs = 30000;
         private const int StatsEveryMs = 60000;
+
+        // The 12 V and backup-cell senses are read this often (eight ADC reads each; the status message carries them).
+        private const int SenseEveryMs = 10000;
 
         private static uint _failedStamp;
 
@@ -79,6 +84,10 @@ namespace Tracker.Device
             CalendarClock clock = new CalendarClock(new EspRtc());
             StatusBoard status = new StatusBoard(DeviceInfo.FirmwareVersion);
             IgnitionInput ignition = new IgnitionInput(gpio, c.GetInt(TrackerSetting.HwIgnitionPin), c.GetFlag(TrackerSetting.HwIgnitionActiveHigh));
+            AdcController? adc = OpenAdc();
+            VoltageSense supply = VoltageSense.Open(adc, c.GetInt(TrackerSetting.HwSupplyAdcPin), SenseDivider.ReferenceSupply);
+            VoltageSense backup = VoltageSense.Open(adc, c.GetInt(TrackerSetting.HwBackupAdcPin), SenseDivider.ReferenceBackup);
+            DeviceLog.Info("power", String.Concat("12 V sense ", supply.IsWired ? "on ADC1" : "not wired (unknown)", ", backup-cell sense ", backup.IsWired ? "on ADC1" : "not wired (unknown)"));
             ReleaseGnssReset(gpio, c.GetInt(TrackerSetting.HwGnssResetPin));
             SoftwareWatchdog watchdog = new SoftwareWatchdog(WatchdogTimeoutMs);
             int mainChannel = watchdog.Register("main");
@@ -117,12 +126,19 @@ namespace Tracker.Device
             long lastWifiTry = -WifiRetryMs;
             long lastModemClockTry = ModemClockFirstMs - ModemClockEveryMs;
             long lastStats = ticks.NowMs;
+            long lastSense = -SenseEveryMs;
             int loopErrors = 0;
             while (true)
             {
                 watchdog.Kick(mainChannel);
                 long now = ticks.NowMs;
                 status.Ignition = ignition.Read();
+                if (now - lastSense >= SenseEveryMs)
+                {
+                    lastSense = now;
+                    status.SupplyMillivolts = supply.ReadMillivolts();
+                    status.BackupMillivolts = backup.ReadMillivolts();
+                }
                 if (modem != null)
                 {
                     status.SignalDbm = modem.SignalDbm;
@@ -235,6 +251,19 @@ namespace Tracker.Device
             {
                 // Open drain, released: the receiver runs. Firmware v1 never resets it.
                 gpio.OpenPin(pin, PinMode.OutputOpenDrain).Write(PinValue.High);
+            }
+        }
+
+        private static AdcController? OpenAdc()
+        {
+            try
+            {
+                return new AdcController();
+            }
+            catch (Exception e)
+            {
+                DeviceLog.Info("power", String.Concat("no ADC (", e.Message, "): supply and backup voltages reported unknown"));
+                return null;
             }
         }
 

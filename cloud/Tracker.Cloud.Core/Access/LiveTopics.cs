@@ -27,6 +27,15 @@ public static class LiveTopics
     /// <returns><c>fleet/{car}/status</c>.</returns>
     public static string Status(string carId) => FleetPrefix + carId + "/status";
 
+    /// <summary>
+    /// Where the fleet events Derive stores (or withdraws) about a car are published for operators, as JSON
+    /// (cloud/Tracker.Cloud.Derive/README.md, "Events"). Operators' grant covers it (<c>fleet/*</c>); a renter's grant
+    /// names only <see cref="Fixes"/> and <see cref="Status"/>, so a renter never receives a fleet event.
+    /// </summary>
+    /// <param name="carId">The car id.</param>
+    /// <returns><c>fleet/{car}/events</c>.</returns>
+    public static string Events(string carId) => FleetPrefix + carId + "/events";
+
     /// <summary>The car's watch-request topic, which a viewer may publish to.</summary>
     /// <param name="carId">The car id.</param>
     /// <returns><c>tracker/{car}/live</c>.</returns>

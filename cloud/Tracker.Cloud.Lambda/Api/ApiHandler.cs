@@ -28,12 +28,14 @@ public sealed class ApiHandler
     private readonly QueryService _queries;
     private readonly TimeProvider _clock;
     private readonly CarRules _rules;
+    private readonly EventsApi? _events;
 
     /// <summary>Creates the handler over the core's read side.</summary>
     /// <param name="queries">Validation, the access policy and the store's reads.</param>
     /// <param name="clock">The clock that token expiry and a car's state are checked against (the policy has its own for rentals).</param>
     /// <param name="rules">What moving, stopped and offline mean (<see cref="CarRules.Default"/> when null): the rules ingest stores by.</param>
-    public ApiHandler(QueryService queries, TimeProvider clock, CarRules? rules = null)
+    /// <param name="events">The Derive stage's routes (events, zones), or null when they are not served.</param>
+    public ApiHandler(QueryService queries, TimeProvider clock, CarRules? rules = null, EventsApi? events = null)
     {
         ArgumentNullException.ThrowIfNull(queries);
         ArgumentNullException.ThrowIfNull(clock);
@@ -41,6 +43,7 @@ public sealed class ApiHandler
         _clock = clock;
         _rules = rules ?? CarRules.Default;
         _rules.Validate();
+        _events = events;
     }
 
     /// <summary>The Lambda entry point shape (Stream in, Stream out); see <see cref="HandleAsync(Stream, CancellationToken)"/>.</summary>
@@ -77,6 +80,19 @@ public sealed class ApiHandler
             ?? throw new InvalidEventException("HTTP API event: 'requestContext.http.method' is missing");
         ApiRoute route = ApiRoute.Match(request);
         string instance = route.Path + (request.RequestContext?.RequestId is { Length: > 0 } id ? "#request-" + id : string.Empty);
+        string[] segments = route.Path.Trim('/').Split('/').Select(ApiRoute.Decode).ToArray();
+        if (_events is not null && EventsApi.Owns(segments))
+        {
+            if (!CallerClaims.TryRead(request, _clock.GetUtcNow().ToUnixTimeMilliseconds(), out Identity? eventsCaller, out string whyNot))
+            {
+                HttpApiResponse refused = Problem(ProblemType.Unauthenticated.With(whyNot, instance));
+                refused.Headers["www-authenticate"] = "Bearer";
+                return refused;
+            }
+
+            return await _events.HandleAsync(request, segments, method, eventsCaller!, instance, cancellationToken).ConfigureAwait(false);
+        }
+
         if (route.Kind == ApiRouteKind.None)
         {
             return Problem(ProblemType.NotFound.With("No route for " + Clip(route.Path) + ": the API has GET /me, GET /cars, GET /cars/{carId}/location and GET /cars/{carId}/locations.", instance));
@@ -159,7 +175,7 @@ public sealed class ApiHandler
     private static string? Get(Dictionary<string, string> query, string name) => query.TryGetValue(name, out string? value) ? value : null;
 
     /// <summary>The one place a core refusal becomes an HTTP problem.</summary>
-    private static HttpApiResponse Refused<T>(QueryResult<T> result, string instance)
+    internal static HttpApiResponse Refused<T>(QueryResult<T> result, string instance)
     {
         ProblemType type = result.Status switch
         {
@@ -185,7 +201,7 @@ public sealed class ApiHandler
         return response;
     }
 
-    private static HttpApiResponse Problem(ProblemBody problem)
+    internal static HttpApiResponse Problem(ProblemBody problem)
     {
         HttpApiResponse response = new() { StatusCode = problem.Status, Body = JsonSerializer.Serialize(problem, LambdaJsonContext.Relaxed.ProblemBody) };
         response.Headers["content-type"] = ProblemJson;

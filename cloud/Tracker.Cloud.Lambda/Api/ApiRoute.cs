@@ -71,7 +71,10 @@ public sealed record ApiRoute(ApiRouteKind Kind, string CarId, string Path)
         return new ApiRoute(ApiRouteKind.None, string.Empty, path);
     }
 
-    private static string Decode(string segment)
+    /// <summary>Percent-decodes a path segment (left as it is when malformed).</summary>
+    /// <param name="segment">The segment.</param>
+    /// <returns>The decoded segment.</returns>
+    public static string Decode(string segment)
     {
         try
         {

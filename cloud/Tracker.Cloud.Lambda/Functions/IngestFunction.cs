@@ -1,7 +1,11 @@
 using Amazon.DynamoDBv2;
 using Tracker.Cloud.Core.Cars;
 using Tracker.Cloud.Core.Ingest;
+using Tracker.Cloud.Derive;
+using Tracker.Cloud.Derive.Engine;
+using Tracker.Cloud.Derive.Storage;
 using Tracker.Cloud.DynamoDb;
+using Tracker.Cloud.DynamoDb.Derive;
 using Tracker.Cloud.Lambda.Ingest;
 
 namespace Tracker.Cloud.Lambda.Functions;
@@ -25,7 +29,15 @@ public sealed class IngestFunction : ILambdaFunction
     {
         ArgumentNullException.ThrowIfNull(settings);
         var store = new DynamoDbStore(client, settings.Store);
-        _handler = new IngestHandler(new IngestService(store, CarRules.Default.Ingest, TimeProvider.System), TimeProvider.System, Console.Out);
+        DeriveAfterIngest? derive = null;
+        if (settings.Derive is { } tables)
+        {
+            var stores = new DynamoDbDeriveStore(client, tables);
+            derive = new DeriveAfterIngest(store, new DeriveService(
+                new CarDeriver(DeriveOptions.Default), stores, stores, new StoredObservations(store, stores), new StoredContexts(stores, store, SpeedLimits.None)));
+        }
+
+        _handler = new IngestHandler(new IngestService(store, CarRules.Default.Ingest, TimeProvider.System), TimeProvider.System, Console.Out, derive);
     }
 
     /// <summary>The Lambda entry point: an IoT topic-rule event in, an ingest summary out.</summary>

@@ -19,6 +19,7 @@ namespace Tracker.Cloud.Lambda.Ingest;
 public sealed class IngestHandler
 {
     private readonly IngestService _ingest;
+    private readonly Tracker.Cloud.Derive.DeriveAfterIngest? _derive;
     private readonly TimeProvider _clock;
     private readonly TextWriter _log;
 
@@ -26,12 +27,14 @@ public sealed class IngestHandler
     /// <param name="ingest">The pipeline.</param>
     /// <param name="clock">Gives the receive time when the event has no <c>receivedAt</c>.</param>
     /// <param name="log">Where the per-batch log line goes (Lambda sends standard output to CloudWatch Logs).</param>
-    public IngestHandler(IngestService ingest, TimeProvider clock, TextWriter log)
+    /// <param name="derive">The Derive stage after the store (DESIGN.md 8b; issue 16: evaluation in the ingest path), or null.</param>
+    public IngestHandler(IngestService ingest, TimeProvider clock, TextWriter log, Tracker.Cloud.Derive.DeriveAfterIngest? derive = null)
     {
         ArgumentNullException.ThrowIfNull(ingest);
         ArgumentNullException.ThrowIfNull(clock);
         ArgumentNullException.ThrowIfNull(log);
         _ingest = ingest;
+        _derive = derive;
         _clock = clock;
         _log = log;
     }
@@ -76,6 +79,11 @@ public sealed class IngestHandler
         {
             IngestResult result = await _ingest.IngestAsync(new IngestRequest(topic, clientId, bytes, receivedMs), cancellationToken).ConfigureAwait(false);
             summary = ToSummary(topic, result);
+            if (_derive is not null && result.CarId is { } car && result.Rejection == BatchRejection.None && result.Decoded > 0)
+            {
+                // A failure here fails the invocation, so the message is retried (ingest is idempotent, Derive reads what is stored).
+                await _derive.FixesStoredAsync(car, bytes, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         await _log.WriteLineAsync(JsonSerializer.Serialize(summary, LambdaJsonContext.Relaxed.IngestSummary)).ConfigureAwait(false);

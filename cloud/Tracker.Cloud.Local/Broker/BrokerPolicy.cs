@@ -73,8 +73,14 @@ public static class BrokerPolicy
     public static bool MayViewerReceive(Viewer viewer, string topic, long nowMs)
     {
         ArgumentNullException.ThrowIfNull(viewer);
-        if (nowMs >= viewer.TokenExpiresMs || !TopicParser.TryParseFleetTopic(topic, out string car, out _))
+        if (nowMs >= viewer.TokenExpiresMs || !TopicParser.TryParseFleetTopic(topic, out string car, out string leaf))
         {
+            return false;
+        }
+
+        if (!viewer.Identity.IsOperator && leaf is not ("fixes" or "status"))
+        {
+            // The fleet's events (fleet/{car}/events) and anything else under a car are for operators only.
             return false;
         }
 

@@ -432,6 +432,12 @@ public sealed partial class EmbeddedBroker
             if (leaf == "status")
             {
                 await PublishAsync(LiveTopics.Status(car), payload, retain: true).ConfigureAwait(false);
+                if (!await _ingest.StatusAsync(car, payload, e.CancellationToken).ConfigureAwait(false))
+                {
+                    e.ProcessPublish = false;
+                    e.CloseConnection = true;
+                }
+
                 return;
             }
 
@@ -523,6 +529,51 @@ public sealed partial class EmbeddedBroker
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// The live event feed: an event Derive has just stored (or revised) goes, as the API's JSON, to
+    /// <c>fleet/{car}/events</c>, which only operators may subscribe to and receive (<see cref="BrokerPolicy"/>, and the
+    /// custom authorizer's renter policy, which names fixes and status only). Never retained: the API lists the past.
+    /// A failure is logged and loses nothing: the event is stored and listed.
+    /// </summary>
+    /// <param name="e">The event.</param>
+    /// <returns>When it is handed to the broker.</returns>
+    public async Task EventCommittedAsync(Tracker.Cloud.Derive.Events.FleetEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        string json = Tracker.Cloud.Derive.Api.EventJson.ToJson(new Tracker.Cloud.Derive.Storage.StoredEvent(e, false, null, null));
+        await PublishEventAsync(e.CarId, json).ConfigureAwait(false);
+    }
+
+    /// <summary>The live event feed: a withdrawn event (a replay no longer emits it) as <c>{"carId","id","withdrawn":true}</c>.</summary>
+    /// <param name="key">The event's key.</param>
+    /// <returns>When it is handed to the broker.</returns>
+    public async Task EventWithdrawnAsync(Tracker.Cloud.Derive.Events.EventKey key)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var json = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("carId", key.CarId);
+            json.WriteString("id", key.Id);
+            json.WriteBoolean("withdrawn", true);
+            json.WriteEndObject();
+        }
+
+        await PublishEventAsync(key.CarId, Encoding.UTF8.GetString(buffer.WrittenSpan)).ConfigureAwait(false);
+    }
+
+    private async Task PublishEventAsync(string car, string json)
+    {
+        try
+        {
+            await PublishAsync(LiveTopics.Events(car), Encoding.UTF8.GetBytes(json), retain: false).ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            LogEventPublishFailed(car, error);
+        }
+    }
+
     private async Task RepublishFixesAsync(string car, byte[] payload)
     {
         await PublishAsync(LiveTopics.Fixes(car), payload, retain: false).ConfigureAwait(false);
@@ -608,6 +659,9 @@ public sealed partial class EmbeddedBroker
 
     [LoggerMessage(EventId = 21, Level = LogLevel.Information, Message = "Rentals of {User} changed: {ClientId} may see no car now, disconnected")]
     private partial void LogRentalChangeDisconnect(string user, string clientId);
+
+    [LoggerMessage(EventId = 24, Level = LogLevel.Warning, Message = "Could not publish a fleet event of {CarId} to the live feed (it is stored and listed)")]
+    private partial void LogEventPublishFailed(string carId, Exception error);
 
     [LoggerMessage(EventId = 22, Level = LogLevel.Information, Message = "Rentals of {User} changed: {ClientId} no longer sees {Cars}")]
     private partial void LogRentalChangeNarrowed(string user, string clientId, string cars);

@@ -24,7 +24,7 @@ public static class LocalEndpoints
 
     /// <summary>Where the generated town's map is served (the web app reads it relative to its page).</summary>
     public const string TownMapPath = "/map/town.geojson";
-    private static readonly string[] ApiPaths = ["/me", "/cars", "/cars/{carId}/location", "/cars/{carId}/locations", "/cars/{**rest}"];
+    private static readonly string[] ApiPaths = ["/me", "/cars", "/cars/{carId}/location", "/cars/{carId}/locations", "/cars/{**rest}", "/events", "/zones", "/zones/{**rest}", "/subscriptions", "/subscriptions/{**rest}", "/notifications", "/limits"];
 
     /// <summary>Maps login, the API, health and metrics.</summary>
     /// <param name="app">The routes.</param>
@@ -171,8 +171,27 @@ public static class LocalEndpoints
             claims = token.Claims.ToDictionary(p => p.Key, p => StringElement(p.Value), StringComparer.Ordinal);
         }
 
+        // A body (a zone) travels as API Gateway passes it, text; bounded as the Derive stage's parser bounds it.
+        string? body = null;
+        if (http.ContentLength is > 0 || http.Headers.TransferEncoding.Count > 0)
+        {
+            using var buffer = new MemoryStream();
+            try
+            {
+                await CopyLimitedAsync(http.Body, buffer, Tracker.Cloud.Derive.Zones.ZoneParser.MaxBytes, context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (InvalidDataException)
+            {
+                await Problem(413, "too-large", "Body too large", "The body is over " + Tracker.Cloud.Derive.Zones.ZoneParser.MaxBytes + " bytes.", http.Path.Value ?? "/").ExecuteAsync(context).ConfigureAwait(false);
+                return;
+            }
+
+            body = Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+        }
+
         var request = new HttpApiRequest
         {
+            Body = body,
             Version = "2.0",
             RouteKey = "$default",
             RawPath = http.Path.Value ?? "/",

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Tracker.Cloud.Core.Ingest;
+using Tracker.Cloud.Local.Derive;
 using Tracker.Cloud.Local.Observability;
 
 namespace Tracker.Cloud.Local.Ingest;
@@ -21,6 +22,7 @@ public sealed partial class IngestGate
     private readonly TimeProvider _clock;
     private readonly ILogger _log;
     private readonly SemaphoreSlim _slots = new(MaxConcurrent, MaxConcurrent);
+    private readonly DeriveGate? _derive;
 
     /// <summary>Creates the gate.</summary>
     /// <param name="ingest">The pipeline (the same core as the Lambda).</param>
@@ -28,7 +30,8 @@ public sealed partial class IngestGate
     /// <param name="published">Publish times of the simulated cars' batches, for the latency histogram.</param>
     /// <param name="clock">The clock.</param>
     /// <param name="log">The log.</param>
-    public IngestGate(IngestService ingest, HostMetrics metrics, PublishTimes published, TimeProvider clock, ILogger<IngestGate> log)
+    /// <param name="derive">The Derive stage, after the store (as it follows ingest in the Lambda); null for none.</param>
+    public IngestGate(IngestService ingest, HostMetrics metrics, PublishTimes published, TimeProvider clock, ILogger<IngestGate> log, DeriveGate? derive = null)
     {
         ArgumentNullException.ThrowIfNull(ingest);
         ArgumentNullException.ThrowIfNull(metrics);
@@ -40,6 +43,7 @@ public sealed partial class IngestGate
         _published = published;
         _clock = clock;
         _log = log;
+        _derive = derive;
     }
 
     /// <summary>Ingests one message from a car.</summary>
@@ -63,6 +67,13 @@ public sealed partial class IngestGate
             if (result.Accepted > 0 && PublishTimes.TryReadCrc(payload, out uint crc) && _published.TryGet(carId, crc, out long publishedMs))
             {
                 _metrics.PublishToStored.Record(_clock.GetUtcNow().ToUnixTimeMilliseconds() - publishedMs);
+            }
+
+            if (_derive is not null && result.Rejection == BatchRejection.None && result.Decoded > 0)
+            {
+                // The Derive stage reads what was stored; if it fails the message is not acknowledged, and the resend
+                // (a duplicate for ingest) is derived again.
+                await _derive.FixesStoredAsync(carId, payload, cancellationToken).ConfigureAwait(false);
             }
 
             if (result.Rejection != BatchRejection.None)
@@ -92,6 +103,30 @@ public sealed partial class IngestGate
             {
                 _metrics.IngestQueue(-1);
             }
+        }
+    }
+
+    /// <summary>A status message from a car: stored and derived (statuses do not go through ingest's fix pipeline).</summary>
+    /// <param name="carId">The connection's car.</param>
+    /// <param name="payload">The message.</param>
+    /// <param name="cancellationToken">Cancels the storage calls.</param>
+    /// <returns>True when handled; false on a storage failure (do not acknowledge).</returns>
+    public async Task<bool> StatusAsync(string carId, byte[] payload, CancellationToken cancellationToken)
+    {
+        if (_derive is null)
+        {
+            return true;
+        }
+
+        try
+        {
+            await _derive.StatusAsync(carId, payload, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogStorageFailure(e, carId);
+            return false;
         }
     }
 

@@ -32,6 +32,10 @@ public static class LocalCommandLine
         var replay = new Option<string?>("--replay") { Description = "An NMEA log for every car to replay (spread along it) instead of generated routes." };
         var seed = new Option<int>("--seed") { Description = "Route generator seed (same seed, same fleet).", DefaultValueFactory = _ => 1 };
         var live = new Option<string>("--live-period") { Description = "Cars' publish period while moving or watched, e.g. 1s, 5s (the device default is 5s).", DefaultValueFactory = _ => "1s" };
+        var overspeed = new Option<int?>("--overspeed-kmh") { Description = "The fleet's overspeed threshold in km/h (10 to 300) for overspeed events; default: none." };
+        var smtpHost = new Option<string?>("--smtp-host") { Description = "SMTP server for e-mail notifications (subscriptions with an e-mail address), e.g. 127.0.0.1; default: no e-mail." };
+        var smtpPort = new Option<int>("--smtp-port") { Description = "With --smtp-host: its port.", DefaultValueFactory = _ => 25 };
+        var smtpFrom = new Option<string?>("--smtp-from") { Description = "With --smtp-host: the sender address, e.g. tracker@fleet.example." };
         var policy = new Option<string>("--report-policy") { Description = "Cars' report policy: live (a record a second while moving), device (the firmware default) or a file of report.* lines.", DefaultValueFactory = _ => "live" };
         var store = new Option<string>("--store") { Description = "sqlite (default) or dynamodb.", DefaultValueFactory = _ => "sqlite" };
         var dynamoUrl = new Option<string?>("--dynamodb-url") { Description = "DynamoDB endpoint with --store dynamodb, e.g. http://127.0.0.1:8000 (dynalite)." };
@@ -54,7 +58,7 @@ public static class LocalCommandLine
 
         var root = new RootCommand("tracker-local: the whole fleet on one machine (broker, ingest, store, API, web map, simulated cars).")
         {
-            data, bind, httpPort, mqttPort, cars, replay, seed, live, policy, store, dynamoUrl, webRoot, duration, progress, drain, json,
+            data, bind, httpPort, mqttPort, cars, replay, seed, live, overspeed, smtpHost, smtpPort, smtpFrom, policy, store, dynamoUrl, webRoot, duration, progress, drain, json,
             tiles, tileAttribution, auth, oidcIssuer, oidcClient, oidcSignIn, connectTimeout, maxPending, maxHttp,
         };
 
@@ -74,6 +78,10 @@ public static class LocalCommandLine
                     ReplayPath = r.GetValue(replay) is { } path ? Path.GetFullPath(path) : null,
                     Seed = r.GetValue(seed),
                     LivePeriodMs = (int)ParseDuration("--live-period", r.GetValue(live)!).TotalMilliseconds,
+                    OverspeedKmh = r.GetValue(overspeed),
+                    SmtpHost = r.GetValue(smtpHost),
+                    SmtpPort = r.GetValue(smtpPort),
+                    SmtpFrom = r.GetValue(smtpFrom),
                     ReportPolicy = r.GetValue(policy)!,
                     Store = ParseStore(r.GetValue(store)!),
                     DynamoDbUrl = r.GetValue(dynamoUrl) is { } url ? ParseUrl("--dynamodb-url", url) : null,

@@ -33,6 +33,18 @@ public sealed record LocalOptions
     /// <summary>The route generator's seed: the same seed gives the same fleet.</summary>
     public int Seed { get; init; } = 1;
 
+    /// <summary>The SMTP server e-mail notifications go through (a host name or IP address); null: no e-mail channel.</summary>
+    public string? SmtpHost { get; init; }
+
+    /// <summary>The SMTP server's port.</summary>
+    public int SmtpPort { get; init; } = 25;
+
+    /// <summary>The notifications' sender address (From).</summary>
+    public string? SmtpFrom { get; init; }
+
+    /// <summary>The fleet's overspeed threshold, km/h (the Derive stage's overspeed events); null for none.</summary>
+    public int? OverspeedKmh { get; init; }
+
     /// <summary>The simulated cars' live-mode publish period while moving or watched (the device default is 5 s).</summary>
     public int LivePeriodMs { get; init; } = 1000;
 
@@ -112,6 +124,13 @@ public sealed record LocalOptions
         if (Cars is < 0 or > MaxCars)
         {
             throw new LocalOptionsException("--cars", "must be 0 to " + MaxCars.ToString(CultureInfo.InvariantCulture) + ", not " + Cars.ToString(CultureInfo.InvariantCulture));
+        }
+
+        ValidateSmtp();
+
+        if (OverspeedKmh is < 10 or > 300)
+        {
+            throw new LocalOptionsException("--overspeed-kmh", "must be 10 to 300 km/h, not " + OverspeedKmh.Value.ToString(CultureInfo.InvariantCulture));
         }
 
         if (LivePeriodMs is < 1000 or > 300_000)
@@ -219,6 +238,44 @@ public sealed record LocalOptions
         if (port is < 0 or > 65535)
         {
             throw new LocalOptionsException(name, "must be 0 to 65535, not " + port.ToString(CultureInfo.InvariantCulture));
+        }
+    }
+
+    private void ValidateSmtp()
+    {
+        if (SmtpHost is null)
+        {
+            if (SmtpFrom is not null)
+            {
+                throw new LocalOptionsException("--smtp-from", "applies only with --smtp-host");
+            }
+
+            if (SmtpPort != 25)
+            {
+                throw new LocalOptionsException("--smtp-port", "applies only with --smtp-host");
+            }
+
+            return;
+        }
+
+        if (SmtpHost.Length == 0 || SmtpHost.Length > 253 || Uri.CheckHostName(SmtpHost) == UriHostNameType.Unknown)
+        {
+            throw new LocalOptionsException("--smtp-host", "must be a host name or an IP address, not '" + SmtpHost + "'");
+        }
+
+        if (SmtpPort is < 1 or > 65535)
+        {
+            throw new LocalOptionsException("--smtp-port", "must be 1 to 65535, not " + SmtpPort.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (SmtpFrom is null)
+        {
+            throw new LocalOptionsException("--smtp-from", "is required with --smtp-host (the notifications' sender address)");
+        }
+
+        if (SmtpFrom.Length > 254 || !System.Net.Mail.MailAddress.TryCreate(SmtpFrom, out System.Net.Mail.MailAddress? from) || from.Address != SmtpFrom)
+        {
+            throw new LocalOptionsException("--smtp-from", "must be a plain e-mail address such as tracker@fleet.example, not '" + SmtpFrom + "'");
         }
     }
 }

@@ -1,5 +1,5 @@
 // The HTTP API client (contract: POST /auth/login, GET /me, /cars, /cars/{id}/location,
-// /cars/{id}/locations). Every call returns an outcome, never throws: {ok: true, data} or
+// /cars/{id}/locations; issue 16: /events, /cars/{id}/events, acknowledge, /zones). Every call returns an outcome, never throws: {ok: true, data} or
 // {ok: false, status, problem}, where problem is the RFC 9457 body when the server sent one.
 // A 401 on an authenticated call also calls onUnauthorized, which sends the user back to the
 // login form.
@@ -82,6 +82,9 @@ export function createApi(options) {
     if (!response.ok) {
       return { ok: false, status: response.status, problem: problemFrom(response.status, text) };
     }
+    if (response.status === 204) {
+      return { ok: true, status: 204, data: null };
+    }
     try {
       return { ok: true, status: response.status, data: JSON.parse(text) };
     } catch {
@@ -118,5 +121,27 @@ export function createApi(options) {
       if (query.cursor) params.set('cursor', query.cursor);
       return request(`${carPath(carId)}/locations?${params}`, { signal });
     },
+    /**
+     * The fleet's events (operators; issue 16), newest first, or one car's.
+     * @param {{carId?: string, type?: string, start?: number, end?: number, limit?: number, cursor?: string|null}} [query]
+     * @param {AbortSignal} [signal] cancels it.
+     * @returns {Promise<Outcome>} {events, nextCursor}.
+     */
+    events: (query = {}, signal) => {
+      const params = new URLSearchParams();
+      for (const name of ['type', 'start', 'end', 'limit', 'cursor']) {
+        if (query[name] !== undefined && query[name] !== null && query[name] !== '') params.set(name, String(query[name]));
+      }
+      const qs = params.size > 0 ? `?${params}` : '';
+      return request(query.carId ? `${carPath(query.carId)}/events${qs}` : `/events${qs}`, { signal });
+    },
+    /** @returns {Promise<Outcome>} the event as acknowledged (the first acknowledgement stands). */
+    acknowledge: (carId, eventId) => request(`${carPath(carId)}/events/${encodeURIComponent(eventId)}/acknowledge`, { method: 'POST' }),
+    /** @returns {Promise<Outcome>} {zones}. */
+    zones: (signal) => request('/zones', { signal }),
+    /** @returns {Promise<Outcome>} the zone stored, or a 400 whose detail is the validator's reason. */
+    putZone: (zoneId, body) => request(`/zones/${encodeURIComponent(zoneId)}`, { method: 'PUT', body }),
+    /** @returns {Promise<Outcome>} the outcome. */
+    deleteZone: (zoneId) => request(`/zones/${encodeURIComponent(zoneId)}`, { method: 'DELETE' }),
   };
 }

@@ -3,6 +3,7 @@
 // viewer watches the car (src/watch.js); and the history form loads a range for playback with a
 // speed chart. Used by operators (over the fleet) and by renters (their car alone).
 
+import { carEventElements, createCarEvents } from './carevents.js';
 import { fetchHistory } from './history.js';
 import { pointFromLocation } from './point.js';
 import { Playback, RATES } from './playback.js';
@@ -158,6 +159,12 @@ export function openCarView(options) {
     options.requestFrame();
   });
 
+  // The car's events (operators; issue 16): its timeline, and marks in a loaded history range.
+  const events = operator && options.events !== false
+    ? createCarEvents({ L, map, renderer, api, carId, elements: carEventElements(document), scope, seek: (t) => { playback?.seek(t); drawPlayback(); } })
+    : null;
+  events?.load();
+
   // History playback.
   let playback = null;
   let chart = null;
@@ -244,6 +251,7 @@ export function openCarView(options) {
       historyMessage(`History could not be loaded: ${r.problem.title}${r.problem.detail ? ` (${r.problem.detail})` : ''}`, true);
       return;
     }
+    events?.loadRange(start, end);
     if (r.points.length === 0) {
       historyLine.setLatLngs([]);
       playMarker.remove();
@@ -299,7 +307,8 @@ export function openCarView(options) {
     el.scrub.value = String(playback.t);
     el.scrub.setAttribute('aria-valuetext', dateTime(playback.t));
     const street = options.nearestStreet?.(s.lat, s.lon);
-    el.readout.textContent = `${dateTime(playback.t)} · ${kmh(s.speedMmps)}${street ? ` · ${street}` : ''}`;
+    const happened = events?.readoutAt(playback.t);
+    el.readout.textContent = `${dateTime(playback.t)} · ${kmh(s.speedMmps)}${street ? ` · ${street}` : ''}${happened ? ` · ${happened}` : ''}`;
     el.play.textContent = playback.playing ? 'Pause' : 'Play';
     el.play.setAttribute('aria-pressed', String(playback.playing));
     chart?.setCursor(playback.t);
@@ -381,6 +390,11 @@ export function openCarView(options) {
     /** @returns {boolean} whether the live marker is on the map. */
     get markerShown() {
       return markerShown;
+    },
+
+    /** A live fleet event (operators): onto the car's timeline and into a loaded range. */
+    onEvent(e) {
+      events?.onEvent(e);
     },
 
     /** Stops everything the view started. */

@@ -4,6 +4,7 @@
 // `#fleet` or nothing shows the fleet. Everything a session starts is registered in its scope, so
 // signing out, or a 401 from any call, tears it all down and returns to the login form.
 
+import { alertsElements, createAlertsView } from './alertsview.js';
 import { createAnnouncer } from './announcer.js';
 import { createApi } from './api.js';
 import { createMap } from './basemap.js';
@@ -25,8 +26,9 @@ import { createScope } from './scope.js';
 import { clearSession, isOperator, leaveNotice, loadSession, saveSession, sessionFromLogin, takeNotice } from './session.js';
 import { decodeStatus } from './status.js';
 import { dateTime } from './timefmt.js';
-import { ALL_FIXES, ALL_STATUS, isCarId, parseTopic } from './topics.js';
+import { ALL_EVENTS, ALL_FIXES, ALL_STATUS, isCarId, parseTopic } from './topics.js';
 import { batchHeaderCrc, decodeBatch } from './wire.js';
+import { createZoneEditor, zoneElements } from './zoneeditor.js';
 
 /** How often cars are re-aged, so that one silent for 10 minutes turns offline. */
 const REFRESH_MS = 15 * 1000;
@@ -257,7 +259,7 @@ function startSession(session) {
     onUnauthorized: () => endSession('Your session has ended. Please sign in again.'),
   });
   current = {
-    session, scope, store, api, operator, live: null, fleetView: null, carView: null, rentalCar: null, frame: null,
+    session, scope, store, api, operator, live: null, fleetView: null, carView: null, rentalCar: null, frame: null, alerts: null, zones: null,
     expiryTimer: null, refreshTimer: null, refreshing: false,
   };
   const me = current;
@@ -283,7 +285,10 @@ function startSession(session) {
     getToken: () => me.session.token,
     onMessage: (topic, payload) => onLiveMessage(me, topic, payload),
     onState: showConnection,
-    onConnect: () => me.carView?.onLiveConnected(),
+    onConnect: () => {
+      me.carView?.onLiveConnected();
+      me.alerts?.load(); // what happened while the connection was down
+    },
     onRefused: () => onLiveRefused(me),
   });
   scope.add(() => me.live.end());
@@ -323,6 +328,33 @@ async function startFleet(me) {
   me.live.subscribe([ALL_FIXES, ALL_STATUS]).then((outcome) => {
     if (outcome.refused.length > 0 && current === me) announcer.say('Live updates for the fleet were refused.');
   });
+
+  // Issue 16: the alerts panel over the live event feed (operators only), and zone editing.
+  me.alerts = createAlertsView({
+    api: me.api,
+    elements: alertsElements(document),
+    scope: me.scope,
+    onOpenCar: (carId) => { location.hash = `#car/${carId}`; },
+    announce: (text) => announcer.say(text),
+    onEvent: (e) => me.carView?.onEvent(e),
+  });
+  hooks.alerts = me.alerts;
+  me.scope.add(() => { if (hooks.alerts === me.alerts) hooks.alerts = null; });
+  // Listed now, and again once the live feed is granted: an event stored between the two is not missed.
+  me.alerts.load();
+  me.live.subscribe([ALL_EVENTS]).then((outcome) => {
+    if (current !== me) return;
+    if (outcome.refused.length > 0) {
+      announcer.say('Live alerts were refused.');
+      return;
+    }
+    hooks.alertsLive = true;
+    me.alerts.load();
+  });
+  me.scope.add(() => { hooks.alertsLive = false; });
+  me.zones = createZoneEditor({ L, map: parts.map, api: me.api, elements: zoneElements(document), scope: me.scope, announce: (text) => announcer.say(text) });
+  hooks.zones = me.zones;
+  me.zones.load();
 
   const r = await me.api.cars();
   if (current !== me) return;
@@ -452,6 +484,14 @@ function onLiveMessage(me, topic, payload) {
   if (t === null) return;
   // A renter only ever subscribes to their car; anything else is not shown.
   if (!me.operator && (me.rentalCar === null || t.carId !== me.rentalCar.carId)) return;
+  if (t.kind === 'events') {
+    // Fleet events are for operators; a renter's session never asks for them and never shows one.
+    if (me.operator && me.alerts !== null && !me.alerts.onMessage(t.carId, payload)) {
+      hooks.decodeErrors++;
+      console.debug(`fleet/${t.carId}/events: rejected`);
+    }
+    return;
+  }
   if (t.kind === 'fixes') {
     const bytes = unwrapBatch(payload);
     logLive(hooks, { carId: t.carId, crc32: bytes === null ? null : batchHeaderCrc(bytes), recvMs: Date.now() });

@@ -1,4 +1,4 @@
-// Decoder for the tracker's status message, format version 1 (firmware/Tracker.Core/Uplink/
+// Decoder for the tracker's status message, format versions 2 and 1 (firmware/Tracker.Core/Uplink/
 // README.md, "Status message"; StatusCodec.cs), and for the MQTT last will, the ASCII text
 // `offline`, which the broker also publishes when a car's connection drops.
 //
@@ -9,8 +9,11 @@
 import { asBytes, frameCrc, storedCrc } from './crc32.js';
 import { readVarint, unZigZag } from './varint.js';
 
-/** Byte 0 of a binary status message. */
-export const STATUS_VERSION = 1;
+/** Byte 0 of a binary status message as the firmware writes it now (2 adds the backup-cell voltage). */
+export const STATUS_VERSION = 2;
+
+/** The oldest version still read (firmware before the backup-cell voltage). */
+export const STATUS_OLDEST_VERSION = 1;
 
 const WILL_TEXT = 'offline';
 const OFFLINE_BYTES = 6;
@@ -29,6 +32,7 @@ const FLAG_UTC = 0x10;
 const FLAG_SUPPLY = 0x20;
 const FLAG_SIGNAL = 0x40;
 const FLAG_FIX_AGE = 0x80;
+const FLAG2_BACKUP = 0x01;
 const IGNITION = ['unknown', 'off', 'on'];
 
 /**
@@ -40,7 +44,8 @@ const IGNITION = ['unknown', 'off', 'on'];
  * @property {boolean} watched someone watches the car (a live request has not expired).
  * @property {number} uptimeS seconds since the firmware started.
  * @property {number|null} utcS the device's clock, s since the epoch, or null when not valid.
- * @property {number|null} supplyMv supply voltage, or null.
+ * @property {number|null} supplyMv supply (12 V) voltage, or null.
+ * @property {number|null} backupMv backup-cell voltage, or null (no cell, or format version 1).
  * @property {number|null} signalDbm signal strength, or null.
  * @property {number|null} fixAgeS seconds since the last GNSS fix, or null when none since boot.
  * @property {number} queueDepth fixes waiting in the device's log.
@@ -59,6 +64,7 @@ function blank(kind, will) {
     uptimeS: 0,
     utcS: null,
     supplyMv: null,
+    backupMv: null,
     signalDbm: null,
     fixAgeS: null,
     queueDepth: 0,
@@ -105,7 +111,7 @@ export function decodeStatus(input) {
   if (end < OFFLINE_BYTES) {
     return fail('TooShort');
   }
-  if (bytes[0] !== STATUS_VERSION) {
+  if (bytes[0] < STATUS_OLDEST_VERSION || bytes[0] > STATUS_VERSION) {
     return fail('UnsupportedVersion');
   }
   if (storedCrc(bytes) !== frameCrc(bytes, end)) {
@@ -133,6 +139,18 @@ export function decodeStatus(input) {
   status.moving = (flags & FLAG_MOVING) !== 0;
   status.watched = (flags & FLAG_WATCHED) !== 0;
 
+  // Version 2 adds a second flags byte (StatusCodec.Decode); version 1 has none.
+  let flags2 = 0;
+  if (bytes[0] >= 2) {
+    if (o >= end) {
+      return fail('Truncated');
+    }
+    flags2 = bytes[o++];
+    if ((flags2 & ~FLAG2_BACKUP) !== 0) {
+      return fail('BadFlags');
+    }
+  }
+
   // Each varint in table order; `max` bounds it as StatusCodec.ReadUnsigned does.
   const next = (max) => {
     const v = readVarint(bytes, o, end);
@@ -155,6 +173,11 @@ export function decodeStatus(input) {
     v = next(MAX_SUPPLY_MV);
     if (v.error) return fail(v.error);
     status.supplyMv = Number(v.value);
+  }
+  if ((flags2 & FLAG2_BACKUP) !== 0) {
+    v = next(MAX_SUPPLY_MV);
+    if (v.error) return fail(v.error);
+    status.backupMv = Number(v.value);
   }
   if ((flags & FLAG_SIGNAL) !== 0) {
     const raw = readVarint(bytes, o, end);

@@ -1,6 +1,7 @@
 // The MQTT topics the browser uses (contract with the local host, "Live updates"):
 //   fleet/{carId}/fixes   the car's fix batches, republished verbatim by the broker (read)
 //   fleet/{carId}/status  its status messages and the `offline` will, retained (read)
+//   fleet/{carId}/events  the fleet events Derive stores, JSON (read; operators only, issue 16)
 //   tracker/{carId}/live  the watch command, ASCII decimal seconds (write)
 
 /**
@@ -23,6 +24,9 @@ export const ALL_FIXES = 'fleet/+/fixes';
 
 /** Every car's status (operators). */
 export const ALL_STATUS = 'fleet/+/status';
+
+/** Every car's fleet events (operators only: the broker never lets a renter have them). */
+export const ALL_EVENTS = 'fleet/+/events';
 
 /**
  * @param {string} carId a valid car id.
@@ -51,7 +55,7 @@ export function liveTopic(carId) {
 /**
  * Reads a topic the broker delivered.
  * @param {string} topic the topic name.
- * @returns {{carId: string, kind: 'fixes'|'status'} | null} what it carries, or null for anything else.
+ * @returns {{carId: string, kind: 'fixes'|'status'|'events'} | null} what it carries, or null for anything else.
  */
 export function parseTopic(topic) {
   if (typeof topic !== 'string') {
@@ -61,7 +65,7 @@ export function parseTopic(topic) {
   if (parts.length !== 3 || parts[0] !== 'fleet' || !isCarId(parts[1])) {
     return null;
   }
-  if (parts[2] === 'fixes' || parts[2] === 'status') {
+  if (parts[2] === 'fixes' || parts[2] === 'status' || parts[2] === 'events') {
     return { carId: parts[1], kind: parts[2] };
   }
   return null;

@@ -24,7 +24,10 @@ test('page_EveryInputAndSelect_HasALabel', () => {
 
 test('page_HasTheTestIdsTheContractNames', () => {
   for (const id of ['login-form', 'login-user', 'login-password', 'login-submit', 'fleet-list', 'search', 'car-view',
-    'history-start', 'history-end', 'history-load', 'play', 'speed-chart', 'status-counts']) {
+    'history-start', 'history-end', 'history-load', 'play', 'speed-chart', 'status-counts',
+    // Issue 16: alerts, toasts, zones, the car's events.
+    'alerts-panel', 'alerts-list', 'alerts-type', 'alerts-car', 'toasts', 'zones-panel', 'zone-name', 'zone-draw-polygon',
+    'zone-draw-circle', 'zone-save', 'zone-message', 'zone-list', 'car-events', 'playback-events']) {
     assert.match(html, new RegExp(`data-testid="${id}"`), id);
   }
   // car-item-<id> is set per item by the fleet view.

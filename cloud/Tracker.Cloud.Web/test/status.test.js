@@ -8,11 +8,14 @@ import { seal } from '../test-support/batch-builder.js';
 import { buildStatus } from '../test-support/status-builder.js';
 import { hex, seeded } from '../test-support/random.js';
 
-const OFFLINE_BINARY = '01 BE 23 C2 58 00';
-const ONLINE = '01 57 A2 A6 FA 01 F6 90 1C 80 C3 BB C2 06 B8 62 A9 01 02 11 00 03 05 31 2E 30 2E 30';
+const OFFLINE_BINARY = '02 7D 70 EF 73 00';
+const ONLINE = '02 8C 16 35 30 01 F6 01 90 1C 80 C3 BB C2 06 B8 62 84 20 A9 01 02 11 00 03 05 31 2E 30 2E 30';
+// Format version 1, from firmware before the backup-cell voltage: still read.
+const OFFLINE_BINARY_V1 = '01 BE 23 C2 58 00';
+const ONLINE_V1 = '01 57 A2 A6 FA 01 F6 90 1C 80 C3 BB C2 06 B8 62 A9 01 02 11 00 03 05 31 2E 30 2E 30';
 
 const offline = (will) => ({
-  kind: 'offline', will, ignition: 'unknown', moving: false, watched: false, uptimeS: 0, utcS: null, supplyMv: null,
+  kind: 'offline', will, ignition: 'unknown', moving: false, watched: false, uptimeS: 0, utcS: null, supplyMv: null, backupMv: null,
   signalDbm: null, fixAgeS: null, queueDepth: 0, evictions: 0, reconnects: 0, firmwareVersion: '',
 });
 
@@ -21,9 +24,20 @@ test('decodeStatus_ReadmeOnlineVector_GivesEveryField', () => {
     ok: true,
     status: {
       kind: 'online', will: false, ignition: 'on', moving: true, watched: false, uptimeS: 3600, utcS: 1750000000,
-      supplyMv: 12600, signalDbm: -85, fixAgeS: 2, queueDepth: 17, evictions: 0, reconnects: 3, firmwareVersion: '1.0.0',
+      supplyMv: 12600, backupMv: 4100, signalDbm: -85, fixAgeS: 2, queueDepth: 17, evictions: 0, reconnects: 3, firmwareVersion: '1.0.0',
     },
   });
+});
+
+test('decodeStatus_FormatVersion1_IsStillRead_WithTheBackupVoltageUnknown', () => {
+  assert.deepEqual(decodeStatus(hex(ONLINE_V1)), {
+    ok: true,
+    status: {
+      kind: 'online', will: false, ignition: 'on', moving: true, watched: false, uptimeS: 3600, utcS: 1750000000,
+      supplyMv: 12600, backupMv: null, signalDbm: -85, fixAgeS: 2, queueDepth: 17, evictions: 0, reconnects: 3, firmwareVersion: '1.0.0',
+    },
+  });
+  assert.deepEqual(decodeStatus(hex(OFFLINE_BINARY_V1)), { ok: true, status: offline(false) });
 });
 
 test('decodeStatus_ReadmeBinaryOffline_IsOffline', () => {
@@ -64,7 +78,10 @@ test('decodeStatus_EverySingleBitFlip_IsRejected', () => {
 test('decodeStatus_EachReason_IsNamed', () => {
   const cases = [
     [hex('01 BE 23 C2'), 'TooShort'],
-    [hex('02 BE 23 C2 58 00'), 'UnsupportedVersion'],
+    [hex('03 BE 23 C2 58 00'), 'UnsupportedVersion'],
+    [buildStatus({ flags2: 0x02 }), 'BadFlags'],
+    [buildStatus({ backupMv: 65536 }), 'OutOfRange'],
+    [seal(hex('02 00 00 00 00 01 00')), 'Truncated'], // version 2 without flags 2
     [hex('01 BE 23 C2 59 00'), 'BadCrc'],
     [seal(hex('01 00 00 00 00 02')), 'UnknownKind'],
     [seal(hex('01 00 00 00 00 00 00')), 'TrailingBytes'], // offline with a byte after it
@@ -99,7 +116,7 @@ test('decodeStatus_RoundTrip_500Reports', () => {
   for (let i = 0; i < 500; i++) {
     const s = {
       ignition: rnd.below(3), moving: rnd.below(2) === 1, watched: rnd.below(2) === 1, uptimeS: rnd.int(0, 2 ** 40),
-      utcS: maybe(() => rnd.int(0, 2 ** 40)), supplyMv: maybe(() => rnd.int(0, 65535)), signalDbm: maybe(() => rnd.int(-200, 50)),
+      utcS: maybe(() => rnd.int(0, 2 ** 40)), supplyMv: maybe(() => rnd.int(0, 65535)), backupMv: maybe(() => rnd.int(0, 65535)), signalDbm: maybe(() => rnd.int(-200, 50)),
       fixAgeS: maybe(() => rnd.int(0, 2 ** 31 - 1)), queueDepth: rnd.int(0, 2 ** 40), evictions: rnd.int(0, 1000), reconnects: rnd.int(0, 1000),
       firmwareVersion: String.fromCharCode(...Array.from({ length: rnd.below(33) }, () => 0x20 + rnd.below(95))),
     };
@@ -107,7 +124,7 @@ test('decodeStatus_RoundTrip_500Reports', () => {
     assert.equal(r.ok, true, r.error);
     assert.deepEqual(r.status, {
       kind: 'online', will: false, ignition: ['unknown', 'off', 'on'][s.ignition], moving: s.moving, watched: s.watched,
-      uptimeS: s.uptimeS, utcS: s.utcS, supplyMv: s.supplyMv, signalDbm: s.signalDbm, fixAgeS: s.fixAgeS,
+      uptimeS: s.uptimeS, utcS: s.utcS, supplyMv: s.supplyMv, backupMv: s.backupMv, signalDbm: s.signalDbm, fixAgeS: s.fixAgeS,
       queueDepth: s.queueDepth, evictions: s.evictions, reconnects: s.reconnects, firmwareVersion: s.firmwareVersion,
     });
   }

@@ -358,6 +358,9 @@ public sealed class SimulatedCar : IDisposable
 
         // A running alternator holds the bus near 14.1 V; a resting lead-acid battery sits near 12.6 V.
         _device.SupplyMillivolts = ignition ? 14100 + Noise(150) : 12600 + Noise(40);
+
+        // The optional backup Li-ion cell, kept charged (hardware/README.md): about 4.1 V.
+        _device.BackupMillivolts = 4100 + Noise(20);
         if (!_link.InCoverage)
         {
             _device.SignalDbm = StatusReport.Unknown; // AT+CSQ answers 99 (not known) without a network

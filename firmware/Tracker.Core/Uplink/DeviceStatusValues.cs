@@ -17,6 +17,7 @@ namespace Tracker.Core.Uplink
 
             FirmwareVersion = firmwareVersion;
             SupplyMillivolts = StatusReport.Unknown;
+            BackupMillivolts = StatusReport.Unknown;
             SignalDbm = StatusReport.Unknown;
             Ignition = IgnitionState.Unknown;
             LastFixTickMs = -1;
@@ -24,6 +25,9 @@ namespace Tracker.Core.Uplink
 
         /// <inheritdoc/>
         public int SupplyMillivolts { get; set; }
+
+        /// <inheritdoc/>
+        public int BackupMillivolts { get; set; }
 
         /// <inheritdoc/>
         public IgnitionState Ignition { get; set; }

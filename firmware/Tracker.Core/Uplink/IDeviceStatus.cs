@@ -14,6 +14,9 @@ namespace Tracker.Core.Uplink
         /// <summary>Supply voltage in millivolts, or <see cref="StatusReport.Unknown"/>.</summary>
         int SupplyMillivolts { get; }
 
+        /// <summary>Backup-cell voltage in millivolts, or <see cref="StatusReport.Unknown"/> (no cell fitted or no sense pin).</summary>
+        int BackupMillivolts { get; }
+
         /// <summary>The ignition input.</summary>
         IgnitionState Ignition { get; }
 

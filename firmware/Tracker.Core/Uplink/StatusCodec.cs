@@ -15,8 +15,11 @@ namespace Tracker.Core.Uplink
     /// </remarks>
     public static class StatusCodec
     {
-        /// <summary>The format version this code writes and the only one it reads (byte 0).</summary>
-        public const byte Version = 1;
+        /// <summary>The format version this code writes (byte 0): 2, which adds the backup-cell voltage.</summary>
+        public const byte Version = 2;
+
+        /// <summary>The oldest version it still reads: 1, written by firmware before the backup-cell voltage.</summary>
+        public const byte OldestVersion = 1;
 
         /// <summary>Size of the offline will, which is also the smallest message.</summary>
         public const int OfflineBytes = 6;
@@ -25,10 +28,10 @@ namespace Tracker.Core.Uplink
         public const int MaxFirmwareVersionLength = 32;
 
         /// <summary>
-        /// The largest message: 7 header and flag bytes, 8 varints of at most 10 bytes, the version
+        /// The largest message: 8 header and flag bytes, 9 varints of at most 10 bytes, the version
         /// length byte and 32 characters.
         /// </summary>
-        public const int MaxBytes = 7 + (8 * 10) + 1 + MaxFirmwareVersionLength;
+        public const int MaxBytes = 8 + (9 * 10) + 1 + MaxFirmwareVersionLength;
 
         /// <summary>The largest supply voltage carried, in mV.</summary>
         public const int MaxSupplyMv = 65535;
@@ -42,6 +45,7 @@ namespace Tracker.Core.Uplink
         private const int FlagSupply = 0x20;
         private const int FlagSignal = 0x40;
         private const int FlagFixAge = 0x80;
+        private const int Flag2Backup = 0x01;
 
         /// <summary>
         /// Encodes a report. Values outside their field's domain are written as unknown (a negative
@@ -102,6 +106,8 @@ namespace Tracker.Core.Uplink
             flags |= signal ? FlagSignal : 0;
             flags |= fixAge ? FlagFixAge : 0;
             output[o++] = (byte)flags;
+            bool backup = report.BackupMv >= 0 && report.BackupMv <= MaxSupplyMv;
+            output[o++] = (byte)(backup ? Flag2Backup : 0);
 
             o = Varint.Write(Counter(report.UptimeS), output, o);
             if (utc)
@@ -112,6 +118,11 @@ namespace Tracker.Core.Uplink
             if (supply)
             {
                 o = Varint.Write((ulong)report.SupplyMv, output, o);
+            }
+
+            if (backup)
+            {
+                o = Varint.Write((ulong)report.BackupMv, output, o);
             }
 
             if (signal)
@@ -262,6 +273,22 @@ namespace Tracker.Core.Uplink
             report.Moving = (flags & FlagMoving) != 0;
             report.Watched = (flags & FlagWatched) != 0;
 
+            // Version 2 adds a second flags byte; version 1 has none (and so no backup voltage).
+            int flags2 = 0;
+            if (data[offset] >= 2)
+            {
+                if (o >= end)
+                {
+                    return Fail(StatusError.Truncated, out error);
+                }
+
+                flags2 = data[o++];
+                if ((flags2 & ~Flag2Backup) != 0)
+                {
+                    return Fail(StatusError.BadFlags, out error);
+                }
+            }
+
             ulong value;
             if (!ReadCounter(data, ref o, end, out report.UptimeS, out error))
             {
@@ -281,6 +308,16 @@ namespace Tracker.Core.Uplink
                 }
 
                 report.SupplyMv = (int)value;
+            }
+
+            if ((flags2 & Flag2Backup) != 0)
+            {
+                if (!ReadUnsigned(data, ref o, end, MaxSupplyMv, out value, out error))
+                {
+                    return false;
+                }
+
+                report.BackupMv = (int)value;
             }
 
             if ((flags & FlagSignal) != 0)
@@ -362,7 +399,7 @@ namespace Tracker.Core.Uplink
                 return StatusError.TooShort;
             }
 
-            if (data[offset] != Version)
+            if (data[offset] < OldestVersion || data[offset] > Version)
             {
                 return StatusError.UnsupportedVersion;
             }

@@ -30,6 +30,9 @@ namespace Tracker.Core.Uplink
         /// <summary>Supply voltage in mV (0 to 65,535), or <see cref="Unknown"/>.</summary>
         public int SupplyMv;
 
+        /// <summary>Backup-cell voltage in mV (0 to 65,535), or <see cref="Unknown"/> (no cell fitted, or format version 1).</summary>
+        public int BackupMv;
+
         /// <summary>Signal strength in dBm, or <see cref="Unknown"/>.</summary>
         public int SignalDbm;
 
@@ -66,6 +69,7 @@ namespace Tracker.Core.Uplink
             r.Ignition = IgnitionState.Unknown;
             r.UtcS = Unknown;
             r.SupplyMv = Unknown;
+            r.BackupMv = Unknown;
             r.SignalDbm = Unknown;
             r.FixAgeS = Unknown;
             r.FirmwareVersion = string.Empty;

@@ -84,6 +84,7 @@ namespace Tracker.Core.Uplink
             }
 
             report.SupplyMv = _device.SupplyMillivolts;
+            report.BackupMv = _device.BackupMillivolts;
             report.SignalDbm = _device.SignalDbm;
             long lastFix = _device.LastFixTickMs;
             if (lastFix >= 0 && nowMs >= lastFix)

@@ -14,6 +14,7 @@ namespace Tracker.Device.Status
         private readonly object _sync = new object();
         private readonly string _firmwareVersion;
         private int _supplyMv = StatusReport.Unknown;
+        private int _backupMv = StatusReport.Unknown;
         private IgnitionState _ignition;
         private int _signalDbm = StatusReport.Unknown;
         private bool _moving;
@@ -31,6 +32,13 @@ namespace Tracker.Device.Status
         {
             get { return _supplyMv; }
             set { _supplyMv = value; }
+        }
+
+        /// <inheritdoc/>
+        public int BackupMillivolts
+        {
+            get { return _backupMv; }
+            set { _backupMv = value; }
         }
 
         /// <inheritdoc/>

@@ -82,6 +82,16 @@ public sealed class BrokerPolicyTests
     }
 
     [Fact]
+    public void FleetEvents_GoToOperators_AndNeverToARenter_EvenOfTheirOwnCar()
+    {
+        Assert.True(BrokerPolicy.MayViewerSubscribe(Operator, "fleet/+/events", Now));
+        Assert.True(BrokerPolicy.MayViewerReceive(Operator, "fleet/car-0001/events", Now));
+        Assert.False(BrokerPolicy.MayViewerSubscribe(Renter, "fleet/car-0001/events", Now));
+        Assert.False(BrokerPolicy.MayViewerReceive(Renter, "fleet/car-0001/events", Now));
+        Assert.True(BrokerPolicy.MayViewerReceive(Renter, "fleet/car-0001/status", Now));
+    }
+
+    [Fact]
     public void Viewer_ReceivesNothing_AfterTheTokenExpires()
     {
         Assert.False(BrokerPolicy.MayViewerReceive(Operator, "fleet/car-0001/fixes", Now + Hour));

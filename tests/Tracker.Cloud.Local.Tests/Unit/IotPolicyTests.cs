@@ -33,6 +33,20 @@ public sealed class IotPolicyTests
     }
 
     [Fact]
+    public void FleetEvents_AreInTheOperatorsGrant_AndNotInARentersForTheirOwnCar()
+    {
+        IotPolicy fleet = Parse([.. LivePolicyDocuments.Fleet(P, "web-abc")]);
+        Assert.True(LivePolicyDocuments.TryCars(P, "web-r", ["car-0001"], out IReadOnlyList<string> documents));
+        IotPolicy renter = Parse([.. documents]);
+
+        Assert.True(fleet.IsAllowed(IotPolicy.Subscribe, P + ":topicfilter/fleet/+/events"));
+        Assert.True(fleet.IsAllowed(IotPolicy.Receive, P + ":topic/" + LiveTopics.Events("car-0001")));
+        Assert.False(renter.IsAllowed(IotPolicy.Subscribe, P + ":topicfilter/" + LiveTopics.Events("car-0001")));
+        Assert.False(renter.IsAllowed(IotPolicy.Receive, P + ":topic/" + LiveTopics.Events("car-0001")));
+        Assert.True(renter.IsAllowed(IotPolicy.Receive, P + ":topic/" + LiveTopics.Status("car-0001")));
+    }
+
+    [Fact]
     public void RenterDocuments_AllowOnlyTheirCars()
     {
         Assert.True(LivePolicyDocuments.TryCars(P, "web-r", ["car-0001", "car-0007"], out IReadOnlyList<string> documents));

@@ -27,6 +27,16 @@ public sealed class LocalCommandLineTests
     [InlineData(new[] { "--auth", "oidc", "--oidc-issuer", "http://idp.example.com", "--oidc-client-id", "web" }, "--oidc-issuer is not usable")]
     [InlineData(new[] { "--auth", "oidc", "--oidc-issuer", "mailto:x@y", "--oidc-client-id", "web" }, "--oidc-issuer must be an http or https URL")]
     [InlineData(new[] { "--oidc-issuer", "https://idp.example.com" }, "--auth must be oidc")]
+    [InlineData(new[] { "--smtp-host", "127.0.0.1" }, "--smtp-from is required with --smtp-host")]
+    [InlineData(new[] { "--smtp-host", "mail server", "--smtp-from", "t@fleet.example" }, "--smtp-host must be a host name or an IP address")]
+    [InlineData(new[] { "--smtp-host", "127.0.0.1", "--smtp-port", "0", "--smtp-from", "t@fleet.example" }, "--smtp-port must be 1 to 65535")]
+    [InlineData(new[] { "--smtp-host", "127.0.0.1", "--smtp-port", "x", "--smtp-from", "t@fleet.example" }, "x")]
+    [InlineData(new[] { "--smtp-host", "127.0.0.1", "--smtp-from", "Tracker <t@fleet.example>" }, "--smtp-from must be a plain e-mail address")]
+    [InlineData(new[] { "--smtp-host", "127.0.0.1", "--smtp-from", "not-an-address" }, "--smtp-from must be a plain e-mail address")]
+    [InlineData(new[] { "--smtp-from", "t@fleet.example" }, "--smtp-from applies only with --smtp-host")]
+    [InlineData(new[] { "--smtp-port", "2525" }, "--smtp-port applies only with --smtp-host")]
+    [InlineData(new[] { "--overspeed-kmh", "5" }, "--overspeed-kmh must be 10 to 300 km/h")]
+    [InlineData(new[] { "--overspeed-kmh", "fast" }, "fast")]
     public void BadCommandLine_ExitsWithUsageError_NamingTheOption(string[] args, string expected)
     {
         var output = new StringWriter();
@@ -38,6 +48,20 @@ public sealed class LocalCommandLineTests
         Assert.Equal(LocalCommandLine.UsageError, code);
         Assert.False(ran);
         Assert.Contains(expected, error.ToString() + output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SmtpAndOverspeed_AreRead()
+    {
+        LocalOptions? seen = null;
+
+        int code = LocalCommandLine.Invoke(["--smtp-host", "127.0.0.1", "--smtp-port", "2525", "--smtp-from", "tracker@fleet.example", "--overspeed-kmh", "110"], TextWriter.Null, TextWriter.Null, o => { seen = o; return 0; });
+
+        Assert.Equal(0, code);
+        Assert.Equal("127.0.0.1", seen!.SmtpHost);
+        Assert.Equal(2525, seen.SmtpPort);
+        Assert.Equal("tracker@fleet.example", seen.SmtpFrom);
+        Assert.Equal(110, seen.OverspeedKmh);
     }
 
     [Fact]

@@ -54,7 +54,7 @@ public partial class FolderDependencyTests(ITestOutputHelper output)
 
     /// <summary>The core's layers, top to bottom, as README.md's layout lists them: a folder uses only folders below it.</summary>
     private static readonly string[] CoreLayers =
-        ["Control", "Config", "Recording", "Modem", "Uplink", "Reporting", "Storage", "Wire", "Fixes", "Nmea", "Time", "Common"];
+        ["Control", "Config", "Recording", "Modem", "Uplink", "Reporting", "Storage", "Wire", "Fixes", "Nmea", "Time", "Power", "Common"];
 
     [Fact]
     public void CoreFolders_UseOnlyTheLayersBelowThem()

@@ -8,8 +8,12 @@ namespace Tracker.Core.Tests.Uplink;
 public class StatusCodecTests
 {
     // The vectors of Uplink/README.md, "Status message": checked by hand against zlib's CRC-32.
-    private const string OnlineVector = "0157A2A6FA01F6901C80C3BBC206B862A9010211000305312E302E30";
-    private const string OfflineVector = "01BE23C25800";
+    private const string OnlineVector = "028C16353001F601901C80C3BBC206B8628420A90102110003" + "05312E302E30";
+    private const string OfflineVector = "027D70EF7300";
+
+    // Format version 1 (firmware before the backup-cell voltage): still read, with the backup voltage unknown.
+    private const string OnlineVectorV1 = "0157A2A6FA01F6901C80C3BBC206B862A9010211000305312E302E30";
+    private const string OfflineVectorV1 = "01BE23C25800";
 
     private static StatusReport VectorReport()
     {
@@ -19,6 +23,7 @@ public class StatusCodecTests
         r.UptimeS = 3600;
         r.UtcS = 1_750_000_000;
         r.SupplyMv = 12_600;
+        r.BackupMv = 4_100;
         r.SignalDbm = -85;
         r.FixAgeS = 2;
         r.QueueDepth = 17;
@@ -60,13 +65,45 @@ public class StatusCodecTests
     }
 
     [Fact]
+    public void Decode_ReadsFormatVersion1_WithTheBackupVoltageUnknown()
+    {
+        byte[] data = Convert.FromHexString(OnlineVectorV1);
+        Assert.True(StatusCodec.TryDecode(data, 0, data.Length, out StatusReport r, out StatusError error), error.ToString());
+        StatusReport expected = VectorReport();
+        expected.BackupMv = StatusReport.Unknown;
+        Assert.Equal(expected, r);
+
+        data = Convert.FromHexString(OfflineVectorV1);
+        Assert.True(StatusCodec.TryDecode(data, 0, data.Length, out r, out _));
+        Assert.Equal(StatusKind.Offline, r.Kind);
+        Assert.Contains(OnlineVectorV1, File.ReadAllText(Path.Combine(UplinkReadme.Dir, "README.md")).Replace(" ", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Decode_Version2WithAnUnknownSecondFlag_IsBadFlags_AndVersion3IsUnsupported()
+    {
+        byte[] data = Convert.FromHexString(OnlineVector);
+        data[7] = 0x03;
+        Sealed(data);
+        Assert.False(StatusCodec.TryDecode(data, 0, data.Length, out _, out StatusError error));
+        Assert.Equal(StatusError.BadFlags, error);
+
+        data = Convert.FromHexString(OnlineVector);
+        data[0] = 3;
+        Sealed(data);
+        Assert.False(StatusCodec.TryDecode(data, 0, data.Length, out _, out error));
+        Assert.Equal(StatusError.UnsupportedVersion, error);
+    }
+
+    [Fact]
     public void UnknownFields_StayUnknown_AndCostNothing()
     {
         StatusReport r = StatusReport.CreateOnline();
         byte[] data = Encode(r);
-        Assert.Equal(6 + 1 + 4 + 1, data.Length); // flags, uptime, queue, evictions, reconnects, empty version
+        Assert.Equal(6 + 2 + 4 + 1, data.Length); // flags, flags 2, uptime, queue, evictions, reconnects, empty version
         Assert.True(StatusCodec.TryDecode(data, 0, data.Length, out StatusReport back, out _));
         Assert.Equal(StatusReport.Unknown, back.SupplyMv);
+        Assert.Equal(StatusReport.Unknown, back.BackupMv);
         Assert.Equal(StatusReport.Unknown, back.SignalDbm);
         Assert.Equal(StatusReport.Unknown, back.FixAgeS);
         Assert.Equal(StatusReport.Unknown, back.UtcS);
@@ -147,9 +184,12 @@ public class StatusCodecTests
     {
         byte[] good = Convert.FromHexString(OnlineVector);
         Assert.Equal(StatusError.TooShort, DecodeError([0x01, 0, 0, 0, 0]));
-        byte[] v2 = (byte[])good.Clone();
-        v2[0] = 2;
-        Assert.Equal(StatusError.UnsupportedVersion, DecodeError(v2));
+        byte[] v3 = (byte[])good.Clone();
+        v3[0] = 3;
+        Assert.Equal(StatusError.UnsupportedVersion, DecodeError(v3));
+        Assert.Equal(StatusError.BadFlags, DecodeError(Sealed([0x02, 0, 0, 0, 0, 1, 0, 0x02, 0, 0, 0, 0, 0])));
+        Assert.Equal(StatusError.Truncated, DecodeError(Sealed([0x02, 0, 0, 0, 0, 1, 0])));
+        Assert.Equal(StatusError.OutOfRange, DecodeError(Sealed([0x02, 0, 0, 0, 0, 1, 0, 0x01, 0, 0x80, 0x80, 0x04, 0, 0, 0, 0])));
         byte[] crc = (byte[])good.Clone();
         crc[^1] ^= 1;
         Assert.Equal(StatusError.BadCrc, DecodeError(crc));

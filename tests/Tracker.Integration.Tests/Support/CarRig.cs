@@ -131,6 +131,8 @@ public sealed class CarRig : IDisposable
     {
         public int SupplyMillivolts => 12600;
 
+        public int BackupMillivolts => StatusReport.Unknown;
+
         public IgnitionState Ignition => IgnitionState.On;
 
         public int SignalDbm => -71;

@@ -41,4 +41,7 @@ public enum Part
     /// (Debian packages), on an x64 machine.
     /// </summary>
     Arm64Cross,
+
+    /// <summary>aiosmtpd, the SMTP server the e-mail tests deliver to on 127.0.0.1 (Debian package python3-aiosmtpd).</summary>
+    Aiosmtpd,
 }

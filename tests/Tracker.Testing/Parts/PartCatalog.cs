@@ -56,6 +56,7 @@ public sealed class PartCatalog
             Part.OidcProvider => Installed(Part.OidcProvider) ? null : "oidc-provider not installed (npm ci in tests/Tracker.Web.Tests/oidc-provider)",
             Part.Clang => OnPath("clang") is null ? "clang not installed (apt-get install clang: the Lambda bootstrap's Native AOT link)" : null,
             Part.Arm64Cross => Arm64CrossMissing() is { } missing ? "arm64 cross tools not installed (apt-get install clang lld libc6-dev-arm64-cross libgcc-12-dev-arm64-cross qemu-user; missing: " + missing + ")" : null,
+            Part.Aiosmtpd => _exists(SmtpServer.ModulePath) ? null : "aiosmtpd not installed (apt-get install python3-aiosmtpd)",
             _ => throw new ArgumentOutOfRangeException(nameof(part), part, "not a part"),
         };
     }

@@ -1,0 +1,43 @@
+using Tracker.Cloud.Derive.Storage;
+
+namespace Tracker.Cloud.Notify.Outbox;
+
+/// <summary>
+/// The outbox port. Events are announced from the event store (confirmed, not withdrawn, not yet announced) into
+/// entries in one atomic step, so a notifier that dies loses nothing and a repeat writes nothing twice.
+/// </summary>
+public interface IOutboxStore
+{
+    /// <summary>Stored events that stand (not pending, not withdrawn) and have not been announced, oldest first.</summary>
+    /// <param name="limit">At most this many.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The events.</returns>
+    Task<IReadOnlyList<StoredEvent>> UnannouncedAsync(int limit, CancellationToken cancellationToken);
+
+    /// <summary>Adds the entries (ignoring any already there) and marks the events announced, atomically.</summary>
+    /// <param name="events">The events announced.</param>
+    /// <param name="entries">Their entries (none when no subscription matched).</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>The task.</returns>
+    Task AnnounceAsync(IReadOnlyList<StoredEvent> events, IReadOnlyList<OutboxEntry> entries, CancellationToken cancellationToken);
+
+    /// <summary>Pending entries due at <paramref name="nowMs"/>, oldest first.</summary>
+    /// <param name="nowMs">Now.</param>
+    /// <param name="limit">At most this many.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The entries.</returns>
+    Task<IReadOnlyList<OutboxEntry>> DueAsync(long nowMs, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Records an attempt's outcome (state, attempts, next attempt, error, delivery time).</summary>
+    /// <param name="entry">The entry as it now stands.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>The task.</returns>
+    Task RecordAsync(OutboxEntry entry, CancellationToken cancellationToken);
+
+    /// <summary>Entries in a state, newest first (the operators' view of failures).</summary>
+    /// <param name="state">The state.</param>
+    /// <param name="limit">At most this many.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The entries.</returns>
+    Task<IReadOnlyList<OutboxEntry>> ListAsync(OutboxState state, int limit, CancellationToken cancellationToken);
+}

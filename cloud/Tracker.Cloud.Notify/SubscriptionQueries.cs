@@ -1,0 +1,79 @@
+using Tracker.Cloud.Core.Access;
+using Tracker.Cloud.Core.Query;
+using Tracker.Cloud.Notify.Outbox;
+using Tracker.Cloud.Notify.Subscriptions;
+
+namespace Tracker.Cloud.Notify;
+
+/// <summary>The API's side of notifications: subscriptions and the outbox's failures, for operators only.</summary>
+/// <param name="subscriptions">The subscriptions.</param>
+/// <param name="outbox">The outbox.</param>
+/// <param name="policy">Where webhooks may point (public on AWS).</param>
+public sealed class SubscriptionQueries(ISubscriptionStore subscriptions, IOutboxStore outbox, WebhookTargetPolicy policy)
+{
+    /// <summary>Every subscription (webhook secrets are never returned).</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The subscriptions, or forbidden.</returns>
+    public async Task<QueryResult<IReadOnlyList<Subscription>>> ListAsync(Identity caller, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        return caller.IsOperator
+            ? QueryResult<IReadOnlyList<Subscription>>.Ok([.. (await subscriptions.ListSubscriptionsAsync(cancellationToken).ConfigureAwait(false)).Select(s => s with { WebhookSecret = null })])
+            : QueryResult<IReadOnlyList<Subscription>>.Fail(QueryStatus.Forbidden, "subscriptions are for fleet operators");
+    }
+
+    /// <summary>Creates or replaces a subscription from its JSON.</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="id">The path's id.</param>
+    /// <param name="json">The body.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>The subscription (without its secret), or bad request with the reason, or forbidden.</returns>
+    public async Task<QueryResult<Subscription>> PutAsync(Identity caller, string id, string json, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        if (!caller.IsOperator)
+        {
+            return QueryResult<Subscription>.Fail(QueryStatus.Forbidden, "subscriptions are for fleet operators");
+        }
+
+        if (!SubscriptionParser.TryParse(id, json, policy, out Subscription? subscription, out string problem))
+        {
+            return QueryResult<Subscription>.Invalid([new ParameterError("subscription", problem)]);
+        }
+
+        await subscriptions.PutSubscriptionAsync(subscription!, cancellationToken).ConfigureAwait(false);
+        return QueryResult<Subscription>.Ok(subscription! with { WebhookSecret = null });
+    }
+
+    /// <summary>Deletes a subscription.</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="id">The id.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>True, or forbidden / not found.</returns>
+    public async Task<QueryResult<bool>> DeleteAsync(Identity caller, string id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        if (!caller.IsOperator)
+        {
+            return QueryResult<bool>.Fail(QueryStatus.Forbidden, "subscriptions are for fleet operators");
+        }
+
+        return await subscriptions.DeleteSubscriptionAsync(id, cancellationToken).ConfigureAwait(false)
+            ? QueryResult<bool>.Ok(true)
+            : QueryResult<bool>.Fail(QueryStatus.NotFound, "no such subscription");
+    }
+
+    /// <summary>Notifications in a state (the failed ones, to show), newest first.</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="state">The state.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The entries, or forbidden.</returns>
+    public async Task<QueryResult<IReadOnlyList<OutboxEntry>>> ListNotificationsAsync(Identity caller, OutboxState state, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        return caller.IsOperator
+            ? QueryResult<IReadOnlyList<OutboxEntry>>.Ok(await outbox.ListAsync(state, 200, cancellationToken).ConfigureAwait(false))
+            : QueryResult<IReadOnlyList<OutboxEntry>>.Fail(QueryStatus.Forbidden, "notifications are for fleet operators");
+    }
+}

@@ -1,0 +1,515 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Tracker.Cloud.Derive.Engine;
+using Tracker.Cloud.Derive.Events;
+using Tracker.Cloud.Derive.Limits;
+using Tracker.Cloud.Derive.Observations;
+using Tracker.Cloud.Derive.Storage;
+using Tracker.Cloud.Derive.Zones;
+using Tracker.Core.Uplink;
+
+namespace Tracker.Cloud.Sqlite;
+
+/// <summary>
+/// The embedded adapter of the Derive stage's ports (cloud/Tracker.Cloud.Derive/README.md), in the same file as the
+/// fixes: each car's state under a version, committed with its step's events in one immediate transaction (the
+/// version check inside it is the condition); events upserted on (car, id), keeping an acknowledgement; statuses keyed
+/// on (car, ts); zones. Events and statuses expire with the fixes' retention, from their own time.
+/// </summary>
+public sealed class SqliteDeriveStore : IDerivationStore, IEventStore, IStatusStore, IZoneStore, ILimitStore
+{
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS derive_state (
+            car_id  TEXT    NOT NULL PRIMARY KEY,
+            version INTEGER NOT NULL,
+            state   TEXT    NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS events (
+            car_id        TEXT    NOT NULL,
+            event_id      TEXT    NOT NULL,
+            type          TEXT    NOT NULL,
+            episode_start INTEGER NOT NULL,
+            decided_ts    INTEGER NOT NULL,
+            withdrawn     INTEGER NOT NULL DEFAULT 0,
+            pending       INTEGER NOT NULL DEFAULT 0,
+            announced     INTEGER NOT NULL DEFAULT 0,
+            ack_by        TEXT,
+            ack_ms        INTEGER,
+            body          TEXT    NOT NULL,
+            PRIMARY KEY (car_id, event_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS events_by_start ON events (episode_start, car_id, event_id);
+        CREATE INDEX IF NOT EXISTS events_by_decided ON events (car_id, decided_ts);
+        CREATE INDEX IF NOT EXISTS events_unannounced ON events (episode_start) WHERE announced = 0;
+        CREATE TABLE IF NOT EXISTS statuses (
+            car_id      TEXT    NOT NULL,
+            ts          INTEGER NOT NULL,
+            received_ms INTEGER NOT NULL,
+            online      INTEGER NOT NULL,
+            ignition    INTEGER NOT NULL,
+            supply_mv   INTEGER,
+            backup_mv   INTEGER,
+            PRIMARY KEY (car_id, ts)
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS statuses_by_ts ON statuses (ts);
+        CREATE TABLE IF NOT EXISTS zones (
+            zone_id TEXT NOT NULL PRIMARY KEY,
+            body    TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS limits (
+            limit_key TEXT NOT NULL PRIMARY KEY,
+            body      TEXT NOT NULL
+        ) WITHOUT ROWID;
+        """;
+
+    internal const string EventColumns = "body, withdrawn, ack_by, ack_ms";
+
+    private readonly SqliteStore _store;
+    private long _lastPurgeMs = long.MinValue;
+
+    private SqliteDeriveStore(SqliteStore store) => _store = store;
+
+    /// <summary>Opens the Derive tables in the fix store's file, creating them when absent.</summary>
+    /// <param name="store">The fix store.</param>
+    /// <param name="cancellationToken">Cancels the set-up.</param>
+    /// <returns>The store.</returns>
+    public static async Task<SqliteDeriveStore> OpenAsync(SqliteStore store, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        await using SqliteConnection connection = await store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await SqliteStore.ExecuteAsync(connection, Schema, cancellationToken).ConfigureAwait(false);
+        return new SqliteDeriveStore(store);
+    }
+
+    /// <inheritdoc/>
+    public async Task<CarDerivation?> GetAsync(string carId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(carId);
+        await using SqliteConnection connection = await _store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "SELECT version, state FROM derive_state WHERE car_id = $car;";
+        command.Parameters.AddWithValue("$car", carId);
+        await using SqliteDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        CarDerivation car = DeriveJson.ReadCar(reader.GetString(1));
+        car.Version = reader.GetInt64(0);
+        return car;
+    }
+
+    /// <inheritdoc/>
+    public async Task<bool> TryCommitAsync(CarDerivation car, IReadOnlyList<FleetEvent> events, IReadOnlyList<EventKey> withdrawals, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(car);
+        ArgumentNullException.ThrowIfNull(events);
+        ArgumentNullException.ThrowIfNull(withdrawals);
+        await using SqliteConnection connection = await _store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+
+        // Immediate: the write lock is taken before the version is read, so the check and the write are one step.
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (SqliteCommand read = connection.CreateCommand())
+        {
+            read.Transaction = transaction;
+            read.CommandText = "SELECT version FROM derive_state WHERE car_id = $car;";
+            read.Parameters.AddWithValue("$car", car.CarId);
+            long stored = await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long v ? v : 0;
+            if (stored != car.Version)
+            {
+                return false;
+            }
+        }
+
+        long next = car.Version + 1;
+        string state = DeriveJson.Write(car);
+        await using (SqliteCommand write = connection.CreateCommand())
+        {
+            write.Transaction = transaction;
+            write.CommandText = "INSERT INTO derive_state (car_id, version, state) VALUES ($car, $version, $state) "
+                + "ON CONFLICT (car_id) DO UPDATE SET version = excluded.version, state = excluded.state;";
+            write.Parameters.AddWithValue("$car", car.CarId);
+            write.Parameters.AddWithValue("$version", next);
+            write.Parameters.AddWithValue("$state", state);
+            await write.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (events.Count > 0)
+        {
+            await using SqliteCommand upsert = connection.CreateCommand();
+            upsert.Transaction = transaction;
+            upsert.CommandText = "INSERT INTO events (car_id, event_id, type, episode_start, decided_ts, withdrawn, pending, body) "
+                + "VALUES ($car, $id, $type, $start, $decided, 0, $pending, $body) "
+                + "ON CONFLICT (car_id, event_id) DO UPDATE SET decided_ts = excluded.decided_ts, withdrawn = 0, pending = excluded.pending, body = excluded.body;";
+            SqliteParameter pCar = upsert.Parameters.Add("$car", SqliteType.Text);
+            SqliteParameter pId = upsert.Parameters.Add("$id", SqliteType.Text);
+            SqliteParameter pType = upsert.Parameters.Add("$type", SqliteType.Text);
+            SqliteParameter pStart = upsert.Parameters.Add("$start", SqliteType.Integer);
+            SqliteParameter pDecided = upsert.Parameters.Add("$decided", SqliteType.Integer);
+            SqliteParameter pBody = upsert.Parameters.Add("$body", SqliteType.Text);
+            SqliteParameter pPending = upsert.Parameters.Add("$pending", SqliteType.Integer);
+            foreach (FleetEvent e in events)
+            {
+                pCar.Value = e.CarId;
+                pId.Value = e.Key.Id;
+                pType.Value = EventTypeNames.Name(e.Type);
+                pStart.Value = e.EpisodeStartMs;
+                pDecided.Value = e.DecidedTs;
+                pBody.Value = DeriveJson.Write(e);
+                pPending.Value = e.Pending ? 1 : 0;
+                await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        if (withdrawals.Count > 0)
+        {
+            await using SqliteCommand withdraw = connection.CreateCommand();
+            withdraw.Transaction = transaction;
+            withdraw.CommandText = "UPDATE events SET withdrawn = 1 WHERE car_id = $car AND event_id = $id;";
+            SqliteParameter pCar = withdraw.Parameters.Add("$car", SqliteType.Text);
+            SqliteParameter pId = withdraw.Parameters.Add("$id", SqliteType.Text);
+            foreach (EventKey key in withdrawals)
+            {
+                pCar.Value = key.CarId;
+                pId.Value = key.Id;
+                await withdraw.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        car.Version = next;
+        await PurgeIfDueAsync(connection, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<string>> ListCarsAsync(CancellationToken cancellationToken)
+    {
+        await using SqliteConnection connection = await _store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "SELECT car_id FROM derive_state ORDER BY car_id;";
+        List<string> cars = [];
+        await using SqliteDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            cars.Add(reader.GetString(0));
+        }
+
+        return cars;
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<FleetEvent>> GetDecidedSinceAsync(string carId, long decidedTs, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(carId);
+        IReadOnlyList<StoredEvent> events = await ReadEventsAsync(
+            "SELECT " + EventColumns + " FROM events WHERE car_id = $car AND decided_ts >= $decided AND withdrawn = 0;",
+            c =>
+            {
+                c.Parameters.AddWithValue("$car", carId);
+                c.Parameters.AddWithValue("$decided", decidedTs);
+            },
+            cancellationToken).ConfigureAwait(false);
+        return events.Select(e => e.Event).ToList();
+    }
+
+    /// <inheritdoc/>
+    public async Task<StoredEvent?> GetAsync(EventKey key, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<StoredEvent> found = await ReadEventsAsync(
+            "SELECT " + EventColumns + " FROM events WHERE car_id = $car AND event_id = $id;",
+            c =>
+            {
+                c.Parameters.AddWithValue("$car", key.CarId);
+                c.Parameters.AddWithValue("$id", key.Id);
+            },
+            cancellationToken).ConfigureAwait(false);
+        return found.Count == 0 ? null : found[0];
+    }
+
+    /// <inheritdoc/>
+    public async Task<EventPage> QueryAsync(EventQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (query.Limit is < 1 or > 1000)
+        {
+            throw new ArgumentException("limit must be 1 to 1000", nameof(query));
+        }
+
+        (long Start, string Car, string Id)? after = query.Cursor is null ? null : EventCursor.Read(query);
+        List<string> where = ["episode_start >= $from", "episode_start < $to"];
+        if (query.CarId is not null)
+        {
+            where.Add("car_id = $car");
+        }
+
+        if (!query.IncludeWithdrawn)
+        {
+            where.Add("withdrawn = 0");
+        }
+
+        if (query.Types.Count > 0)
+        {
+            where.Add("type IN (" + string.Join(", ", query.Types.Select((_, i) => "$t" + i)) + ")");
+        }
+
+        if (after is not null)
+        {
+            where.Add("(episode_start, car_id, event_id) < ($a_start, $a_car, $a_id)");
+        }
+
+        string sql = "SELECT " + EventColumns + ", episode_start, car_id, event_id FROM events WHERE " + string.Join(" AND ", where)
+            + " ORDER BY episode_start DESC, car_id DESC, event_id DESC LIMIT $limit;";
+        List<(StoredEvent Event, long Start, string Car, string Id)> rows = [];
+        await using SqliteConnection connection = await _store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("$from", query.FromMs);
+        command.Parameters.AddWithValue("$to", query.ToMs);
+        command.Parameters.AddWithValue("$limit", query.Limit + 1);
+        if (query.CarId is not null)
+        {
+            command.Parameters.AddWithValue("$car", query.CarId);
+        }
+
+        for (int i = 0; i < query.Types.Count; i++)
+        {
+            command.Parameters.AddWithValue("$t" + i, EventTypeNames.Name(query.Types[i]));
+        }
+
+        if (after is { } a)
+        {
+            command.Parameters.AddWithValue("$a_start", a.Start);
+            command.Parameters.AddWithValue("$a_car", a.Car);
+            command.Parameters.AddWithValue("$a_id", a.Id);
+        }
+
+        await using (SqliteDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                rows.Add((ReadEvent(reader), reader.GetInt64(4), reader.GetString(5), reader.GetString(6)));
+            }
+        }
+
+        string? next = null;
+        if (rows.Count > query.Limit)
+        {
+            rows.RemoveAt(rows.Count - 1);
+            var last = rows[^1];
+            next = EventCursor.Write(query, last.Start, last.Car, last.Id);
+        }
+
+        return new EventPage(rows.Select(r => r.Event).ToList(), next);
+    }
+
+    /// <inheritdoc/>
+    public async Task<StoredEvent?> AcknowledgeAsync(EventKey key, string by, long atMs, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(by);
+        await using (SqliteConnection connection = await _store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+        await using (SqliteCommand command = connection.CreateCommand())
+        {
+            command.CommandText = "UPDATE events SET ack_by = $by, ack_ms = $at WHERE car_id = $car AND event_id = $id AND ack_by IS NULL;";
+            command.Parameters.AddWithValue("$by", by);
+            command.Parameters.AddWithValue("$at", atMs);
+            command.Parameters.AddWithValue("$car", key.CarId);
+            command.Parameters.AddWithValue("$id", key.Id);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return await GetAsync(key, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async Task<bool> AppendStatusAsync(StoredStatus status, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        await using SqliteConnection connection = await _store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "INSERT OR IGNORE INTO statuses (car_id, ts, received_ms, online, ignition, supply_mv, backup_mv) "
+            + "VALUES ($car, $ts, $received, $online, $ignition, $supply, $backup);";
+        command.Parameters.AddWithValue("$car", status.CarId);
+        command.Parameters.AddWithValue("$ts", status.Ts);
+        command.Parameters.AddWithValue("$received", status.ReceivedMs);
+        command.Parameters.AddWithValue("$online", status.Online ? 1 : 0);
+        command.Parameters.AddWithValue("$ignition", (int)status.Ignition);
+        command.Parameters.AddWithValue("$supply", (object?)status.SupplyMv ?? DBNull.Value);
+        command.Parameters.AddWithValue("$backup", (object?)status.BackupMv ?? DBNull.Value);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<StoredStatus>> ReadStatusesFromAsync(string carId, long fromTs, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(carId);
+        await using SqliteConnection connection = await _store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "SELECT ts, received_ms, online, ignition, supply_mv, backup_mv FROM statuses WHERE car_id = $car AND ts >= $from ORDER BY ts;";
+        command.Parameters.AddWithValue("$car", carId);
+        command.Parameters.AddWithValue("$from", fromTs);
+        List<StoredStatus> statuses = [];
+        await using SqliteDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            statuses.Add(new StoredStatus
+            {
+                CarId = carId,
+                Ts = reader.GetInt64(0),
+                ReceivedMs = reader.GetInt64(1),
+                Online = reader.GetInt64(2) != 0,
+                Ignition = (IgnitionState)reader.GetInt32(3),
+                SupplyMv = reader.IsDBNull(4) ? null : reader.GetInt32(4),
+                BackupMv = reader.IsDBNull(5) ? null : reader.GetInt32(5),
+            });
+        }
+
+        return statuses;
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<Zone>> ListZonesAsync(CancellationToken cancellationToken)
+    {
+        await using SqliteConnection connection = await _store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "SELECT body FROM zones ORDER BY zone_id;";
+        List<Zone> zones = [];
+        await using SqliteDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            zones.Add(ZoneJson.Read(reader.GetString(0)));
+        }
+
+        return zones;
+    }
+
+    /// <inheritdoc/>
+    public async Task PutZoneAsync(Zone zone, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(zone);
+        if (ZoneValidator.Problem(zone) is { } problem)
+        {
+            throw new ArgumentException("zone " + zone.Id + ": " + problem, nameof(zone));
+        }
+
+        await using SqliteConnection connection = await _store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "INSERT INTO zones (zone_id, body) VALUES ($id, $body) ON CONFLICT (zone_id) DO UPDATE SET body = excluded.body;";
+        command.Parameters.AddWithValue("$id", zone.Id);
+        command.Parameters.AddWithValue("$body", ZoneJson.Write(zone));
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async Task<bool> DeleteZoneAsync(string zoneId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(zoneId);
+        await using SqliteConnection connection = await _store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM zones WHERE zone_id = $id;";
+        command.Parameters.AddWithValue("$id", zoneId);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<LimitSetting>> ListLimitsAsync(CancellationToken cancellationToken)
+    {
+        await using SqliteConnection connection = await _store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "SELECT body FROM limits ORDER BY limit_key;";
+        List<LimitSetting> limits = [];
+        await using SqliteDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            // Written by PutLimitAsync from a parsed setting: it reads back the same.
+            if (LimitParser.TryParse(reader.GetString(0), out LimitSetting? setting, out _))
+            {
+                limits.Add(setting!);
+            }
+        }
+
+        return limits;
+    }
+
+    /// <inheritdoc/>
+    public async Task PutLimitAsync(LimitSetting setting, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(setting);
+        await using SqliteConnection connection = await _store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using SqliteCommand command = connection.CreateCommand();
+        if (setting.IsEmpty)
+        {
+            command.CommandText = "DELETE FROM limits WHERE limit_key = $key;";
+        }
+        else
+        {
+            command.CommandText = "INSERT INTO limits (limit_key, body) VALUES ($key, $body) ON CONFLICT (limit_key) DO UPDATE SET body = excluded.body;";
+            command.Parameters.AddWithValue("$body", LimitJson.ToJson(setting));
+        }
+
+        command.Parameters.AddWithValue("$key", setting.Key);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Deletes events and statuses older than the retention (from their own time) now.</summary>
+    /// <param name="cancellationToken">Cancels the delete.</param>
+    /// <returns>Rows deleted.</returns>
+    public async Task<int> PurgeExpiredAsync(CancellationToken cancellationToken)
+    {
+        await using SqliteConnection connection = await _store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await PurgeAsync(connection, _store.Options.Clock.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task PurgeIfDueAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        long now = _store.Options.Clock.GetUtcNow().ToUnixTimeMilliseconds();
+        long last = Interlocked.Read(ref _lastPurgeMs);
+        if (last == long.MinValue || now - last >= (long)_store.Options.PurgeInterval.TotalMilliseconds)
+        {
+            await PurgeAsync(connection, now, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<int> PurgeAsync(SqliteConnection connection, long nowMs, CancellationToken cancellationToken)
+    {
+        Interlocked.Exchange(ref _lastPurgeMs, nowMs);
+        await using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM events WHERE episode_start < $cutoff; DELETE FROM statuses WHERE ts < $cutoff;";
+        command.Parameters.AddWithValue("$cutoff", nowMs - (long)_store.Options.Retention.TotalMilliseconds);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<IReadOnlyList<StoredEvent>> ReadEventsAsync(string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken)
+    {
+        await using SqliteConnection connection = await _store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = sql;
+        bind(command);
+        List<StoredEvent> events = [];
+        await using SqliteDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            events.Add(ReadEvent(reader));
+        }
+
+        return events;
+    }
+
+    /// <summary>Reads an event from the first four columns of <c>EventColumns</c>.</summary>
+    internal static StoredEvent ReadEvent(SqliteDataReader reader)
+    {
+        try
+        {
+            return new StoredEvent(
+                DeriveJson.ReadEvent(reader.GetString(0)),
+                reader.GetInt64(1) != 0,
+                reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetInt64(3));
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException("a stored event's body is not an event", e);
+        }
+    }
+}
