@@ -13,6 +13,10 @@ using Tracker.Core.Wire;
 // a time. One warm-up pass on other cars first. Prints fixes/s per store.
 //
 //   dotnet run -c Release --project cloud/Tracker.Cloud.Benchmarks -- [--store sqlite|dynalite|both] [--cars 20] [--fixes 1000] [--concurrency 4] [--events off|compare]
+//   dotnet run -c Release --project cloud/Tracker.Cloud.Benchmarks -- --mode truth [--cars 20] [--hours 6] [--seed 16] [--tolerance-s 30]
+//
+// --mode truth (issue 16, "Measured against truth"): a scenario fleet with known ground truth through ingest and the
+// Derive stage on SQLite, on simulated time; prints recall and false alarms per event type (TruthBenchmark.cs).
 //
 // --events compare (SQLite): the same run also ingests as many other cars with the Derive stage after the store
 // (DeriveAfterIngest, as the ingest Lambda and the local host run it, with a fleet zone and a speed limit), and prints
@@ -27,6 +31,12 @@ string which = args_.GetValueOrDefault("store", "both");
 if (args_.GetValueOrDefault("mode", "ingest") == "query")
 {
     await QueryBenchmark.RunAsync(which, args_);
+    return;
+}
+
+if (args_.GetValueOrDefault("mode", "ingest") == "truth")
+{
+    await TruthBenchmark.RunAsync(args_);
     return;
 }
 
