@@ -23,6 +23,7 @@ internal sealed class ScenarioCar
     private const double NoiseSigmaM = 2.6;
     private static readonly double NoisePhi = Math.Exp(-1.0 / 30);
 
+    private readonly int _index;
     private readonly string _carId;
     private readonly string _depotId;
     private readonly string _areaId;
@@ -56,6 +57,7 @@ internal sealed class ScenarioCar
 
     public ScenarioCar(int index, ScenarioOptions options, List<ScenarioDelivery> deliveries, List<TruthEvent> truth, List<ScenarioRental> rentals)
     {
+        _index = index;
         _carId = "SIM-" + index.ToString("D4", System.Globalization.CultureInfo.InvariantCulture);
         _depotId = "depot-" + index.ToString("D4", System.Globalization.CultureInfo.InvariantCulture);
         _areaId = "area-" + index.ToString("D4", System.Globalization.CultureInfo.InvariantCulture);
@@ -96,9 +98,11 @@ internal sealed class ScenarioCar
         SendStatus();
         Record(force: true);
         Park(_t + (long)(_random.Uniform(5, 20) * Minute), powerLoss: false);
-        while (true)
+        for (int cycle = 0; ; cycle++)
         {
-            var plan = new CyclePlan(_random, _limitMps);
+            // Each car's first cycle is sure to have one of the rarer scenarios (by car number), so a fleet of four or
+            // more cars has every kind at least once; the rest is left to chance.
+            var plan = new CyclePlan(_random, _limitMps, cycle == 0 ? _index % 4 : -1);
             if (_t + plan.EstimatedMs > _endMs - (10 * Minute))
             {
                 break;
@@ -444,14 +448,14 @@ internal sealed class ScenarioCar
     /// <summary>One cycle's random choices, drawn before it runs so its length is known.</summary>
     private sealed class CyclePlan
     {
-        public CyclePlan(SimRandom random, double limitMps)
+        public CyclePlan(SimRandom random, double limitMps, int sure)
         {
             HomeParkMs = (long)(random.Uniform(20, 40) * Minute);
-            PowerLoss = random.Chance(0.3);
-            Tow = random.Chance(0.3);
+            PowerLoss = random.Chance(0.3) || sure == 2;
+            Tow = random.Chance(0.3) || sure == 0;
             TowM = random.Uniform(700, 1400);
-            Rental = random.Chance(0.6);
-            NotReturned = Rental && random.Chance(0.5);
+            Rental = random.Chance(0.6) || sure == 1;
+            NotReturned = (Rental && random.Chance(0.5)) || sure == 1;
             DistanceM = random.Uniform(16_000, 24_000);
             CruiseMps = limitMps * random.Uniform(0.65, 0.85);
             long driveMs = (long)(DistanceM / CruiseMps * Second);
@@ -482,9 +486,17 @@ internal sealed class ScenarioCar
 
             JitterStop = random.Chance(0.5);
             long length = (long)(random.Uniform(7, 11) * Minute);
-            if (random.Chance(0.5) && driveMs > length + (3 * Minute))
+            if ((random.Chance(0.5) || sure == 3) && driveMs > length + (3 * Minute))
             {
                 DeadZone = ((long)random.Uniform(60 * Second, driveMs - length - (90 * Second)), length);
+                if (sure == 3 && earliest - Minute + length + (90 * Second) < driveMs && earliest + Minute < latest)
+                {
+                    // The sure dead zone hides an overspeed episode: found from the backlog, at its true time, late.
+                    long from = earliest - Minute;
+                    DeadZone = (from, length);
+                    OverspeedOutAt = from + (2 * Minute);
+                    SpikeAt = null;
+                }
             }
 
             EstimatedMs = HomeParkMs + (PowerLoss ? 40 * Minute : 0) + (Tow ? 60 * Minute : 0) + (Rental ? 10 * Minute : 0)

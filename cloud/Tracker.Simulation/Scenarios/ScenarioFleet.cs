@@ -22,7 +22,7 @@ public static class ScenarioFleet
         List<TruthEvent> truth = [];
         List<ScenarioRental> rentals = [];
         List<ScenarioZone> zones = [];
-        long end = options.StartMs;
+        long end = options.StartMs + (long)(options.HoursPerCar * 3_600_000);
         for (int i = 0; i < options.Cars; i++)
         {
             var car = new ScenarioCar(i, options, deliveries, truth, rentals);
@@ -30,7 +30,6 @@ public static class ScenarioFleet
             int first = deliveries.Count;
             car.Run();
             Connectivity(car.CarId, deliveries.Skip(first).OrderBy(d => d.ArrivalMs).ToList(), truth);
-            end = Math.Max(end, deliveries.Skip(first).Max(d => d.ArrivalMs));
         }
 
         deliveries.Sort((a, b) => a.ArrivalMs.CompareTo(b.ArrivalMs));
