@@ -17,12 +17,14 @@ internal static class BenchmarkStores
     public const string DynaliteName = "dynalite (in memory, HTTP on 127.0.0.1)";
 
     /// <summary>Runs <paramref name="run"/> on a SQLite store in a temporary folder.</summary>
-    public static async Task OnSqliteAsync(Func<IFixStore, Task> run)
+    /// <param name="run">The measurement.</param>
+    /// <param name="syncEveryCommit">Flush every commit (the default, as a server runs) or not (as the local dev host runs).</param>
+    public static async Task OnSqliteAsync(Func<IFixStore, Task> run, bool syncEveryCommit = true)
     {
         using var folder = new TempFolder("tracker-cloud-benchmark-");
         try
         {
-            SqliteStore store = await SqliteStore.OpenAsync(new SqliteStoreOptions { Path = folder.Combine("benchmark.db") }, CancellationToken.None);
+            SqliteStore store = await SqliteStore.OpenAsync(new SqliteStoreOptions { Path = folder.Combine("benchmark.db"), SyncEveryCommit = syncEveryCommit }, CancellationToken.None);
             await run(store);
         }
         finally

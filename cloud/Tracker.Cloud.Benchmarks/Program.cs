@@ -12,7 +12,11 @@ using Tracker.Core.Wire;
 // filters, enrichment, idempotent append, forward-only latest) into the store, `concurrency` cars at
 // a time. One warm-up pass on other cars first. Prints fixes/s per store.
 //
-//   dotnet run -c Release --project cloud/Tracker.Cloud.Benchmarks -- [--store sqlite|dynalite|both] [--cars 20] [--fixes 1000] [--concurrency 4] [--events off|compare]
+//   dotnet run -c Release --project cloud/Tracker.Cloud.Benchmarks -- [--store sqlite|dynalite|both] [--cars 20] [--fixes 1000] [--concurrency 4] [--events off|compare] [--sync full|normal]
+//   dotnet run -c Release --project cloud/Tracker.Cloud.Benchmarks -- --mode truth [--cars 20] [--hours 6] [--seed 16] [--tolerance-s 30]
+//
+// --mode truth (issue 16, "Measured against truth"): a scenario fleet with known ground truth through ingest and the
+// Derive stage on SQLite, on simulated time; prints recall and false alarms per event type (TruthBenchmark.cs).
 //
 // --events compare (SQLite): the same run also ingests as many other cars with the Derive stage after the store
 // (DeriveAfterIngest, as the ingest Lambda and the local host run it, with a fleet zone and a speed limit), and prints
@@ -30,6 +34,12 @@ if (args_.GetValueOrDefault("mode", "ingest") == "query")
     return;
 }
 
+if (args_.GetValueOrDefault("mode", "ingest") == "truth")
+{
+    await TruthBenchmark.RunAsync(args_);
+    return;
+}
+
 int cars = int.Parse(args_.GetValueOrDefault("cars", "20"), CultureInfo.InvariantCulture);
 int fixesPerCar = int.Parse(args_.GetValueOrDefault("fixes", "1000"), CultureInfo.InvariantCulture);
 int concurrency = int.Parse(args_.GetValueOrDefault("concurrency", "4"), CultureInfo.InvariantCulture);
@@ -38,7 +48,8 @@ bool compareEvents = args_.GetValueOrDefault("events", "off") == "compare";
 Console.WriteLine($"cars {cars}, fixes a car {fixesPerCar}, 10 fixes a message, concurrency {concurrency}, {Environment.ProcessorCount} cores");
 if (which is "sqlite" or "both")
 {
-    await BenchmarkStores.OnSqliteAsync(store => RunAsync(BenchmarkStores.SqliteName, store));
+    bool sync = args_.GetValueOrDefault("sync", "full") != "normal";
+    await BenchmarkStores.OnSqliteAsync(store => RunAsync(BenchmarkStores.SqliteName + (sync ? string.Empty : ", synchronous=NORMAL"), store), sync);
 }
 
 if (which is "dynalite" or "both")
@@ -70,13 +81,18 @@ async Task RunAsync(string name, IFixStore store)
         // Alternating rounds on fresh cars, so warm-up and the shared machine's load fall on both sides alike.
         double off = 0;
         double on = 0;
+        List<double> ratios = [];
         for (int round = 0; round < 3; round++)
         {
-            off += await MeasureAsync(name, ingest, "off" + round + "-car", null);
-            on += await MeasureAsync(name + " with events", ingest, "on" + round + "-car", after);
+            double offRound = await MeasureAsync(name, ingest, "off" + round + "-car", null);
+            double onRound = await MeasureAsync(name + " with events", ingest, "on" + round + "-car", after);
+            off += offRound;
+            on += onRound;
+            ratios.Add(onRound / offRound);
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: mean of 3 rounds: events off {off / 3:F0} fixes/s, on {on / 3:F0} fixes/s, on / off = {on / off:P1}"));
+        ratios.Sort();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: mean of 3 rounds: events off {off / 3:F0} fixes/s, on {on / 3:F0} fixes/s, on / off = {on / off:P1}; per round {string.Join(", ", ratios.Select(r => r.ToString("P0", CultureInfo.InvariantCulture)))} (median {ratios[1]:P0})"));
     }
     else
     {

@@ -107,7 +107,38 @@ public sealed class SqliteDeriveStore : IDerivationStore, IEventStore, IStatusSt
         ArgumentNullException.ThrowIfNull(events);
         ArgumentNullException.ThrowIfNull(withdrawals);
         await using SqliteConnection connection = await _store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        long? restore = null;
+        if (_store.Options.SyncEveryCommit)
+        {
+            await using (SqliteCommand read = connection.CreateCommand())
+            {
+                read.CommandText = "PRAGMA synchronous;";
+                restore = await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as long? ?? 2;
+            }
 
+            // The Derive step's commit is not flushed to the disk even when ingest's are (synchronous=NORMAL in WAL mode
+            // never corrupts the file; a power cut may lose the last commits). What it writes is derived from the fixes,
+            // which ingest flushed: a lost step is derived again by the next one from the watermark it finds, with the
+            // same event keys. WAL commits are ordered, so a notifier's flushed commit after it keeps it too.
+            await SqliteStore.ExecuteAsync(connection, "PRAGMA synchronous=NORMAL;", cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            return await CommitAsync(connection, car, events, withdrawals, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (restore is { } level)
+            {
+                // Pooled connections keep their pragmas: hand it back as the store set it up.
+                await SqliteStore.ExecuteAsync(connection, "PRAGMA synchronous=" + level.ToString(System.Globalization.CultureInfo.InvariantCulture) + ";", CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<bool> CommitAsync(SqliteConnection connection, CarDerivation car, IReadOnlyList<FleetEvent> events, IReadOnlyList<EventKey> withdrawals, CancellationToken cancellationToken)
+    {
         // Immediate: the write lock is taken before the version is read, so the check and the write are one step.
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using (SqliteCommand read = connection.CreateCommand())

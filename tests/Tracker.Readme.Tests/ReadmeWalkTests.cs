@@ -29,6 +29,8 @@ public sealed class ReadmeWalkTests(ITestOutputHelper output) : IDisposable
     private const string CloudIngest = "dotnet run -c Release --project cloud/Tracker.Cloud.Benchmarks -- --store both --cars 20 --fixes 1000 --concurrency 4";
     private const string CloudQuery = "dotnet run -c Release --project cloud/Tracker.Cloud.Benchmarks -- --mode query --store sqlite --cars 1000 --hours 24 --interval-s 5 --queries 300";
     private const string CloudQueryDynalite = "dotnet run -c Release --project cloud/Tracker.Cloud.Benchmarks -- --mode query --store dynalite --cars 10 --hours 24 --interval-s 5 --queries 300";
+    private const string CloudTruth = "dotnet run -c Release --project cloud/Tracker.Cloud.Benchmarks -- --mode truth --cars 20 --hours 6";
+    private const string CloudEvents = "dotnet run -c Release --project cloud/Tracker.Cloud.Benchmarks -- --store sqlite --cars 20 --fixes 1000 --concurrency 4 --events compare";
     private const string LocalBenchmark = "dotnet run -c Release --project cloud/Tracker.Cloud.Local.Benchmarks -- --cars 1000 --seconds 120 --warmup 60";
     private const string LoadBenchmark = "dotnet run -c Release --project cloud/Tracker.Cloud.Local.Benchmarks -- --host-process --browser --cars 1000 --warmup 30 --seconds 60";
     private const string ArchiveBenchmark = "dotnet run -c Release --project cloud/Tracker.Cloud.Archive.Benchmarks -- --store sqlite --cars 1000 --interval-s 5 --db /tmp/archive-benchmark.db";
@@ -51,6 +53,8 @@ public sealed class ReadmeWalkTests(ITestOutputHelper output) : IDisposable
         [CloudIngest] = "minutes of work: run with the same options at 2 cars of 50 fixes (needs dynalite for the 'both')",
         [CloudQuery] = "17 million rows to write first: run with the same options at 2 cars for 1 hour",
         [CloudQueryDynalite] = "run with the same options at 2 cars for 1 hour (needs dynalite)",
+        [CloudTruth] = "a minute of simulated fleet: run with the same options at 4 cars for 5 h (exits 0 only with every event found and no false alarm)",
+        [CloudEvents] = "minutes of work: run with the same options at 2 cars of 50 fixes",
         [LocalBenchmark] = "three minutes of 1,000 cars and a browser: run with the same options at 3 cars for 3 s (needs Chromium)",
         [LoadBenchmark] = "minutes of 1,000 cars apart from the host, and a browser: run with the same options at 3 cars, 1 s warm-up, 3 s measured (needs Chromium)",
         [ArchiveBenchmark] = "17 million fixes to write first: run with the same options at 2 cars, a fix every 10 minutes, in a temporary file",
@@ -215,6 +219,22 @@ public sealed class ReadmeWalkTests(ITestOutputHelper output) : IDisposable
     public async Task CloudQueryBenchmarkOnDynalite_RunsWithItsOptions()
     {
         await RunAsync(CloudQueryDynalite, ("--cars", "2"), ("--hours", "1"), ("--interval-s", "60"), ("--queries", "5"));
+    }
+
+    [Fact]
+    public async Task CloudTruthBenchmark_RunsWithItsOptions_AndFindsEveryEvent()
+    {
+        string text = await RunAsync(CloudTruth, ("--cars", "4"), ("--hours", "5"));
+
+        Assert.Contains("100.0 %      0", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CloudEventsCompareBenchmark_RunsWithItsOptions()
+    {
+        string text = await RunAsync(CloudEvents, ("--cars", "2"), ("--fixes", "50"), ("--concurrency", "2"));
+
+        Assert.Contains("on / off", text, StringComparison.Ordinal);
     }
 
     [FactNeeding(Part.Chromium)]

@@ -30,6 +30,13 @@ public sealed class EventSink
     /// <summary>The car.</summary>
     public string CarId { get; }
 
+    /// <summary>
+    /// True when the observation being applied was received late (README.md, "Marked late"): every event emitted now is
+    /// marked late. A processor that revises an episode later keeps the mark by emitting the revision with
+    /// <see cref="FleetEvent.Late"/> set (an emitted event is late when either says so).
+    /// </summary>
+    public bool IsLate => _late;
+
     /// <summary>Emits an event; a later event under the same key in the same step replaces it.</summary>
     /// <param name="e">The event (its car, type, episode start, subject and details); the sink sets the rest.</param>
     public void Emit(FleetEvent e)
@@ -40,7 +47,7 @@ public sealed class EventSink
             CarId = CarId,
             DecidedTs = _decidedTs,
             DetectedMs = _detectedMs,
-            Late = _late,
+            Late = _late || e.Late,
             Pending = _held,
         };
         if (_pending is not null)

@@ -60,6 +60,38 @@ public sealed class GeofenceTests
     }
 
     [Fact]
+    public void Circle_WaitingOnTheLineInJitterThenDrivingOut_ExitsWhenItLastCrossed()
+    {
+        Rig rig = WithZone(Depot);
+        rig.Deliver(Drive.Fix(0, 1000));
+
+        // Waiting 2 m inside the boundary (802 m) for a minute, the receiver's error putting fixes either side.
+        double[] jitter = [803, 797, 801, 796, 799, 804, 798, 802, 795, 800, 797, 803];
+        rig.DeliverEach(jitter.Select((x, i) => Drive.Fix(10 + (i * 5), x)));
+        Assert.Empty(rig.Of(EventType.GeofenceExit));
+
+        // Then it drives out: 798 m at 70 s (just over the line), 770 m at 72 s (beyond the margin).
+        rig.Deliver(Drive.Fix(70, 798, kmh: 10));
+        rig.Deliver(Drive.Fix(72, 770, kmh: 40));
+        Assert.Equal(Drive.Ms(70), Assert.Single(rig.Of(EventType.GeofenceExit)).EpisodeStartMs);
+    }
+
+    [Fact]
+    public void Circle_StandingJustOverTheLineInSlowJitterThenDrivingOut_ExitsWhenItDroveOn()
+    {
+        Rig rig = WithZone(Depot);
+        rig.Deliver(Drive.Fix(0, 1000));
+
+        // Standing still 1 m inside, the receiver's slowly wandering error putting it 2 to 4 m outside for a minute.
+        rig.DeliverEach(Enumerable.Range(0, 12).Select(i => Drive.Fix(10 + (i * 5), 796 + (i % 3))));
+        Assert.Empty(rig.Of(EventType.GeofenceExit));
+
+        rig.Deliver(Drive.Fix(70, 797, kmh: 8));
+        rig.Deliver(Drive.Fix(72, 770, kmh: 40));
+        Assert.Equal(Drive.Ms(70), Assert.Single(rig.Of(EventType.GeofenceExit)).EpisodeStartMs);
+    }
+
+    [Fact]
     public void Circle_BackInsideBeyondTheBand_CancelsTheCrossing()
     {
         Rig rig = WithZone(Depot);

@@ -34,6 +34,22 @@ public sealed class OverspeedTests
     }
 
     [Fact]
+    public void Episode_ConfirmedFromALateBacklog_StaysLateWhenItEndsOnDataReceivedInTime()
+    {
+        Rig rig = Limited();
+
+        // Above the limit from 0 s, received 150 s late (a backlog): confirmed at 16 s, late.
+        rig.Deliver(Enumerable.Range(0, 10).Select(s => Drive.Fix(s * 2, s * 60, kmh: 120, delayS: 150 - (s * 2))));
+        Assert.True(Assert.Single(rig.Of(EventType.Overspeed)).Late);
+
+        // It ends on fixes received a second after they were taken: the revision keeps the mark.
+        rig.Deliver(Enumerable.Range(10, 10).Select(s => Drive.Fix(s * 2, s * 60, kmh: 80)));
+        FleetEvent ended = Assert.Single(rig.Of(EventType.Overspeed));
+        Assert.Equal(Drive.Ms(20), ended.EndMs);
+        Assert.True(ended.Late);
+    }
+
+    [Fact]
     public void Episode_IsWrittenWhenConfirmed_ThenRevisedUnderTheSameKeyWhenItEnds()
     {
         Rig rig = Limited();

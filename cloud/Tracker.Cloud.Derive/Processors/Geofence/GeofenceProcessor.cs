@@ -10,7 +10,9 @@ namespace Tracker.Cloud.Derive.Processors.Geofence;
 /// Enter and exit for every zone that applies to the car, with hysteresis by distance and dwell (README.md, "Hysteresis
 /// for fences"): a fix on the other side starts a crossing; it is confirmed by a fix <see cref="DeriveOptions.FenceMarginM"/>
 /// beyond the boundary, or by one beyond the jitter band <see cref="DeriveOptions.FenceDwell"/> after it began; a fix
-/// back beyond the band cancels it. The event's time and place are where the crossing began.
+/// back beyond the band cancels it. The event's time and place are where the crossing began: the first fix of the latest
+/// run on the other side, where a fix standing within the band ends a run, so a car that waits on the line in the
+/// receiver's jitter (on either side) crosses when it drives on.
 /// </summary>
 public sealed class GeofenceProcessor(DeriveOptions options) : IDeriveProcessor
 {
@@ -67,8 +69,9 @@ public sealed class GeofenceProcessor(DeriveOptions options) : IDeriveProcessor
         double beyond = inside ? outsideM : -outsideM;
         if (beyond > 0)
         {
-            if (track.PendingTs is null)
+            if (track.PendingTs is null || track.PendingBack)
             {
+                track.PendingBack = false;
                 track.PendingTs = fix.Ts;
                 track.PendingLatE7 = fix.LatE7;
                 track.PendingLonE7 = fix.LonE7;
@@ -92,10 +95,22 @@ public sealed class GeofenceProcessor(DeriveOptions options) : IDeriveProcessor
                 track.Inside = !inside;
                 track.PendingTs = null;
             }
+            else if (beyond <= _options.FenceBandM && !fix.Moving)
+            {
+                // Standing on the line: a car that is not moving is not crossing, whichever side the receiver puts it.
+                track.PendingBack = true;
+            }
         }
         else if (beyond < -_options.FenceBandM)
         {
             track.PendingTs = null;
+            track.PendingBack = false;
+        }
+        else if (track.PendingTs is not null)
+        {
+            // Back on the first side, within the band: not a cancellation (it may be jitter), but if the car does
+            // cross, it crossed after this fix.
+            track.PendingBack = true;
         }
     }
 }

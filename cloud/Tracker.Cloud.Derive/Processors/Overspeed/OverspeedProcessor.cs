@@ -63,6 +63,7 @@ public sealed class OverspeedProcessor(DeriveOptions options) : IDeriveProcessor
             && pending.LastAboveTs - pending.StartTs >= (long)_options.OverspeedMinDuration.TotalMilliseconds)
         {
             pending.Confirmed = true;
+            pending.Late = sink.IsLate;
             sink.Emit(Event(sink.CarId, pending, null));
         }
     }
@@ -92,5 +93,6 @@ public sealed class OverspeedProcessor(DeriveOptions options) : IDeriveProcessor
         LonE7 = episode.LonE7,
         SpeedMmps = episode.MaxMmps,
         LimitMmps = episode.LimitMmps,
+        Late = episode.Late,
     };
 }

@@ -30,4 +30,10 @@ public sealed class OverspeedEpisode
 
     /// <summary>True once it lasted the minimum duration (and was emitted).</summary>
     public bool Confirmed { get; set; }
+
+    /// <summary>
+    /// True when the observation that confirmed the episode came late: the episode's revision at its end keeps the mark
+    /// (an episode confirmed from a backlog stays late though it ends on data received in time).
+    /// </summary>
+    public bool Late { get; set; }
 }
