@@ -206,7 +206,10 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
         IApiTokens apiTokens = oidc is null ? new DevApiTokens(users.Tokens) : oidc;
         var ingest = new IngestService(store, rules.Ingest, clock);
         LocalDerive derive = await LocalDerive.OpenAsync(store, rentals, lifetime as Amazon.DynamoDBv2.IAmazonDynamoDB, DeriveOptions.Default, SpeedLimits.None, clock, cancellationToken).ConfigureAwait(false);
-        var api = new ApiHandler(new QueryService(store, new AccessPolicy(rentals, clock)), clock, rules, new EventsApi(derive.Queries, derive.Subscriptions));
+        var api = new ApiHandler(new QueryService(store, new AccessPolicy(rentals, clock)), clock, rules, new EventsApi(derive.Queries, derive.Subscriptions))
+        {
+            Reports = derive.Reports is null ? null : new ReportsApi(derive.Reports),
+        };
         builder.Services.AddSingleton(clock);
         builder.Services.AddSingleton(pki);
         builder.Services.AddSingleton(users);

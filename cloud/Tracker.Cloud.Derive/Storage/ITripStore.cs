@@ -37,15 +37,25 @@ public interface ITripStore
     Task<Page<Stop>> QueryStopsAsync(SpanQuery query, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Every car's trips starting in [from, to), grouped per car: what a fleet's daily summary is made from. No paging:
-    /// a day of a fleet's trips is small (1,000 cars × tens of trips).
+    /// Per car, the trips starting in [from, to) added up: what a daily summary is made from (one car, or the fleet).
+    /// Cars with no trip in the span are absent.
     /// </summary>
+    /// <param name="carId">One car, or null for every car.</param>
     /// <param name="fromMs">Start at or after.</param>
     /// <param name="toMs">Start before.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
-    /// <returns>The trips.</returns>
-    Task<IReadOnlyList<Trip>> FleetTripsAsync(long fromMs, long toMs, CancellationToken cancellationToken);
+    /// <returns>The totals, by car.</returns>
+    Task<IReadOnlyList<TripTotals>> SumTripsAsync(string? carId, long fromMs, long toMs, CancellationToken cancellationToken);
 }
+
+/// <summary>A car's trips in a span, added up.</summary>
+/// <param name="CarId">The car.</param>
+/// <param name="Trips">How many.</param>
+/// <param name="DistanceM">Their distance, m.</param>
+/// <param name="EstimatedM">Of which bridged, m.</param>
+/// <param name="DrivingMs">Their duration, ms.</param>
+/// <param name="MaxSpeedMmps">The highest speed, mm/s.</param>
+public sealed record TripTotals(string CarId, int Trips, double DistanceM, double EstimatedM, long DrivingMs, int MaxSpeedMmps);
 
 /// <summary>A car's items in a time span, paged.</summary>
 /// <param name="CarId">The car.</param>

@@ -8,7 +8,8 @@ namespace Tracker.Cloud.Derive.Storage;
 /// <param name="zones">The zone store.</param>
 /// <param name="rentals">The rental store.</param>
 /// <param name="limits">The speed limits.</param>
-public sealed class StoredContexts(IZoneStore zones, IRentalStore rentals, SpeedLimits limits) : IDeriveContextSource
+/// <param name="odometer">Dashboard odometer readings (issue 17), or null for none.</param>
+public sealed class StoredContexts(IZoneStore zones, IRentalStore rentals, SpeedLimits limits, IOdometerReadingStore? odometer = null) : IDeriveContextSource
 {
     private readonly IZoneStore _zones = zones ?? throw new ArgumentNullException(nameof(zones));
     private readonly IRentalStore _rentals = rentals ?? throw new ArgumentNullException(nameof(rentals));
@@ -19,6 +20,9 @@ public sealed class StoredContexts(IZoneStore zones, IRentalStore rentals, Speed
     {
         IReadOnlyList<Zone> zones = await _zones.ListZonesAsync(cancellationToken).ConfigureAwait(false);
         IReadOnlyList<Rental> rentals = await _rentals.GetForCarAsync(carId, cancellationToken).ConfigureAwait(false);
-        return new DeriveContext(carId, zones, rentals, _limits);
+        IReadOnlyList<Processors.Odometer.OdometerReading> readings = odometer is null
+            ? []
+            : await odometer.GetReadingsAsync(carId, cancellationToken).ConfigureAwait(false);
+        return new DeriveContext(carId, zones, rentals, _limits) { OdometerReadings = readings };
     }
 }

@@ -4,6 +4,8 @@ using Tracker.Cloud.Core.Storage;
 using Tracker.Cloud.Derive;
 using Tracker.Cloud.Derive.Api;
 using Tracker.Cloud.Derive.Engine;
+using Tracker.Cloud.Derive.Reports;
+using Tracker.Cloud.Core.Access;
 using Tracker.Cloud.Derive.Storage;
 using Tracker.Cloud.DynamoDb.Derive;
 using Tracker.Cloud.Notify;
@@ -23,6 +25,9 @@ namespace Tracker.Cloud.Local.Derive;
 /// <param name="Notifier">The outbox worker (SQLite only), or null.</param>
 public sealed record LocalDerive(DeriveService Service, EventQueries Queries, IDerivationStore States, IStatusStore Statuses, SubscriptionQueries? Subscriptions, NotificationWorker? Notifier)
 {
+    /// <summary>Issue 17's reports (trips, stops, summaries, odometer): SQLite only for now; null on DynamoDB.</summary>
+    public TripReports? Reports { get; init; }
+
     /// <summary>The DynamoDB tables of the local host's Derive stage.</summary>
     public static readonly DynamoDbDeriveOptions DynamoDbTables = new()
     {
@@ -46,11 +51,13 @@ public sealed record LocalDerive(DeriveService Service, EventQueries Queries, ID
         ArgumentNullException.ThrowIfNull(fixes);
         (IDerivationStore states, IEventStore events, IStatusStore statuses, IZoneStore zones) stores;
         SubscriptionQueries? subscriptions = null;
+        SqliteTripStore? trips = null;
         NotificationWorker? notifier = null;
         if (fixes is SqliteStore sqlite)
         {
             SqliteDeriveStore store = await SqliteDeriveStore.OpenAsync(sqlite, cancellationToken).ConfigureAwait(false);
             stores = (store, store, store, store);
+            trips = await SqliteTripStore.OpenAsync(sqlite, cancellationToken).ConfigureAwait(false);
             SqliteNotifyStore notify = await SqliteNotifyStore.OpenAsync(sqlite, cancellationToken).ConfigureAwait(false);
             subscriptions = new SubscriptionQueries(notify, notify, WebhookTargetPolicy.Local);
             var hooks = new WebhookSender(
@@ -72,8 +79,12 @@ public sealed record LocalDerive(DeriveService Service, EventQueries Queries, ID
             stores.states,
             stores.events,
             new StoredObservations(fixes, stores.statuses),
-            new StoredContexts(stores.zones, rentals, limits));
-        return new LocalDerive(service, new EventQueries(stores.events, stores.zones, clock), stores.states, stores.statuses, subscriptions, notifier);
+            new StoredContexts(stores.zones, rentals, limits, trips),
+            trips);
+        return new LocalDerive(service, new EventQueries(stores.events, stores.zones, clock), stores.states, stores.statuses, subscriptions, notifier)
+        {
+            Reports = trips is null ? null : new TripReports(trips, stores.events, stores.zones, rentals, fixes, trips, new AccessPolicy(rentals, clock)),
+        };
     }
 
     /// <summary>The gate the ingest path calls.</summary>

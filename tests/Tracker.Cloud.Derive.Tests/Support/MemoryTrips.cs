@@ -61,6 +61,9 @@ internal sealed class MemoryTrips : ITripStore
         return Task.FromResult(new Page<Stop>(items.Take(query.Limit).ToList(), next));
     }
 
-    public Task<IReadOnlyList<Trip>> FleetTripsAsync(long fromMs, long toMs, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<Trip>>(_trips.Values.Where(t => t.StartTs >= fromMs && t.StartTs < toMs).ToList());
+    public Task<IReadOnlyList<TripTotals>> SumTripsAsync(string? carId, long fromMs, long toMs, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<TripTotals>>(_trips.Values.Where(t => (carId is null || t.CarId == carId) && t.StartTs >= fromMs && t.StartTs < toMs)
+            .GroupBy(t => t.CarId)
+            .Select(g => new TripTotals(g.Key, g.Count(), g.Sum(t => t.DistanceM), g.Sum(t => t.EstimatedM), g.Sum(t => t.DurationMs), g.Max(t => t.MaxSpeedMmps)))
+            .ToList());
 }
