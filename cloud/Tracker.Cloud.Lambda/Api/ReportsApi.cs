@@ -161,8 +161,8 @@ public sealed class ReportsApi
         {
             using JsonDocument doc = JsonDocument.Parse(body);
             if (doc.RootElement.ValueKind != JsonValueKind.Object
-                || !doc.RootElement.TryGetProperty("valueM", out JsonElement v) || !v.TryGetDouble(out value)
-                || !doc.RootElement.TryGetProperty("at", out JsonElement a) || !a.TryGetInt64(out at))
+                || !doc.RootElement.TryGetProperty("valueM", out JsonElement v) || v.ValueKind != JsonValueKind.Number || !v.TryGetDouble(out value)
+                || !doc.RootElement.TryGetProperty("at", out JsonElement a) || a.ValueKind != JsonValueKind.Number || !a.TryGetInt64(out at))
             {
                 return ApiHandler.Problem(ProblemType.BadQuery.With("The body must be {\"valueM\": metres, \"at\": epoch milliseconds}.", instance));
             }
