@@ -159,21 +159,24 @@ public sealed class TripTests
     }
 
     [Fact]
-    public void LateData_ThatShowsTheCarStoodInTheGap_SplitsTheBridgedTripInTwo()
+    public void AGapTooSlowForDriving_IsAStop_AndTheLateDataThenRevisesBothTripsEnds()
     {
         var rig = new Rig();
         Observation[] all = [.. Parked(0, 300, 0), .. Driving(300, 300, 0, 36), .. Parked(601, 600, 3000), .. Driving(1201, 300, 3000, 36), .. Parked(1502, 600, 6000)];
 
-        // Without the parking in the middle, the 10-minute gap 3 km... no: the car moved 0 m in it, so it was a stop.
-        // Withhold the first trip's last minute and the parking: the gap 540 s to 1201 s spans 3 km less 540 m: bridged.
+        // The first trip's last minute and the parking arrive late: 620 m in 11 minutes is no drive, so the car stood.
         rig.Deliver(all.Where(o => o.Ts < Drive.Ms(540) || o.Ts >= Drive.Ms(1201)));
-        Trip merged = Assert.Single(rig.Trips.Trips);
-        Assert.True(merged.Estimated);
+        Assert.Equal(2, rig.Trips.Trips.Count);
+        Assert.True(rig.Trips.Trips[1].Estimated);
+        long firstStart = rig.Trips.Trips[0].StartTs;
 
+        // The backlog revises both: the first ends where it really did, the second starts from the parking; no third.
         rig.Deliver(all.Where(o => o.Ts >= Drive.Ms(540) && o.Ts < Drive.Ms(1201)));
         Assert.Equal(2, rig.Trips.Trips.Count);
         Assert.All(rig.Trips.Trips, t => Assert.False(t.Estimated));
-        Assert.Equal(merged.StartTs, rig.Trips.Trips[0].StartTs);
+        Assert.All(rig.Trips.Trips, t => Assert.InRange(t.DistanceM, 2_990, 3_010));
+        Assert.Equal(firstStart, rig.Trips.Trips[0].StartTs);
+        Assert.Equal(Drive.Ms(601), rig.Trips.Trips[0].EndTs);
         Assert.Equal(2, rig.Trips.Stops.Count);
     }
 

@@ -22,8 +22,8 @@ public sealed record TripOptions
     /// </summary>
     public int JitterRadiusM { get; init; } = 75;
 
-    /// <summary>A trip ends once the car has stood still (not moving, or ignition off) this long. Default 3 min.</summary>
-    public TimeSpan MinStopDuration { get; init; } = TimeSpan.FromMinutes(3);
+    /// <summary>A trip ends once the car has stood still (not moving, or ignition off) this long. Default 2 min (the Derive stage's StoppedDwell: a red light or a queue is shorter).</summary>
+    public TimeSpan MinStopDuration { get; init; } = TimeSpan.FromMinutes(2);
 
     /// <summary>
     /// A gap between two fixes of a trip longer than this is bridged: its straight-line distance is counted and marked
@@ -36,6 +36,12 @@ public sealed record TripOptions
     /// starts another (the car may have parked anywhere in between). Default 45 min.
     /// </summary>
     public TimeSpan MaxBridge { get; init; } = TimeSpan.FromMinutes(45);
+
+    /// <summary>
+    /// A gap of at least <see cref="MinStopDuration"/> whose straight line averages under this speed is a stop, not a
+    /// tunnel (the sparse report policy is silent while parked). Default 2.5 m/s (9 km/h).
+    /// </summary>
+    public double GapStoodBelowMps { get; init; } = 2.5;
 
     /// <summary>
     /// With no fix coming, the clock closes a trip whose car was last seen standing still once this much has passed

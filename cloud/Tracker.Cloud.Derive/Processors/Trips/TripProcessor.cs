@@ -48,6 +48,7 @@ public sealed class TripProcessor(TripOptions options) : IDeriveProcessor
         }
 
         TripPoint p = TripPoint.At(fix.Ts, fix.LatE7, fix.LonE7);
+        p.SpeedMmps = fix.SpeedMmps ?? 0;
         bool moving = fix.Moving && states.Ignition.Current != IgnitionState.Off;
         TripPoint? last = state.Last;
         state.Last = p;
@@ -55,10 +56,13 @@ public sealed class TripProcessor(TripOptions options) : IDeriveProcessor
         {
             long gap = p.Ts - last.Ts;
             double d = Metres(last, p);
-            if (gap > Ms(_options.MaxBridge)
-                || (gap > Ms(_options.BridgeAfter) && gap >= Ms(_options.MinStopDuration) && d < _options.JitterRadiusM))
+            bool stoodInGap = gap > Ms(_options.BridgeAfter) && gap >= Ms(_options.MinStopDuration)
+                && (d < _options.JitterRadiusM || trip.Still is not null || d * 1000 / gap < _options.GapStoodBelowMps);
+            if (gap > Ms(_options.MaxBridge) || stoodInGap)
             {
-                // Too long to bridge, or the car was found where it was: it stood in the gap.
+                // Too long to bridge; or the car was found where it was, or had stopped, or covered the gap far slower
+                // than anyone drives, then went silent for a stop's length (a sparse report policy sends nothing while
+                // parked): it stood in the gap.
                 Close(states, trip, trip.Still ?? last, sink);
             }
             else
@@ -78,7 +82,15 @@ public sealed class TripProcessor(TripOptions options) : IDeriveProcessor
                 }
                 else if (!moving)
                 {
-                    HoldStill(trip, p);
+                    // After a silence (a sparse policy reports a stop late), the car stood from about when it would have
+                    // got here at its last speed; the figures are the trip's up to here all the same.
+                    long stoodSince = p.Ts;
+                    if (gap > Ms(_options.BridgeAfter) && last.SpeedMmps > 0)
+                    {
+                        stoodSince = Math.Min(p.Ts, last.Ts + (long)(d * 1_000_000 / last.SpeedMmps));
+                    }
+
+                    HoldStill(trip, TripPoint.At(stoodSince, p.LatE7, p.LonE7));
                 }
 
                 return;

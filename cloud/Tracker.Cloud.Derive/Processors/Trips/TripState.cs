@@ -31,6 +31,9 @@ public sealed class TripPoint
     /// <summary>1e-7 degree.</summary>
     public int LonE7 { get; set; }
 
+    /// <summary>Speed reported there, mm/s (0 when none).</summary>
+    public int SpeedMmps { get; set; }
+
     /// <summary>A point.</summary>
     /// <param name="ts">Time.</param>
     /// <param name="latE7">Latitude.</param>
