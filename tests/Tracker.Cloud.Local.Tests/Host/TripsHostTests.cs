@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Tracker.Core.Fixes;
+using Tracker.Core.Uplink;
 using Tracker.HostLink;
 
 namespace Tracker.Cloud.Local.Tests.Host;
@@ -31,7 +32,7 @@ public sealed class TripsHostTests(LocalHostFixture fixture) : IClassFixture<Loc
         {
             Assert.Equal(LinkResult.Ok, car.Publish("tracker/car-0022/fixes", batch, 0, batch.Length, 1, out int id));
             int acked = 0;
-            Assert.True(await Tracker.Testing.Polling.Poll.UntilAsync(() => car.TryTakeCompletion(out acked, out _), Wait), "timed out waiting for the PUBACK");
+            Assert.True(await Poll.UntilAsync(() => car.TryTakeCompletion(out acked, out _), Wait), "timed out waiting for the PUBACK");
             Assert.Equal(id, acked);
         }
 
