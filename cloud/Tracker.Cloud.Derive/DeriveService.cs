@@ -21,6 +21,7 @@ public sealed class DeriveService
     private readonly IEventStore _events;
     private readonly IObservationSource _observations;
     private readonly IDeriveContextSource _contexts;
+    private readonly ITripStore? _trips;
 
     /// <summary>Creates the service.</summary>
     /// <param name="deriver">The engine.</param>
@@ -28,7 +29,8 @@ public sealed class DeriveService
     /// <param name="events">Event reads.</param>
     /// <param name="observations">Stored fixes and statuses.</param>
     /// <param name="contexts">Zones, rentals, limits.</param>
-    public DeriveService(CarDeriver deriver, IDerivationStore states, IEventStore events, IObservationSource observations, IDeriveContextSource contexts)
+    /// <param name="trips">Trips and stops (issue 17), or null to keep them in the state only.</param>
+    public DeriveService(CarDeriver deriver, IDerivationStore states, IEventStore events, IObservationSource observations, IDeriveContextSource contexts, ITripStore? trips = null)
     {
         ArgumentNullException.ThrowIfNull(deriver);
         ArgumentNullException.ThrowIfNull(states);
@@ -40,6 +42,7 @@ public sealed class DeriveService
         _events = events;
         _observations = observations;
         _contexts = contexts;
+        _trips = trips;
     }
 
     /// <summary>Derives from observations of one car that ingest has just stored.</summary>
@@ -81,7 +84,9 @@ public sealed class DeriveService
         {
             CarDerivation car = await _states.GetAsync(carId, cancellationToken).ConfigureAwait(false) ?? CarDerivation.New(carId);
             DeriveContext context = await _contexts.GetContextAsync(carId, cancellationToken).ConfigureAwait(false);
+            long? watermarkRead = car.WatermarkTs;
             DeriveStep step = await run(car, context).ConfigureAwait(false);
+            await WriteTripsAsync(car, watermarkRead, step, cancellationToken).ConfigureAwait(false);
             List<EventKey> withdrawals = [];
             IReadOnlyList<FleetEvent> writes = step.Events;
             if (step.RewoundFrom is { } from)
@@ -102,5 +107,33 @@ public sealed class DeriveService
         }
 
         throw new DeriveConflictException(carId, MaxAttempts);
+    }
+
+    // Trips and stops go before the state (README.md, "Trips, stops and the odometer"): a step that then loses its commit
+    // or dies is redone from the same state and writes the same rows. What a replay, or a step redone, no longer finds is
+    // deleted: on a rewind, everything decided from the checkpoint on; going forward, anything decided after the watermark
+    // read (only a lost or dead attempt can have written that).
+    private async Task WriteTripsAsync(CarDerivation car, long? watermarkRead, DeriveStep step, CancellationToken cancellationToken)
+    {
+        if (_trips is null)
+        {
+            return;
+        }
+
+        long decidedFrom = step.RewoundFrom
+            ?? (step.Applied == 0 ? long.MaxValue : watermarkRead is { } w ? w + 1 : long.MinValue);
+        List<Processors.Trips.Stop> stops = [.. step.Stops];
+        if (step.RewoundFrom is not null && car.States.Trips.Stop is { } standing && !stops.Any(s => s.StartTs == standing.StartTs))
+        {
+            // The stop the replay ends in was decided before the checkpoint: written again so it is not taken for stale.
+            stops.Add(standing);
+        }
+
+        if (step.Trips.Count == 0 && stops.Count == 0 && decidedFrom == long.MaxValue)
+        {
+            return;
+        }
+
+        await _trips.ApplyAsync(car.CarId, decidedFrom, step.Trips, stops, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -211,7 +211,10 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
         var ingest = new IngestService(store, rules.Ingest, clock);
         LocalDerive derive = await LocalDerive.OpenAsync(store, rentals, lifetime as Amazon.DynamoDBv2.IAmazonDynamoDB, DeriveOptions.Default, FleetSpeedLimits(options), clock, cancellationToken,
             options.SmtpHost is { } smtp ? new Tracker.Cloud.Notify.Channels.EmailSender(smtp, options.SmtpPort, options.SmtpFrom!) : null).ConfigureAwait(false);
-        var api = new ApiHandler(new QueryService(store, new AccessPolicy(rentals, clock)), clock, rules, new EventsApi(derive.Queries, derive.Subscriptions) { Limits = derive.Limits });
+        var api = new ApiHandler(new QueryService(store, new AccessPolicy(rentals, clock)), clock, rules, new EventsApi(derive.Queries, derive.Subscriptions) { Limits = derive.Limits })
+        {
+            Reports = derive.Reports is null ? null : new ReportsApi(derive.Reports),
+        };
         builder.Services.AddSingleton(clock);
         builder.Services.AddSingleton(pki);
         builder.Services.AddSingleton(users);

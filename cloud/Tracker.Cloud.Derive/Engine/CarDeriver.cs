@@ -4,10 +4,12 @@ using Tracker.Cloud.Derive.Processors.Connectivity;
 using Tracker.Cloud.Derive.Processors.Geofence;
 using Tracker.Cloud.Derive.Processors.Ignition;
 using Tracker.Cloud.Derive.Processors.Movement;
+using Tracker.Cloud.Derive.Processors.Odometer;
 using Tracker.Cloud.Derive.Processors.Overspeed;
 using Tracker.Cloud.Derive.Processors.Power;
 using Tracker.Cloud.Derive.Processors.Rentals;
 using Tracker.Cloud.Derive.Processors.Towing;
+using Tracker.Cloud.Derive.Processors.Trips;
 using Tracker.Core.Uplink;
 
 namespace Tracker.Cloud.Derive.Engine;
@@ -49,8 +51,8 @@ public sealed class CarDeriver
 
     /// <summary>
     /// The processors of issue 16, in order: ignition first (towing, power and connectivity read it), movement (power
-    /// reads it), then fences, overspeed, power, towing and rentals. Issue 17's trips, stops and odometer go after
-    /// movement and ignition.
+    /// reads it), issue 17's trips and stops, then the odometer (rentals read it), then fences, overspeed, power, towing
+    /// and rentals.
     /// </summary>
     /// <param name="options">Thresholds.</param>
     /// <returns>The chain.</returns>
@@ -58,6 +60,8 @@ public sealed class CarDeriver
     [
         new IgnitionProcessor(),
         new MovementProcessor(options),
+        new TripProcessor(options.Trips),
+        new OdometerProcessor(options.Trips),
         new GeofenceProcessor(options),
         new OverspeedProcessor(options),
         new PowerProcessor(options),
@@ -207,7 +211,7 @@ public sealed class CarDeriver
 
         if (o.Fix is { } fix)
         {
-            car.States.Track.Last = new LastFix { Ts = fix.Ts, LatE7 = fix.LatE7, LonE7 = fix.LonE7, OdometerM = fix.OdometerM, Moving = fix.Moving };
+            car.States.Track.Last = new LastFix { Ts = fix.Ts, LatE7 = fix.LatE7, LonE7 = fix.LonE7, OdometerM = (long)Math.Round(car.States.Odometer.ValueM), Moving = fix.Moving };
         }
 
         car.WatermarkTs = o.Ts;

@@ -41,6 +41,9 @@ public sealed class DeriveContext
     /// <summary>The speed limits.</summary>
     public SpeedLimits Limits { get; }
 
+    /// <summary>The car's dashboard odometer readings set by operators (issue 17), any order.</summary>
+    public IReadOnlyList<Processors.Odometer.OdometerReading> OdometerReadings { get; init; } = [];
+
     /// <summary>The car's rentals, by start.</summary>
     public IReadOnlyList<Rental> Rentals => _rentals;
 

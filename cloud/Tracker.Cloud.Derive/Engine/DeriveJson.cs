@@ -35,6 +35,30 @@ public static class DeriveJson
     public static ProcessorStates ReadStates(string json) =>
         JsonSerializer.Deserialize(json, DeriveJsonContext.Default.ProcessorStates) ?? throw new JsonException("null processor states");
 
+    /// <summary>Writes a trip (issue 17).</summary>
+    /// <param name="trip">The trip.</param>
+    /// <returns>JSON.</returns>
+    public static string Write(Processors.Trips.Trip trip) => JsonSerializer.Serialize(trip, DeriveJsonContext.Default.Trip);
+
+    /// <summary>Reads a trip.</summary>
+    /// <param name="json">What <see cref="Write(Processors.Trips.Trip)"/> wrote.</param>
+    /// <returns>The trip.</returns>
+    /// <exception cref="JsonException">Not a trip.</exception>
+    public static Processors.Trips.Trip ReadTrip(string json) =>
+        JsonSerializer.Deserialize(json, DeriveJsonContext.Default.Trip) ?? throw new JsonException("null trip");
+
+    /// <summary>Writes a stop (issue 17).</summary>
+    /// <param name="stop">The stop.</param>
+    /// <returns>JSON.</returns>
+    public static string Write(Processors.Trips.Stop stop) => JsonSerializer.Serialize(stop, DeriveJsonContext.Default.Stop);
+
+    /// <summary>Reads a stop.</summary>
+    /// <param name="json">What <see cref="Write(Processors.Trips.Stop)"/> wrote.</param>
+    /// <returns>The stop.</returns>
+    /// <exception cref="JsonException">Not a stop.</exception>
+    public static Processors.Trips.Stop ReadStop(string json) =>
+        JsonSerializer.Deserialize(json, DeriveJsonContext.Default.Stop) ?? throw new JsonException("null stop");
+
     /// <summary>Writes an event.</summary>
     /// <param name="e">The event.</param>
     /// <returns>JSON.</returns>
@@ -57,6 +81,8 @@ public static class DeriveJson
 [JsonSerializable(typeof(ProcessorStates))]
 [JsonSerializable(typeof(FleetEvent))]
 [JsonSerializable(typeof(Zones.Zone))]
+[JsonSerializable(typeof(Processors.Trips.Trip))]
+[JsonSerializable(typeof(Processors.Trips.Stop))]
 internal sealed partial class DeriveJsonContext : JsonSerializerContext
 {
 }

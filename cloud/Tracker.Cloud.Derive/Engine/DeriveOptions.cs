@@ -79,11 +79,16 @@ public sealed record DeriveOptions
     /// <summary>Rentals: with no fix past a rental's start, end or grace, the clock decides this much later on the last position known. Default 20 min (a parked heartbeat and a batch).</summary>
     public TimeSpan ReturnWait { get; init; } = TimeSpan.FromMinutes(20);
 
+    /// <summary>Trips, stops and the odometer (issue 17).</summary>
+    public Processors.Trips.TripOptions Trips { get; init; } = Processors.Trips.TripOptions.Default;
+
     /// <summary>Checks every setting.</summary>
     /// <exception cref="ArgumentException">A setting is out of range; the message names it.</exception>
     public void Validate()
     {
         Positive(CheckpointEvery, nameof(CheckpointEvery));
+        ArgumentNullException.ThrowIfNull(Trips);
+        Trips.Validate();
         if (MaxCheckpoints < 2 || MaxCheckpoints > 500)
         {
             throw new ArgumentException("Derive option " + nameof(MaxCheckpoints) + " must be 2 to 500", nameof(MaxCheckpoints));

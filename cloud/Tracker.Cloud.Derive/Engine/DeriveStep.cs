@@ -7,6 +7,8 @@ public sealed class DeriveStep
 {
     private readonly Dictionary<EventKey, int> _index = [];
     private readonly List<FleetEvent> _events = [];
+    private readonly SortedDictionary<long, Processors.Trips.Trip> _trips = [];
+    private readonly SortedDictionary<long, Processors.Trips.Stop> _stops = [];
 
     /// <summary>Events emitted, each key once with its last version, in the order first emitted.</summary>
     public IReadOnlyList<FleetEvent> Events => _events;
@@ -29,10 +31,20 @@ public sealed class DeriveStep
     /// <summary>Incoming observations older than the oldest checkpoint, skipped (README.md, "Horizon").</summary>
     public int BeyondHorizon { get; internal set; }
 
+    /// <summary>Trips emitted (issue 17), each start once with its last version, by start.</summary>
+    public IReadOnlyList<Processors.Trips.Trip> Trips => _trips.Values.ToList();
+
+    /// <summary>Stops emitted (issue 17), each start once with its last version, by start.</summary>
+    public IReadOnlyList<Processors.Trips.Stop> Stops => _stops.Values.ToList();
+
     /// <summary>True when <paramref name="key"/> was emitted in this step.</summary>
     /// <param name="key">The key.</param>
     /// <returns>True when emitted.</returns>
     public bool Emitted(EventKey key) => _index.ContainsKey(key);
+
+    internal void AddTrip(Processors.Trips.Trip trip) => _trips[trip.StartTs] = trip;
+
+    internal void AddStop(Processors.Trips.Stop stop) => _stops[stop.StartTs] = stop;
 
     internal void Add(FleetEvent e)
     {

@@ -62,6 +62,22 @@ public sealed class EventSink
         _step.Add(stamped);
     }
 
+    /// <summary>Emits a trip (issue 17); a later trip with the same start in the same step replaces it.</summary>
+    /// <param name="trip">The trip; the sink sets its car and the fix time that decided it.</param>
+    public void EmitTrip(Processors.Trips.Trip trip)
+    {
+        ArgumentNullException.ThrowIfNull(trip);
+        _step.AddTrip(trip with { CarId = CarId, DecidedTs = _decidedTs });
+    }
+
+    /// <summary>Emits a stop (issue 17); a later stop with the same start in the same step replaces it.</summary>
+    /// <param name="stop">The stop; the sink sets its car and the fix time that decided it.</param>
+    public void EmitStop(Processors.Trips.Stop stop)
+    {
+        ArgumentNullException.ThrowIfNull(stop);
+        _step.AddStop(stop with { CarId = CarId, DecidedTs = _decidedTs });
+    }
+
     /// <summary>Puts an event through as it is (a pending event the clock settles).</summary>
     internal void Pass(FleetEvent e) => _step.Add(e);
 }

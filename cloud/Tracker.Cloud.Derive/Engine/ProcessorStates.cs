@@ -2,10 +2,12 @@ using Tracker.Cloud.Derive.Events;
 using Tracker.Cloud.Derive.Processors.Geofence;
 using Tracker.Cloud.Derive.Processors.Ignition;
 using Tracker.Cloud.Derive.Processors.Movement;
+using Tracker.Cloud.Derive.Processors.Odometer;
 using Tracker.Cloud.Derive.Processors.Overspeed;
 using Tracker.Cloud.Derive.Processors.Power;
 using Tracker.Cloud.Derive.Processors.Rentals;
 using Tracker.Cloud.Derive.Processors.Towing;
+using Tracker.Cloud.Derive.Processors.Trips;
 
 namespace Tracker.Cloud.Derive.Engine;
 
@@ -38,6 +40,12 @@ public sealed class ProcessorStates
 
     /// <summary>Rentals.</summary>
     public RentalState Rentals { get; set; } = new();
+
+    /// <summary>Trips and stops (issue 17).</summary>
+    public TripState Trips { get; set; } = new();
+
+    /// <summary>The odometer (issue 17).</summary>
+    public OdometerState Odometer { get; set; } = new();
 
     /// <summary>Events held pending (README.md, "No spurious now"), until the clock settles them or a replay replaces them.</summary>
     public List<FleetEvent> Pending { get; set; } = [];

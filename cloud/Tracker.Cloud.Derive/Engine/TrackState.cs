@@ -22,7 +22,7 @@ public sealed class LastFix
     /// <summary>Longitude, 1e-7 degree.</summary>
     public int LonE7 { get; set; }
 
-    /// <summary>The odometer ingest stored with it, m, or null.</summary>
+    /// <summary>The Derive stage's odometer at that fix (issue 17: GPS distance of trips from the last dashboard reading), m.</summary>
     public long? OdometerM { get; set; }
 
     /// <summary>Moving at that fix.</summary>

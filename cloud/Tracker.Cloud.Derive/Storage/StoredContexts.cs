@@ -9,7 +9,8 @@ namespace Tracker.Cloud.Derive.Storage;
 /// <param name="rentals">The rental store.</param>
 /// <param name="limits">The configured limits (the host's fleet default).</param>
 /// <param name="stored">The limits set through the API (fleet, car, rental; the most specific wins over the configured), or null.</param>
-public sealed class StoredContexts(IZoneStore zones, IRentalStore rentals, SpeedLimits limits, ILimitStore? stored = null) : IDeriveContextSource
+/// <param name="odometer">Dashboard odometer readings (issue 17), or null for none.</param>
+public sealed class StoredContexts(IZoneStore zones, IRentalStore rentals, SpeedLimits limits, ILimitStore? stored = null, IOdometerReadingStore? odometer = null) : IDeriveContextSource
 {
     private readonly IZoneStore _zones = zones ?? throw new ArgumentNullException(nameof(zones));
     private readonly IRentalStore _rentals = rentals ?? throw new ArgumentNullException(nameof(rentals));
@@ -21,6 +22,9 @@ public sealed class StoredContexts(IZoneStore zones, IRentalStore rentals, Speed
         IReadOnlyList<Zone> zones = await _zones.ListZonesAsync(cancellationToken).ConfigureAwait(false);
         IReadOnlyList<Rental> rentals = await _rentals.GetForCarAsync(carId, cancellationToken).ConfigureAwait(false);
         SpeedLimits limits = stored is null ? _limits : SpeedLimits.From(await stored.ListLimitsAsync(cancellationToken).ConfigureAwait(false), _limits);
-        return new DeriveContext(carId, zones, rentals, limits);
+        IReadOnlyList<Processors.Odometer.OdometerReading> readings = odometer is null
+            ? []
+            : await odometer.GetReadingsAsync(carId, cancellationToken).ConfigureAwait(false);
+        return new DeriveContext(carId, zones, rentals, limits) { OdometerReadings = readings };
     }
 }

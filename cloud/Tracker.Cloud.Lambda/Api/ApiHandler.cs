@@ -29,6 +29,7 @@ public sealed class ApiHandler
     private readonly TimeProvider _clock;
     private readonly CarRules _rules;
     private readonly EventsApi? _events;
+    private ReportsApi? _reports;
 
     /// <summary>Creates the handler over the core's read side.</summary>
     /// <param name="queries">Validation, the access policy and the store's reads.</param>
@@ -44,6 +45,13 @@ public sealed class ApiHandler
         _rules = rules ?? CarRules.Default;
         _rules.Validate();
         _events = events;
+    }
+
+    /// <summary>Issue 17's report routes (trips, stops, daily, rental summary, odometer), or null when they are not served.</summary>
+    public ReportsApi? Reports
+    {
+        get => _reports;
+        init => _reports = value;
     }
 
     /// <summary>The Lambda entry point shape (Stream in, Stream out); see <see cref="HandleAsync(Stream, CancellationToken)"/>.</summary>
@@ -81,6 +89,18 @@ public sealed class ApiHandler
         ApiRoute route = ApiRoute.Match(request);
         string instance = route.Path + (request.RequestContext?.RequestId is { Length: > 0 } id ? "#request-" + id : string.Empty);
         string[] segments = route.Path.Trim('/').Split('/').Select(ApiRoute.Decode).ToArray();
+        if (_reports is not null && ReportsApi.Owns(segments))
+        {
+            if (!CallerClaims.TryRead(request, _clock.GetUtcNow().ToUnixTimeMilliseconds(), out Identity? reportsCaller, out string whyNot))
+            {
+                HttpApiResponse refused = Problem(ProblemType.Unauthenticated.With(whyNot, instance));
+                refused.Headers["www-authenticate"] = "Bearer";
+                return refused;
+            }
+
+            return await _reports.HandleAsync(request, segments, method, reportsCaller!, instance, cancellationToken).ConfigureAwait(false);
+        }
+
         if (_events is not null && EventsApi.Owns(segments))
         {
             if (!CallerClaims.TryRead(request, _clock.GetUtcNow().ToUnixTimeMilliseconds(), out Identity? eventsCaller, out string whyNot))

@@ -4,6 +4,8 @@ using Tracker.Cloud.Core.Storage;
 using Tracker.Cloud.Derive;
 using Tracker.Cloud.Derive.Api;
 using Tracker.Cloud.Derive.Engine;
+using Tracker.Cloud.Derive.Reports;
+using Tracker.Cloud.Core.Access;
 using Tracker.Cloud.Derive.Storage;
 using Tracker.Cloud.DynamoDb.Derive;
 using Tracker.Cloud.Notify;
@@ -24,6 +26,9 @@ namespace Tracker.Cloud.Local.Derive;
 /// <param name="Limits">The thresholds set through the API (SQLite only; null on DynamoDB, where no limit store is built yet).</param>
 public sealed record LocalDerive(DeriveService Service, EventQueries Queries, IDerivationStore States, IStatusStore Statuses, SubscriptionQueries? Subscriptions, NotificationWorker? Notifier, LimitQueries? Limits = null)
 {
+    /// <summary>Issue 17's reports (trips, stops, summaries, odometer): SQLite only for now; null on DynamoDB.</summary>
+    public TripReports? Reports { get; init; }
+
     /// <summary>The DynamoDB tables of the local host's Derive stage.</summary>
     public static readonly DynamoDbDeriveOptions DynamoDbTables = new()
     {
@@ -49,12 +54,14 @@ public sealed record LocalDerive(DeriveService Service, EventQueries Queries, ID
         (IDerivationStore states, IEventStore events, IStatusStore statuses, IZoneStore zones) stores;
         SubscriptionQueries? subscriptions = null;
         ILimitStore? limitStore = null;
+        SqliteTripStore? trips = null;
         NotificationWorker? notifier = null;
         if (fixes is SqliteStore sqlite)
         {
             SqliteDeriveStore store = await SqliteDeriveStore.OpenAsync(sqlite, cancellationToken).ConfigureAwait(false);
             stores = (store, store, store, store);
             limitStore = store;
+            trips = await SqliteTripStore.OpenAsync(sqlite, cancellationToken).ConfigureAwait(false);
             SqliteNotifyStore notify = await SqliteNotifyStore.OpenAsync(sqlite, cancellationToken).ConfigureAwait(false);
             subscriptions = new SubscriptionQueries(notify, notify, WebhookTargetPolicy.Local);
             var hooks = new WebhookSender(
@@ -82,8 +89,12 @@ public sealed record LocalDerive(DeriveService Service, EventQueries Queries, ID
             stores.states,
             stores.events,
             new StoredObservations(fixes, stores.statuses),
-            new StoredContexts(stores.zones, rentals, limits, limitStore));
-        return new LocalDerive(service, new EventQueries(stores.events, stores.zones, clock), stores.states, stores.statuses, subscriptions, notifier, limitStore is null ? null : new LimitQueries(limitStore));
+            new StoredContexts(stores.zones, rentals, limits, limitStore, trips),
+            trips);
+        return new LocalDerive(service, new EventQueries(stores.events, stores.zones, clock), stores.states, stores.statuses, subscriptions, notifier, limitStore is null ? null : new LimitQueries(limitStore))
+        {
+            Reports = trips is null ? null : new TripReports(trips, stores.events, stores.zones, rentals, fixes, trips, new AccessPolicy(rentals, clock)),
+        };
     }
 
     /// <summary>The gate the ingest path calls.</summary>

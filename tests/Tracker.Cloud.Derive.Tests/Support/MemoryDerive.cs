@@ -25,6 +25,9 @@ internal sealed class MemoryDerive : IDerivationStore, IEventStore, IObservation
 
     public SpeedLimits Limits { get; set; } = SpeedLimits.None;
 
+    /// <summary>Dashboard odometer readings (issue 17).</summary>
+    public List<Tracker.Cloud.Derive.Processors.Odometer.OdometerReading> OdometerReadings { get; } = [];
+
     public int Commits { get; private set; }
 
     /// <summary>Set to make the next commits lose, as if another writer had got there first.</summary>
@@ -130,5 +133,5 @@ internal sealed class MemoryDerive : IDerivationStore, IEventStore, IObservation
         Task.FromResult<IReadOnlyList<Observation>>(_observations.Values.Where(o => o.Ts >= fromTs).ToList());
 
     public Task<DeriveContext> GetContextAsync(string carId, CancellationToken cancellationToken) =>
-        Task.FromResult(new DeriveContext(carId, Zones, Rentals, Limits));
+        Task.FromResult(new DeriveContext(carId, Zones, Rentals, Limits) { OdometerReadings = [.. OdometerReadings] });
 }

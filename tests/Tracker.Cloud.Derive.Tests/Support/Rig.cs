@@ -10,10 +10,14 @@ internal sealed class Rig
     public Rig(DeriveOptions? options = null)
     {
         Store = new MemoryDerive();
-        Service = new DeriveService(new CarDeriver(options ?? DeriveOptions.Default), Store, Store, Store, Store);
+        Trips = new MemoryTrips();
+        Service = new DeriveService(new CarDeriver(options ?? DeriveOptions.Default), Store, Store, Store, Store, Trips);
     }
 
     public MemoryDerive Store { get; }
+
+    /// <summary>Trips and stops as stored (issue 17).</summary>
+    public MemoryTrips Trips { get; }
 
     public DeriveService Service { get; }
 

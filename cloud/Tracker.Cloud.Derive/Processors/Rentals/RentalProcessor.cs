@@ -11,7 +11,7 @@ namespace Tracker.Cloud.Derive.Processors.Rentals;
 /// <see cref="DeriveOptions.ReturnGrace"/> the car is not in a return zone. Each is decided by the first observation at
 /// or past its time, on the last fix before it; or, when none comes, by the clock <see cref="DeriveOptions.ReturnWait"/>
 /// later on the last fix known (a parked car's heartbeat has had its chance by then). With no return zone defined the
-/// return is not judged. The odometer is the one ingest stored on the fix; issue 17's odometer processor takes over.
+/// return is not judged. The odometer is the Derive stage's at that fix (issue 17's odometer processor; <see cref="LastFix.OdometerM"/>).
 /// </summary>
 public sealed class RentalProcessor(DeriveOptions options) : IDeriveProcessor
 {

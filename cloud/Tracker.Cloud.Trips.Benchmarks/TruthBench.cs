@@ -1,0 +1,215 @@
+using System.Globalization;
+using Tracker.Cloud.Core.Storage;
+using Tracker.Cloud.Derive.Engine;
+using Tracker.Cloud.Derive.Observations;
+using Tracker.Cloud.Derive.Processors.Trips;
+using Tracker.Core.Fixes;
+using Tracker.Core.Reporting;
+using Tracker.Simulation.Routes;
+
+namespace Tracker.Cloud.Trips.Benchmarks;
+
+/// <summary>
+/// Trips against the truth: the simulator's cars (default town, receiver noise, tunnels, dead zones) drive for hours;
+/// their receivers' fixes go through a report policy (live-map: every fix; sparse: the firmware's shipped
+/// <see cref="ReportPolicy"/>), are delivered in 30 s batches except in dead zones, after which the newest fix comes first
+/// and then the backlog (late data), and the Derive engine turns them into trips. The truth: a trip is the drive
+/// between two parkings (the simulator's Parked phase), its distance the true path.
+/// </summary>
+internal static class TruthBench
+{
+    public static void Run(int cars, double hours, string policyName)
+    {
+        RoadNetwork town = RoadNetwork.Generate(RouteOptions.Default);
+        var all = new List<CarResult>();
+        foreach (string policy in policyName == "both" ? new[] { "live", "sparse" } : new[] { policyName })
+        {
+            List<CarResult> results = [];
+            for (int i = 0; i < cars; i++)
+            {
+                results.Add(RunCar(town, i, hours, policy == "sparse"));
+            }
+
+            Report(policy, cars, hours, results);
+            all.AddRange(results);
+        }
+    }
+
+    private sealed record TruthTrip(long StartMs, long EndMs, double DistanceM);
+
+    private sealed record CarResult(List<TruthTrip> Truth, List<Trip> Computed, List<Stop> Stops, int TruthParkings, long Fixes);
+
+    private static CarResult RunCar(RoadNetwork town, int seed, double hours, bool sparse)
+    {
+        var route = new RouteGenerator(town, seed);
+        const long t0 = 1_780_000_000_000;
+        string carId = "car-" + seed.ToString(CultureInfo.InvariantCulture);
+        var engine = new MiniDerive(carId);
+        ReportPolicy? policy = sparse ? new ReportPolicy(ReportConfig.Default) : null;
+        List<TruthTrip> truth = [];
+        List<Observation> batch = [];
+        List<Observation> held = [];
+        long seconds = (long)(hours * 3600);
+        long? tripStart = null;
+        double tripM = 0;
+        double lastE = double.NaN;
+        double lastN = double.NaN;
+        int parkings = 0;
+        bool wasParked = true;
+        long fixes = 0;
+        bool inDeadZone = false;
+        for (long s = 0; s < seconds; s++)
+        {
+            RouteEpoch epoch = route.Next();
+            long ts = t0 + (s * 1000);
+            DriveTruth t = epoch.Truth;
+            bool parked = t.Phase == DrivePhase.Parked;
+            if (!double.IsNaN(lastE) && tripStart is not null)
+            {
+                tripM += Math.Sqrt(((t.EastM - lastE) * (t.EastM - lastE)) + ((t.NorthM - lastN) * (t.NorthM - lastN)));
+            }
+
+            lastE = t.EastM;
+            lastN = t.NorthM;
+            if (!parked && wasParked)
+            {
+                tripStart = ts;
+                tripM = 0;
+            }
+            else if (parked && !wasParked && tripStart is { } started)
+            {
+                truth.Add(new TruthTrip(started, ts, tripM));
+                tripStart = null;
+                parkings++;
+            }
+
+            wasParked = parked;
+            if (epoch.Gnss.HasFix)
+            {
+                var g = epoch.Gnss;
+                int speed = double.IsNaN(g.SpeedMps) ? 0 : (int)Math.Round(g.SpeedMps * 1000);
+                var fix = Fix.Create(ts, (int)Math.Round(g.LatitudeDeg * 1e7), (int)Math.Round(g.LongitudeDeg * 1e7));
+                fix.SpeedMmps = speed;
+                fix.CourseCdeg = double.IsNaN(g.CourseDeg) ? Fix.Unknown : (int)Math.Round(g.CourseDeg * 100) % 36000;
+                fix.HdopX100 = (int)Math.Round(g.Hdop * 100);
+                fix.Satellites = g.Satellites;
+                fix.Mode = FixMode.ThreeD;
+                fix.Quality = FixQuality.Autonomous;
+                bool record = true;
+                if (policy is not null)
+                {
+                    ReportDecision decision = policy.Decide(fix);
+                    record = decision.IsRecord;
+                    fix = decision.Fix;
+                }
+
+                if (record)
+                {
+                    fixes++;
+                    var stored = new StoredFix(carId, fix.TimeMs, fix.LatE7, fix.LonE7, null, fix.SpeedMmps, null, fix.HdopX100, fix.Satellites, 3, 1, false, null, fix.SpeedMmps >= 1389, ts);
+                    (epoch.InDeadZone ? held : batch).Add(Observation.Of(stored));
+                }
+            }
+
+            if (inDeadZone && !epoch.InDeadZone && held.Count > 0)
+            {
+                // Back in coverage: the newest fix first (the live map), then the backlog in order.
+                engine.Deliver([held[^1]], ts);
+                engine.Deliver(held[..^1], ts);
+                held.Clear();
+            }
+
+            inDeadZone = epoch.InDeadZone;
+            if (s % 30 == 29 && batch.Count > 0)
+            {
+                engine.Deliver(batch, ts);
+                batch = [];
+            }
+
+            if (s % 60 == 59)
+            {
+                engine.Tick(ts);
+            }
+        }
+
+        engine.Deliver([.. held, .. batch], t0 + (seconds * 1000));
+        engine.Tick(t0 + (seconds * 1000) + 3_600_000);
+
+        // Truth trips still running at the end, and computed trips that end after the truth's last parking, are left out.
+        long cut = truth.Count > 0 ? truth[^1].EndMs : t0;
+        return new CarResult(truth, engine.Trips.Where(x => x.StartTs < cut).ToList(), engine.Stops.Where(x => x.StartTs <= cut).ToList(), parkings, fixes);
+    }
+
+    private static void Report(string policy, int cars, double hours, List<CarResult> results)
+    {
+        int truthTrips = 0;
+        int computed = 0;
+        int matched = 0;
+        int split = 0;
+        int merged = 0;
+        int missed = 0;
+        int zero = 0;
+        List<double> tripErrors = [];
+        List<double> rentalErrors = [];
+        long fixes = 0;
+        foreach (CarResult r in results)
+        {
+            fixes += r.Fixes;
+            truthTrips += r.Truth.Count;
+            computed += r.Computed.Count;
+            zero += r.Computed.Count(c => c.DistanceM < 1);
+            foreach (TruthTrip t in r.Truth)
+            {
+                List<Trip> over = r.Computed.Where(c => c.StartTs < t.EndMs && c.EndTs > t.StartMs).ToList();
+                if (over.Count == 0)
+                {
+                    missed++;
+                }
+                else if (over.Count > 1)
+                {
+                    split++;
+                }
+                else if (r.Truth.Count(o => o.StartMs < over[0].EndTs && o.EndMs > over[0].StartTs) > 1)
+                {
+                    merged++;
+                }
+                else
+                {
+                    matched++;
+                    if (t.DistanceM > 1000)
+                    {
+                        tripErrors.Add((over[0].DistanceM - t.DistanceM) / t.DistanceM);
+                    }
+                }
+            }
+
+            double truthTotal = r.Truth.Sum(t => t.DistanceM);
+            if (truthTotal > 0)
+            {
+                rentalErrors.Add((r.Computed.Sum(c => c.DistanceM) - truthTotal) / truthTotal);
+            }
+        }
+
+        Console.WriteLine($"policy {policy}: {cars} cars x {hours} h = {cars * hours} car-hours, {fixes} fixes recorded");
+        Console.WriteLine($"  trips: truth {truthTrips}, computed {computed}, matched 1:1 {matched}, truth split {split}, merged {merged}, missed {missed}, 0 km trips {zero}");
+        Console.WriteLine($"  distance error per trip over 1 km ({tripErrors.Count}): {Describe(tripErrors)}, within 2%: {Share(tripErrors, 0.02)}");
+        Console.WriteLine($"  distance error per rental (a car's whole run, {rentalErrors.Count}): {Describe(rentalErrors)}, within 1%: {Share(rentalErrors, 0.01)}");
+        int truthStops = results.Sum(r => r.TruthParkings);
+        int stops = results.Sum(r => r.Stops.Count);
+        Console.WriteLine($"  stops: truth parkings {truthStops}, computed stops {stops}");
+    }
+
+    private static string Describe(List<double> errors)
+    {
+        if (errors.Count == 0)
+        {
+            return "none";
+        }
+
+        List<double> abs = errors.Select(Math.Abs).Order().ToList();
+        return string.Create(CultureInfo.InvariantCulture, $"mean {errors.Average() * 100:+0.00;-0.00}%, mean |e| {abs.Average() * 100:0.00}%, p95 |e| {abs[(int)(abs.Count * 0.95)] * 100:0.00}%, max |e| {abs[^1] * 100:0.00}%");
+    }
+
+    private static string Share(List<double> errors, double within) =>
+        errors.Count == 0 ? "n/a" : string.Create(CultureInfo.InvariantCulture, $"{errors.Count(e => Math.Abs(e) <= within) * 100.0 / errors.Count:0.0}%");
+}

@@ -1,0 +1,215 @@
+using Tracker.Cloud.Derive.Observations;
+using Tracker.Cloud.Derive.Processors.Trips;
+using Tracker.Cloud.Derive.Tests.Support;
+using Tracker.Core.Uplink;
+
+namespace Tracker.Cloud.Derive.Tests.Processors;
+
+/// <summary>Hand-made scenarios for trips, stops and the odometer (issue 17), each a rule a user must be able to trust.</summary>
+public sealed class TripTests
+{
+    /// <summary>Parked fixes every 10 s for <paramref name="seconds"/> at <paramref name="eastM"/>, from <paramref name="from"/>.</summary>
+    private static IEnumerable<Observation> Parked(double from, double seconds, double eastM, double wanderM = 0, int seed = 1)
+    {
+        var random = new Random(seed);
+        for (double t = from; t < from + seconds; t += 10)
+        {
+            yield return Drive.Fix(t, eastM + ((random.NextDouble() - 0.5) * 2 * wanderM), (random.NextDouble() - 0.5) * 2 * wanderM, kmh: 0);
+        }
+    }
+
+    /// <summary>Driving east at <paramref name="kmh"/>, a fix a second, for <paramref name="seconds"/> from <paramref name="from"/> at <paramref name="eastM"/>.</summary>
+    private static IEnumerable<Observation> Driving(double from, double seconds, double eastM, double kmh, double northM = 0)
+    {
+        for (double s = 1; s <= seconds; s++)
+        {
+            yield return Drive.Fix(from + s, eastM + (kmh / 3.6 * s), northM, kmh: kmh);
+        }
+    }
+
+    [Fact]
+    public void ADrive_BetweenTwoParkings_IsOneTripWithItsFigures_AndTheStopAfterIt()
+    {
+        var rig = new Rig();
+        rig.Deliver([.. Parked(0, 300, 0), .. Driving(300, 600, 0, 54), .. Parked(901, 600, 9000)]);
+
+        Trip trip = Assert.Single(rig.Trips.Trips);
+        Assert.Equal((Drive.Ms(290), Drive.Ms(901)), (trip.StartTs, trip.EndTs));
+        Assert.InRange(trip.DistanceM, 8_990, 9_010);
+        Assert.Equal(0, trip.EstimatedM);
+        Assert.Equal(15_000, trip.MaxSpeedMmps);
+        Assert.InRange(trip.AvgSpeedMmps, 14_600, 14_800);
+        Assert.Equal((Drive.At(0, 0).LatE7, Drive.At(0, 0).LonE7), (trip.StartLatE7, trip.StartLonE7));
+        Assert.Equal(Drive.At(9000, 0).LonE7, trip.EndLonE7);
+
+        Stop stop = Assert.Single(rig.Trips.Stops);
+        Assert.Equal((trip.EndTs, (long?)null), (stop.StartTs, stop.EndTs));
+    }
+
+    [Fact]
+    public void ParkedJitter_WithSpuriousMovingFixes_NeverMakesATrip_NorMovesTheOdometer()
+    {
+        var rig = new Rig();
+        var random = new Random(7);
+        List<Observation> parked = [];
+        for (double t = 0; t < 7200; t += 10)
+        {
+            // 25 m of wander, and every so often a fix that claims 8 km/h.
+            double kmh = random.Next(8) == 0 ? 8 : 0;
+            parked.Add(Drive.Fix(t, (random.NextDouble() - 0.5) * 50, (random.NextDouble() - 0.5) * 50, kmh: kmh));
+        }
+
+        rig.DeliverEach(parked);
+        rig.Tick(Drive.Ms(9000));
+
+        Assert.Empty(rig.Trips.Trips);
+        CarState(rig, out double odometer);
+        Assert.Equal(0, odometer);
+    }
+
+    [Fact]
+    public void AParkingManoeuvre_UnderTheMinimumDistance_IsNoTrip()
+    {
+        var rig = new Rig();
+        rig.Deliver([.. Parked(0, 300, 0), .. Driving(300, 20, 0, 18), .. Parked(321, 600, 100)]);
+        Assert.Empty(rig.Trips.Trips);
+    }
+
+    [Fact]
+    public void ATrafficLight_ShorterThanTheMinimumStop_DoesNotSplitTheTrip()
+    {
+        var rig = new Rig();
+        rig.Deliver([.. Parked(0, 300, 0), .. Driving(300, 200, 0, 36), .. Parked(501, 90, 2000), .. Driving(591, 200, 2000, 36), .. Parked(792, 600, 4000)]);
+        Trip trip = Assert.Single(rig.Trips.Trips);
+        Assert.InRange(trip.DistanceM, 3_990, 4_010);
+    }
+
+    [Fact]
+    public void ATunnel_InsideATrip_IsBridgedAndMarkedEstimated_NotSplit()
+    {
+        var rig = new Rig();
+
+        // 3 minutes without fixes while 3 km go by in a straight line.
+        rig.Deliver([.. Parked(0, 300, 0), .. Driving(300, 300, 0, 60), .. Driving(780, 300, 8000, 60), .. Parked(1081, 600, 13_000)]);
+
+        Trip trip = Assert.Single(rig.Trips.Trips);
+        Assert.InRange(trip.DistanceM, 12_980, 13_020);
+        Assert.InRange(trip.EstimatedM, 3_010, 3_020);
+        Assert.True(trip.Estimated);
+    }
+
+    [Fact]
+    public void TwoTrips_TheStopBetweenThemIsClosed_AndTheOdometerCarriesBoth()
+    {
+        var rig = new Rig();
+        rig.Deliver([.. Parked(0, 300, 0), .. Driving(300, 300, 0, 36), .. Parked(601, 1200, 3000), .. Driving(1801, 300, 3000, 36), .. Parked(2102, 600, 6000)]);
+
+        Assert.Equal(2, rig.Trips.Trips.Count);
+        Trip second = rig.Trips.Trips[1];
+        Assert.InRange(second.StartOdometerM, 2_990, 3_010);
+        Stop between = rig.Trips.Stops[0];
+        Assert.Equal((rig.Trips.Trips[0].EndTs, second.StartTs), (between.StartTs, between.EndTs!.Value));
+        Assert.Null(rig.Trips.Stops[1].EndTs);
+        CarState(rig, out double odometer);
+        Assert.InRange(odometer, 5_980, 6_020);
+    }
+
+    [Fact]
+    public void IgnitionOff_EndsTheTripWhereTheCarStood()
+    {
+        var rig = new Rig();
+        rig.Deliver([Drive.Status(299, IgnitionState.On), .. Parked(0, 300, 0), .. Driving(300, 300, 0, 36), Drive.Status(600.5, IgnitionState.Off)]);
+
+        // A parked car's next sign of life is a heartbeat 15 minutes later.
+        rig.Deliver(Drive.Fix(1500, 3000, kmh: 0));
+        Trip trip = Assert.Single(rig.Trips.Trips);
+        Assert.Equal(Drive.Ms(600.5), trip.EndTs);
+    }
+
+    [Fact]
+    public void NoFixAfterTheCarStood_TheClockClosesTheTrip()
+    {
+        var rig = new Rig();
+        rig.Deliver([.. Parked(0, 300, 0), .. Driving(300, 300, 0, 36), Drive.Fix(601, 3000, kmh: 0)]);
+        Assert.Empty(rig.Trips.Trips);
+        rig.Tick(Drive.Ms(601 + 600));
+        Trip trip = Assert.Single(rig.Trips.Trips);
+        Assert.Equal(Drive.Ms(601), trip.EndTs);
+    }
+
+    [Fact]
+    public void LateData_AfterTheTripClosed_RevisesIt_NeitherDuplicatingNorLosingIt()
+    {
+        var rig = new Rig();
+        Observation[] all = [.. Parked(0, 300, 0), .. Driving(300, 900, 0, 60), .. Parked(1201, 900, 15_000)];
+
+        // A dead zone: the middle five minutes arrive an hour late, after the trip was closed with them bridged.
+        long holeFrom = Drive.Ms(600);
+        long holeTo = Drive.Ms(900);
+        rig.Deliver(all.Where(o => o.Ts < holeFrom || o.Ts >= holeTo));
+        Trip bridged = Assert.Single(rig.Trips.Trips);
+        Assert.True(bridged.Estimated);
+
+        rig.Deliver(all.Where(o => o.Ts >= holeFrom && o.Ts < holeTo));
+        Trip revised = Assert.Single(rig.Trips.Trips);
+        Assert.Equal((bridged.StartTs, bridged.EndTs), (revised.StartTs, revised.EndTs));
+        Assert.False(revised.Estimated);
+        Assert.InRange(revised.DistanceM, 14_990, 15_010);
+        Assert.Single(rig.Trips.Stops);
+    }
+
+    [Fact]
+    public void AGapTooSlowForDriving_IsAStop_AndTheLateDataThenRevisesBothTripsEnds()
+    {
+        var rig = new Rig();
+        Observation[] all = [.. Parked(0, 300, 0), .. Driving(300, 300, 0, 36), .. Parked(601, 600, 3000), .. Driving(1201, 300, 3000, 36), .. Parked(1502, 600, 6000)];
+
+        // The first trip's last minute and the parking arrive late: 620 m in 11 minutes is no drive, so the car stood.
+        rig.Deliver(all.Where(o => o.Ts < Drive.Ms(540) || o.Ts >= Drive.Ms(1201)));
+        Assert.Equal(2, rig.Trips.Trips.Count);
+        Assert.True(rig.Trips.Trips[1].Estimated);
+        long firstStart = rig.Trips.Trips[0].StartTs;
+
+        // The backlog revises both: the first ends where it really did, the second starts from the parking; no third.
+        rig.Deliver(all.Where(o => o.Ts >= Drive.Ms(540) && o.Ts < Drive.Ms(1201)));
+        Assert.Equal(2, rig.Trips.Trips.Count);
+        Assert.All(rig.Trips.Trips, t => Assert.False(t.Estimated));
+        Assert.All(rig.Trips.Trips, t => Assert.InRange(t.DistanceM, 2_990, 3_010));
+        Assert.Equal(firstStart, rig.Trips.Trips[0].StartTs);
+        Assert.Equal(Drive.Ms(601), rig.Trips.Trips[0].EndTs);
+        Assert.Equal(2, rig.Trips.Stops.Count);
+    }
+
+    [Fact]
+    public void ARedeliveredBatch_WritesNothingNew()
+    {
+        var rig = new Rig();
+        Observation[] all = [.. Parked(0, 300, 0), .. Driving(300, 300, 0, 36), .. Parked(601, 600, 3000)];
+        rig.Deliver(all);
+        string before = Describe(rig.Trips.Trips);
+        rig.Deliver(all);
+        Assert.Equal(before, Describe(rig.Trips.Trips));
+        Assert.Single(rig.Trips.Trips);
+    }
+
+    [Fact]
+    public void ADashboardReading_SetsTheOdometer_AndTripsCarryItForward()
+    {
+        var rig = new Rig();
+        rig.Store.OdometerReadings.Add(new(Drive.Car, Drive.Ms(100), 123_456_000, "operator"));
+        rig.Deliver([.. Parked(0, 300, 0), .. Driving(300, 300, 0, 36), .. Parked(601, 600, 3000)]);
+
+        Trip trip = Assert.Single(rig.Trips.Trips);
+        Assert.Equal(123_456_000, trip.StartOdometerM);
+        CarState(rig, out double odometer);
+        Assert.InRange(odometer, 123_458_990, 123_459_010);
+    }
+
+    private static void CarState(Rig rig, out double odometerM)
+    {
+        var car = rig.Store.GetAsync(Drive.Car, CancellationToken.None).GetAwaiter().GetResult();
+        odometerM = car?.States.Odometer.ValueM ?? 0;
+    }
+
+    internal static string Describe(IEnumerable<Trip> trips) => string.Join("\n", trips.Select(t => t with { DecidedTs = 0 }));
+}

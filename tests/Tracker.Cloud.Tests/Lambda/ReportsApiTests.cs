@@ -1,0 +1,275 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Xml;
+using Tracker.Cloud.Core.Access;
+using Tracker.Cloud.Core.Query;
+using Tracker.Cloud.Core.Storage;
+using Tracker.Cloud.Derive;
+using Tracker.Cloud.Derive.Engine;
+using Tracker.Cloud.Derive.Observations;
+using Tracker.Cloud.Derive.Reports;
+using Tracker.Cloud.Derive.Storage;
+using Tracker.Cloud.Lambda.Api;
+using Tracker.Cloud.Sqlite;
+
+namespace Tracker.Cloud.Tests.Lambda;
+
+/// <summary>
+/// Issue 17's routes end to end over SQLite: fixes stored as ingest stores them, the Derive stage turning them into
+/// trips and stops, and the API serving them with the history's authorization, RFC 9457 refusals and the exports.
+/// </summary>
+public sealed class ReportsApiTests : IAsyncLifetime
+{
+    private const string Operator = "9d3b7e52-operator-0001";
+    private const string Renter = "4c8e2a1f-renter-0001";
+    private const long T0 = LambdaEvents.SampleNowMs - (3 * 3_600_000);
+    private const int LatE7 = 523_812_000;
+    private const int LonE7 = 49_000_000;
+
+    private readonly TempFolder _folder = new("tracker-reports-api-");
+    private ApiHandler? _api;
+    private Rental? _rental;
+
+    public async Task InitializeAsync()
+    {
+        var clock = new ManualClock(LambdaEvents.SampleNowMs);
+        SqliteStore store = await SqliteStore.OpenAsync(new SqliteStoreOptions { Path = _folder.Combine("store.db"), Clock = clock }, CancellationToken.None);
+        SqliteDeriveStore derive = await SqliteDeriveStore.OpenAsync(store, CancellationToken.None);
+        SqliteTripStore trips = await SqliteTripStore.OpenAsync(store, CancellationToken.None);
+        var policy = new AccessPolicy(store, clock);
+        _api = new ApiHandler(new QueryService(store, policy), clock)
+        {
+            Reports = new ReportsApi(new TripReports(trips, derive, derive, store, store, trips, policy)),
+        };
+
+        // Two 3 km trips east with a 10-minute stop between; the renter's rental starts during that stop and runs now.
+        List<StoredFix> fixes = [];
+        fixes.AddRange(Parked(0, 300, 0));
+        fixes.AddRange(Driving(300, 300, 0));
+        fixes.AddRange(Parked(601, 600, 3000));
+        fixes.AddRange(Driving(1201, 300, 3000));
+        fixes.AddRange(Parked(1502, 600, 6000));
+        await store.AppendAsync("car-1", fixes, CancellationToken.None);
+        _rental = new Rental("car-1", Renter, T0 + 900_000, LambdaEvents.SampleNowMs + 3_600_000);
+        await store.PutAsync(_rental, CancellationToken.None);
+        var service = new DeriveService(new CarDeriver(DeriveOptions.Default), derive, derive, new StoredObservations(store, derive), new StoredContexts(derive, store, SpeedLimits.None, odometer: trips), trips);
+        await service.DeriveAsync("car-1", fixes.Select(Observation.Of).ToList(), CancellationToken.None);
+    }
+
+    public Task DisposeAsync()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _folder.Dispose();
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Operator_ListsTheTrips_WithTheirFigures_PagingWithTheCursor()
+    {
+        var (status, _, text) = await Call("/cars/car-1/trips", new() { ["start"] = T0.ToString(CultureInfo.InvariantCulture), ["limit"] = "1" });
+        Assert.Equal(200, status);
+        JsonObject first = Json(text);
+        JsonObject trip = first["trips"]![0]!.AsObject();
+        Assert.Equal(T0 + 290_000, (long)trip["startTs"]!);
+        Assert.InRange((double)trip["distanceM"]!, 2_990, 3_010);
+        Assert.Equal(10_000, (int)trip["maxSpeedMmps"]!);
+        Assert.False((bool)trip["estimated"]!);
+        Assert.Equal("52.38120, 4.90000", (string?)trip["startLabel"]);
+
+        var (_, _, secondText) = await Call("/cars/car-1/trips", new() { ["start"] = T0.ToString(CultureInfo.InvariantCulture), ["limit"] = "1", ["cursor"] = (string)first["nextCursor"]! });
+        JsonObject second = Json(secondText);
+        Assert.Single(second["trips"]!.AsArray());
+        Assert.Null(second["nextCursor"]);
+    }
+
+    [Fact]
+    public async Task Renter_SeesOnlyTheTripsOfTheirRental_AndNoOtherCar()
+    {
+        object claims = LambdaEvents.Claims(Renter, "renters", (LambdaEvents.SampleNowMs / 1000) + 3600);
+        var (status, _, text) = await Call("/cars/car-1/trips", new() { ["start"] = T0.ToString(CultureInfo.InvariantCulture) }, claims);
+        Assert.Equal(200, status);
+        long start = (long)Json(text)["trips"]![0]!["startTs"]!;
+        Assert.Single(Json(text)["trips"]!.AsArray());
+        Assert.True(start >= _rental!.FromMs);
+
+        // The stop the rental began in is clipped to the rental: the renter does not learn when it was parked.
+        var (_, _, stops) = await Call("/cars/car-1/stops", new() { ["start"] = T0.ToString(CultureInfo.InvariantCulture) }, claims);
+        Assert.All(Json(stops)["stops"]!.AsArray(), s => Assert.True((long)s!["startTs"]! >= _rental.FromMs));
+
+        var (other, headers, problem) = await Call("/cars/car-2/trips", new() { ["start"] = T0.ToString(CultureInfo.InvariantCulture) }, claims);
+        Assert.Equal(404, other);
+        Assert.Equal("application/problem+json", (string?)headers["content-type"]);
+        Assert.Equal(404, (int)Json(problem)["status"]!);
+
+        var (fleet, _, _) = await Call("/daily", new() { ["start"] = T0.ToString(CultureInfo.InvariantCulture) }, claims);
+        Assert.Equal(403, fleet);
+    }
+
+    [Theory]
+    [InlineData("/cars/car-1/trips", "limit", "0")]
+    [InlineData("/cars/car-1/trips", "start", "yesterday")]
+    [InlineData("/cars/car-1/trips", "cursor", "bm90IGEgY3Vyc29y")]
+    [InlineData("/cars/car-1/trips", "format", "xlsx")]
+    [InlineData("/cars/car-1/trips", "colour", "red")]
+    [InlineData("/cars/car-1/stops", "format", "gpx")]
+    [InlineData("/cars/car-1/trips/12x", "format", "json")]
+    [InlineData("/cars/bad%20car/trips", "format", "json")]
+    [InlineData("/rentals/nonsense/summary", "format", "json")]
+    public async Task MalformedParameters_AreRFC9457Problems(string path, string name, string value)
+    {
+        Dictionary<string, string> query = new() { ["start"] = T0.ToString(CultureInfo.InvariantCulture) };
+        query[name] = value;
+        var (status, headers, text) = await Call(path, query);
+        Assert.Equal(400, status);
+        Assert.Equal("application/problem+json", (string?)headers["content-type"]);
+        JsonObject problem = Json(text);
+        Assert.Equal(400, (int)problem["status"]!);
+        Assert.False(string.IsNullOrEmpty((string?)problem["detail"]));
+    }
+
+    [Fact]
+    public async Task WrongMethod_Is405_WithAllow()
+    {
+        var (status, headers, _) = await Call("/cars/car-1/trips", new() { ["start"] = "0" }, method: "DELETE");
+        Assert.Equal(405, status);
+        Assert.Equal("GET", (string?)headers["allow"]);
+    }
+
+    [Fact]
+    public async Task Csv_IsRfc4180_WithAHeaderAndCrlfLines()
+    {
+        var (status, headers, text) = await Call("/cars/car-1/trips", new() { ["start"] = T0.ToString(CultureInfo.InvariantCulture), ["format"] = "csv" });
+        Assert.Equal(200, status);
+        Assert.StartsWith("text/csv", (string?)headers["content-type"], StringComparison.Ordinal);
+        string[] lines = text.Split("\r\n");
+        Assert.Equal(string.Empty, lines[^1]);
+        Assert.Equal(4, lines.Length);
+        Assert.StartsWith("car,start,end,", lines[0], StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', text.Replace("\r\n", string.Empty, StringComparison.Ordinal));
+        Assert.All(lines[..^1], l => Assert.Equal(lines[0].Split(',').Length, l.Split(',').Length));
+    }
+
+    [Fact]
+    public async Task Gpx_IsGpx11_ATrackPerTrip_APointPerFixWithItsTime()
+    {
+        var (status, headers, text) = await Call("/cars/car-1/trips", new() { ["start"] = T0.ToString(CultureInfo.InvariantCulture), ["format"] = "gpx" });
+        Assert.Equal(200, status);
+        Assert.Equal(TripExport.GpxMediaType, (string?)headers["content-type"]);
+        var doc = new XmlDocument();
+        doc.LoadXml(text);
+        var ns = new XmlNamespaceManager(doc.NameTable);
+        ns.AddNamespace("g", "http://www.topografix.com/GPX/1/1");
+        XmlElement root = doc.DocumentElement!;
+        Assert.Equal(("gpx", "1.1"), (root.LocalName, root.GetAttribute("version")));
+        Assert.False(string.IsNullOrEmpty(root.GetAttribute("creator")));
+        XmlNodeList tracks = doc.SelectNodes("/g:gpx/g:trk", ns)!;
+        Assert.Equal(2, tracks.Count);
+        XmlNodeList points = doc.SelectNodes("/g:gpx/g:trk[1]/g:trkseg/g:trkpt", ns)!;
+        Assert.InRange(points.Count, 300, 320);
+        foreach (XmlElement p in points)
+        {
+            double lat = double.Parse(p.GetAttribute("lat"), CultureInfo.InvariantCulture);
+            double lon = double.Parse(p.GetAttribute("lon"), CultureInfo.InvariantCulture);
+            Assert.InRange(lat, -90, 90);
+            Assert.InRange(lon, -180, 180);
+            XmlElement time = Assert.IsType<XmlElement>(p.LastChild);
+            Assert.Equal("time", time.LocalName);
+            Assert.True(DateTimeOffset.TryParseExact(time.InnerText, "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out _));
+        }
+
+        // Only the elements GPX 1.1 defines, in its order (trk: name, desc, trkseg).
+        Assert.Equal(["name", "desc", "trkseg"], tracks[0]!.ChildNodes.Cast<XmlNode>().Select(n => n.LocalName));
+    }
+
+    [Fact]
+    public async Task Kml_IsKml22_APlacemarkPerTrip_WithLonLatCoordinates()
+    {
+        var (status, headers, text) = await Call("/cars/car-1/trips/" + (T0 + 290_000).ToString(CultureInfo.InvariantCulture), new() { ["format"] = "kml" });
+        Assert.Equal(200, status);
+        Assert.Equal(TripExport.KmlMediaType, (string?)headers["content-type"]);
+        var doc = new XmlDocument();
+        doc.LoadXml(text);
+        var ns = new XmlNamespaceManager(doc.NameTable);
+        ns.AddNamespace("k", "http://www.opengis.net/kml/2.2");
+        string coordinates = doc.SelectSingleNode("/k:kml/k:Document/k:Placemark/k:LineString/k:coordinates", ns)!.InnerText;
+        string[] first = coordinates.Split(' ')[0].Split(',');
+        Assert.Equal((4.9, 52.3812), (double.Parse(first[0], CultureInfo.InvariantCulture), double.Parse(first[1], CultureInfo.InvariantCulture)));
+    }
+
+    [Fact]
+    public async Task DailySummary_AndRentalSummary_AddUpTheTrips()
+    {
+        var (status, _, text) = await Call("/daily", new() { ["start"] = T0.ToString(CultureInfo.InvariantCulture), ["end"] = LambdaEvents.SampleNowMs.ToString(CultureInfo.InvariantCulture) });
+        Assert.Equal(200, status);
+        JsonArray days = Json(text)["days"]!.AsArray();
+        Assert.Equal(2, days.Sum(d => (int)d!["trips"]!));
+        Assert.InRange(days.Sum(d => (double)d!["distanceM"]!), 5_980, 6_020);
+
+        object claims = LambdaEvents.Claims(Renter, "renters", (LambdaEvents.SampleNowMs / 1000) + 3600);
+        var (own, _, summary) = await Call("/rentals/" + Uri.EscapeDataString(Tracker.Cloud.Derive.Zones.RentalIds.Of(_rental!)) + "/summary", null, claims);
+        Assert.Equal(200, own);
+        Assert.Equal(1, (int)Json(summary)["trips"]!);
+        Assert.InRange((double)Json(summary)["distanceM"]!, 2_990, 3_010);
+
+        object stranger = LambdaEvents.Claims("someone-else", "renters", (LambdaEvents.SampleNowMs / 1000) + 3600);
+        var (hidden, _, _) = await Call("/rentals/" + Uri.EscapeDataString(Tracker.Cloud.Derive.Zones.RentalIds.Of(_rental!)) + "/summary", null, stranger);
+        Assert.Equal(404, hidden);
+    }
+
+    [Fact]
+    public async Task Odometer_OperatorsSetIt_OthersAndMalformedBodiesAreRefused()
+    {
+        var (ok, _, reading) = await Call("/cars/car-1/odometer", null, method: "PUT", body: """{"valueM": 12345000, "at": 1749540000000}""");
+        Assert.Equal(200, ok);
+        Assert.Equal(12_345_000, (double)Json(reading)["valueM"]!);
+
+        object claims = LambdaEvents.Claims(Renter, "renters", (LambdaEvents.SampleNowMs / 1000) + 3600);
+        var (renter, _, _) = await Call("/cars/car-1/odometer", null, claims, "PUT", """{"valueM": 1, "at": 1749540000000}""");
+        Assert.Equal(403, renter);
+        foreach (string bad in new[] { "", "[]", "{\"valueM\":\"12\"}", "{\"valueM\":-5,\"at\":1}", "{\"valueM\":1e300,\"at\":1}", "{\"valueM\":1,\"at\":0}", "{\"valueM\":1,", "{\"valueM\":1,\"at\":\"soon\"}", "{\"valueM\":1,\"at\":1.5}", "null" })
+        {
+            var (status, _, _) = await Call("/cars/car-1/odometer", null, method: "PUT", body: bad);
+            Assert.Equal(400, status);
+        }
+    }
+
+    private static IEnumerable<StoredFix> Parked(double from, double seconds, double eastM)
+    {
+        for (double t = from; t < from + seconds; t += 10)
+        {
+            yield return Fix(t, eastM, 0);
+        }
+    }
+
+    private static IEnumerable<StoredFix> Driving(double from, double seconds, double eastM)
+    {
+        for (double s = 1; s <= seconds; s++)
+        {
+            yield return Fix(from + s, eastM + (10 * s), 10_000);
+        }
+    }
+
+    private static StoredFix Fix(double seconds, double eastM, int speedMmps)
+    {
+        long ts = T0 + (long)(seconds * 1000);
+        int lon = LonE7 + (int)Math.Round(eastM / (111_195.08 * Math.Cos(52.3812 * Math.PI / 180)) * 1e7);
+        return new StoredFix("car-1", ts, LatE7, lon, 1_000, speedMmps, 9_000, 90, 9, 3, 1, false, null, speedMmps > 1_389, ts + 1000);
+    }
+
+    private static JsonObject Json(string text) => (JsonObject)JsonNode.Parse(text)!;
+
+    private async Task<(int Status, JsonObject Headers, string Body)> Call(string path, Dictionary<string, string>? query, object? claims = null, string method = "GET", string? body = null)
+    {
+        JsonObject evt = JsonNode.Parse(LambdaEvents.Http(path, query, claims ?? LambdaEvents.Claims(Operator, "operators", (LambdaEvents.SampleNowMs / 1000) + 3600), method))!.AsObject();
+        if (body is not null)
+        {
+            evt["body"] = body;
+            evt["isBase64Encoded"] = false;
+        }
+
+        using Stream output = await _api!.HandleAsync(new MemoryStream(Encoding.UTF8.GetBytes(evt.ToJsonString())), CancellationToken.None);
+        JsonObject response = (JsonObject)JsonNode.Parse(output)!;
+        return ((int)response["statusCode"]!, response["headers"]?.AsObject() ?? [], (string?)response["body"] ?? string.Empty);
+    }
+}
