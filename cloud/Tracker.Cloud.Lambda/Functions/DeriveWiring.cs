@@ -17,12 +17,24 @@ public static class DeriveWiring
     /// <returns>The service and the state store it commits to.</returns>
     public static (DeriveService Service, DynamoDbDeriveStore States) Create(DynamoDbStore store, DynamoDbDeriveOptions tables, IAmazonDynamoDB client)
     {
+        (DeriveService service, DynamoDbDeriveStore states, _, _) = CreateWithParts(store, tables, client);
+        return (service, states);
+    }
+
+    /// <summary>Builds the service and hands back its parts (the tick's probe runs the same engine on the same contexts).</summary>
+    /// <param name="store">The fixes, latest and rentals store.</param>
+    /// <param name="tables">The Derive stage's tables.</param>
+    /// <param name="client">DynamoDB.</param>
+    /// <returns>The service, the state store, the contexts and the engine.</returns>
+    public static (DeriveService Service, DynamoDbDeriveStore States, IDeriveContextSource Contexts, CarDeriver Deriver) CreateWithParts(DynamoDbStore store, DynamoDbDeriveOptions tables, IAmazonDynamoDB client)
+    {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(tables);
         ArgumentNullException.ThrowIfNull(client);
         var stores = new DynamoDbDeriveStore(client, tables);
-        var service = new DeriveService(
-            new CarDeriver(DeriveOptions.Default), stores, stores, new StoredObservations(store, stores), new StoredContexts(stores, store, SpeedLimits.None));
-        return (service, stores);
+        var deriver = new CarDeriver(DeriveOptions.Default);
+        var contexts = new StoredContexts(stores, store, SpeedLimits.None);
+        var service = new DeriveService(deriver, stores, stores, new StoredObservations(store, stores), contexts);
+        return (service, stores, contexts, deriver);
     }
 }

@@ -29,8 +29,8 @@ public sealed class TickFunction : ILambdaFunction
         ArgumentNullException.ThrowIfNull(settings);
         DynamoDb.Derive.DynamoDbDeriveOptions tables = settings.Derive
             ?? throw new InvalidOperationException($"the tick function needs the Derive stage's tables: set {string.Join(", ", FunctionSettings.DeriveTableVariables)}");
-        (Derive.DeriveService service, DynamoDb.Derive.DynamoDbDeriveStore states) = DeriveWiring.Create(new DynamoDbStore(client, settings.Store), tables, client);
-        _handler = new TickHandler(service, states, clock, Console.Out);
+        var parts = DeriveWiring.CreateWithParts(new DynamoDbStore(client, settings.Store), tables, client);
+        _handler = new TickHandler(parts.Service, parts.States, parts.Contexts, parts.Deriver, clock, Console.Out);
     }
 
     /// <inheritdoc />

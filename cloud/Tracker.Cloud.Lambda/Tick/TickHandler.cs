@@ -16,6 +16,13 @@ namespace Tracker.Cloud.Lambda.Tick;
 /// A car whose step fails is counted and the others go on; the invocation then fails (the function's Errors metric
 /// and alarm), and the next minute's tick does the car again: a tick is idempotent.
 /// </summary>
+/// <remarks>
+/// Cost: most minutes change nothing for most cars. Each car's tick is first tried on the state as read (the engine is
+/// a pure function, so this writes nothing); only when it emits an event or changes a state other than the clock itself
+/// is the step run through <see cref="DeriveService.TickAsync"/>, which re-reads and commits conditionally. An idle car
+/// costs a read a minute instead of a read and a write of its whole state (docs/aws/cost-model.md). A tick left
+/// unwritten is harmless: it changed nothing, and the next one applies the clock again.
+/// </remarks>
 public sealed class TickHandler
 {
     /// <summary>Cars ticked at once.</summary>
@@ -25,22 +32,30 @@ public sealed class TickHandler
 
     private readonly DeriveService _derive;
     private readonly IDerivationStore _states;
+    private readonly IDeriveContextSource _contexts;
+    private readonly CarDeriver _probe;
     private readonly TimeProvider _clock;
     private readonly TextWriter _log;
 
     /// <summary>Creates the handler.</summary>
     /// <param name="derive">The Derive service over the DynamoDB tables.</param>
-    /// <param name="states">Lists the cars that have a state.</param>
+    /// <param name="states">Lists the cars that have a state, and reads one.</param>
+    /// <param name="contexts">Zones, rentals and limits, for the probe.</param>
+    /// <param name="deriver">The engine, the same options as the service's, for the probe.</param>
     /// <param name="clock">"Now": the schedule's time is not trusted (a late delivery still ticks at the true time).</param>
     /// <param name="log">Where the summary line goes.</param>
-    public TickHandler(DeriveService derive, IDerivationStore states, TimeProvider clock, TextWriter log)
+    public TickHandler(DeriveService derive, IDerivationStore states, IDeriveContextSource contexts, CarDeriver deriver, TimeProvider clock, TextWriter log)
     {
         ArgumentNullException.ThrowIfNull(derive);
         ArgumentNullException.ThrowIfNull(states);
+        ArgumentNullException.ThrowIfNull(contexts);
+        ArgumentNullException.ThrowIfNull(deriver);
         ArgumentNullException.ThrowIfNull(clock);
         ArgumentNullException.ThrowIfNull(log);
         _derive = derive;
         _states = states;
+        _contexts = contexts;
+        _probe = deriver;
         _clock = clock;
         _log = log;
     }
@@ -72,12 +87,18 @@ public sealed class TickHandler
     {
         long now = _clock.GetUtcNow().ToUnixTimeMilliseconds();
         IReadOnlyList<string> cars = await _states.ListCarsAsync(cancellationToken).ConfigureAwait(false);
-        int events = 0, failed = 0;
+        int events = 0, failed = 0, idle = 0;
         string? firstError = null;
         await Parallel.ForEachAsync(cars, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken }, async (car, token) =>
         {
             try
             {
+                if (!await ChangesAnythingAsync(car, now, token).ConfigureAwait(false))
+                {
+                    Interlocked.Increment(ref idle);
+                    return;
+                }
+
                 DeriveStep step = await _derive.TickAsync(car, now, token).ConfigureAwait(false);
                 Interlocked.Add(ref events, step.Events.Count);
             }
@@ -87,17 +108,33 @@ public sealed class TickHandler
                 Interlocked.CompareExchange(ref firstError, car + ": " + e.GetType().Name + ": " + e.Message, null);
             }
         }).ConfigureAwait(false);
-        return new TickSummary(now, cars.Count, events, failed, firstError);
+        return new TickSummary(now, cars.Count, idle, events, failed, firstError);
+    }
+
+    private async Task<bool> ChangesAnythingAsync(string carId, long now, CancellationToken cancellationToken)
+    {
+        if (await _states.GetAsync(carId, cancellationToken).ConfigureAwait(false) is not { } car)
+        {
+            return false;
+        }
+
+        DeriveContext context = await _contexts.GetContextAsync(carId, cancellationToken).ConfigureAwait(false);
+        string before = DeriveJson.Write(car);
+        long lastTick = car.LastTickMs;
+        DeriveStep step = _probe.Tick(car, now, context);
+        car.LastTickMs = lastTick;
+        return step.Events.Count > 0 || !string.Equals(before, DeriveJson.Write(car), StringComparison.Ordinal);
     }
 }
 
 /// <summary>What one tick did (the response and the log line).</summary>
 /// <param name="NowMs">The clock applied.</param>
 /// <param name="Cars">Cars ticked.</param>
+/// <param name="Idle">Cars the clock changed nothing for (nothing written).</param>
 /// <param name="Events">Events the ticks wrote (new or revised).</param>
 /// <param name="Failed">Cars whose step failed.</param>
 /// <param name="FirstError">The first failure, or null.</param>
-public sealed record TickSummary(long NowMs, int Cars, int Events, int Failed, string? FirstError);
+public sealed record TickSummary(long NowMs, int Cars, int Idle, int Events, int Failed, string? FirstError);
 
 /// <summary>Some cars' ticks failed; the next tick does them again.</summary>
 /// <param name="summary">The tick's summary.</param>

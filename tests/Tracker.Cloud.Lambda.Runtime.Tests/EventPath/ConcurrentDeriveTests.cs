@@ -75,19 +75,23 @@ public sealed class ConcurrentDeriveTests(DynaliteServer dynalite) : IClassFixtu
         var store = new DynamoDbStore(client, settings.Store);
         long heardMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - 3_600_000;
         var then = new ManualClock(heardMs);
-        (DeriveService service, DynamoDbDeriveStore states) = DeriveWiring.Create(store, settings.Derive!, client);
-        await new IngestHandler(new IngestService(store, CarRules.Default.Ingest, then), then, TextWriter.Null, new DeriveAfterIngest(store, service))
+        var parts = DeriveWiring.CreateWithParts(store, settings.Derive!, client);
+        await new IngestHandler(new IngestService(store, CarRules.Default.Ingest, then), then, TextWriter.Null, new DeriveAfterIngest(store, parts.Service))
             .HandleAsync(new MemoryStream(Encoding.UTF8.GetBytes(LambdaEvents.Iot(WireBatch.Encode(EventPathFixtures.LeavingTheDepot(heardMs - 1000)), receivedAt: heardMs))), CancellationToken.None);
 
         var now = new ManualClock(heardMs + 3_600_000);
-        var tick = new TickHandler(service, states, now, TextWriter.Null);
+        var tick = new TickHandler(parts.Service, parts.States, parts.Contexts, parts.Deriver, now, TextWriter.Null);
         TickSummary first = await tick.TickAllAsync(CancellationToken.None);
+        long version = (await parts.States.GetAsync(LambdaEvents.Car, CancellationToken.None))!.Version;
         now.NowMs += 60_000;
         TickSummary second = await tick.TickAllAsync(CancellationToken.None);
 
         Assert.Equal(1, first.Cars);
+        Assert.Equal(0, first.Idle);
         Assert.Equal(0, first.Failed);
         Assert.Equal(0, second.Events);
+        Assert.Equal(1, second.Idle); // the clock changed nothing: nothing written
+        Assert.Equal(version, (await parts.States.GetAsync(LambdaEvents.Car, CancellationToken.None))!.Version);
         List<Dictionary<string, AttributeValue>> items = await ScanAsync(client, settings.Derive!.EventsTable);
         Dictionary<string, AttributeValue> offline = Assert.Single(items, i => i["type"].S == "offline");
         Assert.Equal(LambdaEvents.Car, offline["carId"].S);
