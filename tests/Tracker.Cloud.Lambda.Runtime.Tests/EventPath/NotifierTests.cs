@@ -59,6 +59,7 @@ public sealed class NotifierTests(DynaliteServer dynalite, HookReceiver receiver
         Assert.StartsWith("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/" + day + "/eu-west-1/ses/aws4_request, SignedHeaders=host;x-amz-content-sha256;x-amz-date;x-amz-security-token, Signature=", mail.Headers["authorization"], StringComparison.Ordinal);
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(mail.Body))), mail.Headers["x-amz-content-sha256"]);
         Assert.Equal("session-token-example", mail.Headers["x-amz-security-token"]);
+        Assert.Equal(ExpectedSesAuthorization(mail), mail.Headers["authorization"]);
         using (JsonDocument ses = JsonDocument.Parse(mail.Body))
         {
             JsonElement root = ses.RootElement;
@@ -207,6 +208,26 @@ public sealed class NotifierTests(DynaliteServer dynalite, HookReceiver receiver
 
         await HandleAsync(handler, "{\"Records\":" + records.ToJsonString() + "}");
         Assert.Single(receiver.Hooks);
+    }
+
+    /// <summary>SigV4 by its documented steps (canonical request, string to sign, derived key, HMAC), computed here independently of the signer.</summary>
+    private static string ExpectedSesAuthorization(ReceivedRequest request)
+    {
+        const string signedHeaders = "host;x-amz-content-sha256;x-amz-date;x-amz-security-token";
+        string canonicalHeaders = string.Concat(signedHeaders.Split(';').Select(h => h + ":" + request.Headers[h].Trim() + "\n"));
+        string canonical = "POST\n" + request.Path + "\n\n" + canonicalHeaders + "\n" + signedHeaders + "\n"
+            + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(request.Body)));
+        string date = request.Headers["x-amz-date"];
+        string scope = date[..8] + "/eu-west-1/ses/aws4_request";
+        string toSign = "AWS4-HMAC-SHA256\n" + date + "\n" + scope + "\n" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
+        byte[] key = Encoding.UTF8.GetBytes("AWS4" + Keys.SecretKey);
+        foreach (string part in new[] { date[..8], "eu-west-1", "ses", "aws4_request" })
+        {
+            key = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(part));
+        }
+
+        return "AWS4-HMAC-SHA256 Credential=" + Keys.AccessKey + "/" + scope + ", SignedHeaders=" + signedHeaders
+            + ", Signature=" + Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(toSign)));
     }
 
     private static async Task<JsonElement> HandleAsync(NotifyHandler handler, string evt)
