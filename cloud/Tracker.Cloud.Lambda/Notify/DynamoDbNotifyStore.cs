@@ -218,10 +218,14 @@ public sealed class DynamoDbNotifyStore : ISubscriptionStore, IOutboxStore
         return response.Item is { Count: > 0 } item ? FromItem(item) : null;
     }
 
+    /// <summary>How long a claimed attempt keeps the entry out of the due index: longer than a send may take (5 s).</summary>
+    public static readonly TimeSpan ClaimLease = TimeSpan.FromSeconds(60);
+
     /// <summary>
     /// Claims the next attempt of a pending entry: counts it (attempts + 1) if the entry still stands where the caller
-    /// read it (pending, that many attempts). Only the winner sends; a crash after the claim leaves it pending and due,
-    /// and the next pass sends it again with the same delivery id.
+    /// read it (pending, that many attempts), and moves its next attempt <see cref="ClaimLease"/> ahead, so the retry
+    /// schedule does not pick up a send still in flight. Only the winner sends; a crash after the claim leaves it pending,
+    /// due again when the lease is over, and the next pass sends it again with the same delivery id.
     /// </summary>
     /// <param name="entry">The entry as read.</param>
     /// <param name="nowMs">Now.</param>
@@ -237,7 +241,7 @@ public sealed class DynamoDbNotifyStore : ISubscriptionStore, IOutboxStore
                 {
                     TableName = _outbox,
                     Key = Key(entry.DeliveryId),
-                    UpdateExpression = "SET attempts = :next, claimedMs = :now",
+                    UpdateExpression = "SET attempts = :next, claimedMs = :now, nextAttemptMs = :lease",
                     ConditionExpression = "#state = :pending AND attempts = :seen",
                     ExpressionAttributeNames = new Dictionary<string, string> { ["#state"] = "state" },
                     ExpressionAttributeValues = new Dictionary<string, AttributeValue>
@@ -245,6 +249,7 @@ public sealed class DynamoDbNotifyStore : ISubscriptionStore, IOutboxStore
                         [":next"] = Number(entry.Attempts + 1),
                         [":seen"] = Number(entry.Attempts),
                         [":now"] = Number(nowMs),
+                        [":lease"] = Number(nowMs + (long)ClaimLease.TotalMilliseconds),
                         [":pending"] = new AttributeValue { S = nameof(OutboxState.Pending) },
                     },
                 },

@@ -99,6 +99,19 @@ public sealed class NotifierTests(DynaliteServer dynalite, HookReceiver receiver
         Assert.True(events >= 1);
         Assert.Equal(receiver.Hooks.Count, receiver.Hooks.Select(h => h.Headers["x-tracker-delivery"]).Distinct(StringComparer.Ordinal).Count());
         Assert.Equal((await store.ListAsync(OutboxState.Delivered, 100, CancellationToken.None)).Count, receiver.Hooks.Count);
+
+        // While a send is in flight (claimed, not yet recorded) the retry schedule does not see the entry.
+        receiver.Clear();
+        (string second, DynamoDbNotifyStore store2, ManualClock clock2, _) = await EventAsync(new Subscription
+        {
+            Id = "late", Name = "Late", Types = [EventType.GeofenceExit], WebhookUrl = receiver.Hook, WebhookSecret = EventPathFixtures.Secret,
+        });
+        OutboxEntry entry = NotifyHandler.EntriesFor(NotifyHandlerEvent(second), await store2.ListSubscriptionsAsync(CancellationToken.None), clock2.NowMs).Single();
+        Assert.True(await store2.TryAddAsync(entry, CancellationToken.None));
+        Assert.True(await store2.TryClaimAsync(entry, clock2.NowMs, CancellationToken.None));
+        Assert.Empty(await store2.DueAsync(clock2.NowMs + 59_000, 10, CancellationToken.None));
+        Assert.Single(await store2.DueAsync(clock2.NowMs + (long)DynamoDbNotifyStore.ClaimLease.TotalMilliseconds, 10, CancellationToken.None));
+        Assert.False(await store2.TryClaimAsync(entry, clock2.NowMs, CancellationToken.None)); // the attempt is taken
     }
 
     [DynaliteFact]
@@ -228,6 +241,21 @@ public sealed class NotifierTests(DynaliteServer dynalite, HookReceiver receiver
 
         return "AWS4-HMAC-SHA256 Credential=" + Keys.AccessKey + "/" + scope + ", SignedHeaders=" + signedHeaders
             + ", Signature=" + Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(toSign)));
+    }
+
+    private static Derive.Storage.StoredEvent NotifyHandlerEvent(string batch)
+    {
+        using JsonDocument document = JsonDocument.Parse(batch);
+        foreach (JsonElement record in document.RootElement.GetProperty("Records").EnumerateArray())
+        {
+            Live.RentalStreamRecord parsed = JsonSerializer.Deserialize(record.GetRawText(), Live.LiveDisconnectJsonContext.Default.RentalStreamRecord)!;
+            if (NotifyHandler.TryReadEvent(parsed, out Derive.Storage.StoredEvent? stored) && stored!.Event.Type == EventType.GeofenceExit)
+            {
+                return stored;
+            }
+        }
+
+        throw new InvalidOperationException("no geofence-exit in the batch");
     }
 
     private static async Task<JsonElement> HandleAsync(NotifyHandler handler, string evt)
