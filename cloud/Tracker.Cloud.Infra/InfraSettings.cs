@@ -26,6 +26,9 @@ public sealed partial class InfraSettings
     /// <summary>Context key: an e-mail address subscribed to the alarm topic. Optional.</summary>
     public const string AlarmEmailKey = "alarmEmail";
 
+    /// <summary>Context key: the SES-verified address notifications are e-mailed from (issue 16); unset, the notifier sends webhooks only.</summary>
+    public const string NotifyEmailFromKey = "notifyEmailFrom";
+
     /// <summary>
     /// Context key: the ingest function's reserved concurrency; 0 for none. Default 0 (dev), 100 (prod).
     /// Lambda keeps 10 of the account's concurrency unreserved, so a reservation needs a quota above
@@ -69,6 +72,9 @@ public sealed partial class InfraSettings
 
     /// <summary>The alarm e-mail, or null.</summary>
     public string? AlarmEmail { get; init; }
+
+    /// <summary>The SES identity (an address) notifications are e-mailed from, or null for webhooks only.</summary>
+    public string? NotifyEmailFrom { get; init; }
 
     /// <summary>The ingest function's reserved concurrency, or 0 for none.</summary>
     public required int IngestReservedConcurrency { get; init; }
@@ -134,8 +140,15 @@ public sealed partial class InfraSettings
             throw new InfraConfigException($"context '{AlarmEmailKey}' is not an e-mail address (got '{email}')");
         }
 
+        string? notifyFrom = Text(context, NotifyEmailFromKey);
+        if (notifyFrom is not null && !Email().IsMatch(notifyFrom))
+        {
+            throw new InfraConfigException($"context '{NotifyEmailFromKey}' is not an e-mail address (got '{notifyFrom}')");
+        }
+
         return new InfraSettings
         {
+            NotifyEmailFrom = notifyFrom,
             Stage = stage,
             LambdaPackage = package,
             FleetCaPem = caPem,

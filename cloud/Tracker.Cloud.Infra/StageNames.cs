@@ -36,6 +36,30 @@ public sealed class StageNames
     /// <summary>The live grants table: which client ids each renter's live connections use (Tracker.Cloud.Lambda Live/LiveGrantLog).</summary>
     public string LiveGrantsTable => Prefix + "-live-grants";
 
+    /// <summary>The Derive stage's per-car state (issue 16).</summary>
+    public string DeriveStateTable => Prefix + "-derive-state";
+
+    /// <summary>Fleet events (issue 16); its stream feeds the notifier.</summary>
+    public string EventsTable => Prefix + "-events";
+
+    /// <summary>Car statuses as Derive reads them (issue 16).</summary>
+    public string StatusesTable => Prefix + "-statuses";
+
+    /// <summary>Zones (geofences, issue 16).</summary>
+    public string ZonesTable => Prefix + "-zones";
+
+    /// <summary>Notification subscriptions (issue 16).</summary>
+    public string SubscriptionsTable => Prefix + "-subscriptions";
+
+    /// <summary>The notification outbox (issue 16).</summary>
+    public string OutboxTable => Prefix + "-outbox";
+
+    /// <summary>The Derive clock's schedule rule.</summary>
+    public string TickRule => Prefix + "-tick";
+
+    /// <summary>The notifier's retry schedule rule.</summary>
+    public string NotifyRetryRule => Prefix + "-notify-retries";
+
     /// <summary>The dead-letter queue of the IoT rules and of the ingest function's asynchronous invocations.</summary>
     public string DeadLetterQueue => Prefix + "-ingest-dlq";
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Tracker.Cloud.Lambda.Archive;
 using Tracker.Cloud.Lambda.Functions;
+using Tracker.Cloud.Lambda.Notify;
 using static Tracker.Cloud.Infra.Tests.TemplateJson;
 
 namespace Tracker.Cloud.Infra.Tests;
@@ -48,6 +49,12 @@ public sealed class HandlerTests(SynthFixture synth)
                     case FunctionCatalog.LiveDisconnect:
                         // Lambda itself sets AWS_REGION in every function's environment.
                         LiveDisconnectSettings.Read(name => name == LiveDisconnectSettings.RegionVariable ? "eu-west-1" : lookup(name));
+                        break;
+                    case FunctionCatalog.Notify:
+                        NotifySettings.Read(name => name == NotifySettings.RegionVariable ? "eu-west-1" : lookup(name));
+                        break;
+                    case FunctionCatalog.Tick:
+                        Assert.NotNull(FunctionSettings.Read(lookup).Derive);
                         break;
                     default:
                         FunctionSettings.Read(lookup);

@@ -19,7 +19,7 @@ public sealed class LiveDisconnectTemplateTests(SynthFixture synth)
         JsonObject rentals = Dev.Single("AWS::DynamoDB::Table", t => (string?)t["TableName"] == Dev.Names.RentalsTable);
         Assert.Equal("NEW_AND_OLD_IMAGES", (string?)rentals["StreamSpecification"]!["StreamViewType"]);
 
-        JsonObject mapping = Dev.Single("AWS::Lambda::EventSourceMapping");
+        JsonObject mapping = Dev.Single("AWS::Lambda::EventSourceMapping", m => Text(m["FunctionName"]).Contains("FunctionsLiveDisconnect", StringComparison.Ordinal));
         Assert.Contains("StoresRentals", Text(mapping["EventSourceArn"]), StringComparison.Ordinal);
         Assert.Contains("StreamArn", Text(mapping["EventSourceArn"]), StringComparison.Ordinal);
         Assert.Contains("FunctionsLiveDisconnect", Text(mapping["FunctionName"]), StringComparison.Ordinal);

@@ -30,6 +30,7 @@ public sealed class SynthFixture : IDisposable
             [InfraSettings.FleetCaPemKey] = "fleet-ca.pem",
             [InfraSettings.FleetCaVerificationPemKey] = "verification.pem",
             [InfraSettings.AlarmEmailKey] = "fleet-ops@example.com",
+            [InfraSettings.NotifyEmailFromKey] = "alerts@fleet.example.com",
         });
         DevSeconds = watch.Elapsed.TotalSeconds;
         Prod = SynthStage(new Dictionary<string, object>

@@ -41,7 +41,12 @@ public sealed class TemplateTests(SynthFixture synth)
     {
         List<(string Id, JsonObject Properties)> tables = Dev.Resources("AWS::DynamoDB::Table").ToList();
 
-        Assert.Equal(new[] { Dev.Names.FixesTable, Dev.Names.LatestTable, Dev.Names.LiveGrantsTable, Dev.Names.RentalsTable }.Order(StringComparer.Ordinal), tables.Select(t => (string)t.Properties["TableName"]!).Order(StringComparer.Ordinal));
+        string[] expected =
+        [
+            Dev.Names.FixesTable, Dev.Names.LatestTable, Dev.Names.LiveGrantsTable, Dev.Names.RentalsTable,
+            Dev.Names.DeriveStateTable, Dev.Names.EventsTable, Dev.Names.StatusesTable, Dev.Names.ZonesTable, Dev.Names.SubscriptionsTable, Dev.Names.OutboxTable,
+        ];
+        Assert.Equal(expected.Order(StringComparer.Ordinal), tables.Select(t => (string)t.Properties["TableName"]!).Order(StringComparer.Ordinal));
         Assert.All(tables, t =>
         {
             Assert.Equal("PAY_PER_REQUEST", (string?)t.Properties["BillingMode"]);
@@ -108,7 +113,7 @@ public sealed class TemplateTests(SynthFixture synth)
         Assert.Contains("StoresDataKey", Text(Dev.Single("AWS::SQS::Queue")["KmsMasterKeyId"]), StringComparison.Ordinal);
         Assert.Contains("StoresDataKey", Text(Dev.Single("AWS::SNS::Topic")["KmsMasterKeyId"]), StringComparison.Ordinal);
         List<(string Id, JsonObject Properties)> logs = Dev.Resources("AWS::Logs::LogGroup").ToList();
-        Assert.Equal(6, logs.Count); // five functions and the HTTP API
+        Assert.Equal(8, logs.Count); // seven functions and the HTTP API
         Assert.All(logs, l => Assert.Contains("StoresDataKey", Text(l.Properties["KmsKeyId"]), StringComparison.Ordinal));
         Assert.True((bool)Dev.Single("AWS::KMS::Key")["EnableKeyRotation"]!);
     }
@@ -161,7 +166,7 @@ public sealed class TemplateTests(SynthFixture synth)
         Assert.Equal("iot.amazonaws.com", (string?)jitp["AssumeRolePolicyDocument"]!["Statement"]![0]!["Principal"]!["Service"]);
 
         List<string> roles = Dev.Resources("AWS::Lambda::Function").Select(f => Text(f.Properties["Role"])).ToList();
-        Assert.Equal(5, roles.Distinct().Count());
+        Assert.Equal(7, roles.Distinct().Count());
     }
 
     [SynthFact]
@@ -169,11 +174,13 @@ public sealed class TemplateTests(SynthFixture synth)
     {
         Dictionary<string, HashSet<string>> actions = PolicyStatements.ActionsByFunction(Dev);
 
-        Assert.Equal(["dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:PutItem", "dynamodb:Query"], Data(actions[Dev.Names.Function("ingest")]));
+        Assert.Equal(["dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:UpdateItem"], Data(actions[Dev.Names.Function("ingest")]));
         Assert.Equal(["dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan"], Data(actions[Dev.Names.Function("api")]));
         Assert.Equal(["dynamodb:Query", "dynamodb:Scan", "s3:DeleteObject", "s3:ListBucket", "s3:PutObject"], Data(actions[Dev.Names.Function("archive")]));
         Assert.Equal(["dynamodb:PutItem", "dynamodb:Query"], Data(actions[Dev.Names.Function("live-authorizer")]));
         Assert.Equal(["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams", "dynamodb:Query"], Data(actions[Dev.Names.Function("live-disconnect")]));
+        Assert.Equal(["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:UpdateItem"], Data(actions[Dev.Names.Function("tick")]));
+        Assert.Equal(["dynamodb:DescribeStream", "dynamodb:GetItem", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:UpdateItem"], Data(actions[Dev.Names.Function("notify")]));
 
         static IEnumerable<string> Data(HashSet<string> all) => all.Where(a => a.StartsWith("dynamodb:", StringComparison.Ordinal) || a.StartsWith("s3:", StringComparison.Ordinal)).Order(StringComparer.Ordinal);
     }
@@ -195,7 +202,7 @@ public sealed class TemplateTests(SynthFixture synth)
     {
         List<JsonObject> functions = Dev.Resources("AWS::Lambda::Function").Select(f => f.Properties).ToList();
 
-        Assert.Equal(5, functions.Count);
+        Assert.Equal(7, functions.Count);
         Assert.All(functions, f =>
         {
             Assert.Equal("provided.al2023", (string?)f["Runtime"]);
@@ -256,7 +263,7 @@ public sealed class TemplateTests(SynthFixture synth)
     [SynthFact]
     public void ArchiveFunction_RunsDailyOnASchedule()
     {
-        JsonObject rule = Dev.Single("AWS::Events::Rule");
+        JsonObject rule = Dev.Single("AWS::Events::Rule", r => Text(r["Targets"]![0]!["Arn"]).Contains("FunctionsArchive", StringComparison.Ordinal));
 
         Assert.Equal("cron(30 0 * * ? *)", (string?)rule["ScheduleExpression"]);
         Assert.Contains("FunctionsArchive", Text(rule["Targets"]![0]!["Arn"]), StringComparison.Ordinal);
@@ -424,7 +431,8 @@ public sealed class TemplateTests(SynthFixture synth)
     public void Alarms_CoverIngestDlqThrottlesRulesAndDevicesOffline_AndNotifyTheTopic()
     {
         List<JsonObject> alarms = Dev.Resources("AWS::CloudWatch::Alarm").Select(a => a.Properties).ToList();
-        string[] expected = ["ingest-errors", "dead-letters", "throttles", "iot-rule-failures", "devices-offline", "archive-failed", "api-5xx", "authorizer-errors"];
+        string[] expected = ["ingest-errors", "dead-letters", "throttles", "iot-rule-failures", "devices-offline", "archive-failed", "api-5xx", "authorizer-errors",
+            "notifications-failed", "notifier-errors", "notifier-behind", "tick-errors"];
 
         Assert.Equal(expected.Select(Dev.Names.Alarm).Order(), alarms.Select(a => (string)a["AlarmName"]!).Order());
         Assert.All(alarms, a =>

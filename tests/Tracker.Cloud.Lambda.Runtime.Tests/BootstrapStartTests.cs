@@ -57,6 +57,7 @@ public sealed class BootstrapStartTests(PublishedPackage package, ITestOutputHel
     [InlineData("", "Runtime.NoSuchHandler", "_HANDLER is ''")]
     [InlineData("Tracker.Cloud.Lambda::Tracker.Cloud.Lambda.Functions.ApiFunction::FunctionHandler", "Runtime.NoSuchHandler", "must be one of ingest, api, archive, live-authorizer, live-disconnect")]
     [InlineData(FunctionCatalog.Api, "Runtime.ConfigInvalid", "TRACKER_FIXES_TABLE is not set")]
+    [InlineData(FunctionCatalog.Notify, "Runtime.ConfigInvalid", "TRACKER_SUBSCRIPTIONS_TABLE is not set")]
     public async Task BadConfiguration_IsReportedAsAnInitError_AndTheProcessExits(string handler, string category, string message)
     {
         await using LocalRuntimeApi api = await LocalRuntimeApi.StartAsync(CancellationToken.None);

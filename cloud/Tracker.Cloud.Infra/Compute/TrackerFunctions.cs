@@ -121,6 +121,7 @@ public sealed partial class TrackerFunctions : Construct
         Allow(LiveAuthorizer, RenterIndexArn(stores), "dynamodb:Query");
         Allow(LiveAuthorizer, stores.Key.KeyArn, "kms:Decrypt", "kms:DescribeKey");
         LiveDisconnect = CreateLiveDisconnect(settings, stores, code, LiveAuthorizer);
+        CreateEventPath(settings, stores, code, tables);
     }
 
     /// <summary>The ingest function.</summary>
@@ -139,7 +140,7 @@ public sealed partial class TrackerFunctions : Construct
     public Function LiveDisconnect { get; }
 
     /// <summary>Every function, for alarms and the dashboard.</summary>
-    public IReadOnlyList<Function> All => [Ingest, Api, Archive, LiveAuthorizer, LiveDisconnect];
+    public IReadOnlyList<Function> All => [Ingest, Api, Archive, LiveAuthorizer, LiveDisconnect, Tick, Notify];
 
     private static string RenterIndexArn(DataStores stores) => stores.Rentals.TableArn + "/index/" + DynamoDbStore.RenterIndexName;
 

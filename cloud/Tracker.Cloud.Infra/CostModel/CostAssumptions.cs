@@ -102,11 +102,50 @@ public sealed record CostAssumptions
     /// <summary>Log bytes per ingest invocation: the summary line plus the platform's START/END/REPORT records in JSON.</summary>
     public int LogBytesPerInvocation { get; init; } = 1100;
 
-    /// <summary>The stack's alarms.</summary>
-    public int Alarms { get; init; } = 8;
+    /// <summary>The stack's alarms (issue 16 added notifications-failed, notifier-errors, notifier-behind, tick-errors).</summary>
+    public int Alarms { get; init; } = 12;
 
-    /// <summary>The stack's custom metrics (CarsWentOffline).</summary>
-    public int CustomMetrics { get; init; } = 1;
+    /// <summary>The stack's custom metrics (CarsWentOffline; the notifier's delivered, attempts failed, failed).</summary>
+    public int CustomMetrics { get; init; } = 4;
+
+    /// <summary>Fleet events a car-day (assumption: ignition on and off, moving and stopped, fence crossings, rental start and end, a few alerts).</summary>
+    public decimal EventsPerCarPerDay { get; init; } = 12m;
+
+    /// <summary>Times an event is written (assumption: an overspeed episode is written when confirmed and again when it ends).</summary>
+    public decimal WritesPerEvent { get; init; } = 1.5m;
+
+    /// <summary>Share of events some subscription is told of (assumption: operators subscribe to alerts, not to every ignition).</summary>
+    public decimal NotifiedEventShare { get; init; } = 0.25m;
+
+    /// <summary>Channels each notified event goes by (assumption: a webhook and an e-mail).</summary>
+    public int ChannelsPerNotifiedEvent { get; init; } = 2;
+
+    /// <summary>
+    /// Measured: bytes of one car's Derive state item (gzip'd JSON) after two days of this model's car, which every
+    /// step rewrites (tests/Tracker.Cloud.Lambda.Runtime.Tests, DeriveStateSizeTests: 3,858 B after 236 steps).
+    /// </summary>
+    public int DeriveStateBytes { get; init; } = 3858;
+
+    /// <summary>Billed ms the Derive step adds to an ingest invocation (assumption: five DynamoDB round trips; no event: no more).</summary>
+    public decimal DeriveMilliseconds { get; init; } = 25m;
+
+    /// <summary>Read units of the Derive step's reads besides the state (zones scan of ~50 zones, rentals, statuses and fixes since the watermark; assumption).</summary>
+    public decimal DeriveOtherReadUnits { get; init; } = 3m;
+
+    /// <summary>Share of car-minutes whose tick changes something and is written (assumption: offline, settling, rentals due).</summary>
+    public decimal TickWritingShare { get; init; } = 0.02m;
+
+    /// <summary>Billed ms of the tick per car (three reads, 8 cars at a time; assumption).</summary>
+    public decimal TickMillisecondsPerCar { get; init; } = 4m;
+
+    /// <summary>Bytes of an event item (body JSON, keys, index attributes; assumption from the item layout).</summary>
+    public int EventItemBytes { get; init; } = 700;
+
+    /// <summary>Write units per notification: the outbox put, the claim and the outcome, each an item of ~1.5 KB.</summary>
+    public decimal OutboxWriteUnitsPerNotification { get; init; } = 6m;
+
+    /// <summary>Billed ms of a notifier invocation (one webhook round trip or SES call; assumption).</summary>
+    public decimal NotifyMilliseconds { get; init; } = 150m;
 
     /// <summary>The MQTT keep-alive (<c>mqtt.keepAliveS</c>, default 300 s): a PINGREQ and PINGRESP each, for the cellular figure.</summary>
     public int KeepAliveSeconds { get; init; } = 300;

@@ -84,6 +84,9 @@ public sealed record CostPrices
     /// <summary>A KMS customer managed key, per month.</summary>
     public required decimal KmsKeyMonth { get; init; }
 
+    /// <summary>SES outbound e-mail, per 1,000 messages.</summary>
+    public required decimal SesPerThousandEmails { get; init; }
+
     /// <summary>
     /// us-east-1 list prices as published on the AWS pricing pages of each service (IoT Core, Lambda,
     /// DynamoDB after the November 2024 on-demand reduction, S3, Athena, API Gateway, CloudWatch, X-Ray,
@@ -118,5 +121,6 @@ public sealed record CostPrices
         DashboardMonth = 3.00m,
         XRayTracesPerMillion = 5.00m,
         KmsKeyMonth = 1.00m,
+        SesPerThousandEmails = 0.10m,
     };
 }

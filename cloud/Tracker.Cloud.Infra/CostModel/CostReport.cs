@@ -38,6 +38,11 @@ public static class CostReport
             md.Append("| ").Append(Name(e.Scenario)).Append(" | ").Append(Qty(e.Car.FixMessages)).Append(" | ").Append(Usd(e.TotalUsd)).Append(" | ").Append(Usd(e.PerCarUsd, 3)).Append(" |\n");
         }
 
+        md.Append("\nOf which the event and notification path (issue 16: Derive in ingest, the tick, the notifier): ")
+            .Append(Usd(batch.Lines.Where(IsEventPath).Sum(l => l.MonthlyUsd))).Append(" a month, ")
+            .Append(Usd(batch.Lines.Where(IsEventPath).Sum(l => l.MonthlyUsd) / a.Cars, 3)).Append(" per car (batch mode; live when moving: ")
+            .Append(Usd(live.Lines.Where(IsEventPath).Sum(l => l.MonthlyUsd))).Append(").\n");
+
         md.Append("\n### One car, one day\n\n| | batch | live when moving |\n|---|---:|---:|\n");
         Row(md, "fixes recorded while driving", batch.Car.MovingFixes, live.Car.MovingFixes);
         Row(md, "heartbeat fixes while parked", batch.Car.ParkedFixes, live.Car.ParkedFixes);
@@ -97,6 +102,13 @@ public static class CostReport
         yield return ("archive months kept", Count(a.ArchiveMonthsKept));
         yield return ("Athena queries a month", Count(a.AthenaQueriesPerMonth));
         yield return ("log bytes per ingest invocation", Count(a.LogBytesPerInvocation));
+        yield return ("events a car-day, writes per event", Qty(a.EventsPerCarPerDay) + ", " + Qty(a.WritesPerEvent));
+        yield return ("share of events notified, channels each", Qty(a.NotifiedEventShare) + ", " + a.ChannelsPerNotifiedEvent);
+        yield return ("Derive state item, bytes (measured)", Count(a.DeriveStateBytes));
+        yield return ("Derive step: ms more per ingest invocation, other read units", Qty(a.DeriveMilliseconds) + ", " + Qty(a.DeriveOtherReadUnits));
+        yield return ("share of car-minutes the tick writes, tick ms per car", Qty(a.TickWritingShare) + ", " + Qty(a.TickMillisecondsPerCar));
+        yield return ("event item bytes; outbox write units per notification", Count(a.EventItemBytes) + "; " + Qty(a.OutboxWriteUnitsPerNotification));
+        yield return ("notifier invocation, billed ms", Qty(a.NotifyMilliseconds));
     }
 
     private static IEnumerable<(string What, decimal Usd)> Prices(CostPrices p)
@@ -125,7 +137,10 @@ public static class CostReport
         yield return ("CloudWatch dashboard, per month", p.DashboardMonth);
         yield return ("X-Ray, per million traces", p.XRayTracesPerMillion);
         yield return ("KMS key, per month", p.KmsKeyMonth);
+        yield return ("SES e-mail, per 1,000", p.SesPerThousandEmails);
     }
+
+    private static bool IsEventPath(CostLine line) => line.Service is "Events" or "Notify";
 
     private static void Row(StringBuilder md, string what, decimal batch, decimal live) =>
         md.Append("| ").Append(what).Append(" | ").Append(Qty(batch)).Append(" | ").Append(Qty(live)).Append(" |\n");

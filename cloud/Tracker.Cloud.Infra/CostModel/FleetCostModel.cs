@@ -91,6 +91,32 @@ public static class FleetCostModel
         decimal seconds = a.DaysPerMonth * 86400m;
         decimal traces = Sampled(fixMessages / seconds) * seconds + smallInvocations;
 
+        // Issue 16, the event and notification path. Every ingest step reads and rewrites the car's Derive state (an item of
+        // DeriveStateBytes: ceil(KB) write units, one consistent read unit per 4 KB) and reads zones, rentals, statuses and the
+        // fixes since the watermark; an event is an update of its item plus a rewrite of the state to clear its pending writes.
+        decimal stateWriteUnits = Math.Ceiling(a.DeriveStateBytes / 1024m);
+        decimal stateReadUnits = Math.Ceiling(a.DeriveStateBytes / 4096m);
+        decimal events = a.EventsPerCarPerDay * carDays;
+        decimal eventWrites = events * a.WritesPerEvent;
+        decimal deriveWrites = (fixMessages * stateWriteUnits) + (eventWrites * (Math.Ceiling(a.EventItemBytes / 1024m) + stateWriteUnits));
+        decimal deriveReads = fixMessages * (stateReadUnits + a.DeriveOtherReadUnits);
+        decimal deriveGbSeconds = fixMessages * a.DeriveMilliseconds / 1000m * a.IngestMemoryMb / 1024m;
+
+        // The clock: every car every minute is read (state, zones, rentals); only a minute that changes something is written.
+        decimal tickCarMinutes = carDays * MinutesPerDay;
+        decimal tickInvocations = a.DaysPerMonth * MinutesPerDay;
+        decimal tickReads = tickCarMinutes * (stateReadUnits + 1.5m);
+        decimal tickWrites = tickCarMinutes * a.TickWritingShare * stateWriteUnits;
+        decimal tickGbSeconds = tickCarMinutes * a.TickMillisecondsPerCar / 1000m * 512m / 1024m;
+
+        // The notifier: stream records are read by Lambda at no charge; one invocation per event at worst, and the retry
+        // schedule once a minute. Each notification is an outbox item written three times; e-mails go through SES.
+        decimal notifications = events * a.NotifiedEventShare * a.ChannelsPerNotifiedEvent;
+        decimal emails = events * a.NotifiedEventShare;
+        decimal notifyInvocations = events + tickInvocations;
+        decimal notifyGbSeconds = events * a.NotifyMilliseconds / 1000m * 256m / 1024m;
+        decimal eventGb = events * a.RetentionDays / a.DaysPerMonth * a.EventItemBytes / Gb;
+
         decimal connectionMinutes = (carDays * MinutesPerDay) + ((operatorHours + renterHours) * 60m);
         var lines = new List<CostLine>
         {
@@ -118,6 +144,16 @@ public static class FleetCostModel
             new("CloudWatch", a.Alarms + " alarms, " + a.CustomMetrics + " custom metric, 1 dashboard", a.Alarms + a.CustomMetrics + 1, "items", (a.Alarms * p.AlarmMonth) + (a.CustomMetrics * p.CustomMetricMonth) + p.DashboardMonth),
             new("X-Ray", "traces (Lambda samples 1 a second and 5% beyond)", traces, "traces", traces / Million * p.XRayTracesPerMillion),
             new("KMS", "one customer managed key (bucket keys and DynamoDB's cached keys keep requests negligible)", 1, "key", p.KmsKeyMonth),
+            new("Events", "Derive in ingest: compute (" + a.DeriveMilliseconds + " ms more per invocation)", deriveGbSeconds, "GB-s", deriveGbSeconds * p.LambdaArmGbSecond),
+            new("Events", "Derive in ingest: DynamoDB writes (the car's state each step, events)", deriveWrites, "WRU", deriveWrites / Million * p.DynamoWritesPerMillion),
+            new("Events", "Derive in ingest: DynamoDB reads (state, zones, rentals, statuses, fixes)", deriveReads, "RRU", deriveReads / Million * p.DynamoReadsPerMillion),
+            new("Events", "tick every minute: requests and compute", tickInvocations, "requests", (tickInvocations / Million * p.LambdaRequestsPerMillion) + (tickGbSeconds * p.LambdaArmGbSecond)),
+            new("Events", "tick: DynamoDB reads (every car every minute)", tickReads, "RRU", tickReads / Million * p.DynamoReadsPerMillion),
+            new("Events", "tick: DynamoDB writes (minutes that change something)", tickWrites, "WRU", tickWrites / Million * p.DynamoWritesPerMillion),
+            new("Events", "events stored (" + a.RetentionDays + " days) with point-in-time recovery", eventGb, "GB", eventGb * (p.DynamoStorageGbMonth + p.DynamoPitrGbMonth)),
+            new("Notify", "notifier requests and compute (stream and retry schedule)", notifyInvocations, "requests", (notifyInvocations / Million * p.LambdaRequestsPerMillion) + (notifyGbSeconds * p.LambdaArmGbSecond)),
+            new("Notify", "outbox writes (add, claim, outcome) and subscription reads", notifications, "notifications", (notifications * a.OutboxWriteUnitsPerNotification / Million * p.DynamoWritesPerMillion) + (events * 2m / Million * p.DynamoReadsPerMillion)),
+            new("Notify", "SES e-mails", emails, "e-mails", emails / 1000m * p.SesPerThousandEmails),
         };
         return new CostEstimate(scenario, car, lines, a.Cars);
     }

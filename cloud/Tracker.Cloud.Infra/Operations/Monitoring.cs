@@ -138,6 +138,33 @@ public sealed class Monitoring : Construct
         Add("authorizer-errors", "The live authorizer threw (JWKS or rentals unreadable): browsers cannot connect",
             functions.LiveAuthorizer.MetricErrors(new MetricOptions { Period = FiveMinutes, Statistic = "Sum" }), 5);
 
+        // Issue 16: notifications given up after their last attempt (kept in the outbox as failed, GET /notifications?state=failed),
+        // the notifier or the clock throwing, and the notifier falling behind the events stream.
+        var notificationsFailed = new Metric(new MetricProps
+        {
+            Namespace = names.MetricNamespace,
+            MetricName = Tracker.Cloud.Lambda.Notify.NotifyHandler.MetricFailed,
+            Statistic = "Sum",
+            Period = FiveMinutes,
+            Label = "notifications failed for good",
+        });
+        Add("notifications-failed", "A notification failed every attempt (webhook down or refusing, SES refusing): it is kept with its error",
+            notificationsFailed, 1);
+        Add("notifier-errors", "The notifier threw (outbox or subscriptions unreadable): the stream batch is being retried",
+            functions.Notify.MetricErrors(new MetricOptions { Period = FiveMinutes, Statistic = "Sum" }), 3);
+        Add("notifier-behind", "The notifier is more than 5 minutes behind the events stream",
+            new Metric(new MetricProps
+            {
+                Namespace = "AWS/Lambda",
+                MetricName = "IteratorAge",
+                DimensionsMap = new Dictionary<string, string> { ["FunctionName"] = functions.Notify.FunctionName },
+                Statistic = "Maximum",
+                Period = FiveMinutes,
+            }),
+            300_000);
+        Add("tick-errors", "The Derive clock failed for some cars twice in five minutes: offline and not-returned events are late",
+            functions.Tick.MetricErrors(new MetricOptions { Period = FiveMinutes, Statistic = "Sum" }), 2);
+
         Alarms = alarms;
 
         Dashboard = new Dashboard(this, "Dashboard", new DashboardProps { DashboardName = names.Dashboard });
@@ -155,6 +182,13 @@ public sealed class Monitoring : Construct
             Graph("API: requests, 4xx, 5xx", api.Api.MetricCount(Sum()), api.Api.MetricClientError(Sum()), api.Api.MetricServerError(Sum())),
             Graph("API latency (p50, p99)", api.Api.MetricLatency(new MetricOptions { Statistic = "p50", Period = FiveMinutes }), api.Api.MetricLatency(new MetricOptions { Statistic = "p99", Period = FiveMinutes })),
             Graph("Live authorizer and archive", functions.LiveAuthorizer.MetricInvocations(Sum()), functions.LiveAuthorizer.MetricErrors(Sum()), functions.Archive.MetricErrors(Sum())));
+        Dashboard.AddWidgets(
+            Graph("Notifications: delivered, retried, failed",
+                new Metric(new MetricProps { Namespace = names.MetricNamespace, MetricName = Tracker.Cloud.Lambda.Notify.NotifyHandler.MetricDelivered, Statistic = "Sum", Period = FiveMinutes }),
+                new Metric(new MetricProps { Namespace = names.MetricNamespace, MetricName = Tracker.Cloud.Lambda.Notify.NotifyHandler.MetricAttemptsFailed, Statistic = "Sum", Period = FiveMinutes }),
+                notificationsFailed),
+            Graph("Tick and notifier errors", functions.Tick.MetricErrors(Sum()), functions.Notify.MetricErrors(Sum())),
+            Graph("Tick duration (max)", functions.Tick.MetricDuration(new MetricOptions { Statistic = "Maximum", Period = FiveMinutes })));
     }
 
     /// <summary>The alarm topic.</summary>

@@ -100,6 +100,32 @@ public sealed class DataStores : Construct
         // One small item per renter's live connection (and refresh), gone with its TTL once the grant has ended.
         LiveGrants = NewTable("LiveGrants", names.LiveGrantsTable, "subject", AttributeType.STRING, "clientId", AttributeType.STRING, timeToLive: TimeToLiveAttribute);
 
+        // Issue 16: the Derive stage's tables as Tracker.Cloud.DynamoDb's DynamoDbDeriveStore uses them, and the notifier's.
+        // Events and statuses keep the fixes' retention (TTL); every new or changed event goes down the events stream
+        // (new image only: the notifier reads what the event is now) to the notifier.
+        DeriveState = NewTable("DeriveState", names.DeriveStateTable, "carId", AttributeType.STRING);
+        Events = NewTable("Events", names.EventsTable, "carId", AttributeType.STRING, "eventId", AttributeType.STRING, timeToLive: TimeToLiveAttribute, stream: StreamViewType.NEW_IMAGE);
+        Events.AddGlobalSecondaryIndex(new GlobalSecondaryIndexProps
+        {
+            IndexName = Tracker.Cloud.DynamoDb.Derive.DynamoDbDeriveTables.FleetIndex,
+            PartitionKey = new Amazon.CDK.AWS.DynamoDB.Attribute { Name = "fleet", Type = AttributeType.STRING },
+            SortKey = new Amazon.CDK.AWS.DynamoDB.Attribute { Name = "fleetKey", Type = AttributeType.STRING },
+            ProjectionType = ProjectionType.ALL,
+        });
+        Statuses = NewTable("Statuses", names.StatusesTable, "carId", AttributeType.STRING, "ts", AttributeType.NUMBER, timeToLive: TimeToLiveAttribute);
+        Zones = NewTable("Zones", names.ZonesTable, "zoneId", AttributeType.STRING);
+        Subscriptions = NewTable("Subscriptions", names.SubscriptionsTable, "subscriptionId", AttributeType.STRING);
+
+        // One item per (event, subscription, channel); pending ones also sit in the sparse index of due retries.
+        Outbox = NewTable("Outbox", names.OutboxTable, "deliveryId", AttributeType.STRING, timeToLive: TimeToLiveAttribute);
+        Outbox.AddGlobalSecondaryIndex(new GlobalSecondaryIndexProps
+        {
+            IndexName = Tracker.Cloud.Lambda.Notify.DynamoDbNotifyStore.DueIndex,
+            PartitionKey = new Amazon.CDK.AWS.DynamoDB.Attribute { Name = "due", Type = AttributeType.STRING },
+            SortKey = new Amazon.CDK.AWS.DynamoDB.Attribute { Name = "nextAttemptMs", Type = AttributeType.NUMBER },
+            ProjectionType = ProjectionType.ALL,
+        });
+
         Archive = new Bucket(this, "Archive", new BucketProps
         {
             Encryption = BucketEncryption.KMS,
@@ -174,6 +200,24 @@ public sealed class DataStores : Construct
 
     /// <summary>Live grants: <c>subject</c> S, <c>clientId</c> S, TTL on <c>expiresAt</c>.</summary>
     public Table LiveGrants { get; }
+
+    /// <summary>Derive state: <c>carId</c> S.</summary>
+    public Table DeriveState { get; }
+
+    /// <summary>Events: <c>carId</c> S, <c>eventId</c> S, index <c>fleetByStart</c>, TTL, stream (new images) to the notifier.</summary>
+    public Table Events { get; }
+
+    /// <summary>Statuses: <c>carId</c> S, <c>ts</c> N, TTL.</summary>
+    public Table Statuses { get; }
+
+    /// <summary>Zones: <c>zoneId</c> S.</summary>
+    public Table Zones { get; }
+
+    /// <summary>Subscriptions: <c>subscriptionId</c> S.</summary>
+    public Table Subscriptions { get; }
+
+    /// <summary>Outbox: <c>deliveryId</c> S, index <c>dueByTime</c>, TTL.</summary>
+    public Table Outbox { get; }
 
     /// <summary>The Parquet archive (and Athena's results).</summary>
     public Bucket Archive { get; }

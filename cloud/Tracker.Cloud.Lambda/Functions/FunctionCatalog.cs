@@ -22,8 +22,14 @@ public static class FunctionCatalog
     /// <summary>Closes renters' live connections when their rentals change (the rentals table's stream).</summary>
     public const string LiveDisconnect = "live-disconnect";
 
+    /// <summary>The Derive stage's clock (an EventBridge schedule every minute): offline, rentals not returned.</summary>
+    public const string Tick = "tick";
+
+    /// <summary>Notifications: the events table's stream, and a schedule for retries.</summary>
+    public const string Notify = "notify";
+
     /// <summary>Every handler name, in the stack's order.</summary>
-    public static IReadOnlyList<string> Names { get; } = [Ingest, Api, Archive, LiveAuthorizer, LiveDisconnect];
+    public static IReadOnlyList<string> Names { get; } = [Ingest, Api, Archive, LiveAuthorizer, LiveDisconnect, Tick, Notify];
 
     /// <summary>True when <paramref name="handler"/> names a function.</summary>
     /// <param name="handler">The handler name.</param>
@@ -42,6 +48,8 @@ public static class FunctionCatalog
         Archive => new ArchiveFunction(),
         LiveAuthorizer => new LiveAuthorizerFunction(),
         LiveDisconnect => new LiveDisconnectFunction(),
+        Tick => new TickFunction(),
+        Notify => new NotifyFunction(),
         _ => throw new ArgumentException($"no function is named '{handler}': the handler must be one of {string.Join(", ", Names)}", nameof(handler)),
     };
 }

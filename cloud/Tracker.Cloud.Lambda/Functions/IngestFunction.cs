@@ -32,9 +32,7 @@ public sealed class IngestFunction : ILambdaFunction
         DeriveAfterIngest? derive = null;
         if (settings.Derive is { } tables)
         {
-            var stores = new DynamoDbDeriveStore(client, tables);
-            derive = new DeriveAfterIngest(store, new DeriveService(
-                new CarDeriver(DeriveOptions.Default), stores, stores, new StoredObservations(store, stores), new StoredContexts(stores, store, SpeedLimits.None)));
+            derive = new DeriveAfterIngest(store, DeriveWiring.Create(store, tables, client).Service);
         }
 
         _handler = new IngestHandler(new IngestService(store, CarRules.Default.Ingest, TimeProvider.System), TimeProvider.System, Console.Out, derive);

@@ -46,9 +46,13 @@ public sealed class RentalStreamChange
     public Dictionary<string, StreamAttributeValue>? OldImage { get; set; }
 }
 
-/// <summary>A DynamoDB attribute value as a stream carries it; only strings and numbers are read.</summary>
+/// <summary>A DynamoDB attribute value as a stream carries it; only strings, numbers and booleans are read.</summary>
 public sealed class StreamAttributeValue
 {
+    /// <summary>A boolean (the events table's <c>withdrawn</c>).</summary>
+    [JsonPropertyName("BOOL")]
+    public bool? Bool { get; set; }
+
     /// <summary>A string.</summary>
     [JsonPropertyName("S")]
     public string? S { get; set; }

@@ -1,0 +1,40 @@
+using Amazon.DynamoDBv2;
+using Tracker.Cloud.Derive;
+using Tracker.Cloud.Derive.Engine;
+using Tracker.Cloud.Derive.Storage;
+using Tracker.Cloud.DynamoDb;
+using Tracker.Cloud.DynamoDb.Derive;
+
+namespace Tracker.Cloud.Lambda.Functions;
+
+/// <summary>The Derive stage over DynamoDB, as the ingest and tick functions build it: one wiring, so both run the same engine on the same state.</summary>
+public static class DeriveWiring
+{
+    /// <summary>Builds the service.</summary>
+    /// <param name="store">The fixes, latest and rentals store.</param>
+    /// <param name="tables">The Derive stage's tables.</param>
+    /// <param name="client">DynamoDB.</param>
+    /// <returns>The service and the state store it commits to.</returns>
+    public static (DeriveService Service, DynamoDbDeriveStore States) Create(DynamoDbStore store, DynamoDbDeriveOptions tables, IAmazonDynamoDB client)
+    {
+        (DeriveService service, DynamoDbDeriveStore states, _, _) = CreateWithParts(store, tables, client);
+        return (service, states);
+    }
+
+    /// <summary>Builds the service and hands back its parts (the tick's probe runs the same engine on the same contexts).</summary>
+    /// <param name="store">The fixes, latest and rentals store.</param>
+    /// <param name="tables">The Derive stage's tables.</param>
+    /// <param name="client">DynamoDB.</param>
+    /// <returns>The service, the state store, the contexts and the engine.</returns>
+    public static (DeriveService Service, DynamoDbDeriveStore States, IDeriveContextSource Contexts, CarDeriver Deriver) CreateWithParts(DynamoDbStore store, DynamoDbDeriveOptions tables, IAmazonDynamoDB client)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(tables);
+        ArgumentNullException.ThrowIfNull(client);
+        var stores = new DynamoDbDeriveStore(client, tables);
+        var deriver = new CarDeriver(DeriveOptions.Default);
+        var contexts = new StoredContexts(stores, store, SpeedLimits.None);
+        var service = new DeriveService(deriver, stores, stores, new StoredObservations(store, stores), contexts);
+        return (service, stores, contexts, deriver);
+    }
+}

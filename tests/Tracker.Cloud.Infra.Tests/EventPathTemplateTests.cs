@@ -1,0 +1,146 @@
+using System.Text.Json.Nodes;
+using Tracker.Cloud.Lambda.Functions;
+using Tracker.Cloud.Lambda.Notify;
+using static Tracker.Cloud.Infra.Tests.TemplateJson;
+
+namespace Tracker.Cloud.Infra.Tests;
+
+/// <summary>
+/// Issue 16 on AWS in the template: the Derive tables, ingest deriving after it stores, the clock every minute, the
+/// notifier on the events stream and on a retry schedule, each role scoped to what its code calls, SES only for the
+/// configured sender, and the alarms.
+/// </summary>
+[Collection(SynthCollection.Name)]
+public sealed class EventPathTemplateTests(SynthFixture synth)
+{
+    private SynthFixture.Synthesized Dev => synth.Dev;
+
+    private static JsonObject Function(SynthFixture.Synthesized stage, string role) =>
+        stage.Single("AWS::Lambda::Function", f => (string?)f["FunctionName"] == stage.Names.Function(role));
+
+    private static JsonObject Table(SynthFixture.Synthesized stage, string name) =>
+        stage.Single("AWS::DynamoDB::Table", t => (string?)t["TableName"] == name);
+
+    [SynthFact]
+    public void EventsTable_StreamsNewImages_KeepsTheFixesRetention_AndHasTheFleetIndex()
+    {
+        JsonObject events = Table(Dev, Dev.Names.EventsTable);
+        Assert.Equal("NEW_IMAGE", (string?)events["StreamSpecification"]!["StreamViewType"]);
+        Assert.Equal("expiresAt", (string?)events["TimeToLiveSpecification"]!["AttributeName"]);
+        Assert.Equal(["carId", "eventId"], events["KeySchema"]!.AsArray().Select(k => (string)k!["AttributeName"]!));
+        Assert.Equal("fleetByStart", (string?)Assert.Single(events["GlobalSecondaryIndexes"]!.AsArray())!["IndexName"]);
+
+        JsonObject outbox = Table(Dev, Dev.Names.OutboxTable);
+        Assert.Equal(DynamoDbNotifyStore.DueIndex, (string?)Assert.Single(outbox["GlobalSecondaryIndexes"]!.AsArray())!["IndexName"]);
+        Assert.Equal("expiresAt", (string?)outbox["TimeToLiveSpecification"]!["AttributeName"]);
+        Assert.Equal("expiresAt", (string?)Table(Dev, Dev.Names.StatusesTable)["TimeToLiveSpecification"]!["AttributeName"]);
+        foreach (string name in new[] { Dev.Names.DeriveStateTable, Dev.Names.ZonesTable, Dev.Names.SubscriptionsTable })
+        {
+            JsonObject table = Table(Dev, name);
+            Assert.Equal("PAY_PER_REQUEST", (string?)table["BillingMode"]);
+            Assert.True((bool)table["PointInTimeRecoverySpecification"]!["PointInTimeRecoveryEnabled"]!);
+            Assert.Equal("KMS", (string?)table["SSESpecification"]!["SSEType"]);
+        }
+    }
+
+    [SynthFact]
+    public void IngestAndTick_GetTheDeriveTables_AndTheClockRunsEveryMinuteWithoutRetries()
+    {
+        foreach (string role in new[] { FunctionCatalog.Ingest, FunctionCatalog.Tick })
+        {
+            JsonObject variables = Function(Dev, role)["Environment"]!["Variables"]!.AsObject();
+            foreach (string variable in FunctionSettings.DeriveTableVariables)
+            {
+                Assert.True(variables.ContainsKey(variable), role + " lacks " + variable);
+            }
+        }
+
+        JsonObject rule = Dev.Single("AWS::Events::Rule", r => (string?)r["Name"] == Dev.Names.TickRule);
+        Assert.Equal("rate(1 minute)", (string?)rule["ScheduleExpression"]);
+        Assert.Contains("FunctionsTick", Text(Assert.Single(List(rule["Targets"]))!["Arn"]), StringComparison.Ordinal);
+        JsonObject asyncConfig = Dev.Single("AWS::Lambda::EventInvokeConfig", c => Text(c["FunctionName"]).Contains("FunctionsTick", StringComparison.Ordinal));
+        Assert.Equal(0, (int)asyncConfig["MaximumRetryAttempts"]!);
+    }
+
+    [SynthFact]
+    public void Notifier_ReadsTheEventsStream_UntilItSucceeds_ReportingPartialFailures_AndRetriesOnASchedule()
+    {
+        JsonObject mapping = Dev.Single("AWS::Lambda::EventSourceMapping", m => Text(m["FunctionName"]).Contains("FunctionsNotify", StringComparison.Ordinal));
+        Assert.Contains("StoresEvents", Text(mapping["EventSourceArn"]), StringComparison.Ordinal);
+        Assert.Contains("StreamArn", Text(mapping["EventSourceArn"]), StringComparison.Ordinal);
+        Assert.Equal("TRIM_HORIZON", (string?)mapping["StartingPosition"]);
+        Assert.Equal(-1, (int)mapping["MaximumRetryAttempts"]!);
+        Assert.Equal(["ReportBatchItemFailures"], Strings(mapping["FunctionResponseTypes"]));
+        Assert.Contains("StoresDeadLetters", Text(mapping["DestinationConfig"]!["OnFailure"]!["Destination"]), StringComparison.Ordinal);
+
+        JsonObject rule = Dev.Single("AWS::Events::Rule", r => (string?)r["Name"] == Dev.Names.NotifyRetryRule);
+        Assert.Equal("rate(1 minute)", (string?)rule["ScheduleExpression"]);
+        JsonObject variables = Function(Dev, FunctionCatalog.Notify)["Environment"]!["Variables"]!.AsObject();
+        Assert.Equal("alerts@fleet.example.com", (string?)variables[NotifySettings.EmailFromVariable]);
+        Assert.Equal(Dev.Names.MetricNamespace, (string?)variables[NotifySettings.MetricNamespaceVariable]);
+        Assert.False(Function(synth.Prod, FunctionCatalog.Notify)["Environment"]!["Variables"]!.AsObject().ContainsKey(NotifySettings.EmailFromVariable));
+    }
+
+    [SynthFact]
+    public void NoFunction_MayLetWebhooksReachPrivateAddresses()
+    {
+        foreach (SynthFixture.Synthesized stage in new[] { Dev, synth.Prod })
+        {
+            foreach ((_, JsonObject function) in stage.Resources("AWS::Lambda::Function"))
+            {
+                Assert.DoesNotContain(NotifySettings.WebhookAllowPrivateVariable, function["Environment"]?.ToJsonString() ?? string.Empty, StringComparison.Ordinal);
+            }
+        }
+    }
+
+    [SynthFact]
+    public void Notifier_MaySendMailOnlyAsTheConfiguredSender_AndTouchesNoEventOrFixItem()
+    {
+        List<JsonObject> statements = PolicyStatements.ForFunction(Dev, Dev.Names.Function(FunctionCatalog.Notify)).ToList();
+        JsonObject ses = Assert.Single(statements, s => Strings(s["Action"]).Any(a => a.StartsWith("ses:", StringComparison.Ordinal)));
+        Assert.Equal(["ses:SendEmail"], Strings(ses["Action"]));
+        Assert.All(Strings(ses["Resource"]), r => Assert.Contains(":identity/", r, StringComparison.Ordinal));
+        Assert.Contains(Strings(ses["Resource"]), r => r.EndsWith(":identity/alerts@fleet.example.com", StringComparison.Ordinal));
+        Assert.Equal("alerts@fleet.example.com", (string?)ses["Condition"]!["StringEquals"]!["ses:FromAddress"]);
+        Assert.DoesNotContain(PolicyStatements.ForFunction(synth.Prod, synth.Prod.Names.Function(FunctionCatalog.Notify)), s => Strings(s["Action"]).Any(a => a.StartsWith("ses:", StringComparison.Ordinal)));
+
+        string[] itemActions = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"];
+        foreach (JsonObject statement in statements.Where(s => Strings(s["Action"]).Any(itemActions.Contains)))
+        {
+            Assert.All(Strings(statement["Resource"]), r => Assert.True(r.Contains("StoresSubscriptions", StringComparison.Ordinal) || r.Contains("StoresOutbox", StringComparison.Ordinal), r));
+        }
+
+        JsonObject stream = Assert.Single(statements, s => Strings(s["Action"]).Contains("dynamodb:GetRecords"));
+        Assert.Contains("StoresEvents", Assert.Single(Strings(stream["Resource"])), StringComparison.Ordinal);
+    }
+
+    [SynthFact]
+    public void Tick_ScansOnlyTheDeriveState_AndWritesNoFixes()
+    {
+        List<JsonObject> statements = PolicyStatements.ForFunction(Dev, Dev.Names.Function(FunctionCatalog.Tick)).ToList();
+        JsonObject scan = Assert.Single(statements, s => Strings(s["Action"]).Contains("dynamodb:Scan") && Strings(s["Resource"]).Any(r => r.Contains("StoresDeriveState", StringComparison.Ordinal)));
+        Assert.Single(Strings(scan["Resource"]));
+        Assert.DoesNotContain(statements, s => Strings(s["Resource"]).Any(r => r.Contains("StoresFixes", StringComparison.Ordinal) || r.Contains("StoresOutbox", StringComparison.Ordinal)));
+        Assert.DoesNotContain(statements, s => Strings(s["Action"]).Any(a => a.EndsWith('*')));
+
+        // Ingest derives, but it never reads subscriptions or writes the outbox: that is the notifier's.
+        Assert.DoesNotContain(PolicyStatements.ForFunction(Dev, Dev.Names.Function(FunctionCatalog.Ingest)),
+            s => Strings(s["Resource"]).Any(r => r.Contains("StoresOutbox", StringComparison.Ordinal) || r.Contains("StoresSubscriptions", StringComparison.Ordinal)));
+    }
+
+    [SynthFact]
+    public void Alarms_CoverFailedNotifications_NotifierAndTickErrors_AndANotifierBehindTheStream()
+    {
+        foreach (string name in new[] { "notifications-failed", "notifier-errors", "notifier-behind", "tick-errors", "dead-letters" })
+        {
+            JsonObject alarm = Dev.Single("AWS::CloudWatch::Alarm", a => (string?)a["AlarmName"] == Dev.Names.Alarm(name));
+            Assert.NotEmpty(List(alarm["AlarmActions"]));
+            Assert.Equal("notBreaching", (string?)alarm["TreatMissingData"]);
+        }
+
+        JsonObject failed = Dev.Single("AWS::CloudWatch::Alarm", a => (string?)a["AlarmName"] == Dev.Names.Alarm("notifications-failed"));
+        JsonNode metric = failed["Metrics"]![0]!["MetricStat"]!["Metric"]!;
+        Assert.Equal(Dev.Names.MetricNamespace, (string?)metric["Namespace"]);
+        Assert.Equal(NotifyHandler.MetricFailed, (string?)metric["MetricName"]);
+    }
+}
