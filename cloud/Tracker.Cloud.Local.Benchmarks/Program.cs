@@ -4,10 +4,12 @@
 //   dotnet run -c Release --project cloud/Tracker.Cloud.Local.Benchmarks -- --authorizer [--iterations 5000]
 //   dotnet run -c Release --project cloud/Tracker.Cloud.Local.Benchmarks -- --host-process [--cars 1000] [--seconds 120] [--warmup 30]
 //       [--live-period 5s] [--report-policy live|device|FILE] [--browser] [--pause-host 10s] [--connect-timeout 300s] [--drain-timeout 120s]
-//       [--start-spread 0s] [--max-pending-connections N] [--host-exe PATH] [--seed 1]
+//       [--start-spread 0s] [--max-pending-connections N] [--host-exe PATH] [--seed 1] [--webhook-overspeed KMH]
 //
 // --host-process (Load/LoadRun.cs): the cars run here and the host (the built tracker-local, no cars of its own) in its
 // own process, so the host's RSS and CPU are its own; the run ends with an account of every fix the cars recorded.
+// --webhook-overspeed KMH: the host's fleet overspeed threshold, an operator's webhook subscription to overspeed served
+// in this process (HMAC checked), and the latency from the car's publish to the webhook's arrival (Load/WebhookLatency.cs).
 //
 // Without it:
 // Everything runs on this machine: the host (broker, ingest, SQLite, API) and the N cars (each the firmware core over

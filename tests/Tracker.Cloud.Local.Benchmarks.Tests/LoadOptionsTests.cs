@@ -38,6 +38,7 @@ public sealed class LoadOptionsTests
         [
             "--cars", "10000", LoadOptions.ModeFlag, "--seconds", "300", "--warmup", "0", "--live-period", "1s", "--report-policy", "device",
             "--connect-timeout", "10m", "--drain-timeout", "0", "--seed", "7", "--browser", "--max-pending-connections", "512", "--pause-host", "20s", "--start-spread", "0",
+            "--webhook-overspeed", "20",
         ]);
 
         Assert.Equal(10_000, options.Cars);
@@ -52,9 +53,13 @@ public sealed class LoadOptionsTests
         Assert.Equal(512, options.MaxPendingConnections);
         Assert.Equal(TimeSpan.FromSeconds(20), options.PauseHost);
         Assert.Equal(TimeSpan.Zero, options.StartSpread);
+        Assert.Equal(20, options.WebhookOverspeedKmh);
     }
 
     [Theory]
+    [InlineData("--webhook-overspeed", "9", "from 10 to 300")]
+    [InlineData("--webhook-overspeed", "301", "from 10 to 300")]
+    [InlineData("--webhook-overspeed", "fast", "whole number")]
     [InlineData("--cars", "0", "from 1 to 20,000")]
     [InlineData("--cars", "20001", "from 1 to 20,000")]
     [InlineData("--cars", "-5", "whole number")]

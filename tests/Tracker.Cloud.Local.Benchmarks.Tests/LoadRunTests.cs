@@ -50,6 +50,28 @@ public sealed partial class LoadRunTests(ITestOutputHelper log)
         Assert.Contains("lost 0", report, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Run_WithAWebhookOnOverspeed_DeliversEveryEventOnceWithAValidSignature()
+    {
+        using var folder = new TempFolder();
+        var output = new StringWriter(CultureInfo.InvariantCulture);
+
+        // A 10 km/h fleet threshold: every drive of a few cars is an overspeed episode within seconds. The receiver in the
+        // bench checks each POST's HMAC and the run fails (exit 3) unless every standing event arrived exactly once.
+        int code = await LoadRun.RunAsync(SmallRun(folder) with { WebhookOverspeedKmh = 10, Measured = TimeSpan.FromSeconds(25) }, output);
+
+        string report = output.ToString();
+        log.WriteLine(report);
+        Assert.True(code == 0, report);
+        Match hooks = WebhookLine().Match(report);
+        Assert.True(hooks.Success, report);
+        int stood = int.Parse(hooks.Groups["stood"].Value, CultureInfo.InvariantCulture);
+        Assert.True(stood > 0, "no overspeed event stood, so nothing was delivered:\n" + report);
+        Assert.Equal(stood, int.Parse(hooks.Groups["once"].Value, CultureInfo.InvariantCulture));
+        Assert.Contains("0 more than once, 0 never, 0 unexpected; every signature checked, none refused", report, StringComparison.Ordinal);
+        Assert.Contains("publish -> webhook      p50 ", report, StringComparison.Ordinal);
+    }
+
     private static LoadOptions SmallRun(TempFolder folder)
     {
         // Every car records a fix a second, parked or moving, so a few cars load the host from the first second.
@@ -65,6 +87,9 @@ public sealed partial class LoadRunTests(ITestOutputHelper log)
 
     [GeneratedRegex(@"sent once stored\) over (?<n>\d+) batches")]
     private static partial Regex AckedLine();
+
+    [GeneratedRegex(@"webhook deliveries +(?<stood>\d+) events stood, (?<once>\d+) delivered once")]
+    private static partial Regex WebhookLine();
 
     [GeneratedRegex(@"= (?<n>\d+) stored")]
     private static partial Regex StoredLine();

@@ -33,6 +33,7 @@ public sealed class ReadmeWalkTests(ITestOutputHelper output) : IDisposable
     private const string CloudEvents = "dotnet run -c Release --project cloud/Tracker.Cloud.Benchmarks -- --store sqlite --cars 20 --fixes 1000 --concurrency 4 --events compare";
     private const string LocalBenchmark = "dotnet run -c Release --project cloud/Tracker.Cloud.Local.Benchmarks -- --cars 1000 --seconds 120 --warmup 60";
     private const string LoadBenchmark = "dotnet run -c Release --project cloud/Tracker.Cloud.Local.Benchmarks -- --host-process --browser --cars 1000 --warmup 30 --seconds 60";
+    private const string WebhookBenchmark = "dotnet run -c Release --project cloud/Tracker.Cloud.Local.Benchmarks -- --host-process --cars 1000 --warmup 30 --seconds 120 --webhook-overspeed 20";
     private const string ArchiveBenchmark = "dotnet run -c Release --project cloud/Tracker.Cloud.Archive.Benchmarks -- --store sqlite --cars 1000 --interval-s 5 --db /tmp/archive-benchmark.db";
 
     private static readonly TimeSpan Bound = TimeSpan.FromMinutes(4);
@@ -57,6 +58,7 @@ public sealed class ReadmeWalkTests(ITestOutputHelper output) : IDisposable
         [CloudEvents] = "minutes of work: run with the same options at 2 cars of 50 fixes",
         [LocalBenchmark] = "three minutes of 1,000 cars and a browser: run with the same options at 3 cars for 3 s (needs Chromium)",
         [LoadBenchmark] = "minutes of 1,000 cars apart from the host, and a browser: run with the same options at 3 cars, 1 s warm-up, 3 s measured (needs Chromium)",
+        [WebhookBenchmark] = "minutes of 1,000 cars apart from the host and a webhook: run with the same options at 3 cars, 1 s warm-up, 3 s measured (exits 0 only with every standing event delivered once, signed)",
         [ArchiveBenchmark] = "17 million fixes to write first: run with the same options at 2 cars, a fix every 10 minutes, in a temporary file",
         ["dotnet run"] = "prose: the start of the main command (the build that dotnet run does)",
         ["dotnet tool install -g nanoff"] = "installs a global .NET tool on the installer's machine; what it serves (flashing) needs a board",
@@ -247,6 +249,13 @@ public sealed class ReadmeWalkTests(ITestOutputHelper output) : IDisposable
     public async Task LoadBenchmark_RunsWithItsOptions()
     {
         await RunAsync(LoadBenchmark, ("--cars", "3"), ("--seconds", "3"), ("--warmup", "1"));
+    }
+
+    [Fact]
+    public async Task WebhookLatencyBenchmark_RunsWithItsOptions()
+    {
+        string text = await RunAsync(WebhookBenchmark, ("--cars", "3"), ("--seconds", "3"), ("--warmup", "1"));
+        Assert.Contains("publish -> webhook", text, StringComparison.Ordinal);
     }
 
     [Fact]

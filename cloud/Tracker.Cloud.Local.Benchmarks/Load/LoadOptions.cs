@@ -63,6 +63,13 @@ public sealed record LoadOptions
     /// <summary>Over how long the cars' first connections are spread; null for the fleet's own (10 ms a car, at most 10 s). Zero: all at once.</summary>
     public TimeSpan? StartSpread { get; init; }
 
+    /// <summary>
+    /// The webhook latency run: the host gets this fleet overspeed threshold (km/h, 10 to 300), an operator subscribes a
+    /// webhook in this process to overspeed, and the run reports publish-to-webhook latency and every event's delivery.
+    /// Null for none.
+    /// </summary>
+    public int? WebhookOverspeedKmh { get; init; }
+
     /// <summary>Reads the options after <see cref="ModeFlag"/>.</summary>
     /// <param name="args">The command line (the mode flag itself is skipped).</param>
     /// <returns>The options.</returns>
@@ -110,7 +117,8 @@ public sealed record LoadOptions
                 "--max-pending-connections" => options with { MaxPendingConnections = Whole(name, value, 1, 100_000) },
                 "--start-spread" => options with { StartSpread = Period(name, value, TimeSpan.Zero, TimeSpan.FromHours(1)) },
                 "--pause-host" => options with { PauseHost = Period(name, value, TimeSpan.Zero, TimeSpan.FromMinutes(10)) },
-                _ => throw new LocalOptionsException(Clip(name), "is not an option of " + ModeFlag + "; the options are --cars, --seconds, --warmup, --live-period, --report-policy, --connect-timeout, --drain-timeout, --seed, --browser, --host-exe, --max-pending-connections, --start-spread and --pause-host"),
+                "--webhook-overspeed" => options with { WebhookOverspeedKmh = Whole(name, value, 10, 300) },
+                _ => throw new LocalOptionsException(Clip(name), "is not an option of " + ModeFlag + "; the options are --cars, --seconds, --warmup, --live-period, --report-policy, --connect-timeout, --drain-timeout, --seed, --browser, --host-exe, --max-pending-connections, --start-spread, --pause-host and --webhook-overspeed"),
             };
         }
 

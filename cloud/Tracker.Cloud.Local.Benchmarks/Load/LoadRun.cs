@@ -71,6 +71,11 @@ public static class LoadRun
             "--data", data, "--http-port", Text(httpPort), "--mqtt-port", Text(mqttPort), "--cars", "0", "--progress", "0",
             "--seed", Text(options.Seed), "--tile-url", "none",
         ];
+        if (options.WebhookOverspeedKmh is { } kmh)
+        {
+            hostArgs.AddRange(["--overspeed-kmh", Text(kmh)]);
+        }
+
         if (options.MaxPendingConnections is { } pending)
         {
             hostArgs.AddRange(["--max-pending-connections", Text(pending)]);
@@ -90,6 +95,21 @@ public static class LoadRun
         using ILoggerFactory loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
         using var carsPki = LocalPki.OpenOrCreate(pkiDirectory, IPAddress.Loopback);
         var published = new PublishTimes();
+        var publishes = new CarPublishes();
+        publishes.Follow(published);
+        using WebhookReceiver? hook = options.WebhookOverspeedKmh is null ? null : new WebhookReceiver(Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24)), TimeProvider.System);
+        if (hook is not null)
+        {
+            string? problem = await SubscribeAsync(http, data, hook).ConfigureAwait(false);
+            if (problem is not null)
+            {
+                output.WriteLine("the webhook subscription failed: " + problem);
+                return HostFailed;
+            }
+
+            output.WriteLine($"operator subscribed {hook.Url} to overspeed (fleet threshold {options.WebhookOverspeedKmh} km/h)");
+        }
+
         var publishToAck = new LatencyHistogram();
         var settings = new FleetSettings(options.Cars, scratch.Combine("cars-flash"), null, options.Seed, (int)options.LivePeriod.TotalMilliseconds, options.Policy, StartSpreadMs: (long?)options.StartSpread?.TotalMilliseconds);
 
@@ -127,6 +147,7 @@ public static class LoadRun
             ProcessSample.TryRead(Environment.ProcessId, out ProcessSample loadBefore);
             string loadAtStart = LoadAverage();
             var measured = Stopwatch.StartNew();
+            long windowStartMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
             long hostRssMax = 0;
             long loadRssMax = 0;
             if (options.PauseHost > TimeSpan.Zero)
@@ -147,6 +168,7 @@ public static class LoadRun
             while (measured.Elapsed < options.Measured && !host.HasExited);
 
             double elapsed = measured.Elapsed.TotalSeconds;
+            long windowEndMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
             HostMetricsText after = await ScrapeAsync(http).ConfigureAwait(false);
             ProcessSample.TryRead(host.Id, out ProcessSample hostAfter);
             ProcessSample.TryRead(Environment.ProcessId, out ProcessSample loadAfter);
@@ -167,13 +189,26 @@ public static class LoadRun
             var draining = Stopwatch.StartNew();
             FleetStopReport left = fleet.Stop(options.DrainTimeout);
             output.WriteLine($"cars stopped: logs drained in {draining.Elapsed.TotalSeconds:0.0} s, {left.PendingFixes} fixes left ({left.FixesInDeadZones} held by {left.CarsInDeadZones} cars in a simulated dead zone)");
+            if (hook is not null)
+            {
+                await AwaitDeliveriesAsync(hook, Path.Combine(data, "tracker.db"), TimeSpan.FromSeconds(120)).ConfigureAwait(false);
+            }
+
             HostMetricsText final = await ScrapeAsync(http).ConfigureAwait(false);
             ProcessSample.TryRead(host.Id, out ProcessSample hostFinal);
             int? exit = await host.StopAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
             output.WriteLine($"host stopped (exit {(exit is { } code ? Text(code) : "killed")}); host peak RSS over the run {hostFinal.PeakRssBytes / 1048576.0:0} MiB");
             FixCount count = FixCount.Of(fleet.FixesRecorded, left.PendingFixes, final, StoredRows(Path.Combine(data, "tracker.db")));
             output.WriteLine(count.ToString());
-            return count.Lost == 0 && connect.AllConnected ? 0 : Shortfall;
+            bool hooked = true;
+            if (hook is not null)
+            {
+                var report = WebhookLatencyReport.Of(hook.Received, StandingEvents(Path.Combine(data, "tracker.db")), hook.Refused, publishes, windowStartMs, windowEndMs);
+                output.WriteLine(report.ToString());
+                hooked = report.AllOnce;
+            }
+
+            return count.Lost == 0 && connect.AllConnected && hooked ? 0 : Shortfall;
         }
         finally
         {
@@ -262,6 +297,62 @@ public static class LoadRun
 
         HostMetricsText refused = await ScrapeAsync(http).ConfigureAwait(false);
         return new StormReport(options.Cars, (long)connected, storm.Elapsed.TotalSeconds, peak, refused.Labelled("tracker_broker_refused_total"));
+    }
+
+    private static async Task<string?> SubscribeAsync(HttpClient http, string data, WebhookReceiver hook)
+    {
+        // As an operator does: sign in, then PUT the subscription through the API.
+        string password = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(Path.Combine(data, LocalUsers.PasswordsFile)))!["ops"];
+        using HttpResponseMessage login = await http.PostAsync(new Uri("auth/login", UriKind.Relative), Json(new { user = "ops", password })).ConfigureAwait(false);
+        if (!login.IsSuccessStatusCode)
+        {
+            return "sign-in answered " + (int)login.StatusCode;
+        }
+
+        string token = System.Text.Json.Nodes.JsonNode.Parse(await login.Content.ReadAsStringAsync().ConfigureAwait(false))!["token"]!.GetValue<string>();
+        using var request = new HttpRequestMessage(HttpMethod.Put, new Uri("subscriptions/bench-webhook", UriKind.Relative))
+        {
+            Content = Json(new { name = "Bench webhook", types = new[] { "overspeed" }, webhook = new { url = hook.Url, secret = hook.Secret } }),
+        };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        using HttpResponseMessage put = await http.SendAsync(request).ConfigureAwait(false);
+        return put.IsSuccessStatusCode ? null : "PUT /subscriptions answered " + (int)put.StatusCode + ": " + await put.Content.ReadAsStringAsync().ConfigureAwait(false);
+    }
+
+    private static StringContent Json(object value) => new(System.Text.Json.JsonSerializer.Serialize(value), System.Text.Encoding.UTF8, "application/json");
+
+    private static async Task AwaitDeliveriesAsync(WebhookReceiver hook, string database, TimeSpan limit)
+    {
+        // The cars have stopped and their logs are stored: every standing event must reach the receiver (the notifier
+        // retries for up to 10 attempts; this waits for the first delivery of each, bounded).
+        var waited = Stopwatch.StartNew();
+        while (waited.Elapsed < limit)
+        {
+            HashSet<(string, string)> got = [.. hook.Received.Select(r => (r.Delivery.CarId, r.Delivery.EventId))];
+            if (StandingEvents(database).All(got.Contains))
+            {
+                await Task.Delay(1000).ConfigureAwait(false); // time for a duplicate to show, if there were one
+                return;
+            }
+
+            await Task.Delay(250).ConfigureAwait(false);
+        }
+    }
+
+    private static HashSet<(string Car, string Id)> StandingEvents(string database)
+    {
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = database, Mode = SqliteOpenMode.ReadOnly }.ToString());
+        connection.Open();
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "SELECT car_id, event_id FROM events WHERE type = 'overspeed' AND withdrawn = 0 AND pending = 0";
+        using SqliteDataReader reader = command.ExecuteReader();
+        HashSet<(string, string)> events = [];
+        while (reader.Read())
+        {
+            events.Add((reader.GetString(0), reader.GetString(1)));
+        }
+
+        return events;
     }
 
     private static async Task<HostMetricsText> ScrapeAsync(HttpClient http) =>

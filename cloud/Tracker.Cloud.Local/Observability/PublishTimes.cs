@@ -41,6 +41,12 @@ public sealed class PublishTimes
         return true;
     }
 
+    /// <summary>
+    /// Raised with (car, CRC, wall ms) each time a batch is first recorded, on the publishing car's thread: a load process
+    /// that needs every publish of a car in order (the webhook latency bench) keeps its own list from it.
+    /// </summary>
+    public event Action<string, uint, long>? Recorded;
+
     /// <summary>Records that <paramref name="carId"/> published the batch with <paramref name="crc"/> at <paramref name="wallMs"/>.</summary>
     /// <param name="carId">The car.</param>
     /// <param name="crc">The batch's CRC-32.</param>
@@ -54,6 +60,8 @@ public sealed class PublishTimes
             {
                 _published.TryRemove(oldest, out _);
             }
+
+            Recorded?.Invoke(carId, crc, wallMs);
         }
     }
 
