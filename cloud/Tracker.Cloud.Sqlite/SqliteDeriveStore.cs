@@ -139,6 +139,10 @@ public sealed class SqliteDeriveStore : IDerivationStore, IEventStore, IStatusSt
 
     private async Task<bool> CommitAsync(SqliteConnection connection, CarDerivation car, IReadOnlyList<FleetEvent> events, IReadOnlyList<EventKey> withdrawals, CancellationToken cancellationToken)
     {
+        // Serialized before the transaction begins: SQLite's one write lock is held only for the statements.
+        string state = DeriveJson.Write(car);
+        string[] bodies = [.. events.Select(DeriveJson.Write)];
+
         // Immediate: the write lock is taken before the version is read, so the check and the write are one step.
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using (SqliteCommand read = connection.CreateCommand())
@@ -154,7 +158,6 @@ public sealed class SqliteDeriveStore : IDerivationStore, IEventStore, IStatusSt
         }
 
         long next = car.Version + 1;
-        string state = DeriveJson.Write(car);
         await using (SqliteCommand write = connection.CreateCommand())
         {
             write.Transaction = transaction;
@@ -180,14 +183,15 @@ public sealed class SqliteDeriveStore : IDerivationStore, IEventStore, IStatusSt
             SqliteParameter pDecided = upsert.Parameters.Add("$decided", SqliteType.Integer);
             SqliteParameter pBody = upsert.Parameters.Add("$body", SqliteType.Text);
             SqliteParameter pPending = upsert.Parameters.Add("$pending", SqliteType.Integer);
-            foreach (FleetEvent e in events)
+            for (int i = 0; i < events.Count; i++)
             {
+                FleetEvent e = events[i];
                 pCar.Value = e.CarId;
                 pId.Value = e.Key.Id;
                 pType.Value = EventTypeNames.Name(e.Type);
                 pStart.Value = e.EpisodeStartMs;
                 pDecided.Value = e.DecidedTs;
-                pBody.Value = DeriveJson.Write(e);
+                pBody.Value = bodies[i];
                 pPending.Value = e.Pending ? 1 : 0;
                 await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
