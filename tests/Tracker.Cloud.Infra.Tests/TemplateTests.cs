@@ -371,7 +371,9 @@ public sealed class TemplateTests(SynthFixture synth)
     {
         List<JsonObject> routes = Dev.Resources("AWS::ApiGatewayV2::Route").Select(r => r.Properties).ToList();
 
-        Assert.Equal(FleetHttpApi.Routes.Select(r => "GET " + r).Order(), routes.Select(r => (string)r["RouteKey"]!).Order());
+        Assert.Equal(
+            FleetHttpApi.Routes.Select(r => "GET " + r).Concat(FleetHttpApi.EventRoutes.SelectMany(r => r.Methods.Select(m => m + " " + r.Path))).Order(StringComparer.Ordinal),
+            routes.Select(r => (string)r["RouteKey"]!).Order(StringComparer.Ordinal));
         Assert.All(routes, r => Assert.Equal("JWT", (string?)r["AuthorizationType"]));
         JsonObject authorizer = Dev.Single("AWS::ApiGatewayV2::Authorizer");
         Assert.Equal("JWT", (string?)authorizer["AuthorizerType"]);
@@ -401,7 +403,7 @@ public sealed class TemplateTests(SynthFixture synth)
         JsonNode config = Dev.Single("AWS::CloudFront::Distribution")["DistributionConfig"]!;
         JsonNode s3Origin = config["Origins"]!.AsArray().Single(o => o!["S3OriginConfig"] is not null)!;
         Assert.Contains("OriginAccessControl", Text(s3Origin["OriginAccessControlId"]), StringComparison.Ordinal);
-        Assert.Equal(["/cars*", "/me"], config["CacheBehaviors"]!.AsArray().Select(b => (string)b!["PathPattern"]!).Order(StringComparer.Ordinal));
+        Assert.Equal(["/cars*", "/events*", "/limits*", "/me", "/notifications*", "/subscriptions*", "/zones*"], config["CacheBehaviors"]!.AsArray().Select(b => (string)b!["PathPattern"]!).Order(StringComparer.Ordinal));
         Assert.Equal("redirect-to-https", (string?)config["DefaultCacheBehavior"]!["ViewerProtocolPolicy"]);
 
         JsonObject sitePolicy = Dev.Single("AWS::S3::BucketPolicy", p => List(p["PolicyDocument"]!["Statement"]).Any(s => (string?)s!["Principal"]?["Service"] == "cloudfront.amazonaws.com"));

@@ -48,6 +48,25 @@ public sealed class WebHosting : Construct
             OriginRequestPolicy = OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
         };
 
+        // Issue 16's routes write too (acknowledge, zones, limits, subscriptions): every method, still uncached.
+        var apiWriteBehavior = new BehaviorOptions
+        {
+            Origin = apiOrigin,
+            ViewerProtocolPolicy = ViewerProtocolPolicy.HTTPS_ONLY,
+            AllowedMethods = AllowedMethods.ALLOW_ALL,
+            CachePolicy = CachePolicy.CACHING_DISABLED,
+            OriginRequestPolicy = OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+        };
+        var behaviors = new Dictionary<string, IBehaviorOptions>
+        {
+            ["/cars*"] = apiWriteBehavior,
+            ["/me"] = apiBehavior,
+        };
+        foreach (string prefix in Tracker.Cloud.Infra.Api.FleetHttpApi.EventPathPrefixes)
+        {
+            behaviors[prefix + "*"] = apiWriteBehavior;
+        }
+
         Distribution = new Distribution(this, "Cdn", new DistributionProps
         {
             Comment = settings.Names.Prefix + " web app and API",
@@ -61,11 +80,7 @@ public sealed class WebHosting : Construct
                 CachePolicy = CachePolicy.CACHING_OPTIMIZED,
                 ResponseHeadersPolicy = ResponseHeadersPolicy.SECURITY_HEADERS,
             },
-            AdditionalBehaviors = new Dictionary<string, IBehaviorOptions>
-            {
-                ["/cars*"] = apiBehavior,
-                ["/me"] = apiBehavior,
-            },
+            AdditionalBehaviors = behaviors,
         });
     }
 
