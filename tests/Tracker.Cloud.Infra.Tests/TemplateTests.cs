@@ -45,6 +45,7 @@ public sealed class TemplateTests(SynthFixture synth)
         [
             Dev.Names.FixesTable, Dev.Names.LatestTable, Dev.Names.LiveGrantsTable, Dev.Names.RentalsTable,
             Dev.Names.DeriveStateTable, Dev.Names.EventsTable, Dev.Names.StatusesTable, Dev.Names.ZonesTable, Dev.Names.SubscriptionsTable, Dev.Names.OutboxTable,
+            Dev.Names.LimitsTable,
         ];
         Assert.Equal(expected.Order(StringComparer.Ordinal), tables.Select(t => (string)t.Properties["TableName"]!).Order(StringComparer.Ordinal));
         Assert.All(tables, t =>
@@ -175,7 +176,7 @@ public sealed class TemplateTests(SynthFixture synth)
         Dictionary<string, HashSet<string>> actions = PolicyStatements.ActionsByFunction(Dev);
 
         Assert.Equal(["dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:UpdateItem"], Data(actions[Dev.Names.Function("ingest")]));
-        Assert.Equal(["dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan"], Data(actions[Dev.Names.Function("api")]));
+        Assert.Equal(["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:UpdateItem"], Data(actions[Dev.Names.Function("api")]));
         Assert.Equal(["dynamodb:Query", "dynamodb:Scan", "s3:DeleteObject", "s3:ListBucket", "s3:PutObject"], Data(actions[Dev.Names.Function("archive")]));
         Assert.Equal(["dynamodb:PutItem", "dynamodb:Query"], Data(actions[Dev.Names.Function("live-authorizer")]));
         Assert.Equal(["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams", "dynamodb:Query"], Data(actions[Dev.Names.Function("live-disconnect")]));
