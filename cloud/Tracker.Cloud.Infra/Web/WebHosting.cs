@@ -11,7 +11,8 @@ namespace Tracker.Cloud.Infra.Web;
 /// The web app's hosting: a private S3 bucket (no public access, TLS only, encrypted) read by CloudFront
 /// through origin access control (CloudFront developer guide, "Restrict access to an Amazon S3 origin"),
 /// and the API's routes on the same origin, as the local host serves them, so the web app needs no CORS
-/// and keeps one base URL: <c>/cars*</c> and <c>/me</c> go to the HTTP API uncached, with every viewer
+/// and keeps one base URL: <c>/cars*</c>, <c>/me</c> and issue 16's <c>/events*</c>, <c>/zones*</c>, <c>/limits*</c>,
+/// <c>/subscriptions*</c>, <c>/notifications*</c> go to the HTTP API uncached, with every viewer
 /// header (the <c>Authorization</c> bearer token) but the host passed on.
 /// </summary>
 public sealed class WebHosting : Construct
