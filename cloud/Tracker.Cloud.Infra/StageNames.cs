@@ -48,6 +48,9 @@ public sealed class StageNames
     /// <summary>Zones (geofences, issue 16).</summary>
     public string ZonesTable => Prefix + "-zones";
 
+    /// <summary>The thresholds set through <c>/limits</c> (issue 16).</summary>
+    public string LimitsTable => Prefix + "-limits";
+
     /// <summary>Notification subscriptions (issue 16).</summary>
     public string SubscriptionsTable => Prefix + "-subscriptions";
 
@@ -79,6 +82,9 @@ public sealed class StageNames
 
     /// <summary>The rule that republishes the cars' status for browsers.</summary>
     public string StatusRule => "tracker_" + Stage + "_status";
+
+    /// <summary>The rule that hands the cars' status messages to the ingest function, for the Derive stage (issue 16).</summary>
+    public string StatusDeriveRule => "tracker_" + Stage + "_status_derive";
 
     /// <summary>The rule that counts cars dropping off (lifecycle events) into a CloudWatch metric.</summary>
     public string PresenceRule => "tracker_" + Stage + "_presence";

@@ -143,4 +143,92 @@ public sealed class EventPathTemplateTests(SynthFixture synth)
         Assert.Equal(Dev.Names.MetricNamespace, (string?)metric["Namespace"]);
         Assert.Equal(NotifyHandler.MetricFailed, (string?)metric["MetricName"]);
     }
+
+    [SynthFact]
+    public void ApiFunction_ServesTheEventRoutes_OverTheTablesItNeeds_AndTouchesNoStateStatusOrFix()
+    {
+        JsonObject variables = Function(Dev, FunctionCatalog.Api)["Environment"]!["Variables"]!.AsObject();
+        foreach (string variable in FunctionSettings.DeriveTableVariables.Append(FunctionSettings.LimitsTableVariable).Append(NotifySettings.SubscriptionsTableVariable).Append(NotifySettings.OutboxTableVariable))
+        {
+            Assert.True(variables.ContainsKey(variable), "api lacks " + variable);
+        }
+
+        List<JsonObject> statements = PolicyStatements.ForFunction(Dev, Dev.Names.Function(FunctionCatalog.Api)).ToList();
+        Assert.DoesNotContain(statements, s => Strings(s["Action"]).Any(a => a.EndsWith('*')));
+        string[] writes = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"];
+        foreach (JsonObject statement in statements.Where(s => Strings(s["Action"]).Any(writes.Contains)))
+        {
+            Assert.All(Strings(statement["Resource"]), r => Assert.True(
+                new[] { "StoresEvents", "StoresZones", "StoresLimits", "StoresSubscriptions" }.Any(t => r.Contains(t, StringComparison.Ordinal)), r));
+        }
+
+        // Events: query (the car's, and the fleet's index) and acknowledge (update, read back); never delete one.
+        JsonObject events = Assert.Single(statements, s => Strings(s["Resource"]).Any(r => r.Contains("StoresEvents", StringComparison.Ordinal)) && Strings(s["Action"]).Contains("dynamodb:UpdateItem"));
+        Assert.DoesNotContain("dynamodb:DeleteItem", Strings(events["Action"]));
+        Assert.Contains(statements, s => Strings(s["Action"]).Contains("dynamodb:Query") && Strings(s["Resource"]).Any(r => r.Contains("/index/" + Tracker.Cloud.DynamoDb.Derive.DynamoDbDeriveTables.FleetIndex, StringComparison.Ordinal)));
+
+        // The outbox is only read (the failed notifications); the state, the statuses and the fixes' writes are not the API's.
+        Assert.All(statements.Where(s => Strings(s["Resource"]).Any(r => r.Contains("StoresOutbox", StringComparison.Ordinal))), s => Assert.Equal(["dynamodb:Scan"], Strings(s["Action"])));
+        Assert.DoesNotContain(statements, s => Strings(s["Resource"]).Any(r => r.Contains("StoresDeriveState", StringComparison.Ordinal) || r.Contains("StoresStatuses", StringComparison.Ordinal)));
+        Assert.DoesNotContain(statements, s => Strings(s["Action"]).Any(writes.Contains) && Strings(s["Resource"]).Any(r => r.Contains("StoresFixes", StringComparison.Ordinal) || r.Contains("StoresLatest", StringComparison.Ordinal) || r.Contains("StoresRentals", StringComparison.Ordinal)));
+    }
+
+    [SynthFact]
+    public void HttpApi_RoutesTheEventPaths_WithTheirMethodsOnly_AndCloudFrontPassesWrites()
+    {
+        List<string> keys = Dev.Resources("AWS::ApiGatewayV2::Route").Select(r => (string)r.Properties["RouteKey"]!).ToList();
+        foreach (string key in new[] { "GET /events", "GET /cars/{carId}/events", "POST /cars/{carId}/events/{eventId}/acknowledge", "GET /zones", "PUT /zones/{zoneId}", "DELETE /zones/{zoneId}", "GET /limits", "PUT /limits", "GET /subscriptions", "PUT /subscriptions/{subscriptionId}", "DELETE /subscriptions/{subscriptionId}", "GET /notifications" })
+        {
+            Assert.Contains(key, keys);
+        }
+
+        Assert.DoesNotContain("DELETE /events", keys);
+        Assert.DoesNotContain(keys, k => k.StartsWith("ANY ", StringComparison.Ordinal) || k.Contains("{proxy+}", StringComparison.Ordinal));
+
+        JsonNode config = Dev.Single("AWS::CloudFront::Distribution")["DistributionConfig"]!;
+        foreach (string pattern in new[] { "/events*", "/zones*", "/limits*", "/subscriptions*", "/notifications*", "/cars*" })
+        {
+            JsonNode behavior = config["CacheBehaviors"]!.AsArray().Single(b => (string?)b!["PathPattern"] == pattern)!;
+            Assert.Contains("POST", Strings(behavior["AllowedMethods"]));
+            Assert.Contains("DELETE", Strings(behavior["AllowedMethods"]));
+            Assert.Equal("https-only", (string?)behavior["ViewerProtocolPolicy"]);
+            Assert.Contains("execute-api", Text(config["Origins"]!.AsArray().Single(o => (string?)o!["Id"] == (string?)behavior["TargetOriginId"])!["DomainName"]), StringComparison.Ordinal);
+        }
+
+        JsonNode me = config["CacheBehaviors"]!.AsArray().Single(b => (string?)b!["PathPattern"] == "/me")!;
+        Assert.DoesNotContain("POST", Strings(me["AllowedMethods"]));
+    }
+
+    [SynthFact]
+    public void StatusMessages_ReachIngest_ThroughTheirOwnRule_AndIngestMayOnlyAddStatuses()
+    {
+        JsonObject rule = Dev.Single("AWS::IoT::TopicRule", r => (string?)r["RuleName"] == Dev.Names.StatusDeriveRule);
+        JsonNode payload = rule["TopicRulePayload"]!;
+        Assert.Equal(Tracker.Cloud.Infra.Iot.DeviceFleet.StatusDeriveSql, (string?)payload["Sql"]);
+        Assert.Contains("FROM 'tracker/+/status'", (string?)payload["Sql"], StringComparison.Ordinal);
+        Assert.Contains("FunctionsIngest", Text(Assert.Single(List(payload["Actions"]))!["Lambda"]!["FunctionArn"]), StringComparison.Ordinal);
+        Assert.NotNull(payload["ErrorAction"]);
+        JsonObject permission = Dev.Single("AWS::Lambda::Permission", p => Text(p["SourceArn"]).Contains("StatusDeriveRule", StringComparison.Ordinal));
+        Assert.Contains("FunctionsIngest", Text(permission["FunctionName"]), StringComparison.Ordinal);
+        Assert.Equal("iot.amazonaws.com", (string?)permission["Principal"]);
+
+        // The republish rule is unchanged: verbatim to browsers.
+        Assert.Equal(Tracker.Cloud.Infra.Iot.DeviceFleet.StatusSql, (string?)Dev.Single("AWS::IoT::TopicRule", r => (string?)r["RuleName"] == Dev.Names.StatusRule)["TopicRulePayload"]!["Sql"]);
+
+        List<JsonObject> ingest = PolicyStatements.ForFunction(Dev, Dev.Names.Function(FunctionCatalog.Ingest)).ToList();
+        JsonObject put = Assert.Single(ingest, s => Strings(s["Action"]).Contains("dynamodb:PutItem") && Strings(s["Resource"]).Any(r => r.Contains("StoresStatuses", StringComparison.Ordinal)));
+        Assert.Equal(["dynamodb:PutItem"], Strings(put["Action"]));
+        Assert.DoesNotContain(ingest, s => Strings(s["Resource"]).Any(r => r.Contains("StoresStatuses", StringComparison.Ordinal)) && Strings(s["Action"]).Any(a => a is "dynamodb:DeleteItem" or "dynamodb:UpdateItem"));
+
+        // Ingest and tick read the thresholds, and never write them.
+        foreach (string role in new[] { FunctionCatalog.Ingest, FunctionCatalog.Tick })
+        {
+            Assert.Contains("StoresLimits", Text(Function(Dev, role)["Environment"]!["Variables"]![FunctionSettings.LimitsTableVariable]), StringComparison.Ordinal);
+            Assert.All(
+                PolicyStatements.ForFunction(Dev, Dev.Names.Function(role)).Where(s => Strings(s["Resource"]).Any(r => r.Contains("StoresLimits", StringComparison.Ordinal))),
+                s => Assert.Equal(["dynamodb:Scan"], Strings(s["Action"])));
+        }
+
+        Assert.Equal("PAY_PER_REQUEST", (string?)Table(Dev, Dev.Names.LimitsTable)["BillingMode"]);
+    }
 }

@@ -7,6 +7,7 @@ using Tracker.Cloud.Lambda.Notify;
 using Tracker.Cloud.Lambda.Runtime.Tests.EventPath;
 using Tracker.Cloud.Lambda.Runtime.Tests.Support;
 using Tracker.Cloud.Notify.Subscriptions;
+using Tracker.Core.Uplink;
 using Xunit.Abstractions;
 
 namespace Tracker.Cloud.Lambda.Runtime.Tests;
@@ -83,5 +84,48 @@ public sealed class BootstrapEventPathTests(PublishedPackage package, DynaliteSe
         Assert.Equal(2, receiver.Emails.Count);
         Assert.All(receiver.Emails, m => Assert.StartsWith("AWS4-HMAC-SHA256 Credential=S3RVER/", m.Headers["authorization"], StringComparison.Ordinal));
         Assert.All(receiver.Emails, m => Assert.Contains("/us-east-1/ses/aws4_request", m.Headers["authorization"], StringComparison.Ordinal));
+    }
+
+    [BootstrapFact]
+    public async Task IgnitionOffStatus_ThroughThePublishedIngest_IsListedByThePublishedApi_ToOperatorsOnly()
+    {
+        Dictionary<string, string> environment = await EventPathFixtures.FreshTablesAsync(dynalite);
+        long nowS = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        string topic = "tracker/" + LambdaEvents.Car + "/status";
+        await using (RunningFunction ingest = await RunningFunction.StartAsync(package, FunctionCatalog.Ingest, environment, output))
+        {
+            foreach ((IgnitionState ignition, long at) in new[] { (IgnitionState.On, nowS - 120), (IgnitionState.Off, nowS - 60) })
+            {
+                JsonElement summary = await ingest.RespondAsync(LambdaEvents.Iot(Status(ignition, at), topic, LambdaEvents.Car, at * 1000));
+                Assert.Equal("stored", summary.GetProperty("outcome").GetString());
+            }
+
+            JsonElement refused = await ingest.RespondAsync(LambdaEvents.Iot([0x02, 0x01], topic, LambdaEvents.Car, nowS * 1000));
+            Assert.Equal("notStatus", refused.GetProperty("reason").GetString());
+        }
+
+        await using RunningFunction api = await RunningFunction.StartAsync(package, FunctionCatalog.Api, environment, output);
+        JsonElement listed = await api.RespondAsync(LambdaEvents.Http("/cars/" + LambdaEvents.Car + "/events", new Dictionary<string, string> { ["type"] = "ignition-off" }, LambdaEvents.Claims("ops-1", "operators")));
+        Assert.Equal(200, listed.GetProperty("statusCode").GetInt32());
+        using JsonDocument page = JsonDocument.Parse(listed.GetProperty("body").GetString()!);
+        JsonElement e = Assert.Single(page.RootElement.GetProperty("events").EnumerateArray());
+        Assert.Equal((nowS - 60) * 1000, e.GetProperty("ts").GetInt64());
+
+        JsonElement renter = await api.RespondAsync(LambdaEvents.Http("/events", null, LambdaEvents.Claims("renter-1", "renters")));
+        Assert.Equal(403, renter.GetProperty("statusCode").GetInt32());
+        JsonElement zones = await api.RespondAsync(LambdaEvents.Http("/zones", null, LambdaEvents.Claims("ops-1", "operators")));
+        Assert.Equal(200, zones.GetProperty("statusCode").GetInt32());
+    }
+
+    private static byte[] Status(IgnitionState ignition, long utcS)
+    {
+        StatusReport report = StatusReport.CreateOnline();
+        report.Ignition = ignition;
+        report.UtcS = utcS;
+        report.SupplyMv = 12_600;
+        report.FirmwareVersion = "test";
+        byte[] buffer = new byte[StatusCodec.MaxBytes];
+        int length = StatusCodec.Encode(ref report, buffer, 0);
+        return buffer[..length];
     }
 }

@@ -21,6 +21,26 @@ public sealed class FleetHttpApi : Construct
     /// <summary>The routes, each <c>GET</c>, all to the API function.</summary>
     public static readonly IReadOnlyList<string> Routes = ["/cars", "/cars/{carId}/location", "/cars/{carId}/locations", "/me"];
 
+    /// <summary>
+    /// Issue 16's routes (the API function's <c>EventsApi</c>, operators only, checked by the function), with their methods:
+    /// anything else is refused by API Gateway before the function runs.
+    /// </summary>
+    public static readonly IReadOnlyList<(string Path, string[] Methods)> EventRoutes =
+    [
+        ("/events", ["GET"]),
+        ("/cars/{carId}/events", ["GET"]),
+        ("/cars/{carId}/events/{eventId}/acknowledge", ["POST"]),
+        ("/zones", ["GET"]),
+        ("/zones/{zoneId}", ["PUT", "DELETE"]),
+        ("/limits", ["GET", "PUT"]),
+        ("/subscriptions", ["GET"]),
+        ("/subscriptions/{subscriptionId}", ["PUT", "DELETE"]),
+        ("/notifications", ["GET"]),
+    ];
+
+    /// <summary>The first path segments CloudFront sends to the API besides <c>/cars*</c> and <c>/me</c>.</summary>
+    public static readonly IReadOnlyList<string> EventPathPrefixes = ["/events", "/zones", "/limits", "/subscriptions", "/notifications"];
+
     /// <summary>Steady requests per second the stage accepts before 429s.</summary>
     public const double RateLimit = 200;
 
@@ -60,6 +80,11 @@ public sealed class FleetHttpApi : Construct
         foreach (string route in Routes)
         {
             Api.AddRoutes(new AddRoutesOptions { Path = route, Methods = [HttpMethod.GET], Integration = integration });
+        }
+
+        foreach ((string path, string[] methods) in EventRoutes)
+        {
+            Api.AddRoutes(new AddRoutesOptions { Path = path, Methods = methods.Select(m => Enum.Parse<HttpMethod>(m)).ToArray(), Integration = integration });
         }
 
         var accessLogs = new LogGroup(this, "AccessLogs", new LogGroupProps

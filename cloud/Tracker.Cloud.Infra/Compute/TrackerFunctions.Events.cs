@@ -32,7 +32,9 @@ public sealed partial class TrackerFunctions
     private static Dictionary<string, string> DeriveVariables(DataStores stores)
     {
         string[] names = [stores.DeriveState.TableName, stores.Events.TableName, stores.Statuses.TableName, stores.Zones.TableName];
-        return FunctionSettings.DeriveTableVariables.Select((v, i) => (v, i)).ToDictionary(p => p.v, p => names[p.i]);
+        Dictionary<string, string> variables = FunctionSettings.DeriveTableVariables.Select((v, i) => (v, i)).ToDictionary(p => p.v, p => names[p.i]);
+        variables[FunctionSettings.LimitsTableVariable] = stores.Limits.TableName;
+        return variables;
     }
 
     // What DeriveService does through DynamoDbDeriveStore, StoredObservations and StoredContexts for one car's step.
@@ -42,6 +44,7 @@ public sealed partial class TrackerFunctions
         Allow(function, stores.Events.TableArn, "dynamodb:Query", "dynamodb:UpdateItem");
         Allow(function, stores.Statuses.TableArn, "dynamodb:Query");
         Allow(function, stores.Zones.TableArn, "dynamodb:Scan");
+        Allow(function, stores.Limits.TableArn, "dynamodb:Scan");
         Allow(function, stores.Rentals.TableArn, "dynamodb:Query");
     }
 
@@ -59,6 +62,9 @@ public sealed partial class TrackerFunctions
 
         AllowDeriveStep(Ingest, stores);
 
+        // Status messages (the status Derive rule): stored once under (car, ts) with a conditional put, then derived.
+        Allow(Ingest, stores.Statuses.TableArn, "dynamodb:PutItem");
+
         // The clock: every car with a state, every minute. No retries: the next minute is the retry.
         Tick = Create(settings, stores, code, FunctionCatalog.Tick, 512, Duration.Seconds(50), new Dictionary<string, string>(tables).Concat(derive).ToDictionary(),
             "Ticks the Derive stage's clock for every car: offline, pending events settled, rentals not returned", null);
@@ -68,6 +74,8 @@ public sealed partial class TrackerFunctions
         new Rule(this, "TickSchedule", new RuleProps { RuleName = names.TickRule, Description = "The Derive stage's clock", Schedule = Schedule.Rate(TickEvery) })
             .AddTarget(new LambdaFunction(Tick, new LambdaFunctionProps { RetryAttempts = 0, MaxEventAge = Duration.Minutes(2) }));
         Tick.ConfigureAsyncInvoke(new EventInvokeConfigOptions { RetryAttempts = 0, MaxEventAge = Duration.Minutes(2) });
+
+        CreateEventRoutes(stores, derive);
 
         var notifyEnvironment = new Dictionary<string, string>
         {
@@ -126,5 +134,23 @@ public sealed partial class TrackerFunctions
         new Rule(this, "NotifyRetrySchedule", new RuleProps { RuleName = names.NotifyRetryRule, Description = "The notifier's due retries", Schedule = Schedule.Rate(NotifyRetryEvery) })
             .AddTarget(new LambdaFunction(Notify, new LambdaFunctionProps { RetryAttempts = 0, MaxEventAge = Duration.Minutes(2) }));
         Notify.ConfigureAsyncInvoke(new EventInvokeConfigOptions { RetryAttempts = 0, MaxEventAge = Duration.Minutes(2) });
+    }
+
+    // The API function's issue-16 routes (EventsApi): events (list, acknowledge), zones, limits, subscriptions and the
+    // failed notifications, over the tables, each action one its code calls. It never reads the Derive state or statuses.
+    private void CreateEventRoutes(DataStores stores, Dictionary<string, string> derive)
+    {
+        foreach ((string name, string value) in derive)
+        {
+            Api.AddEnvironment(name, value);
+        }
+
+        Api.AddEnvironment(NotifySettings.SubscriptionsTableVariable, stores.Subscriptions.TableName);
+        Api.AddEnvironment(NotifySettings.OutboxTableVariable, stores.Outbox.TableName);
+        Allow(Api, [stores.Events.TableArn, stores.Events.TableArn + "/index/" + Tracker.Cloud.DynamoDb.Derive.DynamoDbDeriveTables.FleetIndex], "dynamodb:Query");
+        Allow(Api, stores.Events.TableArn, "dynamodb:GetItem", "dynamodb:UpdateItem");
+        Allow(Api, [stores.Zones.TableArn, stores.Limits.TableArn, stores.Subscriptions.TableArn], "dynamodb:Scan", "dynamodb:PutItem", "dynamodb:DeleteItem");
+        Allow(Api, stores.Outbox.TableArn, "dynamodb:Scan");
+        Allow(Api, stores.Key.KeyArn, "kms:Encrypt", "kms:GenerateDataKey");
     }
 }

@@ -44,6 +44,13 @@ public sealed class DeviceFleet : Construct
     public const string StatusSql = "SELECT * FROM 'tracker/+/status'";
 
     /// <summary>
+    /// The status Derive rule's SQL (issue 16): the status message base64 in JSON for the ingest function, in the fixes
+    /// rule's shape, so the function stores it and runs it through Derive (ignition, power, low battery). A second rule
+    /// on the topic: the republish rule keeps its verbatim payload, and a rule has one SELECT.
+    /// </summary>
+    public const string StatusDeriveSql = "SELECT encode(*, 'base64') AS payload, topic() AS topic, clientid() AS clientId, timestamp() AS receivedAt FROM 'tracker/+/status'";
+
+    /// <summary>
     /// The presence rule's SQL, over IoT Core's lifecycle events (AWS IoT developer guide, "Lifecycle
     /// events"): cars only (browsers connect as <c>web-*</c>), and only connections that did not end
     /// with the client's own DISCONNECT, which is when the car's <c>offline</c> will is published.
@@ -194,6 +201,27 @@ public sealed class DeviceFleet : Construct
             },
         });
 
+        StatusDeriveRule = new CfnTopicRule(this, "StatusDeriveRule", new CfnTopicRuleProps
+        {
+            RuleName = names.StatusDeriveRule,
+            TopicRulePayload = new CfnTopicRule.TopicRulePayloadProperty
+            {
+                Description = "Hands the cars' status messages to the ingest function: stored, then derived (ignition, power, low battery)",
+                Sql = StatusDeriveSql,
+                AwsIotSqlVersion = SqlVersion,
+                RuleDisabled = false,
+                Actions = new object[] { new CfnTopicRule.ActionProperty { Lambda = new CfnTopicRule.LambdaActionProperty { FunctionArn = functions.Ingest.FunctionArn } } },
+                ErrorAction = errorAction,
+            },
+        });
+        functions.Ingest.AddPermission("FromStatusDeriveRule", new Permission
+        {
+            Principal = new ServicePrincipal("iot.amazonaws.com"),
+            Action = "lambda:InvokeFunction",
+            SourceArn = StatusDeriveRule.AttrArn,
+            SourceAccount = stack.Account,
+        });
+
         PresenceRule = new CfnTopicRule(this, "PresenceRule", new CfnTopicRuleProps
         {
             RuleName = names.PresenceRule,
@@ -233,6 +261,9 @@ public sealed class DeviceFleet : Construct
 
     /// <summary>The status republish rule.</summary>
     public CfnTopicRule StatusRule { get; }
+
+    /// <summary>The rule that hands status messages to the ingest function for the Derive stage.</summary>
+    public CfnTopicRule StatusDeriveRule { get; }
 
     /// <summary>The presence (cars going offline) rule.</summary>
     public CfnTopicRule PresenceRule { get; }

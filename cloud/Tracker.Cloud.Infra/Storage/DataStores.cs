@@ -115,6 +115,7 @@ public sealed class DataStores : Construct
         Statuses = NewTable("Statuses", names.StatusesTable, "carId", AttributeType.STRING, "ts", AttributeType.NUMBER, timeToLive: TimeToLiveAttribute);
         Zones = NewTable("Zones", names.ZonesTable, "zoneId", AttributeType.STRING);
         Subscriptions = NewTable("Subscriptions", names.SubscriptionsTable, "subscriptionId", AttributeType.STRING);
+        Limits = NewTable("Limits", names.LimitsTable, Tracker.Cloud.DynamoDb.Derive.DynamoDbLimitStore.KeyAttribute, AttributeType.STRING);
 
         // One item per (event, subscription, channel); pending ones also sit in the sparse index of due retries.
         Outbox = NewTable("Outbox", names.OutboxTable, "deliveryId", AttributeType.STRING, timeToLive: TimeToLiveAttribute);
@@ -212,6 +213,9 @@ public sealed class DataStores : Construct
 
     /// <summary>Zones: <c>zoneId</c> S.</summary>
     public Table Zones { get; }
+
+    /// <summary>Thresholds (<c>/limits</c>): <c>limitKey</c> S.</summary>
+    public Table Limits { get; }
 
     /// <summary>Subscriptions: <c>subscriptionId</c> S.</summary>
     public Table Subscriptions { get; }

@@ -11,7 +11,8 @@ namespace Tracker.Cloud.Infra.Web;
 /// The web app's hosting: a private S3 bucket (no public access, TLS only, encrypted) read by CloudFront
 /// through origin access control (CloudFront developer guide, "Restrict access to an Amazon S3 origin"),
 /// and the API's routes on the same origin, as the local host serves them, so the web app needs no CORS
-/// and keeps one base URL: <c>/cars*</c> and <c>/me</c> go to the HTTP API uncached, with every viewer
+/// and keeps one base URL: <c>/cars*</c>, <c>/me</c> and issue 16's <c>/events*</c>, <c>/zones*</c>, <c>/limits*</c>,
+/// <c>/subscriptions*</c>, <c>/notifications*</c> go to the HTTP API uncached, with every viewer
 /// header (the <c>Authorization</c> bearer token) but the host passed on.
 /// </summary>
 public sealed class WebHosting : Construct
@@ -48,6 +49,25 @@ public sealed class WebHosting : Construct
             OriginRequestPolicy = OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
         };
 
+        // Issue 16's routes write too (acknowledge, zones, limits, subscriptions): every method, still uncached.
+        var apiWriteBehavior = new BehaviorOptions
+        {
+            Origin = apiOrigin,
+            ViewerProtocolPolicy = ViewerProtocolPolicy.HTTPS_ONLY,
+            AllowedMethods = AllowedMethods.ALLOW_ALL,
+            CachePolicy = CachePolicy.CACHING_DISABLED,
+            OriginRequestPolicy = OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+        };
+        var behaviors = new Dictionary<string, IBehaviorOptions>
+        {
+            ["/cars*"] = apiWriteBehavior,
+            ["/me"] = apiBehavior,
+        };
+        foreach (string prefix in Tracker.Cloud.Infra.Api.FleetHttpApi.EventPathPrefixes)
+        {
+            behaviors[prefix + "*"] = apiWriteBehavior;
+        }
+
         Distribution = new Distribution(this, "Cdn", new DistributionProps
         {
             Comment = settings.Names.Prefix + " web app and API",
@@ -61,11 +81,7 @@ public sealed class WebHosting : Construct
                 CachePolicy = CachePolicy.CACHING_OPTIMIZED,
                 ResponseHeadersPolicy = ResponseHeadersPolicy.SECURITY_HEADERS,
             },
-            AdditionalBehaviors = new Dictionary<string, IBehaviorOptions>
-            {
-                ["/cars*"] = apiBehavior,
-                ["/me"] = apiBehavior,
-            },
+            AdditionalBehaviors = behaviors,
         });
     }
 

@@ -2,14 +2,24 @@ using Amazon.DynamoDBv2;
 using Tracker.Cloud.Core.Access;
 using Tracker.Cloud.Core.Cars;
 using Tracker.Cloud.Core.Query;
+using Tracker.Cloud.Derive.Api;
+using Tracker.Cloud.Derive.Storage;
 using Tracker.Cloud.DynamoDb;
+using Tracker.Cloud.DynamoDb.Derive;
 using Tracker.Cloud.Lambda.Api;
+using Tracker.Cloud.Lambda.Notify;
+using Tracker.Cloud.Notify;
+using Tracker.Cloud.Notify.Subscriptions;
 
 namespace Tracker.Cloud.Lambda.Functions;
 
 /// <summary>
 /// The API function, handler <c>api</c> (<see cref="FunctionCatalog.Api"/>): built once per execution
-/// environment by the bootstrap.
+/// environment by the bootstrap. With the Derive stage's tables in its environment it also serves issue 16's routes
+/// (<see cref="EventsApi"/>: events, acknowledge, zones), with the thresholds' table <c>/limits</c>, and with the
+/// notifier's tables (<see cref="NotifySettings.SubscriptionsTableVariable"/>, <see cref="NotifySettings.OutboxTableVariable"/>)
+/// <c>/subscriptions</c> and <c>/notifications</c>; webhooks are held to the public target policy (no loopback or private
+/// address) unless <see cref="NotifySettings.WebhookAllowPrivateVariable"/> is <c>true</c> (a local stand-in only).
 /// </summary>
 public sealed class ApiFunction : ILambdaFunction
 {
@@ -17,17 +27,58 @@ public sealed class ApiFunction : ILambdaFunction
 
     /// <summary>Builds the function from the process environment and the default AWS client chain.</summary>
     public ApiFunction()
-        : this(FunctionSettings.Read(Environment.GetEnvironmentVariable), new AmazonDynamoDBClient())
+        : this(FunctionSettings.Read(Environment.GetEnvironmentVariable), new AmazonDynamoDBClient(), Environment.GetEnvironmentVariable)
     {
     }
 
-    /// <summary>Builds the function from explicit settings and a DynamoDB client (tests, other hosts).</summary>
+    /// <summary>Builds the function from explicit settings and a DynamoDB client (tests, other hosts): no notifier tables.</summary>
     public ApiFunction(FunctionSettings settings, IAmazonDynamoDB client)
+        : this(settings, client, _ => null)
+    {
+    }
+
+    /// <summary>Builds the function from explicit settings, a DynamoDB client and the environment the notifier's tables are read from.</summary>
+    /// <param name="settings">The tables.</param>
+    /// <param name="client">DynamoDB.</param>
+    /// <param name="environment">Looks up <see cref="NotifySettings"/>' table variables and the webhook policy's.</param>
+    /// <exception cref="InvalidOperationException">Only one of the notifier's two tables is named, or they are named without the Derive stage's.</exception>
+    public ApiFunction(FunctionSettings settings, IAmazonDynamoDB client, Func<string, string?> environment)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(environment);
         var store = new DynamoDbStore(client, settings.Store);
         var queries = new QueryService(store, new AccessPolicy(store, TimeProvider.System));
-        _handler = new ApiHandler(queries, TimeProvider.System, CarRules.Default);
+        _handler = new ApiHandler(queries, TimeProvider.System, CarRules.Default, EventRoutes(settings, client, environment));
+    }
+
+    /// <summary>Issue 16's routes over the DynamoDB stores the environment names, or null when it names no Derive tables.</summary>
+    private static EventsApi? EventRoutes(FunctionSettings settings, IAmazonDynamoDB client, Func<string, string?> environment)
+    {
+        string? subscriptions = environment(NotifySettings.SubscriptionsTableVariable);
+        string? outbox = environment(NotifySettings.OutboxTableVariable);
+        if (string.IsNullOrWhiteSpace(subscriptions) != string.IsNullOrWhiteSpace(outbox))
+        {
+            throw new InvalidOperationException($"environment variables {NotifySettings.SubscriptionsTableVariable} and {NotifySettings.OutboxTableVariable}: set both (subscriptions and notifications are served) or neither");
+        }
+
+        if (settings.Derive is not { } tables)
+        {
+            return string.IsNullOrWhiteSpace(subscriptions)
+                ? null
+                : throw new InvalidOperationException($"environment variable {NotifySettings.SubscriptionsTableVariable} is set but the Derive stage's tables are not: subscriptions need {string.Join(", ", FunctionSettings.DeriveTableVariables)}");
+        }
+
+        var derive = new DynamoDbDeriveStore(client, tables);
+        SubscriptionQueries? notify = null;
+        if (!string.IsNullOrWhiteSpace(subscriptions))
+        {
+            var notifyStore = new DynamoDbNotifyStore(client, subscriptions, outbox!);
+            WebhookTargetPolicy policy = environment(NotifySettings.WebhookAllowPrivateVariable) == "true" ? WebhookTargetPolicy.Local : WebhookTargetPolicy.Public;
+            notify = new SubscriptionQueries(notifyStore, notifyStore, policy);
+        }
+
+        ILimitStore? limits = DeriveWiring.Limits(settings, client);
+        return new EventsApi(new EventQueries(derive, derive, TimeProvider.System), notify) { Limits = limits is null ? null : new LimitQueries(limits) };
     }
 
     /// <summary>The Lambda entry point: an API Gateway HTTP API v2 event in, a response out.</summary>

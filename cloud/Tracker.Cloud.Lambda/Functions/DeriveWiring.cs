@@ -10,14 +10,25 @@ namespace Tracker.Cloud.Lambda.Functions;
 /// <summary>The Derive stage over DynamoDB, as the ingest and tick functions build it: one wiring, so both run the same engine on the same state.</summary>
 public static class DeriveWiring
 {
+    /// <summary>The thresholds' store the settings name, or null.</summary>
+    /// <param name="settings">The function's settings.</param>
+    /// <param name="client">DynamoDB.</param>
+    /// <returns>The store, or null when no table is named.</returns>
+    public static ILimitStore? Limits(FunctionSettings settings, IAmazonDynamoDB client)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return settings.LimitsTable is { } table ? new DynamoDbLimitStore(client, table) : null;
+    }
+
     /// <summary>Builds the service.</summary>
     /// <param name="store">The fixes, latest and rentals store.</param>
     /// <param name="tables">The Derive stage's tables.</param>
     /// <param name="client">DynamoDB.</param>
     /// <returns>The service and the state store it commits to.</returns>
-    public static (DeriveService Service, DynamoDbDeriveStore States) Create(DynamoDbStore store, DynamoDbDeriveOptions tables, IAmazonDynamoDB client)
+    /// <param name="limits">The thresholds set through the API, or null for the defaults only.</param>
+    public static (DeriveService Service, DynamoDbDeriveStore States) Create(DynamoDbStore store, DynamoDbDeriveOptions tables, IAmazonDynamoDB client, ILimitStore? limits = null)
     {
-        (DeriveService service, DynamoDbDeriveStore states, _, _) = CreateWithParts(store, tables, client);
+        (DeriveService service, DynamoDbDeriveStore states, _, _) = CreateWithParts(store, tables, client, limits);
         return (service, states);
     }
 
@@ -26,14 +37,15 @@ public static class DeriveWiring
     /// <param name="tables">The Derive stage's tables.</param>
     /// <param name="client">DynamoDB.</param>
     /// <returns>The service, the state store, the contexts and the engine.</returns>
-    public static (DeriveService Service, DynamoDbDeriveStore States, IDeriveContextSource Contexts, CarDeriver Deriver) CreateWithParts(DynamoDbStore store, DynamoDbDeriveOptions tables, IAmazonDynamoDB client)
+    /// <param name="limits">The thresholds set through the API, or null for the defaults only.</param>
+    public static (DeriveService Service, DynamoDbDeriveStore States, IDeriveContextSource Contexts, CarDeriver Deriver) CreateWithParts(DynamoDbStore store, DynamoDbDeriveOptions tables, IAmazonDynamoDB client, ILimitStore? limits = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(tables);
         ArgumentNullException.ThrowIfNull(client);
         var stores = new DynamoDbDeriveStore(client, tables);
         var deriver = new CarDeriver(DeriveOptions.Default);
-        var contexts = new StoredContexts(stores, store, SpeedLimits.None);
+        var contexts = new StoredContexts(stores, store, SpeedLimits.None, limits);
         var service = new DeriveService(deriver, stores, stores, new StoredObservations(store, stores), contexts);
         return (service, stores, contexts, deriver);
     }

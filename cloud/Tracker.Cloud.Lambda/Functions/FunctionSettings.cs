@@ -23,6 +23,9 @@ public sealed class FunctionSettings
     public static readonly IReadOnlyList<string> DeriveTableVariables =
         ["TRACKER_DERIVE_STATE_TABLE", "TRACKER_EVENTS_TABLE", "TRACKER_STATUSES_TABLE", "TRACKER_ZONES_TABLE"];
 
+    /// <summary>The thresholds' table (<c>/limits</c>, read by the Derive step): optional, and only with the Derive stage's tables.</summary>
+    public const string LimitsTableVariable = "TRACKER_LIMITS_TABLE";
+
     private FunctionSettings(DynamoDbStoreOptions store, DynamoDbDeriveOptions? derive)
     {
         Store = store;
@@ -34,6 +37,9 @@ public sealed class FunctionSettings
 
     /// <summary>The Derive stage's tables, or null when the environment names none (events off).</summary>
     public DynamoDbDeriveOptions? Derive { get; }
+
+    /// <summary>The thresholds' table, or null when the environment names none (the configured defaults only, no <c>/limits</c>).</summary>
+    public string? LimitsTable { get; private init; }
 
     /// <summary>Reads and validates the settings.</summary>
     /// <param name="environment">Looks up a variable (the process environment in Lambda; a dictionary in tests).</param>
@@ -57,9 +63,12 @@ public sealed class FunctionSettings
         }
 
         string?[] derive = DeriveTableVariables.Select(v => environment(v)).ToArray();
+        string? limits = environment(LimitsTableVariable);
         if (derive.All(string.IsNullOrWhiteSpace))
         {
-            return new FunctionSettings(store, null);
+            return string.IsNullOrWhiteSpace(limits)
+                ? new FunctionSettings(store, null)
+                : throw new InvalidOperationException($"environment variable {LimitsTableVariable} is set but the Derive stage's tables are not: the thresholds need {string.Join(", ", DeriveTableVariables)}");
         }
 
         for (int i = 0; i < derive.Length; i++)
@@ -80,7 +89,14 @@ public sealed class FunctionSettings
             throw new InvalidOperationException($"bad table name in the function's environment ({string.Join(", ", DeriveTableVariables)}): {e.Message}", e);
         }
 
-        return new FunctionSettings(store, tables);
+        if (!string.IsNullOrWhiteSpace(limits)
+            && (limits.Length is < 3 or > 255 || !limits.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.')
+                || derive.Contains(limits, StringComparer.Ordinal)))
+        {
+            throw new InvalidOperationException($"bad table name in the function's environment ({LimitsTableVariable}): a DynamoDB table name of 3 to 255 characters [A-Za-z0-9_.-], not one of the Derive stage's (got '{limits}')");
+        }
+
+        return new FunctionSettings(store, tables) { LimitsTable = string.IsNullOrWhiteSpace(limits) ? null : limits };
     }
 
     private static string Required(Func<string, string?> environment, string name) =>

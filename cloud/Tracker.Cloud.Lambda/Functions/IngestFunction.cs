@@ -30,12 +30,15 @@ public sealed class IngestFunction : ILambdaFunction
         ArgumentNullException.ThrowIfNull(settings);
         var store = new DynamoDbStore(client, settings.Store);
         DeriveAfterIngest? derive = null;
+        StatusIngest? statuses = null;
         if (settings.Derive is { } tables)
         {
-            derive = new DeriveAfterIngest(store, DeriveWiring.Create(store, tables, client).Service);
+            (DeriveService service, DynamoDbDeriveStore states) = DeriveWiring.Create(store, tables, client, DeriveWiring.Limits(settings, client));
+            derive = new DeriveAfterIngest(store, service);
+            statuses = new StatusIngest(states, service);
         }
 
-        _handler = new IngestHandler(new IngestService(store, CarRules.Default.Ingest, TimeProvider.System), TimeProvider.System, Console.Out, derive);
+        _handler = new IngestHandler(new IngestService(store, CarRules.Default.Ingest, TimeProvider.System), TimeProvider.System, Console.Out, derive, statuses);
     }
 
     /// <summary>The Lambda entry point: an IoT topic-rule event in, an ingest summary out.</summary>

@@ -22,19 +22,22 @@ public sealed class IngestHandler
     private readonly Tracker.Cloud.Derive.DeriveAfterIngest? _derive;
     private readonly TimeProvider _clock;
     private readonly TextWriter _log;
+    private readonly StatusIngest? _statuses;
 
     /// <summary>Creates the handler over the core's ingest pipeline.</summary>
     /// <param name="ingest">The pipeline.</param>
     /// <param name="clock">Gives the receive time when the event has no <c>receivedAt</c>.</param>
     /// <param name="log">Where the per-batch log line goes (Lambda sends standard output to CloudWatch Logs).</param>
     /// <param name="derive">The Derive stage after the store (DESIGN.md 8b; issue 16: evaluation in the ingest path), or null.</param>
-    public IngestHandler(IngestService ingest, TimeProvider clock, TextWriter log, Tracker.Cloud.Derive.DeriveAfterIngest? derive = null)
+    /// <param name="statuses">The status messages' path (stored, then derived), or null when this function has no Derive stage.</param>
+    public IngestHandler(IngestService ingest, TimeProvider clock, TextWriter log, Tracker.Cloud.Derive.DeriveAfterIngest? derive = null, StatusIngest? statuses = null)
     {
         ArgumentNullException.ThrowIfNull(ingest);
         ArgumentNullException.ThrowIfNull(clock);
         ArgumentNullException.ThrowIfNull(log);
         _ingest = ingest;
         _derive = derive;
+        _statuses = statuses;
         _clock = clock;
         _log = log;
     }
@@ -74,6 +77,12 @@ public sealed class IngestHandler
         if (!TryDecodeBase64(payload, out byte[] bytes))
         {
             summary = new IngestSummary(IngestSummary.RejectedOutcome, null, topic, IngestSummary.NotBase64, "payload is not base64 (RFC 4648)", 0, 0, Empty, false);
+        }
+        else if (StatusIngest.Owns(topic))
+        {
+            summary = _statuses is null
+                ? new IngestSummary(IngestSummary.RejectedOutcome, null, topic, "statusesOff", "this function has no Derive stage's tables, so statuses are not stored", 0, 0, Empty, false)
+                : await _statuses.HandleAsync(topic, clientId, bytes, receivedMs, cancellationToken).ConfigureAwait(false);
         }
         else
         {
