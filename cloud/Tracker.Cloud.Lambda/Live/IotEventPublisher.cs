@@ -74,17 +74,29 @@ public sealed class IotEventPublisher
     /// <param name="step">The committed step.</param>
     /// <param name="cancellationToken">Cancels.</param>
     /// <returns>How many publishes failed.</returns>
-    public async Task<int> PublishAsync(DeriveStep step, CancellationToken cancellationToken)
+    public Task<int> PublishAsync(DeriveStep step, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(step);
+        return PublishAsync(step.Events, step.Withdrawn, cancellationToken);
+    }
+
+    /// <summary>Publishes events stored and withdrawn. Never throws, but for <paramref name="cancellationToken"/>.</summary>
+    /// <param name="stored">The events stored, each as the API's JSON.</param>
+    /// <param name="withdrawn">The events withdrawn.</param>
+    /// <param name="cancellationToken">Cancels.</param>
+    /// <returns>How many publishes failed.</returns>
+    public async Task<int> PublishAsync(IReadOnlyList<FleetEvent> stored, IReadOnlyList<EventKey> withdrawn, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        ArgumentNullException.ThrowIfNull(withdrawn);
         int failed = 0;
-        foreach (FleetEvent e in step.Events)
+        foreach (FleetEvent e in stored)
         {
             byte[] body = Encoding.UTF8.GetBytes(EventJson.ToJson(new StoredEvent(e, false, null, null)));
             failed += await PublishOneAsync(e.CarId, e.Key.Id, body, cancellationToken).ConfigureAwait(false) ? 0 : 1;
         }
 
-        foreach (EventKey key in step.Withdrawn)
+        foreach (EventKey key in withdrawn)
         {
             failed += await PublishOneAsync(key.CarId, key.Id, WithdrawalJson(key), cancellationToken).ConfigureAwait(false) ? 0 : 1;
         }
