@@ -45,6 +45,13 @@ public sealed class DeriveService
         _trips = trips;
     }
 
+    /// <summary>
+    /// Called once a step has committed, with what it stored (<see cref="DeriveStep.Events"/>) and withdrew
+    /// (<see cref="DeriveStep.Withdrawn"/>): the live event feed on AWS. It runs after the write, so what it does cannot
+    /// undo the step; it must not throw (a throw would fail the caller, and the step is already stored).
+    /// </summary>
+    public Func<DeriveStep, CancellationToken, Task>? Committed { get; set; }
+
     /// <summary>Derives from observations of one car that ingest has just stored.</summary>
     /// <param name="carId">The car.</param>
     /// <param name="incoming">The stored fixes and statuses, in arrival order.</param>
@@ -102,6 +109,11 @@ public sealed class DeriveService
             if (await _states.TryCommitAsync(car, writes, withdrawals, cancellationToken).ConfigureAwait(false))
             {
                 step.Withdrawn = withdrawals;
+                if (Committed is { } committed && (step.Events.Count > 0 || withdrawals.Count > 0))
+                {
+                    await committed(step, cancellationToken).ConfigureAwait(false);
+                }
+
                 return step;
             }
         }

@@ -48,6 +48,20 @@ public sealed class CostModelTests
     }
 
     [Fact]
+    public void StatusRule_CountsAnIngestInvocationAndAStatusesPut_PerStatusMessage_AndEveryEventWriteIsPublished()
+    {
+        CostEstimate estimate = FleetCostModel.Estimate(Defaults, CostPrices.UsEast1, CostScenario.Batch);
+        decimal statuses = 100m * 1000 * 30;
+
+        Assert.Equal(statuses, estimate.Lines.Single(l => l.Item.StartsWith("status rule to ingest: requests", StringComparison.Ordinal)).Quantity);
+        Assert.Equal(statuses, estimate.Lines.Single(l => l.Item.StartsWith("status rule to ingest: rules", StringComparison.Ordinal)).Quantity);
+        // The status put (one unit) and the car's state rewritten (3,858 B: four units).
+        Assert.Equal(statuses * 5m, estimate.Lines.Single(l => l.Item.StartsWith("status rule: DynamoDB writes", StringComparison.Ordinal)).Quantity);
+        decimal eventWrites = 12m * 1.5m * 1000 * 30;
+        Assert.Equal(eventWrites * (1m + (2m * 8m / 24m)), estimate.Lines.Single(l => l.Item.StartsWith("live event feed", StringComparison.Ordinal)).Quantity);
+    }
+
+    [Fact]
     public void Cost_IsLinearInMessages_AndLiveCostsMoreThanBatch()
     {
         CostEstimate batch = FleetCostModel.Estimate(Defaults, CostPrices.UsEast1, CostScenario.Batch);

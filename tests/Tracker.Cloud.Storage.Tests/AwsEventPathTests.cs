@@ -110,6 +110,39 @@ public sealed class AwsEventPathTests(DynaliteServer server) : IClassFixture<Dyn
     }
 
     [StoreFact]
+    public async Task IgnitionOffStatus_ThroughIngest_IsPublishedToTheCarsEventsTopic_AndAFailedPublishLosesNothing()
+    {
+        using AmazonDynamoDBClient client = server.CreateClient();
+        await using var iot = new LoopbackIotDataPlane();
+        var log = new StringWriter();
+        var feed = new Tracker.Cloud.Lambda.Live.IotEventPublisher(
+            new HttpClient { Timeout = TimeSpan.FromSeconds(10) },
+            new Tracker.Cloud.Lambda.Live.IotDataPlaneSigner(iot.Endpoint, "eu-west-1", () => new Amazon.Runtime.ImmutableCredentials("AKIDEXAMPLE", "secret", string.Empty), TimeProvider.System),
+            log);
+        (ApiFunction api, IngestFunction ingest) = await FunctionsAsync(client, feed);
+        long nowS = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+
+        await IngestAsync(ingest, Status(IgnitionState.On, nowS - 120), "tracker/" + Car + "/status", Car, (nowS - 120) * 1000);
+        Assert.Empty(iot.Published); // the first status only tells the state
+        JsonObject off = await IngestAsync(ingest, Status(IgnitionState.Off, nowS - 60), "tracker/" + Car + "/status", Car, (nowS - 60) * 1000);
+        Assert.Equal("stored", (string?)off["outcome"]);
+
+        (string topic, string body) = Assert.Single(iot.Published);
+        Assert.Equal("fleet/" + Car + "/events", topic);
+        JsonObject published = JsonNode.Parse(body)!.AsObject();
+        Assert.Equal("ignition-off", (string?)published["type"]);
+        JsonNode listed = Assert.Single((await CallAsync(api, "/cars/" + Car + "/events", query: new() { ["type"] = "ignition-off" })).Body["events"]!.AsArray())!;
+        Assert.Equal((string?)listed["id"], (string?)published["id"]);
+
+        // IoT Core refusing: the ingest still succeeds, the event is stored and listed, the failure is logged.
+        iot.FailWith = System.Net.HttpStatusCode.ServiceUnavailable;
+        JsonObject on = await IngestAsync(ingest, Status(IgnitionState.On, nowS - 30), "tracker/" + Car + "/status", Car, (nowS - 30) * 1000);
+        Assert.Equal("stored", (string?)on["outcome"]);
+        Assert.Single((await CallAsync(api, "/cars/" + Car + "/events", query: new() { ["type"] = "ignition-on" })).Body["events"]!.AsArray());
+        Assert.Contains("eventPublishFailed", log.ToString(), StringComparison.Ordinal);
+    }
+
+    [StoreFact]
     public async Task MalformedStatusMessages_AreRefusedWithTheirReason_AndStoreNothing()
     {
         using AmazonDynamoDBClient client = server.CreateClient();
@@ -211,7 +244,7 @@ public sealed class AwsEventPathTests(DynaliteServer server) : IClassFixture<Dyn
         return tables;
     }
 
-    private static async Task<(ApiFunction Api, IngestFunction Ingest)> FunctionsAsync(AmazonDynamoDBClient client)
+    private static async Task<(ApiFunction Api, IngestFunction Ingest)> FunctionsAsync(AmazonDynamoDBClient client, Tracker.Cloud.Lambda.Live.IotEventPublisher? feed = null)
     {
         string prefix = "e" + Guid.NewGuid().ToString("N")[..12];
         Dictionary<string, string> environment = Tables(prefix);
@@ -223,7 +256,7 @@ public sealed class AwsEventPathTests(DynaliteServer server) : IClassFixture<Dyn
         await DynamoDbDeriveTables.EnsureCreatedAsync(client, settings.Derive!, TimeSpan.FromSeconds(10), CancellationToken.None);
         await DynamoDbLimitStore.EnsureCreatedAsync(client, settings.LimitsTable!, TimeSpan.FromSeconds(10), CancellationToken.None);
         await DynamoDbNotifyStore.EnsureCreatedAsync(client, prefix + "-subscriptions", prefix + "-outbox", CancellationToken.None);
-        return (new ApiFunction(settings, client, environment.GetValueOrDefault), new IngestFunction(settings, client));
+        return (new ApiFunction(settings, client, environment.GetValueOrDefault), new IngestFunction(settings, client, feed));
     }
 
     private static async Task<(int Status, JsonObject Body)> CallAsync(ApiFunction api, string path, string method = "GET", string? body = null, object? claims = null, Dictionary<string, string>? query = null)

@@ -75,6 +75,10 @@ public sealed partial class TrackerFunctions
             .AddTarget(new LambdaFunction(Tick, new LambdaFunctionProps { RetryAttempts = 0, MaxEventAge = Duration.Minutes(2) }));
         Tick.ConfigureAsyncInvoke(new EventInvokeConfigOptions { RetryAttempts = 0, MaxEventAge = Duration.Minutes(2) });
 
+        // The live event feed: what a step stores or withdraws, to fleet/{car}/events (operators only).
+        AllowLiveEventFeed(Ingest, names);
+        AllowLiveEventFeed(Tick, names);
+
         CreateEventRoutes(stores, derive);
 
         var notifyEnvironment = new Dictionary<string, string>

@@ -41,6 +41,7 @@ public sealed partial class TrackerFunctions
             ConstraintDescription = "an IoT data endpoint such as a1b2c3d4e5f6g7-ats.iot.eu-west-1.amazonaws.com",
         });
 
+        _iotDataEndpointUrl = "https://" + endpoint.ValueAsString;
         var environment = new Dictionary<string, string>
         {
             [LiveDisconnectSettings.GrantsTableVariable] = stores.LiveGrants.TableName,

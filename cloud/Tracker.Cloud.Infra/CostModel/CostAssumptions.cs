@@ -105,8 +105,8 @@ public sealed record CostAssumptions
     /// <summary>The stack's alarms (issue 16 added notifications-failed, notifier-errors, notifier-behind, tick-errors).</summary>
     public int Alarms { get; init; } = 12;
 
-    /// <summary>The stack's custom metrics (CarsWentOffline; the notifier's delivered, attempts failed, failed).</summary>
-    public int CustomMetrics { get; init; } = 4;
+    /// <summary>The stack's custom metrics (CarsWentOffline; the notifier's delivered, attempts failed, failed; the live event feed's publishes failed).</summary>
+    public int CustomMetrics { get; init; } = 5;
 
     /// <summary>Fleet events a car-day (assumption: ignition on and off, moving and stopped, fence crossings, rental start and end, a few alerts).</summary>
     public decimal EventsPerCarPerDay { get; init; } = 12m;
@@ -146,6 +146,12 @@ public sealed record CostAssumptions
 
     /// <summary>Billed ms of a notifier invocation (one webhook round trip or SES call; assumption).</summary>
     public decimal NotifyMilliseconds { get; init; } = 150m;
+
+    /// <summary>Billed ms an ingest invocation from the status rule takes besides the Derive step (decode and the statuses table's conditional put; assumption: one DynamoDB round trip).</summary>
+    public decimal StatusIngestMilliseconds { get; init; } = 10m;
+
+    /// <summary>Billed ms of one IoT Publish over HTTPS for the live event feed (assumption: one round trip on a kept-alive connection).</summary>
+    public decimal EventPublishMilliseconds { get; init; } = 15m;
 
     /// <summary>The MQTT keep-alive (<c>mqtt.keepAliveS</c>, default 300 s): a PINGREQ and PINGRESP each, for the cellular figure.</summary>
     public int KeepAliveSeconds { get; init; } = 300;

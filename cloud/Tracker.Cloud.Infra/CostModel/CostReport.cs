@@ -109,6 +109,8 @@ public static class CostReport
         yield return ("share of car-minutes the tick writes, tick ms per car", Qty(a.TickWritingShare) + ", " + Qty(a.TickMillisecondsPerCar));
         yield return ("event item bytes; outbox write units per notification", Count(a.EventItemBytes) + "; " + Qty(a.OutboxWriteUnitsPerNotification));
         yield return ("notifier invocation, billed ms", Qty(a.NotifyMilliseconds));
+        yield return ("status-rule ingest invocation, billed ms besides Derive", Qty(a.StatusIngestMilliseconds));
+        yield return ("live event feed: billed ms per IoT Publish", Qty(a.EventPublishMilliseconds));
     }
 
     private static IEnumerable<(string What, decimal Usd)> Prices(CostPrices p)

@@ -87,9 +87,9 @@ public static class FleetCostModel
         decimal archiveStorageUsd = ArchiveStorage(a.ArchiveMonthsKept, archiveMonthGb, p);
         decimal athenaTb = a.AthenaQueriesPerMonth * Math.Max(archiveMonthGb, 10m / 1024m) / 1024m;
 
-        decimal logGb = ((fixMessages * a.LogBytesPerInvocation) + (smallInvocations * 800m)) / Gb;
+        decimal logGb = (((fixMessages + statusMessages) * a.LogBytesPerInvocation) + (smallInvocations * 800m)) / Gb;
         decimal seconds = a.DaysPerMonth * 86400m;
-        decimal traces = Sampled(fixMessages / seconds) * seconds + smallInvocations;
+        decimal traces = Sampled((fixMessages + statusMessages) / seconds) * seconds + smallInvocations;
 
         // Issue 16, the event and notification path. Every ingest step reads and rewrites the car's Derive state (an item of
         // DeriveStateBytes: ceil(KB) write units, one consistent read unit per 4 KB) and reads zones, rentals, statuses and the
@@ -116,6 +116,19 @@ public static class FleetCostModel
         decimal notifyInvocations = events + tickInvocations;
         decimal notifyGbSeconds = events * a.NotifyMilliseconds / 1000m * 256m / 1024m;
         decimal eventGb = events * a.RetentionDays / a.DaysPerMonth * a.EventItemBytes / Gb;
+
+        // The status Derive rule (tracker/+/status to ingest): one more rule and action, one ingest invocation, the status
+        // stored once in the statuses table (a conditional put, one write unit), and a Derive step like a batch's.
+        decimal statusRuleUsd = statusMessages / Million * (p.IotRulesTriggeredPerMillion + p.IotActionsPerMillion);
+        decimal statusGbSeconds = statusMessages * (a.StatusIngestMilliseconds + a.DeriveMilliseconds) / 1000m * a.IngestMemoryMb / 1024m;
+        decimal statusWrites = statusMessages * (1m + stateWriteUnits);
+        decimal statusReads = statusMessages * (stateReadUnits + a.DeriveOtherReadUnits);
+
+        // The live event feed: every event write (and withdrawal, rare enough to leave out) is one IoT Publish over HTTPS,
+        // delivered to the operators watching; renters never receive it.
+        decimal eventPublishes = eventWrites;
+        decimal eventDeliveries = eventPublishes * a.OperatorViewers * a.OperatorHoursPerDay / 24m;
+        decimal publishGbSeconds = eventPublishes * a.EventPublishMilliseconds / 1000m * a.IngestMemoryMb / 1024m;
 
         decimal connectionMinutes = (carDays * MinutesPerDay) + ((operatorHours + renterHours) * 60m);
         var lines = new List<CostLine>
@@ -150,6 +163,11 @@ public static class FleetCostModel
             new("Events", "tick every minute: requests and compute", tickInvocations, "requests", (tickInvocations / Million * p.LambdaRequestsPerMillion) + (tickGbSeconds * p.LambdaArmGbSecond)),
             new("Events", "tick: DynamoDB reads (every car every minute)", tickReads, "RRU", tickReads / Million * p.DynamoReadsPerMillion),
             new("Events", "tick: DynamoDB writes (minutes that change something)", tickWrites, "WRU", tickWrites / Million * p.DynamoWritesPerMillion),
+            new("Events", "status rule to ingest: rules triggered and actions", statusMessages, "rules", statusRuleUsd),
+            new("Events", "status rule to ingest: requests and compute (" + (a.StatusIngestMilliseconds + a.DeriveMilliseconds) + " ms)", statusMessages, "requests", (statusMessages / Million * p.LambdaRequestsPerMillion) + (statusGbSeconds * p.LambdaArmGbSecond)),
+            new("Events", "status rule: DynamoDB writes (the status once, the car's state)", statusWrites, "WRU", statusWrites / Million * p.DynamoWritesPerMillion),
+            new("Events", "status rule: DynamoDB reads (state, zones, rentals, statuses)", statusReads, "RRU", statusReads / Million * p.DynamoReadsPerMillion),
+            new("Events", "live event feed: IoT publishes (HTTPS) and deliveries to operators watching", eventPublishes + eventDeliveries, "messages", ((eventPublishes + eventDeliveries) / Million * p.IotMessagesPerMillion) + (publishGbSeconds * p.LambdaArmGbSecond)),
             new("Events", "events stored (" + a.RetentionDays + " days) with point-in-time recovery", eventGb, "GB", eventGb * (p.DynamoStorageGbMonth + p.DynamoPitrGbMonth)),
             new("Notify", "notifier requests and compute (stream and retry schedule)", notifyInvocations, "requests", (notifyInvocations / Million * p.LambdaRequestsPerMillion) + (notifyGbSeconds * p.LambdaArmGbSecond)),
             new("Notify", "outbox writes (add, claim, outcome) and subscription reads", notifications, "notifications", (notifications * a.OutboxWriteUnitsPerNotification / Million * p.DynamoWritesPerMillion) + (events * 2m / Million * p.DynamoReadsPerMillion)),

@@ -20,12 +20,15 @@ public sealed class IngestFunction : ILambdaFunction
 
     /// <summary>Builds the function from the process environment and the default AWS client chain.</summary>
     public IngestFunction()
-        : this(FunctionSettings.Read(Environment.GetEnvironmentVariable), new AmazonDynamoDBClient())
+        : this(FunctionSettings.Read(Environment.GetEnvironmentVariable), new AmazonDynamoDBClient(), LiveEventFeed.FromEnvironment(Environment.GetEnvironmentVariable, Console.Out))
     {
     }
 
     /// <summary>Builds the function from explicit settings and a DynamoDB client (tests, other hosts).</summary>
-    public IngestFunction(FunctionSettings settings, IAmazonDynamoDB client)
+    /// <param name="settings">The tables.</param>
+    /// <param name="client">DynamoDB.</param>
+    /// <param name="feed">The live event feed (events Derive stores, to <c>fleet/{car}/events</c>), or null for none.</param>
+    public IngestFunction(FunctionSettings settings, IAmazonDynamoDB client, Live.IotEventPublisher? feed = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var store = new DynamoDbStore(client, settings.Store);
@@ -34,6 +37,7 @@ public sealed class IngestFunction : ILambdaFunction
         if (settings.Derive is { } tables)
         {
             (DeriveService service, DynamoDbDeriveStore states) = DeriveWiring.Create(store, tables, client, DeriveWiring.Limits(settings, client));
+            LiveEventFeed.Attach(service, feed);
             derive = new DeriveAfterIngest(store, service);
             statuses = new StatusIngest(states, service);
         }

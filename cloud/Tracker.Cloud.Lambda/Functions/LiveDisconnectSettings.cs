@@ -57,6 +57,18 @@ public sealed partial class LiveDisconnectSettings
     public static LiveDisconnectSettings Read(Func<string, string?> environment)
     {
         string table = ReadGrantsTable(environment);
+        Uri uri = ReadIotDataEndpoint(environment);
+        string region = Required(environment, RegionVariable);
+        return new LiveDisconnectSettings(table, uri, region);
+    }
+
+    /// <summary>Reads and validates the IoT data endpoint (also the live event feed's, <see cref="LiveEventFeed"/>).</summary>
+    /// <param name="environment">Looks up a variable.</param>
+    /// <returns>The endpoint.</returns>
+    /// <exception cref="InvalidOperationException">Missing or not a bare http(s)://host URL.</exception>
+    public static Uri ReadIotDataEndpoint(Func<string, string?> environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
         string endpoint = Required(environment, IotDataEndpointVariable);
         if (!Uri.TryCreate(endpoint, UriKind.Absolute, out Uri? uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)
             || uri.AbsolutePath != "/" || uri.Query.Length > 0 || uri.UserInfo.Length > 0)
@@ -64,8 +76,7 @@ public sealed partial class LiveDisconnectSettings
             throw new InvalidOperationException($"environment variable {IotDataEndpointVariable} = '{endpoint}' is not a bare https://host URL (aws iot describe-endpoint --endpoint-type iot:Data-ATS)");
         }
 
-        string region = Required(environment, RegionVariable);
-        return new LiveDisconnectSettings(table, uri, region);
+        return uri;
     }
 
     private static string Required(Func<string, string?> environment, string name) =>

@@ -15,7 +15,7 @@ public sealed class TickFunction : ILambdaFunction
 
     /// <summary>Builds the function from the process environment and the default AWS client chain.</summary>
     public TickFunction()
-        : this(FunctionSettings.Read(Environment.GetEnvironmentVariable), new AmazonDynamoDBClient(), TimeProvider.System)
+        : this(FunctionSettings.Read(Environment.GetEnvironmentVariable), new AmazonDynamoDBClient(), TimeProvider.System, LiveEventFeed.FromEnvironment(Environment.GetEnvironmentVariable, Console.Out))
     {
     }
 
@@ -23,13 +23,15 @@ public sealed class TickFunction : ILambdaFunction
     /// <param name="settings">The tables.</param>
     /// <param name="client">DynamoDB.</param>
     /// <param name="clock">"Now".</param>
+    /// <param name="feed">The live event feed (events Derive stores, to <c>fleet/{car}/events</c>), or null for none.</param>
     /// <exception cref="InvalidOperationException">The settings name no Derive tables.</exception>
-    public TickFunction(FunctionSettings settings, IAmazonDynamoDB client, TimeProvider clock)
+    public TickFunction(FunctionSettings settings, IAmazonDynamoDB client, TimeProvider clock, Live.IotEventPublisher? feed = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         DynamoDb.Derive.DynamoDbDeriveOptions tables = settings.Derive
             ?? throw new InvalidOperationException($"the tick function needs the Derive stage's tables: set {string.Join(", ", FunctionSettings.DeriveTableVariables)}");
         var parts = DeriveWiring.CreateWithParts(new DynamoDbStore(client, settings.Store), tables, client, DeriveWiring.Limits(settings, client));
+        LiveEventFeed.Attach(parts.Service, feed);
         _handler = new TickHandler(parts.Service, parts.States, parts.Contexts, parts.Deriver, clock, Console.Out);
     }
 

@@ -72,6 +72,26 @@ public sealed class LiveAuthorizerTests
     }
 
     [Fact]
+    public async Task EventsFeed_IsSubscribedAndReceivedByOperators_NeverByRenters()
+    {
+        // IoT Core matches policy resources as IAM does: '*' is any run of characters (MQTT wildcards are literal).
+        static bool Allows(List<string> resources, string resource) =>
+            resources.Any(r => System.Text.RegularExpressions.Regex.IsMatch(resource, "^" + System.Text.RegularExpressions.Regex.Escape(r).Replace("\\*", ".*", StringComparison.Ordinal) + "$"));
+        string p = TestUserPool.IotPrefix;
+        await RentAsync(RentedCar, NowMs - Hour, NowMs + Hour);
+
+        LiveAuthorization fleet = await Authorizer().AuthorizeAsync(OperatorClient, OperatorToken(), default);
+        LiveAuthorization renter = await Authorizer().AuthorizeAsync(RenterClient, RenterToken(), default);
+
+        Assert.True(Allows(Resources(fleet, "iot:Subscribe"), p + ":topicfilter/" + "fleet/+/events"));
+        Assert.True(Allows(Resources(fleet, "iot:Receive"), p + ":topic/" + LiveTopics.Events(RentedCar)));
+        Assert.True(renter.IsAuthenticated, renter.Detail);
+        Assert.False(Allows(Resources(renter, "iot:Subscribe"), p + ":topicfilter/" + LiveTopics.Events(RentedCar)));
+        Assert.False(Allows(Resources(renter, "iot:Subscribe"), p + ":topicfilter/fleet/+/events"));
+        Assert.False(Allows(Resources(renter, "iot:Receive"), p + ":topic/" + LiveTopics.Events(RentedCar)));
+    }
+
+    [Fact]
     public async Task Operator_ConnectionNeverOutlivesTheToken()
     {
         LiveAuthorization grant = await Authorizer().AuthorizeAsync(OperatorClient, OperatorToken(lifetimeS: 1000), default);
