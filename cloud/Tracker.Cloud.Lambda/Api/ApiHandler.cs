@@ -210,6 +210,26 @@ public sealed class ApiHandler
         return Problem(type.With(detail, instance));
     }
 
+    /// <summary>The one place a core answer becomes a JSON reply: 200 with the writer's body, or the refusal as a problem.</summary>
+    internal static HttpApiResponse Reply<T>(QueryResult<T> result, string instance, Action<Utf8JsonWriter, T> write)
+    {
+        if (result.Status != QueryStatus.Ok)
+        {
+            return Refused(result, instance);
+        }
+
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            write(json, result.Value!);
+        }
+
+        HttpApiResponse response = new() { StatusCode = 200, Body = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan) };
+        response.Headers["content-type"] = Json;
+        response.Headers["cache-control"] = "no-store";
+        return response;
+    }
+
     private static string Sentence(string text) =>
         text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..] + (text.EndsWith('.') ? string.Empty : ".");
 

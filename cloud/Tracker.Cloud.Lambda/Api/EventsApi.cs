@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -77,24 +76,24 @@ public sealed class EventsApi
             case (3, "cars"):
                 return Method(method, "GET", instance) ?? await ListAsync(caller, segments[1], query, instance, cancellationToken).ConfigureAwait(false);
             case (5, "cars") when segments[4] == "acknowledge":
-                return Method(method, "POST", instance) ?? Reply(await _queries.AcknowledgeAsync(caller, segments[1], segments[3], cancellationToken).ConfigureAwait(false), instance, EventJson.Write);
+                return Method(method, "POST", instance) ?? ApiHandler.Reply(await _queries.AcknowledgeAsync(caller, segments[1], segments[3], cancellationToken).ConfigureAwait(false), instance, EventJson.Write);
             case (1, "zones"):
-                return Method(method, "GET", instance) ?? Reply(await _queries.ListZonesAsync(caller, cancellationToken).ConfigureAwait(false), instance, WriteZones);
+                return Method(method, "GET", instance) ?? ApiHandler.Reply(await _queries.ListZonesAsync(caller, cancellationToken).ConfigureAwait(false), instance, WriteZones);
             case (2, "zones") when method == "PUT":
-                return Reply(await _queries.PutZoneAsync(caller, segments[1], Body(request), cancellationToken).ConfigureAwait(false), instance, WriteZone);
+                return ApiHandler.Reply(await _queries.PutZoneAsync(caller, segments[1], Body(request), cancellationToken).ConfigureAwait(false), instance, WriteZone);
             case (2, "zones") when method == "DELETE":
                 QueryResult<bool> deleted = await _queries.DeleteZoneAsync(caller, segments[1], cancellationToken).ConfigureAwait(false);
                 return deleted.Status == QueryStatus.Ok ? new HttpApiResponse { StatusCode = 204 } : ApiHandler.Refused(deleted, instance);
             case (2, "zones"):
                 return Method(method, "PUT, DELETE", instance)!;
             case (1, "limits") when Limits is not null && method == "PUT":
-                return Reply(await Limits.PutAsync(caller, Body(request), cancellationToken).ConfigureAwait(false), instance, LimitJson.Write);
+                return ApiHandler.Reply(await Limits.PutAsync(caller, Body(request), cancellationToken).ConfigureAwait(false), instance, LimitJson.Write);
             case (1, "limits") when Limits is not null:
-                return Method(method, "GET", instance) ?? Reply(await Limits.ListAsync(caller, cancellationToken).ConfigureAwait(false), instance, WriteLimits);
+                return Method(method, "GET", instance) ?? ApiHandler.Reply(await Limits.ListAsync(caller, cancellationToken).ConfigureAwait(false), instance, WriteLimits);
             case (1, "subscriptions") when _subscriptions is not null:
-                return Method(method, "GET", instance) ?? Reply(await _subscriptions.ListAsync(caller, cancellationToken).ConfigureAwait(false), instance, WriteSubscriptions);
+                return Method(method, "GET", instance) ?? ApiHandler.Reply(await _subscriptions.ListAsync(caller, cancellationToken).ConfigureAwait(false), instance, WriteSubscriptions);
             case (2, "subscriptions") when _subscriptions is not null && method == "PUT":
-                return Reply(await _subscriptions.PutAsync(caller, segments[1], Body(request), cancellationToken).ConfigureAwait(false), instance, WriteSubscription);
+                return ApiHandler.Reply(await _subscriptions.PutAsync(caller, segments[1], Body(request), cancellationToken).ConfigureAwait(false), instance, WriteSubscription);
             case (2, "subscriptions") when _subscriptions is not null && method == "DELETE":
                 QueryResult<bool> unsubscribed = await _subscriptions.DeleteAsync(caller, segments[1], cancellationToken).ConfigureAwait(false);
                 return unsubscribed.Status == QueryStatus.Ok ? new HttpApiResponse { StatusCode = 204 } : ApiHandler.Refused(unsubscribed, instance);
@@ -110,7 +109,7 @@ public sealed class EventsApi
                     return ApiHandler.Problem(ProblemType.BadQuery.With("'state' must be pending, delivered or failed.", instance));
                 }
 
-                return Reply(await _subscriptions.ListNotificationsAsync(caller, state, cancellationToken).ConfigureAwait(false), instance, WriteNotifications);
+                return ApiHandler.Reply(await _subscriptions.ListNotificationsAsync(caller, state, cancellationToken).ConfigureAwait(false), instance, WriteNotifications);
             default:
                 return ApiHandler.Problem(ProblemType.NotFound.With(
                     "No route for " + TimeParameter.Clip(string.Join('/', segments)) + ": events are at GET /events, GET /cars/{carId}/events, POST /cars/{carId}/events/{eventId}/acknowledge, GET /zones, PUT and DELETE /zones/{zoneId}.",
@@ -127,7 +126,7 @@ public sealed class EventsApi
         }
 
         var request = new EventListRequest(carId ?? Get(query, "car"), Get(query, "type"), Get(query, "start"), Get(query, "end"), Get(query, "limit"), Get(query, "cursor"), Get(query, "withdrawn"));
-        return Reply(await _queries.ListAsync(caller, request, cancellationToken).ConfigureAwait(false), instance, WritePage);
+        return ApiHandler.Reply(await _queries.ListAsync(caller, request, cancellationToken).ConfigureAwait(false), instance, WritePage);
     }
 
     private static string? Get(Dictionary<string, string> query, string name) => query.TryGetValue(name, out string? value) ? value : null;
@@ -164,25 +163,6 @@ public sealed class EventsApi
         HttpApiResponse refused = ApiHandler.Problem(ProblemType.MethodNotAllowed.With(method + " is not allowed here; use " + allowed + ".", instance));
         refused.Headers["allow"] = allowed;
         return refused;
-    }
-
-    private static HttpApiResponse Reply<T>(QueryResult<T> result, string instance, Action<Utf8JsonWriter, T> write)
-    {
-        if (result.Status != QueryStatus.Ok)
-        {
-            return ApiHandler.Refused(result, instance);
-        }
-
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            write(json, result.Value!);
-        }
-
-        HttpApiResponse response = new() { StatusCode = 200, Body = Encoding.UTF8.GetString(buffer.WrittenSpan) };
-        response.Headers["content-type"] = "application/json";
-        response.Headers["cache-control"] = "no-store";
-        return response;
     }
 
     private static void WritePage(Utf8JsonWriter json, EventPage page)

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -80,22 +79,22 @@ public sealed class ReportsApi
         switch (segments.Count, segments[0])
         {
             case (1, "daily"):
-                return Json(await _reports.DailyAsync(caller, null, history, cancellationToken).ConfigureAwait(false), instance, WriteDays);
+                return ApiHandler.Reply(await _reports.DailyAsync(caller, null, history, cancellationToken).ConfigureAwait(false), instance, WriteDays);
             case (3, "rentals"):
-                return Json(await _reports.RentalSummaryAsync(caller, segments[1], cancellationToken).ConfigureAwait(false), instance, WriteRental);
+                return ApiHandler.Reply(await _reports.RentalSummaryAsync(caller, segments[1], cancellationToken).ConfigureAwait(false), instance, WriteRental);
             case (3, "cars") when segments[2] == "daily":
-                return Json(await _reports.DailyAsync(caller, segments[1], history, cancellationToken).ConfigureAwait(false), instance, WriteDays);
+                return ApiHandler.Reply(await _reports.DailyAsync(caller, segments[1], history, cancellationToken).ConfigureAwait(false), instance, WriteDays);
             case (3, "cars") when segments[2] == "stops":
                 return format switch
                 {
-                    "json" => Json(await _reports.ListStopsAsync(caller, segments[1], history, cancellationToken).ConfigureAwait(false), instance, WriteStops),
+                    "json" => ApiHandler.Reply(await _reports.ListStopsAsync(caller, segments[1], history, cancellationToken).ConfigureAwait(false), instance, WriteStops),
                     "csv" => Text(await _reports.ListStopsAsync(caller, segments[1], history, cancellationToken).ConfigureAwait(false), instance, p => TripExport.Csv(p.Items), TripExport.CsvMediaType, p => p.NextCursor),
                     _ => BadFormat(format, "json or csv", instance),
                 };
             case (3, "cars") when segments[2] == "trips":
                 return format switch
                 {
-                    "json" => Json(await _reports.ListTripsAsync(caller, segments[1], history, cancellationToken).ConfigureAwait(false), instance, WriteTrips),
+                    "json" => ApiHandler.Reply(await _reports.ListTripsAsync(caller, segments[1], history, cancellationToken).ConfigureAwait(false), instance, WriteTrips),
                     "csv" => Text(await _reports.ListTripsAsync(caller, segments[1], history, cancellationToken).ConfigureAwait(false), instance, p => TripExport.Csv(p.Items), TripExport.CsvMediaType, p => p.NextCursor),
                     "gpx" or "kml" => await TracksAsync(caller, segments[1], history, format, instance, cancellationToken).ConfigureAwait(false),
                     _ => BadFormat(format, "json, csv, gpx or kml", instance),
@@ -104,7 +103,7 @@ public sealed class ReportsApi
                 QueryResult<TripTrack> track = await _reports.TrackAsync(caller, segments[1], segments[3], cancellationToken).ConfigureAwait(false);
                 return format switch
                 {
-                    "json" => Json(track, instance, WriteTrack),
+                    "json" => ApiHandler.Reply(track, instance, WriteTrack),
                     "gpx" => Text(track, instance, t => TripExport.Gpx([t]), TripExport.GpxMediaType, _ => null),
                     "kml" => Text(track, instance, t => TripExport.Kml([t]), TripExport.KmlMediaType, _ => null),
                     _ => BadFormat(format, "json, gpx or kml", instance),
@@ -172,7 +171,7 @@ public sealed class ReportsApi
             return ApiHandler.Problem(ProblemType.BadQuery.With("The body is not JSON: send {\"valueM\": metres, \"at\": epoch milliseconds}.", instance));
         }
 
-        return Json(await _reports.SetOdometerAsync(caller, carId, value, at, cancellationToken).ConfigureAwait(false), instance, WriteReading);
+        return ApiHandler.Reply(await _reports.SetOdometerAsync(caller, carId, value, at, cancellationToken).ConfigureAwait(false), instance, WriteReading);
     }
 
     private static HttpApiResponse BadFormat(string format, string allowed, string instance) =>
@@ -196,25 +195,6 @@ public sealed class ReportsApi
             response.Headers["x-next-cursor"] = cursor;
         }
 
-        return response;
-    }
-
-    private static HttpApiResponse Json<T>(QueryResult<T> result, string instance, Action<Utf8JsonWriter, T> write)
-    {
-        if (result.Status != QueryStatus.Ok)
-        {
-            return ApiHandler.Refused(result, instance);
-        }
-
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            write(json, result.Value!);
-        }
-
-        HttpApiResponse response = new() { StatusCode = 200, Body = Encoding.UTF8.GetString(buffer.WrittenSpan) };
-        response.Headers["content-type"] = "application/json";
-        response.Headers["cache-control"] = "no-store";
         return response;
     }
 
