@@ -339,10 +339,12 @@ export function formatDuration(ms) {
 
 /**
  * @param {number|null} ms a duration.
- * @returns {string} hours with one decimal (`2.5 h`), as a daily summary shows driving time, or `unknown`.
+ * @returns {string} hours with one decimal (`2.5 h`), as a daily summary shows driving time; whole
+ *   minutes under an hour (`5 min`, where `0.1 h` would say little); or `unknown`.
  */
 export function formatHours(ms) {
   if (ms === null || !Number.isFinite(ms) || ms < 0) return 'unknown';
+  if (ms < 3600000) return `${Math.round(ms / 60000)} min`;
   return `${(ms / 3600000).toFixed(1)} h`;
 }
 

@@ -263,8 +263,8 @@ export function openReportsView(options) {
       mark.className = 'estimated';
       mark.setAttribute('data-testid', 'trip-estimated');
       mark.title = estimatedNote(trip.estimatedM);
-      mark.textContent = ' est.';
-      distance.append(mark);
+      mark.textContent = 'est.';
+      distance.append(' ', mark);
     }
     tr.append(start, when(trip.endTs, trip.endLabel), distance, cell(formatDuration(trip.durationMs), 'num'),
       cell(formatSpeed(trip.maxSpeedMmps), 'num'), cell(formatSpeed(trip.avgSpeedMmps), 'num'));
@@ -295,8 +295,8 @@ export function openReportsView(options) {
         const mark = document.createElement('abbr');
         mark.className = 'estimated';
         mark.title = estimatedNote(d.estimatedM);
-        mark.textContent = ' est.';
-        distance.append(mark);
+        mark.textContent = 'est.';
+        distance.append(' ', mark);
       }
       tr.append(cell(d.day), cell(String(d.trips), 'num'), distance, cell(formatHours(d.drivingMs), 'num'),
         cell(d.idleMs === null ? 'unknown' : formatHours(d.idleMs), 'num idle'), cell(formatSpeed(d.maxSpeedMmps), 'num'));

@@ -66,6 +66,7 @@ test('formats_ShowDurationsDistancesSpeedsAndHours', () => {
   assert.equal(formatSpeed(16667), '60 km/h');
   assert.equal(formatSpeed(null), 'unknown');
   assert.equal(formatHours(5_400_000), '1.5 h');
+  assert.equal(formatHours(298_000), '5 min');
   assert.equal(coordinates(395250000, -1198100000), '39.52500, -119.81000');
   assert.equal(coordinates(null, 1), null);
 });
