@@ -57,6 +57,32 @@ public sealed class ReportsTests(ReportsFixture fixture) : IClassFixture<Reports
     }
 
     [FactNeeding(Part.Chromium)]
+    public async Task AnOperator_ChoosesOneOfTheCarsRentals_AndSeesItsSummaryOverItsDays()
+    {
+        IPage page = await OpenReportsAsync("ops");
+        ILocator pick = page.GetByTestId("reports-pick");
+        Assert.True(await pick.IsVisibleAsync());
+
+        // renter1's rental, found from the car's rental-started event.
+        await page.WaitForFunctionAsync("() => document.getElementById('reports-pick').options.length > 1", null, new PageWaitForFunctionOptions { Timeout = 15_000 });
+        string id = await pick.Locator("option").Nth(1).GetAttributeAsync("value") ?? string.Empty;
+        Assert.StartsWith(ReportsFixture.Car + "/renter1/", id, StringComparison.Ordinal);
+        await pick.SelectOptionAsync(id);
+
+        ILocator rental = page.GetByTestId("reports-rental");
+        await rental.WaitForAsync(Soon);
+        Assert.Matches(new Regex("Trips\\s*2"), await rental.InnerTextAsync());
+        long from = long.Parse(id[(id.LastIndexOf('/') + 1)..], CultureInfo.InvariantCulture);
+        Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(from).LocalDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), await page.GetByTestId("reports-from").InputValueAsync());
+        Assert.Equal(2, await page.GetByTestId("trip-row").CountAsync());
+
+        // None: back to the car's period without a rental.
+        await pick.SelectOptionAsync(string.Empty);
+        await rental.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Hidden, Timeout = 15_000 });
+        await page.Context.CloseAsync();
+    }
+
+    [FactNeeding(Part.Chromium)]
     public async Task EachExport_DownloadsTheApisFileOfItsType_WithTheCarAndDaysInItsName()
     {
         IPage page = await OpenReportsAsync("ops");
@@ -93,6 +119,7 @@ public sealed class ReportsTests(ReportsFixture fixture) : IClassFixture<Reports
         ILocator rental = page.GetByTestId("reports-rental");
         await rental.WaitForAsync(Soon);
         Assert.Matches(new Regex("Trips\\s*2"), await rental.InnerTextAsync());
+        Assert.False(await page.GetByTestId("reports-pick").IsVisibleAsync(), "a renter has no other rental to choose");
         // The period is bounded by the rental.
         Assert.NotEqual(string.Empty, await page.GetByTestId("reports-from").GetAttributeAsync("min") ?? string.Empty);
         await BrowserFixture.ScreenshotAsync(page, "reports-renter", fullPage: false);

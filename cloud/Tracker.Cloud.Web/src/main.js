@@ -472,6 +472,7 @@ function openCar(me, carId, { subscribe, window: rentalWindow }) {
     carId,
     elements: reportsElements(document),
     rental: rentalWindow ? { id: rentalId(carId, me.session.user, rentalWindow.fromMs), fromMs: rentalWindow.fromMs, toMs: rentalWindow.toMs } : null,
+    operator: me.operator,
     announce: (text) => announcer.say(text),
     showLive: () => {
       const at = me.carView?.markerLatLng();

@@ -1,6 +1,8 @@
 // The car's reports (issue 17), in the car panel: for a period of whole days (today by default; a
 // renter's rental by default, and the rental's summary above), the daily summary, the trips and
-// the stops, each paged with "More", and exports that save the API's own bytes. Choosing a trip
+// the stops, each paged with "More", and exports that save the API's own bytes. An operator can
+// choose one of the car's rentals (found from its rental-started events, whose subject is the
+// rental's id) for its summary and its days. Choosing a trip
 // draws its fixes on the map and fits it; Clear returns the map to the live car. A refusal shows
 // the API's RFC 9457 detail as it was sent.
 
@@ -19,6 +21,7 @@ export function reportsElements(doc) {
   const $ = (id) => doc.getElementById(id);
   return {
     section: $('reports-section'), form: $('reports-form'), from: $('reports-from'), to: $('reports-to'), load: $('reports-load'),
+    pickField: $('reports-pick-field'), pick: $('reports-pick'),
     message: $('reports-message'), rental: $('reports-rental'), body: $('reports-body'),
     daily: $('reports-daily'), dailyNote: $('reports-daily-note'),
     trips: $('reports-trips'), tripsMore: $('reports-trips-more'), stops: $('reports-stops'), stopsMore: $('reports-stops-more'),
@@ -30,14 +33,16 @@ export function reportsElements(doc) {
 /**
  * Opens the car's reports.
  * @param {{L: any, map: any, renderer: any, api: any, carId: string, elements: ReturnType<typeof reportsElements>,
- *   rental?: {id: string, fromMs: number, toMs: number}|null, announce: (text: string) => void,
+ *   rental?: {id: string, fromMs: number, toMs: number}|null, operator?: boolean, announce: (text: string) => void,
  *   showLive: () => void, now?: () => number}} options `rental`: a renter's rental (the default period, and its
  *   summary); `showLive`: returns the map to the live car.
  * @returns the view.
  */
 export function openReportsView(options) {
   const { L, map, renderer, api, carId, elements: el, announce } = options;
-  const rental = options.rental ?? null;
+  /** The rental reported on: a renter's own, or the one an operator chose; null for the car's whole period. */
+  let rental = options.rental ?? null;
+  const operator = options.operator === true;
   const now = options.now ?? (() => Date.now());
   const scope = createScope();
   const abort = new AbortController();
@@ -77,6 +82,8 @@ export function openReportsView(options) {
       input.max = toDateInput(last);
     }
   }
+  el.pickField.hidden = !operator;
+  el.pick.replaceChildren(new Option('None: the whole car', ''));
   renderExports();
   scope.add(() => {
     el.section.hidden = true;
@@ -93,6 +100,7 @@ export function openReportsView(options) {
     event.preventDefault();
     load();
   });
+  scope.listen(el.pick, 'change', () => pickRental(el.pick.value));
   scope.listen(el.tripsMore, 'click', () => more('trips'));
   scope.listen(el.stopsMore, 'click', () => more('stops'));
   scope.listen(el.tripClear, 'click', () => clearTrip(true));
@@ -157,19 +165,71 @@ export function openReportsView(options) {
     else if (!daysRead.ok) errors.push(`The daily summary could not be read: ${daysRead.error}`);
     renderDays(daysRead !== null && daysRead.ok ? daysRead : null);
 
-    if (summary !== null) {
+    if (summary === null) {
+      el.rental.hidden = true;
+    } else {
       const read = summary.ok ? readRentalSummary(summary.data) : null;
       if (!summary.ok) errors.push(refusal('The rental summary', summary.problem));
       else if (!read.ok) errors.push(`The rental summary could not be read: ${read.error}`);
       renderRental(read !== null && read.ok ? read.summary : null);
     }
 
+    if (operator) await listRentals(mine);
+    if (abort.signal.aborted || mine !== generation) return;
     const skipped = [tripsRead, stopsRead, daysRead].reduce((n, r) => n + (r !== null && r.ok ? r.skipped : 0), 0);
     if (skipped > 0) errors.push(`${skipped} ${skipped === 1 ? 'row' : 'rows'} from the server could not be read and ${skipped === 1 ? 'is' : 'are'} not shown.`);
     const tripCount = el.trips.tBodies[0].rows.length;
     const summaryText = `${tripCount}${cursors.trips ? '+' : ''} ${tripCount === 1 && !cursors.trips ? 'trip' : 'trips'} from ${period.fromDay} to ${period.toDay}.`;
     message(errors.length > 0 ? `${summaryText} ${errors.join(' ')}` : summaryText, errors.length > 0);
     announce(`Report for ${carId}: ${summaryText}`);
+  }
+
+  /**
+   * The car's rentals that started in the 30 days before the period or in it, from its
+   * rental-started events (operators; the API has no list of a car's rentals).
+   */
+  async function listRentals(mine) {
+    const r = await api.events({ carId, type: 'rental-started', start: period.startMs - 30 * 86400000, end: period.endMs, limit: 100 }, abort.signal);
+    if (abort.signal.aborted || mine !== generation || !r.ok) return;
+    const list = r.data !== null && typeof r.data === 'object' && Array.isArray(r.data.events) ? r.data.events : [];
+    const found = new Map();
+    for (const e of list) {
+      if (e !== null && typeof e === 'object' && typeof e.subject === 'string' && e.subject.startsWith(`${carId}/`) && Number.isSafeInteger(e.ts)) {
+        found.set(e.subject, e.ts);
+      }
+    }
+    if (rental !== null) found.set(rental.id, rental.fromMs);
+    const options = [...found].sort((a, b) => b[1] - a[1]).map(([id, ts]) => {
+      const renter = id.slice(carId.length + 1, id.lastIndexOf('/'));
+      const o = new Option(`${renter || 'rental'} from ${dateTime(ts)}`, id);
+      return o;
+    });
+    el.pick.replaceChildren(new Option('None: the whole car', ''), ...options);
+    el.pick.value = rental === null ? '' : rental.id;
+  }
+
+  /** An operator chose a rental (or none): its summary, and its days as the period. */
+  async function pickRental(id) {
+    if (id === '') {
+      rental = null;
+      el.rental.hidden = true;
+      load();
+      return;
+    }
+    const mine = generation;
+    el.pick.disabled = true;
+    const r = await api.rentalSummary(id, abort.signal);
+    el.pick.disabled = false;
+    if (abort.signal.aborted || mine !== generation) return;
+    const read = r.ok ? readRentalSummary(r.data) : null;
+    if (!r.ok || !read.ok) {
+      message(r.ok ? `The rental summary could not be read: ${read.error}` : refusal('The rental summary', r.problem), true);
+      return;
+    }
+    rental = { id, fromMs: read.summary.fromMs, toMs: read.summary.toMs };
+    el.from.value = toDateInput(rental.fromMs);
+    el.to.value = toDateInput(Math.max(rental.fromMs, rental.toMs - 1));
+    load();
   }
 
   async function more(kind) {
