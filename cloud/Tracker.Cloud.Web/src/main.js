@@ -261,7 +261,7 @@ function startSession(session) {
     onUnauthorized: () => endSession('Your session has ended. Please sign in again.'),
   });
   current = {
-    session, scope, store, api, operator, live: null, fleetView: null, carView: null, reports: null, rentalCar: null, frame: null, alerts: null, zones: null,
+    session, scope, store, api, operator, live: null, fleetView: null, carView: null, reports: null, userId: null, rentalCar: null, frame: null, alerts: null, zones: null,
     expiryTimer: null, refreshTimer: null, refreshing: false,
   };
   const me = current;
@@ -385,6 +385,8 @@ async function startRenter(me) {
     return;
   }
   const rentals = cleanRentals(r.data?.rentals).filter((x) => isCarId(x.carId));
+  // The API's user id (the token's sub), which a rental's id is made of; a hosted-UI session shows a user name.
+  if (typeof r.data?.user === 'string' && r.data.user !== '') me.userId = r.data.user;
   const evaluate = () => {
     if (current !== me) return;
     const now = Date.now();
@@ -471,7 +473,7 @@ function openCar(me, carId, { subscribe, window: rentalWindow }) {
     api: me.api,
     carId,
     elements: reportsElements(document),
-    rental: rentalWindow ? { id: rentalId(carId, me.session.user, rentalWindow.fromMs), fromMs: rentalWindow.fromMs, toMs: rentalWindow.toMs } : null,
+    rental: rentalWindow ? { id: rentalId(carId, me.userId ?? me.session.user, rentalWindow.fromMs), fromMs: rentalWindow.fromMs, toMs: rentalWindow.toMs } : null,
     operator: me.operator,
     announce: (text) => announcer.say(text),
     showLive: () => {
