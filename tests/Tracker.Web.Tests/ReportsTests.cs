@@ -168,6 +168,38 @@ public sealed class ReportsTests(ReportsFixture fixture) : IClassFixture<Reports
         await page.Context.CloseAsync();
     }
 
+    [FactNeeding(Part.Chromium)]
+    public async Task ATruncatedOrMisshapenTripsBody_IsAClearMessage_WithNoRowsInvented()
+    {
+        IPage page = await OpenReportsAsync("ops");
+        ILocator message = page.GetByTestId("reports-message");
+
+        // A period without driving: the empty states.
+        string day = DateTime.Today.AddDays(-10).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        await page.GetByTestId("reports-from").FillAsync(day);
+        await page.GetByTestId("reports-to").FillAsync(day);
+        await page.GetByTestId("reports-load").ClickAsync();
+        await message.Filter(new LocatorFilterOptions { HasText = "0 trips from " + day }).WaitForAsync(Soon);
+        Assert.Equal("No trips in this period.", await page.GetByTestId("reports-trips").GetByTestId("reports-empty").InnerTextAsync());
+        Assert.Equal("No driving in this period.", await page.GetByTestId("reports-daily").GetByTestId("reports-empty").InnerTextAsync());
+
+        // Cut off mid-row, as a dropped connection leaves it.
+        await page.RouteAsync(new Regex("/cars/car-0001/trips\\?"), route => route.FulfillAsync(new RouteFulfillOptions { Status = 200, ContentType = "application/json", Body = "{\"trips\":[{\"carId\":\"car-0001\",\"startTs\":17" }));
+        await page.GetByTestId("reports-load").ClickAsync();
+        await message.Filter(new LocatorFilterOptions { HasText = "could not be loaded" }).WaitForAsync(Soon);
+        Assert.Equal("Trips could not be loaded: The server sent a response that is not JSON", await message.InnerTextAsync());
+        Assert.Equal(0, await page.GetByTestId("trip-row").Locator("visible=true").CountAsync());
+
+        // JSON, but not a trips page.
+        await page.UnrouteAllAsync();
+        await page.RouteAsync(new Regex("/cars/car-0001/trips\\?"), route => route.FulfillAsync(new RouteFulfillOptions { Status = 200, ContentType = "application/json", Body = "{\"stops\":[],\"nextCursor\":null}" }));
+        await page.GetByTestId("reports-load").ClickAsync();
+        await message.Filter(new LocatorFilterOptions { HasText = "could not be read" }).WaitForAsync(Soon);
+        Assert.Contains("Trips could not be read: The server's answer has no trips list.", await message.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await page.GetByTestId("trip-row").CountAsync());
+        await page.Context.CloseAsync();
+    }
+
     /// <summary>An operator's page on the car, its reports open for the days from yesterday to today (the drive may cross midnight).</summary>
     private async Task<IPage> OpenReportsAsync(string user)
     {

@@ -178,10 +178,13 @@ export function openReportsView(options) {
     if (abort.signal.aborted || mine !== generation) return;
     const skipped = [tripsRead, stopsRead, daysRead].reduce((n, r) => n + (r !== null && r.ok ? r.skipped : 0), 0);
     if (skipped > 0) errors.push(`${skipped} ${skipped === 1 ? 'row' : 'rows'} from the server could not be read and ${skipped === 1 ? 'is' : 'are'} not shown.`);
-    const tripCount = el.trips.tBodies[0].rows.length;
-    const summaryText = `${tripCount}${cursors.trips ? '+' : ''} ${tripCount === 1 && !cursors.trips ? 'trip' : 'trips'} from ${period.fromDay} to ${period.toDay}.`;
-    message(errors.length > 0 ? `${summaryText} ${errors.join(' ')}` : summaryText, errors.length > 0);
-    announce(`Report for ${carId}: ${summaryText}`);
+    const tripCount = el.trips.tBodies[0].querySelectorAll('tr:not(.empty)').length;
+    // No count when the trips could not be read: "0 trips" would be a claim.
+    const summaryText = tripsRead.ok
+      ? `${tripCount}${cursors.trips ? '+' : ''} ${tripCount === 1 && !cursors.trips ? 'trip' : 'trips'} from ${period.fromDay} to ${period.toDay}.`
+      : '';
+    message([summaryText, ...errors].filter((t) => t !== '').join(' '), errors.length > 0);
+    announce(`Report for ${carId}: ${el.message.textContent}`);
   }
 
   /**
