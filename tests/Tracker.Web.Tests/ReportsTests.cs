@@ -169,6 +169,28 @@ public sealed class ReportsTests(ReportsFixture fixture) : IClassFixture<Reports
     }
 
     [FactNeeding(Part.Chromium)]
+    public async Task MoreTrips_FollowsTheApisCursor_UntilTheLastPage()
+    {
+        IPage page = await OpenReportsAsync("ops");
+        // Pages of one trip (the page asks for 50): the real API pages the two trips with its cursor.
+        await page.RouteAsync(new Regex("/cars/car-0001/trips\\?.*limit=50"), route => route.ContinueAsync(new RouteContinueOptions { Url = route.Request.Url.Replace("limit=50", "limit=1", StringComparison.Ordinal) }));
+        await page.GetByTestId("reports-load").ClickAsync();
+        await page.GetByTestId("reports-message").Filter(new LocatorFilterOptions { HasText = "1+ trips from" }).WaitForAsync(Soon);
+        Assert.Equal(1, await page.GetByTestId("trip-row").CountAsync());
+        ILocator more = page.GetByTestId("reports-trips-more");
+        Assert.True(await more.IsVisibleAsync());
+
+        await more.FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await page.GetByTestId("trip-row").Nth(1).WaitForAsync(Soon);
+        Assert.Equal(
+            fixture.Trips.Select(t => t.GetProperty("startTs").GetInt64().ToString(CultureInfo.InvariantCulture)).ToArray(),
+            await page.GetByTestId("trip-row").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.start)"));
+        await more.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Hidden, Timeout = 5000 });
+        await page.Context.CloseAsync();
+    }
+
+    [FactNeeding(Part.Chromium)]
     public async Task ATruncatedOrMisshapenTripsBody_IsAClearMessage_WithNoRowsInvented()
     {
         IPage page = await OpenReportsAsync("ops");
