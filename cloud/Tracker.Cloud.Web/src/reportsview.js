@@ -7,9 +7,10 @@
 // the API's RFC 9457 detail as it was sent.
 
 import {
-  EXPORTS, EXPORT_LIMIT, PAGE_SIZE, estimatedNote, exportFileName, formatDistance, formatDuration, formatHours, formatSpeed,
-  periodFromDays, readDays, readRentalSummary, readStopsPage, readTrack, readTripsPage, reportQuery, toDateInput, tripFileName,
+  PAGE_SIZE, estimatedNote, formatDistance, formatDuration, formatHours, formatSpeed,
+  periodFromDays, readDays, readRentalSummary, readStopsPage, readTrack, readTripsPage, reportQuery, toDateInput,
 } from './reports.js';
+import { createReportExports } from './reportexports.js';
 import { dateTime } from './timefmt.js';
 import { createScope } from './scope.js';
 
@@ -84,7 +85,10 @@ export function openReportsView(options) {
   }
   el.pickField.hidden = !operator;
   el.pick.replaceChildren(new Option('None: the whole car', ''));
-  renderExports();
+  createReportExports({
+    api, carId, elements: el, scope, signal: abort.signal, message,
+    selectedTrip: () => (selected === null ? null : selected.trip),
+  });
   scope.add(() => {
     el.section.hidden = true;
     for (const t of [el.daily, el.trips, el.stops]) t.tBodies[0].replaceChildren();
@@ -104,8 +108,6 @@ export function openReportsView(options) {
   scope.listen(el.tripsMore, 'click', () => more('trips'));
   scope.listen(el.stopsMore, 'click', () => more('stops'));
   scope.listen(el.tripClear, 'click', () => clearTrip(true));
-  scope.listen(el.tripGpx, 'click', () => downloadTrip('gpx'));
-  scope.listen(el.tripKml, 'click', () => downloadTrip('kml'));
 
   function message(text, isError) {
     el.message.textContent = text;
@@ -445,70 +447,6 @@ export function openReportsView(options) {
     endMark.remove();
     el.trip.hidden = true;
     if (toLive && had) options.showLive();
-  }
-
-  function renderExports() {
-    const buttons = Object.entries(EXPORTS).map(([kind, spec]) => {
-      const b = document.createElement('button');
-      b.type = 'button';
-      b.className = 'small secondary';
-      b.textContent = spec.label;
-      b.setAttribute('data-testid', `reports-export-${kind}`);
-      b.setAttribute('aria-label', `Download ${spec.what} of the period as ${spec.format.toUpperCase()}`);
-      b.addEventListener('click', () => downloadPeriod(kind, b));
-      return b;
-    });
-    el.exports.replaceChildren(...buttons);
-  }
-
-  async function downloadPeriod(kind, button) {
-    const spec = EXPORTS[kind];
-    const p = periodFromDays(el.from.value, el.to.value);
-    if (!p.ok) {
-      message(p.error, true);
-      return;
-    }
-    button.disabled = true;
-    const r = await api.download(carId, spec.route, reportQuery({ start: p.startMs, end: p.endMs, limit: EXPORT_LIMIT, format: spec.format }));
-    button.disabled = false;
-    if (abort.signal.aborted) return;
-    if (!r.ok) {
-      message(`The ${spec.label} export failed: ${r.problem.detail ?? r.problem.title}`, true);
-      return;
-    }
-    const name = exportFileName(carId, el.from.value, el.to.value, spec.what, spec.ext);
-    save(r.data, name);
-    message(r.nextCursor
-      ? `Saved ${name}: it holds the first ${EXPORT_LIMIT.toLocaleString('en')} ${spec.what}; choose a shorter period for the rest.`
-      : `Saved ${name}.`, false);
-  }
-
-  async function downloadTrip(format) {
-    if (selected === null) return;
-    const { trip } = selected;
-    const r = await api.download(carId, `trips/${trip.startTs}`, reportQuery({ format }));
-    if (abort.signal.aborted) return;
-    if (!r.ok) {
-      el.tripText.textContent = `The ${format.toUpperCase()} export failed: ${r.problem.detail ?? r.problem.title}`;
-      return;
-    }
-    const name = tripFileName(carId, trip.startTs, format);
-    save(r.data, name);
-    message(`Saved ${name}.`, false);
-  }
-
-  /** Saves the server's bytes under a name: an object URL behind a download link. */
-  function save(blob, name) {
-    const url = URL.createObjectURL(blob);
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = name;
-    a.hidden = true;
-    document.body.append(a);
-    a.click();
-    a.remove();
-    // The download has its bytes once it starts; the URL goes a little later.
-    setTimeout(() => URL.revokeObjectURL(url), 30000);
   }
 
   return {
