@@ -1,6 +1,8 @@
 // The HTTP API client (contract: POST /auth/login, GET /me, /cars, /cars/{id}/location,
-// /cars/{id}/locations; issue 16: /events, /cars/{id}/events, acknowledge, /zones). Every call returns an outcome, never throws: {ok: true, data} or
-// {ok: false, status, problem}, where problem is the RFC 9457 body when the server sent one.
+// /cars/{id}/locations; issue 16: /events, /cars/{id}/events, acknowledge, /zones; issue 17: trips,
+// stops, daily summaries, a rental's summary, and exports as files). Every call returns an outcome,
+// never throws: {ok: true, data} or {ok: false, status, problem}, where problem is the RFC 9457 body
+// when the server sent one.
 // A 401 on an authenticated call also calls onUnauthorized, which sends the user back to the
 // login form.
 
@@ -41,12 +43,13 @@ export function createApi(options) {
 
   /**
    * @param {string} path starting with '/'.
-   * @param {{method?: string, body?: any, signal?: AbortSignal, auth?: boolean}} [init] the request.
+   * @param {{method?: string, body?: any, signal?: AbortSignal, auth?: boolean, file?: boolean, accept?: string}} [init]
+   *   the request; `file`: the answer is kept as a Blob (an export), not parsed.
    * @returns {Promise<Outcome>} the outcome.
    */
   async function request(path, init = {}) {
     const auth = init.auth ?? true;
-    const headers = { accept: 'application/json' };
+    const headers = { accept: init.accept ?? 'application/json' };
     if (auth) {
       const token = options.getToken();
       if (token === null) {
@@ -69,7 +72,8 @@ export function createApi(options) {
         signal: init.signal,
         cache: 'no-store',
       });
-      text = await response.text();
+      // A file (an export) is kept as the server's bytes; only a refusal is read as text.
+      text = init.file && response.ok ? await response.blob() : await response.text();
     } catch (e) {
       const aborted = e !== null && typeof e === 'object' && e.name === 'AbortError';
       return { ok: false, status: 0, aborted, problem: { title: aborted ? 'Cancelled' : 'The server cannot be reached', detail: String(e && e.message ? e.message : e) } };
@@ -84,6 +88,9 @@ export function createApi(options) {
     }
     if (response.status === 204) {
       return { ok: true, status: 204, data: null };
+    }
+    if (init.file) {
+      return { ok: true, status: response.status, data: text, nextCursor: response.headers.get('x-next-cursor') };
     }
     try {
       return { ok: true, status: response.status, data: JSON.parse(text) };
@@ -143,5 +150,27 @@ export function createApi(options) {
     putZone: (zoneId, body) => request(`/zones/${encodeURIComponent(zoneId)}`, { method: 'PUT', body }),
     /** @returns {Promise<Outcome>} the outcome. */
     deleteZone: (zoneId) => request(`/zones/${encodeURIComponent(zoneId)}`, { method: 'DELETE' }),
+    /**
+     * A car's report (issue 17): `trips`, `stops` or `daily`, JSON.
+     * @param {string} carId the car.
+     * @param {'trips'|'stops'|'daily'} route which report.
+     * @param {string} query from reports.js reportQuery ('' or `?...`).
+     * @param {AbortSignal} [signal] cancels it.
+     * @returns {Promise<Outcome>} {trips|stops, nextCursor} or {days}.
+     */
+    report: (carId, route, query, signal) => request(`${carPath(carId)}/${route}${query}`, { signal }),
+    /** @returns {Promise<Outcome>} {trip, points: [ts, latE7, lonE7, speedMmps][]}. */
+    trip: (carId, startTs, signal) => request(`${carPath(carId)}/trips/${encodeURIComponent(String(startTs))}`, { signal }),
+    /** @returns {Promise<Outcome>} the rental's summary (what a bill is made from). */
+    rentalSummary: (id, signal) => request(`/rentals/${encodeURIComponent(id)}/summary`, { signal }),
+    /**
+     * A report as a file, the server's own bytes: data is a Blob of its content type, nextCursor the
+     * x-next-cursor header (more rows than one export holds) or null.
+     * @param {string} carId the car.
+     * @param {string} path `trips`, `stops` or `trips/{startTs}`.
+     * @param {string} query with its format.
+     * @returns {Promise<Outcome & {nextCursor?: string|null}>} the file.
+     */
+    download: (carId, path, query) => request(`${carPath(carId)}/${path}${query}`, { file: true, accept: '*/*' }),
   };
 }

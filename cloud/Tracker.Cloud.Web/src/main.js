@@ -22,6 +22,8 @@ import {
 } from './oauth.js';
 import { pointFromFix, pointFromLocation } from './point.js';
 import { activeRental, cleanRentals, nextBoundary, nextRental } from './rentals.js';
+import { rentalId } from './reports.js';
+import { openReportsView, reportsElements } from './reportsview.js';
 import { createScope } from './scope.js';
 import { clearSession, isOperator, leaveNotice, loadSession, saveSession, sessionFromLogin, takeNotice } from './session.js';
 import { decodeStatus } from './status.js';
@@ -259,7 +261,7 @@ function startSession(session) {
     onUnauthorized: () => endSession('Your session has ended. Please sign in again.'),
   });
   current = {
-    session, scope, store, api, operator, live: null, fleetView: null, carView: null, rentalCar: null, frame: null, alerts: null, zones: null,
+    session, scope, store, api, operator, live: null, fleetView: null, carView: null, reports: null, userId: null, rentalCar: null, frame: null, alerts: null, zones: null,
     expiryTimer: null, refreshTimer: null, refreshing: false,
   };
   const me = current;
@@ -383,6 +385,8 @@ async function startRenter(me) {
     return;
   }
   const rentals = cleanRentals(r.data?.rentals).filter((x) => isCarId(x.carId));
+  // The API's user id (the token's sub), which a rental's id is made of; a hosted-UI session shows a user name.
+  if (typeof r.data?.user === 'string' && r.data.user !== '') me.userId = r.data.user;
   const evaluate = () => {
     if (current !== me) return;
     const now = Date.now();
@@ -461,6 +465,23 @@ function openCar(me, carId, { subscribe, window: rentalWindow }) {
     requestFrame: () => me.frame.schedule(),
     nearestStreet: parts.nearestStreet,
   });
+  // Issue 17: the car's reports; a renter's default to their rental, with its summary.
+  me.reports = openReportsView({
+    L: globalThis.L,
+    map: parts.map,
+    renderer: parts.focusRenderer,
+    api: me.api,
+    carId,
+    elements: reportsElements(document),
+    rental: rentalWindow ? { id: rentalId(carId, me.userId ?? me.session.user, rentalWindow.fromMs), fromMs: rentalWindow.fromMs, toMs: rentalWindow.toMs } : null,
+    operator: me.operator,
+    announce: (text) => announcer.say(text),
+    showLive: () => {
+      const at = me.carView?.markerLatLng();
+      if (at) parts.map.setView([at.lat, at.lng], Math.max(parts.map.getZoom(), 14), { animate: false });
+    },
+  });
+  hooks.reports = me.reports;
   me.fleetView?.setFocus(carId);
   parts.map.invalidateSize();
   me.frame.schedule();
@@ -471,6 +492,9 @@ function openCar(me, carId, { subscribe, window: rentalWindow }) {
 
 function closeCar(me) {
   if (me.carView === null) return;
+  me.reports?.close();
+  me.reports = null;
+  hooks.reports = null;
   me.carView.close();
   me.carView = null;
   me.fleetView?.setFocus(null);

@@ -27,7 +27,10 @@ test('page_HasTheTestIdsTheContractNames', () => {
     'history-start', 'history-end', 'history-load', 'play', 'speed-chart', 'status-counts',
     // Issue 16: alerts, toasts, zones, the car's events.
     'alerts-panel', 'alerts-list', 'alerts-type', 'alerts-car', 'toasts', 'zones-panel', 'zone-name', 'zone-draw-polygon',
-    'zone-draw-circle', 'zone-save', 'zone-message', 'zone-list', 'car-events', 'playback-events']) {
+    'zone-draw-circle', 'zone-save', 'zone-message', 'zone-list', 'car-events', 'playback-events',
+    // Issue 17: the car's reports.
+    'reports', 'reports-from', 'reports-to', 'reports-load', 'reports-message', 'reports-daily', 'reports-trips', 'reports-stops',
+    'reports-trips-more', 'reports-stops-more', 'reports-exports', 'reports-trip-gpx', 'reports-trip-kml', 'reports-trip-clear']) {
     assert.match(html, new RegExp(`data-testid="${id}"`), id);
   }
   // car-item-<id> is set per item by the fleet view.
