@@ -39,8 +39,8 @@ public sealed class DynamoDbTripStore : ITripStore, IOdometerReadingStore
     private const string ReadingPrefix = "odometer#";
     private const int MaxBatchAttempts = 8;
 
-    /// <summary>The attributes <see cref="DayIndex"/> projects: what <see cref="SumTripsAsync"/> adds up.</summary>
-    private static readonly List<string> SumAttributes = ["startTs", "endTs", "distanceM", "estimatedM", "maxSpeed"];
+    /// <summary>The attributes <see cref="DayIndex"/> projects besides its keys: what <see cref="SumTripsAsync"/> adds up.</summary>
+    public static readonly IReadOnlyList<string> DayIndexAttributes = ["startTs", "endTs", "distanceM", "estimatedM", "maxSpeed"];
 
     private readonly IAmazonDynamoDB _client;
     private readonly string _table;
@@ -97,7 +97,7 @@ public sealed class DynamoDbTripStore : ITripStore, IOdometerReadingStore
                         {
                             IndexName = DayIndex,
                             KeySchema = [new KeySchemaElement("day", KeyType.HASH), new KeySchemaElement("dayKey", KeyType.RANGE)],
-                            Projection = new Projection { ProjectionType = ProjectionType.INCLUDE, NonKeyAttributes = [.. SumAttributes] },
+                            Projection = new Projection { ProjectionType = ProjectionType.INCLUDE, NonKeyAttributes = [.. DayIndexAttributes] },
                         },
                     ],
                 },
