@@ -36,10 +36,11 @@ public static class DeriveWiring
     /// <param name="client">DynamoDB.</param>
     /// <returns>The service and the state store it commits to.</returns>
     /// <param name="limits">The thresholds set through the API, or null for the defaults only.</param>
-    /// <param name="trips">Trips, stops and odometer readings (issue 17), or null to keep trips in the state only.</param>
+    /// <param name="trips">Trips, stops and odometer readings (issue 17), or null to keep trips in the state only; the
+    /// readings go into each step's context.</param>
     public static (DeriveService Service, DynamoDbDeriveStore States) Create(DynamoDbStore store, DynamoDbDeriveOptions tables, IAmazonDynamoDB client, ILimitStore? limits = null, DynamoDbTripStore? trips = null)
     {
-        (DeriveService service, DynamoDbDeriveStore states, _, _) = CreateWithParts(store, tables, client, limits, trips);
+        (DeriveService service, DynamoDbDeriveStore states, _, _) = CreateWithParts(store, tables, client, limits, trips, trips);
         return (service, states);
     }
 
@@ -49,15 +50,17 @@ public static class DeriveWiring
     /// <param name="client">DynamoDB.</param>
     /// <returns>The service, the state store, the contexts and the engine.</returns>
     /// <param name="limits">The thresholds set through the API, or null for the defaults only.</param>
-    /// <param name="trips">Trips, stops and odometer readings (issue 17), or null to keep trips in the state only.</param>
-    public static (DeriveService Service, DynamoDbDeriveStore States, IDeriveContextSource Contexts, CarDeriver Deriver) CreateWithParts(DynamoDbStore store, DynamoDbDeriveOptions tables, IAmazonDynamoDB client, ILimitStore? limits = null, DynamoDbTripStore? trips = null)
+    /// <param name="trips">Trips and stops (issue 17), or null to keep trips in the state only.</param>
+    /// <param name="readings">The odometer readings for each step's context, or null: the tick passes none, since the
+    /// clock never applies a reading (only an observation does) and reading them every car-minute would cost 1 read unit each.</param>
+    public static (DeriveService Service, DynamoDbDeriveStore States, IDeriveContextSource Contexts, CarDeriver Deriver) CreateWithParts(DynamoDbStore store, DynamoDbDeriveOptions tables, IAmazonDynamoDB client, ILimitStore? limits = null, DynamoDbTripStore? trips = null, IOdometerReadingStore? readings = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(tables);
         ArgumentNullException.ThrowIfNull(client);
         var stores = new DynamoDbDeriveStore(client, tables);
         var deriver = new CarDeriver(DeriveOptions.Default);
-        var contexts = new StoredContexts(stores, store, SpeedLimits.None, limits, trips);
+        var contexts = new StoredContexts(stores, store, SpeedLimits.None, limits, readings);
         var service = new DeriveService(deriver, stores, stores, new StoredObservations(store, stores), contexts, trips);
         return (service, stores, contexts, deriver);
     }
