@@ -89,6 +89,48 @@ public sealed class AwsTripPathTests(DynaliteServer server) : IClassFixture<Dyna
         Assert.Contains(key, e.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("x-trips", false, "Derive stage")]
+    [InlineData("x-zones", true, "TRACKER_TRIPS_TABLE")]
+    [InlineData("x-limits", true, "TRACKER_TRIPS_TABLE")]
+    [InlineData("a/b", true, "TRACKER_TRIPS_TABLE")]
+    [InlineData("ab", true, "TRACKER_TRIPS_TABLE")]
+    public void BadTripsTable_FailsTheStart_NamingTheVariable(string trips, bool withDerive, string named)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            [FunctionSettings.FixesTableVariable] = "x-fixes",
+            [FunctionSettings.LatestTableVariable] = "x-latest",
+            [FunctionSettings.RentalsTableVariable] = "x-rentals",
+            [FunctionSettings.TripsTableVariable] = trips,
+        };
+        if (withDerive)
+        {
+            string[] derive = ["-state", "-events", "-statuses", "-zones"];
+            for (int i = 0; i < derive.Length; i++)
+            {
+                environment[FunctionSettings.DeriveTableVariables[i]] = "x" + derive[i];
+            }
+
+            environment[FunctionSettings.LimitsTableVariable] = "x-limits";
+        }
+
+        var e = Assert.Throws<InvalidOperationException>(() => FunctionSettings.Read(environment.GetValueOrDefault));
+        Assert.Contains(named, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NoTripsTable_LeavesTripsOff_AndTheOtherSettingsAsTheyWere()
+    {
+        var environment = new Dictionary<string, string>
+        {
+            [FunctionSettings.FixesTableVariable] = "x-fixes",
+            [FunctionSettings.LatestTableVariable] = "x-latest",
+            [FunctionSettings.RentalsTableVariable] = "x-rentals",
+        };
+        Assert.Null(FunctionSettings.Read(environment.GetValueOrDefault).TripsTable);
+    }
+
     private static List<Fix> Drive(long t0) => [.. Parked(t0, 0, 120, 0), .. Driving(t0, 120, 300), .. Parked(t0, 425, 780, 3_000)];
 
     private static IEnumerable<Fix> Parked(long t0, int fromS, int seconds, double eastM)
