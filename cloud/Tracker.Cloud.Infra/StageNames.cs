@@ -51,6 +51,9 @@ public sealed class StageNames
     /// <summary>The thresholds set through <c>/limits</c> (issue 16).</summary>
     public string LimitsTable => Prefix + "-limits";
 
+    /// <summary>Trips, stops and odometer readings (issue 17).</summary>
+    public string TripsTable => Prefix + "-trips";
+
     /// <summary>Notification subscriptions (issue 16).</summary>
     public string SubscriptionsTable => Prefix + "-subscriptions";
 

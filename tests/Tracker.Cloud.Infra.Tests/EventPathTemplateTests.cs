@@ -159,7 +159,7 @@ public sealed class EventPathTemplateTests(SynthFixture synth)
         foreach (JsonObject statement in statements.Where(s => Strings(s["Action"]).Any(writes.Contains)))
         {
             Assert.All(Strings(statement["Resource"]), r => Assert.True(
-                new[] { "StoresEvents", "StoresZones", "StoresLimits", "StoresSubscriptions" }.Any(t => r.Contains(t, StringComparison.Ordinal)), r));
+                new[] { "StoresEvents", "StoresZones", "StoresLimits", "StoresSubscriptions", "StoresTrips" }.Any(t => r.Contains(t, StringComparison.Ordinal)), r));
         }
 
         // Events: query (the car's, and the fleet's index) and acknowledge (update, read back); never delete one.

@@ -45,7 +45,7 @@ public sealed class TemplateTests(SynthFixture synth)
         [
             Dev.Names.FixesTable, Dev.Names.LatestTable, Dev.Names.LiveGrantsTable, Dev.Names.RentalsTable,
             Dev.Names.DeriveStateTable, Dev.Names.EventsTable, Dev.Names.StatusesTable, Dev.Names.ZonesTable, Dev.Names.SubscriptionsTable, Dev.Names.OutboxTable,
-            Dev.Names.LimitsTable,
+            Dev.Names.LimitsTable, Dev.Names.TripsTable,
         ];
         Assert.Equal(expected.Order(StringComparer.Ordinal), tables.Select(t => (string)t.Properties["TableName"]!).Order(StringComparer.Ordinal));
         Assert.All(tables, t =>
@@ -180,7 +180,7 @@ public sealed class TemplateTests(SynthFixture synth)
         Assert.Equal(["dynamodb:Query", "dynamodb:Scan", "s3:DeleteObject", "s3:ListBucket", "s3:PutObject"], Data(actions[Dev.Names.Function("archive")]));
         Assert.Equal(["dynamodb:PutItem", "dynamodb:Query"], Data(actions[Dev.Names.Function("live-authorizer")]));
         Assert.Equal(["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams", "dynamodb:Query"], Data(actions[Dev.Names.Function("live-disconnect")]));
-        Assert.Equal(["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:UpdateItem"], Data(actions[Dev.Names.Function("tick")]));
+        Assert.Equal(["dynamodb:BatchWriteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:UpdateItem"], Data(actions[Dev.Names.Function("tick")]));
         Assert.Equal(["dynamodb:DescribeStream", "dynamodb:GetItem", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:UpdateItem"], Data(actions[Dev.Names.Function("notify")]));
 
         static IEnumerable<string> Data(HashSet<string> all) => all.Where(a => a.StartsWith("dynamodb:", StringComparison.Ordinal) || a.StartsWith("s3:", StringComparison.Ordinal)).Order(StringComparer.Ordinal);
@@ -373,7 +373,7 @@ public sealed class TemplateTests(SynthFixture synth)
         List<JsonObject> routes = Dev.Resources("AWS::ApiGatewayV2::Route").Select(r => r.Properties).ToList();
 
         Assert.Equal(
-            FleetHttpApi.Routes.Select(r => "GET " + r).Concat(FleetHttpApi.EventRoutes.SelectMany(r => r.Methods.Select(m => m + " " + r.Path))).Order(StringComparer.Ordinal),
+            FleetHttpApi.Routes.Select(r => "GET " + r).Concat(FleetHttpApi.EventRoutes.Concat(FleetHttpApi.ReportRoutes).SelectMany(r => r.Methods.Select(m => m + " " + r.Path))).Order(StringComparer.Ordinal),
             routes.Select(r => (string)r["RouteKey"]!).Order(StringComparer.Ordinal));
         Assert.All(routes, r => Assert.Equal("JWT", (string?)r["AuthorizationType"]));
         JsonObject authorizer = Dev.Single("AWS::ApiGatewayV2::Authorizer");
@@ -404,7 +404,7 @@ public sealed class TemplateTests(SynthFixture synth)
         JsonNode config = Dev.Single("AWS::CloudFront::Distribution")["DistributionConfig"]!;
         JsonNode s3Origin = config["Origins"]!.AsArray().Single(o => o!["S3OriginConfig"] is not null)!;
         Assert.Contains("OriginAccessControl", Text(s3Origin["OriginAccessControlId"]), StringComparison.Ordinal);
-        Assert.Equal(["/cars*", "/events*", "/limits*", "/me", "/notifications*", "/subscriptions*", "/zones*"], config["CacheBehaviors"]!.AsArray().Select(b => (string)b!["PathPattern"]!).Order(StringComparer.Ordinal));
+        Assert.Equal(["/cars*", "/daily*", "/events*", "/limits*", "/me", "/notifications*", "/rentals*", "/subscriptions*", "/zones*"], config["CacheBehaviors"]!.AsArray().Select(b => (string)b!["PathPattern"]!).Order(StringComparer.Ordinal));
         Assert.Equal("redirect-to-https", (string?)config["DefaultCacheBehavior"]!["ViewerProtocolPolicy"]);
 
         JsonObject sitePolicy = Dev.Single("AWS::S3::BucketPolicy", p => List(p["PolicyDocument"]!["Statement"]).Any(s => (string?)s!["Principal"]?["Service"] == "cloudfront.amazonaws.com"));

@@ -38,8 +38,20 @@ public sealed class FleetHttpApi : Construct
         ("/notifications", ["GET"]),
     ];
 
+    /// <summary>Issue 17's routes (the API function's <c>ReportsApi</c>: the history's authorization, checked by the function), with their methods.</summary>
+    public static readonly IReadOnlyList<(string Path, string[] Methods)> ReportRoutes =
+    [
+        ("/cars/{carId}/trips", ["GET"]),
+        ("/cars/{carId}/trips/{startTs}", ["GET"]),
+        ("/cars/{carId}/stops", ["GET"]),
+        ("/cars/{carId}/daily", ["GET"]),
+        ("/cars/{carId}/odometer", ["PUT"]),
+        ("/daily", ["GET"]),
+        ("/rentals/{rentalId}/summary", ["GET"]),
+    ];
+
     /// <summary>The first path segments CloudFront sends to the API besides <c>/cars*</c> and <c>/me</c>.</summary>
-    public static readonly IReadOnlyList<string> EventPathPrefixes = ["/events", "/zones", "/limits", "/subscriptions", "/notifications"];
+    public static readonly IReadOnlyList<string> EventPathPrefixes = ["/events", "/zones", "/limits", "/subscriptions", "/notifications", "/daily", "/rentals"];
 
     /// <summary>Steady requests per second the stage accepts before 429s.</summary>
     public const double RateLimit = 200;
@@ -82,7 +94,7 @@ public sealed class FleetHttpApi : Construct
             Api.AddRoutes(new AddRoutesOptions { Path = route, Methods = [HttpMethod.GET], Integration = integration });
         }
 
-        foreach ((string path, string[] methods) in EventRoutes)
+        foreach ((string path, string[] methods) in EventRoutes.Concat(ReportRoutes))
         {
             Api.AddRoutes(new AddRoutesOptions { Path = path, Methods = methods.Select(m => Enum.Parse<HttpMethod>(m)).ToArray(), Integration = integration });
         }

@@ -34,6 +34,7 @@ public sealed partial class TrackerFunctions
         string[] names = [stores.DeriveState.TableName, stores.Events.TableName, stores.Statuses.TableName, stores.Zones.TableName];
         Dictionary<string, string> variables = FunctionSettings.DeriveTableVariables.Select((v, i) => (v, i)).ToDictionary(p => p.v, p => names[p.i]);
         variables[FunctionSettings.LimitsTableVariable] = stores.Limits.TableName;
+        variables[FunctionSettings.TripsTableVariable] = stores.Trips.TableName;
         return variables;
     }
 
@@ -46,6 +47,7 @@ public sealed partial class TrackerFunctions
         Allow(function, stores.Zones.TableArn, "dynamodb:Scan");
         Allow(function, stores.Limits.TableArn, "dynamodb:Scan");
         Allow(function, stores.Rentals.TableArn, "dynamodb:Query");
+        AllowTripWrites(function, stores);
     }
 
     private void CreateEventPath(InfraSettings settings, DataStores stores, AssetCode code, Dictionary<string, string> tables)
@@ -155,6 +157,7 @@ public sealed partial class TrackerFunctions
         Allow(Api, stores.Events.TableArn, "dynamodb:GetItem", "dynamodb:UpdateItem");
         Allow(Api, [stores.Zones.TableArn, stores.Limits.TableArn, stores.Subscriptions.TableArn], "dynamodb:Scan", "dynamodb:PutItem", "dynamodb:DeleteItem");
         Allow(Api, stores.Outbox.TableArn, "dynamodb:Scan");
+        AllowTripReads(Api, stores);
         Allow(Api, stores.Key.KeyArn, "kms:Encrypt", "kms:GenerateDataKey");
     }
 }

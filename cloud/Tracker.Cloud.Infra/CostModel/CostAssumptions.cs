@@ -153,6 +153,31 @@ public sealed record CostAssumptions
     /// <summary>Billed ms of one IoT Publish over HTTPS for the live event feed (assumption: one round trip on a kept-alive connection).</summary>
     public decimal EventPublishMilliseconds { get; init; } = 15m;
 
+    /// <summary>Trips a car-day (assumption: the store bench's 8; the truth bench's cars made 177 trips in 100 car-hours).</summary>
+    public decimal TripsPerCarPerDay { get; init; } = 8m;
+
+    /// <summary>
+    /// Write units per trip in the trips table (DynamoDbTripStore): the trip item (~1 KB: 1 unit) with its local-index and
+    /// day-index copies (1 each), and the two stop writes it causes (the stop it ends is closed, one opens: 1 unit each and
+    /// 1 each for the local index) = 7, and one write in ten revised by late data.
+    /// </summary>
+    public decimal WriteUnitsPerTrip { get; init; } = 7.7m;
+
+    /// <summary>
+    /// Read units each Derive step spends on trips: the consistent query of the local index for what the step decided
+    /// again (keys only, nearly always empty: 1 unit) and the car's odometer readings (a range query: 1 unit).
+    /// </summary>
+    public decimal TripReadUnitsPerStep { get; init; } = 2m;
+
+    /// <summary>Billed ms the trip store adds to a Derive step (assumption: two short queries and, when a trip closes, one batch write).</summary>
+    public decimal TripMilliseconds { get; init; } = 8m;
+
+    /// <summary>Bytes a trip keeps in the trips table with its stops and index copies (assumption from the item layout).</summary>
+    public int TripStoredBytes { get; init; } = 1_800;
+
+    /// <summary>Months of trips the model keeps (the table has no TTL: trips are what bills are made from); the archive's 12.</summary>
+    public int TripMonthsKept { get; init; } = 12;
+
     /// <summary>The MQTT keep-alive (<c>mqtt.keepAliveS</c>, default 300 s): a PINGREQ and PINGRESP each, for the cellular figure.</summary>
     public int KeepAliveSeconds { get; init; } = 300;
 

@@ -42,6 +42,9 @@ public static class CostReport
             .Append(Usd(batch.Lines.Where(IsEventPath).Sum(l => l.MonthlyUsd))).Append(" a month, ")
             .Append(Usd(batch.Lines.Where(IsEventPath).Sum(l => l.MonthlyUsd) / a.Cars, 3)).Append(" per car (batch mode; live when moving: ")
             .Append(Usd(live.Lines.Where(IsEventPath).Sum(l => l.MonthlyUsd))).Append(").\n");
+        md.Append("Of which trips, stops and the odometer (issue 17, in the same Derive step): ")
+            .Append(Usd(batch.Lines.Where(IsTrips).Sum(l => l.MonthlyUsd))).Append(" a month (batch mode; live when moving: ")
+            .Append(Usd(live.Lines.Where(IsTrips).Sum(l => l.MonthlyUsd))).Append(").\n");
 
         md.Append("\n### One car, one day\n\n| | batch | live when moving |\n|---|---:|---:|\n");
         Row(md, "fixes recorded while driving", batch.Car.MovingFixes, live.Car.MovingFixes);
@@ -143,6 +146,8 @@ public static class CostReport
     }
 
     private static bool IsEventPath(CostLine line) => line.Service is "Events" or "Notify";
+
+    private static bool IsTrips(CostLine line) => line.Service is "Trips";
 
     private static void Row(StringBuilder md, string what, decimal batch, decimal live) =>
         md.Append("| ").Append(what).Append(" | ").Append(Qty(batch)).Append(" | ").Append(Qty(live)).Append(" |\n");

@@ -130,6 +130,15 @@ public static class FleetCostModel
         decimal eventDeliveries = eventPublishes * a.OperatorViewers * a.OperatorHoursPerDay / 24m;
         decimal publishGbSeconds = eventPublishes * a.EventPublishMilliseconds / 1000m * a.IngestMemoryMb / 1024m;
 
+        // Issue 17, trips in the ingest path (Tracker.Cloud.Derive/README.md, "Trips on AWS"): every Derive step that applies
+        // data (a fix batch, a status) asks the trips table what it decided again and reads the car's odometer readings (the
+        // tick reads neither: the clock applies no reading); a closed trip writes itself and its stops. Kept a year.
+        decimal derivingSteps = fixMessages + statusMessages;
+        decimal tripReads = derivingSteps * a.TripReadUnitsPerStep;
+        decimal tripWrites = a.TripsPerCarPerDay * carDays * a.WriteUnitsPerTrip;
+        decimal tripGbSeconds = derivingSteps * a.TripMilliseconds / 1000m * a.IngestMemoryMb / 1024m;
+        decimal tripGb = a.TripsPerCarPerDay * carDays * a.TripMonthsKept * a.TripStoredBytes / Gb;
+
         decimal connectionMinutes = (carDays * MinutesPerDay) + ((operatorHours + renterHours) * 60m);
         var lines = new List<CostLine>
         {
@@ -169,6 +178,10 @@ public static class FleetCostModel
             new("Events", "status rule: DynamoDB reads (state, zones, rentals, statuses)", statusReads, "RRU", statusReads / Million * p.DynamoReadsPerMillion),
             new("Events", "live event feed: IoT publishes (HTTPS) and deliveries to operators watching", eventPublishes + eventDeliveries, "messages", ((eventPublishes + eventDeliveries) / Million * p.IotMessagesPerMillion) + (publishGbSeconds * p.LambdaArmGbSecond)),
             new("Events", "events stored (" + a.RetentionDays + " days) with point-in-time recovery", eventGb, "GB", eventGb * (p.DynamoStorageGbMonth + p.DynamoPitrGbMonth)),
+            new("Trips", "in the Derive step: compute (" + a.TripMilliseconds + " ms more per step)", tripGbSeconds, "GB-s", tripGbSeconds * p.LambdaArmGbSecond),
+            new("Trips", "DynamoDB reads (what a step decided again, the odometer readings)", tripReads, "RRU", tripReads / Million * p.DynamoReadsPerMillion),
+            new("Trips", "DynamoDB writes (" + a.TripsPerCarPerDay + " trips a car-day with their stops and index copies)", tripWrites, "WRU", tripWrites / Million * p.DynamoWritesPerMillion),
+            new("Trips", "trips kept " + a.TripMonthsKept + " months (no TTL) with point-in-time recovery", tripGb, "GB", tripGb * (p.DynamoStorageGbMonth + p.DynamoPitrGbMonth)),
             new("Notify", "notifier requests and compute (stream and retry schedule)", notifyInvocations, "requests", (notifyInvocations / Million * p.LambdaRequestsPerMillion) + (notifyGbSeconds * p.LambdaArmGbSecond)),
             new("Notify", "outbox writes (add, claim, outcome) and subscription reads", notifications, "notifications", (notifications * a.OutboxWriteUnitsPerNotification / Million * p.DynamoWritesPerMillion) + (events * 2m / Million * p.DynamoReadsPerMillion)),
             new("Notify", "SES e-mails", emails, "e-mails", emails / 1000m * p.SesPerThousandEmails),

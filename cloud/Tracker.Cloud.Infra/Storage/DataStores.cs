@@ -117,6 +117,25 @@ public sealed class DataStores : Construct
         Subscriptions = NewTable("Subscriptions", names.SubscriptionsTable, "subscriptionId", AttributeType.STRING);
         Limits = NewTable("Limits", names.LimitsTable, Tracker.Cloud.DynamoDb.Derive.DynamoDbLimitStore.KeyAttribute, AttributeType.STRING);
 
+        // Issue 17: trips, stops and odometer readings as DynamoDbTripStore uses them. No TTL: trips are what bills are made
+        // from, and outlive the fixes. The local index finds what a Derive step decided again; the sparse day index (trips
+        // only, the summed figures projected) is the fleet's daily summary.
+        Trips = NewTable("Trips", names.TripsTable, "carId", AttributeType.STRING, "itemKey", AttributeType.STRING);
+        Trips.AddLocalSecondaryIndex(new LocalSecondaryIndexProps
+        {
+            IndexName = Tracker.Cloud.DynamoDb.Derive.DynamoDbTripStore.DecidedIndex,
+            SortKey = new Amazon.CDK.AWS.DynamoDB.Attribute { Name = "decidedTs", Type = AttributeType.NUMBER },
+            ProjectionType = ProjectionType.KEYS_ONLY,
+        });
+        Trips.AddGlobalSecondaryIndex(new GlobalSecondaryIndexProps
+        {
+            IndexName = Tracker.Cloud.DynamoDb.Derive.DynamoDbTripStore.DayIndex,
+            PartitionKey = new Amazon.CDK.AWS.DynamoDB.Attribute { Name = "day", Type = AttributeType.STRING },
+            SortKey = new Amazon.CDK.AWS.DynamoDB.Attribute { Name = "dayKey", Type = AttributeType.STRING },
+            ProjectionType = ProjectionType.INCLUDE,
+            NonKeyAttributes = [.. Tracker.Cloud.DynamoDb.Derive.DynamoDbTripStore.DayIndexAttributes],
+        });
+
         // One item per (event, subscription, channel); pending ones also sit in the sparse index of due retries.
         Outbox = NewTable("Outbox", names.OutboxTable, "deliveryId", AttributeType.STRING, timeToLive: TimeToLiveAttribute);
         Outbox.AddGlobalSecondaryIndex(new GlobalSecondaryIndexProps
@@ -216,6 +235,9 @@ public sealed class DataStores : Construct
 
     /// <summary>Thresholds (<c>/limits</c>): <c>limitKey</c> S.</summary>
     public Table Limits { get; }
+
+    /// <summary>Trips, stops, odometer readings: <c>carId</c> S, <c>itemKey</c> S, local index <c>byDecided</c>, index <c>tripsByDay</c>.</summary>
+    public Table Trips { get; }
 
     /// <summary>Subscriptions: <c>subscriptionId</c> S.</summary>
     public Table Subscriptions { get; }

@@ -3,6 +3,7 @@ using Tracker.Cloud.Core.Access;
 using Tracker.Cloud.Core.Cars;
 using Tracker.Cloud.Core.Query;
 using Tracker.Cloud.Derive.Api;
+using Tracker.Cloud.Derive.Reports;
 using Tracker.Cloud.Derive.Storage;
 using Tracker.Cloud.DynamoDb;
 using Tracker.Cloud.DynamoDb.Derive;
@@ -19,7 +20,8 @@ namespace Tracker.Cloud.Lambda.Functions;
 /// (<see cref="EventsApi"/>: events, acknowledge, zones), with the thresholds' table <c>/limits</c>, and with the
 /// notifier's tables (<see cref="NotifySettings.SubscriptionsTableVariable"/>, <see cref="NotifySettings.OutboxTableVariable"/>)
 /// <c>/subscriptions</c> and <c>/notifications</c>; webhooks are held to the public target policy (no loopback or private
-/// address) unless <see cref="NotifySettings.WebhookAllowPrivateVariable"/> is <c>true</c> (a local stand-in only).
+/// address) unless <see cref="NotifySettings.WebhookAllowPrivateVariable"/> is <c>true</c> (a local stand-in only). With the
+/// trips table (<see cref="FunctionSettings.TripsTableVariable"/>) it serves issue 17's reports (<see cref="ReportsApi"/>).
 /// </summary>
 public sealed class ApiFunction : ILambdaFunction
 {
@@ -47,8 +49,24 @@ public sealed class ApiFunction : ILambdaFunction
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(environment);
         var store = new DynamoDbStore(client, settings.Store);
-        var queries = new QueryService(store, new AccessPolicy(store, TimeProvider.System));
-        _handler = new ApiHandler(queries, TimeProvider.System, CarRules.Default, EventRoutes(settings, client, environment));
+        var policy = new AccessPolicy(store, TimeProvider.System);
+        var queries = new QueryService(store, policy);
+        _handler = new ApiHandler(queries, TimeProvider.System, CarRules.Default, EventRoutes(settings, client, environment))
+        {
+            Reports = ReportRoutes(settings, client, store, policy),
+        };
+    }
+
+    /// <summary>Issue 17's routes (trips, stops, daily summaries, rental summary, odometer) over the trips table, or null when the environment names none.</summary>
+    private static ReportsApi? ReportRoutes(FunctionSettings settings, IAmazonDynamoDB client, DynamoDbStore store, AccessPolicy policy)
+    {
+        if (settings.Derive is not { } tables || DeriveWiring.Trips(settings, client) is not { } trips)
+        {
+            return null;
+        }
+
+        var derive = new DynamoDbDeriveStore(client, tables);
+        return new ReportsApi(new TripReports(trips, derive, derive, store, store, trips, policy));
     }
 
     /// <summary>Issue 16's routes over the DynamoDB stores the environment names, or null when it names no Derive tables.</summary>

@@ -26,6 +26,12 @@ public sealed class FunctionSettings
     /// <summary>The thresholds' table (<c>/limits</c>, read by the Derive step): optional, and only with the Derive stage's tables.</summary>
     public const string LimitsTableVariable = "TRACKER_LIMITS_TABLE";
 
+    /// <summary>
+    /// Issue 17's table (trips, stops, odometer readings: <see cref="DynamoDbTripStore"/>): optional, and only with the Derive
+    /// stage's tables. Named, the ingest and tick steps write trips there and the API serves the reports from it.
+    /// </summary>
+    public const string TripsTableVariable = "TRACKER_TRIPS_TABLE";
+
     private FunctionSettings(DynamoDbStoreOptions store, DynamoDbDeriveOptions? derive)
     {
         Store = store;
@@ -40,6 +46,9 @@ public sealed class FunctionSettings
 
     /// <summary>The thresholds' table, or null when the environment names none (the configured defaults only, no <c>/limits</c>).</summary>
     public string? LimitsTable { get; private init; }
+
+    /// <summary>The trips table, or null when the environment names none (trips kept in the Derive state only, no reports).</summary>
+    public string? TripsTable { get; private init; }
 
     /// <summary>Reads and validates the settings.</summary>
     /// <param name="environment">Looks up a variable (the process environment in Lambda; a dictionary in tests).</param>
@@ -64,11 +73,14 @@ public sealed class FunctionSettings
 
         string?[] derive = DeriveTableVariables.Select(v => environment(v)).ToArray();
         string? limits = environment(LimitsTableVariable);
+        string? trips = environment(TripsTableVariable);
         if (derive.All(string.IsNullOrWhiteSpace))
         {
-            return string.IsNullOrWhiteSpace(limits)
-                ? new FunctionSettings(store, null)
-                : throw new InvalidOperationException($"environment variable {LimitsTableVariable} is set but the Derive stage's tables are not: the thresholds need {string.Join(", ", DeriveTableVariables)}");
+            return !string.IsNullOrWhiteSpace(limits)
+                ? throw new InvalidOperationException($"environment variable {LimitsTableVariable} is set but the Derive stage's tables are not: the thresholds need {string.Join(", ", DeriveTableVariables)}")
+                : !string.IsNullOrWhiteSpace(trips)
+                ? throw new InvalidOperationException($"environment variable {TripsTableVariable} is set but the Derive stage's tables are not: trips need {string.Join(", ", DeriveTableVariables)}")
+                : new FunctionSettings(store, null);
         }
 
         for (int i = 0; i < derive.Length; i++)
@@ -89,14 +101,23 @@ public sealed class FunctionSettings
             throw new InvalidOperationException($"bad table name in the function's environment ({string.Join(", ", DeriveTableVariables)}): {e.Message}", e);
         }
 
-        if (!string.IsNullOrWhiteSpace(limits)
-            && (limits.Length is < 3 or > 255 || !limits.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.')
-                || derive.Contains(limits, StringComparer.Ordinal)))
+        OptionalTable(LimitsTableVariable, limits, derive);
+        OptionalTable(TripsTableVariable, trips, [.. derive, limits]);
+        return new FunctionSettings(store, tables)
         {
-            throw new InvalidOperationException($"bad table name in the function's environment ({LimitsTableVariable}): a DynamoDB table name of 3 to 255 characters [A-Za-z0-9_.-], not one of the Derive stage's (got '{limits}')");
-        }
+            LimitsTable = string.IsNullOrWhiteSpace(limits) ? null : limits,
+            TripsTable = string.IsNullOrWhiteSpace(trips) ? null : trips,
+        };
+    }
 
-        return new FunctionSettings(store, tables) { LimitsTable = string.IsNullOrWhiteSpace(limits) ? null : limits };
+    private static void OptionalTable(string variable, string? name, string?[] others)
+    {
+        if (!string.IsNullOrWhiteSpace(name)
+            && (name.Length is < 3 or > 255 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.')
+                || others.Contains(name, StringComparer.Ordinal)))
+        {
+            throw new InvalidOperationException($"bad table name in the function's environment ({variable}): a DynamoDB table name of 3 to 255 characters [A-Za-z0-9_.-], not one of the Derive stage's or the thresholds' (got '{name}')");
+        }
     }
 
     private static string Required(Func<string, string?> environment, string name) =>

@@ -36,7 +36,7 @@ public sealed class IngestFunction : ILambdaFunction
         StatusIngest? statuses = null;
         if (settings.Derive is { } tables)
         {
-            (DeriveService service, DynamoDbDeriveStore states) = DeriveWiring.Create(store, tables, client, DeriveWiring.Limits(settings, client));
+            (DeriveService service, DynamoDbDeriveStore states) = DeriveWiring.Create(store, tables, client, DeriveWiring.Limits(settings, client), DeriveWiring.Trips(settings, client));
             LiveEventFeed.Attach(service, feed);
             derive = new DeriveAfterIngest(store, service);
             statuses = new StatusIngest(states, service);

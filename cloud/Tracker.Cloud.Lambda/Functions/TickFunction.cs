@@ -30,7 +30,7 @@ public sealed class TickFunction : ILambdaFunction
         ArgumentNullException.ThrowIfNull(settings);
         DynamoDb.Derive.DynamoDbDeriveOptions tables = settings.Derive
             ?? throw new InvalidOperationException($"the tick function needs the Derive stage's tables: set {string.Join(", ", FunctionSettings.DeriveTableVariables)}");
-        var parts = DeriveWiring.CreateWithParts(new DynamoDbStore(client, settings.Store), tables, client, DeriveWiring.Limits(settings, client));
+        var parts = DeriveWiring.CreateWithParts(new DynamoDbStore(client, settings.Store), tables, client, DeriveWiring.Limits(settings, client), DeriveWiring.Trips(settings, client));
         LiveEventFeed.Attach(parts.Service, feed);
         _handler = new TickHandler(parts.Service, parts.States, parts.Contexts, parts.Deriver, clock, Console.Out);
     }

@@ -26,11 +26,13 @@ internal static class EventPathFixtures
 
         environment[NotifySettings.SubscriptionsTableVariable] = prefix + "-subscriptions";
         environment[NotifySettings.OutboxTableVariable] = prefix + "-outbox";
+        environment[FunctionSettings.TripsTableVariable] = prefix + "-trips";
         FunctionSettings settings = FunctionSettings.Read(environment.GetValueOrDefault);
         using AmazonDynamoDBClient client = dynalite.CreateClient();
         await DynamoDbTables.EnsureCreatedAsync(client, settings.Store, TimeSpan.FromSeconds(10), CancellationToken.None);
         await DynamoDbDeriveTables.EnsureCreatedAsync(client, settings.Derive!, TimeSpan.FromSeconds(10), CancellationToken.None);
         await DynamoDbNotifyStore.EnsureCreatedAsync(client, prefix + "-subscriptions", prefix + "-outbox", CancellationToken.None);
+        await DynamoDbTripStore.EnsureCreatedAsync(client, settings.TripsTable!, TimeSpan.FromSeconds(10), CancellationToken.None);
         return environment;
     }
 
