@@ -18,6 +18,15 @@ namespace Tracker.Cloud.Trips.Benchmarks;
 /// </summary>
 internal static class TruthBench
 {
+    /// <summary>Print each matched trip over 1 km outside 2%, with what happened in it (--outliers true).</summary>
+    public static bool Outliers { get; set; }
+
+    /// <summary>Run only this seed (--only N).</summary>
+    public static int? Only { get; set; }
+
+    /// <summary>Print every second of this span of seconds from the start (--trace FROM-TO).</summary>
+    public static (long From, long To)? Trace { get; set; }
+
     public static void Run(int cars, double hours, string policyName)
     {
         RoadNetwork town = RoadNetwork.Generate(RouteOptions.Default);
@@ -27,6 +36,11 @@ internal static class TruthBench
             List<CarResult> results = [];
             for (int i = 0; i < cars; i++)
             {
+                if (Only is { } only && only != i)
+                {
+                    continue;
+                }
+
                 results.Add(RunCar(town, i, hours, policy == "sparse"));
             }
 
@@ -35,7 +49,20 @@ internal static class TruthBench
         }
     }
 
-    private sealed record TruthTrip(long StartMs, long EndMs, double DistanceM);
+    private sealed record TruthTrip(long StartMs, long EndMs, double DistanceM, TripWhy Why);
+
+    /// <summary>What happened inside a true trip, to explain a miss: seconds standing in traffic, without a fix, in a dead
+    /// zone; the recorded fixes' path while the car truly stood (receiver wander counted as distance).</summary>
+    private sealed class TripWhy
+    {
+        public int StoppedS { get; set; }
+
+        public int NoFixS { get; set; }
+
+        public int DeadS { get; set; }
+
+        public double StandingPathM { get; set; }
+    }
 
     private sealed record CarResult(List<TruthTrip> Truth, List<Trip> Computed, List<Stop> Stops, int TruthParkings, long Fixes);
 
@@ -51,6 +78,8 @@ internal static class TruthBench
         List<Observation> held = [];
         long seconds = (long)(hours * 3600);
         long? tripStart = null;
+        var why = new TripWhy();
+        (int Lat, int Lon)? lastRecorded = null;
         double tripM = 0;
         double lastE = double.NaN;
         double lastN = double.NaN;
@@ -75,15 +104,27 @@ internal static class TruthBench
             {
                 tripStart = ts;
                 tripM = 0;
+                why = new TripWhy();
             }
             else if (parked && !wasParked && tripStart is { } started)
             {
-                truth.Add(new TruthTrip(started, ts, tripM));
+                truth.Add(new TruthTrip(started, ts, tripM, why));
                 tripStart = null;
                 parkings++;
             }
 
+            if (Trace is { } tr && s >= tr.From && s <= tr.To)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"      s {s} {t.Phase} v {t.SpeedMps:0.0} E {t.EastM:0.0} N {t.NorthM:0.0} trip {tripM:0} fix {epoch.Gnss.HasFix} v {epoch.Gnss.SpeedMps:0.0} tunnel {epoch.InTunnel} dead {epoch.InDeadZone}"));
+            }
+
             wasParked = parked;
+            if (tripStart is not null)
+            {
+                why.StoppedS += t.Phase == DrivePhase.Stopped ? 1 : 0;
+                why.NoFixS += epoch.Gnss.HasFix ? 0 : 1;
+                why.DeadS += epoch.InDeadZone ? 1 : 0;
+            }
             if (epoch.Gnss.HasFix)
             {
                 var g = epoch.Gnss;
@@ -106,6 +147,12 @@ internal static class TruthBench
                 if (record)
                 {
                     fixes++;
+                    if (lastRecorded is { } lr && tripStart is not null && t.Phase == DrivePhase.Stopped)
+                    {
+                        why.StandingPathM += GeoDistance.Metres(lr.Lat, lr.Lon, fix.LatE7, fix.LonE7);
+                    }
+
+                    lastRecorded = (fix.LatE7, fix.LonE7);
                     var stored = new StoredFix(carId, fix.TimeMs, fix.LatE7, fix.LonE7, null, fix.SpeedMmps, null, fix.HdopX100, fix.Satellites, 3, 1, false, null, fix.SpeedMmps >= 1389, ts);
                     (epoch.InDeadZone ? held : batch).Add(Observation.Of(stored));
                 }
@@ -134,6 +181,14 @@ internal static class TruthBench
 
         engine.Deliver([.. held, .. batch], t0 + (seconds * 1000));
         engine.Tick(t0 + (seconds * 1000) + 3_600_000);
+
+        if (Trace is { } window)
+        {
+            foreach (Trip x in engine.Trips.Where(x => x.EndTs >= t0 + (window.From * 1000) && x.StartTs <= t0 + (window.To * 1000)))
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    computed s {(x.StartTs - t0) / 1000.0}-{(x.EndTs - t0) / 1000.0} {x.DistanceM} m est {x.EstimatedM} m"));
+            }
+        }
 
         // Truth trips still running at the end, and computed trips that end after the truth's last parking, are left out.
         long cut = truth.Count > 0 ? truth[^1].EndMs : t0;
@@ -178,7 +233,13 @@ internal static class TruthBench
                     matched++;
                     if (t.DistanceM > 1000)
                     {
-                        tripErrors.Add((over[0].DistanceM - t.DistanceM) / t.DistanceM);
+                        double e = (over[0].DistanceM - t.DistanceM) / t.DistanceM;
+                        tripErrors.Add(e);
+                        if (Outliers && Math.Abs(e) > 0.02)
+                        {
+                            Trip c = over[0];
+                            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    miss {c.CarId} s {(t.StartMs - 1_780_000_000_000) / 1000}-{(t.EndMs - 1_780_000_000_000) / 1000} truth {t.DistanceM:0} m {(t.EndMs - t.StartMs) / 1000} s, computed {c.DistanceM:0} m ({e * 100:+0.0;-0.0}%) est {c.EstimatedM:0} m {c.Fixes} fixes; start {(c.StartTs - t.StartMs) / 1000:+0;-0} s end {(c.EndTs - t.EndMs) / 1000:+0;-0} s; stood {t.Why.StoppedS} s (path while standing {t.Why.StandingPathM:0} m), no fix {t.Why.NoFixS} s, dead zone {t.Why.DeadS} s"));
+                        }
                     }
                 }
             }
