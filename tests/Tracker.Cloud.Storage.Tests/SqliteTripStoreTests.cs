@@ -76,6 +76,19 @@ public sealed class SqliteTripStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task IdleSums_AddUpEachCarsStopsStartingInTheSpan_AndAStopWithoutIdleTimeCountsNothing()
+    {
+        await Store.ApplyAsync("car-1", long.MaxValue, [], [Stop(1_000, 2_000, 2_000) with { IdleMs = 300 }, Stop(3_000, 4_000, 4_000) with { IdleMs = 200 }, Stop(90_000, null, 90_000) with { IdleMs = 50 }], CancellationToken.None);
+        await Store.ApplyAsync("car-2", long.MaxValue, [], [Stop(2_000, null, 2_000)], CancellationToken.None);
+        await Store.ApplyAsync("car-3", long.MaxValue, [], [Stop(5_000, null, 5_000) with { IdleMs = 7 }], CancellationToken.None);
+
+        IReadOnlyDictionary<string, long> idle = await Store.SumIdleAsync(null, 0, 10_000, CancellationToken.None);
+        Assert.Equal([("car-1", 500L), ("car-3", 7L)], idle.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => (kv.Key, kv.Value)));
+        Assert.Equal(500L, Assert.Single(await Store.SumIdleAsync("car-1", 0, 10_000, CancellationToken.None)).Value);
+        Assert.Empty(await Store.SumIdleAsync("car-2", 0, 10_000, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Readings_AreKeptPerCar_OldestFirst()
     {
         await Store.PutReadingAsync(new OdometerReading("car-1", 2_000, 5_000, "op"), CancellationToken.None);

@@ -205,6 +205,56 @@ public sealed class TripTests
         Assert.InRange(odometer, 123_458_990, 123_459_010);
     }
 
+    [Fact]
+    public void TheEngineLeftRunning_WhileTheCarStands_IsTheStopsIdleTime_UntilIgnitionOffOrTheNextTrip()
+    {
+        var rig = new Rig();
+
+        // Ignition on from the start; a 3 km trip; at the stop the engine runs 399 s, is off 100 s, runs again 91 s
+        // before the next trip leaves (from its last standing fix at 1,191 s); after that trip the engine runs on
+        // 98 s and is switched off while the stop is still being confirmed.
+        rig.Deliver([Drive.Status(0, IgnitionState.On), .. Parked(0, 300, 0), .. Driving(300, 300, 0, 36), .. Parked(601, 600, 3000),
+            Drive.Status(1000, IgnitionState.Off), Drive.Status(1100, IgnitionState.On), .. Driving(1201, 300, 3000, 36), .. Parked(1502, 600, 6000),
+            Drive.Status(1600, IgnitionState.Off)]);
+
+        Assert.Equal(2, rig.Trips.Trips.Count);
+        Stop between = rig.Trips.Stops[0];
+        Assert.Equal((Drive.Ms(601), Drive.Ms(1191)), (between.StartTs, between.EndTs!.Value));
+        Assert.Equal(490_000, between.IdleMs);
+        Stop after = rig.Trips.Stops[1];
+        Assert.Equal(Drive.Ms(1502), after.StartTs);
+        Assert.Equal(98_000, after.IdleMs);
+    }
+
+    [Fact]
+    public void AnEngineRunningThroughAStop_CountsUntilTheNextTripLeaves_AndACarWithoutIgnitionNeverIdles()
+    {
+        var rig = new Rig();
+        rig.Deliver([Drive.Status(0, IgnitionState.On), .. Parked(0, 300, 0), .. Driving(300, 300, 0, 36), .. Parked(601, 600, 3000), .. Driving(1201, 300, 3000, 36), .. Parked(1502, 600, 6000)]);
+        Assert.Equal(590_000, rig.Trips.Stops[0].IdleMs);
+
+        var silent = new Rig();
+        silent.Deliver([.. Parked(0, 300, 0), .. Driving(300, 300, 0, 36), .. Parked(601, 600, 3000), .. Driving(1201, 300, 3000, 36), .. Parked(1502, 600, 6000)]);
+        Assert.All(silent.Trips.Stops, s => Assert.Equal(0, s.IdleMs));
+    }
+
+    [Fact]
+    public void IdleTime_IsRevisedByLateData_AsTheStopIs()
+    {
+        // The ignition-off status arrives late, after the next trip was found: the replay gives the same idle as in order.
+        List<Observation> all = [Drive.Status(0, IgnitionState.On), .. Parked(0, 300, 0), .. Driving(300, 300, 0, 36), .. Parked(601, 600, 3000),
+            Drive.Status(1000, IgnitionState.Off), Drive.Status(1100, IgnitionState.On), .. Driving(1201, 300, 3000, 36), .. Parked(1502, 600, 6000)];
+        var inOrder = new Rig();
+        inOrder.Deliver(all);
+        var late = new Rig();
+        late.Deliver(all.Where(o => o.Status is not { Ignition: IgnitionState.Off } && o.Ts != Drive.Ms(1100)));
+        Assert.Equal(590_000, late.Trips.Stops[0].IdleMs);
+        late.Deliver(all.Where(o => o.Status is { Ignition: IgnitionState.Off } || o.Ts == Drive.Ms(1100)));
+
+        Assert.Equal(inOrder.Trips.Stops.Select(s => (s.StartTs, s.EndTs, s.IdleMs)), late.Trips.Stops.Select(s => (s.StartTs, s.EndTs, s.IdleMs)));
+        Assert.Equal(490_000, late.Trips.Stops[0].IdleMs);
+    }
+
     private static void CarState(Rig rig, out double odometerM)
     {
         var car = rig.Store.GetAsync(Drive.Car, CancellationToken.None).GetAwaiter().GetResult();

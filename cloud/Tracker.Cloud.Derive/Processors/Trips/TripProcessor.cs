@@ -39,6 +39,7 @@ public sealed class TripProcessor(TripOptions options) : IDeriveProcessor
                 HoldStill(open, TripPoint.At(status.Ts, seen.LatE7, seen.LonE7));
             }
 
+            Idle(state, status.Ts, status.Ignition, sink);
             return;
         }
 
@@ -198,7 +199,8 @@ public sealed class TripProcessor(TripOptions options) : IDeriveProcessor
 
         if (state.Stop is { } before && before.StartTs <= trip.Start.Ts)
         {
-            sink.EmitStop(before with { EndTs = trip.Start.Ts });
+            long idled = state.IdleFromTs is { } idleFrom ? Math.Max(0, trip.Start.Ts - Math.Max(idleFrom, before.StartTs)) : 0;
+            sink.EmitStop(before with { EndTs = trip.Start.Ts, IdleMs = before.IdleMs + idled });
         }
 
         sink.EmitTrip(new Trip
@@ -216,8 +218,48 @@ public sealed class TripProcessor(TripOptions options) : IDeriveProcessor
             StartOdometerM = Math.Round(trip.StartOdometerM, 1),
         });
         state.ClosedM += distance;
-        state.Stop = new Stop { CarId = sink.CarId, StartTs = end.Ts, LatE7 = end.LatE7, LonE7 = end.LonE7 };
+        // The engine ran on after the car stopped: idle from the stop's start, to now if it still runs, or to when it
+        // was switched off while the stop was being confirmed.
+        bool running = states.Ignition.Current == IgnitionState.On;
+        long ranOn = !running && state.IgnitionOffTs is { } off && off > end.Ts ? off - end.Ts : 0;
+        state.Stop = new Stop { CarId = sink.CarId, StartTs = end.Ts, LatE7 = end.LatE7, LonE7 = end.LonE7, IdleMs = ranOn };
+        state.IdleFromTs = running ? end.Ts : null;
         sink.EmitStop(state.Stop);
+    }
+
+    /// <summary>
+    /// Idle time: the ignition on while the car stands in a stop (the engine left running at a parking place, a driver
+    /// waiting). Counted from the later of the stop's start and the ignition going on, to the ignition going off or the
+    /// next trip's start; the stop is written again with its idle time each time the ignition goes off.
+    /// </summary>
+    private static void Idle(TripState state, long ts, IgnitionState ignition, EventSink sink)
+    {
+        if (ignition == IgnitionState.Off)
+        {
+            state.IgnitionOffTs = ts;
+        }
+        else if (ignition == IgnitionState.On)
+        {
+            state.IgnitionOffTs = null;
+        }
+
+        if (state.Stop is not { EndTs: null } stop)
+        {
+            return;
+        }
+
+        if (ignition == IgnitionState.On && state.IdleFromTs is null && state.Open is null)
+        {
+            state.IdleFromTs = Math.Max(ts, stop.StartTs);
+        }
+        else if (ignition == IgnitionState.Off && state.IdleFromTs is { } from)
+        {
+            // While a trip is being judged, the stop ended where it began.
+            long until = state.Open is { } open ? Math.Min(ts, open.Start.Ts) : ts;
+            state.Stop = stop with { IdleMs = stop.IdleMs + Math.Max(0, until - from) };
+            state.IdleFromTs = null;
+            sink.EmitStop(state.Stop);
+        }
     }
 
     private static double Metres(TripPoint a, TripPoint b) => GeoDistance.Metres(a.LatE7, a.LonE7, b.LatE7, b.LonE7);
