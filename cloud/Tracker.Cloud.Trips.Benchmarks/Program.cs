@@ -3,7 +3,7 @@ using Tracker.Cloud.Trips.Benchmarks;
 
 // Issue 17's benches (README.md beside this project):
 //
-//   dotnet run -c Release --project cloud/Tracker.Cloud.Trips.Benchmarks -- --mode truth [--cars 20] [--hours 5] [--policy both|live|sparse] [--outliers true]
+//   dotnet run -c Release --project cloud/Tracker.Cloud.Trips.Benchmarks -- --mode truth [--cars 20] [--hours 5] [--policy both|live|sparse] [--ignition true|false] [--outliers true]
 //   dotnet run -c Release --project cloud/Tracker.Cloud.Trips.Benchmarks -- --mode store [--cars 1000] [--days 30] [--trips 8]
 var options = new Dictionary<string, string>(StringComparer.Ordinal);
 for (int i = 0; i + 1 < args.Length; i += 2)
@@ -15,6 +15,7 @@ string mode = options.GetValueOrDefault("mode", "truth");
 if (mode == "truth")
 {
     TruthBench.Outliers = options.GetValueOrDefault("outliers", "false") == "true";
+    TruthBench.Ignition = options.GetValueOrDefault("ignition", "true") == "true";
     if (options.TryGetValue("only", out string? only))
     {
         TruthBench.Only = int.Parse(only, CultureInfo.InvariantCulture);

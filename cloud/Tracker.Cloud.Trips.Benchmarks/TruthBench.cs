@@ -5,6 +5,7 @@ using Tracker.Cloud.Derive.Observations;
 using Tracker.Cloud.Derive.Processors.Trips;
 using Tracker.Core.Fixes;
 using Tracker.Core.Reporting;
+using Tracker.Core.Uplink;
 using Tracker.Simulation.Routes;
 
 namespace Tracker.Cloud.Trips.Benchmarks;
@@ -20,6 +21,12 @@ internal static class TruthBench
 {
     /// <summary>Print each matched trip over 1 km outside 2%, with what happened in it (--outliers true).</summary>
     public static bool Outliers { get; set; }
+
+    /// <summary>
+    /// Simulate the ignition (--ignition true, the default): off a few seconds after the car parks, or after minutes
+    /// of idling at one parking in five; on a few seconds before it leaves (a warm-up). Off: fixes only.
+    /// </summary>
+    public static bool Ignition { get; set; } = true;
 
     /// <summary>Run only this seed (--only N).</summary>
     public static int? Only { get; set; }
@@ -64,7 +71,7 @@ internal static class TruthBench
         public double StandingPathM { get; set; }
     }
 
-    private sealed record CarResult(List<TruthTrip> Truth, List<Trip> Computed, List<Stop> Stops, int TruthParkings, long Fixes);
+    private sealed record CarResult(List<TruthTrip> Truth, List<Trip> Computed, List<Stop> Stops, int TruthParkings, long Fixes, long TruthIdleMs);
 
     private static CarResult RunCar(RoadNetwork town, int seed, double hours, bool sparse)
     {
@@ -87,12 +94,57 @@ internal static class TruthBench
         bool wasParked = true;
         long fixes = 0;
         bool inDeadZone = false;
+        var random = new Random(seed);
+        long idleMs = 0;
+        long? parkedAt = null;
+        long? offAt = null;
+        bool engineOn = false;
         for (long s = 0; s < seconds; s++)
         {
             RouteEpoch epoch = route.Next();
             long ts = t0 + (s * 1000);
             DriveTruth t = epoch.Truth;
             bool parked = t.Phase == DrivePhase.Parked;
+            if (Ignition)
+            {
+                // The driver switches the engine off some seconds after parking, or idles minutes first (one parking in
+                // five); the truth's idle time is the engine on while parked between two trips, the warm-up included.
+                if (parked && !wasParked && tripStart is not null)
+                {
+                    parkedAt = ts;
+                    offAt = ts + (random.Next(5) == 0 ? random.Next(60, 400) : random.Next(2, 20)) * 1000L;
+                }
+
+                if (offAt is { } off && ts == off && parked && engineOn)
+                {
+                    (epoch.InDeadZone ? held : batch).Add(Status(carId, ts, IgnitionState.Off));
+                    idleMs += ts - (parkedAt ?? ts);
+                    engineOn = false;
+                    offAt = null;
+                }
+
+                if (!parked && wasParked)
+                {
+                    if (!engineOn)
+                    {
+                        // A warm-up before it moves, after the engine went off; stamped at its true time (a status in the
+                        // batch before it may already be delivered: late data).
+                        long warmUp = random.Next(3, 25) * 1000L;
+                        long on = Math.Max(ts - warmUp, (parkedAt ?? t0) + 1000);
+                        (epoch.InDeadZone ? held : batch).Add(Status(carId, Math.Min(on, ts), IgnitionState.On));
+                        idleMs += parkedAt is null ? 0 : ts - Math.Min(on, ts);
+                    }
+                    else if (parkedAt is { } p)
+                    {
+                        idleMs += ts - p;
+                    }
+
+                    engineOn = true;
+                    offAt = null;
+                    parkedAt = null;
+                }
+            }
+
             if (!double.IsNaN(lastE) && tripStart is not null)
             {
                 tripM += Math.Sqrt(((t.EastM - lastE) * (t.EastM - lastE)) + ((t.NorthM - lastN) * (t.NorthM - lastN)));
@@ -192,8 +244,11 @@ internal static class TruthBench
 
         // Truth trips still running at the end, and computed trips that end after the truth's last parking, are left out.
         long cut = truth.Count > 0 ? truth[^1].EndMs : t0;
-        return new CarResult(truth, engine.Trips.Where(x => x.StartTs < cut).ToList(), engine.Stops.Where(x => x.StartTs <= cut).ToList(), parkings, fixes);
+        return new CarResult(truth, engine.Trips.Where(x => x.StartTs < cut).ToList(), engine.Stops.Where(x => x.StartTs <= cut).ToList(), parkings, fixes, idleMs);
     }
+
+    private static Observation Status(string carId, long ts, IgnitionState ignition) =>
+        Observation.Of(new StoredStatus { CarId = carId, Ts = ts, ReceivedMs = ts, Ignition = ignition });
 
     private static void Report(string policy, int cars, double hours, List<CarResult> results)
     {
@@ -227,6 +282,10 @@ internal static class TruthBench
                 else if (r.Truth.Count(o => o.StartMs < over[0].EndTs && o.EndMs > over[0].StartTs) > 1)
                 {
                     merged++;
+                    if (Outliers)
+                    {
+                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    merged {over[0].CarId} truth s {(t.StartMs - 1_780_000_000_000) / 1000}-{(t.EndMs - 1_780_000_000_000) / 1000} into computed s {(over[0].StartTs - 1_780_000_000_000) / 1000}-{(over[0].EndTs - 1_780_000_000_000) / 1000}"));
+                    }
                 }
                 else
                 {
@@ -258,6 +317,12 @@ internal static class TruthBench
         int truthStops = results.Sum(r => r.TruthParkings);
         int stops = results.Sum(r => r.Stops.Count);
         Console.WriteLine($"  stops: truth parkings {truthStops}, computed stops {stops}");
+        if (Ignition)
+        {
+            double truthIdle = results.Sum(r => r.TruthIdleMs) / 3_600_000.0;
+            double idle = results.Sum(r => r.Stops.Sum(x => x.IdleMs)) / 3_600_000.0;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  idle hours (ignition on while parked between trips): truth {truthIdle:0.000} h, computed {idle:0.000} h ({(truthIdle > 0 ? (idle - truthIdle) / truthIdle * 100 : 0):+0.0;-0.0}%)"));
+        }
     }
 
     private static string Describe(List<double> errors)

@@ -127,6 +127,25 @@ public sealed class TripTests
     }
 
     [Fact]
+    public void ACarThatParksOutOfSight_AndSwitchesOff_EndsItsTripWhereItIsFoundStanding_NotMergedWithTheNext()
+    {
+        var rig = new Rig();
+
+        // Last seen at 3,000 m; it drives on 500 m into an underground car park with no fix, parks and switches off at
+        // 650 s; the fix comes back at 680 s where it stands; it leaves at 1,200 s for another 3 km.
+        rig.Deliver([Drive.Status(0, IgnitionState.On), .. Parked(0, 300, 0), .. Driving(300, 300, 0, 36), Drive.Status(650, IgnitionState.Off),
+            .. Parked(680, 520, 3500), Drive.Status(1195, IgnitionState.On), .. Driving(1200, 300, 3500, 36), .. Parked(1501, 600, 6500)]);
+
+        Assert.Equal(2, rig.Trips.Trips.Count);
+        Trip first = rig.Trips.Trips[0];
+        Assert.Equal(Drive.Ms(650), first.EndTs);
+        Assert.Equal(Drive.At(3500, 0).LonE7, first.EndLonE7);
+        Assert.InRange(first.DistanceM, 3_490, 3_510);
+        Assert.InRange(first.EstimatedM, 490, 510);
+        Assert.InRange(rig.Trips.Trips[1].StartTs, Drive.Ms(1190), Drive.Ms(1200));
+    }
+
+    [Fact]
     public void NoFixAfterTheCarStood_TheClockClosesTheTrip()
     {
         var rig = new Rig();
@@ -236,6 +255,22 @@ public sealed class TripTests
         var silent = new Rig();
         silent.Deliver([.. Parked(0, 300, 0), .. Driving(300, 300, 0, 36), .. Parked(601, 600, 3000), .. Driving(1201, 300, 3000, 36), .. Parked(1502, 600, 6000)]);
         Assert.All(silent.Trips.Stops, s => Assert.Equal(0, s.IdleMs));
+    }
+
+    [Fact]
+    public void ASparseReporter_SilentWhileParked_CountsOnlyTheRunOnAndTheWarmUp_AsIdle()
+    {
+        var rig = new Rig();
+
+        // One standing fix when it stops, the engine off 9 s later, silence for ten minutes, the engine on 11 s before
+        // the first moving fix: the stop is confirmed only then (ignition on again), and idled 9 + 11 s, not the whole stop.
+        rig.Deliver([Drive.Status(0, IgnitionState.On), .. Parked(0, 300, 0), .. Driving(300, 300, 0, 36), Drive.Fix(601, 3000, kmh: 0),
+            Drive.Status(610, IgnitionState.Off), Drive.Status(1190, IgnitionState.On), .. Driving(1200, 300, 3000, 36), .. Parked(1501, 600, 6000)]);
+
+        Assert.Equal(2, rig.Trips.Trips.Count);
+        Stop between = rig.Trips.Stops[0];
+        Assert.Equal((Drive.Ms(601), Drive.Ms(1201)), (between.StartTs, between.EndTs!.Value));
+        Assert.Equal(20_000, between.IdleMs);
     }
 
     [Fact]

@@ -76,6 +76,14 @@ public sealed class TripProcessor(TripOptions options) : IDeriveProcessor
                     {
                         trip.Still = null;
                     }
+                    else if (fromStill > _options.JitterRadiusM)
+                    {
+                        // Standing, but not where it was last seen: it drove here out of sight (a tunnel, an underground
+                        // car park) and stands here. With the ignition off since the standstill began, it has stood here
+                        // since then; else since now.
+                        long since = states.Ignition.Current == IgnitionState.Off ? still.Ts : p.Ts;
+                        HoldStill(trip, TripPoint.At(since, p.LatE7, p.LonE7));
+                    }
                     else if (p.Ts - still.Ts >= Ms(_options.MinStopDuration) && fromStill <= _options.JitterRadiusM)
                     {
                         Close(states, trip, still, sink);
@@ -218,12 +226,13 @@ public sealed class TripProcessor(TripOptions options) : IDeriveProcessor
             StartOdometerM = Math.Round(trip.StartOdometerM, 1),
         });
         state.ClosedM += distance;
-        // The engine ran on after the car stopped: idle from the stop's start, to now if it still runs, or to when it
-        // was switched off while the stop was being confirmed.
+        // The stop is confirmed after it began (2 minutes on, or at the next fix after a silence): what the ignition did
+        // since its start. Running all along: idle from the start, on. Switched off since: idle from the start to the
+        // switch-off. Switched on again since (a warm-up before the next trip): idle from then, on.
         bool running = states.Ignition.Current == IgnitionState.On;
-        long ranOn = !running && state.IgnitionOffTs is { } off && off > end.Ts ? off - end.Ts : 0;
+        long ranOn = state.IgnitionOffTs is { } off && off > end.Ts && (!running || state.IgnitionOnTs > off) ? off - end.Ts : 0;
+        state.IdleFromTs = running ? Math.Max(end.Ts, state.IgnitionOnTs ?? end.Ts) : null;
         state.Stop = new Stop { CarId = sink.CarId, StartTs = end.Ts, LatE7 = end.LatE7, LonE7 = end.LonE7, IdleMs = ranOn };
-        state.IdleFromTs = running ? end.Ts : null;
         sink.EmitStop(state.Stop);
     }
 
@@ -234,13 +243,13 @@ public sealed class TripProcessor(TripOptions options) : IDeriveProcessor
     /// </summary>
     private static void Idle(TripState state, long ts, IgnitionState ignition, EventSink sink)
     {
-        if (ignition == IgnitionState.Off)
+        if (ignition == IgnitionState.Off && (state.IgnitionOnTs ?? long.MinValue) >= (state.IgnitionOffTs ?? long.MinValue))
         {
             state.IgnitionOffTs = ts;
         }
-        else if (ignition == IgnitionState.On)
+        else if (ignition == IgnitionState.On && (state.IgnitionOffTs ?? long.MinValue) >= (state.IgnitionOnTs ?? long.MinValue))
         {
-            state.IgnitionOffTs = null;
+            state.IgnitionOnTs = ts;
         }
 
         if (state.Stop is not { EndTs: null } stop)

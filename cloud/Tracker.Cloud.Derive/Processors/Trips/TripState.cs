@@ -15,8 +15,11 @@ public sealed class TripState
     /// <summary>Since when the ignition has been on in the open stop (idle time running), or null.</summary>
     public long? IdleFromTs { get; set; }
 
-    /// <summary>When the ignition last went off, or null while it is on (or never seen off).</summary>
+    /// <summary>When the ignition last went off (the first status of the run saying off), or null before any.</summary>
     public long? IgnitionOffTs { get; set; }
+
+    /// <summary>When the ignition last went on (the first status of the run saying on), or null before any.</summary>
+    public long? IgnitionOnTs { get; set; }
 
     /// <summary>The total distance of every trip closed and kept, m.</summary>
     public double ClosedM { get; set; }
