@@ -244,7 +244,10 @@ internal static class TruthBench
 
         // Truth trips still running at the end, and computed trips that end after the truth's last parking, are left out.
         long cut = truth.Count > 0 ? truth[^1].EndMs : t0;
-        return new CarResult(truth, engine.Trips.Where(x => x.StartTs < cut).ToList(), engine.Stops.Where(x => x.StartTs <= cut).ToList(), parkings, fixes, idleMs);
+        // The stop after the last kept trip is kept too: with the ignition its trip ends when the engine goes off, seconds
+        // after the truth's parking began.
+        List<Trip> kept = engine.Trips.Where(x => x.StartTs < cut).ToList();
+        return new CarResult(truth, kept, engine.Stops.Where(x => x.StartTs <= cut || kept.Exists(k => k.EndTs == x.StartTs)).ToList(), parkings, fixes, idleMs);
     }
 
     private static Observation Status(string carId, long ts, IgnitionState ignition) =>
@@ -301,6 +304,12 @@ internal static class TruthBench
                         }
                     }
                 }
+            }
+
+            if (Outliers && r.Stops.Count != r.TruthParkings)
+            {
+                string car = r.Computed.Count > 0 ? r.Computed[0].CarId : "?";
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    stops {car}: {r.Stops.Count} for {r.TruthParkings} parkings; trips end {string.Join(' ', r.Computed.Select(c => (c.EndTs - 1_780_000_000_000) / 1000))}; stops start {string.Join(' ', r.Stops.Select(x => (x.StartTs - 1_780_000_000_000) / 1000))}"));
             }
 
             double truthTotal = r.Truth.Sum(t => t.DistanceM);
