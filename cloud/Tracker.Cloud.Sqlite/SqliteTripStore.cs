@@ -34,6 +34,7 @@ public sealed class SqliteTripStore : ITripStore, IOdometerReadingStore
             body       TEXT    NOT NULL,
             PRIMARY KEY (car_id, start_ts)
         ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS stops_by_start ON stops (start_ts, car_id);
         CREATE TABLE IF NOT EXISTS odometer_readings (
             car_id  TEXT    NOT NULL,
             at_ts   INTEGER NOT NULL,
@@ -164,6 +165,31 @@ public sealed class SqliteTripStore : ITripStore, IOdometerReadingStore
         }
 
         return totals;
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyDictionary<string, long>> SumIdleAsync(string? carId, long fromMs, long toMs, CancellationToken cancellationToken)
+    {
+        // The idle time is in the stop's body (JSON, camel case); a body written before it existed has none.
+        await using SqliteConnection connection = await _store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "SELECT car_id, SUM(COALESCE(json_extract(body, '$.idleMs'), 0)) AS idle FROM stops "
+            + "WHERE start_ts >= $from AND start_ts < $to" + (carId is null ? string.Empty : " AND car_id = $car") + " GROUP BY car_id HAVING idle > 0;";
+        command.Parameters.AddWithValue("$from", fromMs);
+        command.Parameters.AddWithValue("$to", toMs);
+        if (carId is not null)
+        {
+            command.Parameters.AddWithValue("$car", carId);
+        }
+
+        var idle = new Dictionary<string, long>(StringComparer.Ordinal);
+        await using SqliteDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            idle[reader.GetString(0)] = reader.GetInt64(1);
+        }
+
+        return idle;
     }
 
     /// <inheritdoc/>

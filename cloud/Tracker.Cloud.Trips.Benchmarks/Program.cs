@@ -3,7 +3,7 @@ using Tracker.Cloud.Trips.Benchmarks;
 
 // Issue 17's benches (README.md beside this project):
 //
-//   dotnet run -c Release --project cloud/Tracker.Cloud.Trips.Benchmarks -- --mode truth [--cars 20] [--hours 5] [--policy both|live|sparse]
+//   dotnet run -c Release --project cloud/Tracker.Cloud.Trips.Benchmarks -- --mode truth [--cars 20] [--hours 5] [--policy both|live|sparse] [--ignition true|false] [--outliers true]
 //   dotnet run -c Release --project cloud/Tracker.Cloud.Trips.Benchmarks -- --mode store [--cars 1000] [--days 30] [--trips 8]
 var options = new Dictionary<string, string>(StringComparer.Ordinal);
 for (int i = 0; i + 1 < args.Length; i += 2)
@@ -14,6 +14,19 @@ for (int i = 0; i + 1 < args.Length; i += 2)
 string mode = options.GetValueOrDefault("mode", "truth");
 if (mode == "truth")
 {
+    TruthBench.Outliers = options.GetValueOrDefault("outliers", "false") == "true";
+    TruthBench.Ignition = options.GetValueOrDefault("ignition", "true") == "true";
+    if (options.TryGetValue("only", out string? only))
+    {
+        TruthBench.Only = int.Parse(only, CultureInfo.InvariantCulture);
+    }
+
+    if (options.TryGetValue("trace", out string? trace))
+    {
+        string[] span = trace.Split('-');
+        TruthBench.Trace = (long.Parse(span[0], CultureInfo.InvariantCulture), long.Parse(span[1], CultureInfo.InvariantCulture));
+    }
+
     TruthBench.Run(
         int.Parse(options.GetValueOrDefault("cars", "20"), CultureInfo.InvariantCulture),
         double.Parse(options.GetValueOrDefault("hours", "5"), CultureInfo.InvariantCulture),

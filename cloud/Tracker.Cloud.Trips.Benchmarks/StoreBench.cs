@@ -60,10 +60,21 @@ internal static class StoreBench
                     }
                 }
 
-                await trips.ApplyAsync(car, long.MaxValue, list, [], CancellationToken.None);
+                // A stop after each trip, to the next, with some idle time: the daily summary adds it up.
+                List<Stop> stops = list.Select((x, i) => new Stop
+                {
+                    CarId = car,
+                    StartTs = x.EndTs,
+                    EndTs = i + 1 < list.Count ? Math.Max(x.EndTs, list[i + 1].StartTs) : null,
+                    LatE7 = x.EndLatE7,
+                    LonE7 = x.EndLonE7,
+                    IdleMs = random.Next(4) == 0 ? random.Next(600_000) : 0,
+                    DecidedTs = x.EndTs,
+                }).ToList();
+                await trips.ApplyAsync(car, long.MaxValue, list, stops, CancellationToken.None);
             }
 
-            Console.WriteLine($"filled {cars} cars x {days} days x {tripsPerDay} trips = {cars * days * tripsPerDay} trips in {fill.Elapsed.TotalSeconds:0.0} s; {Environment.ProcessorCount} cores");
+            Console.WriteLine($"filled {cars} cars x {days} days x {tripsPerDay} trips = {cars * days * tripsPerDay} trips and as many stops in {fill.Elapsed.TotalSeconds:0.0} s; {Environment.ProcessorCount} cores");
             var op = new Identity("bench-operator", Role.Operator);
             string dayStart = (first + (day * (days / 2))).ToString(CultureInfo.InvariantCulture);
             string dayEnd = (first + (day * ((days / 2) + 1))).ToString(CultureInfo.InvariantCulture);

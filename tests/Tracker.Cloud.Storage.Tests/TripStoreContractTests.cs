@@ -134,6 +134,20 @@ public abstract class TripStoreContractTests : IAsyncLifetime
 /// <summary>The contract on SQLite.</summary>
 public sealed class SqliteTripStoreTests : TripStoreContractTests
 {
+    // SQLite only: the DynamoDB adapter keeps ITripStore's default for idle sums (none) for now.
+    [Fact]
+    public async Task IdleSums_AddUpEachCarsStopsStartingInTheSpan_AndAStopWithoutIdleTimeCountsNothing()
+    {
+        await Store.ApplyAsync("car-1", long.MaxValue, [], [Stop(1_000, 2_000, 2_000) with { IdleMs = 300 }, Stop(3_000, 4_000, 4_000) with { IdleMs = 200 }, Stop(90_000, null, 90_000) with { IdleMs = 50 }], CancellationToken.None);
+        await Store.ApplyAsync("car-2", long.MaxValue, [], [Stop(2_000, null, 2_000) with { CarId = "car-2" }], CancellationToken.None);
+        await Store.ApplyAsync("car-3", long.MaxValue, [], [Stop(5_000, null, 5_000) with { CarId = "car-3", IdleMs = 7 }], CancellationToken.None);
+
+        IReadOnlyDictionary<string, long> idle = await Store.SumIdleAsync(null, 0, 10_000, CancellationToken.None);
+        Assert.Equal([("car-1", 500L), ("car-3", 7L)], idle.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => (kv.Key, kv.Value)));
+        Assert.Equal(500L, Assert.Single(await Store.SumIdleAsync("car-1", 0, 10_000, CancellationToken.None)).Value);
+        Assert.Empty(await Store.SumIdleAsync("car-2", 0, 10_000, CancellationToken.None));
+    }
+
     private readonly TempFolder _folder = new("tracker-trips-");
 
     /// <inheritdoc />

@@ -9,7 +9,8 @@ namespace Tracker.Cloud.Derive.Reports;
 /// <param name="EstimatedM">Of which bridged over gaps, m.</param>
 /// <param name="DrivingMs">Time in trips, ms.</param>
 /// <param name="MaxSpeedMmps">Highest speed, mm/s.</param>
-public sealed record DaySummary(string CarId, string Day, long DayStartMs, int Trips, double DistanceM, double EstimatedM, long DrivingMs, int MaxSpeedMmps);
+/// <param name="IdleMs">Idle time, ms: the ignition on while the car stood, in the stops that start that day (0 when the car reports no ignition).</param>
+public sealed record DaySummary(string CarId, string Day, long DayStartMs, int Trips, double DistanceM, double EstimatedM, long DrivingMs, int MaxSpeedMmps, long IdleMs = 0);
 
 /// <summary>What a rental's bill is made from.</summary>
 /// <param name="RentalId">The rental (<see cref="Zones.RentalIds"/>).</param>

@@ -62,10 +62,10 @@ public static class TripExport
     {
         ArgumentNullException.ThrowIfNull(stops);
         var csv = new StringBuilder();
-        Row(csv, "car", "start", "end", "lat", "lon", "duration_s");
+        Row(csv, "car", "start", "end", "lat", "lon", "duration_s", "idle_s");
         foreach (Stop s in stops)
         {
-            Row(csv, s.CarId, Time(s.StartTs), s.EndTs is { } end ? Time(end) : string.Empty, Degrees(s.LatE7), Degrees(s.LonE7), s.DurationMs is { } d ? Number(d / 1000.0, "0") : string.Empty);
+            Row(csv, s.CarId, Time(s.StartTs), s.EndTs is { } end ? Time(end) : string.Empty, Degrees(s.LatE7), Degrees(s.LonE7), s.DurationMs is { } d ? Number(d / 1000.0, "0") : string.Empty, Number(s.IdleMs / 1000.0, "0"));
         }
 
         return csv.ToString();

@@ -119,7 +119,8 @@ public sealed class TripReports
 
     /// <summary>
     /// <c>GET /cars/{carId}/daily?start=&amp;end=</c> (one car) or <c>GET /daily?...</c> (operators: the fleet): per car and UTC day
-    /// in the span (whole days, at most <see cref="MaxDays"/>), the trips added up. Days with no trip are absent.
+    /// in the span (whole days, at most <see cref="MaxDays"/>), the trips added up, and the idle time of the stops that
+    /// start that day. Days with neither are absent.
     /// </summary>
     /// <param name="caller">The caller.</param>
     /// <param name="carId">The car, or null for the fleet.</param>
@@ -178,10 +179,23 @@ public sealed class TripReports
             }
 
             string name = DateTimeOffset.FromUnixTimeMilliseconds(d).UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            IReadOnlyDictionary<string, long> idle = await _trips.SumIdleAsync(carId, from, to, cancellationToken).ConfigureAwait(false);
+            List<DaySummary> cars = [];
             foreach (TripTotals t in await _trips.SumTripsAsync(carId, from, to, cancellationToken).ConfigureAwait(false))
             {
-                summary.Add(new DaySummary(t.CarId, name, d, t.Trips, Math.Round(t.DistanceM, 1), Math.Round(t.EstimatedM, 1), t.DrivingMs, t.MaxSpeedMmps));
+                cars.Add(new DaySummary(t.CarId, name, d, t.Trips, Math.Round(t.DistanceM, 1), Math.Round(t.EstimatedM, 1), t.DrivingMs, t.MaxSpeedMmps, idle.GetValueOrDefault(t.CarId)));
             }
+
+            // A day the car only idled (the engine ran, it never drove) is a day of the summary too.
+            foreach ((string car, long ms) in idle)
+            {
+                if (ms > 0 && !cars.Exists(x => x.CarId == car))
+                {
+                    cars.Add(new DaySummary(car, name, d, 0, 0, 0, 0, 0, ms));
+                }
+            }
+
+            summary.AddRange(cars.OrderBy(x => x.CarId, StringComparer.Ordinal));
         }
 
         return QueryResult<IReadOnlyList<DaySummary>>.Ok(summary);

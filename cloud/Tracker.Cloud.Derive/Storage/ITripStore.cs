@@ -46,6 +46,19 @@ public interface ITripStore
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The totals, by car.</returns>
     Task<IReadOnlyList<TripTotals>> SumTripsAsync(string? carId, long fromMs, long toMs, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Per car, the idle time (<see cref="Stop.IdleMs"/>: ignition on while standing) of the stops starting in [from, to)
+    /// added up: the daily summary's idle hours. Cars with none are absent. An adapter that does not keep it yet answers
+    /// none (this default), so the summary shows no idle time rather than failing.
+    /// </summary>
+    /// <param name="carId">One car, or null for every car.</param>
+    /// <param name="fromMs">Start at or after.</param>
+    /// <param name="toMs">Start before.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>Idle ms by car.</returns>
+    Task<IReadOnlyDictionary<string, long>> SumIdleAsync(string? carId, long fromMs, long toMs, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyDictionary<string, long>>(new Dictionary<string, long>(StringComparer.Ordinal));
 }
 
 /// <summary>A car's trips in a span, added up.</summary>

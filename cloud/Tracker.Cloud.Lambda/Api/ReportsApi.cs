@@ -253,6 +253,7 @@ public sealed class ReportsApi
             json.WriteNumber("lonE7", s.LonE7);
             json.WriteString("label", Label(s.LatE7, s.LonE7));
             Nullable(json, "durationMs", s.DurationMs);
+            json.WriteNumber("idleMs", s.IdleMs);
             json.WriteEndObject();
         }
 
@@ -295,6 +296,7 @@ public sealed class ReportsApi
             json.WriteNumber("estimatedM", d.EstimatedM);
             json.WriteNumber("drivingMs", d.DrivingMs);
             json.WriteNumber("maxSpeedMmps", d.MaxSpeedMmps);
+            json.WriteNumber("idleMs", d.IdleMs);
             json.WriteEndObject();
         }
 

@@ -127,6 +127,25 @@ public sealed class TripTests
     }
 
     [Fact]
+    public void ACarThatParksOutOfSight_AndSwitchesOff_EndsItsTripWhereItIsFoundStanding_NotMergedWithTheNext()
+    {
+        var rig = new Rig();
+
+        // Last seen at 3,000 m; it drives on 500 m into an underground car park with no fix, parks and switches off at
+        // 650 s; the fix comes back at 680 s where it stands; it leaves at 1,200 s for another 3 km.
+        rig.Deliver([Drive.Status(0, IgnitionState.On), .. Parked(0, 300, 0), .. Driving(300, 300, 0, 36), Drive.Status(650, IgnitionState.Off),
+            .. Parked(680, 520, 3500), Drive.Status(1195, IgnitionState.On), .. Driving(1200, 300, 3500, 36), .. Parked(1501, 600, 6500)]);
+
+        Assert.Equal(2, rig.Trips.Trips.Count);
+        Trip first = rig.Trips.Trips[0];
+        Assert.Equal(Drive.Ms(650), first.EndTs);
+        Assert.Equal(Drive.At(3500, 0).LonE7, first.EndLonE7);
+        Assert.InRange(first.DistanceM, 3_490, 3_510);
+        Assert.InRange(first.EstimatedM, 490, 510);
+        Assert.InRange(rig.Trips.Trips[1].StartTs, Drive.Ms(1190), Drive.Ms(1200));
+    }
+
+    [Fact]
     public void NoFixAfterTheCarStood_TheClockClosesTheTrip()
     {
         var rig = new Rig();
@@ -203,6 +222,72 @@ public sealed class TripTests
         Assert.Equal(123_456_000, trip.StartOdometerM);
         CarState(rig, out double odometer);
         Assert.InRange(odometer, 123_458_990, 123_459_010);
+    }
+
+    [Fact]
+    public void TheEngineLeftRunning_WhileTheCarStands_IsTheStopsIdleTime_UntilIgnitionOffOrTheNextTrip()
+    {
+        var rig = new Rig();
+
+        // Ignition on from the start; a 3 km trip; at the stop the engine runs 399 s, is off 100 s, runs again 91 s
+        // before the next trip leaves (from its last standing fix at 1,191 s); after that trip the engine runs on
+        // 98 s and is switched off while the stop is still being confirmed.
+        rig.Deliver([Drive.Status(0, IgnitionState.On), .. Parked(0, 300, 0), .. Driving(300, 300, 0, 36), .. Parked(601, 600, 3000),
+            Drive.Status(1000, IgnitionState.Off), Drive.Status(1100, IgnitionState.On), .. Driving(1201, 300, 3000, 36), .. Parked(1502, 600, 6000),
+            Drive.Status(1600, IgnitionState.Off)]);
+
+        Assert.Equal(2, rig.Trips.Trips.Count);
+        Stop between = rig.Trips.Stops[0];
+        Assert.Equal((Drive.Ms(601), Drive.Ms(1191)), (between.StartTs, between.EndTs!.Value));
+        Assert.Equal(490_000, between.IdleMs);
+        Stop after = rig.Trips.Stops[1];
+        Assert.Equal(Drive.Ms(1502), after.StartTs);
+        Assert.Equal(98_000, after.IdleMs);
+    }
+
+    [Fact]
+    public void AnEngineRunningThroughAStop_CountsUntilTheNextTripLeaves_AndACarWithoutIgnitionNeverIdles()
+    {
+        var rig = new Rig();
+        rig.Deliver([Drive.Status(0, IgnitionState.On), .. Parked(0, 300, 0), .. Driving(300, 300, 0, 36), .. Parked(601, 600, 3000), .. Driving(1201, 300, 3000, 36), .. Parked(1502, 600, 6000)]);
+        Assert.Equal(590_000, rig.Trips.Stops[0].IdleMs);
+
+        var silent = new Rig();
+        silent.Deliver([.. Parked(0, 300, 0), .. Driving(300, 300, 0, 36), .. Parked(601, 600, 3000), .. Driving(1201, 300, 3000, 36), .. Parked(1502, 600, 6000)]);
+        Assert.All(silent.Trips.Stops, s => Assert.Equal(0, s.IdleMs));
+    }
+
+    [Fact]
+    public void ASparseReporter_SilentWhileParked_CountsOnlyTheRunOnAndTheWarmUp_AsIdle()
+    {
+        var rig = new Rig();
+
+        // One standing fix when it stops, the engine off 9 s later, silence for ten minutes, the engine on 11 s before
+        // the first moving fix: the stop is confirmed only then (ignition on again), and idled 9 + 11 s, not the whole stop.
+        rig.Deliver([Drive.Status(0, IgnitionState.On), .. Parked(0, 300, 0), .. Driving(300, 300, 0, 36), Drive.Fix(601, 3000, kmh: 0),
+            Drive.Status(610, IgnitionState.Off), Drive.Status(1190, IgnitionState.On), .. Driving(1200, 300, 3000, 36), .. Parked(1501, 600, 6000)]);
+
+        Assert.Equal(2, rig.Trips.Trips.Count);
+        Stop between = rig.Trips.Stops[0];
+        Assert.Equal((Drive.Ms(601), Drive.Ms(1201)), (between.StartTs, between.EndTs!.Value));
+        Assert.Equal(20_000, between.IdleMs);
+    }
+
+    [Fact]
+    public void IdleTime_IsRevisedByLateData_AsTheStopIs()
+    {
+        // The ignition-off status arrives late, after the next trip was found: the replay gives the same idle as in order.
+        List<Observation> all = [Drive.Status(0, IgnitionState.On), .. Parked(0, 300, 0), .. Driving(300, 300, 0, 36), .. Parked(601, 600, 3000),
+            Drive.Status(1000, IgnitionState.Off), Drive.Status(1100, IgnitionState.On), .. Driving(1201, 300, 3000, 36), .. Parked(1502, 600, 6000)];
+        var inOrder = new Rig();
+        inOrder.Deliver(all);
+        var late = new Rig();
+        late.Deliver(all.Where(o => o.Status is not { Ignition: IgnitionState.Off } && o.Ts != Drive.Ms(1100)));
+        Assert.Equal(590_000, late.Trips.Stops[0].IdleMs);
+        late.Deliver(all.Where(o => o.Status is { Ignition: IgnitionState.Off } || o.Ts == Drive.Ms(1100)));
+
+        Assert.Equal(inOrder.Trips.Stops.Select(s => (s.StartTs, s.EndTs, s.IdleMs)), late.Trips.Stops.Select(s => (s.StartTs, s.EndTs, s.IdleMs)));
+        Assert.Equal(490_000, late.Trips.Stops[0].IdleMs);
     }
 
     private static void CarState(Rig rig, out double odometerM)

@@ -66,4 +66,9 @@ internal sealed class MemoryTrips : ITripStore
             .GroupBy(t => t.CarId)
             .Select(g => new TripTotals(g.Key, g.Count(), g.Sum(t => t.DistanceM), g.Sum(t => t.EstimatedM), g.Sum(t => t.DurationMs), g.Max(t => t.MaxSpeedMmps)))
             .ToList());
+
+    public Task<IReadOnlyDictionary<string, long>> SumIdleAsync(string? carId, long fromMs, long toMs, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyDictionary<string, long>>(_stops.Values.Where(s => (carId is null || s.CarId == carId) && s.StartTs >= fromMs && s.StartTs < toMs && s.IdleMs > 0)
+            .GroupBy(s => s.CarId)
+            .ToDictionary(g => g.Key, g => g.Sum(s => s.IdleMs), StringComparer.Ordinal));
 }

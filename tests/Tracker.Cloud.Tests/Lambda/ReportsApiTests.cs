@@ -30,6 +30,7 @@ public sealed class ReportsApiTests : IAsyncLifetime
     private readonly TempFolder _folder = new("tracker-reports-api-");
     private ApiHandler? _api;
     private Rental? _rental;
+    private SqliteTripStore? _trips;
 
     public async Task InitializeAsync()
     {
@@ -37,6 +38,7 @@ public sealed class ReportsApiTests : IAsyncLifetime
         SqliteStore store = await SqliteStore.OpenAsync(new SqliteStoreOptions { Path = _folder.Combine("store.db"), Clock = clock }, CancellationToken.None);
         SqliteDeriveStore derive = await SqliteDeriveStore.OpenAsync(store, CancellationToken.None);
         SqliteTripStore trips = await SqliteTripStore.OpenAsync(store, CancellationToken.None);
+        _trips = trips;
         var policy = new AccessPolicy(store, clock);
         _api = new ApiHandler(new QueryService(store, policy), clock)
         {
@@ -215,6 +217,23 @@ public sealed class ReportsApiTests : IAsyncLifetime
         object stranger = LambdaEvents.Claims("someone-else", "renters", (LambdaEvents.SampleNowMs / 1000) + 3600);
         var (hidden, _, _) = await Call("/rentals/" + Uri.EscapeDataString(Tracker.Cloud.Derive.Zones.RentalIds.Of(_rental!)) + "/summary", null, stranger);
         Assert.Equal(404, hidden);
+    }
+
+    [Fact]
+    public async Task DailySummary_CarriesIdleTime_EvenOnADayTheCarOnlyIdled_AndStopsCarryTheirOwn()
+    {
+        // car-2 stood all day with its engine running 10 minutes; car-1 drove with no ignition reported (no idle).
+        await _trips!.ApplyAsync("car-2", long.MaxValue, [], [new Tracker.Cloud.Derive.Processors.Trips.Stop { CarId = "car-2", StartTs = T0 + 100_000, EndTs = T0 + 1_000_000, IdleMs = 600_000, DecidedTs = T0 + 100_000 }], CancellationToken.None);
+        var (status, _, text) = await Call("/daily", new() { ["start"] = T0.ToString(CultureInfo.InvariantCulture), ["end"] = LambdaEvents.SampleNowMs.ToString(CultureInfo.InvariantCulture) });
+        Assert.Equal(200, status);
+        JsonArray days = Json(text)["days"]!.AsArray();
+        Assert.Equal(600_000, days.Where(d => (string?)d!["carId"] == "car-2").Sum(d => (long)d!["idleMs"]!));
+        Assert.Equal(0, days.Where(d => (string?)d!["carId"] == "car-2").Sum(d => (int)d!["trips"]!));
+        Assert.All(days.Where(d => (string?)d!["carId"] == "car-1"), d => Assert.Equal(0, (long)d!["idleMs"]!));
+
+        var (stopsStatus, _, stopsText) = await Call("/cars/car-2/stops", new() { ["start"] = T0.ToString(CultureInfo.InvariantCulture) });
+        Assert.Equal(200, stopsStatus);
+        Assert.Equal(600_000, (long)Json(stopsText)["stops"]![0]!["idleMs"]!);
     }
 
     [Fact]

@@ -21,6 +21,13 @@ public sealed record Stop
     /// <summary>Where.</summary>
     public int LonE7 { get; init; }
 
+    /// <summary>
+    /// Idle time, ms: the ignition on while the car stood here (the engine left running). Counted up to the ignition going
+    /// off or the next trip; while the engine still runs in an open stop, what has run so far is not yet in it. 0 when
+    /// the car reports no ignition.
+    /// </summary>
+    public long IdleMs { get; init; }
+
     /// <summary>The fix time of the observation that decided this version of it.</summary>
     public long DecidedTs { get; init; }
 

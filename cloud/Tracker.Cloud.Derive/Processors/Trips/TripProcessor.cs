@@ -39,6 +39,7 @@ public sealed class TripProcessor(TripOptions options) : IDeriveProcessor
                 HoldStill(open, TripPoint.At(status.Ts, seen.LatE7, seen.LonE7));
             }
 
+            Idle(state, status.Ts, status.Ignition, sink);
             return;
         }
 
@@ -74,6 +75,14 @@ public sealed class TripProcessor(TripOptions options) : IDeriveProcessor
                     if (fromStill > _options.JitterRadiusM && moving)
                     {
                         trip.Still = null;
+                    }
+                    else if (fromStill > _options.JitterRadiusM)
+                    {
+                        // Standing, but not where it was last seen: it drove here out of sight (a tunnel, an underground
+                        // car park) and stands here. With the ignition off since the standstill began, it has stood here
+                        // since then; else since now.
+                        long since = states.Ignition.Current == IgnitionState.Off ? still.Ts : p.Ts;
+                        HoldStill(trip, TripPoint.At(since, p.LatE7, p.LonE7));
                     }
                     else if (p.Ts - still.Ts >= Ms(_options.MinStopDuration) && fromStill <= _options.JitterRadiusM)
                     {
@@ -198,7 +207,8 @@ public sealed class TripProcessor(TripOptions options) : IDeriveProcessor
 
         if (state.Stop is { } before && before.StartTs <= trip.Start.Ts)
         {
-            sink.EmitStop(before with { EndTs = trip.Start.Ts });
+            long idled = state.IdleFromTs is { } idleFrom ? Math.Max(0, trip.Start.Ts - Math.Max(idleFrom, before.StartTs)) : 0;
+            sink.EmitStop(before with { EndTs = trip.Start.Ts, IdleMs = before.IdleMs + idled });
         }
 
         sink.EmitTrip(new Trip
@@ -216,8 +226,49 @@ public sealed class TripProcessor(TripOptions options) : IDeriveProcessor
             StartOdometerM = Math.Round(trip.StartOdometerM, 1),
         });
         state.ClosedM += distance;
-        state.Stop = new Stop { CarId = sink.CarId, StartTs = end.Ts, LatE7 = end.LatE7, LonE7 = end.LonE7 };
+        // The stop is confirmed after it began (2 minutes on, or at the next fix after a silence): what the ignition did
+        // since its start. Running all along: idle from the start, on. Switched off since: idle from the start to the
+        // switch-off. Switched on again since (a warm-up before the next trip): idle from then, on.
+        bool running = states.Ignition.Current == IgnitionState.On;
+        long ranOn = state.IgnitionOffTs is { } off && off > end.Ts && (!running || state.IgnitionOnTs > off) ? off - end.Ts : 0;
+        state.IdleFromTs = running ? Math.Max(end.Ts, state.IgnitionOnTs ?? end.Ts) : null;
+        state.Stop = new Stop { CarId = sink.CarId, StartTs = end.Ts, LatE7 = end.LatE7, LonE7 = end.LonE7, IdleMs = ranOn };
         sink.EmitStop(state.Stop);
+    }
+
+    /// <summary>
+    /// Idle time: the ignition on while the car stands in a stop (the engine left running at a parking place, a driver
+    /// waiting). Counted from the later of the stop's start and the ignition going on, to the ignition going off or the
+    /// next trip's start; the stop is written again with its idle time each time the ignition goes off.
+    /// </summary>
+    private static void Idle(TripState state, long ts, IgnitionState ignition, EventSink sink)
+    {
+        if (ignition == IgnitionState.Off && (state.IgnitionOnTs ?? long.MinValue) >= (state.IgnitionOffTs ?? long.MinValue))
+        {
+            state.IgnitionOffTs = ts;
+        }
+        else if (ignition == IgnitionState.On && (state.IgnitionOffTs ?? long.MinValue) >= (state.IgnitionOnTs ?? long.MinValue))
+        {
+            state.IgnitionOnTs = ts;
+        }
+
+        if (state.Stop is not { EndTs: null } stop)
+        {
+            return;
+        }
+
+        if (ignition == IgnitionState.On && state.IdleFromTs is null && state.Open is null)
+        {
+            state.IdleFromTs = Math.Max(ts, stop.StartTs);
+        }
+        else if (ignition == IgnitionState.Off && state.IdleFromTs is { } from)
+        {
+            // While a trip is being judged, the stop ended where it began.
+            long until = state.Open is { } open ? Math.Min(ts, open.Start.Ts) : ts;
+            state.Stop = stop with { IdleMs = stop.IdleMs + Math.Max(0, until - from) };
+            state.IdleFromTs = null;
+            sink.EmitStop(state.Stop);
+        }
     }
 
     private static double Metres(TripPoint a, TripPoint b) => GeoDistance.Metres(a.LatE7, a.LonE7, b.LatE7, b.LonE7);

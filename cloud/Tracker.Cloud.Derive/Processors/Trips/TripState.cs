@@ -12,6 +12,15 @@ public sealed class TripState
     /// <summary>The stop the car stands in (open), or null before the first trip or while none is known.</summary>
     public Stop? Stop { get; set; }
 
+    /// <summary>Since when the ignition has been on in the open stop (idle time running), or null.</summary>
+    public long? IdleFromTs { get; set; }
+
+    /// <summary>When the ignition last went off (the first status of the run saying off), or null before any.</summary>
+    public long? IgnitionOffTs { get; set; }
+
+    /// <summary>When the ignition last went on (the first status of the run saying on), or null before any.</summary>
+    public long? IgnitionOnTs { get; set; }
+
     /// <summary>The total distance of every trip closed and kept, m.</summary>
     public double ClosedM { get; set; }
 
