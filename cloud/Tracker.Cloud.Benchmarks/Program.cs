@@ -126,7 +126,7 @@ async Task CompareEventsAsync(string name, Tracker.Cloud.Sqlite.SqliteStore plai
 async Task<double> MeasureFeedAsync(string name, IngestService ingest, Tracker.Cloud.Derive.DeriveService service, Tracker.Cloud.Sqlite.SqliteStore store, string prefix, int carCount, int fixCount)
 {
     List<(string Car, byte[] Payload)>[] work = Messages(prefix, carCount, fixCount);
-    await using var feed = new Tracker.Cloud.Derive.FeedDerive(store, store, service);
+    await using var feed = new Tracker.Cloud.Derive.FeedDerive(store, service);
     feed.Start();
     var watch = Stopwatch.StartNew();
     int accepted = await IngestAllAsync(ingest, work, null, feed);

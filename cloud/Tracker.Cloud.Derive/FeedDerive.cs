@@ -15,7 +15,6 @@ namespace Tracker.Cloud.Derive;
 public sealed class FeedDerive : IAsyncDisposable
 {
     private readonly IFixFeed _feed;
-    private readonly IFixStore _fixes;
     private readonly DeriveService _service;
     private readonly object _gate = new();
     private readonly Queue<string> _dirty = new();
@@ -30,12 +29,10 @@ public sealed class FeedDerive : IAsyncDisposable
 
     /// <summary>Creates the stage; <see cref="Start"/> starts its workers.</summary>
     /// <param name="feed">The fix store's change feed.</param>
-    /// <param name="fixes">The fix store (the entries' fixes are read from it).</param>
-    /// <param name="service">The Derive service.</param>
-    public FeedDerive(IFixFeed feed, IFixStore fixes, DeriveService service)
+    /// <param name="service">The Derive service (reading the same store's fixes).</param>
+    public FeedDerive(IFixFeed feed, DeriveService service)
     {
         _feed = feed ?? throw new ArgumentNullException(nameof(feed));
-        _fixes = fixes ?? throw new ArgumentNullException(nameof(fixes));
         _service = service ?? throw new ArgumentNullException(nameof(service));
     }
 
@@ -137,14 +134,13 @@ public sealed class FeedDerive : IAsyncDisposable
         ArgumentException.ThrowIfNullOrEmpty(carId);
         ArgumentNullException.ThrowIfNull(extra);
         FeedSpan? span = await _feed.PeekAsync(carId, cancellationToken).ConfigureAwait(false);
-        List<Observation> incoming = span is null ? [] : await ReadAsync(span, cancellationToken).ConfigureAwait(false);
-        incoming.AddRange(extra);
-        DeriveStep? step = incoming.Count == 0 ? null : await _service.DeriveAsync(carId, incoming, cancellationToken).ConfigureAwait(false);
-        if (span is not null)
+        if (span is null)
         {
-            await _feed.AcknowledgeAsync(carId, span.ThroughSeq, cancellationToken).ConfigureAwait(false);
+            return extra.Count == 0 ? null : await _service.DeriveAsync(carId, extra, cancellationToken).ConfigureAwait(false);
         }
 
+        DeriveStep step = await _service.DeriveSpanAsync(carId, span.FromTs, span.ToTs, extra, cancellationToken).ConfigureAwait(false);
+        await _feed.AcknowledgeAsync(carId, span.ThroughSeq, cancellationToken).ConfigureAwait(false);
         return step;
     }
 
@@ -180,23 +176,6 @@ public sealed class FeedDerive : IAsyncDisposable
         }
 
         _stop.Dispose();
-    }
-
-    private async Task<List<Observation>> ReadAsync(FeedSpan span, CancellationToken cancellationToken)
-    {
-        // Every stored fix in the span: on a forward span these are exactly the new ones; a span reaching back before
-        // the car's watermark (late data) also holds fixes already derived, and the step rewinds over them as it must.
-        List<Observation> stored = [];
-        string? cursor = null;
-        do
-        {
-            FixPage page = await _fixes.QueryAsync(span.CarId, span.FromTs, span.ToTs + 1, 1000, cursor, cancellationToken).ConfigureAwait(false);
-            stored.AddRange(page.Fixes.Select(Observation.Of));
-            cursor = page.NextCursor;
-        }
-        while (cursor is not null);
-
-        return stored;
     }
 
     private async Task WorkAsync(CancellationToken stop)

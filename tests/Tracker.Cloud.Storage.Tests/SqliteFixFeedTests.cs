@@ -87,7 +87,7 @@ public sealed class SqliteFixFeedTests : IDisposable
         (SqliteStore inlineStore, SqliteDeriveStore inlineDerive, DeriveService inlineService) = await OpenDeriveAsync("inline.db", feed: false);
         (SqliteStore feedStore, SqliteDeriveStore feedDerive, DeriveService feedService) = await OpenDeriveAsync("feed.db", feed: true);
         int steps = 0;
-        await using var feed = new FeedDerive(feedStore, feedStore, feedService)
+        await using var feed = new FeedDerive(feedStore, feedService)
         {
             RunStep = async (_, step) =>
             {
@@ -134,7 +134,7 @@ public sealed class SqliteFixFeedTests : IDisposable
         var failing = new FailingCommits(derive) { FailuresLeft = 2 };
         DeriveService service = Service(store, derive, failing);
         List<string> failures = [];
-        await using var feed = new FeedDerive(store, store, service)
+        await using var feed = new FeedDerive(store, service)
         {
             RetryAfter = TimeSpan.FromMilliseconds(50),
             StepFailed = (car, e) =>
@@ -165,7 +165,7 @@ public sealed class SqliteFixFeedTests : IDisposable
         await store.AppendAsync("car-0002", Fixes("car-0002", 0, 120, 1), CancellationToken.None);
 
         // The process stopped after ingest stored the fixes and before any Derive step: a new stage starts.
-        await using var feed = new FeedDerive(store, store, service);
+        await using var feed = new FeedDerive(store, service);
         await feed.StartAsync(CancellationToken.None);
         await feed.WhenIdleAsync(new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
 
@@ -178,7 +178,7 @@ public sealed class SqliteFixFeedTests : IDisposable
     public async Task AfterDispose_MarkingACar_LeavesItsEntriesForTheNextStart()
     {
         (SqliteStore store, _, DeriveService service) = await OpenDeriveAsync("a.db", feed: true);
-        var feed = new FeedDerive(store, store, service);
+        var feed = new FeedDerive(store, service);
         feed.Start();
         await feed.DisposeAsync();
 

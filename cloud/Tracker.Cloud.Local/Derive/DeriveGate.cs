@@ -60,7 +60,7 @@ public sealed partial class DeriveGate : IAsyncDisposable
         _log = log;
         if (feed is not null)
         {
-            _feed = new FeedDerive(feed, fixes, service)
+            _feed = new FeedDerive(feed, service)
             {
                 RunStep = StepAsync,
                 StepFailed = LogFeedStepFailed,

@@ -10,7 +10,7 @@ namespace Tracker.Cloud.Derive.Tests.Support;
 /// local host: a delivery stores its fixes and leaves a feed entry; its statuses are derived at once together with the
 /// car's pending fixes; <see cref="Step"/> is a feed worker's step over everything gathered since the last one.
 /// </summary>
-internal sealed class FeedRig : IFixFeed, IFixStore
+internal sealed class FeedRig : IFixFeed
 {
     private readonly List<(long Seq, long From, long To)> _entries = [];
     private long _seq;
@@ -18,7 +18,7 @@ internal sealed class FeedRig : IFixFeed, IFixStore
     public FeedRig(Rig rig)
     {
         Rig = rig;
-        Feed = new FeedDerive(this, this, rig.Service);
+        Feed = new FeedDerive(this, rig.Service);
     }
 
     public Rig Rig { get; }
@@ -64,22 +64,6 @@ internal sealed class FeedRig : IFixFeed, IFixStore
         _entries.RemoveAll(e => e.Seq <= throughSeq);
         return Task.CompletedTask;
     }
-
-    public async Task<FixPage> QueryAsync(string carId, long fromTs, long toTs, int limit, string? cursor, CancellationToken cancellationToken)
-    {
-        IReadOnlyList<Observation> stored = await Rig.Store.ReadFromAsync(carId, fromTs, cancellationToken).ConfigureAwait(false);
-        return new FixPage([.. stored.Where(o => o.Fix is not null && o.Ts < toTs).Select(o => o.Fix!)], null);
-    }
-
-    public Task<AppendResult> AppendAsync(string carId, IReadOnlyList<StoredFix> fixes, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-    public Task<bool> AdvanceLatestAsync(StoredFix fix, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-    public Task<StoredFix?> GetLatestAsync(string carId, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-    public Task<IReadOnlyList<StoredFix>> GetAllLatestAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
-
-    public Task<StoredFix?> GetBeforeAsync(string carId, long ts, CancellationToken cancellationToken) => throw new NotSupportedException();
 
     private void Count(DeriveStep? step)
     {
