@@ -57,7 +57,7 @@ internal static class SqliteSchema
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS rentals_by_renter ON rentals (renter, from_ms);
         CREATE TABLE IF NOT EXISTS fix_feed (
-            seq     INTEGER PRIMARY KEY AUTOINCREMENT,
+            seq     INTEGER PRIMARY KEY,
             car_id  TEXT    NOT NULL,
             from_ts INTEGER NOT NULL,
             to_ts   INTEGER NOT NULL

@@ -179,6 +179,9 @@ public sealed class SqliteStore : IFixStore, IRentalStore, IFixFeed
         ArgumentException.ThrowIfNullOrEmpty(carId);
         await using SqliteConnection connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using SqliteCommand delete = connection.CreateCommand();
+        // seq is the rowid (no AUTOINCREMENT, which would add a write to every append). A rowid is reused only once the
+        // highest rows are gone, and the car's row numbered throughSeq stays until this delete: every entry appended
+        // since the peek is numbered above it and survives.
         delete.CommandText = "DELETE FROM fix_feed WHERE car_id = $car AND seq <= $seq;";
         delete.Parameters.AddWithValue("$car", carId);
         delete.Parameters.AddWithValue("$seq", throughSeq);
