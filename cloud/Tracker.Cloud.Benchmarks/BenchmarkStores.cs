@@ -33,6 +33,28 @@ internal static class BenchmarkStores
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="run"/> on two SQLite stores over one file in a temporary folder: the first without the change
+    /// feed (ingest as it is with events off), the second writing it (ingest as the local host runs it with events on).
+    /// </summary>
+    /// <param name="run">The measurement.</param>
+    /// <param name="syncEveryCommit">Flush every commit or not.</param>
+    public static async Task OnSqlitePairAsync(Func<SqliteStore, SqliteStore, Task> run, bool syncEveryCommit)
+    {
+        using var folder = new TempFolder("tracker-cloud-benchmark-");
+        try
+        {
+            var options = new SqliteStoreOptions { Path = folder.Combine("benchmark.db"), SyncEveryCommit = syncEveryCommit };
+            SqliteStore plain = await SqliteStore.OpenAsync(options, CancellationToken.None);
+            SqliteStore withFeed = await SqliteStore.OpenAsync(options with { ChangeFeed = true }, CancellationToken.None);
+            await run(plain, withFeed);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+        }
+    }
+
     /// <summary>Runs <paramref name="run"/> on the DynamoDB store over dynalite (tests/Tracker.Testing starts it; npm ci in cloud/dynalite first).</summary>
     public static async Task OnDynaliteAsync(string tablePrefix, Func<IFixStore, Task> run)
     {

@@ -12,15 +12,20 @@ using Tracker.Core.Wire;
 // filters, enrichment, idempotent append, forward-only latest) into the store, `concurrency` cars at
 // a time. One warm-up pass on other cars first. Prints fixes/s per store.
 //
-//   dotnet run -c Release --project cloud/Tracker.Cloud.Benchmarks -- [--store sqlite|dynalite|both] [--cars 20] [--fixes 1000] [--concurrency 4] [--events off|compare] [--sync full|normal]
+//   dotnet run -c Release --project cloud/Tracker.Cloud.Benchmarks -- [--store sqlite|dynalite|both] [--cars 20] [--fixes 1000] [--concurrency 4] [--events off|compare] [--rounds 3] [--derive-workers 2] [--sync full|normal]
 //   dotnet run -c Release --project cloud/Tracker.Cloud.Benchmarks -- --mode truth [--cars 20] [--hours 6] [--seed 16] [--tolerance-s 30]
 //
 // --mode truth (issue 16, "Measured against truth"): a scenario fleet with known ground truth through ingest and the
 // Derive stage on SQLite, on simulated time; prints recall and false alarms per event type (TruthBenchmark.cs).
 //
-// --events compare (SQLite): the same run also ingests as many other cars with the Derive stage after the store
-// (DeriveAfterIngest, as the ingest Lambda and the local host run it, with a fleet zone and a speed limit), and prints
-// both rates and their ratio (issue 16: events on against off, in the same run).
+// --events compare (SQLite): the same run also ingests as many other cars with the Derive stage (a fleet zone and a
+// speed limit), two ways, and prints each rate and its ratio to events off (issue 16: events on against off, in the
+// same run, rounds alternating):
+//   feed:   as the local host runs it: the store writes its change feed with the fixes, ingest marks the car, and
+//           FeedDerive's workers derive each car's gathered entries in one step; the clock stops when ingest is done
+//           AND every car is derived, so the rate is the whole stage's;
+//   inline: as the ingest Lambda runs it: DeriveAfterIngest after every message, before the next.
+// "off" ingests into a store without the feed, so its rate is ingest alone.
 var args_ = new Dictionary<string, string>(StringComparer.Ordinal);
 for (int i = 0; i + 1 < args.Length; i += 2)
 {
@@ -44,12 +49,22 @@ int cars = int.Parse(args_.GetValueOrDefault("cars", "20"), CultureInfo.Invarian
 int fixesPerCar = int.Parse(args_.GetValueOrDefault("fixes", "1000"), CultureInfo.InvariantCulture);
 int concurrency = int.Parse(args_.GetValueOrDefault("concurrency", "4"), CultureInfo.InvariantCulture);
 bool compareEvents = args_.GetValueOrDefault("events", "off") == "compare";
+int rounds = int.Parse(args_.GetValueOrDefault("rounds", "3"), CultureInfo.InvariantCulture);
+int deriveWorkers = int.Parse(args_.GetValueOrDefault("derive-workers", "2"), CultureInfo.InvariantCulture);
 
 Console.WriteLine($"cars {cars}, fixes a car {fixesPerCar}, 10 fixes a message, concurrency {concurrency}, {Environment.ProcessorCount} cores");
 if (which is "sqlite" or "both")
 {
     bool sync = args_.GetValueOrDefault("sync", "full") != "normal";
-    await BenchmarkStores.OnSqliteAsync(store => RunAsync(BenchmarkStores.SqliteName + (sync ? string.Empty : ", synchronous=NORMAL"), store), sync);
+    string sqliteName = BenchmarkStores.SqliteName + (sync ? string.Empty : ", synchronous=NORMAL");
+    if (compareEvents)
+    {
+        await BenchmarkStores.OnSqlitePairAsync((plain, withFeed) => CompareEventsAsync(sqliteName, plain, withFeed), sync);
+    }
+    else
+    {
+        await BenchmarkStores.OnSqliteAsync(store => RunAsync(sqliteName, store), sync);
+    }
 }
 
 if (which is "dynalite" or "both")
@@ -61,43 +76,88 @@ async Task RunAsync(string name, IFixStore store)
 {
     var ingest = new IngestService(store, CarRules.Default.Ingest, TimeProvider.System);
     await IngestAllAsync(ingest, Messages("warm", Math.Min(cars, 4), Math.Min(fixesPerCar, 200)));
-    if (!compareEvents)
-    {
-        await MeasureAsync(name, ingest, "car", null);
-    }
-    else if (store is Tracker.Cloud.Sqlite.SqliteStore sqlite)
-    {
-        Tracker.Cloud.Sqlite.SqliteDeriveStore derive = await Tracker.Cloud.Sqlite.SqliteDeriveStore.OpenAsync(sqlite, CancellationToken.None);
-        await derive.PutZoneAsync(new Tracker.Cloud.Derive.Zones.Zone { Id = "reno", Name = "Reno", Center = new Tracker.Cloud.Derive.Zones.GeoPoint(395_296_417, -1_198_136_462), RadiusM = 2000 }, CancellationToken.None);
-        var service = new Tracker.Cloud.Derive.DeriveService(
-            new Tracker.Cloud.Derive.Engine.CarDeriver(Tracker.Cloud.Derive.Engine.DeriveOptions.Default),
-            derive,
-            derive,
-            new Tracker.Cloud.Derive.Storage.StoredObservations(store, derive),
-            new Tracker.Cloud.Derive.Storage.StoredContexts(derive, sqlite, new Tracker.Cloud.Derive.Engine.SpeedLimits { FleetMmps = 13_889 }));
-        var after = new Tracker.Cloud.Derive.DeriveAfterIngest(store, service);
-        await IngestAllAsync(ingest, Messages("warm-events", Math.Min(cars, 4), Math.Min(fixesPerCar, 200)), after);
-
-        // Alternating rounds on fresh cars, so warm-up and the shared machine's load fall on both sides alike.
-        double off = 0;
-        double on = 0;
-        List<double> ratios = [];
-        for (int round = 0; round < 3; round++)
-        {
-            double offRound = await MeasureAsync(name, ingest, "off" + round + "-car", null);
-            double onRound = await MeasureAsync(name + " with events", ingest, "on" + round + "-car", after);
-            off += offRound;
-            on += onRound;
-            ratios.Add(onRound / offRound);
-        }
-
-        ratios.Sort();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: mean of 3 rounds: events off {off / 3:F0} fixes/s, on {on / 3:F0} fixes/s, on / off = {on / off:P1}; per round {string.Join(", ", ratios.Select(r => r.ToString("P0", CultureInfo.InvariantCulture)))} (median {ratios[1]:P0})"));
-    }
-    else
+    if (compareEvents)
     {
         Console.WriteLine(name + ": --events compare runs on SQLite only");
+        return;
     }
+
+    await MeasureAsync(name, ingest, "car", null);
+}
+
+async Task CompareEventsAsync(string name, Tracker.Cloud.Sqlite.SqliteStore plain, Tracker.Cloud.Sqlite.SqliteStore withFeed)
+{
+    var ingestOff = new IngestService(plain, CarRules.Default.Ingest, TimeProvider.System);
+    var ingestOn = new IngestService(withFeed, CarRules.Default.Ingest, TimeProvider.System);
+    Tracker.Cloud.Sqlite.SqliteDeriveStore derive = await Tracker.Cloud.Sqlite.SqliteDeriveStore.OpenAsync(withFeed, CancellationToken.None);
+    await derive.PutZoneAsync(new Tracker.Cloud.Derive.Zones.Zone { Id = "reno", Name = "Reno", Center = new Tracker.Cloud.Derive.Zones.GeoPoint(395_296_417, -1_198_136_462), RadiusM = 2000 }, CancellationToken.None);
+    var service = new Tracker.Cloud.Derive.DeriveService(
+        new Tracker.Cloud.Derive.Engine.CarDeriver(Tracker.Cloud.Derive.Engine.DeriveOptions.Default),
+        derive,
+        derive,
+        new Tracker.Cloud.Derive.Storage.StoredObservations(withFeed, derive),
+        new Tracker.Cloud.Derive.Storage.StoredContexts(derive, withFeed, new Tracker.Cloud.Derive.Engine.SpeedLimits { FleetMmps = 13_889 }));
+    var inline = new Tracker.Cloud.Derive.DeriveAfterIngest(plain, service);
+    await IngestAllAsync(ingestOff, Messages("warm", Math.Min(cars, 4), Math.Min(fixesPerCar, 200)));
+    await IngestAllAsync(ingestOff, Messages("warm-inline", Math.Min(cars, 4), Math.Min(fixesPerCar, 200)), inline);
+    await MeasureFeedAsync(name + " warm-up with events (feed)", ingestOn, service, withFeed, "warm-feed", Math.Min(cars, 4), Math.Min(fixesPerCar, 200));
+
+    // Alternating rounds on fresh cars, so warm-up and the shared machine's load fall on every side alike.
+    double off = 0;
+    double feed = 0;
+    double inlined = 0;
+    List<double> feedRatios = [];
+    List<double> inlineRatios = [];
+    for (int round = 0; round < rounds; round++)
+    {
+        double offRound = await MeasureAsync(name, ingestOff, "off" + round + "-car", null);
+        double feedRound = await MeasureFeedAsync(name + " with events (feed, as the local host)", ingestOn, service, withFeed, "feed" + round + "-car", cars, fixesPerCar);
+        double inlineRound = await MeasureAsync(name + " with events (inline, as the ingest Lambda)", ingestOff, "inline" + round + "-car", inline);
+        off += offRound;
+        feed += feedRound;
+        inlined += inlineRound;
+        feedRatios.Add(feedRound / offRound);
+        inlineRatios.Add(inlineRound / offRound);
+    }
+
+    feedRatios.Sort();
+    inlineRatios.Sort();
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: mean of {rounds} rounds: events off {off / rounds:F0} fixes/s; on, feed {feed / rounds:F0} fixes/s, on / off = {feed / off:P1} (median round {feedRatios[rounds / 2]:P0}; rounds {string.Join(", ", feedRatios.Select(r => r.ToString("P0", CultureInfo.InvariantCulture)))}); on, inline {inlined / rounds:F0} fixes/s, on / off = {inlined / off:P1} (median round {inlineRatios[rounds / 2]:P0}; rounds {string.Join(", ", inlineRatios.Select(r => r.ToString("P0", CultureInfo.InvariantCulture)))})"));
+}
+
+async Task<double> MeasureFeedAsync(string name, IngestService ingest, Tracker.Cloud.Derive.DeriveService service, Tracker.Cloud.Sqlite.SqliteStore store, string prefix, int carCount, int fixCount)
+{
+    List<(string Car, byte[] Payload)>[] work = Messages(prefix, carCount, fixCount);
+    int steps = 0;
+    await using var feed = new Tracker.Cloud.Derive.FeedDerive(store, service)
+    {
+        Workers = deriveWorkers,
+        RunStep = async (_, step) =>
+        {
+            if (await step() is not null)
+            {
+                Interlocked.Increment(ref steps);
+            }
+        },
+    };
+    if (deriveWorkers > 0)
+    {
+        feed.Start();
+    }
+
+    // --derive-workers 0: the feed is written and nothing derives it (the cost of the feed's own rows in ingest).
+    var watch = Stopwatch.StartNew();
+    int accepted = await IngestAllAsync(ingest, work, null, deriveWorkers > 0 ? feed : null);
+    if (deriveWorkers > 0)
+    {
+        await feed.WhenIdleAsync(CancellationToken.None);
+    }
+
+    watch.Stop();
+    int messages = work.Sum(w => w.Count);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"{name}: {accepted} fixes accepted of {carCount * fixCount} in {messages} messages, all derived in {steps} steps, {watch.Elapsed.TotalSeconds:F2} s: {accepted / watch.Elapsed.TotalSeconds:F0} fixes/s, {messages / watch.Elapsed.TotalSeconds:F0} messages/s"));
+    return accepted / watch.Elapsed.TotalSeconds;
 }
 
 async Task<double> MeasureAsync(string name, IngestService ingest, string prefix, Tracker.Cloud.Derive.DeriveAfterIngest? derive)
@@ -112,7 +172,7 @@ async Task<double> MeasureAsync(string name, IngestService ingest, string prefix
     return accepted / watch.Elapsed.TotalSeconds;
 }
 
-async Task<int> IngestAllAsync(IngestService ingest, List<(string Car, byte[] Payload)>[] perCar, Tracker.Cloud.Derive.DeriveAfterIngest? derive = null)
+async Task<int> IngestAllAsync(IngestService ingest, List<(string Car, byte[] Payload)>[] perCar, Tracker.Cloud.Derive.DeriveAfterIngest? derive = null, Tracker.Cloud.Derive.FeedDerive? feed = null)
 {
     int accepted = 0;
     await Parallel.ForEachAsync(perCar, new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (messages, token) =>
@@ -129,6 +189,8 @@ async Task<int> IngestAllAsync(IngestService ingest, List<(string Car, byte[] Pa
             {
                 await derive.FixesStoredAsync(car, payload, token);
             }
+
+            feed?.Mark(car);
 
             Interlocked.Add(ref accepted, result.Accepted);
         }

@@ -73,6 +73,39 @@ public sealed class DeriveService
         }, cancellationToken);
     }
 
+    /// <summary>
+    /// Derives a span of a car's stored fixes (a change feed's entries, <see cref="FeedDerive"/>) with
+    /// <paramref name="extra"/> observations stored outside it (a status). One read serves as both the span's fixes and
+    /// the history when the span lies ahead of the watermark, the usual case. The fold stops at the span's end: fixes
+    /// stored while the step runs belong to the next step, which then finds them ahead of the watermark rather than late.
+    /// </summary>
+    /// <param name="carId">The car.</param>
+    /// <param name="fromTs">The span's first fix time, UTC epoch ms.</param>
+    /// <param name="toTs">Its last, inclusive.</param>
+    /// <param name="extra">Observations derived with it, already stored.</param>
+    /// <param name="cancellationToken">Cancels the storage calls.</param>
+    /// <returns>What the committed step did.</returns>
+    /// <exception cref="DeriveConflictException">Lost <see cref="MaxAttempts"/> conditional writes in a row.</exception>
+    public Task<DeriveStep> DeriveSpanAsync(string carId, long fromTs, long toTs, IReadOnlyList<Observation> extra, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(carId);
+        ArgumentNullException.ThrowIfNull(extra);
+        long until = extra.Count == 0 ? toTs : Math.Max(toTs, extra.Max(o => o.Ts));
+        return CommitLoopAsync(carId, async (car, context) =>
+        {
+            long watermark = car.WatermarkTs ?? long.MinValue;
+            long readFrom = Math.Min(watermark, fromTs);
+            IReadOnlyList<Observation> stored = await _observations.ReadFromAsync(carId, readFrom, cancellationToken).ConfigureAwait(false);
+            List<Observation> incoming = [.. stored.Where(o => o.Fix is not null && o.Ts >= fromTs && o.Ts <= toTs), .. extra];
+            DerivePlan plan = _deriver.Plan(car, incoming);
+            long from = plan.RewindTo ?? watermark;
+            IReadOnlyList<Observation> history = from >= readFrom
+                ? stored
+                : await _observations.ReadFromAsync(carId, from, cancellationToken).ConfigureAwait(false);
+            return _deriver.Run(car, incoming, plan, [.. history.Where(o => o.Ts >= from && o.Ts <= until)], context);
+        }, cancellationToken);
+    }
+
     /// <summary>Applies the clock to one car.</summary>
     /// <param name="carId">The car.</param>
     /// <param name="nowMs">The clock, UTC epoch ms.</param>

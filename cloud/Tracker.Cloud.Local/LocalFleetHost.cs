@@ -307,6 +307,7 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
         var httpUrl = new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "[::1]", StringComparison.Ordinal));
         host = new LocalFleetHost(options, app, pki, users, store, rentals, metrics, published, mqttPort, httpUrl, webRoot, oidc is null ? lifetime : Combine(lifetime, oidc));
         app.Services.GetRequiredService<DeriveGate>().StartTicks();
+        await app.Services.GetRequiredService<DeriveGate>().StartFeedAsync(cancellationToken).ConfigureAwait(false);
 
         if (options.Cars > 0)
         {
@@ -365,6 +366,14 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
 
+    /// <summary>
+    /// Waits until the Derive stage has derived every fix stored so far: it follows the store's change feed, so events,
+    /// trips and stops trail ingest's acknowledgement by a step (tests wait here rather than sleep).
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The task.</returns>
+    public Task WhenDerivedAsync(CancellationToken cancellationToken) => _app.Services.GetRequiredService<DeriveGate>().WhenDerivedAsync(cancellationToken);
+
     /// <summary>Runs the health checks: the store answers, the broker runs, the web app is there.</summary>
     /// <param name="cancellationToken">Cancels the store probe.</param>
     /// <returns>The report.</returns>
@@ -394,7 +403,7 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
     {
         if (options.Store == StoreKind.Sqlite)
         {
-            SqliteStore sqlite = await SqliteStore.OpenAsync(new SqliteStoreOptions { Path = Path.Combine(options.DataDirectory, "tracker.db"), Clock = clock, SyncEveryCommit = false }, cancellationToken).ConfigureAwait(false);
+            SqliteStore sqlite = await SqliteStore.OpenAsync(new SqliteStoreOptions { Path = Path.Combine(options.DataDirectory, "tracker.db"), Clock = clock, SyncEveryCommit = false, ChangeFeed = true }, cancellationToken).ConfigureAwait(false);
             return (sqlite, sqlite, null);
         }
 

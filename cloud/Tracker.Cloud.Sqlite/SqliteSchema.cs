@@ -56,6 +56,13 @@ internal static class SqliteSchema
             PRIMARY KEY (car_id, renter, from_ms)
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS rentals_by_renter ON rentals (renter, from_ms);
+        CREATE TABLE IF NOT EXISTS fix_feed (
+            seq     INTEGER PRIMARY KEY,
+            car_id  TEXT    NOT NULL,
+            from_ts INTEGER NOT NULL,
+            to_ts   INTEGER NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS fix_feed_by_car ON fix_feed (car_id, seq);
         """;
 
     /// <summary>The fix columns in the order <see cref="SqliteStore"/> reads and binds them.</summary>

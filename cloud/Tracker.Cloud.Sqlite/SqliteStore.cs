@@ -10,7 +10,7 @@ namespace Tracker.Cloud.Sqlite;
 /// most once per <see cref="SqliteStoreOptions.PurgeInterval"/>, or call <see cref="PurgeExpiredAsync"/>);
 /// the latest position is kept until a newer one replaces it, so a car parked for weeks is still found.
 /// </summary>
-public sealed class SqliteStore : IFixStore, IRentalStore
+public sealed class SqliteStore : IFixStore, IRentalStore, IFixFeed
 {
     private const string CursorTag = "s1";
 
@@ -102,10 +102,29 @@ public sealed class SqliteStore : IFixStore, IRentalStore
             insert.Transaction = transaction;
             insert.CommandText = $"INSERT OR IGNORE INTO fixes ({SqliteSchema.FixColumns}) VALUES ({SqliteSchema.FixParameters});";
             AddFixParameters(insert);
+            long fromTs = long.MaxValue;
+            long toTs = long.MinValue;
             foreach (StoredFix fix in fixes)
             {
                 BindFix(insert, fix);
-                written += await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                if (await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0)
+                {
+                    written++;
+                    fromTs = Math.Min(fromTs, fix.Ts);
+                    toTs = Math.Max(toTs, fix.Ts);
+                }
+            }
+
+            if (_options.ChangeFeed && written > 0)
+            {
+                // In the fixes' own transaction: an entry exists exactly when new fixes were stored.
+                await using SqliteCommand entry = connection.CreateCommand();
+                entry.Transaction = transaction;
+                entry.CommandText = "INSERT INTO fix_feed (car_id, from_ts, to_ts) VALUES ($car, $from, $to);";
+                entry.Parameters.AddWithValue("$car", carId);
+                entry.Parameters.AddWithValue("$from", fromTs);
+                entry.Parameters.AddWithValue("$to", toTs);
+                await entry.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -119,6 +138,54 @@ public sealed class SqliteStore : IFixStore, IRentalStore
         }
 
         return new AppendResult(written, fixes.Count - written);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<string>> PendingCarsAsync(CancellationToken cancellationToken)
+    {
+        await using SqliteConnection connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using SqliteCommand read = connection.CreateCommand();
+        read.CommandText = "SELECT DISTINCT car_id FROM fix_feed ORDER BY car_id;";
+        List<string> cars = [];
+        await using SqliteDataReader reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            cars.Add(reader.GetString(0));
+        }
+
+        return cars;
+    }
+
+    /// <inheritdoc />
+    public async Task<FeedSpan?> PeekAsync(string carId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(carId);
+        await using SqliteConnection connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using SqliteCommand read = connection.CreateCommand();
+        read.CommandText = "SELECT MAX(seq), MIN(from_ts), MAX(to_ts), COUNT(*) FROM fix_feed WHERE car_id = $car;";
+        read.Parameters.AddWithValue("$car", carId);
+        await using SqliteDataReader reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false) || reader.IsDBNull(0))
+        {
+            return null;
+        }
+
+        return new FeedSpan(carId, reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt32(3));
+    }
+
+    /// <inheritdoc />
+    public async Task AcknowledgeAsync(string carId, long throughSeq, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(carId);
+        await using SqliteConnection connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using SqliteCommand delete = connection.CreateCommand();
+        // seq is the rowid (no AUTOINCREMENT, which would add a write to every append). A rowid is reused only once the
+        // highest rows are gone, and the car's row numbered throughSeq stays until this delete: every entry appended
+        // since the peek is numbered above it and survives.
+        delete.CommandText = "DELETE FROM fix_feed WHERE car_id = $car AND seq <= $seq;";
+        delete.Parameters.AddWithValue("$car", carId);
+        delete.Parameters.AddWithValue("$seq", throughSeq);
+        await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Deletes the fixes older than the retention, now; returns how many went.</summary>
@@ -253,6 +320,9 @@ public sealed class SqliteStore : IFixStore, IRentalStore
         command.Parameters.AddWithValue("$cutoff", nowMs - (long)_options.Retention.TotalMilliseconds);
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>True when appends write the change feed (<see cref="SqliteStoreOptions.ChangeFeed"/>).</summary>
+    public bool FeedEnabled => _options.ChangeFeed;
 
     /// <summary>The options it was opened with (the Derive store shares them).</summary>
     internal SqliteStoreOptions Options => _options;

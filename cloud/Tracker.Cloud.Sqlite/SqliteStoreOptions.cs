@@ -27,6 +27,13 @@ public sealed record SqliteStoreOptions
     /// </summary>
     public bool SyncEveryCommit { get; init; } = true;
 
+    /// <summary>
+    /// True: every append that stores a new fix also leaves an entry in the change feed (<see cref="Core.Storage.IFixFeed"/>,
+    /// table <c>fix_feed</c>), in the same transaction; a consumer must acknowledge the entries, or they pile up. False
+    /// (the default): no entries. The local host turns it on for its Derive stage. Key: <c>Sqlite:ChangeFeed</c>.
+    /// </summary>
+    public bool ChangeFeed { get; init; }
+
     /// <summary>The clock that retention measures against (injected in tests).</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 

@@ -10,10 +10,13 @@ using Tracker.Cloud.Notify.Outbox;
 namespace Tracker.Cloud.Local.Derive;
 
 /// <summary>
-/// The Derive stage in the local host (cloud/Tracker.Cloud.Derive/README.md, "Where it runs"): after ingest stores a
-/// batch, the car's stored fixes go through <see cref="DeriveService"/>; a status is stored and derived; a timer ticks
-/// every car. One car's steps are serial (a lock per car), so the conditional commit never has to retry locally.
-/// A failed step fails the message: the car resends it, and the step, idempotent, is done again.
+/// The Derive stage in the local host (cloud/Tracker.Cloud.Derive/README.md, "Where it runs"). Over SQLite it follows
+/// the store's change feed (<see cref="FeedDerive"/>): ingest stores a batch, marks the car and returns; a worker derives
+/// everything the car gathered meanwhile in one step, and a failed step keeps its feed entries for the next try. Over a
+/// store without a feed (DynamoDB) the batch is derived before ingest returns, and a failed step fails the message:
+/// the car resends it, and the step, idempotent, is done again. A status is stored and derived at once (with the car's
+/// pending fixes, on the feed); a timer ticks every car. One car's steps are serial (a lock per car), so the
+/// conditional commit never has to retry locally.
 /// </summary>
 public sealed partial class DeriveGate : IAsyncDisposable
 {
@@ -28,6 +31,7 @@ public sealed partial class DeriveGate : IAsyncDisposable
     private readonly ILogger _log;
     private readonly Dictionary<string, SemaphoreSlim> _cars = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
+    private readonly FeedDerive? _feed;
     private Task? _ticks;
     private Task? _notifications;
     private int _disposed;
@@ -39,7 +43,8 @@ public sealed partial class DeriveGate : IAsyncDisposable
     /// <param name="states">The cars' states (the cars to tick).</param>
     /// <param name="clock">The clock.</param>
     /// <param name="log">The log.</param>
-    public DeriveGate(DeriveService service, IFixStore fixes, IStatusStore statuses, IDerivationStore states, TimeProvider clock, ILogger<DeriveGate> log)
+    /// <param name="feed">The fix store's change feed, or null to derive each batch before ingest returns.</param>
+    public DeriveGate(DeriveService service, IFixStore fixes, IStatusStore statuses, IDerivationStore states, TimeProvider clock, ILogger<DeriveGate> log, IFixFeed? feed = null)
     {
         ArgumentNullException.ThrowIfNull(service);
         ArgumentNullException.ThrowIfNull(fixes);
@@ -53,7 +58,18 @@ public sealed partial class DeriveGate : IAsyncDisposable
         _states = states;
         _clock = clock;
         _log = log;
+        if (feed is not null)
+        {
+            _feed = new FeedDerive(feed, service)
+            {
+                RunStep = StepAsync,
+                StepFailed = LogFeedStepFailed,
+            };
+        }
     }
+
+    /// <summary>The cars whose stored fixes wait for their Derive step (0 without a feed).</summary>
+    public int Backlog => _feed?.Backlog ?? 0;
 
     /// <summary>The outbox worker, woken after every step and run beside the ticks; null for none.</summary>
     public NotificationWorker? Notifier { get; init; }
@@ -71,11 +87,17 @@ public sealed partial class DeriveGate : IAsyncDisposable
     /// <returns>The task.</returns>
     public async Task FixesStoredAsync(string carId, byte[] payload, CancellationToken cancellationToken)
     {
+        if (_feed is not null)
+        {
+            _feed.Mark(carId);
+            return;
+        }
+
         IReadOnlyList<Observation> stored = await StoredBatch.ReadAsync(_fixes, carId, payload, cancellationToken).ConfigureAwait(false);
         if (stored.Count > 0)
         {
             // DeriveAfterIngest's step, under this car's lock.
-            await StepAsync(carId, () => _service.DeriveAsync(carId, stored, cancellationToken)).ConfigureAwait(false);
+            await StepAsync(carId, async () => await _service.DeriveAsync(carId, stored, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
         }
     }
 
@@ -94,8 +116,25 @@ public sealed partial class DeriveGate : IAsyncDisposable
         }
 
         await _statuses.AppendStatusAsync(status!, cancellationToken).ConfigureAwait(false);
-        await StepAsync(carId, () => _service.DeriveAsync(carId, [Observation.Of(status!)], cancellationToken)).ConfigureAwait(false);
+        if (_feed is not null)
+        {
+            // With the car's fixes still in the feed, so the status does not run ahead of them (which would make them late).
+            await StepAsync(carId, () => _feed.StepAsync(carId, [Observation.Of(status!)], cancellationToken)).ConfigureAwait(false);
+            return;
+        }
+
+        await StepAsync(carId, async () => await _service.DeriveAsync(carId, [Observation.Of(status!)], cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
     }
+
+    /// <summary>Starts following the change feed: derives first what a stop or failure left in it.</summary>
+    /// <param name="cancellationToken">Cancels the feed read.</param>
+    /// <returns>The task.</returns>
+    public Task StartFeedAsync(CancellationToken cancellationToken) => _feed is null ? Task.CompletedTask : _feed.StartAsync(cancellationToken);
+
+    /// <summary>Waits until every marked car is derived (tests); returns at once without a feed.</summary>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The task.</returns>
+    public Task WhenDerivedAsync(CancellationToken cancellationToken) => _feed is null ? Task.CompletedTask : _feed.WhenIdleAsync(cancellationToken);
 
     /// <summary>Starts ticking every car.</summary>
     public void StartTicks()
@@ -115,7 +154,7 @@ public sealed partial class DeriveGate : IAsyncDisposable
         long now = _clock.GetUtcNow().ToUnixTimeMilliseconds();
         foreach (string carId in await _states.ListCarsAsync(cancellationToken).ConfigureAwait(false))
         {
-            await StepAsync(carId, () => _service.TickAsync(carId, now, cancellationToken)).ConfigureAwait(false);
+            await StepAsync(carId, async () => await _service.TickAsync(carId, now, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
         }
     }
 
@@ -128,6 +167,11 @@ public sealed partial class DeriveGate : IAsyncDisposable
         }
 
         await _stop.CancelAsync().ConfigureAwait(false);
+        if (_feed is not null)
+        {
+            await _feed.DisposeAsync().ConfigureAwait(false);
+        }
+
         if (_ticks is not null)
         {
             await _ticks.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -141,7 +185,7 @@ public sealed partial class DeriveGate : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private async Task StepAsync(string carId, Func<Task<DeriveStep>> step)
+    private async Task StepAsync(string carId, Func<Task<DeriveStep?>> step)
     {
         SemaphoreSlim gate;
         lock (_cars)
@@ -153,7 +197,7 @@ public sealed partial class DeriveGate : IAsyncDisposable
             }
         }
 
-        DeriveStep done;
+        DeriveStep? done;
         await gate.WaitAsync().ConfigureAwait(false);
         try
         {
@@ -162,6 +206,11 @@ public sealed partial class DeriveGate : IAsyncDisposable
         finally
         {
             gate.Release();
+        }
+
+        if (done is null)
+        {
+            return;
         }
 
         if (done.Events.Count > 0)
@@ -214,6 +263,9 @@ public sealed partial class DeriveGate : IAsyncDisposable
 
     [LoggerMessage(EventId = 62, Level = LogLevel.Error, Message = "A notification pass failed; the next pass tries again")]
     private partial void LogNotifyFailed(Exception error);
+
+    [LoggerMessage(EventId = 63, Level = LogLevel.Error, Message = "The Derive step of {CarId} failed; its stored fixes stay in the feed and are tried again")]
+    private partial void LogFeedStepFailed(string carId, Exception error);
 
     [LoggerMessage(EventId = 61, Level = LogLevel.Error, Message = "The Derive stage's clock tick failed; the next tick tries again")]
     private partial void LogTickFailed(Exception error);

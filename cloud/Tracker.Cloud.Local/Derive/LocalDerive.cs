@@ -97,10 +97,11 @@ public sealed record LocalDerive(DeriveService Service, EventQueries Queries, ID
         };
     }
 
-    /// <summary>The gate the ingest path calls.</summary>
+    /// <summary>The gate the ingest path calls: it follows the store's change feed when the store keeps one.</summary>
     /// <param name="fixes">The host's fix store.</param>
     /// <param name="clock">The clock.</param>
     /// <param name="log">The log.</param>
     /// <returns>The gate.</returns>
-    public DeriveGate Gate(IFixStore fixes, TimeProvider clock, ILogger<DeriveGate> log) => new(Service, fixes, Statuses, States, clock, log) { Notifier = Notifier };
+    public DeriveGate Gate(IFixStore fixes, TimeProvider clock, ILogger<DeriveGate> log) =>
+        new(Service, fixes, Statuses, States, clock, log, fixes is SqliteStore { FeedEnabled: true } feed ? feed : null) { Notifier = Notifier };
 }

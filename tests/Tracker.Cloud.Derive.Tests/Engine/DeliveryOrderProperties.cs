@@ -36,6 +36,38 @@ public sealed class DeliveryOrderProperties
         Assert.DoesNotContain(shuffled.Events, e => e.Pending);
     }
 
+    /// <summary>
+    /// The local host's way (FeedDerive): fixes are stored and left in the change feed, statuses derived at once with
+    /// what the feed holds, and a worker derives whatever gathered, several messages in one step, at random moments.
+    /// </summary>
+    [Property(MaxTest = 25)]
+    public void AnyDeliveryOrder_ThroughTheFeed_InAnySteps_EndsWithTheEventsOfInOrderDelivery(int seed)
+    {
+        var drive = new RandomDrive(seed);
+        Rig inOrder = drive.NewRig();
+        inOrder.DeliverEach(drive.Observations);
+        inOrder.Tick(drive.End + 3_600_000);
+
+        var fed = new FeedRig(drive.NewRig());
+        var random = new Random(seed ^ 0xfeed);
+        List<Observation[]> sent = Shuffle(Batches(drive.Observations, random), random);
+        foreach (Observation[] batch in sent)
+        {
+            fed.Deliver(batch);
+            if (random.Next(4) == 0)
+            {
+                fed.Step();
+            }
+        }
+
+        fed.Step();
+        fed.Tick(drive.End + 3_600_000);
+
+        Assert.Equal(Describe(inOrder.Events), Describe(fed.Events));
+        Assert.DoesNotContain(fed.Events, e => e.Pending);
+        Assert.True(fed.Steps < sent.Count, $"{fed.Steps} steps for {sent.Count} messages: the feed gathered nothing");
+    }
+
     [Property(MaxTest = 25)]
     public void InOrderDelivery_InAnyBatchSizes_GivesTheSameEventsAsOneByOne(int seed)
     {

@@ -32,6 +32,7 @@ public sealed class DeriveTests(LocalHostFixture fixture) : IClassFixture<LocalH
         await PublishAsync(car, "tracker/car-0021/status", Status(IgnitionState.On, (drive[0].TimeMs / 1000) - 30));
         byte[] batch = LocalHostFixture.Encode(drive);
         await PublishAsync(car, "tracker/car-0021/fixes", batch);
+        await fixture.Host.WhenDerivedAsync(CancellationToken.None);
 
         var (status, body) = await fixture.GetAsync("/cars/car-0021/events", ops);
         Assert.Equal(200, status);
@@ -45,6 +46,7 @@ public sealed class DeriveTests(LocalHostFixture fixture) : IClassFixture<LocalH
 
         // The batch again (a car's resend after a lost PUBACK): nothing new.
         await PublishAsync(car, "tracker/car-0021/fixes", batch);
+        await fixture.Host.WhenDerivedAsync(CancellationToken.None);
         var (_, again) = await fixture.GetAsync("/cars/car-0021/events", ops);
         Assert.Equal(events.Count, again!["events"]!.AsArray().Count);
 
@@ -159,6 +161,7 @@ public sealed class DeriveTests(LocalHostFixture fixture) : IClassFixture<LocalH
         using MqttNetLink car = fixture.CarLink("car-0023");
         Assert.Equal(LinkResult.Ok, car.Connect(new MqttConnectOptions("car-0023", 60, null, null, true)));
         await PublishAsync(car, "tracker/car-0023/fixes", LocalHostFixture.Encode(LocalHostFixture.Drive(40, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), lonOffsetE7: 5_000_000)));
+        await fixture.Host.WhenDerivedAsync(CancellationToken.None);
 
         var (_, events) = await fixture.GetAsync("/cars/car-0023/events?type=overspeed", ops);
         JsonNode overspeed = Assert.Single(events!["events"]!.AsArray())!;
