@@ -65,7 +65,8 @@ public sealed class EventPathTemplateTests(SynthFixture synth)
     [SynthFact]
     public void Notifier_ReadsTheEventsStream_UntilItSucceeds_ReportingPartialFailures_AndRetriesOnASchedule()
     {
-        JsonObject mapping = Dev.Single("AWS::Lambda::EventSourceMapping", m => Text(m["FunctionName"]).Contains("FunctionsNotify", StringComparison.Ordinal));
+        JsonObject mapping = Dev.Single("AWS::Lambda::EventSourceMapping", m => Text(m["FunctionName"]).Contains("FunctionsNotify", StringComparison.Ordinal)
+            && Text(m["EventSourceArn"]).Contains("StreamArn", StringComparison.Ordinal));
         Assert.Contains("StoresEvents", Text(mapping["EventSourceArn"]), StringComparison.Ordinal);
         Assert.Contains("StreamArn", Text(mapping["EventSourceArn"]), StringComparison.Ordinal);
         Assert.Equal("TRIM_HORIZON", (string?)mapping["StartingPosition"]);
@@ -79,6 +80,38 @@ public sealed class EventPathTemplateTests(SynthFixture synth)
         Assert.Equal("alerts@fleet.example.com", (string?)variables[NotifySettings.EmailFromVariable]);
         Assert.Equal(Dev.Names.MetricNamespace, (string?)variables[NotifySettings.MetricNamespaceVariable]);
         Assert.False(Function(synth.Prod, FunctionCatalog.Notify)["Environment"]!["Variables"]!.AsObject().ContainsKey(NotifySettings.EmailFromVariable));
+    }
+
+    [SynthFact]
+    public void Notifier_IsWokenByItsRetryQueueWhenARetryIsDue_TheScheduleOnlySweeps()
+    {
+        foreach (SynthFixture.Synthesized stage in new[] { Dev, synth.Prod })
+        {
+            JsonObject queue = stage.Single("AWS::SQS::Queue", q => (string?)q["QueueName"] == stage.Names.NotifyRetryQueue);
+            Assert.Contains("StoresDataKey", Text(queue["KmsMasterKeyId"]), StringComparison.Ordinal);
+            Assert.Equal(3600, (int)queue["MessageRetentionPeriod"]!);
+            Assert.Equal(360, (int)queue["VisibilityTimeout"]!); // six times the notifier's 60 s timeout
+            Assert.Equal(60, (int)Function(stage, FunctionCatalog.Notify)["Timeout"]!);
+
+            string queueId = stage.Resources("AWS::SQS::Queue").Single(q => (string?)q.Properties["QueueName"] == stage.Names.NotifyRetryQueue).Id;
+            JsonObject mapping = stage.Single("AWS::Lambda::EventSourceMapping", m => Text(m["FunctionName"]).Contains("FunctionsNotify", StringComparison.Ordinal)
+                && Text(m["EventSourceArn"]).Contains(queueId, StringComparison.Ordinal));
+            Assert.Equal(["ReportBatchItemFailures"], Strings(mapping["FunctionResponseTypes"]));
+            Assert.Equal(0, (int)mapping["MaximumBatchingWindowInSeconds"]!);
+            Assert.Contains(queueId, Text(Function(stage, FunctionCatalog.Notify)["Environment"]!["Variables"]![NotifySettings.RetryQueueUrlVariable]), StringComparison.Ordinal);
+
+            // The notifier alone sends to and reads the queue, and only that queue.
+            JsonObject sqs = Assert.Single(PolicyStatements.ForFunction(stage, stage.Names.Function(FunctionCatalog.Notify)), s => Strings(s["Action"]).Contains("sqs:ReceiveMessage"));
+            Assert.Equal(["sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], Strings(sqs["Action"]));
+            Assert.Contains(queueId, Assert.Single(Strings(sqs["Resource"])), StringComparison.Ordinal);
+            foreach (string role in new[] { FunctionCatalog.Ingest, FunctionCatalog.Tick, FunctionCatalog.Api })
+            {
+                Assert.DoesNotContain(PolicyStatements.ForFunction(stage, stage.Names.Function(role)), s => Strings(s["Resource"]).Any(r => r.Contains(queueId, StringComparison.Ordinal)));
+            }
+        }
+
+        Assert.Equal(60, (int)Tracker.Cloud.Infra.Compute.TrackerFunctions.NotifyRetryEvery.ToSeconds()); // the sweep
+        Assert.True(RetryWake.MaxDelaySeconds >= Tracker.Cloud.Notify.Outbox.NotifyOptions.Default.BackoffMax.TotalSeconds, "the longest backoff must fit in one SQS delay");
     }
 
     [SynthFact]
