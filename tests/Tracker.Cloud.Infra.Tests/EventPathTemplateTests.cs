@@ -164,7 +164,7 @@ public sealed class EventPathTemplateTests(SynthFixture synth)
     [SynthFact]
     public void Alarms_CoverFailedNotifications_NotifierAndTickErrors_AndANotifierBehindTheStream()
     {
-        foreach (string name in new[] { "notifications-failed", "notifier-errors", "notifier-behind", "tick-errors", "dead-letters" })
+        foreach (string name in new[] { "notifications-failed", "notifier-errors", "notifier-behind", "tick-errors", "dead-letters", "event-publishes-failed" })
         {
             JsonObject alarm = Dev.Single("AWS::CloudWatch::Alarm", a => (string?)a["AlarmName"] == Dev.Names.Alarm(name));
             Assert.NotEmpty(List(alarm["AlarmActions"]));
@@ -175,6 +175,30 @@ public sealed class EventPathTemplateTests(SynthFixture synth)
         JsonNode metric = failed["Metrics"]![0]!["MetricStat"]!["Metric"]!;
         Assert.Equal(Dev.Names.MetricNamespace, (string?)metric["Namespace"]);
         Assert.Equal(NotifyHandler.MetricFailed, (string?)metric["MetricName"]);
+    }
+
+    [SynthFact]
+    public void EventPublishesFailed_RaisesAnAlarm_OnTheMetricIngestAndTickEmit()
+    {
+        foreach (SynthFixture.Synthesized stage in new[] { Dev, synth.Prod })
+        {
+            JsonObject alarm = stage.Single("AWS::CloudWatch::Alarm", a => (string?)a["AlarmName"] == stage.Names.Alarm("event-publishes-failed"));
+            Assert.NotEmpty(List(alarm["AlarmActions"]));
+            Assert.Equal("notBreaching", (string?)alarm["TreatMissingData"]);
+            Assert.Equal(Tracker.Cloud.Infra.Operations.Monitoring.EventPublishesFailedThreshold, (int)alarm["Threshold"]!);
+            Assert.Equal("GreaterThanOrEqualToThreshold", (string?)alarm["ComparisonOperator"]);
+            JsonNode metric = alarm["Metrics"]?[0]?["MetricStat"]?["Metric"] ?? alarm;
+            Assert.Equal(stage.Names.MetricNamespace, (string?)metric["Namespace"]);
+            Assert.Equal(Tracker.Cloud.Lambda.Live.IotEventPublisher.MetricFailed, (string?)metric["MetricName"]);
+            Assert.Equal("Sum", (string?)(alarm["Metrics"]?[0]?["MetricStat"]?["Stat"] ?? alarm["Statistic"]));
+            Assert.Equal(300, (int)(alarm["Metrics"]?[0]?["MetricStat"]?["Period"] ?? alarm["Period"])!);
+
+            // The functions that publish put their metrics in that namespace (the embedded metric has no dimension).
+            foreach (string role in new[] { FunctionCatalog.Ingest, FunctionCatalog.Tick })
+            {
+                Assert.Equal(stage.Names.MetricNamespace, (string?)Function(stage, role)["Environment"]!["Variables"]![NotifySettings.MetricNamespaceVariable]);
+            }
+        }
     }
 
     [SynthFact]

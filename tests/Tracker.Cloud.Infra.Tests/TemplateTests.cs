@@ -437,7 +437,7 @@ public sealed class TemplateTests(SynthFixture synth)
     {
         List<JsonObject> alarms = Dev.Resources("AWS::CloudWatch::Alarm").Select(a => a.Properties).ToList();
         string[] expected = ["ingest-errors", "dead-letters", "throttles", "iot-rule-failures", "devices-offline", "archive-failed", "api-5xx", "authorizer-errors",
-            "notifications-failed", "notifier-errors", "notifier-behind", "tick-errors"];
+            "notifications-failed", "notifier-errors", "notifier-behind", "tick-errors", "event-publishes-failed"];
 
         Assert.Equal(expected.Select(Dev.Names.Alarm).Order(), alarms.Select(a => (string)a["AlarmName"]!).Order());
         Assert.All(alarms, a =>

@@ -110,7 +110,8 @@ public static class FleetCostModel
         decimal tickGbSeconds = tickCarMinutes * a.TickMillisecondsPerCar / 1000m * 512m / 1024m;
 
         // The notifier: stream records are read by Lambda at no charge; one invocation per event at worst, and the retry
-        // schedule once a minute. Each notification is an outbox item written three times; e-mails go through SES.
+        // sweep once a minute (a failed send also costs an SQS wake-up, not counted: the model assumes receivers up).
+        // Each notification is an outbox item written three times; e-mails go through SES.
         decimal notifications = events * a.NotifiedEventShare * a.ChannelsPerNotifiedEvent;
         decimal emails = events * a.NotifiedEventShare;
         decimal notifyInvocations = events + tickInvocations;
@@ -169,7 +170,7 @@ public static class FleetCostModel
             new("Events", "status rule: DynamoDB reads (state, zones, rentals, statuses)", statusReads, "RRU", statusReads / Million * p.DynamoReadsPerMillion),
             new("Events", "live event feed: IoT publishes (HTTPS) and deliveries to operators watching", eventPublishes + eventDeliveries, "messages", ((eventPublishes + eventDeliveries) / Million * p.IotMessagesPerMillion) + (publishGbSeconds * p.LambdaArmGbSecond)),
             new("Events", "events stored (" + a.RetentionDays + " days) with point-in-time recovery", eventGb, "GB", eventGb * (p.DynamoStorageGbMonth + p.DynamoPitrGbMonth)),
-            new("Notify", "notifier requests and compute (stream and retry schedule)", notifyInvocations, "requests", (notifyInvocations / Million * p.LambdaRequestsPerMillion) + (notifyGbSeconds * p.LambdaArmGbSecond)),
+            new("Notify", "notifier requests and compute (stream and one-minute sweep; a retry wake-up, one SQS request, only after a failed send)", notifyInvocations, "requests", (notifyInvocations / Million * p.LambdaRequestsPerMillion) + (notifyGbSeconds * p.LambdaArmGbSecond)),
             new("Notify", "outbox writes (add, claim, outcome) and subscription reads", notifications, "notifications", (notifications * a.OutboxWriteUnitsPerNotification / Million * p.DynamoWritesPerMillion) + (events * 2m / Million * p.DynamoReadsPerMillion)),
             new("Notify", "SES e-mails", emails, "e-mails", emails / 1000m * p.SesPerThousandEmails),
         };
