@@ -143,5 +143,9 @@ export function createApi(options) {
     putZone: (zoneId, body) => request(`/zones/${encodeURIComponent(zoneId)}`, { method: 'PUT', body }),
     /** @returns {Promise<Outcome>} the outcome. */
     deleteZone: (zoneId) => request(`/zones/${encodeURIComponent(zoneId)}`, { method: 'DELETE' }),
+    /** @returns {Promise<Outcome>} {limits}: the thresholds set for the fleet, cars and rentals (operators). */
+    limits: (signal) => request('/limits', { signal }),
+    /** @returns {Promise<Outcome>} the setting stored, or a 400 whose detail is the parser's reason. */
+    putLimits: (body) => request('/limits', { method: 'PUT', body }),
   };
 }

@@ -27,7 +27,8 @@ test('page_HasTheTestIdsTheContractNames', () => {
     'history-start', 'history-end', 'history-load', 'play', 'speed-chart', 'status-counts',
     // Issue 16: alerts, toasts, zones, the car's events.
     'alerts-panel', 'alerts-list', 'alerts-type', 'alerts-car', 'toasts', 'zones-panel', 'zone-name', 'zone-draw-polygon',
-    'zone-draw-circle', 'zone-save', 'zone-message', 'zone-list', 'car-events', 'playback-events']) {
+    'zone-draw-circle', 'zone-save', 'zone-message', 'zone-list', 'car-events', 'playback-events',
+    'limits-panel', 'limits-scope', 'limits-id', 'limits-overspeed', 'limits-offline-on', 'limits-offline-off', 'limits-save', 'limits-message', 'limits-list']) {
     assert.match(html, new RegExp(`data-testid="${id}"`), id);
   }
   // car-item-<id> is set per item by the fleet view.
