@@ -66,6 +66,9 @@ public sealed class StageNames
     /// <summary>The notifier's retry schedule rule.</summary>
     public string NotifyRetryRule => Prefix + "-notify-retries";
 
+    /// <summary>The notifier's retry queue: a wake-up per failed attempt, delayed until its retry is due.</summary>
+    public string NotifyRetryQueue => Prefix + "-notify-retry-wakes";
+
     /// <summary>The dead-letter queue of the IoT rules and of the ingest function's asynchronous invocations.</summary>
     public string DeadLetterQueue => Prefix + "-ingest-dlq";
 

@@ -117,9 +117,10 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
     /// <param name="kdfIterations">PBKDF2 iterations protecting a new fleet CA's key (tests lower it).</param>
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <param name="progress">Where the start reports each step (the console); null for none.</param>
+    /// <param name="clock">"Now" for the host's stages (ingest, Derive's clock, tokens); null for the system's (tests move it on).</param>
     /// <returns>The running host.</returns>
     /// <exception cref="HostStartException">A port is taken; the message names it and the option that moves it.</exception>
-    public static async Task<LocalFleetHost> StartAsync(LocalOptions options, Action<ILoggingBuilder> configureLogging, int kdfIterations = 600_000, CancellationToken cancellationToken = default, StartupProgress? progress = null)
+    public static async Task<LocalFleetHost> StartAsync(LocalOptions options, Action<ILoggingBuilder> configureLogging, int kdfIterations = 600_000, CancellationToken cancellationToken = default, StartupProgress? progress = null, TimeProvider? clock = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(configureLogging);
@@ -131,7 +132,7 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
         EnsurePortFree(options.BindAddress, options.MqttPort, "--mqtt-port", "the cars' MQTT");
         PrivateFiles.EnsureFolder(options.DataDirectory);
         PrivateFiles.EnsureFolder(Path.Combine(options.DataDirectory, "flash"));
-        TimeProvider clock = TimeProvider.System;
+        clock ??= TimeProvider.System;
 
         string pkiDirectory = Path.Combine(options.DataDirectory, "pki");
         bool newPki = !Directory.Exists(Path.Combine(pkiDirectory, "fleet-ca"));

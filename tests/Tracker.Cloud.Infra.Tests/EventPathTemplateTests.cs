@@ -65,7 +65,8 @@ public sealed class EventPathTemplateTests(SynthFixture synth)
     [SynthFact]
     public void Notifier_ReadsTheEventsStream_UntilItSucceeds_ReportingPartialFailures_AndRetriesOnASchedule()
     {
-        JsonObject mapping = Dev.Single("AWS::Lambda::EventSourceMapping", m => Text(m["FunctionName"]).Contains("FunctionsNotify", StringComparison.Ordinal));
+        JsonObject mapping = Dev.Single("AWS::Lambda::EventSourceMapping", m => Text(m["FunctionName"]).Contains("FunctionsNotify", StringComparison.Ordinal)
+            && Text(m["EventSourceArn"]).Contains("StreamArn", StringComparison.Ordinal));
         Assert.Contains("StoresEvents", Text(mapping["EventSourceArn"]), StringComparison.Ordinal);
         Assert.Contains("StreamArn", Text(mapping["EventSourceArn"]), StringComparison.Ordinal);
         Assert.Equal("TRIM_HORIZON", (string?)mapping["StartingPosition"]);
@@ -79,6 +80,38 @@ public sealed class EventPathTemplateTests(SynthFixture synth)
         Assert.Equal("alerts@fleet.example.com", (string?)variables[NotifySettings.EmailFromVariable]);
         Assert.Equal(Dev.Names.MetricNamespace, (string?)variables[NotifySettings.MetricNamespaceVariable]);
         Assert.False(Function(synth.Prod, FunctionCatalog.Notify)["Environment"]!["Variables"]!.AsObject().ContainsKey(NotifySettings.EmailFromVariable));
+    }
+
+    [SynthFact]
+    public void Notifier_IsWokenByItsRetryQueueWhenARetryIsDue_TheScheduleOnlySweeps()
+    {
+        foreach (SynthFixture.Synthesized stage in new[] { Dev, synth.Prod })
+        {
+            JsonObject queue = stage.Single("AWS::SQS::Queue", q => (string?)q["QueueName"] == stage.Names.NotifyRetryQueue);
+            Assert.Contains("StoresDataKey", Text(queue["KmsMasterKeyId"]), StringComparison.Ordinal);
+            Assert.Equal(3600, (int)queue["MessageRetentionPeriod"]!);
+            Assert.Equal(360, (int)queue["VisibilityTimeout"]!); // six times the notifier's 60 s timeout
+            Assert.Equal(60, (int)Function(stage, FunctionCatalog.Notify)["Timeout"]!);
+
+            string queueId = stage.Resources("AWS::SQS::Queue").Single(q => (string?)q.Properties["QueueName"] == stage.Names.NotifyRetryQueue).Id;
+            JsonObject mapping = stage.Single("AWS::Lambda::EventSourceMapping", m => Text(m["FunctionName"]).Contains("FunctionsNotify", StringComparison.Ordinal)
+                && Text(m["EventSourceArn"]).Contains(queueId, StringComparison.Ordinal));
+            Assert.Equal(["ReportBatchItemFailures"], Strings(mapping["FunctionResponseTypes"]));
+            Assert.Equal(0, (int)mapping["MaximumBatchingWindowInSeconds"]!);
+            Assert.Contains(queueId, Text(Function(stage, FunctionCatalog.Notify)["Environment"]!["Variables"]![NotifySettings.RetryQueueUrlVariable]), StringComparison.Ordinal);
+
+            // The notifier alone sends to and reads the queue, and only that queue.
+            JsonObject sqs = Assert.Single(PolicyStatements.ForFunction(stage, stage.Names.Function(FunctionCatalog.Notify)), s => Strings(s["Action"]).Contains("sqs:ReceiveMessage"));
+            Assert.Equal(["sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], Strings(sqs["Action"]));
+            Assert.Contains(queueId, Assert.Single(Strings(sqs["Resource"])), StringComparison.Ordinal);
+            foreach (string role in new[] { FunctionCatalog.Ingest, FunctionCatalog.Tick, FunctionCatalog.Api })
+            {
+                Assert.DoesNotContain(PolicyStatements.ForFunction(stage, stage.Names.Function(role)), s => Strings(s["Resource"]).Any(r => r.Contains(queueId, StringComparison.Ordinal)));
+            }
+        }
+
+        Assert.Equal(60, (int)Tracker.Cloud.Infra.Compute.TrackerFunctions.NotifyRetryEvery.ToSeconds()); // the sweep
+        Assert.True(RetryWake.MaxDelaySeconds >= Tracker.Cloud.Notify.Outbox.NotifyOptions.Default.BackoffMax.TotalSeconds, "the longest backoff must fit in one SQS delay");
     }
 
     [SynthFact]
@@ -131,7 +164,7 @@ public sealed class EventPathTemplateTests(SynthFixture synth)
     [SynthFact]
     public void Alarms_CoverFailedNotifications_NotifierAndTickErrors_AndANotifierBehindTheStream()
     {
-        foreach (string name in new[] { "notifications-failed", "notifier-errors", "notifier-behind", "tick-errors", "dead-letters" })
+        foreach (string name in new[] { "notifications-failed", "notifier-errors", "notifier-behind", "tick-errors", "dead-letters", "event-publishes-failed" })
         {
             JsonObject alarm = Dev.Single("AWS::CloudWatch::Alarm", a => (string?)a["AlarmName"] == Dev.Names.Alarm(name));
             Assert.NotEmpty(List(alarm["AlarmActions"]));
@@ -142,6 +175,30 @@ public sealed class EventPathTemplateTests(SynthFixture synth)
         JsonNode metric = failed["Metrics"]![0]!["MetricStat"]!["Metric"]!;
         Assert.Equal(Dev.Names.MetricNamespace, (string?)metric["Namespace"]);
         Assert.Equal(NotifyHandler.MetricFailed, (string?)metric["MetricName"]);
+    }
+
+    [SynthFact]
+    public void EventPublishesFailed_RaisesAnAlarm_OnTheMetricIngestAndTickEmit()
+    {
+        foreach (SynthFixture.Synthesized stage in new[] { Dev, synth.Prod })
+        {
+            JsonObject alarm = stage.Single("AWS::CloudWatch::Alarm", a => (string?)a["AlarmName"] == stage.Names.Alarm("event-publishes-failed"));
+            Assert.NotEmpty(List(alarm["AlarmActions"]));
+            Assert.Equal("notBreaching", (string?)alarm["TreatMissingData"]);
+            Assert.Equal(Tracker.Cloud.Infra.Operations.Monitoring.EventPublishesFailedThreshold, (int)alarm["Threshold"]!);
+            Assert.Equal("GreaterThanOrEqualToThreshold", (string?)alarm["ComparisonOperator"]);
+            JsonNode metric = alarm["Metrics"]?[0]?["MetricStat"]?["Metric"] ?? alarm;
+            Assert.Equal(stage.Names.MetricNamespace, (string?)metric["Namespace"]);
+            Assert.Equal(Tracker.Cloud.Lambda.Live.IotEventPublisher.MetricFailed, (string?)metric["MetricName"]);
+            Assert.Equal("Sum", (string?)(alarm["Metrics"]?[0]?["MetricStat"]?["Stat"] ?? alarm["Statistic"]));
+            Assert.Equal(300, (int)(alarm["Metrics"]?[0]?["MetricStat"]?["Period"] ?? alarm["Period"])!);
+
+            // The functions that publish put their metrics in that namespace (the embedded metric has no dimension).
+            foreach (string role in new[] { FunctionCatalog.Ingest, FunctionCatalog.Tick })
+            {
+                Assert.Equal(stage.Names.MetricNamespace, (string?)Function(stage, role)["Environment"]!["Variables"]![NotifySettings.MetricNamespaceVariable]);
+            }
+        }
     }
 
     [SynthFact]

@@ -75,6 +75,7 @@ public sealed class HandlerTests(SynthFixture synth)
         LiveDisconnectSettings.GrantsTableVariable => "tracker-dev-live-grants",
         ArchiveSettings.BucketVariable => "tracker-dev-archive-example",
         ArchiveSettings.KmsKeyVariable => "arn:aws:kms:eu-west-1:123456789012:key/0f5d7a3e-4c1b-4e8e-9b7a-2d6c5e4f3a21",
+        NotifySettings.RetryQueueUrlVariable => "https://sqs.eu-west-1.amazonaws.com/123456789012/tracker-dev-notify-retry-wakes",
         _ => "example-" + variable.ToLowerInvariant().Replace('_', '-'),
     };
 }

@@ -111,7 +111,9 @@ public sealed class TemplateTests(SynthFixture synth)
     [SynthFact]
     public void QueueTopicAndLogGroups_AreEncryptedWithTheCustomerKey()
     {
-        Assert.Contains("StoresDataKey", Text(Dev.Single("AWS::SQS::Queue")["KmsMasterKeyId"]), StringComparison.Ordinal);
+        List<(string Id, JsonObject Properties)> queues = Dev.Resources("AWS::SQS::Queue").ToList();
+        Assert.Equal(2, queues.Count); // the dead letters and the notifier's retry wake-ups
+        Assert.All(queues, q => Assert.Contains("StoresDataKey", Text(q.Properties["KmsMasterKeyId"]), StringComparison.Ordinal));
         Assert.Contains("StoresDataKey", Text(Dev.Single("AWS::SNS::Topic")["KmsMasterKeyId"]), StringComparison.Ordinal);
         List<(string Id, JsonObject Properties)> logs = Dev.Resources("AWS::Logs::LogGroup").ToList();
         Assert.Equal(8, logs.Count); // seven functions and the HTTP API
@@ -435,7 +437,7 @@ public sealed class TemplateTests(SynthFixture synth)
     {
         List<JsonObject> alarms = Dev.Resources("AWS::CloudWatch::Alarm").Select(a => a.Properties).ToList();
         string[] expected = ["ingest-errors", "dead-letters", "throttles", "iot-rule-failures", "devices-offline", "archive-failed", "api-5xx", "authorizer-errors",
-            "notifications-failed", "notifier-errors", "notifier-behind", "tick-errors"];
+            "notifications-failed", "notifier-errors", "notifier-behind", "tick-errors", "event-publishes-failed"];
 
         Assert.Equal(expected.Select(Dev.Names.Alarm).Order(), alarms.Select(a => (string)a["AlarmName"]!).Order());
         Assert.All(alarms, a =>

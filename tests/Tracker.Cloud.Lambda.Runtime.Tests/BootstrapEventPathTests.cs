@@ -87,6 +87,41 @@ public sealed class BootstrapEventPathTests(PublishedPackage package, DynaliteSe
     }
 
     [BootstrapFact]
+    public async Task APublishedNotifier_QueuesASignedWakeUpForAFailedWebhook_AndTheWakeUpDeliversIt()
+    {
+        receiver.Clear();
+        receiver.HookStatus = 503;
+        (string batch, _, _, Dictionary<string, string> environment) = await NotifierFixture.GeofenceExitWithEnvironmentAsync(dynalite, new Subscription
+        {
+            Id = "ops", Name = "Ops", Types = [Derive.Events.EventType.GeofenceExit], WebhookUrl = receiver.Hook, WebhookSecret = EventPathFixtures.Secret,
+        });
+        await using var sqs = new SqsStandIn();
+        await sqs.StartAsync();
+        environment[NotifySettings.WebhookAllowPrivateVariable] = "true"; // the receiver is on 127.0.0.1
+        environment[NotifySettings.RetryQueueUrlVariable] = "https://sqs.us-east-1.amazonaws.com/123456789012/tracker-test-notify-retry-wakes";
+        environment[NotifySettings.SqsEndpointVariable] = sqs.BaseUrl.ToString().TrimEnd('/');
+        environment[NotifySettings.MetricNamespaceVariable] = "Tracker/test";
+        await using RunningFunction notify = await RunningFunction.StartAsync(package, FunctionCatalog.Notify, environment, output);
+
+        await notify.RespondAsync(batch);
+        Assert.Single(receiver.Hooks);
+        ReceivedRequest send = Assert.Single(sqs.Requests);
+        Assert.Equal("AmazonSQS.SendMessage", send.Headers["x-amz-target"]);
+        Assert.Contains("/us-east-1/sqs/aws4_request", send.Headers["authorization"], StringComparison.Ordinal);
+        using JsonDocument message = JsonDocument.Parse(send.Body);
+        Assert.Equal(2, message.RootElement.GetProperty("DelaySeconds").GetInt32());
+        string body = message.RootElement.GetProperty("MessageBody").GetString()!;
+
+        // SQS hands the message over after its delay; the webhook is back by then.
+        receiver.HookStatus = 204;
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        JsonElement response = await notify.RespondAsync("{\"Records\":[{\"messageId\":\"m-1\",\"eventSource\":\"aws:sqs\",\"body\":" + JsonSerializer.Serialize(body) + "}]}");
+        Assert.Empty(response.GetProperty("batchItemFailures").EnumerateArray());
+        Assert.Equal(2, receiver.Hooks.Count);
+        Assert.Contains(notify.LogLines(), l => l.TryGetProperty("notify", out JsonElement n) && n.GetProperty("woken").GetInt32() == 1 && n.GetProperty("delivered").GetInt32() == 1);
+    }
+
+    [BootstrapFact]
     public async Task IgnitionOffStatus_ThroughThePublishedIngest_IsListedByThePublishedApi_ToOperatorsOnly()
     {
         Dictionary<string, string> environment = await EventPathFixtures.FreshTablesAsync(dynalite);

@@ -3,6 +3,7 @@ using Amazon.CDK.AWS.Events;
 using Amazon.CDK.AWS.Events.Targets;
 using Amazon.CDK.AWS.IAM;
 using Amazon.CDK.AWS.Lambda;
+using Amazon.CDK.AWS.SQS;
 using Tracker.Cloud.Infra.Storage;
 using Tracker.Cloud.Lambda.Functions;
 using Tracker.Cloud.Lambda.Notify;
@@ -19,8 +20,11 @@ public sealed partial class TrackerFunctions
     /// <summary>How often the Derive clock ticks every car (offline, pending events' settle time, rentals not returned).</summary>
     public static readonly Duration TickEvery = Duration.Minutes(1);
 
-    /// <summary>How often the notifier looks for retries that are due.</summary>
+    /// <summary>How often the notifier sweeps for retries that are overdue (a wake-up lost); retries are woken when due by <see cref="NotifyRetryQueue"/>.</summary>
     public static readonly Duration NotifyRetryEvery = Duration.Minutes(1);
+
+    /// <summary>The notifier's retry queue: each failed attempt's wake-up, delayed until its retry is due (2 s doubling to 10 min).</summary>
+    public Queue NotifyRetryQueue { get; private set; } = null!;
 
     /// <summary>The tick function.</summary>
     public Function Tick { get; private set; } = null!;
@@ -94,6 +98,22 @@ public sealed partial class TrackerFunctions
             notifyEnvironment[NotifySettings.EmailFromVariable] = from;
         }
 
+        // Retries when they are due: a failed attempt sends itself a message delayed by its backoff (SQS allows up to
+        // 15 min; the longest backoff is 10 min). The queue is only a wake-up: the outbox holds the entry, so a lost or
+        // expired message costs at most a minute (the sweep). Visibility six times the function's timeout, as Lambda's
+        // SQS guide advises.
+        NotifyRetryQueue = new Queue(this, "NotifyRetryWakes", new QueueProps
+        {
+            QueueName = names.NotifyRetryQueue,
+            Encryption = QueueEncryption.KMS,
+            EncryptionMasterKey = stores.Key,
+            EnforceSSL = true,
+            RetentionPeriod = Duration.Hours(1),
+            VisibilityTimeout = Duration.Seconds(360),
+            RemovalPolicy = RemovalPolicy.DESTROY,
+        });
+        notifyEnvironment[NotifySettings.RetryQueueUrlVariable] = NotifyRetryQueue.QueueUrl;
+
         Notify = Create(settings, stores, code, FunctionCatalog.Notify, 256, Duration.Seconds(60), notifyEnvironment,
             "Delivers events to subscriptions (webhooks, SES e-mail) from the events table's stream; retries from the outbox", null);
         Allow(Notify, stores.Subscriptions.TableArn, "dynamodb:Scan", "dynamodb:GetItem");
@@ -137,6 +157,17 @@ public sealed partial class TrackerFunctions
             },
         });
         mapping.Node.AddDependency(Notify);
+
+        Allow(Notify, NotifyRetryQueue.QueueArn, "sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes");
+        var wakes = new CfnEventSourceMapping(this, "NotifyRetryWakeups", new CfnEventSourceMappingProps
+        {
+            FunctionName = Notify.FunctionName,
+            EventSourceArn = NotifyRetryQueue.QueueArn,
+            BatchSize = 10,
+            MaximumBatchingWindowInSeconds = 0,
+            FunctionResponseTypes = ["ReportBatchItemFailures"],
+        });
+        wakes.Node.AddDependency(Notify);
         new Rule(this, "NotifyRetrySchedule", new RuleProps { RuleName = names.NotifyRetryRule, Description = "The notifier's due retries", Schedule = Schedule.Rate(NotifyRetryEvery) })
             .AddTarget(new LambdaFunction(Notify, new LambdaFunctionProps { RetryAttempts = 0, MaxEventAge = Duration.Minutes(2) }));
         Notify.ConfigureAsyncInvoke(new EventInvokeConfigOptions { RetryAttempts = 0, MaxEventAge = Duration.Minutes(2) });

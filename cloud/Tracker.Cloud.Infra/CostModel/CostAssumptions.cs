@@ -102,11 +102,11 @@ public sealed record CostAssumptions
     /// <summary>Log bytes per ingest invocation: the summary line plus the platform's START/END/REPORT records in JSON.</summary>
     public int LogBytesPerInvocation { get; init; } = 1100;
 
-    /// <summary>The stack's alarms (issue 16 added notifications-failed, notifier-errors, notifier-behind, tick-errors).</summary>
-    public int Alarms { get; init; } = 12;
+    /// <summary>The stack's alarms (issue 16 added notifications-failed, notifier-errors, notifier-behind, tick-errors, event-publishes-failed).</summary>
+    public int Alarms { get; init; } = 13;
 
-    /// <summary>The stack's custom metrics (CarsWentOffline; the notifier's delivered, attempts failed, failed; the live event feed's publishes failed).</summary>
-    public int CustomMetrics { get; init; } = 5;
+    /// <summary>The stack's custom metrics (CarsWentOffline; the notifier's delivered, attempts failed, failed, retry wake-ups lost; the live event feed's publishes failed).</summary>
+    public int CustomMetrics { get; init; } = 6;
 
     /// <summary>Fleet events a car-day (assumption: ignition on and off, moving and stopped, fence crossings, rental start and end, a few alerts).</summary>
     public decimal EventsPerCarPerDay { get; init; } = 12m;

@@ -110,7 +110,8 @@ public static class FleetCostModel
         decimal tickGbSeconds = tickCarMinutes * a.TickMillisecondsPerCar / 1000m * 512m / 1024m;
 
         // The notifier: stream records are read by Lambda at no charge; one invocation per event at worst, and the retry
-        // schedule once a minute. Each notification is an outbox item written three times; e-mails go through SES.
+        // sweep once a minute (a failed send also costs an SQS wake-up, not counted: the model assumes receivers up).
+        // Each notification is an outbox item written three times; e-mails go through SES.
         decimal notifications = events * a.NotifiedEventShare * a.ChannelsPerNotifiedEvent;
         decimal emails = events * a.NotifiedEventShare;
         decimal notifyInvocations = events + tickInvocations;
@@ -182,7 +183,7 @@ public static class FleetCostModel
             new("Trips", "DynamoDB reads (what a step decided again, the odometer readings)", tripReads, "RRU", tripReads / Million * p.DynamoReadsPerMillion),
             new("Trips", "DynamoDB writes (" + a.TripsPerCarPerDay + " trips a car-day with their stops and index copies)", tripWrites, "WRU", tripWrites / Million * p.DynamoWritesPerMillion),
             new("Trips", "trips kept " + a.TripMonthsKept + " months (no TTL) with point-in-time recovery", tripGb, "GB", tripGb * (p.DynamoStorageGbMonth + p.DynamoPitrGbMonth)),
-            new("Notify", "notifier requests and compute (stream and retry schedule)", notifyInvocations, "requests", (notifyInvocations / Million * p.LambdaRequestsPerMillion) + (notifyGbSeconds * p.LambdaArmGbSecond)),
+            new("Notify", "notifier requests and compute (stream and one-minute sweep; a retry wake-up, one SQS request, only after a failed send)", notifyInvocations, "requests", (notifyInvocations / Million * p.LambdaRequestsPerMillion) + (notifyGbSeconds * p.LambdaArmGbSecond)),
             new("Notify", "outbox writes (add, claim, outcome) and subscription reads", notifications, "notifications", (notifications * a.OutboxWriteUnitsPerNotification / Million * p.DynamoWritesPerMillion) + (events * 2m / Million * p.DynamoReadsPerMillion)),
             new("Notify", "SES e-mails", emails, "e-mails", emails / 1000m * p.SesPerThousandEmails),
         };

@@ -165,6 +165,21 @@ public sealed class Monitoring : Construct
         Add("tick-errors", "The Derive clock failed for some cars twice in five minutes: offline and not-returned events are late",
             functions.Tick.MetricErrors(new MetricOptions { Period = FiveMinutes, Statistic = "Sum" }), 2);
 
+        // The live event feed: ingest and tick publish each stored or withdrawn event to fleet/{car}/events through IoT
+        // Core's HTTPS Publish. A failed publish never fails the ingest (the event is stored; browsers list again on
+        // reconnect), so it is an embedded metric on the function's log line, not an error: a few are a network blip,
+        // ten in five minutes mean operators' maps are missing alerts (IoT Core refusing, the role, the endpoint).
+        var publishesFailed = new Metric(new MetricProps
+        {
+            Namespace = names.MetricNamespace,
+            MetricName = Tracker.Cloud.Lambda.Live.IotEventPublisher.MetricFailed,
+            Statistic = "Sum",
+            Period = FiveMinutes,
+            Label = "live event publishes failed",
+        });
+        Add("event-publishes-failed", "Ingest or tick could not publish " + EventPublishesFailedThreshold + " or more events to the live feed (fleet/{car}/events) in five minutes: operators' maps miss alerts until they reload",
+            publishesFailed, EventPublishesFailedThreshold);
+
         Alarms = alarms;
 
         Dashboard = new Dashboard(this, "Dashboard", new DashboardProps { DashboardName = names.Dashboard });
@@ -187,9 +202,13 @@ public sealed class Monitoring : Construct
                 new Metric(new MetricProps { Namespace = names.MetricNamespace, MetricName = Tracker.Cloud.Lambda.Notify.NotifyHandler.MetricDelivered, Statistic = "Sum", Period = FiveMinutes }),
                 new Metric(new MetricProps { Namespace = names.MetricNamespace, MetricName = Tracker.Cloud.Lambda.Notify.NotifyHandler.MetricAttemptsFailed, Statistic = "Sum", Period = FiveMinutes }),
                 notificationsFailed),
-            Graph("Tick and notifier errors", functions.Tick.MetricErrors(Sum()), functions.Notify.MetricErrors(Sum())),
+            Graph("Tick and notifier errors, live event publishes failed, retry wake-ups lost", functions.Tick.MetricErrors(Sum()), functions.Notify.MetricErrors(Sum()), publishesFailed,
+                new Metric(new MetricProps { Namespace = names.MetricNamespace, MetricName = Tracker.Cloud.Lambda.Notify.NotifyHandler.MetricWakesLost, Statistic = "Sum", Period = FiveMinutes })),
             Graph("Tick duration (max)", functions.Tick.MetricDuration(new MetricOptions { Statistic = "Maximum", Period = FiveMinutes })));
     }
+
+    /// <summary>Live event publishes failed in five minutes that raise the <c>event-publishes-failed</c> alarm.</summary>
+    public const int EventPublishesFailedThreshold = 10;
 
     /// <summary>The alarm topic.</summary>
     public Topic Topic { get; }

@@ -9,14 +9,14 @@ using Tracker.Cloud.Notify.Subscriptions;
 namespace Tracker.Cloud.Lambda.Functions;
 
 /// <summary>
-/// The notifier, handler <c>notify</c> (<see cref="FunctionCatalog.Notify"/>): fed by the events table's stream and
-/// by a schedule for retries (<see cref="NotifyHandler"/>). Webhooks with the public target policy (no loopback, private
+/// The notifier, handler <c>notify</c> (<see cref="FunctionCatalog.Notify"/>): fed by the events table's stream, by its
+/// retry queue when each retry is due, and by a one-minute sweep for overdue ones (<see cref="NotifyHandler"/>). Webhooks with the public target policy (no loopback, private
 /// or link-local address, checked after DNS at connect time); e-mail through SES when <see cref="NotifySettings.EmailFromVariable"/>
 /// is set. Environment: <see cref="NotifySettings"/>.
 /// </summary>
 public sealed class NotifyFunction : ILambdaFunction, IDisposable
 {
-    /// <summary>The bound on one SES call.</summary>
+    /// <summary>The bound on one SES or SQS call.</summary>
     public static readonly TimeSpan SesTimeout = TimeSpan.FromSeconds(5);
 
     private readonly NotifyHandler _handler;
@@ -52,7 +52,10 @@ public sealed class NotifyFunction : ILambdaFunction, IDisposable
             senders[Channel.Email] = new SesEmailSender(_ses, settings.SesEndpoint!, settings.Region!, from, credentials, clock);
         }
 
-        _handler = new NotifyHandler(store, senders, NotifyOptions.Default, clock, Console.Out, settings.MetricNamespace);
+        IRetryQueue? retryQueue = settings.RetryQueueUrl is { } queue
+            ? new SqsRetryQueue(_ses, settings.SqsEndpoint!, settings.Region!, queue, credentials, clock)
+            : null;
+        _handler = new NotifyHandler(store, senders, NotifyOptions.Default, clock, Console.Out, settings.MetricNamespace, retryQueue);
     }
 
     /// <inheritdoc />

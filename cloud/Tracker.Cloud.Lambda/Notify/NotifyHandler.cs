@@ -21,9 +21,12 @@ namespace Tracker.Cloud.Lambda.Notify;
 /// outbox entry per matching subscription and channel, added with a conditional put on its delivery id, and its first
 /// attempt is made at once. A retried batch, or a later revision of the same event (an overspeed episode's end, an
 /// acknowledgement), finds the entries there and sends nothing again.</item>
-/// <item>an EventBridge schedule (every minute): the entries whose retry is due (exponential backoff from
-/// <see cref="NotifyOptions"/>, 2 s doubling to 10 min; granularity one minute) are attempted again; after the last attempt an entry is
-/// failed and kept with its error.</item>
+/// <item>the retry queue (<see cref="IRetryQueue"/>, an SQS queue with per-message delay): each failed attempt that will be
+/// retried asks to be woken when its retry is due (exponential backoff from <see cref="NotifyOptions"/>, 2 s doubling to
+/// 10 min), and the wake-up (<see cref="RetryWake"/>) attempts it then. A wake-up whose entry has moved on is dropped; one
+/// that comes early is put back for the rest.</item>
+/// <item>an EventBridge schedule (every minute), the sweep: the entries whose retry is overdue (a wake-up lost, or no queue
+/// configured) are attempted again. After the last attempt an entry is failed and kept with its error.</item>
 /// </list>
 /// Every attempt is claimed first (<see cref="DynamoDbNotifyStore.TryClaimAsync"/>), so the stream and the schedule
 /// never send the same attempt twice; a crash between a send and its record resends once, with the same delivery id.
@@ -42,6 +45,12 @@ public sealed class NotifyHandler
     /// <summary>Attempts that failed and will be retried.</summary>
     public const string MetricAttemptsFailed = "NotificationAttemptsFailed";
 
+    /// <summary>Retry wake-ups that could not be queued (the sweep sends those retries up to a minute late).</summary>
+    public const string MetricWakesLost = "NotificationRetryWakesLost";
+
+    /// <summary>How early a wake-up may come and still attempt (SQS delays are whole seconds, rounded up; clocks differ a little).</summary>
+    public static readonly TimeSpan WakeTolerance = TimeSpan.FromSeconds(1);
+
     private const string EventName = "notify event";
     private const int DueBatch = 100;
 
@@ -51,6 +60,7 @@ public sealed class NotifyHandler
     private readonly TimeProvider _clock;
     private readonly TextWriter _log;
     private readonly string? _metricNamespace;
+    private readonly IRetryQueue? _retryQueue;
 
     /// <summary>Creates the handler.</summary>
     /// <param name="store">Subscriptions and the outbox.</param>
@@ -59,7 +69,8 @@ public sealed class NotifyHandler
     /// <param name="clock">"Now".</param>
     /// <param name="log">Where the per-invocation line goes.</param>
     /// <param name="metricNamespace">The CloudWatch namespace of the embedded metrics, or null for none.</param>
-    public NotifyHandler(DynamoDbNotifyStore store, IReadOnlyDictionary<Channel, ISender> senders, NotifyOptions options, TimeProvider clock, TextWriter log, string? metricNamespace)
+    /// <param name="retryQueue">Wakes the notifier when a retry is due, or null (retries wait for the sweep).</param>
+    public NotifyHandler(DynamoDbNotifyStore store, IReadOnlyDictionary<Channel, ISender> senders, NotifyOptions options, TimeProvider clock, TextWriter log, string? metricNamespace, IRetryQueue? retryQueue = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(senders);
@@ -73,6 +84,7 @@ public sealed class NotifyHandler
         _clock = clock;
         _log = log;
         _metricNamespace = metricNamespace;
+        _retryQueue = retryQueue;
     }
 
     /// <summary>Reads a stored event from a stream record's new image.</summary>
@@ -135,19 +147,24 @@ public sealed class NotifyHandler
         return entries;
     }
 
-    /// <summary>Handles one invocation: a stream batch (<c>Records</c>) or a scheduled retry pass (anything else).</summary>
+    /// <summary>Handles one invocation: a stream batch or a batch of retry wake-ups (<c>Records</c>, from SQS when their
+    /// <c>eventSource</c> is <c>aws:sqs</c>), or a sweep (anything else).</summary>
     /// <param name="input">The event.</param>
     /// <param name="cancellationToken">Cancelled near the deadline.</param>
-    /// <returns>The partial batch response (stream) or the <see cref="NotifySummary"/> (schedule).</returns>
+    /// <returns>The partial batch response (stream, queue) or the <see cref="NotifySummary"/> (sweep).</returns>
     /// <exception cref="InvalidEventException">Not a JSON object.</exception>
     public async Task<Stream> HandleAsync(Stream input, CancellationToken cancellationToken)
     {
         NotifyEvent evt = await EventReader.ReadAsync(input, NotifyJsonContext.Default.NotifyEvent, EventName, cancellationToken).ConfigureAwait(false);
         var counts = new NotifySummary();
         StreamBatchResponse? response = null;
-        if (evt.Records is { } records)
+        if (evt.Records is { Count: > 0 } wakes && wakes.All(r => r.EventSource == NotifyRecord.SqsSource))
         {
-            response = await HandleRecordsAsync(records, counts, cancellationToken).ConfigureAwait(false);
+            response = await HandleWakesAsync(wakes, counts, cancellationToken).ConfigureAwait(false);
+        }
+        else if (evt.Records is { } records)
+        {
+            response = await HandleRecordsAsync([.. records.Select(r => r.AsStreamRecord())], counts, cancellationToken).ConfigureAwait(false);
         }
         else
         {
@@ -222,6 +239,56 @@ public sealed class NotifyHandler
         return response;
     }
 
+    /// <summary>Handles a batch of retry wake-ups: each attempts its entry if it is still waiting for that attempt and due.</summary>
+    /// <param name="records">The queue's messages.</param>
+    /// <param name="counts">Counted into.</param>
+    /// <param name="cancellationToken">Cancelled near the deadline.</param>
+    /// <returns>The messages to receive again (a storage failure), by message id.</returns>
+    public async Task<StreamBatchResponse> HandleWakesAsync(IReadOnlyList<NotifyRecord> records, NotifySummary counts, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        ArgumentNullException.ThrowIfNull(counts);
+        var response = new StreamBatchResponse();
+        counts.Records = records.Count;
+        foreach (NotifyRecord record in records)
+        {
+            if (!RetryWake.TryParse(record.Body, out RetryWake? wake))
+            {
+                // Never going to parse: receiving it again would not help.
+                counts.Ignored++;
+                continue;
+            }
+
+            try
+            {
+                OutboxEntry? entry = await _store.GetAsync(wake!.DeliveryId, cancellationToken).ConfigureAwait(false);
+                if (entry is not { State: OutboxState.Pending } || entry.Attempts != wake.Attempts)
+                {
+                    counts.Stale++;
+                    continue;
+                }
+
+                long now = _clock.GetUtcNow().ToUnixTimeMilliseconds();
+                if (entry.NextAttemptMs > now + (long)WakeTolerance.TotalMilliseconds)
+                {
+                    counts.Early++;
+                    await WakeLaterAsync(entry, counts, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                counts.Woken++;
+                await AttemptAsync(entry, counts, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is AmazonServiceException or AmazonClientException)
+            {
+                counts.Error = e.GetType().Name + ": " + e.Message;
+                response.BatchItemFailures.Add(new StreamBatchItemFailure(record.MessageId ?? string.Empty));
+            }
+        }
+
+        return response;
+    }
+
     /// <summary>Attempts the entries whose retry is due.</summary>
     /// <param name="counts">Counted into.</param>
     /// <param name="cancellationToken">Cancelled near the deadline.</param>
@@ -278,6 +345,29 @@ public sealed class NotifyHandler
         }
 
         await _store.RecordAsync(outcome, cancellationToken).ConfigureAwait(false);
+        if (outcome.State == OutboxState.Pending)
+        {
+            await WakeLaterAsync(outcome, counts, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task WakeLaterAsync(OutboxEntry entry, NotifySummary counts, CancellationToken cancellationToken)
+    {
+        if (_retryQueue is null)
+        {
+            return;
+        }
+
+        string? error = await _retryQueue.ScheduleAsync(entry, _clock.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false);
+        if (error is null)
+        {
+            counts.WakesScheduled++;
+        }
+        else
+        {
+            counts.WakesLost++;
+            counts.LastWakeError ??= error;
+        }
     }
 
     private string LogLine(NotifySummary counts)
@@ -299,7 +389,7 @@ public sealed class NotifyHandler
                 json.WriteEndArray();
                 json.WriteEndArray();
                 json.WriteStartArray("Metrics");
-                foreach (string name in new[] { MetricDelivered, MetricFailed, MetricAttemptsFailed })
+                foreach (string name in new[] { MetricDelivered, MetricFailed, MetricAttemptsFailed, MetricWakesLost })
                 {
                     json.WriteStartObject();
                     json.WriteString("Name", name);
@@ -314,6 +404,7 @@ public sealed class NotifyHandler
                 json.WriteNumber(MetricDelivered, counts.Delivered);
                 json.WriteNumber(MetricFailed, counts.Failed);
                 json.WriteNumber(MetricAttemptsFailed, counts.AttemptsFailed);
+                json.WriteNumber(MetricWakesLost, counts.WakesLost);
             }
 
             json.WritePropertyName("notify");
@@ -355,6 +446,24 @@ public sealed class NotifySummary
     /// <summary>Given up (kept, failed).</summary>
     public int Failed { get; set; }
 
+    /// <summary>Retry wake-ups that found their entry waiting and due.</summary>
+    public int Woken { get; set; }
+
+    /// <summary>Wake-ups whose entry had moved on (attempted by the sweep, delivered, failed, gone): dropped.</summary>
+    public int Stale { get; set; }
+
+    /// <summary>Wake-ups that came before their entry was due: put back for the rest.</summary>
+    public int Early { get; set; }
+
+    /// <summary>Retry wake-ups queued.</summary>
+    public int WakesScheduled { get; set; }
+
+    /// <summary>Retry wake-ups that could not be queued (the sweep sends those).</summary>
+    public int WakesLost { get; set; }
+
+    /// <summary>The first error of queueing a wake-up, or null.</summary>
+    public string? LastWakeError { get; set; }
+
     /// <summary>The first send error, or null.</summary>
     public string? LastSendError { get; set; }
 
@@ -362,12 +471,47 @@ public sealed class NotifySummary
     public string? Error { get; set; }
 }
 
-/// <summary>The notifier's event: a DynamoDB stream batch (<c>Records</c>) or EventBridge's scheduled event (no <c>Records</c>).</summary>
+/// <summary>The notifier's event: a DynamoDB stream batch or an SQS batch of wake-ups (<c>Records</c>), or EventBridge's scheduled event (no <c>Records</c>).</summary>
 public sealed class NotifyEvent
 {
-    /// <summary>The stream records, or null for the schedule.</summary>
+    /// <summary>The records, or null for the schedule.</summary>
     [JsonPropertyName("Records")]
-    public List<RentalStreamRecord>? Records { get; set; }
+    public List<NotifyRecord>? Records { get; set; }
+}
+
+/// <summary>A record of either source: a DynamoDB stream record (<c>eventID</c>, <c>eventName</c>, <c>dynamodb</c>) or an SQS message (<c>messageId</c>, <c>body</c>).</summary>
+public sealed class NotifyRecord
+{
+    /// <summary>The event source an SQS message carries.</summary>
+    public const string SqsSource = "aws:sqs";
+
+    /// <summary><c>aws:dynamodb</c> or <c>aws:sqs</c>.</summary>
+    [JsonPropertyName("eventSource")]
+    public string? EventSource { get; set; }
+
+    /// <summary>A stream record's id.</summary>
+    [JsonPropertyName("eventID")]
+    public string? EventId { get; set; }
+
+    /// <summary>A stream record's <c>INSERT</c>, <c>MODIFY</c> or <c>REMOVE</c>.</summary>
+    [JsonPropertyName("eventName")]
+    public string? EventName { get; set; }
+
+    /// <summary>A stream record's change.</summary>
+    [JsonPropertyName("dynamodb")]
+    public RentalStreamChange? Change { get; set; }
+
+    /// <summary>An SQS message's id: the id a partial batch failure names.</summary>
+    [JsonPropertyName("messageId")]
+    public string? MessageId { get; set; }
+
+    /// <summary>An SQS message's body.</summary>
+    [JsonPropertyName("body")]
+    public string? Body { get; set; }
+
+    /// <summary>The stream record.</summary>
+    /// <returns>The stream fields.</returns>
+    public RentalStreamRecord AsStreamRecord() => new() { EventId = EventId, EventName = EventName, Change = Change };
 }
 
 /// <summary>Source-generated JSON of the notifier.</summary>

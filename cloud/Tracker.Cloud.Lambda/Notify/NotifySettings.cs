@@ -27,11 +27,19 @@ public sealed class NotifySettings
     /// <summary>The CloudWatch namespace of the embedded metrics, or unset for none.</summary>
     public const string MetricNamespaceVariable = "TRACKER_METRIC_NAMESPACE";
 
+    /// <summary>The retry queue's URL (SQS with per-message delay), or unset: retries then wait for the one-minute sweep.</summary>
+    public const string RetryQueueUrlVariable = "TRACKER_NOTIFY_RETRY_QUEUE_URL";
+
+    /// <summary>SQS's endpoint, as the AWS SDKs name a service-specific override; unset on AWS (https://sqs.{region}.amazonaws.com).</summary>
+    public const string SqsEndpointVariable = "AWS_ENDPOINT_URL_SQS";
+
     /// <summary>"true" lets webhooks reach loopback and private addresses: for a local stand-in only; the stack never sets it.</summary>
     public const string WebhookAllowPrivateVariable = "TRACKER_WEBHOOK_ALLOW_PRIVATE";
 
-    private NotifySettings(string subscriptions, string outbox, string? from, Uri? ses, string? region, string? metricNamespace, bool allowPrivate)
+    private NotifySettings(string subscriptions, string outbox, string? from, Uri? ses, string? region, string? metricNamespace, bool allowPrivate, Uri? retryQueue, Uri? sqs)
     {
+        RetryQueueUrl = retryQueue;
+        SqsEndpoint = sqs;
         SubscriptionsTable = subscriptions;
         OutboxTable = outbox;
         EmailFrom = from;
@@ -53,7 +61,13 @@ public sealed class NotifySettings
     /// <summary>SES's endpoint (when <see cref="EmailFrom"/> is set).</summary>
     public Uri? SesEndpoint { get; }
 
-    /// <summary>The region (when <see cref="EmailFrom"/> is set).</summary>
+    /// <summary>The retry queue, or null (retries wait for the sweep).</summary>
+    public Uri? RetryQueueUrl { get; }
+
+    /// <summary>SQS's endpoint (when <see cref="RetryQueueUrl"/> is set).</summary>
+    public Uri? SqsEndpoint { get; }
+
+    /// <summary>The region (when <see cref="EmailFrom"/> or <see cref="RetryQueueUrl"/> is set).</summary>
     public string? Region { get; }
 
     /// <summary>The metrics namespace, or null.</summary>
@@ -89,13 +103,30 @@ public sealed class NotifySettings
             }
         }
 
+        Uri? queue = null;
+        Uri? sqs = null;
+        if (Optional(environment, RetryQueueUrlVariable) is { } queueText)
+        {
+            if (!Uri.TryCreate(queueText, UriKind.Absolute, out queue) || (queue.Scheme != Uri.UriSchemeHttps && queue.Scheme != Uri.UriSchemeHttp) || queue.AbsolutePath.Length < 2)
+            {
+                throw new InvalidOperationException($"{RetryQueueUrlVariable} is '{queueText}': it must be the queue's URL, https://sqs.{{region}}.amazonaws.com/{{account}}/{{name}}");
+            }
+
+            region ??= EnvironmentVariable.Required(environment, RegionVariable, "SQS is called in the function's region");
+            string endpoint = Optional(environment, SqsEndpointVariable) ?? "https://sqs." + region + ".amazonaws.com";
+            if (!Uri.TryCreate(endpoint, UriKind.Absolute, out sqs) || (sqs.Scheme != Uri.UriSchemeHttps && sqs.Scheme != Uri.UriSchemeHttp) || sqs.AbsolutePath != "/")
+            {
+                throw new InvalidOperationException($"{SqsEndpointVariable} is '{endpoint}': it must be a bare http(s)://host[:port]");
+            }
+        }
+
         string? allow = Optional(environment, WebhookAllowPrivateVariable);
         if (allow is not null and not "true" and not "false")
         {
             throw new InvalidOperationException($"{WebhookAllowPrivateVariable} is '{allow}': true or false");
         }
 
-        return new NotifySettings(subscriptions, outbox, from, ses, region, Optional(environment, MetricNamespaceVariable), allow == "true");
+        return new NotifySettings(subscriptions, outbox, from, ses, region, Optional(environment, MetricNamespaceVariable), allow == "true", queue, sqs);
     }
 
     private static string? Optional(Func<string, string?> environment, string name) =>

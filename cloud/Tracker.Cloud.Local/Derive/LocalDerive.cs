@@ -23,7 +23,7 @@ namespace Tracker.Cloud.Local.Derive;
 /// <param name="Statuses">The statuses.</param>
 /// <param name="Subscriptions">Subscriptions and notifications for the API (SQLite only; null on DynamoDB, where the stream notifier is not built).</param>
 /// <param name="Notifier">The outbox worker (SQLite only), or null.</param>
-/// <param name="Limits">The thresholds set through the API (SQLite only; null on DynamoDB, where no limit store is built yet).</param>
+/// <param name="Limits">The thresholds set through the API (SQLite, or the DynamoDB table <see cref="LimitsTable"/>).</param>
 public sealed record LocalDerive(DeriveService Service, EventQueries Queries, IDerivationStore States, IStatusStore Statuses, SubscriptionQueries? Subscriptions, NotificationWorker? Notifier, LimitQueries? Limits = null)
 {
     /// <summary>Issue 17's reports (trips, stops, summaries, odometer): SQLite only for now; null on DynamoDB.</summary>
@@ -37,6 +37,9 @@ public sealed record LocalDerive(DeriveService Service, EventQueries Queries, ID
         StatusesTable = "tracker-statuses",
         ZonesTable = "tracker-zones",
     };
+
+    /// <summary>The thresholds' table (<c>GET/PUT /limits</c>) when the store is DynamoDB.</summary>
+    public const string LimitsTable = "tracker-limits";
 
     /// <summary>Opens the Derive tables beside the fix store.</summary>
     /// <param name="fixes">The host's fix store.</param>
@@ -82,6 +85,8 @@ public sealed record LocalDerive(DeriveService Service, EventQueries Queries, ID
             await DynamoDbDeriveTables.EnsureCreatedAsync(client, DynamoDbTables, TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
             var store = new DynamoDbDeriveStore(client, DynamoDbTables);
             stores = (store, store, store, store);
+            await DynamoDbLimitStore.EnsureCreatedAsync(client, LimitsTable, TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+            limitStore = new DynamoDbLimitStore(client, LimitsTable);
         }
 
         var service = new DeriveService(

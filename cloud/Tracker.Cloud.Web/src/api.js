@@ -172,5 +172,9 @@ export function createApi(options) {
      * @returns {Promise<Outcome & {nextCursor?: string|null}>} the file.
      */
     download: (carId, path, query) => request(`${carPath(carId)}/${path}${query}`, { file: true, accept: '*/*' }),
+    /** @returns {Promise<Outcome>} {limits}: the thresholds set for the fleet, cars and rentals (operators). */
+    limits: (signal) => request('/limits', { signal }),
+    /** @returns {Promise<Outcome>} the setting stored, or a 400 whose detail is the parser's reason. */
+    putLimits: (body) => request('/limits', { method: 'PUT', body }),
   };
 }

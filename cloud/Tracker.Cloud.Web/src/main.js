@@ -31,6 +31,7 @@ import { dateTime } from './timefmt.js';
 import { ALL_EVENTS, ALL_FIXES, ALL_STATUS, isCarId, parseTopic } from './topics.js';
 import { batchHeaderCrc, decodeBatch } from './wire.js';
 import { createZoneEditor, zoneElements } from './zoneeditor.js';
+import { createLimitsView, limitsElements } from './limitsview.js';
 
 /** How often cars are re-aged, so that one silent for 10 minutes turns offline. */
 const REFRESH_MS = 15 * 1000;
@@ -261,7 +262,7 @@ function startSession(session) {
     onUnauthorized: () => endSession('Your session has ended. Please sign in again.'),
   });
   current = {
-    session, scope, store, api, operator, live: null, fleetView: null, carView: null, reports: null, userId: null, rentalCar: null, frame: null, alerts: null, zones: null,
+    session, scope, store, api, operator, live: null, fleetView: null, carView: null, reports: null, userId: null, rentalCar: null, frame: null, alerts: null, zones: null, limits: null,
     expiryTimer: null, refreshTimer: null, refreshing: false,
   };
   const me = current;
@@ -357,6 +358,10 @@ async function startFleet(me) {
   me.zones = createZoneEditor({ L, map: parts.map, api: me.api, elements: zoneElements(document), scope: me.scope, announce: (text) => announcer.say(text) });
   hooks.zones = me.zones;
   me.zones.load();
+  me.limits = createLimitsView({ api: me.api, elements: limitsElements(document), scope: me.scope, announce: (text) => announcer.say(text) });
+  hooks.limits = me.limits;
+  me.scope.add(() => { if (hooks.limits === me.limits) hooks.limits = null; });
+  me.limits.load();
 
   const r = await me.api.cars();
   if (current !== me) return;

@@ -30,7 +30,8 @@ test('page_HasTheTestIdsTheContractNames', () => {
     'zone-draw-circle', 'zone-save', 'zone-message', 'zone-list', 'car-events', 'playback-events',
     // Issue 17: the car's reports.
     'reports', 'reports-from', 'reports-to', 'reports-load', 'reports-message', 'reports-daily', 'reports-trips', 'reports-stops',
-    'reports-trips-more', 'reports-stops-more', 'reports-exports', 'reports-trip-gpx', 'reports-trip-kml', 'reports-trip-clear']) {
+    'reports-trips-more', 'reports-stops-more', 'reports-exports', 'reports-trip-gpx', 'reports-trip-kml', 'reports-trip-clear',
+    'limits-panel', 'limits-scope', 'limits-id', 'limits-overspeed', 'limits-offline-on', 'limits-offline-off', 'limits-save', 'limits-message', 'limits-list']) {
     assert.match(html, new RegExp(`data-testid="${id}"`), id);
   }
   // car-item-<id> is set per item by the fleet view.

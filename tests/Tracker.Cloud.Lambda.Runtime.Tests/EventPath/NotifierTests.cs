@@ -275,22 +275,6 @@ public sealed class NotifierTests(DynaliteServer dynalite, HookReceiver receiver
         return new NotifyHandler(store, senders, options, clock, log, "Tracker/test");
     }
 
-    /// <summary>Fresh tables, the subscription saved, a car leaving the depot through ingest and Derive: the events table's items as a stream batch.</summary>
-    private async Task<(string Batch, DynamoDbNotifyStore Store, ManualClock Clock, Dictionary<string, string> Environment)> EventAsync(Subscription subscription)
-    {
-        Dictionary<string, string> environment = await EventPathFixtures.FreshTablesAsync(dynalite);
-        FunctionSettings settings = FunctionSettings.Read(environment.GetValueOrDefault);
-        using AmazonDynamoDBClient client = dynalite.CreateClient();
-        var store = new DynamoDbStore(client, settings.Store);
-        (DeriveService service, DynamoDbDeriveStore derive) = DeriveWiring.Create(store, settings.Derive!, client);
-        await derive.PutZoneAsync(EventPathFixtures.Depot, CancellationToken.None);
-        var clock = new ManualClock(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-        await new IngestHandler(new IngestService(store, CarRules.Default.Ingest, clock), clock, TextWriter.Null, new DeriveAfterIngest(store, service))
-            .HandleAsync(new MemoryStream(Encoding.UTF8.GetBytes(LambdaEvents.Iot(WireBatch.Encode(EventPathFixtures.LeavingTheDepot(clock.NowMs - 1000)), receivedAt: clock.NowMs))), CancellationToken.None);
-        List<Dictionary<string, AttributeValue>> items = await ConcurrentDeriveTests.ScanAsync(client, settings.Derive!.EventsTable);
-        Assert.Contains(items, i => i["type"].S == "geofence-exit");
-        var notify = new DynamoDbNotifyStore(dynalite.CreateClient(), environment[NotifySettings.SubscriptionsTableVariable], environment[NotifySettings.OutboxTableVariable]);
-        await notify.PutSubscriptionAsync(subscription, CancellationToken.None);
-        return (EventPathFixtures.StreamBatch("INSERT", [.. items]), notify, clock, environment);
-    }
+    private Task<(string Batch, DynamoDbNotifyStore Store, ManualClock Clock, Dictionary<string, string> Environment)> EventAsync(Subscription subscription) =>
+        NotifierFixture.GeofenceExitWithEnvironmentAsync(dynalite, subscription);
 }

@@ -174,7 +174,7 @@ public sealed class DeriveTests(LocalHostFixture fixture) : IClassFixture<LocalH
         car.Disconnect();
     }
 
-    private static byte[] Status(IgnitionState ignition, long utcS)
+    internal static byte[] Status(IgnitionState ignition, long utcS)
     {
         StatusReport report = StatusReport.CreateOnline();
         report.Ignition = ignition;
@@ -186,7 +186,7 @@ public sealed class DeriveTests(LocalHostFixture fixture) : IClassFixture<LocalH
         return buffer[..length];
     }
 
-    private static async Task PublishAsync(MqttNetLink car, string topic, byte[] payload)
+    internal static async Task PublishAsync(MqttNetLink car, string topic, byte[] payload)
     {
         Assert.Equal(LinkResult.Ok, car.Publish(topic, payload, 0, payload.Length, 1, out int id));
         int acked = 0;

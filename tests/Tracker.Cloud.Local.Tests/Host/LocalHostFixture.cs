@@ -46,11 +46,21 @@ public sealed class LocalHostFixture : IAsyncLifetime
         }
     }
 
-    public static Task<LocalFleetHost> StartAsync(string data, int cars, int livePeriodMs = 1000) =>
+    public static Task<LocalFleetHost> StartAsync(string data, int cars, int livePeriodMs = 1000, Uri? dynamoDbUrl = null, TimeProvider? clock = null) =>
         LocalFleetHost.StartAsync(
-            new LocalOptions { DataDirectory = data, HttpPort = 0, MqttPort = 0, Cars = cars, ProgressInterval = TimeSpan.Zero, LivePeriodMs = livePeriodMs, DrainTimeout = TimeSpan.FromSeconds(30) },
+            new LocalOptions
+            {
+                DataDirectory = data, HttpPort = 0, MqttPort = 0, Cars = cars, ProgressInterval = TimeSpan.Zero, LivePeriodMs = livePeriodMs, DrainTimeout = TimeSpan.FromSeconds(30),
+                Store = dynamoDbUrl is null ? StoreKind.Sqlite : StoreKind.DynamoDb, DynamoDbUrl = dynamoDbUrl,
+            },
             logging => logging.SetMinimumLevel(LogLevel.Warning),
-            kdfIterations: 1000);
+            kdfIterations: 1000,
+            clock: clock);
+
+    /// <summary>The helpers over a host a test started itself (another store, another clock); the test stops it and disposes <see cref="Http"/>.</summary>
+    /// <param name="host">The running host.</param>
+    /// <returns>The helpers.</returns>
+    public static LocalHostFixture Over(LocalFleetHost host) => new() { Host = host, Http = new HttpClient { BaseAddress = host.HttpUrl, Timeout = TimeSpan.FromSeconds(30) } };
 
     /// <summary>A provisioned car's link to the broker (the same one the simulated fleet uses).</summary>
     public MqttNetLink CarLink(string carId)
