@@ -30,7 +30,10 @@ public sealed class RemoteConfigApiTests(LocalHostFixture fixture) : IClassFixtu
         (int status, JsonNode? body) = await PutAsync("/cars/car-0041/config", ops, "{\"cfg\":{\"uplink.normalPeriodS\":600,\"mvMinP\":10}}");
         Assert.True(status == 202, body?.ToJsonString());
         Assert.Equal(600, (int)body!["desired"]!["uplink.normalPeriodS"]!);
-        JsonNode view = await UntilAsync("car-0041", ops, v => v["applied"]?["uplink.normalPeriodS"] is not null);
+        // Until the car's report of the change is stored: its connect-time report already names the key (with the old
+        // value), and the view's version can be read between the report's write and the shadow's version bump.
+        JsonNode view = await UntilAsync("car-0041", ops, v => v["applied"]?["uplink.normalPeriodS"] is JsonValue period && (int)period == 600
+            && v["version"] is JsonValue version && v["appliedVersion"] is JsonValue applied && (int)version == (int)applied + 1);
         Assert.Equal(10, (int)view["applied"]!["report.moving.minPeriodS"]!);
         Assert.Empty(view["notApplied"]!.AsObject());
         Assert.Equal((int)view["version"]!, (int)view["appliedVersion"]! + 1); // the report itself is the last update
