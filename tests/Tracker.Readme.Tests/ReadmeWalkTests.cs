@@ -30,7 +30,7 @@ public sealed class ReadmeWalkTests(ITestOutputHelper output) : IDisposable
     private const string CloudQuery = "dotnet run -c Release --project cloud/Tracker.Cloud.Benchmarks -- --mode query --store sqlite --cars 1000 --hours 24 --interval-s 5 --queries 300";
     private const string CloudQueryDynalite = "dotnet run -c Release --project cloud/Tracker.Cloud.Benchmarks -- --mode query --store dynalite --cars 10 --hours 24 --interval-s 5 --queries 300";
     private const string CloudTruth = "dotnet run -c Release --project cloud/Tracker.Cloud.Benchmarks -- --mode truth --cars 20 --hours 6";
-    private const string CloudEvents = "dotnet run -c Release --project cloud/Tracker.Cloud.Benchmarks -- --store sqlite --cars 20 --fixes 1000 --concurrency 4 --events compare";
+    private const string CloudEvents = "dotnet run -c Release --project cloud/Tracker.Cloud.Benchmarks -- --store sqlite --cars 20 --fixes 5000 --concurrency 4 --events compare --sync normal --rounds 5";
     private const string LocalBenchmark = "dotnet run -c Release --project cloud/Tracker.Cloud.Local.Benchmarks -- --cars 1000 --seconds 120 --warmup 60";
     private const string LoadBenchmark = "dotnet run -c Release --project cloud/Tracker.Cloud.Local.Benchmarks -- --host-process --browser --cars 1000 --warmup 30 --seconds 60";
     private const string WebhookBenchmark = "dotnet run -c Release --project cloud/Tracker.Cloud.Local.Benchmarks -- --host-process --cars 1000 --warmup 30 --seconds 120 --webhook-overspeed 20";
@@ -55,7 +55,7 @@ public sealed class ReadmeWalkTests(ITestOutputHelper output) : IDisposable
         [CloudQuery] = "17 million rows to write first: run with the same options at 2 cars for 1 hour",
         [CloudQueryDynalite] = "run with the same options at 2 cars for 1 hour (needs dynalite)",
         [CloudTruth] = "a minute of simulated fleet: run with the same options at 4 cars for 5 h (exits 0 only with every event found and no false alarm)",
-        [CloudEvents] = "minutes of work: run with the same options at 2 cars of 50 fixes",
+        [CloudEvents] = "minutes of work: run with the same options at 2 cars of 50 fixes, one round",
         [LocalBenchmark] = "three minutes of 1,000 cars and a browser: run with the same options at 3 cars for 3 s (needs Chromium)",
         [LoadBenchmark] = "minutes of 1,000 cars apart from the host, and a browser: run with the same options at 3 cars, 1 s warm-up, 3 s measured (needs Chromium)",
         [WebhookBenchmark] = "minutes of 1,000 cars apart from the host and a webhook: run with the same options at 3 cars, 1 s warm-up, 3 s measured (exits 0 only with every standing event delivered once, signed)",
@@ -234,7 +234,7 @@ public sealed class ReadmeWalkTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task CloudEventsCompareBenchmark_RunsWithItsOptions()
     {
-        string text = await RunAsync(CloudEvents, ("--cars", "2"), ("--fixes", "50"), ("--concurrency", "2"));
+        string text = await RunAsync(CloudEvents, ("--cars", "2"), ("--fixes", "50"), ("--concurrency", "2"), ("--rounds", "1"));
 
         Assert.Contains("on / off", text, StringComparison.Ordinal);
     }
