@@ -102,7 +102,11 @@ public sealed class DeriveService
             IReadOnlyList<Observation> history = from >= readFrom
                 ? stored
                 : await _observations.ReadFromAsync(carId, from, cancellationToken).ConfigureAwait(false);
-            return _deriver.Run(car, incoming, plan, [.. history.Where(o => o.Ts >= from && o.Ts <= until)], context);
+
+            // A rewind replays at least up to the old watermark: what was derived after the late span must be folded
+            // again, or the step would leave it behind (it is no longer in the feed).
+            long foldTo = plan.RewindTo is null ? until : Math.Max(until, watermark);
+            return _deriver.Run(car, incoming, plan, [.. history.Where(o => o.Ts >= from && o.Ts <= foldTo)], context);
         }, cancellationToken);
     }
 
