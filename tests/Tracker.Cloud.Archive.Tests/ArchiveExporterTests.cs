@@ -346,9 +346,8 @@ public sealed class ArchiveExporterTests
         from alt in Gen.OneOf(Gen.Constant<int?>(null), Gen.Choose(-50_000, 900_000).Select(v => (int?)v))
         from speed in Gen.OneOf(Gen.Constant<int?>(null), Gen.Choose(0, 90_000).Select(v => (int?)v))
         from sats in Gen.OneOf(Gen.Constant<int?>(null), Gen.Choose(0, 40).Select(v => (int?)v))
-        from odometer in Gen.OneOf(Gen.Constant<long?>(null), Gen.Choose(0, int.MaxValue).Select(v => (long?)v * 3))
         from flags in Gen.Choose(0, 3)
-        select new StoredFix(car, ts, lat, lon, alt, speed, speed is null ? null : 100, sats is null ? null : 90, sats, (byte)(2 + (flags % 2)), (byte)(1 + flags), (flags & 1) == 1, odometer, (flags & 2) == 2, ts + 900);
+        select new StoredFix(car, ts, lat, lon, alt, speed, speed is null ? null : 100, sats is null ? null : 90, sats, (byte)(2 + (flags % 2)), (byte)(1 + flags), (flags & 1) == 1, (flags & 2) == 2, ts + 900);
 
     private static ArchiveExporter Exporter(IFixStore store, IArchiveSink sink) => new(store, sink, new ArchiveOptions(), Clock);
 

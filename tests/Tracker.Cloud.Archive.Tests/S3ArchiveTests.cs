@@ -64,7 +64,6 @@ public sealed class S3ArchiveTests(S3rverServer server) : IClassFixture<S3rverSe
         Assert.Contains(rows, f => f.Ts == DayEnd - 1);
         Assert.DoesNotContain(rows, f => f.Ts == DayEnd);
         Assert.Contains(rows, f => f.AltCm is null);
-        Assert.Contains(rows, f => f.OdometerM is null);
 
         // Rows per car, from the files, the store and the manifest.
         foreach (IGrouping<string, StoredFix> car in rows.GroupBy(f => f.CarId))

@@ -217,7 +217,7 @@ public abstract class DeriveStoreContractTests : IAsyncLifetime
         await Stores.Zones.PutZoneAsync(new Zone { Id = "depot", Name = "Depot", Center = new GeoPoint(481_351_000, 115_820_000), RadiusM = 200 }, CancellationToken.None);
         DeriveService service = NewService();
         StoredFix At(int s, int receivedS) => new("car-1", T0 + (s * 1000), 481_351_000, 115_820_000 + (int)Math.Round(((s * 5) + 2) / (111_195.08 * Math.Cos(48.1351 * Math.PI / 180)) * 1e7),
-            null, 18_000, null, 90, 9, 3, 1, false, null, true, T0 + (receivedS * 1000));
+            null, 18_000, null, 90, 9, 3, 1, false, true, T0 + (receivedS * 1000));
 
         async Task Deliver(DeriveService to, params StoredFix[] fixes)
         {

@@ -142,7 +142,6 @@ internal sealed class ParquetPartBuilder : IAsyncDisposable
         _quality[i] = fix.Quality;
         _speedDerived[i] = fix.SpeedDerived;
         _moving[i] = fix.Moving;
-        _odometerM[i] = fix.OdometerM;
         _receivedMs[i] = fix.ReceivedMs;
         _firstCarId ??= fix.CarId;
         LastCarId = fix.CarId;

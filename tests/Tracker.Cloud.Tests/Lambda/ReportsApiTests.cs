@@ -273,7 +273,7 @@ public sealed class ReportsApiTests : IAsyncLifetime
     {
         long ts = T0 + (long)(seconds * 1000);
         int lon = LonE7 + (int)Math.Round(eastM / (111_195.08 * Math.Cos(52.3812 * Math.PI / 180)) * 1e7);
-        return new StoredFix("car-1", ts, LatE7, lon, 1_000, speedMmps, 9_000, 90, 9, 3, 1, false, null, speedMmps > 1_389, ts + 1000);
+        return new StoredFix("car-1", ts, LatE7, lon, 1_000, speedMmps, 9_000, 90, 9, 3, 1, false, speedMmps > 1_389, ts + 1000);
     }
 
     private static JsonObject Json(string text) => (JsonObject)JsonNode.Parse(text)!;
