@@ -96,7 +96,7 @@ public sealed class SqliteStoreContractTests : StoreContractTests
         Assert.Equal(kept, await store.GetLatestAsync("car-1", CancellationToken.None));
 
         StoredFix next = kept with { Ts = T0 + 1000, ReceivedMs = T0 + 1500, Moving = false };
-        Assert.Equal(new AppendResult(1, 0), await store.AppendAsync("car-1", [kept, next], CancellationToken.None));
+        Assert.Equal(new AppendResult(1, 1), await store.AppendAsync("car-1", [kept, next], CancellationToken.None));
         Assert.True(await store.AdvanceLatestAsync(next, CancellationToken.None));
         Assert.Equal(next, await store.GetLatestAsync("car-1", CancellationToken.None));
         Assert.Equal(kept, await store.GetBeforeAsync("car-1", T0 + 1000, CancellationToken.None));
