@@ -107,6 +107,36 @@ public sealed class OdometerTests
     }
 
     [Fact]
+    public void AReadingEnteredAfterTheFact_AppliesAtItsOwnTime_AsIfItHadBeenThereAllAlong()
+    {
+        // Two 3 km trips; the dashboard was read at 1,000 s, between them, but the operator enters it only after both.
+        Observation[] first = [.. Parked(0, 300, 0), .. Heading(300, 180, 0, 0, 60, 90), .. Parked(481, 900, 3_000)];
+        Observation[] second = [.. Heading(1_381, 180, 3_000, 0, 60, 90), .. Parked(1_562, 300, 6_000)];
+        var reading = new Tracker.Cloud.Derive.Processors.Odometer.OdometerReading(Drive.Car, Drive.Ms(1_000), Reading, "operator");
+
+        Rig known = new();
+        known.Store.OdometerReadings.Add(reading);
+        known.Deliver(first);
+        known.Deliver(second);
+
+        Rig entered = new();
+        entered.Deliver(first);
+        entered.Deliver(second);
+        Assert.InRange(Odometer(entered), 5_990, 6_010);
+        entered.Store.OdometerReadings.Add(reading);
+
+        // The next fix of the car brings the reading in: the odometer is the reading plus the second trip, not the reading
+        // alone (as it would be, applied at that fix), and the second trip starts at the reading.
+        Observation next = Drive.Fix(1_870, 6_000, kmh: 0);
+        known.Deliver(next);
+        entered.Deliver(next);
+        Assert.InRange(Odometer(entered), Reading + 2_990, Reading + 3_010);
+        Assert.Equal(Odometer(known), Odometer(entered));
+        Assert.Equal(known.Trips.Trips.Select(t => t.StartOdometerM), entered.Trips.Trips.Select(t => t.StartOdometerM));
+        Assert.InRange(entered.Trips.Trips[1].StartOdometerM, Reading - 1, Reading + 1);
+    }
+
+    [Fact]
     public void AReading_CarriesForward_AndLateDataBeforeIt_DoesNotMoveTheOdometerAfterIt()
     {
         // The dashboard read 5,000 km at 1,500 s, after the drive; then the car drives 3 km more.
