@@ -202,7 +202,7 @@ public sealed class EventPathTemplateTests(SynthFixture synth)
     }
 
     [SynthFact]
-    public void ApiFunction_ServesTheEventRoutes_OverTheTablesItNeeds_AndTouchesNoStateStatusOrFix()
+    public void ApiFunction_ServesTheEventRoutes_OverTheTablesItNeeds_GetsOnlyACarsState_AndTouchesNoStatusOrFix()
     {
         JsonObject variables = Function(Dev, FunctionCatalog.Api)["Environment"]!["Variables"]!.AsObject();
         foreach (string variable in FunctionSettings.DeriveTableVariables.Append(FunctionSettings.LimitsTableVariable).Append(NotifySettings.SubscriptionsTableVariable).Append(NotifySettings.OutboxTableVariable))
@@ -224,9 +224,12 @@ public sealed class EventPathTemplateTests(SynthFixture synth)
         Assert.DoesNotContain("dynamodb:DeleteItem", Strings(events["Action"]));
         Assert.Contains(statements, s => Strings(s["Action"]).Contains("dynamodb:Query") && Strings(s["Resource"]).Any(r => r.Contains("/index/" + Tracker.Cloud.DynamoDb.Derive.DynamoDbDeriveTables.FleetIndex, StringComparison.Ordinal)));
 
-        // The outbox is only read (the failed notifications); the state, the statuses and the fixes' writes are not the API's.
+        // The outbox is only read (the failed notifications), and a car's Derive state only got (its odometer, issue 17);
+        // the statuses and the fixes' writes are not the API's.
         Assert.All(statements.Where(s => Strings(s["Resource"]).Any(r => r.Contains("StoresOutbox", StringComparison.Ordinal))), s => Assert.Equal(["dynamodb:Scan"], Strings(s["Action"])));
-        Assert.DoesNotContain(statements, s => Strings(s["Resource"]).Any(r => r.Contains("StoresDeriveState", StringComparison.Ordinal) || r.Contains("StoresStatuses", StringComparison.Ordinal)));
+        Assert.All(statements.Where(s => Strings(s["Resource"]).Any(r => r.Contains("StoresDeriveState", StringComparison.Ordinal))), s => Assert.Equal(["dynamodb:GetItem"], Strings(s["Action"])));
+        Assert.Contains(statements, s => Strings(s["Resource"]).Any(r => r.Contains("StoresDeriveState", StringComparison.Ordinal)));
+        Assert.DoesNotContain(statements, s => Strings(s["Resource"]).Any(r => r.Contains("StoresStatuses", StringComparison.Ordinal)));
         Assert.DoesNotContain(statements, s => Strings(s["Action"]).Any(writes.Contains) && Strings(s["Resource"]).Any(r => r.Contains("StoresFixes", StringComparison.Ordinal) || r.Contains("StoresLatest", StringComparison.Ordinal) || r.Contains("StoresRentals", StringComparison.Ordinal)));
     }
 

@@ -5,7 +5,6 @@ using Tracker.Cloud.Core.Access;
 using Tracker.Cloud.Core.Cars;
 using Tracker.Cloud.Core.Query;
 using Tracker.Cloud.Core.Storage;
-using Tracker.Cloud.Derive.Engine;
 using Tracker.Cloud.Derive.Storage;
 using Tracker.Cloud.Lambda.Events;
 
@@ -50,10 +49,10 @@ public sealed class ApiHandler
     }
 
     /// <summary>
-    /// The Derive stage's per-car state, whose odometer (issue 17) a car's latest position shows
-    /// (<see cref="LocationBody.OdometerM"/>), or null to show none.
+    /// The Derive stage's odometers (issue 17), which a car's latest position shows (<see cref="LocationBody.OdometerM"/>),
+    /// or null to show none.
     /// </summary>
-    public IDerivationStore? Odometers { get; init; }
+    public ICarOdometers? Odometers { get; init; }
 
     /// <summary>Issue 17's report routes (trips, stops, daily, rental summary, odometer), or null when they are not served.</summary>
     public ReportsApi? Reports
@@ -186,8 +185,8 @@ public sealed class ApiHandler
             return null;
         }
 
-        CarDerivation? car = await Odometers.GetAsync(fix.CarId, cancellationToken).ConfigureAwait(false);
-        return car?.States.Track.Last is { OdometerM: { } odometer } last && last.Ts <= fix.Ts ? odometer : null;
+        CarOdometer? odometer = await Odometers.GetOdometerAsync(fix.CarId, cancellationToken).ConfigureAwait(false);
+        return odometer is not null && odometer.Ts <= fix.Ts ? odometer.ValueM : null;
     }
 
     private async Task<HttpApiResponse> HistoryAsync(Identity caller, string carId, Dictionary<string, string>? query, string instance, CancellationToken cancellationToken)
