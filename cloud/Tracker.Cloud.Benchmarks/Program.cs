@@ -146,29 +146,34 @@ async Task<double> MeasureFeedAsync(string name, IngestService ingest, Tracker.C
     }
 
     // --derive-workers 0: the feed is written and nothing derives it (the cost of the feed's own rows in ingest).
+    TimeSpan cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
     var watch = Stopwatch.StartNew();
     int accepted = await IngestAllAsync(ingest, work, null, deriveWorkers > 0 ? feed : null);
+    TimeSpan ingested = watch.Elapsed;
     if (deriveWorkers > 0)
     {
         await feed.WhenIdleAsync(CancellationToken.None);
     }
 
     watch.Stop();
+    double cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
     int messages = work.Sum(w => w.Count);
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{name}: {accepted} fixes accepted of {carCount * fixCount} in {messages} messages, all derived in {steps} steps, {watch.Elapsed.TotalSeconds:F2} s: {accepted / watch.Elapsed.TotalSeconds:F0} fixes/s, {messages / watch.Elapsed.TotalSeconds:F0} messages/s"));
+        $"{name}: {accepted} fixes accepted of {carCount * fixCount} in {messages} messages (ingest done at {ingested.TotalSeconds:F2} s), all derived in {steps} steps, {watch.Elapsed.TotalSeconds:F2} s: {accepted / watch.Elapsed.TotalSeconds:F0} fixes/s, {messages / watch.Elapsed.TotalSeconds:F0} messages/s; process CPU {cpu:F2} s ({cpu / watch.Elapsed.TotalSeconds:F2} cores)"));
     return accepted / watch.Elapsed.TotalSeconds;
 }
 
 async Task<double> MeasureAsync(string name, IngestService ingest, string prefix, Tracker.Cloud.Derive.DeriveAfterIngest? derive)
 {
     List<(string Car, byte[] Payload)>[] work = Messages(prefix, cars, fixesPerCar);
+    TimeSpan cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
     var watch = Stopwatch.StartNew();
     int accepted = await IngestAllAsync(ingest, work, derive);
     watch.Stop();
+    double cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
     int messages = work.Sum(w => w.Count);
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{name}: {accepted} fixes accepted of {cars * fixesPerCar} in {messages} messages, {watch.Elapsed.TotalSeconds:F2} s: {accepted / watch.Elapsed.TotalSeconds:F0} fixes/s, {messages / watch.Elapsed.TotalSeconds:F0} messages/s"));
+        $"{name}: {accepted} fixes accepted of {cars * fixesPerCar} in {messages} messages, {watch.Elapsed.TotalSeconds:F2} s: {accepted / watch.Elapsed.TotalSeconds:F0} fixes/s, {messages / watch.Elapsed.TotalSeconds:F0} messages/s; process CPU {cpu:F2} s ({cpu / watch.Elapsed.TotalSeconds:F2} cores)"));
     return accepted / watch.Elapsed.TotalSeconds;
 }
 
