@@ -16,6 +16,12 @@ public sealed class SqliteStore : IFixStore, IRentalStore, IFixFeed
 
     private readonly SqliteStoreOptions _options;
     private readonly string _connectionString;
+    private const string SetupNormal = "PRAGMA busy_timeout=30000; PRAGMA synchronous=NORMAL;";
+    private const string SetupFlushed = "PRAGMA busy_timeout=30000; PRAGMA synchronous=FULL;";
+
+    // The setup each pooled SQLite handle was given, by handle (weakly: a handle the pool closes drops out).
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, string> SetUp = new();
+
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private long _lastPurgeMs = long.MinValue;
 
@@ -340,13 +346,16 @@ public sealed class SqliteStore : IFixStore, IRentalStore, IFixFeed
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            // Per connection, so set on each (pooled connections keep them; one cheap statement). A writer outside this
-            // process's turns (TakeWriteTurnAsync; another process on the file) is waited for by SQLite's own busy
-            // handler, not by Microsoft.Data.Sqlite's retry, which sleeps 150 ms between tries.
-            await ExecuteAsync(
-                connection,
-                _options.SyncEveryCommit ? "PRAGMA busy_timeout=30000;" : "PRAGMA busy_timeout=30000; PRAGMA synchronous=NORMAL;",
-                cancellationToken).ConfigureAwait(false);
+            string setup = _options.SyncEveryCommit ? SetupFlushed : SetupNormal;
+            if (!SetUp.TryGetValue(connection.Handle!, out string? applied) || !ReferenceEquals(applied, setup))
+            {
+                // Per connection, and a pooled one keeps them: set once for each SQLite handle (or again when a store
+                // with the other setting on the same file had it), not at every open. A writer outside this process's
+                // turns (TakeWriteTurnAsync; another process on the file) is waited for by SQLite's own busy handler, not
+                // by Microsoft.Data.Sqlite's retry, which sleeps 150 ms between tries.
+                await ExecuteAsync(connection, setup, cancellationToken).ConfigureAwait(false);
+                SetUp.AddOrUpdate(connection.Handle!, setup);
+            }
 
             return connection;
         }
