@@ -77,6 +77,7 @@ public sealed class SqliteNotifyStore : IOutboxStore, ISubscriptionStore
     {
         ArgumentNullException.ThrowIfNull(events);
         ArgumentNullException.ThrowIfNull(entries);
+        using WriteTurn turn = await _store.TakeWriteTurnAsync(cancellationToken).ConfigureAwait(false);
         await using SqliteConnection connection = await _store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         foreach (OutboxEntry entry in entries)
@@ -113,6 +114,7 @@ public sealed class SqliteNotifyStore : IOutboxStore, ISubscriptionStore
     public async Task RecordAsync(OutboxEntry entry, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entry);
+        using WriteTurn turn = await _store.TakeWriteTurnAsync(cancellationToken).ConfigureAwait(false);
         await using SqliteConnection connection = await _store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using SqliteCommand command = connection.CreateCommand();
         command.CommandText = "UPDATE outbox SET state = $state, attempts = $attempts, next_attempt_ms = $next, last_error = $error, delivered_ms = $delivered "
@@ -149,6 +151,7 @@ public sealed class SqliteNotifyStore : IOutboxStore, ISubscriptionStore
     public async Task PutSubscriptionAsync(Subscription subscription, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(subscription);
+        using WriteTurn turn = await _store.TakeWriteTurnAsync(cancellationToken).ConfigureAwait(false);
         await using SqliteConnection connection = await _store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using SqliteCommand command = connection.CreateCommand();
         command.CommandText = "INSERT INTO subscriptions (subscription_id, body) VALUES ($id, $body) ON CONFLICT (subscription_id) DO UPDATE SET body = excluded.body;";
@@ -160,6 +163,7 @@ public sealed class SqliteNotifyStore : IOutboxStore, ISubscriptionStore
     /// <inheritdoc/>
     public async Task<bool> DeleteSubscriptionAsync(string id, CancellationToken cancellationToken)
     {
+        using WriteTurn turn = await _store.TakeWriteTurnAsync(cancellationToken).ConfigureAwait(false);
         await using SqliteConnection connection = await _store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using SqliteCommand command = connection.CreateCommand();
         command.CommandText = "DELETE FROM subscriptions WHERE subscription_id = $id;";
