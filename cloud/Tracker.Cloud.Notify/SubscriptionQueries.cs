@@ -23,7 +23,7 @@ public sealed class SubscriptionQueries(ISubscriptionStore subscriptions, IOutbo
             : QueryResult<IReadOnlyList<Subscription>>.Fail(QueryStatus.Forbidden, "subscriptions are for fleet operators");
     }
 
-    /// <summary>Creates or replaces a subscription from its JSON.</summary>
+    /// <summary>Creates or replaces a subscription from its JSON; a webhook given without a secret keeps the stored one.</summary>
     /// <param name="caller">The caller.</param>
     /// <param name="id">The path's id.</param>
     /// <param name="json">The body.</param>
@@ -37,7 +37,9 @@ public sealed class SubscriptionQueries(ISubscriptionStore subscriptions, IOutbo
             return QueryResult<Subscription>.Fail(QueryStatus.Forbidden, "subscriptions are for fleet operators");
         }
 
-        if (!SubscriptionParser.TryParse(id, json, policy, out Subscription? subscription, out string problem))
+        string? storedSecret = (await subscriptions.ListSubscriptionsAsync(cancellationToken).ConfigureAwait(false))
+            .FirstOrDefault(s => string.Equals(s.Id, id, StringComparison.Ordinal))?.WebhookSecret;
+        if (!SubscriptionParser.TryParse(id, json, policy, storedSecret, out Subscription? subscription, out string problem))
         {
             return QueryResult<Subscription>.Invalid([new ParameterError("subscription", problem)]);
         }

@@ -58,6 +58,17 @@ public sealed class AwsEventPathTests(DynaliteServer server) : IClassFixture<Dyn
         var (subscriptionsRead, subscriptions) = await CallAsync(api, "/subscriptions");
         Assert.Equal(200, subscriptionsRead);
         Assert.Equal("ops", (string?)subscriptions["subscriptions"]!.AsArray().Single()!["id"]);
+        Assert.True((bool)subscriptions["subscriptions"]![0]!["enabled"]!);
+
+        // The web app's edit: paused, and no secret sent, so the stored one is kept (the API never shows it).
+        var (edited, editedBody) = await CallAsync(api, "/subscriptions/ops", "PUT", "{\"name\":\"Ops paused\",\"webhook\":{\"url\":\"https://hooks.example.com/tracker\"},\"enabled\":false}");
+        Assert.Equal(200, edited);
+        Assert.False((bool)editedBody["enabled"]!);
+        Assert.DoesNotContain(secret, editedBody.ToJsonString(), StringComparison.Ordinal);
+        Assert.False((bool)(await CallAsync(api, "/subscriptions")).Body["subscriptions"]![0]!["enabled"]!);
+        var (noSecret, noSecretBody) = await CallAsync(api, "/subscriptions/fresh", "PUT", "{\"name\":\"Fresh\",\"webhook\":{\"url\":\"https://hooks.example.com/tracker\"}}");
+        Assert.Equal(400, noSecret); // a new webhook has no stored secret to keep
+        Assert.Contains("secret of 16 to 256", noSecretBody.ToJsonString(), StringComparison.Ordinal);
         var (failedRead, failed) = await CallAsync(api, "/notifications", query: new() { ["state"] = "failed" });
         Assert.Equal(200, failedRead);
         Assert.Empty(failed["notifications"]!.AsArray());

@@ -244,6 +244,7 @@ public sealed class EventsApi
             json.WriteString("email", email);
         }
 
+        json.WriteBoolean("enabled", !s.Paused);
         json.WriteEndObject();
     }
 
