@@ -66,6 +66,9 @@ public sealed class SubscriptionQueries(ISubscriptionStore subscriptions, IOutbo
             : QueryResult<bool>.Fail(QueryStatus.NotFound, "no such subscription");
     }
 
+    /// <summary>The most notifications one page lists.</summary>
+    public const int MaxPage = 200;
+
     /// <summary>Notifications in a state (the failed ones, to show), newest first.</summary>
     /// <param name="caller">The caller.</param>
     /// <param name="state">The state.</param>
@@ -73,9 +76,46 @@ public sealed class SubscriptionQueries(ISubscriptionStore subscriptions, IOutbo
     /// <returns>The entries, or forbidden.</returns>
     public async Task<QueryResult<IReadOnlyList<OutboxEntry>>> ListNotificationsAsync(Identity caller, OutboxState state, CancellationToken cancellationToken)
     {
+        QueryResult<NotificationPage> page = await ListNotificationsAsync(caller, state, MaxPage, null, cancellationToken).ConfigureAwait(false);
+        return page.Status == QueryStatus.Ok
+            ? QueryResult<IReadOnlyList<OutboxEntry>>.Ok(page.Value!.Entries)
+            : new QueryResult<IReadOnlyList<OutboxEntry>>(page.Status, null, page.Detail, page.Errors);
+    }
+
+    /// <summary>A page of notifications in a state, newest first, and the cursor of the next page.</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="state">The state.</param>
+    /// <param name="limit">At most this many (1 to <see cref="MaxPage"/>).</param>
+    /// <param name="cursor">The previous page's <see cref="NotificationPage.NextCursor"/>, or null for the first.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The page, or bad request (limit, cursor), or forbidden.</returns>
+    public async Task<QueryResult<NotificationPage>> ListNotificationsAsync(Identity caller, OutboxState state, int limit, string? cursor, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(caller);
-        return caller.IsOperator
-            ? QueryResult<IReadOnlyList<OutboxEntry>>.Ok(await outbox.ListAsync(state, 200, cancellationToken).ConfigureAwait(false))
-            : QueryResult<IReadOnlyList<OutboxEntry>>.Fail(QueryStatus.Forbidden, "notifications are for fleet operators");
+        if (!caller.IsOperator)
+        {
+            return QueryResult<NotificationPage>.Fail(QueryStatus.Forbidden, "notifications are for fleet operators");
+        }
+
+        if (limit is < 1 or > MaxPage)
+        {
+            return QueryResult<NotificationPage>.Invalid([new ParameterError("limit", "must be a whole number from 1 to " + MaxPage)]);
+        }
+
+        OutboxPosition? after = null;
+        if (cursor is not null && !OutboxPosition.TryParse(cursor, out after))
+        {
+            return QueryResult<NotificationPage>.Invalid([new ParameterError("cursor", "is not a cursor this API gave (use the nextCursor of the previous page)")]);
+        }
+
+        IReadOnlyList<OutboxEntry> read = await outbox.ListAsync(state, limit + 1, after, cancellationToken).ConfigureAwait(false);
+        return read.Count > limit
+            ? QueryResult<NotificationPage>.Ok(new NotificationPage([.. read.Take(limit)], OutboxPosition.Of(read[limit - 1]).ToCursor()))
+            : QueryResult<NotificationPage>.Ok(new NotificationPage(read, null));
     }
 }
+
+/// <summary>A page of notifications.</summary>
+/// <param name="Entries">The entries, newest first.</param>
+/// <param name="NextCursor">The cursor of the next page, or null when this is the last.</param>
+public sealed record NotificationPage(IReadOnlyList<OutboxEntry> Entries, string? NextCursor);

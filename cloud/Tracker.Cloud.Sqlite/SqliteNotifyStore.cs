@@ -123,11 +123,28 @@ public sealed class SqliteNotifyStore : IOutboxStore, ISubscriptionStore
 
     /// <inheritdoc/>
     public Task<IReadOnlyList<OutboxEntry>> ListAsync(OutboxState state, int limit, CancellationToken cancellationToken) =>
-        ReadAsync("SELECT " + Columns + " FROM outbox WHERE state = $state ORDER BY created_ms DESC LIMIT $limit;", c =>
-        {
-            c.Parameters.AddWithValue("$state", (int)state);
-            c.Parameters.AddWithValue("$limit", limit);
-        }, cancellationToken);
+        ListAsync(state, limit, null, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<OutboxEntry>> ListAsync(OutboxState state, int limit, OutboxPosition? after, CancellationToken cancellationToken) =>
+        ReadAsync(
+            "SELECT " + Columns + " FROM outbox WHERE state = $state"
+            + (after is null ? string.Empty : " AND (created_ms, car_id, event_id, subscription_id, channel) < ($created, $car, $event, $sub, $channel)")
+            + " ORDER BY created_ms DESC, car_id DESC, event_id DESC, subscription_id DESC, channel DESC LIMIT $limit;",
+            c =>
+            {
+                c.Parameters.AddWithValue("$state", (int)state);
+                c.Parameters.AddWithValue("$limit", limit);
+                if (after is not null)
+                {
+                    c.Parameters.AddWithValue("$created", after.CreatedMs);
+                    c.Parameters.AddWithValue("$car", after.CarId);
+                    c.Parameters.AddWithValue("$event", after.EventId);
+                    c.Parameters.AddWithValue("$sub", after.SubscriptionId);
+                    c.Parameters.AddWithValue("$channel", (int)after.Channel);
+                }
+            },
+            cancellationToken);
 
     /// <inheritdoc/>
     public async Task<IReadOnlyList<Subscription>> ListSubscriptionsAsync(CancellationToken cancellationToken)

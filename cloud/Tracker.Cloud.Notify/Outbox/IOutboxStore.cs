@@ -40,4 +40,15 @@ public interface IOutboxStore
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The entries.</returns>
     Task<IReadOnlyList<OutboxEntry>> ListAsync(OutboxState state, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Entries in a state listed after <paramref name="after"/> (all when null), in <see cref="OutboxPosition.Compare"/>'s
+    /// order: newest first, ties by the key. The operators' view, a page at a time.
+    /// </summary>
+    /// <param name="state">The state.</param>
+    /// <param name="limit">At most this many.</param>
+    /// <param name="after">The previous page's last entry, or null for the first page.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The entries.</returns>
+    Task<IReadOnlyList<OutboxEntry>> ListAsync(OutboxState state, int limit, OutboxPosition? after, CancellationToken cancellationToken);
 }
