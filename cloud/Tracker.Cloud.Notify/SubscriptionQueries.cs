@@ -9,7 +9,8 @@ namespace Tracker.Cloud.Notify;
 /// <param name="subscriptions">The subscriptions.</param>
 /// <param name="outbox">The outbox.</param>
 /// <param name="policy">Where webhooks may point (public on AWS).</param>
-public sealed class SubscriptionQueries(ISubscriptionStore subscriptions, IOutboxStore outbox, WebhookTargetPolicy policy)
+/// <param name="clock">"Now" for a redelivery; null for the system's.</param>
+public sealed class SubscriptionQueries(ISubscriptionStore subscriptions, IOutboxStore outbox, WebhookTargetPolicy policy, TimeProvider? clock = null)
 {
     /// <summary>Every subscription (webhook secrets are never returned).</summary>
     /// <param name="caller">The caller.</param>
@@ -112,6 +113,30 @@ public sealed class SubscriptionQueries(ISubscriptionStore subscriptions, IOutbo
         return read.Count > limit
             ? QueryResult<NotificationPage>.Ok(new NotificationPage([.. read.Take(limit)], OutboxPosition.Of(read[limit - 1]).ToCursor()))
             : QueryResult<NotificationPage>.Ok(new NotificationPage(read, null));
+    }
+
+    /// <summary>Sends a failed notification again (<c>POST /notifications/{deliveryId}/redeliver</c>), once its receiver is fixed.</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="deliveryId">The notification's delivery id (32 hexadecimal digits).</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>The notification, pending again and due now; or bad request, not found (no failed one of that id), forbidden.</returns>
+    public async Task<QueryResult<OutboxEntry>> RedeliverAsync(Identity caller, string deliveryId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        if (!caller.IsOperator)
+        {
+            return QueryResult<OutboxEntry>.Fail(QueryStatus.Forbidden, "notifications are for fleet operators");
+        }
+
+        if (deliveryId is not { Length: 32 } || !deliveryId.All(char.IsAsciiHexDigitLower))
+        {
+            return QueryResult<OutboxEntry>.Invalid([new ParameterError("deliveryId", "must be a notification's deliveryId (32 lower-case hexadecimal digits)")]);
+        }
+
+        long now = (clock ?? TimeProvider.System).GetUtcNow().ToUnixTimeMilliseconds();
+        return await outbox.RedeliverAsync(deliveryId, now, cancellationToken).ConfigureAwait(false) is { } entry
+            ? QueryResult<OutboxEntry>.Ok(entry)
+            : QueryResult<OutboxEntry>.Fail(QueryStatus.NotFound, "no failed notification has that deliveryId (only a failed one can be redelivered)");
     }
 }
 

@@ -147,6 +147,33 @@ public sealed class SqliteNotifyStore : IOutboxStore, ISubscriptionStore
             cancellationToken);
 
     /// <inheritdoc/>
+    public async Task<OutboxEntry?> RedeliverAsync(string deliveryId, long nowMs, CancellationToken cancellationToken)
+    {
+        // The delivery id is a hash of the key, not a column: found among the failed entries (the operators' list).
+        OutboxEntry? failed = (await ReadAsync("SELECT " + Columns + " FROM outbox WHERE state = $state;", c => c.Parameters.AddWithValue("$state", (int)OutboxState.Failed), cancellationToken).ConfigureAwait(false))
+            .FirstOrDefault(e => string.Equals(e.DeliveryId, deliveryId, StringComparison.Ordinal));
+        if (failed is null)
+        {
+            return null;
+        }
+
+        await using SqliteConnection connection = await _store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "UPDATE outbox SET state = $pending, attempts = 0, next_attempt_ms = $now "
+            + "WHERE car_id = $car AND event_id = $event AND subscription_id = $sub AND channel = $channel AND state = $failed;";
+        command.Parameters.AddWithValue("$pending", (int)OutboxState.Pending);
+        command.Parameters.AddWithValue("$failed", (int)OutboxState.Failed);
+        command.Parameters.AddWithValue("$now", nowMs);
+        command.Parameters.AddWithValue("$car", failed.CarId);
+        command.Parameters.AddWithValue("$event", failed.EventId);
+        command.Parameters.AddWithValue("$sub", failed.SubscriptionId);
+        command.Parameters.AddWithValue("$channel", (int)failed.Channel);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1
+            ? failed with { State = OutboxState.Pending, Attempts = 0, NextAttemptMs = nowMs }
+            : null;
+    }
+
+    /// <inheritdoc/>
     public async Task<IReadOnlyList<Subscription>> ListSubscriptionsAsync(CancellationToken cancellationToken)
     {
         await using SqliteConnection connection = await _store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);

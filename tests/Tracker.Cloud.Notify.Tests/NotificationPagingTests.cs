@@ -8,7 +8,7 @@ namespace Tracker.Cloud.Notify.Tests;
 
 /// <summary>
 /// <c>GET /notifications</c>'s pages over SQLite: newest first, a page at a time by cursor, every entry once even when many
-/// share a millisecond; a cursor or limit the API did not give is refused with a reason.
+/// share a millisecond; a cursor or limit the API did not give is refused with a reason; a failed one redelivered.
 /// </summary>
 public sealed class NotificationPagingTests : IAsyncLifetime, IDisposable
 {
@@ -107,6 +107,43 @@ public sealed class NotificationPagingTests : IAsyncLifetime, IDisposable
     public async Task ARenter_IsRefused()
     {
         Assert.Equal(QueryStatus.Forbidden, (await _queries.ListNotificationsAsync(new Identity("r", Role.None), OutboxState.Failed, 10, null, CancellationToken.None)).Status);
+    }
+
+    [Fact]
+    public async Task AFailedNotification_IsRedeliveredOnce_PendingAgainWithAFreshBudget_AndDueNow()
+    {
+        IReadOnlyList<OutboxEntry> failed = Entries(OutboxState.Failed, 3);
+        await _store.AnnounceAsync([], [.. failed, .. Entries(OutboxState.Delivered, 1).Select(e => e with { EventId = "d" })], CancellationToken.None);
+        var clock = new ManualClock(1_800_000_000_000);
+        var queries = new SubscriptionQueries(_store, _store, WebhookTargetPolicy.Local, clock);
+
+        QueryResult<OutboxEntry> redelivered = await queries.RedeliverAsync(Ops, failed[1].DeliveryId, CancellationToken.None);
+
+        Assert.Equal(QueryStatus.Ok, redelivered.Status);
+        Assert.Equal(OutboxState.Pending, redelivered.Value!.State);
+        Assert.Equal(0, redelivered.Value.Attempts);
+        Assert.Equal("HTTP 500", redelivered.Value.LastError); // until the next attempt says otherwise
+        OutboxEntry due = Assert.Single(await _store.DueAsync(clock.GetUtcNow().ToUnixTimeMilliseconds(), 10, CancellationToken.None));
+        Assert.Equal(failed[1].DeliveryId, due.DeliveryId);
+        Assert.Equal(2, (await _store.ListAsync(OutboxState.Failed, 10, CancellationToken.None)).Count);
+
+        // Only a failed one moves: pressed again, or on a delivered one, or an unknown id, it is not found.
+        Assert.Equal(QueryStatus.NotFound, (await queries.RedeliverAsync(Ops, failed[1].DeliveryId, CancellationToken.None)).Status);
+        Assert.Equal(QueryStatus.NotFound, (await queries.RedeliverAsync(Ops, (Entries(OutboxState.Delivered, 1)[0] with { EventId = "d" }).DeliveryId, CancellationToken.None)).Status);
+        Assert.Equal(QueryStatus.NotFound, (await queries.RedeliverAsync(Ops, new string('0', 32), CancellationToken.None)).Status);
+        Assert.Single(await _store.DueAsync(clock.GetUtcNow().ToUnixTimeMilliseconds(), 10, CancellationToken.None));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("0F1E2D3C4B5A69788796A5B4C3D2E1F0")]
+    [InlineData("0f1e2d3c4b5a69788796a5b4c3d2e1f")]
+    [InlineData("0f1e2d3c4b5a69788796a5b4c3d2e1f0x")]
+    [InlineData("../../etc/passwd")]
+    public async Task ARedeliveryOfSomethingThatIsNoDeliveryId_IsRefused_AndARenterIsForbidden(string id)
+    {
+        Assert.Equal(QueryStatus.BadRequest, (await _queries.RedeliverAsync(Ops, id, CancellationToken.None)).Status);
+        Assert.Equal(QueryStatus.Forbidden, (await _queries.RedeliverAsync(new Identity("r", Role.None), new string('0', 32), CancellationToken.None)).Status);
     }
 
     [Fact]

@@ -256,7 +256,7 @@ public sealed class AwsEventPathTests(DynaliteServer server) : IClassFixture<Dyn
     }
 
     [StoreFact]
-    public async Task Notifications_ArePagedByCursor_NewestFirst_ThroughTheApiFunction_OnDynamoDb()
+    public async Task Notifications_ArePagedByCursor_NewestFirst_AndAFailedOneRedelivered_ThroughTheApiFunction_OnDynamoDb()
     {
         using AmazonDynamoDBClient client = server.CreateClient();
         string prefix = "e" + Guid.NewGuid().ToString("N")[..12];
@@ -302,6 +302,17 @@ public sealed class AwsEventPathTests(DynaliteServer server) : IClassFixture<Dyn
         Assert.Equal(400, (await CallAsync(api, "/notifications", query: new() { ["state"] = "failed", ["cursor"] = "garbage" })).Status);
         Assert.Equal(400, (await CallAsync(api, "/notifications", query: new() { ["state"] = "failed", ["limit"] = "0" })).Status);
         Assert.Equal(400, (await CallAsync(api, "/notifications", query: new() { ["page"] = "2" })).Status);
+
+        // A redelivery: the failed entry is pending again, due now, in the due index the notifier's sweep reads; only once.
+        var (redelivered, entry) = await CallAsync(api, "/notifications/" + entries[4].DeliveryId + "/redeliver", "POST");
+        Assert.Equal(200, redelivered);
+        Assert.Equal("pending", (string?)entry["state"]);
+        Assert.Equal(0, (int)entry["attempts"]!);
+        Assert.Equal(entries[4].DeliveryId, Assert.Single(await outbox.DueAsync(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + 1000, 10, CancellationToken.None)).DeliveryId);
+        Assert.Equal(404, (await CallAsync(api, "/notifications/" + entries[4].DeliveryId + "/redeliver", "POST")).Status);
+        Assert.Equal(400, (await CallAsync(api, "/notifications/not-an-id/redeliver", "POST")).Status);
+        Assert.Equal(405, (await CallAsync(api, "/notifications/" + entries[3].DeliveryId + "/redeliver")).Status);
+        Assert.Equal(6, (await CallAsync(api, "/notifications", query: new() { ["state"] = "failed" })).Body["notifications"]!.AsArray().Count);
     }
 
     private static async Task<(ApiFunction Api, IngestFunction Ingest)> FunctionsAsync(AmazonDynamoDBClient client, Tracker.Cloud.Lambda.Live.IotEventPublisher? feed = null, string? prefix = null)

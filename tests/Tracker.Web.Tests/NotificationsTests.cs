@@ -12,7 +12,8 @@ namespace Tracker.Web.Tests;
 /// <summary>
 /// Issue 16's notifications panel in Debian Chromium against the real local host: an operator subscribes a webhook in the
 /// form, a car drives over the limit, a receiver on 127.0.0.1 answers 500 to every attempt, and the panel shows the
-/// delivery retrying and then failed with the sender's reason; malformed subscriptions show the API's reason and create
+/// delivery retrying and then failed with the sender's reason, and once the receiver is fixed Redeliver delivers it;
+/// malformed subscriptions show the API's reason and create
 /// nothing; an edit keeps the secret, a pause and a delete are stored; a renter has no panel.
 /// </summary>
 public sealed class NotificationsTests(NotifyFixture fixture) : IClassFixture<NotifyFixture>
@@ -21,16 +22,17 @@ public sealed class NotificationsTests(NotifyFixture fixture) : IClassFixture<No
         .map(v => (v && v.token) || v).find(v => typeof v === 'string' && v.split('.').length === 3)";
 
     [FactNeeding(Part.Chromium)]
-    public async Task AWebhookSubscribedInThePanel_ThatAnswers500_IsShownRetryingThenFailedWithItsReason()
+    public async Task AWebhookSubscribedInThePanel_ThatAnswers500_IsShownRetryingThenFailedWithItsReason_AndRedeliveredOnceFixed()
     {
         const string Car = "car-0301";
         var received = new ConcurrentQueue<(string Delivery, string Timestamp, string Signature, string Body)>();
+        int answer = 500;
         using var receiver = new LoopbackHttpServer(async context =>
         {
             using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
             received.Enqueue((context.Request.Headers["X-Tracker-Delivery"] ?? string.Empty, context.Request.Headers["X-Tracker-Timestamp"] ?? string.Empty,
                 context.Request.Headers["X-Tracker-Signature"] ?? string.Empty, await reader.ReadToEndAsync()));
-            context.Response.StatusCode = 500;
+            context.Response.StatusCode = Volatile.Read(ref answer);
         });
         IPage page = await OpsWithPanelAsync();
 
@@ -114,6 +116,20 @@ public sealed class NotificationsTests(NotifyFixture fixture) : IClassFixture<No
         Assert.False(await page.GetByTestId("notify-more").IsVisibleAsync());
         await failedItem.ScrollIntoViewIfNeededAsync();
         await BrowserFixture.ScreenshotAsync(page, "notify-failed", fullPage: false);
+
+        // The receiver is fixed; Redeliver sends it once more, with the same delivery id, and it is delivered.
+        Volatile.Write(ref answer, 204);
+        await failedItem.GetByTestId("delivery-redeliver").ClickAsync();
+        await page.GetByTestId("notify-deliveries-message").Filter(new LocatorFilterOptions { HasText = "Redelivering to " + receiver.Origin + "/hook" }).WaitForAsync(new LocatorWaitForOptions { Timeout = 10_000 });
+        await failedItem.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Detached, Timeout = 10_000 });
+        Assert.True(await Poll.UntilAsync(() => received.Count == 11, TimeSpan.FromSeconds(20)), "the redelivery never came");
+        await page.GetByTestId("notify-state").SelectOptionAsync("delivered");
+        ILocator delivered = page.Locator($"[data-testid=delivery-item][data-state=delivered][data-car={Car}]");
+        await delivered.WaitForAsync(new LocatorWaitForOptions { Timeout = 10_000 });
+        Assert.Matches(new Regex("^Delivered at .+ \\(1 attempt\\)$"), await delivered.GetByTestId("delivery-state").InnerTextAsync());
+        Assert.Equal(delivery, received.Last().Delivery);
+        Assert.Equal(11, received.Count(r => r.Delivery == delivery));
+        Assert.Equal(0, (await ApiAsync(page, "/notifications?state=failed")).GetProperty("notifications").GetArrayLength());
         await page.Context.CloseAsync();
     }
 

@@ -329,6 +329,40 @@ public sealed class DynamoDbNotifyStore : ISubscriptionStore, IOutboxStore
             .Take(limit)];
     }
 
+    /// <inheritdoc/>
+    public async Task<OutboxEntry?> RedeliverAsync(string deliveryId, long nowMs, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(deliveryId);
+        try
+        {
+            // Back into the due index; the notifier's sweep (every minute) sends it.
+            UpdateItemResponse updated = await _client.UpdateItemAsync(
+                new UpdateItemRequest
+                {
+                    TableName = _outbox,
+                    Key = Key(deliveryId),
+                    UpdateExpression = "SET #state = :pending, attempts = :zero, nextAttemptMs = :now, #due = :due",
+                    ConditionExpression = "#state = :failed",
+                    ExpressionAttributeNames = new Dictionary<string, string> { ["#state"] = "state", ["#due"] = Due },
+                    ExpressionAttributeValues = new Dictionary<string, AttributeValue>
+                    {
+                        [":pending"] = new AttributeValue { S = nameof(OutboxState.Pending) },
+                        [":failed"] = new AttributeValue { S = nameof(OutboxState.Failed) },
+                        [":zero"] = Number(0),
+                        [":now"] = Number(nowMs),
+                        [":due"] = new AttributeValue { S = Due },
+                    },
+                    ReturnValues = ReturnValue.ALL_NEW,
+                },
+                cancellationToken).ConfigureAwait(false);
+            return FromItem(updated.Attributes);
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return null;
+        }
+    }
+
     private static Dictionary<string, AttributeValue> Key(string deliveryId) => new() { ["deliveryId"] = new AttributeValue { S = deliveryId } };
 
     private static AttributeValue Number(long value) => new() { N = value.ToString(CultureInfo.InvariantCulture) };

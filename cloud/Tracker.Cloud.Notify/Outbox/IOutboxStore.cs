@@ -51,4 +51,15 @@ public interface IOutboxStore
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The entries.</returns>
     Task<IReadOnlyList<OutboxEntry>> ListAsync(OutboxState state, int limit, OutboxPosition? after, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Sends a failed entry again (an operator's redelivery, once the receiver is fixed): pending, with a fresh budget of
+    /// attempts, due at <paramref name="nowMs"/>, its last error kept until the next attempt. Only a failed entry moves, so
+    /// two operators pressing at once make one redelivery.
+    /// </summary>
+    /// <param name="deliveryId">The entry's delivery id.</param>
+    /// <param name="nowMs">Now.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>The entry as it now stands, or null when no failed entry has that id.</returns>
+    Task<OutboxEntry?> RedeliverAsync(string deliveryId, long nowMs, CancellationToken cancellationToken);
 }

@@ -195,5 +195,7 @@ export function createApi(options) {
       if (query.cursor) params.set('cursor', query.cursor);
       return request(`/notifications?${params}`, { signal });
     },
+    /** @returns {Promise<Outcome>} the notification, pending again and due now; 404 when it is no longer failed. */
+    redeliver: (deliveryId) => request(`/notifications/${encodeURIComponent(deliveryId)}/redeliver`, { method: 'POST' }),
   };
 }

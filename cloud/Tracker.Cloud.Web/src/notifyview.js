@@ -1,9 +1,9 @@
 // The notifications panel (issue 16, operators only): subscriptions by event type and car group,
 // to a webhook and/or an e-mail address, created, edited, paused and deleted through
 // GET/PUT/DELETE /subscriptions; and the deliveries (GET /notifications) by state, newest first, a
-// page at a time, failed ones marked with their last error. The server judges every subscription
-// and its reason is shown word for word (src/notify.js). A new webhook's secret is made here and
-// shown once: the API keeps it and never shows it again.
+// page at a time, failed ones marked with their last error and sent again on request (redeliver).
+// The server judges every subscription and its reason is shown word for word (src/notify.js). A new
+// webhook's secret is made here and shown once: the API keeps it and never shows it again.
 
 import { EVENT_TYPES, TYPE_LABELS } from './alerts.js';
 import {
@@ -298,9 +298,31 @@ export function createNotifyView(options) {
       state.dataset.testid = 'delivery-state';
       state.textContent = deliveryStateText(n);
       li.append(head, to, state);
+      if (n.state === 'failed') {
+        li.append(button('Redeliver', `Redeliver ${n.summary || n.eventId} to ${n.target}`, (b) => redeliver(n, b), 'delivery-redeliver'));
+      }
       return li;
     }));
     el.more.hidden = cursor === null;
+  }
+
+  async function redeliver(n, b) {
+    b.disabled = true;
+    const r = await api.redeliver(n.deliveryId);
+    const message = el.deliveriesMessage;
+    if (!r.ok) {
+      b.disabled = false;
+      const text = refusalText('The redelivery', r);
+      message.textContent = text;
+      message.classList.add('error');
+      announce(text);
+      return;
+    }
+    const text = `Redelivering to ${n.target}: it is retrying or waiting now.`;
+    await loadDeliveries(false);
+    message.textContent = text;
+    message.classList.remove('error');
+    announce(text);
   }
 
   function showFailedCount(count, more) {
