@@ -33,6 +33,9 @@ public abstract class BrowserFixture : IAsyncLifetime
     /// <summary>The host's options for a data folder.</summary>
     protected abstract LocalOptions Options(string dataDirectory);
 
+    /// <summary>The host's clock ("now" for its stages); null for the system's.</summary>
+    protected virtual TimeProvider? Clock => null;
+
     public virtual async Task InitializeAsync()
     {
         if (PartCatalog.Current.SkipReason([Part.Chromium]) is not null)
@@ -42,7 +45,7 @@ public abstract class BrowserFixture : IAsyncLifetime
 
         string chromium = PartCatalog.Current.Locate(Part.Chromium);
 
-        Host = await LocalFleetHost.StartAsync(Options(_folder.Combine("data")), logging => logging.SetMinimumLevel(LogLevel.Warning), kdfIterations: 1000);
+        Host = await LocalFleetHost.StartAsync(Options(_folder.Combine("data")), logging => logging.SetMinimumLevel(LogLevel.Warning), kdfIterations: 1000, clock: Clock);
         if (Host.WebRoot is null)
         {
             throw new InvalidOperationException("the web app is not built: the build of cloud/Tracker.Cloud.Local runs npm ci and npm run build in cloud/Tracker.Cloud.Web");

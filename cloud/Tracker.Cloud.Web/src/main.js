@@ -32,6 +32,7 @@ import { ALL_EVENTS, ALL_FIXES, ALL_STATUS, isCarId, parseTopic } from './topics
 import { batchHeaderCrc, decodeBatch } from './wire.js';
 import { createZoneEditor, zoneElements } from './zoneeditor.js';
 import { createLimitsView, limitsElements } from './limitsview.js';
+import { createNotifyView, notifyElements } from './notifyview.js';
 
 /** How often cars are re-aged, so that one silent for 10 minutes turns offline. */
 const REFRESH_MS = 15 * 1000;
@@ -262,7 +263,7 @@ function startSession(session) {
     onUnauthorized: () => endSession('Your session has ended. Please sign in again.'),
   });
   current = {
-    session, scope, store, api, operator, live: null, fleetView: null, carView: null, reports: null, userId: null, rentalCar: null, frame: null, alerts: null, zones: null, limits: null,
+    session, scope, store, api, operator, live: null, fleetView: null, carView: null, reports: null, userId: null, rentalCar: null, frame: null, alerts: null, zones: null, limits: null, notify: null,
     expiryTimer: null, refreshTimer: null, refreshing: false,
   };
   const me = current;
@@ -362,6 +363,11 @@ async function startFleet(me) {
   hooks.limits = me.limits;
   me.scope.add(() => { if (hooks.limits === me.limits) hooks.limits = null; });
   me.limits.load();
+  // Issue 16: who is told of which events, and whether it reached them.
+  me.notify = createNotifyView({ api: me.api, elements: notifyElements(document), scope: me.scope, announce: (text) => announcer.say(text) });
+  hooks.notify = me.notify;
+  me.scope.add(() => { if (hooks.notify === me.notify) hooks.notify = null; });
+  me.notify.load();
 
   const r = await me.api.cars();
   if (current !== me) return;
