@@ -159,6 +159,7 @@ public sealed class SqliteNotifyStore : IOutboxStore, ISubscriptionStore
             return null;
         }
 
+        using WriteTurn turn = await _store.TakeWriteTurnAsync(cancellationToken).ConfigureAwait(false);
         await using SqliteConnection connection = await _store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using SqliteCommand command = connection.CreateCommand();
         command.CommandText = "UPDATE outbox SET state = $pending, attempts = 0, next_attempt_ms = $now "
