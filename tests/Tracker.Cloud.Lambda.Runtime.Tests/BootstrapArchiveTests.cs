@@ -50,7 +50,7 @@ public sealed class BootstrapArchiveTests(PublishedPackage package, DynaliteServ
         using var buffer = new MemoryStream();
         await part.ResponseStream.CopyToAsync(buffer);
         ParquetReadBack file = await ParquetReadBack.ReadAsync(buffer.ToArray());
-        Assert.Equal(drive, file.Rows);
+        Assert.Equal(drive.Select(f => f with { OdometerM = null }), file.Rows); // the archive has no odometer (schema 2)
         Assert.Single(archive.LogLines(), l => l.TryGetProperty("manifest", out _));
     }
 }
