@@ -233,7 +233,8 @@ public sealed class TripArchiveExporter
     }
 
     /// <summary>What is impossible about a stored trip, or null.</summary>
-    internal static string? TripProblem(Trip trip) =>
+    /// <param name="trip">The trip as the store returned it.</param>
+    public static string? TripProblem(Trip trip) =>
         trip.EndTs < trip.StartTs ? string.Create(CultureInfo.InvariantCulture, $"it ends ({trip.EndTs}) before it starts")
         : PositionProblem("start", trip.StartLatE7, trip.StartLonE7) is { } start ? start
         : PositionProblem("end", trip.EndLatE7, trip.EndLonE7) is { } end ? end
@@ -245,7 +246,8 @@ public sealed class TripArchiveExporter
         : null;
 
     /// <summary>What is impossible about a stored stop, or null.</summary>
-    internal static string? StopProblem(Stop stop) =>
+    /// <param name="stop">The stop as the store returned it.</param>
+    public static string? StopProblem(Stop stop) =>
         stop.EndTs is { } end && end < stop.StartTs ? string.Create(CultureInfo.InvariantCulture, $"it ends ({end}) before it starts")
         : PositionProblem("its", stop.LatE7, stop.LonE7) is { } where ? where
         : stop.IdleMs < 0 ? string.Create(CultureInfo.InvariantCulture, $"idle time is {stop.IdleMs} ms")
