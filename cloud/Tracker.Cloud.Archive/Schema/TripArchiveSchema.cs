@@ -14,6 +14,9 @@ public static class TripArchiveSchema
     /// <summary>Version of these column lists, written into each file's metadata and the manifest; bump it on any change.</summary>
     public const int Version = 1;
 
+    /// <summary>The partition column of both tables, <c>dt</c>: the UTC day of <c>start_ts</c> (the folder <c>dt=YYYY-MM-DD/</c>).</summary>
+    public static ArchiveColumn PartitionColumn { get; } = new("dt", "string", false, "UTC day of start_ts, yyyy-MM-dd (the partition folder dt=YYYY-MM-DD)");
+
     /// <summary>The trips table's columns, in file order.</summary>
     public static IReadOnlyList<ArchiveColumn> TripColumns { get; } = Array.AsReadOnly(new ArchiveColumn[]
     {
@@ -30,9 +33,9 @@ public static class TripArchiveSchema
         new("max_speed_kmh", "double", false, "highest speed reported in km/h (0 when no fix carried one)"),
         new("avg_speed_kmh", "double", false, "distance over duration in km/h"),
         new("fixes", "int", false, "fixes in the trip"),
-        new("start_odometer_m", "double", false, "the odometer at the start in metres (Derive's, carried from the dashboard reading)"),
+        new("start_odometer_m", "double", false, "the odometer at the start in metres (kept by Derive, carried on from the dashboard reading)"),
         new("rental_id", "string", true, "the rental the trip started in (car/renter/start ms), null when none"),
-        new("renter", "string", true, "that rental's renter (the user id), null when none"),
+        new("renter", "string", true, "the renter of that rental (the user id), null when none"),
         new("decided_ts", "timestamp", false, "fix time of the observation that decided this version of the trip"),
     });
 
