@@ -47,7 +47,6 @@ public sealed record ParquetReadBack(
             var quality = new int[n];
             var derived = new bool[n];
             var moving = new bool[n];
-            var odometer = new long?[n];
             var received = new long[n];
             await group.ReadAsync(Field("car_id"), car.AsMemory());
             await group.ReadAsync<DateTime>(Field("ts"), ts.AsMemory());
@@ -64,7 +63,6 @@ public sealed record ParquetReadBack(
             await group.ReadAsync<int>(Field("quality"), quality.AsMemory());
             await group.ReadAsync<bool>(Field("speed_derived"), derived.AsMemory());
             await group.ReadAsync<bool>(Field("moving"), moving.AsMemory());
-            await group.ReadAsync<long>(Field("odometer_m"), odometer.AsMemory());
             await group.ReadAsync<long>(Field("received_ms"), received.AsMemory());
             for (int i = 0; i < n; i++)
             {
@@ -82,7 +80,7 @@ public sealed record ParquetReadBack(
                     checked((byte)mode[i]),
                     checked((byte)quality[i]),
                     derived[i],
-                    odometer[i],
+                    null, // the archive has no odometer since schema version 2: it lives in Derive (the trips table)
                     moving[i],
                     received[i]));
                 degrees.Add((lat[i], lon[i]));
