@@ -55,7 +55,7 @@ const els = {
   loginSubmit: $('login-submit'), loginMessage: $('login-message'),
   hostedSignIn: $('hosted-signin'), hostedSignInButton: $('hosted-signin-button'), hostedMessage: $('hosted-message'),
   appView: $('app-view'), map: $('map'), connection: $('connection'), whoami: $('whoami'), logout: $('logout'),
-  fleetPanel: $('fleet-panel'), list: $('car-list'), search: $('search'), searchResult: $('search-result'), toggle: $('panel-toggle'),
+  fleetPanel: $('fleet-panel'), list: $('car-list'), search: $('search'), searchResult: $('search-result'), toggle: $('panel-toggle'), stateFilter: $('state-filter'),
   counts: { moving: document.querySelector('[data-testid="count-moving"]'), stopped: document.querySelector('[data-testid="count-stopped"]'), offline: document.querySelector('[data-testid="count-offline"]') },
   noticePanel: $('notice-panel'), noticeTitle: $('notice-title'), noticeText: $('notice-text'),
 };
@@ -318,9 +318,8 @@ async function startFleet(me) {
   me.fleetView = createFleetView({
     L,
     map: parts.map,
-    renderer: parts.fleetRenderer,
     store: me.store,
-    elements: { panel: els.fleetPanel, list: els.list, search: els.search, searchResult: els.searchResult, toggle: els.toggle, counts: els.counts },
+    elements: { panel: els.fleetPanel, list: els.list, search: els.search, searchResult: els.searchResult, toggle: els.toggle, stateFilter: els.stateFilter, counts: els.counts },
     onOpen: (carId) => {
       location.hash = `#car/${carId}`;
     },
