@@ -50,6 +50,8 @@ export function createFleetView(options) {
   let rowsStale = true;
   /** The roving tab stop's car (WAI-ARIA "Keyboard Navigation Inside Components"). */
   let current = null;
+  /** Focus is being parked on the list while the focused row leaves the DOM. */
+  let parking = false;
 
   /**
    * @typedef {{li: HTMLLIElement, button: HTMLButtonElement, id: HTMLElement, badge: HTMLElement,
@@ -220,11 +222,19 @@ export function createFleetView(options) {
       const row = rendered.get(rows[i]);
       if (row !== undefined) keep.set(rows[i], row);
     }
-    // Focus must not fall to the page when its row leaves: it goes to the list (arrow keys go on from the current car).
+    // Focus must not fall to the page when its row leaves: it goes to the list (arrow keys go on
+    // from the current car). Before any change to the DOM: focusing lays the page out, and a layout
+    // with rows removed and the spacers not yet grown would pull the scroll position back.
     const active = document.activeElement;
     for (const [carId, row] of rendered) {
+      if (!keep.has(carId) && active !== null && row.li.contains(active)) {
+        parking = true;
+        list.focus({ preventScroll: true });
+        parking = false;
+      }
+    }
+    for (const [carId, row] of rendered) {
       if (keep.has(carId)) continue;
-      if (active !== null && row.li.contains(active)) list.focus({ preventScroll: true });
       row.li.remove();
       row.carId = null;
       pool.push(row);
@@ -305,8 +315,9 @@ export function createFleetView(options) {
   });
   scope.listen(list, 'focusin', (event) => {
     if (event.target === list) {
-      // Tab (or a row that left the window) put focus on the list itself: hand it to the current car.
-      if (current !== null && !rendered.has(current)) {
+      // Tab put focus on the list itself (the current car's row was not rendered): hand it on to
+      // that car. Focus parked here by a row leaving the window stays until a key moves it.
+      if (!parking && current !== null && !rendered.has(current)) {
         if (event.relatedTarget === null || !list.contains(/** @type {Node} */ (event.relatedTarget))) setCurrent(current, true);
       }
       return;

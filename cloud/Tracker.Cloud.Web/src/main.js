@@ -79,6 +79,14 @@ const hooks = createHooks({
     return current.fleetView === null ? null : current.fleetView.markerLatLng(carId);
   },
 });
+// Tests: centre the map on a car's marker at a zoom, and say where it is drawn (container pixels).
+hooks.markerPoint = (carId, zoom) => {
+  const at = hooks.markerLatLng(carId);
+  if (at === null || mapParts === null) return null;
+  mapParts.map.setView([at.lat, at.lng], zoom, { animate: false });
+  const p = mapParts.map.latLngToContainerPoint([at.lat, at.lng]);
+  return { x: p.x, y: p.y };
+};
 hooks.view = 'loading';
 hooks.decodeErrors = 0;
 hooks.tokenRefreshes = 0;
