@@ -164,17 +164,7 @@ public sealed class FleetScaleTests(FleetScaleFixture fixture, ITestOutputHelper
     }
 
     // A fix `northM` metres north of the car's stored position.
-    private static Fix Near(StoredFix latest, long timeMs, int northM, int speedMmps)
-    {
-        Fix f = Fix.Create(timeMs, latest.LatE7 + (northM * 90), latest.LonE7);
-        f.Mode = FixMode.ThreeD;
-        f.Quality = FixQuality.Autonomous;
-        f.HdopX100 = 80;
-        f.Satellites = 10;
-        f.SpeedMmps = speedMmps;
-        f.CourseCdeg = 0;
-        return f;
-    }
+    private static Fix Near(StoredFix latest, long timeMs, int northM, int speedMmps) => BrowserFixture.FixAt(timeMs, latest.LatE7 + (northM * 90), latest.LonE7, speedMmps);
 
     private static Task<string?> FocusedCarAsync(IPage page) =>
         page.EvaluateAsync<string?>("() => document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.carId ?? null : null");
