@@ -145,12 +145,16 @@ public sealed class FleetScaleTests(FleetScaleFixture fixture, ITestOutputHelper
     }
 
     [FactNeeding(Part.Chromium)]
-    public async Task ClickingACarsMarker_OpensIt()
+    public async Task HoveringACarsMarker_NamesIt_AndClickingOpensIt()
     {
         IPage page = await OpenAsync();
         // Zoom in on one car, so that it is alone under the pointer, then click where the map draws it.
         JsonElement at = await page.EvaluateAsync<JsonElement>("c => window.trackerApp.markerPoint(c, 18)", FleetScaleFixture.CarId(5000));
         ILocator map = page.GetByTestId("map");
+
+        // Hovering shows the car's id, as the markers' tooltips did.
+        await map.HoverAsync(new LocatorHoverOptions { Position = new Position { X = (float)at.GetProperty("x").GetDouble(), Y = (float)at.GetProperty("y").GetDouble() } });
+        await page.Locator(".leaflet-tooltip").Filter(new LocatorFilterOptions { HasText = FleetScaleFixture.CarId(5000) }).WaitForAsync(new LocatorWaitForOptions { Timeout = 10_000 });
         await map.ClickAsync(new LocatorClickOptions { Position = new Position { X = (float)at.GetProperty("x").GetDouble(), Y = (float)at.GetProperty("y").GetDouble() } });
         await page.WaitForFunctionAsync("c => location.hash === '#car/' + c", FleetScaleFixture.CarId(5000), new PageWaitForFunctionOptions { Timeout = 10_000 });
         await page.Context.CloseAsync();

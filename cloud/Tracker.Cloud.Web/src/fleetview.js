@@ -354,7 +354,7 @@ export function createFleetView(options) {
         if (car === undefined) continue;
         updateMarker(car);
         if (addCar(carId)) membership = true;
-        else if (wantState !== '' && (indexOfRow(carId) >= 0) !== (car.state === wantState)) membership = true;
+        else if (wantState !== '' && (indexOfRow(carId) >= 0) !== matches(carId)) membership = true;
         else {
           const row = rendered.get(carId);
           if (row !== undefined) updateRow(row, car);
