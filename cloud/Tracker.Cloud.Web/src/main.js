@@ -56,7 +56,7 @@ const els = {
   loginSubmit: $('login-submit'), loginMessage: $('login-message'),
   hostedSignIn: $('hosted-signin'), hostedSignInButton: $('hosted-signin-button'), hostedMessage: $('hosted-message'),
   appView: $('app-view'), map: $('map'), connection: $('connection'), whoami: $('whoami'), logout: $('logout'),
-  fleetPanel: $('fleet-panel'), list: $('car-list'), search: $('search'), searchResult: $('search-result'), toggle: $('panel-toggle'),
+  fleetPanel: $('fleet-panel'), list: $('car-list'), search: $('search'), searchResult: $('search-result'), toggle: $('panel-toggle'), stateFilter: $('state-filter'),
   counts: { moving: document.querySelector('[data-testid="count-moving"]'), stopped: document.querySelector('[data-testid="count-stopped"]'), offline: document.querySelector('[data-testid="count-offline"]') },
   noticePanel: $('notice-panel'), noticeTitle: $('notice-title'), noticeText: $('notice-text'),
 };
@@ -80,6 +80,14 @@ const hooks = createHooks({
     return current.fleetView === null ? null : current.fleetView.markerLatLng(carId);
   },
 });
+// Tests: centre the map on a car's marker at a zoom, and say where it is drawn (container pixels).
+hooks.markerPoint = (carId, zoom) => {
+  const at = hooks.markerLatLng(carId);
+  if (at === null || mapParts === null) return null;
+  mapParts.map.setView([at.lat, at.lng], zoom, { animate: false });
+  const p = mapParts.map.latLngToContainerPoint([at.lat, at.lng]);
+  return { x: p.x, y: p.y };
+};
 hooks.view = 'loading';
 hooks.decodeErrors = 0;
 hooks.tokenRefreshes = 0;
@@ -319,9 +327,8 @@ async function startFleet(me) {
   me.fleetView = createFleetView({
     L,
     map: parts.map,
-    renderer: parts.fleetRenderer,
     store: me.store,
-    elements: { panel: els.fleetPanel, list: els.list, search: els.search, searchResult: els.searchResult, toggle: els.toggle, counts: els.counts },
+    elements: { panel: els.fleetPanel, list: els.list, search: els.search, searchResult: els.searchResult, toggle: els.toggle, stateFilter: els.stateFilter, counts: els.counts },
     onOpen: (carId) => {
       location.hash = `#car/${carId}`;
     },
