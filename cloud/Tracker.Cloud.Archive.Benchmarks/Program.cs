@@ -11,6 +11,7 @@ using Tracker.Testing;
 //
 //   dotnet run -c Release --project cloud/Tracker.Cloud.Archive.Benchmarks -- --store sqlite --cars 1000 --interval-s 5 --db /tmp/archive-benchmark.db
 //   dotnet run -c Release --project cloud/Tracker.Cloud.Archive.Benchmarks -- --store synthetic --cars 1000 --interval-s 5
+//   dotnet run -c Release --project cloud/Tracker.Cloud.Archive.Benchmarks -- --tables trips --cars 1000 --days 29 --trips 8
 //
 // --store sqlite loads the day into a SQLite file first (reused when --db names one that is already
 // loaded with the same fleet) and times only the export: store reads + Parquet encoding + file writes.
@@ -21,6 +22,13 @@ var options = new Dictionary<string, string>(StringComparer.Ordinal);
 for (int i = 0; i + 1 < args.Length; i += 2)
 {
     options[args[i].TrimStart('-')] = args[i + 1];
+}
+
+if (options.GetValueOrDefault("tables") == "trips")
+{
+    // The trips and stops tables over the revision window (TripBenchmark.cs).
+    await TripBenchmark.RunAsync(options);
+    return;
 }
 
 int cars = Int("cars", 1000);

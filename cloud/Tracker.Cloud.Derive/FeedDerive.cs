@@ -17,7 +17,7 @@ public sealed class FeedDerive : IAsyncDisposable
     private readonly IFixFeed _feed;
     private readonly DeriveService _service;
     private readonly object _gate = new();
-    private readonly Queue<string> _dirty = new();
+    private readonly Queue<(string CarId, long DueTicks)> _dirty = new();
     private readonly HashSet<string> _queued = new(StringComparer.Ordinal);
     private readonly HashSet<string> _running = new(StringComparer.Ordinal);
     private readonly HashSet<string> _again = new(StringComparer.Ordinal);
@@ -38,6 +38,17 @@ public sealed class FeedDerive : IAsyncDisposable
 
     /// <summary>How many cars are derived at once (each car's steps stay serial); 2 by default.</summary>
     public int Workers { get; init; } = 2;
+
+    /// <summary>
+    /// How long a marked car waits before its step, so that the messages it sends meanwhile join that step; 200 ms by
+    /// default. Without the wait a worker took each car as soon as it was marked, a step for every message or two of
+    /// a busy car, and every step is a read and two commits beside ingest's. A car sending every few seconds is derived
+    /// once per message either way, this much later.
+    /// </summary>
+    public TimeSpan Coalesce { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>The clock the coalescing wait is read from (tests); the system's by default.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
 
     /// <summary>How long a car whose step failed waits before its next try (its entries stay meanwhile); 1 s by default.</summary>
     public TimeSpan RetryAfter { get; init; } = TimeSpan.FromSeconds(1);
@@ -115,7 +126,7 @@ public sealed class FeedDerive : IAsyncDisposable
                 return;
             }
 
-            _dirty.Enqueue(carId);
+            _dirty.Enqueue((carId, Clock.GetTimestamp() + DueAfter()));
         }
 
         _work.Release();
@@ -192,13 +203,34 @@ public sealed class FeedDerive : IAsyncDisposable
             }
 
             string carId;
+            long dueTicks;
             lock (_gate)
             {
-                if (!_dirty.TryDequeue(out carId!))
+                if (!_dirty.TryDequeue(out (string CarId, long DueTicks) next))
                 {
                     continue;
                 }
 
+                (carId, dueTicks) = next;
+            }
+
+            // Still queued while it waits, so marks meanwhile join this step instead of asking for another. The queue is in
+            // due order (one wait for every car), so the head is always the first due.
+            TimeSpan wait = Clock.GetElapsedTime(Clock.GetTimestamp(), dueTicks);
+            if (wait > TimeSpan.Zero)
+            {
+                try
+                {
+                    await Task.Delay(wait, Clock, stop).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+
+            lock (_gate)
+            {
                 _queued.Remove(carId);
                 _running.Add(carId);
             }
@@ -230,7 +262,7 @@ public sealed class FeedDerive : IAsyncDisposable
                 }
                 else if (_again.Remove(carId) && _queued.Add(carId))
                 {
-                    _dirty.Enqueue(carId);
+                    _dirty.Enqueue((carId, Clock.GetTimestamp() + DueAfter()));
                     again = true;
                 }
             }
@@ -245,6 +277,8 @@ public sealed class FeedDerive : IAsyncDisposable
             }
         }
     }
+
+    private long DueAfter() => (long)(Coalesce.TotalSeconds * Clock.TimestampFrequency);
 
     private async Task RetryLaterAsync(string carId, CancellationToken stop)
     {

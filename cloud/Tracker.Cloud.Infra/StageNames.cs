@@ -113,6 +113,12 @@ public sealed class StageNames
     /// <summary>The Glue table of the archived fixes.</summary>
     public string GlueTable => "fixes";
 
+    /// <summary>The Glue table of the archived trips.</summary>
+    public string GlueTripsTable => "trips";
+
+    /// <summary>The Glue table of the archived stops.</summary>
+    public string GlueStopsTable => "stops";
+
     /// <summary>The Athena workgroup.</summary>
     public string AthenaWorkgroup => Prefix;
 

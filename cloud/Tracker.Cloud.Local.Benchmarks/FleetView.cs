@@ -25,6 +25,9 @@ public sealed class FleetView : IAsyncDisposable
         _page = page;
     }
 
+    /// <summary>The signed-in page (the browser-side bench, <see cref="BrowserFleetBench"/>, measures in it).</summary>
+    public IPage Page => _page;
+
     /// <summary>Publish-to-browser latencies collected so far, in ms.</summary>
     public IReadOnlyList<double> Latencies => _latencies;
 

@@ -2,6 +2,8 @@
 //
 //   dotnet run -c Release --project cloud/Tracker.Cloud.Local.Benchmarks -- [--cars 1000] [--seconds 180] [--warmup 60] [--no-browser] [--screenshot fleet.png]
 //   dotnet run -c Release --project cloud/Tracker.Cloud.Local.Benchmarks -- --authorizer [--iterations 5000]
+//   dotnet run -c Release --project cloud/Tracker.Cloud.Local.Benchmarks -- --browser-fleet [--cars 10000] [--live-period 5]
+//       [--seconds 60] [--warmup 20] [--profile 10] [--web-root DIR]
 //   dotnet run -c Release --project cloud/Tracker.Cloud.Local.Benchmarks -- --host-process [--cars 1000] [--seconds 120] [--warmup 30]
 //       [--live-period 5s] [--report-policy live|device|FILE] [--browser] [--pause-host 10s] [--connect-timeout 300s] [--drain-timeout 120s]
 //       [--start-spread 0s] [--max-pending-connections N] [--host-exe PATH] [--seed 1] [--webhook-overspeed KMH]
@@ -30,6 +32,12 @@ if (args.Contains("--authorizer"))
     // The browsers' custom-authorizer path alone (AuthorizerBenchmark.cs); no host, no browser.
     await Tracker.Cloud.Local.Benchmarks.AuthorizerBenchmark.RunAsync(Arg("--iterations", 5000));
     return 0;
+}
+
+if (args.Contains(BrowserFleetBench.ModeFlag))
+{
+    // Issue 19: the fleet view in Chromium with N cars on a synthetic live feed (BrowserFleetBench.cs).
+    return await BrowserFleetBench.RunAsync(args, Console.Out);
 }
 
 if (args.Contains(LoadOptions.ModeFlag))

@@ -110,6 +110,7 @@ public sealed class SqliteDeriveStore : IDerivationStore, IEventStore, IStatusSt
         ArgumentNullException.ThrowIfNull(car);
         ArgumentNullException.ThrowIfNull(events);
         ArgumentNullException.ThrowIfNull(withdrawals);
+        using WriteTurn turn = await _store.TakeWriteTurnAsync(cancellationToken).ConfigureAwait(false);
         await using SqliteConnection connection = await _store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         long? restore = null;
         if (_store.Options.SyncEveryCommit)
@@ -347,6 +348,7 @@ public sealed class SqliteDeriveStore : IDerivationStore, IEventStore, IStatusSt
     public async Task<StoredEvent?> AcknowledgeAsync(EventKey key, string by, long atMs, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(by);
+        using WriteTurn turn = await _store.TakeWriteTurnAsync(cancellationToken).ConfigureAwait(false);
         await using (SqliteConnection connection = await _store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
         await using (SqliteCommand command = connection.CreateCommand())
         {
@@ -365,6 +367,7 @@ public sealed class SqliteDeriveStore : IDerivationStore, IEventStore, IStatusSt
     public async Task<bool> AppendStatusAsync(StoredStatus status, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(status);
+        using WriteTurn turn = await _store.TakeWriteTurnAsync(cancellationToken).ConfigureAwait(false);
         await using SqliteConnection connection = await _store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using SqliteCommand command = connection.CreateCommand();
         command.CommandText = "INSERT OR IGNORE INTO statuses (car_id, ts, received_ms, online, ignition, supply_mv, backup_mv) "
@@ -432,6 +435,7 @@ public sealed class SqliteDeriveStore : IDerivationStore, IEventStore, IStatusSt
             throw new ArgumentException("zone " + zone.Id + ": " + problem, nameof(zone));
         }
 
+        using WriteTurn turn = await _store.TakeWriteTurnAsync(cancellationToken).ConfigureAwait(false);
         await using SqliteConnection connection = await _store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using SqliteCommand command = connection.CreateCommand();
         command.CommandText = "INSERT INTO zones (zone_id, body) VALUES ($id, $body) ON CONFLICT (zone_id) DO UPDATE SET body = excluded.body;";
@@ -444,6 +448,7 @@ public sealed class SqliteDeriveStore : IDerivationStore, IEventStore, IStatusSt
     public async Task<bool> DeleteZoneAsync(string zoneId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(zoneId);
+        using WriteTurn turn = await _store.TakeWriteTurnAsync(cancellationToken).ConfigureAwait(false);
         await using SqliteConnection connection = await _store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using SqliteCommand command = connection.CreateCommand();
         command.CommandText = "DELETE FROM zones WHERE zone_id = $id;";
@@ -475,6 +480,7 @@ public sealed class SqliteDeriveStore : IDerivationStore, IEventStore, IStatusSt
     public async Task PutLimitAsync(LimitSetting setting, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(setting);
+        using WriteTurn turn = await _store.TakeWriteTurnAsync(cancellationToken).ConfigureAwait(false);
         await using SqliteConnection connection = await _store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using SqliteCommand command = connection.CreateCommand();
         if (setting.IsEmpty)
@@ -496,6 +502,7 @@ public sealed class SqliteDeriveStore : IDerivationStore, IEventStore, IStatusSt
     /// <returns>Rows deleted.</returns>
     public async Task<int> PurgeExpiredAsync(CancellationToken cancellationToken)
     {
+        using WriteTurn turn = await _store.TakeWriteTurnAsync(cancellationToken).ConfigureAwait(false);
         await using SqliteConnection connection = await _store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         return await PurgeAsync(connection, _store.Options.Clock.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false);
     }

@@ -77,6 +77,7 @@ public sealed class SqliteNotifyStore : IOutboxStore, ISubscriptionStore
     {
         ArgumentNullException.ThrowIfNull(events);
         ArgumentNullException.ThrowIfNull(entries);
+        using WriteTurn turn = await _store.TakeWriteTurnAsync(cancellationToken).ConfigureAwait(false);
         await using SqliteConnection connection = await _store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         foreach (OutboxEntry entry in entries)
@@ -113,6 +114,7 @@ public sealed class SqliteNotifyStore : IOutboxStore, ISubscriptionStore
     public async Task RecordAsync(OutboxEntry entry, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entry);
+        using WriteTurn turn = await _store.TakeWriteTurnAsync(cancellationToken).ConfigureAwait(false);
         await using SqliteConnection connection = await _store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using SqliteCommand command = connection.CreateCommand();
         command.CommandText = "UPDATE outbox SET state = $state, attempts = $attempts, next_attempt_ms = $next, last_error = $error, delivered_ms = $delivered "
@@ -123,11 +125,56 @@ public sealed class SqliteNotifyStore : IOutboxStore, ISubscriptionStore
 
     /// <inheritdoc/>
     public Task<IReadOnlyList<OutboxEntry>> ListAsync(OutboxState state, int limit, CancellationToken cancellationToken) =>
-        ReadAsync("SELECT " + Columns + " FROM outbox WHERE state = $state ORDER BY created_ms DESC LIMIT $limit;", c =>
+        ListAsync(state, limit, null, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<OutboxEntry>> ListAsync(OutboxState state, int limit, OutboxPosition? after, CancellationToken cancellationToken) =>
+        ReadAsync(
+            "SELECT " + Columns + " FROM outbox WHERE state = $state"
+            + (after is null ? string.Empty : " AND (created_ms, car_id, event_id, subscription_id, channel) < ($created, $car, $event, $sub, $channel)")
+            + " ORDER BY created_ms DESC, car_id DESC, event_id DESC, subscription_id DESC, channel DESC LIMIT $limit;",
+            c =>
+            {
+                c.Parameters.AddWithValue("$state", (int)state);
+                c.Parameters.AddWithValue("$limit", limit);
+                if (after is not null)
+                {
+                    c.Parameters.AddWithValue("$created", after.CreatedMs);
+                    c.Parameters.AddWithValue("$car", after.CarId);
+                    c.Parameters.AddWithValue("$event", after.EventId);
+                    c.Parameters.AddWithValue("$sub", after.SubscriptionId);
+                    c.Parameters.AddWithValue("$channel", (int)after.Channel);
+                }
+            },
+            cancellationToken);
+
+    /// <inheritdoc/>
+    public async Task<OutboxEntry?> RedeliverAsync(string deliveryId, long nowMs, CancellationToken cancellationToken)
+    {
+        // The delivery id is a hash of the key, not a column: found among the failed entries (the operators' list).
+        OutboxEntry? failed = (await ReadAsync("SELECT " + Columns + " FROM outbox WHERE state = $state;", c => c.Parameters.AddWithValue("$state", (int)OutboxState.Failed), cancellationToken).ConfigureAwait(false))
+            .FirstOrDefault(e => string.Equals(e.DeliveryId, deliveryId, StringComparison.Ordinal));
+        if (failed is null)
         {
-            c.Parameters.AddWithValue("$state", (int)state);
-            c.Parameters.AddWithValue("$limit", limit);
-        }, cancellationToken);
+            return null;
+        }
+
+        using WriteTurn turn = await _store.TakeWriteTurnAsync(cancellationToken).ConfigureAwait(false);
+        await using SqliteConnection connection = await _store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "UPDATE outbox SET state = $pending, attempts = 0, next_attempt_ms = $now "
+            + "WHERE car_id = $car AND event_id = $event AND subscription_id = $sub AND channel = $channel AND state = $failed;";
+        command.Parameters.AddWithValue("$pending", (int)OutboxState.Pending);
+        command.Parameters.AddWithValue("$failed", (int)OutboxState.Failed);
+        command.Parameters.AddWithValue("$now", nowMs);
+        command.Parameters.AddWithValue("$car", failed.CarId);
+        command.Parameters.AddWithValue("$event", failed.EventId);
+        command.Parameters.AddWithValue("$sub", failed.SubscriptionId);
+        command.Parameters.AddWithValue("$channel", (int)failed.Channel);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1
+            ? failed with { State = OutboxState.Pending, Attempts = 0, NextAttemptMs = nowMs }
+            : null;
+    }
 
     /// <inheritdoc/>
     public async Task<IReadOnlyList<Subscription>> ListSubscriptionsAsync(CancellationToken cancellationToken)
@@ -149,6 +196,7 @@ public sealed class SqliteNotifyStore : IOutboxStore, ISubscriptionStore
     public async Task PutSubscriptionAsync(Subscription subscription, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(subscription);
+        using WriteTurn turn = await _store.TakeWriteTurnAsync(cancellationToken).ConfigureAwait(false);
         await using SqliteConnection connection = await _store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using SqliteCommand command = connection.CreateCommand();
         command.CommandText = "INSERT INTO subscriptions (subscription_id, body) VALUES ($id, $body) ON CONFLICT (subscription_id) DO UPDATE SET body = excluded.body;";
@@ -160,6 +208,7 @@ public sealed class SqliteNotifyStore : IOutboxStore, ISubscriptionStore
     /// <inheritdoc/>
     public async Task<bool> DeleteSubscriptionAsync(string id, CancellationToken cancellationToken)
     {
+        using WriteTurn turn = await _store.TakeWriteTurnAsync(cancellationToken).ConfigureAwait(false);
         await using SqliteConnection connection = await _store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using SqliteCommand command = connection.CreateCommand();
         command.CommandText = "DELETE FROM subscriptions WHERE subscription_id = $id;";

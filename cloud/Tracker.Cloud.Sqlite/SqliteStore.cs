@@ -16,6 +16,13 @@ public sealed class SqliteStore : IFixStore, IRentalStore, IFixFeed
 
     private readonly SqliteStoreOptions _options;
     private readonly string _connectionString;
+    private const string SetupNormal = "PRAGMA busy_timeout=30000; PRAGMA synchronous=NORMAL;";
+    private const string SetupFlushed = "PRAGMA busy_timeout=30000; PRAGMA synchronous=FULL;";
+
+    // The setup each pooled SQLite handle was given, by handle (weakly: a handle the pool closes drops out).
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, string> SetUp = new();
+
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
     private long _lastPurgeMs = long.MinValue;
 
     private SqliteStore(SqliteStoreOptions options, string connectionString)
@@ -92,6 +99,7 @@ public sealed class SqliteStore : IFixStore, IRentalStore, IFixFeed
             }
         }
 
+        using WriteTurn turn = await TakeWriteTurnAsync(cancellationToken).ConfigureAwait(false);
         await using SqliteConnection connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         int written = 0;
         if (fixes.Count > 0)
@@ -177,6 +185,7 @@ public sealed class SqliteStore : IFixStore, IRentalStore, IFixFeed
     public async Task AcknowledgeAsync(string carId, long throughSeq, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(carId);
+        using WriteTurn turn = await TakeWriteTurnAsync(cancellationToken).ConfigureAwait(false);
         await using SqliteConnection connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using SqliteCommand delete = connection.CreateCommand();
         // seq is the rowid (no AUTOINCREMENT, which would add a write to every append). A rowid is reused only once the
@@ -191,6 +200,7 @@ public sealed class SqliteStore : IFixStore, IRentalStore, IFixFeed
     /// <summary>Deletes the fixes older than the retention, now; returns how many went.</summary>
     public async Task<int> PurgeExpiredAsync(CancellationToken cancellationToken)
     {
+        using WriteTurn turn = await TakeWriteTurnAsync(cancellationToken).ConfigureAwait(false);
         await using SqliteConnection connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         return await PurgeAsync(connection, _options.Clock.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false);
     }
@@ -200,6 +210,7 @@ public sealed class SqliteStore : IFixStore, IRentalStore, IFixFeed
     {
         ArgumentNullException.ThrowIfNull(fix);
         ArgumentException.ThrowIfNullOrEmpty(fix.CarId, nameof(fix));
+        using WriteTurn turn = await TakeWriteTurnAsync(cancellationToken).ConfigureAwait(false);
         await using SqliteConnection connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using SqliteCommand upsert = connection.CreateCommand();
 
@@ -288,6 +299,7 @@ public sealed class SqliteStore : IFixStore, IRentalStore, IFixFeed
         ArgumentNullException.ThrowIfNull(rental);
         ArgumentException.ThrowIfNullOrEmpty(rental.CarId, nameof(rental));
         ArgumentException.ThrowIfNullOrEmpty(rental.Renter, nameof(rental));
+        using WriteTurn turn = await TakeWriteTurnAsync(cancellationToken).ConfigureAwait(false);
         await using SqliteConnection connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using SqliteCommand command = connection.CreateCommand();
         command.CommandText = "INSERT OR REPLACE INTO rentals (car_id, renter, from_ms, to_ms) VALUES ($car, $renter, $from, $to);";
@@ -334,10 +346,15 @@ public sealed class SqliteStore : IFixStore, IRentalStore, IFixFeed
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            if (!_options.SyncEveryCommit)
+            string setup = _options.SyncEveryCommit ? SetupFlushed : SetupNormal;
+            if (!SetUp.TryGetValue(connection.Handle!, out string? applied) || !ReferenceEquals(applied, setup))
             {
-                // Per connection, so it is set on each (pooled connections keep it; the statement is cheap).
-                await ExecuteAsync(connection, "PRAGMA synchronous=NORMAL;", cancellationToken).ConfigureAwait(false);
+                // Per connection, and a pooled one keeps them: set once for each SQLite handle (or again when a store
+                // with the other setting on the same file had it), not at every open. A writer outside this process's
+                // turns (TakeWriteTurnAsync; another process on the file) is waited for by SQLite's own busy handler, not
+                // by Microsoft.Data.Sqlite's retry, which sleeps 150 ms between tries.
+                await ExecuteAsync(connection, setup, cancellationToken).ConfigureAwait(false);
+                SetUp.AddOrUpdate(connection.Handle!, setup);
             }
 
             return connection;
@@ -347,6 +364,20 @@ public sealed class SqliteStore : IFixStore, IRentalStore, IFixFeed
             await connection.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Waits for this process's turn to write the file; every write of the store and of the stores that share it (Derive,
+    /// notify, trips) takes one, around its whole transaction. SQLite lets one writer in at a time anyway, but a writer
+    /// that finds the lock taken gets SQLITE_BUSY, on which Microsoft.Data.Sqlite sleeps 150 ms before it tries again
+    /// (SQLite's busy handler, set too, sleeps 1, 2, 5, 10 ms and more): with ingest's four writers and Derive's two,
+    /// that sleeping, not the work, set the pace. Here the next writer goes in as soon as the last one commits.
+    /// Turns do not nest: a method that holds one calls no other that takes one.
+    /// </summary>
+    internal async Task<WriteTurn> TakeWriteTurnAsync(CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return new WriteTurn(_writeGate);
     }
 
     internal static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)

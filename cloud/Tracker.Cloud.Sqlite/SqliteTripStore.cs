@@ -66,6 +66,7 @@ public sealed class SqliteTripStore : ITripStore, IOdometerReadingStore
         ArgumentException.ThrowIfNullOrEmpty(carId);
         ArgumentNullException.ThrowIfNull(trips);
         ArgumentNullException.ThrowIfNull(stops);
+        using WriteTurn turn = await _store.TakeWriteTurnAsync(cancellationToken).ConfigureAwait(false);
         await using SqliteConnection connection = await _store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         if (decidedFrom != long.MaxValue)
@@ -196,6 +197,7 @@ public sealed class SqliteTripStore : ITripStore, IOdometerReadingStore
     public async Task PutReadingAsync(OdometerReading reading, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reading);
+        using WriteTurn turn = await _store.TakeWriteTurnAsync(cancellationToken).ConfigureAwait(false);
         await using SqliteConnection connection = await _store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using SqliteCommand command = connection.CreateCommand();
         command.CommandText = "INSERT OR REPLACE INTO odometer_readings (car_id, at_ts, value_m, set_by) VALUES ($car, $at, $value, $by);";

@@ -27,7 +27,6 @@ CREATE EXTERNAL TABLE IF NOT EXISTS fixes (
     quality       int       COMMENT 'GGA fix quality, 1 to 8 (1 GPS, 2 DGPS, 4 RTK fixed, 5 RTK float, 6 dead reckoning...)',
     speed_derived boolean   COMMENT 'true when speed_mmps was computed at ingest from distance and time',
     moving        boolean   COMMENT 'true when the car was moving at this fix (speed at or above the ingest threshold)',
-    odometer_m    bigint    COMMENT 'distance driven up to this fix in metres, counted by ingest, null when unknown',
     received_ms   bigint    COMMENT 'when ingest accepted the fix, UTC epoch milliseconds'
 )
 PARTITIONED BY (

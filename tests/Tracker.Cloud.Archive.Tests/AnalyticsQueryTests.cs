@@ -4,13 +4,14 @@ using Tracker.Cloud.Archive.Sinks;
 using Tracker.Cloud.Archive.Tests.Servers;
 using Tracker.Cloud.Archive.Tests.Support;
 using Tracker.Cloud.Core.Storage;
+using Tracker.Cloud.Derive.Processors.Trips;
 
 namespace Tracker.Cloud.Archive.Tests;
 
 /// <summary>
-/// The four Athena queries, run as written (with their example dates) by DuckDB over an archive that
-/// the exporter wrote for a fleet built to have known answers: three trips, three speeding events,
-/// exact distances, three offline cars. DuckDB is not Athena, but the queries use only SQL both share;
+/// The six Athena queries, run as written (with their example dates) by DuckDB over an archive (fixes, trips and
+/// stops) that the exporters wrote for a fleet built to have known answers: trips across midnight and in rentals,
+/// idle time, three speeding events, three offline cars. DuckDB is not Athena, but the queries use only SQL both share;
 /// this checks their logic on real Parquet files.
 /// </summary>
 public sealed class AnalyticsQueryTests : IClassFixture<AnalyticsQueryTests.Archive>
@@ -21,36 +22,65 @@ public sealed class AnalyticsQueryTests : IClassFixture<AnalyticsQueryTests.Arch
     public AnalyticsQueryTests(Archive archive) => _archive = archive;
 
     [FactNeeding(Part.DuckDb)]
-    public async Task TripsPerCar_CountsMovingRunsSplitByFiveMinuteGaps_AcrossMidnight()
+    public async Task TripsPerCar_AddsUpTheTripsTable_ATripAcrossMidnightOnce()
     {
         IReadOnlyList<JsonElement> rows = await _archive.RunAsync("trips-per-car.sql");
-        JsonElement trips = Assert.Single(rows, r => r.Text("car_id") == "car-trips");
-
-        // 08:00-09:00 with a 3-minute stop (one trip), 09:20-09:40, 23:55-00:05 across midnight.
+        Assert.Equal(["car-speed", "car-trips"], rows.Select(r => r.Text("car_id")));
+        JsonElement trips = rows[1];
         Assert.Equal(3, trips.Number("trips"));
+        Assert.Equal(51.0, trips.Number("distance_km"));
+        Assert.Equal(1.0, trips.Number("estimated_km"));
+        Assert.Equal(1.5, trips.Number("driving_hours"));
+        Assert.Equal(30.0, trips.Number("mean_trip_minutes"));
+        Assert.Equal(36.0, trips.Number("top_speed_kmh"));
         Assert.Equal("2025-06-03 08:00:00", trips.Text("first_trip_started"));
         Assert.Equal("2025-06-04 00:05:00", trips.Text("last_trip_ended"));
-        // A trip's distance runs from its first moving fix to its last: the step into each trip's first
-        // fix is not in it (and the car's very first fix has none).
-        Assert.Equal(Math.Round((_archive.TripsMovingFixes - 3) * 0.1, 1), trips.Number("distance_km"), 1);
-        Assert.Equal(36.0, trips.Number("top_speed_kmh"));
-        Assert.Equal(Math.Round((3590 + 1200 + 600) / 3600.0, 2), trips.Number("driving_hours"), 2);
+        Assert.Equal(144.0, rows[0].Number("top_speed_kmh"));
     }
 
     [FactNeeding(Part.DuckDb)]
-    public async Task DistancePerDay_SumsOdometerStepsAndHaversine_ByTheDayTheStepEnds()
+    public async Task DistancePerDay_IsTheTripsDistance_OnTheDayEachTripStarts()
     {
         IReadOnlyList<JsonElement> rows = await _archive.RunAsync("distance-per-day.sql");
-        JsonElement[] trips = rows.Where(r => r.Text("car_id") == "car-trips").ToArray();
-        Assert.Equal(["2025-06-03", "2025-06-04"], trips.Select(r => r.Text("dt")));
-        double odometer3 = trips[0].Number("odometer_km");
-        double odometer4 = trips[1].Number("odometer_km");
-        Assert.Equal(Math.Round(_archive.TripsOdometerM["2025-06-03"] / 1000.0, 2), odometer3, 2);
-        Assert.Equal(Math.Round(_archive.TripsOdometerM["2025-06-04"] / 1000.0, 2), odometer4, 2);
+        JsonElement trips = Assert.Single(rows, r => r.Text("car_id") == "car-trips");
 
-        // 100 m north per moving step: the great circle agrees with the odometer to a metre a kilometre.
-        Assert.Equal(odometer3, trips[0].Number("haversine_km"), 0.01 * odometer3);
-        Assert.Equal(odometer4, trips[1].Number("haversine_km"), 0.01 * odometer4);
+        // The trip of 23:55 to 00:05 is the 3 June's, whole: 33 + 12 + 6 km.
+        Assert.Equal("2025-06-03", trips.Text("dt"));
+        Assert.Equal(3, trips.Number("trips"));
+        Assert.Equal(51.0, trips.Number("distance_km"));
+        Assert.Equal(1.0, trips.Number("estimated_km"));
+        Assert.Equal(1.5, trips.Number("driving_hours"));
+    }
+
+    [FactNeeding(Part.DuckDb)]
+    public async Task TripsPerRental_CountsTheTripsStartedInEachRental()
+    {
+        IReadOnlyList<JsonElement> rows = await _archive.RunAsync("trips-per-rental.sql");
+        Assert.Equal([Archive.RentalTwo, Archive.RentalOne], rows.Select(r => r.Text("rental_id")));
+        JsonElement one = rows[1];
+        Assert.Equal(("car-trips", "renter-1"), (one.Text("car_id"), one.Text("renter")));
+        Assert.Equal(2, one.Number("trips"));
+        Assert.Equal(45.0, one.Number("distance_km"));
+        Assert.Equal(1.0, one.Number("estimated_km"));
+        Assert.Equal(1.33, one.Number("driving_hours"));
+        Assert.Equal(1, rows[0].Number("trips"));
+        Assert.Equal(3.0, rows[0].Number("distance_km"));
+    }
+
+    [FactNeeding(Part.DuckDb)]
+    public async Task Utilisation_JoinsDrivingAndIdleTime_PerCarAndDay_WithIdleOnlyDays()
+    {
+        IReadOnlyList<JsonElement> rows = await _archive.RunAsync("utilisation.sql");
+        Assert.Equal(
+            [("car-idle", "2025-06-05"), ("car-speed", "2025-06-03"), ("car-trips", "2025-06-03"), ("car-trips", "2025-06-04")],
+            rows.Select(r => (r.Text("car_id"), r.Text("day"))));
+        JsonElement day = rows[2];
+        Assert.Equal(3, day.Number("trips"));
+        Assert.Equal(1.5, day.Number("driving_hours"));
+        Assert.Equal(0.08, day.Number("idle_hours"));
+        Assert.Equal(6.3, day.Number("utilisation_pct"));
+        Assert.Equal((0.0, 0.03), (rows[3].Number("trips"), rows[3].Number("idle_hours")));
+        Assert.Equal((0.0, 1.0, 0.0), (rows[0].Number("trips"), rows[0].Number("idle_hours"), rows[0].Number("utilisation_pct")));
     }
 
     [FactNeeding(Part.DuckDb)]
@@ -81,11 +111,11 @@ public sealed class AnalyticsQueryTests : IClassFixture<AnalyticsQueryTests.Arch
     {
         private readonly TempFolder _archive = new("tracker-analytics-");
 
-        /// <summary>Moving fixes of car-trips.</summary>
-        public int TripsMovingFixes { get; private set; }
+        /// <summary>car-trips' rental of 3 June, 07:00 to 12:00.</summary>
+        public static readonly string RentalOne = "car-trips/renter-1/" + new DateTimeOffset(2025, 6, 3, 7, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
 
-        /// <summary>car-trips' odometer steps summed by the day of the fix that ends each step.</summary>
-        public Dictionary<string, long> TripsOdometerM { get; } = [];
+        /// <summary>car-speed's rental of 3 June, 07:30 to 09:00.</summary>
+        public static readonly string RentalTwo = "car-speed/renter-2/" + new DateTimeOffset(2025, 6, 3, 7, 30, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
 
         public Task<IReadOnlyList<JsonElement>> RunAsync(string query) => DuckDbQueries.RunAsync(_archive.Path, query);
 
@@ -101,13 +131,63 @@ public sealed class AnalyticsQueryTests : IClassFixture<AnalyticsQueryTests.Arch
             fixes.AddRange(SpeedingCar());
             fixes.Add(Fix("car-gone", new DateTimeOffset(2025, 5, 20, 12, 0, 0, TimeSpan.Zero), 525_000_000, 0, 0, false, 0));
             fixes.Add(Fix("car-online", new DateTimeOffset(2025, 6, 10, 6, 0, 0, TimeSpan.Zero), 525_000_000, 0, 0, false, 0));
+            fixes.Add(Fix("car-idle", new DateTimeOffset(2025, 6, 10, 6, 0, 0, TimeSpan.Zero), 525_000_000, 0, 0, false, 0));
             var store = new ListFixStore(fixes);
-            var sink = new DirectoryArchiveSink(_archive.Path);
-            var exporter = new ArchiveExporter(store, sink, new ArchiveOptions(), new ManualClock(new DateTimeOffset(2025, 6, 11, 0, 15, 0, TimeSpan.Zero)));
-            foreach (DateOnly day in fixes.Select(f => DateOnly.FromDateTime(DateTime.UnixEpoch.AddMilliseconds(f.Ts))).Distinct())
+            var clock = new ManualClock(new DateTimeOffset(2025, 6, 11, 0, 15, 0, TimeSpan.Zero));
+            var exporter = new ArchiveExporter(store, new DirectoryArchiveSink(System.IO.Path.Combine(_archive.Path, "fixes")), new ArchiveOptions(), clock);
+            DateOnly[] days = fixes.Select(f => DateOnly.FromDateTime(DateTime.UnixEpoch.AddMilliseconds(f.Ts))).Distinct().ToArray();
+            foreach (DateOnly day in days)
             {
                 await exporter.ExportDayAsync(day, CancellationToken.None);
             }
+
+            var rentals = new ListRentalStore(
+            [
+                new Rental("car-trips", "renter-1", At(3, 7, 0), At(3, 12, 0)),
+                new Rental("car-speed", "renter-2", At(3, 7, 30), At(3, 9, 0)),
+            ]);
+            var trips = new TripArchiveExporter(store, DesignedTrips(), rentals, new DirectoryArchiveSink(System.IO.Path.Combine(_archive.Path, "trips")), new DirectoryArchiveSink(System.IO.Path.Combine(_archive.Path, "stops")), new ArchiveOptions(), clock);
+            await trips.ExportAsync([.. days, new DateOnly(2025, 6, 5)], CancellationToken.None);
+        }
+
+        private static long At(int day, int hour, int minute) => new DateTimeOffset(2025, 6, day, hour, minute, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
+
+        /// <summary>
+        /// car-trips: 08:00-09:00 (33 km) and 09:20-09:40 (12 km, 1 km of it bridged) in rental one, 23:55-00:05 across
+        /// midnight (6 km) after it; its stops between them idle 300 s and 0 s, and 120 s after the last. car-speed: 3 km at
+        /// up to 144 km/h in rental two. car-idle: no trip, an hour's idling on 5 June.
+        /// </summary>
+        private static ListTripStore DesignedTrips()
+        {
+            Trip Trip(string car, long start, long end, double distance, double estimated, int maxSpeed) => new()
+            {
+                CarId = car,
+                StartTs = start,
+                EndTs = end,
+                StartLatE7 = 523_000_000,
+                StartLonE7 = 48_000_000,
+                EndLatE7 = 523_100_000,
+                EndLonE7 = 48_000_000,
+                DistanceM = distance,
+                EstimatedM = estimated,
+                MaxSpeedMmps = maxSpeed,
+                Fixes = 100,
+                DecidedTs = end + 120_000,
+            };
+            Stop Stop(string car, long start, long? end, long idleMs) => new() { CarId = car, StartTs = start, EndTs = end, LatE7 = 523_100_000, LonE7 = 48_000_000, IdleMs = idleMs, DecidedTs = start + 120_000 };
+            return new ListTripStore(
+                [
+                    Trip("car-trips", At(3, 8, 0), At(3, 9, 0), 33_000, 0, 10_000),
+                    Trip("car-trips", At(3, 9, 20), At(3, 9, 40), 12_000, 1_000, 9_000),
+                    Trip("car-trips", At(3, 23, 55), At(4, 0, 5), 6_000, 0, 8_000),
+                    Trip("car-speed", At(3, 8, 0), At(3, 8, 5), 3_000, 0, 40_000),
+                ],
+                [
+                    Stop("car-trips", At(3, 9, 0), At(3, 9, 20), 300_000),
+                    Stop("car-trips", At(3, 9, 40), At(3, 23, 55), 0),
+                    Stop("car-trips", At(4, 0, 5), null, 120_000),
+                    Stop("car-idle", At(5, 6, 0), At(5, 8, 0), 3_600_000),
+                ]);
         }
 
         public Task DisposeAsync()
@@ -120,7 +200,7 @@ public sealed class AnalyticsQueryTests : IClassFixture<AnalyticsQueryTests.Arch
         /// car-trips, every 10 s: moving 08:00-08:30, stopped 3 minutes, moving to 09:00 (one trip); stopped to
         /// 09:20; moving to 09:40; silent; moving 23:55 to 00:05 the next day. 10 m/s, 100 m north a moving step.
         /// </summary>
-        private List<StoredFix> TripsCar()
+        private static List<StoredFix> TripsCar()
         {
             var fixes = new List<StoredFix>();
             int lat = 523_000_000;
@@ -137,15 +217,8 @@ public sealed class AnalyticsQueryTests : IClassFixture<AnalyticsQueryTests.Arch
                     }
 
                     StoredFix fix = Fix("car-trips", t, lat, 48_000_000, moving ? 10_000 : 0, moving, odometer);
-                    if (previous is not null)
-                    {
-                        string day = t.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-                        TripsOdometerM[day] = TripsOdometerM.GetValueOrDefault(day) + (moving ? 100 : 0);
-                    }
-
                     fixes.Add(fix);
                     previous = fix;
-                    TripsMovingFixes += moving ? 1 : 0;
                 }
             }
 

@@ -9,6 +9,7 @@ using FsCheck.Xunit;
 using Tracker.Cloud.Archive.Export;
 using Tracker.Cloud.Archive.Tests.Support;
 using Tracker.Cloud.Core.Storage;
+using Tracker.Cloud.Derive.Processors.Trips;
 using Tracker.Cloud.DynamoDb;
 using Tracker.Cloud.Lambda.Archive;
 using Tracker.Cloud.Lambda.Events;
@@ -163,6 +164,75 @@ public sealed class ArchiveLambdaTests
         var environment = new Dictionary<string, string?> { [ArchiveSettings.BucketVariable] = bucket, [ArchiveSettings.PrefixVariable] = prefix };
         var e = Assert.Throws<InvalidOperationException>(() => ArchiveSettings.Read(environment.GetValueOrDefault));
         Assert.Contains(variable, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Settings_TripsAreOffWithoutTheirTable_AndTheirPrefixesDefaultToTripsAndStops()
+    {
+        ArchiveSettings plain = ArchiveSettings.Read(new Dictionary<string, string> { [ArchiveSettings.BucketVariable] = "tracker-archive" }.GetValueOrDefault);
+        Assert.Null(plain.TripsTable);
+        Assert.Equal(("trips/", "stops/", "tracker-archive"), (plain.TripsSink.Prefix, plain.StopsSink.Prefix, plain.TripsSink.Bucket));
+
+        ArchiveSettings trips = ArchiveSettings.Read(new Dictionary<string, string>
+        {
+            [ArchiveSettings.BucketVariable] = "tracker-archive",
+            [ArchiveSettings.KmsKeyVariable] = "alias/tracker",
+            [ArchiveSettings.TripsTableVariable] = "tracker-dev-trips",
+            [ArchiveSettings.TripsPrefixVariable] = "archive/trips/",
+        }.GetValueOrDefault);
+        Assert.Equal(("tracker-dev-trips", "archive/trips/", "alias/tracker"), (trips.TripsTable, trips.TripsSink.Prefix, trips.StopsSink.KmsKeyId));
+    }
+
+    [Theory]
+    [InlineData(ArchiveSettings.TripsTableVariable, "no spaces allowed", ArchiveSettings.TripsTableVariable)]
+    [InlineData(ArchiveSettings.TripsTableVariable, "ab", ArchiveSettings.TripsTableVariable)]
+    [InlineData(ArchiveSettings.TripsPrefixVariable, "trips", ArchiveSettings.TripsPrefixVariable)]
+    [InlineData(ArchiveSettings.TripsPrefixVariable, "fixes/", "the fixes' prefix")]
+    [InlineData(ArchiveSettings.StopsPrefixVariable, "trips/", "the same prefix")]
+    public void Settings_BadTripsVariables_FailTheStart_NamingTheVariable(string variable, string value, string problem)
+    {
+        var environment = new Dictionary<string, string> { [ArchiveSettings.BucketVariable] = "tracker-archive", [variable] = value };
+        var e = Assert.Throws<InvalidOperationException>(() => ArchiveSettings.Read(environment.GetValueOrDefault));
+        Assert.Contains(problem, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ScheduledEvent_ExportsTheTripsWindow_AndABackfillOnlyItsDay()
+    {
+        var trips = new MemorySink();
+        var stops = new MemorySink();
+        Trip trip = new() { CarId = "car-0042", StartTs = DayStart + 3_600_000, EndTs = DayStart + 4_000_000, Fixes = 10, DecidedTs = DayStart + 4_100_000, DistanceM = 2_000 };
+        ListFixStore fixes = new(SyntheticFleet.Drive("car-0042", 42, DayStart + 5_000, 40, 60_000));
+        var exporter = new TripArchiveExporter(fixes, new ListTripStore([trip], []), null, trips, stops, new ArchiveOptions(), Clock);
+        var handler = new ArchiveHandler(new ArchiveExporter(fixes, new MemorySink(), new ArchiveOptions(), Clock), new MemorySink(), TextWriter.Null, exporter);
+
+        using JsonDocument scheduled = await JsonDocument.ParseAsync(await handler.HandleAsync(new MemoryStream(Encoding.UTF8.GetBytes(SampleEvent("scheduled-archive.json"))), CancellationToken.None));
+        Assert.Equal((29, 29, 1), (scheduled.RootElement.GetProperty("tripDays").GetInt32(), scheduled.RootElement.GetProperty("tripDaysWritten").GetInt32(), scheduled.RootElement.GetProperty("trips").GetInt32()));
+        Assert.Equal(29, trips.Objects.Keys.Count(k => k.EndsWith("_manifest.json", StringComparison.Ordinal)));
+
+        trips.Operations.Clear();
+        using JsonDocument backfill = await JsonDocument.ParseAsync(await handler.HandleAsync(new MemoryStream(Encoding.UTF8.GetBytes("{\"day\": \"2025-06-09\"}")), CancellationToken.None));
+        Assert.Equal((1, 0), (backfill.RootElement.GetProperty("tripDays").GetInt32(), backfill.RootElement.GetProperty("tripDaysWritten").GetInt32()));
+        Assert.Equal(["get dt=2025-06-09/_manifest.json"], trips.Operations);
+    }
+
+    [Fact]
+    public async Task ACorruptTrip_FailsTheRunAfterItsSummary_WithTheTripNamed_AndTheFixesExported()
+    {
+        Trip corrupt = new() { CarId = "car-0042", StartTs = DayStart + 3_600_000, EndTs = DayStart + 4_000_000, Fixes = 10, DistanceM = double.NaN };
+        ListFixStore fixes = new(SyntheticFleet.Drive("car-0042", 42, DayStart + 5_000, 40, 60_000));
+        var sink = new MemorySink();
+        var trips = new MemorySink();
+        var log = new StringWriter();
+        var exporter = new TripArchiveExporter(fixes, new ListTripStore([corrupt], []), null, trips, new MemorySink(), new ArchiveOptions(), Clock);
+        var handler = new ArchiveHandler(new ArchiveExporter(fixes, sink, new ArchiveOptions(), Clock), sink, log, exporter);
+
+        TripArchiveException e = await Assert.ThrowsAsync<TripArchiveException>(() => handler.HandleAsync(new MemoryStream(Encoding.UTF8.GetBytes("{\"day\": \"2025-06-10\"}")), CancellationToken.None));
+        Assert.Contains("car 'car-0042', trip starting 2025-06-10T01:00:00Z", e.Message, StringComparison.Ordinal);
+        Assert.Contains("distance_m is NaN", e.Message, StringComparison.Ordinal);
+        Assert.Contains("dt=2025-06-10/_manifest.json", sink.Objects.Keys);
+        Assert.DoesNotContain(trips.Operations, o => o.StartsWith("put ", StringComparison.Ordinal));
+        Assert.Contains("\"tripDaysWritten\":0", log.ToString(), StringComparison.Ordinal);
     }
 
     private static ArchiveHandler Handler(IFixStore store, MemorySink sink, TextWriter log) =>

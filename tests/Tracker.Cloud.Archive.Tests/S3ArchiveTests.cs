@@ -47,7 +47,7 @@ public sealed class S3ArchiveTests(S3rverServer server) : IClassFixture<S3rverSe
             ParquetReadBack file = await ParquetReadBack.ReadAsync(await ReadAllAsync(response.ResponseStream));
             AssertSchema(file);
             Assert.Equal("2025-06-10", file.CustomMetadata["tracker.archive.day"]);
-            Assert.Equal("1", file.CustomMetadata["tracker.archive.schema_version"]);
+            Assert.Equal(ArchiveSchema.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), file.CustomMetadata["tracker.archive.schema_version"]);
             for (int i = 0; i < file.Rows.Count; i++)
             {
                 Assert.Equal(file.Rows[i].LatE7 / 1e7, file.Degrees[i].Lat);

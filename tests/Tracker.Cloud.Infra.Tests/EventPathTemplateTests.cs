@@ -216,7 +216,7 @@ public sealed class EventPathTemplateTests(SynthFixture synth)
         foreach (JsonObject statement in statements.Where(s => Strings(s["Action"]).Any(writes.Contains)))
         {
             Assert.All(Strings(statement["Resource"]), r => Assert.True(
-                new[] { "StoresEvents", "StoresZones", "StoresLimits", "StoresSubscriptions", "StoresTrips" }.Any(t => r.Contains(t, StringComparison.Ordinal)), r));
+                new[] { "StoresEvents", "StoresZones", "StoresLimits", "StoresSubscriptions", "StoresTrips", "StoresOutbox" }.Any(t => r.Contains(t, StringComparison.Ordinal)), r));
         }
 
         // Events: query (the car's, and the fleet's index) and acknowledge (update, read back); never delete one.
@@ -224,9 +224,10 @@ public sealed class EventPathTemplateTests(SynthFixture synth)
         Assert.DoesNotContain("dynamodb:DeleteItem", Strings(events["Action"]));
         Assert.Contains(statements, s => Strings(s["Action"]).Contains("dynamodb:Query") && Strings(s["Resource"]).Any(r => r.Contains("/index/" + Tracker.Cloud.DynamoDb.Derive.DynamoDbDeriveTables.FleetIndex, StringComparison.Ordinal)));
 
-        // The outbox is only read (the failed notifications), and a car's Derive state only got (its odometer, issue 17);
-        // the statuses and the fixes' writes are not the API's.
-        Assert.All(statements.Where(s => Strings(s["Resource"]).Any(r => r.Contains("StoresOutbox", StringComparison.Ordinal))), s => Assert.Equal(["dynamodb:Scan"], Strings(s["Action"])));
+        // The outbox is read (the notifications' pages) and updated (an operator's redelivery of a failed one), never
+        // written whole or deleted; a car's Derive state is only got (its odometer, issue 17); the statuses and the fixes'
+        // writes are not the API's.
+        Assert.All(statements.Where(s => Strings(s["Resource"]).Any(r => r.Contains("StoresOutbox", StringComparison.Ordinal))), s => Assert.Equal(["dynamodb:Scan", "dynamodb:UpdateItem"], Strings(s["Action"]).Order(StringComparer.Ordinal)));
         Assert.All(statements.Where(s => Strings(s["Resource"]).Any(r => r.Contains("StoresDeriveState", StringComparison.Ordinal))), s => Assert.Equal(["dynamodb:GetItem"], Strings(s["Action"])));
         Assert.Contains(statements, s => Strings(s["Resource"]).Any(r => r.Contains("StoresDeriveState", StringComparison.Ordinal)));
         Assert.DoesNotContain(statements, s => Strings(s["Resource"]).Any(r => r.Contains("StoresStatuses", StringComparison.Ordinal)));
@@ -237,7 +238,7 @@ public sealed class EventPathTemplateTests(SynthFixture synth)
     public void HttpApi_RoutesTheEventPaths_WithTheirMethodsOnly_AndCloudFrontPassesWrites()
     {
         List<string> keys = Dev.Resources("AWS::ApiGatewayV2::Route").Select(r => (string)r.Properties["RouteKey"]!).ToList();
-        foreach (string key in new[] { "GET /events", "GET /cars/{carId}/events", "POST /cars/{carId}/events/{eventId}/acknowledge", "GET /zones", "PUT /zones/{zoneId}", "DELETE /zones/{zoneId}", "GET /limits", "PUT /limits", "GET /subscriptions", "PUT /subscriptions/{subscriptionId}", "DELETE /subscriptions/{subscriptionId}", "GET /notifications" })
+        foreach (string key in new[] { "GET /events", "GET /cars/{carId}/events", "POST /cars/{carId}/events/{eventId}/acknowledge", "GET /zones", "PUT /zones/{zoneId}", "DELETE /zones/{zoneId}", "GET /limits", "PUT /limits", "GET /subscriptions", "PUT /subscriptions/{subscriptionId}", "DELETE /subscriptions/{subscriptionId}", "GET /notifications", "POST /notifications/{deliveryId}/redeliver" })
         {
             Assert.Contains(key, keys);
         }

@@ -179,7 +179,7 @@ public sealed class TemplateTests(SynthFixture synth)
 
         Assert.Equal(["dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:UpdateItem"], Data(actions[Dev.Names.Function("ingest")]));
         Assert.Equal(["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:UpdateItem"], Data(actions[Dev.Names.Function("api")]));
-        Assert.Equal(["dynamodb:Query", "dynamodb:Scan", "s3:DeleteObject", "s3:ListBucket", "s3:PutObject"], Data(actions[Dev.Names.Function("archive")]));
+        Assert.Equal(["dynamodb:Query", "dynamodb:Scan", "s3:DeleteObject", "s3:GetObject", "s3:ListBucket", "s3:PutObject"], Data(actions[Dev.Names.Function("archive")]));
         Assert.Equal(["dynamodb:PutItem", "dynamodb:Query"], Data(actions[Dev.Names.Function("live-authorizer")]));
         Assert.Equal(["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams", "dynamodb:Query"], Data(actions[Dev.Names.Function("live-disconnect")]));
         Assert.Equal(["dynamodb:BatchWriteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:UpdateItem"], Data(actions[Dev.Names.Function("tick")]));
@@ -416,20 +416,52 @@ public sealed class TemplateTests(SynthFixture synth)
     }
 
     [SynthFact]
-    public void GlueTable_HasTheArchiveColumns_AndProjectsTheDayPartition()
+    public void GlueTables_HaveTheArchiveColumns_AndProjectTheDayPartition_OfFixesTripsAndStops()
     {
-        JsonNode input = Dev.Single("AWS::Glue::Table")["TableInput"]!;
+        Assert.Equal(3, Dev.Resources("AWS::Glue::Table").Count());
+        foreach ((string name, IReadOnlyList<ArchiveColumn> columns) in new[] { ("fixes", ArchiveSchema.Columns), ("trips", TripArchiveSchema.TripColumns), ("stops", TripArchiveSchema.StopColumns) })
+        {
+            JsonNode input = Dev.Single("AWS::Glue::Table", t => (string?)t["TableInput"]!["Name"] == name)["TableInput"]!;
+            Assert.Equal(
+                columns.Select(c => c.Name + ":" + c.GlueType),
+                input["StorageDescriptor"]!["Columns"]!.AsArray().Select(c => (string)c!["Name"]! + ":" + (string)c["Type"]!));
+            Assert.Equal("dt", (string?)input["PartitionKeys"]![0]!["Name"]);
+            JsonNode parameters = input["Parameters"]!;
+            Assert.Equal("true", (string?)parameters["projection.enabled"]);
+            Assert.Equal("date", (string?)parameters["projection.dt.type"]);
+            Assert.Equal("yyyy-MM-dd", (string?)parameters["projection.dt.format"]);
+            Assert.EndsWith("/" + name + "/dt=${dt}/", Text(parameters["storage.location.template"]), StringComparison.Ordinal);
+        }
 
-        Assert.Equal(
-            ArchiveSchema.Columns.Select(c => c.Name + ":" + c.GlueType),
-            input["StorageDescriptor"]!["Columns"]!.AsArray().Select(c => (string)c!["Name"]! + ":" + (string)c["Type"]!));
-        Assert.Equal("dt", (string?)input["PartitionKeys"]![0]!["Name"]);
-        JsonNode parameters = input["Parameters"]!;
-        Assert.Equal("true", (string?)parameters["projection.enabled"]);
-        Assert.Equal("date", (string?)parameters["projection.dt.type"]);
-        Assert.Equal("yyyy-MM-dd", (string?)parameters["projection.dt.format"]);
-        Assert.EndsWith("/fixes/dt=${dt}/", Text(parameters["storage.location.template"]), StringComparison.Ordinal);
         Assert.Equal("SSE_KMS", (string?)Dev.Single("AWS::Athena::WorkGroup")["WorkGroupConfiguration"]!["ResultConfiguration"]!["EncryptionConfiguration"]!["EncryptionOption"]);
+    }
+
+    [SynthFact]
+    public void ArchiveFunction_ReadsOnlyTheTripsAndRentalsTables_AndWritesOnlyItsThreePrefixes()
+    {
+        List<JsonObject> statements = PolicyStatements.ForFunction(Dev, Dev.Names.Function("archive")).ToList();
+        IEnumerable<string> ResourcesOf(string action) => statements.Where(s => Strings(s["Action"]).Contains(action)).SelectMany(s => Strings(s["Resource"])).Order(StringComparer.Ordinal);
+
+        // DynamoDB: Query on the base tables (no index), Scan only of the latest positions; nothing written.
+        List<string> queried = ResourcesOf("dynamodb:Query").ToList();
+        Assert.Equal(3, queried.Count);
+        Assert.All(new[] { "StoresFixes", "StoresRentals", "StoresTrips" }, t => Assert.Single(queried, r => r.Contains(t, StringComparison.Ordinal)));
+        Assert.DoesNotContain(ResourcesOf("dynamodb:Query"), r => r.Contains("/index/", StringComparison.Ordinal));
+        Assert.Contains("StoresLatest", Assert.Single(ResourcesOf("dynamodb:Scan")), StringComparison.Ordinal);
+        Assert.DoesNotContain(statements.SelectMany(s => Strings(s["Action"])), a => a is "dynamodb:PutItem" or "dynamodb:BatchWriteItem" or "dynamodb:UpdateItem" or "dynamodb:DeleteItem");
+
+        // S3: put and delete under fixes/, trips/ and stops/; get only the trips' and stops' manifests.
+        Assert.Equal(["/fixes/*", "/stops/*", "/trips/*"], ResourcesOf("s3:PutObject").Select(Suffix).Order(StringComparer.Ordinal));
+        Assert.Equal(ResourcesOf("s3:PutObject"), ResourcesOf("s3:DeleteObject"));
+        Assert.Equal(["/stops/dt=*/_manifest.json", "/trips/dt=*/_manifest.json"], ResourcesOf("s3:GetObject").Select(Suffix).Order(StringComparer.Ordinal));
+        JsonNode list = statements.Single(s => Strings(s["Action"]).Contains("s3:ListBucket"));
+        Assert.Equal(["fixes/*", "stops/*", "trips/*"], Strings(list["Condition"]!["StringLike"]!["s3:prefix"]).Order(StringComparer.Ordinal));
+
+        JsonObject env = Function(Dev.Names.Function("archive"))["Environment"]!["Variables"]!.AsObject();
+        Assert.Contains("StoresTrips", Text(env[ArchiveSettings.TripsTableVariable]), StringComparison.Ordinal);
+        Assert.Equal(("trips/", "stops/"), ((string?)env[ArchiveSettings.TripsPrefixVariable], (string?)env[ArchiveSettings.StopsPrefixVariable]));
+
+        static string Suffix(string arn) => arn[arn.IndexOf('/', arn.LastIndexOf('}') + 1)..];
     }
 
     [SynthFact]

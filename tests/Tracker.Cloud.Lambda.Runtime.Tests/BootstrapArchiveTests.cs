@@ -5,7 +5,9 @@ using Amazon.S3;
 using Amazon.S3.Model;
 using Tracker.Cloud.Archive.Export;
 using Tracker.Cloud.Core.Storage;
+using Tracker.Cloud.Derive.Processors.Trips;
 using Tracker.Cloud.DynamoDb;
+using Tracker.Cloud.DynamoDb.Derive;
 using Tracker.Cloud.Lambda.Archive;
 using Tracker.Cloud.Lambda.Functions;
 using Tracker.Cloud.Lambda.Runtime.Tests.Support;
@@ -24,6 +26,7 @@ public sealed class BootstrapArchiveTests(PublishedPackage package, DynaliteServ
         string bucket = await s3rver.CreateBucketAsync();
         Dictionary<string, string> environment = RunningFunction.DynamoDbEnvironment("t" + Guid.NewGuid().ToString("N")[..10], dynalite.ServiceUrl);
         environment[ArchiveSettings.BucketVariable] = bucket;
+        environment[ArchiveSettings.TripsTableVariable] = environment[FunctionSettings.FixesTableVariable] + "-trips";
         environment["AWS_ENDPOINT_URL_S3"] = s3rver.ServiceUrl.ToString().TrimEnd('/');
         FunctionSettings settings = FunctionSettings.Read(environment.GetValueOrDefault);
         using AmazonDynamoDBClient dynamoDb = dynalite.CreateClient();
@@ -36,6 +39,11 @@ public sealed class BootstrapArchiveTests(PublishedPackage package, DynaliteServ
         StoredFix[] drive = SyntheticFleet.Drive("car-0042", 42, dayStart + 3_600_000, 40, 10_000);
         await store.AppendAsync("car-0042", drive, CancellationToken.None);
         await store.AdvanceLatestAsync(drive[^1], CancellationToken.None);
+
+        // A trip on yesterday in the DynamoDB trips store: the trips table of the archive, through the native code.
+        await DynamoDbTripStore.EnsureCreatedAsync(dynamoDb, environment[ArchiveSettings.TripsTableVariable], TimeSpan.FromSeconds(10), CancellationToken.None);
+        var trip = new Trip { CarId = "car-0042", StartTs = drive[0].Ts, EndTs = drive[^1].Ts, StartLatE7 = drive[0].LatE7, StartLonE7 = drive[0].LonE7, EndLatE7 = drive[^1].LatE7, EndLonE7 = drive[^1].LonE7, DistanceM = 4_321.5, Fixes = drive.Length, DecidedTs = drive[^1].Ts };
+        await new DynamoDbTripStore(dynamoDb, environment[ArchiveSettings.TripsTableVariable]).ApplyAsync("car-0042", long.MaxValue, [trip], [], CancellationToken.None);
 
         await using RunningFunction archive = await RunningFunction.StartAsync(package, FunctionCatalog.Archive, environment, output);
         JsonObject scheduled = LambdaEvents.Sample("scheduled-archive.json");
@@ -52,5 +60,15 @@ public sealed class BootstrapArchiveTests(PublishedPackage package, DynaliteServ
         ParquetReadBack file = await ParquetReadBack.ReadAsync(buffer.ToArray());
         Assert.Equal(drive, file.Rows);
         Assert.Single(archive.LogLines(), l => l.TryGetProperty("manifest", out _));
+        Assert.Equal((1, 1), (summary.GetProperty("trips").GetInt32(), summary.GetProperty("tripDaysWritten").GetInt32() > 0 ? 1 : 0));
+        using GetObjectResponse trips = await s3.GetObjectAsync(bucket, "trips/dt=" + day + "/part-00000.parquet");
+        using var tripBytes = new MemoryStream();
+        await trips.ResponseStream.CopyToAsync(tripBytes);
+        await using Parquet.ParquetReader reader = await Parquet.ParquetReader.CreateAsync(new MemoryStream(tripBytes.ToArray()));
+        Assert.Equal(Tracker.Cloud.Archive.Schema.TripArchiveSchema.TripColumns.Select(c => c.Name), reader.Schema.DataFields.Select(f => f.Name));
+        using Parquet.ParquetRowGroupReader group = reader.OpenRowGroupReader(0);
+        var distance = new double[1];
+        await group.ReadAsync<double>(reader.Schema.DataFields.Single(f => f.Name == "distance_m"), distance.AsMemory());
+        Assert.Equal(4_321.5, distance[0]);
     }
 }

@@ -23,6 +23,19 @@ public sealed class HostMetricsTextTests
         Assert.Equal(new Dictionary<string, double> { ["device-topic"] = 2, ["subscribe"] = 1 }, page.Labelled("tracker_broker_refused_total"));
     }
 
+    [Fact]
+    public void Plus_OfTwoLivesOfAHost_AddsEachCounterAndLabel_AndKeepsWhatOnlyOneHas()
+    {
+        HostMetricsText first = HostMetricsText.Parse("tracker_ingest_fixes_total 100\ntracker_ingest_rejected_fixes_total{filter=\"duplicate\"} 3\n");
+        HostMetricsText second = HostMetricsText.Parse("tracker_ingest_fixes_total 40\ntracker_ingest_rejected_fixes_total{filter=\"hdop\"} 2\n");
+
+        HostMetricsText both = second.Plus(first);
+
+        Assert.Equal(140, both["tracker_ingest_fixes_total"]);
+        Assert.Equal(new Dictionary<string, double> { ["duplicate"] = 3, ["hdop"] = 2 }, both.Labelled("tracker_ingest_rejected_fixes_total"));
+        Assert.Equal(40, second.Plus(HostMetricsText.Empty)["tracker_ingest_fixes_total"]);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("# HELP x y\n# TYPE x counter")]

@@ -92,6 +92,17 @@ public sealed class LoadOptionsTests
     }
 
     [Fact]
+    public void Parse_WithARestartAndAPause_RefusesToCombineTwoFaults()
+    {
+        Assert.True(LoadOptions.Parse([LoadOptions.ModeFlag, "--restart-host"]).RestartHost);
+
+        var e = Assert.Throws<LocalOptionsException>(() => LoadOptions.Parse([LoadOptions.ModeFlag, "--restart-host", "--seconds", "60", "--pause-host", "10s"]));
+
+        Assert.Equal("--restart-host", e.Option);
+        Assert.Contains("cannot be combined with --pause-host", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Parse_WithAnUnknownOption_ListsTheKnownOnes()
     {
         var e = Assert.Throws<LocalOptionsException>(() => LoadOptions.Parse([LoadOptions.ModeFlag, "--car", "5"]));

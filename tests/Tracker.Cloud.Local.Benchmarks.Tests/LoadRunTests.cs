@@ -51,6 +51,25 @@ public sealed partial class LoadRunTests(ITestOutputHelper log)
     }
 
     [Fact]
+    public async Task Run_WithTheHostRestarted_EveryCarReconnects_AndNoFixIsLost()
+    {
+        using var folder = new TempFolder();
+        var output = new StringWriter(CultureInfo.InvariantCulture);
+
+        // Stopped as Ctrl+C does and started again on the same data: the cars' logs hold what they record while it is
+        // down, every car gets back in through its own backoff, and the account over both lives closes.
+        int code = await LoadRun.RunAsync(SmallRun(folder) with { RestartHost = true, Measured = TimeSpan.FromSeconds(20) }, output);
+
+        string report = output.ToString();
+        log.WriteLine(report);
+        Assert.True(code == 0, report);
+        Assert.Contains("host ready again in", report, StringComparison.Ordinal);
+        Assert.Contains("after the restart, reconnect storm: 4 of 4 cars connected", report, StringComparison.Ordinal);
+        Assert.Contains("lost 0", report, StringComparison.Ordinal);
+        Assert.True(Stored(report) > 0, report);
+    }
+
+    [Fact]
     public async Task Run_WithAWebhookOnOverspeed_DeliversEveryEventOnceWithAValidSignature()
     {
         using var folder = new TempFolder();

@@ -58,6 +58,17 @@ public sealed class AwsEventPathTests(DynaliteServer server) : IClassFixture<Dyn
         var (subscriptionsRead, subscriptions) = await CallAsync(api, "/subscriptions");
         Assert.Equal(200, subscriptionsRead);
         Assert.Equal("ops", (string?)subscriptions["subscriptions"]!.AsArray().Single()!["id"]);
+        Assert.True((bool)subscriptions["subscriptions"]![0]!["enabled"]!);
+
+        // The web app's edit: paused, and no secret sent, so the stored one is kept (the API never shows it).
+        var (edited, editedBody) = await CallAsync(api, "/subscriptions/ops", "PUT", "{\"name\":\"Ops paused\",\"webhook\":{\"url\":\"https://hooks.example.com/tracker\"},\"enabled\":false}");
+        Assert.Equal(200, edited);
+        Assert.False((bool)editedBody["enabled"]!);
+        Assert.DoesNotContain(secret, editedBody.ToJsonString(), StringComparison.Ordinal);
+        Assert.False((bool)(await CallAsync(api, "/subscriptions")).Body["subscriptions"]![0]!["enabled"]!);
+        var (noSecret, noSecretBody) = await CallAsync(api, "/subscriptions/fresh", "PUT", "{\"name\":\"Fresh\",\"webhook\":{\"url\":\"https://hooks.example.com/tracker\"}}");
+        Assert.Equal(400, noSecret); // a new webhook has no stored secret to keep
+        Assert.Contains("secret of 16 to 256", noSecretBody.ToJsonString(), StringComparison.Ordinal);
         var (failedRead, failed) = await CallAsync(api, "/notifications", query: new() { ["state"] = "failed" });
         Assert.Equal(200, failedRead);
         Assert.Empty(failed["notifications"]!.AsArray());
@@ -244,9 +255,69 @@ public sealed class AwsEventPathTests(DynaliteServer server) : IClassFixture<Dyn
         return tables;
     }
 
-    private static async Task<(ApiFunction Api, IngestFunction Ingest)> FunctionsAsync(AmazonDynamoDBClient client, Tracker.Cloud.Lambda.Live.IotEventPublisher? feed = null)
+    [StoreFact]
+    public async Task Notifications_ArePagedByCursor_NewestFirst_AndAFailedOneRedelivered_ThroughTheApiFunction_OnDynamoDb()
     {
+        using AmazonDynamoDBClient client = server.CreateClient();
         string prefix = "e" + Guid.NewGuid().ToString("N")[..12];
+        (ApiFunction api, _) = await FunctionsAsync(client, prefix: prefix);
+        var outbox = new DynamoDbNotifyStore(client, prefix + "-subscriptions", prefix + "-outbox");
+        var entries = Enumerable.Range(0, 7).Select(i => new Tracker.Cloud.Notify.Outbox.OutboxEntry
+        {
+            CarId = "car-" + (i % 3), EventId = "overspeed-" + i, SubscriptionId = "ops", Channel = Tracker.Cloud.Notify.Outbox.Channel.Webhook,
+            Target = "https://hooks.example.com/x", Payload = "{}", State = Tracker.Cloud.Notify.Outbox.OutboxState.Failed, Attempts = 10,
+            LastError = "HTTP 500", CreatedMs = 1_700_000_000_000 + ((i / 2) * 1000), NextAttemptMs = 1_700_000_000_000,
+        }).ToList();
+        await outbox.AnnounceAsync([], entries, CancellationToken.None);
+
+        var listed = new List<string>();
+        var times = new List<long>();
+        string? cursor = null;
+        int pages = 0;
+        do
+        {
+            Dictionary<string, string> query = new() { ["state"] = "failed", ["limit"] = "3" };
+            if (cursor is not null)
+            {
+                query["cursor"] = cursor;
+            }
+
+            var (status, page) = await CallAsync(api, "/notifications", query: query);
+            Assert.Equal(200, status);
+            foreach (JsonNode? n in page["notifications"]!.AsArray())
+            {
+                listed.Add((string)n!["deliveryId"]!);
+                times.Add((long)n["createdMs"]!);
+                Assert.Equal("HTTP 500", (string?)n["lastError"]);
+            }
+
+            cursor = (string?)page["nextCursor"];
+            pages++;
+        }
+        while (cursor is not null && pages < 10);
+
+        Assert.Equal(3, pages);
+        Assert.Equal(entries.Select(e => e.DeliveryId).Order(), listed.Order());
+        Assert.Equal(times.OrderDescending(), times);
+        Assert.Equal(400, (await CallAsync(api, "/notifications", query: new() { ["state"] = "failed", ["cursor"] = "garbage" })).Status);
+        Assert.Equal(400, (await CallAsync(api, "/notifications", query: new() { ["state"] = "failed", ["limit"] = "0" })).Status);
+        Assert.Equal(400, (await CallAsync(api, "/notifications", query: new() { ["page"] = "2" })).Status);
+
+        // A redelivery: the failed entry is pending again, due now, in the due index the notifier's sweep reads; only once.
+        var (redelivered, entry) = await CallAsync(api, "/notifications/" + entries[4].DeliveryId + "/redeliver", "POST");
+        Assert.Equal(200, redelivered);
+        Assert.Equal("pending", (string?)entry["state"]);
+        Assert.Equal(0, (int)entry["attempts"]!);
+        Assert.Equal(entries[4].DeliveryId, Assert.Single(await outbox.DueAsync(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + 1000, 10, CancellationToken.None)).DeliveryId);
+        Assert.Equal(404, (await CallAsync(api, "/notifications/" + entries[4].DeliveryId + "/redeliver", "POST")).Status);
+        Assert.Equal(400, (await CallAsync(api, "/notifications/not-an-id/redeliver", "POST")).Status);
+        Assert.Equal(405, (await CallAsync(api, "/notifications/" + entries[3].DeliveryId + "/redeliver")).Status);
+        Assert.Equal(6, (await CallAsync(api, "/notifications", query: new() { ["state"] = "failed" })).Body["notifications"]!.AsArray().Count);
+    }
+
+    private static async Task<(ApiFunction Api, IngestFunction Ingest)> FunctionsAsync(AmazonDynamoDBClient client, Tracker.Cloud.Lambda.Live.IotEventPublisher? feed = null, string? prefix = null)
+    {
+        prefix ??= "e" + Guid.NewGuid().ToString("N")[..12];
         Dictionary<string, string> environment = Tables(prefix);
         environment[FunctionSettings.LimitsTableVariable] = prefix + "-limits";
         environment[NotifySettings.SubscriptionsTableVariable] = prefix + "-subscriptions";

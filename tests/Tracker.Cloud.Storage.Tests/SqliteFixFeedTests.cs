@@ -127,6 +127,44 @@ public sealed class SqliteFixFeedTests : IDisposable
     }
 
     [Fact]
+    public async Task MessagesOfOneCarWithinTheWait_ShareOneStep_TakenOnlyOnceTheWaitIsOver()
+    {
+        (SqliteStore store, SqliteDeriveStore derive, DeriveService service) = await OpenDeriveAsync("a.db", feed: true);
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        int steps = 0;
+        await using var feed = new FeedDerive(store, service)
+        {
+            Coalesce = TimeSpan.FromMilliseconds(200),
+            Clock = clock,
+            RunStep = async (_, step) =>
+            {
+                if (await step() is not null)
+                {
+                    Interlocked.Increment(ref steps);
+                }
+            },
+        };
+        feed.Start();
+        for (int m = 0; m < 12; m++)
+        {
+            await store.AppendAsync(Car, Fixes(Car, m * 10, 10), CancellationToken.None);
+            feed.Mark(Car);
+        }
+
+        // The clock has not moved: the car waits, whatever the workers are doing.
+        await Task.Delay(100);
+        Assert.Equal(0, Volatile.Read(ref steps));
+        Assert.Equal(12, (await store.PeekAsync(Car, CancellationToken.None))!.Entries);
+
+        clock.Advance(TimeSpan.FromMilliseconds(200));
+        await feed.WhenIdleAsync(new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
+
+        Assert.Equal(1, steps);
+        Assert.NotEmpty(await derive.GetDecidedSinceAsync(Car, long.MinValue, CancellationToken.None));
+        Assert.Null(await store.PeekAsync(Car, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task AStepThatFails_KeepsItsEntries_AndIsTriedAgainUntilItCommits()
     {
         SqliteStore store = await OpenAsync("a.db", feed: true);

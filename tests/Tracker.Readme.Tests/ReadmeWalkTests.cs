@@ -34,7 +34,9 @@ public sealed class ReadmeWalkTests(ITestOutputHelper output) : IDisposable
     private const string LocalBenchmark = "dotnet run -c Release --project cloud/Tracker.Cloud.Local.Benchmarks -- --cars 1000 --seconds 120 --warmup 60";
     private const string LoadBenchmark = "dotnet run -c Release --project cloud/Tracker.Cloud.Local.Benchmarks -- --host-process --browser --cars 1000 --warmup 30 --seconds 60";
     private const string WebhookBenchmark = "dotnet run -c Release --project cloud/Tracker.Cloud.Local.Benchmarks -- --host-process --cars 1000 --warmup 30 --seconds 120 --webhook-overspeed 20";
+    private const string BrowserBenchmark = "dotnet run -c Release --project cloud/Tracker.Cloud.Local.Benchmarks -- --browser-fleet --cars 10000 --seconds 60 --warmup 20 --profile 10";
     private const string ArchiveBenchmark = "dotnet run -c Release --project cloud/Tracker.Cloud.Archive.Benchmarks -- --store sqlite --cars 1000 --interval-s 5 --db /tmp/archive-benchmark.db";
+    private const string TripArchiveBenchmark = "dotnet run -c Release --project cloud/Tracker.Cloud.Archive.Benchmarks -- --tables trips --cars 1000 --days 29 --trips 8";
 
     private static readonly TimeSpan Bound = TimeSpan.FromMinutes(4);
 
@@ -49,7 +51,7 @@ public sealed class ReadmeWalkTests(ITestOutputHelper output) : IDisposable
         [ReplaySample] = "runs; its 27 records, 31.78 and 59.70 bytes a fix are the README's",
         [StatsDrive] = "needs ../shared (the drive is read in place, never copied); runs when it is there, and its 7.17 bytes a fix are the README's",
         [ReplayDrive] = "needs ../shared; runs when it is there, and its 735 records are the README's",
-        [CostModel] = "runs; its $131.15 and $260.18 are the README's",
+        [CostModel] = "runs; its $131.44 and $260.47 are the README's",
         [Benchmarks] = "a run of about half an hour on a quiet machine: the walk lists what the filter selects (--list flat) on the suite's build",
         [CloudIngest] = "minutes of work: run with the same options at 2 cars of 50 fixes (needs dynalite for the 'both')",
         [CloudQuery] = "17 million rows to write first: run with the same options at 2 cars for 1 hour",
@@ -59,7 +61,9 @@ public sealed class ReadmeWalkTests(ITestOutputHelper output) : IDisposable
         [LocalBenchmark] = "three minutes of 1,000 cars and a browser: run with the same options at 3 cars for 3 s (needs Chromium)",
         [LoadBenchmark] = "minutes of 1,000 cars apart from the host, and a browser: run with the same options at 3 cars, 1 s warm-up, 3 s measured (needs Chromium)",
         [WebhookBenchmark] = "minutes of 1,000 cars apart from the host and a webhook: run with the same options at 3 cars, 1 s warm-up, 3 s measured (exits 0 only with every standing event delivered once, signed)",
+        [BrowserBenchmark] = "minutes of 10,000 cars on a synthetic feed in Chromium: run with the same options at 200 cars, 1 s warm-up, 3 s measured, a 1 s profile (needs Chromium)",
         [ArchiveBenchmark] = "17 million fixes to write first: run with the same options at 2 cars, a fix every 10 minutes, in a temporary file",
+        [TripArchiveBenchmark] = "232,000 trips to load first: run with the same options at 3 cars and 2 trips a day",
         ["dotnet run"] = "prose: the start of the main command (the build that dotnet run does)",
         ["dotnet tool install -g nanoff"] = "installs a global .NET tool on the installer's machine; what it serves (flashing) needs a board",
         ["nanoff list ports"] = "hardware: lists the serial ports of the boards plugged in",
@@ -193,8 +197,8 @@ public sealed class ReadmeWalkTests(ITestOutputHelper output) : IDisposable
     {
         string text = await RunAsync(CostModel);
 
-        Assert.Contains("131.15", text, StringComparison.Ordinal);
-        Assert.Contains("260.18", text, StringComparison.Ordinal);
+        Assert.Contains("131.44", text, StringComparison.Ordinal);
+        Assert.Contains("260.47", text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -251,6 +255,14 @@ public sealed class ReadmeWalkTests(ITestOutputHelper output) : IDisposable
         await RunAsync(LoadBenchmark, ("--cars", "3"), ("--seconds", "3"), ("--warmup", "1"));
     }
 
+    [FactNeeding(Part.Chromium)]
+    public async Task BrowserFleetBenchmark_RunsWithItsOptions()
+    {
+        string text = await RunAsync(BrowserBenchmark, ("--cars", "200"), ("--seconds", "3"), ("--warmup", "1"), ("--profile", "1"));
+        Assert.Contains("frame time", text, StringComparison.Ordinal);
+        Assert.Contains("last car shown at the end: yes", text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task WebhookLatencyBenchmark_RunsWithItsOptions()
     {
@@ -262,6 +274,14 @@ public sealed class ReadmeWalkTests(ITestOutputHelper output) : IDisposable
     public async Task ArchiveBenchmark_RunsWithItsOptions()
     {
         await RunAsync(ArchiveBenchmark, ("--cars", "2"), ("--interval-s", "600"), ("--db", _scratch.Combine("archive-benchmark.db")));
+    }
+
+    [Fact]
+    public async Task TripArchiveBenchmark_RunsWithItsOptions()
+    {
+        string text = await RunAsync(TripArchiveBenchmark, ("--cars", "3"), ("--trips", "2"));
+        Assert.Contains("bytes a trip", text, StringComparison.Ordinal);
+        Assert.Contains("nothing written", text, StringComparison.Ordinal);
     }
 
     public void Dispose() => _scratch.Dispose();

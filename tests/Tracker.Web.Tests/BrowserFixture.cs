@@ -33,6 +33,9 @@ public abstract class BrowserFixture : IAsyncLifetime
     /// <summary>The host's options for a data folder.</summary>
     protected abstract LocalOptions Options(string dataDirectory);
 
+    /// <summary>The host's clock ("now" for its stages); null for the system's.</summary>
+    protected virtual TimeProvider? Clock => null;
+
     public virtual async Task InitializeAsync()
     {
         if (PartCatalog.Current.SkipReason([Part.Chromium]) is not null)
@@ -42,7 +45,7 @@ public abstract class BrowserFixture : IAsyncLifetime
 
         string chromium = PartCatalog.Current.Locate(Part.Chromium);
 
-        Host = await LocalFleetHost.StartAsync(Options(_folder.Combine("data")), logging => logging.SetMinimumLevel(LogLevel.Warning), kdfIterations: 1000);
+        Host = await LocalFleetHost.StartAsync(Options(_folder.Combine("data")), logging => logging.SetMinimumLevel(LogLevel.Warning), kdfIterations: 1000, clock: Clock);
         if (Host.WebRoot is null)
         {
             throw new InvalidOperationException("the web app is not built: the build of cloud/Tracker.Cloud.Local runs npm ci and npm run build in cloud/Tracker.Cloud.Web");
@@ -107,9 +110,12 @@ public abstract class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>A fix at <paramref name="timeMs"/>, <paramref name="northM"/> metres north of a point in Reno.</summary>
-    public static Fix At(long timeMs, int northM, int speedMmps = 10_000)
+    public static Fix At(long timeMs, int northM, int speedMmps = 10_000) => FixAt(timeMs / 1000 * 1000, 395_250_000 + (northM * 90), -1_198_100_000, speedMmps);
+
+    /// <summary>A 3D autonomous fix (10 satellites, HDOP 0.8, heading north) at a position.</summary>
+    public static Fix FixAt(long timeMs, int latE7, int lonE7, int speedMmps)
     {
-        Fix f = Fix.Create(timeMs / 1000 * 1000, 395_250_000 + (northM * 90), -1_198_100_000);
+        Fix f = Fix.Create(timeMs, latE7, lonE7);
         f.Mode = FixMode.ThreeD;
         f.Quality = FixQuality.Autonomous;
         f.HdopX100 = 80;

@@ -66,19 +66,22 @@ public sealed class ArchiveExporter
     /// (its start within <see cref="ArchiveOptions.StoreRetention"/> of now).
     /// </summary>
     /// <param name="day">The UTC day.</param>
-    public string? CheckDay(DateOnly day)
+    public string? CheckDay(DateOnly day) => CheckDay(day, _clock.GetUtcNow(), _options.StoreRetention);
+
+    /// <summary>Why <paramref name="day"/> cannot be exported at <paramref name="now"/> (the rule of <see cref="CheckDay(DateOnly)"/>), or null.</summary>
+    internal static string? CheckDay(DateOnly day, DateTimeOffset now, TimeSpan retention)
     {
         (long fromMs, long toMs) = DayRange(day);
-        long nowMs = _clock.GetUtcNow().ToUnixTimeMilliseconds();
+        long nowMs = now.ToUnixTimeMilliseconds();
         string text = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         if (toMs > nowMs)
         {
-            return $"day {text} is not over yet (now is {_clock.GetUtcNow():yyyy-MM-dd'T'HH:mm:ss'Z'}): only complete UTC days are archived";
+            return $"day {text} is not over yet (now is {now.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}): only complete UTC days are archived";
         }
 
-        if (fromMs + (long)_options.StoreRetention.TotalMilliseconds <= nowMs)
+        if (fromMs + (long)retention.TotalMilliseconds <= nowMs)
         {
-            return $"day {text} is older than the store's retention ({_options.StoreRetention.TotalDays:0.#} days): its fixes may have expired, and exporting it would replace its archive with a partial one";
+            return $"day {text} is older than the store's retention ({retention.TotalDays:0.#} days): its fixes may have expired, and exporting it would replace its archive with a partial one";
         }
 
         return null;
@@ -89,7 +92,7 @@ public sealed class ArchiveExporter
     /// <param name="cancellationToken">Cancels the export (no manifest is written).</param>
     /// <returns>The manifest written.</returns>
     /// <exception cref="ArchiveSinkException">The sink failed.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">The day is not over, or older than the store's retention (<see cref="CheckDay"/>).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The day is not over, or older than the store's retention (<see cref="CheckDay(DateOnly)"/>).</exception>
     /// <exception cref="InvalidOperationException">The store returned fixes out of order, of another car, or outside the day.</exception>
     public async Task<ArchiveManifest> ExportDayAsync(DateOnly day, CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Tracker.Cloud.Archive.Export;
 
@@ -17,6 +18,10 @@ namespace Tracker.Cloud.Archive.Export;
 /// <param name="Files">The part files, in order; their rows are sorted by (car_id, ts) across files.</param>
 /// <param name="Cars">Rows per car, for the cars that have any, in car order.</param>
 /// <param name="ExportedAt">When the export finished (UTC).</param>
+/// <param name="ContentSha256">
+/// The trips' and stops' manifests only: SHA-256 (hex) of the day's part, or of nothing when the day has no rows. The
+/// nightly run re-exports a day only when this changes (<see cref="TripArchiveExporter"/>). Absent from the fixes' manifests.
+/// </param>
 public sealed record ArchiveManifest(
     int SchemaVersion,
     string Day,
@@ -26,7 +31,8 @@ public sealed record ArchiveManifest(
     long Rows,
     IReadOnlyList<ArchiveManifestFile> Files,
     IReadOnlyList<ArchiveCarRows> Cars,
-    DateTimeOffset ExportedAt)
+    DateTimeOffset ExportedAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ContentSha256 = null)
 {
     /// <summary>The manifest as UTF-8 JSON (camelCase names).</summary>
     public byte[] ToUtf8Json() => JsonSerializer.SerializeToUtf8Bytes(this, ArchiveJsonContext.Default.ArchiveManifest);

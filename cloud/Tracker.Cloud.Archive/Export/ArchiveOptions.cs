@@ -40,6 +40,15 @@ public sealed record ArchiveOptions
     /// </summary>
     public TimeSpan StoreRetention { get; init; } = TimeSpan.FromDays(30);
 
+    /// <summary>
+    /// How many days back the nightly run exports the trips and stops again, from the day just over: 30 by default, clipped
+    /// to the days the store still holds (<see cref="StoreRetention"/>). A trip can change, or first appear, long after its
+    /// day: a car that was out of coverage delivers its backlog when it reconnects, and Derive revises (or first writes)
+    /// the trips then. Re-reading the window costs a query per car; only days whose content changed are written again
+    /// (<see cref="TripArchiveExporter"/>). Key: <c>Archive:TripRevisionDays</c>.
+    /// </summary>
+    public int TripRevisionDays { get; init; } = 30;
+
     /// <summary>Fails fast, naming the key, when an option is unusable.</summary>
     /// <exception cref="ArgumentException">An option is out of range.</exception>
     public void Validate()
@@ -67,6 +76,11 @@ public sealed record ArchiveOptions
         if (StoreRetention < TimeSpan.FromDays(1))
         {
             throw new ArgumentException($"Archive:StoreRetention must be at least one day, not {StoreRetention}.", nameof(StoreRetention));
+        }
+
+        if (TripRevisionDays is < 1 or > 366)
+        {
+            throw new ArgumentException($"Archive:TripRevisionDays must be 1 to 366, not {TripRevisionDays}.", nameof(TripRevisionDays));
         }
 
         if (!Enum.IsDefined(Compression))

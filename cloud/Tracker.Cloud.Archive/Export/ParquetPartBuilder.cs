@@ -29,7 +29,6 @@ internal sealed class ParquetPartBuilder : IAsyncDisposable
     private static readonly DataField s_quality = ArchiveSchema.Field(ArchiveSchema.Quality);
     private static readonly DataField s_speedDerived = ArchiveSchema.Field(ArchiveSchema.SpeedDerived);
     private static readonly DataField s_moving = ArchiveSchema.Field(ArchiveSchema.Moving);
-    private static readonly DataField s_odometerM = ArchiveSchema.Field(ArchiveSchema.OdometerM);
     private static readonly DataField s_receivedMs = ArchiveSchema.Field(ArchiveSchema.ReceivedMs);
 
     private readonly ParquetOptions _parquetOptions;
@@ -49,7 +48,6 @@ internal sealed class ParquetPartBuilder : IAsyncDisposable
     private readonly int[] _quality;
     private readonly bool[] _speedDerived;
     private readonly bool[] _moving;
-    private readonly long?[] _odometerM;
     private readonly long[] _receivedMs;
 
     private MemoryStream? _stream;
@@ -75,7 +73,7 @@ internal sealed class ParquetPartBuilder : IAsyncDisposable
         // parquet-mr read both. Doubles stay PLAIN: BYTE_STREAM_SPLIT would save about 0.5 byte a
         // coordinate but is newer than some readers (Redshift Spectrum's support is not documented).
         _parquetOptions.ColumnEncodingHints[ArchiveSchema.CarId] = EncodingHint.Dictionary;
-        foreach (string name in new[] { ArchiveSchema.LatE7, ArchiveSchema.LonE7, ArchiveSchema.AltCm, ArchiveSchema.SpeedMmps, ArchiveSchema.CourseCdeg, ArchiveSchema.OdometerM, ArchiveSchema.ReceivedMs })
+        foreach (string name in new[] { ArchiveSchema.LatE7, ArchiveSchema.LonE7, ArchiveSchema.AltCm, ArchiveSchema.SpeedMmps, ArchiveSchema.CourseCdeg, ArchiveSchema.ReceivedMs })
         {
             _parquetOptions.ColumnEncodingHints[name] = EncodingHint.DeltaBinaryPacked;
         }
@@ -102,7 +100,6 @@ internal sealed class ParquetPartBuilder : IAsyncDisposable
         _quality = new int[size];
         _speedDerived = new bool[size];
         _moving = new bool[size];
-        _odometerM = new long?[size];
         _receivedMs = new long[size];
     }
 
@@ -182,7 +179,6 @@ internal sealed class ParquetPartBuilder : IAsyncDisposable
             await group.WriteAsync<int>(s_quality, _quality.AsMemory(0, n), cancellationToken: cancellationToken).ConfigureAwait(false);
             await group.WriteAsync<bool>(s_speedDerived, _speedDerived.AsMemory(0, n), cancellationToken: cancellationToken).ConfigureAwait(false);
             await group.WriteAsync<bool>(s_moving, _moving.AsMemory(0, n), cancellationToken: cancellationToken).ConfigureAwait(false);
-            await group.WriteAsync<long>(s_odometerM, _odometerM.AsMemory(0, n), cancellationToken: cancellationToken).ConfigureAwait(false);
             await group.WriteAsync<long>(s_receivedMs, _receivedMs.AsMemory(0, n), cancellationToken: cancellationToken).ConfigureAwait(false);
             group.CompleteValidate();
         }

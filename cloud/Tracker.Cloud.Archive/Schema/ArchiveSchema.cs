@@ -10,7 +10,8 @@ namespace Tracker.Cloud.Archive.Schema;
 public static class ArchiveSchema
 {
     /// <summary>Version of this column list, written into each file's metadata and the manifest; bump it on any change.</summary>
-    public const int Version = 1;
+    /// <remarks>2: <c>odometer_m</c> left the fixes (the odometer lives in Derive now, where late data revises it; the trips table carries it).</remarks>
+    public const int Version = 2;
 
     /// <summary>The car (the AWS IoT thing name).</summary>
     public const string CarId = "car_id";
@@ -57,9 +58,6 @@ public static class ArchiveSchema
     /// <summary>Moving at this fix.</summary>
     public const string Moving = "moving";
 
-    /// <summary>Odometer, metres.</summary>
-    public const string OdometerM = "odometer_m";
-
     /// <summary>When ingest accepted the fix, UTC epoch ms.</summary>
     public const string ReceivedMs = "received_ms";
 
@@ -87,27 +85,32 @@ public static class ArchiveSchema
         new(Quality, "int", false, "GGA fix quality, 1 to 8 (1 GPS, 2 DGPS, 4 RTK fixed, 5 RTK float, 6 dead reckoning...)"),
         new(SpeedDerived, "boolean", false, "true when speed_mmps was computed at ingest from distance and time"),
         new(Moving, "boolean", false, "true when the car was moving at this fix (speed at or above the ingest threshold)"),
-        new(OdometerM, "bigint", true, "distance driven up to this fix in metres, counted by ingest, null when unknown"),
         new(ReceivedMs, "bigint", false, "when ingest accepted the fix, UTC epoch milliseconds"),
     });
 
     /// <summary>The Parquet schema of the files, built from <see cref="Columns"/>.</summary>
-    internal static ParquetSchema Parquet { get; } = new(Columns.Select(ToField).ToArray());
+    internal static ParquetSchema Parquet { get; } = ToParquet(Columns);
 
     /// <summary>The Parquet field of a column, by name.</summary>
     /// <exception cref="ArgumentException">No such column.</exception>
     internal static DataField Field(string name) =>
         Parquet.DataFields.FirstOrDefault(f => f.Name == name) ?? throw new ArgumentException($"no archive column '{name}'", nameof(name));
 
+    /// <summary>A Parquet schema from a column list (the fixes', the trips' or the stops').</summary>
+    /// <param name="columns">The columns, in file order.</param>
+    internal static ParquetSchema ToParquet(IEnumerable<ArchiveColumn> columns) => new(columns.Select(ToField).ToArray());
+
     private static DataField ToField(ArchiveColumn column) => (column.GlueType, column.Nullable) switch
     {
         ("string", false) => new DataField<string>(column.Name, nullable: false),
+        ("string", true) => new DataField<string>(column.Name, nullable: true),
 
         // INT64 milliseconds annotated with the converted type TIMESTAMP_MILLIS, which parquet-format
         // (LogicalTypes.md, "TIMESTAMP", backward compatibility) defines as TIMESTAMP(isAdjustedToUTC=true,
         // unit=MILLIS): older readers know only converted types, newer ones map it to the logical type.
         // Athena reads it as a timestamp. Not INT96, which is deprecated.
         ("timestamp", false) => new DateTimeDataField(column.Name, DateTimeFormat.DateAndTime, isAdjustedToUTC: true, unit: null, isNullable: false),
+        ("timestamp", true) => new DateTimeDataField(column.Name, DateTimeFormat.DateAndTime, isAdjustedToUTC: true, unit: null, isNullable: true),
         ("double", false) => new DataField<double>(column.Name, nullable: false),
         ("int", false) => new DataField<int>(column.Name, nullable: false),
         ("int", true) => new DataField<int?>(column.Name, nullable: true),

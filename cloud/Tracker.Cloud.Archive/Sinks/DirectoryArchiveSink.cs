@@ -74,6 +74,25 @@ public sealed class DirectoryArchiveSink : IArchiveSink
     }
 
     /// <inheritdoc />
+    public async Task<byte[]?> GetAsync(string key, CancellationToken cancellationToken)
+    {
+        ArchiveKeys.CheckKey(key);
+        string path = Describe(key);
+        try
+        {
+            return await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ArchiveSinkException($"reading {path} failed: {e.Message}", e);
+        }
+    }
+
+    /// <inheritdoc />
     public Task DeleteAsync(string key, CancellationToken cancellationToken)
     {
         ArchiveKeys.CheckKey(key);

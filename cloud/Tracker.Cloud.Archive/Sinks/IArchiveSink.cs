@@ -19,6 +19,11 @@ public interface IArchiveSink
     /// <param name="cancellationToken">Cancels the write.</param>
     Task PutAsync(string key, ReadOnlyMemory<byte> content, string contentType, CancellationToken cancellationToken);
 
+    /// <summary>Reads a small object whole (a manifest), or null when there is none under <paramref name="key"/>.</summary>
+    /// <param name="key">A key relative to the root.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    Task<byte[]?> GetAsync(string key, CancellationToken cancellationToken);
+
     /// <summary>The keys of every object under <paramref name="folder"/> (a key prefix ending in <c>/</c>), relative to the root, in ordinal order.</summary>
     /// <param name="folder">A folder relative to the root.</param>
     /// <param name="cancellationToken">Cancels the listing.</param>

@@ -85,6 +85,28 @@ public sealed class S3ArchiveSink : IArchiveSink
     }
 
     /// <inheritdoc />
+    public async Task<byte[]?> GetAsync(string key, CancellationToken cancellationToken)
+    {
+        ArchiveKeys.CheckKey(key);
+        try
+        {
+            using GetObjectResponse response = await _client.GetObjectAsync(new GetObjectRequest { BucketName = _options.Bucket, Key = _options.Prefix + key }, cancellationToken).ConfigureAwait(false);
+            using var copy = new MemoryStream();
+            await response.ResponseStream.CopyToAsync(copy, cancellationToken).ConfigureAwait(false);
+            return copy.ToArray();
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            // NoSuchKey (404). With s3:GetObject but no s3:ListBucket on the prefix, S3 answers 403 instead, which fails below.
+            return null;
+        }
+        catch (Exception e) when (e is AmazonServiceException or AmazonClientException or HttpRequestException or IOException)
+        {
+            throw new ArchiveSinkException($"S3 get of {Describe(key)} failed: {e.Message}", e);
+        }
+    }
+
+    /// <inheritdoc />
     public async Task DeleteAsync(string key, CancellationToken cancellationToken)
     {
         ArchiveKeys.CheckKey(key);

@@ -8,9 +8,9 @@ using Tracker.Cloud.Infra.Storage;
 namespace Tracker.Cloud.Infra.Analytics;
 
 /// <summary>
-/// The archive as a table for Athena and Redshift Spectrum: a Glue database and an external Parquet
-/// table over <c>s3://{archive}/fixes/</c> whose columns are <see cref="ArchiveSchema.Columns"/> (the one
-/// list the Parquet writer uses), partitioned by <c>dt</c> with partition projection, so no crawler and
+/// The archive as tables for Athena and Redshift Spectrum: a Glue database and external Parquet tables
+/// over <c>s3://{archive}/fixes/</c>, <c>trips/</c> and <c>stops/</c> whose columns are <see cref="ArchiveSchema.Columns"/>
+/// and <see cref="TripArchiveSchema"/>'s lists (the ones the Parquet writers use), each partitioned by <c>dt</c> with partition projection, so no crawler and
 /// no <c>MSCK REPAIR</c> are needed (Athena user guide, "Partition projection with Amazon Athena").
 /// And an Athena workgroup whose results are encrypted and capped per query.
 /// </summary>
@@ -33,7 +33,6 @@ public sealed class ArchiveCatalog : Construct
         ArgumentNullException.ThrowIfNull(names);
         ArgumentNullException.ThrowIfNull(stores);
         Stack stack = Stack.Of(this);
-        string location = "s3://" + stores.Archive.BucketName + "/" + DataStores.ArchivePrefix;
 
         var database = new CfnDatabase(this, "Database", new CfnDatabaseProps
         {
@@ -45,52 +44,56 @@ public sealed class ArchiveCatalog : Construct
             },
         });
 
-        Table = new CfnTable(this, "Fixes", new CfnTableProps
+        Table = NewTable("Fixes", names.GlueTable, "Every stored fix, one Parquet folder per UTC day, sorted by car_id then ts", ArchiveSchema.Columns, ArchiveSchema.PartitionColumn, DataStores.ArchivePrefix);
+        TripsTable = NewTable("Trips", names.GlueTripsTable, "Every trip (Derive's), one Parquet part per UTC day it starts on, sorted by car_id then start_ts", TripArchiveSchema.TripColumns, TripArchiveSchema.PartitionColumn, DataStores.TripsArchivePrefix);
+        StopsTable = NewTable("Stops", names.GlueStopsTable, "Every stop with its idle time, one Parquet part per UTC day it starts on, sorted by car_id then start_ts", TripArchiveSchema.StopColumns, TripArchiveSchema.PartitionColumn, DataStores.StopsArchivePrefix);
+
+        CfnTable NewTable(string id, string name, string description, IEnumerable<ArchiveColumn> columns, ArchiveColumn partition, string prefix)
         {
-            CatalogId = stack.Account,
-            DatabaseName = names.GlueDatabase,
-            TableInput = new CfnTable.TableInputProperty
+            string location = "s3://" + stores.Archive.BucketName + "/" + prefix;
+            var table = new CfnTable(this, id, new CfnTableProps
             {
-                Name = names.GlueTable,
-                Description = "Every stored fix, one Parquet folder per UTC day, sorted by car_id then ts",
-                TableType = "EXTERNAL_TABLE",
-                PartitionKeys = new object[]
+                CatalogId = stack.Account,
+                DatabaseName = names.GlueDatabase,
+                TableInput = new CfnTable.TableInputProperty
                 {
-                    new CfnTable.ColumnProperty
+                    Name = name,
+                    Description = description,
+                    TableType = "EXTERNAL_TABLE",
+                    PartitionKeys = new object[]
                     {
-                        Name = ArchiveSchema.PartitionColumn.Name,
-                        Type = ArchiveSchema.PartitionColumn.GlueType,
-                        Comment = ArchiveSchema.PartitionColumn.Comment,
+                        new CfnTable.ColumnProperty { Name = partition.Name, Type = partition.GlueType, Comment = partition.Comment },
+                    },
+                    Parameters = new Dictionary<string, object>
+                    {
+                        ["classification"] = "parquet",
+                        ["EXTERNAL"] = "TRUE",
+                        ["projection.enabled"] = "true",
+                        ["projection.dt.type"] = "date",
+                        ["projection.dt.format"] = "yyyy-MM-dd",
+                        ["projection.dt.range"] = FirstDay + ",NOW",
+                        ["projection.dt.interval"] = "1",
+                        ["projection.dt.interval.unit"] = "DAYS",
+                        ["storage.location.template"] = location + "dt=${dt}/",
+                    },
+                    StorageDescriptor = new CfnTable.StorageDescriptorProperty
+                    {
+                        Location = location,
+                        InputFormat = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
+                        OutputFormat = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat",
+                        SerdeInfo = new CfnTable.SerdeInfoProperty
+                        {
+                            SerializationLibrary = "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe",
+                        },
+                        Columns = columns
+                            .Select(c => (object)new CfnTable.ColumnProperty { Name = c.Name, Type = c.GlueType, Comment = c.Comment })
+                            .ToArray(),
                     },
                 },
-                Parameters = new Dictionary<string, object>
-                {
-                    ["classification"] = "parquet",
-                    ["EXTERNAL"] = "TRUE",
-                    ["projection.enabled"] = "true",
-                    ["projection.dt.type"] = "date",
-                    ["projection.dt.format"] = "yyyy-MM-dd",
-                    ["projection.dt.range"] = FirstDay + ",NOW",
-                    ["projection.dt.interval"] = "1",
-                    ["projection.dt.interval.unit"] = "DAYS",
-                    ["storage.location.template"] = location + "dt=${dt}/",
-                },
-                StorageDescriptor = new CfnTable.StorageDescriptorProperty
-                {
-                    Location = location,
-                    InputFormat = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
-                    OutputFormat = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat",
-                    SerdeInfo = new CfnTable.SerdeInfoProperty
-                    {
-                        SerializationLibrary = "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe",
-                    },
-                    Columns = ArchiveSchema.Columns
-                        .Select(c => (object)new CfnTable.ColumnProperty { Name = c.Name, Type = c.GlueType, Comment = c.Comment })
-                        .ToArray(),
-                },
-            },
-        });
-        Table.AddDependency(database);
+            });
+            table.AddDependency(database);
+            return table;
+        }
 
         Workgroup = new CfnWorkGroup(this, "Workgroup", new CfnWorkGroupProps
         {
@@ -115,8 +118,14 @@ public sealed class ArchiveCatalog : Construct
         });
     }
 
-    /// <summary>The Glue table.</summary>
+    /// <summary>The Glue table of the fixes.</summary>
     public CfnTable Table { get; }
+
+    /// <summary>The Glue table of the trips.</summary>
+    public CfnTable TripsTable { get; }
+
+    /// <summary>The Glue table of the stops.</summary>
+    public CfnTable StopsTable { get; }
 
     /// <summary>The Athena workgroup.</summary>
     public CfnWorkGroup Workgroup { get; }

@@ -36,6 +36,7 @@ public sealed class FleetHttpApi : Construct
         ("/subscriptions", ["GET"]),
         ("/subscriptions/{subscriptionId}", ["PUT", "DELETE"]),
         ("/notifications", ["GET"]),
+        ("/notifications/{deliveryId}/redeliver", ["POST"]),
     ];
 
     /// <summary>Issue 17's routes (the API function's <c>ReportsApi</c>: the history's authorization, checked by the function), with their methods.</summary>

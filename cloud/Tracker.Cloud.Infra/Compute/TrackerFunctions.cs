@@ -81,6 +81,9 @@ public sealed partial class TrackerFunctions : Construct
             [ArchiveSettings.BucketVariable] = stores.Archive.BucketName,
             [ArchiveSettings.PrefixVariable] = DataStores.ArchivePrefix,
             [ArchiveSettings.KmsKeyVariable] = stores.Key.KeyArn,
+            [ArchiveSettings.TripsTableVariable] = stores.Trips.TableName,
+            [ArchiveSettings.TripsPrefixVariable] = DataStores.TripsArchivePrefix,
+            [ArchiveSettings.StopsPrefixVariable] = DataStores.StopsArchivePrefix,
         };
 
         // No reserved concurrency: Lambda keeps 10 of an account's concurrency unreserved, so an account at
@@ -88,16 +91,24 @@ public sealed partial class TrackerFunctions : Construct
         // reserved concurrency"). Nothing needs it: EventBridge invokes once a day, Lambda's retries of one
         // event are sequential, and re-exporting a day overwrites the same keys.
         Archive = Create(settings, stores, code, FunctionCatalog.Archive, 1024, Duration.Minutes(15), archiveEnvironment,
-            "Exports the previous UTC day of fixes to Parquet under s3://archive/" + DataStores.ArchivePrefix + "dt=YYYY-MM-DD/", null);
+            "Exports the previous UTC day of fixes to Parquet under s3://archive/" + DataStores.ArchivePrefix + "dt=YYYY-MM-DD/, and the changed days of trips and stops", null);
         SendFailuresToDeadLetterQueue(Archive, stores, Duration.Hours(2));
         Allow(Archive, stores.Latest.TableArn, "dynamodb:Scan");
         Allow(Archive, stores.Fixes.TableArn, "dynamodb:Query");
-        Allow(Archive, stores.Archive.ArnForObjects(DataStores.ArchivePrefix + "*"), "s3:PutObject", "s3:DeleteObject");
+
+        // Trips and stops: a query of the base table per car (no index), and the car's rentals to name a trip's.
+        Allow(Archive, stores.Trips.TableArn, "dynamodb:Query");
+        Allow(Archive, stores.Rentals.TableArn, "dynamodb:Query");
+        string[] prefixes = [DataStores.ArchivePrefix, DataStores.TripsArchivePrefix, DataStores.StopsArchivePrefix];
+        Allow(Archive, prefixes.Select(p => stores.Archive.ArnForObjects(p + "*")).ToArray(), "s3:PutObject", "s3:DeleteObject");
+
+        // Only the trips' and stops' manifests are read back (their digest decides whether a day changed).
+        Allow(Archive, [stores.Archive.ArnForObjects(DataStores.TripsArchivePrefix + "dt=*/_manifest.json"), stores.Archive.ArnForObjects(DataStores.StopsArchivePrefix + "dt=*/_manifest.json")], "s3:GetObject");
         Archive.AddToRolePolicy(new PolicyStatement(new PolicyStatementProps
         {
             Actions = ["s3:ListBucket"],
             Resources = [stores.Archive.BucketArn],
-            Conditions = new Dictionary<string, object> { ["StringLike"] = new Dictionary<string, object> { ["s3:prefix"] = DataStores.ArchivePrefix + "*" } },
+            Conditions = new Dictionary<string, object> { ["StringLike"] = new Dictionary<string, object> { ["s3:prefix"] = prefixes.Select(p => p + "*").ToArray() } },
         }));
         Allow(Archive, stores.Key.KeyArn, "kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey");
         var schedule = new Rule(this, "ArchiveSchedule", new RuleProps

@@ -178,6 +178,24 @@ public sealed record CostAssumptions
     /// <summary>Months of trips the model keeps (the table has no TTL: trips are what bills are made from); the archive's 12.</summary>
     public int TripMonthsKept { get; init; } = 12;
 
+    /// <summary>
+    /// Parquet bytes a trip takes in the archive with its stop (the trips and stops tables, zstd, sorted by car), measured by
+    /// <c>cloud/Tracker.Cloud.Archive.Benchmarks -- --tables trips</c> on 1,000 cars over 29 days (Tracker.Cloud.Archive/README.md).
+    /// </summary>
+    public decimal ParquetBytesPerTrip { get; init; } = 86.5m;
+
+    /// <summary>Days of the window a night writes again, per table: the day just over and one revised (assumption).</summary>
+    public decimal ArchiveTripDaysWrittenPerNight { get; init; } = 2m;
+
+    /// <summary>Days of trips and stops the nightly archive run re-reads (ArchiveOptions.TripRevisionDays, clipped to the store's 29).</summary>
+    public int ArchiveTripWindowDays { get; init; } = 29;
+
+    /// <summary>Bytes a trip and its stop take in the trips table's base items (what the archive's consistent queries read; no index copies).</summary>
+    public int TripItemBytes { get; init; } = 1_300;
+
+    /// <summary>Athena queries a month over the trips and stops tables (distance, rentals, utilisation), each a month of them (assumption).</summary>
+    public int AthenaTripQueriesPerMonth { get; init; } = 50;
+
     /// <summary>The MQTT keep-alive (<c>mqtt.keepAliveS</c>, default 300 s): a PINGREQ and PINGRESP each, for the cellular figure.</summary>
     public int KeepAliveSeconds { get; init; } = 300;
 

@@ -57,6 +57,9 @@ public sealed record CostPrices
     /// <summary>S3 PUT requests, per thousand.</summary>
     public required decimal S3PutsPerThousand { get; init; }
 
+    /// <summary>S3 GET requests, per thousand.</summary>
+    public required decimal S3GetsPerThousand { get; init; }
+
     /// <summary>Athena, per TB scanned (10 MB minimum per query).</summary>
     public required decimal AthenaPerTbScanned { get; init; }
 
@@ -112,6 +115,7 @@ public sealed record CostPrices
         S3GlacierInstantGbMonth = 0.004m,
         S3GlacierFlexibleGbMonth = 0.0036m,
         S3PutsPerThousand = 0.005m,
+        S3GetsPerThousand = 0.0004m,
         AthenaPerTbScanned = 5.00m,
         HttpApiPerMillion = 1.00m,
         LogsIngestGb = 0.50m,

@@ -104,6 +104,8 @@ public static class CostReport
         yield return ("Parquet bytes per fix", Qty(a.ParquetBytesPerFix));
         yield return ("archive months kept", Count(a.ArchiveMonthsKept));
         yield return ("Athena queries a month", Count(a.AthenaQueriesPerMonth));
+        yield return ("trips archive: Parquet bytes a trip with its stop (measured); days re-read a night; days written a night", Qty(a.ParquetBytesPerTrip) + "; " + a.ArchiveTripWindowDays + "; " + Qty(a.ArchiveTripDaysWrittenPerNight));
+        yield return ("Athena queries a month over trips and stops", Count(a.AthenaTripQueriesPerMonth));
         yield return ("log bytes per ingest invocation", Count(a.LogBytesPerInvocation));
         yield return ("events a car-day, writes per event", Qty(a.EventsPerCarPerDay) + ", " + Qty(a.WritesPerEvent));
         yield return ("share of events notified, channels each", Qty(a.NotifiedEventShare) + ", " + a.ChannelsPerNotifiedEvent);
@@ -133,6 +135,7 @@ public static class CostReport
         yield return ("S3 Glacier Instant Retrieval, per GB-month", p.S3GlacierInstantGbMonth);
         yield return ("S3 Glacier Flexible Retrieval, per GB-month", p.S3GlacierFlexibleGbMonth);
         yield return ("S3 PUT, per thousand", p.S3PutsPerThousand);
+        yield return ("S3 GET, per thousand", p.S3GetsPerThousand);
         yield return ("Athena, per TB scanned", p.AthenaPerTbScanned);
         yield return ("HTTP API, per million requests", p.HttpApiPerMillion);
         yield return ("CloudWatch Logs ingestion, per GB", p.LogsIngestGb);

@@ -140,6 +140,16 @@ public static class FleetCostModel
         decimal tripGbSeconds = derivingSteps * a.TripMilliseconds / 1000m * a.IngestMemoryMb / 1024m;
         decimal tripGb = a.TripsPerCarPerDay * carDays * a.TripMonthsKept * a.TripStoredBytes / Gb;
 
+        // The archive's trips and stops (TripArchiveExporter): every night each car's window of trips and stops is read again
+        // (consistent queries of the base table, 1 unit per 4 KB, and its rentals), and the changed days are written: per
+        // table a part, a manifest and a listing (PUT-priced); every day of the window costs a manifest GET per table.
+        decimal tripsPerMonth = a.TripsPerCarPerDay * carDays;
+        decimal archiveTripReads = a.Cars * a.DaysPerMonth * ((a.ArchiveTripWindowDays * a.TripsPerCarPerDay * a.TripItemBytes / 4096m) + 1m);
+        decimal tripArchiveMonthGb = tripsPerMonth * a.ParquetBytesPerTrip / Gb;
+        decimal tripArchivePuts = a.DaysPerMonth * a.ArchiveTripDaysWrittenPerNight * 2m * 3m;
+        decimal tripArchiveGets = a.DaysPerMonth * a.ArchiveTripWindowDays * 2m;
+        decimal tripAthenaTb = a.AthenaTripQueriesPerMonth * Math.Max(tripArchiveMonthGb, 10m / 1024m) / 1024m;
+
         decimal connectionMinutes = (carDays * MinutesPerDay) + ((operatorHours + renterHours) * 60m);
         var lines = new List<CostLine>
         {
@@ -183,6 +193,10 @@ public static class FleetCostModel
             new("Trips", "DynamoDB reads (what a step decided again, the odometer readings)", tripReads, "RRU", tripReads / Million * p.DynamoReadsPerMillion),
             new("Trips", "DynamoDB writes (" + a.TripsPerCarPerDay + " trips a car-day with their stops and index copies)", tripWrites, "WRU", tripWrites / Million * p.DynamoWritesPerMillion),
             new("Trips", "trips kept " + a.TripMonthsKept + " months (no TTL) with point-in-time recovery", tripGb, "GB", tripGb * (p.DynamoStorageGbMonth + p.DynamoPitrGbMonth)),
+            new("Trips", "archive: the nightly re-read of " + a.ArchiveTripWindowDays + " days of trips and stops a car (consistent queries) and its rentals", archiveTripReads, "RRU", archiveTripReads / Million * p.DynamoReadsPerMillion),
+            new("Trips", "archive: Parquet trips and stops, " + a.ArchiveMonthsKept + " months kept (Standard: parts under 128 KB)", tripArchiveMonthGb * a.ArchiveMonthsKept, "GB", tripArchiveMonthGb * a.ArchiveMonthsKept * p.S3StandardGbMonth),
+            new("Trips", "archive: PUTs and LISTs of the changed days, manifest GETs of the window", tripArchivePuts + tripArchiveGets, "requests", (tripArchivePuts / 1000m * p.S3PutsPerThousand) + (tripArchiveGets / 1000m * p.S3GetsPerThousand)),
+            new("Trips", "Athena: " + a.AthenaTripQueriesPerMonth + " queries over a month of trips and stops (10 MB minimum each)", tripAthenaTb * 1024m, "GB scanned", tripAthenaTb * p.AthenaPerTbScanned),
             new("Notify", "notifier requests and compute (stream and one-minute sweep; a retry wake-up, one SQS request, only after a failed send)", notifyInvocations, "requests", (notifyInvocations / Million * p.LambdaRequestsPerMillion) + (notifyGbSeconds * p.LambdaArmGbSecond)),
             new("Notify", "outbox writes (add, claim, outcome) and subscription reads", notifications, "notifications", (notifications * a.OutboxWriteUnitsPerNotification / Million * p.DynamoWritesPerMillion) + (events * 2m / Million * p.DynamoReadsPerMillion)),
             new("Notify", "SES e-mails", emails, "e-mails", emails / 1000m * p.SesPerThousandEmails),

@@ -23,6 +23,12 @@ public sealed class DataStores : Construct
     /// <summary>Where the archive's Parquet files go (the archive function's <c>TRACKER_ARCHIVE_PREFIX</c>).</summary>
     public const string ArchivePrefix = "fixes/";
 
+    /// <summary>Where the archive's trips table goes (the archive function's <c>TRACKER_ARCHIVE_TRIPS_PREFIX</c>).</summary>
+    public const string TripsArchivePrefix = "trips/";
+
+    /// <summary>Where the archive's stops table goes (the archive function's <c>TRACKER_ARCHIVE_STOPS_PREFIX</c>).</summary>
+    public const string StopsArchivePrefix = "stops/";
+
     /// <summary>Where Athena writes query results, inside the archive bucket.</summary>
     public const string AthenaResultsPrefix = "athena-results/";
 
@@ -178,6 +184,11 @@ public sealed class DataStores : Construct
                     // A re-run of a day overwrites its files; the old versions go after 30 days.
                     NoncurrentVersionExpiration = Duration.Days(30),
                 },
+                // The trips and stops stay in Standard: a day's part is tens of kB, under the 128 KB that Standard-IA
+                // and Glacier Instant Retrieval bill an object at least. A day rewritten by a revision leaves its old
+                // version, kept 30 days as the fixes'.
+                new LifecycleRule { Id = "trips-old-versions", Prefix = TripsArchivePrefix, NoncurrentVersionExpiration = Duration.Days(30) },
+                new LifecycleRule { Id = "stops-old-versions", Prefix = StopsArchivePrefix, NoncurrentVersionExpiration = Duration.Days(30) },
                 new LifecycleRule
                 {
                     Id = "athena-results-expire",

@@ -31,7 +31,7 @@ public sealed class EventsApi
 
     /// <summary>Creates the routes over the services.</summary>
     /// <param name="queries">Events and zones.</param>
-    /// <param name="subscriptions">Subscriptions and notifications (<c>GET /subscriptions</c>, <c>PUT</c> and <c>DELETE /subscriptions/{id}</c>, <c>GET /notifications?state=failed</c>), or null when not served.</param>
+    /// <param name="subscriptions">Subscriptions and notifications (<c>GET /subscriptions</c>, <c>PUT</c> and <c>DELETE /subscriptions/{id}</c>, <c>GET /notifications</c> with <c>state</c>, <c>limit</c> and <c>cursor</c>: a page newest first and its <c>nextCursor</c>; <c>POST /notifications/{deliveryId}/redeliver</c>), or null when not served.</param>
     public EventsApi(EventQueries queries, SubscriptionQueries? subscriptions = null)
     {
         ArgumentNullException.ThrowIfNull(queries);
@@ -103,13 +103,27 @@ public sealed class EventsApi
                     return refusedMethod;
                 }
 
+                if (query.Keys.Where(k => k is not ("state" or "limit" or "cursor")).Order(StringComparer.Ordinal).FirstOrDefault() is { } unknownParameter)
+                {
+                    return ApiHandler.Problem(ProblemType.BadQuery.With("Unknown query parameter '" + TimeParameter.Clip(unknownParameter) + "': this route takes state, limit and cursor.", instance));
+                }
+
                 string stateName = Get(query, "state") ?? "failed";
                 if (!Enum.TryParse(stateName, ignoreCase: true, out OutboxState state) || !Enum.IsDefined(state) || stateName.Any(char.IsDigit))
                 {
                     return ApiHandler.Problem(ProblemType.BadQuery.With("'state' must be pending, delivered or failed.", instance));
                 }
 
-                return ApiHandler.Reply(await _subscriptions.ListNotificationsAsync(caller, state, cancellationToken).ConfigureAwait(false), instance, WriteNotifications);
+                int limit = SubscriptionQueries.MaxPage;
+                if (Get(query, "limit") is { } limitText
+                    && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > SubscriptionQueries.MaxPage))
+                {
+                    return ApiHandler.Problem(ProblemType.BadQuery.With("'limit' must be a whole number from 1 to " + SubscriptionQueries.MaxPage + ".", instance));
+                }
+
+                return ApiHandler.Reply(await _subscriptions.ListNotificationsAsync(caller, state, limit, Get(query, "cursor"), cancellationToken).ConfigureAwait(false), instance, WriteNotifications);
+            case (3, "notifications") when _subscriptions is not null && segments[2] == "redeliver":
+                return Method(method, "POST", instance) ?? ApiHandler.Reply(await _subscriptions.RedeliverAsync(caller, segments[1], cancellationToken).ConfigureAwait(false), instance, WriteNotification);
             default:
                 return ApiHandler.Problem(ProblemType.NotFound.With(
                     "No route for " + TimeParameter.Clip(string.Join('/', segments)) + ": events are at GET /events, GET /cars/{carId}/events, POST /cars/{carId}/events/{eventId}/acknowledge, GET /zones, PUT and DELETE /zones/{zoneId}.",
@@ -244,41 +258,56 @@ public sealed class EventsApi
             json.WriteString("email", email);
         }
 
+        json.WriteBoolean("enabled", !s.Paused);
         json.WriteEndObject();
     }
 
-    private static void WriteNotifications(Utf8JsonWriter json, IReadOnlyList<OutboxEntry> entries)
+    private static void WriteNotifications(Utf8JsonWriter json, NotificationPage page)
     {
         json.WriteStartObject();
         json.WriteStartArray("notifications");
-        foreach (OutboxEntry e in entries)
+        foreach (OutboxEntry e in page.Entries)
         {
-            json.WriteStartObject();
-            json.WriteString("deliveryId", e.DeliveryId);
-            json.WriteString("carId", e.CarId);
-            json.WriteString("eventId", e.EventId);
-            json.WriteString("subscriptionId", e.SubscriptionId);
-            json.WriteString("channel", e.Channel == Channel.Webhook ? "webhook" : "email");
-            json.WriteString("target", e.Target);
-            json.WriteString("state", e.State.ToString().ToLowerInvariant());
-            json.WriteNumber("attempts", e.Attempts);
-            json.WriteNumber("nextAttemptMs", e.NextAttemptMs);
-            if (e.LastError is { } error)
-            {
-                json.WriteString("lastError", error);
-            }
-
-            json.WriteNumber("createdMs", e.CreatedMs);
-            if (e.DeliveredMs is { } delivered)
-            {
-                json.WriteNumber("deliveredMs", delivered);
-            }
-
-            json.WriteString("summary", e.Summary);
-            json.WriteEndObject();
+            WriteNotification(json, e);
         }
 
         json.WriteEndArray();
+        if (page.NextCursor is { } next)
+        {
+            json.WriteString("nextCursor", next);
+        }
+        else
+        {
+            json.WriteNull("nextCursor");
+        }
+
+        json.WriteEndObject();
+    }
+
+    private static void WriteNotification(Utf8JsonWriter json, OutboxEntry e)
+    {
+        json.WriteStartObject();
+        json.WriteString("deliveryId", e.DeliveryId);
+        json.WriteString("carId", e.CarId);
+        json.WriteString("eventId", e.EventId);
+        json.WriteString("subscriptionId", e.SubscriptionId);
+        json.WriteString("channel", e.Channel == Channel.Webhook ? "webhook" : "email");
+        json.WriteString("target", e.Target);
+        json.WriteString("state", e.State.ToString().ToLowerInvariant());
+        json.WriteNumber("attempts", e.Attempts);
+        json.WriteNumber("nextAttemptMs", e.NextAttemptMs);
+        if (e.LastError is { } error)
+        {
+            json.WriteString("lastError", error);
+        }
+
+        json.WriteNumber("createdMs", e.CreatedMs);
+        if (e.DeliveredMs is { } delivered)
+        {
+            json.WriteNumber("deliveredMs", delivered);
+        }
+
+        json.WriteString("summary", e.Summary);
         json.WriteEndObject();
     }
 

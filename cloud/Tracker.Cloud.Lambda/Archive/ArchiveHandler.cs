@@ -17,13 +17,19 @@ public sealed class ArchiveHandler
     private readonly ArchiveExporter _exporter;
     private readonly IArchiveSink _sink;
     private readonly TextWriter _log;
+    private readonly TripArchiveExporter? _trips;
 
     /// <summary>Creates the handler.</summary>
     /// <param name="exporter">Exports a day.</param>
     /// <param name="sink">The exporter's sink (for the manifest's location in the summary).</param>
     /// <param name="log">Where the summary line goes (standard output, i.e. CloudWatch Logs, in Lambda).</param>
-    public ArchiveHandler(ArchiveExporter exporter, IArchiveSink sink, TextWriter log)
+    /// <param name="trips">
+    /// Exports the trips and stops: for a scheduled run the revision window ending with the day (only days whose content
+    /// changed are written), for a backfill the day alone. Null: no trips export.
+    /// </param>
+    public ArchiveHandler(ArchiveExporter exporter, IArchiveSink sink, TextWriter log, TripArchiveExporter? trips = null)
     {
+        _trips = trips;
         ArgumentNullException.ThrowIfNull(exporter);
         ArgumentNullException.ThrowIfNull(sink);
         ArgumentNullException.ThrowIfNull(log);
@@ -51,15 +57,36 @@ public sealed class ArchiveHandler
         }
 
         ArchiveManifest manifest = await _exporter.ExportDayAsync(day, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<TripDayExport> tripDays = [];
+        TripArchiveException? tripFailure = null;
+        if (_trips is not null)
+        {
+            try
+            {
+                tripDays = await _trips.ExportAsync(archiveEvent.Day is null ? _trips.Window(day) : [day], cancellationToken).ConfigureAwait(false);
+            }
+            catch (TripArchiveException e)
+            {
+                // The good days are written; the run fails after its summary, so Lambda retries and the error alarm fires.
+                tripFailure = e;
+                tripDays = e.Days;
+            }
+        }
+
+        string dayText = manifest.Day;
         var summary = new ArchiveSummary(
             manifest.Day,
             manifest.Rows,
             manifest.Files.Count,
             manifest.Cars.Count,
             manifest.Files.Sum(f => f.Bytes),
-            _sink.Describe(ArchiveLayout.ManifestKey(day)));
+            _sink.Describe(ArchiveLayout.ManifestKey(day)),
+            tripDays.Count,
+            tripDays.Count(d => d.Outcome == TripDayOutcome.Written),
+            tripDays.Where(d => d.Day == dayText).Sum(d => d.Trips),
+            tripDays.Sum(d => d.Bytes));
         byte[] json = JsonSerializer.SerializeToUtf8Bytes(summary, ArchiveEventJsonContext.Default.ArchiveSummary);
         await _log.WriteLineAsync(System.Text.Encoding.UTF8.GetString(json)).ConfigureAwait(false);
-        return new MemoryStream(json, writable: false);
+        return tripFailure is not null ? throw tripFailure : new MemoryStream(json, writable: false);
     }
 }

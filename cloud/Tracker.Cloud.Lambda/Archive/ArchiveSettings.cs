@@ -20,10 +20,43 @@ public sealed class ArchiveSettings
     /// <summary>Environment variable holding a KMS key id, alias or ARN for SSE-KMS; unset or empty means the bucket's default encryption.</summary>
     public const string KmsKeyVariable = "TRACKER_ARCHIVE_KMS_KEY";
 
-    private ArchiveSettings(S3ArchiveSinkOptions sink) => Sink = sink;
+    /// <summary>
+    /// Environment variable holding the trips table (DynamoDB, <c>DynamoDbTripStore</c>) to export the archive's <c>trips</c> and
+    /// <c>stops</c> tables from; unset or empty means no trips export. The archive's own variable, not
+    /// <c>TRACKER_TRIPS_TABLE</c>: the archive function reads trips and none of the Derive stage's other tables.
+    /// </summary>
+    public const string TripsTableVariable = "TRACKER_ARCHIVE_TRIPS_TABLE";
+
+    /// <summary>Environment variable holding the trips table's key prefix; unset or empty means <c>trips/</c>.</summary>
+    public const string TripsPrefixVariable = "TRACKER_ARCHIVE_TRIPS_PREFIX";
+
+    /// <summary>Environment variable holding the stops table's key prefix; unset or empty means <c>stops/</c>.</summary>
+    public const string StopsPrefixVariable = "TRACKER_ARCHIVE_STOPS_PREFIX";
+
+    /// <summary>The trips table's default prefix.</summary>
+    public const string DefaultTripsPrefix = "trips/";
+
+    /// <summary>The stops table's default prefix.</summary>
+    public const string DefaultStopsPrefix = "stops/";
+
+    private ArchiveSettings(S3ArchiveSinkOptions sink, S3ArchiveSinkOptions trips, S3ArchiveSinkOptions stops)
+    {
+        Sink = sink;
+        TripsSink = trips;
+        StopsSink = stops;
+    }
 
     /// <summary>The S3 sink's options.</summary>
     public S3ArchiveSinkOptions Sink { get; }
+
+    /// <summary>The DynamoDB trips table to export, or null (no trips export).</summary>
+    public string? TripsTable { get; private init; }
+
+    /// <summary>The trips table's sink (same bucket and key as <see cref="Sink"/>, its own prefix).</summary>
+    public S3ArchiveSinkOptions TripsSink { get; }
+
+    /// <summary>The stops table's sink.</summary>
+    public S3ArchiveSinkOptions StopsSink { get; }
 
     /// <summary>Reads and validates the settings.</summary>
     /// <param name="environment">Looks up a variable (the process environment in Lambda; a dictionary in tests).</param>
@@ -56,6 +89,35 @@ public sealed class ArchiveSettings
             throw new InvalidOperationException($"environment variable {variable} is not usable: {e.Message}", e);
         }
 
-        return new ArchiveSettings(sink);
+        string? tripsTable = environment(TripsTableVariable);
+        if (!string.IsNullOrEmpty(tripsTable)
+            && (tripsTable.Length is < 3 or > 255 || !tripsTable.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.')))
+        {
+            throw new InvalidOperationException($"environment variable {TripsTableVariable} is not usable: a DynamoDB table name of 3 to 255 characters [A-Za-z0-9_.-], not '{tripsTable}'");
+        }
+
+        S3ArchiveSinkOptions Table(string variable, string fallback)
+        {
+            string? value = environment(variable);
+            S3ArchiveSinkOptions options = sink with { Prefix = string.IsNullOrEmpty(value) ? fallback : value };
+            try
+            {
+                options.Validate();
+            }
+            catch (ArgumentException e)
+            {
+                throw new InvalidOperationException($"environment variable {variable} is not usable: {e.Message}", e);
+            }
+
+            return options.Prefix == sink.Prefix
+                ? throw new InvalidOperationException($"environment variable {variable} is not usable: '{options.Prefix}' is the fixes' prefix too, and the tables would mix")
+                : options;
+        }
+
+        S3ArchiveSinkOptions trips = Table(TripsPrefixVariable, DefaultTripsPrefix);
+        S3ArchiveSinkOptions stops = Table(StopsPrefixVariable, DefaultStopsPrefix);
+        return trips.Prefix == stops.Prefix
+            ? throw new InvalidOperationException($"environment variables {TripsPrefixVariable} and {StopsPrefixVariable} name the same prefix '{trips.Prefix}'")
+            : new ArchiveSettings(sink, trips, stops) { TripsTable = string.IsNullOrEmpty(tripsTable) ? null : tripsTable };
     }
 }

@@ -3,6 +3,7 @@ using Amazon.S3;
 using Tracker.Cloud.Archive.Export;
 using Tracker.Cloud.Archive.Sinks;
 using Tracker.Cloud.DynamoDb;
+using Tracker.Cloud.DynamoDb.Derive;
 using Tracker.Cloud.Lambda.Archive;
 
 namespace Tracker.Cloud.Lambda.Functions;
@@ -36,7 +37,11 @@ public sealed class ArchiveFunction : ILambdaFunction
         ArgumentNullException.ThrowIfNull(archive);
         var store = new DynamoDbStore(dynamoDb, settings.Store);
         var sink = new S3ArchiveSink(s3, archive.Sink);
-        _handler = new ArchiveHandler(new ArchiveExporter(store, sink, new ArchiveOptions(), clock), sink, Console.Out);
+        var options = new ArchiveOptions();
+        TripArchiveExporter? trips = archive.TripsTable is { } table
+            ? new TripArchiveExporter(store, new DynamoDbTripStore(dynamoDb, table), store, new S3ArchiveSink(s3, archive.TripsSink), new S3ArchiveSink(s3, archive.StopsSink), options, clock)
+            : null;
+        _handler = new ArchiveHandler(new ArchiveExporter(store, sink, options, clock), sink, Console.Out, trips);
     }
 
     /// <summary>The Lambda entry point: a scheduled event (or a backfill request) in, an <see cref="ArchiveSummary"/> out.</summary>

@@ -287,9 +287,25 @@ public sealed class DynamoDbNotifyStore : ISubscriptionStore, IOutboxStore
     }
 
     /// <inheritdoc/>
-    public async Task<IReadOnlyList<OutboxEntry>> ListAsync(OutboxState state, int limit, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<OutboxEntry>> ListAsync(OutboxState state, int limit, CancellationToken cancellationToken) =>
+        ListAsync(state, limit, null, cancellationToken);
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<OutboxEntry>> ListAsync(OutboxState state, int limit, OutboxPosition? after, CancellationToken cancellationToken)
     {
-        // Pending ones through the index; delivered and failed ones by a filtered scan (an operator's occasional look).
+        // A filtered scan (an operator's occasional look), older than the cursor's time when paging; sorted here in the
+        // listing order. It reads at most 10 × limit matches, so in a table far larger than that a page is the newest of
+        // those read, not of the table: the outbox expires with the events' retention.
+        var names = new Dictionary<string, string> { ["#state"] = "state" };
+        var values = new Dictionary<string, AttributeValue> { [":state"] = new AttributeValue { S = state.ToString() } };
+        string filter = "#state = :state";
+        if (after is not null)
+        {
+            names["#created"] = "createdMs";
+            values[":created"] = Number(after.CreatedMs);
+            filter += " AND #created <= :created";
+        }
+
         var all = new List<OutboxEntry>();
         Dictionary<string, AttributeValue>? start = null;
         do
@@ -298,9 +314,9 @@ public sealed class DynamoDbNotifyStore : ISubscriptionStore, IOutboxStore
                 new ScanRequest
                 {
                     TableName = _outbox,
-                    FilterExpression = "#state = :state",
-                    ExpressionAttributeNames = new Dictionary<string, string> { ["#state"] = "state" },
-                    ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":state"] = new AttributeValue { S = state.ToString() } },
+                    FilterExpression = filter,
+                    ExpressionAttributeNames = names,
+                    ExpressionAttributeValues = values,
                     ExclusiveStartKey = start,
                 },
                 cancellationToken).ConfigureAwait(false);
@@ -308,7 +324,43 @@ public sealed class DynamoDbNotifyStore : ISubscriptionStore, IOutboxStore
             start = page.LastEvaluatedKey is { Count: > 0 } key ? key : null;
         }
         while (start is not null && all.Count < 10 * limit);
-        return [.. all.OrderByDescending(e => e.CreatedMs).Take(limit)];
+        return [.. all.Where(e => after is null || OutboxPosition.Compare(OutboxPosition.Of(e), after) > 0)
+            .Order(Comparer<OutboxEntry>.Create((a, b) => OutboxPosition.Compare(OutboxPosition.Of(a), OutboxPosition.Of(b))))
+            .Take(limit)];
+    }
+
+    /// <inheritdoc/>
+    public async Task<OutboxEntry?> RedeliverAsync(string deliveryId, long nowMs, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(deliveryId);
+        try
+        {
+            // Back into the due index; the notifier's sweep (every minute) sends it.
+            UpdateItemResponse updated = await _client.UpdateItemAsync(
+                new UpdateItemRequest
+                {
+                    TableName = _outbox,
+                    Key = Key(deliveryId),
+                    UpdateExpression = "SET #state = :pending, attempts = :zero, nextAttemptMs = :now, #due = :due",
+                    ConditionExpression = "#state = :failed",
+                    ExpressionAttributeNames = new Dictionary<string, string> { ["#state"] = "state", ["#due"] = Due },
+                    ExpressionAttributeValues = new Dictionary<string, AttributeValue>
+                    {
+                        [":pending"] = new AttributeValue { S = nameof(OutboxState.Pending) },
+                        [":failed"] = new AttributeValue { S = nameof(OutboxState.Failed) },
+                        [":zero"] = Number(0),
+                        [":now"] = Number(nowMs),
+                        [":due"] = new AttributeValue { S = Due },
+                    },
+                    ReturnValues = ReturnValue.ALL_NEW,
+                },
+                cancellationToken).ConfigureAwait(false);
+            return FromItem(updated.Attributes);
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return null;
+        }
     }
 
     private static Dictionary<string, AttributeValue> Key(string deliveryId) => new() { ["deliveryId"] = new AttributeValue { S = deliveryId } };

@@ -60,4 +60,25 @@ public sealed class HostMetricsText
 
         return found;
     }
+
+    /// <summary>No samples: every value reads 0.</summary>
+    public static HostMetricsText Empty { get; } = new(new Dictionary<string, double>(StringComparer.Ordinal));
+
+    /// <summary>
+    /// This page's samples with <paramref name="earlier"/>'s added: the counters of a host that was restarted, counted
+    /// over both its lives (the first life's as last read before it stopped). Only counters mean anything summed.
+    /// </summary>
+    /// <param name="earlier">The page read before the restart.</param>
+    /// <returns>The sums.</returns>
+    public HostMetricsText Plus(HostMetricsText earlier)
+    {
+        ArgumentNullException.ThrowIfNull(earlier);
+        var values = new Dictionary<string, double>(_values, StringComparer.Ordinal);
+        foreach ((string key, double value) in earlier._values)
+        {
+            values[key] = (values.TryGetValue(key, out double v) ? v : 0) + value;
+        }
+
+        return new HostMetricsText(values);
+    }
 }

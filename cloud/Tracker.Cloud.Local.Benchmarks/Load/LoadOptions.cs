@@ -60,6 +60,12 @@ public sealed record LoadOptions
     /// </summary>
     public TimeSpan PauseHost { get; init; } = TimeSpan.Zero;
 
+    /// <summary>
+    /// Stop the host as Ctrl+C does at the start of the measured window and start it again on the same data: the
+    /// reconnect storm after a restart. Every car must get back in, and the account at the end must still close.
+    /// </summary>
+    public bool RestartHost { get; init; }
+
     /// <summary>Over how long the cars' first connections are spread; null for the fleet's own (10 ms a car, at most 10 s). Zero: all at once.</summary>
     public TimeSpan? StartSpread { get; init; }
 
@@ -92,6 +98,12 @@ public sealed record LoadOptions
                 continue;
             }
 
+            if (name == "--restart-host")
+            {
+                options = options with { RestartHost = true };
+                continue;
+            }
+
             if (!name.StartsWith("--", StringComparison.Ordinal))
             {
                 throw new LocalOptionsException(Clip(name), "is not an option; options start with --");
@@ -118,13 +130,18 @@ public sealed record LoadOptions
                 "--start-spread" => options with { StartSpread = Period(name, value, TimeSpan.Zero, TimeSpan.FromHours(1)) },
                 "--pause-host" => options with { PauseHost = Period(name, value, TimeSpan.Zero, TimeSpan.FromMinutes(10)) },
                 "--webhook-overspeed" => options with { WebhookOverspeedKmh = Whole(name, value, 10, 300) },
-                _ => throw new LocalOptionsException(Clip(name), "is not an option of " + ModeFlag + "; the options are --cars, --seconds, --warmup, --live-period, --report-policy, --connect-timeout, --drain-timeout, --seed, --browser, --host-exe, --max-pending-connections, --start-spread, --pause-host and --webhook-overspeed"),
+                _ => throw new LocalOptionsException(Clip(name), "is not an option of " + ModeFlag + "; the options are --cars, --seconds, --warmup, --live-period, --report-policy, --connect-timeout, --drain-timeout, --seed, --browser, --host-exe, --max-pending-connections, --start-spread, --pause-host, --restart-host and --webhook-overspeed"),
             };
         }
 
         if (options.PauseHost >= options.Measured)
         {
             throw new LocalOptionsException("--pause-host", "must be shorter than the measured window (--seconds " + options.Measured.TotalSeconds.ToString(CultureInfo.InvariantCulture) + "): the host is frozen inside it and must have time to catch up");
+        }
+
+        if (options.RestartHost && options.PauseHost > TimeSpan.Zero)
+        {
+            throw new LocalOptionsException("--restart-host", "cannot be combined with --pause-host: each starts the measured window with its own fault; run them apart");
         }
 
         return options;

@@ -83,7 +83,9 @@ public static class LoadRun
 
         string executable = options.HostExecutable ?? HostProcess.BuiltBeside();
         var hostStart = Stopwatch.StartNew();
-        using HostProcess host = HostProcess.Start(executable, hostArgs);
+        using HostProcess first = HostProcess.Start(executable, hostArgs);
+        HostProcess host = first;
+        HostProcess? restarted = null;
         if (!await host.WaitReadyAsync(TimeSpan.FromSeconds(120)).ConfigureAwait(false))
         {
             output.WriteLine("the host did not get ready (" + executable + "); its last lines:\n" + host.Tail);
@@ -155,6 +157,30 @@ public static class LoadRun
                 output.WriteLine((await PauseAsync(host, fleet, options.PauseHost, options.Measured - options.PauseHost).ConfigureAwait(false)).ToString());
             }
 
+            // The first life's counters, as last read before its stop, carried into every later reading.
+            HostMetricsText carried = HostMetricsText.Empty;
+            StormReport? reconnect = null;
+            if (options.RestartHost)
+            {
+                carried = await ScrapeAsync(http).ConfigureAwait(false);
+                var stopping = Stopwatch.StartNew();
+                int? stopped = await host.StopAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+                output.WriteLine($"host stopped for a restart (exit {(stopped is { } c ? Text(c) : "killed")}) in {stopping.Elapsed.TotalSeconds:0.0} s; cars' logs hold {fleet.PendingFixes} fixes");
+                var again = Stopwatch.StartNew();
+                restarted = HostProcess.Start(executable, hostArgs);
+                host = restarted;
+                if (!await host.WaitReadyAsync(TimeSpan.FromSeconds(120)).ConfigureAwait(false))
+                {
+                    output.WriteLine("the host did not get ready again after its restart; its last lines:\n" + host.Tail);
+                    return HostFailed;
+                }
+
+                output.WriteLine($"host ready again in {again.Elapsed.TotalSeconds:0.0} s (pid {host.Id})");
+                reconnect = await WatchStormAsync(http, options, host, again).ConfigureAwait(false);
+                output.WriteLine("after the restart, re" + reconnect);
+                ProcessSample.TryRead(host.Id, out hostBefore);
+            }
+
             do
             {
                 await Task.Delay(TimeSpan.FromSeconds(Math.Min(2, options.Measured.TotalSeconds))).ConfigureAwait(false);
@@ -169,7 +195,7 @@ public static class LoadRun
 
             double elapsed = measured.Elapsed.TotalSeconds;
             long windowEndMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-            HostMetricsText after = await ScrapeAsync(http).ConfigureAwait(false);
+            HostMetricsText after = (await ScrapeAsync(http).ConfigureAwait(false)).Plus(carried);
             ProcessSample.TryRead(host.Id, out ProcessSample hostAfter);
             ProcessSample.TryRead(Environment.ProcessId, out ProcessSample loadAfter);
             double[] ack = publishToAck.Quantiles(0.5, 0.99);
@@ -194,7 +220,7 @@ public static class LoadRun
                 await AwaitDeliveriesAsync(hook, Path.Combine(data, "tracker.db"), TimeSpan.FromSeconds(120)).ConfigureAwait(false);
             }
 
-            HostMetricsText final = await ScrapeAsync(http).ConfigureAwait(false);
+            HostMetricsText final = (await ScrapeAsync(http).ConfigureAwait(false)).Plus(carried);
             ProcessSample.TryRead(host.Id, out ProcessSample hostFinal);
             int? exit = await host.StopAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
             output.WriteLine($"host stopped (exit {(exit is { } code ? Text(code) : "killed")}); host peak RSS over the run {hostFinal.PeakRssBytes / 1048576.0:0} MiB");
@@ -208,10 +234,11 @@ public static class LoadRun
                 hooked = report.AllOnce;
             }
 
-            return count.Lost == 0 && connect.AllConnected && hooked ? 0 : Shortfall;
+            return count.Lost == 0 && connect.AllConnected && (reconnect?.AllConnected ?? true) && hooked ? 0 : Shortfall;
         }
         finally
         {
+            restarted?.Dispose();
             if (view is not null)
             {
                 await view.DisposeAsync().ConfigureAwait(false);

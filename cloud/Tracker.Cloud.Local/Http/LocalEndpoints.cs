@@ -24,7 +24,7 @@ public static class LocalEndpoints
 
     /// <summary>Where the generated town's map is served (the web app reads it relative to its page).</summary>
     public const string TownMapPath = "/map/town.geojson";
-    private static readonly string[] ApiPaths = ["/me", "/cars", "/cars/{carId}/location", "/cars/{carId}/locations", "/cars/{**rest}", "/events", "/zones", "/zones/{**rest}", "/subscriptions", "/subscriptions/{**rest}", "/notifications", "/limits", "/daily", "/rentals/{**rest}"];
+    private static readonly string[] ApiPaths = ["/me", "/cars", "/cars/{carId}/location", "/cars/{carId}/locations", "/cars/{**rest}", "/events", "/zones", "/zones/{**rest}", "/subscriptions", "/subscriptions/{**rest}", "/notifications", "/notifications/{**rest}", "/limits", "/daily", "/rentals/{**rest}"];
 
     /// <summary>Maps login, the API, health and metrics.</summary>
     /// <param name="app">The routes.</param>

@@ -40,4 +40,26 @@ public interface IOutboxStore
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The entries.</returns>
     Task<IReadOnlyList<OutboxEntry>> ListAsync(OutboxState state, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Entries in a state listed after <paramref name="after"/> (all when null), in <see cref="OutboxPosition.Compare"/>'s
+    /// order: newest first, ties by the key. The operators' view, a page at a time.
+    /// </summary>
+    /// <param name="state">The state.</param>
+    /// <param name="limit">At most this many.</param>
+    /// <param name="after">The previous page's last entry, or null for the first page.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The entries.</returns>
+    Task<IReadOnlyList<OutboxEntry>> ListAsync(OutboxState state, int limit, OutboxPosition? after, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Sends a failed entry again (an operator's redelivery, once the receiver is fixed): pending, with a fresh budget of
+    /// attempts, due at <paramref name="nowMs"/>, its last error kept until the next attempt. Only a failed entry moves, so
+    /// two operators pressing at once make one redelivery.
+    /// </summary>
+    /// <param name="deliveryId">The entry's delivery id.</param>
+    /// <param name="nowMs">Now.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>The entry as it now stands, or null when no failed entry has that id.</returns>
+    Task<OutboxEntry?> RedeliverAsync(string deliveryId, long nowMs, CancellationToken cancellationToken);
 }

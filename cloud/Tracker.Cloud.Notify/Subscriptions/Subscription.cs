@@ -29,12 +29,18 @@ public sealed record Subscription
     /// <summary>The e-mail address, or null.</summary>
     public string? Email { get; init; }
 
-    /// <summary>True when an event of this car and type is for this subscription.</summary>
+    /// <summary>
+    /// True while paused (the API's <c>"enabled": false</c>): kept with its secret, but told of nothing; events meanwhile
+    /// are not sent later. Stored as "paused" so that a subscription stored before it existed reads as not paused.
+    /// </summary>
+    public bool Paused { get; init; }
+
+    /// <summary>True when an event of this car and type is for this subscription (never while it is paused).</summary>
     /// <param name="e">The event.</param>
     /// <returns>True when it matches.</returns>
     public bool Matches(FleetEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
-        return (Types.Count == 0 || Types.Contains(e.Type)) && (Cars.Count == 0 || Cars.Contains(e.CarId, StringComparer.Ordinal));
+        return !Paused && (Types.Count == 0 || Types.Contains(e.Type)) && (Cars.Count == 0 || Cars.Contains(e.CarId, StringComparer.Ordinal));
     }
 }

@@ -5,8 +5,10 @@ namespace Tracker.Cloud.Notify.Subscriptions;
 
 /// <summary>
 /// Reads a subscription as the API takes it: <c>{"name":"Ops","types":["overspeed","towing"],"cars":["car-0001"],
-/// "webhook":{"url":"https://...","secret":"..."},"email":"ops@example.com"}</c> (types and cars optional: all). Never
-/// throws on content; then <see cref="SubscriptionValidator"/> judges it.
+/// "webhook":{"url":"https://...","secret":"..."},"email":"ops@example.com","enabled":true}</c> (types and cars optional:
+/// all; enabled optional: true). A webhook without a secret keeps the one already stored for the subscription, when
+/// there is one (the API never shows a secret, so an edit need not repeat it). Never throws on content; then
+/// <see cref="SubscriptionValidator"/> judges it.
 /// </summary>
 public static class SubscriptionParser
 {
@@ -20,7 +22,18 @@ public static class SubscriptionParser
     /// <param name="subscription">The subscription, when acceptable.</param>
     /// <param name="problem">Why not.</param>
     /// <returns>True when acceptable.</returns>
-    public static bool TryParse(string id, string? json, WebhookTargetPolicy policy, out Subscription? subscription, out string problem)
+    public static bool TryParse(string id, string? json, WebhookTargetPolicy policy, out Subscription? subscription, out string problem) =>
+        TryParse(id, json, policy, null, out subscription, out problem);
+
+    /// <summary>Parses one that may replace a stored one.</summary>
+    /// <param name="id">The path's id.</param>
+    /// <param name="json">The body.</param>
+    /// <param name="policy">Where webhooks may point.</param>
+    /// <param name="storedSecret">The stored subscription's webhook secret, kept when the body's webhook names none; or null.</param>
+    /// <param name="subscription">The subscription, when acceptable.</param>
+    /// <param name="problem">Why not.</param>
+    /// <returns>True when acceptable.</returns>
+    public static bool TryParse(string id, string? json, WebhookTargetPolicy policy, string? storedSecret, out Subscription? subscription, out string problem)
     {
         ArgumentNullException.ThrowIfNull(policy);
         subscription = null;
@@ -41,7 +54,7 @@ public static class SubscriptionParser
                 return false;
             }
 
-            if (root.EnumerateObject().Select(p => p.Name).FirstOrDefault(n => n is not ("id" or "name" or "types" or "cars" or "webhook" or "email")) is { } unknown)
+            if (root.EnumerateObject().Select(p => p.Name).FirstOrDefault(n => n is not ("id" or "name" or "types" or "cars" or "webhook" or "email" or "enabled")) is { } unknown)
             {
                 problem = "unknown member '" + (unknown.Length > 40 ? unknown[..40] : unknown) + "'";
                 return false;
@@ -70,7 +83,19 @@ public static class SubscriptionParser
                     return false;
                 }
 
-                secret = hook.GetProperty("secret").GetString();
+                secret = hook.TryGetProperty("secret", out JsonElement given) ? given.GetString() : storedSecret;
+            }
+
+            bool enabled = true;
+            if (root.TryGetProperty("enabled", out JsonElement on))
+            {
+                if (on.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+                {
+                    problem = "enabled must be true or false";
+                    return false;
+                }
+
+                enabled = on.GetBoolean();
             }
 
             var candidate = new Subscription
@@ -82,6 +107,7 @@ public static class SubscriptionParser
                 WebhookUrl = url,
                 WebhookSecret = secret,
                 Email = root.TryGetProperty("email", out JsonElement e) ? e.GetString() : null,
+                Paused = !enabled,
             };
             if (SubscriptionValidator.Problem(candidate, policy) is { } invalid)
             {
@@ -99,7 +125,7 @@ public static class SubscriptionParser
         }
         catch (Exception ex) when (ex is InvalidOperationException or KeyNotFoundException)
         {
-            problem = "a member is missing or has the wrong JSON type (webhook needs url and secret strings)";
+            problem = "a member is missing or has the wrong JSON type (webhook needs a url string, and a secret string unless the subscription already has one)";
             return false;
         }
     }

@@ -1,6 +1,7 @@
 // The HTTP API client (contract: POST /auth/login, GET /me, /cars, /cars/{id}/location,
 // /cars/{id}/locations; issue 16: /events, /cars/{id}/events, acknowledge, /zones; issue 17: trips,
-// stops, daily summaries, a rental's summary, and exports as files). Every call returns an outcome,
+// stops, daily summaries, a rental's summary, and exports as files; issue 16: limits, subscriptions,
+// notifications). Every call returns an outcome,
 // never throws: {ok: true, data} or {ok: false, status, problem}, where problem is the RFC 9457 body
 // when the server sent one.
 // A 401 on an authenticated call also calls onUnauthorized, which sends the user back to the
@@ -176,5 +177,25 @@ export function createApi(options) {
     limits: (signal) => request('/limits', { signal }),
     /** @returns {Promise<Outcome>} the setting stored, or a 400 whose detail is the parser's reason. */
     putLimits: (body) => request('/limits', { method: 'PUT', body }),
+    /** @returns {Promise<Outcome>} {subscriptions}: who is told of which events, and how (operators; secrets never shown). */
+    subscriptions: (signal) => request('/subscriptions', { signal }),
+    /** @returns {Promise<Outcome>} the subscription stored (without its secret), or a 400 whose detail is the validator's reason. */
+    putSubscription: (id, body) => request(`/subscriptions/${encodeURIComponent(id)}`, { method: 'PUT', body }),
+    /** @returns {Promise<Outcome>} the outcome (204). */
+    deleteSubscription: (id) => request(`/subscriptions/${encodeURIComponent(id)}`, { method: 'DELETE' }),
+    /**
+     * Deliveries in one state, newest first, a page at a time.
+     * @param {{state: string, limit?: number, cursor?: string|null}} query the state and the page.
+     * @param {AbortSignal} [signal] cancels it.
+     * @returns {Promise<Outcome>} {notifications, nextCursor}.
+     */
+    notifications: (query, signal) => {
+      const params = new URLSearchParams({ state: query.state });
+      if (query.limit !== undefined) params.set('limit', String(query.limit));
+      if (query.cursor) params.set('cursor', query.cursor);
+      return request(`/notifications?${params}`, { signal });
+    },
+    /** @returns {Promise<Outcome>} the notification, pending again and due now; 404 when it is no longer failed. */
+    redeliver: (deliveryId) => request(`/notifications/${encodeURIComponent(deliveryId)}/redeliver`, { method: 'POST' }),
   };
 }

@@ -46,12 +46,12 @@ export function probeTile(url, timeoutMs) {
  * @param {HTMLElement} element the container (it keeps its aria-label: Leaflet adds none).
  * @param {{tileUrl: string|null, tileProbeUrl: string|null, tileProbeTimeoutMs: number,
  *   tileAttribution: string}} config from config.json.
- * @returns {{map: any, fleetRenderer: any, focusRenderer: any, basemapLoaded: Promise<boolean>,
+ * @returns {{map: any, focusRenderer: any, basemapLoaded: Promise<boolean>,
  *   townLoaded: Promise<boolean>, nearestStreet: (lat: number, lon: number) => string|null,
  *   info: () => {town: boolean, streets: number, labels: number, base: string, tiles: string|null,
  *   zoom: number, size: number[]}}}
- *   the map, a canvas renderer for the fleet's markers (1,000 circles cost one canvas, not 1,000
- *   DOM nodes), an SVG renderer in a pane above it for the car view, the basemap's and the town's
+ *   the map (the fleet's markers draw on a canvas of their own, src/fleetcanvas.js), an SVG
+ *   renderer in a pane above the overlay pane for the car view, the basemap's and the town's
  *   arrival, the street nearest a point (null without a town), and what the map shows (tests).
  */
 export function createMap(element, config) {
@@ -126,7 +126,6 @@ export function createMap(element, config) {
 
   return {
     map,
-    fleetRenderer: L.canvas({ padding: 0.3 }),
     focusRenderer: L.svg({ pane: 'focus' }),
     basemapLoaded,
     townLoaded,

@@ -1,42 +1,81 @@
-// The operator's fleet view: one circle marker per car on a shared canvas, and the list of cars
-// (one button each) with a search box and the counts per state. It never rebuilds the list: a
-// car's item is created once, in id order, and afterwards only its badge and time change, in the
-// frame after the message that changed them (src/frame.js).
+// The operator's fleet view: every car's marker on one canvas (src/fleetcanvas.js), and the list
+// of cars with a search box, a state filter and the counts per state.
+//
+// The list is virtualised (issue 19: 10,000 cars): it holds every car in id order, but only the
+// rows in view, plus a few above and below (src/virtualwindow.js), exist in the DOM; two spacer
+// items (hidden from screen readers) stand in for the rest, so its scrollbar is the whole fleet's. Rows are reused as they
+// scroll out and in. Live updates never rebuild it: once a frame (src/frame.js) the cars that
+// changed update their row if it is rendered; the rows shown are worked out again only when a car
+// joins, the search or filter changes, or (with a state filter on) a car's state changes.
+// Screen readers get each row's place in the list (aria-posinset of aria-setsize), as the DOM
+// holds only some of them.
 
+import { createFleetCanvas } from './fleetcanvas.js';
 import { clockTime, dateTime } from './timefmt.js';
+import { scrollToShow, sortedIndex, windowOf } from './virtualwindow.js';
 
 /** Marker fill per state; the same colours as the list's badges (app.css). */
 export const STATE_COLOURS = { moving: '#047857', stopped: '#1d4ed8', offline: '#4b5563' };
 
 const STATE_LABELS = { moving: 'Moving', stopped: 'Stopped', offline: 'Offline' };
 
+/** A row's height before one has been measured, px (app.css: 2.75rem). */
+const DEFAULT_ROW_PX = 44;
+
 /**
- * @param {{L: any, map: any, renderer: any, store: import('./fleetstore.js').FleetStore,
+ * @param {{L: any, map: any, store: import('./fleetstore.js').FleetStore,
  *   elements: {panel: HTMLElement, list: HTMLElement, search: HTMLInputElement,
- *   searchResult: HTMLElement, toggle: HTMLButtonElement,
+ *   searchResult: HTMLElement, toggle: HTMLButtonElement, stateFilter?: HTMLSelectElement|null,
  *   counts: {moving: HTMLElement, stopped: HTMLElement, offline: HTMLElement}},
  *   onOpen: (carId: string) => void, scope: ReturnType<typeof import('./scope.js').createScope>}} options
  * @returns the view.
  */
 export function createFleetView(options) {
-  const { L, map, renderer, store, elements, onOpen, scope } = options;
-  /** @type {Map<string, any>} */
-  const markers = new Map();
-  /** @type {Map<string, {li: HTMLLIElement, button: HTMLButtonElement, badge: HTMLElement, seen: HTMLElement, state: string|null, ts: number|null}>} */
-  const items = new Map();
-  /** Car ids in list order. */
+  const { L, map, store, elements, onOpen, scope } = options;
+  const list = elements.list;
+  const stateFilter = elements.stateFilter ?? null;
+  /** Every car in the list, in id order. */
   const order = [];
-  const layer = L.layerGroup().addTo(map);
+  /** The cars shown (search and state filter), in id order: the virtual rows. */
+  let rows = [];
+  /** Rendered rows by car. @type {Map<string, Row>} */
+  const rendered = new Map();
+  /** Rows out of use, for reuse. @type {Row[]} */
+  const pool = [];
+  const markers = createFleetCanvas({ L, map, colours: STATE_COLOURS, onOpen: (carId) => open(carId) });
   let focused = null;
   let query = '';
-  let shown = 0;
+  let wantState = '';
+  let rowPx = 0;
+  let rowsStale = true;
+  /** The roving tab stop's car (WAI-ARIA "Keyboard Navigation Inside Components"). */
+  let current = null;
+  /** Focus is being parked on the list while the focused row leaves the DOM. */
+  let parking = false;
+
+  /**
+   * @typedef {{li: HTMLLIElement, button: HTMLButtonElement, id: HTMLElement, badge: HTMLElement,
+   *   seen: HTMLElement, carId: string|null, state: string|null, ts: number|null, pos: number, size: number}} Row
+   */
 
   elements.panel.hidden = false;
   elements.toggle.hidden = false;
+  list.tabIndex = -1;
+  const spacer = () => {
+    const li = document.createElement('li');
+    li.className = 'spacer';
+    li.setAttribute('aria-hidden', 'true');
+    li.setAttribute('role', 'none');
+    return li;
+  };
+  const topSpacer = spacer();
+  const bottomSpacer = spacer();
+  list.replaceChildren(topSpacer, bottomSpacer);
 
   const setPanelOpen = (isOpen) => {
     elements.panel.classList.toggle('open', isOpen);
     elements.toggle.setAttribute('aria-expanded', String(isOpen));
+    if (isOpen) paint();
   };
   scope.listen(elements.toggle, 'click', () => {
     const opening = !elements.panel.classList.contains('open');
@@ -50,30 +89,53 @@ export function createFleetView(options) {
     }
   });
 
-  const matches = (carId) => query === '' || carId.toLowerCase().includes(query);
+  const matches = (carId) => (query === '' || carId.toLowerCase().includes(query))
+    && (wantState === '' || store.cars.get(carId)?.state === wantState);
+
   const updateSearchResult = () => {
     const total = order.length;
-    if (query === '') {
+    if (query === '' && wantState === '') {
       elements.searchResult.textContent = `${total} ${total === 1 ? 'car' : 'cars'}`;
       return;
     }
-    let n = 0;
-    for (const id of order) if (matches(id)) n++;
-    elements.searchResult.textContent = `${n} of ${total} cars match “${elements.search.value.trim()}”`;
+    const what = [];
+    if (query !== '') what.push(`match “${elements.search.value.trim()}”`);
+    if (wantState !== '') what.push(`are ${wantState}`);
+    elements.searchResult.textContent = `${rows.length} of ${total} cars ${what.join(' and ')}`;
   };
+
+  /** Works out the rows shown again (O(cars): a filter over the id-ordered list). */
+  function refreshRows() {
+    rows = query === '' && wantState === '' ? order.slice() : order.filter(matches);
+    rowsStale = false;
+    updateSearchResult();
+    if (rows.length > 0 && (current === null || sortedIndex(rows, current) >= rows.length || rows[sortedIndex(rows, current)] !== current)) {
+      current = rows[0];
+    }
+  }
+  const indexOfRow = (carId) => {
+    const at = sortedIndex(rows, carId);
+    return at < rows.length && rows[at] === carId ? at : -1;
+  };
+
   scope.listen(elements.search, 'input', () => {
     query = elements.search.value.trim().toLowerCase();
-    for (const [carId, item] of items) {
-      item.li.hidden = !matches(carId);
-    }
-    ensureTabStop();
-    updateSearchResult();
+    refreshRows();
+    list.scrollTop = 0;
+    paint();
   });
+  if (stateFilter !== null) {
+    scope.listen(stateFilter, 'change', () => {
+      wantState = ['moving', 'stopped', 'offline'].includes(stateFilter.value) ? stateFilter.value : '';
+      refreshRows();
+      list.scrollTop = 0;
+      paint();
+    });
+  }
   scope.listen(elements.search, 'keydown', (event) => {
     if (event.key === 'Enter') {
       event.preventDefault();
-      const first = order.find(matches);
-      if (first !== undefined) open(first);
+      if (rows.length > 0) open(rows[0]);
     }
   });
 
@@ -82,151 +144,229 @@ export function createFleetView(options) {
     onOpen(carId);
   }
 
-  /** The list position of a new id: ids sort as text, which for car-0001 style ids is numeric. */
-  function insertItem(carId) {
+  function makeRow() {
     const li = document.createElement('li');
     const button = document.createElement('button');
     button.type = 'button';
     button.className = 'car-item';
     button.tabIndex = -1;
-    button.dataset.testid = `car-item-${carId}`;
-    button.dataset.carId = carId;
     const id = document.createElement('span');
     id.className = 'car-id';
-    id.textContent = carId;
     const badge = document.createElement('span');
     badge.className = 'badge';
     const seen = document.createElement('span');
     seen.className = 'seen';
     button.append(id, badge, seen);
     li.append(button);
-    li.hidden = !matches(carId);
-    let lo = 0;
-    let hi = order.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (order[mid] < carId) lo = mid + 1;
-      else hi = mid;
-    }
-    const before = lo < order.length ? items.get(order[lo]).li : null;
-    elements.list.insertBefore(li, before);
-    order.splice(lo, 0, carId);
-    const item = { li, button, badge, seen, state: null, ts: null };
-    items.set(carId, item);
-    return item;
+    return { li, button, id, badge, seen, carId: null, state: null, ts: null, pos: -1, size: -1 };
   }
+
+  /** Shows car `carId` at list position `pos` in `row` (only what differs is written). */
+  function fillRow(row, carId, pos) {
+    if (row.carId !== carId) {
+      row.carId = carId;
+      row.button.dataset.testid = `car-item-${carId}`;
+      row.button.dataset.carId = carId;
+      row.id.textContent = carId;
+      row.state = null;
+      row.ts = undefined;
+    }
+    if (row.pos !== pos) {
+      row.pos = pos;
+      row.li.setAttribute('aria-posinset', String(pos + 1));
+    }
+    if (row.size !== rows.length) {
+      row.size = rows.length;
+      row.li.setAttribute('aria-setsize', String(rows.length));
+    }
+    const tab = carId === current ? '0' : '-1';
+    if (row.button.getAttribute('tabindex') !== tab) row.button.setAttribute('tabindex', tab);
+    if (carId === focused) row.button.setAttribute('aria-current', 'true');
+    else row.button.removeAttribute('aria-current');
+    const car = store.cars.get(carId);
+    if (car !== undefined) updateRow(row, car);
+  }
+
+  /** A car's badge and time in its row. */
+  function updateRow(row, car) {
+    if (row.state !== car.state) {
+      row.badge.className = `badge ${car.state}`;
+      row.badge.textContent = STATE_LABELS[car.state];
+      row.state = car.state;
+    }
+    const ts = car.latest === null ? null : car.latest.ts;
+    if (row.ts !== ts) {
+      row.ts = ts;
+      if (ts === null) {
+        row.seen.textContent = 'no position';
+        row.seen.removeAttribute('title');
+      } else {
+        const today = new Date().toDateString() === new Date(ts).toDateString();
+        row.seen.textContent = today ? clockTime(ts) : dateTime(ts).slice(0, 10);
+        row.seen.title = `Last fix ${dateTime(ts)}`;
+      }
+    }
+  }
+
+  /**
+   * Renders the rows of the window at the list's scroll position, reusing the rows rendered
+   * already; the spacers above and below stand for the rows not rendered.
+   */
+  function paint() {
+    if (rowsStale) refreshRows();
+    const viewport = list.clientHeight;
+    const { first, last } = windowOf(list.scrollTop, viewport, rowPx || DEFAULT_ROW_PX, rows.length);
+    /** @type {Map<string, Row>} */
+    const keep = new Map();
+    for (let i = first; i < last; i++) {
+      const row = rendered.get(rows[i]);
+      if (row !== undefined) keep.set(rows[i], row);
+    }
+    // Focus must not fall to the page when its row leaves: it goes to the list (arrow keys go on
+    // from the current car). Before any change to the DOM: focusing lays the page out, and a layout
+    // with rows removed and the spacers not yet grown would pull the scroll position back.
+    const active = document.activeElement;
+    for (const [carId, row] of rendered) {
+      if (!keep.has(carId) && active !== null && row.li.contains(active)) {
+        parking = true;
+        list.focus({ preventScroll: true });
+        parking = false;
+      }
+    }
+    for (const [carId, row] of rendered) {
+      if (keep.has(carId)) continue;
+      row.li.remove();
+      row.carId = null;
+      pool.push(row);
+    }
+    rendered.clear();
+    let cursor = topSpacer.nextElementSibling;
+    for (let i = first; i < last; i++) {
+      const carId = rows[i];
+      let row = keep.get(carId);
+      if (row === undefined) row = pool.pop() ?? makeRow();
+      fillRow(row, carId, i);
+      rendered.set(carId, row);
+      if (row.li === cursor) cursor = cursor.nextElementSibling;
+      else list.insertBefore(row.li, cursor);
+    }
+    if (rowPx === 0 && rendered.size > 0) {
+      const h = topSpacer.nextElementSibling.getBoundingClientRect().height;
+      if (h > 0) {
+        rowPx = h;
+        paint(); // again with the measured height
+        return;
+      }
+    }
+    const px = rowPx || DEFAULT_ROW_PX;
+    topSpacer.style.height = `${first * px}px`;
+    bottomSpacer.style.height = `${(rows.length - last) * px}px`;
+    // Tab reaches the list when the current car's row is not rendered: focus then goes on to it.
+    list.tabIndex = current !== null && !rendered.has(current) ? 0 : -1;
+  }
+
+  // The list is scrolled by the user: render the rows now in view (scroll events come once a frame).
+  scope.listen(list, 'scroll', () => paint(), { passive: true });
+  if (typeof ResizeObserver === 'function') {
+    const resized = new ResizeObserver(() => {
+      rowPx = 0; // the font or the zoom may have changed
+      paint();
+    });
+    resized.observe(list, { box: 'border-box' });
+    scope.add(() => resized.disconnect());
+  }
+
   // One listener for the whole list (event delegation), not one per item.
-  scope.listen(elements.list, 'click', (event) => {
+  scope.listen(list, 'click', (event) => {
     const button = event.target instanceof Element ? event.target.closest('button.car-item') : null;
     if (button !== null) open(button.dataset.carId);
   });
 
-  // The list is one tab stop (a roving tabindex, WAI-ARIA Authoring Practices, "Keyboard
-  // Navigation Inside Components"): Tab enters at the current car and leaves the list, the arrow
-  // keys, Home and End move between the cars shown, Enter and Space open one (native buttons).
-  let current = null;
+  /** Makes `carId` the tab stop, scrolls its row into view, and with `focus` moves focus to it. */
   const setCurrent = (carId, focus) => {
-    const next = items.get(carId);
-    if (next === undefined) return;
-    if (current !== null && current !== carId) items.get(current)?.button.setAttribute('tabindex', '-1');
-    next.button.setAttribute('tabindex', '0');
+    const at = indexOfRow(carId);
+    if (at < 0) return;
+    const was = current;
     current = carId;
-    if (focus) next.button.focus();
+    if (was !== null && was !== carId) rendered.get(was)?.button.setAttribute('tabindex', '-1');
+    if (focus) {
+      const px = rowPx || DEFAULT_ROW_PX;
+      const top = scrollToShow(at, list.scrollTop, list.clientHeight, px);
+      if (top !== list.scrollTop) list.scrollTop = top;
+      paint();
+      rendered.get(carId)?.button.focus({ preventScroll: true });
+    } else {
+      rendered.get(carId)?.button.setAttribute('tabindex', '0');
+      list.tabIndex = rendered.has(carId) ? -1 : 0;
+    }
   };
-  const visibleIds = () => order.filter((id) => !items.get(id).li.hidden);
-  scope.listen(elements.list, 'keydown', (event) => {
-    const button = event.target instanceof Element ? event.target.closest('button.car-item') : null;
-    if (button === null) return;
-    const ids = visibleIds();
-    const at = ids.indexOf(button.dataset.carId);
-    const target = { ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: ids.length - 1, PageDown: at + 10, PageUp: at - 10 }[event.key];
-    if (target === undefined || ids.length === 0) return;
+
+  // The list is one tab stop: Tab enters at the current car and leaves the list, the arrow keys,
+  // Home, End, Page Up and Page Down move between the cars shown (across the whole list, not only
+  // the rows rendered), Enter and Space open one (native buttons).
+  scope.listen(list, 'keydown', (event) => {
+    if (rows.length === 0 || current === null) return;
+    const at = Math.max(0, indexOfRow(current));
+    const page = Math.max(1, Math.floor(list.clientHeight / (rowPx || DEFAULT_ROW_PX)) - 1);
+    const target = { ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: rows.length - 1, PageDown: at + page, PageUp: at - page }[event.key];
+    if (target === undefined) return;
     event.preventDefault();
-    setCurrent(ids[Math.max(0, Math.min(ids.length - 1, target))], true);
+    setCurrent(rows[Math.max(0, Math.min(rows.length - 1, target))], true);
   });
-  scope.listen(elements.list, 'focusin', (event) => {
+  scope.listen(list, 'focusin', (event) => {
+    if (event.target === list) {
+      // Tab put focus on the list itself (the current car's row was not rendered): hand it on to
+      // that car. Focus parked here by a row leaving the window stays until a key moves it.
+      if (!parking && current !== null && !rendered.has(current)) {
+        if (event.relatedTarget === null || !list.contains(/** @type {Node} */ (event.relatedTarget))) setCurrent(current, true);
+      }
+      return;
+    }
     const button = event.target instanceof Element ? event.target.closest('button.car-item') : null;
     if (button !== null) setCurrent(button.dataset.carId, false);
   });
-  const ensureTabStop = () => {
-    const ids = visibleIds();
-    if (ids.length > 0 && (current === null || !ids.includes(current))) setCurrent(ids[0], false);
-  };
 
   function updateMarker(car) {
-    let marker = markers.get(car.carId);
-    if (car.latest === null) {
-      return;
-    }
-    const latlng = [car.latest.lat, car.latest.lon];
-    if (marker === undefined) {
-      marker = L.circleMarker(latlng, {
-        renderer,
-        radius: 6,
-        weight: 1.5,
-        color: '#ffffff',
-        fillColor: STATE_COLOURS[car.state],
-        fillOpacity: 1,
-        bubblingMouseEvents: false,
-      });
-      marker.bindTooltip(car.carId, { direction: 'top', offset: [0, -6] });
-      marker.on('click', () => open(car.carId));
-      marker.trackerState = car.state;
-      markers.set(car.carId, marker);
-      if (car.carId !== focused) {
-        marker.addTo(layer);
-        shown++;
-      }
-      return;
-    }
-    const at = marker.getLatLng();
-    if (at.lat !== latlng[0] || at.lng !== latlng[1]) {
-      marker.setLatLng(latlng);
-    }
-    if (marker.trackerState !== car.state) {
-      marker.setStyle({ fillColor: STATE_COLOURS[car.state] });
-      marker.trackerState = car.state;
-    }
+    if (car.latest === null) return;
+    const isNew = markers.latLng(car.carId) === null;
+    markers.set(car.carId, car.latest.lat, car.latest.lon, car.state);
+    if (isNew && car.carId === focused) markers.setHidden(car.carId, true);
   }
 
-  function updateItem(car) {
-    const item = items.get(car.carId) ?? insertItem(car.carId);
-    if (item.state !== car.state) {
-      item.badge.className = `badge ${car.state}`;
-      item.badge.textContent = STATE_LABELS[car.state];
-      item.state = car.state;
-    }
-    const ts = car.latest === null ? null : car.latest.ts;
-    if (item.ts !== ts) {
-      item.ts = ts;
-      if (ts === null) {
-        item.seen.textContent = 'no position';
-      } else {
-        const today = new Date().toDateString() === new Date(ts).toDateString();
-        item.seen.textContent = today ? clockTime(ts) : dateTime(ts).slice(0, 10);
-        item.seen.title = `Last fix ${dateTime(ts)}`;
-      }
-    }
+  /** A car seen for the first time joins the list in id order. */
+  function addCar(carId) {
+    const at = sortedIndex(order, carId);
+    if (order[at] === carId) return false;
+    order.splice(at, 0, carId);
+    return true;
   }
 
   return {
     /**
-     * Applies the changes of one frame.
+     * Applies the changes of one frame: markers move, rendered rows update; the rows shown are
+     * worked out again only when the list's membership may have changed.
      * @param {string[]} carIds the cars that changed.
      */
     render(carIds) {
-      const before = order.length;
+      let membership = false;
       for (const carId of carIds) {
         const car = store.cars.get(carId);
         if (car === undefined) continue;
         updateMarker(car);
-        updateItem(car);
+        if (addCar(carId)) membership = true;
+        else if (wantState !== '' && (indexOfRow(carId) >= 0) !== matches(carId)) membership = true;
+        else {
+          const row = rendered.get(carId);
+          if (row !== undefined) updateRow(row, car);
+        }
       }
       elements.counts.moving.textContent = String(store.counts.moving);
       elements.counts.stopped.textContent = String(store.counts.stopped);
       elements.counts.offline.textContent = String(store.counts.offline);
-      if (order.length !== before || query !== '') updateSearchResult();
-      if (order.length !== before) ensureTabStop();
+      if (membership) {
+        refreshRows();
+        paint();
+      }
     },
 
     /**
@@ -235,21 +375,13 @@ export function createFleetView(options) {
      */
     setFocus(carId) {
       if (focused !== null) {
-        const m = markers.get(focused);
-        if (m !== undefined && !layer.hasLayer(m)) {
-          m.addTo(layer);
-          shown++;
-        }
-        items.get(focused)?.button.removeAttribute('aria-current');
+        markers.setHidden(focused, false);
+        rendered.get(focused)?.button.removeAttribute('aria-current');
       }
       focused = carId;
       if (carId !== null) {
-        const m = markers.get(carId);
-        if (m !== undefined && layer.hasLayer(m)) {
-          layer.removeLayer(m);
-          shown--;
-        }
-        items.get(carId)?.button.setAttribute('aria-current', 'true');
+        markers.setHidden(carId, true);
+        rendered.get(carId)?.button.setAttribute('aria-current', 'true');
       }
     },
 
@@ -266,7 +398,20 @@ export function createFleetView(options) {
 
     /** @returns {number} markers on the map. */
     get shown() {
-      return shown;
+      return markers.shown;
+    },
+
+    /** @returns {number} markers drawn last time (those in and near the view). */
+    get drawn() {
+      return markers.drawn;
+    },
+
+    /**
+     * @param {{x: number, y: number}} point a point on the map, container pixels.
+     * @returns {string|null} the car whose marker is there.
+     */
+    carAt(point) {
+      return markers.pick(point);
     },
 
     /**
@@ -274,25 +419,25 @@ export function createFleetView(options) {
      * @returns {{lat: number, lng: number}|null} its marker's position.
      */
     markerLatLng(carId) {
-      const m = markers.get(carId);
-      if (m === undefined) return null;
-      const at = m.getLatLng();
-      return { lat: at.lat, lng: at.lng };
+      return markers.latLng(carId);
     },
 
     /** Moves keyboard focus to a car's list item (back from the car view). */
     focusItem(carId) {
-      if (items.get(carId)?.li.hidden === false) setCurrent(carId, true);
+      if (indexOfRow(carId) >= 0) setCurrent(carId, true);
     },
 
     /** Removes the markers and the list. */
     destroy() {
-      layer.remove();
-      markers.clear();
-      items.clear();
+      markers.destroy();
+      rendered.clear();
+      pool.length = 0;
       order.length = 0;
+      rows = [];
       current = null;
-      elements.list.replaceChildren();
+      list.replaceChildren();
+      list.removeAttribute('tabindex');
+      if (stateFilter !== null) stateFilter.value = '';
       elements.search.value = '';
       elements.searchResult.textContent = '';
       elements.panel.hidden = true;

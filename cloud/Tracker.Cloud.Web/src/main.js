@@ -32,6 +32,7 @@ import { ALL_EVENTS, ALL_FIXES, ALL_STATUS, isCarId, parseTopic } from './topics
 import { batchHeaderCrc, decodeBatch } from './wire.js';
 import { createZoneEditor, zoneElements } from './zoneeditor.js';
 import { createLimitsView, limitsElements } from './limitsview.js';
+import { createNotifyView, notifyElements } from './notifyview.js';
 
 /** How often cars are re-aged, so that one silent for 10 minutes turns offline. */
 const REFRESH_MS = 15 * 1000;
@@ -55,7 +56,7 @@ const els = {
   loginSubmit: $('login-submit'), loginMessage: $('login-message'),
   hostedSignIn: $('hosted-signin'), hostedSignInButton: $('hosted-signin-button'), hostedMessage: $('hosted-message'),
   appView: $('app-view'), map: $('map'), connection: $('connection'), whoami: $('whoami'), logout: $('logout'),
-  fleetPanel: $('fleet-panel'), list: $('car-list'), search: $('search'), searchResult: $('search-result'), toggle: $('panel-toggle'),
+  fleetPanel: $('fleet-panel'), list: $('car-list'), search: $('search'), searchResult: $('search-result'), toggle: $('panel-toggle'), stateFilter: $('state-filter'),
   counts: { moving: document.querySelector('[data-testid="count-moving"]'), stopped: document.querySelector('[data-testid="count-stopped"]'), offline: document.querySelector('[data-testid="count-offline"]') },
   noticePanel: $('notice-panel'), noticeTitle: $('notice-title'), noticeText: $('notice-text'),
 };
@@ -79,6 +80,14 @@ const hooks = createHooks({
     return current.fleetView === null ? null : current.fleetView.markerLatLng(carId);
   },
 });
+// Tests: centre the map on a car's marker at a zoom, and say where it is drawn (container pixels).
+hooks.markerPoint = (carId, zoom) => {
+  const at = hooks.markerLatLng(carId);
+  if (at === null || mapParts === null) return null;
+  mapParts.map.setView([at.lat, at.lng], zoom, { animate: false });
+  const p = mapParts.map.latLngToContainerPoint([at.lat, at.lng]);
+  return { x: p.x, y: p.y };
+};
 hooks.view = 'loading';
 hooks.decodeErrors = 0;
 hooks.tokenRefreshes = 0;
@@ -262,7 +271,7 @@ function startSession(session) {
     onUnauthorized: () => endSession('Your session has ended. Please sign in again.'),
   });
   current = {
-    session, scope, store, api, operator, live: null, fleetView: null, carView: null, reports: null, userId: null, rentalCar: null, frame: null, alerts: null, zones: null, limits: null,
+    session, scope, store, api, operator, live: null, fleetView: null, carView: null, reports: null, userId: null, rentalCar: null, frame: null, alerts: null, zones: null, limits: null, notify: null,
     expiryTimer: null, refreshTimer: null, refreshing: false,
   };
   const me = current;
@@ -318,9 +327,8 @@ async function startFleet(me) {
   me.fleetView = createFleetView({
     L,
     map: parts.map,
-    renderer: parts.fleetRenderer,
     store: me.store,
-    elements: { panel: els.fleetPanel, list: els.list, search: els.search, searchResult: els.searchResult, toggle: els.toggle, counts: els.counts },
+    elements: { panel: els.fleetPanel, list: els.list, search: els.search, searchResult: els.searchResult, toggle: els.toggle, stateFilter: els.stateFilter, counts: els.counts },
     onOpen: (carId) => {
       location.hash = `#car/${carId}`;
     },
@@ -362,6 +370,11 @@ async function startFleet(me) {
   hooks.limits = me.limits;
   me.scope.add(() => { if (hooks.limits === me.limits) hooks.limits = null; });
   me.limits.load();
+  // Issue 16: who is told of which events, and whether it reached them.
+  me.notify = createNotifyView({ api: me.api, elements: notifyElements(document), scope: me.scope, announce: (text) => announcer.say(text) });
+  hooks.notify = me.notify;
+  me.scope.add(() => { if (hooks.notify === me.notify) hooks.notify = null; });
+  me.notify.load();
 
   const r = await me.api.cars();
   if (current !== me) return;

@@ -31,7 +31,11 @@ test('page_HasTheTestIdsTheContractNames', () => {
     // Issue 17: the car's reports.
     'reports', 'reports-from', 'reports-to', 'reports-load', 'reports-message', 'reports-daily', 'reports-trips', 'reports-stops',
     'reports-trips-more', 'reports-stops-more', 'reports-exports', 'reports-trip-gpx', 'reports-trip-kml', 'reports-trip-clear',
-    'limits-panel', 'limits-scope', 'limits-id', 'limits-overspeed', 'limits-offline-on', 'limits-offline-off', 'limits-save', 'limits-message', 'limits-list']) {
+    'limits-panel', 'limits-scope', 'limits-id', 'limits-overspeed', 'limits-offline-on', 'limits-offline-off', 'limits-save', 'limits-message', 'limits-list',
+    // Issue 16: subscriptions and deliveries.
+    'notify-panel', 'notify-list', 'notify-form', 'notify-name', 'notify-types', 'notify-cars', 'notify-webhook', 'notify-email', 'notify-enabled',
+    'notify-new-secret', 'notify-save', 'notify-cancel', 'notify-message', 'notify-secret', 'notify-secret-value', 'notify-state', 'notify-refresh',
+    'notify-deliveries', 'notify-deliveries-message', 'notify-more', 'notify-failed-count']) {
     assert.match(html, new RegExp(`data-testid="${id}"`), id);
   }
   // car-item-<id> is set per item by the fleet view.

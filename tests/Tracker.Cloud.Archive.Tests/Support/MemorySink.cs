@@ -8,7 +8,7 @@ public sealed class MemorySink : IArchiveSink
     /// <summary>The objects, by key.</summary>
     public SortedDictionary<string, byte[]> Objects { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Every operation, in order: "put KEY", "delete KEY", "list FOLDER".</summary>
+    /// <summary>Every operation, in order: "put KEY", "get KEY", "delete KEY", "list FOLDER".</summary>
     public List<string> Operations { get; } = [];
 
     /// <summary>When set, a put whose key it accepts throws <see cref="ArchiveSinkException"/> (and writes nothing).</summary>
@@ -28,6 +28,13 @@ public sealed class MemorySink : IArchiveSink
 
         Objects[key] = content.ToArray();
         return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<byte[]?> GetAsync(string key, CancellationToken cancellationToken)
+    {
+        Operations.Add("get " + key);
+        return Task.FromResult(Objects.TryGetValue(key, out byte[]? content) ? content.ToArray() : null);
     }
 
     /// <inheritdoc />

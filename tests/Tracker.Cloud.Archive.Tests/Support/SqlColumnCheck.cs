@@ -17,30 +17,43 @@ public static partial class SqlColumnCheck
         "over", "partition", "rows", "unbounded", "preceding", "case", "when", "then", "else", "end", "is", "null",
         "interval", "minute", "second", "hour", "day", "cross", "join", "on", "distinct", "desc", "asc", "true", "false",
         "timestamp", "lag", "sum", "count", "min", "max", "avg", "round", "date_diff", "coalesce", "asin", "sqrt",
-        "power", "sin", "cos", "radians", "min_by", "max_by",
+        "power", "sin", "cos", "radians", "min_by", "max_by", "full", "outer",
     };
+
+    /// <summary>The problems found in a query over the fixes alone (its columns given).</summary>
+    /// <param name="sql">The query text.</param>
+    /// <param name="columns">The fixes' columns, with <c>dt</c>.</param>
+    public static IReadOnlyList<string> Problems(string sql, IReadOnlySet<string> columns) =>
+        Problems(sql, new Dictionary<string, IReadOnlySet<string>>(StringComparer.OrdinalIgnoreCase) { ["fixes"] = columns });
 
     /// <summary>The problems found; empty when the query passes.</summary>
     /// <param name="sql">The query text.</param>
-    /// <param name="columns">The archive's columns, with <c>dt</c>.</param>
-    public static IReadOnlyList<string> Problems(string sql, IReadOnlySet<string> columns)
+    /// <param name="tables">The archive's tables (fixes, trips, stops), each with its columns and <c>dt</c>.</param>
+    public static IReadOnlyList<string> Problems(string sql, IReadOnlyDictionary<string, IReadOnlySet<string>> tables)
     {
         string code = StringLiteral().Replace(LineComment().Replace(sql, " "), " '' ");
         var problems = new List<string>();
-        var aliases = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        MatchCollection reads = FixesRead().Matches(code);
-        foreach (Match read in reads)
+        var aliases = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (Match read in TableRead().Matches(code))
         {
-            aliases.Add(read.Groups["alias"].Value);
+            string table = read.Groups["table"].Value;
+            if (tables.ContainsKey(table))
+            {
+                aliases[read.Groups["alias"].Value] = table;
+            }
         }
 
-        if (UnaliasedRead().IsMatch(code))
+        foreach (Match read in UnaliasedRead().Matches(code))
         {
-            problems.Add("the table fixes is read without an alias (write FROM fixes f)");
+            if (tables.ContainsKey(read.Groups["table"].Value))
+            {
+                problems.Add($"the table {read.Groups["table"].Value.ToLowerInvariant()} is read without an alias (write FROM {read.Groups["table"].Value.ToLowerInvariant()} f)");
+            }
         }
-        else if (reads.Count == 0)
+
+        if (aliases.Count == 0 && problems.Count == 0)
         {
-            problems.Add("the query does not read the table fixes under an alias (FROM fixes f)");
+            problems.Add($"the query reads none of the archive's tables ({string.Join(", ", tables.Keys)}) under an alias (FROM fixes f)");
         }
 
         var defined = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -59,17 +72,18 @@ public static partial class SqlColumnCheck
             defined.Add(m.Groups["alias"].Value);
         }
 
+        var readColumns = new HashSet<string>(aliases.Values.SelectMany(t => tables[t]), StringComparer.OrdinalIgnoreCase);
         int qualified = 0;
         foreach (Match m in Qualified().Matches(code))
         {
             string alias = m.Groups["alias"].Value;
             string column = m.Groups["column"].Value;
-            if (aliases.Contains(alias))
+            if (aliases.TryGetValue(alias, out string? table))
             {
                 qualified++;
-                if (!columns.Contains(column))
+                if (!tables[table].Contains(column))
                 {
-                    problems.Add($"{alias}.{column}: the archive has no column {column}");
+                    problems.Add($"{alias}.{column}: the archive's {table} has no column {column}");
                 }
             }
             else if (!defined.Contains(alias))
@@ -78,17 +92,17 @@ public static partial class SqlColumnCheck
             }
         }
 
-        if (qualified == 0 && reads.Count > 0)
+        if (qualified == 0 && aliases.Count > 0)
         {
-            problems.Add("the query names no column of fixes as alias.column");
+            problems.Add("the query names no column of the archive as alias.column");
         }
 
         foreach (Match m in Identifier().Matches(code))
         {
             string word = m.Value;
-            if (!s_sqlWords.Contains(word) && !defined.Contains(word) && !columns.Contains(word) && !word.Equals("fixes", StringComparison.OrdinalIgnoreCase))
+            if (!s_sqlWords.Contains(word) && !defined.Contains(word) && !readColumns.Contains(word) && !tables.ContainsKey(word))
             {
-                problems.Add($"{word}: neither a column of fixes, nor a name the query defines, nor a known SQL word");
+                problems.Add($"{word}: neither a column of the tables read, nor a name the query defines, nor a known SQL word");
             }
         }
 
@@ -101,10 +115,10 @@ public static partial class SqlColumnCheck
     [GeneratedRegex(@"'(?:[^']|'')*'")]
     private static partial Regex StringLiteral();
 
-    [GeneratedRegex(@"\b(?:FROM|JOIN)\s+fixes\s+(?:AS\s+)?(?<alias>(?!(?:WHERE|GROUP|ORDER|CROSS|JOIN|ON|LIMIT)\b)[A-Za-z_]\w*)", RegexOptions.IgnoreCase)]
-    private static partial Regex FixesRead();
+    [GeneratedRegex(@"\b(?:FROM|JOIN)\s+(?<table>[A-Za-z_]\w*)\s+(?:AS\s+)?(?<alias>(?!(?:WHERE|GROUP|ORDER|CROSS|FULL|LEFT|RIGHT|INNER|OUTER|JOIN|ON|LIMIT)\b)[A-Za-z_]\w*)", RegexOptions.IgnoreCase)]
+    private static partial Regex TableRead();
 
-    [GeneratedRegex(@"\b(?:FROM|JOIN)\s+fixes\s*(?:$|[);,]|(?:WHERE|GROUP|ORDER|CROSS|JOIN|ON|LIMIT)\b)", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\b(?:FROM|JOIN)\s+(?<table>[A-Za-z_]\w*)\s*(?:$|[);,]|(?:WHERE|GROUP|ORDER|CROSS|FULL|LEFT|RIGHT|INNER|OUTER|JOIN|ON|LIMIT)\b)", RegexOptions.IgnoreCase)]
     private static partial Regex UnaliasedRead();
 
     [GeneratedRegex(@"\bAS\s+(?<name>[A-Za-z_]\w*)", RegexOptions.IgnoreCase)]

@@ -18,6 +18,9 @@ public sealed class TempStore : IAsyncDisposable
     /// <summary>The store.</summary>
     public SqliteStore Store { get; }
 
+    /// <summary>The database file (to damage a row with plain SQL).</summary>
+    public string Path => _folder.Combine("fixes.db");
+
     /// <summary>Opens a new store whose retention clock reads <paramref name="clock"/>.</summary>
     public static async Task<TempStore> OpenAsync(TimeProvider clock)
     {
