@@ -34,7 +34,6 @@ internal static class SyntheticRoute
         private double _lon = 4.80 + (car / 40 * 0.005);
         private double _heading = car * 37 % 360;
         private double _speed;
-        private long _odometerCm;
         private int _hdop = 90;
         private int _satellites = 10;
         private int _altCm = 1500 + (car % 50 * 10);
@@ -58,7 +57,6 @@ internal static class SyntheticRoute
                 double metres = _speed * intervalS;
                 _lat += metres * Math.Cos(_heading * Math.PI / 180) / 111_320;
                 _lon += metres * Math.Sin(_heading * Math.PI / 180) / (111_320 * Math.Cos(_lat * Math.PI / 180));
-                _odometerCm += (long)(metres * 100);
             }
 
             int wander = moving ? 0 : (int)(Noise() * 6) - 3;
@@ -88,7 +86,6 @@ internal static class SyntheticRoute
                 3,
                 1,
                 false,
-                _odometerCm / 100,
                 moving,
                 ts + 400 + (long)(Noise() * 2000));
         }

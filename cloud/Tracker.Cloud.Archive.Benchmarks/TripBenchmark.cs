@@ -55,7 +55,7 @@ internal static class TripBenchmark
                     await store.PutAsync(rental, CancellationToken.None);
                 }
 
-                var fix = new StoredFix(carTrips[0].CarId, carTrips[^1].EndTs, carTrips[^1].EndLatE7, carTrips[^1].EndLonE7, null, 0, null, 90, 9, 3, 1, false, null, false, carTrips[^1].EndTs);
+                var fix = new StoredFix(carTrips[0].CarId, carTrips[^1].EndTs, carTrips[^1].EndLatE7, carTrips[^1].EndLonE7, null, 0, null, 90, 9, 3, 1, false, false, carTrips[^1].EndTs);
                 await store.AppendAsync(fix.CarId, [fix], CancellationToken.None);
                 await store.AdvanceLatestAsync(fix, CancellationToken.None);
             }

@@ -108,7 +108,7 @@ internal static class QueryBenchmark
     }
 
     private static StoredFix Make(string car, long ts, int c, int i, long now) =>
-        new(car, ts, 395296417 + (c * 10_000) + (i * 40), -1198136462 + (i * 50), 137390 + (i % 11 * 10), 13_900 + (i % 13 * 20), 4500 + (i % 9), 90 + (i % 20), 8 + (i % 4), 3, 1, false, i * 70L, true, now);
+        new(car, ts, 395296417 + (c * 10_000) + (i * 40), -1198136462 + (i * 50), 137390 + (i % 11 * 10), 13_900 + (i % 13 * 20), 4500 + (i % 9), 90 + (i % 20), 8 + (i % 4), 3, 1, false, true, now);
 
     private static double Percentile(double[] values, int p)
     {

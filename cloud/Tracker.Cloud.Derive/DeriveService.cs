@@ -66,7 +66,7 @@ public sealed class DeriveService
         {
             // Forward from the watermark too, the fold reads what is stored rather than trusting the message alone: a
             // step that failed after ingest stored its fixes is made good by the next one.
-            DerivePlan plan = _deriver.Plan(car, incoming);
+            DerivePlan plan = _deriver.Plan(car, incoming, context);
             long from = plan.RewindTo ?? car.WatermarkTs ?? long.MinValue;
             IReadOnlyList<Observation> history = await _observations.ReadFromAsync(carId, from, cancellationToken).ConfigureAwait(false);
             return _deriver.Run(car, incoming, plan, history, context);
@@ -97,7 +97,7 @@ public sealed class DeriveService
             long readFrom = Math.Min(watermark, fromTs);
             IReadOnlyList<Observation> stored = await _observations.ReadFromAsync(carId, readFrom, cancellationToken).ConfigureAwait(false);
             List<Observation> incoming = [.. stored.Where(o => o.Fix is not null && o.Ts >= fromTs && o.Ts <= toTs), .. extra];
-            DerivePlan plan = _deriver.Plan(car, incoming);
+            DerivePlan plan = _deriver.Plan(car, incoming, context);
             long from = plan.RewindTo ?? watermark;
             IReadOnlyList<Observation> history = from >= readFrom
                 ? stored

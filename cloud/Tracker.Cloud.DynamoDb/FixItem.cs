@@ -7,7 +7,8 @@ namespace Tracker.Cloud.DynamoDb;
 /// <summary>
 /// A <see cref="StoredFix"/> as a DynamoDB item, in both the fixes and the latest table. Attribute
 /// names are spelled out (they become the columns of the S3 export); an unknown optional value is an
-/// absent attribute, never 0.
+/// absent attribute, never 0. Items written before issue 17 may carry an <c>odometerM</c> attribute (ingest's old
+/// per-fix odometer): it is ignored on reading, and no longer written (the odometer is the Derive stage's).
 /// </summary>
 internal static class FixItem
 {
@@ -40,7 +41,6 @@ internal static class FixItem
         AddOptional(item, "courseCdeg", fix.CourseCdeg);
         AddOptional(item, "hdopX100", fix.HdopX100);
         AddOptional(item, "satellites", fix.Satellites);
-        AddOptional(item, "odometerM", fix.OdometerM);
         if (expiresAtSeconds is long expires)
         {
             item[ExpiresAt] = Number(expires);
@@ -64,7 +64,6 @@ internal static class FixItem
         (byte)RequiredLong(item, "mode"),
         (byte)RequiredLong(item, "quality"),
         Bool(item, "speedDerived"),
-        OptionalLong(item, "odometerM"),
         Bool(item, "moving"),
         RequiredLong(item, "receivedMs"));
 

@@ -294,7 +294,7 @@ public static class BrowserFleetBench
         {
             foreach (var c in _cars)
             {
-                await store.AdvanceLatestAsync(new StoredFix(c.Id, nowMs - 60_000, c.LatE7, c.LonE7, null, c.Moving ? 10_000 : 0, 0, 80, 10, 3, 1, false, null, c.Moving, nowMs), CancellationToken.None);
+                await store.AdvanceLatestAsync(new StoredFix(c.Id, nowMs - 60_000, c.LatE7, c.LonE7, null, c.Moving ? 10_000 : 0, 0, 80, 10, 3, 1, false, c.Moving, nowMs), CancellationToken.None);
             }
         }
 

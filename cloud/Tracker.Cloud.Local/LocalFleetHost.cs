@@ -215,6 +215,7 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
         var api = new ApiHandler(new QueryService(store, new AccessPolicy(rentals, clock)), clock, rules, new EventsApi(derive.Queries, derive.Subscriptions) { Limits = derive.Limits })
         {
             Reports = derive.Reports is null ? null : new ReportsApi(derive.Reports),
+            Odometers = derive.States as Tracker.Cloud.Derive.Storage.ICarOdometers,
         };
         builder.Services.AddSingleton(clock);
         builder.Services.AddSingleton(pki);

@@ -16,7 +16,7 @@ namespace Tracker.Cloud.Sqlite;
 /// version check inside it is the condition); events upserted on (car, id), keeping an acknowledgement; statuses keyed
 /// on (car, ts); zones. Events and statuses expire with the fixes' retention, from their own time.
 /// </summary>
-public sealed class SqliteDeriveStore : IDerivationStore, IEventStore, IStatusStore, IZoneStore, ILimitStore
+public sealed class SqliteDeriveStore : IDerivationStore, IEventStore, IStatusStore, IZoneStore, ILimitStore, ICarOdometers
 {
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS derive_state (
@@ -99,6 +99,10 @@ public sealed class SqliteDeriveStore : IDerivationStore, IEventStore, IStatusSt
         car.Version = reader.GetInt64(0);
         return car;
     }
+
+    /// <inheritdoc/>
+    public async Task<CarOdometer?> GetOdometerAsync(string carId, CancellationToken cancellationToken) =>
+        CarOdometer.Of(await GetAsync(carId, cancellationToken).ConfigureAwait(false));
 
     /// <inheritdoc/>
     public async Task<bool> TryCommitAsync(CarDerivation car, IReadOnlyList<FleetEvent> events, IReadOnlyList<EventKey> withdrawals, CancellationToken cancellationToken)

@@ -3,7 +3,9 @@ namespace Tracker.Cloud.Sqlite;
 /// <summary>
 /// The schema, created when the store opens (every statement is idempotent). Fixes are keyed on
 /// (car_id, ts) in a WITHOUT ROWID table, so a car's range query is one ordered index walk and a
-/// repeated fix is ignored by its key; the ts index serves the retention purge.
+/// repeated fix is ignored by its key; the ts index serves the retention purge. A file created before issue 17 also has
+/// an <c>odometer_m</c> column in <c>fixes</c> and <c>latest</c> (ingest's old odometer): nullable, so it is simply left
+/// unused, never read or written (dropping it would rewrite the whole fixes table at start).
 /// </summary>
 internal static class SqliteSchema
 {
@@ -25,7 +27,6 @@ internal static class SqliteSchema
             mode          INTEGER NOT NULL,
             quality       INTEGER NOT NULL,
             speed_derived INTEGER NOT NULL,
-            odometer_m    INTEGER,
             moving        INTEGER NOT NULL,
             received_ms   INTEGER NOT NULL,
             PRIMARY KEY (car_id, ts)
@@ -44,7 +45,6 @@ internal static class SqliteSchema
             mode          INTEGER NOT NULL,
             quality       INTEGER NOT NULL,
             speed_derived INTEGER NOT NULL,
-            odometer_m    INTEGER,
             moving        INTEGER NOT NULL,
             received_ms   INTEGER NOT NULL
         ) WITHOUT ROWID;
@@ -66,8 +66,8 @@ internal static class SqliteSchema
         """;
 
     /// <summary>The fix columns in the order <see cref="SqliteStore"/> reads and binds them.</summary>
-    public const string FixColumns = "car_id, ts, lat_e7, lon_e7, alt_cm, speed_mmps, course_cdeg, hdop_x100, satellites, mode, quality, speed_derived, odometer_m, moving, received_ms";
+    public const string FixColumns = "car_id, ts, lat_e7, lon_e7, alt_cm, speed_mmps, course_cdeg, hdop_x100, satellites, mode, quality, speed_derived, moving, received_ms";
 
     /// <summary>The parameter names matching <see cref="FixColumns"/>.</summary>
-    public const string FixParameters = "$car_id, $ts, $lat_e7, $lon_e7, $alt_cm, $speed_mmps, $course_cdeg, $hdop_x100, $satellites, $mode, $quality, $speed_derived, $odometer_m, $moving, $received_ms";
+    public const string FixParameters = "$car_id, $ts, $lat_e7, $lon_e7, $alt_cm, $speed_mmps, $course_cdeg, $hdop_x100, $satellites, $mode, $quality, $speed_derived, $moving, $received_ms";
 }

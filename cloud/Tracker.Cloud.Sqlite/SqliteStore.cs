@@ -222,7 +222,7 @@ public sealed class SqliteStore : IFixStore, IRentalStore, IFixFeed
                 ts = excluded.ts, lat_e7 = excluded.lat_e7, lon_e7 = excluded.lon_e7, alt_cm = excluded.alt_cm,
                 speed_mmps = excluded.speed_mmps, course_cdeg = excluded.course_cdeg, hdop_x100 = excluded.hdop_x100,
                 satellites = excluded.satellites, mode = excluded.mode, quality = excluded.quality,
-                speed_derived = excluded.speed_derived, odometer_m = excluded.odometer_m, moving = excluded.moving,
+                speed_derived = excluded.speed_derived, moving = excluded.moving,
                 received_ms = excluded.received_ms
             WHERE excluded.ts > latest.ts;
             """;
@@ -410,9 +410,8 @@ public sealed class SqliteStore : IFixStore, IRentalStore, IFixFeed
                 reader.GetByte(9),
                 reader.GetByte(10),
                 reader.GetInt64(11) != 0,
-                reader.IsDBNull(12) ? null : reader.GetInt64(12),
-                reader.GetInt64(13) != 0,
-                reader.GetInt64(14)));
+                reader.GetInt64(12) != 0,
+                reader.GetInt64(13)));
         }
 
         return fixes;
@@ -461,8 +460,7 @@ public sealed class SqliteStore : IFixStore, IRentalStore, IFixFeed
         p[9].Value = (int)fix.Mode;
         p[10].Value = (int)fix.Quality;
         p[11].Value = fix.SpeedDerived ? 1 : 0;
-        p[12].Value = (object?)fix.OdometerM ?? DBNull.Value;
-        p[13].Value = fix.Moving ? 1 : 0;
-        p[14].Value = fix.ReceivedMs;
+        p[12].Value = fix.Moving ? 1 : 0;
+        p[13].Value = fix.ReceivedMs;
     }
 }

@@ -205,7 +205,7 @@ internal static class TruthBench
                     }
 
                     lastRecorded = (fix.LatE7, fix.LonE7);
-                    var stored = new StoredFix(carId, fix.TimeMs, fix.LatE7, fix.LonE7, null, fix.SpeedMmps, null, fix.HdopX100, fix.Satellites, 3, 1, false, null, fix.SpeedMmps >= 1389, ts);
+                    var stored = new StoredFix(carId, fix.TimeMs, fix.LatE7, fix.LonE7, null, fix.SpeedMmps, null, fix.HdopX100, fix.Satellites, 3, 1, false, fix.SpeedMmps >= 1389, ts);
                     (epoch.InDeadZone ? held : batch).Add(Observation.Of(stored));
                 }
             }

@@ -256,6 +256,6 @@ public sealed class AnalyticsQueryTests : IClassFixture<AnalyticsQueryTests.Arch
         }
 
         private static StoredFix Fix(string car, DateTimeOffset t, int latE7, int lonE7, int? speed, bool moving, long? odometer) =>
-            new(car, t.ToUnixTimeMilliseconds(), latE7, lonE7, 1_000, speed, null, 90, 9, 3, 1, false, odometer, moving, t.ToUnixTimeMilliseconds() + 500);
+            new(car, t.ToUnixTimeMilliseconds(), latE7, lonE7, 1_000, speed, null, 90, 9, 3, 1, false, moving, t.ToUnixTimeMilliseconds() + 500);
     }
 }

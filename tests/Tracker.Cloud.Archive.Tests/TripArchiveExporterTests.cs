@@ -287,7 +287,7 @@ public sealed class TripArchiveExporterTests
 
         public ValueTask DisposeAsync() => Store.DisposeAsync();
 
-        private static StoredFix Fix(string car, long ts) => new(car, ts, 525_000_000, 134_000_000, null, 0, null, 90, 9, 3, 1, false, null, false, ts + 500);
+        private static StoredFix Fix(string car, long ts) => new(car, ts, 525_000_000, 134_000_000, null, 0, null, 90, 9, 3, 1, false, false, ts + 500);
     }
 
     /// <summary>A Parquet file read back column by column.</summary>

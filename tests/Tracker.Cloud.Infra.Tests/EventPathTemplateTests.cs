@@ -202,7 +202,7 @@ public sealed class EventPathTemplateTests(SynthFixture synth)
     }
 
     [SynthFact]
-    public void ApiFunction_ServesTheEventRoutes_OverTheTablesItNeeds_AndTouchesNoStateStatusOrFix()
+    public void ApiFunction_ServesTheEventRoutes_OverTheTablesItNeeds_GetsOnlyACarsState_AndTouchesNoStatusOrFix()
     {
         JsonObject variables = Function(Dev, FunctionCatalog.Api)["Environment"]!["Variables"]!.AsObject();
         foreach (string variable in FunctionSettings.DeriveTableVariables.Append(FunctionSettings.LimitsTableVariable).Append(NotifySettings.SubscriptionsTableVariable).Append(NotifySettings.OutboxTableVariable))
@@ -225,9 +225,12 @@ public sealed class EventPathTemplateTests(SynthFixture synth)
         Assert.Contains(statements, s => Strings(s["Action"]).Contains("dynamodb:Query") && Strings(s["Resource"]).Any(r => r.Contains("/index/" + Tracker.Cloud.DynamoDb.Derive.DynamoDbDeriveTables.FleetIndex, StringComparison.Ordinal)));
 
         // The outbox is read (the notifications' pages) and updated (an operator's redelivery of a failed one), never
-        // written whole or deleted; the state, the statuses and the fixes' writes are not the API's.
+        // written whole or deleted; a car's Derive state is only got (its odometer, issue 17); the statuses and the fixes'
+        // writes are not the API's.
         Assert.All(statements.Where(s => Strings(s["Resource"]).Any(r => r.Contains("StoresOutbox", StringComparison.Ordinal))), s => Assert.Equal(["dynamodb:Scan", "dynamodb:UpdateItem"], Strings(s["Action"]).Order(StringComparer.Ordinal)));
-        Assert.DoesNotContain(statements, s => Strings(s["Resource"]).Any(r => r.Contains("StoresDeriveState", StringComparison.Ordinal) || r.Contains("StoresStatuses", StringComparison.Ordinal)));
+        Assert.All(statements.Where(s => Strings(s["Resource"]).Any(r => r.Contains("StoresDeriveState", StringComparison.Ordinal))), s => Assert.Equal(["dynamodb:GetItem"], Strings(s["Action"])));
+        Assert.Contains(statements, s => Strings(s["Resource"]).Any(r => r.Contains("StoresDeriveState", StringComparison.Ordinal)));
+        Assert.DoesNotContain(statements, s => Strings(s["Resource"]).Any(r => r.Contains("StoresStatuses", StringComparison.Ordinal)));
         Assert.DoesNotContain(statements, s => Strings(s["Action"]).Any(writes.Contains) && Strings(s["Resource"]).Any(r => r.Contains("StoresFixes", StringComparison.Ordinal) || r.Contains("StoresLatest", StringComparison.Ordinal) || r.Contains("StoresRentals", StringComparison.Ordinal)));
     }
 

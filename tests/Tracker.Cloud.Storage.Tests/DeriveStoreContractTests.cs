@@ -217,7 +217,7 @@ public abstract class DeriveStoreContractTests : IAsyncLifetime
         await Stores.Zones.PutZoneAsync(new Zone { Id = "depot", Name = "Depot", Center = new GeoPoint(481_351_000, 115_820_000), RadiusM = 200 }, CancellationToken.None);
         DeriveService service = NewService();
         StoredFix At(int s, int receivedS) => new("car-1", T0 + (s * 1000), 481_351_000, 115_820_000 + (int)Math.Round(((s * 5) + 2) / (111_195.08 * Math.Cos(48.1351 * Math.PI / 180)) * 1e7),
-            null, 18_000, null, 90, 9, 3, 1, false, null, true, T0 + (receivedS * 1000));
+            null, 18_000, null, 90, 9, 3, 1, false, true, T0 + (receivedS * 1000));
 
         async Task Deliver(DeriveService to, params StoredFix[] fixes)
         {
@@ -239,6 +239,24 @@ public abstract class DeriveStoreContractTests : IAsyncLifetime
         FleetEvent exit = Assert.Single(await ListAsync());
         Assert.Equal((EventType.GeofenceExit, T0 + 40_000, true, false), (exit.Type, exit.EpisodeStartMs, exit.Late, exit.Pending));
         Assert.True((await Stores.Events.GetAsync(jumped.Key, CancellationToken.None))!.Withdrawn);
+    }
+
+    [StoreFact]
+    public async Task CarOdometers_ReadTheOdometerAtTheNewestDerivedFix_ReadOnly_AndNoneForAnUnknownCar()
+    {
+        // 60 s east at 5 m/s, one batch: the trip in progress counts once it is beyond parked jitter.
+        DeriveService service = NewService();
+        StoredFix[] fixes = [.. Enumerable.Range(0, 61).Select(s => new StoredFix("car-1", T0 + (s * 1000), 481_351_000, 115_820_000 + (int)Math.Round(s * 5 / (111_195.08 * Math.Cos(48.1351 * Math.PI / 180)) * 1e7),
+            null, 18_000, null, 90, 9, 3, 1, false, true, T0 + (s * 1000) + 500))];
+        await Stores.Fixes.AppendAsync("car-1", fixes, CancellationToken.None);
+        await service.DeriveAsync("car-1", fixes.Select(Observation.Of).ToList(), CancellationToken.None);
+
+        ICarOdometers odometers = Assert.IsAssignableFrom<ICarOdometers>(Stores.States);
+        CarOdometer odometer = (await odometers.GetOdometerAsync("car-1", CancellationToken.None))!;
+        Assert.Equal(T0 + 60_000, odometer.Ts);
+        Assert.InRange(odometer.ValueM, 295, 305);
+        Assert.Equal(odometer.ValueM, (await Stores.States.GetAsync("car-1", CancellationToken.None))!.States.Track.Last!.OdometerM);
+        Assert.Null(await odometers.GetOdometerAsync("car-9", CancellationToken.None));
     }
 
     private DeriveService NewService() => new(

@@ -68,6 +68,27 @@ public sealed class DynamoDbStoreContractTests(DynaliteServer server) : StoreCon
     }
 
     [StoreFact]
+    public async Task Items_WrittenBeforeTheOdometerMovedToDerive_StillRead_AndNewOnesHaveNoOdometer()
+    {
+        StoredFix fix = MakeFix("car-1", T0);
+        await Fixes.AppendAsync("car-1", [fix], CancellationToken.None);
+        var key = new Dictionary<string, AttributeValue> { ["carId"] = new() { S = "car-1" }, ["ts"] = new() { N = T0.ToString(System.Globalization.CultureInfo.InvariantCulture) } };
+        GetItemResponse written = await Client.GetItemAsync(new GetItemRequest { TableName = _options.FixesTable, Key = key });
+        Assert.DoesNotContain("odometerM", written.Item.Keys);
+
+        // An item as ingest wrote it before issue 17: the same fix with its per-fix odometer.
+        Dictionary<string, AttributeValue> old = new(written.Item) { ["odometerM"] = new() { N = "123456789012" } };
+        old["ts"] = new() { N = (T0 + 1000).ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        await Client.PutItemAsync(new PutItemRequest { TableName = _options.FixesTable, Item = old });
+        old.Remove("expiresAt");
+        await Client.PutItemAsync(new PutItemRequest { TableName = _options.LatestTable, Item = old });
+
+        FixPage page = await Fixes.QueryAsync("car-1", T0, T0 + 2000, 10, null, CancellationToken.None);
+        Assert.Equal([fix, fix with { Ts = T0 + 1000 }], page.Fixes);
+        Assert.Equal(fix with { Ts = T0 + 1000 }, await Fixes.GetLatestAsync("car-1", CancellationToken.None));
+    }
+
+    [StoreFact]
     public async Task EnsureCreated_Twice_IsIdempotentAndReportsThatDynaliteHasNoTtl()
     {
         TableSetup again = await DynamoDbTables.EnsureCreatedAsync(Client, _options, TimeSpan.FromSeconds(10), CancellationToken.None);

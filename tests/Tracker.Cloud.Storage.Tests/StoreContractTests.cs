@@ -34,8 +34,8 @@ public abstract class StoreContractTests : IAsyncLifetime
 
     /// <summary>A fix with every field set from <paramref name="ts"/>, or the optional ones unknown.</summary>
     protected static StoredFix MakeFix(string car, long ts, int latE7 = 395296417, bool unknowns = false) => unknowns
-        ? new StoredFix(car, ts, latE7, -1198136462, null, null, null, null, null, 2, 1, false, null, false, ts + 500)
-        : new StoredFix(car, ts, latE7, -1198136462 + (int)(ts % 1000), -4150, 12000, 35999, 117, 8, 3, 2, true, 123456789012, true, ts + 500);
+        ? new StoredFix(car, ts, latE7, -1198136462, null, null, null, null, null, 2, 1, false, false, ts + 500)
+        : new StoredFix(car, ts, latE7, -1198136462 + (int)(ts % 1000), -4150, 12000, 35999, 117, 8, 3, 2, true, true, ts + 500);
 
     private static List<StoredFix> Drive(string car, int count, long start = 0, long stepMs = 5000) =>
         Enumerable.Range(0, count).Select(i => MakeFix(car, T0 + start + (i * stepMs), 395296417 + i)).ToList();

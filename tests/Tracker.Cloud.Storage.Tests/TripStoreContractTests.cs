@@ -118,6 +118,48 @@ public abstract class TripStoreContractTests : IAsyncLifetime
         Assert.Equal(3, (await Store.SumTripsAsync("car-1", t0, t0 + (3 * Day), CancellationToken.None)).Single().Trips);
     }
 
+    [StoreFact]
+    public async Task IdleSums_AddUpEachCarsStopsStartingInTheSpan_AndAStopWithoutIdleTimeCountsNothing()
+    {
+        await Store.ApplyAsync("car-1", long.MaxValue, [], [Stop(1_000, 2_000, 2_000) with { IdleMs = 300 }, Stop(3_000, 4_000, 4_000) with { IdleMs = 200 }, Stop(90_000, null, 90_000) with { IdleMs = 50 }], CancellationToken.None);
+        await Store.ApplyAsync("car-2", long.MaxValue, [], [Stop(2_000, null, 2_000) with { CarId = "car-2" }], CancellationToken.None);
+        await Store.ApplyAsync("car-3", long.MaxValue, [], [Stop(5_000, null, 5_000) with { CarId = "car-3", IdleMs = 7 }], CancellationToken.None);
+
+        IReadOnlyDictionary<string, long> idle = await Store.SumIdleAsync(null, 0, 10_000, CancellationToken.None);
+        Assert.Equal([("car-1", 500L), ("car-3", 7L)], idle.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => (kv.Key, kv.Value)));
+        Assert.Equal(500L, Assert.Single(await Store.SumIdleAsync("car-1", 0, 10_000, CancellationToken.None)).Value);
+        Assert.Empty(await Store.SumIdleAsync("car-2", 0, 10_000, CancellationToken.None));
+    }
+
+    [StoreFact]
+    public async Task IdleSums_FollowRevisions_SpanDays_AndNeverCountATripsFigures()
+    {
+        const long Day = 86_400_000;
+        long t = 1_780_000_000_000 / Day * Day;
+        await Store.ApplyAsync("car-1", long.MaxValue, [Trip(t + 10_000, decided: t + 11_000)], [Stop(t + 1_000, t + 10_000, t + 10_000) with { IdleMs = 4_000 }, Stop(t + Day + 5_000, null, t + Day + 5_000) with { IdleMs = 600 }], CancellationToken.None);
+        await Store.ApplyAsync("car-2", long.MaxValue, [], [Stop(t + 500, null, t + 500) with { CarId = "car-2", IdleMs = 90 }], CancellationToken.None);
+
+        // Day by day, and over both days; a span that starts after a stop's start leaves it out.
+        Assert.Equal([("car-1", 4_000L), ("car-2", 90L)], Sorted(await Store.SumIdleAsync(null, t, t + Day, CancellationToken.None)));
+        Assert.Equal([("car-1", 600L)], Sorted(await Store.SumIdleAsync(null, t + Day, t + (2 * Day), CancellationToken.None)));
+        Assert.Equal([("car-1", 4_600L), ("car-2", 90L)], Sorted(await Store.SumIdleAsync(null, t, t + (2 * Day), CancellationToken.None)));
+        Assert.Equal([("car-1", 600L)], Sorted(await Store.SumIdleAsync(null, t + 1_001, t + (2 * Day), CancellationToken.None)));
+        Assert.Empty(await Store.SumIdleAsync(null, t + 10, t + 10, CancellationToken.None));
+
+        // Late data revises a stop to no idle time, and another one to more: the sums follow, for one car and the fleet.
+        await Store.ApplyAsync("car-1", t, [Trip(t + 10_000, decided: t + 11_000)], [Stop(t + 1_000, t + 10_000, t + 10_000), Stop(t + Day + 5_000, null, t + Day + 5_000) with { IdleMs = 700 }], CancellationToken.None);
+        Assert.Equal([("car-1", 700L), ("car-2", 90L)], Sorted(await Store.SumIdleAsync(null, t, t + (2 * Day), CancellationToken.None)));
+        Assert.Equal([("car-1", 700L)], Sorted(await Store.SumIdleAsync("car-1", t, t + (2 * Day), CancellationToken.None)));
+        Assert.Equal([("car-2", 90L)], Sorted(await Store.SumIdleAsync(null, t, t + Day, CancellationToken.None)));
+
+        // The trips' sums are untouched by the stops beside them.
+        TripTotals trips = Assert.Single(await Store.SumTripsAsync(null, t, t + (2 * Day), CancellationToken.None));
+        Assert.Equal(("car-1", 1), (trips.CarId, trips.Trips));
+    }
+
+    private static (string, long)[] Sorted(IReadOnlyDictionary<string, long> sums) =>
+        [.. sums.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => (kv.Key, kv.Value))];
+
     protected static Trip Trip(long start, long decided, long? end = null) => new()
     {
         CarId = "car-1",
@@ -134,20 +176,6 @@ public abstract class TripStoreContractTests : IAsyncLifetime
 /// <summary>The contract on SQLite.</summary>
 public sealed class SqliteTripStoreTests : TripStoreContractTests
 {
-    // SQLite only: the DynamoDB adapter keeps ITripStore's default for idle sums (none) for now.
-    [Fact]
-    public async Task IdleSums_AddUpEachCarsStopsStartingInTheSpan_AndAStopWithoutIdleTimeCountsNothing()
-    {
-        await Store.ApplyAsync("car-1", long.MaxValue, [], [Stop(1_000, 2_000, 2_000) with { IdleMs = 300 }, Stop(3_000, 4_000, 4_000) with { IdleMs = 200 }, Stop(90_000, null, 90_000) with { IdleMs = 50 }], CancellationToken.None);
-        await Store.ApplyAsync("car-2", long.MaxValue, [], [Stop(2_000, null, 2_000) with { CarId = "car-2" }], CancellationToken.None);
-        await Store.ApplyAsync("car-3", long.MaxValue, [], [Stop(5_000, null, 5_000) with { CarId = "car-3", IdleMs = 7 }], CancellationToken.None);
-
-        IReadOnlyDictionary<string, long> idle = await Store.SumIdleAsync(null, 0, 10_000, CancellationToken.None);
-        Assert.Equal([("car-1", 500L), ("car-3", 7L)], idle.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => (kv.Key, kv.Value)));
-        Assert.Equal(500L, Assert.Single(await Store.SumIdleAsync("car-1", 0, 10_000, CancellationToken.None)).Value);
-        Assert.Empty(await Store.SumIdleAsync("car-2", 0, 10_000, CancellationToken.None));
-    }
-
     private readonly TempFolder _folder = new("tracker-trips-");
 
     /// <inheritdoc />
@@ -237,6 +265,27 @@ public sealed class DynamoDbTripStoreTests(DynaliteServer server) : TripStoreCon
         await Assert.ThrowsAsync<InvalidDataException>(() => Store.QueryStopsAsync(new SpanQuery("car-1", 0, long.MaxValue, 10, null), CancellationToken.None));
         InvalidDataException e = await Assert.ThrowsAsync<InvalidDataException>(() => Readings.GetReadingsAsync("car-1", CancellationToken.None));
         Assert.Contains("'valueM' is not a number", e.Message, StringComparison.Ordinal);
+    }
+
+    [StoreFact]
+    public async Task IdleSums_ACorruptIdleTimeIsAClearError_AndAStopWrittenBeforeTheAttributeCountsFromItsBody()
+    {
+        await Store.ApplyAsync("car-1", long.MaxValue, [], [Stop(5_000, 6_000, decided: 6_000) with { IdleMs = 250 }, Stop(7_000, null, decided: 7_000) with { IdleMs = 40 }], CancellationToken.None);
+
+        // A stop item as the store wrote it before idle sums: no idleMs attribute and no day index keys, the idle in the body.
+        await CorruptAsync("stop#" + 7_000L.ToString("D20", System.Globalization.CultureInfo.InvariantCulture), "idleMs", null);
+        await CorruptAsync("stop#" + 7_000L.ToString("D20", System.Globalization.CultureInfo.InvariantCulture), "day", null);
+        Assert.Equal(290L, Assert.Single(await Store.SumIdleAsync("car-1", 0, 10_000, CancellationToken.None)).Value);
+
+        foreach ((string value, string expected) in new[] { ("N:-3", "'idleMs' is out of range"), ("S:long", "'idleMs' is not an integer") })
+        {
+            await CorruptAsync("stop#" + 5_000L.ToString("D20", System.Globalization.CultureInfo.InvariantCulture), "idleMs", value);
+            InvalidDataException one = await Assert.ThrowsAsync<InvalidDataException>(() => Store.SumIdleAsync("car-1", 0, 10_000, CancellationToken.None));
+            Assert.Contains(expected, one.Message, StringComparison.Ordinal);
+            Assert.Contains("car-1", one.Message, StringComparison.Ordinal);
+            InvalidDataException fleet = await Assert.ThrowsAsync<InvalidDataException>(() => Store.SumIdleAsync(null, 0, 10_000, CancellationToken.None));
+            Assert.Contains(expected, fleet.Message, StringComparison.Ordinal);
+        }
     }
 
     [StoreFact]

@@ -80,7 +80,6 @@ public sealed record ParquetReadBack(
                     checked((byte)mode[i]),
                     checked((byte)quality[i]),
                     derived[i],
-                    null, // the archive has no odometer since schema version 2: it lives in Derive (the trips table)
                     moving[i],
                     received[i]));
                 degrees.Add((lat[i], lon[i]));

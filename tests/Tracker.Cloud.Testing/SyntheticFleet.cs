@@ -5,7 +5,7 @@ namespace Tracker.Cloud.Testing;
 /// <summary>
 /// Deterministic synthetic fixes: each car drives a loop near its own depot, 60 fixes moving then 20
 /// parked, with the unknowns a real tracker has (no altitude, speed, course, HDOP or satellites on some
-/// fixes; no odometer on a car's first fixes), so every nullable column holds nulls and values.
+/// fixes), so every nullable column holds nulls and values.
 /// </summary>
 public static class SyntheticFleet
 {
@@ -18,7 +18,6 @@ public static class SyntheticFleet
         var fixes = new StoredFix[count];
         int lat = 523_700_000 + (carIndex * 10_000);
         int lon = 48_900_000 + (carIndex * 7_000);
-        long odometer = 0;
         for (int i = 0; i < count; i++)
         {
             bool moving = i % 80 < 60;
@@ -27,7 +26,6 @@ public static class SyntheticFleet
             {
                 lat += 300 + (i % 7 * 20);
                 lon += (i / 80 % 2 == 0 ? 1 : -1) * (250 + (i % 5 * 30));
-                odometer += speed * intervalMs / 1_000_000;
             }
 
             fixes[i] = new StoredFix(
@@ -43,7 +41,6 @@ public static class SyntheticFleet
                 (byte)(i % 23 == 0 ? 2 : 3),
                 (byte)(i % 29 == 0 ? 2 : 1),
                 i % 11 == 5,
-                i < 2 ? null : odometer,
                 moving,
                 startMs + ((long)i * intervalMs) + 1_500 + (i % 4 * 100));
         }

@@ -32,7 +32,7 @@ public sealed class FleetScaleFixture : BrowserFixture
         {
             bool moving = n % 4 != 0;
             var fix = new StoredFix(CarId(n), now - 30_000, 395_250_000 + random.Next(-450_000, 450_000), -1_198_100_000 + random.Next(-450_000, 450_000),
-                null, moving ? 10_000 : 0, 0, 80, 10, 3, 1, false, null, moving, now);
+                null, moving ? 10_000 : 0, 0, 80, 10, 3, 1, false, moving, now);
             await Host.Store.AdvanceLatestAsync(fix, CancellationToken.None);
         }
     }

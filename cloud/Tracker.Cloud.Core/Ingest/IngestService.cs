@@ -8,7 +8,7 @@ namespace Tracker.Cloud.Core.Ingest;
 
 /// <summary>
 /// The ingest pipeline (DESIGN.md, "The data path", step 6): topic and car check, decode with the
-/// firmware's codec, the named filters (<see cref="FixFilterHandler"/>), enrichment (speed, odometer, and moving as
+/// firmware's codec, the named filters (<see cref="FixFilterHandler"/>), enrichment (speed, and moving as
 /// <see cref="Motion"/> defines it), idempotent append keyed on
 /// (car, ts), then the forward-only latest position. Bad input is a value in the result; good fixes
 /// next to bad ones are always kept. Storage failures propagate, never swallowed, so that the caller
@@ -168,14 +168,6 @@ public sealed class IngestService
         int? speed = Motion.SpeedMmps(Known(fix.SpeedMmps), previous is not null, distanceCm, elapsedMs, _options, out bool derived);
         bool moving = Motion.IsMoving(speed, _options);
 
-        // The first fix of a car starts the odometer at 0. GNSS wander while parked (stopped at both
-        // ends) is not driving, so it is not added.
-        long? odometer = previous is null
-            ? 0
-            : previous.OdometerM is { } before
-                ? before + (moving || previous.Moving ? (distanceCm + 50) / 100 : 0)
-                : null;
-
         return new StoredFix(
             carId,
             fix.TimeMs,
@@ -189,7 +181,6 @@ public sealed class IngestService
             (byte)fix.Mode,
             (byte)fix.Quality,
             derived,
-            odometer,
             moving,
             receivedMs);
     }

@@ -26,7 +26,7 @@ public interface IFixStore
     /// <summary>Every car's latest position (operators' fleet view).</summary>
     Task<IReadOnlyList<StoredFix>> GetAllLatestAsync(CancellationToken cancellationToken);
 
-    /// <summary>The car's newest stored fix strictly before <paramref name="ts"/>, or null (for enrichment: odometer, derived speed).</summary>
+    /// <summary>The car's newest stored fix strictly before <paramref name="ts"/>, or null (for the max-speed filter and a derived speed).</summary>
     Task<StoredFix?> GetBeforeAsync(string carId, long ts, CancellationToken cancellationToken);
 
     /// <summary>

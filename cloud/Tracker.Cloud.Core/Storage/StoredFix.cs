@@ -2,7 +2,9 @@ namespace Tracker.Cloud.Core.Storage;
 
 /// <summary>
 /// One fix as the cloud keeps it: the firmware's integers (1e-7 degrees, cm, mm/s, 0.01 degree,
-/// HDOP x100) with "unknown" as null, plus what ingest added. Keyed on (<see cref="CarId"/>, <see cref="Ts"/>).
+/// HDOP x100) with "unknown" as null, plus what ingest added (a derived speed, the moving flag). Keyed on
+/// (<see cref="CarId"/>, <see cref="Ts"/>). No odometer: a fix's distance driven is the Derive stage's (issue 17), where
+/// late data revises it; ingest, which sees a backlog after the fixes that follow it, cannot.
 /// </summary>
 /// <param name="CarId">The car (the AWS IoT thing name).</param>
 /// <param name="Ts">UTC epoch milliseconds of the fix.</param>
@@ -16,7 +18,6 @@ namespace Tracker.Cloud.Core.Storage;
 /// <param name="Mode">2 or 3.</param>
 /// <param name="Quality">GGA quality numbering, 1 to 8.</param>
 /// <param name="SpeedDerived">True when the speed was computed from distance and time at ingest.</param>
-/// <param name="OdometerM">Distance driven up to this fix in metres, or null when unknown.</param>
 /// <param name="Moving">Moving (true) or stopped (false) at this fix.</param>
 /// <param name="ReceivedMs">UTC epoch milliseconds when ingest accepted it.</param>
 public sealed record StoredFix(
@@ -32,6 +33,5 @@ public sealed record StoredFix(
     byte Mode,
     byte Quality,
     bool SpeedDerived,
-    long? OdometerM,
     bool Moving,
     long ReceivedMs);

@@ -71,12 +71,15 @@ public sealed class CarDeriver
 
     /// <summary>
     /// Decides how to take new observations: forward, or a rewind to the newest checkpoint at or before the oldest late
-    /// one (then the caller reads the car's stored observations from <see cref="DerivePlan.RewindTo"/> on).
+    /// one (then the caller reads the car's stored observations from <see cref="DerivePlan.RewindTo"/> on). A dashboard
+    /// odometer reading in <paramref name="context"/> dated before the watermark and not applied yet (an operator entered
+    /// it after the fact) is late data too: the rewind applies it at its own time, so the distance driven since counts.
     /// </summary>
     /// <param name="car">The car's state.</param>
     /// <param name="incoming">The new observations (already stored), any order.</param>
+    /// <param name="context">The step's context (its odometer readings), or null.</param>
     /// <returns>The plan.</returns>
-    public DerivePlan Plan(CarDerivation car, IReadOnlyList<Observation> incoming)
+    public DerivePlan Plan(CarDerivation car, IReadOnlyList<Observation> incoming, DeriveContext? context = null)
     {
         ArgumentNullException.ThrowIfNull(car);
         ArgumentNullException.ThrowIfNull(incoming);
@@ -106,6 +109,15 @@ public sealed class CarDeriver
                 {
                     earliestLate = Math.Min(earliestLate ?? long.MaxValue, o.Ts);
                 }
+            }
+        }
+
+        long? applied = car.States.Odometer.ReadingTs;
+        foreach (Processors.Odometer.OdometerReading reading in context?.OdometerReadings ?? [])
+        {
+            if (reading.AtTs < watermark && reading.AtTs >= oldest && (applied is null || reading.AtTs > applied))
+            {
+                earliestLate = Math.Min(earliestLate ?? long.MaxValue, reading.AtTs);
             }
         }
 

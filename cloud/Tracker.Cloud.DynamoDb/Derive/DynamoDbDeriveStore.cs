@@ -31,7 +31,7 @@ namespace Tracker.Cloud.DynamoDb.Derive;
 /// <c>expiresAt</c> (TTL, seconds) = episode start + retention, as fixes.
 /// </para>
 /// </remarks>
-public sealed class DynamoDbDeriveStore : IDerivationStore, IEventStore, IStatusStore, IZoneStore
+public sealed class DynamoDbDeriveStore : IDerivationStore, IEventStore, IStatusStore, IZoneStore, ICarOdometers
 {
     private const string Fleet = "fleet";
 
@@ -48,6 +48,28 @@ public sealed class DynamoDbDeriveStore : IDerivationStore, IEventStore, IStatus
         options.Validate();
         _client = client;
         _options = options;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Only the state attribute, eventually consistent, and never the pending writes (which are events, not the state): a
+    /// reader with GetItem alone, like the API function.
+    /// </remarks>
+    public async Task<CarOdometer?> GetOdometerAsync(string carId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(carId);
+        GetItemResponse response = await _client.GetItemAsync(
+            new GetItemRequest
+            {
+                TableName = _options.DeriveStateTable,
+                Key = CarKey(carId),
+                ProjectionExpression = "#state",
+                ExpressionAttributeNames = new Dictionary<string, string> { ["#state"] = "state" },
+            },
+            cancellationToken).ConfigureAwait(false);
+        return response.Item is { Count: > 0 } item && item.TryGetValue("state", out AttributeValue? state) && state.B is not null
+            ? CarOdometer.Of(DeriveJson.ReadCar(Gzip.Unpack(state.B)))
+            : null;
     }
 
     /// <inheritdoc/>

@@ -16,6 +16,9 @@ namespace Tracker.Cloud.DynamoDb.Derive;
 /// is one range query. A local index <c>byDecided</c> (sort <c>decidedTs</c>, keys only) finds what a step decided
 /// again, so a step reads nothing else; a sparse global index <c>tripsByDay</c> (partition <c>day</c> = the start's UTC
 /// date, sort <c>dayKey</c> = <c>{start D20}#{car}</c>, the figures a summary adds up projected) gives the fleet's day.
+/// A stop with idle time is in the same index under <c>dayKey</c> = <c>idle#{start D20}#{car}</c> with its <c>idleMs</c>
+/// projected (a key range no trip's key falls in: <c>i</c> sorts after every digit), so the fleet's idle hours are one
+/// query a day too; a stop without idle time stays out of it.
 /// </summary>
 /// <remarks>
 /// Without <c>TransactWriteItems</c> (dynalite has none) a step's write is not atomic: the upserts go first, then the
@@ -37,10 +40,11 @@ public sealed class DynamoDbTripStore : ITripStore, IOdometerReadingStore
     private const string TripPrefix = "trip#";
     private const string StopPrefix = "stop#";
     private const string ReadingPrefix = "odometer#";
+    private const string IdlePrefix = "idle#";
     private const int MaxBatchAttempts = 8;
 
     /// <summary>The attributes <see cref="DayIndex"/> projects besides its keys: what <see cref="SumTripsAsync"/> adds up.</summary>
-    public static readonly IReadOnlyList<string> DayIndexAttributes = ["startTs", "endTs", "distanceM", "estimatedM", "maxSpeed"];
+    public static readonly IReadOnlyList<string> DayIndexAttributes = ["startTs", "endTs", "distanceM", "estimatedM", "maxSpeed", "idleMs"];
 
     private readonly IAmazonDynamoDB _client;
     private readonly string _table;
@@ -247,6 +251,62 @@ public sealed class DynamoDbTripStore : ITripStore, IOdometerReadingStore
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// One car: a range query of its stops (the idle time is an attribute; a stop item written before it was, from the
+    /// body). The fleet: one query of <see cref="DayIndex"/> per UTC day the span touches, over the <c>idle#</c> keys only.
+    /// </remarks>
+    public async Task<IReadOnlyDictionary<string, long>> SumIdleAsync(string? carId, long fromMs, long toMs, CancellationToken cancellationToken)
+    {
+        long from = Math.Max(fromMs, 0);
+        Dictionary<string, long> idle = new(StringComparer.Ordinal);
+        if (from >= toMs)
+        {
+            return idle;
+        }
+
+        if (carId is not null)
+        {
+            await foreach (Dictionary<string, AttributeValue> item in RangeAsync(carId, StopPrefix, from, toMs - 1, null, int.MaxValue, cancellationToken).ConfigureAwait(false))
+            {
+                AddIdle(idle, carId, item.ContainsKey("idleMs") ? IdleMs(item) : ReadStop(carId, item).IdleMs, item);
+            }
+        }
+        else
+        {
+            for (DateTime day = Day(from); day <= Day(toMs - 1); day = day.AddDays(1))
+            {
+                var request = new QueryRequest
+                {
+                    TableName = _table,
+                    IndexName = DayIndex,
+                    KeyConditionExpression = "#day = :day AND dayKey BETWEEN :lo AND :hi",
+                    ExpressionAttributeNames = new Dictionary<string, string> { ["#day"] = "day" },
+                    ExpressionAttributeValues = new Dictionary<string, AttributeValue>
+                    {
+                        [":day"] = new() { S = DayText(day) },
+                        [":lo"] = new() { S = IdlePrefix + Key(from) },
+                        [":hi"] = new() { S = IdlePrefix + Key(toMs - 1) + "$" },
+                    },
+                };
+                await foreach (Dictionary<string, AttributeValue> item in PagesAsync(request, int.MaxValue, cancellationToken).ConfigureAwait(false))
+                {
+                    string dayKey = Required(item, "dayKey").S ?? throw Corrupt(item, "dayKey", "not a string");
+                    int carAt = IdlePrefix.Length + 21;
+                    string car = dayKey.Length > carAt && dayKey[carAt - 1] == '#' ? dayKey[carAt..] : throw Corrupt(item, "dayKey", "not idle#{start D20}#{car}");
+                    AddIdle(idle, car, IdleMs(item), item);
+                }
+            }
+        }
+
+        foreach (string none in idle.Where(kv => kv.Value == 0).Select(kv => kv.Key).ToList())
+        {
+            idle.Remove(none);
+        }
+
+        return idle;
+    }
+
+    /// <inheritdoc/>
     public async Task PutReadingAsync(OdometerReading reading, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reading);
@@ -310,11 +370,19 @@ public sealed class DynamoDbTripStore : ITripStore, IOdometerReadingStore
             [ItemKey] = new() { S = StopPrefix + Key(s.StartTs) },
             ["startTs"] = Number(s.StartTs),
             ["decidedTs"] = Number(s.DecidedTs),
+            ["idleMs"] = Number(s.IdleMs),
             ["body"] = new() { S = DeriveJson.Write(s with { CarId = carId }) },
         };
         if (s.EndTs is { } end)
         {
             item["endTs"] = Number(end);
+        }
+
+        // Only a stop with idle time enters the day index (a put replaces the item, so a stop revised to none leaves it).
+        if (s.IdleMs > 0)
+        {
+            item["day"] = new() { S = DayText(Day(s.StartTs)) };
+            item["dayKey"] = new() { S = IdlePrefix + Key(s.StartTs) + "#" + carId };
         }
 
         return item;
@@ -370,6 +438,19 @@ public sealed class DynamoDbTripStore : ITripStore, IOdometerReadingStore
         totals[carId] = totals.TryGetValue(carId, out TripTotals? sum)
             ? new TripTotals(carId, sum.Trips + 1, sum.DistanceM + distance, sum.EstimatedM + estimated, sum.DrivingMs + (end - start), Math.Max(sum.MaxSpeedMmps, (int)speed))
             : new TripTotals(carId, 1, distance, estimated, end - start, (int)speed);
+    }
+
+    private static long IdleMs(Dictionary<string, AttributeValue> item) =>
+        Long(item, "idleMs") is var ms and >= 0 ? ms : throw Corrupt(item, "idleMs", "out of range");
+
+    private static void AddIdle(Dictionary<string, long> idle, string carId, long ms, Dictionary<string, AttributeValue> item)
+    {
+        if (ms < 0)
+        {
+            throw Corrupt(item, "body", "an idle time out of range");
+        }
+
+        idle[carId] = idle.GetValueOrDefault(carId) + ms;
     }
 
     private static Page<T> Paged<T>(string kind, SpanQuery query, List<T> items, Func<T, long> start)

@@ -174,7 +174,8 @@ public sealed partial class TrackerFunctions
     }
 
     // The API function's issue-16 routes (EventsApi): events (list, acknowledge), zones, limits, subscriptions and the
-    // notifications (list, redeliver a failed one), over the tables, each action one its code calls. It never reads the Derive state or statuses.
+    // notifications (list, redeliver a failed one), over the tables, each action one its code calls. Of the Derive state
+    // it only gets a car's item (issue 17: the odometer a car's location shows, ICarOdometers); it never reads the statuses.
     private void CreateEventRoutes(DataStores stores, Dictionary<string, string> derive)
     {
         foreach ((string name, string value) in derive)
@@ -188,6 +189,7 @@ public sealed partial class TrackerFunctions
         Allow(Api, stores.Events.TableArn, "dynamodb:GetItem", "dynamodb:UpdateItem");
         Allow(Api, [stores.Zones.TableArn, stores.Limits.TableArn, stores.Subscriptions.TableArn], "dynamodb:Scan", "dynamodb:PutItem", "dynamodb:DeleteItem");
         Allow(Api, stores.Outbox.TableArn, "dynamodb:Scan", "dynamodb:UpdateItem"); // UpdateItem: an operator's redelivery of a failed one
+        Allow(Api, stores.DeriveState.TableArn, "dynamodb:GetItem");
         AllowTripReads(Api, stores);
         Allow(Api, stores.Key.KeyArn, "kms:Encrypt", "kms:GenerateDataKey");
     }

@@ -5,6 +5,7 @@ using Tracker.Cloud.Core.Access;
 using Tracker.Cloud.Core.Cars;
 using Tracker.Cloud.Core.Query;
 using Tracker.Cloud.Core.Storage;
+using Tracker.Cloud.Derive.Storage;
 using Tracker.Cloud.Lambda.Events;
 
 namespace Tracker.Cloud.Lambda.Api;
@@ -46,6 +47,12 @@ public sealed class ApiHandler
         _rules.Validate();
         _events = events;
     }
+
+    /// <summary>
+    /// The Derive stage's odometers (issue 17), which a car's latest position shows (<see cref="LocationBody.OdometerM"/>),
+    /// or null to show none.
+    /// </summary>
+    public ICarOdometers? Odometers { get; init; }
 
     /// <summary>Issue 17's report routes (trips, stops, daily, rental summary, odometer), or null when they are not served.</summary>
     public ReportsApi? Reports
@@ -159,9 +166,27 @@ public sealed class ApiHandler
     private async Task<HttpApiResponse> LatestAsync(Identity caller, string carId, string instance, CancellationToken cancellationToken)
     {
         QueryResult<StoredFix> result = await _queries.GetLatestAsync(caller, carId, cancellationToken).ConfigureAwait(false);
-        return result.Status == QueryStatus.Ok
-            ? Ok(Latest(result.Value!), LambdaJsonContext.Relaxed.LocationBody)
-            : Refused(result, instance);
+        if (result.Status != QueryStatus.Ok)
+        {
+            return Refused(result, instance);
+        }
+
+        StoredFix fix = result.Value!;
+        long? odometer = await OdometerAtAsync(fix, cancellationToken).ConfigureAwait(false);
+        return Ok(LocationBody.Latest(fix, _rules.StateOf(fix.Ts, fix.Moving, _clock.GetUtcNow().ToUnixTimeMilliseconds()), odometer), LambdaJsonContext.Relaxed.LocationBody);
+    }
+
+    // Derive's odometer at the newest fix it applied, shown only when that fix is not later than the one shown: a renter
+    // whose position is the last of their rental must not see the distance driven after it.
+    private async Task<long?> OdometerAtAsync(StoredFix fix, CancellationToken cancellationToken)
+    {
+        if (Odometers is null)
+        {
+            return null;
+        }
+
+        CarOdometer? odometer = await Odometers.GetOdometerAsync(fix.CarId, cancellationToken).ConfigureAwait(false);
+        return odometer is not null && odometer.Ts <= fix.Ts ? odometer.ValueM : null;
     }
 
     private async Task<HttpApiResponse> HistoryAsync(Identity caller, string carId, Dictionary<string, string>? query, string instance, CancellationToken cancellationToken)

@@ -23,7 +23,13 @@ namespace Tracker.Cloud.Lambda.Api;
 /// <param name="Satellites">Satellites used, or null.</param>
 /// <param name="Mode">2 or 3 (2D/3D fix).</param>
 /// <param name="Quality">GGA quality, 1 to 8.</param>
-/// <param name="OdometerM">Distance driven up to this fix, metres, or null.</param>
+/// <param name="OdometerM">
+/// For a car's own latest position only (<c>GET /cars/{carId}/location</c>): the Derive stage's odometer (issue 17: the
+/// GPS distance of its trips, gaps bridged, from the last dashboard reading an operator set; revised by late data), m, at
+/// the newest fix Derive has applied, which may be a few seconds older than this one. Absent when Derive has no odometer
+/// for the car, when its newest fix is later than this one (a renter's position at the end of their rental), and from
+/// history and the fleet list (the fixes no longer carry an odometer).
+/// </param>
 /// <param name="Moving">Moving or stopped.</param>
 /// <param name="ReceivedMs">When ingest accepted it, UTC epoch ms.</param>
 /// <param name="State">
@@ -47,7 +53,7 @@ public sealed record LocationBody(
     int? Satellites,
     int Mode,
     int Quality,
-    long? OdometerM,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? OdometerM,
     bool Moving,
     long ReceivedMs,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? State = null)
@@ -55,15 +61,16 @@ public sealed record LocationBody(
     /// <summary>Maps a stored fix (history: no state).</summary>
     /// <param name="fix">The fix.</param>
     /// <returns>The body.</returns>
-    public static LocationBody From(StoredFix fix) => From(fix, null);
+    public static LocationBody From(StoredFix fix) => From(fix, null, null);
 
     /// <summary>Maps a car's latest position with its state.</summary>
     /// <param name="fix">The latest fix.</param>
     /// <param name="state">The car's state now.</param>
+    /// <param name="odometerM">The Derive stage's odometer to show with it, or null.</param>
     /// <returns>The body.</returns>
-    public static LocationBody Latest(StoredFix fix, CarState state) => From(fix, CarStateNames.Name(state));
+    public static LocationBody Latest(StoredFix fix, CarState state, long? odometerM = null) => From(fix, CarStateNames.Name(state), odometerM);
 
-    private static LocationBody From(StoredFix fix, string? state)
+    private static LocationBody From(StoredFix fix, string? state, long? odometerM)
     {
         ArgumentNullException.ThrowIfNull(fix);
         return new LocationBody(
@@ -82,7 +89,7 @@ public sealed record LocationBody(
             fix.Satellites,
             fix.Mode,
             fix.Quality,
-            fix.OdometerM,
+            odometerM,
             fix.Moving,
             fix.ReceivedMs,
             state);

@@ -54,6 +54,7 @@ public sealed class ApiFunction : ILambdaFunction
         _handler = new ApiHandler(queries, TimeProvider.System, CarRules.Default, EventRoutes(settings, client, environment))
         {
             Reports = ReportRoutes(settings, client, store, policy),
+            Odometers = settings.Derive is { } tables ? new DynamoDbDeriveStore(client, tables) : null,
         };
     }
 

@@ -23,16 +23,16 @@ public sealed class RentalTests
     {
         Rig rig = WithRental(out Rental rental);
         rig.Store.OdometerReadings.Add(new(Drive.Car, Drive.Ms(90), 5000, "operator"));
-        rig.Deliver(Drive.Fix(90, 10, odometerM: 5000));
-        rig.DeliverEach(Enumerable.Range(0, 10).Select(s => Drive.Fix(110 + (s * 60), s * 500, kmh: 30, odometerM: 5000 + (s * 500))));
-        rig.Deliver(Drive.Fix(3690, 20, odometerM: 12_000));
-        rig.Deliver(Drive.Fix(3710, 20, odometerM: 12_000));
+        rig.Deliver(Drive.Fix(90, 10));
+        rig.DeliverEach(Enumerable.Range(0, 10).Select(s => Drive.Fix(110 + (s * 60), s * 500, kmh: 30)));
+        rig.Deliver(Drive.Fix(3690, 20));
+        rig.Deliver(Drive.Fix(3710, 20));
 
         FleetEvent start = Assert.Single(rig.Of(EventType.RentalStarted));
         FleetEvent end = Assert.Single(rig.Of(EventType.RentalEnded));
         Assert.Equal((rental.FromMs, 5000L, RentalIds.Of(rental)), (start.EpisodeStartMs, start.OdometerM!.Value, start.Subject));
 
-        // The dashboard reading, then the GPS trip: 10 m to the first moving fix, 9 × 500 m (ingest's 12,000 is not used).
+        // The dashboard reading, then the GPS trip: 10 m to the first moving fix, 9 × 500 m.
         Assert.Equal((rental.ToMs, 9_510L), (end.EpisodeStartMs, end.OdometerM!.Value));
         Assert.Equal("renter-1", end.Detail);
     }

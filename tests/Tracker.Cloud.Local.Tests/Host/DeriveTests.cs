@@ -57,6 +57,24 @@ public sealed class DeriveTests(LocalHostFixture fixture) : IClassFixture<LocalH
     }
 
     [Fact]
+    public async Task ACarsLocation_ShowsTheOdometerDeriveCounted_NotOneIngestStored()
+    {
+        string ops = await fixture.LoginAsync("ops");
+        Fix[] drive = LocalHostFixture.Drive(60, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), lonOffsetE7: 4_000_000);
+        using MqttNetLink car = fixture.CarLink("car-0024");
+        Assert.Equal(LinkResult.Ok, car.Connect(new MqttConnectOptions("car-0024", 60, null, null, true)));
+        await PublishAsync(car, "tracker/car-0024/fixes", LocalHostFixture.Encode(drive));
+        await fixture.Host.WhenDerivedAsync(CancellationToken.None);
+
+        // 59 steps of 10.0 m north, in a trip in progress: Derive's odometer at the newest fix, on the latest position.
+        var (status, location) = await fixture.GetAsync("/cars/car-0024/location", ops);
+        Assert.Equal(200, status);
+        Assert.Equal(drive[^1].TimeMs, (long)location!["ts"]!);
+        Assert.InRange((long)location["odometerM"]!, 580, 600);
+        car.Disconnect();
+    }
+
+    [Fact]
     public async Task ASubscribedWebhook_GetsTheSignedEvent_AndAnUnreachableOneShowsItsError()
     {
         const string Secret = "local-webhook-secret-1";

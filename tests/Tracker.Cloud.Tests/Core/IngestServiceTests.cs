@@ -321,18 +321,6 @@ public sealed class IngestServiceTests
     }
 
     [Fact]
-    public async Task Enrichment_OdometerAccumulatesAcrossBatches()
-    {
-        Fix[] first = [Good(NowMs - 4000, 0, 5000), Good(NowMs - 3000, 10, 5000), Good(NowMs - 2000, 20, 5000)];
-        Fix[] second = [Good(NowMs - 1000, 30, 5000), Good(NowMs, 40, 5000)];
-
-        await Ingest(Encode(first));
-        await Ingest(Encode(second));
-
-        Assert.Equal([0L, 10L, 20L, 30L, 40L], _store.All(Car).Select(f => f.OdometerM!.Value));
-    }
-
-    [Fact]
     public async Task Enrichment_MovingAndStopped_FollowTheSpeedThreshold()
     {
         // Parked with GNSS wander (2 m), then driving at 10 m/s.
@@ -346,7 +334,6 @@ public sealed class IngestServiceTests
         var stored = _store.All(Car);
 
         Assert.Equal([false, false, false, true, true], stored.Select(f => f.Moving));
-        Assert.Equal([0L, 0L, 0L, 10L, 20L], stored.Select(f => f.OdometerM!.Value));
     }
 
     [Fact]

@@ -31,6 +31,8 @@ public sealed class ReportsApiTests : IAsyncLifetime
     private ApiHandler? _api;
     private Rental? _rental;
     private SqliteTripStore? _trips;
+    private SqliteStore? _store;
+    private DeriveService? _service;
 
     public async Task InitializeAsync()
     {
@@ -40,9 +42,11 @@ public sealed class ReportsApiTests : IAsyncLifetime
         SqliteTripStore trips = await SqliteTripStore.OpenAsync(store, CancellationToken.None);
         _trips = trips;
         var policy = new AccessPolicy(store, clock);
+        _store = store;
         _api = new ApiHandler(new QueryService(store, policy), clock)
         {
             Reports = new ReportsApi(new TripReports(trips, derive, derive, store, store, trips, policy)),
+            Odometers = derive,
         };
 
         // Two 3 km trips east with a 10-minute stop between; the renter's rental starts during that stop and runs now.
@@ -56,6 +60,7 @@ public sealed class ReportsApiTests : IAsyncLifetime
         _rental = new Rental("car-1", Renter, T0 + 900_000, LambdaEvents.SampleNowMs + 3_600_000);
         await store.PutAsync(_rental, CancellationToken.None);
         var service = new DeriveService(new CarDeriver(DeriveOptions.Default), derive, derive, new StoredObservations(store, derive), new StoredContexts(derive, store, SpeedLimits.None, odometer: trips), trips);
+        _service = service;
         await service.DeriveAsync("car-1", fixes.Select(Observation.Of).ToList(), CancellationToken.None);
     }
 
@@ -253,6 +258,50 @@ public sealed class ReportsApiTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task Location_ShowsTheDeriveOdometer_ADashboardReadingCarriesForward_AndHistoryHasNone()
+    {
+        await _store!.AdvanceLatestAsync(Fix(2092, 6000, 0), CancellationToken.None);
+        var (status, _, text) = await Call("/cars/car-1/location", null);
+        Assert.Equal(200, status);
+        Assert.InRange((long)Json(text)["odometerM"]!, 5_990, 6_010);
+
+        // The renter's rental runs now: they see it too.
+        object claims = LambdaEvents.Claims(Renter, "renters", (LambdaEvents.SampleNowMs / 1000) + 3600);
+        var (renterStatus, _, renterText) = await Call("/cars/car-1/location", null, claims);
+        Assert.Equal(200, renterStatus);
+        Assert.Equal((long)Json(text)["odometerM"]!, (long)Json(renterText)["odometerM"]!);
+
+        // History and the fleet list carry no odometer: the fixes have none.
+        var (_, _, history) = await Call("/cars/car-1/locations", new() { ["start"] = T0.ToString(CultureInfo.InvariantCulture), ["limit"] = "5" });
+        Assert.All(Json(history)["fixes"]!.AsArray(), f => Assert.False(f!.AsObject().ContainsKey("odometerM")));
+        var (_, _, fleet) = await Call("/cars", null);
+        Assert.All(Json(fleet)["cars"]!.AsArray(), f => Assert.False(f!.AsObject().ContainsKey("odometerM")));
+
+        // An operator sets the dashboard reading; the next fixes carry it forward with the distance driven after it.
+        long at = T0 + 2_150_000;
+        var (put, _, _) = await Call("/cars/car-1/odometer", null, method: "PUT", body: $$"""{"valueM": 100000000, "at": {{at}}}""");
+        Assert.Equal(200, put);
+        List<StoredFix> more = [.. Parked(2150, 60, 6000), .. Driving(2210, 200, 6000), .. Parked(2411, 300, 8000)];
+        await _store.AppendAsync("car-1", more, CancellationToken.None);
+        await _store.AdvanceLatestAsync(more[^1], CancellationToken.None);
+        await _service!.DeriveAsync("car-1", more.Select(Observation.Of).ToList(), CancellationToken.None);
+
+        var (_, _, after) = await Call("/cars/car-1/location", null);
+        Assert.InRange((long)Json(after)["odometerM"]!, 100_001_990, 100_002_010);
+    }
+
+    [Fact]
+    public async Task Location_OfAPositionOlderThanDerivesNewest_ShowsNoOdometer()
+    {
+        // Derive has applied fixes up to 2,092 s; a latest row older than that (a renter's last position in their window
+        // is the same case) must not show the distance driven after it.
+        await _store!.AdvanceLatestAsync(Fix(1000, 3000, 0), CancellationToken.None);
+        var (status, _, text) = await Call("/cars/car-1/location", null);
+        Assert.Equal(200, status);
+        Assert.False(Json(text).ContainsKey("odometerM"));
+    }
+
     private static IEnumerable<StoredFix> Parked(double from, double seconds, double eastM)
     {
         for (double t = from; t < from + seconds; t += 10)
@@ -273,7 +322,7 @@ public sealed class ReportsApiTests : IAsyncLifetime
     {
         long ts = T0 + (long)(seconds * 1000);
         int lon = LonE7 + (int)Math.Round(eastM / (111_195.08 * Math.Cos(52.3812 * Math.PI / 180)) * 1e7);
-        return new StoredFix("car-1", ts, LatE7, lon, 1_000, speedMmps, 9_000, 90, 9, 3, 1, false, null, speedMmps > 1_389, ts + 1000);
+        return new StoredFix("car-1", ts, LatE7, lon, 1_000, speedMmps, 9_000, 90, 9, 3, 1, false, speedMmps > 1_389, ts + 1000);
     }
 
     private static JsonObject Json(string text) => (JsonObject)JsonNode.Parse(text)!;
