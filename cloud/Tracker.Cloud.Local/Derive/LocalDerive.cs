@@ -26,7 +26,7 @@ namespace Tracker.Cloud.Local.Derive;
 /// <param name="Limits">The thresholds set through the API (SQLite, or the DynamoDB table <see cref="LimitsTable"/>).</param>
 public sealed record LocalDerive(DeriveService Service, EventQueries Queries, IDerivationStore States, IStatusStore Statuses, SubscriptionQueries? Subscriptions, NotificationWorker? Notifier, LimitQueries? Limits = null)
 {
-    /// <summary>Issue 17's reports (trips, stops, summaries, odometer): SQLite only for now; null on DynamoDB.</summary>
+    /// <summary>Issue 17's reports (trips, stops, summaries, odometer), over SQLite or the DynamoDB table <see cref="TripsTable"/>.</summary>
     public TripReports? Reports { get; init; }
 
     /// <summary>The DynamoDB tables of the local host's Derive stage.</summary>
@@ -40,6 +40,9 @@ public sealed record LocalDerive(DeriveService Service, EventQueries Queries, ID
 
     /// <summary>The thresholds' table (<c>GET/PUT /limits</c>) when the store is DynamoDB.</summary>
     public const string LimitsTable = "tracker-limits";
+
+    /// <summary>Trips, stops and odometer readings (issue 17) when the store is DynamoDB.</summary>
+    public const string TripsTable = "tracker-trips";
 
     /// <summary>Opens the Derive tables beside the fix store.</summary>
     /// <param name="fixes">The host's fix store.</param>
@@ -57,14 +60,16 @@ public sealed record LocalDerive(DeriveService Service, EventQueries Queries, ID
         (IDerivationStore states, IEventStore events, IStatusStore statuses, IZoneStore zones) stores;
         SubscriptionQueries? subscriptions = null;
         ILimitStore? limitStore = null;
-        SqliteTripStore? trips = null;
+        ITripStore? trips = null;
+        IOdometerReadingStore? readings = null;
         NotificationWorker? notifier = null;
         if (fixes is SqliteStore sqlite)
         {
             SqliteDeriveStore store = await SqliteDeriveStore.OpenAsync(sqlite, cancellationToken).ConfigureAwait(false);
             stores = (store, store, store, store);
             limitStore = store;
-            trips = await SqliteTripStore.OpenAsync(sqlite, cancellationToken).ConfigureAwait(false);
+            SqliteTripStore sqliteTrips = await SqliteTripStore.OpenAsync(sqlite, cancellationToken).ConfigureAwait(false);
+            (trips, readings) = (sqliteTrips, sqliteTrips);
             SqliteNotifyStore notify = await SqliteNotifyStore.OpenAsync(sqlite, cancellationToken).ConfigureAwait(false);
             subscriptions = new SubscriptionQueries(notify, notify, WebhookTargetPolicy.Local);
             var hooks = new WebhookSender(
@@ -87,6 +92,9 @@ public sealed record LocalDerive(DeriveService Service, EventQueries Queries, ID
             stores = (store, store, store, store);
             await DynamoDbLimitStore.EnsureCreatedAsync(client, LimitsTable, TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
             limitStore = new DynamoDbLimitStore(client, LimitsTable);
+            await DynamoDbTripStore.EnsureCreatedAsync(client, TripsTable, TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+            var dynamoTrips = new DynamoDbTripStore(client, TripsTable);
+            (trips, readings) = (dynamoTrips, dynamoTrips);
         }
 
         var service = new DeriveService(
@@ -94,11 +102,11 @@ public sealed record LocalDerive(DeriveService Service, EventQueries Queries, ID
             stores.states,
             stores.events,
             new StoredObservations(fixes, stores.statuses),
-            new StoredContexts(stores.zones, rentals, limits, limitStore, trips),
+            new StoredContexts(stores.zones, rentals, limits, limitStore, readings),
             trips);
         return new LocalDerive(service, new EventQueries(stores.events, stores.zones, clock), stores.states, stores.statuses, subscriptions, notifier, limitStore is null ? null : new LimitQueries(limitStore))
         {
-            Reports = trips is null ? null : new TripReports(trips, stores.events, stores.zones, rentals, fixes, trips, new AccessPolicy(rentals, clock)),
+            Reports = trips is null || readings is null ? null : new TripReports(trips, stores.events, stores.zones, rentals, fixes, readings, new AccessPolicy(rentals, clock)),
         };
     }
 

@@ -83,6 +83,66 @@ public sealed class DynamoDbHostTests(DynaliteServer dynalite) : IClassFixture<D
         }
     }
 
+    [FactNeeding(Part.Dynalite)]
+    public async Task OnDynamoDb_TripsAndDailySummaries_AreServedFromTheTripsTable_AndTheLocationShowsDerivesOdometer()
+    {
+        string data = Path.Combine(Path.GetTempPath(), "tracker-local-ddb-" + Guid.NewGuid().ToString("N")[..8]);
+        LocalHostFixture host = LocalHostFixture.Over(await LocalHostFixture.StartAsync(data, cars: 0, dynamoDbUrl: dynalite.ServiceUrl));
+        try
+        {
+            string ops = await host.LoginAsync("ops");
+            long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+            // 59 s at 10 m/s (590 m north), then parked there for 150 s: one closed trip.
+            Tracker.Core.Fixes.Fix[] drive = LocalHostFixture.Drive(60, now - 200_000, lonOffsetE7: 7_000_000);
+            Tracker.Core.Fixes.Fix[] parked = Enumerable.Range(1, 15).Select(i =>
+            {
+                Tracker.Core.Fixes.Fix f = drive[^1];
+                f.TimeMs = drive[^1].TimeMs + (i * 10_000L);
+                f.SpeedMmps = 0;
+                return f;
+            }).ToArray();
+            using (MqttNetLink car = host.CarLink("car-0031"))
+            {
+                Assert.Equal(LinkResult.Ok, car.Connect(new MqttConnectOptions("car-0031", 60, null, null, true)));
+                await DeriveTests.PublishAsync(car, "tracker/car-0031/fixes", LocalHostFixture.Encode(drive));
+                await DeriveTests.PublishAsync(car, "tracker/car-0031/fixes", LocalHostFixture.Encode(parked));
+                car.Disconnect();
+            }
+
+            string from = (now - 3_600_000).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            JsonNode? trip = null;
+            Assert.True(await Poll.UntilAsync(async () =>
+            {
+                var (_, trips) = await host.GetAsync("/cars/car-0031/trips?start=" + from, ops);
+                trip = trips?["trips"]?.AsArray().SingleOrDefault();
+                return trip is not null;
+            }, TimeSpan.FromSeconds(15)), "no trip served on DynamoDB");
+            Assert.InRange((double)trip!["distanceM"]!, 570, 610);
+
+            var (dailyStatus, daily) = await host.GetAsync("/daily?start=" + from, ops);
+            Assert.Equal(200, dailyStatus);
+            JsonNode day = Assert.Single(daily!["days"]!.AsArray(), d => (string?)d!["carId"] == "car-0031")!;
+            Assert.Equal(1, (int)day["trips"]!);
+
+            var (locationStatus, location) = await host.GetAsync("/cars/car-0031/location", ops);
+            Assert.Equal(200, locationStatus);
+            Assert.InRange((long)location!["odometerM"]!, 570, 610);
+        }
+        finally
+        {
+            host.Http.Dispose();
+            await host.Host.StopAsync();
+            try
+            {
+                Directory.Delete(data, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
     private static async Task<(int Status, string Body)> SendAsync(LocalHostFixture host, HttpMethod method, string path, string token, string json)
     {
         using var request = new HttpRequestMessage(method, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
