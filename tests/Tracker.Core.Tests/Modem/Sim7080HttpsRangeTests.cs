@@ -6,6 +6,7 @@ using FsCheck.Fluent;
 using FsCheck.Xunit;
 using Tracker.Core.Control;
 using Tracker.Core.Modem;
+using Tracker.Core.Tests.Control;
 using Tracker.Core.Tests.Storage;
 using Xunit.Abstractions;
 
@@ -32,31 +33,10 @@ public sealed class Sim7080HttpsRangeTests(ITestOutputHelper output)
         return rig;
     }
 
-    private static byte[] Image(int size, int seed)
-    {
-        byte[] image = new byte[size];
-        new Random(seed).NextBytes(image);
-        return image;
-    }
-
-    private static DownloadStep Run(StagedDownload download, IRangeSource source, int maxSteps = 2000)
-    {
-        for (int i = 0; i < maxSteps; i++)
-        {
-            DownloadStep step = download.Step(source);
-            if (step is DownloadStep.Complete or DownloadStep.Refused)
-            {
-                return step;
-            }
-        }
-
-        throw new InvalidOperationException("the download did not finish");
-    }
-
     [Fact]
     public void A100KbImage_ArrivesByteExact_OverTheModemsHttpsClient_AndItsCostIsReported()
     {
-        byte[] image = Image(100 * 1024, 1);
+        byte[] image = StagedDownloadTests.Image(100 * 1024, 1);
         ModemRig rig = UpRig(image);
         long fromHost = rig.Sim.BytesFromHost;
         long toHost = rig.Sim.BytesToHost;
@@ -64,7 +44,7 @@ public sealed class Sim7080HttpsRangeTests(ITestOutputHelper output)
         var source = new Sim7080HttpsRange(rig.Channel, Url, rig.Options.CaFileName, 2);
         StagedDownload download = StagedDownload.Open(new FaultyFlash(), Dir, "job-1", image.Length, StagedDownload.DefaultChunkBytes);
 
-        Assert.Equal(DownloadStep.Complete, Run(download, source));
+        Assert.Equal(DownloadStep.Complete, StagedDownloadTests.RunToEnd(download, source));
 
         Assert.Equal(SHA256.HashData(image), download.Digest());
         Assert.Equal(1, source.Connects);
@@ -84,7 +64,7 @@ public sealed class Sim7080HttpsRangeTests(ITestOutputHelper output)
     [Fact]
     public void TheLinkCutManyTimes_MidBody_ResumesFromTheCheckpoint_ToTheExactImage()
     {
-        byte[] image = Image(100 * 1024, 2);
+        byte[] image = StagedDownloadTests.Image(100 * 1024, 2);
         ModemRig rig = UpRig(image, sim =>
         {
             sim.HttpCutEveryReads = 11;
@@ -96,7 +76,7 @@ public sealed class Sim7080HttpsRangeTests(ITestOutputHelper output)
         var source = new Sim7080HttpsRange(rig.Channel, Url, rig.Options.CaFileName, 2);
         StagedDownload download = StagedDownload.Open(new FaultyFlash(), Dir, "job-1", image.Length, StagedDownload.DefaultChunkBytes);
 
-        Assert.Equal(DownloadStep.Complete, Run(download, source));
+        Assert.Equal(DownloadStep.Complete, StagedDownloadTests.RunToEnd(download, source));
 
         Assert.Equal(SHA256.HashData(image), download.Digest());
         Assert.True(source.Drops >= 20, "drops " + source.Drops);
@@ -118,7 +98,7 @@ public sealed class Sim7080HttpsRangeTests(ITestOutputHelper output)
         var source = new Sim7080HttpsRange(rig.Channel, Url, rig.Options.CaFileName, 2);
         StagedDownload download = StagedDownload.Open(new FaultyFlash(), Dir, "job-1", image.Length, StagedDownload.DefaultChunkBytes);
 
-        Assert.Equal(DownloadStep.Complete, Run(download, source));
+        Assert.Equal(DownloadStep.Complete, StagedDownloadTests.RunToEnd(download, source));
         Assert.Equal(SHA256.HashData(image), download.Digest());
         Assert.Equal(0, source.Drops);
     }
@@ -129,7 +109,7 @@ public sealed class Sim7080HttpsRangeTests(ITestOutputHelper output)
     [InlineData(410)]
     public void AnExpiredOrMissingImage_IsRefused_AndNoByteIsKept(int status)
     {
-        ModemRig rig = UpRig(Image(10_000, 3), sim => sim.HttpForcedStatus = status);
+        ModemRig rig = UpRig(StagedDownloadTests.Image(10_000, 3), sim => sim.HttpForcedStatus = status);
         var source = new Sim7080HttpsRange(rig.Channel, Url, rig.Options.CaFileName, 2);
         StagedDownload download = StagedDownload.Open(new FaultyFlash(), Dir, "job-1", 10_000, StagedDownload.DefaultChunkBytes);
 
@@ -141,7 +121,7 @@ public sealed class Sim7080HttpsRangeTests(ITestOutputHelper output)
     [Fact]
     public void AnAtErrorMidRequest_IsALinkThatIsDown_AndTheNextReadOpensANewConnection()
     {
-        byte[] image = Image(10_000, 4);
+        byte[] image = StagedDownloadTests.Image(10_000, 4);
         ModemRig rig = UpRig(image);
         var source = new Sim7080HttpsRange(rig.Channel, Url, rig.Options.CaFileName, 2);
         rig.Sim.FailCme("AT+SHAHEAD", 3, "operation not allowed");
@@ -158,7 +138,7 @@ public sealed class Sim7080HttpsRangeTests(ITestOutputHelper output)
     [Fact]
     public void UrcsOfTheMqttLink_ArrivingDuringADownload_StayQueuedForIt()
     {
-        byte[] image = Image(8192, 5);
+        byte[] image = StagedDownloadTests.Image(8192, 5);
         ModemRig rig = UpRig(image);
         rig.Sim.UrcBefore("AT+SHREQ", "+SMSUB: \"tracker/car-42/live\",\"on\"");
         var source = new Sim7080HttpsRange(rig.Channel, Url, rig.Options.CaFileName, 2);
