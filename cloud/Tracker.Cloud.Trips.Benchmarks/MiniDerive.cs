@@ -11,11 +11,14 @@ namespace Tracker.Cloud.Trips.Benchmarks;
 /// </summary>
 internal sealed class MiniDerive(string carId)
 {
-    private readonly CarDeriver _deriver = new(DeriveOptions.Default);
+    private readonly CarDeriver _deriver = new(DeriveOptions.Default with { Trips = TripOptions });
     private readonly SortedDictionary<(long, int), Observation> _stored = [];
     private readonly SortedDictionary<long, Trip> _trips = [];
     private readonly SortedDictionary<long, Stop> _stops = [];
     private CarDerivation _car = CarDerivation.New(carId);
+
+    /// <summary>The trip rules every car runs (<c>--bridge chord</c> turns the arc bridge off, for comparison).</summary>
+    public static TripOptions TripOptions { get; set; } = TripOptions.Default;
 
     public List<Trip> Trips => [.. _trips.Values];
 

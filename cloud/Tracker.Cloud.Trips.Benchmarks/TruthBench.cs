@@ -99,6 +99,7 @@ internal static class TruthBench
         long? parkedAt = null;
         long? offAt = null;
         bool engineOn = false;
+        long? wentOffAt = null;
         for (long s = 0; s < seconds; s++)
         {
             RouteEpoch epoch = route.Next();
@@ -121,6 +122,7 @@ internal static class TruthBench
                     idleMs += ts - (parkedAt ?? ts);
                     engineOn = false;
                     offAt = null;
+                    wentOffAt = ts;
                 }
 
                 if (!parked && wasParked)
@@ -130,7 +132,9 @@ internal static class TruthBench
                         // A warm-up before it moves, after the engine went off; stamped at its true time (a status in the
                         // batch before it may already be delivered: late data).
                         long warmUp = random.Next(3, 25) * 1000L;
-                        long on = Math.Max(ts - warmUp, (parkedAt ?? t0) + 1000);
+                        // Never before the switch-off: an engine that idled to seconds before leaving is switched
+                        // off and on again in those seconds.
+                        long on = Math.Max(ts - warmUp, Math.Max(parkedAt ?? t0, wentOffAt ?? t0) + 1000);
                         (epoch.InDeadZone ? held : batch).Add(Status(carId, Math.Min(on, ts), IgnitionState.On));
                         idleMs += parkedAt is null ? 0 : ts - Math.Min(on, ts);
                     }
@@ -205,7 +209,7 @@ internal static class TruthBench
                     }
 
                     lastRecorded = (fix.LatE7, fix.LonE7);
-                    var stored = new StoredFix(carId, fix.TimeMs, fix.LatE7, fix.LonE7, null, fix.SpeedMmps, null, fix.HdopX100, fix.Satellites, 3, 1, false, fix.SpeedMmps >= 1389, ts);
+                    var stored = new StoredFix(carId, fix.TimeMs, fix.LatE7, fix.LonE7, null, fix.SpeedMmps, fix.CourseCdeg == Fix.Unknown ? null : fix.CourseCdeg, fix.HdopX100, fix.Satellites, 3, 1, false, fix.SpeedMmps >= 1389, ts);
                     (epoch.InDeadZone ? held : batch).Add(Observation.Of(stored));
                 }
             }
@@ -277,6 +281,10 @@ internal static class TruthBench
                 if (over.Count == 0)
                 {
                     missed++;
+                    if (Outliers)
+                    {
+                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    missed car {results.IndexOf(r)} truth s {(t.StartMs - 1_780_000_000_000) / 1000}-{(t.EndMs - 1_780_000_000_000) / 1000} {t.DistanceM:0} m; stood {t.Why.StoppedS} s, no fix {t.Why.NoFixS} s, dead zone {t.Why.DeadS} s"));
+                    }
                 }
                 else if (over.Count > 1)
                 {

@@ -79,7 +79,7 @@ public sealed class TemplateTests(SynthFixture synth)
     public void EveryBucket_IsEncrypted_TlsOnly_AndBlocksPublicAccess()
     {
         List<(string Id, JsonObject Properties)> buckets = Dev.Resources("AWS::S3::Bucket").ToList();
-        Assert.Equal(2, buckets.Count);
+        Assert.Equal(3, buckets.Count);
         foreach ((string id, JsonObject bucket) in buckets)
         {
             JsonNode rule = bucket["BucketEncryption"]!["ServerSideEncryptionConfiguration"]![0]!["ServerSideEncryptionByDefault"]!;
@@ -288,6 +288,32 @@ public sealed class TemplateTests(SynthFixture synth)
                 Assert.StartsWith("arn:{Ref:AWS::Partition}:iot:{Ref:AWS::Region}:{Ref:AWS::AccountId}:", r, StringComparison.Ordinal);
             });
         }
+    }
+
+    [SynthFact]
+    public void DevicePolicy_LetsACarReachItsOwnShadowAndJobs_ForRemoteConfigAndUpdates()
+    {
+        IReadOnlyList<JsonNode?> statements = List(Dev.Single("AWS::IoT::Policy")["PolicyDocument"]!["Statement"]);
+        foreach ((string action, string kind) in new[] { ("iot:Publish", "topic"), ("iot:Subscribe", "topicfilter"), ("iot:Receive", "topic") })
+        {
+            IReadOnlyList<string> resources = Strings(statements.Single(s => Text(s!["Action"]) == action)!["Resource"]);
+            foreach (string what in new[] { "shadow", "jobs" })
+            {
+                Assert.Contains(resources, r => r.EndsWith(":" + kind + "/$aws/things/" + IotPolicyDocument.ThingNameVariable + "/" + what + "/*", StringComparison.Ordinal));
+            }
+        }
+    }
+
+    [SynthFact]
+    public void UpdateImages_ArePrivate_AndIotJobsMayOnlyReadImagesToPresignThem()
+    {
+        JsonObject role = Dev.Single("AWS::IAM::Role", r => Text(r["Description"]).Contains("pre-signs", StringComparison.Ordinal));
+        Assert.Equal("iot.amazonaws.com", (string?)List(role["AssumeRolePolicyDocument"]!["Statement"])[0]!["Principal"]!["Service"]);
+
+        JsonObject policy = Dev.Single("AWS::IAM::Policy", p => Text(p["Roles"]).Contains("UpdatesPresign", StringComparison.Ordinal));
+        JsonNode statement = Assert.Single(List(policy["PolicyDocument"]!["Statement"]))!;
+        Assert.Equal("s3:GetObject", Text(statement["Action"]));
+        Assert.EndsWith("/images/*", Text(statement["Resource"]), StringComparison.Ordinal);
     }
 
     [SynthFact]

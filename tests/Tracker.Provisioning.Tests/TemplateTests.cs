@@ -34,10 +34,23 @@ public sealed class TemplateTests
             .ToDictionary(s => s.GetProperty("Action").GetString()!, s => s.GetProperty("Resource").EnumerateArray().Select(r => r.GetString()!).ToArray());
         Assert.Equal(["arn:aws:iot:*:*:client/${iot:Connection.Thing.ThingName}"], statements["iot:Connect"]);
         Assert.Equal(
-            ["arn:aws:iot:*:*:topic/tracker/${iot:Connection.Thing.ThingName}/fixes", "arn:aws:iot:*:*:topic/tracker/${iot:Connection.Thing.ThingName}/status"],
+            [
+                "arn:aws:iot:*:*:topic/tracker/${iot:Connection.Thing.ThingName}/fixes", "arn:aws:iot:*:*:topic/tracker/${iot:Connection.Thing.ThingName}/status",
+                "arn:aws:iot:*:*:topic/$aws/things/${iot:Connection.Thing.ThingName}/shadow/*", "arn:aws:iot:*:*:topic/$aws/things/${iot:Connection.Thing.ThingName}/jobs/*",
+            ],
             statements["iot:Publish"]);
-        Assert.Equal(["arn:aws:iot:*:*:topicfilter/tracker/${iot:Connection.Thing.ThingName}/live"], statements["iot:Subscribe"]);
-        Assert.Equal(["arn:aws:iot:*:*:topic/tracker/${iot:Connection.Thing.ThingName}/live"], statements["iot:Receive"]);
+        Assert.Equal(
+            [
+                "arn:aws:iot:*:*:topicfilter/tracker/${iot:Connection.Thing.ThingName}/live",
+                "arn:aws:iot:*:*:topicfilter/$aws/things/${iot:Connection.Thing.ThingName}/shadow/*", "arn:aws:iot:*:*:topicfilter/$aws/things/${iot:Connection.Thing.ThingName}/jobs/*",
+            ],
+            statements["iot:Subscribe"]);
+        Assert.Equal(
+            [
+                "arn:aws:iot:*:*:topic/tracker/${iot:Connection.Thing.ThingName}/live",
+                "arn:aws:iot:*:*:topic/$aws/things/${iot:Connection.Thing.ThingName}/shadow/*", "arn:aws:iot:*:*:topic/$aws/things/${iot:Connection.Thing.ThingName}/jobs/*",
+            ],
+            statements["iot:Receive"]);
         Assert.All(statements.Values.SelectMany(r => r), r => Assert.Contains(IotPolicyDocument.ThingNameVariable, r));
     }
 
@@ -50,7 +63,10 @@ public sealed class TemplateTests
             .Single(s => s.GetProperty("Action").GetString() == "iot:Publish")
             .GetProperty("Resource").EnumerateArray().Select(r => r.GetString()!).ToArray();
         Assert.Equal(
-            ["arn:aws:iot:*:*:topic/$aws/rules/tracker_dev_fixes/tracker/${iot:Connection.Thing.ThingName}/fixes", "arn:aws:iot:*:*:topic/tracker/${iot:Connection.Thing.ThingName}/status"],
+            [
+                "arn:aws:iot:*:*:topic/$aws/rules/tracker_dev_fixes/tracker/${iot:Connection.Thing.ThingName}/fixes", "arn:aws:iot:*:*:topic/tracker/${iot:Connection.Thing.ThingName}/status",
+                "arn:aws:iot:*:*:topic/$aws/things/${iot:Connection.Thing.ThingName}/shadow/*", "arn:aws:iot:*:*:topic/$aws/things/${iot:Connection.Thing.ThingName}/jobs/*",
+            ],
             publish);
         Assert.DoesNotContain(publish, r => r.Contains('*', StringComparison.Ordinal) && !r.StartsWith("arn:aws:iot:*:*:", StringComparison.Ordinal));
     }

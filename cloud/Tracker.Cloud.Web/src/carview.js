@@ -121,6 +121,10 @@ export function openCarView(options) {
         options.announce(`Live updates for ${carId} were refused.`);
         options.requestFrame();
       }
+      // Asked again once the fixes are granted: a fix stored after the first answer and pushed
+      // before the grant would otherwise be missed until the car's next report, which for a
+      // parked car can be hours away.
+      if (outcome.granted.includes(fixesTopic(carId))) loadLocation();
     });
     scope.add(() => options.live.unsubscribe(filters));
   }
@@ -135,7 +139,7 @@ export function openCarView(options) {
 
   // Initial state: the latest position and the recent trail. (The car enters the store with its
   // first position, so a mistyped id in the URL never appears in the fleet list.)
-  api.location(carId, abort.signal).then((r) => {
+  const loadLocation = () => api.location(carId, abort.signal).then((r) => {
     if (abort.signal.aborted) return;
     if (r.ok) {
       const p = pointFromLocation(r.data);
@@ -151,6 +155,7 @@ export function openCarView(options) {
       el.facts.time.textContent = 'Not visible to you';
     }
   });
+  loadLocation();
   const now = Date.now();
   fetchHistory(api, carId, clampStart(now - TRAIL_WINDOW_MS), clampEnd(now), { signal: abort.signal, maxPoints: TRAIL_CAPACITY }).then((r) => {
     if (abort.signal.aborted || !r.ok) return;

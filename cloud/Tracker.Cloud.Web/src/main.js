@@ -336,8 +336,16 @@ async function startFleet(me) {
   });
   me.scope.add(() => me.fleetView?.destroy());
 
-  me.live.subscribe([ALL_FIXES, ALL_STATUS]).then((outcome) => {
-    if (outcome.refused.length > 0 && current === me) announcer.say('Live updates for the fleet were refused.');
+  me.live.subscribe([ALL_FIXES, ALL_STATUS]).then(async (outcome) => {
+    if (current !== me) return;
+    if (outcome.refused.length > 0) announcer.say('Live updates for the fleet were refused.');
+    // Listed again once the fixes are granted, as the alerts are below: a fix stored after the
+    // first list and pushed before the grant is not missed.
+    if (!outcome.granted.includes(ALL_FIXES)) return;
+    const again = await me.api.cars();
+    if (current !== me || !again.ok) return;
+    applyCars(me, again.data);
+    renderFrame(me);
   });
 
   // Issue 16: the alerts panel over the live event feed (operators only), and zone editing.
@@ -382,17 +390,22 @@ async function startFleet(me) {
     if (r.status !== 401) showNotice('Cars not loaded', `The list of cars could not be loaded: ${r.problem.title}.`);
     return;
   }
-  const cars = r.data !== null && typeof r.data === 'object' && Array.isArray(r.data.cars) ? r.data.cars : [];
-  for (const loc of cars) {
-    const point = pointFromLocation(loc);
-    if (point !== null && isCarId(loc.carId)) me.store.applyLocation(loc.carId, point);
-  }
+  applyCars(me, r.data);
   me.store.takeTransitions(); // the initial states are not news
   renderFrame(me);
   me.fleetView.fitToCars();
   announcer.say(`Signed in as ${me.session.user}. ${me.store.cars.size} cars: ${me.store.counts.moving} moving, ${me.store.counts.stopped} stopped, ${me.store.counts.offline} offline.`);
   route(me);
   hooks.ready = true;
+}
+
+/** Puts each car of a `GET /cars` answer in the store (older than what it has changes nothing). */
+function applyCars(me, data) {
+  const cars = data !== null && typeof data === 'object' && Array.isArray(data.cars) ? data.cars : [];
+  for (const loc of cars) {
+    const point = pointFromLocation(loc);
+    if (point !== null && isCarId(loc.carId)) me.store.applyLocation(loc.carId, point);
+  }
 }
 
 async function startRenter(me) {

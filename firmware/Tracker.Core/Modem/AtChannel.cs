@@ -241,6 +241,85 @@ namespace Tracker.Core.Modem
         }
 
         /// <summary>
+        /// Sends a command whose answer carries raw bytes after a header line, as <c>AT+SHREAD</c> does:
+        /// the final result code, and (before or after it) a line <paramref name="dataPrefix"/> <c>n</c>
+        /// followed at once by exactly n bytes, which are not lines and may hold any byte. The bytes go to
+        /// <paramref name="buffer"/>; a header over <paramref name="max"/>, or one that does not parse, ends
+        /// the command as <see cref="AtStatus.Error"/> and the input is dropped (the modem is out of step).
+        /// </summary>
+        /// <param name="command">The command.</param>
+        /// <param name="dataPrefix">The header's prefix, with its colon and space (<c>+SHREAD: </c>).</param>
+        /// <param name="buffer">Where the bytes go.</param>
+        /// <param name="offset">Index of the first byte to fill.</param>
+        /// <param name="max">Most bytes accepted.</param>
+        /// <param name="timeoutMs">How long to wait for the result code and the bytes.</param>
+        /// <param name="read">Bytes received; fewer than the header said when the time ran out.</param>
+        /// <returns>The outcome: <see cref="AtStatus.Ok"/> only when the result code and every byte arrived.</returns>
+        public AtResult ExecuteReadData(string command, string dataPrefix, byte[] buffer, int offset, int max, int timeoutMs, out int read)
+        {
+            CheckCommand(command);
+            if (buffer == null)
+            {
+                throw new System.ArgumentNullException("buffer");
+            }
+
+            if (offset < 0 || max < 0 || offset + max > buffer.Length)
+            {
+                throw new System.ArgumentOutOfRangeException("max");
+            }
+
+            read = 0;
+            Begin(command);
+            long deadline = _clock.NowMs + timeoutMs;
+            bool final = false;
+            bool data = false;
+            while (!final || !data)
+            {
+                int ev = Next(deadline, false, -1);
+                if (ev == EventTimeout)
+                {
+                    Timeouts++;
+                    return MakeResult(AtStatus.Timeout, false);
+                }
+
+                string line = _framer.TakeLine();
+                if (!data && line.StartsWith(dataPrefix))
+                {
+                    int n;
+                    if (!AtText.TryParseInt(line.Substring(dataPrefix.Length).Trim(), out n) || n < 0 || n > max)
+                    {
+                        ResetInput();
+                        return MakeResult(AtStatus.Error, false);
+                    }
+
+                    // The framer ended the header at its CR; the LF after it is not data.
+                    SkipLineFeed(deadline);
+                    read = ReadRaw(buffer, offset, n, deadline);
+                    if (read < n)
+                    {
+                        Timeouts++;
+                        return MakeResult(AtStatus.Timeout, false);
+                    }
+
+                    data = true;
+                    continue;
+                }
+
+                if (!final && HandleResponseLine(line, null))
+                {
+                    final = true;
+                    if (_status != AtStatus.Ok)
+                    {
+                        // An error answer carries no data.
+                        return MakeResult(_status, false);
+                    }
+                }
+            }
+
+            return MakeResult(_status, false);
+        }
+
+        /// <summary>
         /// Reads until at least one URC is queued or the time is up; returns at once when the queue
         /// already holds one. The driver uses it to wait for a URC such as <c>+APP PDP: 0,ACTIVE</c>.
         /// </summary>
@@ -261,6 +340,48 @@ namespace Tracker.Core.Modem
             }
 
             return true;
+        }
+
+        /// <summary>
+        /// Reads until a URC starting with <paramref name="prefix"/> arrives or the time is up, and takes it;
+        /// other URCs stay queued, in order, for their owners (a download's <c>+SHREQ:</c> must not take the
+        /// MQTT link's <c>+SMSUB:</c>).
+        /// </summary>
+        /// <param name="prefix">The URC's prefix.</param>
+        /// <param name="timeoutMs">Longest wait.</param>
+        /// <param name="line">The URC, or empty.</param>
+        /// <returns>True when it arrived.</returns>
+        public bool WaitForUrcStartingWith(string prefix, int timeoutMs, out string line)
+        {
+            long deadline = _clock.NowMs + timeoutMs;
+            while (true)
+            {
+                for (int i = 0; i < _urcCount; i++)
+                {
+                    int at = (_urcHead + i) % _urcs.Length;
+                    if (_urcs[at].StartsWith(prefix))
+                    {
+                        line = _urcs[at];
+                        for (int j = i; j < _urcCount - 1; j++)
+                        {
+                            _urcs[(_urcHead + j) % _urcs.Length] = _urcs[(_urcHead + j + 1) % _urcs.Length];
+                        }
+
+                        _urcCount--;
+                        _urcs[(_urcHead + _urcCount) % _urcs.Length] = string.Empty;
+                        return true;
+                    }
+                }
+
+                int ev = Next(deadline, false, -1);
+                if (ev == EventTimeout)
+                {
+                    line = string.Empty;
+                    return false;
+                }
+
+                HandleUnsolicitedLine(_framer.TakeLine());
+            }
         }
 
         /// <summary>
@@ -472,6 +593,62 @@ namespace Tracker.Core.Modem
 
             _urcs[(_urcHead + _urcCount) % _urcs.Length] = line;
             _urcCount++;
+        }
+
+        /// <summary>Drops the next byte if it is an LF, waiting for it until the deadline.</summary>
+        private void SkipLineFeed(long deadline)
+        {
+            while (_rxPos >= _rxCount)
+            {
+                long remaining = deadline - _clock.NowMs;
+                if (remaining <= 0)
+                {
+                    return;
+                }
+
+                int r = _serial.Read(_rx, 0, _rx.Length, remaining > int.MaxValue ? int.MaxValue : (int)remaining);
+                _rxPos = 0;
+                _rxCount = r > 0 ? (r > _rx.Length ? _rx.Length : r) : 0;
+            }
+
+            if (_rx[_rxPos] == 10)
+            {
+                _rxPos++;
+            }
+        }
+
+        /// <summary>Takes <paramref name="count"/> raw bytes, the buffered ones first, past the framer; returns how many arrived by the deadline.</summary>
+        private int ReadRaw(byte[] buffer, int offset, int count, long deadline)
+        {
+            int got = 0;
+            while (got < count)
+            {
+                if (_rxPos < _rxCount)
+                {
+                    int n = _rxCount - _rxPos;
+                    if (n > count - got)
+                    {
+                        n = count - got;
+                    }
+
+                    System.Array.Copy(_rx, _rxPos, buffer, offset + got, n);
+                    _rxPos += n;
+                    got += n;
+                    continue;
+                }
+
+                long remaining = deadline - _clock.NowMs;
+                if (remaining <= 0)
+                {
+                    break;
+                }
+
+                int r = _serial.Read(_rx, 0, _rx.Length, remaining > int.MaxValue ? int.MaxValue : (int)remaining);
+                _rxPos = 0;
+                _rxCount = r > 0 ? (r > _rx.Length ? _rx.Length : r) : 0;
+            }
+
+            return got;
         }
 
         /// <summary>

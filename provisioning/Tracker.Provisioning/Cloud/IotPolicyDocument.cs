@@ -8,7 +8,8 @@ namespace Tracker.Provisioning.Cloud;
 /// binds each connection to its own thing with the policy variable
 /// <c>${iot:Connection.Thing.ThingName}</c>, which IoT Core fills only when the client id is the thing
 /// name and the certificate is attached to that thing (as JITP does): a car connects only as itself,
-/// publishes only its own fixes and status, and hears only its own live topic.
+/// publishes only its own fixes and status, hears only its own live topic, and reaches only its own
+/// thing's device shadow (remote configuration) and IoT Jobs topics (updates), issue 18.
 /// </summary>
 /// <remarks>
 /// With a Basic Ingest rule (the cloud stack's <c>tracker_{stage}_fixes</c>), fixes may go only through
@@ -35,15 +36,16 @@ public static class IotPolicyDocument
         const string Arn = "arn:aws:iot:*:*:";
         string car = "tracker/" + ThingNameVariable;
         string fixes = ingestRule is null ? Arn + "topic/" + car + "/fixes" : Arn + "topic/$aws/rules/" + ingestRule + "/" + car + "/fixes";
+        string thing = "$aws/things/" + ThingNameVariable;
         var policy = new JsonObject
         {
             ["Version"] = "2012-10-17",
             ["Statement"] = new JsonArray
             {
                 Statement("iot:Connect", Arn + "client/" + ThingNameVariable),
-                Statement("iot:Publish", fixes, Arn + "topic/" + car + "/status"),
-                Statement("iot:Subscribe", Arn + "topicfilter/" + car + "/live"),
-                Statement("iot:Receive", Arn + "topic/" + car + "/live"),
+                Statement("iot:Publish", fixes, Arn + "topic/" + car + "/status", Arn + "topic/" + thing + "/shadow/*", Arn + "topic/" + thing + "/jobs/*"),
+                Statement("iot:Subscribe", Arn + "topicfilter/" + car + "/live", Arn + "topicfilter/" + thing + "/shadow/*", Arn + "topicfilter/" + thing + "/jobs/*"),
+                Statement("iot:Receive", Arn + "topic/" + car + "/live", Arn + "topic/" + thing + "/shadow/*", Arn + "topic/" + thing + "/jobs/*"),
             },
         };
         return policy.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";

@@ -1,6 +1,7 @@
 using Tracker.Cloud.Derive.Observations;
 using Tracker.Cloud.Derive.Processors.Trips;
 using Tracker.Cloud.Derive.Tests.Support;
+using Tracker.Cloud.Derive.Zones;
 using Tracker.Core.Uplink;
 
 namespace Tracker.Cloud.Derive.Tests.Processors;
@@ -23,7 +24,7 @@ public sealed class TripTests
     {
         for (double s = 1; s <= seconds; s++)
         {
-            yield return Drive.Fix(from + s, eastM + (kmh / 3.6 * s), northM, kmh: kmh);
+            yield return Drive.Fix(from + s, eastM + (kmh / 3.6 * s), northM, kmh: kmh, courseDeg: 90);
         }
     }
 
@@ -96,6 +97,102 @@ public sealed class TripTests
         Assert.InRange(trip.DistanceM, 12_980, 13_020);
         Assert.InRange(trip.EstimatedM, 3_010, 3_020);
         Assert.True(trip.Estimated);
+    }
+
+    [Fact]
+    public void ACarLostOnACurve_IsBridgedAlongTheArcLeavingItsLastCourse_NotTheChord()
+    {
+        var rig = new Rig();
+
+        // East at 54 km/h, then 100 s without a fix on a bend that turns it 120 degrees left: 1,500 m of arc whose chord
+        // (1,240 m) leaves the course at 60 degrees. Then north-north-west, and it parks.
+        (double exitE, double exitN) = (1800 + 620.2, 1074.3);
+        List<Observation> fixes = [.. Parked(0, 300, 0), .. Driving(300, 120, 0, 54)];
+        for (int s = 0; s <= 60; s++)
+        {
+            fixes.Add(Drive.Fix(520 + s, exitE - (7.5 * s), exitN + (13 * s), kmh: 54, courseDeg: 330));
+        }
+
+        (double endE, double endN) = (exitE - 450, exitN + 780);
+        for (int s = 590; s < 1200; s += 10)
+        {
+            fixes.Add(Drive.Fix(s, endE, endN, kmh: 0));
+        }
+
+        rig.Deliver(fixes);
+
+        Trip trip = Assert.Single(rig.Trips.Trips);
+        Assert.InRange(trip.EstimatedM, 1_480, 1_520);
+        Assert.InRange(trip.DistanceM, 1_800 + 1_480 + 890, 1_800 + 1_520 + 910);
+    }
+
+    [Fact]
+    public void ACarLostTurningBack_IsBridgedAtMostAQuarterCircleLongerThanTheChord()
+    {
+        var rig = new Rig();
+
+        // East at 54 km/h, then found 600 m behind where it was lost, 100 s later: at most pi/2 times the chord.
+        List<Observation> fixes = [.. Parked(0, 300, 0), .. Driving(300, 120, 0, 54)];
+        for (int s = 0; s <= 20; s++)
+        {
+            fixes.Add(Drive.Fix(520 + s, 1200 - (15 * s), 0, kmh: 54, courseDeg: 270));
+        }
+
+        for (int s = 550; s < 1200; s += 10)
+        {
+            fixes.Add(Drive.Fix(s, 900, 0, kmh: 0));
+        }
+
+        rig.Deliver(fixes);
+
+        Trip trip = Assert.Single(rig.Trips.Trips);
+        Assert.InRange(trip.EstimatedM, 600 * Math.PI / 2 * 0.99, 600 * Math.PI / 2 * 1.01);
+    }
+
+    [Fact]
+    public void ASlowCarOrOneWithoutACourse_IsBridgedWithTheChord()
+    {
+        foreach (double? course in new double?[] { 90, null })
+        {
+            var rig = new Rig();
+
+            // 14.4 km/h (its course is noise at that speed), or no course: 40 s unseen, found 300 m away at 60 degrees
+            // from its course.
+            List<Observation> fixes = [.. Parked(0, 300, 0)];
+            for (int s = 1; s <= 120; s++)
+            {
+                fixes.Add(Drive.Fix(300 + s, 4 * s, 0, kmh: 14.4, courseDeg: course));
+            }
+
+            (double exitE, double exitN) = (480 + 150, 259.8);
+            for (int s = 0; s <= 60; s++)
+            {
+                fixes.Add(Drive.Fix(460 + s, exitE, exitN + (4 * s), kmh: 14.4, courseDeg: course is null ? null : 0));
+            }
+
+            for (int s = 530; s < 1200; s += 10)
+            {
+                fixes.Add(Drive.Fix(s, exitE, exitN + 240, kmh: 0));
+            }
+
+            rig.Deliver(fixes);
+
+            Trip trip = Assert.Single(rig.Trips.Trips);
+            Assert.InRange(trip.EstimatedM, 297, 303);
+        }
+    }
+
+    [Theory]
+    [InlineData(0, 1000, 0)]
+    [InlineData(1000, 0, 90)]
+    [InlineData(0, -1000, 180)]
+    [InlineData(-1000, 0, 270)]
+    [InlineData(1000, 1000, 45)]
+    public void TheBearingBetweenTwoPositions_IsDegreesClockwiseFromNorth(double eastM, double northM, double expected)
+    {
+        GeoPoint a = Drive.At(0, 0);
+        GeoPoint b = Drive.At(eastM, northM);
+        Assert.InRange(GeoDistance.BearingDeg(a.LatE7, a.LonE7, b.LatE7, b.LonE7), expected - 0.5, expected + 0.5);
     }
 
     [Fact]

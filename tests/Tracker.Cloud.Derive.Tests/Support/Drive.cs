@@ -19,13 +19,14 @@ internal static class Drive
         new(BaseLatE7 + (int)Math.Round(northM / ZoneGeometry.MetresPerDegree * 1e7),
             BaseLonE7 + (int)Math.Round(eastM / (ZoneGeometry.MetresPerDegree * CosLat) * 1e7));
 
-    /// <summary>A fix at <paramref name="seconds"/> after <see cref="T0"/>, received <paramref name="delayS"/> later.</summary>
-    public static Observation Fix(double seconds, double eastM, double northM = 0, double? kmh = null, double delayS = 1)
+    /// <summary>A fix at <paramref name="seconds"/> after <see cref="T0"/>, received <paramref name="delayS"/> later, with a course when given.</summary>
+    public static Observation Fix(double seconds, double eastM, double northM = 0, double? kmh = null, double delayS = 1, double? courseDeg = null)
     {
         long ts = T0 + (long)(seconds * 1000);
         GeoPoint p = At(eastM, northM);
         int? speed = kmh is { } k ? (int)Math.Round(k / 3.6 * 1000) : null;
-        return Observation.Of(new StoredFix(Car, ts, p.LatE7, p.LonE7, null, speed, null, 90, 9, 3, 1, false,
+        int? course = courseDeg is { } c ? (int)Math.Round(c * 100) % 36_000 : null;
+        return Observation.Of(new StoredFix(Car, ts, p.LatE7, p.LonE7, null, speed, course, 90, 9, 3, 1, false,
             speed is { } s && s >= 1389, ts + (long)(delayS * 1000)));
     }
 

@@ -47,14 +47,16 @@ public class StagedDownloadTests
         }
     }
 
-    private static byte[] Image(int size, int seed)
+    /// <summary>A random image (the modem's HTTPS tests use it too).</summary>
+    internal static byte[] Image(int size, int seed)
     {
         byte[] image = new byte[size];
         new Random(seed).NextBytes(image);
         return image;
     }
 
-    private static DownloadStep RunToEnd(StagedDownload download, IRangeSource source, int maxSteps = 100000)
+    /// <summary>Steps a download until it completes or is refused.</summary>
+    internal static DownloadStep RunToEnd(StagedDownload download, IRangeSource source, int maxSteps = 100000)
     {
         for (int i = 0; i < maxSteps; i++)
         {

@@ -39,7 +39,7 @@ public sealed record SimPublish(string Topic, byte[] Payload, int Qos, bool Reta
 /// 0,DEACTIVE), publish outcomes, URCs and garbage injected between response lines, and reads cut
 /// into small chunks.
 /// </remarks>
-public sealed class Sim7080Simulator : ISerialChannel, IPowerKey
+public sealed partial class Sim7080Simulator : ISerialChannel, IPowerKey
 {
     private static readonly string[] HarmlessUrcs =
     [
@@ -371,6 +371,7 @@ public sealed class Sim7080Simulator : ISerialChannel, IPowerKey
     /// <inheritdoc/>
     public void Write(byte[] buffer, int offset, int count)
     {
+        BytesFromHost += count;
         for (int i = offset; i < offset + count; i++)
         {
             byte b = buffer[i];
@@ -627,6 +628,15 @@ public sealed class Sim7080Simulator : ISerialChannel, IPowerKey
                 Powered = false;
                 ResetVolatile();
                 break;
+            case "+SHCONF=": ShConf(a); break;
+            case "+SHSSL=": ShSsl(a); break;
+            case "+SHCONN": ShConn(); break;
+            case "+SHSTATE?": Respond("+SHSTATE: " + (ShConnected ? 1 : 0)); break;
+            case "+SHDISC": ShDisc(); break;
+            case "+SHCHEAD": ShHeaders.Clear(); Final(true); break;
+            case "+SHAHEAD=": ShHeaders[a[0]] = a[1]; Final(true); break;
+            case "+SHREQ=": ShReq(a); break;
+            case "+SHREAD=": ShRead(a); break;
             default: Final(false); break;
         }
     }
@@ -978,6 +988,7 @@ public sealed class Sim7080Simulator : ISerialChannel, IPowerKey
         _cmd.Clear();
         RegisteredAt = long.MaxValue;
         _pdpActivatesAt = long.MaxValue;
+        ResetHttp();
     }
 
     private void ClearOutput()
@@ -1072,6 +1083,7 @@ public sealed class Sim7080Simulator : ISerialChannel, IPowerKey
 
     private void Schedule(long due, byte[] data)
     {
+        BytesToHost += data.Length;
         long at = Math.Max(due, _out.Count > 0 ? _out[^1].Due : 0);
         _out.Add((at, data));
     }

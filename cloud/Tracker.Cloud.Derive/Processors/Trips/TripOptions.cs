@@ -49,6 +49,19 @@ public sealed record TripOptions
     /// </summary>
     public TimeSpan CloseOnClockAfter { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// A bridged gap whose last fix before it was this fast or faster, with a course, is bridged by the circular arc that
+    /// leaves along that course and ends at the next fix, not by the chord: a car that disappears on a curving road is
+    /// counted along a curve. Below it the GNSS course is noise. Default 5 m/s (18 km/h).
+    /// </summary>
+    public double ArcBridgeMinSpeedMps { get; init; } = 5;
+
+    /// <summary>
+    /// The arc bridge turns at most this far from the course at the last fix (its length is then at most pi/2 times the
+    /// chord): a car that turned back in a tunnel is not counted around a circle. Default 90 degrees.
+    /// </summary>
+    public double ArcBridgeMaxTurnDeg { get; init; } = 90;
+
     /// <summary>Checks every setting.</summary>
     /// <exception cref="ArgumentException">A setting is out of range; the message names it.</exception>
     public void Validate()
@@ -71,6 +84,11 @@ public sealed record TripOptions
         if (MinStopDuration <= TimeSpan.Zero || BridgeAfter <= TimeSpan.Zero || CloseOnClockAfter < MinStopDuration)
         {
             throw new ArgumentException("Trip options need " + nameof(MinStopDuration) + " and " + nameof(BridgeAfter) + " positive, and " + nameof(CloseOnClockAfter) + " at least " + nameof(MinStopDuration), nameof(MinStopDuration));
+        }
+
+        if (!(ArcBridgeMinSpeedMps >= 0) || !(ArcBridgeMaxTurnDeg is >= 0 and < 180))
+        {
+            throw new ArgumentException("Trip options need " + nameof(ArcBridgeMinSpeedMps) + " not negative and " + nameof(ArcBridgeMaxTurnDeg) + " from 0 to under 180", nameof(ArcBridgeMaxTurnDeg));
         }
 
         if (MaxBridge <= BridgeAfter)

@@ -13,8 +13,10 @@ namespace Tracker.Cloud.Derive.Processors.Trips;
 /// <item>it ends when the car has stood still (not moving, or ignition off) for <see cref="TripOptions.MinStopDuration"/>
 /// within <see cref="TripOptions.JitterRadiusM"/>: the end is the first standing fix, and what came after it (parked
 /// jitter) is not counted;</item>
-/// <item>a gap longer than <see cref="TripOptions.BridgeAfter"/> inside a trip is bridged with its straight line, marked
-/// estimated, unless the car was found where it was (then it stood) or the gap exceeds <see cref="TripOptions.MaxBridge"/>;</item>
+/// <item>a gap longer than <see cref="TripOptions.BridgeAfter"/> inside a trip is bridged, marked estimated, unless the
+/// car was found where it was (then it stood) or the gap exceeds <see cref="TripOptions.MaxBridge"/>. The bridge is the
+/// straight line, or, when the car was driving with a course into the gap, the circular arc leaving along that course
+/// (<see cref="Bridge"/>);</item>
 /// <item>a closed trip under the minimum distance, the minimum duration, or that never got farther than the jitter radius
 /// from its start is dropped: parked jitter never makes a trip, and the stop around it carries on.</item>
 /// </list>
@@ -50,6 +52,7 @@ public sealed class TripProcessor(TripOptions options) : IDeriveProcessor
 
         TripPoint p = TripPoint.At(fix.Ts, fix.LatE7, fix.LonE7);
         p.SpeedMmps = fix.SpeedMmps ?? 0;
+        p.CourseCdeg = fix.CourseCdeg;
         bool moving = fix.Moving && states.Ignition.Current != IgnitionState.Off;
         TripPoint? last = state.Last;
         state.Last = p;
@@ -68,7 +71,8 @@ public sealed class TripProcessor(TripOptions options) : IDeriveProcessor
             }
             else
             {
-                Extend(trip, p, d, gap > Ms(_options.BridgeAfter), fix);
+                bool bridged = gap > Ms(_options.BridgeAfter);
+                Extend(trip, p, bridged ? Bridge(last, p, d, gap) : d, bridged, fix);
                 if (trip.Still is { } still)
                 {
                     double fromStill = Metres(still, p);
@@ -168,6 +172,27 @@ public sealed class TripProcessor(TripOptions options) : IDeriveProcessor
         };
         Extend(trip, p, d, estimated, fix);
         state.Open = trip;
+    }
+
+    /// <summary>
+    /// The distance counted over a gap from <paramref name="last"/> to <paramref name="p"/> whose straight line is
+    /// <paramref name="chord"/> m. A car last seen driving (at least <see cref="TripOptions.ArcBridgeMinSpeedMps"/>, with a
+    /// course) went on along that course: the path is taken as the circular arc tangent to the course at the start and
+    /// ending at <paramref name="p"/>. If the chord leaves the course at angle t, that arc is chord * t / sin t long (t
+    /// capped at <see cref="TripOptions.ArcBridgeMaxTurnDeg"/>), and never longer than the last speed held for the whole
+    /// gap. On a straight road t is about 0 and the arc is the chord.
+    /// </summary>
+    private double Bridge(TripPoint last, TripPoint p, double chord, long gapMs)
+    {
+        if (last.CourseCdeg is not { } course || last.SpeedMmps < _options.ArcBridgeMinSpeedMps * 1000 || chord < _options.JitterRadiusM)
+        {
+            return chord;
+        }
+
+        double turn = Math.Abs(GeoDistance.BearingDeg(last.LatE7, last.LonE7, p.LatE7, p.LonE7) - (course / 100.0)) % 360;
+        turn = Math.Min(Math.Min(turn, 360 - turn), _options.ArcBridgeMaxTurnDeg) * Math.PI / 180;
+        double arc = turn < 1e-6 ? chord : chord * turn / Math.Sin(turn);
+        return Math.Min(arc, Math.Max(chord, last.SpeedMmps * (gapMs / 1_000_000.0)));
     }
 
     private static void Extend(OpenTrip trip, TripPoint p, double d, bool estimated, StoredFix fix)

@@ -43,6 +43,9 @@ public sealed class TripPoint
     /// <summary>Speed reported there, mm/s (0 when none).</summary>
     public int SpeedMmps { get; set; }
 
+    /// <summary>Course reported there, 0.01 degree, or null (states written before it read as null).</summary>
+    public int? CourseCdeg { get; set; }
+
     /// <summary>A point.</summary>
     /// <param name="ts">Time.</param>
     /// <param name="latE7">Latitude.</param>
