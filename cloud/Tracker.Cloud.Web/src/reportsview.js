@@ -473,6 +473,14 @@ export function openReportsView(options) {
     get drawnPoints() {
       return drawn;
     },
+    /**
+     * @returns {Array<{x: number, y: number}>} where the drawn trip's start and end markers are, in pixels from the
+     *   map's top left (for a test's click); empty when no trip is drawn.
+     */
+    endPoints() {
+      if (drawn === 0) return [];
+      return [startMark, endMark].map((m) => map.latLngToContainerPoint(m.getLatLng())).map((p) => ({ x: p.x, y: p.y }));
+    },
     /** @returns {number|null} the drawn trip's start, epoch ms. */
     get selectedTrip() {
       return selected === null ? null : selected.trip.startTs;
