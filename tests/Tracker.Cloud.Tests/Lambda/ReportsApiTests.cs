@@ -104,6 +104,20 @@ public sealed class ReportsApiTests : IAsyncLifetime
         var (_, _, stops) = await Call("/cars/car-1/stops", new() { ["start"] = T0.ToString(CultureInfo.InvariantCulture) }, claims);
         Assert.All(Json(stops)["stops"]!.AsArray(), s => Assert.True((long)s!["startTs"]! >= _rental.FromMs));
 
+        // The whole-period exports keep to the same window and the same clipping.
+        string rentalStart = DateTimeOffset.FromUnixTimeMilliseconds(_rental.FromMs).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+        var (_, _, tripsCsv) = await Call("/cars/car-1/trips", new() { ["start"] = T0.ToString(CultureInfo.InvariantCulture), ["format"] = "csv" }, claims);
+        List<List<string>> tripRows = Tracker.Cloud.Testing.Rfc4180.Parse(tripsCsv);
+        Assert.Equal(2, tripRows.Count);
+        Assert.True(string.CompareOrdinal(tripRows[1][1], rentalStart) >= 0, tripRows[1][1]);
+        var (_, _, stopsCsv) = await Call("/cars/car-1/stops", new() { ["start"] = T0.ToString(CultureInfo.InvariantCulture), ["format"] = "csv" }, claims);
+        List<List<string>> stopRows = Tracker.Cloud.Testing.Rfc4180.Parse(stopsCsv);
+        Assert.Equal(Json(stops)["stops"]!.AsArray().Count + 1, stopRows.Count);
+        Assert.All(stopRows.Skip(1), r => Assert.True(string.CompareOrdinal(r[1], rentalStart) >= 0, r[1]));
+        var (gpxStatus, _, gpx) = await Call("/cars/car-1/trips", new() { ["start"] = T0.ToString(CultureInfo.InvariantCulture), ["format"] = "gpx" }, claims);
+        Assert.Equal(200, gpxStatus);
+        Assert.Single(System.Xml.Linq.XDocument.Parse(gpx).Root!.Elements(), e => e.Name.LocalName == "trk");
+
         var (other, headers, problem) = await Call("/cars/car-2/trips", new() { ["start"] = T0.ToString(CultureInfo.InvariantCulture) }, claims);
         Assert.Equal(404, other);
         Assert.Equal("application/problem+json", (string?)headers["content-type"]);
