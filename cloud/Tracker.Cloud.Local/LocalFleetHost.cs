@@ -214,7 +214,8 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
             options.SmtpHost is { } smtp ? new Tracker.Cloud.Notify.Channels.EmailSender(smtp, options.SmtpPort, options.SmtpFrom!) : null).ConfigureAwait(false);
         var api = new ApiHandler(new QueryService(store, new AccessPolicy(rentals, clock)), clock, rules, new EventsApi(derive.Queries, derive.Subscriptions) { Limits = derive.Limits })
         {
-            Reports = derive.Reports is null ? null : new ReportsApi(derive.Reports),
+            // Trip ends are named by the town's streets, read from the very map the browser draws; a replayed drive has no town: coordinates.
+            Reports = derive.Reports is null ? null : new ReportsApi(derive.Reports, townMap is null ? null : Tracker.Cloud.Derive.Reports.Places.StreetLabeller.FromGeoJson(townMap)),
             Odometers = derive.States as Tracker.Cloud.Derive.Storage.ICarOdometers,
         };
         builder.Services.AddSingleton(clock);

@@ -97,6 +97,17 @@ public sealed class ReportsFixture : BrowserFixture
         new() { DataDirectory = dataDirectory, HttpPort = 0, MqttPort = 0, Cars = 0, ProgressInterval = TimeSpan.Zero, DrainTimeout = TimeSpan.FromSeconds(10) };
 
     /// <summary>
+    /// Where the drive runs: north along Redbud Street of the host's town (seed 1; the map the browser draws), so that
+    /// every trip end and stop is within the street labeller's reach (60 m) of Redbud Street and of no other street.
+    /// </summary>
+    public const int DriveLatE7 = 395_000_000, DriveLonE7 = -1_198_558_000;
+
+    /// <summary>The street the drive runs along.</summary>
+    public const string DriveStreet = "Redbud Street";
+
+    private static Fix Along(long timeMs, int northM, int speedMmps = 10_000) => FixAt(timeMs / 1000 * 1000, DriveLatE7 + (northM * 90), DriveLonE7, speedMmps);
+
+    /// <summary>
     /// Two trips north at 36 km/h, each followed by 150 s parked (the Derive stage ends a trip after 2 min still): 120 s
     /// driving; then, 30 s after the parking, 160 s driving with no fixes from the 60th to the 100th second.
     /// </summary>
@@ -104,12 +115,12 @@ public sealed class ReportsFixture : BrowserFixture
     {
         for (int i = 0; i < 120; i++)
         {
-            yield return At(startMs + (i * 1000L), i * 10);
+            yield return Along(startMs + (i * 1000L), i * 10);
         }
 
         for (int i = 1; i <= 15; i++)
         {
-            yield return At(startMs + 119_000 + (i * 10_000L), 1190, 0);
+            yield return Along(startMs + 119_000 + (i * 10_000L), 1190, 0);
         }
 
         long second = startMs + 300_000;
@@ -120,12 +131,12 @@ public sealed class ReportsFixture : BrowserFixture
                 continue; // a dead zone: the car drives on, the fixes are lost
             }
 
-            yield return At(second + (i * 1000L), 1200 + (i * 10));
+            yield return Along(second + (i * 1000L), 1200 + (i * 10));
         }
 
         for (int i = 1; i <= 15; i++)
         {
-            yield return At(second + 159_000 + (i * 10_000L), 1200 + 1590, 0);
+            yield return Along(second + 159_000 + (i * 10_000L), 1200 + 1590, 0);
         }
     }
 }

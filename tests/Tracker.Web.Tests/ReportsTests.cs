@@ -57,6 +57,38 @@ public sealed class ReportsTests(ReportsFixture fixture) : IClassFixture<Reports
     }
 
     [FactNeeding(Part.Chromium)]
+    public async Task TripEnds_Stops_AndTheTripsMapPopups_AreNamedByTheTownsStreet_AsTheApiNamesThem()
+    {
+        IPage page = await OpenReportsAsync("ops");
+
+        // The API's labeller and the map's streets agree: the drive runs along one street of the town.
+        Assert.All(fixture.Trips, t => Assert.Equal(ReportsFixture.DriveStreet, t.GetProperty("startLabel").GetString()));
+        Assert.All(fixture.Trips, t => Assert.Equal(ReportsFixture.DriveStreet, t.GetProperty("endLabel").GetString()));
+        ILocator row = page.GetByTestId("trip-row").Nth(0);
+        Assert.Equal(2, await row.Locator(".place").Filter(new LocatorFilterOptions { HasText = ReportsFixture.DriveStreet }).CountAsync());
+        ILocator stops = page.GetByTestId("stop-row");
+        Assert.True(await stops.CountAsync() >= 1);
+        Assert.Equal(ReportsFixture.DriveStreet, await stops.Nth(0).Locator("td").Nth(0).InnerTextAsync());
+
+        // The drawn trip's end markers open a popup with the time and the street.
+        await row.GetByTestId("trip-show").ClickAsync();
+        await page.WaitForFunctionAsync("() => window.trackerApp.reports.drawnPoints > 0", null, new PageWaitForFunctionOptions { Timeout = 15_000 });
+        JsonElement points = await page.EvaluateAsync<JsonElement>("() => window.trackerApp.reports.endPoints()");
+        LocatorBoundingBoxResult box = (await page.Locator("#map").BoundingBoxAsync())!;
+        foreach ((int index, string which) in new[] { (0, "start"), (1, "end") })
+        {
+            await page.Mouse.ClickAsync(box.X + points[index].GetProperty("x").GetSingle(), box.Y + points[index].GetProperty("y").GetSingle());
+            ILocator popup = page.GetByTestId("trip-" + which + "-popup");
+            await popup.WaitForAsync(Soon);
+            string text = await popup.InnerTextAsync();
+            Assert.Contains(ReportsFixture.DriveStreet, text, StringComparison.Ordinal);
+            Assert.StartsWith(which == "start" ? "Start " : "End ", text, StringComparison.Ordinal);
+        }
+
+        await page.Context.CloseAsync();
+    }
+
+    [FactNeeding(Part.Chromium)]
     public async Task AnOperator_ChoosesOneOfTheCarsRentals_AndSeesItsSummaryOverItsDays()
     {
         IPage page = await OpenReportsAsync("ops");
@@ -95,7 +127,7 @@ public sealed class ReportsTests(ReportsFixture fixture) : IClassFixture<Reports
         Assert.Equal(2, gpx.Elements().Count(e => e.Name.LocalName == "trk"));
         Assert.Equal("kml", Root(await DownloadAsync(page, "reports-export-trips-kml", "_trips.kml"), out XElement kml));
         Assert.Equal("http://www.opengis.net/kml/2.2", kml.Name.NamespaceName);
-        Assert.StartsWith("car,start,end,lat,lon,duration_s", await DownloadAsync(page, "reports-export-stops-csv", "_stops.csv"), StringComparison.Ordinal);
+        Assert.StartsWith("car,start,end,lat,lon,place,duration_s", await DownloadAsync(page, "reports-export-stops-csv", "_stops.csv"), StringComparison.Ordinal);
 
         // One trip, once it is chosen.
         await page.GetByTestId("trip-row").Nth(0).GetByTestId("trip-show").ClickAsync();

@@ -100,22 +100,115 @@ public sealed class TripReports
         try
         {
             Page<Stop> page = await _trips.QueryStopsAsync(query, cancellationToken).ConfigureAwait(false);
-
-            // A renter does not learn when the car was parked before the rental, nor after it.
-            return QueryResult<Page<Stop>>.Ok(page with
-            {
-                Items = page.Items.Select(s => s with
-                {
-                    StartTs = Math.Max(s.StartTs, access!.FromTs),
-                    EndTs = access.ToTs == long.MaxValue ? s.EndTs : Math.Min(s.EndTs ?? long.MaxValue, access.ToTs),
-                }).ToList(),
-            });
+            return QueryResult<Page<Stop>>.Ok(page with { Items = page.Items.Select(s => Clip(s, access!)).ToList() });
         }
         catch (ArgumentException)
         {
             return BadCursor<Page<Stop>>();
         }
     }
+
+    /// <summary>
+    /// Every trip of the period, for an export (<c>format=csv|gpx|kml</c> without <c>limit</c>): the same authorization and
+    /// span as <see cref="ListTripsAsync"/>, read from the store <see cref="ExportPageSize"/> at a time as the caller
+    /// consumes them, so a caller that stops early (an export's ceiling) reads no more.
+    /// </summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="carId">The path's car, unvalidated.</param>
+    /// <param name="request">The raw parameters; limit and cursor are ignored.</param>
+    /// <param name="cancellationToken">Cancels the checks.</param>
+    /// <returns>The trips, oldest first, or bad request / forbidden / not found.</returns>
+    public async Task<QueryResult<IAsyncEnumerable<Trip>>> AllTripsAsync(Identity caller, string? carId, HistoryRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        (QueryResult<IAsyncEnumerable<Trip>>? refused, SpanQuery? query, _) =
+            await PrepareAsync<IAsyncEnumerable<Trip>>(caller, carId, request with { Limit = null, Cursor = null }, cancellationToken).ConfigureAwait(false);
+        return refused ?? QueryResult<IAsyncEnumerable<Trip>>.Ok(query is null ? Empty<Trip>() : Pages(query, _trips.QueryTripsAsync, t => t));
+    }
+
+    /// <summary>Every stop of the period, for an export: as <see cref="ListStopsAsync"/> (a renter's clipped to the rental), paged underneath.</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="carId">The path's car, unvalidated.</param>
+    /// <param name="request">The raw parameters; limit and cursor are ignored.</param>
+    /// <param name="cancellationToken">Cancels the checks.</param>
+    /// <returns>The stops, oldest first, or bad request / forbidden / not found.</returns>
+    public async Task<QueryResult<IAsyncEnumerable<Stop>>> AllStopsAsync(Identity caller, string? carId, HistoryRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        (QueryResult<IAsyncEnumerable<Stop>>? refused, SpanQuery? query, AccessDecision? access) =
+            await PrepareAsync<IAsyncEnumerable<Stop>>(caller, carId, request with { Limit = null, Cursor = null }, cancellationToken).ConfigureAwait(false);
+        return refused ?? QueryResult<IAsyncEnumerable<Stop>>.Ok(query is null ? Empty<Stop>() : Pages(query, _trips.QueryStopsAsync, s => Clip(s, access!)));
+    }
+
+    /// <summary>Every trip of the period with its fixes (GPX, KML): the trips as <see cref="AllTripsAsync"/>, each one's fixes as <see cref="TrackAsync"/>.</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="carId">The path's car, unvalidated.</param>
+    /// <param name="request">The raw parameters; limit and cursor are ignored.</param>
+    /// <param name="cancellationToken">Cancels the checks.</param>
+    /// <returns>The tracks, oldest first, or bad request / forbidden / not found.</returns>
+    public async Task<QueryResult<IAsyncEnumerable<TripTrack>>> AllTracksAsync(Identity caller, string? carId, HistoryRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        (QueryResult<IAsyncEnumerable<TripTrack>>? refused, SpanQuery? query, AccessDecision? access) =
+            await PrepareAsync<IAsyncEnumerable<TripTrack>>(caller, carId, request with { Limit = null, Cursor = null }, cancellationToken).ConfigureAwait(false);
+        return refused ?? QueryResult<IAsyncEnumerable<TripTrack>>.Ok(query is null ? Empty<TripTrack>() : Tracks(query, access!));
+    }
+
+    /// <summary>Trips or stops asked of the store at a time while an export is read.</summary>
+    public const int ExportPageSize = 1000;
+
+    private static async IAsyncEnumerable<T> Empty<T>()
+    {
+        await Task.CompletedTask.ConfigureAwait(false);
+        yield break;
+    }
+
+    private static async IAsyncEnumerable<TOut> Pages<TIn, TOut>(
+        SpanQuery query, Func<SpanQuery, CancellationToken, Task<Page<TIn>>> read, Func<TIn, TOut> map, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        string? cursor = null;
+        do
+        {
+            Page<TIn> page = await read(query with { Limit = ExportPageSize, Cursor = cursor }, cancellationToken).ConfigureAwait(false);
+            foreach (TIn item in page.Items)
+            {
+                yield return map(item);
+            }
+
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null);
+    }
+
+    private async IAsyncEnumerable<TripTrack> Tracks(SpanQuery query, AccessDecision access, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (Trip trip in Pages(query, _trips.QueryTripsAsync, t => t, cancellationToken).ConfigureAwait(false))
+        {
+            yield return new TripTrack(trip, await FixesAsync(query.CarId, trip, access, cancellationToken).ConfigureAwait(false));
+        }
+    }
+
+    // A trip's fixes, never past the end of what the caller may see (a renter's rental).
+    private async Task<List<StoredFix>> FixesAsync(string carId, Trip trip, AccessDecision access, CancellationToken cancellationToken)
+    {
+        List<StoredFix> fixes = [];
+        string? cursor = null;
+        do
+        {
+            FixPage page = await _fixes.QueryAsync(carId, trip.StartTs, Math.Min(trip.EndTs + 1, access.ToTs), 1000, cursor, cancellationToken).ConfigureAwait(false);
+            fixes.AddRange(page.Fixes);
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null);
+        return fixes;
+    }
+
+    // A renter does not learn when the car was parked before the rental, nor after it.
+    private static Stop Clip(Stop s, AccessDecision access) => s with
+    {
+        StartTs = Math.Max(s.StartTs, access.FromTs),
+        EndTs = access.ToTs == long.MaxValue ? s.EndTs : Math.Min(s.EndTs ?? long.MaxValue, access.ToTs),
+    };
 
     /// <summary>
     /// <c>GET /cars/{carId}/daily?start=&amp;end=</c> (one car) or <c>GET /daily?...</c> (operators: the fleet): per car and UTC day
@@ -319,17 +412,7 @@ public sealed class TripReports
         }
 
         Trip trip = found.Items[0];
-        List<StoredFix> fixes = [];
-        string? cursor = null;
-        do
-        {
-            FixPage page = await _fixes.QueryAsync(carId!, trip.StartTs, Math.Min(trip.EndTs + 1, access.ToTs), 1000, cursor, cancellationToken).ConfigureAwait(false);
-            fixes.AddRange(page.Fixes);
-            cursor = page.NextCursor;
-        }
-        while (cursor is not null);
-
-        return QueryResult<TripTrack>.Ok(new TripTrack(trip, fixes));
+        return QueryResult<TripTrack>.Ok(new TripTrack(trip, await FixesAsync(carId!, trip, access, cancellationToken).ConfigureAwait(false)));
     }
 
     /// <summary><c>PUT /cars/{carId}/odometer</c>: an operator sets the odometer to the dashboard reading at a time.</summary>

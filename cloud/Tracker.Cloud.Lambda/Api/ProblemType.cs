@@ -18,6 +18,9 @@ public sealed record ProblemType(string Type, string Title, int Status)
     /// <summary>405: the route exists for GET only.</summary>
     public static readonly ProblemType MethodNotAllowed = new("/problems/method-not-allowed", "Method not allowed", 405);
 
+    /// <summary>422: an export of a whole period would pass the ceiling of one response (<c>ReportsApi.ExportCeilingChars</c>).</summary>
+    public static readonly ProblemType ExportTooLarge = new("/problems/export-too-large", "Export too large", 422);
+
     /// <summary>Builds the body for one occurrence.</summary>
     /// <param name="detail">What went wrong with this request.</param>
     /// <param name="instance">The occurrence.</param>

@@ -6,6 +6,7 @@ using Tracker.Cloud.Core.Query;
 using Tracker.Cloud.Derive.Processors.Odometer;
 using Tracker.Cloud.Derive.Processors.Trips;
 using Tracker.Cloud.Derive.Reports;
+using Tracker.Cloud.Derive.Reports.Places;
 using Tracker.Cloud.Derive.Storage;
 using Tracker.Cloud.Lambda.Events;
 
@@ -19,16 +20,36 @@ namespace Tracker.Cloud.Lambda.Api;
 /// <c>GET /cars/{carId}/stops?...&amp;format=json|csv</c>, <c>GET /cars/{carId}/daily?start=&amp;end=</c>,
 /// <c>GET /daily?start=&amp;end=</c> (operators: the fleet), <c>GET /rentals/{rentalId}/summary</c> (the id percent-encoded) and
 /// <c>PUT /cars/{carId}/odometer</c> with <c>{"valueM": ..., "at": epoch ms}</c> (operators).
+/// An export (<c>format=csv|gpx|kml</c>) without <c>limit</c> and <c>cursor</c> is the whole period, read from the store page
+/// by page, up to <see cref="ExportCeilingChars"/>; past it the answer is a 422 problem that says how far it got. With
+/// <c>limit</c> (or <c>cursor</c>) it is one page, and the next page's cursor travels in <c>x-next-cursor</c>.
+/// Trip ends and stops are labelled by an <see cref="IPlaceLabeller"/>: the town's streets on the local host, the
+/// coordinates on AWS (no place index is configured there).
 /// </summary>
 public sealed class ReportsApi
 {
     private static readonly HashSet<string> ListParameters = new(StringComparer.Ordinal) { "start", "end", "limit", "cursor", "format" };
 
+    /// <summary>
+    /// The default ceiling of a whole-period export, characters: 4 MiB, under AWS Lambda's 6 MB limit on a synchronous
+    /// response, with room for the JSON envelope's escaping of quotes and line breaks.
+    /// </summary>
+    public const int DefaultExportCeilingChars = 4 * 1024 * 1024;
+
     private readonly TripReports _reports;
+    private readonly IPlaceLabeller _places;
 
     /// <summary>Creates the routes.</summary>
     /// <param name="reports">The reports.</param>
-    public ReportsApi(TripReports reports) => _reports = reports ?? throw new ArgumentNullException(nameof(reports));
+    /// <param name="places">Labels trip ends and stops; their coordinates when null.</param>
+    public ReportsApi(TripReports reports, IPlaceLabeller? places = null)
+    {
+        _reports = reports ?? throw new ArgumentNullException(nameof(reports));
+        _places = places ?? CoordinateLabeller.Instance;
+    }
+
+    /// <summary>The most characters a whole-period export may hold (<see cref="DefaultExportCeilingChars"/>).</summary>
+    public int ExportCeilingChars { get; init; } = DefaultExportCeilingChars;
 
     /// <summary>True when the path is one of these routes.</summary>
     /// <param name="segments">The path's segments, stage removed.</param>
@@ -76,6 +97,7 @@ public sealed class ReportsApi
 
         string format = Get(query, "format") ?? "json";
         var history = new HistoryRequest(Get(query, "start"), Get(query, "end"), Get(query, "limit"), Get(query, "cursor"));
+        bool wholePeriod = history.Limit is null && history.Cursor is null;
         switch (segments.Count, segments[0])
         {
             case (1, "daily"):
@@ -88,14 +110,18 @@ public sealed class ReportsApi
                 return format switch
                 {
                     "json" => ApiHandler.Reply(await _reports.ListStopsAsync(caller, segments[1], history, cancellationToken).ConfigureAwait(false), instance, WriteStops),
-                    "csv" => Text(await _reports.ListStopsAsync(caller, segments[1], history, cancellationToken).ConfigureAwait(false), instance, p => TripExport.Csv(p.Items), TripExport.CsvMediaType, p => p.NextCursor),
+                    "csv" when wholePeriod => await PeriodAsync(await _reports.AllStopsAsync(caller, segments[1], history, cancellationToken).ConfigureAwait(false), s => TripExport.CsvAsync(s, _places, ExportCeilingChars, cancellationToken), TripExport.CsvMediaType, "stops", segments[1], instance).ConfigureAwait(false),
+                    "csv" => Text(await _reports.ListStopsAsync(caller, segments[1], history, cancellationToken).ConfigureAwait(false), instance, p => TripExport.Csv(p.Items, _places), TripExport.CsvMediaType, p => p.NextCursor),
                     _ => BadFormat(format, "json or csv", instance),
                 };
             case (3, "cars") when segments[2] == "trips":
                 return format switch
                 {
                     "json" => ApiHandler.Reply(await _reports.ListTripsAsync(caller, segments[1], history, cancellationToken).ConfigureAwait(false), instance, WriteTrips),
-                    "csv" => Text(await _reports.ListTripsAsync(caller, segments[1], history, cancellationToken).ConfigureAwait(false), instance, p => TripExport.Csv(p.Items), TripExport.CsvMediaType, p => p.NextCursor),
+                    "csv" when wholePeriod => await PeriodAsync(await _reports.AllTripsAsync(caller, segments[1], history, cancellationToken).ConfigureAwait(false), t => TripExport.CsvAsync(t, _places, ExportCeilingChars, cancellationToken), TripExport.CsvMediaType, "trips", segments[1], instance).ConfigureAwait(false),
+                    "gpx" when wholePeriod => await PeriodAsync(await _reports.AllTracksAsync(caller, segments[1], history, cancellationToken).ConfigureAwait(false), t => TripExport.GpxAsync(t, _places, ExportCeilingChars, cancellationToken), TripExport.GpxMediaType, "trips", segments[1], instance).ConfigureAwait(false),
+                    "kml" when wholePeriod => await PeriodAsync(await _reports.AllTracksAsync(caller, segments[1], history, cancellationToken).ConfigureAwait(false), t => TripExport.KmlAsync(t, _places, ExportCeilingChars, cancellationToken), TripExport.KmlMediaType, "trips", segments[1], instance).ConfigureAwait(false),
+                    "csv" => Text(await _reports.ListTripsAsync(caller, segments[1], history, cancellationToken).ConfigureAwait(false), instance, p => TripExport.Csv(p.Items, _places), TripExport.CsvMediaType, p => p.NextCursor),
                     "gpx" or "kml" => await TracksAsync(caller, segments[1], history, format, instance, cancellationToken).ConfigureAwait(false),
                     _ => BadFormat(format, "json, csv, gpx or kml", instance),
                 };
@@ -104,8 +130,8 @@ public sealed class ReportsApi
                 return format switch
                 {
                     "json" => ApiHandler.Reply(track, instance, WriteTrack),
-                    "gpx" => Text(track, instance, t => TripExport.Gpx([t]), TripExport.GpxMediaType, _ => null),
-                    "kml" => Text(track, instance, t => TripExport.Kml([t]), TripExport.KmlMediaType, _ => null),
+                    "gpx" => Text(track, instance, t => TripExport.Gpx([t], _places), TripExport.GpxMediaType, _ => null),
+                    "kml" => Text(track, instance, t => TripExport.Kml([t], _places), TripExport.KmlMediaType, _ => null),
                     _ => BadFormat(format, "json, gpx or kml", instance),
                 };
             default:
@@ -135,8 +161,31 @@ public sealed class ReportsApi
 
         QueryResult<List<TripTrack>> all = QueryResult<List<TripTrack>>.Ok(tracks);
         return format == "gpx"
-            ? Text(all, instance, TripExport.Gpx, TripExport.GpxMediaType, _ => page.Value.NextCursor)
-            : Text(all, instance, TripExport.Kml, TripExport.KmlMediaType, _ => page.Value.NextCursor);
+            ? Text(all, instance, t => TripExport.Gpx(t, _places), TripExport.GpxMediaType, _ => page.Value.NextCursor)
+            : Text(all, instance, t => TripExport.Kml(t, _places), TripExport.KmlMediaType, _ => page.Value.NextCursor);
+    }
+
+    // A whole period's export: written as the store yields it, refused (with how far it got) past the ceiling.
+    private async Task<HttpApiResponse> PeriodAsync<T>(QueryResult<IAsyncEnumerable<T>> items, Func<IAsyncEnumerable<T>, Task<PeriodExport>> write, string mediaType, string what, string carId, string instance)
+    {
+        if (items.Status != QueryStatus.Ok)
+        {
+            return ApiHandler.Refused(items, instance);
+        }
+
+        PeriodExport export = await write(items.Value!).ConfigureAwait(false);
+        if (export.TooLarge)
+        {
+            return ApiHandler.Problem(ProblemType.ExportTooLarge.With(
+                "The export of " + TimeParameter.Clip(carId) + "'s " + what + " passed the ceiling of one response (" + (ExportCeilingChars / 1024).ToString("N0", CultureInfo.InvariantCulture)
+                + " KiB) after " + export.Items.ToString("N0", CultureInfo.InvariantCulture) + " " + what + ": choose a shorter period, or page it with limit and cursor (each page's next cursor comes in the x-next-cursor header).",
+                instance));
+        }
+
+        HttpApiResponse response = new() { StatusCode = 200, Body = export.Text! };
+        response.Headers["content-type"] = mediaType;
+        response.Headers["cache-control"] = "no-store";
+        return response;
     }
 
     private async Task<HttpApiResponse> SetOdometerAsync(HttpApiRequest request, string carId, Identity caller, string instance, CancellationToken cancellationToken)
@@ -198,7 +247,7 @@ public sealed class ReportsApi
         return response;
     }
 
-    private static void WriteTrips(Utf8JsonWriter json, Page<Trip> page)
+    private void WriteTrips(Utf8JsonWriter json, Page<Trip> page)
     {
         json.WriteStartObject();
         json.WriteStartArray("trips");
@@ -212,7 +261,7 @@ public sealed class ReportsApi
         json.WriteEndObject();
     }
 
-    private static void WriteTrip(Utf8JsonWriter json, Trip t)
+    private void WriteTrip(Utf8JsonWriter json, Trip t)
     {
         json.WriteStartObject();
         json.WriteString("carId", t.CarId);
@@ -222,8 +271,8 @@ public sealed class ReportsApi
         json.WriteNumber("startLonE7", t.StartLonE7);
         json.WriteNumber("endLatE7", t.EndLatE7);
         json.WriteNumber("endLonE7", t.EndLonE7);
-        json.WriteString("startLabel", Label(t.StartLatE7, t.StartLonE7));
-        json.WriteString("endLabel", Label(t.EndLatE7, t.EndLonE7));
+        json.WriteString("startLabel", _places.Label(t.StartLatE7, t.StartLonE7));
+        json.WriteString("endLabel", _places.Label(t.EndLatE7, t.EndLonE7));
         json.WriteNumber("distanceM", t.DistanceM);
         json.WriteNumber("estimatedM", t.EstimatedM);
         json.WriteBoolean("estimated", t.Estimated);
@@ -235,11 +284,7 @@ public sealed class ReportsApi
         json.WriteEndObject();
     }
 
-    // No geocoder runs offline: the label is the coordinates (issue 17 allows "or coordinates").
-    private static string Label(int latE7, int lonE7) =>
-        (latE7 / 1e7).ToString("0.00000", CultureInfo.InvariantCulture) + ", " + (lonE7 / 1e7).ToString("0.00000", CultureInfo.InvariantCulture);
-
-    private static void WriteStops(Utf8JsonWriter json, Page<Stop> page)
+    private void WriteStops(Utf8JsonWriter json, Page<Stop> page)
     {
         json.WriteStartObject();
         json.WriteStartArray("stops");
@@ -251,7 +296,7 @@ public sealed class ReportsApi
             Nullable(json, "endTs", s.EndTs);
             json.WriteNumber("latE7", s.LatE7);
             json.WriteNumber("lonE7", s.LonE7);
-            json.WriteString("label", Label(s.LatE7, s.LonE7));
+            json.WriteString("label", _places.Label(s.LatE7, s.LonE7));
             Nullable(json, "durationMs", s.DurationMs);
             json.WriteNumber("idleMs", s.IdleMs);
             json.WriteEndObject();
@@ -262,7 +307,7 @@ public sealed class ReportsApi
         json.WriteEndObject();
     }
 
-    private static void WriteTrack(Utf8JsonWriter json, TripTrack track)
+    private void WriteTrack(Utf8JsonWriter json, TripTrack track)
     {
         json.WriteStartObject();
         json.WritePropertyName("trip");
@@ -304,7 +349,7 @@ public sealed class ReportsApi
         json.WriteEndObject();
     }
 
-    private static void WriteRental(Utf8JsonWriter json, RentalSummary r)
+    private void WriteRental(Utf8JsonWriter json, RentalSummary r)
     {
         json.WriteStartObject();
         json.WriteString("rentalId", r.RentalId);
@@ -325,7 +370,21 @@ public sealed class ReportsApi
         Nullable(json, "startLonE7", r.StartLonE7);
         Nullable(json, "endLatE7", r.EndLatE7);
         Nullable(json, "endLonE7", r.EndLonE7);
+        Label(json, "startLabel", r.StartLatE7, r.StartLonE7);
+        Label(json, "endLabel", r.EndLatE7, r.EndLonE7);
         json.WriteEndObject();
+    }
+
+    private void Label(Utf8JsonWriter json, string name, int? latE7, int? lonE7)
+    {
+        if (latE7 is { } lat && lonE7 is { } lon)
+        {
+            json.WriteString(name, _places.Label(lat, lon));
+        }
+        else
+        {
+            json.WriteNull(name);
+        }
     }
 
     private static void WriteReading(Utf8JsonWriter json, OdometerReading r)

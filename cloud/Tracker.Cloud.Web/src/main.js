@@ -507,6 +507,7 @@ function openCar(me, carId, { subscribe, window: rentalWindow }) {
     rental: rentalWindow ? { id: rentalId(carId, me.userId ?? me.session.user, rentalWindow.fromMs), fromMs: rentalWindow.fromMs, toMs: rentalWindow.toMs } : null,
     operator: me.operator,
     announce: (text) => announcer.say(text),
+    nearestStreet: parts.nearestStreet,
     showLive: () => {
       const at = me.carView?.markerLatLng();
       if (at) parts.map.setView([at.lat, at.lng], Math.max(parts.map.getZoom(), 14), { animate: false });

@@ -1,9 +1,9 @@
-// The report's exports (issue 17): the period's trips as CSV, GPX or KML and its stops as CSV, and
-// the chosen trip as GPX or KML. Each is fetched with the bearer token (src/api.js download) and
+// The report's exports (issue 17): the whole period's trips as CSV, GPX or KML and its stops as CSV,
+// and the chosen trip as GPX or KML. Each is fetched with the bearer token (src/api.js download) and
 // saved as the API's own bytes through an object URL behind a download link, named for the car
 // and the days (src/reports.js). A refusal shows the API's RFC 9457 detail as sent.
 
-import { EXPORTS, EXPORT_LIMIT, exportFileName, periodFromDays, reportQuery, tripFileName } from './reports.js';
+import { EXPORTS, exportFileName, periodFromDays, reportQuery, tripFileName } from './reports.js';
 
 /**
  * Wires the export buttons of the reports section.
@@ -40,7 +40,8 @@ export function createReportExports(options) {
       return;
     }
     button.disabled = true;
-    const r = await api.download(carId, spec.route, reportQuery({ start: p.startMs, end: p.endMs, limit: EXPORT_LIMIT, format: spec.format }));
+    // No limit: the API writes the whole period (or refuses, past its ceiling, with a 422 that says so).
+    const r = await api.download(carId, spec.route, reportQuery({ start: p.startMs, end: p.endMs, format: spec.format }));
     button.disabled = false;
     if (signal.aborted) return;
     if (!r.ok) {
@@ -49,9 +50,7 @@ export function createReportExports(options) {
     }
     const name = exportFileName(carId, el.from.value, el.to.value, spec.what, spec.ext);
     save(r.data, name);
-    message(r.nextCursor
-      ? `Saved ${name}: it holds the first ${EXPORT_LIMIT.toLocaleString('en')} ${spec.what}; choose a shorter period for the rest.`
-      : `Saved ${name}.`, false);
+    message(`Saved ${name}.`, false);
   }
 
   async function downloadTrip(format) {

@@ -10,8 +10,6 @@
 /** Trips or stops asked for per page (the API allows 1..1000). */
 export const PAGE_SIZE = 50;
 
-/** Trips or stops one export asks for: the API's largest page. */
-export const EXPORT_LIMIT = 1000;
 
 const pad = (n, width = 2) => String(n).padStart(width, '0');
 
@@ -270,7 +268,8 @@ export function readTrack(body) {
  * @typedef {{rentalId: string, carId: string, renter: string, fromMs: number, toMs: number, trips: number,
  *   distanceM: number, estimatedM: number, drivingMs: number, maxSpeedMmps: number|null, overspeedEpisodes: number|null,
  *   outsideZoneMs: number|null, startOdometerM: number|null, endOdometerM: number|null,
- *   start: string|null, end: string|null}} RentalSummary
+ *   start: string|null, end: string|null, startLatE7: number|null, startLonE7: number|null,
+ *   endLatE7: number|null, endLonE7: number|null}} RentalSummary
  */
 
 /**
@@ -308,10 +307,33 @@ export function readRentalSummary(r) {
       outsideZoneMs: nullableMs(r.outsideZoneMs),
       startOdometerM: nullableNum(r.startOdometerM),
       endOdometerM: nullableNum(r.endOdometerM),
-      start: coordinates(e7(r.startLatE7, 900_000_000), e7(r.startLonE7, 1_800_000_000)),
-      end: coordinates(e7(r.endLatE7, 900_000_000), e7(r.endLonE7, 1_800_000_000)),
+      start: str(r.startLabel) ?? coordinates(e7(r.startLatE7, 900_000_000), e7(r.startLonE7, 1_800_000_000)),
+      end: str(r.endLabel) ?? coordinates(e7(r.endLatE7, 900_000_000), e7(r.endLonE7, 1_800_000_000)),
+      startLatE7: e7(r.startLatE7, 900_000_000),
+      startLonE7: e7(r.startLonE7, 1_800_000_000),
+      endLatE7: e7(r.endLatE7, 900_000_000),
+      endLonE7: e7(r.endLonE7, 1_800_000_000),
     },
   };
+}
+
+/**
+ * The place a person reads for a position: the town's street from the map's own streets (src/streets.js
+ * nearestStreet) when one is within reach, else the server's label (the same streets on the local host,
+ * coordinates on AWS, where no place index is configured), else the coordinates. Never invents one: an
+ * unknown position with no server label is null.
+ * @param {((lat: number, lon: number) => string|null)|null|undefined} nearest the map's street lookup, if any.
+ * @param {number|null} latE7 latitude, 1e-7 degrees.
+ * @param {number|null} lonE7 longitude.
+ * @param {string|null} [serverLabel] the API's label.
+ * @returns {string|null} the label.
+ */
+export function placeLabel(nearest, latE7, lonE7, serverLabel = null) {
+  if (typeof nearest === 'function' && Number.isInteger(latE7) && Number.isInteger(lonE7) && Math.abs(latE7) <= 900_000_000 && Math.abs(lonE7) <= 1_800_000_000) {
+    const street = nearest(latE7 / 1e7, lonE7 / 1e7);
+    if (typeof street === 'string' && street !== '') return street;
+  }
+  return serverLabel ?? coordinates(latE7, lonE7);
 }
 
 /**
@@ -320,7 +342,7 @@ export function readRentalSummary(r) {
  * @returns {string|null} `lat, lon` to five decimals (about a metre), or null when either is unknown.
  */
 export function coordinates(latE7, lonE7) {
-  if (latE7 === null || lonE7 === null) return null;
+  if (!Number.isFinite(latE7) || !Number.isFinite(lonE7)) return null;
   return `${(latE7 / 1e7).toFixed(5)}, ${(lonE7 / 1e7).toFixed(5)}`;
 }
 

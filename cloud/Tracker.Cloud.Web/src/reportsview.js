@@ -4,11 +4,12 @@
 // choose one of the car's rentals (found from its rental-started events, whose subject is the
 // rental's id) for its summary and its days. Choosing a trip
 // draws its fixes on the map and fits it; Clear returns the map to the live car. A refusal shows
-// the API's RFC 9457 detail as it was sent.
+// the API's RFC 9457 detail as it was sent. Trip ends, stops and a rental's ends are named by the
+// town's nearest street where the map has the town (src/streets.js), else by the API's label.
 
 import {
   PAGE_SIZE, estimatedNote, formatDistance, formatDuration, formatHours, formatSpeed,
-  periodFromDays, readDays, readRentalSummary, readStopsPage, readTrack, readTripsPage, reportQuery, toDateInput,
+  periodFromDays, placeLabel, readDays, readRentalSummary, readStopsPage, readTrack, readTripsPage, reportQuery, toDateInput,
 } from './reports.js';
 import { createReportExports } from './reportexports.js';
 import { dateTime } from './timefmt.js';
@@ -35,8 +36,9 @@ export function reportsElements(doc) {
  * Opens the car's reports.
  * @param {{L: any, map: any, renderer: any, api: any, carId: string, elements: ReturnType<typeof reportsElements>,
  *   rental?: {id: string, fromMs: number, toMs: number}|null, operator?: boolean, announce: (text: string) => void,
- *   showLive: () => void, now?: () => number}} options `rental`: a renter's rental (the default period, and its
- *   summary); `showLive`: returns the map to the live car.
+ *   showLive: () => void, now?: () => number, nearestStreet?: (lat: number, lon: number) => string|null}} options
+ *   `rental`: a renter's rental (the default period, and its summary); `showLive`: returns the map to the live
+ *   car; `nearestStreet`: the town's street at a position (src/basemap.js), if the map has a town.
  * @returns the view.
  */
 export function openReportsView(options) {
@@ -45,6 +47,7 @@ export function openReportsView(options) {
   let rental = options.rental ?? null;
   const operator = options.operator === true;
   const now = options.now ?? (() => Date.now());
+  const place = (latE7, lonE7, serverLabel) => placeLabel(options.nearestStreet, latE7, lonE7, serverLabel);
   const scope = createScope();
   const abort = new AbortController();
   scope.add(() => abort.abort());
@@ -56,8 +59,9 @@ export function openReportsView(options) {
   const cursors = { trips: null, stops: null };
 
   const tripLine = L.polyline([], { renderer, color: '#b45309', weight: 4, opacity: 0.9, interactive: false });
-  const startMark = L.circleMarker([0, 0], { renderer, radius: 6, weight: 2, color: '#ffffff', fillColor: '#047857', fillOpacity: 1, interactive: false });
-  const endMark = L.circleMarker([0, 0], { renderer, radius: 6, weight: 2, color: '#ffffff', fillColor: '#b91c1c', fillOpacity: 1, interactive: false });
+  // The ends open a popup with their time and place when clicked.
+  const startMark = L.circleMarker([0, 0], { renderer, radius: 7, weight: 2, color: '#ffffff', fillColor: '#047857', fillOpacity: 1 });
+  const endMark = L.circleMarker([0, 0], { renderer, radius: 7, weight: 2, color: '#ffffff', fillColor: '#b91c1c', fillOpacity: 1 });
   scope.add(() => {
     tripLine.remove();
     startMark.remove();
@@ -312,7 +316,7 @@ export function openReportsView(options) {
     const tr = document.createElement('tr');
     tr.setAttribute('data-testid', 'trip-row');
     tr.dataset.start = String(trip.startTs);
-    const start = when(trip.startTs, trip.startLabel);
+    const start = when(trip.startTs, place(trip.startLatE7, trip.startLonE7, trip.startLabel));
     const pick = document.createElement('button');
     pick.type = 'button';
     pick.className = 'link';
@@ -331,7 +335,7 @@ export function openReportsView(options) {
       mark.textContent = 'est.';
       distance.append(' ', mark);
     }
-    tr.append(start, when(trip.endTs, trip.endLabel), distance, cell(formatDuration(trip.durationMs), 'num'),
+    tr.append(start, when(trip.endTs, place(trip.endLatE7, trip.endLonE7, trip.endLabel)), distance, cell(formatDuration(trip.durationMs), 'num'),
       cell(formatSpeed(trip.maxSpeedMmps), 'num'), cell(formatSpeed(trip.avgSpeedMmps), 'num'));
     return tr;
   }
@@ -339,7 +343,7 @@ export function openReportsView(options) {
   function stopRow(stop) {
     const tr = document.createElement('tr');
     tr.setAttribute('data-testid', 'stop-row');
-    tr.append(cell(stop.label), when(stop.startTs, null), stop.endTs === null ? cell('still there') : when(stop.endTs, null),
+    tr.append(cell(place(stop.latE7, stop.lonE7, stop.label)), when(stop.startTs, null), stop.endTs === null ? cell('still there') : when(stop.endTs, null),
       cell(stop.durationMs === null ? 'ongoing' : formatDuration(stop.durationMs), 'num'));
     return tr;
   }
@@ -382,8 +386,8 @@ export function openReportsView(options) {
       ['Overspeed episodes', s.overspeedEpisodes === null ? 'unknown' : String(s.overspeedEpisodes)],
       ['Outside the rental\'s zone', s.outsideZoneMs === null ? 'no zone set' : formatDuration(s.outsideZoneMs)],
       ['Odometer', s.startOdometerM === null ? 'unknown' : `${formatDistance(s.startOdometerM)} to ${s.endOdometerM === null ? 'now' : formatDistance(s.endOdometerM)}`],
-      ['Start', s.start ?? 'unknown'],
-      ['End', s.end ?? 'unknown'],
+      ['Start', place(s.startLatE7, s.startLonE7, s.start) ?? 'unknown'],
+      ['End', place(s.endLatE7, s.endLonE7, s.end) ?? 'unknown'],
     ];
     el.rental.replaceChildren(...facts.map(([k, v]) => {
       const div = document.createElement('div');
@@ -423,6 +427,8 @@ export function openReportsView(options) {
     tripLine.setLatLngs(latLngs).addTo(map);
     startMark.setLatLng(latLngs[0]).addTo(map);
     endMark.setLatLng(latLngs[latLngs.length - 1]).addTo(map);
+    startMark.bindPopup(popup('Start', trip.startTs, place(trip.startLatE7, trip.startLonE7, trip.startLabel)));
+    endMark.bindPopup(popup('End', trip.endTs, place(trip.endLatE7, trip.endLonE7, trip.endLabel)));
     drawn = latLngs.length;
     selected.points = drawn;
     map.invalidateSize();
@@ -430,6 +436,16 @@ export function openReportsView(options) {
     const text = `Trip from ${dateTime(trip.startTs)} to ${dateTime(trip.endTs)}, ${formatDistance(trip.distanceM)}: ${drawn.toLocaleString('en')} fixes on the map${read.skipped > 0 ? ` (${read.skipped} could not be read)` : ''}.`;
     el.tripText.textContent = text;
     announce(text);
+  }
+
+  /** A trip end's popup: what, when and where, as text nodes (a street name is never HTML). */
+  function popup(what, ts, label) {
+    const div = document.createElement('div');
+    div.setAttribute('data-testid', `trip-${what.toLowerCase()}-popup`);
+    const strong = document.createElement('strong');
+    strong.textContent = `${what} ${dateTime(ts)}`;
+    div.append(strong, document.createElement('br'), label ?? 'unknown place');
+    return div;
   }
 
   /** Removes the drawn trip; `toLive`: and brings the map back to the live car. */
@@ -443,8 +459,8 @@ export function openReportsView(options) {
     selected = null;
     drawn = 0;
     tripLine.setLatLngs([]).remove();
-    startMark.remove();
-    endMark.remove();
+    startMark.closePopup().unbindPopup().remove();
+    endMark.closePopup().unbindPopup().remove();
     el.trip.hidden = true;
     if (toLive && had) options.showLive();
   }
@@ -456,6 +472,14 @@ export function openReportsView(options) {
     /** @returns {number} fixes of the trip drawn on the map, 0 when none is. */
     get drawnPoints() {
       return drawn;
+    },
+    /**
+     * @returns {Array<{x: number, y: number}>} where the drawn trip's start and end markers are, in pixels from the
+     *   map's top left (for a test's click); empty when no trip is drawn.
+     */
+    endPoints() {
+      if (drawn === 0) return [];
+      return [startMark, endMark].map((m) => map.latLngToContainerPoint(m.getLatLng())).map((p) => ({ x: p.x, y: p.y }));
     },
     /** @returns {number|null} the drawn trip's start, epoch ms. */
     get selectedTrip() {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { createApi } from '../src/api.js';
 import {
   EXPORTS, coordinates, exportFileName, formatDistance, formatDuration, formatHours, formatSpeed, fromDateInput,
-  periodFromDays, readDays, readRentalSummary, readStop, readStopsPage, readTrack, readTrip, readTripsPage, rentalId,
+  periodFromDays, placeLabel, readDays, readRentalSummary, readStop, readStopsPage, readTrack, readTrip, readTripsPage, rentalId,
   reportQuery, toDateInput, tripFileName,
 } from '../src/reports.js';
 import { seeded } from '../test-support/random.js';
@@ -149,6 +149,25 @@ test('readRentalSummary_ReadsTheBillFields_AndKeepsUnknownsUnknown', () => {
   assert.equal(r.summary.outsideZoneMs, null);
   assert.equal(r.summary.start, '39.52500, -119.81000');
   assert.equal(r.summary.end, null);
+  assert.equal(r.summary.startLatE7, 395250000);
+  assert.equal(readRentalSummary({ ...{ carId: 'c', fromMs: 1, toMs: 2, trips: 0, distanceM: 0, drivingMs: 0 }, startLatE7: 1, startLonE7: 2, startLabel: 'Elm Street' }).summary.start, 'Elm Street');
+});
+
+test('placeLabel_PrefersTheMapsStreet_ThenTheServersLabel_ThenCoordinates_AndInventsNothing', () => {
+  const elm = (lat, lon) => (Math.abs(lon + 119.8) < 0.0005 ? 'Elm Street' : null);
+  assert.equal(placeLabel(elm, 395000000, -1198000000, '39.50000, -119.80000'), 'Elm Street');
+  assert.equal(placeLabel(elm, 395000000, -1190000000, 'Oak Street'), 'Oak Street');
+  assert.equal(placeLabel(elm, 395000000, -1190000000, null), '39.50000, -119.00000');
+  assert.equal(placeLabel(undefined, 395000000, -1198000000), '39.50000, -119.80000');
+  assert.equal(placeLabel(() => '', 1, 2), '0.00000, 0.00000');
+  // Unknown or impossible positions never reach the lookup, and are never given a place.
+  let asked = 0;
+  const counting = () => { asked++; return 'Somewhere Street'; };
+  for (const [lat, lon] of [[null, 1], [1, null], [NaN, 1], [1, Infinity], [900000001, 0], [0, -1800000001], [1.5, 2]]) {
+    const label = placeLabel(counting, lat, lon, null);
+    assert.ok(label === null || /^-?\d+\.\d{5}, -?\d+\.\d{5}$/.test(label), `${lat}, ${lon}: ${label}`);
+  }
+  assert.equal(asked, 0);
 });
 
 test('readers_TruncatedBodies_NeverThrowAndNeverInventRows', () => {

@@ -1,7 +1,9 @@
 // The town map's reader and the street lookup (src/streets.js), without a browser.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { nearestStreet, readTown, streetWidth } from '../src/streets.js';
+import { seeded } from '../test-support/random.js';
 
 const town = {
   type: 'FeatureCollection',
@@ -56,4 +58,33 @@ test('streets widen as the map zooms in and never vanish', () => {
   assert.equal(streetWidth(8, 18), 16);
   assert.equal(streetWidth(8, 14), 4);
   assert.ok(streetWidth(8, 2) >= 0.6);
+});
+
+// The API names trip ends with the same streets (Tracker.Cloud.Derive StreetLabeller); both read this corpus.
+const corpus = JSON.parse(readFileSync(new URL('./fixtures/places-corpus.json', import.meta.url), 'utf8'));
+const corpusSegments = () => {
+  const t = readTown(corpus.town);
+  return t.streets.flatMap((s) => s.lines.flatMap((l) => l.slice(1).map((b, i) => ({ name: s.name, a: l[i], b }))));
+};
+
+test('nearestStreet names every position of the corpus shared with the API as the API names it', () => {
+  const segments = corpusSegments();
+  assert.ok(corpus.cases.length >= 10);
+  for (const c of corpus.cases) {
+    assert.equal(nearestStreet(segments, c.latE7 / 1e7, c.lonE7 / 1e7), c.street, c.what);
+  }
+});
+
+test('nearestStreet fuzzed with NaN, infinities and positions off the globe is a street of the town or null, never a throw', () => {
+  const segments = corpusSegments();
+  const names = new Set(['Elm Street', '14th Avenue', 'Ring Highway']);
+  const r = seeded(1717);
+  const odd = [NaN, Infinity, -Infinity, 1e308, -1e308, 91, -91, 181, -181, 0, 39.5, -119.8];
+  for (let i = 0; i < 3000; i++) {
+    const lat = i % 3 === 0 ? r.pick(odd) : 39.4 + (r.below(200000) / 1e6);
+    const lon = i % 5 === 0 ? r.pick(odd) : -119.9 + (r.below(200000) / 1e6);
+    const s = nearestStreet(segments, lat, lon);
+    if (!Number.isFinite(lat) || !Number.isFinite(lon)) assert.equal(s, null, `${lat}, ${lon}`);
+    assert.ok(s === null || names.has(s) || s.split(' at ').every((n) => names.has(n)), `${lat}, ${lon}: ${s}`);
+  }
 });

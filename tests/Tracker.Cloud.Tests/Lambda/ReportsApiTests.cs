@@ -104,6 +104,20 @@ public sealed class ReportsApiTests : IAsyncLifetime
         var (_, _, stops) = await Call("/cars/car-1/stops", new() { ["start"] = T0.ToString(CultureInfo.InvariantCulture) }, claims);
         Assert.All(Json(stops)["stops"]!.AsArray(), s => Assert.True((long)s!["startTs"]! >= _rental.FromMs));
 
+        // The whole-period exports keep to the same window and the same clipping.
+        string rentalStart = DateTimeOffset.FromUnixTimeMilliseconds(_rental.FromMs).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+        var (_, _, tripsCsv) = await Call("/cars/car-1/trips", new() { ["start"] = T0.ToString(CultureInfo.InvariantCulture), ["format"] = "csv" }, claims);
+        List<List<string>> tripRows = Tracker.Cloud.Testing.Rfc4180.Parse(tripsCsv);
+        Assert.Equal(2, tripRows.Count);
+        Assert.True(string.CompareOrdinal(tripRows[1][1], rentalStart) >= 0, tripRows[1][1]);
+        var (_, _, stopsCsv) = await Call("/cars/car-1/stops", new() { ["start"] = T0.ToString(CultureInfo.InvariantCulture), ["format"] = "csv" }, claims);
+        List<List<string>> stopRows = Tracker.Cloud.Testing.Rfc4180.Parse(stopsCsv);
+        Assert.Equal(Json(stops)["stops"]!.AsArray().Count + 1, stopRows.Count);
+        Assert.All(stopRows.Skip(1), r => Assert.True(string.CompareOrdinal(r[1], rentalStart) >= 0, r[1]));
+        var (gpxStatus, _, gpx) = await Call("/cars/car-1/trips", new() { ["start"] = T0.ToString(CultureInfo.InvariantCulture), ["format"] = "gpx" }, claims);
+        Assert.Equal(200, gpxStatus);
+        Assert.Single(System.Xml.Linq.XDocument.Parse(gpx).Root!.Elements(), e => e.Name.LocalName == "trk");
+
         var (other, headers, problem) = await Call("/cars/car-2/trips", new() { ["start"] = T0.ToString(CultureInfo.InvariantCulture) }, claims);
         Assert.Equal(404, other);
         Assert.Equal("application/problem+json", (string?)headers["content-type"]);
@@ -149,12 +163,15 @@ public sealed class ReportsApiTests : IAsyncLifetime
         var (status, headers, text) = await Call("/cars/car-1/trips", new() { ["start"] = T0.ToString(CultureInfo.InvariantCulture), ["format"] = "csv" });
         Assert.Equal(200, status);
         Assert.StartsWith("text/csv", (string?)headers["content-type"], StringComparison.Ordinal);
-        string[] lines = text.Split("\r\n");
-        Assert.Equal(string.Empty, lines[^1]);
-        Assert.Equal(4, lines.Length);
-        Assert.StartsWith("car,start,end,", lines[0], StringComparison.Ordinal);
-        Assert.DoesNotContain('\n', text.Replace("\r\n", string.Empty, StringComparison.Ordinal));
-        Assert.All(lines[..^1], l => Assert.Equal(lines[0].Split(',').Length, l.Split(',').Length));
+        Assert.StartsWith("car,start,end,", text, StringComparison.Ordinal);
+        List<List<string>> records = Tracker.Cloud.Testing.Rfc4180.Parse(text);
+        Assert.Equal(3, records.Count);
+        Assert.All(records, r => Assert.Equal(records[0].Count, r.Count));
+
+        // Without a town the places are the coordinates, quoted for their comma.
+        string place = records[1][records[0].IndexOf("start_place")];
+        Assert.Matches("^52\\.3812\\d, 4\\.90\\d{3}$", place);
+        Assert.Contains("\"" + place + "\"", text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -218,6 +235,14 @@ public sealed class ReportsApiTests : IAsyncLifetime
         Assert.Equal(200, own);
         Assert.Equal(1, (int)Json(summary)["trips"]!);
         Assert.InRange((double)Json(summary)["distanceM"]!, 2_990, 3_010);
+
+        // The bill's ends are labelled as the trips' are: with the position's coordinates when there is one, else null.
+        JsonObject bill = Json(summary);
+        Assert.Equal(bill["startLatE7"] is null, bill["startLabel"] is null);
+        if (bill["startLatE7"] is not null)
+        {
+            Assert.Matches("^52\\.\\d{5}, 4\\.\\d{5}$", (string?)bill["startLabel"]);
+        }
 
         object stranger = LambdaEvents.Claims("someone-else", "renters", (LambdaEvents.SampleNowMs / 1000) + 3600);
         var (hidden, _, _) = await Call("/rentals/" + Uri.EscapeDataString(Tracker.Cloud.Derive.Zones.RentalIds.Of(_rental!)) + "/summary", null, stranger);
