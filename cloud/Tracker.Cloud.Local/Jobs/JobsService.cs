@@ -11,7 +11,8 @@ namespace Tracker.Cloud.Local.Jobs;
 /// a version number that grows by one on every accepted update with optimistic locking by <c>expectedVersion</c>,
 /// <c>statusDetails</c> (names and values are strings), and the topics <c>$aws/things/{thing}/jobs/notify-next</c>,
 /// <c>$next/get</c>, <c>{jobId}/get</c> and <c>{jobId}/update</c> with their <c>/accepted</c> and <c>/rejected</c>
-/// answers. A thing's next execution is its oldest IN_PROGRESS one, else its oldest QUEUED one; notify-next is
+/// answers. The execution a thing is sent (notify-next, get) leaves out its <c>statusDetails</c>, to stay within what
+/// the car's modem can receive. A thing's next execution is its oldest IN_PROGRESS one, else its oldest QUEUED one; notify-next is
 /// published whenever that changes. Pure: it returns the messages to publish; the broker publishes them. Thread-safe.
 /// Kept in memory, as the shadows are.
 /// </summary>
@@ -28,6 +29,12 @@ public sealed class JobsService(TimeProvider clock)
     public const int MaxRequestBytes = 8 * 1024;
 
     private static readonly string[] DeviceStatuses = ["IN_PROGRESS", "SUCCEEDED", "FAILED", "REJECTED"];
+
+    /// <summary>
+    /// How the messages are written: only what JSON requires is escaped (the default escapes <c>+</c> and <c>&amp;</c>,
+    /// which a base64 signature and a URL are full of, and each costs six bytes of the modem's 1,024).
+    /// </summary>
+    public static readonly JsonSerializerOptions Compact = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly object _gate = new();
     private readonly Dictionary<string, JsonObject> _jobs = new(StringComparer.Ordinal);
@@ -357,11 +364,8 @@ public sealed class JobsService(TimeProvider clock)
             ["jobId"] = e.JobId,
             ["status"] = e.Status,
         };
-        if (e.Details.Count > 0)
-        {
-            execution["statusDetails"] = new JsonObject(e.Details.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value)));
-        }
-
+        // No statusDetails here: the car wrote them and does not need them back, and every byte counts against the
+        // 1,024 bytes the SIM7080G can receive (Control/README.md §1); updates' answers carry them (executionState).
         execution["queuedAt"] = e.QueuedAt;
         if (e.StartedAt is long started)
         {
@@ -406,7 +410,7 @@ public sealed class JobsService(TimeProvider clock)
         }
     }
 
-    private static ShadowMessage Message(string topic, JsonObject body) => new(topic, Encoding.UTF8.GetBytes(body.ToJsonString()));
+    private static ShadowMessage Message(string topic, JsonObject body) => new(topic, Encoding.UTF8.GetBytes(body.ToJsonString(Compact)));
 
     private void Raise(string thing, string jobId, string status, IReadOnlyDictionary<string, string> details) => ExecutionChanged?.Invoke(thing, jobId, status, details);
 

@@ -90,6 +90,7 @@ public sealed class RolloutService : IAsyncDisposable
         }
 
         JsonObject document = image.ToJson();
+        document.Remove("keyId"); // the car checks against the key in its bundle; every byte counts against the modem's 1,024
         document["url"] = "${local:image-url}";
         int worst = WorstCaseNotifyBytes(document);
         if (worst > ShadowLimits.MaxMessageBytes)
@@ -258,24 +259,24 @@ public sealed class RolloutService : IAsyncDisposable
     public static int WorstCaseNotifyBytes(JsonObject document)
     {
         var rendered = (JsonObject)document.DeepClone();
-        rendered["url"] = "https://127.0.0.1:65535/images/" + Uri.EscapeDataString(ImageLibrary.FileOf((string)document["version"]!)) + "?e=99999999999&t=" + new string('0', 32);
+        rendered["url"] = "https://127.0.0.1:65535/images/" + Uri.EscapeDataString(ImageLibrary.FileOf((string)document["version"]!)) + "?e=9999999999&t=" + new string('0', 32);
+        const long Epoch = 9_999_999_999; // epoch seconds have 10 digits until the year 2286
         var message = new JsonObject
         {
-            ["timestamp"] = 99_999_999_999,
+            ["timestamp"] = Epoch,
             ["execution"] = new JsonObject
             {
                 ["jobId"] = "rollout-r9999-00000000",
                 ["status"] = "IN_PROGRESS",
-                ["statusDetails"] = new JsonObject { ["version"] = new string('9', 32), ["reason"] = "NotConfirmed", ["step"] = "switching" },
-                ["queuedAt"] = 99_999_999_999,
-                ["startedAt"] = 99_999_999_999,
-                ["lastUpdatedAt"] = 99_999_999_999,
+                ["queuedAt"] = Epoch,
+                ["startedAt"] = Epoch,
+                ["lastUpdatedAt"] = Epoch,
                 ["versionNumber"] = 99_999,
-                ["executionNumber"] = 99_999_999,
+                ["executionNumber"] = 9_999_999_999,
                 ["jobDocument"] = rendered,
             },
         };
-        return Encoding.UTF8.GetByteCount(message.ToJsonString());
+        return Encoding.UTF8.GetByteCount(message.ToJsonString(JobsService.Compact));
     }
 
     private void OnExecutionChanged(string car, string jobId, string status, IReadOnlyDictionary<string, string> details)

@@ -28,6 +28,7 @@ public sealed class ImageServer : IAsyncDisposable
     private readonly TimeProvider _clock;
     private int _requests;
     private int _refused;
+    private int _cuts;
 
     private ImageServer(WebApplication app, Uri baseUrl, byte[]? tokenKey, TimeProvider clock)
     {
@@ -36,6 +37,9 @@ public sealed class ImageServer : IAsyncDisposable
         _tokenKey = tokenKey;
         _clock = clock;
     }
+
+    /// <summary>Connections cut mid-body by <see cref="CutAfter"/>.</summary>
+    public int Cuts => Volatile.Read(ref _cuts);
 
     /// <summary>Requests refused for a missing, wrong or expired token.</summary>
     public int Refused => Volatile.Read(ref _refused);
@@ -95,7 +99,7 @@ public sealed class ImageServer : IAsyncDisposable
             long cut = server.CutAfter?.Invoke(number) ?? -1;
             if (cut >= 0)
             {
-                context.Response.Body = new CuttingStream(context.Response.Body, cut, context);
+                context.Response.Body = new CuttingStream(context.Response.Body, cut, context, () => Interlocked.Increment(ref server._cuts));
             }
 
             return Results.File(path, "application/octet-stream", enableRangeProcessing: true);
@@ -148,7 +152,7 @@ public sealed class ImageServer : IAsyncDisposable
     }
 
     /// <summary>Passes on <c>limit</c> bytes, then aborts the connection (a link cut mid-body).</summary>
-    private sealed class CuttingStream(Stream inner, long limit, HttpContext context) : Stream
+    private sealed class CuttingStream(Stream inner, long limit, HttpContext context, Action cut) : Stream
     {
         private long _written;
 
@@ -191,6 +195,7 @@ public sealed class ImageServer : IAsyncDisposable
                 _written = limit;
             }
 
+            cut();
             context.Abort();
             throw new OperationCanceledException("the link was cut");
         }

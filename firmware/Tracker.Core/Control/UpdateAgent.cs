@@ -39,7 +39,6 @@ namespace Tracker.Core.Control
         private static readonly string[] RecordKeys = new string[] { "job", "version", "phase" };
 
         private readonly IMqttLink _inner;
-        private readonly string _carId;
         private readonly IFlashFileSystem _fs;
         private readonly string _staging;
         private readonly byte[] _modulus;
@@ -88,7 +87,6 @@ namespace Tracker.Core.Control
             }
 
             _inner = inner;
-            _carId = carId;
             _fs = fs;
             _modulus = modulus;
             _transport = transport;
@@ -603,7 +601,8 @@ namespace Tracker.Core.Control
             int id;
             if (_getDue && _getId == 0)
             {
-                byte[] get = Utf8.GetBytes("{\"clientToken\":" + JsonText.Quote(_carId) + "}");
+                // No clientToken: the answer would echo it, and the answer must fit the modem's 1,024 bytes.
+                byte[] get = Utf8.GetBytes("{}");
                 if (_inner.Publish(_topics.NextGet, get, 0, get.Length, 1, out id) == LinkResult.Ok)
                 {
                     _getDue = false;
@@ -622,7 +621,7 @@ namespace Tracker.Core.Control
                 + (_statusReason.Length > 0 ? ",\"reason\":" + JsonText.Quote(_statusReason) : string.Empty)
                 + (_statusStep.Length > 0 ? ",\"step\":" + JsonText.Quote(_statusStep) : string.Empty) + "}";
             byte[] body = Utf8.GetBytes("{\"status\":" + JsonText.Quote(_status) + ",\"statusDetails\":" + details
-                + ",\"expectedVersion\":" + _executionVersion.ToString() + ",\"clientToken\":" + JsonText.Quote(_carId) + "}");
+                + ",\"expectedVersion\":" + _executionVersion.ToString() + "}");
             if (_inner.Publish(_topics.Update(_statusJob), body, 0, body.Length, 1, out id) == LinkResult.Ok)
             {
                 _awaitingAnswer = true;
