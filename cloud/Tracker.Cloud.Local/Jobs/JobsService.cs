@@ -203,6 +203,12 @@ public sealed class JobsService(TimeProvider clock)
             return [Rejected(prefix, "InvalidRequest", "The request is larger than " + MaxRequestBytes + " bytes", null, null)];
         }
 
+        if (!System.Text.Unicode.Utf8.IsValid(payload))
+        {
+            // Found by the fuzz: System.Text.Json reads invalid UTF-8 inside a string lazily, and throws on first use.
+            return [Rejected(prefix, "InvalidJson", "The request is not UTF-8", null, null)];
+        }
+
         JsonObject request;
         try
         {
