@@ -31,7 +31,9 @@ using Tracker.Cloud.Local.Derive;
 using Tracker.Cloud.Local.Fleet;
 using Tracker.Cloud.Local.Http;
 using Tracker.Cloud.Local.Security;
+using Tracker.Cloud.Local.Jobs;
 using Tracker.Cloud.Local.Shadow;
+using Tracker.Cloud.Local.Updates;
 using Tracker.Cloud.Local.Ingest;
 using Tracker.Cloud.Local.Observability;
 using Tracker.Cloud.Local.Options;
@@ -101,6 +103,9 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
 
     /// <summary>The cars' device shadows, as IoT Core keeps them (the API's config changes go through it).</summary>
     public ShadowService Shadows => _app.Services.GetRequiredService<ShadowService>();
+
+    /// <summary>Over-the-air updates: IoT Jobs on the broker, the uploaded images, their HTTPS server and the rollouts.</summary>
+    public LocalUpdates Updates { get; private init; } = null!;
 
     /// <summary>The simulated fleet, or null when none runs.</summary>
     public SimulatedFleet? Fleet { get; private set; }
@@ -236,6 +241,8 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
         builder.Services.AddSingleton(s => new ConnectionGuard(options.ConnectTimeout, options.MaxPendingConnections, options.MaxHttpConnections, metrics, s.GetRequiredService<ILogger<ConnectionGuard>>()));
         builder.Services.AddSingleton(new ShadowService(clock));
         builder.Services.AddSingleton(new CarGroups());
+        builder.Services.AddSingleton(new JobsService(clock));
+        builder.Services.AddSingleton(new ImageLibrary(Path.Combine(options.DataDirectory, "updates", "images"), () => Tracker.Provisioning.Pki.CodeSigning.ReadPublicKey(pki.FleetCa.Directory)));
         builder.Services.AddSingleton<EmbeddedBroker>();
         builder.Services.AddSingleton<LimitedMqttConnectionHandler>();
         builder.Services.AddRouting();
@@ -287,6 +294,9 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
         liveEvents.Withdrawn = brokerRules.EventWithdrawnAsync;
         LocalFleetHost? host = null;
         ConfigEndpoints.Map(app, apiTokens, app.Services.GetRequiredService<ShadowService>(), brokerRules, pki, app.Services.GetRequiredService<CarGroups>());
+        LocalUpdates updates = LocalUpdates.Create(app.Services.GetRequiredService<JobsService>(), app.Services.GetRequiredService<ImageLibrary>(), brokerRules, clock);
+        RolloutEndpoints.Map(app, apiTokens, updates.Images, updates.Rollouts, app.Services.GetRequiredService<CarGroups>(), pki);
+        await updates.StartAsync(pki, clock).ConfigureAwait(false);
         LocalEndpoints.Map(app, api, options.Auth == AuthMode.Local ? users : null, apiTokens, metrics, townMap, ct => host is null
             ? Task.FromResult(new HealthReport("starting", new Dictionary<string, string>(), 0, 0, 0))
             : host.CheckHealthAsync(ct));
@@ -299,6 +309,7 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
         catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException || e.InnerException is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse })
         {
             // Taken between the check above and now.
+            await updates.DisposeAsync().ConfigureAwait(false);
             await app.DisposeAsync().ConfigureAwait(false);
             lifetime?.Dispose();
             pki.Dispose();
@@ -308,7 +319,7 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
         progress.Done();
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var httpUrl = new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "[::1]", StringComparison.Ordinal));
-        host = new LocalFleetHost(options, app, pki, users, store, rentals, metrics, published, mqttPort, httpUrl, webRoot, oidc is null ? lifetime : Combine(lifetime, oidc));
+        host = new LocalFleetHost(options, app, pki, users, store, rentals, metrics, published, mqttPort, httpUrl, webRoot, oidc is null ? lifetime : Combine(lifetime, oidc)) { Updates = updates };
         app.Services.GetRequiredService<DeriveGate>().StartTicks();
         await app.Services.GetRequiredService<DeriveGate>().StartFeedAsync(cancellationToken).ConfigureAwait(false);
 
@@ -358,6 +369,7 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
         }
 
         await _app.Services.GetRequiredService<DeriveGate>().DisposeAsync().ConfigureAwait(false);
+        await Updates.DisposeAsync().ConfigureAwait(false);
         Broker.Detach();
         await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using Tracker.Cloud.Core.Access;
+using Tracker.Cloud.Local.Jobs;
 using Tracker.Cloud.Local.Shadow;
 using Tracker.Core.Uplink;
 
@@ -14,7 +15,7 @@ public static class BrokerPolicy
     /// <summary>The client id prefix browsers use; a car id can never take a browser's session or the reverse.</summary>
     public const string ViewerClientPrefix = LiveTopics.WebClientIdPrefix;
 
-    /// <summary>A car (its certificate CN) may publish its own fixes and status, and requests to its own shadow, nothing else.</summary>
+    /// <summary>A car (its certificate CN) may publish its own fixes and status, and requests to its own shadow and jobs, nothing else.</summary>
     /// <param name="carId">The certificate's CN.</param>
     /// <param name="topic">The publish topic.</param>
     /// <returns>True when allowed.</returns>
@@ -22,20 +23,35 @@ public static class BrokerPolicy
         (TopicParser.TryParseDeviceTopic(topic, out string car, out string leaf)
             && string.Equals(car, carId, StringComparison.Ordinal)
             && leaf is "fixes" or "status")
-        || (ShadowService.TryParseRequestTopic(topic, out string thing, out _) && string.Equals(thing, carId, StringComparison.Ordinal));
+        || (ShadowService.TryParseRequestTopic(topic, out string thing, out _) && string.Equals(thing, carId, StringComparison.Ordinal))
+        || (JobsService.TryParseRequestTopic(topic, out string jobThing, out _, out _) && string.Equals(jobThing, carId, StringComparison.Ordinal));
 
     /// <summary>The answers a car may subscribe to on its own classic shadow (no wildcards, as the device policy names them).</summary>
     private static readonly string[] ShadowAnswers =
         ["update/delta", "update/accepted", "update/rejected", "update/documents", "get/accepted", "get/rejected", "delete/accepted", "delete/rejected"];
 
-    /// <summary>A car may subscribe to its own live (watch) topic and its own shadow's answers only.</summary>
+    /// <summary>A car may subscribe to its own live (watch) topic and its own shadow's and jobs' answers only.</summary>
     /// <param name="carId">The certificate's CN.</param>
     /// <param name="filter">The topic filter.</param>
     /// <returns>True when allowed.</returns>
     public static bool MayDeviceSubscribe(string carId, string filter) =>
         string.Equals(filter, "tracker/" + carId + "/live", StringComparison.Ordinal)
         || (filter is not null && filter.StartsWith(ShadowService.Prefix(carId), StringComparison.Ordinal)
-            && ShadowAnswers.Contains(filter[ShadowService.Prefix(carId).Length..], StringComparer.Ordinal));
+            && ShadowAnswers.Contains(filter[ShadowService.Prefix(carId).Length..], StringComparer.Ordinal))
+        || (filter is not null && filter.StartsWith(JobsService.Prefix(carId), StringComparison.Ordinal) && IsJobsAnswer(filter[JobsService.Prefix(carId).Length..]));
+
+    // notify-next, or {jobId|$next|+}/{get|update}/{accepted|rejected} ($next only with get), as the device policy names them.
+    private static bool IsJobsAnswer(string rest)
+    {
+        if (rest == "notify-next")
+        {
+            return true;
+        }
+
+        string[] levels = rest.Split('/');
+        return levels.Length == 3 && levels[2] is "accepted" or "rejected" && levels[1] is "get" or "update"
+            && (levels[0] == "+" || JobsService.IsValidJobId(levels[0]) || (levels[0] == "$next" && levels[1] == "get"));
+    }
 
     /// <summary>
     /// May a viewer subscribe to <paramref name="filter"/>? Operators: any filter inside <c>fleet/</c> (wildcards

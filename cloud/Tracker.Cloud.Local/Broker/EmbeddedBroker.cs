@@ -11,6 +11,7 @@ using Tracker.Cloud.Core.Storage;
 using Tracker.Cloud.Local.Security;
 using Tracker.Cloud.Local.Ingest;
 using Tracker.Cloud.Local.Observability;
+using Tracker.Cloud.Local.Jobs;
 using Tracker.Cloud.Local.Shadow;
 using Tracker.Core.Uplink;
 
@@ -44,6 +45,7 @@ public sealed partial class EmbeddedBroker
     private readonly LocalCustomAuthorizer? _custom;
     private readonly ConnectionGuard _guard;
     private readonly ShadowService _shadows;
+    private readonly JobsService? _jobs;
     private MqttServer? _server;
     private ITimer? _sweep;
 
@@ -59,9 +61,11 @@ public sealed partial class EmbeddedBroker
     /// <param name="guard">The connections' deadlines and caps (told when a CONNECT is accepted).</param>
     /// <param name="shadows">The cars' device shadows (requests on <c>$aws/things/{car}/shadow/...</c> are answered from it).</param>
     /// <param name="custom">IoT Core's custom authorizer, locally, for <c>--auth oidc</c>; null for the dev tokens.</param>
-    public EmbeddedBroker(LocalPki pki, LocalUsers users, IRentalStore rentals, IngestGate ingest, HostMetrics metrics, PublishTimes published, TimeProvider clock, ILogger<EmbeddedBroker> log, ConnectionGuard guard, ShadowService shadows, LocalCustomAuthorizer? custom = null)
+    /// <param name="jobs">IoT Jobs (requests on <c>$aws/things/{car}/jobs/...</c> are answered from it); null for none.</param>
+    public EmbeddedBroker(LocalPki pki, LocalUsers users, IRentalStore rentals, IngestGate ingest, HostMetrics metrics, PublishTimes published, TimeProvider clock, ILogger<EmbeddedBroker> log, ConnectionGuard guard, ShadowService shadows, LocalCustomAuthorizer? custom = null, JobsService? jobs = null)
     {
         _shadows = shadows;
+        _jobs = jobs;
         _guard = guard;
         _custom = custom;
         _pki = pki;
@@ -425,6 +429,14 @@ public sealed partial class EmbeddedBroker
                 // The shadow service's reserved topics: answered by the service, not forwarded (IoT Core's Device Shadow).
                 e.ProcessPublish = false;
                 await PublishShadowAsync(_shadows.Handle(thing, operation, payload)).ConfigureAwait(false);
+                return;
+            }
+
+            if (_jobs is not null && JobsService.TryParseRequestTopic(message.Topic, out string jobThing, out string jobId, out string jobOperation))
+            {
+                // IoT Jobs' reserved topics: answered by the jobs service, not forwarded.
+                e.ProcessPublish = false;
+                await PublishShadowAsync(_jobs.Handle(jobThing, jobId, jobOperation, payload)).ConfigureAwait(false);
                 return;
             }
 

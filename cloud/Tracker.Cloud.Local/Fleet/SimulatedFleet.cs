@@ -66,6 +66,10 @@ public sealed partial class SimulatedFleet : IDisposable
         NmeaLog? replay = settings.ReplayPath is { } path ? NmeaLog.Load(path) : null;
         var provisioning = Stopwatch.StartNew();
         int issued = 0;
+
+        // With a fleet code-signing key, every car runs the firmware's IoT Jobs agent (without one no image could be verified).
+        byte[]? codeSigningKey = Tracker.Provisioning.Pki.CodeSigning.ReadPublicKey(pki.FleetCa.Directory);
+        var transport = new Updates.HttpUpdateTransport(pki.EndpointCa, TimeSpan.FromSeconds(30));
         for (int i = 1; i <= settings.Cars; i++)
         {
             string carId = CarIds.Of(i);
@@ -75,7 +79,12 @@ public sealed partial class SimulatedFleet : IDisposable
             IGnssSource gnss = replay is not null
                 ? new NmeaLogGnss(replay, nowMs, startOffsetMs: (i - 1) * 37_000L)
                 : new GeneratedGnss(new RouteGenerator(town!, carSeed: unchecked((settings.Seed * 7919) + i)), nowMs);
-            fleet._cars.Add(fleet.CreateCar(i, bundle, gnss, settings, mqttPort, published, publishToAck));
+            fleet._cars.Add(fleet.CreateCar(i, bundle, gnss, settings, mqttPort, published, publishToAck, codeSigningKey is null ? null : new SimulatedUpdates
+            {
+                Directory = Path.Combine(settings.FlashDirectory, carId + ".app"),
+                CodeSigningKey = codeSigningKey,
+                Transport = transport,
+            }));
             provisioned?.Invoke(i, settings.Cars);
         }
 
@@ -162,7 +171,7 @@ public sealed partial class SimulatedFleet : IDisposable
         }
     }
 
-    private FleetCar CreateCar(int number, DeviceBundle bundle, IGnssSource gnss, FleetSettings settings, int mqttPort, PublishTimes published, LatencyHistogram? publishToAck)
+    private FleetCar CreateCar(int number, DeviceBundle bundle, IGnssSource gnss, FleetSettings settings, int mqttPort, PublishTimes published, LatencyHistogram? publishToAck, SimulatedUpdates? updates)
     {
         string carId = bundle.CarId;
         MqttNetLinkOptions linkOptions = MqttNetLinkOptions.FromPemFiles(
@@ -199,6 +208,7 @@ public sealed partial class SimulatedFleet : IDisposable
                 Uplink = uplink,
                 JitterSeed = (uint)number,
                 FirmwareVersion = "sim-1.0",
+                Updates = updates,
             },
             gnss,
             timed);

@@ -88,7 +88,7 @@ public static class ConfigEndpoints
         return keyed;
     }
 
-    private static async Task<IResult> Guarded(HttpContext context, IApiTokens tokens, Func<Task<IResult>> action)
+    internal static async Task<IResult> Guarded(HttpContext context, IApiTokens tokens, Func<Task<IResult>> action)
     {
         context.Response.Headers.CacheControl = "no-store";
         string path = context.Request.Path.Value ?? "/";
@@ -96,7 +96,7 @@ public static class ConfigEndpoints
         if (string.IsNullOrEmpty(authorization))
         {
             context.Response.Headers.WWWAuthenticate = "Bearer";
-            return LocalEndpoints.Problem(401, "unauthenticated", "Unauthenticated", "Remote configuration needs an operator's bearer token.", path);
+            return LocalEndpoints.Problem(401, "unauthenticated", "Unauthenticated", "The cars' configuration and updates need an operator's bearer token.", path);
         }
 
         ApiTokenCheck token = await tokens.CheckAsync(authorization, context.RequestAborted).ConfigureAwait(false);
@@ -114,16 +114,16 @@ public static class ConfigEndpoints
 
         if (!IdentityClaims.TryRead(token.Claims, out Identity? identity, out _) || !identity!.Roles.HasFlag(Role.Operator))
         {
-            return LocalEndpoints.Problem(403, "forbidden", "Operators only", "Only an operator may read or change the cars' configuration.", path);
+            return LocalEndpoints.Problem(403, "forbidden", "Operators only", "Only an operator may read or change the cars' configuration and updates.", path);
         }
 
         return await action().ConfigureAwait(false);
     }
 
-    private static bool Known(string carId, LocalPki pki) =>
+    internal static bool Known(string carId, LocalPki pki) =>
         CarGroups.IsValidCarId(carId) && File.Exists(Path.Combine(pki.BundlesDirectory, carId, BundleFiles.Identity));
 
-    private static IResult NoCar(HttpContext c, string carId) =>
+    internal static IResult NoCar(HttpContext c, string carId) =>
         LocalEndpoints.Problem(404, "no-car", "No such car", "No car '" + Shorten(carId) + "' is provisioned on this host.", c.Request.Path.Value ?? "/");
 
     private static IResult ReadCar(HttpContext c, string carId, ShadowService shadows, LocalPki pki) =>

@@ -49,8 +49,11 @@ public sealed class SimulatedCar : IDisposable
     private readonly CoverageLink _link;
     private UplinkEngine _engine;
     private ControlLink? _control;
+    private UpdateAgent? _agent;
+    private long _bootMs;
     private SafeRestart? _safeRestart;
     private int _restarts;
+    private int _updateReboots;
     private readonly byte[] _buffer = new byte[ReadChunk];
     private readonly object _sync = new();
     private readonly double _signalPhase;
@@ -178,6 +181,15 @@ public sealed class SimulatedCar : IDisposable
     /// <summary>What the Control stage did with the shadow's deltas, or null without remote configuration.</summary>
     public ControlLink? Control => _control;
 
+    /// <summary>The IoT Jobs agent (update phase, job, failures), or null without <see cref="SimulatedCarOptions.Updates"/>.</summary>
+    public UpdateAgent? Updates => _agent;
+
+    /// <summary>The application version this boot runs (the loader's choice with updates, else the configured one).</summary>
+    public string RunningVersion => _device.FirmwareVersion;
+
+    /// <summary>Reboots for updates: into a staged version, or after a version failed to confirm in its window.</summary>
+    public int UpdateReboots => Volatile.Read(ref _updateReboots);
+
     /// <summary>Restarts the car made to run pending restart keys.</summary>
     public int Restarts => Volatile.Read(ref _restarts);
 
@@ -228,6 +240,11 @@ public sealed class SimulatedCar : IDisposable
         UpdateDevice(utcNowMs, monotonicMs);
         _link.Update();
         _engine.Tick(monotonicMs);
+        if (_agent is not null && StepUpdates(monotonicMs))
+        {
+            return;
+        }
+
         if (_control is not null && _control.TakeConfigChange())
         {
             // Live keys at once: the report policy and the uplink are rebuilt from the running config between two
@@ -236,39 +253,87 @@ public sealed class SimulatedCar : IDisposable
         }
 
         if (_safeRestart is not null && _control is not null
-            && _safeRestart.Update(monotonicMs, _control.Remote.RestartPending, _device.Ignition == IgnitionState.On, _device.IsMoving, _log.PendingCount, _engine.MessagesInFlight, downloading: false))
+            && _safeRestart.Update(monotonicMs, _control.Remote.RestartPending, _device.Ignition == IgnitionState.On, _device.IsMoving, _log.PendingCount, _engine.MessagesInFlight, downloading: _agent is not null && _agent.Phase == UpdatePhase.Downloading))
         {
             // The device reboots (Power.RebootDevice) and reads the newest generation at boot: so does the car.
             Interlocked.Increment(ref _restarts);
-            _control.Disconnect();
+            Outermost().Disconnect();
             (_recorder, _engine) = Boot();
         }
     }
+
+    // The agent's pass, the health confirmation and the reboots an update asks for; true when the car rebooted.
+    private bool StepUpdates(long monotonicMs)
+    {
+        SimulatedUpdates updates = _options.Updates!;
+        _agent!.Step();
+        bool reboot = _agent.TakeReboot();
+        if (!reboot && _agent.OnTrial)
+        {
+            bool healthy = updates.NeverHealthy is null || !updates.NeverHealthy(_agent.RunningVersion);
+            if (healthy && _link.IsConnected)
+            {
+                _agent.Confirm();
+            }
+            else if (monotonicMs - _bootMs > updates.ConfirmWindowMs)
+            {
+                reboot = true; // not healthy in its window: the app asks the loader to reboot, which counts an attempt
+            }
+        }
+
+        if (!reboot)
+        {
+            return false;
+        }
+
+        Interlocked.Increment(ref _updateReboots);
+        Outermost().Disconnect();
+        _recorder.Flush();
+        (_recorder, _engine) = Boot();
+        return true;
+    }
+
+    private IMqttLink Outermost() => (IMqttLink?)_agent ?? (IMqttLink?)_control ?? _link;
 
     // The device's boot: the running config from tracker.conf and the newest whole generation of overrides (with remote
     // configuration), then the recorder and the uplink over it.
     private (FixRecorder Recorder, UplinkEngine Engine) Boot()
     {
-        if (_options.TrackerConf is null)
+        IMqttLink link = _link;
+        ReportConfig policy = _options.Policy;
+        UplinkOptions uplink = _options.Uplink;
+        if (_options.TrackerConf is not null)
         {
-            return Build(_options.Policy, _link, _options.Uplink);
+            RemoteConfig remote = RemoteConfig.Open(_fs, _options.ConfigDirectory!, _options.TrackerConf);
+            if (!remote.Result.IsOk)
+            {
+                throw new ArgumentException("the car's tracker.conf is refused: " + remote.Result.Message, nameof(_options));
+            }
+
+            _control = new ControlLink(_link, remote, CarId);
+            link = _control;
+            policy = remote.Result.Config!.Report;
+            uplink = remote.Result.Config.Uplink;
         }
 
-        RemoteConfig remote = RemoteConfig.Open(_fs, _options.ConfigDirectory!, _options.TrackerConf);
-        if (!remote.Result.IsOk)
+        if (_options.Updates is { } updates)
         {
-            throw new ArgumentException("the car's tracker.conf is refused: " + remote.Result.Message, nameof(_options));
+            // The loader's step: the image to run, its attempt counted before it runs.
+            string running = UpdateAgent.Boot(_fs, updates.Directory, out _);
+            _device.FirmwareVersion = running.Length > 0 ? running : _options.FirmwareVersion;
+            _agent = new UpdateAgent(link, CarId, _fs, updates.Directory, updates.CodeSigningKey, updates.Transport, _device.FirmwareVersion);
+            _bootMs = _lastMonotonicMs;
+            link = _agent;
         }
 
-        _control = new ControlLink(_link, remote, CarId);
-        return Build(remote.Result.Config!.Report, _control, remote.Result.Config.Uplink);
+        return Build(policy, link, uplink);
     }
 
     private void Rebuild(RemoteConfig remote)
     {
-        _control!.Disconnect();
+        Outermost().Disconnect();
         _recorder.Flush();
-        (_recorder, _engine) = Build(remote.Result.Config!.Report, _control, remote.Result.Config.Uplink);
+        (_recorder, _engine) = Build(remote.Result.Config!.Report, Outermost(), remote.Result.Config.Uplink);
     }
 
     private (FixRecorder Recorder, UplinkEngine Engine) Build(ReportConfig policy, IMqttLink link, UplinkOptions uplink)

@@ -69,4 +69,30 @@ public sealed record SimulatedCarOptions
 
     /// <summary>How long the car must stay parked and idle before it restarts for pending restart keys (the device's 5 minutes by default).</summary>
     public long RestartQuietMs { get; init => field = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(RestartQuietMs)); } = Tracker.Core.Control.SafeRestart.DefaultQuietMs;
+
+    /// <summary>
+    /// Over-the-air updates, or null for a car without them. When set, the car boots as the device's loader does (the
+    /// image <see cref="Tracker.Core.Control.BootSelector"/> chooses; its version is the one the status reports) and runs
+    /// the firmware's IoT Jobs agent on its connection.
+    /// </summary>
+    public SimulatedUpdates? Updates { get; init; }
+}
+
+/// <summary>What a simulated car needs for over-the-air updates (the device's update area, key and transport).</summary>
+public sealed record SimulatedUpdates
+{
+    /// <summary>The update area (the device's <c>I:\app</c>): staging, images, boot state, the agent's record.</summary>
+    public required string Directory { get; init; }
+
+    /// <summary>The fleet's code-signing public key (the modulus in the car's bundle).</summary>
+    public required byte[] CodeSigningKey { get; init; }
+
+    /// <summary>Opens an image's URL.</summary>
+    public required Tracker.Core.Control.IUpdateTransport Transport { get; init; }
+
+    /// <summary>How long a new version has to confirm its health (a fix read, here: the uplink connected) before the car reboots and the attempt counts.</summary>
+    public long ConfirmWindowMs { get; init; } = 600_000;
+
+    /// <summary>Versions that never get healthy (a test's broken build): they never confirm. Null: every version is healthy.</summary>
+    public Func<string, bool>? NeverHealthy { get; init; }
 }

@@ -19,9 +19,10 @@ namespace Tracker.Core.Control
         /// <summary>The largest image accepted (the staging directory's budget on the 16 MB board's I: partition).</summary>
         public const int MaxImageBytes = 1024 * 1024;
 
-        private UpdateJob(string jobId, int executionVersion, string version, int size, byte[] sha256, byte[] signature, string url)
+        private UpdateJob(string jobId, int executionVersion, string status, string version, int size, byte[] sha256, byte[] signature, string url)
         {
             JobId = jobId;
+            Status = status;
             ExecutionVersion = executionVersion;
             Version = version;
             Size = size;
@@ -35,6 +36,9 @@ namespace Tracker.Core.Control
 
         /// <summary>The execution's versionNumber (IoT Jobs' optimistic lock for status updates).</summary>
         public int ExecutionVersion { get; }
+
+        /// <summary>The execution's status as IoT Jobs sent it (QUEUED, IN_PROGRESS...), or empty when the message names none.</summary>
+        public string Status { get; }
 
         /// <summary>The image's version.</summary>
         public string Version { get; }
@@ -80,13 +84,13 @@ namespace Tracker.Core.Control
                 return false;
             }
 
-            string[] fields = new string[9];
+            string[] fields = new string[10];
             for (int i = 0; i < fields.Length; i++)
             {
                 fields[i] = string.Empty;
             }
 
-            // 0 jobId, 1 versionNumber, 2 op, 3 version, 4 size, 5 sha256, 6 sig, 7 url, 8 "execution seen"
+            // 0 jobId, 1 versionNumber, 2 op, 3 version, 4 size, 5 sha256, 6 sig, 7 url, 8 "execution seen", 9 status
             if (!ReadObject(json, 0, fields, out problem))
             {
                 return false;
@@ -160,7 +164,7 @@ namespace Tracker.Core.Control
         {
             if (level == 1)
             {
-                return name == "jobId" ? 0 : name == "versionNumber" ? 1 : -1;
+                return name == "jobId" ? 0 : name == "versionNumber" ? 1 : name == "status" ? 9 : -1;
             }
 
             if (level != 2)
@@ -195,9 +199,9 @@ namespace Tracker.Core.Control
             int size;
             byte[] signature;
             byte[] sha = new byte[Common.Sha256.DigestBytes];
-            if (f[0].Length == 0 || f[0].Length > 64)
+            if (f[0].Length == 0 || f[0].Length > 64 || !IsJobId(f[0]))
             {
-                problem = "jobId is missing or longer than 64 characters";
+                problem = "jobId is missing, longer than 64 characters, or not letters, digits, '_' and '-'";
             }
             else if (!ConfigLineReader.TryParseInt(f[1], out executionVersion) || executionVersion < 1)
             {
@@ -229,11 +233,26 @@ namespace Tracker.Core.Control
             }
             else
             {
-                job = new UpdateJob(f[0], executionVersion, f[3], size, sha, signature, f[7]);
+                job = new UpdateJob(f[0], executionVersion, f[9].Length > 32 ? string.Empty : f[9], f[3], size, sha, signature, f[7]);
                 return true;
             }
 
             return false;
+        }
+
+        // IoT Jobs' job ids: [a-zA-Z0-9_-]+ (they become a level of the car's topics, so nothing else).
+        private static bool IsJobId(string text)
+        {
+            for (int i = 0; i < text.Length; i++)
+            {
+                char c = text[i];
+                if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '-'))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         private static bool IsVersion(string text)

@@ -1,0 +1,200 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Tracker.Core.Control;
+using Tracker.Provisioning.Pki;
+
+namespace Tracker.Cloud.Local.Updates;
+
+/// <summary>
+/// The application images an operator uploaded (issue 18), the local stand-in for the S3 bucket of images: each
+/// version's image (<c>{version}.bin</c>, served by the <see cref="ImageServer"/>) beside the job document's image
+/// fields as <c>codesign sign</c> wrote them (<c>{version}.sig.json</c>). An upload is accepted only when the
+/// fleet's code-signing key signed that image under that version, checked with the car's own verifier: the host
+/// refuses what every car would refuse. A version is never replaced by other bytes. Thread-safe.
+/// </summary>
+public sealed class ImageLibrary
+{
+    private readonly object _gate = new();
+    private readonly string _folder;
+    private readonly Func<byte[]?> _publicKey;
+
+    /// <summary>Uses <paramref name="folder"/>, verifying against the key <paramref name="publicKey"/> reads (null: the fleet has none yet).</summary>
+    /// <param name="folder">The images' folder.</param>
+    /// <param name="publicKey">Reads the fleet's code-signing public key (the modulus the cars carry).</param>
+    public ImageLibrary(string folder, Func<byte[]?> publicKey)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        ArgumentNullException.ThrowIfNull(publicKey);
+        _folder = Path.GetFullPath(folder);
+        _publicKey = publicKey;
+        Directory.CreateDirectory(_folder);
+    }
+
+    /// <summary>The folder the image server serves.</summary>
+    public string Folder => _folder;
+
+    /// <summary>The file name of a version's image.</summary>
+    /// <param name="version">The version.</param>
+    /// <returns>The name.</returns>
+    public static string FileOf(string version) => version + ".bin";
+
+    /// <summary>Adds an image.</summary>
+    /// <param name="image">The image's bytes.</param>
+    /// <param name="signature">The image fields <c>codesign sign</c> wrote (<c>op</c>, <c>version</c>, <c>size</c>, <c>sha256</c>, <c>sig</c>, <c>keyId</c>).</param>
+    /// <param name="stored">The stored entry, or null.</param>
+    /// <returns>Null when stored (or the same bytes were already there), else the HTTP status and why.</returns>
+    public (int Status, string Code, string Detail)? Add(byte[] image, JsonObject signature, out ImageEntry? stored)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(signature);
+        stored = null;
+        if (image.Length is 0 or > UpdateJob.MaxImageBytes)
+        {
+            return (422, "bad-image", "An image is 1 to " + UpdateJob.MaxImageBytes + " bytes; this one is " + image.Length + ".");
+        }
+
+        if (!TryString(signature, "version", out string version) || !IsVersion(version))
+        {
+            return (422, "bad-signature", "signature.version must be 1 to 32 of a-z A-Z 0-9 . - +.");
+        }
+
+        if (!TryString(signature, "sha256", out string sha) || !TryString(signature, "sig", out string sig) || signature["size"] is not JsonValue size
+            || size.GetValueKind() != JsonValueKind.Number || !size.TryGetValue(out long declared))
+        {
+            return (422, "bad-signature", "signature must carry version, size, sha256 and sig as 'codesign sign' writes them.");
+        }
+
+        if (signature["op"] is JsonNode op && (op.GetValueKind() != JsonValueKind.String || op.GetValue<string>() != UpdateJob.Operation))
+        {
+            return (422, "bad-signature", "signature.op must be " + UpdateJob.Operation + ".");
+        }
+
+        byte[]? modulus = _publicKey();
+        if (modulus is null)
+        {
+            return (409, "no-signing-key", "The fleet has no code-signing key: create it with 'tracker-provision codesign create' in the host's CA folder.");
+        }
+
+        byte[] digest = SHA256.HashData(image);
+        byte[] signatureBytes;
+        try
+        {
+            signatureBytes = Convert.FromBase64String(sig);
+        }
+        catch (FormatException)
+        {
+            return (422, "bad-signature", "signature.sig is not base64.");
+        }
+
+        if (declared != image.Length || !string.Equals(sha, Convert.ToHexStringLower(digest), StringComparison.OrdinalIgnoreCase))
+        {
+            return (422, "digest", "The image is not the one signed: its size or SHA-256 differs from the signature's.");
+        }
+
+        if (UpdateVerifier.Check(digest, digest, version, signatureBytes, modulus) != UpdateCheck.Ok)
+        {
+            return (422, "signature", "The signature is not the fleet's code-signing key's over this image and version: no car would take it.");
+        }
+
+        var entry = new ImageEntry(version, image.Length, Convert.ToHexStringLower(digest), Convert.ToBase64String(signatureBytes), CodeSigning.KeyId(modulus));
+        lock (_gate)
+        {
+            string path = Path.Combine(_folder, FileOf(version));
+            if (File.Exists(path))
+            {
+                if (!File.ReadAllBytes(path).AsSpan().SequenceEqual(image))
+                {
+                    return (409, "version-exists", "Version " + version + " is already uploaded with other bytes; a version is never replaced.");
+                }
+
+                stored = entry;
+                return null;
+            }
+
+            File.WriteAllText(Path.Combine(_folder, version + ".sig.json"), entry.ToJson().ToJsonString());
+            string tmp = path + ".tmp";
+            File.WriteAllBytes(tmp, image);
+            File.Move(tmp, path);
+        }
+
+        stored = entry;
+        return null;
+    }
+
+    /// <summary>A version's entry, or null.</summary>
+    /// <param name="version">The version.</param>
+    /// <returns>The entry.</returns>
+    public ImageEntry? Find(string version)
+    {
+        if (!IsVersion(version))
+        {
+            return null;
+        }
+
+        lock (_gate)
+        {
+            string sig = Path.Combine(_folder, version + ".sig.json");
+            if (!File.Exists(sig) || !File.Exists(Path.Combine(_folder, FileOf(version))))
+            {
+                return null;
+            }
+
+            return ImageEntry.FromJson(JsonNode.Parse(File.ReadAllText(sig))!.AsObject());
+        }
+    }
+
+    /// <summary>Every image, by version.</summary>
+    /// <returns>The entries.</returns>
+    public IReadOnlyList<ImageEntry> All()
+    {
+        lock (_gate)
+        {
+            return Directory.EnumerateFiles(_folder, "*.sig.json")
+                .Select(f => Path.GetFileName(f)[..^".sig.json".Length])
+                .Where(v => File.Exists(Path.Combine(_folder, FileOf(v))))
+                .Order(StringComparer.Ordinal)
+                .Select(v => ImageEntry.FromJson(JsonNode.Parse(File.ReadAllText(Path.Combine(_folder, v + ".sig.json")))!.AsObject()))
+                .ToList();
+        }
+    }
+
+    /// <summary>A version as the car's job reader takes it.</summary>
+    /// <param name="version">The text.</param>
+    /// <returns>True when valid.</returns>
+    public static bool IsVersion(string? version) =>
+        version is { Length: > 0 and <= 32 } && version.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '+') && version[0] != '.';
+
+    private static bool TryString(JsonObject o, string name, out string value)
+    {
+        value = o[name] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : string.Empty;
+        return value.Length > 0;
+    }
+}
+
+/// <summary>An uploaded image, as the job document names it.</summary>
+/// <param name="Version">The version.</param>
+/// <param name="Size">Its bytes.</param>
+/// <param name="Sha256">SHA-256, lowercase hex.</param>
+/// <param name="Signature">The fleet key's signature, base64.</param>
+/// <param name="KeyId">The key's id.</param>
+public sealed record ImageEntry(string Version, long Size, string Sha256, string Signature, string KeyId)
+{
+    /// <summary>The job document's image fields.</summary>
+    /// <returns>The JSON.</returns>
+    public JsonObject ToJson() => new()
+    {
+        ["op"] = UpdateJob.Operation,
+        ["version"] = Version,
+        ["size"] = Size,
+        ["sha256"] = Sha256,
+        ["sig"] = Signature,
+        ["keyId"] = KeyId,
+    };
+
+    /// <summary>Reads <see cref="ToJson"/>'s fields back.</summary>
+    /// <param name="o">The JSON.</param>
+    /// <returns>The entry.</returns>
+    public static ImageEntry FromJson(JsonObject o) =>
+        new((string)o["version"]!, (long)o["size"]!, (string)o["sha256"]!, (string)o["sig"]!, (string)o["keyId"]!);
+}

@@ -1,0 +1,386 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Tracker.Core.Control;
+using Tracker.Core.Tests.Storage;
+using Tracker.Core.Uplink;
+
+namespace Tracker.Core.Tests.Control;
+
+/// <summary>
+/// The car's IoT Jobs agent against an in-test IoT Jobs (the topics, versionNumber and expectedVersion as the broker's
+/// service has them) over a fault-injecting flash: a job ends SUCCEEDED only once the new version confirmed; a power
+/// cut at every tick of the whole update (download, verify, install, stage, record, the trial's boot and the
+/// confirmation) still ends on the new version with the job SUCCEEDED, and every boot runs the old version or the new
+/// one, never nothing; a version that never confirms ends FAILED on the old one; a corrupted image and another key's
+/// signature are refused; malformed job messages never throw and change nothing.
+/// </summary>
+public class UpdateAgentTests
+{
+    private const string Dir = "app";
+    private const string Car = "car-1";
+    private static readonly RSA Key = RSA.Create(3072);
+    private static readonly byte[] Modulus = Key.ExportParameters(false).Modulus!;
+
+    [Fact]
+    public void AJob_IsDownloadedVerifiedSwitchedAndConfirmed_BeforeItIsReportedSucceeded()
+    {
+        var flash = new FaultyFlash();
+        var jobs = new Jobs(Image(1024, "1.4.0"));
+        var device = new Device(flash, jobs);
+        device.RunUntil(() => jobs.Status is "SUCCEEDED" or "FAILED" or "REJECTED", 200);
+        Assert.Equal("SUCCEEDED", jobs.Status);
+        Assert.Equal("1.4.0", device.Running);
+        Assert.Equal("IN_PROGRESS", jobs.Statuses[0]);
+        Assert.Equal(["SUCCEEDED"], jobs.Statuses.Where(s => s != "IN_PROGRESS"));
+        Assert.Equal("1.4.0", jobs.Details["version"]);
+        Assert.Equal("1.4.0", UpdateAgent.Boot(flash, Dir, out BootReason reason));
+        Assert.Equal(BootReason.Confirmed, reason);
+    }
+
+    [Fact]
+    public void APowerCutAtEveryTickOfTheUpdate_StillEndsOnTheNewVersion_AndNoBootRunsNothing()
+    {
+        int total;
+        {
+            var flash = new FaultyFlash();
+            var jobs = new Jobs(Image(1024, "1.4.0"));
+            var device = new Device(flash, jobs);
+            device.RunUntil(() => jobs.Status == "SUCCEEDED", 200);
+            total = (int)flash.Ticks;
+        }
+
+        Assert.True(total > 1000, "ticks: " + total);
+        for (int cut = 1; cut <= total; cut++)
+        {
+            var flash = new FaultyFlash(cut) { CutAt = cut };
+            var jobs = new Jobs(Image(1024, "1.4.0"));
+            var device = new Device(flash, jobs);
+            device.RunUntil(() => jobs.Status is "SUCCEEDED" or "FAILED" or "REJECTED", 400);
+            Assert.True(jobs.Status == "SUCCEEDED", "cut at tick " + cut + ": " + jobs.Status + " " + string.Join(",", jobs.Details.Select(p => p.Key + "=" + p.Value)));
+            Assert.Equal("1.4.0", device.Running);
+            Assert.All(device.Boots, v => Assert.True(v is "" or "1.4.0", "cut at tick " + cut + " booted '" + v + "'"));
+        }
+    }
+
+    [Fact]
+    public void AVersionThatNeverConfirms_FallsBackToTheOldOne_AndTheJobFails()
+    {
+        var flash = new FaultyFlash();
+        var jobs = new Jobs(Image(1024, "1.4.0"));
+        var device = new Device(flash, jobs) { Healthy = v => v != "1.4.0" };
+        device.RunUntil(() => jobs.Status is "SUCCEEDED" or "FAILED" or "REJECTED", 400);
+        Assert.Equal("FAILED", jobs.Status);
+        Assert.Equal("NotConfirmed", jobs.Details["reason"]);
+        Assert.Equal(string.Empty, device.Running);
+        Assert.Equal("1.0", jobs.Details["version"]); // the version it runs, reported with the failure
+        Assert.Equal(BootState.MaxAttempts, device.Boots.Count(v => v == "1.4.0"));
+    }
+
+    [Fact]
+    public void ACorruptedImage_IsFailedWithDigest_AndAnotherKeysSignature_IsRejected_WithNothingSwitched()
+    {
+        (byte[] image, JsonObject document) = Image(2048, "1.4.0");
+        byte[] corrupted = (byte[])image.Clone();
+        corrupted[100] ^= 4;
+        var flash = new FaultyFlash();
+        var jobs = new Jobs((corrupted, document));
+        var device = new Device(flash, jobs);
+        device.RunUntil(() => jobs.Status is "SUCCEEDED" or "FAILED" or "REJECTED", 200);
+        Assert.Equal(("FAILED", "Digest"), (jobs.Status, jobs.Details["reason"]));
+
+        using RSA other = RSA.Create(3072);
+        document["sig"] = Convert.ToBase64String(other.SignHash(UpdateVerifier.SignedDigest(SHA256.HashData(image), "1.4.0"), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+        flash = new FaultyFlash();
+        jobs = new Jobs((image, document));
+        device = new Device(flash, jobs);
+        device.RunUntil(() => jobs.Status is "SUCCEEDED" or "FAILED" or "REJECTED", 200);
+        Assert.Equal(("REJECTED", "Signature"), (jobs.Status, jobs.Details["reason"]));
+        Assert.Equal(string.Empty, device.Running);
+        Assert.Equal(string.Empty, new BootStateStore(flash, Dir + "/boot").Load().Candidate);
+    }
+
+    [Fact]
+    public void MalformedJobMessages_NeverThrow_AndChangeNothing()
+    {
+        (byte[] image, JsonObject document) = Image(512, "1.4.0");
+        var flash = new FaultyFlash();
+        var jobs = new Jobs((image, document));
+        var device = new Device(flash, jobs);
+        byte[] good = Encoding.UTF8.GetBytes(jobs.Execution().ToJsonString());
+        var random = new Random(18);
+        for (int i = 0; i < 3000; i++)
+        {
+            byte[] bad = (byte[])good.Clone();
+            switch (i % 3)
+            {
+                case 0:
+                    bad = bad.AsSpan(0, random.Next(bad.Length)).ToArray();
+                    break;
+                case 1:
+                    bad[random.Next(bad.Length)] = (byte)random.Next(256);
+                    break;
+                default:
+                    bad = new byte[random.Next(200)];
+                    random.NextBytes(bad);
+                    break;
+            }
+
+            jobs.Link.Deliver("$aws/things/car-1/jobs/notify-next", bad);
+            device.Agent.TryTakeMessage(out _, out _);
+        }
+
+        Assert.True(device.Agent.MalformedJobs > 1000, "malformed: " + device.Agent.MalformedJobs);
+        Assert.Equal(string.Empty, new BootStateStore(flash, Dir + "/boot").Load().Candidate);
+        jobs.Link.Deliver("$aws/things/car-1/jobs/notify-next", new byte[2000]); // over the modem's limit
+        device.Agent.TryTakeMessage(out _, out _);
+        Assert.Contains("1024", device.Agent.LastReason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheJobTopics_AreThisCarsOnly()
+    {
+        var topics = new JobTopics("car-1");
+        Assert.True(topics.TryParseUpdateAnswer("$aws/things/car-1/jobs/job-7/update/accepted", out string job, out bool accepted));
+        Assert.Equal(("job-7", true), (job, accepted));
+        Assert.True(topics.TryParseUpdateAnswer("$aws/things/car-1/jobs/job-7/update/rejected", out _, out accepted));
+        Assert.False(accepted);
+        Assert.False(topics.TryParseUpdateAnswer("$aws/things/car-2/jobs/job-7/update/accepted", out _, out _));
+        Assert.False(topics.TryParseUpdateAnswer("$aws/things/car-1/jobs/a/b/update/accepted", out _, out _));
+        Assert.False(topics.TryParseUpdateAnswer("$aws/things/car-1/jobs//update/accepted", out _, out _));
+        Assert.False(topics.TryParseUpdateAnswer("$aws/things/car-1/jobs/job-7/get/accepted", out _, out _));
+    }
+
+    private static (byte[] Image, JsonObject Document) Image(int size, string version)
+    {
+        byte[] image = RandomNumberGenerator.GetBytes(size);
+        byte[] digest = SHA256.HashData(image);
+        var document = new JsonObject
+        {
+            ["op"] = "app-update",
+            ["version"] = version,
+            ["size"] = size,
+            ["sha256"] = Convert.ToHexStringLower(digest),
+            ["sig"] = Convert.ToBase64String(Key.SignHash(UpdateVerifier.SignedDigest(digest, version), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)),
+            ["url"] = "https://images.example/app",
+        };
+        return (image, document);
+    }
+
+    /// <summary>The car: the loader's boot, the agent, the main loop, and a reboot on a power cut or when the agent asks.</summary>
+    private sealed class Device
+    {
+        private readonly FaultyFlash _flash;
+        private readonly Jobs _jobs;
+        private long _bootStep;
+        private long _step;
+
+        public Device(FaultyFlash flash, Jobs jobs)
+        {
+            _flash = flash;
+            _jobs = jobs;
+            Agent = BootOnce();
+        }
+
+        public UpdateAgent Agent { get; private set; }
+
+        public string Running { get; private set; } = string.Empty;
+
+        public List<string> Boots { get; } = [];
+
+        public Func<string, bool> Healthy { get; init; } = _ => true;
+
+        public void RunUntil(Func<bool> done, int maxBoots)
+        {
+            for (int guard = 0; guard < 20_000 && !done() && Boots.Count < maxBoots; guard++)
+            {
+                _step++;
+                Agent.Step();
+                while (Agent.TryTakeMessage(out _, out _))
+                {
+                }
+
+                while (Agent.TryTakeCompletion(out _, out _))
+                {
+                }
+
+                if (_flash.IsCut)
+                {
+                    Reboot(power: true);
+                    continue;
+                }
+
+                if (Agent.TakeReboot())
+                {
+                    Reboot(power: false);
+                    continue;
+                }
+
+                if (Agent.OnTrial)
+                {
+                    if (Healthy(Running))
+                    {
+                        Agent.Confirm();
+                    }
+                    else if (_step - _bootStep > 5)
+                    {
+                        Reboot(power: false); // not healthy in its window: the app asks for a reboot
+                    }
+                }
+            }
+        }
+
+        private void Reboot(bool power)
+        {
+            if (power)
+            {
+                _flash.Reboot();
+            }
+
+            Agent.Disconnect();
+            Agent = BootOnce();
+        }
+
+        private UpdateAgent BootOnce()
+        {
+            Running = UpdateAgent.Boot(_flash, Dir, out _);
+            Boots.Add(Running);
+            _bootStep = _step;
+            var agent = new UpdateAgent(_jobs.Link, Car, _flash, Dir, Modulus, _jobs, Running.Length > 0 ? Running : "1.0");
+            agent.Connect(new MqttConnectOptions(Car, 60, null, null, true));
+            return agent;
+        }
+    }
+
+    /// <summary>IoT Jobs with one job for the car, over a link that answers at once; also the image's transport.</summary>
+    private sealed class Jobs : IUpdateTransport
+    {
+        private readonly byte[] _image;
+        private readonly JsonObject _document;
+        private long _version = 1;
+
+        public Jobs((byte[] Image, JsonObject Document) job)
+        {
+            _image = job.Image;
+            _document = job.Document;
+            Link = new JobsLink(this);
+        }
+
+        public JobsLink Link { get; }
+
+        public string Status { get; private set; } = "QUEUED";
+
+        public List<string> Statuses { get; } = [];
+
+        public Dictionary<string, string> Details { get; private set; } = [];
+
+        public JsonObject Execution() => new()
+        {
+            ["timestamp"] = 1,
+            ["execution"] = new JsonObject
+            {
+                ["jobId"] = "job-1",
+                ["status"] = Status,
+                ["versionNumber"] = _version,
+                ["executionNumber"] = 1,
+                ["jobDocument"] = _document.DeepClone(),
+            },
+        };
+
+        public IRangeSource Open(string url) => new Source(_image);
+
+        public void Close(IRangeSource source)
+        {
+        }
+
+        public void Handle(string topic, byte[] payload)
+        {
+            if (topic == "$aws/things/car-1/jobs/$next/get")
+            {
+                Link.Deliver("$aws/things/car-1/jobs/$next/get/accepted", Encoding.UTF8.GetBytes((Status is "QUEUED" or "IN_PROGRESS" ? Execution() : new JsonObject { ["timestamp"] = 1 }).ToJsonString()));
+                return;
+            }
+
+            if (topic != "$aws/things/car-1/jobs/job-1/update")
+            {
+                // Another job's id (a mutated message named it): no such execution.
+                int end = topic.LastIndexOf('/');
+                Link.Deliver(topic[..end] + "/update/rejected", Encoding.UTF8.GetBytes("{\"code\":\"ResourceNotFound\"}"));
+                return;
+            }
+
+            JsonObject request = JsonNode.Parse(payload)!.AsObject();
+            if ((long)request["expectedVersion"]! != _version || Status is not ("QUEUED" or "IN_PROGRESS"))
+            {
+                Link.Deliver("$aws/things/car-1/jobs/job-1/update/rejected", Encoding.UTF8.GetBytes("{\"code\":\"VersionMismatch\"}"));
+                return;
+            }
+
+            Status = (string)request["status"]!;
+            Statuses.Add(Status);
+            Details = request["statusDetails"]!.AsObject().ToDictionary(p => p.Key, p => (string)p.Value!);
+            _version++;
+            Link.Deliver("$aws/things/car-1/jobs/job-1/update/accepted", Encoding.UTF8.GetBytes("{\"timestamp\":1}"));
+        }
+
+        private sealed class Source(byte[] image) : IRangeSource
+        {
+            public RangeResult Read(int offset, byte[] buffer, int count, out int read)
+            {
+                read = Math.Min(count, image.Length - offset);
+                Array.Copy(image, offset, buffer, 0, read);
+                return RangeResult.Ok;
+            }
+        }
+    }
+
+    /// <summary>A link to the in-test IoT Jobs: publishes are delivered and answered at once; a reboot reconnects it.</summary>
+    private sealed class JobsLink(Jobs jobs) : IMqttLink
+    {
+        private readonly Queue<(string Topic, byte[] Payload)> _incoming = new();
+        private readonly Queue<int> _completions = new();
+        private int _id;
+
+        public bool IsConnected { get; private set; }
+
+        public void Deliver(string topic, byte[] payload) => _incoming.Enqueue((topic, payload));
+
+        public LinkResult Connect(MqttConnectOptions options)
+        {
+            IsConnected = true;
+            _incoming.Clear();
+            return LinkResult.Ok;
+        }
+
+        public LinkResult Publish(string topic, byte[] payload, int offset, int count, int qos, out int messageId)
+        {
+            messageId = ++_id;
+            _completions.Enqueue(messageId);
+            jobs.Handle(topic, payload.AsSpan(offset, count).ToArray());
+            return LinkResult.Ok;
+        }
+
+        public bool TryTakeCompletion(out int messageId, out bool delivered)
+        {
+            delivered = true;
+            return _completions.TryDequeue(out messageId);
+        }
+
+        public LinkResult Subscribe(string topic) => LinkResult.Ok;
+
+        public bool TryTakeMessage(out string topic, out byte[] payload)
+        {
+            bool any = _incoming.TryDequeue(out (string Topic, byte[] Payload) m);
+            topic = m.Topic ?? string.Empty;
+            payload = m.Payload ?? [];
+            return any;
+        }
+
+        public void Disconnect()
+        {
+            IsConnected = false;
+            _incoming.Clear();
+            _completions.Clear();
+        }
+    }
+}
