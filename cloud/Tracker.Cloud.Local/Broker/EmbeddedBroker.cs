@@ -555,7 +555,7 @@ public sealed partial class EmbeddedBroker
 
     private async Task OnSubscribedAsync(ClientSubscribedTopicEventArgs e)
     {
-        if (_server is not { } server || !LiveFanout.Carries(e.TopicFilter.Topic)
+        if (_server is not { } server || !LiveFanout.Covers(e.TopicFilter.Topic)
             || (e.SessionItems[ViewerKey] is null && e.SessionItems[IotViewerKey] is null))
         {
             return;

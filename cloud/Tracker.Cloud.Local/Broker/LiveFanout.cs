@@ -9,13 +9,14 @@ namespace Tracker.Cloud.Local.Broker;
 /// <summary>
 /// The live feed's delivery to the browsers (issue 19). MQTTnet hands every published message to every session that has
 /// a subscription, and each car has one (its shadow), so a batch republished to <c>fleet/{car}/fixes</c> cost a check of
-/// every car's session: at 2,000 cars a third of the host's CPU, growing with the fleet. Only viewers may subscribe to
-/// <c>fleet/...</c> (<see cref="BrokerPolicy"/>, the live policies), so this keeps, from MQTTnet's own subscription events,
-/// which viewer session holds which <c>fleet/...</c> filters, and puts each message straight into the queues of the
-/// sessions it matches: the cost follows the browsers watching, not the cars. What MQTTnet would do is kept: a message
-/// goes once to a session however many of its filters match, at QoS 0 and without the retain flag (it is live); the
-/// per-delivery check (a renter's rental can end while they watch) runs for every delivery; a full queue drops its oldest.
-/// Retained messages are stored in MQTTnet's retained store as before, so a new subscription gets them from MQTTnet.
+/// every car's session (with the car's own publish, a third of the host's CPU at 2,000 cars, growing with the fleet).
+/// Only viewers may subscribe to <c>fleet/...</c> (<see cref="BrokerPolicy"/>, the live policies), so this keeps, from
+/// MQTTnet's own subscription events, which viewer session holds which <c>fleet/...</c> filters, and puts each message
+/// straight into the queues of the sessions it matches: the cost follows the browsers watching, not the cars. What
+/// MQTTnet would do is kept: a message goes once to a session however many of its filters match, at QoS 0 and without
+/// the retain flag (it is live); the per-delivery check (a renter's rental can end while they watch) runs for every
+/// delivery; a full queue drops its oldest. Retained messages are stored in MQTTnet's retained store as before, so a new
+/// subscription gets them from MQTTnet.
 /// </summary>
 public sealed class LiveFanout
 {
@@ -31,6 +32,11 @@ public sealed class LiveFanout
     /// <returns>True for <c>fleet/...</c>.</returns>
     public static bool Carries(string topic) => topic is not null && topic.StartsWith(TopicParser.Root + "/", StringComparison.Ordinal);
 
+    /// <summary>True when a filter can match a <c>fleet/...</c> topic (the policies grant viewers <c>fleet/...</c> filters only).</summary>
+    /// <param name="filter">A subscription's filter.</param>
+    /// <returns>True for <c>fleet/...</c>, and for filters that begin with a wildcard.</returns>
+    public static bool Covers(string filter) => Carries(filter) || (filter is not null && (filter.StartsWith('+') || filter.StartsWith('#')));
+
     /// <summary>MQTTnet granted a session a subscription (its <c>ClientSubscribedTopicAsync</c>).</summary>
     /// <param name="clientId">The session's client id.</param>
     /// <param name="sessionItems">The session's items (they identify the session: a new session has new ones).</param>
@@ -42,7 +48,7 @@ public sealed class LiveFanout
         ArgumentNullException.ThrowIfNull(sessionItems);
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentNullException.ThrowIfNull(session);
-        if (!Carries(filter) && !filter.StartsWith('+') && !filter.StartsWith('#'))
+        if (!Covers(filter))
         {
             return;
         }
