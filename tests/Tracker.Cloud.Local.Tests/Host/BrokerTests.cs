@@ -104,6 +104,60 @@ public sealed class BrokerTests(LocalHostFixture fixture) : IClassFixture<LocalH
     }
 
     [Fact]
+    public async Task Viewer_GetsEachBatchOnce_HoweverManyFiltersMatch_AndNothingAfterUnsubscribing()
+    {
+        // The live feed goes straight to the viewers' sessions (LiveFanout), not through MQTTnet's dispatch: it must
+        // still follow the subscriptions as MQTTnet would, one delivery a message, none after the last filter goes.
+        string token = await fixture.LoginAsync("ops");
+        var (watcher, _) = await fixture.ViewerAsync("ops", token);
+        var (witness, _) = await fixture.ViewerAsync("ops", token);
+        using IMqttClient watcherClient = watcher;
+        using IMqttClient witnessClient = witness;
+        var seen = new ConcurrentQueue<byte[]>();
+        var witnessed = new ConcurrentQueue<byte[]>();
+        watcher.ApplicationMessageReceivedAsync += e =>
+        {
+            if (e.ApplicationMessage.Topic == "fleet/car-0031/fixes")
+            {
+                seen.Enqueue(e.ApplicationMessage.Payload.ToArray());
+            }
+
+            return Task.CompletedTask;
+        };
+        witness.ApplicationMessageReceivedAsync += e =>
+        {
+            if (e.ApplicationMessage.Topic == "fleet/car-0031/fixes")
+            {
+                witnessed.Enqueue(e.ApplicationMessage.Payload.ToArray());
+            }
+
+            return Task.CompletedTask;
+        };
+        await watcher.SubscribeAsync("fleet/+/fixes");
+        await watcher.SubscribeAsync("fleet/car-0031/fixes");
+        await witness.SubscribeAsync("fleet/#");
+        using MqttNetLink car = fixture.CarLink("car-0031");
+        Assert.Equal(LinkResult.Ok, car.Connect(Connect("car-0031")));
+        long start = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        byte[] first = LocalHostFixture.Encode(LocalHostFixture.Drive(2, start - 180_000));
+        byte[] second = LocalHostFixture.Encode(LocalHostFixture.Drive(2, start - 120_000));
+        byte[] third = LocalHostFixture.Encode(LocalHostFixture.Drive(2, start - 60_000));
+
+        car.Publish("tracker/car-0031/fixes", first, 0, first.Length, 1, out _);
+        await WaitUntilAsync(() => witnessed.Count == 1);
+        await watcher.UnsubscribeAsync("fleet/+/fixes");
+        car.Publish("tracker/car-0031/fixes", second, 0, second.Length, 1, out _);
+        await WaitUntilAsync(() => witnessed.Count == 2);
+        await watcher.UnsubscribeAsync("fleet/car-0031/fixes");
+        car.Publish("tracker/car-0031/fixes", third, 0, third.Length, 1, out _);
+        await WaitUntilAsync(() => witnessed.Count == 3);
+        await Task.Delay(300); // the watcher's copy, were one sent, would have come with the witness's
+
+        Assert.Equal([first, second, third], witnessed.ToArray());
+        Assert.Equal([first, second], seen.ToArray());
+    }
+
+    [Fact]
     public async Task Viewer_ReconnectingWithTheSameClientId_KeepsReceiving()
     {
         string token = await fixture.LoginAsync("ops");
