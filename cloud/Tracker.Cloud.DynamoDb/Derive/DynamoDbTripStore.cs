@@ -222,28 +222,9 @@ public sealed class DynamoDbTripStore : ITripStore, IOdometerReadingStore
         }
         else
         {
-            for (DateTime day = Day(from); day <= Day(toMs - 1); day = day.AddDays(1))
+            await foreach ((string car, Dictionary<string, AttributeValue> item) in FleetDaysAsync(string.Empty, from, toMs - 1, cancellationToken).ConfigureAwait(false))
             {
-                var request = new QueryRequest
-                {
-                    TableName = _table,
-                    IndexName = DayIndex,
-                    KeyConditionExpression = "#day = :day AND dayKey BETWEEN :lo AND :hi",
-                    ExpressionAttributeNames = new Dictionary<string, string> { ["#day"] = "day" },
-                    ExpressionAttributeValues = new Dictionary<string, AttributeValue>
-                    {
-                        [":day"] = new() { S = DayText(day) },
-                        [":lo"] = new() { S = Key(from) },
-                        [":hi"] = new() { S = Key(toMs - 1) + "$" },
-                    },
-                };
-                await foreach (Dictionary<string, AttributeValue> item in PagesAsync(request, int.MaxValue, cancellationToken).ConfigureAwait(false))
-                {
-                    string dayKey = Required(item, "dayKey").S ?? throw Corrupt(item, "dayKey", "not a string");
-                    int hash = dayKey.IndexOf('#', StringComparison.Ordinal);
-                    string car = hash == 20 && dayKey.Length > 21 ? dayKey[21..] : throw Corrupt(item, "dayKey", "not {start D20}#{car}");
-                    Add(totals, car, item);
-                }
+                Add(totals, car, item);
             }
         }
 
@@ -273,28 +254,9 @@ public sealed class DynamoDbTripStore : ITripStore, IOdometerReadingStore
         }
         else
         {
-            for (DateTime day = Day(from); day <= Day(toMs - 1); day = day.AddDays(1))
+            await foreach ((string car, Dictionary<string, AttributeValue> item) in FleetDaysAsync(IdlePrefix, from, toMs - 1, cancellationToken).ConfigureAwait(false))
             {
-                var request = new QueryRequest
-                {
-                    TableName = _table,
-                    IndexName = DayIndex,
-                    KeyConditionExpression = "#day = :day AND dayKey BETWEEN :lo AND :hi",
-                    ExpressionAttributeNames = new Dictionary<string, string> { ["#day"] = "day" },
-                    ExpressionAttributeValues = new Dictionary<string, AttributeValue>
-                    {
-                        [":day"] = new() { S = DayText(day) },
-                        [":lo"] = new() { S = IdlePrefix + Key(from) },
-                        [":hi"] = new() { S = IdlePrefix + Key(toMs - 1) + "$" },
-                    },
-                };
-                await foreach (Dictionary<string, AttributeValue> item in PagesAsync(request, int.MaxValue, cancellationToken).ConfigureAwait(false))
-                {
-                    string dayKey = Required(item, "dayKey").S ?? throw Corrupt(item, "dayKey", "not a string");
-                    int carAt = IdlePrefix.Length + 21;
-                    string car = dayKey.Length > carAt && dayKey[carAt - 1] == '#' ? dayKey[carAt..] : throw Corrupt(item, "dayKey", "not idle#{start D20}#{car}");
-                    AddIdle(idle, car, IdleMs(item), item);
-                }
+                AddIdle(idle, car, IdleMs(item), item);
             }
         }
 
@@ -517,6 +479,37 @@ public sealed class DynamoDbTripStore : ITripStore, IOdometerReadingStore
             ConsistentRead = true,
         };
         return PagesAsync(request, limit, cancellationToken);
+    }
+
+    // The fleet's items of one key family on the day index, {prefix}{start D20}#{car}, from..to inclusive: one query per
+    // UTC day the span touches, each item with the car its key names.
+    private async IAsyncEnumerable<(string CarId, Dictionary<string, AttributeValue> Item)> FleetDaysAsync(string prefix, long from, long to, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        for (DateTime day = Day(from); day <= Day(to); day = day.AddDays(1))
+        {
+            var request = new QueryRequest
+            {
+                TableName = _table,
+                IndexName = DayIndex,
+                KeyConditionExpression = "#day = :day AND dayKey BETWEEN :lo AND :hi",
+                ExpressionAttributeNames = new Dictionary<string, string> { ["#day"] = "day" },
+                ExpressionAttributeValues = new Dictionary<string, AttributeValue>
+                {
+                    [":day"] = new() { S = DayText(day) },
+                    [":lo"] = new() { S = prefix + Key(from) },
+                    [":hi"] = new() { S = prefix + Key(to) + "$" },
+                },
+            };
+            await foreach (Dictionary<string, AttributeValue> item in PagesAsync(request, int.MaxValue, cancellationToken).ConfigureAwait(false))
+            {
+                string dayKey = Required(item, "dayKey").S ?? throw Corrupt(item, "dayKey", "not a string");
+                int carAt = prefix.Length + 21;
+                string car = dayKey.Length > carAt && dayKey[carAt - 1] == '#' && dayKey.IndexOf('#', prefix.Length) == carAt - 1
+                    ? dayKey[carAt..]
+                    : throw Corrupt(item, "dayKey", "not " + prefix + "{start D20}#{car}");
+                yield return (car, item);
+            }
+        }
     }
 
     private async IAsyncEnumerable<Dictionary<string, AttributeValue>> PagesAsync(QueryRequest request, int limit, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
