@@ -22,6 +22,7 @@ public sealed class DeriveService
     private readonly IObservationSource _observations;
     private readonly IDeriveContextSource _contexts;
     private readonly ITripStore? _trips;
+    private readonly ITripCommitStore? _tripsCommitted;
 
     /// <summary>Creates the service.</summary>
     /// <param name="deriver">The engine.</param>
@@ -29,7 +30,9 @@ public sealed class DeriveService
     /// <param name="events">Event reads.</param>
     /// <param name="observations">Stored fixes and statuses.</param>
     /// <param name="contexts">Zones, rentals, limits.</param>
-    /// <param name="trips">Trips and stops (issue 17), or null to keep them in the state only.</param>
+    /// <param name="trips">Trips and stops (issue 17), or null to keep them in the state only. When
+    /// <paramref name="states"/> is an <see cref="ITripCommitStore"/> that can commit them, they are committed with the
+    /// state; otherwise each step writes them just before its commit.</param>
     public DeriveService(CarDeriver deriver, IDerivationStore states, IEventStore events, IObservationSource observations, IDeriveContextSource contexts, ITripStore? trips = null)
     {
         ArgumentNullException.ThrowIfNull(deriver);
@@ -43,6 +46,7 @@ public sealed class DeriveService
         _observations = observations;
         _contexts = contexts;
         _trips = trips;
+        _tripsCommitted = trips is not null && states is ITripCommitStore committing && committing.CanCommit(trips) ? committing : null;
     }
 
     /// <summary>
@@ -130,7 +134,12 @@ public sealed class DeriveService
             DeriveContext context = await _contexts.GetContextAsync(carId, cancellationToken).ConfigureAwait(false);
             long? watermarkRead = car.WatermarkTs;
             DeriveStep step = await run(car, context).ConfigureAwait(false);
-            await WriteTripsAsync(car, watermarkRead, step, cancellationToken).ConfigureAwait(false);
+            TripWrites? trips = _trips is null ? null : TripWritesOf(car, watermarkRead, step, _tripsCommitted is not null);
+            if (trips is not null && _tripsCommitted is null)
+            {
+                await _trips!.ApplyAsync(car.CarId, trips.DecidedFrom, trips.Trips, trips.Stops, cancellationToken).ConfigureAwait(false);
+            }
+
             List<EventKey> withdrawals = [];
             IReadOnlyList<FleetEvent> writes = step.Events;
             if (step.RewoundFrom is { } from)
@@ -143,7 +152,10 @@ public sealed class DeriveService
                 writes = step.Events.Where(e => !earlier.TryGetValue(e.Key, out FleetEvent? stored) || stored != e).ToList();
             }
 
-            if (await _states.TryCommitAsync(car, writes, withdrawals, cancellationToken).ConfigureAwait(false))
+            bool won = _tripsCommitted is { } committing
+                ? await committing.TryCommitAsync(car, writes, withdrawals, _trips!, trips, cancellationToken).ConfigureAwait(false)
+                : await _states.TryCommitAsync(car, writes, withdrawals, cancellationToken).ConfigureAwait(false);
+            if (won)
             {
                 step.Withdrawn = withdrawals;
                 if (Committed is { } committed && (step.Events.Count > 0 || withdrawals.Count > 0))
@@ -158,19 +170,16 @@ public sealed class DeriveService
         throw new DeriveConflictException(carId, MaxAttempts);
     }
 
-    // Trips and stops go before the state (README.md, "Trips, stops and the odometer"): a step that then loses its commit
-    // or dies is redone from the same state and writes the same rows. What a replay, or a step redone, no longer finds is
-    // deleted: on a rewind, everything decided from the checkpoint on; going forward, anything decided after the watermark
-    // read (only a lost or dead attempt can have written that).
-    private async Task WriteTripsAsync(CarDerivation car, long? watermarkRead, DeriveStep step, CancellationToken cancellationToken)
+    // Without a committing store (SQLite, memory), trips and stops go before the state (README.md, "Trips, stops and the
+    // odometer"): a step that then loses its commit or dies is redone from the same state and writes the same rows. What
+    // a replay, or a step redone, no longer finds is deleted: on a rewind, everything decided from the checkpoint on;
+    // going forward, anything decided after the watermark read (only a lost or dead attempt can have written that). With
+    // a committing store (DynamoDB) the rows ride on the commit, so a lost attempt writes none and a dead one's are
+    // finished by the next reader: going forward there is nothing to delete, and the step skips the query for it.
+    private static TripWrites? TripWritesOf(CarDerivation car, long? watermarkRead, DeriveStep step, bool committed)
     {
-        if (_trips is null)
-        {
-            return;
-        }
-
         long decidedFrom = step.RewoundFrom
-            ?? (step.Applied == 0 ? long.MaxValue : watermarkRead is { } w ? w + 1 : long.MinValue);
+            ?? (step.Applied == 0 || committed ? long.MaxValue : watermarkRead is { } w ? w + 1 : long.MinValue);
         List<Processors.Trips.Stop> stops = [.. step.Stops];
         if (step.RewoundFrom is not null && car.States.Trips.Stop is { } standing && !stops.Any(s => s.StartTs == standing.StartTs))
         {
@@ -178,11 +187,8 @@ public sealed class DeriveService
             stops.Add(standing);
         }
 
-        if (step.Trips.Count == 0 && stops.Count == 0 && decidedFrom == long.MaxValue)
-        {
-            return;
-        }
-
-        await _trips.ApplyAsync(car.CarId, decidedFrom, step.Trips, stops, cancellationToken).ConfigureAwait(false);
+        return step.Trips.Count == 0 && stops.Count == 0 && decidedFrom == long.MaxValue
+            ? null
+            : new TripWrites(decidedFrom, step.Trips, stops);
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Tracker.Cloud.Core.Storage;
@@ -19,7 +20,7 @@ namespace Tracker.Cloud.DynamoDb;
 /// the same fixes racing each other may both count them as written; the stored data stays exact
 /// (the second put rewrites an identical item), only that count is at-least-once.
 /// </remarks>
-public sealed class DynamoDbStore : IFixStore, IRentalStore
+public sealed class DynamoDbStore : IFixStore, IRentalStore, ILateDays
 {
     private const string CursorTag = "d1";
 
@@ -85,7 +86,90 @@ public sealed class DynamoDbStore : IFixStore, IRentalStore
             await WriteChunkAsync(requests, cancellationToken).ConfigureAwait(false);
         }
 
+        // A fix of a day already over marks the day for the archive (ILateDays): one update per late day of the batch,
+        // after the fixes, and for those found already stored too (a retry after a crash between the two marks again).
+        // Only days the store still holds: an older one can no longer be exported.
+        DateOnly today = DateOnly.FromDateTime(_options.Clock.GetUtcNow().UtcDateTime);
+        DateOnly oldest = today.AddDays(-(int)Math.Ceiling(_options.Retention.TotalDays));
+        foreach (DateOnly day in unique.Select(f => LateDay.Of(f.Ts)).Where(d => d < today && d >= oldest).Distinct().Order())
+        {
+            await MarkLateAsync(carId, day, cancellationToken).ConfigureAwait(false);
+        }
+
         return new AppendResult(fresh.Count, fixes.Count - fresh.Count);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>One consistent query of the marks' partition in the fixes table.</remarks>
+    public async Task<IReadOnlyList<LateDay>> ListLateDaysAsync(CancellationToken cancellationToken)
+    {
+        SortedDictionary<DateOnly, List<string>> days = [];
+        Dictionary<string, AttributeValue>? start = null;
+        do
+        {
+            QueryResponse page = await _client.QueryAsync(
+                new QueryRequest
+                {
+                    TableName = _options.FixesTable,
+                    KeyConditionExpression = "#car = :marks",
+                    ExpressionAttributeNames = new Dictionary<string, string> { ["#car"] = FixItem.CarId },
+                    ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":marks"] = new() { S = LateDaysPartition } },
+                    ConsistentRead = true,
+                    ExclusiveStartKey = start,
+                },
+                cancellationToken).ConfigureAwait(false);
+            foreach (Dictionary<string, AttributeValue> item in page.Items ?? [])
+            {
+                (DateOnly day, int shard, long marks) = ReadMark(item);
+                if (!days.TryGetValue(day, out List<string>? shards))
+                {
+                    days[day] = shards = [];
+                }
+
+                shards.Add(string.Create(CultureInfo.InvariantCulture, $"{shard}:{marks}"));
+            }
+
+            start = page.LastEvaluatedKey is { Count: > 0 } key ? key : null;
+        }
+        while (start is not null);
+
+        return [.. days.Select(kv => new LateDay(kv.Key, string.Join(",", kv.Value)))];
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Each shard's item is deleted only if its count is still the one listed.</remarks>
+    public async Task<bool> ClearLateDayAsync(LateDay day, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(day);
+        bool all = true;
+        foreach (string part in day.Mark.Split(','))
+        {
+            string[] pair = part.Split(':');
+            if (pair.Length != 2 || !int.TryParse(pair[0], NumberStyles.None, CultureInfo.InvariantCulture, out int shard) || shard >= LateDayShards
+                || !long.TryParse(pair[1], NumberStyles.None, CultureInfo.InvariantCulture, out long marks))
+            {
+                throw new ArgumentException($"'{day.Mark}' is not a mark this store lists", nameof(day));
+            }
+
+            try
+            {
+                await _client.DeleteItemAsync(
+                    new DeleteItemRequest
+                    {
+                        TableName = _options.FixesTable,
+                        Key = new Dictionary<string, AttributeValue> { [FixItem.CarId] = new() { S = LateDaysPartition }, [FixItem.Ts] = FixItem.Number(DayStartMs(day.Day) + shard) },
+                        ConditionExpression = "marks = :marks",
+                        ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":marks"] = FixItem.Number(marks) },
+                    },
+                    cancellationToken).ConfigureAwait(false);
+            }
+            catch (ConditionalCheckFailedException)
+            {
+                all = false; // marked again since it was listed: it stays for the next run
+            }
+        }
+
+        return all;
     }
 
     /// <inheritdoc />
@@ -367,4 +451,55 @@ public sealed class DynamoDbStore : IFixStore, IRentalStore
     }
 
     private static long FloorDiv(long a, long b) => a / b - ((a % b != 0 && ((a < 0) != (b < 0))) ? 1 : 0);
+    /// <summary>The partition of the fixes table that holds the late-day marks (no car id starts with '#').</summary>
+    internal const string LateDaysPartition = "#late-days";
+
+    /// <summary>A day's mark is spread over this many items (by car), so midnight's batches do not all update one item.</summary>
+    internal const int LateDayShards = 16;
+
+    private async Task MarkLateAsync(string carId, DateOnly day, CancellationToken cancellationToken)
+    {
+        // Kept until the day has left the store (it can no longer be exported then).
+        long expires = (DayStartMs(day) / 1000) + 86_400 + (long)_options.Retention.TotalSeconds;
+        await _client.UpdateItemAsync(
+            new UpdateItemRequest
+            {
+                TableName = _options.FixesTable,
+                Key = new Dictionary<string, AttributeValue> { [FixItem.CarId] = new() { S = LateDaysPartition }, [FixItem.Ts] = FixItem.Number(DayStartMs(day) + Shard(carId)) },
+                UpdateExpression = "ADD marks :one SET #day = :day, expiresAt = :expires",
+                ExpressionAttributeNames = new Dictionary<string, string> { ["#day"] = "day" },
+                ExpressionAttributeValues = new Dictionary<string, AttributeValue>
+                {
+                    [":one"] = FixItem.Number(1),
+                    [":day"] = new() { S = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) },
+                    [":expires"] = FixItem.Number(expires),
+                },
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    private static (DateOnly Day, int Shard, long Marks) ReadMark(Dictionary<string, AttributeValue> item)
+    {
+        if (item.TryGetValue(FixItem.Ts, out AttributeValue? ts) && long.TryParse(ts.N, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long key)
+            && item.TryGetValue("marks", out AttributeValue? m) && long.TryParse(m.N, NumberStyles.None, CultureInfo.InvariantCulture, out long marks)
+            && key >= 0 && key % 86_400_000 < LateDayShards)
+        {
+            return (LateDay.Of(key), (int)(key % 86_400_000), marks);
+        }
+
+        throw new InvalidDataException($"Late-day mark in {LateDaysPartition} (ts {ts?.N ?? "?"}) is not a day's start plus a shard with a count of marks.");
+    }
+
+    private static long DayStartMs(DateOnly day) => new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeMilliseconds();
+
+    private static int Shard(string carId)
+    {
+        uint hash = 2_166_136_261;
+        foreach (char c in carId)
+        {
+            hash = (hash ^ c) * 16_777_619;
+        }
+
+        return (int)(hash % LateDayShards);
+    }
 }

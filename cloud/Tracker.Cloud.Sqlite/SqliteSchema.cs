@@ -63,6 +63,10 @@ internal static class SqliteSchema
             to_ts   INTEGER NOT NULL
         );
         CREATE INDEX IF NOT EXISTS fix_feed_by_car ON fix_feed (car_id, seq);
+        CREATE TABLE IF NOT EXISTS late_days (
+            day   TEXT    PRIMARY KEY,
+            marks INTEGER NOT NULL
+        ) WITHOUT ROWID;
         """;
 
     /// <summary>The fix columns in the order <see cref="SqliteStore"/> reads and binds them.</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Tracker.Cloud.Core.Storage;
 
@@ -10,7 +11,7 @@ namespace Tracker.Cloud.Sqlite;
 /// most once per <see cref="SqliteStoreOptions.PurgeInterval"/>, or call <see cref="PurgeExpiredAsync"/>);
 /// the latest position is kept until a newer one replaces it, so a car parked for weeks is still found.
 /// </summary>
-public sealed class SqliteStore : IFixStore, IRentalStore, IFixFeed
+public sealed class SqliteStore : IFixStore, IRentalStore, IFixFeed, ILateDays
 {
     private const string CursorTag = "s1";
 
@@ -112,6 +113,9 @@ public sealed class SqliteStore : IFixStore, IRentalStore, IFixFeed
             AddFixParameters(insert);
             long fromTs = long.MaxValue;
             long toTs = long.MinValue;
+            DateOnly today = DateOnly.FromDateTime(_options.Clock.GetUtcNow().UtcDateTime);
+            DateOnly oldest = today.AddDays(-(int)Math.Ceiling(_options.Retention.TotalDays));
+            SortedSet<DateOnly> lateDays = [];
             foreach (StoredFix fix in fixes)
             {
                 BindFix(insert, fix);
@@ -120,7 +124,21 @@ public sealed class SqliteStore : IFixStore, IRentalStore, IFixFeed
                     written++;
                     fromTs = Math.Min(fromTs, fix.Ts);
                     toTs = Math.Max(toTs, fix.Ts);
+                    if (LateDay.Of(fix.Ts) is var day && day < today && day >= oldest)
+                    {
+                        lateDays.Add(day);
+                    }
                 }
+            }
+
+            // A fix of a day already over marks the day for the archive (ILateDays), in the fixes' own transaction.
+            foreach (DateOnly day in lateDays)
+            {
+                await using SqliteCommand mark = connection.CreateCommand();
+                mark.Transaction = transaction;
+                mark.CommandText = "INSERT INTO late_days (day, marks) VALUES ($day, 1) ON CONFLICT (day) DO UPDATE SET marks = marks + 1;";
+                mark.Parameters.AddWithValue("$day", day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                await mark.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
             if (_options.ChangeFeed && written > 0)
@@ -146,6 +164,43 @@ public sealed class SqliteStore : IFixStore, IRentalStore, IFixFeed
         }
 
         return new AppendResult(written, fixes.Count - written);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<LateDay>> ListLateDaysAsync(CancellationToken cancellationToken)
+    {
+        await using SqliteConnection connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using SqliteCommand read = connection.CreateCommand();
+        read.CommandText = "SELECT day, marks FROM late_days ORDER BY day;";
+        List<LateDay> days = [];
+        await using SqliteDataReader reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            string text = reader.IsDBNull(0) ? string.Empty : reader.GetValue(0) as string ?? string.Empty;
+            days.Add(DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out DateOnly day) && reader.GetFieldType(1) == typeof(long)
+                ? new LateDay(day, reader.GetInt64(1).ToString(CultureInfo.InvariantCulture))
+                : throw new InvalidDataException($"late_days row '{text}' is not a day (yyyy-MM-dd) with a count of marks"));
+        }
+
+        return days;
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> ClearLateDayAsync(LateDay day, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(day);
+        if (!long.TryParse(day.Mark, NumberStyles.None, CultureInfo.InvariantCulture, out long marks))
+        {
+            throw new ArgumentException($"'{day.Mark}' is not a mark this store lists", nameof(day));
+        }
+
+        using WriteTurn turn = await TakeWriteTurnAsync(cancellationToken).ConfigureAwait(false);
+        await using SqliteConnection connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using SqliteCommand delete = connection.CreateCommand();
+        delete.CommandText = "DELETE FROM late_days WHERE day = $day AND marks = $marks;";
+        delete.Parameters.AddWithValue("$day", day.Text());
+        delete.Parameters.AddWithValue("$marks", marks);
+        return await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
     }
 
     /// <inheritdoc />

@@ -62,6 +62,34 @@ public sealed class TripArchiveExporterTests
     }
 
     [Fact]
+    public async Task Export_ReadsOneDayAtATime_AndEachCarsRentalsOnce_WritingTheSameBytes()
+    {
+        await using Fleet fleet = await Fleet.OpenAsync();
+        var sinks = new Sinks();
+        var trips = new RecordingTrips(fleet.Trips);
+        var rentals = new CountingRentals(fleet.Store.Store);
+        var exporter = new TripArchiveExporter(fleet.Store.Store, trips, rentals, sinks.Trips, sinks.Stops, new ArchiveOptions { TripReadAhead = 3 }, Clock);
+        var reference = new Sinks();
+        await fleet.Exporter(reference).ExportAsync([Day1, Day2], CancellationToken.None);
+
+        await exporter.ExportAsync([Day1, Day2], CancellationToken.None);
+
+        // Every query spans one UTC day (the day being exported), and every one of day 1 comes before day 2's.
+        Assert.All(trips.Spans, s => Assert.Equal(86_400_000L, s.ToMs - s.FromMs));
+        Assert.Equal([Day1Start, Day2Start], trips.Spans.Select(s => s.FromMs).Distinct());
+        Assert.True(trips.Spans.TakeWhile(s => s.FromMs == Day1Start).Count() == trips.Spans.Count(s => s.FromMs == Day1Start));
+        Assert.Equal(1, rentals.Reads("car-a"));
+        Assert.Equal(1, rentals.Reads("car-b"));
+
+        // The same bytes as ever: the day's content alone decides them.
+        Assert.Equal(reference.Trips.Objects.Keys.Order(), sinks.Trips.Objects.Keys.Order());
+        foreach (string key in reference.Trips.Objects.Keys.Where(k => k.EndsWith(".parquet", StringComparison.Ordinal)))
+        {
+            Assert.Equal(reference.Trips.Objects[key], sinks.Trips.Objects[key]);
+        }
+    }
+
+    [Fact]
     public async Task ARevisedTrip_ReExportsItsDayOnly_WithoutDuplicating_AndAnUnchangedRunWritesNothing()
     {
         await using Fleet fleet = await Fleet.OpenAsync();
@@ -193,6 +221,50 @@ public sealed class TripArchiveExporterTests
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => exporter.ExportAsync([Day2.AddDays(1)], CancellationToken.None));
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => exporter.ExportAsync([Day2.AddDays(-30)], CancellationToken.None));
         Assert.Empty(sinks.Trips.Operations);
+    }
+
+    /// <summary>The trips store, recording the span of each query in order.</summary>
+    private sealed class RecordingTrips(ITripStore inner) : ITripStore
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<(long FromMs, long ToMs)> _spans = new();
+
+        public IReadOnlyList<(long FromMs, long ToMs)> Spans => [.. _spans];
+
+        public Task ApplyAsync(string carId, long decidedFrom, IReadOnlyList<Trip> trips, IReadOnlyList<Stop> stops, CancellationToken cancellationToken) =>
+            inner.ApplyAsync(carId, decidedFrom, trips, stops, cancellationToken);
+
+        public Task<Page<Trip>> QueryTripsAsync(SpanQuery query, CancellationToken cancellationToken)
+        {
+            _spans.Enqueue((query.FromMs, query.ToMs));
+            return inner.QueryTripsAsync(query, cancellationToken);
+        }
+
+        public Task<Page<Stop>> QueryStopsAsync(SpanQuery query, CancellationToken cancellationToken)
+        {
+            _spans.Enqueue((query.FromMs, query.ToMs));
+            return inner.QueryStopsAsync(query, cancellationToken);
+        }
+
+        public Task<IReadOnlyList<TripTotals>> SumTripsAsync(string? carId, long fromMs, long toMs, CancellationToken cancellationToken) =>
+            inner.SumTripsAsync(carId, fromMs, toMs, cancellationToken);
+    }
+
+    /// <summary>The rentals, counting the reads per car.</summary>
+    private sealed class CountingRentals(IRentalStore inner) : IRentalStore
+    {
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _reads = new(StringComparer.Ordinal);
+
+        public int Reads(string car) => _reads.GetValueOrDefault(car);
+
+        public Task PutAsync(Rental rental, CancellationToken cancellationToken) => inner.PutAsync(rental, cancellationToken);
+
+        public Task<IReadOnlyList<Rental>> GetForRenterAsync(string renter, CancellationToken cancellationToken) => inner.GetForRenterAsync(renter, cancellationToken);
+
+        public Task<IReadOnlyList<Rental>> GetForCarAsync(string carId, CancellationToken cancellationToken)
+        {
+            _reads.AddOrUpdate(carId, 1, (_, n) => n + 1);
+            return inner.GetForCarAsync(carId, cancellationToken);
+        }
     }
 
     private sealed class Sinks

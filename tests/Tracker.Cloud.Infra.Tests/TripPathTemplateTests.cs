@@ -15,11 +15,11 @@ public sealed class TripPathTemplateTests(SynthFixture synth)
     private SynthFixture.Synthesized Dev => synth.Dev;
 
     [SynthFact]
-    public void TripsTable_IsKeyedOnCarAndItem_WithTheDecidedAndDayIndexes_AndNoTtl()
+    public void TripsTable_IsKeyedOnCarAndItem_WithTheDecidedAndDayIndexes_AndATtlOnlyTheCommitsLeftoversCarry()
     {
         JsonObject table = Dev.Single("AWS::DynamoDB::Table", t => (string?)t["TableName"] == Dev.Names.TripsTable);
         Assert.Equal(["carId", "itemKey"], table["KeySchema"]!.AsArray().Select(k => (string)k!["AttributeName"]!));
-        Assert.Null(table["TimeToLiveSpecification"]);
+        Assert.Equal("expiresAt", (string?)table["TimeToLiveSpecification"]!["AttributeName"]);
         JsonNode local = Assert.Single(table["LocalSecondaryIndexes"]!.AsArray())!;
         Assert.Equal(DynamoDbTripStore.DecidedIndex, (string?)local["IndexName"]);
         Assert.Equal(["carId", "decidedTs"], local["KeySchema"]!.AsArray().Select(k => (string)k!["AttributeName"]!));
@@ -31,14 +31,14 @@ public sealed class TripPathTemplateTests(SynthFixture synth)
     }
 
     [SynthFact]
-    public void IngestAndTick_WriteTrips_ThroughTheDecidedIndexAndBatches_Only()
+    public void IngestAndTick_WriteTrips_ThroughTheDecidedIndexAndConditionalPuts_Only()
     {
         foreach (string role in new[] { FunctionCatalog.Ingest, FunctionCatalog.Tick })
         {
             JsonObject function = Dev.Single("AWS::Lambda::Function", f => (string?)f["FunctionName"] == Dev.Names.Function(role));
             Assert.True(function["Environment"]!["Variables"]!.AsObject().ContainsKey(FunctionSettings.TripsTableVariable), role + " lacks " + FunctionSettings.TripsTableVariable);
             List<JsonObject> trips = OnTrips(role);
-            Assert.Equal(["dynamodb:BatchWriteItem", "dynamodb:Query"], trips.SelectMany(s => Strings(s["Action"])).Order(StringComparer.Ordinal));
+            Assert.Equal(["dynamodb:PutItem", "dynamodb:Query"], trips.SelectMany(s => Strings(s["Action"])).Order(StringComparer.Ordinal));
             Assert.Contains(trips.SelectMany(s => Strings(s["Resource"])), r => r.EndsWith("/index/" + DynamoDbTripStore.DecidedIndex, StringComparison.Ordinal));
             Assert.DoesNotContain(trips.SelectMany(s => Strings(s["Resource"])), r => r.Contains(DynamoDbTripStore.DayIndex, StringComparison.Ordinal));
         }

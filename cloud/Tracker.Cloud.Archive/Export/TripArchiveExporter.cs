@@ -23,6 +23,12 @@ namespace Tracker.Cloud.Archive.Export;
 /// rows. An unchanged day costs one GET of its manifest and no write. A trip revised later than the window is archived
 /// by a backfill of its day.</para>
 ///
+/// <para><b>Memory.</b> The window is exported one day at a time: the day's trips and stops are read for every car
+/// (<see cref="ArchiveOptions.TripReadAhead"/> cars at once), hashed, written if changed, and dropped before the next day
+/// is read. So the run holds one day of the fleet's rows, not the window's (about a thirtieth: 299 MiB at 1,000 cars
+/// before, when the whole window was held). Each car's rentals are read once a run, the first day it has rows, and only
+/// those overlapping the window are kept.</para>
+///
 /// <para><b>Bad data.</b> Every row is checked before anything of its day is written: a stored trip or stop with
 /// impossible values (a non-finite distance, an end before its start, a position off the globe...) fails that day with
 /// an error naming the car, the row and the value, and the day's archive stays as it was. The other days of the window
@@ -106,42 +112,16 @@ public sealed class TripArchiveExporter
             return [];
         }
 
-        var buckets = ordered.ToDictionary(d => d, _ => new DayRows());
-        long fromMs = ArchiveExporter.DayRange(ordered[0]).FromMs;
-        long toMs = ArchiveExporter.DayRange(ordered[^1]).ToMs;
+        (long windowFrom, long windowTo) = (ArchiveExporter.DayRange(ordered[0]).FromMs, ArchiveExporter.DayRange(ordered[^1]).ToMs);
         IReadOnlyList<StoredFix> latest = await _cars.GetAllLatestAsync(cancellationToken).ConfigureAwait(false);
         string[] cars = latest.Select(f => f.CarId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
-
-        // A car's window is a couple of queries; the next cars are read while one is sorted into days, so the store's
-        // latency overlaps. Memory is the window's rows, a few hundred bytes a trip.
-        var pending = new Queue<Task<CarWindow>>();
-        int next = 0;
-        using var readers = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        try
-        {
-            while (next < cars.Length || pending.Count > 0)
-            {
-                while (pending.Count < _options.CarReadAhead && next < cars.Length)
-                {
-                    string car = cars[next++];
-                    pending.Enqueue(Task.Run(() => ReadCarAsync(car, fromMs, toMs, readers.Token), readers.Token));
-                }
-
-                CarWindow window = await pending.Dequeue().ConfigureAwait(false);
-                Sort(window, buckets, fromMs, toMs);
-            }
-        }
-        finally
-        {
-            await readers.CancelAsync().ConfigureAwait(false);
-            await Task.WhenAll(pending).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
-        }
+        var rentals = new System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<IReadOnlyList<Rental>>>>(StringComparer.Ordinal);
 
         var results = new List<TripDayExport>();
         var failed = new List<string>();
         foreach (DateOnly day in ordered)
         {
-            DayRows rows = buckets[day];
+            DayRows rows = await ReadDayAsync(day, cars, rentals, windowFrom, windowTo, cancellationToken).ConfigureAwait(false);
             if (rows.Errors.Count > 0)
             {
                 string text = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
@@ -158,7 +138,39 @@ public sealed class TripArchiveExporter
             : results;
     }
 
-    private async Task<CarWindow> ReadCarAsync(string car, long fromMs, long toMs, CancellationToken cancellationToken)
+    // One day of the fleet: each car's trips and stops of the day (a couple of queries), the next cars read while one is
+    // sorted, so the store's latency overlaps.
+    private async Task<DayRows> ReadDayAsync(DateOnly day, string[] cars, System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<IReadOnlyList<Rental>>>> rentals, long windowFrom, long windowTo, CancellationToken cancellationToken)
+    {
+        var rows = new DayRows();
+        (long fromMs, long toMs) = ArchiveExporter.DayRange(day);
+        var pending = new Queue<Task<CarWindow>>();
+        int next = 0;
+        using var readers = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        try
+        {
+            while (next < cars.Length || pending.Count > 0)
+            {
+                while (pending.Count < _options.TripReadAhead && next < cars.Length)
+                {
+                    string car = cars[next++];
+                    pending.Enqueue(Task.Run(() => ReadCarAsync(car, fromMs, toMs, rentals, windowFrom, windowTo, readers.Token), readers.Token));
+                }
+
+                CarWindow window = await pending.Dequeue().ConfigureAwait(false);
+                Sort(window, day, rows, fromMs, toMs);
+            }
+        }
+        finally
+        {
+            await readers.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(pending).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+        }
+
+        return rows;
+    }
+
+    private async Task<CarWindow> ReadCarAsync(string car, long fromMs, long toMs, System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<IReadOnlyList<Rental>>>> rentals, long windowFrom, long windowTo, CancellationToken cancellationToken)
     {
         var trips = new List<Trip>();
         string? cursor = null;
@@ -179,13 +191,15 @@ public sealed class TripArchiveExporter
         }
         while (cursor is not null);
 
-        IReadOnlyList<Rental> rentals = trips.Count + stops.Count > 0 && _rentals is not null
-            ? await _rentals.GetForCarAsync(car, cancellationToken).ConfigureAwait(false)
+        // Read once a run (the first day the car has rows), and only the rentals the window overlaps kept.
+        IReadOnlyList<Rental> carRentals = trips.Count + stops.Count > 0 && _rentals is { } store
+            ? await rentals.GetOrAdd(car, c => new Lazy<Task<IReadOnlyList<Rental>>>(async () =>
+                (await store.GetForCarAsync(c, CancellationToken.None).ConfigureAwait(false)).Where(r => r.FromMs < windowTo && r.ToMs > windowFrom).ToList())).Value.WaitAsync(cancellationToken).ConfigureAwait(false)
             : [];
-        return new CarWindow(car, trips, stops, rentals);
+        return new CarWindow(car, trips, stops, carRentals);
     }
 
-    private static void Sort(CarWindow window, Dictionary<DateOnly, DayRows> buckets, long fromMs, long toMs)
+    private static void Sort(CarWindow window, DateOnly day, DayRows rows, long fromMs, long toMs)
     {
         foreach (Trip trip in window.Trips)
         {
@@ -195,7 +209,7 @@ public sealed class TripArchiveExporter
                     $"the trips store returned a trip of car '{trip.CarId}' starting at {trip.StartTs} for car '{window.CarId}' in [{fromMs}, {toMs}): the query must return the car's trips starting in the span"));
             }
 
-            if (buckets.TryGetValue(DayOf(trip.StartTs), out DayRows? rows))
+            if (DayOf(trip.StartTs) == day)
             {
                 string? problem = TripProblem(trip);
                 if (problem is null)
@@ -217,7 +231,7 @@ public sealed class TripArchiveExporter
             }
 
             // The query gives the stops overlapping the span: one that started before it belongs to an earlier day.
-            if (stop.StartTs >= fromMs && stop.StartTs < toMs && buckets.TryGetValue(DayOf(stop.StartTs), out DayRows? rows))
+            if (stop.StartTs >= fromMs && stop.StartTs < toMs && DayOf(stop.StartTs) == day)
             {
                 string? problem = StopProblem(stop);
                 if (problem is null)

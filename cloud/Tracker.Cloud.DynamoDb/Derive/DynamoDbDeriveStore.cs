@@ -17,12 +17,16 @@ namespace Tracker.Cloud.DynamoDb.Derive;
 /// <remarks>
 /// <para>
 /// A commit is one conditional <c>PutItem</c> of the car's state item (<c>version = :read</c>, or
-/// <c>attribute_not_exists(carId)</c> for a new car) that also carries the step's event writes (<c>pending</c>). Only
-/// then are the events written, each with an <c>UpdateItem</c> conditioned on its <c>stateVersion</c> not being newer,
-/// so a slow writer of an older step can never overwrite a newer version of an event; then <c>pending</c> is removed.
-/// Whoever reads a state that still has <c>pending</c> (a writer that died between the two) applies it first. So state
-/// and events commit as one step without <c>TransactWriteItems</c>, which dynalite, the DynamoDB server the tests run
-/// against, does not implement; on AWS a transaction would save the second round trip, not change the outcome.
+/// <c>attribute_not_exists(carId)</c> for a new car) that also carries the step's event writes and its trips and stops
+/// (<c>pending</c>). Only then are they applied: each event an <c>UpdateItem</c> conditioned on its <c>stateVersion</c>
+/// not being newer, each trip or stop a <c>PutItem</c> under the same condition in the trips table
+/// (<see cref="DynamoDbTripStore"/>; a row the step no longer finds becomes a tombstone, so a slow writer of an older
+/// step cannot bring it back); then <c>pending</c> is removed. So a writer that loses the race writes nothing, and a
+/// slow writer of an older step can never overwrite a newer version. Whoever reads a state that still has
+/// <c>pending</c> (a writer that died between the two) applies it first. State, events and trips thus commit as one
+/// step without <c>TransactWriteItems</c>, which dynalite, the DynamoDB server the tests run against, does not
+/// implement; on AWS a transaction would save the second round trip but cap a step at 100 items, where this has no cap
+/// (rows too large for the state item are spilled to parts in the trips table, and the commit carries their id).
 /// </para>
 /// <para>
 /// The state (with its checkpoints) and the pending writes are gzip'd JSON in binary attributes. Events carry
@@ -31,12 +35,21 @@ namespace Tracker.Cloud.DynamoDb.Derive;
 /// <c>expiresAt</c> (TTL, seconds) = episode start + retention, as fixes.
 /// </para>
 /// </remarks>
-public sealed class DynamoDbDeriveStore : IDerivationStore, IEventStore, IStatusStore, IZoneStore, ICarOdometers
+public sealed class DynamoDbDeriveStore : ITripCommitStore, IEventStore, IStatusStore, IZoneStore, ICarOdometers
 {
     private const string Fleet = "fleet";
 
+    /// <summary>
+    /// Above this many bytes of state and pending writes (both gzip'd), a step's trips and stops are spilled to parts in
+    /// the trips table instead of riding on the state item (DynamoDB's item limit is 400 KB).
+    /// </summary>
+    internal const int DefaultInlineLimit = 256 * 1024;
+
     private readonly IAmazonDynamoDB _client;
     private readonly DynamoDbDeriveOptions _options;
+
+    /// <summary>Bytes of gzip'd state and pending writes above which a step's trips are spilled (<see cref="DefaultInlineLimit"/>; tests lower it).</summary>
+    internal int InlineLimit { get; init; } = DefaultInlineLimit;
 
     /// <summary>Creates the store over existing tables (<see cref="DynamoDbDeriveTables.EnsureCreatedAsync"/>).</summary>
     /// <param name="client">The client.</param>
@@ -97,23 +110,56 @@ public sealed class DynamoDbDeriveStore : IDerivationStore, IEventStore, IStatus
     }
 
     /// <inheritdoc/>
-    public async Task<bool> TryCommitAsync(CarDerivation car, IReadOnlyList<FleetEvent> events, IReadOnlyList<EventKey> withdrawals, CancellationToken cancellationToken)
+    public Task<bool> TryCommitAsync(CarDerivation car, IReadOnlyList<FleetEvent> events, IReadOnlyList<EventKey> withdrawals, CancellationToken cancellationToken) =>
+        CommitAsync(car, events, withdrawals, null, null, cancellationToken);
+
+    /// <inheritdoc/>
+    /// <remarks>The trips table of a <see cref="DynamoDbTripStore"/> (on the same client), written by the write-ahead above.</remarks>
+    public bool CanCommit(ITripStore trips) => trips is DynamoDbTripStore;
+
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentException"><paramref name="trips"/> is not a <see cref="DynamoDbTripStore"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A trip or stop starts before 1970 (nothing is written).</exception>
+    public Task<bool> TryCommitAsync(CarDerivation car, IReadOnlyList<FleetEvent> events, IReadOnlyList<EventKey> withdrawals, ITripStore trips, TripWrites? writes, CancellationToken cancellationToken) =>
+        trips is DynamoDbTripStore dynamo
+            ? CommitAsync(car, events, withdrawals, dynamo, writes, cancellationToken)
+            : throw new ArgumentException("only a DynamoDbTripStore's rows can ride on a DynamoDB commit", nameof(trips));
+
+    private async Task<bool> CommitAsync(CarDerivation car, IReadOnlyList<FleetEvent> events, IReadOnlyList<EventKey> withdrawals, DynamoDbTripStore? trips, TripWrites? tripWrites, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(car);
         ArgumentNullException.ThrowIfNull(events);
         ArgumentNullException.ThrowIfNull(withdrawals);
         long next = car.Version + 1;
         var writes = new PendingWrites { Events = [.. events], Withdrawn = [.. withdrawals.Select(k => k.Id)] };
-        bool anyWrites = writes.Events.Count > 0 || writes.Withdrawn.Count > 0;
+        if (trips is not null && tripWrites is not null)
+        {
+            DynamoDbTripStore.Validate(tripWrites);
+            writes.TripsTable = trips.Table;
+            writes.Trips = PendingTrips.Of(tripWrites);
+        }
+
+        bool anyWrites = writes.Events.Count > 0 || writes.Withdrawn.Count > 0 || writes.TripsTable is not null;
+        MemoryStream state = Gzip.Pack(DeriveJson.Write(car));
+        MemoryStream? pending = anyWrites ? Gzip.Pack(writes) : null;
+        if (pending is not null && trips is not null && writes.Trips is not null && state.Length + pending.Length > InlineLimit)
+        {
+            // Too large to ride on the state item: the rows go to parts first, and the commit carries only their id. A
+            // commit that then loses leaves parts that nothing refers to, and they expire.
+            (writes.TripsSpill, writes.TripsSpillParts) = await trips.SpillAsync(car.CarId, Gzip.Pack(writes.Trips).ToArray(), cancellationToken).ConfigureAwait(false);
+            writes.Trips = null;
+            pending = Gzip.Pack(writes);
+        }
+
         Dictionary<string, AttributeValue> item = new()
         {
             ["carId"] = new AttributeValue { S = car.CarId },
             ["version"] = Number(next),
-            ["state"] = new AttributeValue { B = Gzip.Pack(DeriveJson.Write(car)) },
+            ["state"] = new AttributeValue { B = state },
         };
-        if (anyWrites)
+        if (pending is not null)
         {
-            item["pending"] = new AttributeValue { B = Gzip.Pack(writes) };
+            item["pending"] = new AttributeValue { B = pending };
         }
 
         var put = new PutItemRequest { TableName = _options.DeriveStateTable, Item = item };
@@ -503,6 +549,16 @@ public sealed class DynamoDbDeriveStore : IDerivationStore, IEventStore, IStatus
             {
                 // Gone, or a newer step has written it.
             }
+        }
+
+        if (writes.TripsTable is { } table)
+        {
+            var trips = new DynamoDbTripStore(_client, table);
+            PendingTrips rows = writes.Trips
+                ?? (writes.TripsSpill is { } spill
+                    ? Gzip.UnpackTrips(new MemoryStream(await trips.ReadSpillAsync(carId, spill, writes.TripsSpillParts, cancellationToken).ConfigureAwait(false)))
+                    : throw new InvalidDataException($"Derive state of car {carId}, version {version}: pending trips name a table but carry no rows."));
+            await trips.ApplyCommittedAsync(carId, version, rows.ToWrites(), cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -41,7 +41,18 @@ public sealed class DynamoDbTripStore : ITripStore, IOdometerReadingStore
     private const string StopPrefix = "stop#";
     private const string ReadingPrefix = "odometer#";
     private const string IdlePrefix = "idle#";
+    private const string SpillPrefix = "spill#";
+    private const string StateVersion = "stateVersion";
+    private const string Gone = "gone";
     private const int MaxBatchAttempts = 8;
+    private const int SpillPartBytes = 300_000;
+    private const int ParallelWrites = 8;
+
+    /// <summary>How long a deleted row's tombstone is kept (TTL <c>expiresAt</c>): far longer than any step can run, so a late write of an older step still finds it.</summary>
+    public static readonly TimeSpan TombstoneLife = TimeSpan.FromDays(7);
+
+    /// <summary>How long a spilled commit's parts are kept (TTL <c>expiresAt</c>): a commit that lost its race leaves its parts to expire.</summary>
+    public static readonly TimeSpan SpillLife = TimeSpan.FromDays(1);
 
     /// <summary>The attributes <see cref="DayIndex"/> projects besides its keys: what <see cref="SumTripsAsync"/> adds up.</summary>
     public static readonly IReadOnlyList<string> DayIndexAttributes = ["startTs", "endTs", "distanceM", "estimatedM", "maxSpeed", "idleMs"];
@@ -160,6 +171,127 @@ public sealed class DynamoDbTripStore : ITripStore, IOdometerReadingStore
         await WriteAsync(deletes, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>The table's name.</summary>
+    internal string Table => _table;
+
+    /// <summary>Refuses rows whose key cannot be stored, before anything is committed.</summary>
+    /// <param name="writes">A step's rows.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A trip or stop starts before 1970.</exception>
+    internal static void Validate(TripWrites writes)
+    {
+        if (writes.Trips.Any(t => t.StartTs < 0) || writes.Stops.Any(s => s.StartTs < 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(writes), "a trip or stop starts before 1970: its key cannot be stored");
+        }
+    }
+
+    /// <summary>
+    /// Stores the rows of a step committed at <paramref name="version"/> of the car's Derive state (README.md, "A step's
+    /// rows ride on its commit"): each upsert is a <c>PutItem</c> conditioned on the item's <c>stateVersion</c> not being
+    /// newer, and each row the step decided again and no longer found becomes a tombstone under the same condition (a
+    /// tombstone, not a deletion: a late upsert of an older step must still find the newer version). Repeatable: applied
+    /// twice, or after a newer step, it changes nothing the newer step wrote.
+    /// </summary>
+    /// <param name="carId">The car.</param>
+    /// <param name="version">The state version the step committed.</param>
+    /// <param name="writes">The step's rows.</param>
+    /// <param name="cancellationToken">Cancels the writes.</param>
+    /// <returns>The task.</returns>
+    internal async Task ApplyCommittedAsync(string carId, long version, TripWrites writes, CancellationToken cancellationToken)
+    {
+        Validate(writes);
+        List<Dictionary<string, AttributeValue>> puts = [.. writes.Trips.Select(t => TripItem(carId, t)), .. writes.Stops.Select(s => StopItem(carId, s))];
+        await EachAsync(puts, (item, ct) => PutIfNotNewerAsync(item, version, ct), cancellationToken).ConfigureAwait(false);
+        if (writes.DecidedFrom == long.MaxValue)
+        {
+            return;
+        }
+
+        // Upserts before tombstones: a writer that dies between them has lost nothing, and the next reader applies it all again.
+        HashSet<string> kept = [.. writes.Trips.Select(t => TripPrefix + Key(t.StartTs)), .. writes.Stops.Select(s => StopPrefix + Key(s.StartTs))];
+        long expires = DateTimeOffset.UtcNow.Add(TombstoneLife).ToUnixTimeSeconds();
+        List<Dictionary<string, AttributeValue>> tombstones = [.. (await DecidedSinceAsync(carId, writes.DecidedFrom, cancellationToken).ConfigureAwait(false))
+            .Where(k => !kept.Contains(k))
+            .Select(k => new Dictionary<string, AttributeValue>
+            {
+                [CarKey] = new() { S = carId },
+                [ItemKey] = new() { S = k },
+                [Gone] = new() { BOOL = true },
+                ["expiresAt"] = Number(expires),
+            })];
+        await EachAsync(tombstones, (item, ct) => PutIfNotNewerAsync(item, version, ct), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Writes a commit's rows that are too large to ride on the car's state item as parts under
+    /// <c>spill#{id}#{n}</c> in the car's partition, which no reader of trips lists (no trip or stop key, no index
+    /// attribute), kept <see cref="SpillLife"/>.
+    /// </summary>
+    /// <param name="carId">The car.</param>
+    /// <param name="payload">The packed rows.</param>
+    /// <param name="cancellationToken">Cancels the writes.</param>
+    /// <returns>The spill's id and its number of parts.</returns>
+    internal async Task<(string Id, int Parts)> SpillAsync(string carId, byte[] payload, CancellationToken cancellationToken)
+    {
+        string id = Guid.NewGuid().ToString("N");
+        long expires = DateTimeOffset.UtcNow.Add(SpillLife).ToUnixTimeSeconds();
+        int parts = Math.Max(1, (payload.Length + SpillPartBytes - 1) / SpillPartBytes);
+        for (int n = 0; n < parts; n++)
+        {
+            int from = n * SpillPartBytes;
+            await _client.PutItemAsync(
+                new PutItemRequest
+                {
+                    TableName = _table,
+                    Item = new Dictionary<string, AttributeValue>
+                    {
+                        [CarKey] = new() { S = carId },
+                        [ItemKey] = new() { S = SpillKey(id, n) },
+                        ["data"] = new() { B = new MemoryStream(payload, from, Math.Min(SpillPartBytes, payload.Length - from), writable: false) },
+                        ["expiresAt"] = Number(expires),
+                    },
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+
+        return (id, parts);
+    }
+
+    /// <summary>Reads a spill back, whole (a consistent query of its parts).</summary>
+    /// <param name="carId">The car.</param>
+    /// <param name="id">The spill's id.</param>
+    /// <param name="parts">How many parts it has.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The packed rows.</returns>
+    /// <exception cref="InvalidDataException">A part is missing.</exception>
+    internal async Task<byte[]> ReadSpillAsync(string carId, string id, int parts, CancellationToken cancellationToken)
+    {
+        var request = new QueryRequest
+        {
+            TableName = _table,
+            KeyConditionExpression = "carId = :car AND begins_with(itemKey, :spill)",
+            ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":car"] = new() { S = carId }, [":spill"] = new() { S = SpillPrefix + id + "#" } },
+            ConsistentRead = true,
+        };
+        using var payload = new MemoryStream();
+        int read = 0;
+        await foreach (Dictionary<string, AttributeValue> item in PagesAsync(request, int.MaxValue, cancellationToken).ConfigureAwait(false))
+        {
+            if (Required(item, ItemKey).S != SpillKey(id, read) || Required(item, "data").B is not { } data)
+            {
+                throw Corrupt(item, ItemKey, "not part " + read + " of spill " + id);
+            }
+
+            data.Position = 0;
+            await data.CopyToAsync(payload, cancellationToken).ConfigureAwait(false);
+            read++;
+        }
+
+        return read == parts
+            ? payload.ToArray()
+            : throw new InvalidDataException($"Trips table {_table}: spill {id} of car {carId} has {read} of its {parts} parts.");
+    }
+
     /// <inheritdoc/>
     public async Task<Page<Trip>> QueryTripsAsync(SpanQuery query, CancellationToken cancellationToken)
     {
@@ -222,28 +354,9 @@ public sealed class DynamoDbTripStore : ITripStore, IOdometerReadingStore
         }
         else
         {
-            for (DateTime day = Day(from); day <= Day(toMs - 1); day = day.AddDays(1))
+            await foreach ((string car, Dictionary<string, AttributeValue> item) in FleetDaysAsync(string.Empty, from, toMs - 1, cancellationToken).ConfigureAwait(false))
             {
-                var request = new QueryRequest
-                {
-                    TableName = _table,
-                    IndexName = DayIndex,
-                    KeyConditionExpression = "#day = :day AND dayKey BETWEEN :lo AND :hi",
-                    ExpressionAttributeNames = new Dictionary<string, string> { ["#day"] = "day" },
-                    ExpressionAttributeValues = new Dictionary<string, AttributeValue>
-                    {
-                        [":day"] = new() { S = DayText(day) },
-                        [":lo"] = new() { S = Key(from) },
-                        [":hi"] = new() { S = Key(toMs - 1) + "$" },
-                    },
-                };
-                await foreach (Dictionary<string, AttributeValue> item in PagesAsync(request, int.MaxValue, cancellationToken).ConfigureAwait(false))
-                {
-                    string dayKey = Required(item, "dayKey").S ?? throw Corrupt(item, "dayKey", "not a string");
-                    int hash = dayKey.IndexOf('#', StringComparison.Ordinal);
-                    string car = hash == 20 && dayKey.Length > 21 ? dayKey[21..] : throw Corrupt(item, "dayKey", "not {start D20}#{car}");
-                    Add(totals, car, item);
-                }
+                Add(totals, car, item);
             }
         }
 
@@ -273,28 +386,9 @@ public sealed class DynamoDbTripStore : ITripStore, IOdometerReadingStore
         }
         else
         {
-            for (DateTime day = Day(from); day <= Day(toMs - 1); day = day.AddDays(1))
+            await foreach ((string car, Dictionary<string, AttributeValue> item) in FleetDaysAsync(IdlePrefix, from, toMs - 1, cancellationToken).ConfigureAwait(false))
             {
-                var request = new QueryRequest
-                {
-                    TableName = _table,
-                    IndexName = DayIndex,
-                    KeyConditionExpression = "#day = :day AND dayKey BETWEEN :lo AND :hi",
-                    ExpressionAttributeNames = new Dictionary<string, string> { ["#day"] = "day" },
-                    ExpressionAttributeValues = new Dictionary<string, AttributeValue>
-                    {
-                        [":day"] = new() { S = DayText(day) },
-                        [":lo"] = new() { S = IdlePrefix + Key(from) },
-                        [":hi"] = new() { S = IdlePrefix + Key(toMs - 1) + "$" },
-                    },
-                };
-                await foreach (Dictionary<string, AttributeValue> item in PagesAsync(request, int.MaxValue, cancellationToken).ConfigureAwait(false))
-                {
-                    string dayKey = Required(item, "dayKey").S ?? throw Corrupt(item, "dayKey", "not a string");
-                    int carAt = IdlePrefix.Length + 21;
-                    string car = dayKey.Length > carAt && dayKey[carAt - 1] == '#' ? dayKey[carAt..] : throw Corrupt(item, "dayKey", "not idle#{start D20}#{car}");
-                    AddIdle(idle, car, IdleMs(item), item);
-                }
+                AddIdle(idle, car, IdleMs(item), item);
             }
         }
 
@@ -508,15 +602,53 @@ public sealed class DynamoDbTripStore : ITripStore, IOdometerReadingStore
             values[v.Key] = v.Value;
         }
 
+        // A trip or stop deleted by a committed step is a tombstone until its TTL: never listed.
+        string? expression = filter?.Expression;
+        if (prefix is TripPrefix or StopPrefix)
+        {
+            expression = expression is null ? "attribute_not_exists(gone)" : "(" + expression + ") AND attribute_not_exists(gone)";
+        }
+
         var request = new QueryRequest
         {
             TableName = _table,
             KeyConditionExpression = "carId = :car AND itemKey BETWEEN :lo AND :hi",
-            FilterExpression = filter?.Expression,
+            FilterExpression = expression,
             ExpressionAttributeValues = values,
             ConsistentRead = true,
         };
         return PagesAsync(request, limit, cancellationToken);
+    }
+
+    // The fleet's items of one key family on the day index, {prefix}{start D20}#{car}, from..to inclusive: one query per
+    // UTC day the span touches, each item with the car its key names.
+    private async IAsyncEnumerable<(string CarId, Dictionary<string, AttributeValue> Item)> FleetDaysAsync(string prefix, long from, long to, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        for (DateTime day = Day(from); day <= Day(to); day = day.AddDays(1))
+        {
+            var request = new QueryRequest
+            {
+                TableName = _table,
+                IndexName = DayIndex,
+                KeyConditionExpression = "#day = :day AND dayKey BETWEEN :lo AND :hi",
+                ExpressionAttributeNames = new Dictionary<string, string> { ["#day"] = "day" },
+                ExpressionAttributeValues = new Dictionary<string, AttributeValue>
+                {
+                    [":day"] = new() { S = DayText(day) },
+                    [":lo"] = new() { S = prefix + Key(from) },
+                    [":hi"] = new() { S = prefix + Key(to) + "$" },
+                },
+            };
+            await foreach (Dictionary<string, AttributeValue> item in PagesAsync(request, int.MaxValue, cancellationToken).ConfigureAwait(false))
+            {
+                string dayKey = Required(item, "dayKey").S ?? throw Corrupt(item, "dayKey", "not a string");
+                int carAt = prefix.Length + 21;
+                string car = dayKey.Length > carAt && dayKey[carAt - 1] == '#' && dayKey.IndexOf('#', prefix.Length) == carAt - 1
+                    ? dayKey[carAt..]
+                    : throw Corrupt(item, "dayKey", "not " + prefix + "{start D20}#{car}");
+                yield return (car, item);
+            }
+        }
     }
 
     private async IAsyncEnumerable<Dictionary<string, AttributeValue>> PagesAsync(QueryRequest request, int limit, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
@@ -539,6 +671,39 @@ public sealed class DynamoDbTripStore : ITripStore, IOdometerReadingStore
         }
         while (request.ExclusiveStartKey is not null);
     }
+
+    private async Task PutIfNotNewerAsync(Dictionary<string, AttributeValue> item, long version, CancellationToken cancellationToken)
+    {
+        item[StateVersion] = Number(version);
+        bool tombstone = item.ContainsKey(Gone);
+        try
+        {
+            await _client.PutItemAsync(
+                new PutItemRequest
+                {
+                    TableName = _table,
+                    Item = item,
+                    ConditionExpression = (tombstone ? "attribute_exists(itemKey) AND " : string.Empty) + "(attribute_not_exists(#sv) OR #sv <= :v)",
+                    ExpressionAttributeNames = new Dictionary<string, string> { ["#sv"] = StateVersion },
+                    ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":v"] = Number(version) },
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            // A newer step has written this row (or it is gone already): its version stands.
+        }
+    }
+
+    private static Task EachAsync(List<Dictionary<string, AttributeValue>> items, Func<Dictionary<string, AttributeValue>, CancellationToken, Task> write, CancellationToken cancellationToken) =>
+        items.Count switch
+        {
+            0 => Task.CompletedTask,
+            1 => write(items[0], cancellationToken),
+            _ => Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = ParallelWrites, CancellationToken = cancellationToken }, async (item, ct) => await write(item, ct).ConfigureAwait(false)),
+        };
+
+    private static string SpillKey(string id, int part) => SpillPrefix + id + "#" + part.ToString("D4", CultureInfo.InvariantCulture);
 
     private async Task<List<string>> DecidedSinceAsync(string carId, long decidedFrom, CancellationToken cancellationToken)
     {

@@ -11,12 +11,13 @@ namespace Tracker.Cloud.Infra.Compute;
 /// </summary>
 public sealed partial class TrackerFunctions
 {
-    // A Derive step: the car's readings (a range query), what it decided again (the local index, keys only), and the
-    // step's upserts and deletions in batches. Never a scan, never the day index.
+    // A Derive step: the car's readings and a spilled commit's parts (range queries), what it decided again (the local
+    // index, keys only), and the committed step's rows: each a PutItem conditioned on the row's state version (an upsert,
+    // a tombstone, a spill part). Never a scan, a batch, a deletion or the day index.
     private static void AllowTripWrites(Function function, DataStores stores)
     {
         Allow(function, [stores.Trips.TableArn, stores.Trips.TableArn + "/index/" + DynamoDbTripStore.DecidedIndex], "dynamodb:Query");
-        Allow(function, stores.Trips.TableArn, "dynamodb:BatchWriteItem");
+        Allow(function, stores.Trips.TableArn, "dynamodb:PutItem");
     }
 
     // The reports: a car's trips, stops and readings (range queries), the fleet's day (the day index), and an operator's

@@ -61,6 +61,9 @@ public sealed partial class TrackerFunctions : Construct
             "Decodes, filters, enriches and stores the cars' fix batches (IoT rule " + names.FixesRule + ")",
             settings.IngestReservedConcurrency == 0 ? null : settings.IngestReservedConcurrency);
         Allow(Ingest, stores.Fixes.TableArn, "dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:Query");
+
+        // A batch with fixes of a day already over marks the day for the archive (DynamoDbStore, ILateDays): one update per day.
+        Allow(Ingest, stores.Fixes.TableArn, "dynamodb:UpdateItem");
         Allow(Ingest, stores.Latest.TableArn, "dynamodb:PutItem");
         Allow(Ingest, stores.Key.KeyArn, "kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey");
 
@@ -95,6 +98,9 @@ public sealed partial class TrackerFunctions : Construct
         SendFailuresToDeadLetterQueue(Archive, stores, Duration.Hours(2));
         Allow(Archive, stores.Latest.TableArn, "dynamodb:Scan");
         Allow(Archive, stores.Fixes.TableArn, "dynamodb:Query");
+
+        // The late-day marks: listed by a query, each deleted (conditioned on its count) once its day is exported again.
+        Allow(Archive, stores.Fixes.TableArn, "dynamodb:DeleteItem");
 
         // Trips and stops: a query of the base table per car (no index), and the car's rentals to name a trip's.
         Allow(Archive, stores.Trips.TableArn, "dynamodb:Query");

@@ -164,12 +164,20 @@ public sealed record CostAssumptions
     public decimal WriteUnitsPerTrip { get; init; } = 7.7m;
 
     /// <summary>
-    /// Read units each Derive step spends on trips: the consistent query of the local index for what the step decided
-    /// again (keys only, nearly always empty: 1 unit) and the car's odometer readings (a range query: 1 unit).
+    /// Read units each Derive step spends on trips: the car's odometer readings (a range query: 1 unit). The query of the
+    /// local index for what a step decided again is made only by a rewind (late data), since a step's rows ride on its
+    /// commit (Tracker.Cloud.Derive/README.md, "A step's rows ride on its commit"): rare enough to leave out.
     /// </summary>
-    public decimal TripReadUnitsPerStep { get; init; } = 2m;
+    public decimal TripReadUnitsPerStep { get; init; } = 1m;
 
-    /// <summary>Billed ms the trip store adds to a Derive step (assumption: two short queries and, when a trip closes, one batch write).</summary>
+    /// <summary>
+    /// Derive steps a trip causes that commit rows (the one closing it with its stop, the one starting the next trip,
+    /// closing that stop): each removes its applied rows from the car's state item afterwards, an update billed at the
+    /// state item's size (<see cref="DeriveStateBytes"/>).
+    /// </summary>
+    public decimal TripCommitStepsPerTrip { get; init; } = 2m;
+
+    /// <summary>Billed ms the trip store adds to a Derive step (assumption: a short query and, when a trip closes, its conditional puts).</summary>
     public decimal TripMilliseconds { get; init; } = 8m;
 
     /// <summary>Bytes a trip keeps in the trips table with its stops and index copies (assumption from the item layout).</summary>

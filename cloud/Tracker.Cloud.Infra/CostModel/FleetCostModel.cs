@@ -132,19 +132,22 @@ public static class FleetCostModel
         decimal publishGbSeconds = eventPublishes * a.EventPublishMilliseconds / 1000m * a.IngestMemoryMb / 1024m;
 
         // Issue 17, trips in the ingest path (Tracker.Cloud.Derive/README.md, "Trips on AWS"): every Derive step that applies
-        // data (a fix batch, a status) asks the trips table what it decided again and reads the car's odometer readings (the
-        // tick reads neither: the clock applies no reading); a closed trip writes itself and its stops. Kept a year.
+        // data (a fix batch, a status) reads the car's odometer readings (the tick does not: the clock applies no reading); a
+        // closed trip writes itself and its stops, and each step that commits rows then clears them from the state item.
+        // Kept a year.
         decimal derivingSteps = fixMessages + statusMessages;
         decimal tripReads = derivingSteps * a.TripReadUnitsPerStep;
-        decimal tripWrites = a.TripsPerCarPerDay * carDays * a.WriteUnitsPerTrip;
+        decimal tripWrites = a.TripsPerCarPerDay * carDays * (a.WriteUnitsPerTrip + (a.TripCommitStepsPerTrip * stateWriteUnits));
         decimal tripGbSeconds = derivingSteps * a.TripMilliseconds / 1000m * a.IngestMemoryMb / 1024m;
         decimal tripGb = a.TripsPerCarPerDay * carDays * a.TripMonthsKept * a.TripStoredBytes / Gb;
 
         // The archive's trips and stops (TripArchiveExporter): every night each car's window of trips and stops is read again
-        // (consistent queries of the base table, 1 unit per 4 KB, and its rentals), and the changed days are written: per
+        // (consistent queries of the base table, 1 unit per started 4 KB, and its rentals), and the changed days are written: per
         // table a part, a manifest and a listing (PUT-priced); every day of the window costs a manifest GET per table.
         decimal tripsPerMonth = a.TripsPerCarPerDay * carDays;
-        decimal archiveTripReads = a.Cars * a.DaysPerMonth * ((a.ArchiveTripWindowDays * a.TripsPerCarPerDay * a.TripItemBytes / 4096m) + 1m);
+        // One day at a time (bounded memory): per car and day of the window a query of its trips (its bytes, rounded up to
+        // 4 KB) and one of its stops (1 unit), and the car's rentals once.
+        decimal archiveTripReads = a.Cars * a.DaysPerMonth * ((a.ArchiveTripWindowDays * (Math.Ceiling(a.TripsPerCarPerDay * a.TripItemBytes / 4096m) + 1m)) + 1m);
         decimal tripArchiveMonthGb = tripsPerMonth * a.ParquetBytesPerTrip / Gb;
         decimal tripArchivePuts = a.DaysPerMonth * a.ArchiveTripDaysWrittenPerNight * 2m * 3m;
         decimal tripArchiveGets = a.DaysPerMonth * a.ArchiveTripWindowDays * 2m;
@@ -190,8 +193,8 @@ public static class FleetCostModel
             new("Events", "live event feed: IoT publishes (HTTPS) and deliveries to operators watching", eventPublishes + eventDeliveries, "messages", ((eventPublishes + eventDeliveries) / Million * p.IotMessagesPerMillion) + (publishGbSeconds * p.LambdaArmGbSecond)),
             new("Events", "events stored (" + a.RetentionDays + " days) with point-in-time recovery", eventGb, "GB", eventGb * (p.DynamoStorageGbMonth + p.DynamoPitrGbMonth)),
             new("Trips", "in the Derive step: compute (" + a.TripMilliseconds + " ms more per step)", tripGbSeconds, "GB-s", tripGbSeconds * p.LambdaArmGbSecond),
-            new("Trips", "DynamoDB reads (what a step decided again, the odometer readings)", tripReads, "RRU", tripReads / Million * p.DynamoReadsPerMillion),
-            new("Trips", "DynamoDB writes (" + a.TripsPerCarPerDay + " trips a car-day with their stops and index copies)", tripWrites, "WRU", tripWrites / Million * p.DynamoWritesPerMillion),
+            new("Trips", "DynamoDB reads (the odometer readings)", tripReads, "RRU", tripReads / Million * p.DynamoReadsPerMillion),
+            new("Trips", "DynamoDB writes (" + a.TripsPerCarPerDay + " trips a car-day with their stops, index copies and commits)", tripWrites, "WRU", tripWrites / Million * p.DynamoWritesPerMillion),
             new("Trips", "trips kept " + a.TripMonthsKept + " months (no TTL) with point-in-time recovery", tripGb, "GB", tripGb * (p.DynamoStorageGbMonth + p.DynamoPitrGbMonth)),
             new("Trips", "archive: the nightly re-read of " + a.ArchiveTripWindowDays + " days of trips and stops a car (consistent queries) and its rentals", archiveTripReads, "RRU", archiveTripReads / Million * p.DynamoReadsPerMillion),
             new("Trips", "archive: Parquet trips and stops, " + a.ArchiveMonthsKept + " months kept (Standard: parts under 128 KB)", tripArchiveMonthGb * a.ArchiveMonthsKept, "GB", tripArchiveMonthGb * a.ArchiveMonthsKept * p.S3StandardGbMonth),

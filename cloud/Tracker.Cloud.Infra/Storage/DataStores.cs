@@ -123,10 +123,12 @@ public sealed class DataStores : Construct
         Subscriptions = NewTable("Subscriptions", names.SubscriptionsTable, "subscriptionId", AttributeType.STRING);
         Limits = NewTable("Limits", names.LimitsTable, Tracker.Cloud.DynamoDb.Derive.DynamoDbLimitStore.KeyAttribute, AttributeType.STRING);
 
-        // Issue 17: trips, stops and odometer readings as DynamoDbTripStore uses them. No TTL: trips are what bills are made
-        // from, and outlive the fixes. The local index finds what a Derive step decided again; the sparse day index (trips
-        // only, the summed figures projected) is the fleet's daily summary.
-        Trips = NewTable("Trips", names.TripsTable, "carId", AttributeType.STRING, "itemKey", AttributeType.STRING);
+        // Issue 17: trips, stops and odometer readings as DynamoDbTripStore uses them. Trips and readings never carry
+        // expiresAt: they are what bills are made from, and outlive the fixes. The TTL removes only what the Derive commit
+        // leaves behind: a deleted row's tombstone (7 days) and a spilled commit's parts (1 day). The local index finds
+        // what a Derive step decided again; the sparse day index (trips only, the summed figures projected) is the
+        // fleet's daily summary.
+        Trips = NewTable("Trips", names.TripsTable, "carId", AttributeType.STRING, "itemKey", AttributeType.STRING, timeToLive: TimeToLiveAttribute);
         Trips.AddLocalSecondaryIndex(new LocalSecondaryIndexProps
         {
             IndexName = Tracker.Cloud.DynamoDb.Derive.DynamoDbTripStore.DecidedIndex,

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Tracker.Cloud.Archive.Export;
 using Tracker.Cloud.Archive.Sinks;
+using Tracker.Cloud.Core.Storage;
 using Tracker.Cloud.Lambda.Events;
 
 namespace Tracker.Cloud.Lambda.Archive;
@@ -18,6 +19,7 @@ public sealed class ArchiveHandler
     private readonly IArchiveSink _sink;
     private readonly TextWriter _log;
     private readonly TripArchiveExporter? _trips;
+    private readonly ILateDays? _late;
 
     /// <summary>Creates the handler.</summary>
     /// <param name="exporter">Exports a day.</param>
@@ -27,9 +29,14 @@ public sealed class ArchiveHandler
     /// Exports the trips and stops: for a scheduled run the revision window ending with the day (only days whose content
     /// changed are written), for a backfill the day alone. Null: no trips export.
     /// </param>
-    public ArchiveHandler(ArchiveExporter exporter, IArchiveSink sink, TextWriter log, TripArchiveExporter? trips = null)
+    /// <param name="late">
+    /// The fix store's late-day marks: a scheduled run also exports again every day that got fixes after it was over,
+    /// clearing each mark only once its day is written (a backfill clears its own day's). Null: none.
+    /// </param>
+    public ArchiveHandler(ArchiveExporter exporter, IArchiveSink sink, TextWriter log, TripArchiveExporter? trips = null, ILateDays? late = null)
     {
         _trips = trips;
+        _late = late;
         ArgumentNullException.ThrowIfNull(exporter);
         ArgumentNullException.ThrowIfNull(sink);
         ArgumentNullException.ThrowIfNull(log);
@@ -56,7 +63,29 @@ public sealed class ArchiveHandler
             throw new InvalidEventException("archive event: " + problem);
         }
 
+        // Marks are read before anything is exported: a fix stored after this read marks its day again, and so survives
+        // the clear below (it is exported the next night).
+        IReadOnlyList<LateDay> late = _late is null ? [] : await _late.ListLateDaysAsync(cancellationToken).ConfigureAwait(false);
         ArchiveManifest manifest = await _exporter.ExportDayAsync(day, cancellationToken).ConfigureAwait(false);
+        List<string> lateDays = [];
+        foreach (LateDay mark in late.Where(m => archiveEvent.Day is null || m.Day == day))
+        {
+            if (mark.Day != day)
+            {
+                if (_exporter.CheckDay(mark.Day) is not null)
+                {
+                    // Past the store's retention (its fixes are gone): nothing left to export again.
+                    await _late!.ClearLateDayAsync(mark, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                await _exporter.ExportDayAsync(mark.Day, cancellationToken).ConfigureAwait(false);
+                lateDays.Add(mark.Text());
+            }
+
+            await _late!.ClearLateDayAsync(mark, cancellationToken).ConfigureAwait(false);
+        }
+
         IReadOnlyList<TripDayExport> tripDays = [];
         TripArchiveException? tripFailure = null;
         if (_trips is not null)
@@ -84,7 +113,8 @@ public sealed class ArchiveHandler
             tripDays.Count,
             tripDays.Count(d => d.Outcome == TripDayOutcome.Written),
             tripDays.Where(d => d.Day == dayText).Sum(d => d.Trips),
-            tripDays.Sum(d => d.Bytes));
+            tripDays.Sum(d => d.Bytes),
+            lateDays);
         byte[] json = JsonSerializer.SerializeToUtf8Bytes(summary, ArchiveEventJsonContext.Default.ArchiveSummary);
         await _log.WriteLineAsync(System.Text.Encoding.UTF8.GetString(json)).ConfigureAwait(false);
         return tripFailure is not null ? throw tripFailure : new MemoryStream(json, writable: false);

@@ -11,4 +11,5 @@ namespace Tracker.Cloud.Lambda.Archive;
 /// <param name="TripDaysWritten">Of which written again, their content having changed (or never exported).</param>
 /// <param name="Trips">Trips of <paramref name="Day"/>.</param>
 /// <param name="TripBytes">Parquet bytes the trips export wrote (trips and stops).</param>
-public sealed record ArchiveSummary(string Day, long Rows, int Files, int Cars, long Bytes, string Manifest, int TripDays = 0, int TripDaysWritten = 0, int Trips = 0, long TripBytes = 0);
+/// <param name="LateDays">Earlier days exported again because they got fixes after they were over (yyyy-MM-dd).</param>
+public sealed record ArchiveSummary(string Day, long Rows, int Files, int Cars, long Bytes, string Manifest, int TripDays = 0, int TripDaysWritten = 0, int Trips = 0, long TripBytes = 0, IReadOnlyList<string>? LateDays = null);

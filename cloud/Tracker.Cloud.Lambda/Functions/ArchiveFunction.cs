@@ -41,7 +41,7 @@ public sealed class ArchiveFunction : ILambdaFunction
         TripArchiveExporter? trips = archive.TripsTable is { } table
             ? new TripArchiveExporter(store, new DynamoDbTripStore(dynamoDb, table), store, new S3ArchiveSink(s3, archive.TripsSink), new S3ArchiveSink(s3, archive.StopsSink), options, clock)
             : null;
-        _handler = new ArchiveHandler(new ArchiveExporter(store, sink, options, clock), sink, Console.Out, trips);
+        _handler = new ArchiveHandler(new ArchiveExporter(store, sink, options, clock), sink, Console.Out, trips, store);
     }
 
     /// <summary>The Lambda entry point: a scheduled event (or a backfill request) in, an <see cref="ArchiveSummary"/> out.</summary>
