@@ -22,6 +22,12 @@ public sealed class DeriveStep
     /// <summary>Keys the service withdrew when it committed the step (README.md, "Revise, never duplicate").</summary>
     public IReadOnlyList<EventKey> Withdrawn { get; internal set; } = [];
 
+    /// <summary>
+    /// A tick that changed nothing but the car's clock (<see cref="CarDerivation.LastTickMs"/>): no event, trip or stop,
+    /// and the state otherwise as it was. The service writes nothing for it.
+    /// </summary>
+    public bool Unchanged { get; internal set; }
+
     /// <summary>Observations applied (replayed ones included).</summary>
     public int Applied { get; internal set; }
 
