@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
+using Tracker.Core.Common;
 using Tracker.Core.Control;
 
 namespace Tracker.HostLink;

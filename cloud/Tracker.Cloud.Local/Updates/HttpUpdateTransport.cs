@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using Tracker.Core.Common;
 using Tracker.Core.Control;
 using Tracker.HostLink;
 

@@ -1,3 +1,5 @@
+using Tracker.Core.Common;
+
 namespace Tracker.Core.Control
 {
     /// <summary>

@@ -1,10 +1,10 @@
-using Tracker.Core.Control;
+using Tracker.Core.Common;
 
 namespace Tracker.Core.Modem
 {
     /// <summary>
     /// An update image's bytes over the SIM7080G's own HTTP(S) client, the cellular transport of
-    /// <see cref="StagedDownload"/> (Control/README.md §2). One TLS connection to the image's host
+    /// the update agent's staged download (Control/README.md §2). One TLS connection to the image's host
     /// (<c>AT+SHCONF</c> URL, body and header sizes; <c>AT+SHSSL</c> with the CA already converted for
     /// the MQTT link; <c>AT+SHCONN</c>), then per range: <c>AT+SHCHEAD</c>, <c>AT+SHAHEAD="Range","bytes=a-b"</c>,
     /// <c>AT+SHREQ=path,1</c> (GET), the <c>+SHREQ: "GET",status,length</c> URC, and the body read back

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Tracker.Cloud.Local.Updates;
+using Tracker.Core.Common;
 using Tracker.Core.Control;
 using Tracker.Device.Storage;
 using Tracker.HostLink;

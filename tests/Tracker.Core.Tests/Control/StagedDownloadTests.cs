@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Tracker.Core.Common;
 using Tracker.Core.Control;
 using Tracker.Core.Tests.Storage;
 

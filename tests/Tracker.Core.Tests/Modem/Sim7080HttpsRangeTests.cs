@@ -4,6 +4,7 @@ using System.Text;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
+using Tracker.Core.Common;
 using Tracker.Core.Control;
 using Tracker.Core.Modem;
 using Tracker.Core.Tests.Control;

@@ -1,4 +1,4 @@
-namespace Tracker.Core.Control
+namespace Tracker.Core.Common
 {
     /// <summary>The outcome of one <see cref="IRangeSource.Read"/>.</summary>
     public enum RangeResult

@@ -1,4 +1,4 @@
-namespace Tracker.Core.Control
+namespace Tracker.Core.Common
 {
     /// <summary>
     /// Where an update image's bytes come from, a range at a time (Control/README.md §2, "Jobs and the
