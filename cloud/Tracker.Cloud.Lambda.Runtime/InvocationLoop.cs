@@ -94,7 +94,15 @@ public sealed class InvocationLoop
         {
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(shutdown);
             long leftMs = invocation.DeadlineMs - _clock.GetUtcNow().ToUnixTimeMilliseconds() - (long)DeadlineMargin.TotalMilliseconds;
-            deadline.CancelAfter(TimeSpan.FromMilliseconds(Math.Max(0, leftMs)));
+            if (leftMs <= 0)
+            {
+                // No time left inside the margin: cancel now, not on a timer that a quick handler can outrun.
+                await deadline.CancelAsync().ConfigureAwait(false);
+            }
+            else
+            {
+                deadline.CancelAfter(TimeSpan.FromMilliseconds(leftMs));
+            }
 
             (byte[]? output, ErrorReport? error) = await RunFunctionAsync(invocation, deadline, shutdown).ConfigureAwait(false);
             if (output is not null)
@@ -130,6 +138,7 @@ public sealed class InvocationLoop
     {
         try
         {
+            deadline.Token.ThrowIfCancellationRequested();
             using var input = new MemoryStream(invocation.Event, writable: false);
             using Stream result = await _function.HandleAsync(input, deadline.Token).ConfigureAwait(false);
             return await ReadBoundedAsync(result, deadline.Token).ConfigureAwait(false);

@@ -67,6 +67,24 @@ public sealed class InvocationLoopTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnInvocationWithLessTimeLeftThanTheMargin_IsATimeout_AndTheFunctionIsNotRun()
+    {
+        int runs = 0;
+        Task<int> loop = Run(new Function((input, _) =>
+        {
+            Interlocked.Increment(ref runs);
+            return Task.FromResult<Stream>(input);
+        }));
+
+        RuntimeApiResult result = await _api.InvokeAsync("{}", new RuntimeApiInvocation { Timeout = TimeSpan.FromMilliseconds(100) }, Bound());
+
+        Assert.True(result.IsError, result.Text);
+        Assert.Equal("Function.Timeout", result.ErrorCategory);
+        Assert.Equal(0, Volatile.Read(ref runs));
+        Assert.False(loop.IsCompleted);
+    }
+
+    [Fact]
     public async Task AResponseOverSixMegabytes_IsReportedAsAnError_NotSent()
     {
         _ = Run(new Function((_, _) => Task.FromResult<Stream>(new MemoryStream(new byte[(6 * 1024 * 1024) + 1]))));
