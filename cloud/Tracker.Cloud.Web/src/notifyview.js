@@ -44,6 +44,8 @@ export function createNotifyView(options) {
   let editing = null; // the subscription being edited, or null for a new one
   let deliveries = [];
   let cursor = null;
+  /** How many pages of deliveries the list holds (More adds one). */
+  let pages = 0;
   let loadingSubs = null;
   let loadingDeliveries = null;
   let saving = false;
@@ -96,7 +98,9 @@ export function createNotifyView(options) {
   scope.listen(el.more, 'click', () => loadDeliveries(true));
   scope.listen(el.section, 'toggle', () => { if (el.section.open) loadDeliveries(false); });
   scope.interval(() => {
-    if (el.section.open && doc.visibilityState !== 'hidden') loadDeliveries(false);
+    // The refresh reloads the first page only while that is all the list holds and nothing is loading:
+    // a page the operator asked for with More stays until they refresh or change the filter.
+    if (el.section.open && doc.visibilityState !== 'hidden' && pages <= 1 && loadingDeliveries === null) loadDeliveries(false);
     else loadFailedCount();
   }, REFRESH_MS);
 
@@ -371,6 +375,7 @@ export function createNotifyView(options) {
     const state = el.state.value;
     const r = await api.notifications({ state, limit: PAGE_SIZE, cursor: more ? cursor : null }, controller.signal);
     if (controller.signal.aborted) return;
+    loadingDeliveries = null;
     const message = el.deliveriesMessage;
     if (!r.ok) {
       if (r.status !== 401) {
@@ -386,6 +391,7 @@ export function createNotifyView(options) {
       return;
     }
     deliveries = more ? [...deliveries, ...page.notifications] : page.notifications;
+    pages = more ? pages + 1 : 1;
     cursor = page.nextCursor;
     if (state === 'failed' && !more) showFailedCount(page.notifications.length, page.nextCursor !== null);
     const label = STATES.find((s) => s.name === state)?.label.toLowerCase() ?? state;
