@@ -46,25 +46,8 @@ public sealed class AwsExportTests(DynaliteServer server) : IClassFixture<Dynali
 
     private static async Task<(ApiFunction Api, string TripsTable)> FunctionAsync(AmazonDynamoDBClient client)
     {
-        string prefix = "x" + Guid.NewGuid().ToString("N")[..12];
-        var environment = new Dictionary<string, string>
-        {
-            [FunctionSettings.FixesTableVariable] = prefix + "-fixes",
-            [FunctionSettings.LatestTableVariable] = prefix + "-latest",
-            [FunctionSettings.RentalsTableVariable] = prefix + "-rentals",
-            [FunctionSettings.TripsTableVariable] = prefix + "-trips",
-        };
-        string[] derive = ["-state", "-events", "-statuses", "-zones"];
-        for (int i = 0; i < derive.Length; i++)
-        {
-            environment[FunctionSettings.DeriveTableVariables[i]] = prefix + derive[i];
-        }
-
-        FunctionSettings settings = FunctionSettings.Read(environment.GetValueOrDefault);
-        await DynamoDbTables.EnsureCreatedAsync(client, settings.Store, TimeSpan.FromSeconds(10), CancellationToken.None);
-        await DynamoDbDeriveTables.EnsureCreatedAsync(client, settings.Derive!, TimeSpan.FromSeconds(10), CancellationToken.None);
-        await DynamoDbTripStore.EnsureCreatedAsync(client, settings.TripsTable!, TimeSpan.FromSeconds(10), CancellationToken.None);
-        return (new ApiFunction(settings, client, environment.GetValueOrDefault), settings.TripsTable!);
+        (FunctionSettings settings, Func<string, string?> environment) = await TripFunctionTables.CreateAsync(client, 'x');
+        return (new ApiFunction(settings, client, environment), settings.TripsTable!);
     }
 
     private static async Task<(int Status, JsonObject Headers, string Body)> CallAsync(ApiFunction api, string path, Dictionary<string, string> query)

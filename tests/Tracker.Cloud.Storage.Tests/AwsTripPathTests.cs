@@ -165,25 +165,8 @@ public sealed class AwsTripPathTests(DynaliteServer server) : IClassFixture<Dyna
 
     private static async Task<(ApiFunction Api, IngestFunction Ingest, string TripsTable)> FunctionsAsync(AmazonDynamoDBClient client)
     {
-        string prefix = "p" + Guid.NewGuid().ToString("N")[..12];
-        var environment = new Dictionary<string, string>
-        {
-            [FunctionSettings.FixesTableVariable] = prefix + "-fixes",
-            [FunctionSettings.LatestTableVariable] = prefix + "-latest",
-            [FunctionSettings.RentalsTableVariable] = prefix + "-rentals",
-            [FunctionSettings.TripsTableVariable] = prefix + "-trips",
-        };
-        string[] derive = ["-state", "-events", "-statuses", "-zones"];
-        for (int i = 0; i < derive.Length; i++)
-        {
-            environment[FunctionSettings.DeriveTableVariables[i]] = prefix + derive[i];
-        }
-
-        FunctionSettings settings = FunctionSettings.Read(environment.GetValueOrDefault);
-        await DynamoDbTables.EnsureCreatedAsync(client, settings.Store, TimeSpan.FromSeconds(10), CancellationToken.None);
-        await DynamoDbDeriveTables.EnsureCreatedAsync(client, settings.Derive!, TimeSpan.FromSeconds(10), CancellationToken.None);
-        await DynamoDbTripStore.EnsureCreatedAsync(client, settings.TripsTable!, TimeSpan.FromSeconds(10), CancellationToken.None);
-        return (new ApiFunction(settings, client, environment.GetValueOrDefault), new IngestFunction(settings, client), settings.TripsTable!);
+        (FunctionSettings settings, Func<string, string?> environment) = await TripFunctionTables.CreateAsync(client, 'p');
+        return (new ApiFunction(settings, client, environment), new IngestFunction(settings, client), settings.TripsTable!);
     }
 
     private static async Task<JsonArray?> TripsAsync(ApiFunction api, long t0)

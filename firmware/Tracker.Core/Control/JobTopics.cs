@@ -14,12 +14,7 @@ namespace Tracker.Core.Control
         /// <param name="carId">The car id (the thing name).</param>
         public JobTopics(string carId)
         {
-            if (carId == null || carId.Length == 0)
-            {
-                throw new System.ArgumentException("a car id is needed", nameof(carId));
-            }
-
-            _root = "$aws/things/" + carId + "/jobs/";
+            _root = ThingTopics.Root(carId, "jobs");
             NotifyNext = _root + "notify-next";
             NextGet = _root + "$next/get";
             NextGetAccepted = _root + "$next/get/accepted";

@@ -11,12 +11,7 @@ namespace Tracker.Core.Control
         /// <param name="carId">The car id (the thing name).</param>
         public ShadowTopics(string carId)
         {
-            if (carId == null || carId.Length == 0)
-            {
-                throw new System.ArgumentException("a car id is needed", nameof(carId));
-            }
-
-            string root = "$aws/things/" + carId + "/shadow/";
+            string root = ThingTopics.Root(carId, "shadow");
             Update = root + "update";
             Delta = root + "update/delta";
             UpdateAccepted = root + "update/accepted";

@@ -79,9 +79,17 @@ public sealed class LocalHostFixture : IAsyncLifetime
         return (string)body["token"]!;
     }
 
-    public async Task<(int Status, JsonNode? Body)> GetAsync(string path, string? token)
+    public Task<(int Status, JsonNode? Body)> GetAsync(string path, string? token) => SendAsync(HttpMethod.Get, path, token, null);
+
+    /// <summary>One API request as an operator or renter would send it; the body read as JSON, or null when it is empty or not JSON.</summary>
+    public async Task<(int Status, JsonNode? Body)> SendAsync(HttpMethod method, string path, string? token, string? json)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        using var request = new HttpRequestMessage(method, path);
+        if (json is not null)
+        {
+            request.Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+        }
+
         if (token is not null)
         {
             request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
@@ -89,7 +97,16 @@ public sealed class LocalHostFixture : IAsyncLifetime
 
         using HttpResponseMessage response = await Http.SendAsync(request);
         string text = await response.Content.ReadAsStringAsync();
-        return ((int)response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text));
+        JsonNode? body = null;
+        try
+        {
+            body = text.Length == 0 ? null : JsonNode.Parse(text);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+        }
+
+        return ((int)response.StatusCode, body);
     }
 
     /// <summary>A browser-like MQTT client over the WebSocket endpoint, with a token as password.</summary>

@@ -195,27 +195,7 @@ public sealed class RemoteConfigApiTests(LocalHostFixture fixture) : IClassFixtu
 
     private Task<(int Status, JsonNode? Body)> GetAsync(string path, string? token) => fixture.GetAsync(path, token);
 
-    private async Task<(int Status, JsonNode? Body)> PutAsync(string path, string? token, string json)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Put, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
-        if (token is not null)
-        {
-            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
-        }
-
-        using HttpResponseMessage response = await fixture.Http.SendAsync(request);
-        string text = await response.Content.ReadAsStringAsync();
-        JsonNode? body = null;
-        try
-        {
-            body = text.Length == 0 ? null : JsonNode.Parse(text);
-        }
-        catch (System.Text.Json.JsonException)
-        {
-        }
-
-        return ((int)response.StatusCode, body);
-    }
+    private Task<(int Status, JsonNode? Body)> PutAsync(string path, string? token, string json) => fixture.SendAsync(HttpMethod.Put, path, token, json);
 
     /// <summary>A parked simulated car with remote configuration, stepped on its own thread every 50 ms until disposed.</summary>
     private sealed class Car : IAsyncDisposable

@@ -35,9 +35,9 @@ public sealed class RolloutTests(LocalHostFixture fixture) : IClassFixture<Local
         await using var a = Car.Start(fixture, "car-0201");
         await using var b = Car.Start(fixture, "car-0202");
         await using var c = Car.Start(fixture, "car-0203");
-        Assert.Equal(200, (await SendAsync(HttpMethod.Put, "/groups/g200", ops, "{\"cars\":[\"car-0201\",\"car-0202\",\"car-0203\"]}")).Status);
+        Assert.Equal(200, (await fixture.SendAsync(HttpMethod.Put, "/groups/g200", ops, "{\"cars\":[\"car-0201\",\"car-0202\",\"car-0203\"]}")).Status);
 
-        (int status, JsonNode? body) = await SendAsync(HttpMethod.Post, "/groups/g200/rollouts", ops, "{\"version\":\"2.0.0\",\"ratePerMinute\":600}");
+        (int status, JsonNode? body) = await fixture.SendAsync(HttpMethod.Post, "/groups/g200/rollouts", ops, "{\"version\":\"2.0.0\",\"ratePerMinute\":600}");
         Assert.True(status == 201, body?.ToJsonString());
         string id = (string)body!["id"]!;
         JsonNode view = await UntilRolloutAsync(id, ops, v => (string)v["state"]! == "completed");
@@ -111,7 +111,7 @@ public sealed class RolloutTests(LocalHostFixture fixture) : IClassFixture<Local
         CodeSigning.Create(other.Combine("ca"), Pass, kdfIterations: 1000);
         byte[] image = NewImage();
         ImageSignature foreign = CodeSigning.Sign(other.Combine("ca"), Pass, image, "2.3.0");
-        (int status, JsonNode? body) = await SendAsync(HttpMethod.Post, "/updates/images", ops, UploadBody(image, foreign));
+        (int status, JsonNode? body) = await fixture.SendAsync(HttpMethod.Post, "/updates/images", ops, UploadBody(image, foreign));
         Assert.Equal(422, status);
         Assert.Equal("signature", ((string)body!["type"]!).Split('/')[^1]);
 
@@ -165,7 +165,7 @@ public sealed class RolloutTests(LocalHostFixture fixture) : IClassFixture<Local
             Assert.True((int)view["released"]! < ids.Length, view.ToJsonString());
             Assert.Contains(view["cars"]!.AsArray(), c => (string)c!["state"]! is "PENDING" or "CANCELED");
             Assert.DoesNotContain(view["cars"]!.AsArray(), c => (string)c!["state"]! == "SUCCEEDED");
-            Assert.Equal(409, (await SendAsync(HttpMethod.Post, "/rollouts/" + id + "/resume", ops, string.Empty)).Status);
+            Assert.Equal(409, (await fixture.SendAsync(HttpMethod.Post, "/rollouts/" + id + "/resume", ops, string.Empty)).Status);
         }
         finally
         {
@@ -188,33 +188,33 @@ public sealed class RolloutTests(LocalHostFixture fixture) : IClassFixture<Local
         }
 
         string id = await StartRolloutAsync(ops, "g261", ids, "2.6.0", rate: 1);
-        (int status, JsonNode? view) = await SendAsync(HttpMethod.Post, "/rollouts/" + id + "/pause", ops, string.Empty);
+        (int status, JsonNode? view) = await fixture.SendAsync(HttpMethod.Post, "/rollouts/" + id + "/pause", ops, string.Empty);
         Assert.True(status == 200, view?.ToJsonString());
         Assert.Equal("paused", (string)view!["state"]!);
         await Task.Delay(1000);
         view = (await fixture.GetAsync("/rollouts/" + id, ops)).Body!;
         Assert.True((int)view["released"]! <= 1, view.ToJsonString());
-        Assert.Equal(409, (await SendAsync(HttpMethod.Post, "/rollouts/" + id + "/pause", ops, string.Empty)).Status);
-        Assert.Equal("running", (string)(await SendAsync(HttpMethod.Post, "/rollouts/" + id + "/resume", ops, string.Empty)).Body!["state"]!);
-        (status, view) = await SendAsync(HttpMethod.Post, "/rollouts/" + id + "/cancel", ops, string.Empty);
+        Assert.Equal(409, (await fixture.SendAsync(HttpMethod.Post, "/rollouts/" + id + "/pause", ops, string.Empty)).Status);
+        Assert.Equal("running", (string)(await fixture.SendAsync(HttpMethod.Post, "/rollouts/" + id + "/resume", ops, string.Empty)).Body!["state"]!);
+        (status, view) = await fixture.SendAsync(HttpMethod.Post, "/rollouts/" + id + "/cancel", ops, string.Empty);
         Assert.Equal(200, status);
         Assert.Equal("canceled", (string)view!["state"]!);
         Assert.All(view["cars"]!.AsArray(), c => Assert.True((string)c!["state"]! is "PENDING" or "CANCELED", c.ToJsonString()));
         Assert.Null(fixture.Host.Updates.Jobs.Describe("car-0262", (string)view["jobId"]!)); // never released
-        Assert.Equal(409, (await SendAsync(HttpMethod.Post, "/rollouts/" + id + "/resume", ops, string.Empty)).Status);
-        Assert.Equal(404, (await SendAsync(HttpMethod.Post, "/rollouts/" + id + "/explode", ops, string.Empty)).Status);
-        Assert.Equal(404, (await SendAsync(HttpMethod.Post, "/rollouts/nope/cancel", ops, string.Empty)).Status);
+        Assert.Equal(409, (await fixture.SendAsync(HttpMethod.Post, "/rollouts/" + id + "/resume", ops, string.Empty)).Status);
+        Assert.Equal(404, (await fixture.SendAsync(HttpMethod.Post, "/rollouts/" + id + "/explode", ops, string.Empty)).Status);
+        Assert.Equal(404, (await fixture.SendAsync(HttpMethod.Post, "/rollouts/nope/cancel", ops, string.Empty)).Status);
     }
 
     [Fact]
     public async Task OnlyOperators_MayUploadOrRollOut()
     {
         string renter = await LoginAsync("renter1");
-        Assert.Equal(403, (await SendAsync(HttpMethod.Post, "/updates/images", renter, "{}")).Status);
-        Assert.Equal(403, (await SendAsync(HttpMethod.Post, "/groups/g/rollouts", renter, "{}")).Status);
+        Assert.Equal(403, (await fixture.SendAsync(HttpMethod.Post, "/updates/images", renter, "{}")).Status);
+        Assert.Equal(403, (await fixture.SendAsync(HttpMethod.Post, "/groups/g/rollouts", renter, "{}")).Status);
         Assert.Equal(403, (await fixture.GetAsync("/rollouts", renter)).Status);
         Assert.Equal(403, (await fixture.GetAsync("/cars/car-0001/update", renter)).Status);
-        Assert.Equal(401, (await SendAsync(HttpMethod.Post, "/updates/images", null, "{}")).Status);
+        Assert.Equal(401, (await fixture.SendAsync(HttpMethod.Post, "/updates/images", null, "{}")).Status);
         Assert.Equal(401, (await fixture.GetAsync("/rollouts/x", "not-a-token")).Status);
     }
 
@@ -236,7 +236,7 @@ public sealed class RolloutTests(LocalHostFixture fixture) : IClassFixture<Local
         string ops = await LoginAsync("ops");
         EnsureSigningKey();
         int before = fixture.Host.Updates.Images.All().Count;
-        (int status, JsonNode? problem) = await SendAsync(HttpMethod.Post, "/updates/images", ops, body);
+        (int status, JsonNode? problem) = await fixture.SendAsync(HttpMethod.Post, "/updates/images", ops, body);
         Assert.Equal(expected, status);
         Assert.False(string.IsNullOrEmpty((string?)problem?["detail"]));
         Assert.Equal(before, fixture.Host.Updates.Images.All().Count);
@@ -266,13 +266,13 @@ public sealed class RolloutTests(LocalHostFixture fixture) : IClassFixture<Local
         }
 
         fixture.Host.Pki.EnsureCar("car-0271", fixture.Host.MqttPort);
-        Assert.Equal(200, (await SendAsync(HttpMethod.Put, "/groups/g271", ops, "{\"cars\":[\"car-0271\"]}")).Status);
+        Assert.Equal(200, (await fixture.SendAsync(HttpMethod.Put, "/groups/g271", ops, "{\"cars\":[\"car-0271\"]}")).Status);
         int before = ((JsonArray)(await fixture.GetAsync("/rollouts", ops)).Body!["rollouts"]!).Count;
-        (int status, JsonNode? problem) = await SendAsync(HttpMethod.Post, "/groups/g271/rollouts", ops, body);
+        (int status, JsonNode? problem) = await fixture.SendAsync(HttpMethod.Post, "/groups/g271/rollouts", ops, body);
         Assert.Equal(expected, status);
         Assert.False(string.IsNullOrEmpty((string?)problem?["detail"]));
         Assert.Equal(before, ((JsonArray)(await fixture.GetAsync("/rollouts", ops)).Body!["rollouts"]!).Count);
-        Assert.Equal(404, (await SendAsync(HttpMethod.Post, "/groups/nope/rollouts", ops, "{\"version\":\"2.7.0\",\"ratePerMinute\":10}")).Status);
+        Assert.Equal(404, (await fixture.SendAsync(HttpMethod.Post, "/groups/nope/rollouts", ops, "{\"version\":\"2.7.0\",\"ratePerMinute\":10}")).Status);
         Assert.Equal(404, (await fixture.GetAsync("/cars/car-9999/update", ops)).Status);
     }
 
@@ -283,7 +283,7 @@ public sealed class RolloutTests(LocalHostFixture fixture) : IClassFixture<Local
         byte[] image = NewImage(2048);
         ImageSignature signature = await UploadAsync(ops, "2.8.0", image);
         fixture.Host.Pki.EnsureCar("car-0281", fixture.Host.MqttPort);
-        Assert.Equal(200, (await SendAsync(HttpMethod.Put, "/groups/g281", ops, "{\"cars\":[\"car-0281\"]}")).Status);
+        Assert.Equal(200, (await fixture.SendAsync(HttpMethod.Put, "/groups/g281", ops, "{\"cars\":[\"car-0281\"]}")).Status);
         byte[] upload = Encoding.UTF8.GetBytes(UploadBody(image, signature).Replace("2.8.0", "2.8.1", StringComparison.Ordinal));
         byte[] rollout = Encoding.UTF8.GetBytes("{\"version\":\"2.8.0\",\"ratePerMinute\":10,\"abort\":{\"failurePercent\":50,\"minCount\":2}}");
         var random = new Random(281);
@@ -301,7 +301,7 @@ public sealed class RolloutTests(LocalHostFixture fixture) : IClassFixture<Local
                 if (status == 201 && path.StartsWith("/groups/", StringComparison.Ordinal))
                 {
                     JsonNode created = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-                    Assert.Equal(200, (await SendAsync(HttpMethod.Post, "/rollouts/" + (string)created["id"]! + "/cancel", ops, string.Empty)).Status);
+                    Assert.Equal(200, (await fixture.SendAsync(HttpMethod.Post, "/rollouts/" + (string)created["id"]! + "/cancel", ops, string.Empty)).Status);
                 }
             }
         }
@@ -378,7 +378,7 @@ public sealed class RolloutTests(LocalHostFixture fixture) : IClassFixture<Local
     {
         EnsureSigningKey();
         ImageSignature signature = CodeSigning.Sign(fixture.Host.Pki.FleetCa.Directory, Pass, image, version);
-        (int status, JsonNode? body) = await SendAsync(HttpMethod.Post, "/updates/images", token, UploadBody(image, signature));
+        (int status, JsonNode? body) = await fixture.SendAsync(HttpMethod.Post, "/updates/images", token, UploadBody(image, signature));
         Assert.True(status == 201, body?.ToJsonString());
         Assert.Equal(signature.Sha256, (string)body!["sha256"]!);
         return signature;
@@ -389,9 +389,9 @@ public sealed class RolloutTests(LocalHostFixture fixture) : IClassFixture<Local
 
     private async Task<string> StartRolloutAsync(string token, string group, string[] cars, string version, int rate = 600, string? abort = null)
     {
-        (int status, JsonNode? body) = await SendAsync(HttpMethod.Put, "/groups/" + group, token, new JsonObject { ["cars"] = new JsonArray([.. cars.Select(c => (JsonNode)c)]) }.ToJsonString());
+        (int status, JsonNode? body) = await fixture.SendAsync(HttpMethod.Put, "/groups/" + group, token, new JsonObject { ["cars"] = new JsonArray([.. cars.Select(c => (JsonNode)c)]) }.ToJsonString());
         Assert.True(status == 200, body?.ToJsonString());
-        (status, body) = await SendAsync(HttpMethod.Post, "/groups/" + group + "/rollouts", token,
+        (status, body) = await fixture.SendAsync(HttpMethod.Post, "/groups/" + group + "/rollouts", token,
             "{\"version\":\"" + version + "\",\"ratePerMinute\":" + rate + (abort is null ? string.Empty : ",\"abort\":" + abort) + "}");
         Assert.True(status == 201, body?.ToJsonString());
         return (string)body!["id"]!;
@@ -410,28 +410,6 @@ public sealed class RolloutTests(LocalHostFixture fixture) : IClassFixture<Local
             Wait);
         Assert.True(met, "timed out; last view: " + last?.ToJsonString());
         return last!;
-    }
-
-    private async Task<(int Status, JsonNode? Body)> SendAsync(HttpMethod method, string path, string? token, string json)
-    {
-        using var request = new HttpRequestMessage(method, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
-        if (token is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-
-        using HttpResponseMessage response = await fixture.Http.SendAsync(request);
-        string text = await response.Content.ReadAsStringAsync();
-        JsonNode? body = null;
-        try
-        {
-            body = text.Length == 0 ? null : JsonNode.Parse(text);
-        }
-        catch (System.Text.Json.JsonException)
-        {
-        }
-
-        return ((int)response.StatusCode, body);
     }
 
     /// <summary>A parked simulated car running the IoT Jobs agent over a real directory as flash, stepped every 50 ms until disposed.</summary>
