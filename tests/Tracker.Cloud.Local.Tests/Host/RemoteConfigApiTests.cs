@@ -31,12 +31,13 @@ public sealed class RemoteConfigApiTests(LocalHostFixture fixture) : IClassFixtu
         Assert.True(status == 202, body?.ToJsonString());
         Assert.Equal(600, (int)body!["desired"]!["uplink.normalPeriodS"]!);
         // Until the car's report of the change is stored: its connect-time report already names the key (with the old
-        // value), and the view's version can be read between the report's write and the shadow's version bump.
+        // value), and the view's version can be read between the report's write and the shadow's version bump. The
+        // report itself is a later update than the one it applied; a report the car sent again (its PUBACK came late,
+        // as on a loaded machine) is one more.
         JsonNode view = await UntilAsync("car-0041", ops, v => v["applied"]?["uplink.normalPeriodS"] is JsonValue period && (int)period == 600
-            && v["version"] is JsonValue version && v["appliedVersion"] is JsonValue applied && (int)version == (int)applied + 1);
+            && v["version"] is JsonValue version && v["appliedVersion"] is JsonValue applied && (int)version > (int)applied);
         Assert.Equal(10, (int)view["applied"]!["report.moving.minPeriodS"]!);
         Assert.Empty(view["notApplied"]!.AsObject());
-        Assert.Equal((int)view["version"]!, (int)view["appliedVersion"]! + 1); // the report itself is the last update
         Assert.Equal(600_000, car.Sim.Remote!.Result.Config!.Uplink.NormalPeriodMs);
         Assert.Equal(10, car.Sim.Remote.Result.Config.Report.MovingMinPeriodS);
 
