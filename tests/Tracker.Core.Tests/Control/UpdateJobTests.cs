@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using Tracker.Core.Common;
 using Tracker.Core.Control;
 using Xunit.Abstractions;
 

@@ -1,8 +1,8 @@
-namespace Tracker.Core.Control
+namespace Tracker.Core.Common
 {
     /// <summary>
     /// The one rule for an update image's URL (Control/README.md §2, "Jobs and the download"), shared by the job
-    /// reader (<see cref="UpdateJob"/>, which refuses a job naming any other) and the transports that split it
+    /// reader (<c>Control/UpdateJob</c>, which refuses a job naming any other) and the transports that split it
     /// (<c>Modem/Sim7080HttpsRange</c>: the host goes in <c>AT+SHCONF="URL"</c>, the path in <c>AT+SHREQ</c>, both
     /// inside AT quotes). <c>https://host[:port]/path[?query]</c>: a host of letters, digits, '.' and '-', an
     /// optional port of 1 to 65535, a path starting with '/', and nothing a quoted AT parameter or an HTTP request
