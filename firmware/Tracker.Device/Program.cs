@@ -49,6 +49,17 @@ namespace Tracker.Device
 
         private static uint _failedStamp;
 
+        /// <summary>
+        /// The entry point when the loader (firmware/Tracker.Loader) runs this application from an update image
+        /// (Control/README.md §2): the image's manifest names it, and the loader passes the version it chose.
+        /// </summary>
+        /// <param name="version">The image's version.</param>
+        public static void Start(string version)
+        {
+            DeviceLog.Info("boot", String.Concat("loaded from image ", version));
+            Main();
+        }
+
         /// <summary>The entry point.</summary>
         public static void Main()
         {

@@ -79,9 +79,10 @@ public static class ProvisionCli
             DeviceListCommand.Build(env),
             DeviceRevokeCommand.Build(env),
         };
-        var codesign = new Command("codesign", "The fleet's code-signing key for application updates: create it, sign an image.")
+        var codesign = new Command("codesign", "The fleet's code-signing key for application updates: create it, pack a build into an image, sign an image.")
         {
             CodeSignCommands.Create(env),
+            CodeSignCommands.Pack(env),
             CodeSignCommands.Sign(env),
         };
         return new RootCommand(

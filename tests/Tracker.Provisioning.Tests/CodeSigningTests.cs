@@ -56,6 +56,44 @@ public sealed class CodeSigningTests
     }
 
     [Fact]
+    public void Pack_PutsABuildsPeFilesBehindAManifest_WhichSignsAndReadsBackAsTheCarReadsIt()
+    {
+        using var fleet = new Fleet();
+        CodeSigning.Create(fleet.CaDir, SignPass, kdfIterations: 2000);
+        string core = fleet.Root.Combine("Tracker.Core.pe");
+        string app = fleet.Root.Combine("Tracker.Device.pe");
+        File.WriteAllBytes(core, Image[..5000]);
+        File.WriteAllBytes(app, Image[5000..7000]);
+        string imagePath = fleet.Root.Combine("app.img");
+
+        CliRun pack = Cli(null, "codesign", "pack", "--pe", core, "--pe", app, "--version", "1.4.0", "--out", imagePath, "--json");
+        Assert.True(pack.ExitCode == 0, pack.Error + pack.Out);
+        byte[] image = File.ReadAllBytes(imagePath);
+        Assert.True(ImageManifest.TryRead(image, image.Length, image.Length, out ImageManifest? manifest, out string problem), problem);
+        Assert.Equal(("1.4.0", "Tracker.Device.Program", "Start"), (manifest!.Version, manifest.EntryType, manifest.EntryMethod));
+        Assert.Equal(("Tracker.Core", "Tracker.Device"), (manifest.NameAt(0), manifest.NameAt(1)));
+        Assert.Equal(Image[5000..7000], image.AsSpan(manifest.OffsetAt(1), manifest.LengthAt(1)).ToArray());
+
+        CliRun sign = Cli(SignPass, "codesign", "sign", "--ca", fleet.CaDir, "--image", imagePath, "--version", "1.4.0");
+        Assert.True(sign.ExitCode == 0, sign.Error);
+        using JsonDocument job = JsonDocument.Parse(File.ReadAllText(imagePath + ".sig.json"));
+        byte[] signature = Convert.FromBase64String(job.RootElement.GetProperty("sig").GetString()!);
+        byte[] modulus = File.ReadAllBytes(Path.Combine(fleet.CaDir, CodeSigning.PublicKeyFile));
+        Assert.Equal(UpdateCheck.Ok, UpdateVerifier.Check(SHA256.HashData(image), SHA256.HashData(image), "1.4.0", signature, modulus));
+
+        // The same assembly twice, a bad entry point, a missing file: nothing is written.
+        string refused = fleet.Root.Combine("refused.img");
+        CliRun twice = Cli(null, "codesign", "pack", "--pe", core, "--pe", core, "--version", "1.4.0", "--out", refused);
+        Assert.Equal(1, twice.ExitCode);
+        Assert.Contains("named twice", twice.Error + twice.Out);
+        CliRun entry = Cli(null, "codesign", "pack", "--pe", core, "--version", "1.4.0", "--entry", "Start", "--out", refused);
+        Assert.Equal(1, entry.ExitCode);
+        CliRun missing = Cli(null, "codesign", "pack", "--pe", fleet.Root.Combine("none.pe"), "--version", "1.4.0", "--out", refused);
+        Assert.Equal(1, missing.ExitCode);
+        Assert.False(File.Exists(refused));
+    }
+
+    [Fact]
     public void ABadPassphrase_SignsNothing()
     {
         using var fleet = new Fleet();

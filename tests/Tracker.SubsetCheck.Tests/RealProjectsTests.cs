@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace Tracker.SubsetCheck.Tests;
 
 /// <summary>
-/// Every .nfproj in the repository (the core, the device app, the on-device tests) agrees with its
+/// Every .nfproj in the repository (the core, the device app, the loader, the on-device tests) agrees with its
 /// packages.config, lists every package its packages depend on, and an application lists its
 /// libraries' packages at the same versions. The host builds run the same check; this test names
 /// each project.
@@ -30,10 +30,10 @@ public sealed partial class RealProjectsTests
     ];
 
     [Fact]
-    public void TheRepository_HasTheThreeNanoFrameworkProjects()
+    public void TheRepository_HasTheFourNanoFrameworkProjects()
     {
         Assert.Equal(
-            ["firmware/Tracker.Core/Tracker.Core.nfproj", "firmware/Tracker.Device/Tracker.Device.nfproj", "tests/Tracker.Device.Tests/Tracker.Device.Tests.nfproj"],
+            ["firmware/Tracker.Core/Tracker.Core.nfproj", "firmware/Tracker.Device/Tracker.Device.nfproj", "firmware/Tracker.Loader/Tracker.Loader.nfproj", "tests/Tracker.Device.Tests/Tracker.Device.Tests.nfproj"],
             ProjectPaths());
     }
 
@@ -59,6 +59,7 @@ public sealed partial class RealProjectsTests
     /// </summary>
     [RealPackageListsTheory]
     [InlineData("firmware/Tracker.Device")]
+    [InlineData("firmware/Tracker.Loader")]
     [InlineData("tests/Tracker.Device.Tests")]
     public void TypesTheDeviceSourceUses_ComeFromListedPackages(string folder)
     {

@@ -298,6 +298,10 @@ public sealed class RolloutService : IAsyncDisposable
             s.State = status;
             s.Step = details.TryGetValue("step", out string? step) ? step : null;
             s.Reason = details.TryGetValue("reason", out string? reason) ? reason : null;
+            if (s.Reason is not null && details.TryGetValue("problem", out string? problem))
+            {
+                s.Reason += ": " + problem; // a job document the car could not read: what was wrong with it (UpdateAgent)
+            }
             if (status is "FAILED" or "REJECTED" or "SUCCEEDED" && r.State == "running" && r.FailurePercent is int percent)
             {
                 int finished = r.Cars.Values.Count(c => c.State is "SUCCEEDED" or "FAILED" or "REJECTED");

@@ -14,6 +14,9 @@ namespace Tracker.Core.Control
     /// </summary>
     public sealed class ImageStore : IImageCatalog
     {
+        /// <summary>The extension of the loader's mark on an image the runtime would not load (<see cref="ImageLoader.MarkUnloadable"/>).</summary>
+        public const string UnloadableExtension = ".bad";
+
         private const int Piece = 4096;
 
         private readonly IFlashFileSystem _fs;
@@ -41,17 +44,16 @@ namespace Tracker.Core.Control
                 return false;
             }
 
+            string expected;
+            if (!TryReadDigest(version, out expected))
+            {
+                return false;
+            }
+
             try
             {
-                byte[] expected = new byte[Sha256.DigestBytes * 2];
-                if (_fs.ReadAt(PathOf(version, ".sha"), 0, expected, 0, expected.Length) != expected.Length
-                    || _fs.Length(PathOf(version, ".sha")) != expected.Length)
-                {
-                    return false;
-                }
-
                 byte[]? actual = DigestOf(PathOf(version, ".img"));
-                return actual != null && Hex(actual) == AsciiText(expected);
+                return actual != null && Hex(actual) == expected;
             }
             catch (System.Exception)
             {
@@ -85,6 +87,7 @@ namespace Tracker.Core.Control
                 _fs.Delete(tmp);
                 _fs.Delete(img);
                 _fs.Delete(sha);
+                _fs.Delete(PathOf(version, UnloadableExtension)); // a loader's mark on an earlier copy
                 byte[] piece = new byte[Piece];
                 int offset = 0;
                 while (offset < download.Size)
@@ -132,6 +135,39 @@ namespace Tracker.Core.Control
             catch (System.Exception)
             {
                 // Left for the next prune.
+            }
+        }
+
+        /// <summary>The file holding <paramref name="version"/>'s image.</summary>
+        /// <param name="version">The version.</param>
+        /// <returns>Its path.</returns>
+        public string ImagePath(string version)
+        {
+            return PathOf(version, ".img");
+        }
+
+        /// <summary>The SHA-256 recorded for <paramref name="version"/>'s image when it was installed (the verified digest). Never throws.</summary>
+        /// <param name="version">The version.</param>
+        /// <param name="hex">64 lowercase hex digits, or empty.</param>
+        /// <returns>False when there is none, or it is not 64 bytes long.</returns>
+        public bool TryReadDigest(string version, out string hex)
+        {
+            hex = string.Empty;
+            try
+            {
+                byte[] text = new byte[Sha256.DigestBytes * 2];
+                string path = PathOf(version, ".sha");
+                if (_fs.Length(path) != text.Length || _fs.ReadAt(path, 0, text, 0, text.Length) != text.Length)
+                {
+                    return false;
+                }
+
+                hex = AsciiText(text);
+                return true;
+            }
+            catch (System.Exception)
+            {
+                return false;
             }
         }
 

@@ -33,6 +33,17 @@ namespace Tracker.Core.Control
         /// <summary>Flash failures in a row before the job fails.</summary>
         public const int MaxStorageFailures = 20;
 
+        /// <summary>
+        /// Ranges in a row, asked while connected, that bring no byte before the job fails <c>Stalled</c>: a job whose
+        /// size is larger than the image its URL serves ends each try one range short, and a host that never answers
+        /// never moves; neither may hold the job IN_PROGRESS for ever. A link that drops again and again still
+        /// moves between drops (the rollout tests cut 40 ranges in a row).
+        /// </summary>
+        public const int MaxStalledRanges = 100;
+
+        /// <summary>The longest problem text sent with a refused job (<c>statusDetails.problem</c>).</summary>
+        public const int MaxProblemLength = 160;
+
         private const string PhaseDownload = "download";
         private const string PhaseSwitch = "switch";
 
@@ -58,6 +69,7 @@ namespace Tracker.Core.Control
         private bool _waitingForUrl;
         private int _refusals;
         private int _storageFailures;
+        private int _stalledRanges;
         private bool _getDue;
         private int _getId;
         private bool _statusDue;
@@ -67,6 +79,7 @@ namespace Tracker.Core.Control
         private string _status = string.Empty;
         private string _statusReason = string.Empty;
         private string _statusStep = string.Empty;
+        private string _statusProblem = string.Empty;
         private bool _statusTerminal;
         private bool _rebootRequested;
 
@@ -164,7 +177,7 @@ namespace Tracker.Core.Control
         /// <summary>Jobs that ended FAILED or REJECTED, as accepted by IoT Jobs.</summary>
         public int Failed { get; private set; }
 
-        /// <summary>The reason of the last failure or refusal (Digest, Signature, NotConfirmed, Refused, Storage), or a malformed job's problem.</summary>
+        /// <summary>The reason of the last failure or refusal (Digest, Signature, NotConfirmed, Refused, Storage, Stalled, Transport, BadDocument), or a malformed job's problem.</summary>
         public string LastReason { get; private set; }
 
         /// <summary>True while the running version is on trial (it must call <see cref="Confirm"/> once healthy).</summary>
@@ -235,7 +248,17 @@ namespace Tracker.Core.Control
             if (_source == null || _sourceUrl != _job.Url)
             {
                 CloseSource();
-                _source = _transport.Open(_job.Url);
+                try
+                {
+                    _source = _transport.Open(_job.Url);
+                }
+                catch (System.Exception)
+                {
+                    // The URL passed the job reader's rule (ImageUrl), so a transport that cannot take it will not later either.
+                    Finish("FAILED", "Transport");
+                    return;
+                }
+
                 _sourceUrl = _job.Url;
             }
 
@@ -244,10 +267,16 @@ namespace Tracker.Core.Control
             {
                 _storageFailures = 0;
                 _refusals = 0;
+                _stalledRanges = 0;
             }
             else if (step == DownloadStep.Interrupted)
             {
                 Interruptions++;
+                if (++_stalledRanges > MaxStalledRanges)
+                {
+                    Finish("FAILED", "Stalled");
+                    return;
+                }
             }
             else if (step == DownloadStep.Refused)
             {
@@ -383,14 +412,61 @@ namespace Tracker.Core.Control
         {
             UpdateJob? job = null;
             string problem = "no payload";
-            if (payload == null || !UpdateJob.TryParse(payload, 0, payload.Length, out job, out problem))
+            string refusedJob = string.Empty;
+            int refusedVersion = 0;
+            if (payload == null || !UpdateJob.TryParse(payload, 0, payload.Length, out job, out problem, out refusedJob, out refusedVersion))
             {
                 MalformedJobs++;
                 LastReason = "malformed job: " + problem;
+                if (refusedJob.Length > 0)
+                {
+                    RefuseDocument(refusedJob, refusedVersion, problem);
+                }
+
                 return;
             }
 
             OnExecution(job);
+        }
+
+        // A well-formed execution whose document this firmware cannot run: REJECTED with the reader's problem, so the
+        // job neither waits QUEUED nor stays IN_PROGRESS (IoT Jobs ends a REJECTED execution, and the next job comes).
+        private void RefuseDocument(string jobId, int executionVersion, string problem)
+        {
+            if (_recordPhase == PhaseSwitch && _recordJob == jobId)
+            {
+                return; // its image is verified and staged: the loader's outcome decides, not a later message
+            }
+
+            if (_statusDue && _statusJob != jobId)
+            {
+                _statusDue = false; // as for a readable job: that one is no longer this car's next
+            }
+
+            if (_download != null && _download.JobId != jobId)
+            {
+                DropDownload();
+            }
+
+            _job = UpdateJob.Unreadable(jobId, executionVersion);
+            _executionVersion = executionVersion;
+            _waitingForUrl = false;
+            Finish("REJECTED", "BadDocument", Printable(problem));
+        }
+
+        // The problem quotes the document's own text: printable ASCII only (IoT Jobs refuses a status whose JSON is not
+        // valid UTF-8, and a refused status would be sent again and again), and at most MaxProblemLength characters.
+        private static string Printable(string problem)
+        {
+            int length = problem.Length > MaxProblemLength ? MaxProblemLength : problem.Length;
+            char[] chars = new char[length];
+            for (int i = 0; i < length; i++)
+            {
+                char c = problem[i];
+                chars[i] = c >= ' ' && c <= '~' ? c : '?';
+            }
+
+            return length > 0 ? new string(chars) : "unreadable";
         }
 
         private void OnExecution(UpdateJob? job)
@@ -476,6 +552,7 @@ namespace Tracker.Core.Control
 
             _refusals = 0;
             _storageFailures = 0;
+            _stalledRanges = 0;
             Phase = UpdatePhase.Downloading;
             Queue(job.JobId, "IN_PROGRESS", string.Empty, "download", false);
         }
@@ -534,11 +611,16 @@ namespace Tracker.Core.Control
 
         private void Finish(string status, string reason)
         {
-            LastReason = reason;
+            Finish(status, reason, string.Empty);
+        }
+
+        private void Finish(string status, string reason, string problem)
+        {
+            LastReason = problem.Length > 0 ? reason + ": " + problem : reason;
             string jobId = _job != null ? _job.JobId : _recordJob;
             DropDownload();
             ClearRecord();
-            Queue(jobId, status, reason, string.Empty, true);
+            Queue(jobId, status, reason, string.Empty, problem, true);
             Phase = UpdatePhase.Reporting;
         }
 
@@ -582,10 +664,16 @@ namespace Tracker.Core.Control
 
         private void Queue(string jobId, string status, string reason, string step, bool terminal)
         {
+            Queue(jobId, status, reason, step, string.Empty, terminal);
+        }
+
+        private void Queue(string jobId, string status, string reason, string step, string problem, bool terminal)
+        {
             _statusJob = jobId;
             _status = status;
             _statusReason = reason;
             _statusStep = step;
+            _statusProblem = problem;
             _statusTerminal = terminal;
             _statusDue = jobId.Length > 0;
             Pump();
@@ -619,7 +707,8 @@ namespace Tracker.Core.Control
 
             string details = "{\"version\":" + JsonText.Quote(RunningVersion)
                 + (_statusReason.Length > 0 ? ",\"reason\":" + JsonText.Quote(_statusReason) : string.Empty)
-                + (_statusStep.Length > 0 ? ",\"step\":" + JsonText.Quote(_statusStep) : string.Empty) + "}";
+                + (_statusStep.Length > 0 ? ",\"step\":" + JsonText.Quote(_statusStep) : string.Empty)
+                + (_statusProblem.Length > 0 ? ",\"problem\":" + JsonText.Quote(_statusProblem) : string.Empty) + "}";
             byte[] body = Utf8.GetBytes("{\"status\":" + JsonText.Quote(_status) + ",\"statusDetails\":" + details
                 + ",\"expectedVersion\":" + _executionVersion.ToString() + "}");
             if (_inner.Publish(_topics.Update(_statusJob), body, 0, body.Length, 1, out id) == LinkResult.Ok)

@@ -16,6 +16,9 @@ namespace Tracker.Core.Control
         /// <summary>The one operation this firmware runs.</summary>
         public const string Operation = "app-update";
 
+        /// <summary>The longest version.</summary>
+        public const int MaxVersionLength = 32;
+
         /// <summary>The largest image accepted (the staging directory's budget on the 16 MB board's I: partition).</summary>
         public const int MaxImageBytes = 1024 * 1024;
 
@@ -29,6 +32,18 @@ namespace Tracker.Core.Control
             Sha256 = sha256;
             Signature = signature;
             Url = url;
+        }
+
+        /// <summary>
+        /// A stand-in for an execution whose document could not be read (the seven-argument <c>TryParse</c>
+        /// named it): its id and versionNumber, so its refusal can be reported; no image.
+        /// </summary>
+        /// <param name="jobId">The job's id.</param>
+        /// <param name="executionVersion">The execution's versionNumber.</param>
+        /// <returns>The stand-in.</returns>
+        public static UpdateJob Unreadable(string jobId, int executionVersion)
+        {
+            return new UpdateJob(jobId, executionVersion, string.Empty, string.Empty, 0, new byte[0], new byte[0], string.Empty);
         }
 
         /// <summary>The job's id (also the download's key on flash).</summary>
@@ -55,6 +70,13 @@ namespace Tracker.Core.Control
         /// <summary>Where to fetch the image (https), or empty when the job's get must be asked for it.</summary>
         public string Url { get; }
 
+        /// <summary>
+        /// The largest message read for its job id alone, to refuse a job whose message is over the modem's limit (Wi-Fi
+        /// delivers one): IoT Jobs' 32 KB job document limit and the execution around it. A larger message cannot come
+        /// from IoT Jobs, and is left unanswered.
+        /// </summary>
+        public const int MaxEnvelopeBytes = 36 * 1024;
+
         /// <summary>Reads a job execution message.</summary>
         /// <param name="payload">The message.</param>
         /// <param name="offset">Index of the first byte.</param>
@@ -64,16 +86,51 @@ namespace Tracker.Core.Control
         /// <returns>True when the message was read (with or without a job).</returns>
         public static bool TryParse(byte[] payload, int offset, int count, out UpdateJob? job, out string problem)
         {
+            string refusedJobId;
+            int refusedVersion;
+            return TryParse(payload, offset, count, out job, out problem, out refusedJobId, out refusedVersion);
+        }
+
+        /// <summary>
+        /// Reads a job execution message, and when the message is well-formed JSON naming an execution (a valid
+        /// <c>jobId</c> and <c>versionNumber</c>) whose job document this firmware cannot run (another op, a bad
+        /// version, size, digest, signature or URL, or a message over the modem's 1,024 bytes), names that
+        /// execution so the car can end it REJECTED with <paramref name="problem"/> rather than leave it queued.
+        /// A message that is not well-formed names nothing: it may be a garbled delivery of a good job.
+        /// </summary>
+        /// <param name="payload">The message.</param>
+        /// <param name="offset">Index of the first byte.</param>
+        /// <param name="count">Number of bytes.</param>
+        /// <param name="job">The job, or null (also null, with no problem, for a message naming no job: nothing queued).</param>
+        /// <param name="problem">Why it was refused, or empty.</param>
+        /// <param name="refusedJobId">When refused: the execution whose document is at fault, or empty when none can be named.</param>
+        /// <param name="refusedVersion">When <paramref name="refusedJobId"/> is set: its versionNumber.</param>
+        /// <returns>True when the message was read (with or without a job).</returns>
+        public static bool TryParse(byte[] payload, int offset, int count, out UpdateJob? job, out string problem, out string refusedJobId, out int refusedVersion)
+        {
+            bool read = Read(payload, offset, count, out job, out problem, out refusedJobId, out refusedVersion);
+            if (!read && count > ShadowLimits.MaxMessageBytes)
+            {
+                // Over the limit, the size is the problem: the modem would not have delivered it at all.
+                problem = "the message is " + count.ToString() + " bytes: at most " + ShadowLimits.MaxMessageBytes.ToString();
+            }
+
+            return read;
+        }
+
+        private static bool Read(byte[] payload, int offset, int count, out UpdateJob? job, out string problem, out string refusedJobId, out int refusedVersion)
+        {
             job = null;
             problem = string.Empty;
+            refusedJobId = string.Empty;
+            refusedVersion = 0;
             if (payload == null)
             {
                 throw new System.ArgumentNullException(nameof(payload));
             }
 
-            if (count > ShadowLimits.MaxMessageBytes)
+            if (count > MaxEnvelopeBytes)
             {
-                problem = "the message is " + count.ToString() + " bytes: at most " + ShadowLimits.MaxMessageBytes.ToString();
                 return false;
             }
 
@@ -104,10 +161,34 @@ namespace Tracker.Core.Control
 
             if (fields[8].Length == 0)
             {
-                return true; // no execution: nothing is queued for this car
+                return count <= ShadowLimits.MaxMessageBytes; // no execution: nothing is queued for this car
             }
 
-            return Build(fields, out job, out problem);
+            int executionVersion;
+            if (fields[0].Length == 0 || fields[0].Length > 64 || !IsJobId(fields[0]))
+            {
+                problem = "jobId is missing, longer than 64 characters, or not letters, digits, '_' and '-'";
+                return false;
+            }
+
+            if (!ConfigLineReader.TryParseInt(fields[1], out executionVersion) || executionVersion < 1)
+            {
+                problem = "versionNumber is not a whole number of 1 or more";
+                return false;
+            }
+
+            if (count > ShadowLimits.MaxMessageBytes)
+            {
+                problem = "too long"; // replaced by the size, above
+            }
+            else if (Build(fields, executionVersion, out job, out problem))
+            {
+                return true;
+            }
+
+            refusedJobId = fields[0];
+            refusedVersion = executionVersion;
+            return false;
         }
 
         // Reads an object's members; level 0 is the message, 1 the execution, 2 the job document.
@@ -191,27 +272,18 @@ namespace Tracker.Core.Control
             }
         }
 
-        private static bool Build(string[] f, out UpdateJob? job, out string problem)
+        private static bool Build(string[] f, int executionVersion, out UpdateJob? job, out string problem)
         {
             job = null;
             problem = string.Empty;
-            int executionVersion;
             int size;
             byte[] signature;
             byte[] sha = new byte[Common.Sha256.DigestBytes];
-            if (f[0].Length == 0 || f[0].Length > 64 || !IsJobId(f[0]))
-            {
-                problem = "jobId is missing, longer than 64 characters, or not letters, digits, '_' and '-'";
-            }
-            else if (!ConfigLineReader.TryParseInt(f[1], out executionVersion) || executionVersion < 1)
-            {
-                problem = "versionNumber is not a whole number of 1 or more";
-            }
-            else if (f[2] != Operation)
+            if (f[2] != Operation)
             {
                 problem = "op '" + ConfigLineReader.Shorten(f[2]) + "' is not " + Operation;
             }
-            else if (f[3].Length == 0 || f[3].Length > 32 || !IsVersion(f[3]))
+            else if (!IsValidVersion(f[3]))
             {
                 problem = "version is missing, longer than 32 characters, or not letters, digits, '.', '-' and '+'";
             }
@@ -227,9 +299,9 @@ namespace Tracker.Core.Control
             {
                 problem = "sig is not the base64 of a 2,048- to 4,096-bit signature";
             }
-            else if (f[7].Length > 0 && !f[7].StartsWith("https://"))
+            else if (f[7].Length > 0 && !ImageUrl.IsValid(f[7]))
             {
-                problem = "url is not https";
+                problem = "url is not https://host[:port]/path of at most " + ImageUrl.MaxLength.ToString() + " characters without quotes, spaces or user info";
             }
             else
             {
@@ -255,8 +327,16 @@ namespace Tracker.Core.Control
             return true;
         }
 
-        private static bool IsVersion(string text)
+        /// <summary>Whether <paramref name="text"/> is a version: 1 to <see cref="MaxVersionLength"/> of a-z A-Z 0-9 '.', '-' and '+' (it names files on flash).</summary>
+        /// <param name="text">The text.</param>
+        /// <returns>True when it is one.</returns>
+        public static bool IsValidVersion(string text)
         {
+            if (text == null || text.Length == 0 || text.Length > MaxVersionLength)
+            {
+                return false;
+            }
+
             for (int i = 0; i < text.Length; i++)
             {
                 char c = text[i];

@@ -72,9 +72,9 @@ namespace Tracker.Core.Modem
             string origin;
             string host;
             string path;
-            if (!TrySplit(url, out origin, out host, out path))
+            if (!ImageUrl.TrySplit(url, out origin, out host, out path))
             {
-                throw new System.ArgumentException("the image URL must be https://host[:port]/path, without quotes", "url");
+                throw new System.ArgumentException("the image URL must be https://host[:port]/path, without quotes, spaces or user info (ImageUrl)", "url");
             }
 
             _at = at;
@@ -105,7 +105,7 @@ namespace Tracker.Core.Modem
             string origin;
             string host;
             string path;
-            if (!TrySplit(url, out origin, out host, out path) || origin != _origin)
+            if (!ImageUrl.TrySplit(url, out origin, out host, out path) || origin != _origin)
             {
                 return false;
             }
@@ -212,31 +212,6 @@ namespace Tracker.Core.Modem
                 && AtText.TryParseInt(rest.Substring(c1 + 1, c2 - c1 - 1).Trim(), out status)
                 && AtText.TryParseInt(rest.Substring(c2 + 1).Trim(), out length)
                 && status >= 100 && status <= 999 && length >= 0;
-        }
-
-        private static bool TrySplit(string url, out string origin, out string host, out string path)
-        {
-            origin = string.Empty;
-            host = string.Empty;
-            path = string.Empty;
-            const string Scheme = "https://";
-            if (url == null || !url.StartsWith(Scheme) || url.IndexOf('"') >= 0 || url.IndexOf(' ') >= 0)
-            {
-                return false;
-            }
-
-            int slash = url.IndexOf('/', Scheme.Length);
-            if (slash <= Scheme.Length)
-            {
-                return false;
-            }
-
-            origin = url.Substring(0, slash);
-            string authority = url.Substring(Scheme.Length, slash - Scheme.Length);
-            int colon = authority.IndexOf(':');
-            host = colon < 0 ? authority : authority.Substring(0, colon);
-            path = url.Substring(slash);
-            return host.Length > 0 && authority.IndexOf('@') < 0;
         }
 
         private bool Connect()

@@ -1,11 +1,12 @@
 using System.CommandLine;
 using Spectre.Console;
+using Tracker.Core.Control;
 using Tracker.Provisioning.Pki;
 using Tracker.Provisioning.Storage;
 
 namespace Tracker.Provisioning.Cli.Commands;
 
-/// <summary><c>codesign create</c> and <c>codesign sign</c>: the fleet's code-signing key in the CA folder, and an image's signature.</summary>
+/// <summary><c>codesign create</c>, <c>codesign pack</c> and <c>codesign sign</c>: the fleet's code-signing key in the CA folder, an image packed from a build's <c>.pe</c> files, and its signature.</summary>
 internal static class CodeSignCommands
 {
     public static Command Create(CliEnvironment env)
@@ -76,6 +77,70 @@ internal static class CodeSignCommands
                 else
                 {
                     output.Line("[green]✓[/] " + Markup.Escape(target) + ": " + Markup.Escape(signature.Version) + ", " + signature.Size + " bytes, sha256 " + signature.Sha256);
+                }
+
+                return ProvisionCli.Ok;
+            });
+        });
+        return command;
+    }
+
+    public static Command Pack(CliEnvironment env)
+    {
+        var pe = new Option<string[]>("--pe") { Description = "A .pe assembly of the build, in load order (dependencies first; the application's own last). Repeat for each.", Required = true };
+        var version = new Option<string>("--version") { Description = "The image's version (1 to 32 of a-z A-Z 0-9 . - +), the one to sign it with.", Required = true };
+        var entry = new Option<string>("--entry") { Description = "The entry point: Namespace.Type.Method, public static, taking the version as one string.", DefaultValueFactory = _ => "Tracker.Device.Program.Start" };
+        var outFile = new Option<string>("--out") { Description = "The image file to write.", Required = true };
+        var json = CommonOptions.Json();
+        var command = new Command("pack", "Pack a build's .pe assemblies into one application image behind a manifest (each assembly's name, length and SHA-256, the version and the entry point), ready for codesign sign.") { pe, version, entry, outFile, json };
+        command.SetAction(r =>
+        {
+            var output = new CliOutput(env, r.GetValue(json));
+            return output.Guard(() =>
+            {
+                string[] files = r.GetValue(pe) ?? [];
+                string entryPoint = r.GetValue(entry)!;
+                int dot = entryPoint.LastIndexOf('.');
+                if (dot <= 0 || dot == entryPoint.Length - 1)
+                {
+                    throw new ProvisioningException(ProvisioningFailure.BadImage, "--entry must be Namespace.Type.Method; '" + entryPoint + "' is not");
+                }
+
+                var names = new string[files.Length];
+                var assemblies = new byte[files.Length][];
+                for (int i = 0; i < files.Length; i++)
+                {
+                    string path = Path.GetFullPath(files[i]);
+                    names[i] = Path.GetFileNameWithoutExtension(path);
+                    try
+                    {
+                        assemblies[i] = File.ReadAllBytes(path);
+                    }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                    {
+                        throw new ProvisioningException(ProvisioningFailure.BadImage, "cannot read the assembly " + path + ": " + e.Message, e);
+                    }
+                }
+
+                byte[] image;
+                try
+                {
+                    image = ImageManifest.Write(r.GetValue(version)!, entryPoint[..dot], entryPoint[(dot + 1)..], names, assemblies);
+                }
+                catch (ArgumentException e)
+                {
+                    throw new ProvisioningException(ProvisioningFailure.BadImage, "the image cannot be packed: " + e.Message, e);
+                }
+
+                string target = Path.GetFullPath(r.GetValue(outFile)!);
+                File.WriteAllBytes(target, image);
+                if (output.IsJson)
+                {
+                    output.WriteJson(new { ok = true, path = target, version = r.GetValue(version), size = image.Length, assemblies = names });
+                }
+                else
+                {
+                    output.Line("[green]✓[/] " + Markup.Escape(target) + ": " + names.Length + " assemblies (" + Markup.Escape(string.Join(", ", names)) + "), " + image.Length + " bytes; sign it with codesign sign --image " + Markup.Escape(target) + " --version " + Markup.Escape(r.GetValue(version)!));
                 }
 
                 return ProvisionCli.Ok;

@@ -14,7 +14,9 @@ namespace Tracker.Core.Tests.Control;
 /// cut at every tick of the whole update (download, verify, install, stage, record, the trial's boot and the
 /// confirmation) still ends on the new version with the job SUCCEEDED, and every boot runs the old version or the new
 /// one, never nothing; a version that never confirms ends FAILED on the old one; a corrupted image and another key's
-/// signature are refused; malformed job messages never throw and change nothing.
+/// signature are refused; malformed job messages never throw and stage nothing; a job document the car cannot run
+/// (bad op, size, digest, signature or URL; fuzzed) ends REJECTED with the reason and the problem, a size larger than
+/// the image served ends FAILED Stalled, and no job is left IN_PROGRESS.
 /// </summary>
 public class UpdateAgentTests
 {
@@ -102,7 +104,7 @@ public class UpdateAgentTests
     }
 
     [Fact]
-    public void MalformedJobMessages_NeverThrow_AndChangeNothing()
+    public void MalformedJobMessages_NeverThrow_AndStageNothing()
     {
         (byte[] image, JsonObject document) = Image(512, "1.4.0");
         var flash = new FaultyFlash();
@@ -136,6 +138,120 @@ public class UpdateAgentTests
         jobs.Link.Deliver("$aws/things/car-1/jobs/notify-next", new byte[2000]); // over the modem's limit
         device.Agent.TryTakeMessage(out _, out _);
         Assert.Contains("1024", device.Agent.LastReason, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("op", "\"factory-reset\"", "op")]
+    [InlineData("size", "0", "size")]
+    [InlineData("sha256", "\"abc\"", "sha256")]
+    [InlineData("sig", "\"AAAA\"", "sig")]
+    [InlineData("url", "\"https://images.example/a b\"", "url")]
+    [InlineData("url", "\"http://images.example/app\"", "url")]
+    [InlineData("version", "null", "version")]
+    public void AJobDocumentTheCarCannotRun_EndsRejected_WithTheProblemForTheOperator(string field, string json, string named)
+    {
+        (byte[] image, JsonObject document) = Image(512, "1.4.0");
+        document[field] = JsonNode.Parse(json);
+        var flash = new FaultyFlash();
+        var jobs = new Jobs((image, document));
+        var device = new Device(flash, jobs);
+        device.RunUntil(() => jobs.Status is "SUCCEEDED" or "FAILED" or "REJECTED", 20);
+
+        Assert.Equal(("REJECTED", "BadDocument"), (jobs.Status, jobs.Details["reason"]));
+        Assert.Contains(named, jobs.Details["problem"], StringComparison.Ordinal);
+        Assert.Equal("1.0", jobs.Details["version"]);
+        Assert.Equal(["REJECTED"], jobs.Statuses);
+        Assert.Contains("BadDocument", device.Agent.LastReason, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, device.Running);
+        Assert.Equal(string.Empty, new BootStateStore(flash, Dir + "/boot").Load().Candidate);
+    }
+
+    [Fact]
+    public void ASizeLargerThanTheImageItsUrlServes_EndsFailedStalled_NotInProgressForever()
+    {
+        (byte[] image, JsonObject document) = Image(1024, "1.4.0");
+        document["size"] = 1500;
+        var jobs = new Jobs((image, document));
+        var device = new Device(new FaultyFlash(), jobs);
+        device.RunUntil(() => jobs.Status is "SUCCEEDED" or "FAILED" or "REJECTED", 20);
+
+        Assert.Equal(("FAILED", "Stalled"), (jobs.Status, jobs.Details["reason"]));
+        Assert.Equal(UpdateAgent.MaxStalledRanges + 1, device.Agent.Interruptions);
+    }
+
+    [Fact]
+    public void ATransportThatCannotOpenTheUrl_FailsTheJob_InsteadOfThrowingOutOfTheMainLoop()
+    {
+        var jobs = new Jobs(Image(512, "1.4.0")) { RefuseUrls = true };
+        var device = new Device(new FaultyFlash(), jobs);
+        device.RunUntil(() => jobs.Status is "SUCCEEDED" or "FAILED" or "REJECTED", 20);
+
+        Assert.Equal(("FAILED", "Transport"), (jobs.Status, jobs.Details["reason"]));
+    }
+
+    [Fact]
+    public void FuzzedJobDocuments_NeverCrashTheAgent_AndEveryJobEnds()
+    {
+        string[] fields = ["op", "version", "size", "sha256", "sig", "url"];
+        var random = new Random(18);
+        var outcomes = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < 200; i++)
+        {
+            (byte[] image, JsonObject document) = Image(256, "1.4.0");
+            for (int m = random.Next(1, 3); m > 0; m--)
+            {
+                string field = fields[random.Next(fields.Length)];
+                if (random.Next(8) == 0)
+                {
+                    document.Remove(field);
+                }
+                else
+                {
+                    document[field] = FuzzValue(random, document[field]);
+                }
+            }
+
+            var jobs = new Jobs((image, document));
+            var device = new Device(new FaultyFlash(), jobs);
+            device.RunUntil(() => jobs.Status is "SUCCEEDED" or "FAILED" or "REJECTED", 20);
+
+            string outcome = jobs.Status + " " + (jobs.Details.TryGetValue("reason", out string? reason) ? reason : string.Empty);
+            Assert.True(jobs.Status is "SUCCEEDED" or "FAILED" or "REJECTED", "document " + i + " left the job " + outcome + " (agent: " + device.Agent.LastReason + ", " + device.Agent.Phase + "): " + document.ToJsonString());
+            Assert.True(jobs.Status != "SUCCEEDED" || device.Running == "1.4.0", "succeeded without running the image: " + document.ToJsonString());
+            outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
+        }
+
+        Assert.True(outcomes.GetValueOrDefault("REJECTED BadDocument") > 50, string.Join(", ", outcomes.Select(p => p.Key + ": " + p.Value)));
+    }
+
+    private static JsonNode? FuzzValue(Random random, JsonNode? original)
+    {
+        string text = original?.ToJsonString().Trim('"') ?? "x";
+        switch (random.Next(9))
+        {
+            case 0:
+                return null;
+            case 1:
+                return random.Next(3) switch { 0 => -random.Next(), 1 => random.Next(), _ => (JsonNode)long.MaxValue };
+            case 2:
+                return string.Empty;
+            case 3:
+                return new JsonObject { ["a"] = 1 };
+            case 4:
+                return new JsonArray(1, "b");
+            case 5:
+                return random.Next(2) == 0;
+            case 6:
+                return new string((char)random.Next(32, 0x2FF), random.Next(1, 1500));
+            default:
+                char[] chars = text.ToCharArray();
+                if (chars.Length > 0)
+                {
+                    chars[random.Next(chars.Length)] = (char)random.Next(32, 127);
+                }
+
+                return new string(chars);
+        }
     }
 
     [Fact]
@@ -288,7 +404,9 @@ public class UpdateAgentTests
             },
         };
 
-        public IRangeSource Open(string url) => new Source(_image);
+        public bool RefuseUrls { get; init; }
+
+        public IRangeSource Open(string url) => RefuseUrls ? throw new ArgumentException("this transport takes no URL", nameof(url)) : new Source(_image);
 
         public void Close(IRangeSource source)
         {
@@ -328,7 +446,7 @@ public class UpdateAgentTests
         {
             public RangeResult Read(int offset, byte[] buffer, int count, out int read)
             {
-                read = Math.Min(count, image.Length - offset);
+                read = Math.Max(0, Math.Min(count, image.Length - offset)); // past the end: nothing (a job whose size is too large)
                 Array.Copy(image, offset, buffer, 0, read);
                 return RangeResult.Ok;
             }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using Tracker.Core.Common;
 using Tracker.Core.Control;
 using Xunit.Abstractions;
 
@@ -75,6 +76,77 @@ public class UpdateJobTests(ITestOutputHelper output)
         Assert.False(UpdateJob.TryParse(message, 0, message.Length, out UpdateJob? job, out string problem));
         Assert.Null(job);
         Assert.Contains(field, problem, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("op", "\"factory-reset\"")]
+    [InlineData("size", "-1")]
+    [InlineData("size", "\"big\"")]
+    [InlineData("sha256", "\"abc\"")]
+    [InlineData("url", "\"https://images.example/a\\\"b\"")]
+    [InlineData("url", "\"https://images.example/a b\"")]
+    [InlineData("url", "\"https://user@images.example/image\"")]
+    [InlineData("url", "\"https://images.example:0/image\"")]
+    [InlineData("url", "\"https://images.example\"")]
+    [InlineData("version", "{}")]
+    public void ADocumentTheCarCannotRun_NamesItsExecution_SoTheCarCanRejectIt(string field, string json)
+    {
+        JsonObject document = Document();
+        document[field] = JsonNode.Parse(json);
+        byte[] message = Notify(document);
+
+        Assert.False(UpdateJob.TryParse(message, 0, message.Length, out UpdateJob? job, out string problem, out string refused, out int version));
+        Assert.Null(job);
+        Assert.Equal(("rollout-2026-12-06-a", 1), (refused, version));
+        Assert.Contains(field, problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AMessageThatIsNotWellFormed_NamesNoExecution_ForItMayBeAGarbledGoodJob()
+    {
+        byte[] good = Notify(Document());
+        for (int cut = 0; cut < good.Length; cut++)
+        {
+            Assert.False(UpdateJob.TryParse(good, 0, cut, out UpdateJob? job, out _, out string refused, out _));
+            Assert.Null(job);
+            Assert.Equal(string.Empty, refused);
+        }
+    }
+
+    [Fact]
+    public void AMessageOverTheModemLimit_IsRefused_NamingItsSize_AndItsExecutionWhenReadable()
+    {
+        JsonObject document = Document();
+        document["note"] = new string('x', 1200);
+        byte[] message = Notify(document);
+
+        Assert.False(UpdateJob.TryParse(message, 0, message.Length, out _, out string problem, out string refused, out _));
+        Assert.Contains("1024", problem, StringComparison.Ordinal);
+        Assert.Equal("rollout-2026-12-06-a", refused);
+
+        byte[] huge = new byte[UpdateJob.MaxEnvelopeBytes + 1];
+        Assert.False(UpdateJob.TryParse(huge, 0, huge.Length, out _, out problem, out refused, out _));
+        Assert.Contains("1024", problem, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, refused);
+    }
+
+    [Theory]
+    [InlineData("https://images.example/app", true)]
+    [InlineData("https://127.0.0.1:65535/images/1.4.0.img?e=9999999999&t=00", true)]
+    [InlineData("https://bucket.s3.eu-west-1.amazonaws.com/app/1.4.0.img?X-Amz-Signature=ab%2Bcd", true)]
+    [InlineData("http://images.example/app", false)]
+    [InlineData("https://images.example", false)]
+    [InlineData("https:///app", false)]
+    [InlineData("https://images.example:65536/app", false)]
+    [InlineData("https://images.example:/app", false)]
+    [InlineData("https://-images.example/app", false)]
+    [InlineData("https://images.example/a\tb", false)]
+    [InlineData("https://images.example/caf\u00e9", false)]
+    [InlineData("https://images.example/a\\b", false)]
+    public void AnImageUrl_IsHttpsHostPath_WithNothingAnAtCommandCannotQuote(string url, bool valid)
+    {
+        Assert.Equal(valid, ImageUrl.IsValid(url));
+        Assert.False(ImageUrl.IsValid("https://images.example/" + new string('a', ImageUrl.MaxLength)));
     }
 
     [Fact]
