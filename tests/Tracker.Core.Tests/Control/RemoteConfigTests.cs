@@ -281,7 +281,8 @@ public class RemoteConfigTests
                 continue;
             }
 
-            Assert.Contains(outcome, new[] { ApplyOutcome.Malformed, ApplyOutcome.Refused, ApplyOutcome.Stale, ApplyOutcome.NoConfig });
+            // RefusedAgain: the same problem as the refusal standing, not answered twice (RefusalLoopTests).
+            Assert.Contains(outcome, new[] { ApplyOutcome.Malformed, ApplyOutcome.Refused, ApplyOutcome.RefusedAgain, ApplyOutcome.Stale, ApplyOutcome.NoConfig });
         }
 
         RemoteConfig rebooted = RemoteConfig.Open(flash, Dir, BaseConf);
