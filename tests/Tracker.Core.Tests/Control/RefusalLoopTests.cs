@@ -183,7 +183,7 @@ public class RefusalLoopTests
         int version = 101;
         for (int i = 0; i < 1000; i++)
         {
-            byte[] bytes = i % 2 == 0 ? good[..random.Next(good.Length)] : Mutate(good, random);
+            byte[] bytes = i % 2 == 0 ? good[..random.Next(good.Length)] : RemoteConfigTests.Mutate(good, random);
             ApplyOutcome outcome = remote.Apply(bytes, 0, bytes.Length);
             if (outcome == ApplyOutcome.RefusedAgain && remote.ErrorCode != RefusalCodes.Malformed)
             {
@@ -304,19 +304,6 @@ public class RefusalLoopTests
 
     private static string Canonical(JsonObject cfg) =>
         string.Join(",", cfg.Select(p => p.Key + "=" + p.Value!.GetValueKind() + ":" + p.Value.ToJsonString()).Order(StringComparer.Ordinal));
-
-    private static byte[] Mutate(byte[] good, Random random)
-    {
-        byte[] bytes = (byte[])good.Clone();
-        int edits = random.Next(1, 4);
-        const string alphabet = "{}[]:,\"\\0123456789-.etrufalsn ";
-        for (int e = 0; e < edits; e++)
-        {
-            bytes[random.Next(bytes.Length)] = random.Next(2) == 0 ? (byte)random.Next(256) : (byte)alphabet[random.Next(alphabet.Length)];
-        }
-
-        return bytes;
-    }
 
     /// <summary>
     /// The shadow's side as IoT Core runs it: every update the car publishes is accepted, bumps the version, and is

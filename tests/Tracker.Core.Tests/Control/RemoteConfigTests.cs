@@ -311,7 +311,7 @@ public class RemoteConfigTests
         return bytes;
     }
 
-    private static byte[] Mutate(byte[] good, Random random)
+    internal static byte[] Mutate(byte[] good, Random random)
     {
         byte[] bytes = (byte[])good.Clone();
         int edits = random.Next(1, 4);
