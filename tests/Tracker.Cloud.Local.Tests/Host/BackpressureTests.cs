@@ -1,5 +1,6 @@
 using Tracker.Cloud.Local.Fleet;
 using Tracker.Cloud.Local.Ingest;
+using Xunit.Abstractions;
 
 namespace Tracker.Cloud.Local.Tests.Host;
 
