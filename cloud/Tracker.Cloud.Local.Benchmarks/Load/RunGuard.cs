@@ -17,13 +17,14 @@ public sealed class RunGuard : IDisposable
     public const string HostPidsFile = "host.pids";
 
     // $1 the load process, $2 the scratch folder, $3 the pid list. A pid is signalled only while its command line
-    // still names the folder (not a recycled pid); the loops end with the load process, then within 31 s.
+    // still names the folder (not a recycled pid); the loops end with the load process, then within 31 s. The group
+    // kills go through env to the kill program: dash's built-in kill takes no "--", so it cannot signal a group.
     private const string WatchdogScript = """
         exec </dev/null >/dev/null 2>&1
         while kill -0 "$1" 2>/dev/null; do sleep 1; done
         ours() { grep -aqF -- "$2" "/proc/$1/cmdline" 2>/dev/null; }
         if [ -f "$3" ]; then
-          for h in $(cat "$3"); do ours "$h" "$2" && kill -INT -- "-$h" 2>/dev/null; done
+          for h in $(cat "$3"); do ours "$h" "$2" && env kill -INT -- "-$h" 2>/dev/null; done
           i=0
           while [ $i -lt 30 ]; do
             alive=0
@@ -31,7 +32,7 @@ public sealed class RunGuard : IDisposable
             [ $alive -eq 0 ] && break
             sleep 1; i=$((i+1))
           done
-          for h in $(cat "$3"); do ours "$h" "$2" && kill -KILL -- "-$h" 2>/dev/null; done
+          for h in $(cat "$3"); do ours "$h" "$2" && env kill -KILL -- "-$h" 2>/dev/null; done
         fi
         rm -rf -- "$2"
         """;

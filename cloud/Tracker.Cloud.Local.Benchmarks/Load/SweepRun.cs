@@ -23,11 +23,16 @@ public static class SweepRun
     /// <param name="options">What to run (<see cref="LoadOptions.Sweep"/> set).</param>
     /// <param name="output">Where the report goes.</param>
     /// <param name="handleSignals">As for <see cref="LoadRun.RunAsync"/>.</param>
-    /// <returns>0 when no fix was lost (falling behind is the sweep's finding, not a failure); <see cref="LoadRun.Shortfall"/> or <see cref="LoadRun.HostFailed"/> otherwise.</returns>
+    /// <returns>0 when no fix was lost (falling behind is the sweep's finding, not a failure); <see cref="LoadRun.Shortfall"/>, <see cref="LoadRun.HostFailed"/> or <see cref="LoadRun.LimitTooLow"/> otherwise.</returns>
     public static async Task<int> RunAsync(LoadOptions options, TextWriter output, bool handleSignals = false)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(output);
+        if (!LoadRun.EnsureFileLimit(options.Cars, output))
+        {
+            return LoadRun.LimitTooLow;
+        }
+
         using var scratch = new TempFolder("tracker-local-load-");
         using var guard = new RunGuard(scratch.Path, output, handleSignals);
         string data = scratch.Combine("data");
