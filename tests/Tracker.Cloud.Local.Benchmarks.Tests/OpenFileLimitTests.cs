@@ -36,9 +36,9 @@ public sealed class OpenFileLimitTests
     {
         string message = OpenFileLimit.TooLow(10_000, 20_000, 20_000);
 
-        Assert.Contains("10000 cars need about 31024 open files", message, StringComparison.Ordinal);
+        Assert.Contains("10000 cars need about 30256 open files", message, StringComparison.Ordinal);
         Assert.Contains("the open-file limit is 20000 (hard limit 20000)", message, StringComparison.Ordinal);
-        Assert.Contains("ulimit -n 31024", message, StringComparison.Ordinal);
+        Assert.Contains("ulimit -n 30256", message, StringComparison.Ordinal);
         Assert.Contains("or run at most 6581 cars", message, StringComparison.Ordinal);
     }
 
