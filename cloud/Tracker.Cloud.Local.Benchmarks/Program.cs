@@ -6,12 +6,15 @@
 //       [--seconds 60] [--warmup 20] [--profile 10] [--web-root DIR]
 //   dotnet run -c Release --project cloud/Tracker.Cloud.Local.Benchmarks -- --host-process [--cars 1000] [--seconds 120] [--warmup 30]
 //       [--live-period 5s] [--report-policy live|device|FILE] [--browser] [--pause-host 10s] [--connect-timeout 300s] [--drain-timeout 120s]
-//       [--start-spread 0s] [--max-pending-connections N] [--host-exe PATH] [--seed 1] [--webhook-overspeed KMH]
+//       [--start-spread 0s] [--max-pending-connections N] [--host-exe PATH] [--seed 1] [--webhook-overspeed KMH] [--sweep [--sweep-step N]]
 //
 // --host-process (Load/LoadRun.cs): the cars run here and the host (the built tracker-local, no cars of its own) in its
 // own process, so the host's RSS and CPU are its own; the run ends with an account of every fix the cars recorded.
 // --webhook-overspeed KMH: the host's fleet overspeed threshold, an operator's webhook subscription to overspeed served
 // in this process (HMAC checked), and the latency from the car's publish to the webhook's arrival (Load/WebhookLatency.cs).
+// --sweep (Load/SweepRun.cs): the fleet grows by --sweep-step cars (a tenth of --cars) a step, each step measured for
+// --seconds after --warmup, until the host falls behind; reports the highest rate sustained and p50/p99 at 50/80/100 % of it.
+// Ctrl+C, SIGTERM, SIGHUP, and this process dying any other way, stop the host and remove the scratch folder (Load/RunGuard.cs).
 //
 // Without it:
 // Everything runs on this machine: the host (broker, ingest, SQLite, API) and the N cars (each the firmware core over
@@ -54,7 +57,7 @@ if (args.Contains(LoadOptions.ModeFlag))
         return 2;
     }
 
-    return await LoadRun.RunAsync(load, Console.Out);
+    return load.Sweep ? await SweepRun.RunAsync(load, Console.Out, handleSignals: true) : await LoadRun.RunAsync(load, Console.Out, handleSignals: true);
 }
 
 int cars = Arg("--cars", 1000);

@@ -128,9 +128,10 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <param name="progress">Where the start reports each step (the console); null for none.</param>
     /// <param name="clock">"Now" for the host's stages (ingest, Derive's clock, tokens); null for the system's (tests move it on).</param>
+    /// <param name="ingestStore">Wraps the store that ingest appends to (a test slows it down to drive the host past saturation); null for the store itself.</param>
     /// <returns>The running host.</returns>
     /// <exception cref="HostStartException">A port is taken; the message names it and the option that moves it.</exception>
-    public static async Task<LocalFleetHost> StartAsync(LocalOptions options, Action<ILoggingBuilder> configureLogging, int kdfIterations = 600_000, CancellationToken cancellationToken = default, StartupProgress? progress = null, TimeProvider? clock = null)
+    public static async Task<LocalFleetHost> StartAsync(LocalOptions options, Action<ILoggingBuilder> configureLogging, int kdfIterations = 600_000, CancellationToken cancellationToken = default, StartupProgress? progress = null, TimeProvider? clock = null, Func<IFixStore, IFixStore>? ingestStore = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(configureLogging);
@@ -219,7 +220,7 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
 
         OidcTokens? oidc = options.Auth == AuthMode.Oidc ? new OidcTokens(options.OidcIssuer!, options.OidcClientId!, clock) : null;
         IApiTokens apiTokens = oidc is null ? new DevApiTokens(users.Tokens) : oidc;
-        var ingest = new IngestService(store, rules.Ingest, clock);
+        var ingest = new IngestService(ingestStore is null ? store : ingestStore(store), rules.Ingest, clock);
         LocalDerive derive = await LocalDerive.OpenAsync(store, rentals, lifetime as Amazon.DynamoDBv2.IAmazonDynamoDB, DeriveOptions.Default, FleetSpeedLimits(options), clock, cancellationToken,
             options.SmtpHost is { } smtp ? new Tracker.Cloud.Notify.Channels.EmailSender(smtp, options.SmtpPort, options.SmtpFrom!) : null).ConfigureAwait(false);
         var api = new ApiHandler(new QueryService(store, new AccessPolicy(rentals, clock)), clock, rules, new EventsApi(derive.Queries, derive.Subscriptions) { Limits = derive.Limits })

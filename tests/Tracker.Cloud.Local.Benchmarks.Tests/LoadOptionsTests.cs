@@ -103,6 +103,57 @@ public sealed class LoadOptionsTests
     }
 
     [Fact]
+    public void Parse_WithSweep_GrowsByATenthOfTheCarsUnlessAStepIsGiven()
+    {
+        LoadOptions tenth = LoadOptions.Parse([LoadOptions.ModeFlag, "--sweep", "--cars", "5000"]);
+        LoadOptions stepped = LoadOptions.Parse([LoadOptions.ModeFlag, "--cars", "5000", "--sweep", "--sweep-step", "250"]);
+        LoadOptions few = LoadOptions.Parse([LoadOptions.ModeFlag, "--sweep", "--cars", "3"]);
+
+        Assert.True(tenth.Sweep);
+        Assert.Null(tenth.SweepStepCars);
+        Assert.Equal(500, tenth.SweepStepOrDefault);
+        Assert.Equal(250, stepped.SweepStepOrDefault);
+        Assert.Equal(1, few.SweepStepOrDefault);
+        Assert.False(LoadOptions.Parse([LoadOptions.ModeFlag]).Sweep);
+    }
+
+    [Theory]
+    [InlineData("--pause-host", "10s")]
+    [InlineData("--webhook-overspeed", "20")]
+    [InlineData("--restart-host", null)]
+    [InlineData("--browser", null)]
+    public void Parse_WithSweepAndAnotherExperiment_RefusesToCombineThem(string option, string? value)
+    {
+        string[] args = value is null ? [LoadOptions.ModeFlag, "--sweep", option] : [LoadOptions.ModeFlag, "--sweep", "--seconds", "60", option, value];
+
+        var e = Assert.Throws<LocalOptionsException>(() => LoadOptions.Parse(args));
+
+        Assert.Equal("--sweep", e.Option);
+        Assert.Contains("cannot be combined with " + option, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_WithASweepStepAlone_SaysItGoesWithSweep()
+    {
+        var e = Assert.Throws<LocalOptionsException>(() => LoadOptions.Parse([LoadOptions.ModeFlag, "--sweep-step", "100"]));
+
+        Assert.Equal("--sweep-step", e.Option);
+        Assert.Contains("goes with --sweep", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("101", "at most --cars (100)")]
+    [InlineData("0", "from 1 to 20,000")]
+    [InlineData("many", "whole number")]
+    public void Parse_WithABadSweepStep_NamesItAndWhatIsExpected(string value, string expected)
+    {
+        var e = Assert.Throws<LocalOptionsException>(() => LoadOptions.Parse([LoadOptions.ModeFlag, "--sweep", "--cars", "100", "--sweep-step", value]));
+
+        Assert.Equal("--sweep-step", e.Option);
+        Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Parse_WithAnUnknownOption_ListsTheKnownOnes()
     {
         var e = Assert.Throws<LocalOptionsException>(() => LoadOptions.Parse([LoadOptions.ModeFlag, "--car", "5"]));

@@ -91,6 +91,7 @@ public sealed class ReadmeWalkTests(ITestOutputHelper output) : IDisposable
         ["dotnet run --project cloud/Tracker.Cloud.Lambda.Cli -- benchmark-bootstrap --package /tmp/bootstrap --cold 10 --warm 500 --handler api --event cloud/Tracker.Cloud.Lambda/sample-events/api-fleet.json --renew-token-expiry true --dynamodb-url http://127.0.0.1:4567"] =
             "a benchmark against the published bootstrap and a dynalite started by hand: the runtime tests drive the same bootstrap through the same local Runtime API",
         ["dotnet test tests/Tracker.Core.Tests --filter UplinkFault"] = "a test run: the project and the tests the filter names exist; the suite runs them",
+        ["dotnet test tests/Tracker.Cloud.Local.Tests --filter Backpressure"] = "a test run: the project and the tests the filter names exist; the suite runs them",
     };
 
     private readonly TempFolder _scratch = new("tracker-readme-walk-");

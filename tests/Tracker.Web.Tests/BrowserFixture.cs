@@ -90,12 +90,18 @@ public abstract class BrowserFixture : IAsyncLifetime
         return page;
     }
 
+    /// <summary>A provisioned car's link to the host's broker, not yet connected.</summary>
+    public MqttNetLink CarLink(string carId)
+    {
+        DeviceBundle bundle = Host.Pki.EnsureCar(carId, Host.MqttPort);
+        return new MqttNetLink(MqttNetLinkOptions.FromPemFiles(
+            "127.0.0.1", Host.MqttPort, bundle.PathOf(BundleFiles.CertificatePem), bundle.PathOf(BundleFiles.KeyPem), bundle.PathOf(BundleFiles.RootCaPem), "localhost"));
+    }
+
     /// <summary>A provisioned, connected test car (not simulated: the test decides what it publishes).</summary>
     public MqttNetLink ConnectCar(string carId)
     {
-        DeviceBundle bundle = Host.Pki.EnsureCar(carId, Host.MqttPort);
-        var link = new MqttNetLink(MqttNetLinkOptions.FromPemFiles(
-            "127.0.0.1", Host.MqttPort, bundle.PathOf(BundleFiles.CertificatePem), bundle.PathOf(BundleFiles.KeyPem), bundle.PathOf(BundleFiles.RootCaPem), "localhost"));
+        MqttNetLink link = CarLink(carId);
         LinkResult connected = link.Connect(new MqttConnectOptions(carId, 60, null, null, true));
         Assert.Equal(LinkResult.Ok, connected);
         return link;

@@ -76,6 +76,19 @@ public sealed record LoadOptions
     /// </summary>
     public int? WebhookOverspeedKmh { get; init; }
 
+    /// <summary>
+    /// The saturation sweep (<c>--sweep</c>): the fleet grows by <see cref="SweepStepOrDefault"/> cars a step up to <see cref="Cars"/>,
+    /// each step measured for <see cref="Measured"/> after <see cref="Warmup"/>, until the host falls behind
+    /// (<see cref="SweepStep.Judge"/>); the report gives the highest rate it sustained.
+    /// </summary>
+    public bool Sweep { get; init; }
+
+    /// <summary>Cars added at each step of the sweep; null for a tenth of <see cref="Cars"/> (at least 1).</summary>
+    public int? SweepStepCars { get; init; }
+
+    /// <summary>Cars added at each step of the sweep, <see cref="SweepStepCars"/> or its default.</summary>
+    public int SweepStepOrDefault => SweepStepCars ?? Math.Max(1, Cars / 10);
+
     /// <summary>Reads the options after <see cref="ModeFlag"/>.</summary>
     /// <param name="args">The command line (the mode flag itself is skipped).</param>
     /// <returns>The options.</returns>
@@ -101,6 +114,12 @@ public sealed record LoadOptions
             if (name == "--restart-host")
             {
                 options = options with { RestartHost = true };
+                continue;
+            }
+
+            if (name == "--sweep")
+            {
+                options = options with { Sweep = true };
                 continue;
             }
 
@@ -130,7 +149,8 @@ public sealed record LoadOptions
                 "--start-spread" => options with { StartSpread = Period(name, value, TimeSpan.Zero, TimeSpan.FromHours(1)) },
                 "--pause-host" => options with { PauseHost = Period(name, value, TimeSpan.Zero, TimeSpan.FromMinutes(10)) },
                 "--webhook-overspeed" => options with { WebhookOverspeedKmh = Whole(name, value, 10, 300) },
-                _ => throw new LocalOptionsException(Clip(name), "is not an option of " + ModeFlag + "; the options are --cars, --seconds, --warmup, --live-period, --report-policy, --connect-timeout, --drain-timeout, --seed, --browser, --host-exe, --max-pending-connections, --start-spread, --pause-host, --restart-host and --webhook-overspeed"),
+                "--sweep-step" => options with { SweepStepCars = Whole(name, value, 1, MaxCars) },
+                _ => throw new LocalOptionsException(Clip(name), "is not an option of " + ModeFlag + "; the options are --cars, --seconds, --warmup, --live-period, --report-policy, --connect-timeout, --drain-timeout, --seed, --browser, --host-exe, --max-pending-connections, --start-spread, --pause-host, --restart-host, --webhook-overspeed, --sweep and --sweep-step"),
             };
         }
 
@@ -142,6 +162,25 @@ public sealed record LoadOptions
         if (options.RestartHost && options.PauseHost > TimeSpan.Zero)
         {
             throw new LocalOptionsException("--restart-host", "cannot be combined with --pause-host: each starts the measured window with its own fault; run them apart");
+        }
+
+        if (options.SweepStepCars is not null && !options.Sweep)
+        {
+            throw new LocalOptionsException("--sweep-step", "goes with --sweep");
+        }
+
+        if (options.Sweep)
+        {
+            string? other = options.PauseHost > TimeSpan.Zero ? "--pause-host" : options.RestartHost ? "--restart-host" : options.WebhookOverspeedKmh is not null ? "--webhook-overspeed" : options.Browser ? "--browser" : null;
+            if (other is not null)
+            {
+                throw new LocalOptionsException("--sweep", "cannot be combined with " + other + ": the sweep measures the host's rate alone; run them apart");
+            }
+
+            if (options.SweepStepOrDefault > options.Cars)
+            {
+                throw new LocalOptionsException("--sweep-step", "must be at most --cars (" + options.Cars.ToString(CultureInfo.InvariantCulture) + "), the size the sweep grows to");
+            }
         }
 
         return options;

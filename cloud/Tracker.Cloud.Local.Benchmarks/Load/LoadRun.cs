@@ -31,59 +31,36 @@ public static class LoadRun
     /// <summary>Exit code when the host would not start or stopped on its own.</summary>
     public const int HostFailed = 1;
 
+    /// <summary>Exit code when the machine's limits cannot hold the run (<see cref="OpenFileLimit"/>); nothing was started.</summary>
+    public const int LimitTooLow = 2;
+
     /// <summary>Runs <paramref name="options"/> and writes the figures to <paramref name="output"/>.</summary>
     /// <param name="options">What to run.</param>
     /// <param name="output">Where the report goes.</param>
-    /// <returns>0 when every car connected and no fix was lost; <see cref="Shortfall"/> or <see cref="HostFailed"/> otherwise.</returns>
-    public static async Task<int> RunAsync(LoadOptions options, TextWriter output)
+    /// <param name="handleSignals">Stop the host and remove the scratch folder on SIGINT, SIGTERM and SIGHUP, then end the process (the command line's run).</param>
+    /// <returns>0 when every car connected and no fix was lost; <see cref="Shortfall"/>, <see cref="HostFailed"/> or <see cref="LimitTooLow"/> otherwise.</returns>
+    public static async Task<int> RunAsync(LoadOptions options, TextWriter output, bool handleSignals = false)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(output);
+        if (!EnsureFileLimit(options.Cars, output))
+        {
+            return LimitTooLow;
+        }
+
         using var scratch = new TempFolder("tracker-local-load-");
+        using var guard = new RunGuard(scratch.Path, output, handleSignals);
         string data = scratch.Combine("data");
         string pkiDirectory = Path.Combine(data, "pki");
-        int httpPort = FreePort.OnLoopback();
-        int mqttPort = FreePort.OnLoopback();
-        while (mqttPort == httpPort)
-        {
-            mqttPort = FreePort.OnLoopback();
-        }
-
+        (int httpPort, int mqttPort) = FreePorts();
         output.WriteLine($"tracker-local-benchmark {LoadOptions.ModeFlag}: {options.Cars} cars, live period {options.LivePeriod.TotalSeconds:0.#} s, report policy {options.ReportPolicy}, "
             + $"{options.Warmup.TotalSeconds:0} s warm-up then {options.Measured.TotalSeconds:0} s measured, {Environment.ProcessorCount} cores, load average {LoadAverage()}");
-
-        // The cars' identities, issued with the provisioning tool into the host's data folder before it starts.
-        var provisioning = Stopwatch.StartNew();
-        PrivateFiles.EnsureFolder(data);
-        PrivateFiles.EnsureFolder(pkiDirectory);
-        using (var pki = LocalPki.OpenOrCreate(pkiDirectory, IPAddress.Loopback))
-        {
-            for (int i = 1; i <= options.Cars; i++)
-            {
-                pki.EnsureCar(CarIds.Of(i), mqttPort);
-            }
-        }
-
-        output.WriteLine($"provisioned {options.Cars} cars in {provisioning.Elapsed.TotalSeconds:0.0} s");
-
-        List<string> hostArgs =
-        [
-            "--data", data, "--http-port", Text(httpPort), "--mqtt-port", Text(mqttPort), "--cars", "0", "--progress", "0",
-            "--seed", Text(options.Seed), "--tile-url", "none",
-        ];
-        if (options.WebhookOverspeedKmh is { } kmh)
-        {
-            hostArgs.AddRange(["--overspeed-kmh", Text(kmh)]);
-        }
-
-        if (options.MaxPendingConnections is { } pending)
-        {
-            hostArgs.AddRange(["--max-pending-connections", Text(pending)]);
-        }
-
+        Provision(data, options.Cars, mqttPort, output);
+        List<string> hostArgs = HostArguments(options, data, httpPort, mqttPort);
         string executable = options.HostExecutable ?? HostProcess.BuiltBeside();
         var hostStart = Stopwatch.StartNew();
         using HostProcess first = HostProcess.Start(executable, hostArgs);
+        guard.Add(first);
         HostProcess host = first;
         HostProcess? restarted = null;
         if (!await host.WaitReadyAsync(TimeSpan.FromSeconds(120)).ConfigureAwait(false))
@@ -92,7 +69,7 @@ public static class LoadRun
             return HostFailed;
         }
 
-        output.WriteLine($"host ready in {hostStart.Elapsed.TotalSeconds:0.0} s (pid {host.Id})");
+        output.WriteLine($"host ready in {hostStart.Elapsed.TotalSeconds:0.0} s (pid {host.Id}); scratch folder {scratch.Path}");
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}/"), Timeout = TimeSpan.FromSeconds(30) };
         using ILoggerFactory loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
         using var carsPki = LocalPki.OpenOrCreate(pkiDirectory, IPAddress.Loopback);
@@ -123,7 +100,7 @@ public static class LoadRun
         FleetView? view = null;
         try
         {
-            StormReport connect = await WatchStormAsync(http, options, host, storm).ConfigureAwait(false);
+            StormReport connect = await WatchStormAsync(http, options.Cars, options.ConnectTimeout, host, storm).ConfigureAwait(false);
             output.WriteLine(connect.ToString());
             if (host.HasExited)
             {
@@ -168,6 +145,7 @@ public static class LoadRun
                 output.WriteLine($"host stopped for a restart (exit {(stopped is { } c ? Text(c) : "killed")}) in {stopping.Elapsed.TotalSeconds:0.0} s; cars' logs hold {fleet.PendingFixes} fixes");
                 var again = Stopwatch.StartNew();
                 restarted = HostProcess.Start(executable, hostArgs);
+                guard.Add(restarted);
                 host = restarted;
                 if (!await host.WaitReadyAsync(TimeSpan.FromSeconds(120)).ConfigureAwait(false))
                 {
@@ -176,7 +154,7 @@ public static class LoadRun
                 }
 
                 output.WriteLine($"host ready again in {again.Elapsed.TotalSeconds:0.0} s (pid {host.Id})");
-                reconnect = await WatchStormAsync(http, options, host, again).ConfigureAwait(false);
+                reconnect = await WatchStormAsync(http, options.Cars, options.ConnectTimeout, host, again).ConfigureAwait(false);
                 output.WriteLine("after the restart, re" + reconnect);
                 ProcessSample.TryRead(host.Id, out hostBefore);
             }
@@ -248,6 +226,79 @@ public static class LoadRun
         }
     }
 
+    /// <summary>
+    /// Before anything starts: raises the open-file limit for <paramref name="cars"/> cars where it may, or says what to
+    /// raise. Past the limit the load process could not open its cars' sockets and files, nor its own assemblies and
+    /// /proc: it aborted at 10,000 cars on a 20,000 limit ("Out of memory.", or a FileNotFoundException for an assembly).
+    /// </summary>
+    internal static bool EnsureFileLimit(int cars, TextWriter output)
+    {
+        if (!OpenFileLimit.TryEnsure(cars, out string? problem, out string raised))
+        {
+            output.WriteLine("tracker-local-benchmark: " + problem);
+            return false;
+        }
+
+        if (raised.Length > 0)
+        {
+            output.WriteLine(raised);
+        }
+
+        return true;
+    }
+
+    /// <summary>Two distinct free loopback ports: the host's HTTP and MQTT.</summary>
+    internal static (int Http, int Mqtt) FreePorts()
+    {
+        int httpPort = FreePort.OnLoopback();
+        int mqttPort = FreePort.OnLoopback();
+        while (mqttPort == httpPort)
+        {
+            mqttPort = FreePort.OnLoopback();
+        }
+
+        return (httpPort, mqttPort);
+    }
+
+    /// <summary>Issues the cars' identities with the provisioning tool into the host's data folder before it starts, as an installer would.</summary>
+    internal static void Provision(string data, int cars, int mqttPort, TextWriter output)
+    {
+        var provisioning = Stopwatch.StartNew();
+        string pkiDirectory = Path.Combine(data, "pki");
+        PrivateFiles.EnsureFolder(data);
+        PrivateFiles.EnsureFolder(pkiDirectory);
+        using (var pki = LocalPki.OpenOrCreate(pkiDirectory, IPAddress.Loopback))
+        {
+            for (int i = 1; i <= cars; i++)
+            {
+                pki.EnsureCar(CarIds.Of(i), mqttPort);
+            }
+        }
+
+        output.WriteLine($"provisioned {cars} cars in {provisioning.Elapsed.TotalSeconds:0.0} s");
+    }
+
+    /// <summary>tracker-local's command line for a load run: no cars of its own, no progress lines, no map tiles.</summary>
+    internal static List<string> HostArguments(LoadOptions options, string data, int httpPort, int mqttPort)
+    {
+        List<string> hostArgs =
+        [
+            "--data", data, "--http-port", Text(httpPort), "--mqtt-port", Text(mqttPort), "--cars", "0", "--progress", "0",
+            "--seed", Text(options.Seed), "--tile-url", "none",
+        ];
+        if (options.WebhookOverspeedKmh is { } kmh)
+        {
+            hostArgs.AddRange(["--overspeed-kmh", Text(kmh)]);
+        }
+
+        if (options.MaxPendingConnections is { } pending)
+        {
+            hostArgs.AddRange(["--max-pending-connections", Text(pending)]);
+        }
+
+        return hostArgs;
+    }
+
     private static async Task<PauseReport> PauseAsync(HostProcess host, SimulatedFleet fleet, TimeSpan pause, TimeSpan recoveryLimit)
     {
         long before = fleet.PendingFixes;
@@ -290,16 +341,17 @@ public static class LoadRun
         return new PauseReport(pause, before, peak, now, caughtUp ? resumed.Elapsed : null, holders);
     }
 
-    private static async Task<StormReport> WatchStormAsync(HttpClient http, LoadOptions options, HostProcess host, Stopwatch storm)
+    /// <summary>Watches the host's connected-cars gauge until <paramref name="cars"/> are in, the host ends or <paramref name="timeout"/> passes.</summary>
+    internal static async Task<StormReport> WatchStormAsync(HttpClient http, int cars, TimeSpan timeout, HostProcess host, Stopwatch storm)
     {
         // The highest number let in over any 1 s, from the gauge sampled every 250 ms.
         var samples = new List<(double Seconds, double Connected)> { (0, 0) };
         double connected = 0;
-        while (storm.Elapsed < options.ConnectTimeout && !host.HasExited)
+        while (storm.Elapsed < timeout && !host.HasExited)
         {
             connected = (await ScrapeAsync(http).ConfigureAwait(false))["tracker_devices_connected"];
             samples.Add((storm.Elapsed.TotalSeconds, connected));
-            if (connected >= options.Cars)
+            if (connected >= cars)
             {
                 break;
             }
@@ -323,7 +375,7 @@ public static class LoadRun
         }
 
         HostMetricsText refused = await ScrapeAsync(http).ConfigureAwait(false);
-        return new StormReport(options.Cars, (long)connected, storm.Elapsed.TotalSeconds, peak, refused.Labelled("tracker_broker_refused_total"));
+        return new StormReport(cars, (long)connected, storm.Elapsed.TotalSeconds, peak, refused.Labelled("tracker_broker_refused_total"));
     }
 
     private static async Task<string?> SubscribeAsync(HttpClient http, string data, WebhookReceiver hook)
@@ -382,10 +434,10 @@ public static class LoadRun
         return events;
     }
 
-    private static async Task<HostMetricsText> ScrapeAsync(HttpClient http) =>
+    internal static async Task<HostMetricsText> ScrapeAsync(HttpClient http) =>
         HostMetricsText.Parse(await http.GetStringAsync(new Uri("metrics", UriKind.Relative)).ConfigureAwait(false));
 
-    private static long StoredRows(string database)
+    internal static long StoredRows(string database)
     {
         using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = database, Mode = SqliteOpenMode.ReadOnly }.ToString());
         connection.Open();
@@ -394,7 +446,7 @@ public static class LoadRun
         return (long)command.ExecuteScalar()!;
     }
 
-    private static string LoadAverage()
+    internal static string LoadAverage()
     {
         try
         {
@@ -406,5 +458,5 @@ public static class LoadRun
         }
     }
 
-    private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
+    internal static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

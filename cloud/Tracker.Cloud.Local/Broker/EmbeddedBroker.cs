@@ -109,6 +109,7 @@ public sealed partial class EmbeddedBroker
         server.ClientSubscribedTopicAsync += OnSubscribedAsync;
         server.ClientUnsubscribedTopicAsync += OnUnsubscribedAsync;
         server.SessionDeletedAsync += OnSessionDeletedAsync;
+        server.QueuedApplicationMessageOverwrittenAsync += OnQueueOverflowAsync;
         if (_rentals is NotifyingRentalStore notifying)
         {
             notifying.Changed += renter => _ = RentalsChangedAsync(renter);
@@ -591,6 +592,14 @@ public sealed partial class EmbeddedBroker
     private Task OnUnsubscribedAsync(ClientUnsubscribedTopicEventArgs e)
     {
         _fanout.Unsubscribed(e.ClientId, e.SessionItems, e.TopicFilter);
+        return Task.CompletedTask;
+    }
+
+    private Task OnQueueOverflowAsync(QueueMessageOverwrittenEventArgs e)
+    {
+        // A session's queue held BrokerLimits.MaxQueuedMessagesPerClient and MQTTnet dropped its oldest message to take a
+        // new one: a browser that does not keep up misses live positions (the map is best-effort), the host does not grow.
+        _metrics.QueueDrop();
         return Task.CompletedTask;
     }
 

@@ -70,7 +70,8 @@ public sealed partial class SimulatedFleet : IDisposable
         // With a fleet code-signing key, every car runs the firmware's IoT Jobs agent (without one no image could be verified).
         byte[]? codeSigningKey = Tracker.Provisioning.Pki.CodeSigning.ReadPublicKey(pki.FleetCa.Directory);
         var transport = new Updates.HttpUpdateTransport(pki.EndpointCa, TimeSpan.FromSeconds(30));
-        for (int i = 1; i <= settings.Cars; i++)
+        ArgumentOutOfRangeException.ThrowIfLessThan(settings.FirstCar, 1);
+        for (int i = settings.FirstCar; i < settings.FirstCar + settings.Cars; i++)
         {
             string carId = CarIds.Of(i);
             bool existed = File.Exists(Path.Combine(pki.BundlesDirectory, carId, BundleFiles.Identity));
@@ -85,7 +86,7 @@ public sealed partial class SimulatedFleet : IDisposable
                 CodeSigningKey = codeSigningKey,
                 Transport = transport,
             }));
-            provisioned?.Invoke(i, settings.Cars);
+            provisioned?.Invoke(i - settings.FirstCar + 1, settings.Cars);
         }
 
         fleet.Cars = [.. fleet._cars.Select(c => c.Car)];

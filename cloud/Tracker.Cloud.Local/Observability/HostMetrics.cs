@@ -22,6 +22,8 @@ public sealed class HostMetrics
     private long _devicesConnected;
     private long _viewersConnected;
     private long _ingestWaiting;
+    private long _ingestWaitingPeak;
+    private long _queueDropped;
     private long _ingestFailures;
     private long _liveDelivered;
 
@@ -68,6 +70,16 @@ public sealed class HostMetrics
 
     /// <summary>Messages waiting for an ingest slot now.</summary>
     public long IngestWaiting => Interlocked.Read(ref _ingestWaiting);
+
+    /// <summary>
+    /// The most messages that waited for an ingest slot at once since start. Each car connection has at most one message in
+    /// ingest (MQTTnet reads a connection's next packet only once the broker has answered the one before), so this stays
+    /// at or below the cars connected, however far the store falls behind.
+    /// </summary>
+    public long IngestWaitingPeak => Interlocked.Read(ref _ingestWaitingPeak);
+
+    /// <summary>Messages dropped from a subscriber's full queue, oldest first (a browser that does not keep up with the live feed).</summary>
+    public long QueueDropped => Interlocked.Read(ref _queueDropped);
 
     /// <summary>Messages whose ingest failed with a storage error (the car was not acknowledged and will resend).</summary>
     public long IngestFailures => Interlocked.Read(ref _ingestFailures);
@@ -121,7 +133,24 @@ public sealed class HostMetrics
 
     /// <summary>Moves the ingest-waiting gauge.</summary>
     /// <param name="delta">+1 or -1.</param>
-    public void IngestQueue(int delta) => Interlocked.Add(ref _ingestWaiting, delta);
+    public void IngestQueue(int delta)
+    {
+        long now = Interlocked.Add(ref _ingestWaiting, delta);
+        long peak = Interlocked.Read(ref _ingestWaitingPeak);
+        while (now > peak)
+        {
+            long seen = Interlocked.CompareExchange(ref _ingestWaitingPeak, now, peak);
+            if (seen == peak)
+            {
+                break;
+            }
+
+            peak = seen;
+        }
+    }
+
+    /// <summary>Counts a message dropped from a subscriber's full queue.</summary>
+    public void QueueDrop() => Interlocked.Increment(ref _queueDropped);
 
     /// <summary>Counts a batch republished to browsers.</summary>
     public void LiveRepublished() => Interlocked.Increment(ref _liveDelivered);
@@ -145,6 +174,8 @@ public sealed class HostMetrics
         Gauge(s, "tracker_devices_connected", "Cars connected over mutual TLS.", DevicesConnected);
         Gauge(s, "tracker_viewers_connected", "Browsers connected over MQTT WebSocket.", ViewersConnected);
         Gauge(s, "tracker_ingest_queue_depth", "Messages waiting for an ingest slot.", IngestWaiting);
+        Gauge(s, "tracker_ingest_queue_depth_peak", "The most messages that waited for an ingest slot at once since start (at most one a car connection).", IngestWaitingPeak);
+        Counter(s, "tracker_broker_queue_dropped_total", "Messages dropped, oldest first, from a subscriber's full queue (a browser behind the live feed).", QueueDropped);
         Gauge(s, "tracker_fleet_pending_fixes", "Fixes in the simulated cars' flash logs not yet acknowledged.", FleetPending());
         Gauge(s, "tracker_fleet_cars", "Simulated cars.", FleetCars());
         using var process = Process.GetCurrentProcess();

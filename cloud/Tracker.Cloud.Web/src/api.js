@@ -1,7 +1,7 @@
 // The HTTP API client (contract: POST /auth/login, GET /me, /cars, /cars/{id}/location,
 // /cars/{id}/locations; issue 16: /events, /cars/{id}/events, acknowledge, /zones; issue 17: trips,
 // stops, daily summaries, a rental's summary, and exports as files; issue 16: limits, subscriptions,
-// notifications). Every call returns an outcome,
+// notifications; issue 18: cars' and groups' config, images, rollouts, a car's update). Every call returns an outcome,
 // never throws: {ok: true, data} or {ok: false, status, problem}, where problem is the RFC 9457 body
 // when the server sent one.
 // A 401 on an authenticated call also calls onUnauthorized, which sends the user back to the
@@ -11,7 +11,7 @@ import { isCarId } from './topics.js';
 
 /**
  * @typedef {{type?: string, title: string, status?: number, detail?: string}} Problem
- * @typedef {{ok: true, status: number, data: any} | {ok: false, status: number, problem: Problem, aborted?: boolean}} Outcome
+ * @typedef {{ok: true, status: number, data: any} | {ok: false, status: number, problem: Problem, aborted?: boolean, data?: any}} Outcome
  */
 
 /**
@@ -29,6 +29,18 @@ function problemFrom(status, text) {
     // Not JSON: fall through.
   }
   return { title: `HTTP ${status}`, status };
+}
+
+/**
+ * @param {string|Blob} text a refusal's body.
+ * @returns {any} its JSON (a group's partial write lists what failed), or null.
+ */
+function jsonOrNull(text) {
+  try {
+    return typeof text === 'string' ? JSON.parse(text) : null;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -85,7 +97,7 @@ export function createApi(options) {
       return { ok: false, status: 401, problem };
     }
     if (!response.ok) {
-      return { ok: false, status: response.status, problem: problemFrom(response.status, text) };
+      return { ok: false, status: response.status, problem: problemFrom(response.status, text), data: jsonOrNull(text) };
     }
     if (response.status === 204) {
       return { ok: true, status: 204, data: null };
@@ -197,5 +209,33 @@ export function createApi(options) {
     },
     /** @returns {Promise<Outcome>} the notification, pending again and due now; 404 when it is no longer failed. */
     redeliver: (deliveryId) => request(`/notifications/${encodeURIComponent(deliveryId)}/redeliver`, { method: 'POST' }),
+    /** @returns {Promise<Outcome>} a car's config view (issue 18, operators): desired, applied, version, pending, refused. */
+    carConfig: (carId, signal) => request(`${carPath(carId)}/config`, { signal }),
+    /** @returns {Promise<Outcome>} the view after (202), or a 422 whose detail is the host's reason. */
+    putCarConfig: (carId, body) => request(`${carPath(carId)}/config`, { method: 'PUT', body }),
+    /** @returns {Promise<Outcome>} {groups: [{group, cars}]}. */
+    groups: (signal) => request('/groups', { signal }),
+    /** @returns {Promise<Outcome>} the group as stored, or a 422 naming a car that is not provisioned. */
+    putGroup: (group, body) => request(`/groups/${encodeURIComponent(group)}`, { method: 'PUT', body }),
+    /** @returns {Promise<Outcome>} {group, cars: [config view]}. */
+    groupConfig: (group, signal) => request(`/groups/${encodeURIComponent(group)}/config`, { signal }),
+    /** @returns {Promise<Outcome>} {group, cars, failed} (202), or a 422 checked for every car before any is written. */
+    putGroupConfig: (group, body) => request(`/groups/${encodeURIComponent(group)}/config`, { method: 'PUT', body }),
+    /** @returns {Promise<Outcome>} {images: [{version, size, sha256, keyId}]} (issue 18, operators). */
+    images: (signal) => request('/updates/images', { signal }),
+    /** @returns {Promise<Outcome>} {rollouts}: newest first, without their cars. */
+    rollouts: (signal) => request('/rollouts', { signal }),
+    /** @returns {Promise<Outcome>} one rollout with each car's state, step and reason. */
+    rollout: (id, signal) => request(`/rollouts/${encodeURIComponent(id)}`, { signal }),
+    /** @returns {Promise<Outcome>} the rollout started (201), or a problem whose detail is the host's reason. */
+    startRollout: (group, body) => request(`/groups/${encodeURIComponent(group)}/rollouts`, { method: 'POST', body }),
+    /**
+     * @param {string} id the rollout.
+     * @param {'pause'|'resume'|'cancel'} action what to do.
+     * @returns {Promise<Outcome>} the rollout after, or a 409 saying why not in its state.
+     */
+    rolloutAction: (id, action) => request(`/rollouts/${encodeURIComponent(id)}/${encodeURIComponent(action)}`, { method: 'POST' }),
+    /** @returns {Promise<Outcome>} {car, version, rollout?, target?, state?, step?, reason?}. */
+    carUpdate: (carId, signal) => request(`${carPath(carId)}/update`, { signal }),
   };
 }

@@ -33,6 +33,8 @@ import { batchHeaderCrc, decodeBatch } from './wire.js';
 import { createZoneEditor, zoneElements } from './zoneeditor.js';
 import { createLimitsView, limitsElements } from './limitsview.js';
 import { createNotifyView, notifyElements } from './notifyview.js';
+import { createRemoteConfigView, remoteConfigElements } from './remoteconfigview.js';
+import { createRolloutsView, rolloutsElements } from './rolloutsview.js';
 
 /** How often cars are re-aged, so that one silent for 10 minutes turns offline. */
 const REFRESH_MS = 15 * 1000;
@@ -271,7 +273,7 @@ function startSession(session) {
     onUnauthorized: () => endSession('Your session has ended. Please sign in again.'),
   });
   current = {
-    session, scope, store, api, operator, live: null, fleetView: null, carView: null, reports: null, userId: null, rentalCar: null, frame: null, alerts: null, zones: null, limits: null, notify: null,
+    session, scope, store, api, operator, live: null, fleetView: null, carView: null, reports: null, userId: null, rentalCar: null, frame: null, alerts: null, zones: null, limits: null, notify: null, remoteConfig: null, rollouts: null,
     expiryTimer: null, refreshTimer: null, refreshing: false,
   };
   const me = current;
@@ -374,15 +376,20 @@ async function startFleet(me) {
   me.zones = createZoneEditor({ L, map: parts.map, api: me.api, elements: zoneElements(document), scope: me.scope, announce: (text) => announcer.say(text) });
   hooks.zones = me.zones;
   me.zones.load();
-  me.limits = createLimitsView({ api: me.api, elements: limitsElements(document), scope: me.scope, announce: (text) => announcer.say(text) });
-  hooks.limits = me.limits;
-  me.scope.add(() => { if (hooks.limits === me.limits) hooks.limits = null; });
-  me.limits.load();
-  // Issue 16: who is told of which events, and whether it reached them.
-  me.notify = createNotifyView({ api: me.api, elements: notifyElements(document), scope: me.scope, announce: (text) => announcer.say(text) });
-  hooks.notify = me.notify;
-  me.scope.add(() => { if (hooks.notify === me.notify) hooks.notify = null; });
-  me.notify.load();
+  // The operators' panels: thresholds and notifications (issue 16: who is told of which events, and
+  // whether it reached them), the cars' remote config and the application's rollouts (issue 18).
+  for (const [name, create, elements] of [
+    ['limits', createLimitsView, limitsElements],
+    ['notify', createNotifyView, notifyElements],
+    ['remoteConfig', createRemoteConfigView, remoteConfigElements],
+    ['rollouts', createRolloutsView, rolloutsElements],
+  ]) {
+    const view = create({ api: me.api, elements: elements(document), scope: me.scope, announce: (text) => announcer.say(text) });
+    me[name] = view;
+    hooks[name] = view;
+    me.scope.add(() => { if (hooks[name] === view) hooks[name] = null; });
+    view.load();
+  }
 
   const r = await me.api.cars();
   if (current !== me) return;

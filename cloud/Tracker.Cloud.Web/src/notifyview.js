@@ -6,6 +6,7 @@
 // webhook's secret is made here and shown once: the API keeps it and never shows it again.
 
 import { EVENT_TYPES, TYPE_LABELS } from './alerts.js';
+import { readListing, smallButton } from './panelparts.js';
 import {
   PAGE_SIZE, STATES, deliveryStateText, newSecret, readNotificationPage, readSubscriptions, refusalText,
   subscriptionBody, subscriptionId, subscriptionText,
@@ -221,16 +222,7 @@ export function createNotifyView(options) {
     await loadSubscriptions();
   }
 
-  function button(text, label, onClick, testid) {
-    const b = doc.createElement('button');
-    b.type = 'button';
-    b.className = 'small secondary';
-    b.textContent = text;
-    b.setAttribute('aria-label', label);
-    b.dataset.testid = testid;
-    b.addEventListener('click', () => onClick(b));
-    return b;
-  }
+  const button = (text, label, onClick, testid) => smallButton(doc, text, label, onClick, testid);
 
   function renderSubscriptions() {
     if (subscriptions.length === 0) {
@@ -339,19 +331,9 @@ export function createNotifyView(options) {
     loadingSubs?.abort();
     const controller = new AbortController();
     loadingSubs = controller;
-    const r = await api.subscriptions(controller.signal);
-    if (controller.signal.aborted) return;
-    if (!r.ok) {
-      if (r.status !== 401) say(`Subscriptions not loaded: ${r.problem.detail ?? r.problem.title}`, true);
-      return;
-    }
-    const read = readSubscriptions(r.data);
-    if (read === null) {
-      say('Subscriptions not loaded: the server sent something that is not a list of subscriptions.', true);
-      return;
-    }
+    const read = await readListing(api.subscriptions(controller.signal), readSubscriptions, { one: 'subscription', many: 'subscriptions' }, say, controller.signal);
+    if (read === null) return;
     subscriptions = read.subscriptions;
-    if (read.dropped > 0) say(`${read.dropped} subscription${read.dropped === 1 ? '' : 's'} could not be read and ${read.dropped === 1 ? 'is' : 'are'} not shown.`, true);
     renderSubscriptions();
     renderDeliveries();
   }

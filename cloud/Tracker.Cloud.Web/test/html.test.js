@@ -35,7 +35,12 @@ test('page_HasTheTestIdsTheContractNames', () => {
     // Issue 16: subscriptions and deliveries.
     'notify-panel', 'notify-list', 'notify-form', 'notify-name', 'notify-types', 'notify-cars', 'notify-webhook', 'notify-email', 'notify-enabled',
     'notify-new-secret', 'notify-save', 'notify-cancel', 'notify-message', 'notify-secret', 'notify-secret-value', 'notify-state', 'notify-refresh',
-    'notify-deliveries', 'notify-deliveries-message', 'notify-more', 'notify-failed-count']) {
+    'notify-deliveries', 'notify-deliveries-message', 'notify-more', 'notify-failed-count',
+    // Issue 18: remote config and updates.
+    'config-panel', 'config-scope', 'config-target', 'config-load', 'config-group-cars', 'config-group-save', 'config-message', 'config-cars',
+    'config-form', 'config-fields', 'config-save', 'rollouts-panel', 'rollouts-images', 'rollout-form', 'rollout-group', 'rollout-version', 'rollout-rate',
+    'rollout-abort-percent', 'rollout-abort-min', 'rollout-start', 'rollouts-message', 'rollouts-refresh', 'rollouts-list', 'rollout-detail',
+    'rollout-detail-summary', 'rollout-actions', 'rollout-cars']) {
     assert.match(html, new RegExp(`data-testid="${id}"`), id);
   }
   // car-item-<id> is set per item by the fleet view.

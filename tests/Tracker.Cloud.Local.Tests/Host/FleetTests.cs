@@ -1,6 +1,3 @@
-using Tracker.Cloud.Core.Storage;
-using Tracker.Cloud.Local.Security;
-
 namespace Tracker.Cloud.Local.Tests.Host;
 
 /// <summary>The simulated fleet against the host: cars provisioned, connected, delivering, and a clean stop.</summary>
@@ -22,35 +19,10 @@ public sealed class FleetTests
 
         // A car in a simulated dead zone keeps its fixes in flash for the next run; every other one is delivered.
         Assert.Equal(left.FixesInDeadZones, left.PendingFixes);
-        long stored = 0;
-        SqliteReopen store = await SqliteReopen.OpenAsync(data);
-        for (int i = 1; i <= 4; i++)
-        {
-            stored += await store.CountAsync(CarIds.Of(i));
-        }
+        long stored = await StoredFixes.CountAsync(data, cars: 4);
 
         // Every fix a car recorded up to the stop is stored (the cars may record a few more before they stop driving).
         Assert.True(stored + left.PendingFixes >= recorded, "stored " + stored + " of " + recorded + " recorded fixes");
         Assert.Equal(host.Fleet.FixesRecorded, stored + left.PendingFixes);
-    }
-
-    private sealed class SqliteReopen(Tracker.Cloud.Sqlite.SqliteStore store)
-    {
-        public static async Task<SqliteReopen> OpenAsync(string data) =>
-            new(await Tracker.Cloud.Sqlite.SqliteStore.OpenAsync(new Tracker.Cloud.Sqlite.SqliteStoreOptions { Path = Path.Combine(data, "tracker.db") }, CancellationToken.None));
-
-        public async Task<long> CountAsync(string carId)
-        {
-            long count = 0;
-            string? cursor = null;
-            do
-            {
-                FixPage page = await store.QueryAsync(carId, 0, long.MaxValue, 1000, cursor, CancellationToken.None);
-                count += page.Fixes.Count;
-                cursor = page.NextCursor;
-            }
-            while (cursor is not null);
-            return count;
-        }
     }
 }

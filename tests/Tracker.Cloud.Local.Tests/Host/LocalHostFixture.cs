@@ -46,7 +46,7 @@ public sealed class LocalHostFixture : IAsyncLifetime
         }
     }
 
-    public static Task<LocalFleetHost> StartAsync(string data, int cars, int livePeriodMs = 1000, Uri? dynamoDbUrl = null, TimeProvider? clock = null) =>
+    public static Task<LocalFleetHost> StartAsync(string data, int cars, int livePeriodMs = 1000, Uri? dynamoDbUrl = null, TimeProvider? clock = null, Func<Tracker.Cloud.Core.Storage.IFixStore, Tracker.Cloud.Core.Storage.IFixStore>? ingestStore = null) =>
         LocalFleetHost.StartAsync(
             new LocalOptions
             {
@@ -55,7 +55,8 @@ public sealed class LocalHostFixture : IAsyncLifetime
             },
             logging => logging.SetMinimumLevel(LogLevel.Warning),
             kdfIterations: 1000,
-            clock: clock);
+            clock: clock,
+            ingestStore: ingestStore);
 
     /// <summary>The helpers over a host a test started itself (another store, another clock); the test stops it and disposes <see cref="Http"/>.</summary>
     /// <param name="host">The running host.</param>

@@ -2,11 +2,9 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using Tracker.Cloud.Local.Shadow;
+using Tracker.Cloud.Testing;
 using Tracker.Core.Control;
-using Tracker.HostLink;
 using Tracker.Provisioning.Bundles;
-using Tracker.Simulation.Car;
-using Tracker.Simulation.Gnss;
 
 namespace Tracker.Cloud.Local.Tests.Host;
 
@@ -24,7 +22,7 @@ public sealed class RemoteConfigApiTests(LocalHostFixture fixture) : IClassFixtu
     public async Task AnOperatorsChange_IsAppliedByTheCar_RestartKeysWaitForAParkedRestart_AndARefusalIsShown()
     {
         string ops = await fixture.LoginAsync("ops");
-        await using var car = Car.Start(fixture, "car-0041", restartQuietMs: 1500);
+        await using var car = StartCar("car-0041", restartQuietMs: 1500);
 
         // Live keys: running at once, reported with the shadow's version, nothing left in the delta.
         (int status, JsonNode? body) = await PutAsync("/cars/car-0041/config", ops, "{\"cfg\":{\"uplink.normalPeriodS\":600,\"mvMinP\":10}}");
@@ -79,8 +77,8 @@ public sealed class RemoteConfigApiTests(LocalHostFixture fixture) : IClassFixtu
     public async Task AGroupsChange_ReachesEveryCarOfTheGroup_AndOnlyThem()
     {
         string ops = await fixture.LoginAsync("ops");
-        await using var a = Car.Start(fixture, "car-0051");
-        await using var b = Car.Start(fixture, "car-0052");
+        await using var a = StartCar("car-0051");
+        await using var b = StartCar("car-0052");
         fixture.Host.Pki.EnsureCar("car-0053", fixture.Host.MqttPort);
 
         (int status, JsonNode? body) = await PutAsync("/groups/depot-north", ops, "{\"cars\":[\"car-0051\",\"car-0052\"]}");
@@ -223,64 +221,10 @@ public sealed class RemoteConfigApiTests(LocalHostFixture fixture) : IClassFixtu
 
     private Task<(int Status, JsonNode? Body)> PutAsync(string path, string? token, string json) => fixture.SendAsync(HttpMethod.Put, path, token, json);
 
-    /// <summary>A parked simulated car with remote configuration, stepped on its own thread every 50 ms until disposed.</summary>
-    private sealed class Car : IAsyncDisposable
+    /// <summary>A parked car running the firmware's Control stage on its provisioned tracker.conf.</summary>
+    private ParkedCar StartCar(string carId, long restartQuietMs = SafeRestart.DefaultQuietMs)
     {
-        private readonly TempFolder _folder = new();
-        private readonly MqttNetLink _link;
-        private readonly CancellationTokenSource _stop = new();
-        private readonly Task _loop;
-
-        private Car(LocalHostFixture fixture, string carId, long restartQuietMs)
-        {
-            DeviceBundle bundle = fixture.Host.Pki.EnsureCar(carId, fixture.Host.MqttPort);
-            string conf = File.ReadAllText(bundle.PathOf(BundleFiles.Config));
-            _link = fixture.CarLink(carId);
-            Sim = new SimulatedCar(
-                new SimulatedCarOptions
-                {
-                    CarId = carId,
-                    LogDirectory = _folder.Combine("log"),
-                    Uplink = new Tracker.Core.Uplink.UplinkOptions(
-                        Tracker.Core.Uplink.UplinkTopics.Create(carId, null), 60, 300_000, 1000, true, 600_000, 3_600_000, 4, 50, 1024, 30_000, 1000, 30_000), // not used: the car runs its tracker.conf
-                    TrackerConf = conf,
-                    ConfigDirectory = _folder.Combine("cfg"),
-                    RestartQuietMs = restartQuietMs,
-                },
-                new Parked(),
-                _link);
-            _loop = Task.Run(async () =>
-            {
-                var clock = System.Diagnostics.Stopwatch.StartNew();
-                while (!_stop.IsCancellationRequested)
-                {
-                    Sim.Step(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), clock.ElapsedMilliseconds);
-                    await Task.Delay(50);
-                }
-            });
-        }
-
-        public SimulatedCar Sim { get; }
-
-        public static Car Start(LocalHostFixture fixture, string carId, long restartQuietMs = SafeRestart.DefaultQuietMs) => new(fixture, carId, restartQuietMs);
-
-        public async ValueTask DisposeAsync()
-        {
-            await _stop.CancelAsync();
-            await _loop;
-            _link.Disconnect();
-            _link.Dispose();
-            Sim.Dispose();
-            _stop.Dispose();
-            _folder.Dispose();
-        }
-    }
-
-    /// <summary>A receiver that prints nothing (a parked car in a garage), always in coverage.</summary>
-    private sealed class Parked : IGnssSource
-    {
-        public int Read(long utcNowMs, byte[] buffer, int offset, int count) => 0;
-
-        public bool InCoverage(long utcNowMs) => true;
+        DeviceBundle bundle = fixture.Host.Pki.EnsureCar(carId, fixture.Host.MqttPort);
+        return ParkedCar.Start(carId, fixture.CarLink(carId), File.ReadAllText(bundle.PathOf(BundleFiles.Config)), restartQuietMs);
     }
 }

@@ -3,12 +3,10 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Tracker.Cloud.Local.Updates;
+using Tracker.Cloud.Testing;
 using Tracker.Core.Control;
-using Tracker.Core.Uplink;
-using Tracker.HostLink;
 using Tracker.Provisioning.Pki;
 using Tracker.Simulation.Car;
-using Tracker.Simulation.Gnss;
 
 namespace Tracker.Cloud.Local.Tests.Host;
 
@@ -32,9 +30,9 @@ public sealed class RolloutTests(LocalHostFixture fixture) : IClassFixture<Local
     {
         string ops = await LoginAsync("ops");
         await UploadAsync(ops, "2.0.0", NewImage());
-        await using var a = Car.Start(fixture, "car-0201");
-        await using var b = Car.Start(fixture, "car-0202");
-        await using var c = Car.Start(fixture, "car-0203");
+        await using var a = StartCar("car-0201");
+        await using var b = StartCar("car-0202");
+        await using var c = StartCar("car-0203");
         Assert.Equal(200, (await fixture.SendAsync(HttpMethod.Put, "/groups/g200", ops, "{\"cars\":[\"car-0201\",\"car-0202\",\"car-0203\"]}")).Status);
 
         (int status, JsonNode? body) = await fixture.SendAsync(HttpMethod.Post, "/groups/g200/rollouts", ops, "{\"version\":\"2.0.0\",\"ratePerMinute\":600}");
@@ -42,7 +40,7 @@ public sealed class RolloutTests(LocalHostFixture fixture) : IClassFixture<Local
         string id = (string)body!["id"]!;
         JsonNode view = await UntilRolloutAsync(id, ops, v => (string)v["state"]! == "completed");
         Assert.All(view["cars"]!.AsArray(), car => Assert.Equal("SUCCEEDED", (string)car!["state"]!));
-        foreach (Car car in new[] { a, b, c })
+        foreach (ParkedCar car in new[] { a, b, c })
         {
             Assert.Equal("2.0.0", car.Sim.RunningVersion);
             Assert.False(car.Sim.Updates!.OnTrial);
@@ -63,7 +61,7 @@ public sealed class RolloutTests(LocalHostFixture fixture) : IClassFixture<Local
     {
         string ops = await LoginAsync("ops");
         await UploadAsync(ops, "2.1.0", NewImage());
-        await using var car = Car.Start(fixture, "car-0211");
+        await using var car = StartCar("car-0211");
         var random = new Random(211);
         ImageServer server = fixture.Host.Updates.Server!;
         int before = server.Requests;
@@ -92,7 +90,7 @@ public sealed class RolloutTests(LocalHostFixture fixture) : IClassFixture<Local
         await UploadAsync(ops, "2.2.0", image);
         image[Size / 3] ^= 0x01; // rot in the bucket: the bytes served are not the ones signed
         File.WriteAllBytes(Path.Combine(fixture.Host.Updates.Images.Folder, ImageLibrary.FileOf("2.2.0")), image);
-        await using var car = Car.Start(fixture, "car-0221");
+        await using var car = StartCar("car-0221");
 
         string id = await StartRolloutAsync(ops, "g221", ["car-0221"], "2.2.0");
         JsonNode view = await UntilRolloutAsync(id, ops, v => (string)v["state"]! == "completed");
@@ -117,7 +115,7 @@ public sealed class RolloutTests(LocalHostFixture fixture) : IClassFixture<Local
 
         // A job naming the genuine bytes with the other fleet's signature (as a forged job would): the car refuses it.
         await UploadAsync(ops, "2.3.0", image);
-        await using var car = Car.Start(fixture, "car-0231");
+        await using var car = StartCar("car-0231");
         JsonObject document = JsonNode.Parse(foreign.ToJobJson())!.AsObject();
         document["url"] = "${local:image-url}";
         fixture.Host.Updates.Jobs.CreateJob("forged-0231", document);
@@ -132,7 +130,7 @@ public sealed class RolloutTests(LocalHostFixture fixture) : IClassFixture<Local
     {
         string ops = await LoginAsync("ops");
         await UploadAsync(ops, "2.4.0", NewImage());
-        await using var car = Car.Start(fixture, "car-0241", neverHealthy: "2.4.0");
+        await using var car = StartCar("car-0241", neverHealthy: "2.4.0");
 
         string id = await StartRolloutAsync(ops, "g241", ["car-0241"], "2.4.0");
         JsonNode view = await UntilRolloutAsync(id, ops, v => (string)v["state"]! == "completed");
@@ -154,7 +152,7 @@ public sealed class RolloutTests(LocalHostFixture fixture) : IClassFixture<Local
         image[10] ^= 0x80;
         File.WriteAllBytes(Path.Combine(fixture.Host.Updates.Images.Folder, ImageLibrary.FileOf("2.5.0")), image);
         string[] ids = ["car-0251", "car-0252", "car-0253", "car-0254"];
-        var cars = ids.Select(i => Car.Start(fixture, i)).ToList();
+        var cars = ids.Select(i => StartCar(i)).ToList();
         try
         {
             string id = await StartRolloutAsync(ops, "g251", ids, "2.5.0", rate: 2, abort: "{\"failurePercent\":50,\"minCount\":1}");
@@ -169,7 +167,7 @@ public sealed class RolloutTests(LocalHostFixture fixture) : IClassFixture<Local
         }
         finally
         {
-            foreach (Car car in cars)
+            foreach (ParkedCar car in cars)
             {
                 await car.DisposeAsync();
             }
@@ -412,69 +410,15 @@ public sealed class RolloutTests(LocalHostFixture fixture) : IClassFixture<Local
         return last!;
     }
 
-    /// <summary>A parked simulated car running the IoT Jobs agent over a real directory as flash, stepped every 50 ms until disposed.</summary>
-    private sealed class Car : IAsyncDisposable
+    /// <summary>A parked car running the firmware's IoT Jobs agent with the fleet's code-signing key, downloading from the host's image server.</summary>
+    private ParkedCar StartCar(string carId, string? neverHealthy = null)
     {
-        private readonly TempFolder _folder = new();
-        private readonly MqttNetLink _link;
-        private readonly CancellationTokenSource _stop = new();
-        private readonly Task _loop;
-
-        private Car(LocalHostFixture fixture, string carId, string? neverHealthy)
+        fixture.Host.Pki.EnsureCar(carId, fixture.Host.MqttPort);
+        byte[] key = CodeSigning.ReadPublicKey(fixture.Host.Pki.FleetCa.Directory) ?? throw new InvalidOperationException("no code-signing key yet");
+        var transport = new HttpUpdateTransport(fixture.Host.Pki.EndpointCa, TimeSpan.FromSeconds(10));
+        return ParkedCar.Start(carId, fixture.CarLink(carId), updates: app => new SimulatedUpdates
         {
-            fixture.Host.Pki.EnsureCar(carId, fixture.Host.MqttPort);
-            byte[] key = CodeSigning.ReadPublicKey(fixture.Host.Pki.FleetCa.Directory) ?? throw new InvalidOperationException("no code-signing key yet");
-            _link = fixture.CarLink(carId);
-            Sim = new SimulatedCar(
-                new SimulatedCarOptions
-                {
-                    CarId = carId,
-                    LogDirectory = _folder.Combine("log"),
-                    Uplink = new UplinkOptions(UplinkTopics.Create(carId, null), 60, 300_000, 1000, true, 600_000, 3_600_000, 4, 50, 1024, 30_000, 1000, 30_000),
-                    FirmwareVersion = "sim-1.0",
-                    Updates = new SimulatedUpdates
-                    {
-                        Directory = _folder.Combine("app"),
-                        CodeSigningKey = key,
-                        Transport = new HttpUpdateTransport(fixture.Host.Pki.EndpointCa, TimeSpan.FromSeconds(10)),
-                        ConfirmWindowMs = 1500,
-                        NeverHealthy = neverHealthy is null ? null : v => v == neverHealthy,
-                    },
-                },
-                new Parked(),
-                _link);
-            _loop = Task.Run(async () =>
-            {
-                var clock = System.Diagnostics.Stopwatch.StartNew();
-                while (!_stop.IsCancellationRequested)
-                {
-                    Sim.Step(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), clock.ElapsedMilliseconds);
-                    await Task.Delay(20);
-                }
-            });
-        }
-
-        public SimulatedCar Sim { get; }
-
-        public static Car Start(LocalHostFixture fixture, string carId, string? neverHealthy = null) => new(fixture, carId, neverHealthy);
-
-        public async ValueTask DisposeAsync()
-        {
-            await _stop.CancelAsync();
-            await _loop;
-            _link.Disconnect();
-            _link.Dispose();
-            Sim.Dispose();
-            _stop.Dispose();
-            _folder.Dispose();
-        }
-    }
-
-    /// <summary>A receiver that prints nothing (a parked car in a garage), always in coverage.</summary>
-    private sealed class Parked : IGnssSource
-    {
-        public int Read(long utcNowMs, byte[] buffer, int offset, int count) => 0;
-
-        public bool InCoverage(long utcNowMs) => true;
+            Directory = app, CodeSigningKey = key, Transport = transport, ConfirmWindowMs = 1500, NeverHealthy = neverHealthy is null ? null : v => v == neverHealthy,
+        });
     }
 }

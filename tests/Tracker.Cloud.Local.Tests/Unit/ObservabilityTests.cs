@@ -89,4 +89,25 @@ public sealed class ObservabilityTests
 
         Assert.Equal(50, meter.PerSecond(), 3);
     }
+
+    [Fact]
+    public void IngestQueuePeak_KeepsTheMostThatWaitedAtOnce_AndDropsAreCounted()
+    {
+        var metrics = new HostMetrics(TimeProvider.System);
+        metrics.IngestQueue(+1);
+        metrics.IngestQueue(+1);
+        metrics.IngestQueue(+1);
+        metrics.IngestQueue(-1);
+        metrics.IngestQueue(-1);
+        metrics.IngestQueue(+1);
+        metrics.QueueDrop();
+        metrics.QueueDrop();
+
+        string text = metrics.ToPrometheus();
+
+        Assert.Equal(2, metrics.IngestWaiting);
+        Assert.Equal(3, metrics.IngestWaitingPeak);
+        Assert.Contains("tracker_ingest_queue_depth_peak 3\n", text, StringComparison.Ordinal);
+        Assert.Contains("tracker_broker_queue_dropped_total 2\n", text, StringComparison.Ordinal);
+    }
 }
