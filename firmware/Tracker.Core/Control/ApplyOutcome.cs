@@ -20,5 +20,19 @@ namespace Tracker.Core.Control
 
         /// <summary>Valid, but the flash write failed; the old config runs (the next delta or restart retries).</summary>
         StorageFailed = 5,
+
+        /// <summary>
+        /// The change the standing refusal is about, asked again (IoT Core re-sends the delta after every
+        /// accepted update, the car's own report of the refusal included): still refused, and not
+        /// reported again, which would only bring the same delta back.
+        /// </summary>
+        RefusedAgain = 6,
+
+        /// <summary>
+        /// Asks only for values already committed: restart keys waiting for the restart, which
+        /// <c>reported.cfg</c> lacks until then, so every update brings them back. Nothing written, not
+        /// reported again.
+        /// </summary>
+        AlreadyStaged = 7,
     }
 }

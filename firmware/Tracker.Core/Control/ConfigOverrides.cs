@@ -76,6 +76,29 @@ namespace Tracker.Core.Control
             return _values[a] == other._values[b];
         }
 
+        /// <summary>True when this set already gives every one of <paramref name="keys"/> its value (so <see cref="With"/> would change nothing).</summary>
+        /// <param name="keys">The keys.</param>
+        /// <param name="values">Their values (as many).</param>
+        /// <returns>Whether each key is set here, to its value.</returns>
+        public bool Holds(string[] keys, string[] values)
+        {
+            if (keys == null || values == null || keys.Length != values.Length)
+            {
+                throw new System.ArgumentException("as many values as keys are needed");
+            }
+
+            for (int i = 0; i < keys.Length; i++)
+            {
+                int at = IndexOf(keys[i]);
+                if (at < 0 || _values[at] != values[i])
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
         /// <summary>This set with <paramref name="keys"/> set to <paramref name="values"/> (replacing, or added at the end).</summary>
         /// <param name="keys">The keys.</param>
         /// <param name="values">Their values (as many).</param>

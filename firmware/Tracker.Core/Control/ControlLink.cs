@@ -8,7 +8,8 @@ namespace Tracker.Core.Control
     /// shadow's <c>update/delta</c> and <c>update/rejected</c> and publishes the reported state (IoT
     /// Core then answers with a delta when desired still differs); each delta is taken out of the
     /// stream of messages before the engine sees it, applied by <see cref="RemoteConfig"/>, and
-    /// answered with the new reported state. Its own publishes' outcomes are taken out of the stream
+    /// answered with the new reported state, unless it asks again for what was already answered (the
+    /// shadow re-sends it after every report, so answering would loop). Its own publishes' outcomes are taken out of the stream
     /// of completions too, so the engine sees only its own. A report that is not delivered is sent
     /// again on the next pass. Single-threaded (the main loop's); never throws on bad input.
     /// </summary>
@@ -59,6 +60,13 @@ namespace Tracker.Core.Control
         /// <summary>Deltas ignored as stale or without config.</summary>
         public int Ignored { get; private set; }
 
+        /// <summary>
+        /// Deltas that asked again for a change already answered: refused again (<see cref="ApplyOutcome.RefusedAgain"/>)
+        /// or already staged (<see cref="ApplyOutcome.AlreadyStaged"/>). Not answered: the shadow sends a delta after
+        /// every report while desired differs, so an answer would only bring the same delta back.
+        /// </summary>
+        public int Repeated { get; private set; }
+
         /// <summary>Reported documents delivered (PUBACK).</summary>
         public int ReportsDelivered { get; private set; }
 
@@ -96,7 +104,8 @@ namespace Tracker.Core.Control
                 return result;
             }
 
-            // Clean session: subscribe on every connection, then report, which brings any delta back.
+            // Clean session: subscribe on every connection, then report, which brings any delta back. The
+            // report carries the standing refusal, once per connection, so a cloud that missed it learns it.
             if (_inner.Subscribe(_topics.Delta) == LinkResult.Ok)
             {
                 _inner.Subscribe(_topics.UpdateRejected);
@@ -198,6 +207,12 @@ namespace Tracker.Core.Control
             else if (outcome == ApplyOutcome.Stale || outcome == ApplyOutcome.NoConfig)
             {
                 Ignored++;
+                return;
+            }
+            else if (outcome == ApplyOutcome.RefusedAgain || outcome == ApplyOutcome.AlreadyStaged)
+            {
+                // The standing answer still holds; the next connect's report repeats it once (Connect).
+                Repeated++;
                 return;
             }
             else

@@ -15,6 +15,11 @@ namespace Tracker.Core.Control
         private readonly string _baseText;
         private readonly OverrideStore _store;
 
+        // The delta the standing refusal is about (null when none, or when it could not be read). Kept
+        // in RAM only: a refusal writes nothing to flash (the store holds what runs, and flash wear is
+        // finite), and after a reboot the cost is one more report of the same refusal.
+        private ShadowDelta? _refused;
+
         private RemoteConfig(string baseText, OverrideStore store)
         {
             _baseText = baseText;
@@ -121,17 +126,18 @@ namespace Tracker.Core.Control
         /// <returns>What was done; the properties say the rest (running config, pending keys, the refusal).</returns>
         public ApplyOutcome Apply(byte[] payload, int offset, int count)
         {
-            if (!Result.IsOk)
-            {
-                // No running configuration to change: tracker.conf itself is broken.
-                return Refuse(ApplyOutcome.Refused, 0, RefusalCodes.NameOf(Result.Error), Result.Key, "tracker.conf: " + Result.Message);
-            }
-
             ShadowDelta? delta;
             string problem;
             if (!ShadowDelta.TryParse(payload, offset, count, out delta, out problem))
             {
-                return Refuse(ApplyOutcome.Malformed, 0, RefusalCodes.Malformed, string.Empty, problem);
+                // No change to compare, only the problem: the same problem as the refusal standing is the
+                // same unreadable desired state sent again (see RefusedAgain below).
+                if (ErrorCode == RefusalCodes.Malformed && ErrorMessage == problem)
+                {
+                    return ApplyOutcome.RefusedAgain;
+                }
+
+                return Refuse(ApplyOutcome.Malformed, null, 0, RefusalCodes.Malformed, string.Empty, problem);
             }
 
             if (!delta!.HasConfig)
@@ -144,6 +150,25 @@ namespace Tracker.Core.Control
                 return ApplyOutcome.Stale;
             }
 
+            // IoT Core publishes the delta again after every accepted update while desired and reported
+            // differ, and the car's report of a refusal is such an update: answering the same change
+            // again would loop for as long as it stays desired (README.md §1). Judged against the same
+            // overrides (only an applied delta changes them, and that forgets the refusal), the answer
+            // would be the same, so it is not given again. A storage failure is the one refusal that
+            // need not repeat (the flash may take it now): that change is tried again, and reported
+            // only if it is applied this time.
+            bool again = _refused != null && delta.AsksTheSameAs(_refused);
+            if (again && ErrorCode != RefusalCodes.Storage)
+            {
+                return ApplyOutcome.RefusedAgain;
+            }
+
+            if (!Result.IsOk)
+            {
+                // No running configuration to change: tracker.conf itself is broken.
+                return Refuse(ApplyOutcome.Refused, delta, delta.Version, RefusalCodes.NameOf(Result.Error), Result.Key, "tracker.conf: " + Result.Message);
+            }
+
             string[] keys = new string[delta.Count];
             string[] values = new string[delta.Count];
             for (int i = 0; i < delta.Count; i++)
@@ -154,13 +179,14 @@ namespace Tracker.Core.Control
                 {
                     if (RemoteKeys.ClassOf(name) == RemoteClass.ProvisioningOnly)
                     {
-                        return Refuse(ApplyOutcome.Refused, delta.Version, RefusalCodes.ProvisioningOnly, name, name + " is set only by the provisioning tool: it is the car's identity, trust or a secret");
+                        return Refuse(ApplyOutcome.Refused, delta, delta.Version, RefusalCodes.ProvisioningOnly, name, name + " is set only by the provisioning tool: it is the car's identity, trust or a secret");
                     }
 
                     string hint = ShadowNames.NameOf(name);
                     string shown = Common.ConfigLineReader.Shorten(name);
                     return Refuse(
                         ApplyOutcome.Refused,
+                        delta,
                         delta.Version,
                         RefusalCodes.NameOf(TrackerConfigError.UnknownKey),
                         shown,
@@ -170,11 +196,26 @@ namespace Tracker.Core.Control
                 RemoteValueType expected = RemoteKeys.ValueTypeOf(key);
                 if (delta.TypeAt(i) != expected)
                 {
-                    return Refuse(ApplyOutcome.Refused, delta.Version, RefusalCodes.BadType, name, name + " (" + key + ") takes " + Describe(expected));
+                    return Refuse(ApplyOutcome.Refused, delta, delta.Version, RefusalCodes.BadType, name, name + " (" + key + ") takes " + Describe(expected));
                 }
 
                 keys[i] = key;
                 values[i] = delta.ValueAt(i);
+            }
+
+            if (Staged.Holds(keys, values))
+            {
+                // Restart keys waiting for the restart are not in reported.cfg, so every update brings them
+                // back: committing and answering each time would loop like a refusal, writing flash too.
+                if (ErrorCode.Length == 0)
+                {
+                    return ApplyOutcome.AlreadyStaged;
+                }
+
+                // What was refused is no longer asked for: the refusal ends, reported once (all of it is on flash already).
+                AppliedVersion = delta.Version;
+                Forget();
+                return ApplyOutcome.Applied;
             }
 
             ConfigOverrides staged = Staged.With(keys, values);
@@ -182,13 +223,13 @@ namespace Tracker.Core.Control
             if (!built.IsOk)
             {
                 string blamed = ShadowNames.NameOf(built.Key);
-                return Refuse(ApplyOutcome.Refused, delta.Version, RefusalCodes.NameOf(built.Error), blamed.Length > 0 ? blamed : built.Key, OverrideMerge.WithoutLine(built.Message));
+                return Refuse(ApplyOutcome.Refused, delta, delta.Version, RefusalCodes.NameOf(built.Error), blamed.Length > 0 ? blamed : built.Key, OverrideMerge.WithoutLine(built.Message));
             }
 
             int generation;
             if (!_store.Commit(staged, delta.Version, out generation, out problem))
             {
-                return Refuse(ApplyOutcome.StorageFailed, delta.Version, RefusalCodes.Storage, string.Empty, problem);
+                return again ? ApplyOutcome.RefusedAgain : Refuse(ApplyOutcome.StorageFailed, delta, delta.Version, RefusalCodes.Storage, string.Empty, problem);
             }
 
             // Live keys run now, restart keys keep their running values; when that mix breaks a rule
@@ -204,10 +245,7 @@ namespace Tracker.Core.Control
             Staged = staged;
             Generation = generation;
             AppliedVersion = delta.Version;
-            ErrorVersion = 0;
-            ErrorCode = string.Empty;
-            ErrorKey = string.Empty;
-            ErrorMessage = string.Empty;
+            Forget();
             return ApplyOutcome.Applied;
         }
 
@@ -236,13 +274,23 @@ namespace Tracker.Core.Control
             get { return PendingKeys().Length > 0; }
         }
 
-        private ApplyOutcome Refuse(ApplyOutcome outcome, int version, string code, string key, string message)
+        private ApplyOutcome Refuse(ApplyOutcome outcome, ShadowDelta? delta, int version, string code, string key, string message)
         {
+            _refused = delta;
             ErrorVersion = version;
             ErrorCode = code;
             ErrorKey = key;
             ErrorMessage = message;
             return outcome;
+        }
+
+        private void Forget()
+        {
+            _refused = null;
+            ErrorVersion = 0;
+            ErrorCode = string.Empty;
+            ErrorKey = string.Empty;
+            ErrorMessage = string.Empty;
         }
 
         private static string Describe(RemoteValueType type)

@@ -60,6 +60,45 @@ namespace Tracker.Core.Control
             return _types[index];
         }
 
+        /// <summary>
+        /// True when <paramref name="other"/> asks for exactly this config change: the same keys, each
+        /// with the same value in the same JSON type, in any order, whatever the two versions. IoT Core
+        /// sends the same delta again, with a higher version, after every accepted update while desired
+        /// and reported differ, so a change the car refused comes back unchanged until the operator
+        /// changes it.
+        /// </summary>
+        /// <param name="other">Another delta.</param>
+        /// <returns>Whether the two ask for the same change.</returns>
+        public bool AsksTheSameAs(ShadowDelta other)
+        {
+            if (other == null)
+            {
+                throw new System.ArgumentNullException(nameof(other));
+            }
+
+            if (HasConfig != other.HasConfig || _keys.Length != other._keys.Length)
+            {
+                return false;
+            }
+
+            // Keys are unique within a delta (TryParse refuses a repeated one), so one way round is enough.
+            for (int i = 0; i < _keys.Length; i++)
+            {
+                int j = 0;
+                while (j < other._keys.Length && other._keys[j] != _keys[i])
+                {
+                    j++;
+                }
+
+                if (j == other._keys.Length || other._types[j] != _types[i] || other._values[j] != _values[i])
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
         /// <summary>Reads a delta message.</summary>
         /// <param name="payload">The message's bytes.</param>
         /// <param name="offset">Index of the first byte.</param>

@@ -60,6 +60,12 @@ public sealed class RemoteConfigApiTests(LocalHostFixture fixture) : IClassFixtu
         Assert.Equal(900, (int)view["notApplied"]!["uplink.livePeriodS"]!);
         Assert.Equal(600_000, car.Sim.Remote!.Result.Config!.Uplink.NormalPeriodMs);
 
+        // Reported once: the delta the report brings back is the same change, not answered again, so the shadow's
+        // version stops (issue 18: it grew by one per refusal report, endlessly).
+        long settled = (long)(await UntilStableAsync("car-0041", ops))["version"]!;
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.Equal(settled, (long)(await GetAsync("/cars/car-0041/config", ops)).Body!["version"]!);
+
         // Setting it back clears the refusal.
         (status, _) = await PutAsync("/cars/car-0041/config", ops, "{\"cfg\":{\"uplink.livePeriodS\":5}}");
         Assert.Equal(202, status);
@@ -189,6 +195,25 @@ public sealed class RemoteConfigApiTests(LocalHostFixture fixture) : IClassFixtu
             },
             Wait);
         Assert.True(met, "timed out; last view: " + last?.ToJsonString());
+        return last!;
+    }
+
+    // The view once its version held still for a second (a report in flight when the refusal was read may land after it).
+    private async Task<JsonNode> UntilStableAsync(string carId, string token)
+    {
+        JsonNode? previous = null;
+        JsonNode? last = null;
+        bool met = await Poll.UntilAsync(
+            async () =>
+            {
+                last = (await GetAsync("/cars/" + carId + "/config", token)).Body;
+                bool same = previous is not null && (long?)previous["version"] == (long?)last?["version"];
+                previous = last;
+                return same;
+            },
+            Wait,
+            TimeSpan.FromSeconds(1));
+        Assert.True(met, "the shadow's version kept growing; last view: " + last?.ToJsonString());
         return last!;
     }
 

@@ -56,9 +56,10 @@ public sealed class ShadowTests(LocalHostFixture fixture) : IClassFixture<LocalH
         Assert.Equal(900, (int)document["state"]!["delta"]!["cfg"]!["upLiveP"]!);
         Assert.Equal(600_000, remote.Result.Config!.Uplink.NormalPeriodMs);
 
-        // Reporting again (as on every connect) brings the delta back: the car re-reads it, refuses it the same way.
+        // The report brought the delta back (IoT Core does so after every update while desired differs): the same
+        // change, refused again without a new answer, which would only bring it back once more (issue 18's loop).
         delta = await NextAsync(link, topics.Delta);
-        Assert.Equal(ApplyOutcome.Refused, remote.Apply(delta, 0, delta.Length));
+        Assert.Equal(ApplyOutcome.RefusedAgain, remote.Apply(delta, 0, delta.Length));
     }
 
     [Fact]

@@ -121,7 +121,9 @@ public class ControlLinkTests
             control.TryTakeCompletion(out _, out _);
         }
 
-        Assert.Equal(250, control.Refused);
+        // Garbage with the same problem as the refusal standing is refused again without an answer: one report per answer.
+        Assert.Equal(250, control.Refused + control.Repeated);
+        Assert.Equal(1 + control.Refused, link.Published.Count(m => m.Topic == Topics.Update));
         Assert.Equal(250, control.ReportsRejected);
         Assert.True(control.Remote.Result.IsOk);
         Assert.Equal(300_000, control.Remote.Result.Config!.Uplink.NormalPeriodMs);

@@ -281,7 +281,8 @@ public class RemoteConfigTests
                 continue;
             }
 
-            Assert.Contains(outcome, new[] { ApplyOutcome.Malformed, ApplyOutcome.Refused, ApplyOutcome.Stale, ApplyOutcome.NoConfig });
+            // RefusedAgain: the same problem as the refusal standing, not answered twice (RefusalLoopTests).
+            Assert.Contains(outcome, new[] { ApplyOutcome.Malformed, ApplyOutcome.Refused, ApplyOutcome.RefusedAgain, ApplyOutcome.Stale, ApplyOutcome.NoConfig });
         }
 
         RemoteConfig rebooted = RemoteConfig.Open(flash, Dir, BaseConf);
@@ -310,7 +311,7 @@ public class RemoteConfigTests
         return bytes;
     }
 
-    private static byte[] Mutate(byte[] good, Random random)
+    internal static byte[] Mutate(byte[] good, Random random)
     {
         byte[] bytes = (byte[])good.Clone();
         int edits = random.Next(1, 4);
