@@ -100,6 +100,21 @@ public sealed class RolloutTests(LocalHostFixture fixture) : IClassFixture<Local
     }
 
     [Fact]
+    public async Task ASignedImageWhoseManifestNamesAnotherVersion_IsRejectedBadImageByTheCar_WhichNeverSwitches()
+    {
+        string ops = await LoginAsync("ops");
+        await UploadAsync(ops, "2.9.0", NewImage("2.9.1")); // the fleet key signed it as 2.9.0, but it is packed as 2.9.1
+        await using var car = StartCar("car-0291");
+
+        string id = await StartRolloutAsync(ops, "g291", ["car-0291"], "2.9.0");
+        JsonNode view = await UntilRolloutAsync(id, ops, v => (string)v["state"]! == "completed");
+        Assert.Equal("REJECTED", (string)view["cars"]![0]!["state"]!);
+        Assert.Equal("BadImage: the manifest names version 2.9.1; the job names 2.9.0", (string)view["cars"]![0]!["reason"]!); // what the operator sees
+        Assert.Equal("sim-1.0", car.Sim.RunningVersion);
+        Assert.Equal(0, car.Sim.UpdateReboots);
+    }
+
+    [Fact]
     public async Task AnImageSignedWithAnotherKey_IsRefusedAtUpload_AndRejectedByTheCarWhenAJobNamesIt()
     {
         string ops = await LoginAsync("ops");
