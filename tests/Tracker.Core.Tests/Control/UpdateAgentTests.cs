@@ -14,7 +14,9 @@ namespace Tracker.Core.Tests.Control;
 /// cut at every tick of the whole update (download, verify, install, stage, record, the trial's boot and the
 /// confirmation) still ends on the new version with the job SUCCEEDED, and every boot runs the old version or the new
 /// one, never nothing; a version that never confirms ends FAILED on the old one; a corrupted image and another key's
-/// signature are refused; malformed job messages never throw and stage nothing; a job document the car cannot run
+/// signature are refused; a signed image whose manifest the loader would refuse (missing, cut short, garbage, another
+/// version, lengths that do not fit the file, an assembly not its digest; 300 mutated) ends REJECTED BadImage with
+/// nothing staged; malformed job messages never throw and stage nothing; a job document the car cannot run
 /// (bad op, size, digest, signature or URL; fuzzed) ends REJECTED with the reason and the problem, a size larger than
 /// the image served ends FAILED Stalled, and no job is left IN_PROGRESS.
 /// </summary>
