@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -233,10 +232,10 @@ public sealed class FleetControlTests(FleetControlFixture fixture) : IClassFixtu
         await page.GetByTestId("rollout-start").ClickAsync();
     }
 
-    /// <summary>A 100 KiB image signed with the fleet's key by the provisioning tool's code, uploaded through the API.</summary>
+    /// <summary>A 100 KiB update image (manifest and fake .pe assemblies) signed with the fleet's key by the provisioning tool's code, uploaded through the API.</summary>
     private async Task UploadAsync(IPage page, string version)
     {
-        byte[] image = RandomNumberGenerator.GetBytes(100 * 1024);
+        byte[] image = UpdateImages.Pack(version, 100 * 1024);
         ImageSignature signature = CodeSigning.Sign(fixture.Host.Pki.FleetCa.Directory, FleetControlFixture.SigningPassphrase, image, version);
         string body = new JsonObject { ["image"] = Convert.ToBase64String(image), ["signature"] = JsonNode.Parse(signature.ToJobJson()) }.ToJsonString();
         (int status, JsonNode? answer) = await FetchAsync(page, HttpMethod.Post, "/updates/images", body);

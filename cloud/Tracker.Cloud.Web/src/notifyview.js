@@ -6,7 +6,7 @@
 // webhook's secret is made here and shown once: the API keeps it and never shows it again.
 
 import { EVENT_TYPES, TYPE_LABELS } from './alerts.js';
-import { readListing, smallButton } from './panelparts.js';
+import { panelMessage, readListing, smallButton } from './panelparts.js';
 import {
   PAGE_SIZE, STATES, deliveryStateText, newSecret, readNotificationPage, readSubscriptions, refusalText,
   subscriptionBody, subscriptionId, subscriptionText,
@@ -39,6 +39,7 @@ export function notifyElements(doc) {
  */
 export function createNotifyView(options) {
   const { api, elements: el, scope, announce } = options;
+  const { say, tell } = panelMessage(el.message, announce);
   const fill = options.random ?? ((b) => globalThis.crypto.getRandomValues(b));
   const doc = el.section.ownerDocument;
   let subscriptions = [];
@@ -105,11 +106,6 @@ export function createNotifyView(options) {
     else loadFailedCount();
   }, REFRESH_MS);
 
-  function say(text, isError = false) {
-    el.message.textContent = text;
-    el.message.classList.toggle('error', isError);
-  }
-
   function hideSecret() {
     el.secret.hidden = true;
     el.secretValue.textContent = '';
@@ -146,8 +142,7 @@ export function createNotifyView(options) {
     saving = false;
     if (!r.ok) {
       const text = refusalText('The subscription', r);
-      say(text, true);
-      announce(text);
+      tell(text, true);
       return;
     }
     const done = `Subscription ${body.name} ${editing === null ? 'created' : 'saved'}.`;
@@ -186,13 +181,11 @@ export function createNotifyView(options) {
     const r = await api.putSubscription(s.id, body);
     if (!r.ok) {
       const text = refusalText('The change', r);
-      say(text, true);
-      announce(text);
+      tell(text, true);
       return;
     }
     const done = `Subscription ${s.name} ${enabled ? 'resumed' : 'paused'}.`;
-    say(done);
-    announce(done);
+    tell(done);
     await loadSubscriptions();
   }
 
@@ -211,14 +204,12 @@ export function createNotifyView(options) {
     const r = await api.deleteSubscription(s.id);
     if (!r.ok) {
       const text = refusalText('The deletion', r);
-      say(text, true);
-      announce(text);
+      tell(text, true);
       return;
     }
     if (editing?.id === s.id) reset();
     const done = `Subscription ${s.name} deleted.`;
-    say(done);
-    announce(done);
+    tell(done);
     await loadSubscriptions();
   }
 

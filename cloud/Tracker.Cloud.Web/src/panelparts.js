@@ -1,5 +1,25 @@
-// What the operators' panels (notifications, updates) share: small native buttons with names that
-// say what they act on, and reading a listing through the API in the panel's words.
+// What the operators' panels (notifications, remote config, updates) share: the panel's message
+// line, small native buttons with names that say what they act on, and reading a listing through
+// the API in the panel's words.
+
+/**
+ * The panel's message line. `say` writes it (marked as an error or not); `tell` writes it and says
+ * it through the live region too, for what the operator asked for and should hear.
+ * @param {HTMLElement} message the panel's message element.
+ * @param {(text: string) => void} announce the live region.
+ * @returns {{say: (text: string, isError?: boolean) => void, tell: (text: string, isError?: boolean) => void}} the two.
+ */
+export function panelMessage(message, announce) {
+  const say = (text, isError = false) => {
+    message.textContent = text;
+    message.classList.toggle('error', isError);
+  };
+  const tell = (text, isError = false) => {
+    say(text, isError);
+    announce(text);
+  };
+  return { say, tell };
+}
 
 /**
  * @param {Document} doc the document.

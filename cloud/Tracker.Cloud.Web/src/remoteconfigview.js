@@ -12,7 +12,7 @@ import {
   GROUP_NAME, SETTINGS, configBody, configStateText, groupBody, isSettling, readCarConfig, readGroupConfig, readGroups, valueText,
 } from './remoteconfig.js';
 import { refusalText } from './notify.js';
-import { droppedText } from './panelparts.js';
+import { droppedText, panelMessage } from './panelparts.js';
 
 /** How often a car that has not applied its desired config yet is read again. */
 export const POLL_MS = 2000;
@@ -38,6 +38,7 @@ export function remoteConfigElements(doc) {
  */
 export function createRemoteConfigView(options) {
   const { api, elements: el, scope, announce } = options;
+  const { say, tell } = panelMessage(el.message, announce);
   const doc = el.section.ownerDocument;
   /** @type {null | {scope: 'car'|'group', id: string}} */
   let shown = null;
@@ -104,17 +105,6 @@ export function createRemoteConfigView(options) {
     read(false);
   }, POLL_MS);
   el.groupField.hidden = el.scope.value !== 'group';
-
-  function say(text, isError = false) {
-    el.message.textContent = text;
-    el.message.classList.toggle('error', isError);
-  }
-
-  /** Written in the panel and said through the live region. */
-  function tell(text, isError = false) {
-    say(text, isError);
-    announce(text);
-  }
 
   async function loadGroups() {
     const r = await api.groups();

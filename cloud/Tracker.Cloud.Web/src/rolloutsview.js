@@ -7,7 +7,7 @@
 // visible, an active rollout is read every POLL_MS, at most MAX_POLLS times after the operator's
 // last action; the list every LIST_MS.
 
-import { droppedText, readListing, smallButton } from './panelparts.js';
+import { droppedText, panelMessage, readListing, smallButton } from './panelparts.js';
 import { refusalText } from './notify.js';
 import { GROUP_NAME } from './remoteconfig.js';
 import {
@@ -47,6 +47,7 @@ export function rolloutsElements(doc) {
  */
 export function createRolloutsView(options) {
   const { api, elements: el, scope, announce } = options;
+  const { say, tell } = panelMessage(el.message, announce);
   const doc = el.section.ownerDocument;
   let images = [];
   let rollouts = [];
@@ -94,17 +95,6 @@ export function createRolloutsView(options) {
   scope.interval(() => {
     if (el.section.open && doc.visibilityState !== 'hidden') loadRollouts();
   }, LIST_MS);
-
-  function say(text, isError = false) {
-    el.message.textContent = text;
-    el.message.classList.toggle('error', isError);
-  }
-
-  /** Written in the panel and said through the live region. */
-  function tell(text, isError = false) {
-    say(text, isError);
-    announce(text);
-  }
 
   const button = (text, label, onClick, testid) => smallButton(doc, text, label, onClick, testid);
 

@@ -4,7 +4,8 @@ namespace Tracker.Core.Control
 {
     /// <summary>
     /// The codes a refusal is reported with in <c>reported.cfgErr.code</c>: the loader's
-    /// <see cref="TrackerConfigError"/> names, and the shadow's own. Written out here because
+    /// <see cref="TrackerConfigError"/> names, and the shadow's own; and the update agent's
+    /// <see cref="BadImage"/> (a job's <c>statusDetails.reason</c>). Written out here because
     /// nanoFramework's <c>Enum.ToString</c> gives the number, not the name.
     /// </summary>
     public static class RefusalCodes
@@ -20,6 +21,12 @@ namespace Tracker.Core.Control
 
         /// <summary>The flash write failed.</summary>
         public const string Storage = "Storage";
+
+        /// <summary>
+        /// An update image whose digest and signature hold but whose manifest the loader would refuse
+        /// (<see cref="UpdateCheck.BadImage"/>): the job ends REJECTED with it, and the problem in words.
+        /// </summary>
+        public const string BadImage = "BadImage";
 
         /// <summary>The name of a loader error.</summary>
         /// <param name="error">The error.</param>

@@ -14,7 +14,8 @@ namespace Tracker.Core.Control
     /// as the loader's candidate (<see cref="BootStateStore"/>); the app then reboots into it. The job is
     /// reported SUCCEEDED only once the new version confirmed its health (<see cref="Confirm"/>); FAILED
     /// with <c>Digest</c> for a corrupted image, REJECTED with <c>Signature</c> for one the fleet key did not
-    /// sign, FAILED with <c>NotConfirmed</c> when the loader fell back. Every status carries the version
+    /// sign, REJECTED with <c>BadImage</c> for a signed one whose manifest the loader would refuse
+    /// (<see cref="StagedManifest"/>), FAILED with <c>NotConfirmed</c> when the loader fell back. Every status carries the version
     /// the car runs. Its own messages and completions are taken out of the streams the uplink engine
     /// sees. Single-threaded (the main loop's); never throws on bad input.
     /// </summary>
@@ -128,11 +129,15 @@ namespace Tracker.Core.Control
             }
         }
 
-        /// <summary>The loader's step at boot: chooses the image to run and commits the next boot state.</summary>
+        /// <summary>
+        /// The loader's step at boot (<see cref="LoadPlan.Decide"/>): chooses the image to run and commits the next boot
+        /// state. On the device the loader app does this and starts the application with the version; a host's
+        /// simulated car calls it at each of its boots.
+        /// </summary>
         /// <param name="fs">The flash file system.</param>
         /// <param name="directory">The update area (as the agent's).</param>
         /// <param name="reason">Why that image.</param>
-        /// <returns>The version to run; empty for the built-in application.</returns>
+        /// <returns>The version to run (its manifest's); empty for the built-in application.</returns>
         public static string Boot(IFlashFileSystem fs, string directory, out BootReason reason)
         {
             if (fs == null || directory == null)
@@ -140,11 +145,11 @@ namespace Tracker.Core.Control
                 throw new System.ArgumentNullException(fs == null ? nameof(fs) : nameof(directory));
             }
 
-            BootStateStore store = new BootStateStore(fs, fs.Combine(directory, "boot"));
-            BootState next;
-            string version = BootSelector.Choose(store.Load(), new ImageStore(fs, fs.Combine(directory, "images")), out next, out reason);
-            store.Save(next); // a failure here re-decides the same way at the next boot
-            return version;
+            // The loader app's own decision (manifest, every assembly's SHA-256, the whole image's), so a host that runs
+            // the agent boots exactly what the device's loader would; the version is the one the checked manifest names.
+            LoadPlan plan = LoadPlan.Decide(fs, directory);
+            reason = plan.Reason;
+            return plan.Image != null ? plan.Image.Version : string.Empty;
         }
 
         /// <summary>The version this boot runs.</summary>
@@ -177,7 +182,7 @@ namespace Tracker.Core.Control
         /// <summary>Jobs that ended FAILED or REJECTED, as accepted by IoT Jobs.</summary>
         public int Failed { get; private set; }
 
-        /// <summary>The reason of the last failure or refusal (Digest, Signature, NotConfirmed, Refused, Storage, Stalled, Transport, BadDocument), or a malformed job's problem.</summary>
+        /// <summary>The reason of the last failure or refusal (Digest, Signature, BadImage, NotConfirmed, Refused, Storage, Stalled, Transport, BadDocument; BadImage and BadDocument followed by the problem), or a malformed job's problem.</summary>
         public string LastReason { get; private set; }
 
         /// <summary>True while the running version is on trial (it must call <see cref="Confirm"/> once healthy).</summary>
@@ -579,6 +584,23 @@ namespace Tracker.Core.Control
             {
                 DropDownload();
                 Finish("REJECTED", "Signature");
+                return;
+            }
+
+            // Signed is not runnable: the loader reads the manifest at the next boot and would drop the candidate
+            // (FAILED NotConfirmed, with no word of why). Read it now with the loader's reader, against the job.
+            string problem;
+            check = StagedManifest.Check(_download, job.Version, out problem);
+            if (check == UpdateCheck.Incomplete)
+            {
+                _download.Discard();
+                return;
+            }
+
+            if (check != UpdateCheck.Ok)
+            {
+                DropDownload();
+                Finish("REJECTED", RefusalCodes.BadImage, Printable(problem));
                 return;
             }
 

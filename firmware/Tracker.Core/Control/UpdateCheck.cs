@@ -14,5 +14,12 @@ namespace Tracker.Core.Control
 
         /// <summary>The signature is not the fleet key's over this image and version (a wrong key, or a forged job): refused and reported.</summary>
         Signature = 3,
+
+        /// <summary>
+        /// Signed, but not an image the loader would run: its manifest is missing, malformed or cut short, names another
+        /// version than the job's, does not account for the file's length, or an assembly does not match its SHA-256.
+        /// Refused and reported, nothing staged (<see cref="StagedManifest"/>).
+        /// </summary>
+        BadImage = 4,
     }
 }

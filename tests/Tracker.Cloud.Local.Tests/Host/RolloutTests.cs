@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Tracker.Cloud.Local.Updates;
@@ -29,7 +28,7 @@ public sealed class RolloutTests(LocalHostFixture fixture) : IClassFixture<Local
     public async Task ARolloutToAGroupOfThree_EndsWithEveryCarOnTheNewVersion()
     {
         string ops = await LoginAsync("ops");
-        await UploadAsync(ops, "2.0.0", NewImage());
+        await UploadAsync(ops, "2.0.0", NewImage("2.0.0"));
         await using var a = StartCar("car-0201");
         await using var b = StartCar("car-0202");
         await using var c = StartCar("car-0203");
@@ -60,7 +59,7 @@ public sealed class RolloutTests(LocalHostFixture fixture) : IClassFixture<Local
     public async Task ALinkCutManyTimesMidDownload_StillEndsOnTheNewVersion()
     {
         string ops = await LoginAsync("ops");
-        await UploadAsync(ops, "2.1.0", NewImage());
+        await UploadAsync(ops, "2.1.0", NewImage("2.1.0"));
         await using var car = StartCar("car-0211");
         var random = new Random(211);
         ImageServer server = fixture.Host.Updates.Server!;
@@ -86,7 +85,7 @@ public sealed class RolloutTests(LocalHostFixture fixture) : IClassFixture<Local
     public async Task ACorruptedImage_IsReportedFailedWithDigest_AndTheCarKeepsItsVersion()
     {
         string ops = await LoginAsync("ops");
-        byte[] image = NewImage();
+        byte[] image = NewImage("2.2.0");
         await UploadAsync(ops, "2.2.0", image);
         image[Size / 3] ^= 0x01; // rot in the bucket: the bytes served are not the ones signed
         File.WriteAllBytes(Path.Combine(fixture.Host.Updates.Images.Folder, ImageLibrary.FileOf("2.2.0")), image);
@@ -101,13 +100,28 @@ public sealed class RolloutTests(LocalHostFixture fixture) : IClassFixture<Local
     }
 
     [Fact]
+    public async Task ASignedImageWhoseManifestNamesAnotherVersion_IsRejectedBadImageByTheCar_WhichNeverSwitches()
+    {
+        string ops = await LoginAsync("ops");
+        await UploadAsync(ops, "2.9.0", NewImage("2.9.1")); // the fleet key signed it as 2.9.0, but it is packed as 2.9.1
+        await using var car = StartCar("car-0291");
+
+        string id = await StartRolloutAsync(ops, "g291", ["car-0291"], "2.9.0");
+        JsonNode view = await UntilRolloutAsync(id, ops, v => (string)v["state"]! == "completed");
+        Assert.Equal("REJECTED", (string)view["cars"]![0]!["state"]!);
+        Assert.Equal("BadImage: the manifest names version 2.9.1; the job names 2.9.0", (string)view["cars"]![0]!["reason"]!); // what the operator sees
+        Assert.Equal("sim-1.0", car.Sim.RunningVersion);
+        Assert.Equal(0, car.Sim.UpdateReboots);
+    }
+
+    [Fact]
     public async Task AnImageSignedWithAnotherKey_IsRefusedAtUpload_AndRejectedByTheCarWhenAJobNamesIt()
     {
         string ops = await LoginAsync("ops");
         using var other = new TempFolder();
         FleetCa.Create(other.Combine("ca"), Pass, new FleetCaOptions { KdfIterations = 1000 }).Dispose();
         CodeSigning.Create(other.Combine("ca"), Pass, kdfIterations: 1000);
-        byte[] image = NewImage();
+        byte[] image = NewImage("2.3.0");
         ImageSignature foreign = CodeSigning.Sign(other.Combine("ca"), Pass, image, "2.3.0");
         (int status, JsonNode? body) = await fixture.SendAsync(HttpMethod.Post, "/updates/images", ops, UploadBody(image, foreign));
         Assert.Equal(422, status);
@@ -129,7 +143,7 @@ public sealed class RolloutTests(LocalHostFixture fixture) : IClassFixture<Local
     public async Task AVersionThatNeverConfirms_FallsBackAfterItsAttempts_AndTheJobFails()
     {
         string ops = await LoginAsync("ops");
-        await UploadAsync(ops, "2.4.0", NewImage());
+        await UploadAsync(ops, "2.4.0", NewImage("2.4.0"));
         await using var car = StartCar("car-0241", neverHealthy: "2.4.0");
 
         string id = await StartRolloutAsync(ops, "g241", ["car-0241"], "2.4.0");
@@ -147,7 +161,7 @@ public sealed class RolloutTests(LocalHostFixture fixture) : IClassFixture<Local
     public async Task TheAbortCriterion_StopsTheRollout_BeforeEveryCarGetsIt()
     {
         string ops = await LoginAsync("ops");
-        byte[] image = NewImage();
+        byte[] image = NewImage("2.5.0");
         await UploadAsync(ops, "2.5.0", image);
         image[10] ^= 0x80;
         File.WriteAllBytes(Path.Combine(fixture.Host.Updates.Images.Folder, ImageLibrary.FileOf("2.5.0")), image);
@@ -178,7 +192,7 @@ public sealed class RolloutTests(LocalHostFixture fixture) : IClassFixture<Local
     public async Task PauseHoldsTheRelease_ResumeGoesOn_AndCancelLeavesTheRestUntouched()
     {
         string ops = await LoginAsync("ops");
-        await UploadAsync(ops, "2.6.0", NewImage());
+        await UploadAsync(ops, "2.6.0", NewImage("2.6.0"));
         string[] ids = ["car-0261", "car-0262", "car-0263"];
         foreach (string car in ids)
         {
@@ -260,7 +274,7 @@ public sealed class RolloutTests(LocalHostFixture fixture) : IClassFixture<Local
         string ops = await LoginAsync("ops");
         if (fixture.Host.Updates.Images.Find("2.7.0") is null)
         {
-            await UploadAsync(ops, "2.7.0", NewImage(1024));
+            await UploadAsync(ops, "2.7.0", NewImage("2.7.0", 1024));
         }
 
         fixture.Host.Pki.EnsureCar("car-0271", fixture.Host.MqttPort);
@@ -278,7 +292,7 @@ public sealed class RolloutTests(LocalHostFixture fixture) : IClassFixture<Local
     public async Task FuzzedUploadAndRolloutBodies_NeverFailTheServer_AndStoreNothing()
     {
         string ops = await LoginAsync("ops");
-        byte[] image = NewImage(2048);
+        byte[] image = NewImage("2.8.0", 2048);
         ImageSignature signature = await UploadAsync(ops, "2.8.0", image);
         fixture.Host.Pki.EnsureCar("car-0281", fixture.Host.MqttPort);
         Assert.Equal(200, (await fixture.SendAsync(HttpMethod.Put, "/groups/g281", ops, "{\"cars\":[\"car-0281\"]}")).Status);
@@ -359,7 +373,8 @@ public sealed class RolloutTests(LocalHostFixture fixture) : IClassFixture<Local
         return fresh;
     }
 
-    private static byte[] NewImage(int size = Size) => RandomNumberGenerator.GetBytes(size);
+    // A real update image (manifest and fake .pe assemblies), as codesign pack writes one.
+    private static byte[] NewImage(string version, int size = Size) => UpdateImages.Pack(version, size);
 
     private void EnsureSigningKey()
     {

@@ -138,7 +138,7 @@ public sealed class UpdateDownloadTests(LocalHostFixture fixture) : IClassFixtur
         string ca = folder.Combine(caName);
         FleetCa.Create(ca, Pass, new FleetCaOptions { KdfIterations = 1000 }).Dispose();
         byte[] modulus = CodeSigning.Create(ca, Pass, kdfIterations: 1000);
-        image ??= RandomNumberGenerator.GetBytes(Size);
+        image ??= UpdateImages.Pack("1.4.0", Size);
         return (image, CodeSigning.Sign(ca, Pass, image, "1.4.0"), modulus);
     }
 

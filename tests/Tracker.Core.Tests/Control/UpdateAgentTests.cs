@@ -14,7 +14,9 @@ namespace Tracker.Core.Tests.Control;
 /// cut at every tick of the whole update (download, verify, install, stage, record, the trial's boot and the
 /// confirmation) still ends on the new version with the job SUCCEEDED, and every boot runs the old version or the new
 /// one, never nothing; a version that never confirms ends FAILED on the old one; a corrupted image and another key's
-/// signature are refused; malformed job messages never throw and stage nothing; a job document the car cannot run
+/// signature are refused; a signed image whose manifest the loader would refuse (missing, cut short, garbage, another
+/// version, lengths that do not fit the file, an assembly not its digest; 300 mutated) ends REJECTED BadImage with
+/// nothing staged; malformed job messages never throw and stage nothing; a job document the car cannot run
 /// (bad op, size, digest, signature or URL; fuzzed) ends REJECTED with the reason and the problem, a size larger than
 /// the image served ends FAILED Stalled, and no job is left IN_PROGRESS.
 /// </summary>
@@ -224,6 +226,138 @@ public class UpdateAgentTests
         Assert.True(outcomes.GetValueOrDefault("REJECTED BadDocument") > 50, string.Join(", ", outcomes.Select(p => p.Key + ": " + p.Value)));
     }
 
+    [Theory]
+    [InlineData("no manifest", "not an application image")]
+    [InlineData("truncated manifest", "cut short")]
+    [InlineData("garbage manifest", "")]
+    [InlineData("another version", "names version 1.5.0; the job names 1.4.0")]
+    [InlineData("length overrun", "accounts for")]
+    [InlineData("bytes after the assemblies", "accounts for")]
+    [InlineData("assembly not its digest", "does not match its SHA-256")]
+    public void ASignedImageTheLoaderWouldRefuse_IsRejectedBadImage_WithTheProblem_AndNothingIsStaged(string flaw, string problem)
+    {
+        (byte[] image, JsonObject document) = Signed(Flawed(flaw, UpdateImages.Pack("1.4.0", 1024)), "1.4.0");
+        var flash = new FaultyFlash();
+        var jobs = new Jobs((image, document));
+        var device = new Device(flash, jobs);
+        device.RunUntil(() => jobs.Status is "SUCCEEDED" or "FAILED" or "REJECTED", 20);
+
+        Assert.Equal(("REJECTED", RefusalCodes.BadImage), (jobs.Status, jobs.Details["reason"]));
+        Assert.Contains(problem, jobs.Details["problem"], StringComparison.Ordinal);
+        Assert.Equal(["REJECTED"], jobs.Statuses.Where(s => s != "IN_PROGRESS"));
+        Assert.Equal("1.0", jobs.Details["version"]); // still the old one
+        Assert.True(jobs.LongestStatus <= ShadowLimits.MaxMessageBytes, "status of " + jobs.LongestStatus + " bytes");
+        Assert.StartsWith(RefusalCodes.BadImage + ": ", device.Agent.LastReason, StringComparison.Ordinal);
+        AssertNothingStaged(flash, device);
+    }
+
+    [Fact]
+    public void ManifestsMutatedUnderAValidSignature_NeverThrow_AndOnlyARunnableImageIsStaged()
+    {
+        byte[] good = UpdateImages.Pack("1.4.0", 600, new Random(18));
+        int head = UpdateImages.Overhead("1.4.0");
+        var random = new Random(18);
+        var outcomes = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < 300; i++)
+        {
+            byte[] image = (byte[])good.Clone();
+            switch (i % 4)
+            {
+                case 0:
+                    image = image[..random.Next(1, head + 8)]; // cut in or just past the manifest
+                    break;
+                case 1:
+                    image = [.. image, .. RandomNumberGenerator.GetBytes(random.Next(1, 40))];
+                    break;
+                default:
+                    for (int m = random.Next(1, 4); m > 0; m--)
+                    {
+                        image[random.Next(head)] = (byte)(random.Next(3) == 0 ? random.Next(256) : image[random.Next(head)] ^ (1 << random.Next(8)));
+                    }
+
+                    break;
+            }
+
+            bool runnable = Runnable(image, "1.4.0");
+            var flash = new FaultyFlash();
+            var jobs = new Jobs(Signed(image, "1.4.0"));
+            var device = new Device(flash, jobs);
+            device.RunUntil(() => jobs.Status is "SUCCEEDED" or "FAILED" or "REJECTED", 20);
+
+            string outcome = jobs.Status + " " + jobs.Details.GetValueOrDefault("reason", string.Empty);
+            outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
+            if (runnable)
+            {
+                Assert.True(outcome == "SUCCEEDED " && device.Running == "1.4.0", "mutation " + i + " is runnable, yet: " + outcome);
+            }
+            else
+            {
+                Assert.True(outcome == "REJECTED BadImage", "mutation " + i + " is not runnable, yet: " + outcome + " (" + device.Agent.LastReason + ")");
+                AssertNothingStaged(flash, device);
+            }
+        }
+
+        Assert.True(outcomes.GetValueOrDefault("REJECTED BadImage") > 200, string.Join(", ", outcomes.Select(p => p.Key + ": " + p.Value)));
+    }
+
+    // The flaws a signed image can carry: each one the loader would refuse at boot.
+    private static byte[] Flawed(string flaw, byte[] image)
+    {
+        int head = UpdateImages.Overhead("1.4.0");
+        // The first assembly's length: after the magic, M, the three texts, the count and the first name.
+        int lengthField = ImageManifest.HeaderBytes + 1 + "1.4.0".Length + 1 + UpdateImages.EntryType.Length + 1 + UpdateImages.EntryMethod.Length + 1 + 1 + UpdateImages.Assemblies[0].Length;
+        switch (flaw)
+        {
+            case "no manifest":
+                return RandomNumberGenerator.GetBytes(image.Length);
+            case "truncated manifest":
+                return image[..(head - 20)];
+            case "garbage manifest":
+                RandomNumberGenerator.Fill(image.AsSpan(ImageManifest.HeaderBytes, head - ImageManifest.HeaderBytes));
+                return image;
+            case "another version":
+                return UpdateImages.Pack("1.5.0", 1024);
+            case "length overrun":
+                image[lengthField]++;
+                return image;
+            case "bytes after the assemblies":
+                return [.. image, 0];
+            case "assembly not its digest":
+                image[^1] ^= 1;
+                return image;
+            default:
+                throw new ArgumentException("no such flaw: " + flaw, nameof(flaw));
+        }
+    }
+
+    // Independently of the agent: a manifest System.Security.Cryptography agrees with, naming the version and the file's length.
+    private static bool Runnable(byte[] image, string version)
+    {
+        if (!ImageManifest.TryRead(image, image.Length, image.Length, out ImageManifest? manifest, out _) || manifest!.Version != version)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < manifest.Count; i++)
+        {
+            if (!manifest.Matches(i, SHA256.HashData(image.AsSpan(manifest.OffsetAt(i), manifest.LengthAt(i)))))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static void AssertNothingStaged(FaultyFlash flash, Device device)
+    {
+        Assert.Equal(string.Empty, new BootStateStore(flash, Dir + "/boot").Load().Candidate);
+        Assert.False(new ImageStore(flash, Dir + "/images").TryReadDigest("1.4.0", out _), "an image was installed");
+        Assert.DoesNotContain(flash.Paths, p => p.StartsWith(Dir + "/staging/part.", StringComparison.Ordinal));
+        Assert.All(device.Boots, v => Assert.Equal(string.Empty, v));
+        Assert.Equal(string.Empty, device.Running);
+    }
+
     private static JsonNode? FuzzValue(Random random, JsonNode? original)
     {
         string text = original?.ToJsonString().Trim('"') ?? "x";
@@ -268,9 +402,13 @@ public class UpdateAgentTests
         Assert.False(topics.TryParseUpdateAnswer("$aws/things/car-1/jobs/job-7/get/accepted", out _, out _));
     }
 
-    private static (byte[] Image, JsonObject Document) Image(int size, string version)
+    // A real update image (manifest and fake .pe assemblies, as codesign pack writes it), signed for the job's version.
+    private static (byte[] Image, JsonObject Document) Image(int size, string version) => Signed(UpdateImages.Pack(version, size), version);
+
+    // Any bytes, signed by the fleet key as the image of the job's version: the digest and signature hold whatever they are.
+    private static (byte[] Image, JsonObject Document) Signed(byte[] image, string version)
     {
-        byte[] image = RandomNumberGenerator.GetBytes(size);
+        int size = image.Length;
         byte[] digest = SHA256.HashData(image);
         var document = new JsonObject
         {
@@ -406,6 +544,9 @@ public class UpdateAgentTests
 
         public bool RefuseUrls { get; init; }
 
+        /// <summary>The longest status update the car sent (the SIM7080G's limit is 1,024 bytes).</summary>
+        public int LongestStatus { get; private set; }
+
         public IRangeSource Open(string url) => RefuseUrls ? throw new ArgumentException("this transport takes no URL", nameof(url)) : new Source(_image);
 
         public void Close(IRangeSource source)
@@ -428,6 +569,7 @@ public class UpdateAgentTests
                 return;
             }
 
+            LongestStatus = Math.Max(LongestStatus, payload.Length);
             JsonObject request = JsonNode.Parse(payload)!.AsObject();
             if ((long)request["expectedVersion"]! != _version || Status is not ("QUEUED" or "IN_PROGRESS"))
             {
