@@ -11,7 +11,7 @@ namespace Tracker.Cloud.Sqlite;
 /// acknowledges a message (the broker's PUBACK) still waits for the commit that holds its fixes. Under load the batches
 /// that arrive while one transaction commits form the next: one commit, and one write of each B-tree page the group
 /// touches, instead of two commits a message. A group that fails is written again message by message, so one bad
-/// message fails only its own caller.
+/// message fails only its own caller. The Derive stage's acknowledgements of change-feed entries join the same groups.
 /// </summary>
 internal sealed class GroupCommit
 {
@@ -33,9 +33,22 @@ internal sealed class GroupCommit
     /// <param name="latest">Offered as the car's latest position in the same transaction, or null.</param>
     /// <param name="cancellationToken">Cancels the wait; the write, once queued, may still happen (appends are idempotent).</param>
     /// <returns>What was written, and whether the latest moved.</returns>
-    public Task<AppendedWithLatest> WriteAsync(string carId, IReadOnlyList<StoredFix> fixes, StoredFix? latest, CancellationToken cancellationToken)
+    public Task<AppendedWithLatest> WriteAsync(string carId, IReadOnlyList<StoredFix> fixes, StoredFix? latest, CancellationToken cancellationToken) =>
+        QueueAsync(new Pending(carId, fixes, latest, 0), cancellationToken);
+
+    /// <summary>
+    /// Queues the acknowledgement of a car's change-feed entries up to <paramref name="throughSeq"/> (<see cref="SqliteStore.AcknowledgeAsync"/>)
+    /// and waits for its commit: under load it rides on ingest's next transaction instead of a commit of its own.
+    /// </summary>
+    /// <param name="carId">The car.</param>
+    /// <param name="throughSeq">The last entry to delete.</param>
+    /// <param name="cancellationToken">Cancels the wait; the delete, once queued, may still happen (a later step finds the entries gone).</param>
+    /// <returns>The task.</returns>
+    public Task AcknowledgeAsync(string carId, long throughSeq, CancellationToken cancellationToken) =>
+        QueueAsync(new Pending(carId, null, null, throughSeq), cancellationToken);
+
+    private Task<AppendedWithLatest> QueueAsync(Pending pending, CancellationToken cancellationToken)
     {
-        var pending = new Pending(carId, fixes, latest);
         bool lead;
         lock (_gate)
         {
@@ -153,6 +166,17 @@ internal sealed class GroupCommit
         for (int g = 0; g < group.Count; g++)
         {
             Pending pending = group[g];
+            if (pending.Fixes is null)
+            {
+                // seq is the rowid; the entry numbered throughSeq stays until this delete, so an entry appended before it,
+                // in this transaction or an earlier one, is numbered above it and survives (SqliteStore.AcknowledgeAsync).
+                statements.Acknowledge.Parameters[0].Value = pending.CarId;
+                statements.Acknowledge.Parameters[1].Value = pending.ThroughSeq;
+                await statements.Acknowledge.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+                results[g] = Acknowledged;
+                continue;
+            }
+
             int written = 0;
             long fromTs = long.MaxValue;
             long toTs = long.MinValue;
@@ -204,13 +228,18 @@ internal sealed class GroupCommit
         return results;
     }
 
-    private sealed class Pending(string carId, IReadOnlyList<StoredFix> fixes, StoredFix? latest)
+    private static readonly AppendedWithLatest Acknowledged = new(new AppendResult(0, 0), false);
+
+    /// <summary>A message's batch (<see cref="Fixes"/> set), or an acknowledgement of feed entries (<see cref="Fixes"/> null).</summary>
+    private sealed class Pending(string carId, IReadOnlyList<StoredFix>? fixes, StoredFix? latest, long throughSeq)
     {
         public string CarId { get; } = carId;
 
-        public IReadOnlyList<StoredFix> Fixes { get; } = fixes;
+        public IReadOnlyList<StoredFix>? Fixes { get; } = fixes;
 
         public StoredFix? Latest { get; } = latest;
+
+        public long ThroughSeq { get; } = throughSeq;
 
         public TaskCompletionSource<AppendedWithLatest> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
@@ -227,6 +256,7 @@ internal sealed class GroupCommit
             Mark = Command("INSERT INTO late_days (day, marks) VALUES ($day, $marks) ON CONFLICT (day) DO UPDATE SET marks = marks + excluded.marks;", "$day", "$marks");
             Latest = Command(SqliteStore.AdvanceLatestSql);
             SqliteStore.AddFixParameters(Latest);
+            Acknowledge = Command("DELETE FROM fix_feed WHERE car_id = $car AND seq <= $seq;", "$car", "$seq");
         }
 
         public SqliteConnection Connection { get; }
@@ -239,6 +269,8 @@ internal sealed class GroupCommit
 
         public SqliteCommand Latest { get; }
 
+        public SqliteCommand Acknowledge { get; }
+
         public static async Task<Statements> OpenAsync(SqliteStore store) =>
             new(await store.OpenConnectionAsync(CancellationToken.None).ConfigureAwait(false));
 
@@ -248,11 +280,12 @@ internal sealed class GroupCommit
             Feed.Transaction = transaction;
             Mark.Transaction = transaction;
             Latest.Transaction = transaction;
+            Acknowledge.Transaction = transaction;
         }
 
         public async ValueTask DisposeAsync()
         {
-            foreach (SqliteCommand command in new[] { Insert, Feed, Mark, Latest })
+            foreach (SqliteCommand command in new[] { Insert, Feed, Mark, Latest, Acknowledge })
             {
                 await command.DisposeAsync().ConfigureAwait(false);
             }

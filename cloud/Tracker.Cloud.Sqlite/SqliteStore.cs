@@ -220,19 +220,16 @@ public sealed class SqliteStore : IFixStore, IRentalStore, IFixFeed, ILateDays
     }
 
     /// <inheritdoc />
-    public async Task AcknowledgeAsync(string carId, long throughSeq, CancellationToken cancellationToken)
+    /// <remarks>Written with whatever appends are waiting, in one transaction (<see cref="GroupCommit"/>).</remarks>
+    public Task AcknowledgeAsync(string carId, long throughSeq, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(carId);
-        using WriteTurn turn = await TakeWriteTurnAsync(cancellationToken).ConfigureAwait(false);
-        await using SqliteConnection connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using SqliteCommand delete = connection.CreateCommand();
+        cancellationToken.ThrowIfCancellationRequested();
+
         // seq is the rowid (no AUTOINCREMENT, which would add a write to every append). A rowid is reused only once the
         // highest rows are gone, and the car's row numbered throughSeq stays until this delete: every entry appended
         // since the peek is numbered above it and survives.
-        delete.CommandText = "DELETE FROM fix_feed WHERE car_id = $car AND seq <= $seq;";
-        delete.Parameters.AddWithValue("$car", carId);
-        delete.Parameters.AddWithValue("$seq", throughSeq);
-        await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return _groups.AcknowledgeAsync(carId, throughSeq, cancellationToken);
     }
 
     /// <summary>Deletes the fixes older than the retention, now; returns how many went.</summary>
