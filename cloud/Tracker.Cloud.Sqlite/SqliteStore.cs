@@ -26,10 +26,13 @@ public sealed class SqliteStore : IFixStore, IRentalStore, IFixFeed, ILateDays
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private long _lastPurgeMs = long.MinValue;
 
+    private readonly GroupCommit _groups;
+
     private SqliteStore(SqliteStoreOptions options, string connectionString)
     {
         _options = options;
         _connectionString = connectionString;
+        _groups = new GroupCommit(this);
     }
 
     /// <summary>Opens (and creates, when absent) the database at <see cref="SqliteStoreOptions.Path"/>.</summary>
@@ -88,7 +91,34 @@ public sealed class SqliteStore : IFixStore, IRentalStore, IFixFeed, ILateDays
     }
 
     /// <inheritdoc />
+    /// <remarks>Written with whatever other appends are waiting, in one transaction (<see cref="GroupCommit"/>).</remarks>
     public async Task<AppendResult> AppendAsync(string carId, IReadOnlyList<StoredFix> fixes, CancellationToken cancellationToken)
+    {
+        CheckBatch(carId, fixes);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (fixes.Count == 0)
+        {
+            await PurgeIfDueAsync(cancellationToken).ConfigureAwait(false);
+            return new AppendResult(0, 0);
+        }
+
+        return (await _groups.WriteAsync(carId, fixes, null, cancellationToken).ConfigureAwait(false)).Appended;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// The fixes, their change-feed entry and the latest position in one transaction, with whatever other messages are
+    /// waiting (<see cref="GroupCommit"/>): one commit for them all rather than two a message.
+    /// </remarks>
+    public Task<AppendedWithLatest> AppendWithLatestAsync(string carId, IReadOnlyList<StoredFix> fixes, CancellationToken cancellationToken)
+    {
+        CheckBatch(carId, fixes);
+        ArgumentOutOfRangeException.ThrowIfZero(fixes.Count, nameof(fixes));
+        cancellationToken.ThrowIfCancellationRequested();
+        return _groups.WriteAsync(carId, fixes, fixes[^1], cancellationToken);
+    }
+
+    private static void CheckBatch(string carId, IReadOnlyList<StoredFix> fixes)
     {
         ArgumentException.ThrowIfNullOrEmpty(carId);
         ArgumentNullException.ThrowIfNull(fixes);
@@ -99,71 +129,24 @@ public sealed class SqliteStore : IFixStore, IRentalStore, IFixFeed, ILateDays
                 throw new ArgumentException($"Fix at {fix.Ts} belongs to car '{fix.CarId}', not '{carId}'.", nameof(fixes));
             }
         }
+    }
 
+    private async Task PurgeIfDueAsync(CancellationToken cancellationToken)
+    {
         using WriteTurn turn = await TakeWriteTurnAsync(cancellationToken).ConfigureAwait(false);
         await using SqliteConnection connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        int written = 0;
-        if (fixes.Count > 0)
-        {
-            // One immediate transaction: the batch lands whole or not at all, and one fsync covers it.
-            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await using SqliteCommand insert = connection.CreateCommand();
-            insert.Transaction = transaction;
-            insert.CommandText = $"INSERT OR IGNORE INTO fixes ({SqliteSchema.FixColumns}) VALUES ({SqliteSchema.FixParameters});";
-            AddFixParameters(insert);
-            long fromTs = long.MaxValue;
-            long toTs = long.MinValue;
-            DateOnly today = DateOnly.FromDateTime(_options.Clock.GetUtcNow().UtcDateTime);
-            DateOnly oldest = today.AddDays(-(int)Math.Ceiling(_options.Retention.TotalDays));
-            SortedSet<DateOnly> lateDays = [];
-            foreach (StoredFix fix in fixes)
-            {
-                BindFix(insert, fix);
-                if (await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0)
-                {
-                    written++;
-                    fromTs = Math.Min(fromTs, fix.Ts);
-                    toTs = Math.Max(toTs, fix.Ts);
-                    if (LateDay.Of(fix.Ts) is var day && day < today && day >= oldest)
-                    {
-                        lateDays.Add(day);
-                    }
-                }
-            }
+        await PurgeIfDueAsync(connection, cancellationToken).ConfigureAwait(false);
+    }
 
-            // A fix of a day already over marks the day for the archive (ILateDays), in the fixes' own transaction.
-            foreach (DateOnly day in lateDays)
-            {
-                await using SqliteCommand mark = connection.CreateCommand();
-                mark.Transaction = transaction;
-                mark.CommandText = "INSERT INTO late_days (day, marks) VALUES ($day, 1) ON CONFLICT (day) DO UPDATE SET marks = marks + 1;";
-                mark.Parameters.AddWithValue("$day", day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-                await mark.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            if (_options.ChangeFeed && written > 0)
-            {
-                // In the fixes' own transaction: an entry exists exactly when new fixes were stored.
-                await using SqliteCommand entry = connection.CreateCommand();
-                entry.Transaction = transaction;
-                entry.CommandText = "INSERT INTO fix_feed (car_id, from_ts, to_ts) VALUES ($car, $from, $to);";
-                entry.Parameters.AddWithValue("$car", carId);
-                entry.Parameters.AddWithValue("$from", fromTs);
-                entry.Parameters.AddWithValue("$to", toTs);
-                await entry.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        }
-
+    /// <summary>Purges expired fixes when the last purge is <see cref="SqliteStoreOptions.PurgeInterval"/> old; call within a write turn.</summary>
+    internal async Task PurgeIfDueAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
         long now = _options.Clock.GetUtcNow().ToUnixTimeMilliseconds();
         long lastPurge = Interlocked.Read(ref _lastPurgeMs);
         if (lastPurge == long.MinValue || now - lastPurge >= (long)_options.PurgeInterval.TotalMilliseconds)
         {
             await PurgeAsync(connection, now, cancellationToken).ConfigureAwait(false);
         }
-
-        return new AppendResult(written, fixes.Count - written);
     }
 
     /// <inheritdoc />
@@ -237,19 +220,16 @@ public sealed class SqliteStore : IFixStore, IRentalStore, IFixFeed, ILateDays
     }
 
     /// <inheritdoc />
-    public async Task AcknowledgeAsync(string carId, long throughSeq, CancellationToken cancellationToken)
+    /// <remarks>Written with whatever appends are waiting, in one transaction (<see cref="GroupCommit"/>).</remarks>
+    public Task AcknowledgeAsync(string carId, long throughSeq, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(carId);
-        using WriteTurn turn = await TakeWriteTurnAsync(cancellationToken).ConfigureAwait(false);
-        await using SqliteConnection connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using SqliteCommand delete = connection.CreateCommand();
+        cancellationToken.ThrowIfCancellationRequested();
+
         // seq is the rowid (no AUTOINCREMENT, which would add a write to every append). A rowid is reused only once the
         // highest rows are gone, and the car's row numbered throughSeq stays until this delete: every entry appended
         // since the peek is numbered above it and survives.
-        delete.CommandText = "DELETE FROM fix_feed WHERE car_id = $car AND seq <= $seq;";
-        delete.Parameters.AddWithValue("$car", carId);
-        delete.Parameters.AddWithValue("$seq", throughSeq);
-        await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return _groups.AcknowledgeAsync(carId, throughSeq, cancellationToken);
     }
 
     /// <summary>Deletes the fixes older than the retention, now; returns how many went.</summary>
@@ -268,19 +248,7 @@ public sealed class SqliteStore : IFixStore, IRentalStore, IFixFeed, ILateDays
         using WriteTurn turn = await TakeWriteTurnAsync(cancellationToken).ConfigureAwait(false);
         await using SqliteConnection connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using SqliteCommand upsert = connection.CreateCommand();
-
-        // The conditional write is one statement, so concurrent advances cannot interleave between
-        // a read and a write: the row changes only when the offered fix is strictly newer.
-        upsert.CommandText = $"""
-            INSERT INTO latest ({SqliteSchema.FixColumns}) VALUES ({SqliteSchema.FixParameters})
-            ON CONFLICT (car_id) DO UPDATE SET
-                ts = excluded.ts, lat_e7 = excluded.lat_e7, lon_e7 = excluded.lon_e7, alt_cm = excluded.alt_cm,
-                speed_mmps = excluded.speed_mmps, course_cdeg = excluded.course_cdeg, hdop_x100 = excluded.hdop_x100,
-                satellites = excluded.satellites, mode = excluded.mode, quality = excluded.quality,
-                speed_derived = excluded.speed_derived, moving = excluded.moving,
-                received_ms = excluded.received_ms
-            WHERE excluded.ts > latest.ts;
-            """;
+        upsert.CommandText = AdvanceLatestSql;
         AddFixParameters(upsert);
         BindFix(upsert, fix);
         return await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
@@ -490,9 +458,24 @@ public sealed class SqliteStore : IFixStore, IRentalStore, IFixFeed, ILateDays
 
     private static int? NullableInt(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetInt32(ordinal);
 
+    /// <summary>
+    /// The latest position's conditional write. It is one statement, so concurrent advances cannot interleave between a
+    /// read and a write: the row changes only when the offered fix is strictly newer.
+    /// </summary>
+    internal const string AdvanceLatestSql = $"""
+        INSERT INTO latest ({SqliteSchema.FixColumns}) VALUES ({SqliteSchema.FixParameters})
+        ON CONFLICT (car_id) DO UPDATE SET
+            ts = excluded.ts, lat_e7 = excluded.lat_e7, lon_e7 = excluded.lon_e7, alt_cm = excluded.alt_cm,
+            speed_mmps = excluded.speed_mmps, course_cdeg = excluded.course_cdeg, hdop_x100 = excluded.hdop_x100,
+            satellites = excluded.satellites, mode = excluded.mode, quality = excluded.quality,
+            speed_derived = excluded.speed_derived, moving = excluded.moving,
+            received_ms = excluded.received_ms
+        WHERE excluded.ts > latest.ts;
+        """;
+
     private static readonly string[] s_fixParameterNames = SqliteSchema.FixParameters.Split(", ");
 
-    private static void AddFixParameters(SqliteCommand command)
+    internal static void AddFixParameters(SqliteCommand command)
     {
         foreach (string name in s_fixParameterNames)
         {
@@ -500,7 +483,7 @@ public sealed class SqliteStore : IFixStore, IRentalStore, IFixFeed, ILateDays
         }
     }
 
-    private static void BindFix(SqliteCommand command, StoredFix fix)
+    internal static void BindFix(SqliteCommand command, StoredFix fix)
     {
         SqliteParameterCollection p = command.Parameters;
         p[0].Value = fix.CarId;

@@ -151,13 +151,12 @@ public sealed class IngestService
         bool advanced = false;
         if (candidates.Count > 0)
         {
-            AppendResult appended = await _store.AppendAsync(carId, candidates, cancellationToken);
-            accepted = appended.Written;
-            rejected[FixFilter.Duplicate] += appended.Duplicates;
-
-            // Always offered, even when every fix was a duplicate: a retry after a failure between the
-            // append and this call must still move the latest. The store keeps it forward-only.
-            advanced = await _store.AdvanceLatestAsync(candidates[^1], cancellationToken);
+            // The latest is always offered, even when every fix was a duplicate: a retry after a failure between the
+            // append and the latest's write must still move it. The store keeps it forward-only.
+            AppendedWithLatest stored = await _store.AppendWithLatestAsync(carId, candidates, cancellationToken);
+            accepted = stored.Appended.Written;
+            rejected[FixFilter.Duplicate] += stored.Appended.Duplicates;
+            advanced = stored.Advanced;
         }
 
         return new IngestResult(carId, BatchRejection.None, string.Empty, fixes.Count, accepted, rejected, advanced);

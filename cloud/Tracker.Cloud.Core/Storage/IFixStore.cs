@@ -20,6 +20,24 @@ public interface IFixStore
     /// <returns>True when the latest moved forward.</returns>
     Task<bool> AdvanceLatestAsync(StoredFix fix, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Ingest's write of one message: <see cref="AppendAsync"/>, then <see cref="AdvanceLatestAsync"/> with the last of
+    /// <paramref name="fixes"/> (offered even when every fix was a duplicate). A store may do both in one write, and
+    /// group it with other messages' (SQLite: one transaction for whatever is waiting); it returns only once both are
+    /// stored, so an acknowledgement sent after it never covers a fix that is not.
+    /// </summary>
+    /// <param name="carId">The car.</param>
+    /// <param name="fixes">Its fixes, at least one.</param>
+    /// <param name="cancellationToken">Cancels the storage calls.</param>
+    /// <returns>What the append did, and whether the latest moved forward.</returns>
+    async Task<AppendedWithLatest> AppendWithLatestAsync(string carId, IReadOnlyList<StoredFix> fixes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(fixes);
+        ArgumentOutOfRangeException.ThrowIfZero(fixes.Count, nameof(fixes));
+        AppendResult appended = await AppendAsync(carId, fixes, cancellationToken).ConfigureAwait(false);
+        return new AppendedWithLatest(appended, await AdvanceLatestAsync(fixes[^1], cancellationToken).ConfigureAwait(false));
+    }
+
     /// <summary>The car's latest position (one read), or null when the car has none.</summary>
     Task<StoredFix?> GetLatestAsync(string carId, CancellationToken cancellationToken);
 
@@ -41,6 +59,11 @@ public interface IFixStore
 /// <param name="Written">Fixes newly stored.</param>
 /// <param name="Duplicates">Fixes already stored under the same (car, ts), not written again.</param>
 public sealed record AppendResult(int Written, int Duplicates);
+
+/// <summary>What <see cref="IFixStore.AppendWithLatestAsync"/> did.</summary>
+/// <param name="Appended">The append.</param>
+/// <param name="Advanced">True when the latest position moved forward.</param>
+public sealed record AppendedWithLatest(AppendResult Appended, bool Advanced);
 
 /// <summary>One page of a range query.</summary>
 /// <param name="Fixes">The fixes, oldest first.</param>
