@@ -254,9 +254,13 @@ public sealed partial class SimulatedFleet : IDisposable
                 {
                     // The connect thread owns the car until its step is done (the write that ends it publishes the step).
                     Volatile.Write(ref car.Connecting, true);
-                    if (!_connecting.TryAdd(car))
+                    try
                     {
-                        Volatile.Write(ref car.Connecting, false); // stopping
+                        _connecting.Add(car);
+                    }
+                    catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException)
+                    {
+                        Volatile.Write(ref car.Connecting, false); // the fleet is stopping: no more connects
                     }
 
                     continue;

@@ -1,6 +1,5 @@
 using Tracker.Core.Fixes;
 using Tracker.Core.Storage;
-using Tracker.Core.Uplink;
 using Tracker.Simulation.Car;
 using Tracker.Simulation.Gnss;
 using Tracker.Simulation.Routes;
@@ -112,7 +111,7 @@ public sealed class ClosedFileFlashTests(ITestOutputHelper output) : IDisposable
             for (int i = 1; i <= Cars; i++)
             {
                 string id = "CAR-" + i.ToString("D4", System.Globalization.CultureInfo.InvariantCulture);
-                cars.Add(new SimulatedCar(Options(id, Path.Combine(_folder.Path, id)), new GeneratedGnss(new RouteGenerator(Drives.Town, i), Start), new AckingLink(keepPublished: false)));
+                cars.Add(new SimulatedCar(CarSetups.Options(id, Path.Combine(_folder.Path, id), 7), new GeneratedGnss(new RouteGenerator(Drives.Town, i), Start), new AckingLink(keepPublished: false)));
             }
 
             // 20 s of driving: every car appends, publishes, and commits what the link acknowledged.
@@ -167,25 +166,4 @@ public sealed class ClosedFileFlashTests(ITestOutputHelper output) : IDisposable
 
         return count;
     }
-
-    private static SimulatedCarOptions Options(string carId, string folder) => new()
-    {
-        CarId = carId,
-        LogDirectory = folder,
-        Uplink = new UplinkOptions(
-            UplinkTopics.Create(carId, null),
-            UplinkOptions.DefaultKeepAliveS,
-            UplinkOptions.DefaultNormalPeriodMs,
-            5_000,
-            true,
-            UplinkOptions.DefaultMaxWatchMs,
-            UplinkOptions.DefaultStatusPeriodMs,
-            UplinkOptions.DefaultMaxInFlight,
-            UplinkOptions.DefaultMaxFixesPerBatch,
-            UplinkOptions.DefaultMaxMessageBytes,
-            UplinkOptions.DefaultAckTimeoutMs,
-            UplinkOptions.DefaultBackoffBaseMs,
-            UplinkOptions.DefaultBackoffCapMs),
-        JitterSeed = 7,
-    };
 }
