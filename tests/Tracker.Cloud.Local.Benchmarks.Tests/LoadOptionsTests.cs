@@ -17,6 +17,7 @@ public sealed class LoadOptionsTests
         Assert.Equal(TimeSpan.Zero, options.PauseHost);
         Assert.False(options.Browser);
         Assert.Null(options.HostExecutable);
+        Assert.Null(options.ConnectConcurrency);
     }
 
     [Fact]
@@ -38,7 +39,7 @@ public sealed class LoadOptionsTests
         [
             "--cars", "10000", LoadOptions.ModeFlag, "--seconds", "300", "--warmup", "0", "--live-period", "1s", "--report-policy", "device",
             "--connect-timeout", "10m", "--drain-timeout", "0", "--seed", "7", "--browser", "--max-pending-connections", "512", "--pause-host", "20s", "--start-spread", "0",
-            "--webhook-overspeed", "20",
+            "--webhook-overspeed", "20", "--connect-concurrency", "64",
         ]);
 
         Assert.Equal(10_000, options.Cars);
@@ -54,6 +55,7 @@ public sealed class LoadOptionsTests
         Assert.Equal(TimeSpan.FromSeconds(20), options.PauseHost);
         Assert.Equal(TimeSpan.Zero, options.StartSpread);
         Assert.Equal(20, options.WebhookOverspeedKmh);
+        Assert.Equal(64, options.ConnectConcurrency);
     }
 
     [Theory]
@@ -74,6 +76,12 @@ public sealed class LoadOptionsTests
     [InlineData("--max-pending-connections", "0", "from 1")]
     [InlineData("--pause-host", "11m", "must be from")]
     [InlineData("--start-spread", "2h", "must be from")]
+    [InlineData("--connect-concurrency", "0", "from 1 to 1,000")]
+    [InlineData("--connect-concurrency", "1001", "from 1 to 1,000")]
+    [InlineData("--connect-concurrency", "-8", "whole number")]
+    [InlineData("--connect-concurrency", "eight", "whole number")]
+    [InlineData("--connect-concurrency", "99999999999", "whole number")]
+    [InlineData("--connect-concurrency", "", "whole number")]
     public void Parse_WithABadValue_NamesTheOptionAndWhatIsExpected(string option, string value, string expected)
     {
         var e = Assert.Throws<LocalOptionsException>(() => LoadOptions.Parse([LoadOptions.ModeFlag, option, value]));

@@ -65,8 +65,29 @@ public sealed partial class LoadRunTests(ITestOutputHelper log)
         Assert.True(code == 0, report);
         Assert.Contains("host ready again in", report, StringComparison.Ordinal);
         Assert.Contains("after the restart, reconnect storm: 4 of 4 cars connected", report, StringComparison.Ordinal);
+        Assert.Equal(2, CarsSideLine().Matches(report).Count(m => m.Groups["in"].Value == "4"));
         Assert.Contains("lost 0", report, StringComparison.Ordinal);
         Assert.True(Stored(report) > 0, report);
+    }
+
+    [Fact]
+    public async Task Run_WithConnectThreads_AllCarsStormInAtOnce_TimedFromTheirSide_AndNoFixIsLost()
+    {
+        using var folder = new TempFolder();
+        var output = new StringWriter(CultureInfo.InvariantCulture);
+
+        // Every car started at once and each connect on a thread of its own: the storm is the host's to pace.
+        int code = await LoadRun.RunAsync(SmallRun(folder) with { ConnectConcurrency = 4, StartSpread = TimeSpan.Zero, Measured = TimeSpan.FromSeconds(5) }, output);
+
+        string report = output.ToString();
+        log.WriteLine(report);
+        Assert.True(code == 0, report);
+        Assert.Contains("all at once, up to 4 connecting at once", report, StringComparison.Ordinal);
+        Match side = CarsSideLine().Match(report);
+        Assert.True(side.Success && side.Groups["in"].Value == "4", report);
+        Assert.Contains("none gave up", report, StringComparison.Ordinal);
+        Assert.Matches(@"load process with every car started: \d+ threads \([0-9.]+ a car\), \d+ open files \([0-9.]+ a car\)", report);
+        Assert.Contains("lost 0", report, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -109,6 +130,9 @@ public sealed partial class LoadRunTests(ITestOutputHelper log)
 
     [GeneratedRegex(@"webhook deliveries +(?<stood>\d+) events stood, (?<once>\d+) delivered once")]
     private static partial Regex WebhookLine();
+
+    [GeneratedRegex(@"cars' side: (?<in>\d+) of 4 cars in")]
+    private static partial Regex CarsSideLine();
 
     [GeneratedRegex(@"= (?<n>\d+) stored")]
     private static partial Regex StoredLine();

@@ -2,14 +2,20 @@ using Tracker.Cloud.Local.Benchmarks.Load;
 
 namespace Tracker.Cloud.Local.Benchmarks.Tests;
 
-/// <summary>The open-file check a load run makes before it starts (at 10,000 cars a 20,000 limit made it abort).</summary>
+/// <summary>The open-file check a load run makes before it starts (at 10,000 cars of three descriptors each a 20,000 limit made it abort).</summary>
 public sealed class OpenFileLimitTests
 {
     [Fact]
-    public void Needed_CountsThreeDescriptorsACarAndTheProcessItself()
+    public void Needed_CountsOneDescriptorACarAndTheProcessItself()
     {
-        Assert.Equal(30_256, OpenFileLimit.Needed(10_000));
-        Assert.Equal(15_256, OpenFileLimit.Needed(5_000));
+        Assert.Equal(10_256, OpenFileLimit.Needed(10_000));
+        Assert.Equal(5_256, OpenFileLimit.Needed(5_000));
+    }
+
+    [Fact]
+    public void TenThousandCars_FitUnderTheDevelopmentMachinesLimit()
+    {
+        Assert.Null(OpenFileLimit.Plan(OpenFileLimit.Needed(10_000), 20_000, 20_000));
     }
 
     [Fact]
@@ -34,12 +40,13 @@ public sealed class OpenFileLimitTests
     [Fact]
     public void TooLow_SaysWhatIsNeededWhatThereIsHowToRaiseItAndHowManyCarsFit()
     {
-        string message = OpenFileLimit.TooLow(10_000, 20_000, 20_000);
+        string message = OpenFileLimit.TooLow(20_000, 20_000, 20_000);
 
-        Assert.Contains("10000 cars need about 30256 open files", message, StringComparison.Ordinal);
+        Assert.Contains("20000 cars need about 20256 open files", message, StringComparison.Ordinal);
+        Assert.Contains("1 a car: its TLS socket", message, StringComparison.Ordinal);
         Assert.Contains("the open-file limit is 20000 (hard limit 20000)", message, StringComparison.Ordinal);
-        Assert.Contains("ulimit -n 30256", message, StringComparison.Ordinal);
-        Assert.Contains("or run at most 6581 cars", message, StringComparison.Ordinal);
+        Assert.Contains("ulimit -n 20256", message, StringComparison.Ordinal);
+        Assert.Contains("or run at most 19744 cars", message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -34,6 +34,8 @@ public sealed class ReadmeWalkTests(ITestOutputHelper output) : IDisposable
     private const string LocalBenchmark = "dotnet run -c Release --project cloud/Tracker.Cloud.Local.Benchmarks -- --cars 1000 --seconds 120 --warmup 60";
     private const string LoadBenchmark = "dotnet run -c Release --project cloud/Tracker.Cloud.Local.Benchmarks -- --host-process --browser --cars 1000 --warmup 30 --seconds 60";
     private const string WebhookBenchmark = "dotnet run -c Release --project cloud/Tracker.Cloud.Local.Benchmarks -- --host-process --cars 1000 --warmup 30 --seconds 120 --webhook-overspeed 20";
+    private const string TenThousandCars = "dotnet run -c Release --project cloud/Tracker.Cloud.Local.Benchmarks -- --host-process --browser --cars 10000 --connect-concurrency 64 --warmup 60 --seconds 120 --connect-timeout 600s --drain-timeout 300s";
+    private const string ReconnectStorm = "dotnet run -c Release --project cloud/Tracker.Cloud.Local.Benchmarks -- --host-process --cars 10000 --start-spread 0 --connect-concurrency 64 --restart-host --warmup 30 --seconds 60 --connect-timeout 600s --drain-timeout 300s";
     private const string BrowserBenchmark = "dotnet run -c Release --project cloud/Tracker.Cloud.Local.Benchmarks -- --browser-fleet --cars 10000 --seconds 60 --warmup 20 --profile 10";
     private const string ArchiveBenchmark = "dotnet run -c Release --project cloud/Tracker.Cloud.Archive.Benchmarks -- --store sqlite --cars 1000 --interval-s 5 --db /tmp/archive-benchmark.db";
     private const string TripArchiveBenchmark = "dotnet run -c Release --project cloud/Tracker.Cloud.Archive.Benchmarks -- --tables trips --cars 1000 --days 29 --trips 8";
@@ -61,6 +63,8 @@ public sealed class ReadmeWalkTests(ITestOutputHelper output) : IDisposable
         [LocalBenchmark] = "three minutes of 1,000 cars and a browser: run with the same options at 3 cars for 3 s (needs Chromium)",
         [LoadBenchmark] = "minutes of 1,000 cars apart from the host, and a browser: run with the same options at 3 cars, 1 s warm-up, 3 s measured (needs Chromium)",
         [WebhookBenchmark] = "minutes of 1,000 cars apart from the host and a webhook: run with the same options at 3 cars, 1 s warm-up, 3 s measured (exits 0 only with every standing event delivered once, signed)",
+        [TenThousandCars] = "the 10,000-car run on a quiet machine (an hour with provisioning): run with the same options at 3 cars, 2 connect threads, 1 s warm-up, 3 s measured (needs Chromium)",
+        [ReconnectStorm] = "10,000 cars at once and again after a restart, on a quiet machine: run with the same options at 3 cars, 2 connect threads, 1 s warm-up, 10 s measured (exits 0 only with every car back in and nothing lost)",
         [BrowserBenchmark] = "minutes of 10,000 cars on a synthetic feed in Chromium: run with the same options at 200 cars, 1 s warm-up, 3 s measured, a 1 s profile (needs Chromium)",
         [ArchiveBenchmark] = "17 million fixes to write first: run with the same options at 2 cars, a fix every 10 minutes, in a temporary file",
         [TripArchiveBenchmark] = "232,000 trips to load first: run with the same options at 3 cars and 2 trips a day",
@@ -255,6 +259,22 @@ public sealed class ReadmeWalkTests(ITestOutputHelper output) : IDisposable
     public async Task LoadBenchmark_RunsWithItsOptions()
     {
         await RunAsync(LoadBenchmark, ("--cars", "3"), ("--seconds", "3"), ("--warmup", "1"));
+    }
+
+    [FactNeeding(Part.Chromium)]
+    public async Task TenThousandCarRun_RunsWithItsOptions()
+    {
+        string text = await RunAsync(TenThousandCars, ("--cars", "3"), ("--connect-concurrency", "2"), ("--seconds", "3"), ("--warmup", "1"));
+        Assert.Contains("up to 2 connecting at once", text, StringComparison.Ordinal);
+        Assert.Contains("cars' side: 3 of 3 cars in", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReconnectStormRun_RunsWithItsOptions()
+    {
+        string text = await RunAsync(ReconnectStorm, ("--cars", "3"), ("--connect-concurrency", "2"), ("--seconds", "10"), ("--warmup", "1"));
+        Assert.Contains("after the restart, reconnect storm: 3 of 3 cars connected", text, StringComparison.Ordinal);
+        Assert.Equal(2, text.Split("cars' side: 3 of 3 cars in").Length - 1);
     }
 
     [FactNeeding(Part.Chromium)]

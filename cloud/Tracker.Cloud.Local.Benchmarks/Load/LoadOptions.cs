@@ -69,6 +69,16 @@ public sealed record LoadOptions
     /// <summary>Over how long the cars' first connections are spread; null for the fleet's own (10 ms a car, at most 10 s). Zero: all at once.</summary>
     public TimeSpan? StartSpread { get; init; }
 
+    /// <summary>The most connect threads <see cref="ConnectConcurrency"/> may ask for.</summary>
+    public const int MaxConnectConcurrency = 1000;
+
+    /// <summary>
+    /// How many cars may be connecting at once, each on a connect thread of the fleet's (<c>--connect-concurrency</c>), so
+    /// that a storm measures the host's accept rate and not the fleet's pace; null for the fleet's own (its stepping
+    /// threads, at most 8, connect one car at a time each).
+    /// </summary>
+    public int? ConnectConcurrency { get; init; }
+
     /// <summary>
     /// The webhook latency run: the host gets this fleet overspeed threshold (km/h, 10 to 300), an operator subscribes a
     /// webhook in this process to overspeed, and the run reports publish-to-webhook latency and every event's delivery.
@@ -150,7 +160,8 @@ public sealed record LoadOptions
                 "--pause-host" => options with { PauseHost = Period(name, value, TimeSpan.Zero, TimeSpan.FromMinutes(10)) },
                 "--webhook-overspeed" => options with { WebhookOverspeedKmh = Whole(name, value, 10, 300) },
                 "--sweep-step" => options with { SweepStepCars = Whole(name, value, 1, MaxCars) },
-                _ => throw new LocalOptionsException(Clip(name), "is not an option of " + ModeFlag + "; the options are --cars, --seconds, --warmup, --live-period, --report-policy, --connect-timeout, --drain-timeout, --seed, --browser, --host-exe, --max-pending-connections, --start-spread, --pause-host, --restart-host, --webhook-overspeed, --sweep and --sweep-step"),
+                "--connect-concurrency" => options with { ConnectConcurrency = Whole(name, value, 1, MaxConnectConcurrency) },
+                _ => throw new LocalOptionsException(Clip(name), "is not an option of " + ModeFlag + "; the options are --cars, --seconds, --warmup, --live-period, --report-policy, --connect-timeout, --drain-timeout, --seed, --browser, --host-exe, --max-pending-connections, --start-spread, --pause-host, --restart-host, --webhook-overspeed, --sweep, --sweep-step and --connect-concurrency"),
             };
         }
 

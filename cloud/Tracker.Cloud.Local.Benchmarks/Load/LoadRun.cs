@@ -90,18 +90,25 @@ public static class LoadRun
         }
 
         var publishToAck = new LatencyHistogram();
-        var settings = new FleetSettings(options.Cars, scratch.Combine("cars-flash"), null, options.Seed, (int)options.LivePeriod.TotalMilliseconds, options.Policy, StartSpreadMs: (long?)options.StartSpread?.TotalMilliseconds);
+        var settings = new FleetSettings(options.Cars, scratch.Combine("cars-flash"), null, options.Seed, (int)options.LivePeriod.TotalMilliseconds, options.Policy, StartSpreadMs: (long?)options.StartSpread?.TotalMilliseconds, ConnectConcurrency: options.ConnectConcurrency);
+        var connects = new ConnectLog();
 
         // The connect storm: the fleet starts its cars spread over min(10 s, 10 ms a car), or --start-spread (0: all at
         // once); the host's gauge says how fast it lets them in.
-        output.WriteLine("cars start " + (options.StartSpread is { } spread ? (spread == TimeSpan.Zero ? "all at once" : $"spread over {spread.TotalSeconds:0.#} s") : "spread over 10 ms a car, at most 10 s (the fleet's default)"));
+        output.WriteLine("cars start " + (options.StartSpread is { } spread ? (spread == TimeSpan.Zero ? "all at once" : $"spread over {spread.TotalSeconds:0.#} s") : "spread over 10 ms a car, at most 10 s (the fleet's default)")
+            + (options.ConnectConcurrency is { } concurrency ? $", up to {concurrency} connecting at once" : ", each stepping thread connecting one at a time (add --connect-concurrency for the host's accept rate)"));
+        ProcessSample.TryRead(Environment.ProcessId, out ProcessSample loadWithoutCars);
+        ProcessSample.TryRead(host.Id, out ProcessSample hostWithoutCars);
+        long stormStartMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var storm = Stopwatch.StartNew();
-        SimulatedFleet fleet = SimulatedFleet.Start(settings, carsPki, mqttPort, published, TimeProvider.System, loggers.CreateLogger<SimulatedFleet>(), publishToAck: publishToAck);
+        SimulatedFleet fleet = SimulatedFleet.Start(settings, carsPki, mqttPort, published, TimeProvider.System, loggers.CreateLogger<SimulatedFleet>(), publishToAck: publishToAck, connects: connects);
         FleetView? view = null;
         try
         {
             StormReport connect = await WatchStormAsync(http, options.Cars, options.ConnectTimeout, host, storm).ConfigureAwait(false);
             output.WriteLine(connect.ToString());
+            output.WriteLine("  " + await CarsSideAsync(connects, stormStartMs, options.Cars, stormStartMs, connect.Connected).ConfigureAwait(false));
+            output.WriteLine("  load process with every car started: " + (ProcessSample.TryRead(Environment.ProcessId, out ProcessSample started) ? started.PerCar(options.Cars, loadWithoutCars) : "n/a"));
             if (host.HasExited)
             {
                 output.WriteLine("the host stopped during the connect storm; its last lines:\n" + host.Tail);
@@ -140,6 +147,7 @@ public static class LoadRun
             if (options.RestartHost)
             {
                 carried = await ScrapeAsync(http).ConfigureAwait(false);
+                long stoppingMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
                 var stopping = Stopwatch.StartNew();
                 int? stopped = await host.StopAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
                 output.WriteLine($"host stopped for a restart (exit {(stopped is { } c ? Text(c) : "killed")}) in {stopping.Elapsed.TotalSeconds:0.0} s; cars' logs hold {fleet.PendingFixes} fixes");
@@ -154,8 +162,11 @@ public static class LoadRun
                 }
 
                 output.WriteLine($"host ready again in {again.Elapsed.TotalSeconds:0.0} s (pid {host.Id})");
+                long readyAgainMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
                 reconnect = await WatchStormAsync(http, options.Cars, options.ConnectTimeout, host, again).ConfigureAwait(false);
                 output.WriteLine("after the restart, re" + reconnect);
+                ConnectSummary back = await CarsSideAsync(connects, stoppingMs, options.Cars, readyAgainMs, reconnect.Connected).ConfigureAwait(false);
+                output.WriteLine("  " + back + " (times from the host's ready line; the attempts count those refused while it was down, spread by each car's backoff and jitter)");
                 ProcessSample.TryRead(host.Id, out hostBefore);
             }
 
@@ -173,7 +184,8 @@ public static class LoadRun
 
             double elapsed = measured.Elapsed.TotalSeconds;
             long windowEndMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-            HostMetricsText after = (await ScrapeAsync(http).ConfigureAwait(false)).Plus(carried);
+            HostMetricsText thisLife = await ScrapeAsync(http).ConfigureAwait(false);
+            HostMetricsText after = thisLife.Plus(carried);
             ProcessSample.TryRead(host.Id, out ProcessSample hostAfter);
             ProcessSample.TryRead(Environment.ProcessId, out ProcessSample loadAfter);
             double[] ack = publishToAck.Quantiles(0.5, 0.99);
@@ -181,12 +193,12 @@ public static class LoadRun
             double messages = after["tracker_ingest_messages_total"] - before["tracker_ingest_messages_total"];
             output.WriteLine();
             output.WriteLine($"measured {elapsed:0} s, load average {loadAtStart} at the start, {LoadAverage()} at the end");
-            output.WriteLine($"cars connected          {after["tracker_devices_connected"]:0} of {options.Cars}");
+            output.WriteLine($"cars connected          {thisLife["tracker_devices_connected"]:0} of {options.Cars}");
             output.WriteLine($"fixes stored            {fixes:0} = {fixes / elapsed:0.0} fixes/s sustained ({messages / elapsed:0.0} messages/s)");
             output.WriteLine($"publish -> stored       p50 {ack[0]:0.0} ms, p99 {ack[1]:0.0} ms (publish call to PUBACK, sent once stored) over {publishToAck.Count} batches since start");
             output.WriteLine($"publish -> browser      {view?.Summary() ?? "not measured (add --browser)"}");
-            output.WriteLine($"host process            RSS peak {hostRssMax / 1048576.0:0} MiB in the window ({hostAfter.PeakRssBytes / 1048576.0:0} MiB since start), CPU {(hostAfter.CpuSeconds - hostBefore.CpuSeconds) / elapsed:0.00} cores");
-            output.WriteLine($"load process ({options.Cars} cars) RSS peak {loadRssMax / 1048576.0:0} MiB, CPU {(loadAfter.CpuSeconds - loadBefore.CpuSeconds) / elapsed:0.00} cores");
+            output.WriteLine($"host process            RSS peak {hostRssMax / 1048576.0:0} MiB in the window ({hostAfter.PeakRssBytes / 1048576.0:0} MiB since start), CPU {(hostAfter.CpuSeconds - hostBefore.CpuSeconds) / elapsed:0.00} cores, {hostAfter.PerCar(options.Cars, hostWithoutCars)}");
+            output.WriteLine($"load process ({options.Cars} cars) RSS peak {loadRssMax / 1048576.0:0} MiB, CPU {(loadAfter.CpuSeconds - loadBefore.CpuSeconds) / elapsed:0.00} cores, {loadAfter.PerCar(options.Cars, loadWithoutCars)}");
             output.WriteLine($"host ingest queue now   {after["tracker_ingest_queue_depth"]:0} waiting; cars' logs hold {fleet.PendingFixes} fixes not yet acknowledged");
 
             // Every fix the cars recorded is stored, rejected by a named filter, or still in a car's log: nothing else.
@@ -339,6 +351,23 @@ public static class LoadRun
 
         string holders = string.Join(", ", fleet.Cars.Where(c => c.PendingFixes > 0).GroupBy(c => (c.State, c.IsMoving)).Select(g => g.Count() + " " + g.Key.State + (g.Key.IsMoving ? " moving" : " parked") + " holding " + g.Sum(c => c.PendingFixes)));
         return new PauseReport(pause, before, peak, now, caughtUp ? resumed.Elapsed : null, holders);
+    }
+
+    /// <summary>
+    /// The storm from the cars' side, once as many cars as the host counted have had their Connect return (the host's
+    /// gauge counts a car at its CONNACK, a moment before the car sees it), or after 10 s.
+    /// </summary>
+    private static async Task<ConnectSummary> CarsSideAsync(ConnectLog connects, long sinceMs, int cars, long originMs, long connected)
+    {
+        var waited = Stopwatch.StartNew();
+        ConnectSummary summary = ConnectSummary.Of(connects.Since(sinceMs), cars, originMs);
+        while (summary.CarsIn < connected && waited.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(100).ConfigureAwait(false);
+            summary = ConnectSummary.Of(connects.Since(sinceMs), cars, originMs);
+        }
+
+        return summary;
     }
 
     /// <summary>Watches the host's connected-cars gauge until <paramref name="cars"/> are in, the host ends or <paramref name="timeout"/> passes.</summary>

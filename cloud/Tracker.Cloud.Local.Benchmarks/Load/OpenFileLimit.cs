@@ -4,17 +4,17 @@ using System.Runtime.InteropServices;
 namespace Tracker.Cloud.Local.Benchmarks.Load;
 
 /// <summary>
-/// The open-file limit (RLIMIT_NOFILE, getrlimit(2)) against what a load run needs. Every simulated car holds three file
-/// descriptors in this process for as long as it runs (its MQTT socket, and its FixLog's write and read files, which
-/// the flash file system keeps open as on the device), and the host one a car (its side of the socket). The .NET
-/// runtime raises the soft limit to the hard one at start; past the hard limit a socket or file cannot be opened, and a
-/// fleet of 10,000 needs more than 30,000. The run raises the limits where it may (the hard one needs root or
+/// The open-file limit (RLIMIT_NOFILE, getrlimit(2)) against what a load run needs. Every simulated car holds one file
+/// descriptor in this process for as long as it runs, its MQTT socket: its flash (<c>ClosedFileFlash</c>) opens a FixLog
+/// file only for the call that needs it. The host holds one a car too (its side of the socket). The .NET runtime raises
+/// the soft limit to the hard one at start; past the hard limit a socket or file cannot be opened, and the process
+/// aborts (a fleet of 10,000 cars that held three descriptors each did, under a limit of 20,000). The run raises the limits where it may (the hard one needs root or
 /// CAP_SYS_RESOURCE; the host, started after, inherits them) and otherwise refuses to start, saying what to raise.
 /// </summary>
 public static partial class OpenFileLimit
 {
-    /// <summary>Descriptors a car holds in the load process.</summary>
-    public const int PerCar = 3;
+    /// <summary>Descriptors a car holds in the load process: its socket (measured: 1.0 a car at 300 cars, /proc/self/fd).</summary>
+    public const int PerCar = 1;
 
     /// <summary>Descriptors the load process holds besides its cars (runtime, HTTP client, SQLite, pipes), with room to spare.</summary>
     public const int Base = 256;
@@ -55,7 +55,7 @@ public static partial class OpenFileLimit
     {
         long needed = Needed(cars);
         long fits = (long)Math.Max(0, ((double)Math.Min(soft, hard) - Base) / PerCar);
-        return string.Create(CultureInfo.InvariantCulture, $"{cars} cars need about {needed} open files in this process ({PerCar} a car: its TLS socket and its FixLog's two files, plus {Base}); the open-file limit is {soft} (hard limit {hard}) and this user may not raise it. ")
+        return string.Create(CultureInfo.InvariantCulture, $"{cars} cars need about {needed} open files in this process ({PerCar} a car: its TLS socket, plus {Base} for the process; a car's FixLog files are open only while it writes or reads them); the open-file limit is {soft} (hard limit {hard}) and this user may not raise it. ")
             + string.Create(CultureInfo.InvariantCulture, $"Raise it before starting (as root: ulimit -n {needed}; for a service: LimitNOFILE={needed}; or nofile in /etc/security/limits.conf), or run at most {fits} cars. ")
             + "Past the limit a car's socket or files cannot be opened and the run fails part way.";
     }

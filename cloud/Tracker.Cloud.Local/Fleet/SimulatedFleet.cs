@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
@@ -18,6 +19,8 @@ namespace Tracker.Cloud.Local.Fleet;
 /// folder, uplink engine) over an MQTTnet link with the car's own provisioned certificate, driving a generated route
 /// or replaying an NMEA log. A few worker threads step the cars every <see cref="StepMs"/>, the way the device's
 /// main loop ticks; cars start spread over a few seconds so a big fleet does not hit the broker with one TLS storm.
+/// A car's connect blocks until the CONNACK: with <see cref="FleetSettings.ConnectConcurrency"/> the step that would
+/// connect is handed to one of that many connect threads, and its stepping thread goes on with the other cars.
 /// </summary>
 public sealed partial class SimulatedFleet : IDisposable
 {
@@ -26,6 +29,7 @@ public sealed partial class SimulatedFleet : IDisposable
 
     private readonly List<FleetCar> _cars = [];
     private readonly List<Thread> _workers = [];
+    private BlockingCollection<FleetCar>? _connecting;
     private readonly ILogger _log;
     private readonly TimeProvider _clock;
     private readonly Stopwatch _monotonic = Stopwatch.StartNew();
@@ -55,8 +59,9 @@ public sealed partial class SimulatedFleet : IDisposable
     /// <param name="log">The log.</param>
     /// <param name="provisioned">Told (cars done, cars in all) as the cars are provisioned; null for nothing.</param>
     /// <param name="publishToAck">Where each fix batch's publish-to-PUBACK time goes (a load process's stand-in for publish-to-stored); null for none.</param>
+    /// <param name="connects">Where each car's connection attempts go (the connect and reconnect storms, from the cars' side); null for none.</param>
     /// <returns>The running fleet.</returns>
-    public static SimulatedFleet Start(FleetSettings settings, LocalPki pki, int mqttPort, PublishTimes published, TimeProvider clock, ILogger<SimulatedFleet> log, Action<int, int>? provisioned = null, LatencyHistogram? publishToAck = null)
+    public static SimulatedFleet Start(FleetSettings settings, LocalPki pki, int mqttPort, PublishTimes published, TimeProvider clock, ILogger<SimulatedFleet> log, Action<int, int>? provisioned = null, LatencyHistogram? publishToAck = null, ConnectLog? connects = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(pki);
@@ -80,7 +85,7 @@ public sealed partial class SimulatedFleet : IDisposable
             IGnssSource gnss = replay is not null
                 ? new NmeaLogGnss(replay, nowMs, startOffsetMs: (i - 1) * 37_000L)
                 : new GeneratedGnss(new RouteGenerator(town!, carSeed: unchecked((settings.Seed * 7919) + i)), nowMs);
-            fleet._cars.Add(fleet.CreateCar(i, bundle, gnss, settings, mqttPort, published, publishToAck, codeSigningKey is null ? null : new SimulatedUpdates
+            fleet._cars.Add(fleet.CreateCar(i, bundle, gnss, settings, mqttPort, published, publishToAck, connects, codeSigningKey is null ? null : new SimulatedUpdates
             {
                 Directory = Path.Combine(settings.FlashDirectory, carId + ".app"),
                 CodeSigningKey = codeSigningKey,
@@ -109,6 +114,19 @@ public sealed partial class SimulatedFleet : IDisposable
             var thread = new Thread(() => fleet.Work(index, workers)) { IsBackground = true, Name = "fleet-" + w.ToString(CultureInfo.InvariantCulture) };
             fleet._workers.Add(thread);
             thread.Start();
+        }
+
+        if (settings.ConnectConcurrency is { } concurrency && settings.Cars > 0)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(concurrency, 1);
+            fleet._connecting = new BlockingCollection<FleetCar>(new ConcurrentQueue<FleetCar>());
+            for (int c = 0; c < concurrency; c++)
+            {
+                // Small stacks: a connect thread only runs one car's step at a time (MQTTnet's connect awaits on the pool).
+                var thread = new Thread(fleet.Connect, 256 * 1024) { IsBackground = true, Name = "fleet-connect-" + c.ToString(CultureInfo.InvariantCulture) };
+                fleet._workers.Add(thread);
+                thread.Start();
+            }
         }
 
         return fleet;
@@ -149,10 +167,13 @@ public sealed partial class SimulatedFleet : IDisposable
                 .GroupBy(c => (c.Car.State, c.Car.InCoverage))
                 .Select(g => g.Count() + " " + g.Key.State + (g.Key.InCoverage ? string.Empty : " (dead zone)"))));
         _stopping = true;
+        _connecting?.CompleteAdding();
         foreach (Thread thread in _workers)
         {
             thread.Join(TimeSpan.FromSeconds(10));
         }
+
+        _connecting?.Dispose();
 
         // Disconnect in parallel: each DISCONNECT waits on its own socket.
         Parallel.ForEach(_cars, new ParallelOptions { MaxDegreeOfParallelism = 16 }, car =>
@@ -172,7 +193,7 @@ public sealed partial class SimulatedFleet : IDisposable
         }
     }
 
-    private FleetCar CreateCar(int number, DeviceBundle bundle, IGnssSource gnss, FleetSettings settings, int mqttPort, PublishTimes published, LatencyHistogram? publishToAck, SimulatedUpdates? updates)
+    private FleetCar CreateCar(int number, DeviceBundle bundle, IGnssSource gnss, FleetSettings settings, int mqttPort, PublishTimes published, LatencyHistogram? publishToAck, ConnectLog? connects, SimulatedUpdates? updates)
     {
         string carId = bundle.CarId;
         MqttNetLinkOptions linkOptions = MqttNetLinkOptions.FromPemFiles(
@@ -184,7 +205,7 @@ public sealed partial class SimulatedFleet : IDisposable
             "localhost");
         UplinkTopics topics = UplinkTopics.Create(carId, null);
         var link = new MqttNetLink(linkOptions);
-        var timed = new TimedLink(link, carId, topics.Fixes, published, _clock, publishToAck);
+        var timed = new TimedLink(link, carId, topics.Fixes, published, _clock, publishToAck, connects);
         var uplink = new UplinkOptions(
             topics,
             keepAliveS: 60,
@@ -221,33 +242,74 @@ public sealed partial class SimulatedFleet : IDisposable
         while (!_stopping)
         {
             long started = _monotonic.ElapsedMilliseconds;
-            long utcNow = _clock.GetUtcNow().ToUnixTimeMilliseconds();
             for (int i = index; i < _cars.Count && !_stopping; i += workers)
             {
                 FleetCar car = _cars[i];
-                if (started < car.StartAtMs)
+                if (started < car.StartAtMs || Volatile.Read(ref car.Connecting))
                 {
                     continue;
                 }
 
-                try
+                if (_connecting is not null && car.Car.ConnectDue(_monotonic.ElapsedMilliseconds))
                 {
-                    car.Car.Step(utcNow, _monotonic.ElapsedMilliseconds);
-                }
-                catch (Exception e) when (e is not OutOfMemoryException)
-                {
-                    // A car's fault is that car's: log it once in a while and keep the others running.
-                    if (car.Faults++ % 100 == 0)
+                    // The connect thread owns the car until its step is done (the write that ends it publishes the step).
+                    Volatile.Write(ref car.Connecting, true);
+                    try
                     {
-                        LogCarFault(e, car.Car.CarId);
+                        _connecting.Add(car);
                     }
+                    catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException)
+                    {
+                        Volatile.Write(ref car.Connecting, false); // the fleet is stopping: no more connects
+                    }
+
+                    continue;
                 }
+
+                Step(car);
             }
 
             long spent = _monotonic.ElapsedMilliseconds - started;
             if (spent < StepMs)
             {
                 Thread.Sleep((int)(StepMs - spent));
+            }
+        }
+    }
+
+    private void Connect()
+    {
+        try
+        {
+            foreach (FleetCar car in _connecting!.GetConsumingEnumerable())
+            {
+                if (!_stopping)
+                {
+                    Step(car);
+                }
+
+                Volatile.Write(ref car.Connecting, false);
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            // the fleet was disposed while this thread waited
+        }
+    }
+
+    private void Step(FleetCar car)
+    {
+        try
+        {
+            // The clock is read for each car: a car stepped by a connect thread meanwhile must not see time go back.
+            car.Car.Step(_clock.GetUtcNow().ToUnixTimeMilliseconds(), _monotonic.ElapsedMilliseconds);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A car's fault is that car's: log it once in a while and keep the others running.
+            if (car.Faults++ % 100 == 0)
+            {
+                LogCarFault(e, car.Car.CarId);
             }
         }
     }
@@ -266,6 +328,11 @@ public sealed partial class SimulatedFleet : IDisposable
         public MqttNetLink Link { get; } = link;
 
         public long StartAtMs { get; set; }
+
+        /// <summary>True while a connect thread has the car; its stepping thread leaves it alone until then.</summary>
+#pragma warning disable CA1051, SA1401 // a field, for Volatile.Read and Volatile.Write
+        public bool Connecting;
+#pragma warning restore CA1051, SA1401
 
         public int Faults { get; set; }
     }

@@ -9,7 +9,8 @@ namespace Tracker.Cloud.Local.Fleet;
 /// noted in the <see cref="PublishTimes"/> (car, batch CRC, wall time) before it goes out, so ingest and the browser
 /// can measure latency from the device's own publish call. Given a histogram and an <see cref="MqttNetLink"/>, it also
 /// times each fix batch's publish call to its PUBACK, which the broker sends only once the batch is stored: a load
-/// process that runs the cars apart from the host reads publish-to-stored (plus the PUBACK's way back) from it.
+/// process that runs the cars apart from the host reads publish-to-stored (plus the PUBACK's way back) from it. Given a
+/// <see cref="ConnectLog"/>, it times each connect too, from the car's call to the CONNACK (or the failure).
 /// Everything else passes through unchanged.
 /// </summary>
 public sealed class TimedLink : IMqttLink
@@ -20,6 +21,7 @@ public sealed class TimedLink : IMqttLink
     private readonly PublishTimes _publishTimes;
     private readonly TimeProvider _time;
     private readonly LatencyHistogram? _publishToAck;
+    private readonly ConnectLog? _connects;
     private readonly Lock _gate = new();
     private readonly Dictionary<int, long> _awaitingAck = [];
     private readonly Dictionary<int, long> _ackedEarly = [];
@@ -32,7 +34,8 @@ public sealed class TimedLink : IMqttLink
     /// <param name="publishTimes">Where publish times go.</param>
     /// <param name="time">The wall clock.</param>
     /// <param name="publishToAck">Where publish-to-PUBACK times of fix batches go; null for none (it needs an <see cref="MqttNetLink"/>).</param>
-    public TimedLink(IMqttLink inner, string carId, string fixesTopic, PublishTimes publishTimes, TimeProvider time, LatencyHistogram? publishToAck = null)
+    /// <param name="connects">Where each connection attempt (its start, how long it took, whether it got in) goes; null for none.</param>
+    public TimedLink(IMqttLink inner, string carId, string fixesTopic, PublishTimes publishTimes, TimeProvider time, LatencyHistogram? publishToAck = null, ConnectLog? connects = null)
     {
         ArgumentNullException.ThrowIfNull(inner);
         ArgumentNullException.ThrowIfNull(publishTimes);
@@ -42,6 +45,7 @@ public sealed class TimedLink : IMqttLink
         _fixesTopic = fixesTopic;
         _publishTimes = publishTimes;
         _time = time;
+        _connects = connects;
         if (publishToAck is not null && inner is MqttNetLink link)
         {
             _publishToAck = publishToAck;
@@ -53,7 +57,19 @@ public sealed class TimedLink : IMqttLink
     public bool IsConnected => _inner.IsConnected;
 
     /// <inheritdoc />
-    public LinkResult Connect(MqttConnectOptions options) => _inner.Connect(options);
+    public LinkResult Connect(MqttConnectOptions options)
+    {
+        if (_connects is null)
+        {
+            return _inner.Connect(options);
+        }
+
+        long startedMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        long started = _time.GetTimestamp();
+        LinkResult result = _inner.Connect(options);
+        _connects.Record(new ConnectAttempt(_carId, startedMs, _time.GetElapsedTime(started).TotalMilliseconds, result == LinkResult.Ok));
+        return result;
+    }
 
     /// <inheritdoc />
     public LinkResult Publish(string topic, byte[] payload, int offset, int count, int qos, out int messageId)

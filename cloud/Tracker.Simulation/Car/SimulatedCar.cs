@@ -6,7 +6,6 @@ using Tracker.Core.Reporting;
 using Tracker.Core.Storage;
 using Tracker.Core.Time;
 using Tracker.Core.Uplink;
-using Tracker.Device.Storage;
 using Tracker.Simulation.Gnss;
 
 namespace Tracker.Simulation.Car;
@@ -14,7 +13,8 @@ namespace Tracker.Simulation.Car;
 /// <summary>
 /// One simulated car running the firmware's shared core exactly as the device does: NMEA bytes from
 /// its receiver go through the device's <see cref="FixRecorder"/> (reader, clock from GNSS,
-/// <see cref="ReportPolicy"/>, <see cref="FixLog"/> in a directory), and the
+/// <see cref="ReportPolicy"/>, <see cref="FixLog"/> in a directory through
+/// <see cref="ClosedFileFlash"/>, which holds no file open between calls), and the
 /// <see cref="UplinkEngine"/> publishes them over the given link, wrapped in a
 /// <see cref="CoverageLink"/> so that dead zones take the network away.
 /// </summary>
@@ -38,7 +38,7 @@ public sealed class SimulatedCar : IDisposable
     private const int ReadChunk = 512;
 
     private readonly IGnssSource _gnss;
-    private readonly DirectoryFlashFileSystem _fs = new();
+    private readonly ClosedFileFlash _fs = new();
     private readonly FixLog _log;
     private readonly CalendarClock _clock;
     private readonly uint _jitterSeed;
@@ -61,6 +61,7 @@ public sealed class SimulatedCar : IDisposable
     private bool _driving = true;
     private bool _resync;
     private long _lastMonotonicMs;
+    private bool _stepped;
     private long _stepMonotonicMs;
     private long _lastMovingMs = -1;
     private long _fixesRead;
@@ -193,6 +194,15 @@ public sealed class SimulatedCar : IDisposable
     /// <summary>Restarts the car made to run pending restart keys.</summary>
     public int Restarts => Volatile.Read(ref _restarts);
 
+    /// <summary>
+    /// True when the next <see cref="Step"/> at <paramref name="monotonicMs"/> would connect (the first step, or the uplink
+    /// not connected and its backoff over), and so block until the broker answers. Call it from the thread that steps
+    /// the car; it changes nothing.
+    /// </summary>
+    /// <param name="monotonicMs">The tick the next step will be given.</param>
+    /// <returns>Whether that step would connect.</returns>
+    public bool ConnectDue(long monotonicMs) => !_stepped || _engine.ConnectDue(monotonicMs);
+
     /// <summary>True when the car has cellular coverage at the last step's time.</summary>
     public bool InCoverage => _link.InCoverage;
 
@@ -231,6 +241,7 @@ public sealed class SimulatedCar : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         _world.Set(utcNowMs);
         _lastMonotonicMs = monotonicMs;
+        _stepped = true;
         if (_driving)
         {
             ReadGnss(utcNowMs, monotonicMs, keep: !_resync);
@@ -348,16 +359,10 @@ public sealed class SimulatedCar : IDisposable
         return (recorder, new UplinkEngine(link, _log, _clock, _device, uplink, _jitterSeed));
     }
 
-    /// <summary>Closes the log's files. The link is the caller's.</summary>
+    /// <summary>Stops the car: it steps no more. Its flash holds no file open between calls; the link is the caller's.</summary>
     public void Dispose()
     {
-        if (_disposed)
-        {
-            return;
-        }
-
         _disposed = true;
-        _fs.Dispose();
     }
 
     private void ReadGnss(long utcNowMs, long monotonicMs, bool keep)

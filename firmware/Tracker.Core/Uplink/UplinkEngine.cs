@@ -168,6 +168,19 @@ namespace Tracker.Core.Uplink
         }
 
         /// <summary>
+        /// True when <see cref="Tick"/> at <paramref name="nowMs"/> would open the connection: not connected, the clock
+        /// valid and no backoff delay waiting. That tick blocks in the link's <c>Connect</c> until the connection is up
+        /// or has failed, so a caller that steps many uplinks from few threads (the simulated fleet) can give it a
+        /// thread of its own. It changes nothing.
+        /// </summary>
+        /// <param name="nowMs">The monotonic tick the next <see cref="Tick"/> will be given.</param>
+        /// <returns>Whether that tick would connect.</returns>
+        public bool ConnectDue(long nowMs)
+        {
+            return _state != UplinkState.Connected && _clock.IsValid && _reconnect.IsDue(nowMs);
+        }
+
+        /// <summary>
         /// Does what is due: waits for the clock, connects when the backoff delay has passed, collects
         /// PUBACKs (committing batches) and control messages, detects a dead connection, sends a
         /// status message and fix batches. Call it from the device's loop, every 100 ms to 1 s.

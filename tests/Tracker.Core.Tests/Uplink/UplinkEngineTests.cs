@@ -45,6 +45,35 @@ public class UplinkEngineTests
     }
 
     [Fact]
+    public void ConnectDue_SaysExactlyWhichTickWillConnect_ThroughDropsAndBackoff()
+    {
+        // The simulated fleet hands a tick that would connect (and block until the CONNACK) to a thread of its own.
+        var rig = new UplinkRig(UplinkRig.MakeOptions(backoffBaseMs: 1000, backoffCapMs: 8_000));
+        rig.Clock.IsValid = false;
+        Assert.False(rig.Engine.ConnectDue(rig.Now + 100));
+        rig.Clock.IsValid = true;
+        int due = 0;
+        for (int i = 0; i < 600; i++)
+        {
+            if (i == 100 || i == 300)
+            {
+                rig.Link.LoseConnection();
+            }
+
+            rig.Link.ConnectFailure = i is >= 100 and < 250 ? 1 : 0;
+            bool expected = rig.Engine.ConnectDue(rig.Now + 100);
+            int calls = rig.Link.ConnectCalls.Count;
+            rig.Tick(100);
+            Assert.Equal(expected, rig.Link.ConnectCalls.Count > calls);
+            due += expected ? 1 : 0;
+        }
+
+        Assert.True(due >= 5, $"only {due} ticks connected");
+        Assert.Equal(UplinkState.Connected, rig.Engine.State);
+        Assert.False(rig.Engine.ConnectDue(rig.Now + 100));
+    }
+
+    [Fact]
     public void ConnectFailures_BackOffExponentiallyWithJitter_UpToTheCap()
     {
         var rig = new UplinkRig(UplinkRig.MakeOptions(backoffBaseMs: 1000, backoffCapMs: 16_000));

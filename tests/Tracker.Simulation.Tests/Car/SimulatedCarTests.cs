@@ -197,26 +197,7 @@ public sealed class SimulatedCarTests : IDisposable
         Assert.Throws<ObjectDisposedException>(() => car.Step(Start, 0));
     }
 
-    private SimulatedCarOptions CarOptions() => new()
-    {
-        CarId = CarId,
-        LogDirectory = _folder.Path,
-        Uplink = new UplinkOptions(
-            UplinkTopics.Create(CarId, null),
-            UplinkOptions.DefaultKeepAliveS,
-            UplinkOptions.DefaultNormalPeriodMs,
-            UplinkOptions.DefaultLivePeriodMs,
-            true,
-            UplinkOptions.DefaultMaxWatchMs,
-            UplinkOptions.DefaultStatusPeriodMs,
-            UplinkOptions.DefaultMaxInFlight,
-            UplinkOptions.DefaultMaxFixesPerBatch,
-            UplinkOptions.DefaultMaxMessageBytes,
-            UplinkOptions.DefaultAckTimeoutMs,
-            UplinkOptions.DefaultBackoffBaseMs,
-            UplinkOptions.DefaultBackoffCapMs),
-        JitterSeed = 42,
-    };
+    private SimulatedCarOptions CarOptions() => CarSetups.Options(CarId, _folder.Path, 42);
 
     private static List<long> PublishedFixTimes(AckingLink link)
     {
