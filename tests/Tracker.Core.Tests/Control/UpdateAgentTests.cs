@@ -23,7 +23,7 @@ public class UpdateAgentTests
     private const string Dir = "app";
     private const string Car = "car-1";
     private static readonly RSA Key = RSA.Create(3072);
-    private static readonly byte[] Modulus = Key.ExportParameters(false).Modulus!;
+    internal static readonly byte[] Modulus = Key.ExportParameters(false).Modulus!;
 
     [Fact]
     public void AJob_IsDownloadedVerifiedSwitchedAndConfirmed_BeforeItIsReportedSucceeded()
@@ -268,7 +268,7 @@ public class UpdateAgentTests
         Assert.False(topics.TryParseUpdateAnswer("$aws/things/car-1/jobs/job-7/get/accepted", out _, out _));
     }
 
-    private static (byte[] Image, JsonObject Document) Image(int size, string version)
+    internal static (byte[] Image, JsonObject Document) Image(int size, string version)
     {
         byte[] image = RandomNumberGenerator.GetBytes(size);
         byte[] digest = SHA256.HashData(image);
@@ -370,7 +370,7 @@ public class UpdateAgentTests
     }
 
     /// <summary>IoT Jobs with one job for the car, over a link that answers at once; also the image's transport.</summary>
-    private sealed class Jobs : IUpdateTransport
+    internal sealed class Jobs : IUpdateTransport
     {
         private readonly byte[] _image;
         private readonly JsonObject _document;
@@ -454,7 +454,7 @@ public class UpdateAgentTests
     }
 
     /// <summary>A link to the in-test IoT Jobs: publishes are delivered and answered at once; a reboot reconnects it.</summary>
-    private sealed class JobsLink(Jobs jobs) : IMqttLink
+    internal sealed class JobsLink(Jobs jobs) : IMqttLink
     {
         private readonly Queue<(string Topic, byte[] Payload)> _incoming = new();
         private readonly Queue<int> _completions = new();
