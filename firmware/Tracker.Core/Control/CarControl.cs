@@ -34,7 +34,21 @@ namespace Tracker.Core.Control
             _restart = restart;
             _health = updates != null && updates.OnTrial ? new HealthWindow(bootMs, confirmWindowMs) : null;
             Reason = string.Empty;
+            if (updates != null && updates.TakeReboot())
+            {
+                // The agent asks at start only when a candidate is staged and this boot did not run it: no loader chose
+                // (the app was deployed alone, firmware/Tracker.Loader is not on the board). Rebooting would come back
+                // here every time, so the candidate waits for the loader and the app runs on.
+                WaitingForLoader = true;
+                Reason = "an update is staged, but no loader ran it: not rebooting (deploy firmware/Tracker.Loader)";
+            }
         }
+
+        /// <summary>
+        /// True when this boot found a staged candidate that no loader ran (the app deployed without
+        /// firmware/Tracker.Loader): the app does not reboot for it, which would loop.
+        /// </summary>
+        public bool WaitingForLoader { get; }
 
         /// <summary>The link the uplink engine must use: the outermost stage over <paramref name="link"/>.</summary>
         /// <param name="link">The real link.</param>
@@ -68,6 +82,12 @@ namespace Tracker.Core.Control
         public ControlAction Step(long nowMs, bool fixRead, bool uplinkConnected, bool ignitionOn, bool moving, long backlog, int inFlight)
         {
             Reason = string.Empty;
+            if (WaitingForLoader)
+            {
+                // The stage's own download or switch would only stage again what no loader will run.
+                return StepConfig(nowMs, ignitionOn, moving, backlog, inFlight, false);
+            }
+
             if (_updates != null)
             {
                 _updates.Step();
@@ -96,6 +116,11 @@ namespace Tracker.Core.Control
                 }
             }
 
+            return StepConfig(nowMs, ignitionOn, moving, backlog, inFlight, _updates != null && _updates.Phase == UpdatePhase.Downloading);
+        }
+
+        private ControlAction StepConfig(long nowMs, bool ignitionOn, bool moving, long backlog, int inFlight, bool downloading)
+        {
             if (_config == null)
             {
                 return ControlAction.None;
@@ -107,7 +132,6 @@ namespace Tracker.Core.Control
                 return ControlAction.ConfigChanged;
             }
 
-            bool downloading = _updates != null && _updates.Phase == UpdatePhase.Downloading;
             if (_restart.Update(nowMs, _config.Remote.RestartPending, ignitionOn, moving, backlog, inFlight, downloading))
             {
                 Reason = string.Concat("restart keys pending (", _restart.Reason, ")");

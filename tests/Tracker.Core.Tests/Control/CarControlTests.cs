@@ -57,6 +57,19 @@ public class CarControlTests
     }
 
     [Fact]
+    public void AnUpdateStagedWithoutALoaderOnTheBoard_DoesNotRebootAgainAndAgain_AndTheCarRunsOn()
+    {
+        var jobs = new UpdateAgentTests.Jobs(UpdateAgentTests.Image(1024, "1.4.0"));
+        var car = new Device(new FaultyFlash(), jobs, windowMs: 5_000) { NoLoader = true };
+        car.RunUntil(() => false, 5_000);
+
+        Assert.Equal(["", ""], car.Boots); // the one reboot into the staged version, which nothing ran
+        Assert.True(car.Control.WaitingForLoader);
+        Assert.False(car.Control.OnTrial);
+        Assert.Equal("IN_PROGRESS", jobs.Status);
+    }
+
+    [Fact]
     public void TheHealthWindow_CountsAFixReadBeforeTheUplink_AndEndsJustAfterItsLength()
     {
         var window = new HealthWindow(1_000, 10_000);
@@ -139,6 +152,9 @@ public class CarControlTests
 
         public bool UplinkOnTrial { get; init; } = true;
 
+        /// <summary>The app deployed alone: nothing runs the loader's step, every boot is the built-in version.</summary>
+        public bool NoLoader { get; init; }
+
         public long ConfirmedAfterBootMs { get; private set; } = -1;
 
         public string LastRebootReason { get; private set; } = string.Empty;
@@ -182,7 +198,7 @@ public class CarControlTests
 
         private (UpdateAgent, CarControl) Boot()
         {
-            string running = UpdateAgent.Boot(_flash, Dir, out _);
+            string running = NoLoader ? string.Empty : UpdateAgent.Boot(_flash, Dir, out _);
             Boots.Add(running);
             _bootMs = _now;
             var agent = new UpdateAgent(_jobs.Link, Car, _flash, Dir, UpdateAgentTests.Modulus, _jobs, running.Length > 0 ? running : "1.0");
