@@ -42,7 +42,7 @@ namespace Tracker.Core.Common
             string path;
             if (!ImageUrl.TrySplit(url, out origin, out host, out path))
             {
-                throw new System.ArgumentException("the image URL must be https://host[:port]/path, without quotes, spaces or user info (ImageUrl)", "url");
+                throw new System.ArgumentException(ImageUrl.RuleText, "url");
             }
 
             _connection = connection;

@@ -13,6 +13,9 @@ namespace Tracker.Core.Common
         /// <summary>The longest URL accepted (a pre-signed S3 URL with a session token is 500 to 1,200 characters).</summary>
         public const int MaxLength = 2048;
 
+        /// <summary>What a transport says when a URL breaks the rule (its ArgumentException's message).</summary>
+        public const string RuleText = "the image URL must be https://host[:port]/path, without quotes, spaces or user info (ImageUrl)";
+
         /// <summary>The longest host (a DNS name, RFC 1035 §2.3.4).</summary>
         public const int MaxHostLength = 253;
 
