@@ -12,7 +12,7 @@ namespace Tracker.Cloud.Local.Tests.Host;
 /// requests (<see cref="HttpRangeClient"/>, which the device runs over <c>Socket</c> + <c>SslStream</c> because
 /// nanoFramework has no HttpWebRequest) over a TLS socket, into the firmware's StagedDownload while the server cuts
 /// the link mid-body again and again: the exact image arrives; a missing image and a URL without its token are
-/// refusals; a server the car does not trust gives no byte.
+/// refusals. (A server the car does not trust: UpdateDownloadTests, through the same trust check.)
 /// </summary>
 public sealed class WifiDownloadTests(LocalHostFixture fixture) : IClassFixture<LocalHostFixture>
 {
@@ -65,22 +65,5 @@ public sealed class WifiDownloadTests(LocalHostFixture fixture) : IClassFixture<
         await using ImageServer tokened = await ImageServer.StartAsync(folder.Combine("www"), fixture.Host.Pki.ServerCertificate, RandomNumberGenerator.GetBytes(32));
         Assert.Equal(RangeResult.Refused, new HttpRangeClient(tokened.UrlOf("x.bin").ToString(), connection).Read(0, new byte[10], 10, out read));
         Assert.Equal(1, tokened.Refused);
-    }
-
-    [Fact]
-    public async Task AServerTheCarDoesNotTrust_GivesNoByte()
-    {
-        using var folder = new TempFolder();
-        Directory.CreateDirectory(folder.Combine("www"));
-        File.WriteAllBytes(folder.Combine("www", "x.bin"), new byte[10]);
-        using var rsa = RSA.Create(2048);
-        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=127.0.0.1", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        using var selfSigned = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddDays(1));
-        await using ImageServer server = await ImageServer.StartAsync(folder.Combine("www"), selfSigned);
-        using var connection = new TlsByteConnection(fixture.Host.Pki.EndpointCa, TimeSpan.FromSeconds(10));
-        var client = new HttpRangeClient(server.UrlOf("x.bin").ToString(), connection);
-        Assert.Equal(RangeResult.LinkDown, client.Read(0, new byte[10], 10, out int read));
-        Assert.Equal(0, read);
-        Assert.Equal("cannot connect", client.LastProblem);
     }
 }
