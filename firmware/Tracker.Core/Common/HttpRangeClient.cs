@@ -40,10 +40,7 @@ namespace Tracker.Core.Common
             string origin;
             string host;
             string path;
-            if (!ImageUrl.TrySplit(url, out origin, out host, out path))
-            {
-                throw new System.ArgumentException(ImageUrl.RuleText, "url");
-            }
+            ImageUrl.Split(url, out origin, out host, out path);
 
             _connection = connection;
             _host = host;

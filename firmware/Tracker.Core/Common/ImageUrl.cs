@@ -66,6 +66,20 @@ namespace Tracker.Core.Common
             return true;
         }
 
+        /// <summary>Splits the URL a transport is built for (<see cref="TrySplit"/>), which must follow the rule.</summary>
+        /// <param name="url">The URL.</param>
+        /// <param name="origin"><c>https://host[:port]</c>.</param>
+        /// <param name="host">The host.</param>
+        /// <param name="path">The path and query (starting with '/').</param>
+        /// <exception cref="System.ArgumentException">The URL breaks the rule (<see cref="RuleText"/>).</exception>
+        public static void Split(string url, out string origin, out string host, out string path)
+        {
+            if (!TrySplit(url, out origin, out host, out path))
+            {
+                throw new System.ArgumentException(RuleText, "url");
+            }
+        }
+
         /// <summary>Whether <paramref name="url"/> follows the rule. Never throws.</summary>
         /// <param name="url">The URL.</param>
         /// <returns>True when it does.</returns>
