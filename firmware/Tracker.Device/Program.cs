@@ -4,8 +4,10 @@ using System.Device.Gpio;
 using System.IO.Ports;
 using System.Text;
 using System.Threading;
+using nanoFramework.Runtime.Native;
 using Tracker.Core.Common;
 using Tracker.Core.Config;
+using Tracker.Core.Control;
 using Tracker.Core.Modem;
 using Tracker.Core.Power;
 using Tracker.Core.Recording;
@@ -25,15 +27,20 @@ using Tracker.Device.Time;
 namespace Tracker.Device
 {
     /// <summary>
-    /// The tracker application: config and certificates from I:, then the GNSS thread (the core's
-    /// recorder: NMEA -> clock from GNSS -> report policy -> FixLog) and the main loop (uplink engine over the SIM7080G, or over M2Mqtt on
-    /// Wi-Fi when <c>wifi.ssid</c> is set). A missing or bad config ends in <see cref="SafeIdle"/>.
+    /// The tracker application: config and certificates from I: (with the remote overrides' newest whole generation),
+    /// then the GNSS thread (the core's recorder: NMEA -> clock from GNSS -> report policy -> FixLog) and the main loop
+    /// (uplink engine over the SIM7080G, or over M2Mqtt on Wi-Fi when <c>wifi.ssid</c> is set), with the Control stage
+    /// on the same connection: remote configuration through the shadow and, when the bundle has the fleet's
+    /// code-signing key, the IoT Jobs update agent (Control/README.md). A missing or bad config ends in <see cref="SafeIdle"/>.
     /// Runtime behaviour: README.md.
     /// </summary>
     public static class Program
     {
         /// <summary>The FixLog's directory on the internal flash.</summary>
         public const string FixLogDirectory = "I:\\fixlog";
+
+        /// <summary>The update area on the internal flash: the loader's (<c>Tracker.Loader</c>, <c>LoaderRun.AppDirectory</c>), shared through files.</summary>
+        public const string UpdateDirectory = "I:\\app";
 
         private const int LoopMs = 100;
         private const int WatchdogTimeoutMs = 600000;
@@ -49,6 +56,9 @@ namespace Tracker.Device
 
         private static uint _failedStamp;
 
+        // The version the loader started (Start), or empty when this is the built-in application (Main).
+        private static string _imageVersion = string.Empty;
+
         /// <summary>
         /// The entry point when the loader (firmware/Tracker.Loader) runs this application from an update image
         /// (Control/README.md §2): the image's manifest names it, and the loader passes the version it chose.
@@ -57,6 +67,7 @@ namespace Tracker.Device
         public static void Start(string version)
         {
             DeviceLog.Info("boot", String.Concat("loaded from image ", version));
+            _imageVersion = version ?? string.Empty;
             Main();
         }
 
@@ -74,11 +85,21 @@ namespace Tracker.Device
                 return;
             }
 
-            TrackerConfig config = files!.Config;
+            // tracker.conf with the newest whole generation of remote overrides that builds (Control/README.md §1,
+            // "Applying atomically"); with none, tracker.conf alone, which DeviceFiles already validated.
+            DirectoryFlashFileSystem flash = new DirectoryFlashFileSystem();
+            RemoteConfig remote = RemoteConfig.Open(flash, OverrideStore.DeviceDirectory, files!.ConfigText);
+            TrackerConfig config = remote.Result.IsOk ? remote.Result.Config! : files.Config;
+            if (remote.Generation > 0 || remote.SkippedGenerations > 0)
+            {
+                DeviceLog.Info("config", String.Concat("remote overrides: generation ", remote.Generation.ToString(), ", shadow version ", remote.AppliedVersion.ToString(),
+                    remote.SkippedGenerations > 0 ? String.Concat(", ", remote.SkippedGenerations.ToString(), " newer skipped (torn or refused)") : string.Empty));
+            }
+
             StatusLed led = new StatusLed(gpio, config.GetInt(TrackerSetting.HwLedPin), true);
             try
             {
-                Run(gpio, led, files);
+                Run(gpio, led, files, flash, remote, config);
             }
             catch (Exception e)
             {
@@ -88,12 +109,12 @@ namespace Tracker.Device
             }
         }
 
-        private static void Run(GpioController gpio, StatusLed led, DeviceFiles files)
+        private static void Run(GpioController gpio, StatusLed led, DeviceFiles files, DirectoryFlashFileSystem flash, RemoteConfig remote, TrackerConfig c)
         {
-            TrackerConfig c = files.Config;
             TickClock ticks = new TickClock();
             CalendarClock clock = new CalendarClock(new EspRtc());
-            StatusBoard status = new StatusBoard(DeviceInfo.FirmwareVersion);
+            string running = _imageVersion.Length > 0 ? _imageVersion : DeviceInfo.FirmwareVersion;
+            StatusBoard status = new StatusBoard(running);
             IgnitionInput ignition = new IgnitionInput(gpio, c.GetInt(TrackerSetting.HwIgnitionPin), c.GetFlag(TrackerSetting.HwIgnitionActiveHigh));
             AdcController? adc = OpenAdc();
             VoltageSense supply = VoltageSense.Open(adc, c.GetInt(TrackerSetting.HwSupplyAdcPin), SenseDivider.ReferenceSupply);
@@ -103,6 +124,8 @@ namespace Tracker.Device
             SoftwareWatchdog watchdog = new SoftwareWatchdog(WatchdogTimeoutMs);
             int mainChannel = watchdog.Register("main");
 
+            // The FixLog keeps its own adapter (it holds open streams, used under the FixLog's lock from two threads);
+            // the Control stage's, on the main thread only, is 'flash'.
             FixLog log = FixLog.Open(new DirectoryFlashFileSystem(), FixLogDirectory, FixLogOptions.ForCapacity(c.FixLogCapacityBytes));
             DeviceLog.Info("boot", String.Concat(new string[]
             {
@@ -128,7 +151,24 @@ namespace Tracker.Device
                 DeviceLog.Info("boot", String.Concat("uplink over the SIM7080G (APN '", c.Apn ?? string.Empty, "') to ", c.MqttEndpoint));
             }
 
-            UplinkEngine engine = new UplinkEngine(link, log, clock, status, c.Uplink, Seed(c.CarId, ticks.NowMs));
+            // The Control stage between the engine and the link: shadow deltas and job messages are taken out of the
+            // engine's stream, and their replies published on the same connection (ControlLink, UpdateAgent).
+            ControlLink control = new ControlLink(link, remote, c.CarId);
+            IUpdateTransport transport = modem != null ? (IUpdateTransport)new ModemUpdateTransport(modem) : new WifiUpdateTransport(Text(files.CaPem));
+            UpdateAgent? agent = StartAgent(control, c.CarId, flash, files.CodeSigningKey, transport, running);
+            CarControl car = new CarControl(control, agent, new SafeRestart(), ticks.NowMs, HealthWindow.DefaultWindowMs);
+            if (car.OnTrial)
+            {
+                DeviceLog.Info("update", String.Concat("version ", running, " on trial: it must read a GNSS fix and connect the uplink within ", (HealthWindow.DefaultWindowMs / 60000).ToString(), " minutes"));
+            }
+            else if (car.WaitingForLoader)
+            {
+                DeviceLog.Error("update", car.Reason);
+            }
+
+            IMqttLink outer = car.Outermost(link);
+            uint seed = Seed(c.CarId, ticks.NowMs);
+            UplinkEngine engine = new UplinkEngine(outer, log, clock, status, c.Uplink, seed);
             watchdog.Start();
             gnss.Start();
             led.Show(LedPattern.NoFix);
@@ -184,11 +224,49 @@ namespace Tracker.Device
                     }
                 }
 
+                ControlAction action = ControlAction.None;
+                try
+                {
+                    action = car.Step(now, status.LastFixTickMs >= 0, engine.State == UplinkState.Connected, status.Ignition == IgnitionState.On,
+                        status.IsMoving, log.PendingCount, engine.MessagesInFlight);
+                }
+                catch (Exception e)
+                {
+                    // As the engine's tick: a bug, logged; the watchdog covers a loop that stops.
+                    loopErrors++;
+                    DeviceLog.Error("control", String.Concat("pass failed: ", e.Message));
+                }
+
+                if (car.Reason.Length > 0)
+                {
+                    DeviceLog.Info("control", car.Reason);
+                }
+
+                if (action == ControlAction.Reboot)
+                {
+                    // Into a staged update, out of a version that did not confirm (the loader counts the attempt), or for
+                    // restart keys at a safe moment. Every fix appended is on flash already.
+                    outer.Disconnect();
+                    Power.RebootDevice(RebootOption.NormalReboot);
+                }
+
+                if (action == ControlAction.ConfigChanged && remote.Result.IsOk)
+                {
+                    // Live keys at once: the report policy and the uplink are rebuilt between two passes; the link
+                    // reconnects, and what was in flight is sent again from the FixLog.
+                    TrackerConfig next = remote.Result.Config!;
+                    gnss.Replace(new FixRecorder(new ReportPolicy(next.Report), log, clock));
+                    outer.Disconnect();
+                    engine = new UplinkEngine(outer, log, clock, status, next.Uplink, seed);
+                    DeviceLog.Info("config", String.Concat("live change applied: shadow version ", remote.AppliedVersion.ToString()));
+                }
+
                 led.Show(Pattern(status, engine, now));
                 if (now - lastStats >= StatsEveryMs)
                 {
                     lastStats = now;
                     LogStats(engine, log, modem);
+                    LogControl(control, agent);
                 }
 
                 Thread.Sleep(LoopMs);
@@ -241,6 +319,55 @@ namespace Tracker.Device
                 ", evicted ", log.Evictions.ToString(),
                 modem != null && modem.LastFailure.Length > 0 ? ", modem: " + modem.LastFailure : string.Empty,
             }));
+        }
+
+        private static UpdateAgent? StartAgent(ControlLink control, string carId, DirectoryFlashFileSystem flash, byte[]? key, IUpdateTransport transport, string running)
+        {
+            if (key == null)
+            {
+                DeviceLog.Info("update", String.Concat("no ", DeviceFiles.CodeSigningKeyPath, ": this car takes no application updates"));
+                return null;
+            }
+
+            try
+            {
+                UpdateAgent agent = new UpdateAgent(control, carId, flash, UpdateDirectory, key, transport, running);
+                DeviceLog.Info("update", String.Concat("running ", running, "; update agent ", PhaseName(agent.Phase)));
+                return agent;
+            }
+            catch (Exception e)
+            {
+                // Only a flash the adapter cannot use gets here; the car runs on without updates rather than not at all.
+                DeviceLog.Error("update", String.Concat("the update agent cannot start: ", e.Message));
+                return null;
+            }
+        }
+
+        private static void LogControl(ControlLink control, UpdateAgent? agent)
+        {
+            DeviceLog.Info("control", String.Concat(new string[]
+            {
+                "shadow: applied ", control.Applied.ToString(), ", refused ", control.Refused.ToString(), ", reports ", control.ReportsDelivered.ToString(),
+                agent == null ? string.Empty : String.Concat("; update: ", PhaseName(agent.Phase), " ", agent.JobId, ", ", agent.DownloadedBytes.ToString(), " bytes, ",
+                    agent.Interruptions.ToString(), " cuts", agent.LastReason.Length > 0 ? ", last " + agent.LastReason : string.Empty),
+            }));
+        }
+
+        private static string PhaseName(UpdatePhase phase)
+        {
+            switch (phase)
+            {
+                case UpdatePhase.Idle:
+                    return "idle";
+                case UpdatePhase.Downloading:
+                    return "downloading";
+                case UpdatePhase.Switching:
+                    return "switching";
+                case UpdatePhase.Confirming:
+                    return "confirming";
+                default:
+                    return "reporting";
+            }
         }
 
         private static string StateName(UplinkState state)

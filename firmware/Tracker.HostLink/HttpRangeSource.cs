@@ -112,7 +112,7 @@ public sealed class HttpRangeSource : IRangeSource, IDisposable
     /// <inheritdoc/>
     public void Dispose() => _http.Dispose();
 
-    private static bool Trusted(X509Certificate? certificate, SslPolicyErrors errors, X509Certificate2 ca)
+    internal static bool Trusted(X509Certificate? certificate, SslPolicyErrors errors, X509Certificate2 ca)
     {
         if (certificate is null || (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != SslPolicyErrors.None)
         {

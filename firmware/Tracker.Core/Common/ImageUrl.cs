@@ -13,6 +13,9 @@ namespace Tracker.Core.Common
         /// <summary>The longest URL accepted (a pre-signed S3 URL with a session token is 500 to 1,200 characters).</summary>
         public const int MaxLength = 2048;
 
+        /// <summary>What a transport says when a URL breaks the rule (its ArgumentException's message).</summary>
+        public const string RuleText = "the image URL must be https://host[:port]/path, without quotes, spaces or user info (ImageUrl)";
+
         /// <summary>The longest host (a DNS name, RFC 1035 §2.3.4).</summary>
         public const int MaxHostLength = 253;
 
@@ -61,6 +64,20 @@ namespace Tracker.Core.Common
             host = name;
             path = url.Substring(slash);
             return true;
+        }
+
+        /// <summary>Splits the URL a transport is built for (<see cref="TrySplit"/>), which must follow the rule.</summary>
+        /// <param name="url">The URL.</param>
+        /// <param name="origin"><c>https://host[:port]</c>.</param>
+        /// <param name="host">The host.</param>
+        /// <param name="path">The path and query (starting with '/').</param>
+        /// <exception cref="System.ArgumentException">The URL breaks the rule (<see cref="RuleText"/>).</exception>
+        public static void Split(string url, out string origin, out string host, out string path)
+        {
+            if (!TrySplit(url, out origin, out host, out path))
+            {
+                throw new System.ArgumentException(RuleText, "url");
+            }
         }
 
         /// <summary>Whether <paramref name="url"/> follows the rule. Never throws.</summary>

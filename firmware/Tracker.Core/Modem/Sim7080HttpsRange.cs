@@ -72,10 +72,7 @@ namespace Tracker.Core.Modem
             string origin;
             string host;
             string path;
-            if (!ImageUrl.TrySplit(url, out origin, out host, out path))
-            {
-                throw new System.ArgumentException("the image URL must be https://host[:port]/path, without quotes, spaces or user info (ImageUrl)", "url");
-            }
+            ImageUrl.Split(url, out origin, out host, out path);
 
             _at = at;
             _origin = origin;

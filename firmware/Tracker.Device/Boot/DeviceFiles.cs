@@ -15,16 +15,27 @@ namespace Tracker.Device.Boot
     {
         private const string Drive = "I:\\";
 
-        private DeviceFiles(TrackerConfig config, byte[] ca, byte[] certificate, byte[] key)
+        /// <summary>The fleet's code-signing public key (the raw RSA modulus), from the bundle when the fleet has one (provisioning <c>codesign create</c>).</summary>
+        public const string CodeSigningKeyPath = "I:\\codesign.pub";
+
+        private DeviceFiles(string configText, TrackerConfig config, byte[] ca, byte[] certificate, byte[] key, byte[]? codeSigningKey)
         {
+            ConfigText = configText;
             Config = config;
             CaPem = ca;
             CertificatePem = certificate;
             KeyPem = key;
+            CodeSigningKey = codeSigningKey;
         }
 
-        /// <summary>The validated config.</summary>
+        /// <summary><c>I:\tracker.conf</c>'s text (the base the remote overrides are merged over).</summary>
+        public string ConfigText { get; }
+
+        /// <summary>The validated config (<c>tracker.conf</c> alone).</summary>
         public TrackerConfig Config { get; }
+
+        /// <summary>The code-signing key, or null when the bundle has none (the car then takes no updates).</summary>
+        public byte[]? CodeSigningKey { get; }
 
         /// <summary>The broker's root CA, PEM bytes.</summary>
         public byte[] CaPem { get; }
@@ -48,7 +59,8 @@ namespace Tracker.Device.Boot
                 return false;
             }
 
-            TrackerConfigResult loaded = TrackerConfigLoader.Load(System.Text.Encoding.UTF8.GetString(text!, 0, text!.Length));
+            string configText = System.Text.Encoding.UTF8.GetString(text!, 0, text!.Length);
+            TrackerConfigResult loaded = TrackerConfigLoader.Load(configText);
             if (!loaded.IsOk)
             {
                 error = String.Concat(TrackerConfigLoader.DevicePath, " ", loaded.Message);
@@ -66,7 +78,15 @@ namespace Tracker.Device.Boot
                 return false;
             }
 
-            files = new DeviceFiles(config, ca!, certificate!, key!);
+            // Optional: without it the car runs, and takes no update (an image it cannot verify is never switched to).
+            byte[]? codeSigningKey;
+            string ignored;
+            if (!TryRead(CodeSigningKeyPath, out codeSigningKey, out ignored))
+            {
+                codeSigningKey = null;
+            }
+
+            files = new DeviceFiles(configText, config, ca!, certificate!, key!, codeSigningKey);
             error = string.Empty;
             return true;
         }

@@ -24,7 +24,8 @@ namespace Tracker.Device.Gnss
     /// silence reads a last sentence that the receiver left without its line ending (when its
     /// checksum verifies; an incomplete one waits for the rest).
     /// The FixLog is thread-safe (Storage/README.md), so the uplink reads it from the main loop
-    /// while this thread appends.
+    /// while this thread appends. A remote config change replaces the recorder (a new report policy)
+    /// from the main loop through <see cref="Replace"/>, under the same lock as every push.
     /// </remarks>
     internal sealed class GnssReader : IFixObserver
     {
@@ -35,7 +36,8 @@ namespace Tracker.Device.Gnss
         private const int CountersEveryMs = 60000;
 
         private readonly SerialPort _port;
-        private readonly FixRecorder _recorder;
+        private readonly object _gate = new object();
+        private FixRecorder _recorder;
         private readonly CalendarClock _clock;
         private readonly TickClock _ticks;
         private readonly StatusBoard _status;
@@ -64,10 +66,31 @@ namespace Tracker.Device.Gnss
             recorder.Observe(this);
         }
 
-        /// <summary>Fixes the log took.</summary>
+        /// <summary>Fixes the log took (by the current recorder).</summary>
         public long Recorded
         {
-            get { return _recorder.Recorded; }
+            get
+            {
+                lock (_gate)
+                {
+                    return _recorder.Recorded;
+                }
+            }
+        }
+
+        /// <summary>
+        /// Runs a new recorder from the next byte on (a live report-policy change, Control/README.md §1): the epoch in
+        /// progress is closed by the old one first, so no fix is lost, and the new one reads from a clean line.
+        /// </summary>
+        /// <param name="next">The recorder with the new policy, over the same FixLog and clock.</param>
+        public void Replace(FixRecorder next)
+        {
+            lock (_gate)
+            {
+                _recorder.Flush();
+                next.Observe(this);
+                _recorder = next;
+            }
         }
 
         /// <summary>Starts the thread.</summary>
@@ -87,7 +110,7 @@ namespace Tracker.Device.Gnss
                 DeviceLog.Info("clock", String.Concat("set from gnss to ", DateTime.UtcNow.ToString("o")));
             }
 
-            long failures = _recorder.AppendFailures;
+            long failures = _recorder.AppendFailures; // on this thread, inside Push or Flush, under the lock
             if (outcome == RecordOutcome.StorageFailed && (failures == 1 || failures % 100 == 0))
             {
                 DeviceLog.Error("gnss", String.Concat("FixLog append failed (", failures.ToString(), " so far); the fix is not stored"));
@@ -107,7 +130,11 @@ namespace Tracker.Device.Gnss
                 if (available > 0)
                 {
                     int n = _port.Read(_buffer, 0, available < _buffer.Length ? available : _buffer.Length);
-                    _recorder.Push(_buffer, 0, n);
+                    lock (_gate)
+                    {
+                        _recorder.Push(_buffer, 0, n);
+                    }
+
                     lastByteMs = now;
                     epochOpen = true;
                 }
@@ -115,7 +142,11 @@ namespace Tracker.Device.Gnss
                 {
                     if (epochOpen && now - lastByteMs >= IdleFlushMs)
                     {
-                        _recorder.Flush();
+                        lock (_gate)
+                        {
+                            _recorder.Flush();
+                        }
+
                         epochOpen = false;
                     }
 
@@ -132,15 +163,21 @@ namespace Tracker.Device.Gnss
 
         private void LogCounters()
         {
-            Tracker.Core.Nmea.NmeaCounters c = _recorder.Reader.Counters;
+            FixRecorder recorder;
+            lock (_gate)
+            {
+                recorder = _recorder;
+            }
+
+            Tracker.Core.Nmea.NmeaCounters c = recorder.Reader.Counters;
             DeviceLog.Info("gnss", String.Concat(new string[]
             {
                 "lines ", c.Lines.ToString(),
                 ", fixes ", c.Fixes.ToString(),
                 ", checksum errors ", c.ChecksumErrors.ToString(),
                 ", malformed ", c.Malformed.ToString(),
-                ", recorded ", _recorder.Recorded.ToString(),
-                ", pending ", _recorder.Log.PendingCount.ToString(),
+                ", recorded ", recorder.Recorded.ToString(),
+                ", pending ", recorder.Log.PendingCount.ToString(),
             }));
         }
     }

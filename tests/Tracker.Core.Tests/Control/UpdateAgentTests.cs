@@ -25,7 +25,7 @@ public class UpdateAgentTests
     private const string Dir = "app";
     private const string Car = "car-1";
     private static readonly RSA Key = RSA.Create(3072);
-    private static readonly byte[] Modulus = Key.ExportParameters(false).Modulus!;
+    internal static readonly byte[] Modulus = Key.ExportParameters(false).Modulus!;
 
     [Fact]
     public void AJob_IsDownloadedVerifiedSwitchedAndConfirmed_BeforeItIsReportedSucceeded()
@@ -403,7 +403,7 @@ public class UpdateAgentTests
     }
 
     // A real update image (manifest and fake .pe assemblies, as codesign pack writes it), signed for the job's version.
-    private static (byte[] Image, JsonObject Document) Image(int size, string version) => Signed(UpdateImages.Pack(version, size), version);
+    internal static (byte[] Image, JsonObject Document) Image(int size, string version) => Signed(UpdateImages.Pack(version, size), version);
 
     // Any bytes, signed by the fleet key as the image of the job's version: the digest and signature hold whatever they are.
     private static (byte[] Image, JsonObject Document) Signed(byte[] image, string version)
@@ -508,7 +508,7 @@ public class UpdateAgentTests
     }
 
     /// <summary>IoT Jobs with one job for the car, over a link that answers at once; also the image's transport.</summary>
-    private sealed class Jobs : IUpdateTransport
+    internal sealed class Jobs : IUpdateTransport
     {
         private readonly byte[] _image;
         private readonly JsonObject _document;
@@ -596,7 +596,7 @@ public class UpdateAgentTests
     }
 
     /// <summary>A link to the in-test IoT Jobs: publishes are delivered and answered at once; a reboot reconnects it.</summary>
-    private sealed class JobsLink(Jobs jobs) : IMqttLink
+    internal sealed class JobsLink(Jobs jobs) : IMqttLink
     {
         private readonly Queue<(string Topic, byte[] Payload)> _incoming = new();
         private readonly Queue<int> _completions = new();
