@@ -7,7 +7,8 @@ namespace Tracker.Cloud.Lambda.Updates;
 /// <summary>
 /// The stack's private <c>UpdatesBucket</c> (issue 18): each version's image at <c>images/{version}.bin</c> and its record
 /// (<see cref="UpdateImage"/>) at <c>images/{version}.sig.json</c>, the record written last so that a listed version always
-/// has its image. A version is never replaced by other bytes. IAM: <c>s3:GetObject</c>, <c>s3:PutObject</c> on
+/// has its image. A version is never replaced by other bytes. Objects are put without aws-chunked encoding, as the
+/// archive's are (S3ArchiveSink), which every S3-compatible server accepts. IAM: <c>s3:GetObject</c>, <c>s3:PutObject</c> on
 /// <c>images/*</c> and <c>s3:ListBucket</c> on the bucket.
 /// </summary>
 public sealed class ImageBucket
@@ -116,10 +117,10 @@ public sealed class ImageBucket
         // image is kept as an older version, and the record written last names the digest of the image beside it.
         using (var body = new MemoryStream(image, writable: false))
         {
-            await _s3.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = ImageKey(record.Version), InputStream = body, ContentType = "application/octet-stream" }, cancellationToken).ConfigureAwait(false);
+            await _s3.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = ImageKey(record.Version), InputStream = body, ContentType = "application/octet-stream", UseChunkEncoding = false }, cancellationToken).ConfigureAwait(false);
         }
 
-        await _s3.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = RecordKey(record.Version), ContentBody = record.ToJson().ToJsonString(), ContentType = "application/json" }, cancellationToken).ConfigureAwait(false);
+        await _s3.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = RecordKey(record.Version), ContentBody = record.ToJson().ToJsonString(), ContentType = "application/json", UseChunkEncoding = false }, cancellationToken).ConfigureAwait(false);
         return true;
     }
 
