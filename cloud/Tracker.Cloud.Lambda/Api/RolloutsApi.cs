@@ -77,7 +77,7 @@ public sealed class RolloutsApi
                 case (2, "updates") when segments[1] == "images" && method == "POST":
                     return await UploadAsync(request, instance, cancellationToken).ConfigureAwait(false);
                 case (2, "updates") when segments[1] == "images":
-                    if (Method(method, "GET, POST", instance) is { } refusedList)
+                    if (EventsApi.Method(method, "GET, POST", instance) is { } refusedList)
                     {
                         return refusedList;
                     }
@@ -86,7 +86,7 @@ public sealed class RolloutsApi
                     answer = new RolloutAnswer(200, new JsonObject { ["images"] = new JsonArray([.. all.Select(i => (JsonNode)i.Summary())]) });
                     break;
                 case (3, "groups"):
-                    if (Method(method, "POST", instance) is { } refusedCreate)
+                    if (EventsApi.Method(method, "POST", instance) is { } refusedCreate)
                     {
                         return refusedCreate;
                     }
@@ -101,7 +101,7 @@ public sealed class RolloutsApi
                         : RolloutAnswer.Refused(422, "bad-rollout", why);
                     break;
                 case (1, "rollouts"):
-                    if (Method(method, "GET", instance) is { } refusedRollouts)
+                    if (EventsApi.Method(method, "GET", instance) is { } refusedRollouts)
                     {
                         return refusedRollouts;
                     }
@@ -109,7 +109,7 @@ public sealed class RolloutsApi
                     answer = await _rollouts.ListAsync(cancellationToken).ConfigureAwait(false);
                     break;
                 case (2, "rollouts"):
-                    if (Method(method, "GET", instance) is { } refusedRollout)
+                    if (EventsApi.Method(method, "GET", instance) is { } refusedRollout)
                     {
                         return refusedRollout;
                     }
@@ -117,7 +117,7 @@ public sealed class RolloutsApi
                     answer = await _rollouts.ReadAsync(segments[1], cancellationToken).ConfigureAwait(false);
                     break;
                 case (3, "rollouts"):
-                    if (Method(method, "POST", instance) is { } refusedAct)
+                    if (EventsApi.Method(method, "POST", instance) is { } refusedAct)
                     {
                         return refusedAct;
                     }
@@ -125,7 +125,7 @@ public sealed class RolloutsApi
                     answer = await _rollouts.ActAsync(segments[1], segments[2], cancellationToken).ConfigureAwait(false);
                     break;
                 case (3, "cars"):
-                    if (Method(method, "GET", instance) is { } refusedCar)
+                    if (EventsApi.Method(method, "GET", instance) is { } refusedCar)
                     {
                         return refusedCar;
                     }
@@ -262,17 +262,5 @@ public sealed class RolloutsApi
         response.Headers["content-type"] = "application/json";
         response.Headers["cache-control"] = "no-store";
         return response;
-    }
-
-    private static HttpApiResponse? Method(string method, string allowed, string instance)
-    {
-        if (allowed.Split(", ").Contains(method))
-        {
-            return null;
-        }
-
-        HttpApiResponse refused = ApiHandler.Problem(ProblemType.MethodNotAllowed.With(method + " is not allowed here; use " + allowed + ".", instance));
-        refused.Headers["allow"] = allowed;
-        return refused;
     }
 }

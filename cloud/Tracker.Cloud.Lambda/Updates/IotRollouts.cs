@@ -456,7 +456,8 @@ public sealed class IotRollouts
             {
                 if (value is JsonValue v && v.GetValueKind() == JsonValueKind.String)
                 {
-                    details[key] = Clip(v.GetValue<string>());
+                    string text = v.GetValue<string>();
+                    details[key] = text.Length <= 200 ? text : text[..200] + "..."; // the car's problem is at most 160 characters
                 }
             }
         }
