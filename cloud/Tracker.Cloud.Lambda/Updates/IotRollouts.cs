@@ -288,7 +288,7 @@ public sealed class IotRollouts
 
                 view["released"] = released;
                 view["counts"] = counts;
-                rollouts.Add(view);
+                rollouts.Add((JsonNode)view); // the non-generic Add: Add<T> needs reflection under Native AOT
             }
         }
 
