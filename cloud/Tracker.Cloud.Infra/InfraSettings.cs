@@ -29,6 +29,9 @@ public sealed partial class InfraSettings
     /// <summary>Context key: the SES-verified address notifications are e-mailed from (issue 16); unset, the notifier sends webhooks only.</summary>
     public const string NotifyEmailFromKey = "notifyEmailFrom";
 
+    /// <summary>Context key: the fleet's code-signing public key file (<c>codesign.pub</c> in the CA folder), which the API function checks uploaded images against (optional).</summary>
+    public const string CodeSigningKeyKey = "codesignPublicKey";
+
     /// <summary>
     /// Context key: the ingest function's reserved concurrency; 0 for none. Default 0 (dev), 100 (prod).
     /// Lambda keeps 10 of the account's concurrency unreserved, so a reservation needs a quota above
@@ -75,6 +78,9 @@ public sealed partial class InfraSettings
 
     /// <summary>The SES identity (an address) notifications are e-mailed from, or null for webhooks only.</summary>
     public string? NotifyEmailFrom { get; init; }
+
+    /// <summary>The fleet's code-signing public key (the modulus the cars carry), or null: the API function then refuses image uploads.</summary>
+    public byte[]? CodeSigningKey { get; init; }
 
     /// <summary>The ingest function's reserved concurrency, or 0 for none.</summary>
     public required int IngestReservedConcurrency { get; init; }
@@ -146,9 +152,21 @@ public sealed partial class InfraSettings
             throw new InfraConfigException($"context '{NotifyEmailFromKey}' is not an e-mail address (got '{notifyFrom}')");
         }
 
+        byte[]? codesign = null;
+        if (Text(context, CodeSigningKeyKey) is { } codesignFile)
+        {
+            string path = Path.GetFullPath(codesignFile, baseDirectory);
+            codesign = File.Exists(path) ? File.ReadAllBytes(path) : throw new InfraConfigException($"context '{CodeSigningKeyKey}' = '{path}' does not exist (the CA folder's codesign.pub)");
+            if (codesign.Length is < 256 or > 512 || codesign.Length % 4 != 0 || (codesign[^1] & 1) == 0)
+            {
+                throw new InfraConfigException($"context '{CodeSigningKeyKey}' = '{path}' is not codesign.pub (a 2,048- to 4,096-bit RSA modulus, big-endian)");
+            }
+        }
+
         return new InfraSettings
         {
             NotifyEmailFrom = notifyFrom,
+            CodeSigningKey = codesign,
             Stage = stage,
             LambdaPackage = package,
             FleetCaPem = caPem,

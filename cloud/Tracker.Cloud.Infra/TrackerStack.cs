@@ -44,6 +44,7 @@ public sealed class TrackerStack : Stack
         Users.AllowWebApp(WebHosting.AppUrl(Web.Distribution));
         Catalog = new ArchiveCatalog(this, "Catalog", names, Stores);
         Updates = new DeviceUpdates(this, "Updates");
+        Functions.ServeUpdates(Updates, settings);
         Monitoring = new Monitoring(this, "Monitoring", settings, Stores, Functions, Fleet, Api);
 
         Output("Stage", settings.Stage, "The stage");

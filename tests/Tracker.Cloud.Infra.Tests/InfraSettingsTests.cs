@@ -46,6 +46,22 @@ public sealed class InfraSettingsTests : IDisposable
         Assert.Equal(50, settings.OfflineAlarmThreshold);
     }
 
+    [Fact]
+    public void CodeSigningKey_IsReadFromCodesignPub_AndAFileThatIsNotOneIsRefusedNamingTheKey()
+    {
+        Assert.Null(Read().CodeSigningKey);
+        using var rsa = System.Security.Cryptography.RSA.Create(3072);
+        byte[] modulus = rsa.ExportParameters(false).Modulus!;
+        File.WriteAllBytes(_scratch.Combine("codesign.pub"), modulus);
+        _context[InfraSettings.CodeSigningKeyKey] = "codesign.pub";
+        Assert.Equal(modulus, Read().CodeSigningKey);
+
+        File.WriteAllBytes(_scratch.Combine("codesign.pub"), modulus[..100]);
+        Assert.Contains("'" + InfraSettings.CodeSigningKeyKey + "'", Refusal(), StringComparison.Ordinal);
+        _context[InfraSettings.CodeSigningKeyKey] = "missing.pub";
+        Assert.Contains("'" + InfraSettings.CodeSigningKeyKey + "'", Refusal(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("")]

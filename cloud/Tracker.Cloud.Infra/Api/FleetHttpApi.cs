@@ -51,8 +51,19 @@ public sealed class FleetHttpApi : Construct
         ("/rentals/{rentalId}/summary", ["GET"]),
     ];
 
+    /// <summary>Issue 18's routes (the API function's <c>RolloutsApi</c>: update images and rollouts, operators only), with their methods.</summary>
+    public static readonly IReadOnlyList<(string Path, string[] Methods)> UpdateRoutes =
+    [
+        ("/updates/images", ["GET", "POST"]),
+        ("/groups/{group}/rollouts", ["POST"]),
+        ("/rollouts", ["GET"]),
+        ("/rollouts/{rolloutId}", ["GET"]),
+        ("/rollouts/{rolloutId}/{action}", ["POST"]),
+        ("/cars/{carId}/update", ["GET"]),
+    ];
+
     /// <summary>The first path segments CloudFront sends to the API besides <c>/cars*</c> and <c>/me</c>.</summary>
-    public static readonly IReadOnlyList<string> EventPathPrefixes = ["/events", "/zones", "/limits", "/subscriptions", "/notifications", "/daily", "/rentals"];
+    public static readonly IReadOnlyList<string> EventPathPrefixes = ["/events", "/zones", "/limits", "/subscriptions", "/notifications", "/daily", "/rentals", "/updates", "/groups", "/rollouts"];
 
     /// <summary>Steady requests per second the stage accepts before 429s.</summary>
     public const double RateLimit = 200;
@@ -95,7 +106,7 @@ public sealed class FleetHttpApi : Construct
             Api.AddRoutes(new AddRoutesOptions { Path = route, Methods = [HttpMethod.GET], Integration = integration });
         }
 
-        foreach ((string path, string[] methods) in EventRoutes.Concat(ReportRoutes))
+        foreach ((string path, string[] methods) in EventRoutes.Concat(ReportRoutes).Concat(UpdateRoutes))
         {
             Api.AddRoutes(new AddRoutesOptions { Path = path, Methods = methods.Select(m => Enum.Parse<HttpMethod>(m)).ToArray(), Integration = integration });
         }

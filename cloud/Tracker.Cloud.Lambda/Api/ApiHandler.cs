@@ -61,6 +61,9 @@ public sealed class ApiHandler
         init => _reports = value;
     }
 
+    /// <summary>Issue 18's update and rollout routes on AWS (S3 images, IoT Jobs), or null when they are not served.</summary>
+    public RolloutsApi? Rollouts { get; init; }
+
     /// <summary>The Lambda entry point shape (Stream in, Stream out); see <see cref="HandleAsync(Stream, CancellationToken)"/>.</summary>
     /// <param name="input">The event JSON.</param>
     /// <returns>The response JSON.</returns>
@@ -98,26 +101,20 @@ public sealed class ApiHandler
         string[] segments = route.Path.Trim('/').Split('/').Select(ApiRoute.Decode).ToArray();
         if (_reports is not null && ReportsApi.Owns(segments))
         {
-            if (!CallerClaims.TryRead(request, _clock.GetUtcNow().ToUnixTimeMilliseconds(), out Identity? reportsCaller, out string whyNot))
-            {
-                HttpApiResponse refused = Problem(ProblemType.Unauthenticated.With(whyNot, instance));
-                refused.Headers["www-authenticate"] = "Bearer";
-                return refused;
-            }
-
-            return await _reports.HandleAsync(request, segments, method, reportsCaller!, instance, cancellationToken).ConfigureAwait(false);
+            return Unauthenticated(request, instance, out Identity? reportsCaller)
+                ?? await _reports.HandleAsync(request, segments, method, reportsCaller!, instance, cancellationToken).ConfigureAwait(false);
         }
 
         if (_events is not null && EventsApi.Owns(segments))
         {
-            if (!CallerClaims.TryRead(request, _clock.GetUtcNow().ToUnixTimeMilliseconds(), out Identity? eventsCaller, out string whyNot))
-            {
-                HttpApiResponse refused = Problem(ProblemType.Unauthenticated.With(whyNot, instance));
-                refused.Headers["www-authenticate"] = "Bearer";
-                return refused;
-            }
+            return Unauthenticated(request, instance, out Identity? eventsCaller)
+                ?? await _events.HandleAsync(request, segments, method, eventsCaller!, instance, cancellationToken).ConfigureAwait(false);
+        }
 
-            return await _events.HandleAsync(request, segments, method, eventsCaller!, instance, cancellationToken).ConfigureAwait(false);
+        if (Rollouts is not null && RolloutsApi.Owns(segments))
+        {
+            return Unauthenticated(request, instance, out Identity? rolloutsCaller)
+                ?? await Rollouts.HandleAsync(request, segments, method, rolloutsCaller!, instance, cancellationToken).ConfigureAwait(false);
         }
 
         if (route.Kind == ApiRouteKind.None)
@@ -147,6 +144,19 @@ public sealed class ApiHandler
             ApiRouteKind.Latest => await LatestAsync(caller!, route.CarId, instance, cancellationToken).ConfigureAwait(false),
             _ => await HistoryAsync(caller!, route.CarId, request.QueryStringParameters, instance, cancellationToken).ConfigureAwait(false),
         };
+    }
+
+    // 401 with a Bearer challenge when the claims give no usable identity (CallerClaims), else null and the caller.
+    private HttpApiResponse? Unauthenticated(HttpApiRequest request, string instance, out Identity? caller)
+    {
+        if (CallerClaims.TryRead(request, _clock.GetUtcNow().ToUnixTimeMilliseconds(), out caller, out string whyNot))
+        {
+            return null;
+        }
+
+        HttpApiResponse refused = Problem(ProblemType.Unauthenticated.With(whyNot, instance));
+        refused.Headers["www-authenticate"] = "Bearer";
+        return refused;
     }
 
     private async Task<HttpApiResponse> MeAsync(Identity caller, CancellationToken cancellationToken)

@@ -167,7 +167,8 @@ public sealed class EventsApi
         }
     }
 
-    private static HttpApiResponse? Method(string method, string allowed, string instance)
+    /// <summary>Null when <paramref name="method"/> is one of <paramref name="allowed"/> (comma-separated), else 405 with <c>allow</c>.</summary>
+    internal static HttpApiResponse? Method(string method, string allowed, string instance)
     {
         if (allowed.Split(", ").Contains(method))
         {

@@ -1,4 +1,5 @@
 using Amazon.DynamoDBv2;
+using Amazon.S3;
 using Tracker.Cloud.Core.Access;
 using Tracker.Cloud.Core.Cars;
 using Tracker.Cloud.Core.Query;
@@ -8,7 +9,9 @@ using Tracker.Cloud.Derive.Storage;
 using Tracker.Cloud.DynamoDb;
 using Tracker.Cloud.DynamoDb.Derive;
 using Tracker.Cloud.Lambda.Api;
+using Tracker.Cloud.Lambda.Live;
 using Tracker.Cloud.Lambda.Notify;
+using Tracker.Cloud.Lambda.Updates;
 using Tracker.Cloud.Notify;
 using Tracker.Cloud.Notify.Subscriptions;
 
@@ -44,7 +47,8 @@ public sealed class ApiFunction : ILambdaFunction
     /// <param name="client">DynamoDB.</param>
     /// <param name="environment">Looks up <see cref="NotifySettings"/>' table variables and the webhook policy's.</param>
     /// <exception cref="InvalidOperationException">Only one of the notifier's two tables is named, or they are named without the Derive stage's.</exception>
-    public ApiFunction(FunctionSettings settings, IAmazonDynamoDB client, Func<string, string?> environment)
+    /// <param name="s3">S3 for the update images (<see cref="UpdatesSettings"/>), or null for the default client chain.</param>
+    public ApiFunction(FunctionSettings settings, IAmazonDynamoDB client, Func<string, string?> environment, IAmazonS3? s3 = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(environment);
@@ -55,7 +59,21 @@ public sealed class ApiFunction : ILambdaFunction
         {
             Reports = ReportRoutes(settings, client, store, policy),
             Odometers = settings.Derive is { } tables ? new DynamoDbDeriveStore(client, tables) : null,
+            Rollouts = RolloutRoutes(environment, s3),
         };
+    }
+
+    /// <summary>Issue 18's update routes over the UpdatesBucket and IoT Jobs, or null when the environment names no bucket.</summary>
+    private static RolloutsApi? RolloutRoutes(Func<string, string?> environment, IAmazonS3? s3)
+    {
+        if (UpdatesSettings.Read(environment) is not { } updates)
+        {
+            return null;
+        }
+
+        var images = new ImageBucket(s3 ?? new AmazonS3Client(), updates.Bucket);
+        var iot = new IotControlPlane(new HttpClient { Timeout = TimeSpan.FromSeconds(10) }, updates.IotEndpoint, updates.Region, IotDataPlaneSigner.FromEnvironment, TimeProvider.System);
+        return new RolloutsApi(new IotRollouts(iot, images, updates.PresignRoleArn, TimeProvider.System), images, updates.SigningKey);
     }
 
     /// <summary>Issue 17's routes (trips, stops, daily summaries, rental summary, odometer) over the trips table, or null when the environment names none.</summary>
