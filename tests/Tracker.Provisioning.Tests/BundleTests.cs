@@ -115,9 +115,11 @@ public sealed class BundleTests
         using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(profile));
         JsonElement deployment = doc.RootElement.GetProperty("fileDeployment");
         Assert.Equal(BundleFiles.Deployment, deployment.GetProperty("bundleFileName").GetString());
-        var files = deployment.GetProperty("files").EnumerateArray()
+        (string?, string?)[] Files(bool required) => deployment.GetProperty("files").EnumerateArray()
+            .Where(f => f.GetProperty("required").GetBoolean() == required)
             .Select(f => (f.GetProperty("bundleFile").GetString(), f.GetProperty("destination").GetString())).ToArray();
-        Assert.Equal(BundleFiles.Deployed.Select(n => ((string?)n, (string?)(BundleFiles.DeviceDrive + n))).ToArray(), files);
+        Assert.Equal(BundleFiles.Deployed.Select(n => ((string?)n, (string?)(BundleFiles.DeviceDrive + n))).ToArray(), Files(required: true));
+        Assert.Equal(BundleFiles.DeployedWhenPresent.Select(n => ((string?)n, (string?)(BundleFiles.DeviceDrive + n))).ToArray(), Files(required: false));
     }
 
     [Fact]

@@ -56,6 +56,33 @@ public sealed class CodeSigningTests
     }
 
     [Fact]
+    public void ABundleWithTheKey_DeploysItToTheCar_AndARefreshedDeploymentKeepsIt()
+    {
+        using var fleet = new Fleet();
+        CliRun create = Cli(SignPass, "codesign", "create", "--ca", fleet.CaDir, "--json");
+        Assert.True(create.ExitCode == 0, create.Error);
+        DeviceBundle bundle = fleet.Create("car-0003");
+
+        string[] Destinations()
+        {
+            using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(bundle.PathOf(BundleFiles.Deployment)));
+            JsonElement[] files = doc.RootElement.GetProperty("Files").EnumerateArray().ToArray();
+            Assert.All(files, f => Assert.True(File.Exists(f.GetProperty("SourceFilePath").GetString()), f.ToString()));
+            return files.Select(f => f.GetProperty("DestinationFilePath").GetString()!).ToArray();
+        }
+
+        string[] expected = ["I:\\tracker.conf", "I:\\ca.pem", "I:\\device.crt", "I:\\device.key", "I:\\codesign.pub"];
+        Assert.Equal(expected, Destinations());
+
+        // The bundle folder moved: the refreshed deployment points at the new place and still carries the key.
+        string moved = fleet.Root.Combine("moved-car-0003");
+        Directory.Move(bundle.Directory, moved);
+        bundle = DeviceBundle.Open(moved);
+        Assert.True(Tracker.Provisioning.Flashing.NanoffDeployment.Refresh(bundle));
+        Assert.Equal(expected, Destinations());
+    }
+
+    [Fact]
     public void Pack_PutsABuildsPeFilesBehindAManifest_WhichSignsAndReadsBackAsTheCarReadsIt()
     {
         using var fleet = new Fleet();

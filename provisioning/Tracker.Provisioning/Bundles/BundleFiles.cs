@@ -54,6 +54,12 @@ public static class BundleFiles
     /// <summary>The bundle files that go onto the device, in deployment order; each lands at <see cref="DeviceDrive"/> + its name.</summary>
     public static IReadOnlyList<string> Deployed { get; } = [Config, RootCaPem, CertificatePem, KeyPem];
 
+    /// <summary>
+    /// The bundle files that go onto the device after <see cref="Deployed"/> when the bundle holds them: the fleet's
+    /// code-signing key, without which the car runs and takes no update (issue 18).
+    /// </summary>
+    public static IReadOnlyList<string> DeployedWhenPresent { get; } = [CodeSigningKey];
+
     /// <summary>Every file a bundle holds (besides <see cref="History"/>).</summary>
     public static IReadOnlyList<string> All { get; } =
         [Config, RootCaPem, CertificatePem, KeyPem, CertificateDer, KeyDer, FleetCaPem, FleetCaDer, RootCaDer, Deployment, Identity];

@@ -342,7 +342,7 @@ public static class DeviceIdentities
             File.WriteAllBytes(staging.File(BundleFiles.CodeSigningKey), codeSigning);
         }
 
-        File.WriteAllText(staging.File(BundleFiles.Deployment), NanoffDeployment.Build(staging.Target, null));
+        File.WriteAllText(staging.File(BundleFiles.Deployment), NanoffDeployment.Build(staging.Target, null, name => File.Exists(staging.File(name))));
         File.WriteAllText(staging.File(BundleFiles.Identity), bundle.ToJson());
     }
 

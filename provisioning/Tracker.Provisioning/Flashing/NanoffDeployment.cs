@@ -15,12 +15,14 @@ public static class NanoffDeployment
     /// <summary>The deployment for a bundle folder: its deployed files, by absolute path, onto I:.</summary>
     /// <param name="bundleDirectory">The bundle folder where the files are (or will be, once renamed into place).</param>
     /// <param name="serialPort">The port, or null to leave it to the command line.</param>
+    /// <param name="present">Which of <see cref="BundleFiles.DeployedWhenPresent"/> the bundle holds (by name); null for none.</param>
     /// <returns>The JSON text.</returns>
-    public static string Build(string bundleDirectory, string? serialPort)
+    public static string Build(string bundleDirectory, string? serialPort, Func<string, bool>? present = null)
     {
         string full = Path.GetFullPath(bundleDirectory);
         var files = new JsonArray();
-        foreach (string name in BundleFiles.Deployed)
+        IEnumerable<string> optional = present is null ? [] : BundleFiles.DeployedWhenPresent.Where(present);
+        foreach (string name in BundleFiles.Deployed.Concat(optional))
         {
             files.Add(new JsonObject
             {
@@ -43,7 +45,7 @@ public static class NanoffDeployment
     {
         ArgumentNullException.ThrowIfNull(bundle);
         string path = bundle.PathOf(BundleFiles.Deployment);
-        string wanted = Build(bundle.Directory, null);
+        string wanted = Build(bundle.Directory, null, name => File.Exists(bundle.PathOf(name)));
         if (File.Exists(path) && File.ReadAllText(path) == wanted)
         {
             return false;
