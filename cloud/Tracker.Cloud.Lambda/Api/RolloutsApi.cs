@@ -21,7 +21,7 @@ namespace Tracker.Cloud.Lambda.Api;
 public sealed class RolloutsApi
 {
     /// <summary>The largest upload: a 1 MiB image in base64 with its signature record (the local host's limit).</summary>
-    public const int MaxUploadBytes = (Tracker.Core.Control.UpdateJob.MaxImageBytes / 3 * 4) + 16 * 1024;
+    public const int MaxUploadBytes = (Tracker.Core.Control.UpdateLimits.MaxImageBytes / 3 * 4) + 16 * 1024;
 
     private readonly IotRollouts _rollouts;
     private readonly ImageBucket _images;

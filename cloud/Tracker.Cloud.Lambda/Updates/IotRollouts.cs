@@ -362,7 +362,7 @@ public sealed class IotRollouts
         string id = jobId[JobPrefix.Length..];
         IReadOnlyDictionary<string, string> details = await DetailsAsync(car, jobId, cancellationToken).ConfigureAwait(false);
         JsonObject? job = await DescribeAsync(id, cancellationToken).ConfigureAwait(false);
-        view["version"] = details.TryGetValue("version", out string? version) && Tracker.Core.Control.UpdateJob.IsValidVersion(version) ? version : null;
+        view["version"] = details.TryGetValue("version", out string? version) && Tracker.Core.Control.UpdateLimits.IsValidVersion(version) ? version : null;
         view["rollout"] = id;
         view["target"] = job is null ? null : View(id, job)["version"]?.DeepClone();
         view["state"] = Text(latest["jobExecutionSummary"] as JsonObject, "status");

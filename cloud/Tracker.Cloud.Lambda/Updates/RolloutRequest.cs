@@ -38,7 +38,7 @@ public sealed record RolloutRequest(string Version, int RatePerMinute, int? Fail
             return false;
         }
 
-        if (body["version"] is not JsonValue v || v.GetValueKind() != JsonValueKind.String || !UpdateJob.IsValidVersion(version = v.GetValue<string>()))
+        if (body["version"] is not JsonValue v || v.GetValueKind() != JsonValueKind.String || !UpdateLimits.IsValidVersion(version = v.GetValue<string>()))
         {
             error = "version must be an uploaded image's version.";
             return false;

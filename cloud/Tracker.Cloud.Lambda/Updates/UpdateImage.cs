@@ -21,7 +21,7 @@ public sealed record UpdateImage(string Version, long Size, string Sha256, strin
     /// <returns>The JSON.</returns>
     public JsonObject ToJson() => new()
     {
-        ["op"] = UpdateJob.Operation,
+        ["op"] = UpdateLimits.Operation,
         ["version"] = Version,
         ["size"] = Size,
         ["sha256"] = Sha256,
@@ -50,9 +50,9 @@ public sealed record UpdateImage(string Version, long Size, string Sha256, strin
             return false;
         }
 
-        if (o is null || !TryText(o, "version", out string version) || !UpdateJob.IsValidVersion(version) || !TryText(o, "sha256", out string sha)
+        if (o is null || !TryText(o, "version", out string version) || !UpdateLimits.IsValidVersion(version) || !TryText(o, "sha256", out string sha)
             || sha.Length != 64 || !TryText(o, "sig", out string sig) || !TryText(o, "keyId", out string keyId)
-            || o["size"] is not JsonValue size || size.GetValueKind() != JsonValueKind.Number || !size.TryGetValue(out long bytesLong) || bytesLong is < 1 or > UpdateJob.MaxImageBytes)
+            || o["size"] is not JsonValue size || size.GetValueKind() != JsonValueKind.Number || !size.TryGetValue(out long bytesLong) || bytesLong is < 1 or > UpdateLimits.MaxImageBytes)
         {
             return false;
         }
@@ -76,19 +76,19 @@ public sealed record UpdateImage(string Version, long Size, string Sha256, strin
         ArgumentNullException.ThrowIfNull(signature);
         ArgumentNullException.ThrowIfNull(modulus);
         checkedImage = null;
-        if (image.Length is 0 or > UpdateJob.MaxImageBytes)
+        if (image.Length is 0 or > UpdateLimits.MaxImageBytes)
         {
-            return (422, "bad-image", "An image is 1 to " + UpdateJob.MaxImageBytes + " bytes; this one is " + image.Length + ".");
+            return (422, "bad-image", "An image is 1 to " + UpdateLimits.MaxImageBytes + " bytes; this one is " + image.Length + ".");
         }
 
-        if (!TryText(signature, "version", out string version) || !UpdateJob.IsValidVersion(version))
+        if (!TryText(signature, "version", out string version) || !UpdateLimits.IsValidVersion(version))
         {
             return (422, "bad-signature", "signature.version must be 1 to 32 of a-z A-Z 0-9 . - +.");
         }
 
-        if (signature["op"] is JsonNode op && (op.GetValueKind() != JsonValueKind.String || op.GetValue<string>() != UpdateJob.Operation))
+        if (signature["op"] is JsonNode op && (op.GetValueKind() != JsonValueKind.String || op.GetValue<string>() != UpdateLimits.Operation))
         {
-            return (422, "bad-signature", "signature.op must be " + UpdateJob.Operation + ".");
+            return (422, "bad-signature", "signature.op must be " + UpdateLimits.Operation + ".");
         }
 
         if (!TryText(signature, "sha256", out string sha) || !TryText(signature, "sig", out string sig)

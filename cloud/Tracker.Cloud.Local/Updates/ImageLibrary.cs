@@ -180,17 +180,9 @@ public sealed class ImageLibrary
 /// <param name="KeyId">The key's id.</param>
 public sealed record ImageEntry(string Version, long Size, string Sha256, string Signature, string KeyId)
 {
-    /// <summary>The job document's image fields.</summary>
+    /// <summary>The job document's image fields: the same record the API function keeps on AWS.</summary>
     /// <returns>The JSON.</returns>
-    public JsonObject ToJson() => new()
-    {
-        ["op"] = UpdateJob.Operation,
-        ["version"] = Version,
-        ["size"] = Size,
-        ["sha256"] = Sha256,
-        ["sig"] = Signature,
-        ["keyId"] = KeyId,
-    };
+    public JsonObject ToJson() => new Tracker.Cloud.Lambda.Updates.UpdateImage(Version, Size, Sha256, Signature, KeyId).ToJson();
 
     /// <summary>Reads <see cref="ToJson"/>'s fields back.</summary>
     /// <param name="o">The JSON.</param>

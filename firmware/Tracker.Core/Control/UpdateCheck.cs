@@ -18,7 +18,7 @@ namespace Tracker.Core.Control
         /// <summary>
         /// Signed, but not an image the loader would run: its manifest is missing, malformed or cut short, names another
         /// version than the job's, does not account for the file's length, or an assembly does not match its SHA-256.
-        /// Refused and reported, nothing staged (<see cref="StagedManifest"/>).
+        /// Refused and reported, nothing staged (<c>StagedManifest</c>).
         /// </summary>
         BadImage = 4,
     }

@@ -14,13 +14,13 @@ namespace Tracker.Core.Control
     public sealed class UpdateJob
     {
         /// <summary>The one operation this firmware runs.</summary>
-        public const string Operation = "app-update";
+        public const string Operation = UpdateLimits.Operation;
 
         /// <summary>The longest version.</summary>
-        public const int MaxVersionLength = 32;
+        public const int MaxVersionLength = UpdateLimits.MaxVersionLength;
 
         /// <summary>The largest image accepted (the staging directory's budget on the 16 MB board's I: partition).</summary>
-        public const int MaxImageBytes = 1024 * 1024;
+        public const int MaxImageBytes = UpdateLimits.MaxImageBytes;
 
         private UpdateJob(string jobId, int executionVersion, string status, string version, int size, byte[] sha256, byte[] signature, string url)
         {
@@ -332,21 +332,7 @@ namespace Tracker.Core.Control
         /// <returns>True when it is one.</returns>
         public static bool IsValidVersion(string text)
         {
-            if (text == null || text.Length == 0 || text.Length > MaxVersionLength)
-            {
-                return false;
-            }
-
-            for (int i = 0; i < text.Length; i++)
-            {
-                char c = text[i];
-                if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '.' || c == '-' || c == '+'))
-                {
-                    return false;
-                }
-            }
-
-            return true;
+            return UpdateLimits.IsValidVersion(text);
         }
 
         private static bool TryHex(string text, byte[] output)
