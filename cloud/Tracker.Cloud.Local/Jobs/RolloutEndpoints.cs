@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Tracker.Cloud.Core.Access;
+using Tracker.Cloud.Lambda.Updates;
 using Tracker.Cloud.Local.Http;
 using Tracker.Cloud.Local.Security;
 using Tracker.Cloud.Local.Shadow;
@@ -42,7 +43,7 @@ public static class RolloutEndpoints
         ArgumentNullException.ThrowIfNull(app);
         app.MapPost("/updates/images", (Delegate)((HttpContext c) => ConfigEndpoints.Guarded(c, tokens, () => UploadAsync(c, images))));
         app.MapGet("/updates/images", (Delegate)((HttpContext c) => ConfigEndpoints.Guarded(c, tokens, () => Task.FromResult(Results.Json(
-            new JsonObject { ["images"] = new JsonArray([.. images.All().Select(i => (JsonNode)Summary(i))]) })))));
+            new JsonObject { ["images"] = new JsonArray([.. images.All().Select(i => (JsonNode)i.Summary())]) })))));
         app.MapPost("/groups/{group}/rollouts", (HttpContext c, string group) => ConfigEndpoints.Guarded(c, tokens, () => CreateAsync(c, group, groups, rollouts)));
         app.MapGet("/rollouts", (Delegate)((HttpContext c) => ConfigEndpoints.Guarded(c, tokens, () => Task.FromResult(Results.Json(new JsonObject { ["rollouts"] = rollouts.List() })))));
         app.MapGet("/rollouts/{id}", (HttpContext c, string id) => ConfigEndpoints.Guarded(c, tokens, () => Task.FromResult(
@@ -52,7 +53,6 @@ public static class RolloutEndpoints
             ConfigEndpoints.Known(carId, pki) ? Results.Json(rollouts.CarView(carId)) : ConfigEndpoints.NoCar(c, carId))));
     }
 
-    private static JsonObject Summary(ImageEntry i) => new() { ["version"] = i.Version, ["size"] = i.Size, ["sha256"] = i.Sha256, ["keyId"] = i.KeyId };
 
     private static IResult NoRollout(HttpContext c, string id) =>
         LocalEndpoints.Problem(404, "no-rollout", "No such rollout", "No rollout '" + Clip(id) + "'.", Path(c));
@@ -80,10 +80,10 @@ public static class RolloutEndpoints
             return LocalEndpoints.Problem(422, "bad-upload", "Upload refused", "image is not base64.", Path(c));
         }
 
-        (int Status, string Code, string Detail)? refused = images.Add(image, signature, out ImageEntry? stored);
+        (int Status, string Code, string Detail)? refused = images.Add(image, signature, out UpdateImage? stored);
         return refused is { } r
             ? LocalEndpoints.Problem(r.Status, r.Code, "Image refused", r.Detail, Path(c))
-            : Results.Json(Summary(stored!), statusCode: 201);
+            : Results.Json(stored!.Summary(), statusCode: 201);
     }
 
     private static async Task<IResult> CreateAsync(HttpContext c, string group, CarGroups groups, RolloutService rollouts)

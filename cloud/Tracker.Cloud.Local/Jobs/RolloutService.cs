@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Tracker.Cloud.Lambda.Updates;
 using Tracker.Cloud.Local.Shadow;
 using Tracker.Cloud.Local.Updates;
 using Tracker.Core.Control;
@@ -78,7 +79,7 @@ public sealed class RolloutService : IAsyncDisposable
     public (int Status, string Code, string Detail)? Create(string group, IReadOnlyList<string> cars, string version, int ratePerMinute, int? failurePercent, int minCount, out JsonObject? rollout)
     {
         rollout = null;
-        ImageEntry? image = _images.Find(version);
+        UpdateImage? image = _images.Find(version);
         if (image is null)
         {
             return (422, "no-image", "No image of version '" + Clip(version) + "' is uploaded (POST /updates/images).");

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Tracker.Cloud.Lambda.Updates;
 using Tracker.Core.Control;
 using Tracker.Provisioning.Pki;
 
@@ -44,7 +45,7 @@ public sealed class ImageLibrary
     /// <param name="signature">The image fields <c>codesign sign</c> wrote (<c>op</c>, <c>version</c>, <c>size</c>, <c>sha256</c>, <c>sig</c>, <c>keyId</c>).</param>
     /// <param name="stored">The stored entry, or null.</param>
     /// <returns>Null when stored (or the same bytes were already there), else the HTTP status and why.</returns>
-    public (int Status, string Code, string Detail)? Add(byte[] image, JsonObject signature, out ImageEntry? stored)
+    public (int Status, string Code, string Detail)? Add(byte[] image, JsonObject signature, out UpdateImage? stored)
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(signature);
@@ -97,7 +98,7 @@ public sealed class ImageLibrary
             return (422, "signature", "The signature is not the fleet's code-signing key's over this image and version: no car would take it.");
         }
 
-        var entry = new ImageEntry(version, image.Length, Convert.ToHexStringLower(digest), Convert.ToBase64String(signatureBytes), CodeSigning.KeyId(modulus));
+        var entry = new UpdateImage(version, image.Length, Convert.ToHexStringLower(digest), Convert.ToBase64String(signatureBytes), CodeSigning.KeyId(modulus));
         lock (_gate)
         {
             string path = Path.Combine(_folder, FileOf(version));
@@ -125,7 +126,7 @@ public sealed class ImageLibrary
     /// <summary>A version's entry, or null.</summary>
     /// <param name="version">The version.</param>
     /// <returns>The entry.</returns>
-    public ImageEntry? Find(string version)
+    public UpdateImage? Find(string version)
     {
         if (!IsVersion(version))
         {
@@ -140,13 +141,13 @@ public sealed class ImageLibrary
                 return null;
             }
 
-            return ImageEntry.FromJson(JsonNode.Parse(File.ReadAllText(sig))!.AsObject());
+            return Read(JsonNode.Parse(File.ReadAllText(sig))!.AsObject());
         }
     }
 
     /// <summary>Every image, by version.</summary>
     /// <returns>The entries.</returns>
-    public IReadOnlyList<ImageEntry> All()
+    public IReadOnlyList<UpdateImage> All()
     {
         lock (_gate)
         {
@@ -154,7 +155,7 @@ public sealed class ImageLibrary
                 .Select(f => Path.GetFileName(f)[..^".sig.json".Length])
                 .Where(v => File.Exists(Path.Combine(_folder, FileOf(v))))
                 .Order(StringComparer.Ordinal)
-                .Select(v => ImageEntry.FromJson(JsonNode.Parse(File.ReadAllText(Path.Combine(_folder, v + ".sig.json")))!.AsObject()))
+                .Select(v => Read(JsonNode.Parse(File.ReadAllText(Path.Combine(_folder, v + ".sig.json")))!.AsObject()))
                 .ToList();
         }
     }
@@ -165,28 +166,13 @@ public sealed class ImageLibrary
     public static bool IsVersion(string? version) =>
         version is { Length: > 0 and <= 32 } && version.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '+') && version[0] != '.';
 
+    // A record this library wrote (UpdateImage.ToJson), read back.
+    private static UpdateImage Read(JsonObject o) =>
+        new((string)o["version"]!, (long)o["size"]!, (string)o["sha256"]!, (string)o["sig"]!, (string)o["keyId"]!);
+
     private static bool TryString(JsonObject o, string name, out string value)
     {
         value = o[name] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : string.Empty;
         return value.Length > 0;
     }
-}
-
-/// <summary>An uploaded image, as the job document names it.</summary>
-/// <param name="Version">The version.</param>
-/// <param name="Size">Its bytes.</param>
-/// <param name="Sha256">SHA-256, lowercase hex.</param>
-/// <param name="Signature">The fleet key's signature, base64.</param>
-/// <param name="KeyId">The key's id.</param>
-public sealed record ImageEntry(string Version, long Size, string Sha256, string Signature, string KeyId)
-{
-    /// <summary>The job document's image fields: the same record the API function keeps on AWS.</summary>
-    /// <returns>The JSON.</returns>
-    public JsonObject ToJson() => new Tracker.Cloud.Lambda.Updates.UpdateImage(Version, Size, Sha256, Signature, KeyId).ToJson();
-
-    /// <summary>Reads <see cref="ToJson"/>'s fields back.</summary>
-    /// <param name="o">The JSON.</param>
-    /// <returns>The entry.</returns>
-    public static ImageEntry FromJson(JsonObject o) =>
-        new((string)o["version"]!, (long)o["size"]!, (string)o["sha256"]!, (string)o["sig"]!, (string)o["keyId"]!);
 }
