@@ -79,9 +79,13 @@ public sealed class HostedSignInTests(HostedSignInFixture fixture, ITestOutputHe
         await fixture.SignInAsync(page, "renter1");
         string refreshToken = (string)(await HostedSignInFixture.SessionAsync(page))["refreshToken"]!;
 
+        // The app says "You have signed out." at once, and again on the page the hosted UI sends back: a mark on this page's
+        // window tells the two apart, so nothing below reads a page that is about to be navigated away.
+        await page.EvaluateAsync("() => { window.beforeSignOut = true; }");
         await page.GetByTestId("logout").ClickAsync();
 
         // Through the hosted UI's /logout and back to the app, which says so.
+        await page.WaitForFunctionAsync("() => window.beforeSignOut === undefined && document.readyState === 'complete'", null, new PageWaitForFunctionOptions { Timeout = 15_000 });
         await page.GetByTestId("hosted-message").Filter(new LocatorFilterOptions { HasText = "You have signed out." }).WaitForAsync(new LocatorWaitForOptions { Timeout = 15_000 });
         Assert.StartsWith(fixture.Host.HttpUrl.ToString(), page.Url, StringComparison.Ordinal);
         Assert.Null(await page.EvaluateAsync<string?>("() => sessionStorage.getItem('tracker.session')"));
