@@ -109,6 +109,23 @@ namespace Tracker.Core.Uplink
             return false;
         }
 
+        /// <summary>When the oldest message in flight was sent; <paramref name="nowMs"/> when none is.</summary>
+        /// <param name="nowMs">The tick now.</param>
+        /// <returns>The tick.</returns>
+        internal long OldestSentMs(long nowMs)
+        {
+            long oldest = nowMs;
+            for (int m = 0; m < _used.Length; m++)
+            {
+                if (_used[m] && _sentMs[m] < oldest)
+                {
+                    oldest = _sentMs[m];
+                }
+            }
+
+            return oldest;
+        }
+
         /// <summary>
         /// Marks every message that has waited <paramref name="timeoutMs"/> or more and was not marked yet as late.
         /// </summary>

@@ -322,7 +322,15 @@ namespace Tracker.Core.Uplink
                 return false;
             }
 
-            if (_now - _lastHeardMs >= _options.BrokerSilenceMs || _inFlight.AnyOverdue(_now, _options.LateAckLimitMs))
+            // Silence counts from the broker's last sign, or from the oldest send if that is later: a car idle for a
+            // while has heard nothing lately, and its keep-alive owes the broker a PINGREQ a keep-alive after a send.
+            long silentSince = _inFlight.OldestSentMs(_now);
+            if (_lastHeardMs > silentSince)
+            {
+                silentSince = _lastHeardMs;
+            }
+
+            if (_now - silentSince >= _options.BrokerSilenceMs || _inFlight.AnyOverdue(_now, _options.LateAckLimitMs))
             {
                 return true;
             }

@@ -149,8 +149,9 @@ namespace Tracker.Core.Uplink
         public int AckTimeoutMs { get; }
 
         /// <summary>
-        /// A connection on which nothing was heard from the broker for this long is dead, whatever is in
-        /// flight: one and a half keep-alive periods. The client sends PINGREQ after a keep-alive period without
+        /// A connection on which nothing was heard from the broker for this long (counted from its last sign, or
+        /// from the send of the oldest message awaiting its PUBACK if that is later) is dead: one and a half
+        /// keep-alive periods. The client sends PINGREQ after a keep-alive period without
         /// sending (MQTT 3.1.1 §3.1.2.10), so a live broker is heard at least that often; one and a half is the
         /// grace the same section gives the broker for the client's silence.
         /// </summary>

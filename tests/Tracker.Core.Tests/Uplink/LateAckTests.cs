@@ -106,6 +106,26 @@ public sealed class LateAckTests
     }
 
     [Fact]
+    public void IdleConnection_ThenALatePuback_GetsAWholeSilenceWindowFromTheSend()
+    {
+        var rig = new UplinkRig();
+        rig.Tick(); // connected; the status is acknowledged; then nothing to send for five minutes
+        rig.RunUntil(() => false, maxMs: 300_000);
+        Assert.Equal(0, rig.Engine.MessagesInFlight);
+
+        rig.Link.PubackLost = 1; // and the broker falls silent
+        rig.Link.LostBeforeBroker = 0;
+        rig.Append(rig.Options.MaxFixesPerBatch); // a full batch goes at once
+        rig.Tick();
+        long sent = rig.Now;
+        Assert.Equal(1, rig.Engine.MessagesInFlight);
+
+        Assert.True(rig.RunUntil(() => rig.Engine.Counters.ConnectionsLost > 0, maxMs: 120_000));
+        Assert.InRange(rig.Now - sent, rig.Options.BrokerSilenceMs, rig.Options.BrokerSilenceMs + 100);
+        Assert.Equal(1, rig.Engine.Counters.LateAcksWaited);
+    }
+
+    [Fact]
     public void SilentBroker_KeepAliveShorterThanTheAckTimeout_DropsAtTheAckTimeout_AsBefore()
     {
         var rig = new UplinkRig(UplinkRig.MakeOptions(keepAliveS: 30, ackTimeoutMs: 60_000)); // silence: 45 s
