@@ -23,9 +23,7 @@ public sealed class LatePubackTests(ITestOutputHelper output)
     {
         using var folder = new TempFolder("tracker-late-puback-test-");
         string data = folder.Combine("data");
-        StallingFixStore? stalling = null;
-        LocalFleetHost host = await LocalHostFixture.StartAsync(data, cars: Cars, ingestStore: store => stalling = new StallingFixStore(store));
-        StallingFixStore store = stalling!;
+        (LocalFleetHost host, StallingFixStore store) = await LocalHostFixture.StartStallableAsync(data, Cars);
         FleetStopReport left;
         UplinkCounters[] counters;
         try
