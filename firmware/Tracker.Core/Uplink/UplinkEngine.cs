@@ -306,7 +306,7 @@ namespace Tracker.Core.Uplink
         // A message unacknowledged for AckTimeoutMs ends the connection only when the broker has been silent for
         // BrokerSilenceMs too (Uplink/README.md, "A late PUBACK"): a broker that still answers is slow, typically
         // pushing back while its store catches up, and a reconnect would only add a handshake and send the messages
-        // in flight again. No new message goes out meanwhile (the window is full of them). LateAckLimitMs bounds the
+        // in flight again. Messages still go out only within the in-flight window, as always. LateAckLimitMs bounds the
         // wait for a broker that answers but never acknowledges.
         private bool AckTimedOut()
         {
