@@ -52,6 +52,9 @@ public sealed class MqttNetLink : IMqttLink, IDisposable
     private int _keepFromEpoch;
     private int _lastMessageId;
     private int _queuedMessages;
+    private int _heard;
+    private long _lastHeardMs;
+    private long _pings;
     private long _connects;
     private long _connectFailures;
     private long _publishesSent;
@@ -81,6 +84,18 @@ public sealed class MqttNetLink : IMqttLink, IDisposable
 
     /// <inheritdoc />
     public bool IsConnected => Volatile.Read(ref _session)?.Client.IsConnected == true;
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// The CONNACK, each PUBACK, SUBACK and message received, and the PINGRESP of each PINGREQ this link sends: while
+    /// a QoS 1 publish awaits its PUBACK and nothing was heard for half the keep-alive, <see cref="TryTakeCompletion"/>
+    /// sends one (MQTT 3.1.1 §3.12: the client may ping to learn that the server is alive). MQTTnet's own keep-alive
+    /// pings only after a keep-alive without sending, and shows nobody its PINGRESP.
+    /// </remarks>
+    public int HeardFromBroker => Volatile.Read(ref _heard);
+
+    /// <summary>PINGREQs this link sent to learn whether the broker is alive while a PUBACK was awaited.</summary>
+    public long Pings => Interlocked.Read(ref _pings);
 
     /// <summary>Connections opened (CONNACK accepted).</summary>
     public long Connects => Interlocked.Read(ref _connects);
@@ -145,7 +160,7 @@ public sealed class MqttNetLink : IMqttLink, IDisposable
         }
 
         IMqttClient client = Factory.CreateMqttClient();
-        var session = new Session(client, Interlocked.Increment(ref _epoch));
+        var session = new Session(client, Interlocked.Increment(ref _epoch), options.KeepAliveS * 1000L);
         client.ApplicationMessageReceivedAsync += OnMessageReceived;
         try
         {
@@ -168,6 +183,7 @@ public sealed class MqttNetLink : IMqttLink, IDisposable
         }
 
         Interlocked.Increment(ref _connects);
+        Heard(); // the CONNACK
         Volatile.Write(ref _session, session);
         return LinkResult.Ok;
     }
@@ -245,6 +261,7 @@ public sealed class MqttNetLink : IMqttLink, IDisposable
     /// <inheritdoc />
     public bool TryTakeCompletion(out int messageId, out bool delivered)
     {
+        PingIfSilent();
         if (_completions.TryDequeue(out Completion c))
         {
             messageId = c.MessageId;
@@ -288,6 +305,7 @@ public sealed class MqttNetLink : IMqttLink, IDisposable
                 }
             }
 
+            Heard(); // the SUBACK
             return LinkResult.Ok;
         }
         catch (MqttProtocolViolationException)
@@ -483,6 +501,7 @@ public sealed class MqttNetLink : IMqttLink, IDisposable
 
     private Task OnMessageReceived(MqttApplicationMessageReceivedEventArgs e)
     {
+        Heard();
         if (Interlocked.Increment(ref _queuedMessages) > _options.MaxQueuedMessages)
         {
             // The caller is not collecting; the message is acknowledged (the connection must go on)
@@ -504,6 +523,11 @@ public sealed class MqttNetLink : IMqttLink, IDisposable
         // MQTT 3.1.1's PUBACK has no reason code (MQTTnet reports Success); MQTT 5's may refuse.
         bool delivered = task.IsCompletedSuccessfully && task.Result.ReasonCode is MqttClientPublishReasonCode.Success or MqttClientPublishReasonCode.NoMatchingSubscribers;
         _ = task.Exception;
+        if (task.IsCompletedSuccessfully)
+        {
+            Heard(); // the PUBACK, whatever its reason code
+        }
+
         Interlocked.Increment(ref delivered ? ref _acknowledged : ref _notDelivered);
         Completed?.Invoke(messageId, delivered); // before it is queued, so a timer sees it no later than the car's poll
         lock (_outcomeGate)
@@ -513,6 +537,61 @@ public sealed class MqttNetLink : IMqttLink, IDisposable
                 _completions.Enqueue(new Completion(messageId, delivered));
             }
         }
+    }
+
+    private void Heard()
+    {
+        Volatile.Write(ref _lastHeardMs, Environment.TickCount64);
+        Interlocked.Increment(ref _heard);
+    }
+
+    /// <summary>
+    /// Sends a PINGREQ when a QoS 1 publish awaits its PUBACK, nothing was heard from the broker for half the
+    /// keep-alive, and no PINGREQ of ours is out; its PINGRESP counts in <see cref="HeardFromBroker"/>. The wait is
+    /// bounded by half the keep-alive, the bound MQTTnet's own keep-alive uses; an unanswered one changes nothing
+    /// here (the uplink sees the silence).
+    /// </summary>
+    private void PingIfSilent()
+    {
+        Session? session = Volatile.Read(ref _session);
+        if (session is null
+            || Volatile.Read(ref session.InFlight) == 0
+            || Environment.TickCount64 - Volatile.Read(ref _lastHeardMs) < session.KeepAliveMs / 2
+            || Interlocked.CompareExchange(ref session.Pinging, 1, 0) != 0)
+        {
+            return;
+        }
+
+        var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(session.KeepAliveMs / 2));
+        Task ping;
+        try
+        {
+            ping = session.Client.PingAsync(timeout.Token);
+        }
+        catch (Exception e) when (IsTransportFailure(e))
+        {
+            timeout.Dispose();
+            Volatile.Write(ref session.Pinging, 0);
+            return;
+        }
+
+        Interlocked.Increment(ref _pings);
+        ping.ContinueWith(
+            (t, state) =>
+            {
+                _ = t.Exception;
+                if (t.IsCompletedSuccessfully)
+                {
+                    Heard(); // the PINGRESP
+                }
+
+                timeout.Dispose();
+                Volatile.Write(ref ((Session)state!).Pinging, 0);
+            },
+            session,
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
     }
 
     /// <summary>Drops every outcome not yet taken, and every one still to come from connections up to now.</summary>
@@ -544,11 +623,13 @@ public sealed class MqttNetLink : IMqttLink, IDisposable
     }
 
     /// <summary>One connection: its MQTTnet client, its QoS 1 messages awaiting PUBACK, and its epoch.</summary>
-    private sealed class Session(IMqttClient client, int epoch)
+    private sealed class Session(IMqttClient client, int epoch, long keepAliveMs)
     {
         public readonly IMqttClient Client = client;
         public readonly int Epoch = epoch;
+        public readonly long KeepAliveMs = keepAliveMs;
         public int InFlight;
+        public int Pinging;
     }
 
     /// <summary>The state a publish's continuation needs.</summary>

@@ -205,6 +205,7 @@ public static class LoadRun
             var draining = Stopwatch.StartNew();
             FleetStopReport left = fleet.Stop(options.DrainTimeout);
             output.WriteLine($"cars stopped: logs drained in {draining.Elapsed.TotalSeconds:0.0} s, {left.PendingFixes} fixes left ({left.FixesInDeadZones} held by {left.CarsInDeadZones} cars in a simulated dead zone)");
+            output.WriteLine(UplinkTotals(fleet.Cars));
             if (hook is not null)
             {
                 await AwaitDeliveriesAsync(hook, Path.Combine(data, "tracker.db"), TimeSpan.FromSeconds(120)).ConfigureAwait(false);
@@ -309,6 +310,27 @@ public static class LoadRun
         }
 
         return hostArgs;
+    }
+
+    /// <summary>
+    /// What the cars' uplinks did over the run (issue 19): reconnects, connections closed on a PUBACK timeout, late
+    /// PUBACKs waited for on a live connection instead, and fixes published (every copy) against fixes committed. The
+    /// resends that reached the host are the account's "delivered twice".
+    /// </summary>
+    private static string UplinkTotals(IReadOnlyList<SimulatedCar> cars)
+    {
+        long reconnects = 0, timeouts = 0, late = 0, sent = 0, committed = 0;
+        foreach (SimulatedCar car in cars)
+        {
+            Tracker.Core.Uplink.UplinkCounters c = car.Counters;
+            reconnects += c.Reconnects;
+            timeouts += c.AckTimeouts;
+            late += c.LateAcksWaited;
+            sent += c.FixesSent;
+            committed += c.FixesCommitted;
+        }
+
+        return $"cars' uplinks           {reconnects} reconnects, {timeouts} closed on a PUBACK timeout, {late} late PUBACKs waited for; fixes published {sent} (every copy, resends included), committed {committed}";
     }
 
     private static async Task<PauseReport> PauseAsync(HostProcess host, SimulatedFleet fleet, TimeSpan pause, TimeSpan recoveryLimit)

@@ -57,6 +57,9 @@ public sealed class TimedLink : IMqttLink
     public bool IsConnected => _inner.IsConnected;
 
     /// <inheritdoc />
+    public int HeardFromBroker => _inner.HeardFromBroker;
+
+    /// <inheritdoc />
     public LinkResult Connect(MqttConnectOptions options)
     {
         if (_connects is null)

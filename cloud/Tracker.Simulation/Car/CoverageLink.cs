@@ -62,6 +62,9 @@ public sealed class CoverageLink : IMqttLink
         }
     }
 
+    /// <inheritdoc/>
+    public int HeardFromBroker => _inner.HeardFromBroker;
+
     /// <summary>Drops the inner connection when coverage is gone; the car calls it every step.</summary>
     public void Update()
     {

@@ -22,6 +22,10 @@ public sealed class AckingMqttLink : IMqttLink
     public bool IsConnected { get; private set; }
 
     /// <inheritdoc/>
+    /// <remarks>Every PUBACK taken (each is one packet from the broker).</remarks>
+    public int HeardFromBroker { get; private set; }
+
+    /// <inheritdoc/>
     public LinkResult Connect(MqttConnectOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -55,6 +59,11 @@ public sealed class AckingMqttLink : IMqttLink
     public bool TryTakeCompletion(out int messageId, out bool delivered)
     {
         delivered = _completions.TryDequeue(out messageId);
+        if (delivered)
+        {
+            HeardFromBroker++;
+        }
+
         return delivered;
     }
 

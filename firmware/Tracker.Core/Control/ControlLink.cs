@@ -82,6 +82,12 @@ namespace Tracker.Core.Control
             get { return _inner.IsConnected; }
         }
 
+        /// <inheritdoc/>
+        public int HeardFromBroker
+        {
+            get { return _inner.HeardFromBroker; }
+        }
+
         /// <summary>
         /// True once after a delta changed the running configuration: the app rebuilds its live stages
         /// from <see cref="RemoteConfig.Result"/> and the flag clears.

@@ -197,6 +197,12 @@ namespace Tracker.Core.Control
             get { return _inner.IsConnected; }
         }
 
+        /// <inheritdoc/>
+        public int HeardFromBroker
+        {
+            get { return _inner.HeardFromBroker; }
+        }
+
         /// <summary>True once when the app must reboot (into a staged candidate); the flag clears.</summary>
         /// <returns>True when a reboot is due.</returns>
         public bool TakeReboot()

@@ -114,6 +114,15 @@ namespace Tracker.Core.Modem
             get { return _state.MqttConnected; }
         }
 
+        /// <summary>
+        /// Times <c>AT+SMSTATE?</c> showed the MQTT session up (on connect, after each QoS 1 publish, and every
+        /// <see cref="Sim7080Options.StatePollMs"/> while idle); only its changes mean anything.
+        /// </summary>
+        public int SessionConfirmations
+        {
+            get { return _mqtt.SessionConfirmations; }
+        }
+
         /// <summary>Modem restarts noticed while it was configured (each one cost the session).</summary>
         public long RestartsDetected
         {

@@ -26,6 +26,12 @@ namespace Tracker.Core.Modem
         /// <summary>When <see cref="QueryMqttState"/> last ran (monotonic ms).</summary>
         internal long LastStateCheckMs { get; private set; }
 
+        /// <summary>
+        /// Times <c>AT+SMSTATE?</c> answered 1 or 2 (the session is up): the modem's MQTT stack answers the
+        /// keep-alive itself and shows no PINGRESP, so this is the driver's sign that the broker is there.
+        /// </summary>
+        internal int SessionConfirmations { get; private set; }
+
         /// <summary>Connections made without the last will, because it was not quotable text.</summary>
         internal long WillsOmitted { get; private set; }
 
@@ -274,6 +280,10 @@ namespace Tracker.Core.Modem
             if (s == 0)
             {
                 _state.MqttConnected = false;
+            }
+            else
+            {
+                SessionConfirmations++;
             }
 
             return ModemResult.Ok;

@@ -78,6 +78,18 @@ namespace Tracker.Core.Modem
         }
 
         /// <inheritdoc/>
+        /// <remarks>
+        /// The modem's MQTT stack sends PINGREQ and takes PINGRESP and PUBACK itself (<c>AT+SMPUB</c> returns after
+        /// it), so what the driver sees of the broker is <c>AT+SMSTATE?</c> showing the session up
+        /// (<see cref="Sim7080Modem.SessionConfirmations"/>); a dropped session (<c>+SMSTATE: 0</c>, or the state
+        /// reading 0) turns <see cref="IsConnected"/> false instead.
+        /// </remarks>
+        public int HeardFromBroker
+        {
+            get { return _modem.SessionConfirmations; }
+        }
+
+        /// <inheritdoc/>
         public LinkResult Connect(MqttConnectOptions options)
         {
             if (options == null)

@@ -21,6 +21,16 @@ namespace Tracker.Core.Uplink
         bool IsConnected { get; }
 
         /// <summary>
+        /// Signs of life from the broker on the current connection: a number that goes up each time the link
+        /// hears from it (a CONNACK, PUBACK, SUBACK, PINGRESP or PUBLISH received) or, on a link whose transport
+        /// keeps those packets to itself, each time it confirms that the session is up. Only its changes mean
+        /// anything (it may wrap). The uplink reads it to tell a broker that is slow to acknowledge from a dead
+        /// connection (Uplink/README.md, "A late PUBACK"); keeping it fresh while a PUBACK is awaited (the
+        /// keep-alive's PINGREQ, MQTT 3.1.1 §3.1.2.10 and §3.12) is the link's business.
+        /// </summary>
+        int HeardFromBroker { get; }
+
+        /// <summary>
         /// Opens the connection (TLS, CONNECT, CONNACK) with the given identity, keep-alive and will.
         /// Blocks until connected or failed.
         /// </summary>

@@ -15,6 +15,7 @@ namespace Tracker.Core.Uplink
         private readonly int[] _id;
         private readonly int[] _slot;
         private readonly long[] _sentMs;
+        private readonly bool[] _late;
 
         /// <summary>Creates a table for <paramref name="capacity"/> messages.</summary>
         /// <param name="capacity">Most messages in flight.</param>
@@ -24,6 +25,7 @@ namespace Tracker.Core.Uplink
             _id = new int[capacity];
             _slot = new int[capacity];
             _sentMs = new long[capacity];
+            _late = new bool[capacity];
         }
 
         /// <summary>Messages in flight.</summary>
@@ -64,6 +66,7 @@ namespace Tracker.Core.Uplink
             _id[free] = id;
             _slot[free] = slot;
             _sentMs[free] = nowMs;
+            _late[free] = false;
             Count++;
             return true;
         }
@@ -104,6 +107,44 @@ namespace Tracker.Core.Uplink
             }
 
             return false;
+        }
+
+        /// <summary>When the oldest message in flight was sent; <paramref name="nowMs"/> when none is.</summary>
+        /// <param name="nowMs">The tick now.</param>
+        /// <returns>The tick.</returns>
+        internal long OldestSentMs(long nowMs)
+        {
+            long oldest = nowMs;
+            for (int m = 0; m < _used.Length; m++)
+            {
+                if (_used[m] && _sentMs[m] < oldest)
+                {
+                    oldest = _sentMs[m];
+                }
+            }
+
+            return oldest;
+        }
+
+        /// <summary>
+        /// Marks every message that has waited <paramref name="timeoutMs"/> or more and was not marked yet as late.
+        /// </summary>
+        /// <param name="nowMs">The tick now.</param>
+        /// <param name="timeoutMs">The acknowledgement timeout.</param>
+        /// <returns>How many were marked now.</returns>
+        internal int MarkLate(long nowMs, int timeoutMs)
+        {
+            int marked = 0;
+            for (int m = 0; m < _used.Length; m++)
+            {
+                if (_used[m] && !_late[m] && nowMs - _sentMs[m] >= timeoutMs)
+                {
+                    _late[m] = true;
+                    marked++;
+                }
+            }
+
+            return marked;
         }
 
         /// <summary>Forgets every message (the connection is gone; their outcomes will never come).</summary>

@@ -24,8 +24,19 @@ namespace Tracker.Core.Uplink
         /// <summary>Connections that ended: lost by the link, or closed by the engine after a failure or a PUBACK timeout.</summary>
         public long ConnectionsLost { get; internal set; }
 
-        /// <summary>Connections closed because a message went unacknowledged for <see cref="UplinkOptions.AckTimeoutMs"/>.</summary>
+        /// <summary>
+        /// Connections closed because a message went unacknowledged for <see cref="UplinkOptions.AckTimeoutMs"/> while
+        /// nothing was heard from the broker for <see cref="UplinkOptions.BrokerSilenceMs"/>, or for
+        /// <see cref="UplinkOptions.LateAckLimitMs"/> in any case.
+        /// </summary>
         public long AckTimeouts { get; internal set; }
+
+        /// <summary>
+        /// Messages that went unacknowledged for <see cref="UplinkOptions.AckTimeoutMs"/> on a connection the broker
+        /// was still heard on, and were waited for instead of closing it (each counted once; see
+        /// <see cref="UplinkOptions.LateAckLimitMs"/>).
+        /// </summary>
+        public long LateAcksWaited { get; internal set; }
 
         /// <summary>Fix messages published (every copy, re-sends included).</summary>
         public long FixMessages { get; internal set; }

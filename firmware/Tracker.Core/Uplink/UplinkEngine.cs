@@ -19,8 +19,10 @@ namespace Tracker.Core.Uplink
     /// every one of its messages was acknowledged. A message the link gives up on, or a commit the
     /// flash refuses, stops new sending until the messages in flight are settled, then hands every
     /// batch in flight back to the log (<see cref="FixLog.Rewind"/>). A lost connection, or a message
-    /// unacknowledged for <see cref="UplinkOptions.AckTimeoutMs"/>, closes the connection, hands
-    /// everything back, and reconnects after a backoff. So every fix appended reaches the broker at
+    /// unacknowledged for <see cref="UplinkOptions.AckTimeoutMs"/> while the broker has been silent
+    /// for <see cref="UplinkOptions.BrokerSilenceMs"/> (or for <see cref="UplinkOptions.LateAckLimitMs"/> in any case),
+    /// closes the connection, hands everything back, and reconnects after a backoff. A late PUBACK on a connection the
+    /// broker is still heard on is waited for (<see cref="IMqttLink.HeardFromBroker"/>). So every fix appended reaches the broker at
     /// least once, and a fix is sent again only if its batch was in flight when something failed.</para>
     /// <para>Allocation-free in steady state: buffers, batch tokens and the message table are
     /// allocated here, once.</para>
@@ -78,6 +80,8 @@ namespace Tracker.Core.Uplink
         private bool _rewindPending;
         private bool _batchedYet;
         private long _lastBatchMs;
+        private int _heardSeen;
+        private long _lastHeardMs;
 
         /// <summary>Creates the engine; it does nothing until the first <see cref="Tick"/>.</summary>
         /// <param name="link">The MQTT link (modem, Wi-Fi or host).</param>
@@ -238,6 +242,8 @@ namespace Tracker.Core.Uplink
 
             _reconnect.Connected(_now);
             _state = UplinkState.Connected;
+            _heardSeen = _link.HeardFromBroker;
+            _lastHeardMs = _now; // the CONNACK
             _status.Request();
             _draining = true;
             _encodedSize = -1;
@@ -272,7 +278,7 @@ namespace Tracker.Core.Uplink
                 return;
             }
 
-            if (_inFlight.AnyOverdue(_now, _options.AckTimeoutMs))
+            if (AckTimedOut())
             {
                 _counters.AckTimeouts++;
                 Drop();
@@ -295,6 +301,42 @@ namespace Tracker.Core.Uplink
             {
                 SendFixes();
             }
+        }
+
+        // A message unacknowledged for AckTimeoutMs ends the connection only when the broker has been silent for
+        // BrokerSilenceMs too (Uplink/README.md, "A late PUBACK"): a broker that still answers is slow, typically
+        // pushing back while its store catches up, and a reconnect would only add a handshake and send the messages
+        // in flight again. Messages still go out only within the in-flight window, as always. LateAckLimitMs bounds the
+        // wait for a broker that answers but never acknowledges.
+        private bool AckTimedOut()
+        {
+            int heard = _link.HeardFromBroker;
+            if (heard != _heardSeen)
+            {
+                _heardSeen = heard;
+                _lastHeardMs = _now;
+            }
+
+            if (!_inFlight.AnyOverdue(_now, _options.AckTimeoutMs))
+            {
+                return false;
+            }
+
+            // Silence counts from the broker's last sign, or from the oldest send if that is later: a car idle for a
+            // while has heard nothing lately, and its keep-alive owes the broker a PINGREQ a keep-alive after a send.
+            long silentSince = _inFlight.OldestSentMs(_now);
+            if (_lastHeardMs > silentSince)
+            {
+                silentSince = _lastHeardMs;
+            }
+
+            if (_now - silentSince >= _options.BrokerSilenceMs || _inFlight.AnyOverdue(_now, _options.LateAckLimitMs))
+            {
+                return true;
+            }
+
+            _counters.LateAcksWaited += _inFlight.MarkLate(_now, _options.AckTimeoutMs);
+            return false;
         }
 
         // Ends the connection: outcomes that arrived before the loss still count, then everything in

@@ -59,7 +59,7 @@ namespace Tracker.Core.Uplink
         /// <param name="maxInFlight">Messages (fix batches and status) awaiting PUBACK, 1 to <see cref="MaxInFlightLimit"/>.</param>
         /// <param name="maxFixesPerBatch">Fixes taken from the log at a time, 1 to <see cref="MaxFixesPerBatchLimit"/>.</param>
         /// <param name="maxMessageBytes">Largest fix message payload, <see cref="BatchFormat.MaxEncodedSize"/>(1) to <see cref="BatchFormat.MaxBatchBytes"/>.</param>
-        /// <param name="ackTimeoutMs">Longest wait for a PUBACK before the connection is declared dead, 1 s to 10 minutes.</param>
+        /// <param name="ackTimeoutMs">Longest wait for a PUBACK before the connection is declared dead unless the broker is heard from, 1 s to 10 minutes.</param>
         /// <param name="backoffBaseMs">First reconnect window, 100 ms to 10 minutes.</param>
         /// <param name="backoffCapMs">Largest reconnect window, <paramref name="backoffBaseMs"/> to 1 hour.</param>
         public UplinkOptions(
@@ -142,8 +142,34 @@ namespace Tracker.Core.Uplink
         /// <summary>Largest payload of one fix message (the link's limit: 1,024 on the SIM7080G).</summary>
         public int MaxMessageBytes { get; }
 
-        /// <summary>A message unacknowledged this long means the connection is dead: it is closed and opened again.</summary>
+        /// <summary>
+        /// A message unacknowledged this long means the connection is dead, unless the broker was heard within
+        /// <see cref="BrokerSilenceMs"/>: then the message is late, and waits up to <see cref="LateAckLimitMs"/>.
+        /// </summary>
         public int AckTimeoutMs { get; }
+
+        /// <summary>
+        /// A connection on which nothing was heard from the broker for this long (counted from its last sign, or
+        /// from the send of the oldest message awaiting its PUBACK if that is later) is dead: one and a half
+        /// keep-alive periods. The client sends PINGREQ after a keep-alive period without
+        /// sending (MQTT 3.1.1 §3.1.2.10), so a live broker is heard at least that often; one and a half is the
+        /// grace the same section gives the broker for the client's silence.
+        /// </summary>
+        public int BrokerSilenceMs
+        {
+            get { return KeepAliveS * 1500; }
+        }
+
+        /// <summary>
+        /// The longest a message waits for its PUBACK on a connection that is alive (heard within
+        /// <see cref="BrokerSilenceMs"/>): <see cref="AckTimeoutMs"/> and three keep-alive periods more. A broker
+        /// that answers the keep-alive but has held a message that long is stuck rather than slow (a store that
+        /// pushes back drains its queue in far less), and a new connection may reach a broker that is not.
+        /// </summary>
+        public int LateAckLimitMs
+        {
+            get { return AckTimeoutMs + (KeepAliveS * 3000); }
+        }
 
         /// <summary>The first reconnect waits between half of this and all of it (equal jitter, see <see cref="Backoff"/>).</summary>
         public int BackoffBaseMs { get; }

@@ -44,6 +44,7 @@ namespace Tracker.Device.Net
         private int _completionCount;
         private MqttClient? _client;
         private int _connected;
+        private int _heard;
 
         /// <summary>Creates the link; nothing touches the network until <see cref="Connect"/>.</summary>
         /// <param name="host">The broker (AWS IoT: the account's <c>-ats</c> endpoint).</param>
@@ -80,6 +81,17 @@ namespace Tracker.Device.Net
         public bool IsConnected
         {
             get { return _connected != 0; }
+        }
+
+        /// <inheritdoc/>
+        /// <remarks>
+        /// The CONNACK, each PUBACK (<c>MqttMsgPublished</c> with <c>IsPublished</c>) and each message received.
+        /// M2Mqtt answers its own keep-alive and raises no event for a PINGRESP; an unanswered PINGREQ closes the
+        /// connection (<c>ConnectionClosed</c>), which turns <see cref="IsConnected"/> false instead.
+        /// </remarks>
+        public int HeardFromBroker
+        {
+            get { return _heard; }
         }
 
         /// <inheritdoc/>
@@ -146,6 +158,7 @@ namespace Tracker.Device.Net
 
             ClearQueues();
             _client = client;
+            Interlocked.Increment(ref _heard); // the CONNACK
             Interlocked.Exchange(ref _connected, 1);
             return LinkResult.Ok;
         }
@@ -314,6 +327,11 @@ namespace Tracker.Device.Net
 
         private void OnPublished(object sender, MqttMsgPublishedEventArgs e)
         {
+            if (e.IsPublished)
+            {
+                Interlocked.Increment(ref _heard); // the PUBACK
+            }
+
             Monitor.Enter(_sync);
             try
             {
@@ -336,6 +354,7 @@ namespace Tracker.Device.Net
 
         private void OnMessage(object sender, MqttMsgPublishEventArgs e)
         {
+            Interlocked.Increment(ref _heard);
             Monitor.Enter(_sync);
             try
             {

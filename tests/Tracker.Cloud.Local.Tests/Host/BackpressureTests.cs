@@ -21,9 +21,7 @@ public sealed class BackpressureTests(ITestOutputHelper output)
     {
         using var folder = new TempFolder("tracker-backpressure-test-");
         string data = folder.Combine("data");
-        StallingFixStore? stalling = null;
-        LocalFleetHost host = await LocalHostFixture.StartAsync(data, cars: Cars, ingestStore: store => stalling = new StallingFixStore(store));
-        StallingFixStore store = stalling!;
+        (LocalFleetHost host, StallingFixStore store) = await LocalHostFixture.StartStallableAsync(data, Cars);
         FleetStopReport left;
         long recorded;
         try

@@ -58,6 +58,17 @@ public sealed class LocalHostFixture : IAsyncLifetime
             clock: clock,
             ingestStore: ingestStore);
 
+    /// <summary>Starts a host whose ingest store a test can stall (<see cref="StallingFixStore"/>), to saturate it at will.</summary>
+    /// <param name="data">The data folder.</param>
+    /// <param name="cars">Simulated cars.</param>
+    /// <returns>The host and its store.</returns>
+    public static async Task<(LocalFleetHost Host, StallingFixStore Store)> StartStallableAsync(string data, int cars)
+    {
+        StallingFixStore? stalling = null;
+        LocalFleetHost host = await StartAsync(data, cars, ingestStore: store => stalling = new StallingFixStore(store));
+        return (host, stalling!);
+    }
+
     /// <summary>The helpers over a host a test started itself (another store, another clock); the test stops it and disposes <see cref="Http"/>.</summary>
     /// <param name="host">The running host.</param>
     /// <returns>The helpers.</returns>

@@ -604,6 +604,8 @@ public class UpdateAgentTests
 
         public bool IsConnected { get; private set; }
 
+        public int HeardFromBroker { get; private set; }
+
         public void Deliver(string topic, byte[] payload) => _incoming.Enqueue((topic, payload));
 
         public LinkResult Connect(MqttConnectOptions options)
@@ -624,7 +626,9 @@ public class UpdateAgentTests
         public bool TryTakeCompletion(out int messageId, out bool delivered)
         {
             delivered = true;
-            return _completions.TryDequeue(out messageId);
+            bool any = _completions.TryDequeue(out messageId);
+            HeardFromBroker += any ? 1 : 0;
+            return any;
         }
 
         public LinkResult Subscribe(string topic) => LinkResult.Ok;

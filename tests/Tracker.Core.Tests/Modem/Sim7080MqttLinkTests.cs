@@ -281,6 +281,28 @@ public class Sim7080MqttLinkTests
     }
 
     [Fact]
+    public void HeardFromBroker_GrowsWithEachStatePollThatFindsTheSessionUp_AndNotWithOneThatFindsItGone()
+    {
+        var rig = new ModemRig(setup: s => s.AnnounceDrops = false, statePollMs: 30_000);
+        rig.ConnectOk();
+        int atConnect = rig.Link.HeardFromBroker;
+        Assert.NotEqual(0, atConnect); // the AT+SMSTATE? after AT+SMCONN
+
+        rig.Idle(30_000);
+        rig.Link.TryTakeMessage(out _, out _);
+        Assert.Equal(atConnect + 1, rig.Link.HeardFromBroker);
+
+        Assert.Equal(LinkResult.Ok, rig.Link.Publish(Topic, Payload(10, 1), 0, 10, 1, out _));
+        Assert.Equal(atConnect + 2, rig.Link.HeardFromBroker); // the check after a QoS 1 publish
+
+        rig.Sim.DropMqtt();
+        rig.Idle(30_000);
+        rig.Link.TryTakeMessage(out _, out _);
+        Assert.False(rig.Link.IsConnected);
+        Assert.Equal(atConnect + 2, rig.Link.HeardFromBroker);
+    }
+
+    [Fact]
     public void TheStatePoll_AlsoRefreshesTheSignal()
     {
         var rig = new ModemRig();

@@ -25,6 +25,8 @@ public sealed class FakeLink : IMqttLink
     private readonly List<Pending> _pending = [];
     private readonly Queue<(string Topic, byte[] Payload)> _incoming = new();
     private int _nextId = 1;
+    private int _heard;
+    private long _lastPingMs;
 
     public FakeLink(int seed = 1)
     {
@@ -63,6 +65,18 @@ public sealed class FakeLink : IMqttLink
     /// <summary>When set, Subscribe fails.</summary>
     public bool SubscribeFails { get; set; }
 
+    /// <summary>When set, the broker holds every PUBACK (it has the messages) until this is cleared.</summary>
+    public bool HoldPubacks { get; set; }
+
+    /// <summary>The link's keep-alive: when above 0, a PINGREQ goes out every this many ms of connection (0: none).</summary>
+    public int PingEveryMs { get; set; }
+
+    /// <summary>When cleared, the broker no longer answers PINGREQ (a stuck broker, or a half-open connection).</summary>
+    public bool AnswersPings { get; set; } = true;
+
+    /// <summary>PINGREQs the broker answered.</summary>
+    public int PingsAnswered { get; private set; }
+
     // ---- what happened ----
 
     /// <summary>Every message that reached the broker, in order.</summary>
@@ -98,6 +112,26 @@ public sealed class FakeLink : IMqttLink
     /// <inheritdoc/>
     public bool IsConnected { get; private set; }
 
+    /// <inheritdoc/>
+    /// <remarks>CONNACK, PUBACKs taken, SUBACK, messages taken, and the PINGRESPs of the keep-alive (<see cref="PingEveryMs"/>), which runs when this is read.</remarks>
+    public int HeardFromBroker
+    {
+        get
+        {
+            if (IsConnected && PingEveryMs > 0 && Now - _lastPingMs >= PingEveryMs)
+            {
+                _lastPingMs = Now;
+                if (AnswersPings)
+                {
+                    PingsAnswered++;
+                    _heard++;
+                }
+            }
+
+            return _heard;
+        }
+    }
+
     /// <summary>Messages published on this connection whose outcome the engine has not taken.</summary>
     public int Outstanding => _pending.Count;
 
@@ -117,6 +151,8 @@ public sealed class FakeLink : IMqttLink
         }
 
         IsConnected = true;
+        _heard++; // the CONNACK
+        _lastPingMs = Now;
         Session++;
         Subscriptions.Clear();
         OnConnected?.Invoke();
@@ -193,9 +229,10 @@ public sealed class FakeLink : IMqttLink
         for (int i = 0; i < _pending.Count; i++)
         {
             Pending p = _pending[i];
-            if (p.ReadyAt <= Now)
+            if (p.ReadyAt <= Now && !(HoldPubacks && p.Delivered))
             {
                 _pending.RemoveAt(i);
+                _heard += p.Delivered ? 1 : 0;
                 messageId = p.Id;
                 delivered = p.Delivered;
                 OnCompletionTaken?.Invoke(p.Id, p.Delivered, p.Payload);
@@ -222,6 +259,7 @@ public sealed class FakeLink : IMqttLink
         }
 
         Subscriptions.Add(topic);
+        _heard++; // the SUBACK
         return LinkResult.Ok;
     }
 
@@ -230,6 +268,7 @@ public sealed class FakeLink : IMqttLink
     {
         if (IsConnected && _incoming.TryDequeue(out var m))
         {
+            _heard++;
             topic = m.Topic;
             payload = m.Payload;
             return true;

@@ -619,6 +619,8 @@ public class UplinkEngineTests
     {
         public bool IsConnected => true;
 
+        public int HeardFromBroker => _taken;
+
         public LinkResult Connect(MqttConnectOptions options) => LinkResult.Ok;
 
         public LinkResult Publish(string topic, byte[] payload, int offset, int count, int qos, out int messageId)

@@ -115,6 +115,31 @@ public sealed class MqttNetLinkTests
     }
 
     [MosquittoFact]
+    public void LatePuback_HalfAKeepAliveWithoutASign_SendsOnePing_WhoseAnswerCountsAsHeard()
+    {
+        TestPki pki = TestPki.Create();
+        using var broker = MosquittoBroker.Start(pki, MosquittoBroker.FleetAcl);
+        using var proxy = new CuttableProxy(broker.Port);
+        using MqttNetLink car = Create(pki, "car-1", proxy.Port);
+        var options = new MqttConnectOptions("car-1", 30, null, null, cleanSession: true); // a PINGREQ after 15 s of silence
+        Assert.Equal(LinkResult.Ok, car.Connect(options));
+        int atConnect = car.HeardFromBroker;
+        Assert.NotEqual(0, atConnect); // the CONNACK
+
+        // The broker gets the message; its PUBACK, and the PINGRESP to come, are held on the way back.
+        proxy.HoldDownstream();
+        Assert.Equal(LinkResult.Ok, car.Publish("tracker/car-1/fixes", Hello, 0, Hello.Length, 1, out int id));
+        Assert.True(Poll.Until(() => !car.TryTakeCompletion(out _, out _) && car.Pings == 1, TimeSpan.FromSeconds(25)), "no PINGREQ after half the keep-alive");
+        Assert.Equal(atConnect, car.HeardFromBroker);
+        Assert.False(Poll.Until(() => !car.TryTakeCompletion(out _, out _) && car.Pings > 1, TimeSpan.FromSeconds(2)), "a second PINGREQ while one is out");
+
+        proxy.ReleaseDownstream();
+        Assert.Equal((id, true), NextCompletion(car));
+        Assert.True(Poll.Until(() => car.HeardFromBroker == atConnect + 2, Patience), $"heard {car.HeardFromBroker - atConnect} signs, not the PUBACK and the PINGRESP");
+        Assert.True(car.IsConnected);
+    }
+
+    [MosquittoFact]
     public void ConnectionLoss_TurnsIsConnectedFalse_AndPendingPublishesCompleteNotDelivered()
     {
         TestPki pki = TestPki.Create();

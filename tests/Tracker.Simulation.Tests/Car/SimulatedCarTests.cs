@@ -229,6 +229,8 @@ public sealed class SimulatedCarTests : IDisposable
     {
         public bool IsConnected => false;
 
+        public int HeardFromBroker => 0;
+
         public LinkResult Connect(MqttConnectOptions options) => LinkResult.TransportFailed;
 
         public LinkResult Publish(string topic, byte[] payload, int offset, int count, int qos, out int messageId)
