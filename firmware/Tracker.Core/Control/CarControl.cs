@@ -145,9 +145,7 @@ namespace Tracker.Core.Control
                 }
                 else if (verdict == HealthVerdict.Expired)
                 {
-                    long minutes = _configTrial.WindowMs / 60000;
-                    string window = minutes > 0 && minutes * 60000 == _configTrial.WindowMs ? minutes.ToString() + " min" : _configTrial.WindowMs.ToString() + " ms";
-                    _config.Remote.FallBack("the uplink did not connect within " + window + " of the restart");
+                    _config.Remote.FallBackAfter(_configTrial);
                     Reason = string.Concat("restart keys not confirmed (", _config.Remote.ErrorMessage, "): rebooting into the previous config");
                     return ControlAction.Reboot;
                 }

@@ -268,6 +268,21 @@ namespace Tracker.Core.Control
             return FallBackTo(AppliedVersion, key, string.Concat(changed, ": ", why, "; running the previous config again"));
         }
 
+        /// <summary><see cref="FallBack"/> when <paramref name="window"/> ended before the uplink connected.</summary>
+        /// <param name="window">The trial's window (uplink only).</param>
+        /// <returns>As <see cref="FallBack"/>.</returns>
+        public bool FallBackAfter(HealthWindow window)
+        {
+            if (window == null)
+            {
+                throw new System.ArgumentNullException(nameof(window));
+            }
+
+            long minutes = window.WindowMs / 60000;
+            string span = minutes > 0 && minutes * 60000 == window.WindowMs ? minutes.ToString() + " min" : window.WindowMs.ToString() + " ms";
+            return FallBack("the uplink did not connect within " + span + " of the restart");
+        }
+
         private bool FallBackTo(int version, string key, string message)
         {
             ConfigOverrides refused = Running.Only(RemoteClass.Restart);
