@@ -242,29 +242,16 @@ namespace Tracker.Core.Control
                 return false;
             }
 
-            ConfigOverrides restart = Running.Only(RemoteClass.Restart);
-            string key = string.Empty;
+            string[] keys = TrialKeys();
             string changed = string.Empty;
-            for (int i = 0; i < restart.Count; i++)
+            for (int i = 0; i < keys.Length; i++)
             {
-                if (!restart.Agrees(_good, restart.KeyAt(i)))
-                {
-                    string name = ShadowNames.NameOf(restart.KeyAt(i));
-                    key = key.Length > 0 ? key : name.Length > 0 ? name : restart.KeyAt(i);
-                    changed = string.Concat(changed, changed.Length > 0 ? ", " : string.Empty, restart.KeyAt(i), " = ", restart.ValueAt(i));
-                }
+                int at = Running.IndexOf(keys[i]);
+                changed = string.Concat(changed, i > 0 ? ", " : string.Empty, keys[i], at >= 0 ? " = " + Running.ValueAt(at) : " back to tracker.conf's");
             }
 
-            ConfigOverrides good = _good.Only(RemoteClass.Restart);
-            for (int i = 0; i < good.Count; i++)
-            {
-                if (restart.IndexOf(good.KeyAt(i)) < 0)
-                {
-                    key = key.Length > 0 ? key : ShadowNames.NameOf(good.KeyAt(i));
-                    changed = string.Concat(changed, changed.Length > 0 ? ", " : string.Empty, good.KeyAt(i), " back to tracker.conf's");
-                }
-            }
-
+            string key = keys.Length > 0 ? ShadowNames.NameOf(keys[0]) : string.Empty;
+            key = key.Length > 0 || keys.Length == 0 ? key : keys[0];
             return FallBackTo(AppliedVersion, key, string.Concat(changed, ": ", why, "; running the previous config again"));
         }
 
@@ -499,16 +486,25 @@ namespace Tracker.Core.Control
                 return pending;
             }
 
+            string[] trial = TrialKeys();
+            string[] all = new string[pending.Length + trial.Length];
+            System.Array.Copy(pending, all, pending.Length);
+            System.Array.Copy(trial, 0, all, pending.Length, trial.Length);
+            return all;
+        }
+
+        // The restart keys the running overrides set otherwise than the proven ones: changed or added, then removed.
+        private string[] TrialKeys()
+        {
             ConfigOverrides restart = Running.Only(RemoteClass.Restart);
             ConfigOverrides good = _good.Only(RemoteClass.Restart);
-            string[] all = new string[pending.Length + restart.Count + good.Count];
-            System.Array.Copy(pending, all, pending.Length);
-            int n = pending.Length;
+            string[] keys = new string[restart.Count + good.Count];
+            int n = 0;
             for (int i = 0; i < restart.Count; i++)
             {
-                if (!restart.Agrees(_good, restart.KeyAt(i)))
+                if (!restart.Agrees(good, restart.KeyAt(i)))
                 {
-                    all[n++] = restart.KeyAt(i);
+                    keys[n++] = restart.KeyAt(i);
                 }
             }
 
@@ -516,12 +512,12 @@ namespace Tracker.Core.Control
             {
                 if (restart.IndexOf(good.KeyAt(i)) < 0)
                 {
-                    all[n++] = good.KeyAt(i);
+                    keys[n++] = good.KeyAt(i);
                 }
             }
 
             string[] trimmed = new string[n];
-            System.Array.Copy(all, trimmed, n);
+            System.Array.Copy(keys, trimmed, n);
             return trimmed;
         }
 
