@@ -96,6 +96,18 @@ namespace Tracker.Device
                     remote.SkippedGenerations > 0 ? String.Concat(", ", remote.SkippedGenerations.ToString(), " newer skipped (torn or refused)") : string.Empty));
             }
 
+            if (remote.OnTrial)
+            {
+                // A trial boot of restart keys (Control/README.md §1): CarControl confirms it when the uplink connects, or
+                // falls back to the proven generation and reboots when the window ends first.
+                DeviceLog.Info("config", String.Concat("restart keys on trial: the uplink must connect within ", (HealthWindow.DefaultWindowMs / 60000).ToString(),
+                    " minutes, or the previous config runs again"));
+            }
+            else if (remote.ErrorCode == RefusalCodes.NotConfirmed)
+            {
+                DeviceLog.Error("config", String.Concat("restart keys refused: ", remote.ErrorMessage));
+            }
+
             StatusLed led = new StatusLed(gpio, config.GetInt(TrackerSetting.HwLedPin), true);
             try
             {
@@ -255,6 +267,13 @@ namespace Tracker.Device
                     // Live keys at once: the report policy and the uplink are rebuilt between two passes; the link
                     // reconnects, and what was in flight is sent again from the FixLog.
                     TrackerConfig next = remote.Result.Config!;
+                    M2MqttLink? wifi = link as M2MqttLink;
+                    if (wifi != null)
+                    {
+                        // M2Mqtt's own queue takes uplink.maxInFlight at the reconnect below (a new client).
+                        wifi.MaxInFlight = next.Uplink.MaxInFlight;
+                    }
+
                     gnss.Replace(new FixRecorder(new ReportPolicy(next.Report), log, clock));
                     outer.Disconnect();
                     engine = new UplinkEngine(outer, log, clock, status, next.Uplink, seed);

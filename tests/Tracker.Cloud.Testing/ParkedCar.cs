@@ -19,7 +19,7 @@ public sealed class ParkedCar : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
-    private ParkedCar(string carId, IMqttLink link, string? trackerConf, long restartQuietMs, Func<string, SimulatedUpdates>? updates)
+    private ParkedCar(string carId, IMqttLink link, string? trackerConf, long restartQuietMs, Func<string, SimulatedUpdates>? updates, int? brokerMqttPort, long configTrialWindowMs)
     {
         _link = link;
         Sim = new SimulatedCar(
@@ -33,6 +33,8 @@ public sealed class ParkedCar : IAsyncDisposable
                 TrackerConf = trackerConf,
                 ConfigDirectory = trackerConf is null ? null : _folder.Combine("cfg"),
                 RestartQuietMs = restartQuietMs,
+                BrokerMqttPort = brokerMqttPort,
+                ConfigTrialWindowMs = configTrialWindowMs,
                 Updates = updates?.Invoke(_folder.Combine("app")),
             },
             new Parked(),
@@ -57,9 +59,18 @@ public sealed class ParkedCar : IAsyncDisposable
     /// <param name="trackerConf">Its provisioned tracker.conf (the bundle's), for remote configuration; null for none.</param>
     /// <param name="restartQuietMs">How long it must stay parked and idle before it restarts for pending restart keys.</param>
     /// <param name="updates">Its update settings given its update area's directory; null for no updates.</param>
+    /// <param name="brokerMqttPort">The broker's MQTT port: the car connects only while its running mqtt.port is this one; null to ignore it.</param>
+    /// <param name="configTrialWindowMs">How long a trial boot of restart keys has to connect.</param>
     /// <returns>The running car.</returns>
-    public static ParkedCar Start(string carId, IMqttLink link, string? trackerConf = null, long restartQuietMs = SafeRestart.DefaultQuietMs, Func<string, SimulatedUpdates>? updates = null) =>
-        new(carId, link ?? throw new ArgumentNullException(nameof(link)), trackerConf, restartQuietMs, updates);
+    public static ParkedCar Start(
+        string carId,
+        IMqttLink link,
+        string? trackerConf = null,
+        long restartQuietMs = SafeRestart.DefaultQuietMs,
+        Func<string, SimulatedUpdates>? updates = null,
+        int? brokerMqttPort = null,
+        long configTrialWindowMs = HealthWindow.DefaultWindowMs) =>
+        new(carId, link ?? throw new ArgumentNullException(nameof(link)), trackerConf, restartQuietMs, updates, brokerMqttPort, configTrialWindowMs);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

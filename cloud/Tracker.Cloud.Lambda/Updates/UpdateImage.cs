@@ -63,7 +63,9 @@ public sealed record UpdateImage(string Version, long Size, string Sha256, strin
 
     /// <summary>
     /// Checks an upload as every car would check the image (<see cref="UpdateVerifier"/>, the car's own code): its size,
-    /// the signature record's fields, its SHA-256, and the fleet key's signature over that digest and version.
+    /// the signature record's fields, its SHA-256, and the fleet key's signature over that digest and version. The one
+    /// upload check: the API function and the local host's image library (<c>ImageLibrary.Add</c>) both call it, so
+    /// they refuse the same uploads with the same status, code and words.
     /// </summary>
     /// <param name="image">The image's bytes.</param>
     /// <param name="signature">The record <c>codesign sign</c> wrote.</param>
@@ -83,7 +85,7 @@ public sealed record UpdateImage(string Version, long Size, string Sha256, strin
 
         if (!TryText(signature, "version", out string version) || !UpdateLimits.IsValidVersion(version))
         {
-            return (422, "bad-signature", "signature.version must be 1 to 32 of a-z A-Z 0-9 . - +.");
+            return (422, "bad-signature", "signature.version must be " + UpdateLimits.VersionRule + ".");
         }
 
         if (signature["op"] is JsonNode op && (op.GetValueKind() != JsonValueKind.String || op.GetValue<string>() != UpdateLimits.Operation))

@@ -9,6 +9,7 @@ using Tracker.Cloud.Local.Http;
 using Tracker.Cloud.Local.Security;
 using Tracker.Cloud.Local.Shadow;
 using Tracker.Cloud.Local.Updates;
+using Tracker.Core.Control;
 
 namespace Tracker.Cloud.Local.Jobs;
 
@@ -108,7 +109,7 @@ public static class RolloutEndpoints
         {
             error = "Only version, ratePerMinute and abort may be given.";
         }
-        else if (body["version"] is not JsonValue v || v.GetValueKind() != JsonValueKind.String || !ImageLibrary.IsVersion(version = v.GetValue<string>()))
+        else if (body["version"] is not JsonValue v || v.GetValueKind() != JsonValueKind.String || !UpdateLimits.IsValidVersion(version = v.GetValue<string>()))
         {
             error = "version must be an uploaded image's version.";
         }

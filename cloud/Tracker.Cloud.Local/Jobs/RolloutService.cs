@@ -285,7 +285,7 @@ public sealed class RolloutService : IAsyncDisposable
         List<ShadowMessage> cancel = [];
         lock (_gate)
         {
-            if (details.TryGetValue("version", out string? version) && ImageLibrary.IsVersion(version))
+            if (details.TryGetValue("version", out string? version) && UpdateLimits.IsValidVersion(version))
             {
                 _versions[car] = version;
             }

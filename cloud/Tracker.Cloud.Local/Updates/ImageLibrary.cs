@@ -1,9 +1,6 @@
-using System.Security.Cryptography;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Tracker.Cloud.Lambda.Updates;
 using Tracker.Core.Control;
-using Tracker.Provisioning.Pki;
 
 namespace Tracker.Cloud.Local.Updates;
 
@@ -50,55 +47,20 @@ public sealed class ImageLibrary
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(signature);
         stored = null;
-        if (image.Length is 0 or > UpdateJob.MaxImageBytes)
-        {
-            return (422, "bad-image", "An image is 1 to " + UpdateJob.MaxImageBytes + " bytes; this one is " + image.Length + ".");
-        }
 
-        if (!TryString(signature, "version", out string version) || !IsVersion(version))
-        {
-            return (422, "bad-signature", "signature.version must be 1 to 32 of a-z A-Z 0-9 . - +.");
-        }
-
-        if (!TryString(signature, "sha256", out string sha) || !TryString(signature, "sig", out string sig) || signature["size"] is not JsonValue size
-            || size.GetValueKind() != JsonValueKind.Number || !size.TryGetValue(out long declared))
-        {
-            return (422, "bad-signature", "signature must carry version, size, sha256 and sig as 'codesign sign' writes them.");
-        }
-
-        if (signature["op"] is JsonNode op && (op.GetValueKind() != JsonValueKind.String || op.GetValue<string>() != UpdateJob.Operation))
-        {
-            return (422, "bad-signature", "signature.op must be " + UpdateJob.Operation + ".");
-        }
-
+        // Without the fleet's key nothing can be checked, so this comes first; the rest is the API function's own check.
         byte[]? modulus = _publicKey();
         if (modulus is null)
         {
             return (409, "no-signing-key", "The fleet has no code-signing key: create it with 'tracker-provision codesign create' in the host's CA folder.");
         }
 
-        byte[] digest = SHA256.HashData(image);
-        byte[] signatureBytes;
-        try
+        if (UpdateImage.Check(image, signature, modulus, out UpdateImage? entry) is { } refused)
         {
-            signatureBytes = Convert.FromBase64String(sig);
-        }
-        catch (FormatException)
-        {
-            return (422, "bad-signature", "signature.sig is not base64.");
+            return refused;
         }
 
-        if (declared != image.Length || !string.Equals(sha, Convert.ToHexStringLower(digest), StringComparison.OrdinalIgnoreCase))
-        {
-            return (422, "digest", "The image is not the one signed: its size or SHA-256 differs from the signature's.");
-        }
-
-        if (UpdateVerifier.Check(digest, digest, version, signatureBytes, modulus) != UpdateCheck.Ok)
-        {
-            return (422, "signature", "The signature is not the fleet's code-signing key's over this image and version: no car would take it.");
-        }
-
-        var entry = new UpdateImage(version, image.Length, Convert.ToHexStringLower(digest), Convert.ToBase64String(signatureBytes), CodeSigning.KeyId(modulus));
+        string version = entry!.Version;
         lock (_gate)
         {
             string path = Path.Combine(_folder, FileOf(version));
@@ -128,7 +90,7 @@ public sealed class ImageLibrary
     /// <returns>The entry.</returns>
     public UpdateImage? Find(string version)
     {
-        if (!IsVersion(version))
+        if (!UpdateLimits.IsValidVersion(version))
         {
             return null;
         }
@@ -160,19 +122,7 @@ public sealed class ImageLibrary
         }
     }
 
-    /// <summary>A version as the car's job reader takes it.</summary>
-    /// <param name="version">The text.</param>
-    /// <returns>True when valid.</returns>
-    public static bool IsVersion(string? version) =>
-        version is { Length: > 0 and <= 32 } && version.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '+') && version[0] != '.';
-
     // A record this library wrote (UpdateImage.ToJson), read back.
     private static UpdateImage Read(JsonObject o) =>
         new((string)o["version"]!, (long)o["size"]!, (string)o["sha256"]!, (string)o["sig"]!, (string)o["keyId"]!);
-
-    private static bool TryString(JsonObject o, string name, out string value)
-    {
-        value = o[name] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : string.Empty;
-        return value.Length > 0;
-    }
 }

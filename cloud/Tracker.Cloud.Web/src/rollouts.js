@@ -28,7 +28,7 @@ const STEPS = Object.freeze({ download: 'downloading', switching: 'switching to 
 
 const CAR_STATE_NAMES = new Set(CAR_STATES.map((s) => s.name));
 const LABELS = Object.fromEntries(CAR_STATES.map((s) => [s.name, s.label]));
-/** A version as ImageLibrary.IsVersion takes it: 1 to 32 of letters, digits, '.', '+', '-', not starting with '.'. */
+/** A version as the car takes it (UpdateLimits.IsValidVersion): 1 to 32 of letters, digits, '.', '+', '-', not starting with '.'. */
 const VERSION = /^[A-Za-z0-9+-][A-Za-z0-9.+-]{0,31}$/;
 const MAX_TEXT = 1024;
 

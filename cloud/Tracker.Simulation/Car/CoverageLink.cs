@@ -82,6 +82,12 @@ public sealed class CoverageLink : IMqttLink
         Drops++;
     }
 
+    /// <summary>
+    /// True while nothing answers where the car's running settings send it (its <c>mqtt.port</c> is not the broker's:
+    /// <see cref="SimulatedCarOptions.BrokerMqttPort"/>): every connect fails as a TCP connect to a closed port does.
+    /// </summary>
+    public bool Unreachable { get; set; }
+
     /// <inheritdoc/>
     public LinkResult Connect(MqttConnectOptions options)
     {
@@ -90,6 +96,12 @@ public sealed class CoverageLink : IMqttLink
         {
             Refusals++;
             return LinkResult.NetworkDown;
+        }
+
+        if (Unreachable)
+        {
+            Refusals++;
+            return LinkResult.TransportFailed;
         }
 
         _kept.Clear();

@@ -53,6 +53,8 @@ public sealed class SimulatedCar : IDisposable
     private long _bootMs;
     private SafeRestart? _safeRestart;
     private int _restarts;
+    private int _trialFallBacks;
+    private HealthWindow? _configTrial;
     private int _updateReboots;
     private readonly byte[] _buffer = new byte[ReadChunk];
     private readonly object _sync = new();
@@ -194,6 +196,9 @@ public sealed class SimulatedCar : IDisposable
     /// <summary>Restarts the car made to run pending restart keys.</summary>
     public int Restarts => Volatile.Read(ref _restarts);
 
+    /// <summary>Trial boots of restart keys that did not connect in their window, after which the car rebooted into the previous config.</summary>
+    public int TrialFallBacks => Volatile.Read(ref _trialFallBacks);
+
     /// <summary>
     /// True when the next <see cref="Step"/> at <paramref name="monotonicMs"/> would connect (the first step, or the uplink
     /// not connected and its backoff over), and so block until the broker answers. Call it from the thread that steps
@@ -256,6 +261,11 @@ public sealed class SimulatedCar : IDisposable
             return;
         }
 
+        if (_configTrial is not null && _control is not null && _control.Remote.OnTrial && StepConfigTrial(monotonicMs))
+        {
+            return;
+        }
+
         if (_control is not null && _control.TakeConfigChange())
         {
             // Live keys at once: the report policy and the uplink are rebuilt from the running config between two
@@ -271,6 +281,30 @@ public sealed class SimulatedCar : IDisposable
             Outermost().Disconnect();
             (_recorder, _engine) = Boot();
         }
+    }
+
+    // A trial boot of restart keys, as the device's CarControl runs it: the uplink within the window confirms it (the
+    // link already did on connect), else back to the proven generation and a reboot; true when the car rebooted.
+    private bool StepConfigTrial(long monotonicMs)
+    {
+        HealthVerdict verdict = _configTrial!.Update(monotonicMs, false, _link.IsConnected);
+        if (verdict == HealthVerdict.Healthy)
+        {
+            _control!.ConfirmTrial();
+            return false;
+        }
+
+        if (verdict != HealthVerdict.Expired)
+        {
+            return false;
+        }
+
+        _control!.Remote.FallBackAfter(_configTrial);
+        Interlocked.Increment(ref _trialFallBacks);
+        Outermost().Disconnect();
+        _recorder.Flush();
+        (_recorder, _engine) = Boot();
+        return true;
     }
 
     // The agent's pass, the health confirmation and the reboots an update asks for; true when the car rebooted.
@@ -322,6 +356,8 @@ public sealed class SimulatedCar : IDisposable
             }
 
             _control = new ControlLink(_link, remote, CarId);
+            _link.Unreachable = _options.BrokerMqttPort is int port && remote.Result.Config!.MqttPort != port;
+            _configTrial = remote.OnTrial ? new HealthWindow(_lastMonotonicMs, _options.ConfigTrialWindowMs, false) : null;
             link = _control;
             policy = remote.Result.Config!.Report;
             uplink = remote.Result.Config.Uplink;

@@ -71,6 +71,16 @@ public sealed record SimulatedCarOptions
     public long RestartQuietMs { get; init => field = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(RestartQuietMs)); } = Tracker.Core.Control.SafeRestart.DefaultQuietMs;
 
     /// <summary>
+    /// The broker's MQTT port, or null. When set, the car connects only while its running config's <c>mqtt.port</c> is
+    /// this one, as a device that dials another port reaches nothing: a remote change of that restart key can keep the
+    /// car off-line, which its trial boot must undo (Control/README.md §1).
+    /// </summary>
+    public int? BrokerMqttPort { get; init; }
+
+    /// <summary>How long a trial boot of restart keys has to connect the uplink (the device's 10 minutes by default).</summary>
+    public long ConfigTrialWindowMs { get; init => field = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(ConfigTrialWindowMs)); } = Tracker.Core.Control.HealthWindow.DefaultWindowMs;
+
+    /// <summary>
     /// Over-the-air updates, or null for a car without them. When set, the car boots as the device's loader does (the
     /// image <see cref="Tracker.Core.Control.BootSelector"/> chooses; its version is the one the status reports) and runs
     /// the firmware's IoT Jobs agent on its connection.

@@ -15,6 +15,7 @@ namespace Tracker.Core.Control
         private readonly UpdateAgent? _updates;
         private readonly SafeRestart _restart;
         private readonly HealthWindow? _health;
+        private readonly HealthWindow? _configTrial;
 
         /// <summary>Builds the pass over the stages this boot runs.</summary>
         /// <param name="config">Remote configuration, or null.</param>
@@ -33,6 +34,7 @@ namespace Tracker.Core.Control
             _updates = updates;
             _restart = restart;
             _health = updates != null && updates.OnTrial ? new HealthWindow(bootMs, confirmWindowMs) : null;
+            _configTrial = config != null && config.Remote.OnTrial ? new HealthWindow(bootMs, confirmWindowMs, false) : null;
             Reason = string.Empty;
             if (updates != null && updates.TakeReboot())
             {
@@ -56,6 +58,12 @@ namespace Tracker.Core.Control
         public IMqttLink Outermost(IMqttLink link)
         {
             return _updates != null ? _updates : _config != null ? _config : link;
+        }
+
+        /// <summary>True while this boot tries restart keys that have not connected the uplink yet (<see cref="RemoteConfig.OnTrial"/>).</summary>
+        public bool ConfigOnTrial
+        {
+            get { return _configTrial != null && _config!.Remote.OnTrial; }
         }
 
         /// <summary>True while this boot runs a version on trial that has not confirmed yet.</summary>
@@ -85,7 +93,7 @@ namespace Tracker.Core.Control
             if (WaitingForLoader)
             {
                 // The stage's own download or switch would only stage again what no loader will run.
-                return StepConfig(nowMs, ignitionOn, moving, backlog, inFlight, false);
+                return StepConfig(nowMs, uplinkConnected, ignitionOn, moving, backlog, inFlight, false);
             }
 
             if (_updates != null)
@@ -116,14 +124,31 @@ namespace Tracker.Core.Control
                 }
             }
 
-            return StepConfig(nowMs, ignitionOn, moving, backlog, inFlight, _updates != null && _updates.Phase == UpdatePhase.Downloading);
+            return StepConfig(nowMs, uplinkConnected, ignitionOn, moving, backlog, inFlight, _updates != null && _updates.Phase == UpdatePhase.Downloading);
         }
 
-        private ControlAction StepConfig(long nowMs, bool ignitionOn, bool moving, long backlog, int inFlight, bool downloading)
+        private ControlAction StepConfig(long nowMs, bool uplinkConnected, bool ignitionOn, bool moving, long backlog, int inFlight, bool downloading)
         {
             if (_config == null)
             {
                 return ControlAction.None;
+            }
+
+            if (_configTrial != null && _config.Remote.OnTrial)
+            {
+                // A trial boot of restart keys (README.md §1): the uplink within the window, or back to the proven
+                // generation. The link confirms on connect; this pass tries again when that write failed.
+                HealthVerdict verdict = _configTrial.Update(nowMs, false, uplinkConnected);
+                if (verdict == HealthVerdict.Healthy && _config.ConfirmTrial())
+                {
+                    Reason = "restart keys confirmed: the uplink connected";
+                }
+                else if (verdict == HealthVerdict.Expired)
+                {
+                    _config.Remote.FallBackAfter(_configTrial);
+                    Reason = string.Concat("restart keys not confirmed (", _config.Remote.ErrorMessage, "): rebooting into the previous config");
+                    return ControlAction.Reboot;
+                }
             }
 
             if (_config.TakeConfigChange())

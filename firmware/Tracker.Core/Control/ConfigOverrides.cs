@@ -76,6 +76,27 @@ namespace Tracker.Core.Control
             return _values[a] == other._values[b];
         }
 
+        /// <summary>True when both sets hold the same keys with the same values, in any order.</summary>
+        /// <param name="other">The other set.</param>
+        /// <returns>Whether they are the same set.</returns>
+        public bool SameAs(ConfigOverrides other)
+        {
+            if (other == null)
+            {
+                throw new System.ArgumentNullException(nameof(other));
+            }
+
+            return _keys.Length == other._keys.Length && Holds(other._keys, other._values);
+        }
+
+        /// <summary>Only the keys of <paramref name="keyClass"/> (for example the restart keys a trial boot is about).</summary>
+        /// <param name="keyClass">The class kept.</param>
+        /// <returns>The new set.</returns>
+        public ConfigOverrides Only(RemoteClass keyClass)
+        {
+            return Mixed(Empty, keyClass);
+        }
+
         /// <summary>True when this set already gives every one of <paramref name="keys"/> its value (so <see cref="With"/> would change nothing).</summary>
         /// <param name="keys">The keys.</param>
         /// <param name="values">Their values (as many).</param>

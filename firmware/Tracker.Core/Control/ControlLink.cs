@@ -100,6 +100,28 @@ namespace Tracker.Core.Control
             return changed;
         }
 
+        /// <summary>
+        /// Ends a trial boot of restart keys as passed (<see cref="RemoteConfig.ConfirmTrial"/>) and reports the keys
+        /// applied. <see cref="Connect"/> does it on every connection; the app's pass tries again when that write failed.
+        /// </summary>
+        /// <returns>True when no trial runs any more.</returns>
+        public bool ConfirmTrial()
+        {
+            if (!_remote.OnTrial)
+            {
+                return true;
+            }
+
+            if (!_remote.ConfirmTrial())
+            {
+                return false;
+            }
+
+            _reportDue = true;
+            SendReport();
+            return true;
+        }
+
         /// <inheritdoc/>
         public LinkResult Connect(MqttConnectOptions options)
         {
@@ -109,6 +131,9 @@ namespace Tracker.Core.Control
             {
                 return result;
             }
+
+            // Connected: restart keys on trial have proven the uplink, and the report says they are applied.
+            _remote.ConfirmTrial();
 
             // Clean session: subscribe on every connection, then report, which brings any delta back. The
             // report carries the standing refusal, once per connection, so a cloud that missed it learns it.

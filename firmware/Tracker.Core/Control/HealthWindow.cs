@@ -13,11 +13,21 @@ namespace Tracker.Core.Control
         public const long DefaultWindowMs = 10L * 60 * 1000;
 
         private readonly long _startMs;
+        private readonly bool _needsFix;
 
         /// <summary>Starts the window.</summary>
         /// <param name="startMs">The boot's monotonic time.</param>
         /// <param name="windowMs">How long the version has (at least 1 ms).</param>
         public HealthWindow(long startMs, long windowMs)
+            : this(startMs, windowMs, true)
+        {
+        }
+
+        /// <summary>Starts a window that may ask for the uplink only: a trial boot of restart keys (README.md §1) proves the settings it changed, the modem's and the pins', by connecting; a GNSS fix proves none of them.</summary>
+        /// <param name="startMs">The boot's monotonic time.</param>
+        /// <param name="windowMs">How long the boot has (at least 1 ms).</param>
+        /// <param name="needsFix">True when a GNSS fix read is needed too (a version on trial); false for the uplink alone.</param>
+        public HealthWindow(long startMs, long windowMs, bool needsFix)
         {
             if (windowMs < 1)
             {
@@ -25,6 +35,7 @@ namespace Tracker.Core.Control
             }
 
             _startMs = startMs;
+            _needsFix = needsFix;
             WindowMs = windowMs;
         }
 
@@ -54,7 +65,7 @@ namespace Tracker.Core.Control
                 return HealthVerdict.Expired;
             }
 
-            FixSeen = FixSeen || fixRead;
+            FixSeen = FixSeen || fixRead || !_needsFix;
             UplinkSeen = UplinkSeen || uplinkConnected;
             return FixSeen && UplinkSeen ? HealthVerdict.Healthy : HealthVerdict.Waiting;
         }

@@ -17,6 +17,7 @@ namespace Tracker.Core.Control
         private const string VersionHeader = "# shadow version ";
 
         private readonly CheckedFileStore _files;
+        private readonly CheckedFileStore _trials;
 
         /// <summary>Uses <paramref name="directory"/> on <paramref name="fs"/>.</summary>
         /// <param name="fs">The flash file system.</param>
@@ -24,6 +25,7 @@ namespace Tracker.Core.Control
         public OverrideStore(IFlashFileSystem fs, string directory)
         {
             _files = new CheckedFileStore(fs, directory, "cfg.");
+            _trials = new CheckedFileStore(fs, directory, "trial.");
         }
 
         /// <summary>The generations on flash, newest first.</summary>
@@ -55,7 +57,44 @@ namespace Tracker.Core.Control
         /// <returns>True when the new generation is committed.</returns>
         public bool Commit(ConfigOverrides overrides, int version, out int generation, out string problem)
         {
-            return _files.Commit(VersionHeader + version.ToString() + "\n" + overrides.ToLines(), out generation, out problem);
+            return Commit(overrides, version, 0, out generation, out problem);
+        }
+
+        /// <summary>
+        /// Writes <paramref name="overrides"/> as the next generation, sparing generation
+        /// <paramref name="keep"/> (the last proven one, while restart keys wait for or run their trial
+        /// boot) from the cleanup. Never throws.
+        /// </summary>
+        /// <param name="overrides">The overrides.</param>
+        /// <param name="version">The shadow version they apply.</param>
+        /// <param name="keep">A generation to keep (0 for none).</param>
+        /// <param name="generation">The new generation, or 0.</param>
+        /// <param name="problem">What failed, or empty.</param>
+        /// <returns>True when the new generation is committed.</returns>
+        public bool Commit(ConfigOverrides overrides, int version, int keep, out int generation, out string problem)
+        {
+            return _files.Commit(VersionHeader + version.ToString() + "\n" + overrides.ToLines(), keep, out generation, out problem);
+        }
+
+        /// <summary>The trial state (<c>trial.NNNNNNNN</c> beside the generations); false when there is none whole. Never throws.</summary>
+        /// <param name="trial">The state, or null.</param>
+        /// <returns>True when one was read.</returns>
+        public bool TryLoadTrial(out ConfigTrial? trial)
+        {
+            trial = null;
+            string text;
+            int generation;
+            return _trials.TryReadNewest(out text, out generation) && ConfigTrial.TryParse(text, out trial);
+        }
+
+        /// <summary>Commits the trial state whole. Never throws.</summary>
+        /// <param name="trial">The state.</param>
+        /// <returns>True when it is on flash.</returns>
+        public bool SaveTrial(ConfigTrial trial)
+        {
+            int generation;
+            string problem;
+            return _trials.Commit(trial.ToText(), out generation, out problem);
         }
 
         private static bool TryParse(string body, out ConfigOverrides? overrides, out int version)

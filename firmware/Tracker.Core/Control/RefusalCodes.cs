@@ -19,6 +19,12 @@ namespace Tracker.Core.Control
         /// <summary>A value in another JSON type than its key's one type.</summary>
         public const string BadType = "BadType";
 
+        /// <summary>
+        /// Restart keys whose trial boot did not connect the uplink in its window (or whose boots crashed before it
+        /// did): the car went back to the generation last proven (README.md §1, "Restart-needing settings").
+        /// </summary>
+        public const string NotConfirmed = "NotConfirmed";
+
         /// <summary>The flash write failed.</summary>
         public const string Storage = "Storage";
 

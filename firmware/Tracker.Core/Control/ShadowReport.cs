@@ -42,7 +42,7 @@ namespace Tracker.Core.Control
 
         private static string Document(RemoteConfig remote, string message, bool withError)
         {
-            string[] pending = remote.PendingKeys();
+            string[] pending = remote.ReportedPendingKeys();
             string list = "[";
             for (int i = 0; i < pending.Length; i++)
             {
@@ -59,7 +59,7 @@ namespace Tracker.Core.Control
                     + ",\"msg\":" + JsonText.Quote(message) + "}";
             }
 
-            return "{\"state\":{\"reported\":{\"cfg\":" + remote.Running.ToJson()
+            return "{\"state\":{\"reported\":{\"cfg\":" + remote.Reported.ToJson()
                 + ",\"cfgVer\":" + remote.AppliedVersion.ToString()
                 + ",\"cfgPending\":" + list
                 + ",\"cfgErr\":" + error + "}}}";

@@ -115,6 +115,21 @@ namespace Tracker.Core.Storage
         /// <returns>True when the new generation is committed.</returns>
         public bool Commit(string text, out int generation, out string problem)
         {
+            return Commit(text, 0, out generation, out problem);
+        }
+
+        /// <summary>
+        /// <see cref="Commit(string, out int, out string)"/>, but the cleanup also spares generation
+        /// <paramref name="keep"/> (the config overrides' last proven generation while a new one is on
+        /// trial: Control/README.md §1, "Restart-needing settings").
+        /// </summary>
+        /// <param name="text">The text (UTF-8 on flash).</param>
+        /// <param name="keep">A generation not to delete (0 for none).</param>
+        /// <param name="generation">The new generation, or 0.</param>
+        /// <param name="problem">What failed, or empty.</param>
+        /// <returns>True when the new generation is committed.</returns>
+        public bool Commit(string text, int keep, out int generation, out string problem)
+        {
             generation = 0;
             problem = string.Empty;
             byte[] bytes = Encode(text);
@@ -137,6 +152,11 @@ namespace Tracker.Core.Storage
                 generation = next;
                 for (int i = 1; i < existing.Length; i++)
                 {
+                    if (existing[i] == keep)
+                    {
+                        continue;
+                    }
+
                     _fs.Delete(_fs.Combine(_directory, NameOf(existing[i])));
                 }
 

@@ -63,10 +63,15 @@ namespace Tracker.Device.Net
             _ca = new X509Certificate(caPem);
             _clientCert = new X509Certificate2(certificatePem, privateKeyPem, string.Empty);
 
-            // Shared by every client (a singleton). Bounded, so a stalled broker gives Busy instead
-            // of an ever-growing queue in RAM.
-            MqttSettings.Instance.InflightQueueSize = maxInFlight;
+            MaxInFlight = maxInFlight;
         }
+
+        /// <summary>
+        /// Bound on M2Mqtt's own in-flight queue, taken at the next <see cref="Connect"/>: each connect makes a new
+        /// client, so a live change of <c>uplink.maxInFlight</c> (the app disconnects on a live change and the uplink
+        /// reconnects) reaches M2Mqtt's queue without a restart.
+        /// </summary>
+        public int MaxInFlight { get; set; }
 
         /// <summary>PUBACK outcomes dropped because the ring was full (the uplink's ack timeout covers them).</summary>
         public int DroppedCompletions { get; private set; }
@@ -98,6 +103,10 @@ namespace Tracker.Device.Net
         public LinkResult Connect(MqttConnectOptions options)
         {
             Close();
+
+            // Shared by every client (a singleton) and read on each publish. Bounded, so a stalled broker gives Busy
+            // instead of an ever-growing queue in RAM.
+            MqttSettings.Instance.InflightQueueSize = MaxInFlight;
             MqttClient client;
             try
             {

@@ -126,7 +126,7 @@ public static class CodeSigning
     /// <param name="caDirectory">The fleet CA folder.</param>
     /// <param name="passphrase">The code-signing key's passphrase.</param>
     /// <param name="image">The image's bytes.</param>
-    /// <param name="version">Its version: 1 to 32 of letters, digits, <c>.-+</c> (what the car's job reader takes).</param>
+    /// <param name="version">Its version (<see cref="Tracker.Core.Control.UpdateLimits.VersionRule"/>: what the car's job reader takes).</param>
     /// <returns>What the job document carries.</returns>
     /// <exception cref="ProvisioningException">A bad image or version, no key, the wrong passphrase, or a key the cars do not trust.</exception>
     public static ImageSignature Sign(string caDirectory, string passphrase, byte[] image, string version)
@@ -137,9 +137,9 @@ public static class CodeSigning
             throw new ProvisioningException(ProvisioningFailure.BadImage, "the image is empty");
         }
 
-        if (string.IsNullOrEmpty(version) || version.Length > 32 || !version.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '+'))
+        if (!Tracker.Core.Control.UpdateLimits.IsValidVersion(version))
         {
-            throw new ProvisioningException(ProvisioningFailure.BadImage, "the version must be 1 to 32 of a-z A-Z 0-9 . - +");
+            throw new ProvisioningException(ProvisioningFailure.BadImage, "the version must be " + Tracker.Core.Control.UpdateLimits.VersionRule);
         }
 
         byte[]? trusted = ReadPublicKey(caDirectory);

@@ -74,6 +74,46 @@ public sealed class RemoteConfigApiTests(LocalHostFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task ARestartKeyThatKeepsTheCarOffline_FallsBackAfterItsTrialBoot_AndIsShownRefused_WhileAGoodOneIsAppliedAfterItsTrial()
+    {
+        string ops = await fixture.LoginAsync("ops");
+        int port = fixture.Host.MqttPort;
+        await using var car = StartCar("car-0047", restartQuietMs: 500, trialWindowMs: 3_000);
+        await UntilAsync("car-0047", ops, v => v["appliedVersion"] is not null);
+
+        // A port nothing listens on: the car restarts onto it at the safe moment, cannot connect, and after its trial
+        // window runs the previous config again, connects, and says why.
+        (int status, JsonNode? body) = await PutAsync("/cars/car-0047/config", ops, "{\"cfg\":{\"mqtt.port\":1}}");
+        Assert.True(status == 202, body?.ToJsonString());
+        JsonNode view = await UntilAsync("car-0047", ops, v => v["refused"] is JsonObject refused && (string?)refused["code"] == RefusalCodes.NotConfirmed);
+        Assert.Equal("mqtt.port", (string)view["refused"]!["key"]!);
+        Assert.Contains("mqtt.port = 1", (string)view["refused"]!["msg"]!, StringComparison.Ordinal);
+        Assert.Contains("did not connect within 3000 ms", (string)view["refused"]!["msg"]!, StringComparison.Ordinal);
+        Assert.Equal(1, (int)view["notApplied"]!["mqtt.port"]!);
+        Assert.Empty(view["pending"]!.AsArray());
+        Assert.Equal(1, car.Sim.Restarts);
+        Assert.Equal(1, car.Sim.TrialFallBacks);
+        Assert.Equal(port, car.Sim.Remote!.Result.Config!.MqttPort);
+        Assert.True(car.Sim.Control!.IsConnected);
+
+        // Refused once: the delta that still asks for it is not tried again, and the shadow's version stops.
+        long settled = (long)(await UntilStableAsync("car-0047", ops))["version"]!;
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.Equal(settled, (long)(await GetAsync("/cars/car-0047/config", ops)).Body!["version"]!);
+        Assert.Equal((1, 1), (car.Sim.Restarts, car.Sim.TrialFallBacks));
+
+        // The operator puts the port back and changes a good restart key: one restart, a trial that connects, applied.
+        (status, body) = await PutAsync("/cars/car-0047/config", ops, "{\"cfg\":{\"mqtt.port\":" + port + ",\"cell.rat\":\"nbiot\"}}");
+        Assert.True(status == 202, body?.ToJsonString());
+        view = await UntilAsync("car-0047", ops, v => v["refused"] is null && (string?)v["applied"]?["cell.rat"] == "nbiot" && v["pending"]!.AsArray().Count == 0);
+        Assert.Equal(port, (int)view["applied"]!["mqtt.port"]!);
+        Assert.Empty(view["notApplied"]!.AsObject());
+        Assert.Equal((2, 1), (car.Sim.Restarts, car.Sim.TrialFallBacks));
+        Assert.False(car.Sim.Remote!.OnTrial);
+        Assert.Equal(Tracker.Core.Modem.RadioAccess.NbIot, car.Sim.Remote.Result.Config!.Rat);
+    }
+
+    [Fact]
     public async Task AGroupsChange_ReachesEveryCarOfTheGroup_AndOnlyThem()
     {
         string ops = await fixture.LoginAsync("ops");
@@ -222,9 +262,16 @@ public sealed class RemoteConfigApiTests(LocalHostFixture fixture) : IClassFixtu
     private Task<(int Status, JsonNode? Body)> PutAsync(string path, string? token, string json) => fixture.SendAsync(HttpMethod.Put, path, token, json);
 
     /// <summary>A parked car running the firmware's Control stage on its provisioned tracker.conf.</summary>
-    private ParkedCar StartCar(string carId, long restartQuietMs = SafeRestart.DefaultQuietMs)
+    /// <remarks>The car connects only while its running mqtt.port is the broker's, as a device would.</remarks>
+    private ParkedCar StartCar(string carId, long restartQuietMs = SafeRestart.DefaultQuietMs, long trialWindowMs = HealthWindow.DefaultWindowMs)
     {
         DeviceBundle bundle = fixture.Host.Pki.EnsureCar(carId, fixture.Host.MqttPort);
-        return ParkedCar.Start(carId, fixture.CarLink(carId), File.ReadAllText(bundle.PathOf(BundleFiles.Config)), restartQuietMs);
+        return ParkedCar.Start(
+            carId,
+            fixture.CarLink(carId),
+            File.ReadAllText(bundle.PathOf(BundleFiles.Config)),
+            restartQuietMs,
+            brokerMqttPort: fixture.Host.MqttPort,
+            configTrialWindowMs: trialWindowMs);
     }
 }

@@ -143,7 +143,10 @@ public class RefusalLoopTests
     {
         (RemoteConfig remote, FaultyFlash flash) = Fresh();
         Assert.Equal(ApplyOutcome.Applied, Apply(remote, RemoteConfigTests.Delta(3, "{\"cell.rat\":\"nbiot\"}")));
-        byte[] generation = flash.GetBytes(Assert.Single(flash.Paths));
+        // The generation, beside the trial state naming tracker.conf alone as the proven config (Control/README.md §1).
+        string file = Assert.Single(flash.Paths, p => p.Contains("/cfg.", StringComparison.Ordinal));
+        byte[] generation = flash.GetBytes(file);
+        string[] files = flash.Paths;
 
         // reported.cfg lacks cell.rat until the restart, so every update brings it back.
         for (int version = 4; version < 10; version++)
@@ -151,7 +154,8 @@ public class RefusalLoopTests
             Assert.Equal(ApplyOutcome.AlreadyStaged, Apply(remote, RemoteConfigTests.Delta(version, "{\"cell.rat\":\"nbiot\"}")));
         }
 
-        Assert.Equal(generation, flash.GetBytes(Assert.Single(flash.Paths)));
+        Assert.Equal(files, flash.Paths);
+        Assert.Equal(generation, flash.GetBytes(file));
         Assert.Equal(3, remote.AppliedVersion);
         Assert.Equal(["cell.rat"], remote.PendingKeys());
         Assert.Equal(ApplyOutcome.Applied, Apply(remote, RemoteConfigTests.Delta(10, "{\"cell.rat\":\"ltem\"}")));

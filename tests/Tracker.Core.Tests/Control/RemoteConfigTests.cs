@@ -97,6 +97,8 @@ public class RemoteConfigTests
         Assert.Empty(rebooted.PendingKeys());
         Assert.Equal(-1, rebooted.Result.Config!.GetInt(TrackerSetting.HwLedPin));
         Assert.Equal("nbiot", rebooted.Result.Config!.GetChoice(TrackerSetting.CellRat));
+        Assert.True(rebooted.OnTrial); // reported once the uplink connects on it (ConfigTrialTests)
+        Assert.True(rebooted.ConfirmTrial());
         using JsonDocument after = JsonDocument.Parse(ShadowReport.Build(rebooted));
         Assert.Equal("nbiot", Cfg(after.RootElement.GetProperty("state").GetProperty("reported"), "cell.rat").GetString());
     }
@@ -216,6 +218,7 @@ public class RemoteConfigTests
         RemoteConfig rebooted = RemoteConfig.Open(flash, Dir, BaseConf);
         Assert.Equal("Caf\u00e9 #2 \"depot\" \\ ", rebooted.Result.Config!.WifiSsid);
         Assert.Equal(string.Empty, rebooted.Result.Config!.ApnUser);
+        Assert.True(rebooted.ConfirmTrial());
         using JsonDocument reported = JsonDocument.Parse(ShadowReport.Build(rebooted));
         Assert.Equal("Caf\u00e9 #2 \"depot\" \\ ", Cfg(reported.RootElement.GetProperty("state").GetProperty("reported"), "wifi.ssid").GetString());
     }

@@ -49,6 +49,39 @@ public class UpdateJobTests(ITestOutputHelper output)
         Assert.True(message.Length <= ShadowLimits.MaxMessageBytes);
     }
 
+    [Theory]
+    [InlineData("1.4.0", true)]
+    [InlineData(".1", false)]
+    [InlineData(".", false)]
+    [InlineData("1.", true)]
+    [InlineData("1..2", true)]
+    [InlineData("01.2", true)]
+    [InlineData("-1", true)]
+    [InlineData("1.4.0-rc.1+build.5", true)]
+    [InlineData("99999999999999999999999999999999", true)]
+    [InlineData("999999999999999999999999999999999", false)]
+    [InlineData("\u0661\u0662", false)]
+    [InlineData("\uff11.\uff12", false)]
+    [InlineData("1\u00b2", false)]
+    [InlineData("", false)]
+    [InlineData("1/2", false)]
+    public void AVersion_IsReadByTheCar_ExactlyWhenTheSharedRuleTakesIt(string version, bool valid)
+    {
+        // The car's reader owns the rule: both hosts' upload check (UploadCheckTests) and codesign use the same one.
+        JsonObject document = Document();
+        document["version"] = version;
+        byte[] message = Notify(document);
+
+        bool read = UpdateJob.TryParse(message, 0, message.Length, out UpdateJob? job, out string problem);
+
+        Assert.Equal(valid, UpdateLimits.IsValidVersion(version));
+        Assert.Equal(valid, read && problem.Length == 0 && job is not null && job.Version == version);
+        if (!valid)
+        {
+            Assert.Contains("version", problem, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public void NoExecution_MeansNothingIsQueued()
     {
