@@ -61,6 +61,7 @@ public sealed partial class IngestGate
             await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
             entered = true;
             _metrics.IngestQueue(-1);
+            _metrics.IngestRunningNow(+1);
             long receivedMs = _clock.GetUtcNow().ToUnixTimeMilliseconds();
             IngestResult result = await _ingest.IngestAsync(new IngestRequest(topic, carId, payload, receivedMs), cancellationToken).ConfigureAwait(false);
             _metrics.Ingested(result);
@@ -97,6 +98,7 @@ public sealed partial class IngestGate
         {
             if (entered)
             {
+                _metrics.IngestRunningNow(-1);
                 _slots.Release();
             }
             else
