@@ -3,7 +3,8 @@ namespace Tracker.Cloud.Sqlite;
 /// <summary>
 /// How many messages each committed group held (<see cref="GroupCommit"/>), counted since the store opened: the number of
 /// groups, the messages in them, the largest, and a histogram with power-of-two bounds. A group is as large as what waits
-/// while the one before commits, so it shows how many writers ingest lets at the store at once. Thread-safe.
+/// while the one before commits, so it shows how many writers ingest lets at the store at once. Read from any thread;
+/// counted by the store's one writer at a time.
 /// </summary>
 public sealed class GroupSizes
 {
@@ -51,16 +52,9 @@ public sealed class GroupSizes
         }
 
         Interlocked.Increment(ref _buckets[i]);
-        long largest = Interlocked.Read(ref _largest);
-        while (messages > largest)
+        if (messages > Interlocked.Read(ref _largest))
         {
-            long seen = Interlocked.CompareExchange(ref _largest, messages, largest);
-            if (seen == largest)
-            {
-                break;
-            }
-
-            largest = seen;
+            Interlocked.Exchange(ref _largest, messages); // one group commits at a time (GroupCommit), so no other Add races this
         }
     }
 }

@@ -14,7 +14,7 @@ namespace Tracker.Cloud.Local.Tests.Host;
 /// </summary>
 public sealed class IngestCountTests : IDisposable
 {
-    private const int Cars = 8;
+    private const int Cars = IngestGate.MaxConcurrent + 4; // some hold a slot, the others wait at the gate
     private const int FixesPerBatch = 5;
     private readonly TempFolder _folder = new("tracker-ingest-count-");
 
