@@ -45,7 +45,7 @@ public sealed class FixCountTests
         FixCount count = FixCount.Of(recorded: 5, stored, logs, NoMetrics);
 
         Assert.Equal(1, count.Lost);
-        Assert.Contains("+ 1 lost", count.ToString(), StringComparison.Ordinal);
+        Assert.Contains("lost 1;", count.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

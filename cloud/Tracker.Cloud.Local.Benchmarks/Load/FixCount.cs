@@ -85,6 +85,6 @@ public sealed record FixCount(long Recorded, long Stored, long StoredStillInLogs
     /// <inheritdoc />
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
-        $"fixes: {Recorded} recorded by the cars = {Stored} stored ({StoredStillInLogs} of them still in their cars' logs, the PUBACK not received) + {OnlyInLogs} only in the cars' logs (to send) + {RefusedTotal} refused by filters ({(Refused.Count == 0 ? "none" : string.Join(", ", Refused.Select(p => p.Key + "=" + p.Value)))}) + {Lost} lost; "
+        $"fixes: {Recorded} recorded by the cars = {Stored} stored ({StoredStillInLogs} of them still in their cars' logs, the PUBACK not received) + {OnlyInLogs} only in the cars' logs (to send) + {RefusedTotal} refused by filters ({(Refused.Count == 0 ? "none" : string.Join(", ", Refused.Select(p => p.Key + "=" + p.Value)))}) + the lost: lost {Lost}; "
         + $"{Duplicates} deliveries of a fix already stored were deduplicated (none is stored twice: the store's key is car and time); the host counted {HostCounted} newly stored ({(HostCountMatches ? "equal to" : "DIFFERS from")} the rows)");
 }
