@@ -92,6 +92,7 @@ static async Task<int> RunAsync(LocalOptions options, Stopwatch started)
     }
 
     FleetStopReport left = await host.StopAsync().ConfigureAwait(false);
+    Console.WriteLine(host.Metrics.StopLine()); // after the last write: what a scrape of /metrics before the stop could not see
     Console.WriteLine(left.PendingFixes == 0
         ? "tracker-local: stopped; every logged fix was delivered and stored."
         : "tracker-local: stopped; " + left.PendingFixes + " fixes stay in the cars' flash logs (" + left.FixesInDeadZones + " held by " + left.CarsInDeadZones

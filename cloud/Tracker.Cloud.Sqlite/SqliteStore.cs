@@ -35,6 +35,9 @@ public sealed class SqliteStore : IFixStore, IRentalStore, IFixFeed, ILateDays
         _groups = new GroupCommit(this);
     }
 
+    /// <summary>How many messages each of the store's write transactions held (group commit), since it opened.</summary>
+    public GroupSizes Groups => _groups.Sizes;
+
     /// <summary>Opens (and creates, when absent) the database at <see cref="SqliteStoreOptions.Path"/>.</summary>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
     public static async Task<SqliteStore> OpenAsync(SqliteStoreOptions options, CancellationToken cancellationToken)

@@ -52,24 +52,40 @@ public sealed class HostMetricsTextTests
     }
 
     [Fact]
-    public void FixCount_WhenEveryFixIsStoredRejectedOrLeft_LosesNone()
+    public void TheStoreGroupHistogram_OnTheHostsPage_GivesTheWindowsMeanGroup()
     {
-        HostMetricsText page = HostMetricsText.Parse(
-            "tracker_ingest_fixes_total 90\ntracker_ingest_rejected_fixes_total{filter=\"duplicate\"} 7\ntracker_ingest_rejected_fixes_total{filter=\"zero\"} 4\n");
+        var groups = new Tracker.Cloud.Sqlite.GroupSizes();
+        var metrics = new HostMetrics(TimeProvider.System) { StoreGroups = groups };
+        groups.Add(1);
+        HostMetricsText before = HostMetricsText.Parse(metrics.ToPrometheus());
+        groups.Add(4);
+        groups.Add(2);
+        groups.Add(3);
+        HostMetricsText after = HostMetricsText.Parse(metrics.ToPrometheus());
 
-        FixCount count = FixCount.Of(recorded: 100, left: 6, page, storedRows: 90);
+        GroupReport window = GroupReport.Of(before, after, HostMetricsText.Empty);
 
-        Assert.Equal(0, count.Lost);
-        Assert.Equal(7, count.Duplicates);
-        Assert.Contains("lost 0", count.ToString(), StringComparison.Ordinal);
+        Assert.Equal((3.0, 9.0, 4.0), (window.Groups, window.Messages, window.Largest));
+        Assert.Equal(2, after["tracker_store_group_messages_bucket{le=\"2\"}"]);
+        Assert.Equal(4, after["tracker_store_group_messages_bucket{le=\"4\"}"]);
+        Assert.Contains("3.00 messages each", window.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
-    public void FixCount_WhenAFixIsNowhere_CountsItLost()
+    public void TheHostsStopLine_ReadsBackItsFinalCounts_AndABrokenOneIsNotRead()
     {
-        FixCount count = FixCount.Of(recorded: 100, left: 0, HostMetricsText.Parse("tracker_ingest_fixes_total 99\n"), storedRows: 99);
+        var metrics = new HostMetrics(TimeProvider.System);
+        metrics.Ingested(new Tracker.Cloud.Core.Ingest.IngestResult("car-0001", Tracker.Cloud.Core.Ingest.BatchRejection.None, string.Empty, 5, 5, new Dictionary<Tracker.Cloud.Core.Ingest.FixFilter, int>(), false));
+        string output = "tracker-local: stopping\n" + metrics.StopLine() + "\ntracker-local: stopped\n";
 
-        Assert.Equal(1, count.Lost);
+        Assert.True(HostMetrics.TryReadStopLine(output, out long fixes, out long messages));
+        Assert.Equal((5L, 1L), (fixes, messages));
+        string line = metrics.StopLine();
+        foreach (string broken in new[] { string.Empty, line[..(line.Length / 2)], line.Replace("5 fixes", "x fixes", StringComparison.Ordinal), line.Replace("1 messages", "-1 messages", StringComparison.Ordinal), line + " \u0000garbage" })
+        {
+            bool read = HostMetrics.TryReadStopLine(broken, out long f, out long m);
+            Assert.True(!read || (f, m) == (5, 1), broken);
+        }
     }
 
     [Fact]

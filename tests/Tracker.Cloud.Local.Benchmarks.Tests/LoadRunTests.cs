@@ -67,6 +67,8 @@ public sealed partial class LoadRunTests(ITestOutputHelper log)
         Assert.Contains("after the restart, reconnect storm: 4 of 4 cars connected", report, StringComparison.Ordinal);
         Assert.Equal(2, CarsSideLine().Matches(report).Count(m => m.Groups["in"].Value == "4"));
         Assert.Contains("lost 0", report, StringComparison.Ordinal);
+        // The host's own count over both lives (the first's as it printed it once stopped) is the store's rows.
+        Assert.Contains("(equal to the rows)", report, StringComparison.Ordinal);
         Assert.True(Stored(report) > 0, report);
     }
 

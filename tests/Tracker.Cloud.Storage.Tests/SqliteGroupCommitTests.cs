@@ -123,6 +123,34 @@ public sealed class SqliteGroupCommitTests : IDisposable
     }
 
     [Fact]
+    public async Task ACallerThatStopsWaitingOnceQueued_StillGetsWhatItsGroupStored()
+    {
+        // A car's connection closes while its batch waits in a group: the batch commits with the group regardless, so the
+        // caller must still learn what was stored, or the host counts fewer fixes than the store holds (issue 19).
+        SqliteStore store = await OpenAsync();
+        using var leaves = new CancellationTokenSource();
+        Task<AppendedWithLatest> firstCall;
+        Task<AppendedWithLatest> leaving;
+        await using (var blocker = new SqliteConnection($"Data Source={_folder.Combine("g.db")}"))
+        {
+            await blocker.OpenAsync();
+            await using SqliteTransaction hold = blocker.BeginTransaction(deferred: false);
+            firstCall = store.AppendWithLatestAsync("car-0000", Fixes("car-0000", 0, 0, 3), CancellationToken.None);
+            leaving = store.AppendWithLatestAsync("car-0001", Fixes("car-0001", 1, 0, 4), leaves.Token);
+            await leaves.CancelAsync();
+            await Task.Delay(100);
+            Assert.False(leaving.IsCompleted, "the caller stopped waiting before its group was written");
+            await hold.RollbackAsync();
+        }
+
+        await firstCall;
+        AppendedWithLatest result = await leaving;
+
+        Assert.Equal(new AppendResult(4, 0), result.Appended);
+        Assert.Equal(4, (await store.QueryAsync("car-0001", long.MinValue, long.MaxValue, 10, null, CancellationToken.None)).Fixes.Count);
+    }
+
+    [Fact]
     public async Task AnEmptyBatch_IsRefusedByTheLatestWrite_AndAppendsAsNothing()
     {
         SqliteStore store = await OpenAsync();

@@ -3,42 +3,88 @@ using System.Globalization;
 namespace Tracker.Cloud.Local.Benchmarks.Load;
 
 /// <summary>
-/// The end-of-run account of every fix: the cars recorded <see cref="Recorded"/>; each is stored once, rejected by a named
-/// ingest filter, or still in its car's log. What is none of these is <see cref="Lost"/>. A fix delivered again (a
-/// batch resent after a lost PUBACK) is refused by the store as a <c>duplicate</c> and counted apart, not as stored.
+/// The end-of-run account of every fix the cars recorded, as a partition: each is <see cref="Stored"/> (a row in the
+/// store, keyed on car and fix time, so never twice), else still waiting in its car's log (<see cref="OnlyInLogs"/>), else
+/// refused by a named ingest filter, else <see cref="Lost"/>. A fix stored whose acknowledgement never reached its car (the
+/// connection dropped first) is both a row and a record in the log: it counts once, as stored, and is shown as
+/// <see cref="StoredStillInLogs"/>. Deliveries of an already-stored fix (a batch sent again), which the store refused as
+/// duplicates, are reported apart (<see cref="Duplicates"/>): they are extra work, not extra fixes.
 /// </summary>
-/// <param name="Recorded">Fixes the cars' report policies appended to their logs.</param>
-/// <param name="LeftInLogs">Fixes still in the cars' logs when they stopped.</param>
-/// <param name="StoredRows">Rows in the store's fixes table (one per car and time: its primary key).</param>
-/// <param name="AcceptedByHost">Fixes the host counted as newly stored.</param>
-/// <param name="Duplicates">Fixes delivered again and refused as duplicates.</param>
-/// <param name="Rejected">Fixes rejected by the other filters (bad data, not load), by filter.</param>
-public sealed record FixCount(long Recorded, long LeftInLogs, long StoredRows, long AcceptedByHost, long Duplicates, IReadOnlyDictionary<string, double> Rejected)
+/// <param name="Recorded">Fixes the cars' report policies appended to their logs (the cars' own counters).</param>
+/// <param name="Stored">Rows in the store, distinct by car and fix time.</param>
+/// <param name="StoredStillInLogs">Of <see cref="Stored"/>, those still in their car's log (stored, acknowledgement not received).</param>
+/// <param name="OnlyInLogs">Fixes in a car's log and not in the store: still to send.</param>
+/// <param name="Duplicates">Deliveries the store refused because the fix was already stored (the host's <c>duplicate</c> filter count).</param>
+/// <param name="Refused">Fixes the host's other ingest filters refused (bad data, not load), by filter.</param>
+/// <param name="HostCounted">The host's own count of fixes newly stored (<c>tracker_ingest_fixes_total</c>).</param>
+public sealed record FixCount(long Recorded, long Stored, long StoredStillInLogs, long OnlyInLogs, long Duplicates, IReadOnlyDictionary<string, double> Refused, long HostCounted)
 {
-    /// <summary>Recorded, minus stored, rejected and left: 0 unless a fix vanished.</summary>
-    public long Lost => Recorded - StoredRows - (long)Rejected.Values.Sum() - LeftInLogs;
+    /// <summary>Fixes refused by the filters other than <c>duplicate</c>.</summary>
+    public long RefusedTotal => (long)Refused.Values.Sum();
 
-    /// <summary>The account from the fleet's counts, the host's final metrics and the store's row count.</summary>
+    /// <summary>Recorded, and neither stored, nor in a log, nor refused by a filter: 0 unless a fix vanished.</summary>
+    public long Lost => Recorded - Stored - OnlyInLogs - RefusedTotal;
+
+    /// <summary>True when the host's own count of fixes stored equals the rows in its store.</summary>
+    public bool HostCountMatches => HostCounted == Stored;
+
+    /// <summary>The account from what the run left: the store's rows and the cars' logs, by car and fix time.</summary>
     /// <param name="recorded">Fixes the cars recorded.</param>
-    /// <param name="left">Fixes left in the cars' logs.</param>
-    /// <param name="metrics">The host's metrics after the drain.</param>
-    /// <param name="storedRows">Rows in the store.</param>
+    /// <param name="stored">The store's fix times by car (<see cref="FixTimes.InStore"/>), each ascending and distinct.</param>
+    /// <param name="inLogs">The cars' logs' fix times by car (<see cref="FixTimes.InCarLogs"/>), each ascending.</param>
+    /// <param name="metrics">The host's metrics once it had stored all it was given.</param>
     /// <returns>The account.</returns>
-    public static FixCount Of(long recorded, long left, HostMetricsText metrics, long storedRows)
+    public static FixCount Of(long recorded, IReadOnlyDictionary<string, long[]> stored, IReadOnlyDictionary<string, long[]> inLogs, HostMetricsText metrics)
     {
+        ArgumentNullException.ThrowIfNull(stored);
+        ArgumentNullException.ThrowIfNull(inLogs);
         ArgumentNullException.ThrowIfNull(metrics);
+        long rows = stored.Values.Sum(t => (long)t.Length);
+        long both = 0;
+        long onlyInLogs = 0;
+        foreach ((string car, long[] logged) in inLogs)
+        {
+            long[] rowsOfCar = stored.TryGetValue(car, out long[]? r) ? r : [];
+            int i = 0;
+            long previous = long.MinValue;
+            foreach (long ts in logged)
+            {
+                if (ts == previous)
+                {
+                    continue; // one fix twice in a log (it cannot be: a log's records are distinct) is still one fix
+                }
+
+                previous = ts;
+                while (i < rowsOfCar.Length && rowsOfCar[i] < ts)
+                {
+                    i++;
+                }
+
+                if (i < rowsOfCar.Length && rowsOfCar[i] == ts)
+                {
+                    both++;
+                }
+                else
+                {
+                    onlyInLogs++;
+                }
+            }
+        }
+
         IReadOnlyDictionary<string, double> byFilter = metrics.Labelled("tracker_ingest_rejected_fixes_total");
         return new FixCount(
             recorded,
-            left,
-            storedRows,
-            (long)metrics["tracker_ingest_fixes_total"],
+            rows,
+            both,
+            onlyInLogs,
             byFilter.TryGetValue("duplicate", out double d) ? (long)d : 0,
-            byFilter.Where(p => p.Key != "duplicate").ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal));
+            byFilter.Where(p => p.Key != "duplicate" && p.Value > 0).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
+            (long)metrics["tracker_ingest_fixes_total"]);
     }
 
     /// <inheritdoc />
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
-        $"fixes: {Recorded} recorded by the cars = {StoredRows} stored (host counted {AcceptedByHost}) + {(long)Rejected.Values.Sum()} rejected by filters ({(Rejected.Count == 0 ? "none" : string.Join(", ", Rejected.Select(p => p.Key + "=" + p.Value)))}) + {LeftInLogs} left in logs; lost {Lost}; delivered twice and deduplicated {Duplicates}, stored twice 0 (primary key car, time; stored rows {(StoredRows == AcceptedByHost ? "equal" : "DIFFER from")} the host's count)");
+        $"fixes: {Recorded} recorded by the cars = {Stored} stored ({StoredStillInLogs} of them still in their cars' logs, the PUBACK not received) + {OnlyInLogs} only in the cars' logs (to send) + {RefusedTotal} refused by filters ({(Refused.Count == 0 ? "none" : string.Join(", ", Refused.Select(p => p.Key + "=" + p.Value)))}) + the lost: lost {Lost}; "
+        + $"{Duplicates} deliveries of a fix already stored were deduplicated (none is stored twice: the store's key is car and time); the host counted {HostCounted} newly stored ({(HostCountMatches ? "equal to" : "DIFFERS from")} the rows)");
 }

@@ -61,6 +61,16 @@ public sealed class HostMetricsText
         return found;
     }
 
+    /// <summary>This page with one sample set to <paramref name="value"/>.</summary>
+    /// <param name="name">The sample's full name.</param>
+    /// <param name="value">Its value.</param>
+    /// <returns>The new page.</returns>
+    public HostMetricsText With(string name, double value)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return new HostMetricsText(new Dictionary<string, double>(_values, StringComparer.Ordinal) { [name] = value });
+    }
+
     /// <summary>No samples: every value reads 0.</summary>
     public static HostMetricsText Empty { get; } = new(new Dictionary<string, double>(StringComparer.Ordinal));
 

@@ -25,6 +25,21 @@ public sealed class HostProcess : IDisposable
     /// <summary>The last lines of its output, for the message when it fails.</summary>
     public string Tail => string.Join('\n', _process.Output.Split('\n').TakeLast(200));
 
+    /// <summary>
+    /// The host's ingest counters as it printed them once stopped (<see cref="Observability.HostMetrics.StopLine"/>), writes
+    /// during the stop included, on the page of <paramref name="lastRead"/> (its last /metrics before the stop); that page as
+    /// it was when the host printed no such line.
+    /// </summary>
+    /// <param name="lastRead">The last page read from this host.</param>
+    /// <returns>The page with the final counts.</returns>
+    public HostMetricsText FinalCounts(HostMetricsText lastRead)
+    {
+        ArgumentNullException.ThrowIfNull(lastRead);
+        return Observability.HostMetrics.TryReadStopLine(_process.Output, out long fixes, out long messages)
+            ? lastRead.With("tracker_ingest_fixes_total", fixes).With("tracker_ingest_messages_total", messages)
+            : lastRead;
+    }
+
     /// <summary>The tracker-local built beside this tool (the project references it, so its output carries it).</summary>
     /// <returns>The apphost, or the .dll where there is none.</returns>
     public static string BuiltBeside()

@@ -150,6 +150,7 @@ public static class LoadRun
                 long stoppingMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
                 var stopping = Stopwatch.StartNew();
                 int? stopped = await host.StopAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+                carried = host.FinalCounts(carried); // what it stored while stopping counts too
                 output.WriteLine($"host stopped for a restart (exit {(stopped is { } c ? Text(c) : "killed")}) in {stopping.Elapsed.TotalSeconds:0.0} s; cars' logs hold {fleet.PendingFixes} fixes");
                 var again = Stopwatch.StartNew();
                 restarted = HostProcess.Start(executable, hostArgs);
@@ -197,11 +198,12 @@ public static class LoadRun
             output.WriteLine($"fixes stored            {fixes:0} = {fixes / elapsed:0.0} fixes/s sustained ({messages / elapsed:0.0} messages/s)");
             output.WriteLine($"publish -> stored       p50 {ack[0]:0.0} ms, p99 {ack[1]:0.0} ms (publish call to PUBACK, sent once stored) over {publishToAck.Count} batches since start");
             output.WriteLine($"publish -> browser      {view?.Summary() ?? "not measured (add --browser)"}");
-            output.WriteLine($"host process            RSS peak {hostRssMax / 1048576.0:0} MiB in the window ({hostAfter.PeakRssBytes / 1048576.0:0} MiB since start), CPU {(hostAfter.CpuSeconds - hostBefore.CpuSeconds) / elapsed:0.00} cores, {hostAfter.PerCar(options.Cars, hostWithoutCars)}");
+            output.WriteLine($"host process            RSS peak {hostRssMax / 1048576.0:0} MiB in the window ({hostAfter.PeakRssBytes / 1048576.0:0} MiB since start), CPU {(hostAfter.CpuSeconds - hostBefore.CpuSeconds) / elapsed:0.00} cores ({(messages > 0 ? ((hostAfter.CpuSeconds - hostBefore.CpuSeconds) * 1000 / messages).ToString("0.00", CultureInfo.InvariantCulture) : "n/a")} ms a message), {hostAfter.PerCar(options.Cars, hostWithoutCars)}");
             output.WriteLine($"load process ({options.Cars} cars) RSS peak {loadRssMax / 1048576.0:0} MiB, CPU {(loadAfter.CpuSeconds - loadBefore.CpuSeconds) / elapsed:0.00} cores, {loadAfter.PerCar(options.Cars, loadWithoutCars)}");
             output.WriteLine($"host ingest queue now   {after["tracker_ingest_queue_depth"]:0} waiting; cars' logs hold {fleet.PendingFixes} fixes not yet acknowledged");
+            output.WriteLine($"store transactions      {GroupReport.Of(before, thisLife, carried)}");
 
-            // Every fix the cars recorded is stored, rejected by a named filter, or still in a car's log: nothing else.
+            // Every fix the cars recorded is stored, refused by a named filter, or still in a car's log: nothing else.
             var draining = Stopwatch.StartNew();
             FleetStopReport left = fleet.Stop(options.DrainTimeout);
             output.WriteLine($"cars stopped: logs drained in {draining.Elapsed.TotalSeconds:0.0} s, {left.PendingFixes} fixes left ({left.FixesInDeadZones} held by {left.CarsInDeadZones} cars in a simulated dead zone)");
@@ -211,11 +213,12 @@ public static class LoadRun
                 await AwaitDeliveriesAsync(hook, Path.Combine(data, "tracker.db"), TimeSpan.FromSeconds(120)).ConfigureAwait(false);
             }
 
-            HostMetricsText final = (await ScrapeAsync(http).ConfigureAwait(false)).Plus(carried);
+            HostMetricsText final = (await SettledAsync(http, TimeSpan.FromSeconds(60)).ConfigureAwait(false)).Plus(carried);
             ProcessSample.TryRead(host.Id, out ProcessSample hostFinal);
+            var stoppingHost = Stopwatch.StartNew();
             int? exit = await host.StopAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
-            output.WriteLine($"host stopped (exit {(exit is { } code ? Text(code) : "killed")}); host peak RSS over the run {hostFinal.PeakRssBytes / 1048576.0:0} MiB");
-            FixCount count = FixCount.Of(fleet.FixesRecorded, left.PendingFixes, final, StoredRows(Path.Combine(data, "tracker.db")));
+            output.WriteLine($"host stopped (exit {(exit is { } code ? Text(code) : "killed")}) in {stoppingHost.Elapsed.TotalSeconds:0.0} s; host peak RSS over the run {hostFinal.PeakRssBytes / 1048576.0:0} MiB");
+            FixCount count = FixCount.Of(fleet.FixesRecorded, FixTimes.InStore(Path.Combine(data, "tracker.db")), FixTimes.InCarLogs(settings.FlashDirectory), final);
             output.WriteLine(count.ToString());
             bool hooked = true;
             if (hook is not null)
@@ -485,17 +488,33 @@ public static class LoadRun
         return events;
     }
 
+    /// <summary>
+    /// The host's metrics once it has stored everything it was handed (no message waiting for or holding an ingest slot,
+    /// read twice alike), or after <paramref name="limit"/>: read earlier, its count of fixes stored misses the writes
+    /// still under way when the cars disconnected.
+    /// </summary>
+    internal static async Task<HostMetricsText> SettledAsync(HttpClient http, TimeSpan limit)
+    {
+        var waited = Stopwatch.StartNew();
+        HostMetricsText last = await ScrapeAsync(http).ConfigureAwait(false);
+        while (waited.Elapsed < limit)
+        {
+            await Task.Delay(250).ConfigureAwait(false);
+            HostMetricsText now = await ScrapeAsync(http).ConfigureAwait(false);
+            bool idle = now["tracker_ingest_queue_depth"] == 0 && now["tracker_ingest_in_progress"] == 0;
+            if (idle && now["tracker_ingest_fixes_total"] == last["tracker_ingest_fixes_total"] && now["tracker_ingest_messages_total"] == last["tracker_ingest_messages_total"])
+            {
+                return now;
+            }
+
+            last = now;
+        }
+
+        return last;
+    }
+
     internal static async Task<HostMetricsText> ScrapeAsync(HttpClient http) =>
         HostMetricsText.Parse(await http.GetStringAsync(new Uri("metrics", UriKind.Relative)).ConfigureAwait(false));
-
-    internal static long StoredRows(string database)
-    {
-        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = database, Mode = SqliteOpenMode.ReadOnly }.ToString());
-        connection.Open();
-        using SqliteCommand command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM fixes";
-        return (long)command.ExecuteScalar()!;
-    }
 
     internal static string LoadAverage()
     {

@@ -101,10 +101,10 @@ public static class SweepRun
             FleetStopReport[] left = await Task.WhenAll(fleets.Select(f => Task.Run(() => f.Stop(options.DrainTimeout)))).ConfigureAwait(false);
             long pending = left.Sum(r => r.PendingFixes);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cars stopped: logs drained in {draining.Elapsed.TotalSeconds:0.0} s, {pending} fixes left"));
-            HostMetricsText final = await LoadRun.ScrapeAsync(http).ConfigureAwait(false);
+            HostMetricsText final = await LoadRun.SettledAsync(http, TimeSpan.FromSeconds(60)).ConfigureAwait(false);
             int? exit = await host.StopAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
             output.WriteLine("host stopped (exit " + (exit is { } code ? LoadRun.Text(code) : "killed") + ")");
-            FixCount count = FixCount.Of(fleets.Sum(f => f.FixesRecorded), pending, final, LoadRun.StoredRows(Path.Combine(data, "tracker.db")));
+            FixCount count = FixCount.Of(fleets.Sum(f => f.FixesRecorded), FixTimes.InStore(Path.Combine(data, "tracker.db")), FixTimes.InCarLogs(scratch.Combine("cars-flash")), final);
             output.WriteLine(count.ToString());
             return count.Lost == 0 ? 0 : LoadRun.Shortfall;
         }

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Tracker.Cloud.Core.Ingest;
+using Tracker.Cloud.Sqlite;
 
 namespace Tracker.Cloud.Local.Observability;
 
@@ -13,6 +14,7 @@ namespace Tracker.Cloud.Local.Observability;
 /// </summary>
 public sealed class HostMetrics
 {
+    private const string StopLinePrefix = "tracker-local: ingest counted ";
     private readonly ConcurrentDictionary<string, long> _rejectedFixes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _rejectedBatches = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _refused = new(StringComparer.Ordinal);
@@ -23,6 +25,7 @@ public sealed class HostMetrics
     private long _viewersConnected;
     private long _ingestWaiting;
     private long _ingestWaitingPeak;
+    private long _ingestRunning;
     private long _queueDropped;
     private long _ingestFailures;
     private long _liveDelivered;
@@ -50,6 +53,9 @@ public sealed class HostMetrics
     /// <summary>Cars simulated; set by the fleet.</summary>
     public Func<int> FleetCars { get; set; } = () => 0;
 
+    /// <summary>The store's group commit sizes (SQLite); null for a store that does not group its writes.</summary>
+    public GroupSizes? StoreGroups { get; set; }
+
     /// <summary>Time since the host started.</summary>
     public Stopwatch Started { get; }
 
@@ -70,6 +76,9 @@ public sealed class HostMetrics
 
     /// <summary>Messages waiting for an ingest slot now.</summary>
     public long IngestWaiting => Interlocked.Read(ref _ingestWaiting);
+
+    /// <summary>Messages holding an ingest slot now (being read, stored or derived).</summary>
+    public long IngestRunning => Interlocked.Read(ref _ingestRunning);
 
     /// <summary>
     /// The most messages that waited for an ingest slot at once since start. Each car connection has at most one message in
@@ -149,11 +158,42 @@ public sealed class HostMetrics
         }
     }
 
+    /// <summary>Moves the ingest-running gauge.</summary>
+    /// <param name="delta">+1 or -1.</param>
+    public void IngestRunningNow(int delta) => Interlocked.Add(ref _ingestRunning, delta);
+
     /// <summary>Counts a message dropped from a subscriber's full queue.</summary>
     public void QueueDrop() => Interlocked.Increment(ref _queueDropped);
 
     /// <summary>Counts a batch republished to browsers.</summary>
     public void LiveRepublished() => Interlocked.Increment(ref _liveDelivered);
+
+    /// <summary>The line tracker-local prints once it has stopped: its final ingest counts, writes during the stop included.</summary>
+    /// <returns>The line.</returns>
+    public string StopLine() => string.Create(CultureInfo.InvariantCulture, $"{StopLinePrefix}{FixesAccepted} fixes newly stored from {Messages} messages since start");
+
+    /// <summary>Reads the counts back from the output of a tracker-local that stopped (<see cref="StopLine"/>; the last such line wins).</summary>
+    /// <param name="output">Its output.</param>
+    /// <param name="fixes">Fixes newly stored.</param>
+    /// <param name="messages">Messages ingested.</param>
+    /// <returns>True when the line was there and well formed.</returns>
+    public static bool TryReadStopLine(string output, out long fixes, out long messages)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        fixes = 0;
+        messages = 0;
+        int at = output.LastIndexOf(StopLinePrefix, StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return false;
+        }
+
+        int end = output.IndexOf('\n', at);
+        string[] words = output[(at + StopLinePrefix.Length)..(end < 0 ? output.Length : end)].Trim().Split(' ');
+        return words.Length >= 6 && words[1] == "fixes" && words[4] == "from"
+            && long.TryParse(words[0], NumberStyles.None, CultureInfo.InvariantCulture, out fixes)
+            && long.TryParse(words[5], NumberStyles.None, CultureInfo.InvariantCulture, out messages);
+    }
 
     /// <summary>The Prometheus text exposition (format 0.0.4).</summary>
     /// <returns>The text.</returns>
@@ -175,6 +215,12 @@ public sealed class HostMetrics
         Gauge(s, "tracker_viewers_connected", "Browsers connected over MQTT WebSocket.", ViewersConnected);
         Gauge(s, "tracker_ingest_queue_depth", "Messages waiting for an ingest slot.", IngestWaiting);
         Gauge(s, "tracker_ingest_queue_depth_peak", "The most messages that waited for an ingest slot at once since start (at most one a car connection).", IngestWaitingPeak);
+        Gauge(s, "tracker_ingest_in_progress", "Messages holding an ingest slot (being stored).", IngestRunning);
+        if (StoreGroups is { } groups)
+        {
+            WriteGroups(s, groups);
+        }
+
         Counter(s, "tracker_broker_queue_dropped_total", "Messages dropped, oldest first, from a subscriber's full queue (a browser behind the live feed).", QueueDropped);
         Gauge(s, "tracker_fleet_pending_fixes", "Fixes in the simulated cars' flash logs not yet acknowledged.", FleetPending());
         Gauge(s, "tracker_fleet_cars", "Simulated cars.", FleetCars());
@@ -183,6 +229,21 @@ public sealed class HostMetrics
         Gauge(s, "dotnet_gc_heap_bytes", "Managed heap size after the last GC.", GC.GetGCMemoryInfo().HeapSizeBytes);
         Gauge(s, "process_uptime_seconds", "Seconds since the host started.", Started.Elapsed.TotalSeconds);
         return s.ToString();
+    }
+
+    private static void WriteGroups(StringBuilder s, GroupSizes groups)
+    {
+        const string Name = "tracker_store_group_messages";
+        s.Append("# HELP ").Append(Name).Append(" Messages written in one store transaction (group commit), per transaction.\n# TYPE ").Append(Name).Append(" histogram\n");
+        for (int i = 0; i < GroupSizes.Bounds.Count; i++)
+        {
+            s.Append(Name).Append("_bucket{le=\"").Append(GroupSizes.Bounds[i].ToString(CultureInfo.InvariantCulture)).Append("\"} ").Append(groups.AtMost(i).ToString(CultureInfo.InvariantCulture)).Append('\n');
+        }
+
+        s.Append(Name).Append("_bucket{le=\"+Inf\"} ").Append(groups.Groups.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        s.Append(Name).Append("_sum ").Append(groups.Messages.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        s.Append(Name).Append("_count ").Append(groups.Groups.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        Gauge(s, "tracker_store_group_messages_max", "The most messages one store transaction held since start.", groups.Largest);
     }
 
     private static void Counter(StringBuilder s, string name, string help, long value)

@@ -13,8 +13,8 @@ namespace Tracker.Cloud.Local.Tests.Host;
 public sealed class BackpressureTests(ITestOutputHelper output)
 {
     // Half or so are driving at any time (the others are parked at the start of their routes), and more than
-    // IngestGate.MaxConcurrent must be publishing for messages to wait for an ingest slot.
-    private const int Cars = 16;
+    // IngestGate.MaxConcurrent (16) must be publishing for messages to wait for an ingest slot.
+    private const int Cars = 48;
 
     [Fact]
     public async Task PastSaturation_PubAcksWait_TheCarsLogsHoldTheFixes_AndAfterwardsEveryFixIsStoredOnce()
