@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Tracker.Cloud.Core.Access;
+using Tracker.Cloud.Core.Config;
 using Tracker.Cloud.Local.Broker;
 using Tracker.Cloud.Local.Security;
 using Tracker.Cloud.Local.Shadow;
@@ -44,49 +45,11 @@ public static class ConfigEndpoints
         app.MapPut("/groups/{group}/config", (HttpContext c, string group) => Guarded(c, tokens, () => WriteGroupConfigAsync(c, group, groups, shadows, broker, pki)));
     }
 
-    /// <summary>A car's config as an operator sees it, from its shadow document (tracker.conf keys, not shadow names).</summary>
+    /// <summary>A car's config as an operator sees it, from its shadow document (<see cref="ConfigView.Of"/>).</summary>
     /// <param name="carId">The car.</param>
     /// <param name="document">Its shadow document (get/accepted's shape), or null when it has none yet.</param>
     /// <returns>The view.</returns>
-    public static JsonObject View(string carId, JsonObject? document)
-    {
-        JsonNode? state = document?["state"];
-        JsonNode? reported = state?["reported"];
-        return new JsonObject
-        {
-            ["car"] = carId,
-            ["version"] = document?["version"]?.DeepClone(),
-            ["desired"] = ByKey(state?["desired"]?["cfg"] as JsonObject),
-            ["applied"] = ByKey(reported?["cfg"] as JsonObject),
-            ["appliedVersion"] = reported?["cfgVer"]?.DeepClone(),
-            ["pending"] = reported?["cfgPending"]?.DeepClone() ?? new JsonArray(),
-            ["notApplied"] = ByKey(state?["delta"]?["cfg"] as JsonObject),
-            ["refused"] = reported?["cfgErr"] is JsonObject error ? Refusal(error) : null,
-        };
-    }
-
-    private static JsonObject Refusal(JsonObject error)
-    {
-        JsonObject copy = error.DeepClone().AsObject();
-        if (copy["key"]?.GetValue<string>() is string name && ShadowNames.KeyOf(name) is { Length: > 0 } key)
-        {
-            copy["key"] = key;
-        }
-
-        return copy;
-    }
-
-    private static JsonObject ByKey(JsonObject? cfg)
-    {
-        var keyed = new JsonObject();
-        foreach ((string name, JsonNode? value) in cfg ?? [])
-        {
-            string key = ShadowNames.KeyOf(name);
-            keyed[key.Length > 0 ? key : name] = value?.DeepClone();
-        }
-
-        return keyed;
-    }
+    public static JsonObject View(string carId, JsonObject? document) => ConfigView.Of(carId, document);
 
     internal static async Task<IResult> Guarded(HttpContext context, IApiTokens tokens, Func<Task<IResult>> action)
     {

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using Tracker.Cloud.Core.Config;
 using Tracker.Cloud.Local.Shadow;
 using Tracker.Cloud.Testing;
 using Tracker.Core.Control;
