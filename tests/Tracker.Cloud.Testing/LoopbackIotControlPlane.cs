@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -189,44 +188,8 @@ public sealed class LoopbackIotControlPlane : IAsyncDisposable
         context.Response.Close();
     }
 
-    /// <summary>SigV4 by its documented steps (AWS General Reference, "Create a signed AWS API request").</summary>
-    private bool SignatureHolds(HttpListenerRequest request, string path, string query, byte[] body)
-    {
-        string authorization = request.Headers["Authorization"] ?? string.Empty;
-        string date = request.Headers["X-Amz-Date"] ?? string.Empty;
-        const string Algorithm = "AWS4-HMAC-SHA256 ";
-        if (!authorization.StartsWith(Algorithm, StringComparison.Ordinal) || date.Length != 16)
-        {
-            return false;
-        }
-
-        Dictionary<string, string> parts = authorization[Algorithm.Length..].Split(", ")
-            .Select(p => p.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal);
-        if (!parts.TryGetValue("Credential", out string? credential) || !parts.TryGetValue("SignedHeaders", out string? signedHeaders) || !parts.TryGetValue("Signature", out string? signature))
-        {
-            return false;
-        }
-
-        string[] scope = credential.Split('/');
-        if (scope.Length != 5 || scope[1] != date[..8] || scope[2] != _region || scope[3] != "iot" || scope[4] != "aws4_request")
-        {
-            return false;
-        }
-
-        string canonicalPath = string.Join('/', path.Split('/').Select(Uri.EscapeDataString));
-        string canonicalQuery = string.Join('&', query.Split('&', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal));
-        string headers = string.Concat(signedHeaders.Split(';').Select(h => h + ":" + (request.Headers[h] ?? string.Empty).Trim() + "\n"));
-        string canonical = request.HttpMethod + "\n" + canonicalPath + "\n" + canonicalQuery + "\n" + headers + "\n" + signedHeaders + "\n" + Hex(SHA256.HashData(body));
-        string credentialScope = string.Join('/', scope[1..]);
-        string toSign = "AWS4-HMAC-SHA256\n" + date + "\n" + credentialScope + "\n" + Hex(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
-        byte[] key = Encoding.UTF8.GetBytes("AWS4" + _secret);
-        foreach (string part in scope[1..])
-        {
-            key = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(part));
-        }
-
-        return signedHeaders.Split(';').Contains("host") && Hex(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(toSign))) == signature;
-    }
+    private bool SignatureHolds(HttpListenerRequest request, string path, string query, byte[] body) =>
+        LoopbackSigV4.Holds(request, path, query, body, _region, _secret, "iot");
 
     private (int Status, string? ErrorType, string Body) Route(string method, string[] s, Dictionary<string, string> query, byte[] body)
     {
@@ -398,8 +361,6 @@ public sealed class LoopbackIotControlPlane : IAsyncDisposable
 
     private static Dictionary<string, string> Query(string query) => query.Split('&', StringSplitOptions.RemoveEmptyEntries)
         .Select(p => p.Split('=', 2)).ToDictionary(p => Uri.UnescapeDataString(p[0]), p => p.Length > 1 ? Uri.UnescapeDataString(p[1]) : string.Empty, StringComparer.Ordinal);
-
-    private static string Hex(byte[] bytes) => Convert.ToHexStringLower(bytes);
 
     private sealed class Job(string id, string group, string? description, double createdAt)
     {
