@@ -101,6 +101,26 @@ public sealed class RemoteConfigApiTests(LocalHostFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task ACarThatJoinsAGroupLater_GetsTheGroupsConfig()
+    {
+        string ops = await fixture.LoginAsync("ops");
+        fixture.Host.Pki.EnsureCar("car-0071", fixture.Host.MqttPort);
+        fixture.Host.Pki.EnsureCar("car-0072", fixture.Host.MqttPort);
+        Assert.Equal(200, (await PutAsync("/groups/g71", ops, "{\"cars\":[\"car-0071\"]}")).Status);
+        Assert.Equal(202, (await PutAsync("/groups/g71/config", ops, "{\"cfg\":{\"uplink.statusPeriodS\":1800}}")).Status);
+        Assert.Equal(202, (await PutAsync("/groups/g71/config", ops, "{\"cfg\":{\"uplink.normalPeriodS\":450}}")).Status);
+
+        (int status, JsonNode? body) = await PutAsync("/groups/g71", ops, "{\"cars\":[\"car-0071\",\"car-0072\"]}");
+
+        Assert.True(status == 200, body?.ToJsonString());
+        Assert.Empty(body!["failed"]!.AsArray());
+        JsonNode view = (await GetAsync("/cars/car-0072/config", ops)).Body!;
+        Assert.Equal(1800, (int)view["desired"]!["uplink.statusPeriodS"]!); // both of the group's changes, not the last alone
+        Assert.Equal(450, (int)view["desired"]!["uplink.normalPeriodS"]!);
+        Assert.Equal(450, (int)(await GetAsync("/groups/g71/config", ops)).Body!["desired"]!["uplink.normalPeriodS"]!);
+    }
+
+    [Fact]
     public async Task AGroupsChangeOneCarCannotTake_IsWrittenToNone()
     {
         string ops = await fixture.LoginAsync("ops");
