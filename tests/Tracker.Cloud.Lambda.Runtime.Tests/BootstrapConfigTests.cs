@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Tracker.Cloud.Lambda.Functions;
 using Tracker.Cloud.Lambda.Runtime.Tests.Support;
@@ -25,8 +24,8 @@ public sealed class BootstrapConfigTests(PublishedPackage package, DynaliteServe
         environment[UpdatesSettings.IotEndpointVariable] = iot.Endpoint.ToString().TrimEnd('/');
         await using RunningFunction api = await RunningFunction.StartAsync(package, FunctionCatalog.Api, environment, output);
 
-        (int grouped, _) = await CallAsync(api, "/groups/north", "PUT", "{\"cars\":[\"car-1\",\"car-2\"]}");
-        (int configured, JsonObject body) = await CallAsync(api, "/groups/north/config", "PUT", "{\"cfg\":{\"uplink.statusPeriodS\":1800}}");
+        (int grouped, _) = await OperatorCall.SendAsync(api, "/groups/north", "PUT", "{\"cars\":[\"car-1\",\"car-2\"]}");
+        (int configured, JsonObject body) = await OperatorCall.SendAsync(api, "/groups/north/config", "PUT", "{\"cfg\":{\"uplink.statusPeriodS\":1800}}");
 
         Assert.Equal(200, grouped);
         Assert.Equal(202, configured);
@@ -38,15 +37,5 @@ public sealed class BootstrapConfigTests(PublishedPackage package, DynaliteServe
 
         Assert.NotEmpty(iot.Requests);
         Assert.All(iot.Requests, r => Assert.EndsWith(" ok", r, StringComparison.Ordinal)); // signed with the function's keys and session token
-    }
-
-    private static async Task<(int Status, JsonObject Body)> CallAsync(RunningFunction api, string path, string method, string body)
-    {
-        long exp = DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 3600;
-        JsonObject evt = JsonNode.Parse(LambdaEvents.Http(path, null, LambdaEvents.Claims("9d3b7e52-operator-0001", "operators", exp), method))!.AsObject();
-        evt["body"] = body;
-        evt["isBase64Encoded"] = false;
-        JsonElement response = await api.RespondAsync(evt.ToJsonString());
-        return (response.GetProperty("statusCode").GetInt32(), (JsonObject)JsonNode.Parse(response.GetProperty("body").GetString()!)!);
     }
 }

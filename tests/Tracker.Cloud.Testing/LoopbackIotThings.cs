@@ -1,8 +1,5 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -27,16 +24,13 @@ public sealed class LoopbackIotThings : IAsyncDisposable
     public const string Account = "123456789012";
 
     private readonly object _gate = new();
-    private readonly HttpListener _listener = new();
-    private readonly CancellationTokenSource _stop = new(TimeSpan.FromSeconds(120));
     private readonly string _region;
     private readonly string _secret;
     private readonly HashSet<string> _things = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, Group> _groups = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Shadow> _shadows = new(StringComparer.Ordinal);
-    private readonly Queue<(int Status, string? ErrorType, string Body)> _scripted = new();
     private readonly HashSet<string> _moveOnNext = new(StringComparer.Ordinal);
-    private readonly Task _serving;
+    private readonly LoopbackAwsListener _server;
     private long _clock = 1_796_000_000;
 
     /// <summary>Starts listening.</summary>
@@ -46,21 +40,14 @@ public sealed class LoopbackIotThings : IAsyncDisposable
     {
         _region = region;
         _secret = secret;
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        int port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        Endpoint = new Uri("http://127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture));
-        _listener.Prefixes.Add(Endpoint.ToString());
-        _listener.Start();
-        _serving = ServeAsync();
+        _server = new LoopbackAwsListener(2000, TimeSpan.FromSeconds(120), Signed, Route);
     }
 
     /// <summary>The endpoint, <c>http://127.0.0.1:{port}/</c>: the control plane and the data plane both.</summary>
-    public Uri Endpoint { get; }
+    public Uri Endpoint => _server.Endpoint;
 
     /// <summary>Each request: its method, target and signature verdict (<c>POST /things/car-1/shadow ok</c>).</summary>
-    public ConcurrentQueue<string> Requests { get; } = new();
+    public ConcurrentQueue<string> Requests => _server.Requests;
 
     /// <summary>Registers things (cars) with no shadow.</summary>
     /// <param name="things">The names.</param>
@@ -134,87 +121,27 @@ public sealed class LoopbackIotThings : IAsyncDisposable
     /// <summary>Answers the next request with an AWS error instead.</summary>
     /// <param name="status">The HTTP status.</param>
     /// <param name="errorType">The <c>x-amzn-ErrorType</c>.</param>
-    public void FailNext(int status, string errorType)
-    {
-        lock (_gate)
-        {
-            _scripted.Enqueue((status, errorType, "{\"message\":\"" + errorType + " from the loopback\"}"));
-        }
-    }
+    public void FailNext(int status, string errorType) => _server.FailNext(status, errorType);
 
     /// <summary>Answers the next request with these bytes (status 200): a malformed answer.</summary>
     /// <param name="body">The body.</param>
-    public void AnswerNext(string body)
-    {
-        lock (_gate)
-        {
-            _scripted.Enqueue((200, null, body));
-        }
-    }
+    public void AnswerNext(string body) => _server.AnswerNext(body);
 
     /// <inheritdoc />
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        _listener.Stop();
-        await Task.WhenAny(_serving);
-        _listener.Close();
-        _stop.Dispose();
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
-    private async Task ServeAsync()
-    {
-        try
-        {
-            for (int served = 0; served < 2000 && !_stop.IsCancellationRequested; served++)
-            {
-                HttpListenerContext context = await _listener.GetContextAsync().WaitAsync(_stop.Token);
-                await AnswerAsync(context);
-            }
-        }
-        catch (Exception e) when (e is OperationCanceledException or HttpListenerException or ObjectDisposedException or IOException)
-        {
-            // Stopped.
-        }
-    }
+    // The shadows are the data plane's, signed as iotdata; the rest is the control plane's, signed as iot.
+    private bool Signed(HttpListenerRequest request, string path, string query, byte[] body) =>
+        LoopbackSigV4.Holds(request, path, query, body, _region, _secret, IsShadow(path.Split('/', StringSplitOptions.RemoveEmptyEntries)) ? "iotdata" : "iot");
 
-    private async Task AnswerAsync(HttpListenerContext context)
-    {
-        HttpListenerRequest request = context.Request;
-        byte[] body;
-        using (var copy = new MemoryStream())
-        {
-            await request.InputStream.CopyToAsync(copy, _stop.Token);
-            body = copy.ToArray();
-        }
+    private static bool IsShadow(string[] s) => s.Length == 3 && s[0] == "things" && s[2] == "shadow";
 
-        string raw = request.RawUrl ?? "/";
-        string path = raw.Split('?')[0];
-        string query = raw.Contains('?', StringComparison.Ordinal) ? raw[(raw.IndexOf('?', StringComparison.Ordinal) + 1)..] : string.Empty;
-        string[] s = path.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Uri.UnescapeDataString).ToArray();
-        bool shadow = s.Length == 3 && s[0] == "things" && s[2] == "shadow";
-        bool signed = LoopbackSigV4.Holds(request, path, query, body, _region, _secret, shadow ? "iotdata" : "iot");
-        Requests.Enqueue(request.HttpMethod + " " + raw + (signed ? " ok" : " bad-signature"));
-        (int status, string? errorType, string answer) = (403, "InvalidSignatureException", "{\"message\":\"The request signature we calculated does not match the signature you provided.\"}");
+    private (int Status, string? ErrorType, string Body) Route(string method, string[] s, Dictionary<string, string> query, byte[] bytes)
+    {
         lock (_gate)
         {
-            if (signed)
-            {
-                (status, errorType, answer) = _scripted.Count > 0 ? _scripted.Dequeue() : Route(request.HttpMethod, s, Query(query), Parse(body));
-            }
+            return Route(method, s, query, Parse(bytes));
         }
-
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "application/json";
-        if (errorType is not null)
-        {
-            context.Response.Headers["x-amzn-ErrorType"] = errorType + ":http://internal.amazon.com/coral/com.amazonaws.iot/";
-        }
-
-        byte[] bytes = Encoding.UTF8.GetBytes(answer);
-        context.Response.ContentLength64 = bytes.Length;
-        await context.Response.OutputStream.WriteAsync(bytes, _stop.Token);
-        context.Response.Close();
     }
 
     private (int Status, string? ErrorType, string Body) Route(string method, string[] s, Dictionary<string, string> query, JsonObject? body)
@@ -228,7 +155,7 @@ public sealed class LoopbackIotThings : IAsyncDisposable
             case ("GET", 2, "things", _, _):
                 return _things.Contains(s[1]) ? Ok(new JsonObject { ["thingName"] = s[1], ["thingArn"] = Arn("thing/" + s[1]), ["version"] = 1 }) : NotFound("Thing " + s[1] + " cannot be found.");
             case ("GET", 1, "thing-groups", _, _):
-                return Ok(Page("thingGroups", _groups.Keys.Select(g => (JsonNode)new JsonObject { ["groupName"] = g, ["groupArn"] = Arn("thinggroup/" + g) }).ToList(), query));
+                return Ok(LoopbackAwsListener.Page("thingGroups", _groups.Keys.Select(g => (JsonNode)new JsonObject { ["groupName"] = g, ["groupArn"] = Arn("thinggroup/" + g) }).ToList(), query));
             case ("PUT", 2, "thing-groups", "addThingToThingGroup" or "removeThingFromThingGroup", _):
                 return Membership(s[1] == "addThingToThingGroup", body);
             case ("GET", 2, "thing-groups", _, _):
@@ -244,7 +171,7 @@ public sealed class LoopbackIotThings : IAsyncDisposable
             case ("PATCH", 2, "thing-groups", _, _):
                 return UpdateGroup(s[1], body);
             case ("GET", 3, "thing-groups", _, "things"):
-                return _groups.TryGetValue(s[1], out Group? listed) ? Ok(Page("things", listed.Members.Select(m => (JsonNode)m).ToList(), query)) : NotFound("Thing group " + s[1] + " does not exist");
+                return _groups.TryGetValue(s[1], out Group? listed) ? Ok(LoopbackAwsListener.Page("things", listed.Members.Select(m => (JsonNode)m).ToList(), query)) : NotFound("Thing group " + s[1] + " does not exist");
             default:
                 return (400, "InvalidRequestException", "{\"message\":\"no such operation: " + method + " /" + string.Join('/', s) + "\"}");
         }
@@ -409,19 +336,6 @@ public sealed class LoopbackIotThings : IAsyncDisposable
         }
     }
 
-    private static JsonObject Page(string name, List<JsonNode> items, Dictionary<string, string> query)
-    {
-        int size = query.TryGetValue("maxResults", out string? m) && int.TryParse(m, CultureInfo.InvariantCulture, out int n) ? Math.Clamp(n, 1, 250) : 50;
-        int from = query.TryGetValue("nextToken", out string? token) && int.TryParse(token, CultureInfo.InvariantCulture, out int at) ? at : 0;
-        var page = new JsonObject { [name] = new JsonArray([.. items.Skip(from).Take(size)]) };
-        if (from + size < items.Count)
-        {
-            page["nextToken"] = (from + size).ToString(CultureInfo.InvariantCulture);
-        }
-
-        return page;
-    }
-
     private static JsonObject? Parse(byte[] body)
     {
         try
@@ -439,9 +353,6 @@ public sealed class LoopbackIotThings : IAsyncDisposable
     private static (int, string?, string) Ok(JsonObject body) => (200, null, body.ToJsonString());
 
     private static (int, string?, string) NotFound(string message) => (404, "ResourceNotFoundException", new JsonObject { ["message"] = message }.ToJsonString());
-
-    private static Dictionary<string, string> Query(string query) => query.Split('&', StringSplitOptions.RemoveEmptyEntries)
-        .Select(p => p.Split('=', 2)).ToDictionary(p => Uri.UnescapeDataString(p[0]), p => p.Length > 1 ? Uri.UnescapeDataString(p[1]) : string.Empty, StringComparer.Ordinal);
 
     private sealed class Group
     {

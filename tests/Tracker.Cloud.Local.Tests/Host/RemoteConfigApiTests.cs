@@ -129,19 +129,7 @@ public sealed class RemoteConfigApiTests(LocalHostFixture fixture) : IClassFixtu
         Assert.Equal(200, (await PutAsync("/groups/g61", ops, "{\"cars\":[\"car-0061\",\"car-0062\"]}")).Status);
 
         // car-0062 already wants most of the report policy at its longest: one more key would take its delta over 1,024 bytes.
-        var big = new JsonObject();
-        for (int i = 0; i < ShadowNames.Count; i++)
-        {
-            string key = ShadowNames.KeyAt(i);
-            if (RemoteKeys.ClassOf(key) == RemoteClass.Live && RemoteKeys.ValueTypeOf(key) == RemoteValueType.Number)
-            {
-                big[ShadowNames.NameAt(i)] = 1_000_000_000;
-                if (DesiredConfig.WorstCaseBytes(big) > ShadowLimits.MaxMessageBytes)
-                {
-                    big.Remove(ShadowNames.NameAt(i));
-                }
-            }
-        }
+        JsonObject big = FullDesiredConfig.Build();
 
         var extra = JsonNode.Parse("{\"ssid\":\"" + new string('w', 32) + "\"}")!.AsObject();
         Assert.True(DesiredConfig.WorstCaseBytes(extra) <= ShadowLimits.MaxMessageBytes);

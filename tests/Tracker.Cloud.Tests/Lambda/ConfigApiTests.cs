@@ -113,7 +113,7 @@ public sealed class ConfigApiTests : IAsyncLifetime
     [Fact]
     public async Task AChangeThatWouldOverflowTheModem_IsRefused_CountingWhatTheCarAlreadyWants()
     {
-        JsonObject big = Big();
+        JsonObject big = FullDesiredConfig.Build();
         Assert.Equal(202, (await Call("/cars/car-3/config", "PUT", new JsonObject { ["cfg"] = big.DeepClone() }.ToJsonString())).Status);
 
         (int status, JsonObject problem) = await Call("/cars/car-3/config", "PUT", "{\"cfg\":{\"ssid\":\"" + new string('w', 32) + "\"}}");
@@ -198,7 +198,7 @@ public sealed class ConfigApiTests : IAsyncLifetime
     [Fact]
     public async Task AGroupsChangeOneCarCannotTake_IsWrittenToNone_AndNotStored()
     {
-        Assert.Equal(202, (await Call("/cars/car-3/config", "PUT", new JsonObject { ["cfg"] = Big() }.ToJsonString())).Status);
+        Assert.Equal(202, (await Call("/cars/car-3/config", "PUT", new JsonObject { ["cfg"] = FullDesiredConfig.Build() }.ToJsonString())).Status);
         Assert.Equal(200, (await Call("/groups/g3", "PUT", "{\"cars\":[\"car-2\",\"car-3\"]}")).Status);
         long groupVersion = _iot.GroupOf("g3")!.Value.Version;
 
@@ -356,26 +356,6 @@ public sealed class ConfigApiTests : IAsyncLifetime
         Assert.Contains(UpdatesSettings.IotEndpointVariable, Assert.Throws<InvalidOperationException>(() => ConfigSettings.Read(environment.GetValueOrDefault)).Message, StringComparison.Ordinal);
         environment.Remove(LiveDisconnectSettings.RegionVariable);
         Assert.Contains(LiveDisconnectSettings.RegionVariable, Assert.Throws<InvalidOperationException>(() => ConfigSettings.Read(environment.GetValueOrDefault)).Message, StringComparison.Ordinal);
-    }
-
-    // Most of the report policy at its longest: one more key would take the car's delta over 1,024 bytes.
-    private static JsonObject Big()
-    {
-        var big = new JsonObject();
-        for (int i = 0; i < ShadowNames.Count; i++)
-        {
-            string key = ShadowNames.KeyAt(i);
-            if (RemoteKeys.ClassOf(key) == RemoteClass.Live && RemoteKeys.ValueTypeOf(key) == RemoteValueType.Number)
-            {
-                big[ShadowNames.NameAt(i)] = 1_000_000_000;
-                if (DesiredConfig.WorstCaseBytes(big) > ShadowLimits.MaxMessageBytes)
-                {
-                    big.Remove(ShadowNames.NameAt(i));
-                }
-            }
-        }
-
-        return big;
     }
 
     private IotControlPlane Plane(string secret, string service) =>
