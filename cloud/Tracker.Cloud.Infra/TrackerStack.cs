@@ -45,6 +45,7 @@ public sealed class TrackerStack : Stack
         Catalog = new ArchiveCatalog(this, "Catalog", names, Stores);
         Updates = new DeviceUpdates(this, "Updates");
         Functions.ServeUpdates(Updates, settings);
+        Functions.ServeConfig();
         Monitoring = new Monitoring(this, "Monitoring", settings, Stores, Functions, Fleet, Api);
 
         Output("Stage", settings.Stage, "The stage");

@@ -402,7 +402,7 @@ public sealed class TemplateTests(SynthFixture synth)
         List<JsonObject> routes = Dev.Resources("AWS::ApiGatewayV2::Route").Select(r => r.Properties).ToList();
 
         Assert.Equal(
-            FleetHttpApi.Routes.Select(r => "GET " + r).Concat(FleetHttpApi.EventRoutes.Concat(FleetHttpApi.ReportRoutes).Concat(FleetHttpApi.UpdateRoutes).SelectMany(r => r.Methods.Select(m => m + " " + r.Path))).Order(StringComparer.Ordinal),
+            FleetHttpApi.Routes.Select(r => "GET " + r).Concat(FleetHttpApi.EventRoutes.Concat(FleetHttpApi.ReportRoutes).Concat(FleetHttpApi.UpdateRoutes).Concat(FleetHttpApi.ConfigRoutes).SelectMany(r => r.Methods.Select(m => m + " " + r.Path))).Order(StringComparer.Ordinal),
             routes.Select(r => (string)r["RouteKey"]!).Order(StringComparer.Ordinal));
         Assert.All(routes, r => Assert.Equal("JWT", (string?)r["AuthorizationType"]));
         JsonObject authorizer = Dev.Single("AWS::ApiGatewayV2::Authorizer");

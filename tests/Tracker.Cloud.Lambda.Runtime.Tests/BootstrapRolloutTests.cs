@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Amazon.S3;
 using Tracker.Cloud.Lambda.Functions;
@@ -42,8 +41,8 @@ public sealed class BootstrapRolloutTests(PublishedPackage package, DynaliteServ
             ["signature"] = new JsonObject { ["op"] = UpdateJob.Operation, ["version"] = "2.1.0", ["size"] = image.Length, ["sha256"] = Convert.ToHexStringLower(digest), ["sig"] = Convert.ToBase64String(sig) },
         }.ToJsonString();
 
-        (int uploaded, _) = await CallAsync(api, "/updates/images", "POST", upload);
-        (int started, JsonObject rollout) = await CallAsync(api, "/groups/north/rollouts", "POST", "{\"version\":\"2.1.0\",\"ratePerMinute\":1}");
+        (int uploaded, _) = await OperatorCall.SendAsync(api, "/updates/images", "POST", upload);
+        (int started, JsonObject rollout) = await OperatorCall.SendAsync(api, "/groups/north/rollouts", "POST", "{\"version\":\"2.1.0\",\"ratePerMinute\":1}");
 
         Assert.Equal(201, uploaded);
         Assert.Equal(201, started);
@@ -59,15 +58,5 @@ public sealed class BootstrapRolloutTests(PublishedPackage package, DynaliteServ
         Assert.StartsWith("${aws:iot:s3-presigned-url:https://" + bucket + ".s3.amazonaws.com/images/2.1.0.bin}", (string?)JsonNode.Parse((string)job["document"]!)!["url"], StringComparison.Ordinal);
         Assert.NotEmpty(iot.Requests);
         Assert.All(iot.Requests, r => Assert.EndsWith(" ok", r, StringComparison.Ordinal)); // every call signed for "iot" with the function's keys and session token
-    }
-
-    private static async Task<(int Status, JsonObject Body)> CallAsync(RunningFunction api, string path, string method, string body)
-    {
-        long exp = DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 3600;
-        JsonObject evt = JsonNode.Parse(LambdaEvents.Http(path, null, LambdaEvents.Claims("9d3b7e52-operator-0001", "operators", exp), method))!.AsObject();
-        evt["body"] = body;
-        evt["isBase64Encoded"] = false;
-        JsonElement response = await api.RespondAsync(evt.ToJsonString());
-        return (response.GetProperty("statusCode").GetInt32(), (JsonObject)JsonNode.Parse(response.GetProperty("body").GetString()!)!);
     }
 }

@@ -1,9 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -27,15 +22,12 @@ public sealed class LoopbackIotControlPlane : IAsyncDisposable
     public const string Account = "123456789012";
 
     private readonly object _gate = new();
-    private readonly HttpListener _listener = new();
-    private readonly CancellationTokenSource _stop = new(TimeSpan.FromSeconds(120));
     private readonly string _region;
     private readonly string _secret;
     private readonly Dictionary<string, List<string>> _groups = new(StringComparer.Ordinal);
     private readonly HashSet<string> _things = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Job> _jobs = new(StringComparer.Ordinal);
-    private readonly Queue<(int Status, string? ErrorType, string Body)> _scripted = new();
-    private readonly Task _serving;
+    private readonly LoopbackAwsListener _server;
     private double _clock = 1_796_000_000;
 
     /// <summary>Starts listening.</summary>
@@ -45,21 +37,14 @@ public sealed class LoopbackIotControlPlane : IAsyncDisposable
     {
         _region = region;
         _secret = secret;
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        int port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        Endpoint = new Uri("http://127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture));
-        _listener.Prefixes.Add(Endpoint.ToString());
-        _listener.Start();
-        _serving = ServeAsync();
+        _server = new LoopbackAwsListener(1000, TimeSpan.FromSeconds(120), (request, path, query, body) => LoopbackSigV4.Holds(request, path, query, body, _region, _secret, "iot"), Route);
     }
 
     /// <summary>The endpoint, <c>http://127.0.0.1:{port}/</c>.</summary>
-    public Uri Endpoint { get; }
+    public Uri Endpoint => _server.Endpoint;
 
     /// <summary>Each request: its method, target and signature verdict (<c>PUT /jobs/rollout-x ok</c>).</summary>
-    public ConcurrentQueue<string> Requests { get; } = new();
+    public ConcurrentQueue<string> Requests => _server.Requests;
 
     /// <summary>Each CreateJob's body, by job id.</summary>
     public ConcurrentDictionary<string, JsonObject> Created { get; } = new(StringComparer.Ordinal);
@@ -106,127 +91,14 @@ public sealed class LoopbackIotControlPlane : IAsyncDisposable
     /// <summary>Answers the next request with an AWS error instead.</summary>
     /// <param name="status">The HTTP status.</param>
     /// <param name="errorType">The <c>x-amzn-ErrorType</c>.</param>
-    public void FailNext(int status, string errorType)
-    {
-        lock (_gate)
-        {
-            _scripted.Enqueue((status, errorType, "{\"message\":\"" + errorType + " from the loopback\"}"));
-        }
-    }
+    public void FailNext(int status, string errorType) => _server.FailNext(status, errorType);
 
     /// <summary>Answers the next request with these bytes (status 200): a malformed answer.</summary>
     /// <param name="body">The body.</param>
-    public void AnswerNext(string body)
-    {
-        lock (_gate)
-        {
-            _scripted.Enqueue((200, null, body));
-        }
-    }
+    public void AnswerNext(string body) => _server.AnswerNext(body);
 
     /// <inheritdoc />
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        _listener.Stop();
-        await Task.WhenAny(_serving);
-        _listener.Close();
-        _stop.Dispose();
-    }
-
-    private async Task ServeAsync()
-    {
-        try
-        {
-            for (int served = 0; served < 1000 && !_stop.IsCancellationRequested; served++)
-            {
-                HttpListenerContext context = await _listener.GetContextAsync().WaitAsync(_stop.Token);
-                await AnswerAsync(context);
-            }
-        }
-        catch (Exception e) when (e is OperationCanceledException or HttpListenerException or ObjectDisposedException or IOException)
-        {
-            // Stopped.
-        }
-    }
-
-    private async Task AnswerAsync(HttpListenerContext context)
-    {
-        HttpListenerRequest request = context.Request;
-        byte[] body;
-        using (var copy = new MemoryStream())
-        {
-            await request.InputStream.CopyToAsync(copy, _stop.Token);
-            body = copy.ToArray();
-        }
-
-        string raw = request.RawUrl ?? "/";
-        string path = raw.Split('?')[0];
-        string query = raw.Contains('?', StringComparison.Ordinal) ? raw[(raw.IndexOf('?', StringComparison.Ordinal) + 1)..] : string.Empty;
-        bool signed = SignatureHolds(request, path, query, body);
-        Requests.Enqueue(request.HttpMethod + " " + raw + (signed ? " ok" : " bad-signature"));
-        (int status, string? errorType, string answer) = signed
-            ? Route(request.HttpMethod, path.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Uri.UnescapeDataString).ToArray(), Query(query), body)
-            : (403, "InvalidSignatureException", "{\"message\":\"The request signature we calculated does not match the signature you provided.\"}");
-        lock (_gate)
-        {
-            if (signed && _scripted.Count > 0)
-            {
-                (status, errorType, answer) = _scripted.Dequeue();
-            }
-        }
-
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "application/json";
-        if (errorType is not null)
-        {
-            context.Response.Headers["x-amzn-ErrorType"] = errorType + ":http://internal.amazon.com/coral/com.amazonaws.iot/";
-        }
-
-        byte[] bytes = Encoding.UTF8.GetBytes(answer);
-        context.Response.ContentLength64 = bytes.Length;
-        await context.Response.OutputStream.WriteAsync(bytes, _stop.Token);
-        context.Response.Close();
-    }
-
-    /// <summary>SigV4 by its documented steps (AWS General Reference, "Create a signed AWS API request").</summary>
-    private bool SignatureHolds(HttpListenerRequest request, string path, string query, byte[] body)
-    {
-        string authorization = request.Headers["Authorization"] ?? string.Empty;
-        string date = request.Headers["X-Amz-Date"] ?? string.Empty;
-        const string Algorithm = "AWS4-HMAC-SHA256 ";
-        if (!authorization.StartsWith(Algorithm, StringComparison.Ordinal) || date.Length != 16)
-        {
-            return false;
-        }
-
-        Dictionary<string, string> parts = authorization[Algorithm.Length..].Split(", ")
-            .Select(p => p.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal);
-        if (!parts.TryGetValue("Credential", out string? credential) || !parts.TryGetValue("SignedHeaders", out string? signedHeaders) || !parts.TryGetValue("Signature", out string? signature))
-        {
-            return false;
-        }
-
-        string[] scope = credential.Split('/');
-        if (scope.Length != 5 || scope[1] != date[..8] || scope[2] != _region || scope[3] != "iot" || scope[4] != "aws4_request")
-        {
-            return false;
-        }
-
-        string canonicalPath = string.Join('/', path.Split('/').Select(Uri.EscapeDataString));
-        string canonicalQuery = string.Join('&', query.Split('&', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal));
-        string headers = string.Concat(signedHeaders.Split(';').Select(h => h + ":" + (request.Headers[h] ?? string.Empty).Trim() + "\n"));
-        string canonical = request.HttpMethod + "\n" + canonicalPath + "\n" + canonicalQuery + "\n" + headers + "\n" + signedHeaders + "\n" + Hex(SHA256.HashData(body));
-        string credentialScope = string.Join('/', scope[1..]);
-        string toSign = "AWS4-HMAC-SHA256\n" + date + "\n" + credentialScope + "\n" + Hex(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
-        byte[] key = Encoding.UTF8.GetBytes("AWS4" + _secret);
-        foreach (string part in scope[1..])
-        {
-            key = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(part));
-        }
-
-        return signedHeaders.Split(';').Contains("host") && Hex(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(toSign))) == signature;
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     private (int Status, string? ErrorType, string Body) Route(string method, string[] s, Dictionary<string, string> query, byte[] body)
     {
@@ -239,20 +111,20 @@ public sealed class LoopbackIotControlPlane : IAsyncDisposable
                         ? Ok(new JsonObject { ["thingGroupName"] = s[1], ["thingGroupArn"] = "arn:aws:iot:" + _region + ":" + Account + ":thinggroup/" + s[1] })
                         : NotFound("thing group " + s[1]);
                 case ("GET", 3, "thing-groups", "things"):
-                    return _groups.TryGetValue(s[1], out List<string>? members) ? Ok(Page("things", members.Select(m => (JsonNode)m).ToList(), query)) : NotFound("thing group " + s[1]);
+                    return _groups.TryGetValue(s[1], out List<string>? members) ? Ok(LoopbackAwsListener.Page("things", members.Select(m => (JsonNode)m).ToList(), query)) : NotFound("thing group " + s[1]);
                 case ("PUT", 2, "jobs", _):
                     return CreateJob(s[1], body);
                 case ("GET", 2, "jobs", _):
                     return _jobs.TryGetValue(s[1], out Job? job) ? Ok(new JsonObject { ["job"] = Describe(job) }) : NotFound("job " + s[1]);
                 case ("GET", 1, "jobs", _):
-                    return Ok(Page("jobs", _jobs.Values
+                    return Ok(LoopbackAwsListener.Page("jobs", _jobs.Values
                         .Where(j => !query.TryGetValue("thingGroupName", out string? g) || j.Group == g)
                         .Where(j => !query.TryGetValue("status", out string? st) || j.Status == st)
                         .Select(j => (JsonNode)new JsonObject { ["jobId"] = j.Id, ["jobArn"] = Arn(j.Id), ["status"] = j.Status, ["createdAt"] = j.CreatedAt, ["targetSelection"] = "SNAPSHOT" })
                         .ToList(), query));
                 case ("GET", 3, "jobs", "things"):
                     return _jobs.TryGetValue(s[1], out Job? listed)
-                        ? Ok(Page("executionSummaries", listed.Executions.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => (JsonNode)new JsonObject
+                        ? Ok(LoopbackAwsListener.Page("executionSummaries", listed.Executions.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => (JsonNode)new JsonObject
                         {
                             ["thingArn"] = "arn:aws:iot:" + _region + ":" + Account + ":thing/" + e.Key,
                             ["jobExecutionSummary"] = new JsonObject { ["status"] = e.Value.Status, ["queuedAt"] = e.Value.QueuedAt, ["executionNumber"] = 1 },
@@ -263,7 +135,7 @@ public sealed class LoopbackIotControlPlane : IAsyncDisposable
                 case ("GET", 3, "things", "jobs"):
                     return !_things.Contains(s[1])
                         ? NotFound("thing " + s[1])
-                        : Ok(Page("executionSummaries", _jobs.Values.Where(j => j.Executions.ContainsKey(s[1])).Select(j => (JsonNode)new JsonObject
+                        : Ok(LoopbackAwsListener.Page("executionSummaries", _jobs.Values.Where(j => j.Executions.ContainsKey(s[1])).Select(j => (JsonNode)new JsonObject
                         {
                             ["jobId"] = j.Id,
                             ["jobExecutionSummary"] = new JsonObject { ["status"] = j.Executions[s[1]].Status, ["queuedAt"] = j.Executions[s[1]].QueuedAt, ["executionNumber"] = 1 },
@@ -377,29 +249,11 @@ public sealed class LoopbackIotControlPlane : IAsyncDisposable
         };
     }
 
-    private static JsonObject Page(string name, List<JsonNode> items, Dictionary<string, string> query)
-    {
-        int size = query.TryGetValue("maxResults", out string? m) && int.TryParse(m, CultureInfo.InvariantCulture, out int n) ? Math.Clamp(n, 1, 250) : 50;
-        int from = query.TryGetValue("nextToken", out string? token) && int.TryParse(token, CultureInfo.InvariantCulture, out int at) ? at : 0;
-        var page = new JsonObject { [name] = new JsonArray([.. items.Skip(from).Take(size)]) };
-        if (from + size < items.Count)
-        {
-            page["nextToken"] = (from + size).ToString(CultureInfo.InvariantCulture);
-        }
-
-        return page;
-    }
-
     private string Arn(string jobId) => "arn:aws:iot:" + _region + ":" + Account + ":job/" + jobId;
 
     private static (int, string?, string) Ok(JsonObject body) => (200, null, body.ToJsonString());
 
     private static (int, string?, string) NotFound(string what) => (404, "ResourceNotFoundException", "{\"message\":\"" + what + " does not exist\"}");
-
-    private static Dictionary<string, string> Query(string query) => query.Split('&', StringSplitOptions.RemoveEmptyEntries)
-        .Select(p => p.Split('=', 2)).ToDictionary(p => Uri.UnescapeDataString(p[0]), p => p.Length > 1 ? Uri.UnescapeDataString(p[1]) : string.Empty, StringComparer.Ordinal);
-
-    private static string Hex(byte[] bytes) => Convert.ToHexStringLower(bytes);
 
     private sealed class Job(string id, string group, string? description, double createdAt)
     {

@@ -62,6 +62,15 @@ public sealed class FleetHttpApi : Construct
         ("/cars/{carId}/update", ["GET"]),
     ];
 
+    /// <summary>Issue 18's remote config and group routes (the API function's <c>ConfigApi</c>, operators only), with their methods.</summary>
+    public static readonly IReadOnlyList<(string Path, string[] Methods)> ConfigRoutes =
+    [
+        ("/cars/{carId}/config", ["GET", "PUT"]),
+        ("/groups", ["GET"]),
+        ("/groups/{group}", ["PUT"]),
+        ("/groups/{group}/config", ["GET", "PUT"]),
+    ];
+
     /// <summary>The first path segments CloudFront sends to the API besides <c>/cars*</c> and <c>/me</c>.</summary>
     public static readonly IReadOnlyList<string> EventPathPrefixes = ["/events", "/zones", "/limits", "/subscriptions", "/notifications", "/daily", "/rentals", "/updates", "/groups", "/rollouts"];
 
@@ -106,7 +115,7 @@ public sealed class FleetHttpApi : Construct
             Api.AddRoutes(new AddRoutesOptions { Path = route, Methods = [HttpMethod.GET], Integration = integration });
         }
 
-        foreach ((string path, string[] methods) in EventRoutes.Concat(ReportRoutes).Concat(UpdateRoutes))
+        foreach ((string path, string[] methods) in EventRoutes.Concat(ReportRoutes).Concat(UpdateRoutes).Concat(ConfigRoutes))
         {
             Api.AddRoutes(new AddRoutesOptions { Path = path, Methods = methods.Select(m => Enum.Parse<HttpMethod>(m)).ToArray(), Integration = integration });
         }

@@ -64,6 +64,9 @@ public sealed class ApiHandler
     /// <summary>Issue 18's update and rollout routes on AWS (S3 images, IoT Jobs), or null when they are not served.</summary>
     public RolloutsApi? Rollouts { get; init; }
 
+    /// <summary>Issue 18's remote config and group routes on AWS (device shadows, static thing groups), or null when they are not served.</summary>
+    public ConfigApi? Config { get; init; }
+
     /// <summary>The Lambda entry point shape (Stream in, Stream out); see <see cref="HandleAsync(Stream, CancellationToken)"/>.</summary>
     /// <param name="input">The event JSON.</param>
     /// <returns>The response JSON.</returns>
@@ -115,6 +118,12 @@ public sealed class ApiHandler
         {
             return Unauthenticated(request, instance, out Identity? rolloutsCaller)
                 ?? await Rollouts.HandleAsync(request, segments, method, rolloutsCaller!, instance, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (Config is not null && ConfigApi.Owns(segments))
+        {
+            return Unauthenticated(request, instance, out Identity? configCaller)
+                ?? await Config.HandleAsync(request, segments, method, configCaller!, instance, cancellationToken).ConfigureAwait(false);
         }
 
         if (route.Kind == ApiRouteKind.None)

@@ -9,6 +9,7 @@ using Tracker.Cloud.Derive.Storage;
 using Tracker.Cloud.DynamoDb;
 using Tracker.Cloud.DynamoDb.Derive;
 using Tracker.Cloud.Lambda.Api;
+using Tracker.Cloud.Lambda.Config;
 using Tracker.Cloud.Lambda.Live;
 using Tracker.Cloud.Lambda.Notify;
 using Tracker.Cloud.Lambda.Updates;
@@ -60,6 +61,7 @@ public sealed class ApiFunction : ILambdaFunction
             Reports = ReportRoutes(settings, client, store, policy),
             Odometers = settings.Derive is { } tables ? new DynamoDbDeriveStore(client, tables) : null,
             Rollouts = RolloutRoutes(environment, s3),
+            Config = ConfigRoutes(environment),
         };
     }
 
@@ -74,6 +76,20 @@ public sealed class ApiFunction : ILambdaFunction
         var images = new ImageBucket(s3 ?? new AmazonS3Client(), updates.Bucket);
         var iot = new IotControlPlane(new HttpClient { Timeout = TimeSpan.FromSeconds(10) }, updates.IotEndpoint, updates.Region, IotDataPlaneSigner.FromEnvironment, TimeProvider.System);
         return new RolloutsApi(new IotRollouts(iot, images, updates.PresignRoleArn, TimeProvider.System), images, updates.SigningKey);
+    }
+
+    /// <summary>Issue 18's remote config and group routes over the shadows and thing groups, or null when the environment names no IoT data endpoint.</summary>
+    private static ConfigApi? ConfigRoutes(Func<string, string?> environment)
+    {
+        if (ConfigSettings.Read(environment) is not { } config)
+        {
+            return null;
+        }
+
+        var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var control = new IotControlPlane(http, config.ControlEndpoint, config.Region, IotDataPlaneSigner.FromEnvironment, TimeProvider.System);
+        var data = new IotControlPlane(http, config.DataEndpoint, config.Region, IotDataPlaneSigner.FromEnvironment, TimeProvider.System, IotDataPlaneSigner.SigningService);
+        return new ConfigApi(new ThingGroups(control), new IotShadows(data));
     }
 
     /// <summary>Issue 17's routes (trips, stops, daily summaries, rental summary, odometer) over the trips table, or null when the environment names none.</summary>

@@ -25,6 +25,7 @@ public sealed class IotControlPlane
     private readonly HttpClient _http;
     private readonly Uri _endpoint;
     private readonly string _region;
+    private readonly string _signingService;
     private readonly Func<ImmutableCredentials> _credentials;
     private readonly TimeProvider _clock;
 
@@ -34,8 +35,11 @@ public sealed class IotControlPlane
     /// <param name="region">The region.</param>
     /// <param name="credentials">The function's credentials, read for each request.</param>
     /// <param name="clock">"Now", for the signature's date.</param>
-    public IotControlPlane(HttpClient http, Uri endpoint, string region, Func<ImmutableCredentials> credentials, TimeProvider clock)
+    /// <param name="signingService">The SigV4 signing name: <see cref="SigningService"/>, or <see cref="IotDataPlaneSigner.SigningService"/>
+    /// for the data plane's REST API (the device shadows, <see cref="Config.IotShadows"/>), which answers in the same way.</param>
+    public IotControlPlane(HttpClient http, Uri endpoint, string region, Func<ImmutableCredentials> credentials, TimeProvider clock, string signingService = SigningService)
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(signingService);
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentException.ThrowIfNullOrWhiteSpace(region);
@@ -49,6 +53,7 @@ public sealed class IotControlPlane
         _http = http;
         _endpoint = endpoint;
         _region = region;
+        _signingService = signingService;
         _credentials = credentials;
         _clock = clock;
     }
@@ -83,7 +88,7 @@ public sealed class IotControlPlane
             request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
         }
 
-        SigV4.Sign(request, method.Method, IotDataPlaneSigner.CanonicalPath(path), canonicalQuery, bytes, _endpoint, _credentials(), _region, SigningService, _clock.GetUtcNow().UtcDateTime);
+        SigV4.Sign(request, method.Method, IotDataPlaneSigner.CanonicalPath(path), canonicalQuery, bytes, _endpoint, _credentials(), _region, _signingService, _clock.GetUtcNow().UtcDateTime);
         byte[] answer;
         int status;
         string errorType;

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Tracker.Cloud.Core.Access;
+using Tracker.Cloud.Core.Config;
 using Tracker.Cloud.Local.Broker;
 using Tracker.Cloud.Local.Security;
 using Tracker.Cloud.Local.Shadow;
@@ -39,54 +40,16 @@ public static class ConfigEndpoints
         app.MapPut("/cars/{carId}/config", (HttpContext c, string carId) => Guarded(c, tokens, () => WriteCarAsync(c, carId, shadows, broker, pki)));
         app.MapGet("/groups", (Delegate)((HttpContext c) => Guarded(c, tokens, () => Task.FromResult(Results.Json(
             new JsonObject { ["groups"] = new JsonArray(groups.All().Select(g => (JsonNode)new JsonObject { ["group"] = g.Key, ["cars"] = new JsonArray(g.Value.Select(v => (JsonNode)v!).ToArray()) }).ToArray()) })))));
-        app.MapPut("/groups/{group}", (HttpContext c, string group) => Guarded(c, tokens, () => WriteGroupAsync(c, group, groups, pki)));
+        app.MapPut("/groups/{group}", (HttpContext c, string group) => Guarded(c, tokens, () => WriteGroupAsync(c, group, groups, shadows, broker, pki)));
         app.MapGet("/groups/{group}/config", (HttpContext c, string group) => Guarded(c, tokens, () => Task.FromResult(ReadGroup(c, group, groups, shadows, pki))));
         app.MapPut("/groups/{group}/config", (HttpContext c, string group) => Guarded(c, tokens, () => WriteGroupConfigAsync(c, group, groups, shadows, broker, pki)));
     }
 
-    /// <summary>A car's config as an operator sees it, from its shadow document (tracker.conf keys, not shadow names).</summary>
+    /// <summary>A car's config as an operator sees it, from its shadow document (<see cref="ConfigView.Of"/>).</summary>
     /// <param name="carId">The car.</param>
     /// <param name="document">Its shadow document (get/accepted's shape), or null when it has none yet.</param>
     /// <returns>The view.</returns>
-    public static JsonObject View(string carId, JsonObject? document)
-    {
-        JsonNode? state = document?["state"];
-        JsonNode? reported = state?["reported"];
-        return new JsonObject
-        {
-            ["car"] = carId,
-            ["version"] = document?["version"]?.DeepClone(),
-            ["desired"] = ByKey(state?["desired"]?["cfg"] as JsonObject),
-            ["applied"] = ByKey(reported?["cfg"] as JsonObject),
-            ["appliedVersion"] = reported?["cfgVer"]?.DeepClone(),
-            ["pending"] = reported?["cfgPending"]?.DeepClone() ?? new JsonArray(),
-            ["notApplied"] = ByKey(state?["delta"]?["cfg"] as JsonObject),
-            ["refused"] = reported?["cfgErr"] is JsonObject error ? Refusal(error) : null,
-        };
-    }
-
-    private static JsonObject Refusal(JsonObject error)
-    {
-        JsonObject copy = error.DeepClone().AsObject();
-        if (copy["key"]?.GetValue<string>() is string name && ShadowNames.KeyOf(name) is { Length: > 0 } key)
-        {
-            copy["key"] = key;
-        }
-
-        return copy;
-    }
-
-    private static JsonObject ByKey(JsonObject? cfg)
-    {
-        var keyed = new JsonObject();
-        foreach ((string name, JsonNode? value) in cfg ?? [])
-        {
-            string key = ShadowNames.KeyOf(name);
-            keyed[key.Length > 0 ? key : name] = value?.DeepClone();
-        }
-
-        return keyed;
-    }
+    public static JsonObject View(string carId, JsonObject? document) => ConfigView.Of(carId, document);
 
     internal static async Task<IResult> Guarded(HttpContext context, IApiTokens tokens, Func<Task<IResult>> action)
     {
@@ -190,7 +153,7 @@ public static class ConfigEndpoints
             : carId + ": " + (messages.Count > 0 ? Encoding.UTF8.GetString(messages[0].Payload) : "no answer") + "; read the config again and retry";
     }
 
-    private static async Task<IResult> WriteGroupAsync(HttpContext c, string group, CarGroups groups, LocalPki pki)
+    private static async Task<IResult> WriteGroupAsync(HttpContext c, string group, CarGroups groups, ShadowService shadows, EmbeddedBroker broker, LocalPki pki)
     {
         string path = c.Request.Path.Value ?? "/";
         if (!CarGroups.IsValidName(group))
@@ -222,9 +185,27 @@ public static class ConfigEndpoints
             return LocalEndpoints.Problem(422, "no-car", "No such car", "No car '" + Shorten(unknown) + "' is provisioned on this host; the group is unchanged.", path);
         }
 
+        groups.TryGet(group, out string[] before);
         groups.Set(group, cars);
         groups.TryGet(group, out string[] members);
-        return Results.Json(new JsonObject { ["group"] = group, ["cars"] = new JsonArray(members.Select(m => (JsonNode)m!).ToArray()) });
+
+        // A car that joins gets the group's config, checked against its own desired config as any change is.
+        var failed = new JsonArray();
+        JsonObject cfg = groups.ConfigOf(group);
+        byte[] change = Encoding.UTF8.GetBytes(new JsonObject { ["cfg"] = cfg }.ToJsonString());
+        foreach (string car in cfg.Count == 0 ? [] : members.Except(before, StringComparer.Ordinal))
+        {
+            JsonObject? document = shadows.Read(car);
+            string? failure = DesiredConfig.TryRead(change, document?["state"]?["desired"]?["cfg"] as JsonObject, out _, out JsonObject carChange, out string error)
+                ? await WriteAsync(car, document, carChange, shadows, broker).ConfigureAwait(false)
+                : car + ": " + error;
+            if (failure is not null)
+            {
+                failed.Add(failure);
+            }
+        }
+
+        return Results.Json(new JsonObject { ["group"] = group, ["cars"] = new JsonArray(members.Select(m => (JsonNode)m!).ToArray()), ["failed"] = failed });
     }
 
     private static IResult ReadGroup(HttpContext c, string group, CarGroups groups, ShadowService shadows, LocalPki pki)
@@ -237,6 +218,7 @@ public static class ConfigEndpoints
         return Results.Json(new JsonObject
         {
             ["group"] = group,
+            ["desired"] = ConfigView.ByKey(groups.ConfigOf(group)),
             ["cars"] = new JsonArray(cars.Where(car => Known(car, pki)).Select(car => (JsonNode)View(car, shadows.Read(car))).ToArray()),
         });
     }
@@ -255,7 +237,7 @@ public static class ConfigEndpoints
             return problem;
         }
 
-        if (!DesiredConfig.TryRead(body, null, out _, out _, out string invalid))
+        if (!DesiredConfig.TryRead(body, groups.ConfigOf(group), out JsonObject groupCfg, out _, out string invalid))
         {
             return LocalEndpoints.Problem(422, "bad-config", "Config change refused", invalid, path);
         }
@@ -273,6 +255,7 @@ public static class ConfigEndpoints
             writes.Add((car, document, change));
         }
 
+        groups.SetConfig(group, groupCfg); // for the cars that join later
         var written = new JsonArray();
         var failed = new JsonArray();
         foreach ((string car, JsonObject? document, JsonObject change) in writes)

@@ -1,11 +1,13 @@
 using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
 namespace Tracker.Cloud.Local.Shadow;
 
 /// <summary>
 /// Named groups of cars, locally, in the place of IoT Core's static thing groups: an operator changes a group's
-/// config (and, on AWS, targets a group's rollout) by its name. Kept in memory, like the shadows. Thread-safe.
+/// config (and, on AWS, targets a group's rollout) by its name, and a group keeps its config (by shadow name) for the
+/// cars that join it later, as the API function keeps it in the thing group. Kept in memory, like the shadows. Thread-safe.
 /// </summary>
 public sealed partial class CarGroups
 {
@@ -13,6 +15,7 @@ public sealed partial class CarGroups
     public const int MaxCars = 10_000;
 
     private readonly ConcurrentDictionary<string, string[]> _groups = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, JsonObject> _configs = new(StringComparer.Ordinal);
 
     /// <summary>A group name (IoT Core's thing group names: 1 to 128 of letters, digits, <c>:_-</c>).</summary>
     /// <param name="name">The name.</param>
@@ -38,6 +41,20 @@ public sealed partial class CarGroups
         bool found = _groups.TryGetValue(name, out string[]? members);
         cars = members ?? [];
         return found;
+    }
+
+    /// <summary>A group's config, by shadow name (a copy; empty when none was set).</summary>
+    /// <param name="name">The group.</param>
+    /// <returns>The config.</returns>
+    public JsonObject ConfigOf(string name) => _configs.TryGetValue(name, out JsonObject? cfg) ? cfg.DeepClone().AsObject() : [];
+
+    /// <summary>Sets a group's config (replacing it), for the cars that join it later.</summary>
+    /// <param name="name">The group.</param>
+    /// <param name="cfg">The whole config, by shadow name.</param>
+    public void SetConfig(string name, JsonObject cfg)
+    {
+        ArgumentNullException.ThrowIfNull(cfg);
+        _configs[name] = cfg.DeepClone().AsObject();
     }
 
     /// <summary>Every group and its cars, by name.</summary>

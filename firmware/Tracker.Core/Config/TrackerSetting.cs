@@ -5,7 +5,7 @@ namespace Tracker.Core.Config
     /// <summary>
     /// One key of the tracker's config file (<c>I:\tracker.conf</c>): its name, kind, default, range
     /// and rule. Every key is declared here, once, as a static field, in file order; the loader, the
-    /// validation and <see cref="TrackerConfig"/> read these declarations, and Config/README.md has
+    /// validation and <c>TrackerConfig</c> read these declarations, and Config/README.md has
     /// the same table. The <c>report.*</c> keys are declared in <see cref="Reporting.ReportSetting"/>.
     /// </summary>
     /// <remarks>

@@ -20,9 +20,11 @@ namespace Tracker.Core.Control
                 throw new System.ArgumentNullException(nameof(key));
             }
 
-            if (TrackerConfigDraft.IsReportKey(key))
+            // A report.* key is the report loader's (TrackerConfigDraft.IsReportKey); no tracker key has that prefix, so
+            // asking ReportSetting first classifies the same keys without the draft, which the cloud's contract lacks.
+            if (ReportSetting.IndexOf(key) >= 0)
             {
-                return ReportSetting.IndexOf(key) >= 0 ? RemoteClass.Live : RemoteClass.Unknown;
+                return RemoteClass.Live;
             }
 
             if (TrackerSetting.IndexOf(key) < 0)

@@ -3,7 +3,7 @@ namespace Tracker.Core.Reporting
     /// <summary>
     /// One key of the report configuration: its name in the config file, default, allowed range and
     /// unit. Every key is declared here, once, as a static field; the loader, the validation and
-    /// <see cref="ReportConfig"/> all read these declarations. The README beside this file has the
+    /// <c>ReportConfig</c> all read these declarations. The README beside this file has the
     /// same table with the reasons for each default.
     /// </summary>
     public sealed class ReportSetting

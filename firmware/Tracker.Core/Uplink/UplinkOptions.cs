@@ -3,7 +3,7 @@ using Tracker.Core.Wire;
 namespace Tracker.Core.Uplink
 {
     /// <summary>
-    /// How the <see cref="UplinkEngine"/> paces and sizes its traffic. Immutable; every value is
+    /// How the <c>UplinkEngine</c> paces and sizes its traffic. Immutable; every value is
     /// checked in the constructor, which throws naming the offending parameter. The tracker's config
     /// file sets them (Config/README.md); the defaults below are its defaults.
     /// </summary>
@@ -171,7 +171,7 @@ namespace Tracker.Core.Uplink
             get { return AckTimeoutMs + (KeepAliveS * 3000); }
         }
 
-        /// <summary>The first reconnect waits between half of this and all of it (equal jitter, see <see cref="Backoff"/>).</summary>
+        /// <summary>The first reconnect waits between half of this and all of it (equal jitter, see <c>Backoff</c>).</summary>
         public int BackoffBaseMs { get; }
 
         /// <summary>The reconnect window doubles per failed attempt up to this.</summary>

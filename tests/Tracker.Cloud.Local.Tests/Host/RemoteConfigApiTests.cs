@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using Tracker.Cloud.Core.Config;
 using Tracker.Cloud.Local.Shadow;
 using Tracker.Cloud.Testing;
 using Tracker.Core.Control;
@@ -140,6 +141,26 @@ public sealed class RemoteConfigApiTests(LocalHostFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task ACarThatJoinsAGroupLater_GetsTheGroupsConfig()
+    {
+        string ops = await fixture.LoginAsync("ops");
+        fixture.Host.Pki.EnsureCar("car-0071", fixture.Host.MqttPort);
+        fixture.Host.Pki.EnsureCar("car-0072", fixture.Host.MqttPort);
+        Assert.Equal(200, (await PutAsync("/groups/g71", ops, "{\"cars\":[\"car-0071\"]}")).Status);
+        Assert.Equal(202, (await PutAsync("/groups/g71/config", ops, "{\"cfg\":{\"uplink.statusPeriodS\":1800}}")).Status);
+        Assert.Equal(202, (await PutAsync("/groups/g71/config", ops, "{\"cfg\":{\"uplink.normalPeriodS\":450}}")).Status);
+
+        (int status, JsonNode? body) = await PutAsync("/groups/g71", ops, "{\"cars\":[\"car-0071\",\"car-0072\"]}");
+
+        Assert.True(status == 200, body?.ToJsonString());
+        Assert.Empty(body!["failed"]!.AsArray());
+        JsonNode view = (await GetAsync("/cars/car-0072/config", ops)).Body!;
+        Assert.Equal(1800, (int)view["desired"]!["uplink.statusPeriodS"]!); // both of the group's changes, not the last alone
+        Assert.Equal(450, (int)view["desired"]!["uplink.normalPeriodS"]!);
+        Assert.Equal(450, (int)(await GetAsync("/groups/g71/config", ops)).Body!["desired"]!["uplink.normalPeriodS"]!);
+    }
+
+    [Fact]
     public async Task AGroupsChangeOneCarCannotTake_IsWrittenToNone()
     {
         string ops = await fixture.LoginAsync("ops");
@@ -148,19 +169,7 @@ public sealed class RemoteConfigApiTests(LocalHostFixture fixture) : IClassFixtu
         Assert.Equal(200, (await PutAsync("/groups/g61", ops, "{\"cars\":[\"car-0061\",\"car-0062\"]}")).Status);
 
         // car-0062 already wants most of the report policy at its longest: one more key would take its delta over 1,024 bytes.
-        var big = new JsonObject();
-        for (int i = 0; i < ShadowNames.Count; i++)
-        {
-            string key = ShadowNames.KeyAt(i);
-            if (RemoteKeys.ClassOf(key) == RemoteClass.Live && RemoteKeys.ValueTypeOf(key) == RemoteValueType.Number)
-            {
-                big[ShadowNames.NameAt(i)] = 1_000_000_000;
-                if (DesiredConfig.WorstCaseBytes(big) > ShadowLimits.MaxMessageBytes)
-                {
-                    big.Remove(ShadowNames.NameAt(i));
-                }
-            }
-        }
+        JsonObject big = FullDesiredConfig.Build();
 
         var extra = JsonNode.Parse("{\"ssid\":\"" + new string('w', 32) + "\"}")!.AsObject();
         Assert.True(DesiredConfig.WorstCaseBytes(extra) <= ShadowLimits.MaxMessageBytes);

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Tracker.Cloud.Core.Config;
 using Tracker.Cloud.Local.Shadow;
 using Tracker.Core.Control;
 

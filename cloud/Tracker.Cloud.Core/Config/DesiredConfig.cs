@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Tracker.Core.Control;
 
-namespace Tracker.Cloud.Local.Shadow;
+namespace Tracker.Cloud.Core.Config;
 
 /// <summary>
 /// An operator's config change as the API takes it (<c>{"cfg":{"uplink.normalPeriodS":600,"cell.rat":"nbiot"}}</c>, by
