@@ -9,6 +9,7 @@ using Tracker.Cloud.Lambda.Api;
 using Tracker.Cloud.Lambda.Functions;
 using Tracker.Cloud.Lambda.Updates;
 using Tracker.Cloud.Testing;
+using Tracker.Core.Common;
 using Tracker.Core.Control;
 using Tracker.Testing;
 
@@ -25,12 +26,13 @@ public sealed class RolloutsApiTests(S3rverServer s3rver) : IClassFixture<S3rver
     private const string KeyId = "AKIDEXAMPLE";
     private const string Secret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
     private const string Operator = "9d3b7e52-operator-0001";
-    private const string PresignRole = "arn:aws:iam::123456789012:role/tracker-dev-presign";
+    private const string Origin = "https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com";
 
     private static readonly RSA Fleet = RSA.Create(3072);
     private static readonly byte[] FleetModulus = Fleet.ExportParameters(false).Modulus!;
 
     private readonly LoopbackIotControlPlane _iot = new(Region, Secret);
+    private readonly ManualClock _clock = new(LambdaEvents.SampleNowMs);
     private AmazonS3Client? _s3;
     private string _bucket = string.Empty;
     private ApiHandler? _api;
@@ -157,9 +159,9 @@ public sealed class RolloutsApiTests(S3rverServer s3rver) : IClassFixture<S3rver
     }
 
     [FactNeeding(Part.S3rver)]
-    public async Task ARollout_IsOneIotJobForTheThingGroup_WithRateAbortPresigning_AndADocumentTheCarReads()
+    public async Task ARollout_IsOneIotJobForTheThingGroup_WithRateAndAbort_AndADocumentTheCarAccepts_WhoseUrlDownloadsTheImage()
     {
-        byte[] image = Image(40_000, 6);
+        byte[] image = UpdateImages.Pack("1.5.0+build.7", 40_000, new Random(6));
         Assert.Equal(201, (await Call("/updates/images", "POST", Upload(image, "1.5.0+build.7"))).Status);
 
         (int status, JsonObject rollout) = await Call("/groups/north/rollouts", "POST", "{\"version\":\"1.5.0+build.7\",\"ratePerMinute\":2,\"abort\":{\"failurePercent\":50,\"minCount\":2}}");
@@ -177,28 +179,46 @@ public sealed class RolloutsApiTests(S3rverServer s3rver) : IClassFixture<S3rver
         JsonObject job = _iot.Created["rollout-" + id];
         Assert.Equal("arn:aws:iot:eu-west-1:123456789012:thinggroup/north", (string?)job["targets"]![0]);
         Assert.Equal(2, (int)job["jobExecutionsRolloutConfig"]!["maximumPerMinute"]!);
-        Assert.Equal(PresignRole, (string?)job["presignedUrlConfig"]!["roleArn"]);
-        Assert.Equal(3600, (int)job["presignedUrlConfig"]!["expiresInSec"]!);
+        Assert.Null(job["presignedUrlConfig"]); // the URL is the API's own, not one IoT Jobs pre-signs
         JsonObject criterion = job["abortConfig"]!["criteriaList"]![0]!.AsObject();
         Assert.Equal("{\"failureType\":\"ALL\",\"action\":\"CANCEL\",\"thresholdPercentage\":50,\"minNumberOfExecutedThings\":2}", criterion.ToJsonString());
 
-        // The document as IoT Jobs delivers it: the placeholder replaced with a pre-signed URL, then read by the car's own reader.
+        // The document as IoT Jobs delivers it (nothing to replace: the URL is the API's short one), read by the car's own
+        // reader: the whole message fits the modem's 1,024 bytes (a URL pre-signed by a role, with X-Amz-Security-Token,
+        // did not: every SIM7080G car refused it as BadDocument).
         JsonObject document = JsonNode.Parse((string)job["document"]!)!.AsObject();
-        Assert.Equal("${aws:iot:s3-presigned-url:https://" + _bucket + ".s3.amazonaws.com/images/1.5.0%2Bbuild.7.bin}", (string?)document["url"]);
+        string url = (string)document["url"]!;
+        Assert.StartsWith(Origin + "/images/1.5.0%2Bbuild.7?e=", url, StringComparison.Ordinal);
+        Assert.DoesNotContain("X-Amz", url, StringComparison.Ordinal);
         Assert.Null(document["keyId"]);
-        // A URL that fits the modem's 1,024-byte message is read; one pre-signed by a role (with its session token,
-        // X-Amz-Security-Token, several hundred characters) does not fit, and the car's reader refuses the message: the
-        // gap the Lambda README states (what only a deployed stack and a car on the SIM7080G path can settle).
-        document["url"] = "https://" + _bucket + ".s3.amazonaws.com/images/1.5.0%2Bbuild.7.bin?X-Amz-Expires=3600&X-Amz-Signature=" + new string('a', 64);
-        Assert.True(UpdateJob.TryParse(Notify("rollout-" + id, document), 0, Notify("rollout-" + id, document).Length, out UpdateJob? parsed, out string problem), problem);
+        byte[] message = Notify("rollout-" + id, document);
+        Assert.True(message.Length <= 1024, message.Length + " bytes");
+        Assert.True(UpdateJob.TryParse(message, 0, message.Length, out UpdateJob? parsed, out string problem), problem);
         Assert.Equal("1.5.0+build.7", parsed!.Version);
+        Assert.Equal(url, parsed.Url);
         Assert.Equal(image.Length, parsed.Size);
         Assert.Equal(UpdateCheck.Ok, UpdateVerifier.Check(SHA256.HashData(image), parsed.Sha256, parsed.Version, parsed.Signature, FleetModulus));
-        document["url"] = (string)document["url"]! + "&X-Amz-Security-Token=" + new string('T', 800);
-        byte[] tooLong = Notify("rollout-" + id, document);
-        Assert.False(UpdateJob.TryParse(tooLong, 0, tooLong.Length, out UpdateJob? refused, out string why));
-        Assert.Null(refused);
-        Assert.Contains("at most 1024", why, StringComparison.Ordinal);
+
+        // The URL holds while the job can run: its last car released, in progress an hour, then a week for cars offline.
+        long expiry = long.Parse(url[(url.IndexOf("?e=", StringComparison.Ordinal) + 3)..url.IndexOf('&', StringComparison.Ordinal)]);
+        Assert.Equal(_clock.GetUtcNow().Add(IotRollouts.UrlLifetime(3, 2)).ToUnixTimeSeconds(), expiry);
+        Assert.Equal(TimeSpan.FromMinutes(2 + 60) + IotRollouts.OfflineGrace, IotRollouts.UrlLifetime(3, 2));
+
+        // The car downloads the image from that URL through the same function, in its chunks, with its own range client.
+        var client = new HttpRangeClient(parsed.Url, new HttpApiConnection(_api!));
+        byte[] received = new byte[parsed.Size];
+        byte[] chunk = new byte[StagedDownload.DefaultChunkBytes];
+        for (int offset = 0; offset < received.Length; offset += chunk.Length)
+        {
+            int want = Math.Min(chunk.Length, received.Length - offset);
+            Assert.Equal(RangeResult.Ok, client.Read(offset, chunk, want, out int read));
+            Array.Copy(chunk, 0, received, offset, read);
+        }
+
+        Assert.Equal(image, received);
+        _clock.Now = DateTimeOffset.FromUnixTimeSeconds(expiry + 1);
+        Assert.Equal(RangeResult.Refused, client.Read(0, chunk, 16, out _)); // expired: 403
+        Assert.Equal("refused: 403", client.LastProblem);
 
         Assert.All(_iot.Requests, r => Assert.EndsWith(" ok", r, StringComparison.Ordinal));
     }
@@ -337,11 +357,18 @@ public sealed class RolloutsApiTests(S3rverServer s3rver) : IClassFixture<S3rver
     {
         Assert.Null(UpdatesSettings.Read(_ => null));
         var env = new Dictionary<string, string> { [UpdatesSettings.BucketVariable] = "b" };
-        Assert.Contains(UpdatesSettings.PresignRoleVariable, Assert.Throws<InvalidOperationException>(() => UpdatesSettings.Read(env.GetValueOrDefault)).Message, StringComparison.Ordinal);
-        env[UpdatesSettings.PresignRoleVariable] = PresignRole;
+        Assert.Contains(UpdatesSettings.ImageOriginVariable, Assert.Throws<InvalidOperationException>(() => UpdatesSettings.Read(env.GetValueOrDefault)).Message, StringComparison.Ordinal);
+        foreach (string bad in new[] { "http://a.example", "https://a.example/path", "https://a.example?x=1", "https://u:p@a.example", "not a url", "https://a_b.example" })
+        {
+            env[UpdatesSettings.ImageOriginVariable] = bad;
+            Assert.Contains(UpdatesSettings.ImageOriginVariable, Assert.Throws<InvalidOperationException>(() => UpdatesSettings.Read(env.GetValueOrDefault)).Message, StringComparison.Ordinal);
+        }
+
+        env[UpdatesSettings.ImageOriginVariable] = Origin;
         Assert.Contains("AWS_REGION", Assert.Throws<InvalidOperationException>(() => UpdatesSettings.Read(env.GetValueOrDefault)).Message, StringComparison.Ordinal);
         env["AWS_REGION"] = Region;
         Assert.Equal(new Uri("https://iot.eu-west-1.amazonaws.com"), UpdatesSettings.Read(env.GetValueOrDefault)!.IotEndpoint);
+        Assert.Equal(new Uri(Origin), UpdatesSettings.Read(env.GetValueOrDefault)!.ImageOrigin);
         env[UpdatesSettings.SigningKeyVariable] = "AAAA";
         Assert.Contains(UpdatesSettings.SigningKeyVariable, Assert.Throws<InvalidOperationException>(() => UpdatesSettings.Read(env.GetValueOrDefault)).Message, StringComparison.Ordinal);
         env[UpdatesSettings.SigningKeyVariable] = Convert.ToBase64String(FleetModulus);
@@ -364,14 +391,16 @@ public sealed class RolloutsApiTests(S3rverServer s3rver) : IClassFixture<S3rver
 
     private ApiHandler Handler(string secret)
     {
-        var clock = new ManualClock(LambdaEvents.SampleNowMs);
+        ManualClock clock = _clock;
         var fixes = new InMemoryFixStore();
         var rentals = new InMemoryRentalStore();
         var images = new ImageBucket(_s3!, _bucket);
+        var urls = new ImageUrls(images, new Uri(Origin), clock);
         var iot = new IotControlPlane(new HttpClient { Timeout = TimeSpan.FromSeconds(10) }, _iot.Endpoint, Region, () => new ImmutableCredentials(KeyId, secret, "session-token"), clock);
         return new ApiHandler(new QueryService(fixes, new AccessPolicy(rentals, clock)), clock)
         {
-            Rollouts = new RolloutsApi(new IotRollouts(iot, images, PresignRole, clock), images, FleetModulus),
+            Rollouts = new RolloutsApi(new IotRollouts(iot, images, urls, clock), images, FleetModulus),
+            Images = new ImagesApi(urls, images),
         };
     }
 
