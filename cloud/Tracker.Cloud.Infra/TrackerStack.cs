@@ -100,7 +100,7 @@ public sealed class TrackerStack : Stack
     /// <summary>Glue and Athena.</summary>
     public ArchiveCatalog Catalog { get; }
 
-    /// <summary>The images bucket and the role IoT Jobs pre-signs with (issue 18).</summary>
+    /// <summary>The images bucket and the key of their URLs (issue 18).</summary>
     public DeviceUpdates Updates { get; }
 
     /// <summary>Alarms and dashboard.</summary>

@@ -6,9 +6,10 @@ namespace Tracker.Cloud.Lambda.Updates;
 
 /// <summary>
 /// The short image URLs a rollout's job document carries on AWS (issue 18):
-/// <c>{origin}/images/{version}?e={expiry, epoch seconds}&amp;t={token}</c>, the token the first 16 bytes of
-/// HMAC-SHA256(key, <c>version LF expiry</c>) in hex, as the local host's image server writes them. About 140 characters
-/// where a URL pre-signed by a role is 1,000 or more, so the job message fits the car's 1,024 bytes. The key is the
+/// <c>{origin}/images/{version}?e={expiry, epoch seconds}&amp;t={token}</c>, the token the first 12 bytes (96 bits) of
+/// HMAC-SHA256(key, <c>version LF expiry</c>) in base64url, 16 characters: about 100 characters with the API's own origin
+/// where a URL pre-signed by a role is 1,000 or more. Every byte counts: the job message must fit the car's 1,024 bytes
+/// with a 512-character signature (RolloutsApiTests measures it). The key is the
 /// bucket's (<see cref="ImageBucket.UrlKeyAsync"/>), read once per execution environment. The token is the only
 /// authority: the image route has no sign-in.
 /// </summary>
@@ -17,8 +18,8 @@ public sealed class ImageUrls
     /// <summary>The path's first segment.</summary>
     public const string Segment = "images";
 
-    /// <summary>The token's length in hex characters.</summary>
-    public const int TokenLength = 32;
+    /// <summary>The token's length: 12 bytes in base64url.</summary>
+    public const int TokenLength = 16;
 
     private readonly ImageBucket _bucket;
     private readonly string _origin;
@@ -85,7 +86,8 @@ public sealed class ImageUrls
     }
 
     private static string Token(byte[] key, string version, long expiry) =>
-        Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(version + "\n" + expiry.ToString(CultureInfo.InvariantCulture))).AsSpan(0, TokenLength / 2));
+        Convert.ToBase64String(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(version + "\n" + expiry.ToString(CultureInfo.InvariantCulture))).AsSpan(0, TokenLength / 4 * 3))
+            .Replace('+', '-').Replace('/', '_');
 
     // One read per execution environment; a failed read is tried again by the next request.
     private Task<byte[]> KeyAsync(CancellationToken cancellationToken)

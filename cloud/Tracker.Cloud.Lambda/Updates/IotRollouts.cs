@@ -60,6 +60,13 @@ public sealed class IotRollouts
     /// <summary>The reason code this API cancels with, which tells an operator's cancel from IoT's abort.</summary>
     public const string CancelReason = "OPERATOR_CANCEL";
 
+    /// <summary>
+    /// How a job document is written: '+' in the signature and '&amp;' in the URL as themselves, not <c>\u002B</c> and
+    /// <c>\u0026</c> (the default encoder's HTML-safe escapes, 5 more bytes each, which pushed the message past the car's
+    /// 1,024 bytes). The document is ASCII JSON read by IoT and the car, never put in HTML.
+    /// </summary>
+    public static readonly JsonSerializerOptions DocumentJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private readonly IotControlPlane _iot;
     private readonly ImageBucket _images;
     private readonly ImageUrls _urls;
@@ -154,7 +161,7 @@ public sealed class IotRollouts
         var job = new JsonObject
         {
             ["targets"] = new JsonArray(groupArn),
-            ["document"] = JobDocument(image, url).ToJsonString(),
+            ["document"] = JobDocument(image, url).ToJsonString(DocumentJson),
             ["description"] = meta.ToJsonString(),
             ["targetSelection"] = "SNAPSHOT",
             ["jobExecutionsRolloutConfig"] = new JsonObject { ["maximumPerMinute"] = request.RatePerMinute },

@@ -79,7 +79,7 @@ public sealed class ImagesApiTests(S3rverServer s3rver) : IClassFixture<S3rverSe
         Assert.Equal(0, client.Drops);
         Assert.All(connection.Statuses, s => Assert.Equal(206, s));
         Assert.Equal("bytes=147456-150000", connection.Ranges[^1]);
-        Assert.True(url.Length < 160, url);
+        Assert.True(url.Length <= 110, url.Length + ": " + url);
         Assert.StartsWith(Origin + "/images/2.3.0%2Bcar.1?e=", url, StringComparison.Ordinal);
     }
 
@@ -93,10 +93,10 @@ public sealed class ImagesApiTests(S3rverServer s3rver) : IClassFixture<S3rverSe
         string other = await _urls.MintAsync("2.3.1", _clock.GetUtcNow().AddMinutes(10), CancellationToken.None);
         string[] queries =
         [
-            string.Empty, "e=" + e, "t=" + t, "e=" + e + "&t=" + t.ToUpperInvariant(), "e=" + e + "&t=" + t[..31], "e=" + e + "&t=" + t + "0",
+            string.Empty, "e=" + e, "t=" + t, "e=" + e + "&t=" + t[..15], "e=" + e + "&t=" + t + "0",
             "e=" + (long.Parse(e) + 1) + "&t=" + t, "e=+" + e + "&t=" + t, "e=-1&t=" + t, "e=1e9&t=" + t, "e=99999999999999&t=" + t,
-            "e=" + e + "&t=" + new string('0', 32), other[(other.IndexOf('?', StringComparison.Ordinal) + 1)..], "e=" + e + "&e=" + e + "&t=" + t,
-            "e=&t=", "e=" + e + "&t=" + t.Replace(t[0], t[0] == 'a' ? 'b' : 'a'),
+            "e=" + e + "&t=" + new string('A', ImageUrls.TokenLength), "e=" + e + "&t=" + new string('0', 32), other[(other.IndexOf('?', StringComparison.Ordinal) + 1)..], "e=" + e + "&e=" + e + "&t=" + t,
+            "e=&t=", "e=" + e + "&t=" + (t[0] == 'a' ? 'b' : 'a') + t[1..], "e=" + e + "&t=" + t.Replace('-', '+').Replace('_', '/') + "x",
         ];
 
         foreach (string q in queries)

@@ -12,6 +12,7 @@ using Tracker.Cloud.Testing;
 using Tracker.Core.Common;
 using Tracker.Core.Control;
 using Tracker.Testing;
+using Xunit.Abstractions;
 
 namespace Tracker.Cloud.Tests.Lambda;
 
@@ -20,7 +21,7 @@ namespace Tracker.Cloud.Tests.Lambda;
 /// (s3rver), rollouts as IoT jobs on the loopback control plane, which recomputes every request's SigV4 signature and
 /// keeps the jobs' state; IoT's refusals and malformed answers become problems, and so does every bad request body.
 /// </summary>
-public sealed class RolloutsApiTests(S3rverServer s3rver) : IClassFixture<S3rverServer>, IAsyncLifetime
+public sealed class RolloutsApiTests(S3rverServer s3rver, ITestOutputHelper output) : IClassFixture<S3rverServer>, IAsyncLifetime
 {
     private const string Region = "eu-west-1";
     private const string KeyId = "AKIDEXAMPLE";
@@ -186,6 +187,7 @@ public sealed class RolloutsApiTests(S3rverServer s3rver) : IClassFixture<S3rver
         // The document as IoT Jobs delivers it (nothing to replace: the URL is the API's short one), read by the car's own
         // reader: the whole message fits the modem's 1,024 bytes (a URL pre-signed by a role, with X-Amz-Security-Token,
         // did not: every SIM7080G car refused it as BadDocument).
+        Assert.DoesNotContain("\\u00", (string)job["document"]!, StringComparison.Ordinal); // '+' and '&' as themselves
         JsonObject document = JsonNode.Parse((string)job["document"]!)!.AsObject();
         string url = (string)document["url"]!;
         Assert.StartsWith(Origin + "/images/1.5.0%2Bbuild.7?e=", url, StringComparison.Ordinal);
@@ -221,6 +223,43 @@ public sealed class RolloutsApiTests(S3rverServer s3rver) : IClassFixture<S3rver
         Assert.Equal("refused: 403", client.LastProblem);
 
         Assert.All(_iot.Requests, r => Assert.EndsWith(" ok", r, StringComparison.Ordinal));
+    }
+
+    [FactNeeding(Part.S3rver)]
+    public async Task TheJobMessage_InIotsNotifyNextShape_FitsForAShortVersion_AndTheLongestIsMeasured()
+    {
+        string shortVersion = "1.6.2";
+        string longVersion = "1.0.0-" + new string('r', UpdateLimits.MaxVersionLength - 6);
+        string shortId = await StartAsync("north", shortVersion, 1);
+        Assert.Equal(200, (await Call("/rollouts/" + shortId + "/cancel", "POST")).Status);
+        string longId = await StartAsync("north", longVersion, 1);
+
+        // notify-next for a queued job as IoT Jobs sends it (AWS IoT developer guide, "Jobs device MQTT API").
+        byte[] queued = NextMessage(shortId, false);
+        Assert.True(UpdateJob.TryParse(queued, 0, queued.Length, out UpdateJob? parsed, out string problem), problem + ": " + Encoding.UTF8.GetString(queued));
+        Assert.Equal(shortVersion, parsed!.Version);
+
+        // The widest: a 32-character version (twice: the field and the URL) and an execution already in progress.
+        byte[] widest = NextMessage(longId, true);
+        bool read = UpdateJob.TryParse(widest, 0, widest.Length, out _, out string why);
+        Assert.True(read || why.Contains("at most 1024", StringComparison.Ordinal), why);
+        output.WriteLine("notify-next, version '" + shortVersion + "', queued: " + queued.Length + " bytes; version of 32 characters, in progress: " + widest.Length + " bytes (" + (read ? "read" : "refused") + ")");
+
+        byte[] NextMessage(string id, bool inProgress)
+        {
+            JsonObject document = JsonNode.Parse((string)_iot.Created["rollout-" + id]["document"]!)!.AsObject();
+            var execution = new JsonObject { ["jobId"] = "rollout-" + id, ["thingName"] = "car-1", ["status"] = inProgress ? "IN_PROGRESS" : "QUEUED", ["queuedAt"] = 1765110000L };
+            if (inProgress)
+            {
+                execution["startedAt"] = 1765110060L;
+            }
+
+            execution["lastUpdatedAt"] = 1765110060L;
+            execution["versionNumber"] = inProgress ? 2 : 1;
+            execution["executionNumber"] = 1;
+            execution["jobDocument"] = document;
+            return Encoding.UTF8.GetBytes(new JsonObject { ["timestamp"] = 1765110060L, ["execution"] = execution }.ToJsonString(IotRollouts.DocumentJson));
+        }
     }
 
     [FactNeeding(Part.S3rver)]
@@ -405,7 +444,7 @@ public sealed class RolloutsApiTests(S3rverServer s3rver) : IClassFixture<S3rver
     }
 
     private static byte[] Notify(string jobId, JsonObject document) =>
-        Encoding.UTF8.GetBytes(new JsonObject { ["execution"] = new JsonObject { ["jobId"] = jobId, ["versionNumber"] = 1, ["jobDocument"] = document.DeepClone() } }.ToJsonString());
+        Encoding.UTF8.GetBytes(new JsonObject { ["execution"] = new JsonObject { ["jobId"] = jobId, ["versionNumber"] = 1, ["jobDocument"] = document.DeepClone() } }.ToJsonString(IotRollouts.DocumentJson));
 
     private static byte[] Image(int size, int seed)
     {
