@@ -44,7 +44,7 @@ public sealed class TrackerStack : Stack
         Users.AllowWebApp(WebHosting.AppUrl(Web.Distribution));
         Catalog = new ArchiveCatalog(this, "Catalog", names, Stores);
         Updates = new DeviceUpdates(this, "Updates");
-        Functions.ServeUpdates(Updates, settings);
+        Functions.ServeUpdates(Updates, settings, Api);
         Functions.ServeConfig();
         Monitoring = new Monitoring(this, "Monitoring", settings, Stores, Functions, Fleet, Api);
 
@@ -68,8 +68,7 @@ public sealed class TrackerStack : Stack
         Output("ArchiveBucket", Stores.Archive.BucketName, "The Parquet archive");
         Output("GlueDatabase", names.GlueDatabase, "Athena database (table " + names.GlueTable + ")");
         Output("AthenaWorkgroup", names.AthenaWorkgroup, "Athena workgroup");
-        Output("UpdatesBucket", Updates.Bucket.BucketName, "Signed application images (images/) and IoT Jobs documents (jobs/) for over-the-air updates");
-        Output("UpdatesPresignRoleArn", Updates.PresignRole.RoleArn, "A rollout job's presignedUrlConfig.roleArn");
+        Output("UpdatesBucket", Updates.Bucket.BucketName, "Signed application images (images/) for over-the-air updates, and the key of their URLs (keys/)");
         Output("DeadLetterQueueUrl", Stores.DeadLetters.QueueUrl, "Failed rule actions and ingest invocations");
         Output("AlarmTopicArn", Monitoring.Topic.TopicArn, "Subscribe to alarms here");
         Output("DashboardName", names.Dashboard, "CloudWatch dashboard");
@@ -102,7 +101,7 @@ public sealed class TrackerStack : Stack
     /// <summary>Glue and Athena.</summary>
     public ArchiveCatalog Catalog { get; }
 
-    /// <summary>The images bucket and the role IoT Jobs pre-signs with (issue 18).</summary>
+    /// <summary>The images bucket and the key of their URLs (issue 18).</summary>
     public DeviceUpdates Updates { get; }
 
     /// <summary>Alarms and dashboard.</summary>

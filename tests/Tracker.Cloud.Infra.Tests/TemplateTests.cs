@@ -306,15 +306,12 @@ public sealed class TemplateTests(SynthFixture synth)
     }
 
     [SynthFact]
-    public void UpdateImages_ArePrivate_AndIotJobsMayOnlyReadImagesToPresignThem()
+    public void UpdateImages_ArePrivate_AndNoRolePreSignsThem()
     {
-        JsonObject role = Dev.Single("AWS::IAM::Role", r => Text(r["Description"]).Contains("pre-signs", StringComparison.Ordinal));
-        Assert.Equal("iot.amazonaws.com", (string?)List(role["AssumeRolePolicyDocument"]!["Statement"])[0]!["Principal"]!["Service"]);
-
-        JsonObject policy = Dev.Single("AWS::IAM::Policy", p => Text(p["Roles"]).Contains("UpdatesPresign", StringComparison.Ordinal));
-        JsonNode statement = Assert.Single(List(policy["PolicyDocument"]!["Statement"]))!;
-        Assert.Equal("s3:GetObject", Text(statement["Action"]));
-        Assert.EndsWith("/images/*", Text(statement["Resource"]), StringComparison.Ordinal);
+        JsonObject bucket = Assert.Single(Dev.Resources("AWS::S3::Bucket"), b => b.Id.StartsWith("UpdatesImages", StringComparison.Ordinal)).Properties;
+        Assert.True((bool)bucket["PublicAccessBlockConfiguration"]!["BlockPublicPolicy"]!);
+        Assert.DoesNotContain(Dev.Resources("AWS::IAM::Role"), r => Text(r.Properties["AssumeRolePolicyDocument"]).Contains("iot.amazonaws.com", StringComparison.Ordinal) && Text(r.Properties["Description"]).Contains("pre-sign", StringComparison.Ordinal));
+        Assert.DoesNotContain(Dev.Resources("AWS::IAM::Policy"), p => Text(p.Properties["PolicyDocument"]).Contains("iam:PassRole", StringComparison.Ordinal));
     }
 
     [SynthFact]
@@ -397,14 +394,16 @@ public sealed class TemplateTests(SynthFixture synth)
     }
 
     [SynthFact]
-    public void HttpApi_HasEveryRoute_EachBehindTheCognitoJwtAuthorizer()
+    public void HttpApi_HasEveryRoute_EachButTheCarsImageRouteBehindTheCognitoJwtAuthorizer()
     {
         List<JsonObject> routes = Dev.Resources("AWS::ApiGatewayV2::Route").Select(r => r.Properties).ToList();
 
         Assert.Equal(
-            FleetHttpApi.Routes.Select(r => "GET " + r).Concat(FleetHttpApi.EventRoutes.Concat(FleetHttpApi.ReportRoutes).Concat(FleetHttpApi.UpdateRoutes).Concat(FleetHttpApi.ConfigRoutes).SelectMany(r => r.Methods.Select(m => m + " " + r.Path))).Order(StringComparer.Ordinal),
+            FleetHttpApi.Routes.Select(r => "GET " + r).Append("GET " + FleetHttpApi.ImageRoute).Concat(FleetHttpApi.EventRoutes.Concat(FleetHttpApi.ReportRoutes).Concat(FleetHttpApi.UpdateRoutes).Concat(FleetHttpApi.ConfigRoutes).SelectMany(r => r.Methods.Select(m => m + " " + r.Path))).Order(StringComparer.Ordinal),
             routes.Select(r => (string)r["RouteKey"]!).Order(StringComparer.Ordinal));
-        Assert.All(routes, r => Assert.Equal("JWT", (string?)r["AuthorizationType"]));
+        // Every route but the cars' image route, whose URL's token is the authority (the function checks it).
+        Assert.Equal("GET " + FleetHttpApi.ImageRoute, (string?)Assert.Single(routes, r => (string?)r["AuthorizationType"] != "JWT")["RouteKey"]);
+        Assert.Equal("NONE", (string?)routes.Single(r => (string?)r["RouteKey"] == "GET " + FleetHttpApi.ImageRoute)["AuthorizationType"]);
         JsonObject authorizer = Dev.Single("AWS::ApiGatewayV2::Authorizer");
         Assert.Equal("JWT", (string?)authorizer["AuthorizerType"]);
         Assert.StartsWith("https://cognito-idp.", Text(authorizer["JwtConfiguration"]!["Issuer"]), StringComparison.Ordinal);

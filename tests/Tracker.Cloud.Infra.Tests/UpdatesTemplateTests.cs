@@ -6,9 +6,10 @@ using static Tracker.Cloud.Infra.Tests.TemplateJson;
 namespace Tracker.Cloud.Infra.Tests;
 
 /// <summary>
-/// Issue 18 on AWS in the template: the API function names the UpdatesBucket and the pre-signing role, and its role holds
-/// exactly the IoT actions <c>IotRollouts</c> calls, each on its resource type, S3 get, put and list under <c>images/</c>
-/// only, and <c>iam:PassRole</c> of the pre-signing role to IoT only. No other function touches IoT Jobs.
+/// Issue 18 on AWS in the template: the API function names the UpdatesBucket and the HTTP API's own origin (the cars' image
+/// URLs), and its role holds exactly the IoT actions <c>IotRollouts</c> calls, each on its resource type, S3 get and put
+/// under <c>images/</c> and <c>keys/</c> only and a listing of <c>images/</c>, and passes no role. No other function touches
+/// IoT Jobs or the images.
 /// </summary>
 [Collection(SynthCollection.Name)]
 public sealed class UpdatesTemplateTests(SynthFixture synth)
@@ -18,12 +19,14 @@ public sealed class UpdatesTemplateTests(SynthFixture synth)
     private SynthFixture.Synthesized Dev => synth.Dev;
 
     [SynthFact]
-    public void TheApiFunction_NamesTheUpdatesBucketAndThePresignRole()
+    public void TheApiFunction_NamesTheUpdatesBucketAndTheHttpApisOwnOrigin()
     {
         JsonObject variables = Dev.Single("AWS::Lambda::Function", f => (string?)f["FunctionName"] == Dev.Names.Function(FunctionCatalog.Api))["Environment"]!["Variables"]!.AsObject();
         Assert.StartsWith("{Ref:UpdatesImages", Text(variables[UpdatesSettings.BucketVariable]), StringComparison.Ordinal);
-        Assert.StartsWith("{UpdatesPresign", Text(variables[UpdatesSettings.PresignRoleVariable]), StringComparison.Ordinal);
-        Assert.EndsWith(".Arn}", Text(variables[UpdatesSettings.PresignRoleVariable]), StringComparison.Ordinal);
+        string origin = Text(variables[UpdatesSettings.ImageOriginVariable]);
+        Assert.StartsWith("https://{Ref:Api", origin, StringComparison.Ordinal);
+        Assert.Contains(".execute-api.{Ref:AWS::Region}.", origin, StringComparison.Ordinal);
+        Assert.Null(variables["TRACKER_UPDATES_PRESIGN_ROLE_ARN"]);
     }
 
     [SynthFact]
@@ -51,17 +54,16 @@ public sealed class UpdatesTemplateTests(SynthFixture synth)
     }
 
     [SynthFact]
-    public void TheApiRole_PassesOnlyThePresignRole_ToIotOnly_AndReadsAndWritesOnlyImages()
+    public void TheApiRole_PassesNoRole_AndReadsAndWritesOnlyImagesAndTheUrlKey()
     {
-        JsonObject pass = Assert.Single(Statements(), s => Strings(s["Action"]).Contains("iam:PassRole"));
-        Assert.StartsWith("{UpdatesPresign", Assert.Single(Strings(pass["Resource"])), StringComparison.Ordinal);
-        Assert.Equal("iot.amazonaws.com", (string?)pass["Condition"]!["StringEquals"]!["iam:PassedToService"]);
+        Assert.DoesNotContain(Statements(), s => Strings(s["Action"]).Any(a => a.StartsWith("iam:", StringComparison.Ordinal)));
 
         JsonObject objects = Assert.Single(Statements(), s => Strings(s["Action"]).Contains("s3:PutObject"));
         Assert.Equal(["s3:GetObject", "s3:PutObject"], Strings(objects["Action"]).Order(StringComparer.Ordinal));
-        string resource = Assert.Single(Strings(objects["Resource"]));
-        Assert.StartsWith("{UpdatesImages", resource, StringComparison.Ordinal);
-        Assert.EndsWith("/images/*", resource, StringComparison.Ordinal);
+        IReadOnlyList<string> resources = Strings(objects["Resource"]);
+        Assert.Equal(2, resources.Count);
+        Assert.All(resources, r => Assert.StartsWith("{UpdatesImages", r, StringComparison.Ordinal));
+        Assert.Equal(["/images/*", "/keys/*"], resources.Select(r => r[r.LastIndexOf('/', r.Length - 3)..]).Order(StringComparer.Ordinal));
         JsonObject list = Assert.Single(Statements(), s => Strings(s["Action"]).Contains("s3:ListBucket"));
         Assert.Equal("images/*", (string?)list["Condition"]!["StringLike"]!["s3:prefix"]);
         Assert.DoesNotContain(Statements(), s => Strings(s["Action"]).Any(a => a is "s3:DeleteObject" or "s3:*"));

@@ -80,7 +80,6 @@ public sealed class ReadmeWalkTests(ITestOutputHelper output) : IDisposable
             "AWS: the fleet's IoT endpoint, its APN and the administrator's CA are the installer's (tests/Tracker.Provisioning.Tests runs device create with stand-ins)",
         ["dotnet run --project provisioning/Tracker.Provisioning.Cli -- device flash --car CAR-0042 --port COM7 --masserase"] = "hardware: a board on COM7, and nanoff (tests/Tracker.Provisioning.Tests runs flash without either)",
         ["dotnet run --project provisioning/Tracker.Provisioning.Cli -- device verify --car CAR-0042"] = "AWS: connects to the car's IoT endpoint (tests/Tracker.Provisioning.IntegrationTests verify against mosquitto)",
-        ["aws iot create-job"] = "AWS: a rollout on a real account (IoT's control plane); the job document it takes is the one tests/Tracker.Cloud.Local.Tests (RolloutTests) run against the local broker's IoT Jobs",
         ["npx cdk synth -c stage=dev"] = "npm aws-cdk CLI in cloud/Tracker.Cloud.Infra: tests/Tracker.Cloud.Infra.Tests (CdkCliTests) run its synth",
         ["dotnet test tests/Tracker.Core.Tests --filter GpsdCorpus --logger \"console;verbosity=detailed\""] = "a test run (its tests need ../shared): the project and the tests the filter names exist; the suite runs them",
         ["dotnet test tests/Tracker.Core.Tests --filter FixLogCapacity --logger \"console;verbosity=detailed\""] = "a test run: the project and the tests the filter names exist; the suite runs them",

@@ -12,7 +12,7 @@ namespace Tracker.Cloud.Infra.Api;
 
 /// <summary>
 /// The HTTP API in front of the API function (payload format 2.0, as <c>Events/HttpApiRequest</c>
-/// expects): a JWT authorizer on the user pool on every route, so forged and expired tokens are
+/// expects): a JWT authorizer on the user pool on every route but the cars' image route, so forged and expired tokens are
 /// refused before the function runs (Lambda README, "Api: routes, identity, problems"), stage-wide
 /// throttling, and JSON access logs in an encrypted log group.
 /// </summary>
@@ -71,6 +71,13 @@ public sealed class FleetHttpApi : Construct
         ("/groups/{group}/config", ["GET", "PUT"]),
     ];
 
+    /// <summary>
+    /// Issue 18's image route for the cars (the API function's <c>ImagesApi</c>), <c>GET</c> only and without the JWT
+    /// authorizer: a car has no user, and the URL's token (<c>?e=&amp;t=</c>, checked by the function) is the authority. The
+    /// cars reach it on the API's own domain (<see cref="DomainName"/>), not through CloudFront.
+    /// </summary>
+    public const string ImageRoute = "/images/{version}";
+
     /// <summary>The first path segments CloudFront sends to the API besides <c>/cars*</c> and <c>/me</c>.</summary>
     public static readonly IReadOnlyList<string> EventPathPrefixes = ["/events", "/zones", "/limits", "/subscriptions", "/notifications", "/daily", "/rentals", "/updates", "/groups", "/rollouts"];
 
@@ -119,6 +126,8 @@ public sealed class FleetHttpApi : Construct
         {
             Api.AddRoutes(new AddRoutesOptions { Path = path, Methods = methods.Select(m => Enum.Parse<HttpMethod>(m)).ToArray(), Integration = integration });
         }
+
+        Api.AddRoutes(new AddRoutesOptions { Path = ImageRoute, Methods = [HttpMethod.GET], Integration = integration, Authorizer = new HttpNoneAuthorizer() });
 
         var accessLogs = new LogGroup(this, "AccessLogs", new LogGroupProps
         {

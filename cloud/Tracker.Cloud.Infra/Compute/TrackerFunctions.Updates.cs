@@ -8,12 +8,13 @@ using Tracker.Cloud.Lambda.Updates;
 namespace Tracker.Cloud.Infra.Compute;
 
 /// <summary>
-/// Issue 18 on AWS: the API function serves update images and rollouts (<c>RolloutsApi</c>). It gets the UpdatesBucket and
-/// the pre-signing role in its environment, and exactly what <c>ImageBucket</c> and <c>IotRollouts</c> call: S3 get and put
-/// under <c>images/</c> and a listing of that prefix; IoT <c>CreateJob</c> on <c>rollout-*</c> jobs and thing groups,
+/// Issue 18 on AWS: the API function serves update images and rollouts (<c>RolloutsApi</c>) and the cars' image route
+/// (<c>ImagesApi</c>). It gets the UpdatesBucket and the HTTP API's origin (the image URLs' host) in its environment, and
+/// exactly what <c>ImageBucket</c> and <c>IotRollouts</c> call: S3 get and put under <c>images/</c> and <c>keys/</c> (the
+/// image URLs' HMAC key) and a listing of <c>images/</c>; IoT <c>CreateJob</c> on <c>rollout-*</c> jobs and thing groups,
 /// <c>DescribeJob</c>, <c>CancelJob</c> and <c>ListJobExecutionsForJob</c> on <c>rollout-*</c> jobs, <c>DescribeThingGroup</c>
 /// and <c>ListThingsInThingGroup</c> on thing groups, <c>ListJobExecutionsForThing</c> and <c>DescribeJobExecution</c> on
-/// things, <c>ListJobs</c> (no resource-level permission: <c>*</c>), and <c>iam:PassRole</c> of the pre-signing role to IoT only.
+/// things, and <c>ListJobs</c> (no resource-level permission: <c>*</c>). No role is passed: the jobs carry the API's own URLs.
 /// </summary>
 public sealed partial class TrackerFunctions
 {
@@ -21,22 +22,24 @@ public sealed partial class TrackerFunctions
     public const string RolloutJobResource = "job/" + IotRollouts.JobPrefix + "*";
 
     /// <summary>Wires the API function to the updates bucket and IoT Jobs.</summary>
-    /// <param name="updates">The bucket and the pre-signing role.</param>
+    /// <param name="updates">The bucket.</param>
     /// <param name="settings">The stage's settings (the code-signing key).</param>
-    public void ServeUpdates(DeviceUpdates updates, InfraSettings settings)
+    /// <param name="api">The HTTP API whose image route the cars fetch from.</param>
+    public void ServeUpdates(DeviceUpdates updates, InfraSettings settings, Api.FleetHttpApi api)
     {
         ArgumentNullException.ThrowIfNull(updates);
+        ArgumentNullException.ThrowIfNull(api);
         ArgumentNullException.ThrowIfNull(settings);
         Stack stack = Stack.Of(this);
         string iot = "arn:" + stack.Partition + ":iot:" + stack.Region + ":" + stack.Account + ":";
         Api.AddEnvironment(UpdatesSettings.BucketVariable, updates.Bucket.BucketName);
-        Api.AddEnvironment(UpdatesSettings.PresignRoleVariable, updates.PresignRole.RoleArn);
+        Api.AddEnvironment(UpdatesSettings.ImageOriginVariable, "https://" + api.DomainName);
         if (settings.CodeSigningKey is { } key)
         {
             Api.AddEnvironment(UpdatesSettings.SigningKeyVariable, Convert.ToBase64String(key));
         }
 
-        Allow(Api, updates.Bucket.ArnForObjects(ImageBucket.Prefix + "*"), "s3:GetObject", "s3:PutObject");
+        Allow(Api, [updates.Bucket.ArnForObjects(ImageBucket.Prefix + "*"), updates.Bucket.ArnForObjects(ImageBucket.KeysPrefix + "*")], "s3:GetObject", "s3:PutObject");
         Api.AddToRolePolicy(new PolicyStatement(new PolicyStatementProps
         {
             Actions = ["s3:ListBucket"],
@@ -48,11 +51,5 @@ public sealed partial class TrackerFunctions
         Allow(Api, iot + "thinggroup/*", "iot:DescribeThingGroup", "iot:ListThingsInThingGroup");
         Allow(Api, iot + "thing/*", "iot:ListJobExecutionsForThing", "iot:DescribeJobExecution");
         Allow(Api, "*", "iot:ListJobs");
-        Api.AddToRolePolicy(new PolicyStatement(new PolicyStatementProps
-        {
-            Actions = ["iam:PassRole"],
-            Resources = [updates.PresignRole.RoleArn],
-            Conditions = new Dictionary<string, object> { ["StringEquals"] = new Dictionary<string, object> { ["iam:PassedToService"] = "iot.amazonaws.com" } },
-        }));
     }
 }

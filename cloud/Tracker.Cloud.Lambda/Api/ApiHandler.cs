@@ -67,6 +67,9 @@ public sealed class ApiHandler
     /// <summary>Issue 18's remote config and group routes on AWS (device shadows, static thing groups), or null when they are not served.</summary>
     public ConfigApi? Config { get; init; }
 
+    /// <summary>Issue 18's image route for the cars (<c>GET /images/{version}?e=&amp;t=</c>, no sign-in: the URL's token decides), or null when not served.</summary>
+    public ImagesApi? Images { get; init; }
+
     /// <summary>The Lambda entry point shape (Stream in, Stream out); see <see cref="HandleAsync(Stream, CancellationToken)"/>.</summary>
     /// <param name="input">The event JSON.</param>
     /// <returns>The response JSON.</returns>
@@ -112,6 +115,11 @@ public sealed class ApiHandler
         {
             return Unauthenticated(request, instance, out Identity? eventsCaller)
                 ?? await _events.HandleAsync(request, segments, method, eventsCaller!, instance, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (Images is not null && ImagesApi.Owns(segments))
+        {
+            return await Images.HandleAsync(request, segments, method, instance, cancellationToken).ConfigureAwait(false);
         }
 
         if (Rollouts is not null && RolloutsApi.Owns(segments))

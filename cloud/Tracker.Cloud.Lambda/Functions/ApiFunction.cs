@@ -56,17 +56,22 @@ public sealed class ApiFunction : ILambdaFunction
         var store = new DynamoDbStore(client, settings.Store);
         var policy = new AccessPolicy(store, TimeProvider.System);
         var queries = new QueryService(store, policy);
+        (RolloutsApi Rollouts, ImagesApi Images)? updates = UpdateRoutes(environment, s3);
         _handler = new ApiHandler(queries, TimeProvider.System, CarRules.Default, EventRoutes(settings, client, environment))
         {
             Reports = ReportRoutes(settings, client, store, policy),
             Odometers = settings.Derive is { } tables ? new DynamoDbDeriveStore(client, tables) : null,
-            Rollouts = RolloutRoutes(environment, s3),
+            Rollouts = updates?.Rollouts,
+            Images = updates?.Images,
             Config = ConfigRoutes(environment),
         };
     }
 
-    /// <summary>Issue 18's update routes over the UpdatesBucket and IoT Jobs, or null when the environment names no bucket.</summary>
-    private static RolloutsApi? RolloutRoutes(Func<string, string?> environment, IAmazonS3? s3)
+    /// <summary>
+    /// Issue 18's routes over the UpdatesBucket and IoT Jobs: the operators' (<see cref="RolloutsApi"/>) and the cars' image
+    /// route (<see cref="ImagesApi"/>) whose URLs the rollouts mint, or null when the environment names no bucket.
+    /// </summary>
+    private static (RolloutsApi Rollouts, ImagesApi Images)? UpdateRoutes(Func<string, string?> environment, IAmazonS3? s3)
     {
         if (UpdatesSettings.Read(environment) is not { } updates)
         {
@@ -74,8 +79,9 @@ public sealed class ApiFunction : ILambdaFunction
         }
 
         var images = new ImageBucket(s3 ?? new AmazonS3Client(), updates.Bucket);
+        var urls = new ImageUrls(images, updates.ImageOrigin, TimeProvider.System);
         var iot = new IotControlPlane(new HttpClient { Timeout = TimeSpan.FromSeconds(10) }, updates.IotEndpoint, updates.Region, IotDataPlaneSigner.FromEnvironment, TimeProvider.System);
-        return new RolloutsApi(new IotRollouts(iot, images, updates.PresignRoleArn, TimeProvider.System), images, updates.SigningKey);
+        return (new RolloutsApi(new IotRollouts(iot, images, urls, TimeProvider.System), images, updates.SigningKey), new ImagesApi(urls, images));
     }
 
     /// <summary>Issue 18's remote config and group routes over the shadows and thing groups, or null when the environment names no IoT data endpoint.</summary>

@@ -4,7 +4,7 @@ namespace Tracker.Cloud.Lambda.Functions;
 
 /// <summary>
 /// What the API function needs to serve issue 18's update routes on AWS (<see cref="Api.RolloutsApi"/>): the stack's
-/// UpdatesBucket and pre-signing role, the region, and the fleet's code-signing public key. Without
+/// UpdatesBucket, the origin the cars fetch images from, the region, and the fleet's code-signing public key. Without
 /// <see cref="BucketVariable"/> the routes are not served; with it, a missing or bad companion fails the start.
 /// </summary>
 public sealed class UpdatesSettings
@@ -12,8 +12,11 @@ public sealed class UpdatesSettings
     /// <summary>The UpdatesBucket's name (images under <c>images/</c>).</summary>
     public const string BucketVariable = "TRACKER_UPDATES_BUCKET";
 
-    /// <summary>The role IoT Jobs pre-signs image URLs with (the stack's <c>UpdatesPresignRoleArn</c>).</summary>
-    public const string PresignRoleVariable = "TRACKER_UPDATES_PRESIGN_ROLE_ARN";
+    /// <summary>
+    /// The origin in the image URLs the job documents carry, <c>https://host[:port]</c>: the HTTP API's own
+    /// (<c>https://{apiId}.execute-api.{region}.amazonaws.com</c>), whose <c>GET /images/{version}</c> needs no sign-in.
+    /// </summary>
+    public const string ImageOriginVariable = "TRACKER_UPDATES_IMAGE_ORIGIN";
 
     /// <summary>
     /// The fleet's code-signing public key as the cars carry it (<c>codesign.pub</c>, the modulus), base64. Optional: without
@@ -24,10 +27,10 @@ public sealed class UpdatesSettings
     /// <summary>The control plane's endpoint when it is not <c>https://iot.{region}.amazonaws.com</c> (the AWS SDKs' service-specific endpoint variable; tests).</summary>
     public const string IotEndpointVariable = "AWS_ENDPOINT_URL_IOT";
 
-    private UpdatesSettings(string bucket, string presignRoleArn, string region, Uri iotEndpoint, byte[]? signingKey)
+    private UpdatesSettings(string bucket, Uri imageOrigin, string region, Uri iotEndpoint, byte[]? signingKey)
     {
         Bucket = bucket;
-        PresignRoleArn = presignRoleArn;
+        ImageOrigin = imageOrigin;
         Region = region;
         IotEndpoint = iotEndpoint;
         SigningKey = signingKey;
@@ -36,8 +39,8 @@ public sealed class UpdatesSettings
     /// <summary>The bucket.</summary>
     public string Bucket { get; }
 
-    /// <summary>The pre-signing role's ARN.</summary>
-    public string PresignRoleArn { get; }
+    /// <summary>The image URLs' origin.</summary>
+    public Uri ImageOrigin { get; }
 
     /// <summary>The region.</summary>
     public string Region { get; }
@@ -62,10 +65,11 @@ public sealed class UpdatesSettings
         }
 
         const string Need = "the update routes need it when " + BucketVariable + " is set (the CDK stack sets it)";
-        string role = EnvironmentVariable.Required(environment, PresignRoleVariable, Need).Trim();
-        if (!role.StartsWith("arn:", StringComparison.Ordinal) || !role.Contains(":role/", StringComparison.Ordinal))
+        string originText = EnvironmentVariable.Required(environment, ImageOriginVariable, Need).Trim();
+        if (!Uri.TryCreate(originText, UriKind.Absolute, out Uri? origin) || origin.Scheme != "https" || origin.AbsolutePath != "/" || origin.Query.Length > 0
+            || origin.UserInfo.Length > 0 || origin.Fragment.Length > 0 || !origin.Host.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-'))
         {
-            throw new InvalidOperationException($"environment variable {PresignRoleVariable} = '{role}' is not an IAM role ARN");
+            throw new InvalidOperationException($"environment variable {ImageOriginVariable} = '{originText}' is not a bare https://host[:port] the cars can reach");
         }
 
         string region = EnvironmentVariable.Required(environment, LiveDisconnectSettings.RegionVariable, Need).Trim();
@@ -88,7 +92,7 @@ public sealed class UpdatesSettings
             }
         }
 
-        return new UpdatesSettings(bucket.Trim(), role, region, endpoint, key);
+        return new UpdatesSettings(bucket.Trim(), origin!, region, endpoint, key);
     }
 
     private static Uri IotControlPlaneEndpoint(string? text, string region)

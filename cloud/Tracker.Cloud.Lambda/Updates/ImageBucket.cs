@@ -13,7 +13,7 @@ namespace Tracker.Cloud.Lambda.Updates;
 /// </summary>
 public sealed class ImageBucket
 {
-    /// <summary>The images' prefix (the pre-signing role may read only under it).</summary>
+    /// <summary>The images' prefix.</summary>
     public const string Prefix = "images/";
 
     /// <summary>The most records <see cref="AllAsync"/> reads.</summary>
@@ -45,14 +45,102 @@ public sealed class ImageBucket
     /// <returns>The key.</returns>
     public static string RecordKey(string version) => Prefix + version + ".sig.json";
 
+    /// <summary>The key of the image URLs' HMAC key (<see cref="ImageUrls"/>): 32 random bytes the API function creates once.</summary>
+    public const string UrlKeyKey = KeysPrefix + "image-url.key";
+
+    /// <summary>The keys' prefix (the API function's only other place in the bucket).</summary>
+    public const string KeysPrefix = "keys/";
+
+    /// <summary>The image URLs' HMAC key's length.</summary>
+    public const int UrlKeyBytes = 32;
+
     /// <summary>
-    /// The image's URL as a job document's placeholder for IoT Jobs to pre-sign (AWS IoT developer guide, "Managing
-    /// jobs: presigned URLs"): <c>${aws:iot:s3-presigned-url:https://{bucket}.s3.amazonaws.com/images/{file}}</c>.
+    /// The image URLs' HMAC key: read from <see cref="UrlKeyKey"/>, or created there when the bucket has none. The create is
+    /// conditional (<c>If-None-Match: *</c>), so two functions starting at once keep the first key, and the key read back
+    /// is the one used.
     /// </summary>
+    /// <param name="cancellationToken">Cancels.</param>
+    /// <returns>The key.</returns>
+    /// <exception cref="InvalidDataException">The stored key is not <see cref="UrlKeyBytes"/> bytes (never replaced: URLs already sent name it).</exception>
+    public async Task<byte[]> UrlKeyAsync(CancellationToken cancellationToken)
+    {
+        byte[]? key = await ReadAsync(UrlKeyKey, cancellationToken).ConfigureAwait(false);
+        if (key is null)
+        {
+            try
+            {
+                using var body = new MemoryStream(System.Security.Cryptography.RandomNumberGenerator.GetBytes(UrlKeyBytes), writable: false);
+                await _s3.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = UrlKeyKey, InputStream = body, ContentType = "application/octet-stream", IfNoneMatch = "*", UseChunkEncoding = false }, cancellationToken).ConfigureAwait(false);
+            }
+            catch (AmazonS3Exception e) when (e.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.Conflict)
+            {
+                // Another function created it first: its key is read below.
+            }
+
+            key = await ReadAsync(UrlKeyKey, cancellationToken).ConfigureAwait(false);
+        }
+
+        return key is { Length: UrlKeyBytes } ? key : throw new InvalidDataException("s3://" + Bucket + "/" + UrlKeyKey + " is not a " + UrlKeyBytes + "-byte key");
+    }
+
+    /// <summary>Bytes <paramref name="first"/> to <paramref name="last"/> (inclusive) of a version's image, S3 clipping the last to the image's end.</summary>
     /// <param name="version">The version.</param>
-    /// <returns>The placeholder.</returns>
-    public string PresignedUrlPlaceholder(string version) =>
-        "${aws:iot:s3-presigned-url:https://" + Bucket + ".s3.amazonaws.com/" + Prefix + Uri.EscapeDataString(version + ".bin") + "}";
+    /// <param name="first">The first byte.</param>
+    /// <param name="last">The last byte asked for.</param>
+    /// <param name="cancellationToken">Cancels.</param>
+    /// <returns>The bytes and the image's length; null when there is no such image; empty bytes and the length when <paramref name="first"/> is past the end.</returns>
+    /// <exception cref="InvalidDataException">S3 answered other bytes than asked (never passed on).</exception>
+    public async Task<ImageRange?> ReadRangeAsync(string version, long first, long last, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(first);
+        ArgumentOutOfRangeException.ThrowIfLessThan(last, first);
+        string key = ImageKey(version);
+        try
+        {
+            using GetObjectResponse response = await _s3.GetObjectAsync(new GetObjectRequest { BucketName = Bucket, Key = key, ByteRange = new ByteRange(first, last) }, cancellationToken).ConfigureAwait(false);
+            long total = TotalOf(response.ContentRange) ?? response.ContentLength;
+            long end = Math.Min(last, total - 1);
+            if (first > end || (response.ContentRange is not null && response.ContentRange != "bytes " + first + "-" + end + "/" + total))
+            {
+                throw new InvalidDataException("s3://" + Bucket + "/" + key + " answered " + (response.ContentRange ?? "no Content-Range") + " for bytes " + first + "-" + last);
+            }
+
+            byte[] bytes = new byte[end - first + 1];
+            await response.ResponseStream.ReadExactlyAsync(bytes, cancellationToken).ConfigureAwait(false);
+            return new ImageRange(bytes, total);
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable)
+        {
+            return await SizeAsync(version, cancellationToken).ConfigureAwait(false) is long size ? new ImageRange([], size) : null;
+        }
+    }
+
+    /// <summary>A version's image's length (<c>HeadObject</c>), or null when there is no such image.</summary>
+    /// <param name="version">The version.</param>
+    /// <param name="cancellationToken">Cancels.</param>
+    /// <returns>The length.</returns>
+    public async Task<long?> SizeAsync(string version, CancellationToken cancellationToken)
+    {
+        try
+        {
+            GetObjectMetadataResponse head = await _s3.GetObjectMetadataAsync(Bucket, ImageKey(version), cancellationToken).ConfigureAwait(false);
+            return head.ContentLength;
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    private static long? TotalOf(string? contentRange) =>
+        contentRange is not null && contentRange.LastIndexOf('/') is int slash and > 0
+            && long.TryParse(contentRange.AsSpan(slash + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long total)
+            ? total
+            : null;
 
     /// <summary>A version's record, or null when there is none.</summary>
     /// <param name="version">The version.</param>
@@ -139,3 +227,8 @@ public sealed class ImageBucket
         }
     }
 }
+
+/// <summary>Part of an image: the bytes read (empty when the range starts past the end) and the whole image's length.</summary>
+/// <param name="Bytes">The bytes.</param>
+/// <param name="Total">The image's length.</param>
+public sealed record ImageRange(byte[] Bytes, long Total);

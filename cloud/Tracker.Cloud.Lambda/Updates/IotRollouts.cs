@@ -39,8 +39,11 @@ public sealed class IotRollouts
     /// <summary>The job id's prefix: jobs without it are not rollouts and are not listed.</summary>
     public const string JobPrefix = "rollout-";
 
-    /// <summary>How long the pre-signed image URL in a car's job document holds (IoT allows 60 to 3,600 s).</summary>
-    public const int PresignedSeconds = 3600;
+    /// <summary>
+    /// How long past the rollout's last release and its cars' in-progress timeout the image URL still holds: a car parked
+    /// offline gets its queued job when it next connects, and its download must still work (<see cref="UrlLifetime"/>).
+    /// </summary>
+    public static readonly TimeSpan OfflineGrace = TimeSpan.FromDays(7);
 
     /// <summary>How long a car may stay in progress before IoT times its execution out.</summary>
     public const int InProgressTimeoutMinutes = 60;
@@ -57,41 +60,60 @@ public sealed class IotRollouts
     /// <summary>The reason code this API cancels with, which tells an operator's cancel from IoT's abort.</summary>
     public const string CancelReason = "OPERATOR_CANCEL";
 
+    /// <summary>
+    /// How a job document is written: '+' in the signature and '&amp;' in the URL as themselves, not <c>\u002B</c> and
+    /// <c>\u0026</c> (the default encoder's HTML-safe escapes, 5 more bytes each, which pushed the message past the car's
+    /// 1,024 bytes). The document is ASCII JSON read by IoT and the car, never put in HTML.
+    /// </summary>
+    public static readonly JsonSerializerOptions DocumentJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private readonly IotControlPlane _iot;
     private readonly ImageBucket _images;
-    private readonly string _presignRoleArn;
+    private readonly ImageUrls _urls;
     private readonly TimeProvider _clock;
 
     /// <summary>Creates the service.</summary>
     /// <param name="iot">IoT's control plane.</param>
     /// <param name="images">The uploaded images.</param>
-    /// <param name="presignRoleArn">The role IoT Jobs pre-signs image URLs with (the stack's <c>UpdatesPresignRoleArn</c>).</param>
+    /// <param name="urls">Mints the image URLs the job documents carry (served by the API function's <see cref="Api.ImagesApi"/>).</param>
     /// <param name="clock">Names new rollouts.</param>
-    public IotRollouts(IotControlPlane iot, ImageBucket images, string presignRoleArn, TimeProvider clock)
+    public IotRollouts(IotControlPlane iot, ImageBucket images, ImageUrls urls, TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(iot);
         ArgumentNullException.ThrowIfNull(images);
-        ArgumentException.ThrowIfNullOrWhiteSpace(presignRoleArn);
+        ArgumentNullException.ThrowIfNull(urls);
         ArgumentNullException.ThrowIfNull(clock);
         _iot = iot;
         _images = images;
-        _presignRoleArn = presignRoleArn;
+        _urls = urls;
         _clock = clock;
     }
 
-    /// <summary>The job document a car gets: the image's fields and its URL as the pre-signing placeholder.</summary>
+    /// <summary>The job document a car gets: the image's fields and its URL.</summary>
     /// <param name="image">The image.</param>
-    /// <param name="images">Where it is.</param>
+    /// <param name="url">Its URL (<see cref="ImageUrls.MintAsync"/>).</param>
     /// <returns>The document (the shape the car's <c>UpdateJob</c> reads).</returns>
-    public static JsonObject JobDocument(UpdateImage image, ImageBucket images)
+    public static JsonObject JobDocument(UpdateImage image, string url)
     {
         ArgumentNullException.ThrowIfNull(image);
-        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(url);
         JsonObject document = image.ToJson();
         document.Remove("keyId"); // the car checks against the key in its bundle
-        document["url"] = images.PresignedUrlPlaceholder(image.Version);
+        document["url"] = url;
         return document;
     }
+
+    /// <summary>
+    /// How long a rollout's image URL holds: IoT releases the last of <paramref name="cars"/> after
+    /// <c>cars / rate</c> minutes, that car may stay in progress <see cref="InProgressTimeoutMinutes"/>, and a car offline
+    /// then gets its job up to <see cref="OfflineGrace"/> later. One static URL serves the whole job (IoT Jobs re-signs
+    /// only its own placeholder), so it cannot be shorter than the job can run.
+    /// </summary>
+    /// <param name="cars">The group's cars.</param>
+    /// <param name="ratePerMinute">The rollout's rate.</param>
+    /// <returns>The lifetime.</returns>
+    public static TimeSpan UrlLifetime(int cars, int ratePerMinute) =>
+        TimeSpan.FromMinutes(((Math.Max(cars, 1) + Math.Max(ratePerMinute, 1) - 1) / Math.Max(ratePerMinute, 1)) + InProgressTimeoutMinutes) + OfflineGrace;
 
     /// <summary>Starts a rollout: <c>CreateJob</c> for the group's thing group.</summary>
     /// <param name="group">The group (a static thing group's name).</param>
@@ -127,6 +149,7 @@ public sealed class IotRollouts
         }
 
         DateTimeOffset now = _clock.GetUtcNow();
+        string url = await _urls.MintAsync(image.Version, now + UrlLifetime(cars.Count, request.RatePerMinute), cancellationToken).ConfigureAwait(false);
         string id = "r" + now.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
         var meta = new JsonObject
         {
@@ -138,10 +161,9 @@ public sealed class IotRollouts
         var job = new JsonObject
         {
             ["targets"] = new JsonArray(groupArn),
-            ["document"] = JobDocument(image, _images).ToJsonString(),
+            ["document"] = JobDocument(image, url).ToJsonString(DocumentJson),
             ["description"] = meta.ToJsonString(),
             ["targetSelection"] = "SNAPSHOT",
-            ["presignedUrlConfig"] = new JsonObject { ["roleArn"] = _presignRoleArn, ["expiresInSec"] = PresignedSeconds },
             ["jobExecutionsRolloutConfig"] = new JsonObject { ["maximumPerMinute"] = request.RatePerMinute },
             ["timeoutConfig"] = new JsonObject { ["inProgressTimeoutInMinutes"] = InProgressTimeoutMinutes },
         };

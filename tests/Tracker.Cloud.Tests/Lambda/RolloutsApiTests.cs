@@ -9,8 +9,10 @@ using Tracker.Cloud.Lambda.Api;
 using Tracker.Cloud.Lambda.Functions;
 using Tracker.Cloud.Lambda.Updates;
 using Tracker.Cloud.Testing;
+using Tracker.Core.Common;
 using Tracker.Core.Control;
 using Tracker.Testing;
+using Xunit.Abstractions;
 
 namespace Tracker.Cloud.Tests.Lambda;
 
@@ -19,18 +21,19 @@ namespace Tracker.Cloud.Tests.Lambda;
 /// (s3rver), rollouts as IoT jobs on the loopback control plane, which recomputes every request's SigV4 signature and
 /// keeps the jobs' state; IoT's refusals and malformed answers become problems, and so does every bad request body.
 /// </summary>
-public sealed class RolloutsApiTests(S3rverServer s3rver) : IClassFixture<S3rverServer>, IAsyncLifetime
+public sealed class RolloutsApiTests(S3rverServer s3rver, ITestOutputHelper output) : IClassFixture<S3rverServer>, IAsyncLifetime
 {
     private const string Region = "eu-west-1";
     private const string KeyId = "AKIDEXAMPLE";
     private const string Secret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
     private const string Operator = "9d3b7e52-operator-0001";
-    private const string PresignRole = "arn:aws:iam::123456789012:role/tracker-dev-presign";
+    private const string Origin = "https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com";
 
     private static readonly RSA Fleet = RSA.Create(3072);
     private static readonly byte[] FleetModulus = Fleet.ExportParameters(false).Modulus!;
 
     private readonly LoopbackIotControlPlane _iot = new(Region, Secret);
+    private readonly ManualClock _clock = new(LambdaEvents.SampleNowMs);
     private AmazonS3Client? _s3;
     private string _bucket = string.Empty;
     private ApiHandler? _api;
@@ -157,9 +160,9 @@ public sealed class RolloutsApiTests(S3rverServer s3rver) : IClassFixture<S3rver
     }
 
     [FactNeeding(Part.S3rver)]
-    public async Task ARollout_IsOneIotJobForTheThingGroup_WithRateAbortPresigning_AndADocumentTheCarReads()
+    public async Task ARollout_IsOneIotJobForTheThingGroup_WithRateAndAbort_AndADocumentTheCarAccepts_WhoseUrlDownloadsTheImage()
     {
-        byte[] image = Image(40_000, 6);
+        byte[] image = UpdateImages.Pack("1.5.0+build.7", 40_000, new Random(6));
         Assert.Equal(201, (await Call("/updates/images", "POST", Upload(image, "1.5.0+build.7"))).Status);
 
         (int status, JsonObject rollout) = await Call("/groups/north/rollouts", "POST", "{\"version\":\"1.5.0+build.7\",\"ratePerMinute\":2,\"abort\":{\"failurePercent\":50,\"minCount\":2}}");
@@ -177,30 +180,86 @@ public sealed class RolloutsApiTests(S3rverServer s3rver) : IClassFixture<S3rver
         JsonObject job = _iot.Created["rollout-" + id];
         Assert.Equal("arn:aws:iot:eu-west-1:123456789012:thinggroup/north", (string?)job["targets"]![0]);
         Assert.Equal(2, (int)job["jobExecutionsRolloutConfig"]!["maximumPerMinute"]!);
-        Assert.Equal(PresignRole, (string?)job["presignedUrlConfig"]!["roleArn"]);
-        Assert.Equal(3600, (int)job["presignedUrlConfig"]!["expiresInSec"]!);
+        Assert.Null(job["presignedUrlConfig"]); // the URL is the API's own, not one IoT Jobs pre-signs
         JsonObject criterion = job["abortConfig"]!["criteriaList"]![0]!.AsObject();
         Assert.Equal("{\"failureType\":\"ALL\",\"action\":\"CANCEL\",\"thresholdPercentage\":50,\"minNumberOfExecutedThings\":2}", criterion.ToJsonString());
 
-        // The document as IoT Jobs delivers it: the placeholder replaced with a pre-signed URL, then read by the car's own reader.
+        // The document as IoT Jobs delivers it (nothing to replace: the URL is the API's short one), read by the car's own
+        // reader: the whole message fits the modem's 1,024 bytes (a URL pre-signed by a role, with X-Amz-Security-Token,
+        // did not: every SIM7080G car refused it as BadDocument).
+        Assert.DoesNotContain("\\u00", (string)job["document"]!, StringComparison.Ordinal); // '+' and '&' as themselves
         JsonObject document = JsonNode.Parse((string)job["document"]!)!.AsObject();
-        Assert.Equal("${aws:iot:s3-presigned-url:https://" + _bucket + ".s3.amazonaws.com/images/1.5.0%2Bbuild.7.bin}", (string?)document["url"]);
+        string url = (string)document["url"]!;
+        Assert.StartsWith(Origin + "/images/1.5.0%2Bbuild.7?e=", url, StringComparison.Ordinal);
+        Assert.DoesNotContain("X-Amz", url, StringComparison.Ordinal);
         Assert.Null(document["keyId"]);
-        // A URL that fits the modem's 1,024-byte message is read; one pre-signed by a role (with its session token,
-        // X-Amz-Security-Token, several hundred characters) does not fit, and the car's reader refuses the message: the
-        // gap the Lambda README states (what only a deployed stack and a car on the SIM7080G path can settle).
-        document["url"] = "https://" + _bucket + ".s3.amazonaws.com/images/1.5.0%2Bbuild.7.bin?X-Amz-Expires=3600&X-Amz-Signature=" + new string('a', 64);
-        Assert.True(UpdateJob.TryParse(Notify("rollout-" + id, document), 0, Notify("rollout-" + id, document).Length, out UpdateJob? parsed, out string problem), problem);
+        byte[] message = Notify("rollout-" + id, document);
+        Assert.True(message.Length <= 1024, message.Length + " bytes");
+        Assert.True(UpdateJob.TryParse(message, 0, message.Length, out UpdateJob? parsed, out string problem), problem);
         Assert.Equal("1.5.0+build.7", parsed!.Version);
+        Assert.Equal(url, parsed.Url);
         Assert.Equal(image.Length, parsed.Size);
         Assert.Equal(UpdateCheck.Ok, UpdateVerifier.Check(SHA256.HashData(image), parsed.Sha256, parsed.Version, parsed.Signature, FleetModulus));
-        document["url"] = (string)document["url"]! + "&X-Amz-Security-Token=" + new string('T', 800);
-        byte[] tooLong = Notify("rollout-" + id, document);
-        Assert.False(UpdateJob.TryParse(tooLong, 0, tooLong.Length, out UpdateJob? refused, out string why));
-        Assert.Null(refused);
-        Assert.Contains("at most 1024", why, StringComparison.Ordinal);
+
+        // The URL holds while the job can run: its last car released, in progress an hour, then a week for cars offline.
+        long expiry = long.Parse(url[(url.IndexOf("?e=", StringComparison.Ordinal) + 3)..url.IndexOf('&', StringComparison.Ordinal)]);
+        Assert.Equal(_clock.GetUtcNow().Add(IotRollouts.UrlLifetime(3, 2)).ToUnixTimeSeconds(), expiry);
+        Assert.Equal(TimeSpan.FromMinutes(2 + 60) + IotRollouts.OfflineGrace, IotRollouts.UrlLifetime(3, 2));
+
+        // The car downloads the image from that URL through the same function, in its chunks, with its own range client.
+        var client = new HttpRangeClient(parsed.Url, new HttpApiConnection(_api!));
+        byte[] received = new byte[parsed.Size];
+        byte[] chunk = new byte[StagedDownload.DefaultChunkBytes];
+        for (int offset = 0; offset < received.Length; offset += chunk.Length)
+        {
+            int want = Math.Min(chunk.Length, received.Length - offset);
+            Assert.Equal(RangeResult.Ok, client.Read(offset, chunk, want, out int read));
+            Array.Copy(chunk, 0, received, offset, read);
+        }
+
+        Assert.Equal(image, received);
+        _clock.Now = DateTimeOffset.FromUnixTimeSeconds(expiry + 1);
+        Assert.Equal(RangeResult.Refused, client.Read(0, chunk, 16, out _)); // expired: 403
+        Assert.Equal("refused: 403", client.LastProblem);
 
         Assert.All(_iot.Requests, r => Assert.EndsWith(" ok", r, StringComparison.Ordinal));
+    }
+
+    [FactNeeding(Part.S3rver)]
+    public async Task TheJobMessage_InIotsNotifyNextShape_FitsForAShortVersion_AndTheLongestIsMeasured()
+    {
+        string shortVersion = "1.6.2";
+        string longVersion = "1.0.0-" + new string('r', UpdateLimits.MaxVersionLength - 6);
+        string shortId = await StartAsync("north", shortVersion, 1);
+        Assert.Equal(200, (await Call("/rollouts/" + shortId + "/cancel", "POST")).Status);
+        string longId = await StartAsync("north", longVersion, 1);
+
+        // notify-next for a queued job as IoT Jobs sends it (AWS IoT developer guide, "Jobs device MQTT API").
+        byte[] queued = NextMessage(shortId, false);
+        Assert.True(UpdateJob.TryParse(queued, 0, queued.Length, out UpdateJob? parsed, out string problem), problem + ": " + Encoding.UTF8.GetString(queued));
+        Assert.Equal(shortVersion, parsed!.Version);
+
+        // The widest: a 32-character version (twice: the field and the URL) and an execution already in progress.
+        byte[] widest = NextMessage(longId, true);
+        bool read = UpdateJob.TryParse(widest, 0, widest.Length, out _, out string why);
+        Assert.True(read || why.Contains("at most 1024", StringComparison.Ordinal), why);
+        output.WriteLine("notify-next, version '" + shortVersion + "', queued: " + queued.Length + " bytes; version of 32 characters, in progress: " + widest.Length + " bytes (" + (read ? "read" : "refused") + ")");
+
+        byte[] NextMessage(string id, bool inProgress)
+        {
+            JsonObject document = JsonNode.Parse((string)_iot.Created["rollout-" + id]["document"]!)!.AsObject();
+            var execution = new JsonObject { ["jobId"] = "rollout-" + id, ["thingName"] = "car-1", ["status"] = inProgress ? "IN_PROGRESS" : "QUEUED", ["queuedAt"] = 1765110000L };
+            if (inProgress)
+            {
+                execution["startedAt"] = 1765110060L;
+            }
+
+            execution["lastUpdatedAt"] = 1765110060L;
+            execution["versionNumber"] = inProgress ? 2 : 1;
+            execution["executionNumber"] = 1;
+            execution["jobDocument"] = document;
+            return Encoding.UTF8.GetBytes(new JsonObject { ["timestamp"] = 1765110060L, ["execution"] = execution }.ToJsonString(IotRollouts.DocumentJson));
+        }
     }
 
     [FactNeeding(Part.S3rver)]
@@ -337,11 +396,18 @@ public sealed class RolloutsApiTests(S3rverServer s3rver) : IClassFixture<S3rver
     {
         Assert.Null(UpdatesSettings.Read(_ => null));
         var env = new Dictionary<string, string> { [UpdatesSettings.BucketVariable] = "b" };
-        Assert.Contains(UpdatesSettings.PresignRoleVariable, Assert.Throws<InvalidOperationException>(() => UpdatesSettings.Read(env.GetValueOrDefault)).Message, StringComparison.Ordinal);
-        env[UpdatesSettings.PresignRoleVariable] = PresignRole;
+        Assert.Contains(UpdatesSettings.ImageOriginVariable, Assert.Throws<InvalidOperationException>(() => UpdatesSettings.Read(env.GetValueOrDefault)).Message, StringComparison.Ordinal);
+        foreach (string bad in new[] { "http://a.example", "https://a.example/path", "https://a.example?x=1", "https://u:p@a.example", "not a url", "https://a_b.example" })
+        {
+            env[UpdatesSettings.ImageOriginVariable] = bad;
+            Assert.Contains(UpdatesSettings.ImageOriginVariable, Assert.Throws<InvalidOperationException>(() => UpdatesSettings.Read(env.GetValueOrDefault)).Message, StringComparison.Ordinal);
+        }
+
+        env[UpdatesSettings.ImageOriginVariable] = Origin;
         Assert.Contains("AWS_REGION", Assert.Throws<InvalidOperationException>(() => UpdatesSettings.Read(env.GetValueOrDefault)).Message, StringComparison.Ordinal);
         env["AWS_REGION"] = Region;
         Assert.Equal(new Uri("https://iot.eu-west-1.amazonaws.com"), UpdatesSettings.Read(env.GetValueOrDefault)!.IotEndpoint);
+        Assert.Equal(new Uri(Origin), UpdatesSettings.Read(env.GetValueOrDefault)!.ImageOrigin);
         env[UpdatesSettings.SigningKeyVariable] = "AAAA";
         Assert.Contains(UpdatesSettings.SigningKeyVariable, Assert.Throws<InvalidOperationException>(() => UpdatesSettings.Read(env.GetValueOrDefault)).Message, StringComparison.Ordinal);
         env[UpdatesSettings.SigningKeyVariable] = Convert.ToBase64String(FleetModulus);
@@ -364,19 +430,21 @@ public sealed class RolloutsApiTests(S3rverServer s3rver) : IClassFixture<S3rver
 
     private ApiHandler Handler(string secret)
     {
-        var clock = new ManualClock(LambdaEvents.SampleNowMs);
+        ManualClock clock = _clock;
         var fixes = new InMemoryFixStore();
         var rentals = new InMemoryRentalStore();
         var images = new ImageBucket(_s3!, _bucket);
+        var urls = new ImageUrls(images, new Uri(Origin), clock);
         var iot = new IotControlPlane(new HttpClient { Timeout = TimeSpan.FromSeconds(10) }, _iot.Endpoint, Region, () => new ImmutableCredentials(KeyId, secret, "session-token"), clock);
         return new ApiHandler(new QueryService(fixes, new AccessPolicy(rentals, clock)), clock)
         {
-            Rollouts = new RolloutsApi(new IotRollouts(iot, images, PresignRole, clock), images, FleetModulus),
+            Rollouts = new RolloutsApi(new IotRollouts(iot, images, urls, clock), images, FleetModulus),
+            Images = new ImagesApi(urls, images),
         };
     }
 
     private static byte[] Notify(string jobId, JsonObject document) =>
-        Encoding.UTF8.GetBytes(new JsonObject { ["execution"] = new JsonObject { ["jobId"] = jobId, ["versionNumber"] = 1, ["jobDocument"] = document.DeepClone() } }.ToJsonString());
+        Encoding.UTF8.GetBytes(new JsonObject { ["execution"] = new JsonObject { ["jobId"] = jobId, ["versionNumber"] = 1, ["jobDocument"] = document.DeepClone() } }.ToJsonString(IotRollouts.DocumentJson));
 
     private static byte[] Image(int size, int seed)
     {
