@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Tracker.Core.Control;
 
 namespace Tracker.Cloud.Lambda.Updates;
 
@@ -104,6 +105,36 @@ public sealed class IotRollouts
     }
 
     /// <summary>
+    /// The widest message IoT Jobs sends a car of the job on <c>$aws/things/{car}/jobs/notify-next</c> (AWS IoT developer
+    /// guide, "Jobs device MQTT API"): the execution in progress, its times in epoch seconds (10 digits), a version number
+    /// of up to 3 digits (each status update the car makes adds one; it makes fewer than ten a job), an execution number of
+    /// up to 2 (a rollout sets no retries), the car's name and the job document. IoT's <c>statusDetails</c> are not in it:
+    /// whether notify-next carries them is for AWS to show (the local service leaves them out).
+    /// </summary>
+    /// <param name="jobId">The job's id.</param>
+    /// <param name="thingName">The car (its thing name).</param>
+    /// <param name="document">The job document.</param>
+    /// <returns>The message's size in bytes.</returns>
+    public static int NotifyNextBytes(string jobId, string thingName, JsonObject document)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        const long Seconds = 9_999_999_999;
+        var execution = new JsonObject
+        {
+            ["jobId"] = jobId,
+            ["thingName"] = thingName,
+            ["status"] = "IN_PROGRESS",
+            ["queuedAt"] = Seconds,
+            ["startedAt"] = Seconds,
+            ["lastUpdatedAt"] = Seconds,
+            ["versionNumber"] = 999,
+            ["executionNumber"] = 99,
+            ["jobDocument"] = document.DeepClone(),
+        };
+        return System.Text.Encoding.UTF8.GetByteCount(new JsonObject { ["timestamp"] = Seconds, ["execution"] = execution }.ToJsonString(DocumentJson));
+    }
+
+    /// <summary>
     /// How long a rollout's image URL holds: IoT releases the last of <paramref name="cars"/> after
     /// <c>cars / rate</c> minutes, that car may stay in progress <see cref="InProgressTimeoutMinutes"/>, and a car offline
     /// then gets its job up to <see cref="OfflineGrace"/> later. One static URL serves the whole job (IoT Jobs re-signs
@@ -151,6 +182,16 @@ public sealed class IotRollouts
         DateTimeOffset now = _clock.GetUtcNow();
         string url = await _urls.MintAsync(image.Version, now + UrlLifetime(cars.Count, request.RatePerMinute), cancellationToken).ConfigureAwait(false);
         string id = "r" + now.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
+        JsonObject document = JobDocument(image, url);
+        int widest = NotifyNextBytes(JobPrefix + id, cars.MaxBy(c => c.Length)!, document);
+        if (widest > ShadowLimits.MaxMessageBytes)
+        {
+            // Every car would refuse the job (REJECTED, the message over its reader's limit): say so now, not car by car.
+            return RolloutAnswer.Refused(422, "job-too-large",
+                "A car would receive this job in a message of " + widest + " bytes, over the " + ShadowLimits.MaxMessageBytes +
+                " its modem and job reader take. The version (" + request.Version.Length + " characters) stands in it twice: upload the image under a shorter version.");
+        }
+
         var meta = new JsonObject
         {
             ["group"] = group,
@@ -161,7 +202,7 @@ public sealed class IotRollouts
         var job = new JsonObject
         {
             ["targets"] = new JsonArray(groupArn),
-            ["document"] = JobDocument(image, url).ToJsonString(DocumentJson),
+            ["document"] = document.ToJsonString(DocumentJson),
             ["description"] = meta.ToJsonString(),
             ["targetSelection"] = "SNAPSHOT",
             ["jobExecutionsRolloutConfig"] = new JsonObject { ["maximumPerMinute"] = request.RatePerMinute },

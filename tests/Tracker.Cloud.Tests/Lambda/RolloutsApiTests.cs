@@ -162,17 +162,17 @@ public sealed class RolloutsApiTests(S3rverServer s3rver, ITestOutputHelper outp
     [FactNeeding(Part.S3rver)]
     public async Task ARollout_IsOneIotJobForTheThingGroup_WithRateAndAbort_AndADocumentTheCarAccepts_WhoseUrlDownloadsTheImage()
     {
-        byte[] image = UpdateImages.Pack("1.5.0+build.7", 40_000, new Random(6));
-        Assert.Equal(201, (await Call("/updates/images", "POST", Upload(image, "1.5.0+build.7"))).Status);
+        byte[] image = UpdateImages.Pack("1.5.0+b.7", 40_000, new Random(6));
+        Assert.Equal(201, (await Call("/updates/images", "POST", Upload(image, "1.5.0+b.7"))).Status);
 
-        (int status, JsonObject rollout) = await Call("/groups/north/rollouts", "POST", "{\"version\":\"1.5.0+build.7\",\"ratePerMinute\":2,\"abort\":{\"failurePercent\":50,\"minCount\":2}}");
+        (int status, JsonObject rollout) = await Call("/groups/north/rollouts", "POST", "{\"version\":\"1.5.0+b.7\",\"ratePerMinute\":2,\"abort\":{\"failurePercent\":50,\"minCount\":2}}");
 
         Assert.Equal(201, status);
         string id = (string)rollout["id"]!;
         Assert.Equal("rollout-" + id, (string?)rollout["jobId"]);
         Assert.Equal("running", (string?)rollout["state"]);
         Assert.Equal("north", (string?)rollout["group"]);
-        Assert.Equal("1.5.0+build.7", (string?)rollout["version"]);
+        Assert.Equal("1.5.0+b.7", (string?)rollout["version"]);
         Assert.Equal(2, (int)rollout["released"]!);
         Assert.Equal("{\"PENDING\":1,\"QUEUED\":2}", rollout["counts"]!.ToJsonString());
         Assert.Equal(["car-1", "car-2", "car-3"], rollout["cars"]!.AsArray().Select(c => (string)c!["car"]!));
@@ -190,13 +190,13 @@ public sealed class RolloutsApiTests(S3rverServer s3rver, ITestOutputHelper outp
         Assert.DoesNotContain("\\u00", (string)job["document"]!, StringComparison.Ordinal); // '+' and '&' as themselves
         JsonObject document = JsonNode.Parse((string)job["document"]!)!.AsObject();
         string url = (string)document["url"]!;
-        Assert.StartsWith(Origin + "/images/1.5.0%2Bbuild.7?e=", url, StringComparison.Ordinal);
+        Assert.StartsWith(Origin + "/images/1.5.0%2Bb.7?e=", url, StringComparison.Ordinal);
         Assert.DoesNotContain("X-Amz", url, StringComparison.Ordinal);
         Assert.Null(document["keyId"]);
         byte[] message = Notify("rollout-" + id, document);
         Assert.True(message.Length <= 1024, message.Length + " bytes");
         Assert.True(UpdateJob.TryParse(message, 0, message.Length, out UpdateJob? parsed, out string problem), problem);
-        Assert.Equal("1.5.0+build.7", parsed!.Version);
+        Assert.Equal("1.5.0+b.7", parsed!.Version);
         Assert.Equal(url, parsed.Url);
         Assert.Equal(image.Length, parsed.Size);
         Assert.Equal(UpdateCheck.Ok, UpdateVerifier.Check(SHA256.HashData(image), parsed.Sha256, parsed.Version, parsed.Signature, FleetModulus));
@@ -226,38 +226,54 @@ public sealed class RolloutsApiTests(S3rverServer s3rver, ITestOutputHelper outp
     }
 
     [FactNeeding(Part.S3rver)]
-    public async Task TheJobMessage_InIotsNotifyNextShape_FitsForAShortVersion_AndTheLongestIsMeasured()
+    public async Task TheJobMessage_InIotsNotifyNextShape_FitsForAShortVersion_AndARolloutThatCouldNotFitIsRefused()
     {
         string shortVersion = "1.6.2";
         string longVersion = "1.0.0-" + new string('r', UpdateLimits.MaxVersionLength - 6);
         string shortId = await StartAsync("north", shortVersion, 1);
-        Assert.Equal(200, (await Call("/rollouts/" + shortId + "/cancel", "POST")).Status);
-        string longId = await StartAsync("north", longVersion, 1);
 
         // notify-next for a queued job as IoT Jobs sends it (AWS IoT developer guide, "Jobs device MQTT API").
         byte[] queued = NextMessage(shortId, false);
         Assert.True(UpdateJob.TryParse(queued, 0, queued.Length, out UpdateJob? parsed, out string problem), problem + ": " + Encoding.UTF8.GetString(queued));
         Assert.Equal(shortVersion, parsed!.Version);
+        byte[] inProgress = NextMessage(shortId, true);
+        Assert.True(UpdateJob.TryParse(inProgress, 0, inProgress.Length, out _, out problem), problem);
 
-        // The widest: a 32-character version (twice: the field and the URL) and an execution already in progress.
-        byte[] widest = NextMessage(longId, true);
-        bool read = UpdateJob.TryParse(widest, 0, widest.Length, out _, out string why);
-        Assert.True(read || why.Contains("at most 1024", StringComparison.Ordinal), why);
-        output.WriteLine("notify-next, version '" + shortVersion + "', queued: " + queued.Length + " bytes; version of 32 characters, in progress: " + widest.Length + " bytes (" + (read ? "read" : "refused") + ")");
+        // The API's own bound for the widest message (in progress, the longest car name, 10-digit times) is never below
+        // what this test builds independently.
+        JsonObject document = JsonNode.Parse((string)_iot.Created["rollout-" + shortId]["document"]!)!.AsObject();
+        int bound = IotRollouts.NotifyNextBytes("rollout-" + shortId, "car-1", document);
+        Assert.InRange(inProgress.Length, 1, bound);
+        Assert.Equal(200, (await Call("/rollouts/" + shortId + "/cancel", "POST")).Status);
 
-        byte[] NextMessage(string id, bool inProgress)
+        // A 32-character version stands twice (the field and the URL) and would not fit: refused at the start, with the
+        // size, rather than REJECTED by every car; no job is created.
+        if ((await Call("/updates/images", "GET")).Body["images"]!.AsArray().All(i => (string?)i!["version"] != longVersion))
         {
-            JsonObject document = JsonNode.Parse((string)_iot.Created["rollout-" + id]["document"]!)!.AsObject();
-            var execution = new JsonObject { ["jobId"] = "rollout-" + id, ["thingName"] = "car-1", ["status"] = inProgress ? "IN_PROGRESS" : "QUEUED", ["queuedAt"] = 1765110000L };
-            if (inProgress)
+            Assert.Equal(201, (await Call("/updates/images", "POST", Upload(Image(1000, longVersion.Length), longVersion))).Status);
+        }
+
+        int jobs = _iot.Created.Count;
+        (int status, JsonObject refusal) = await Call("/groups/north/rollouts", "POST", "{\"version\":\"" + longVersion + "\",\"ratePerMinute\":1}");
+        Assert.Equal(422, status);
+        Assert.EndsWith("/job-too-large", (string?)refusal["type"], StringComparison.Ordinal);
+        Assert.Contains("over the 1024", (string?)refusal["detail"], StringComparison.Ordinal);
+        Assert.Equal(jobs, _iot.Created.Count);
+        output.WriteLine("notify-next, version '" + shortVersion + "': queued " + queued.Length + " bytes, in progress " + inProgress.Length + " bytes, the API's bound " + bound + " bytes; a 32-character version: " + (string?)refusal["detail"]);
+
+        byte[] NextMessage(string id, bool started)
+        {
+            JsonObject job = JsonNode.Parse((string)_iot.Created["rollout-" + id]["document"]!)!.AsObject();
+            var execution = new JsonObject { ["jobId"] = "rollout-" + id, ["thingName"] = "car-1", ["status"] = started ? "IN_PROGRESS" : "QUEUED", ["queuedAt"] = 1765110000L };
+            if (started)
             {
                 execution["startedAt"] = 1765110060L;
             }
 
             execution["lastUpdatedAt"] = 1765110060L;
-            execution["versionNumber"] = inProgress ? 2 : 1;
+            execution["versionNumber"] = started ? 2 : 1;
             execution["executionNumber"] = 1;
-            execution["jobDocument"] = document;
+            execution["jobDocument"] = job;
             return Encoding.UTF8.GetBytes(new JsonObject { ["timestamp"] = 1765110060L, ["execution"] = execution }.ToJsonString(IotRollouts.DocumentJson));
         }
     }
