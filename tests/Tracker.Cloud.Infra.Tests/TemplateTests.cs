@@ -146,8 +146,9 @@ public sealed class TemplateTests(SynthFixture synth)
     public void IdentityPolicies_UseResourceStarOnlyForActionsWithoutResourceLevelPermissions()
     {
         // dynamodb:ListStreams has no resource-level permissions; Lambda's stream poller for live-disconnect needs it.
-        // iot:ListJobs has none either (the Service Authorization Reference lists no resource type); the API's rollouts list jobs.
-        string[] allowed = ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "cloudwatch:PutMetricData", "dynamodb:ListStreams", "iot:ListJobs"];
+        // iot:ListJobs and iot:ListThingGroups have none either (the Service Authorization Reference lists no resource type); the
+        // API lists jobs for its rollouts and thing groups for its groups.
+        string[] allowed = ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "cloudwatch:PutMetricData", "dynamodb:ListStreams", "iot:ListJobs", "iot:ListThingGroups"];
         foreach ((string where, JsonObject statement) in PolicyStatements.Identity(Dev).Where(s => (string?)s.Statement["Effect"] == "Allow"))
         {
             if (Strings(statement["Resource"]).Contains("*"))

@@ -102,7 +102,7 @@ public sealed class ConfigApi
         foreach (string group in (await _groups.AllAsync(cancellationToken).ConfigureAwait(false)).Order(StringComparer.Ordinal))
         {
             List<string> cars = await _groups.MembersAsync(group, cancellationToken).ConfigureAwait(false);
-            groups.Add(new JsonObject { ["group"] = group, ["cars"] = Names(cars) });
+            groups.Add((JsonNode)new JsonObject { ["group"] = group, ["cars"] = Names(cars) });
         }
 
         return groups;
@@ -182,7 +182,7 @@ public sealed class ConfigApi
             await _groups.SetMemberAsync(group, car, add: true, cancellationToken).ConfigureAwait(false);
             if (stored.Cfg.Count > 0 && await ConfigureAsync(car, groupChange, cancellationToken).ConfigureAwait(false) is { } failure)
             {
-                failed.Add(failure);
+                failed.Add((JsonNode?)JsonValue.Create(failure));
             }
         }
 
@@ -199,7 +199,7 @@ public sealed class ConfigApi
         var views = new JsonArray();
         foreach (string car in await _groups.MembersAsync(group, cancellationToken).ConfigureAwait(false))
         {
-            views.Add(ConfigView.Of(car, await _shadows.GetAsync(car, cancellationToken).ConfigureAwait(false)));
+            views.Add((JsonNode)ConfigView.Of(car, await _shadows.GetAsync(car, cancellationToken).ConfigureAwait(false)));
         }
 
         return Json(200, new JsonObject { ["group"] = group, ["desired"] = ConfigView.ByKey(stored.Cfg), ["cars"] = views });
@@ -251,11 +251,11 @@ public sealed class ConfigApi
         {
             if (await WriteAsync(car, document, change, cancellationToken).ConfigureAwait(false) is { } failure)
             {
-                failed.Add(failure);
+                failed.Add((JsonNode?)JsonValue.Create(failure));
             }
             else
             {
-                written.Add(ConfigView.Of(car, await _shadows.GetAsync(car, cancellationToken).ConfigureAwait(false)));
+                written.Add((JsonNode)ConfigView.Of(car, await _shadows.GetAsync(car, cancellationToken).ConfigureAwait(false)));
             }
         }
 
