@@ -353,6 +353,11 @@ public sealed partial class EmbeddedBroker
     /// <summary>The viewer sessions the live feed is delivered to now (<see cref="LiveFanout"/>).</summary>
     public int LiveListeners => _fanout.Listeners;
 
+    /// <summary>The retained live message of <paramref name="topic"/> (a car's <c>fleet/{car}/status</c>), or null.</summary>
+    /// <param name="topic">The topic.</param>
+    /// <returns>A copy of the payload, or null when none is kept.</returns>
+    public byte[]? RetainedLiveMessage(string topic) => _fanout.TryGetRetained(topic, out byte[]? payload) ? (byte[])payload.Clone() : null;
+
     private Task OnConnectedAsync(ClientConnectedEventArgs e)
     {
         _guard.Connected(e.RemoteEndPoint);
@@ -580,7 +585,7 @@ public sealed partial class EmbeddedBroker
             MqttSessionStatus session = await server.GetSessionAsync(e.ClientId).ConfigureAwait(false);
             if (ReferenceEquals(session.Items, e.SessionItems))
             {
-                _fanout.Subscribed(e.ClientId, e.SessionItems, e.TopicFilter.Topic, session);
+                _fanout.Subscribed(e.ClientId, e.SessionItems, e.TopicFilter.Topic, session, MayReceive);
             }
         }
         catch (InvalidOperationException)
@@ -693,6 +698,20 @@ public sealed partial class EmbeddedBroker
             return;
         }
 
+        if (qos == MqttQualityOfServiceLevel.AtMostOnce && LiveFanout.Carries(topic))
+        {
+            // The live feed: straight to the viewers' sessions, not through MQTTnet's look at every session (LiveFanout).
+            // A retained one is kept by the fan-out for later subscriptions, not in MQTTnet's retained store, which every
+            // car's SUBSCRIBE would scan.
+            if (retain)
+            {
+                _fanout.Retain(topic, payload);
+            }
+
+            _fanout.Deliver(topic, payload, MayReceive);
+            return;
+        }
+
         var message = new MqttApplicationMessage
         {
             Topic = topic,
@@ -700,19 +719,6 @@ public sealed partial class EmbeddedBroker
             QualityOfServiceLevel = qos,
             Retain = retain,
         };
-        if (qos == MqttQualityOfServiceLevel.AtMostOnce && LiveFanout.Carries(topic))
-        {
-            // The live feed: straight to the viewers' sessions, not through MQTTnet's look at every session (LiveFanout).
-            // A retained one is kept in MQTTnet's retained store first, as its dispatch would, for later subscriptions.
-            if (retain)
-            {
-                await server.UpdateRetainedMessageAsync(message).ConfigureAwait(false);
-            }
-
-            _fanout.Deliver(topic, payload, MayReceive);
-            return;
-        }
-
         await server.InjectApplicationMessage(new InjectedMqttApplicationMessage(message) { SenderClientId = string.Empty }, CancellationToken.None).ConfigureAwait(false);
     }
 
