@@ -33,8 +33,7 @@ public sealed class ViewerBackpressureTests : IAsyncLifetime
     public async Task ViewerThatStopsReading_SmallMessages_FillTheMessageBound_LosesTheOldestLiveFixes_AndTheStoreGetsEveryFix()
     {
         LocalFleetHost host = _host.Host;
-        await using StalledViewer viewer = await StalledViewer.ConnectAsync(host.HttpUrl, ClientId, "ops", await _host.LoginAsync("ops"), "fleet/#");
-        Assert.True(await Poll.UntilAsync(() => host.Broker.LiveListeners == 1, TimeSpan.FromSeconds(10)), "the live feed has no listener");
+        await using StalledViewer viewer = await ConnectStalledViewerAsync();
         int published = await StallAsync(host);
 
         // Small live messages (about 100 bytes: withdrawn events) fill the outbox to its message bound long before its
@@ -64,8 +63,7 @@ public sealed class ViewerBackpressureTests : IAsyncLifetime
     public async Task ViewerThatStopsReading_LargeMessages_FillTheByteBoundBeforeTheMessageBound_AndTheStoreGetsEveryFix()
     {
         LocalFleetHost host = _host.Host;
-        await using StalledViewer viewer = await StalledViewer.ConnectAsync(host.HttpUrl, ClientId, "ops", await _host.LoginAsync("ops"), "fleet/#");
-        Assert.True(await Poll.UntilAsync(() => host.Broker.LiveListeners == 1, TimeSpan.FromSeconds(10)), "the live feed has no listener");
+        await using StalledViewer viewer = await ConnectStalledViewerAsync();
         int published = await StallAsync(host);
 
         // More large messages (64 KiB, as a car's backlog batch can be up to 128 KiB): each drops the oldest, and the
@@ -89,6 +87,13 @@ public sealed class ViewerBackpressureTests : IAsyncLifetime
 
         Assert.True(Queued(host).Messages >= Batches, "the car's live batches are not all in the outbox");
         Assert.Equal(1, host.Metrics.ViewersConnected);
+    }
+
+    private async Task<StalledViewer> ConnectStalledViewerAsync()
+    {
+        StalledViewer viewer = await StalledViewer.ConnectAsync(_host.Host.HttpUrl, ClientId, "ops", await _host.LoginAsync("ops"), "fleet/#");
+        Assert.True(await Poll.UntilAsync(() => _host.Host.Broker.LiveListeners == 1, TimeSpan.FromSeconds(10)), "the live feed has no listener");
+        return viewer;
     }
 
     /// <summary>
