@@ -46,7 +46,7 @@ public sealed partial class EmbeddedBroker
     private readonly ConnectionGuard _guard;
     private readonly ShadowService _shadows;
     private readonly JobsService? _jobs;
-    private readonly LiveFanout _fanout = new();
+    private readonly LiveFanout _fanout;
     private MqttServer? _server;
     private ITimer? _sweep;
 
@@ -77,6 +77,7 @@ public sealed partial class EmbeddedBroker
         _published = published;
         _clock = clock;
         _log = log;
+        _fanout = new LiveFanout(metrics.QueueDrop);
     }
 
     /// <summary>The TLS endpoint's client-certificate check (runs during the handshake).</summary>
@@ -358,6 +359,11 @@ public sealed partial class EmbeddedBroker
     /// <returns>A copy of the payload, or null when none is kept.</returns>
     public byte[]? RetainedLiveMessage(string topic) => _fanout.TryGetRetained(topic, out byte[]? payload) ? (byte[])payload.Clone() : null;
 
+    /// <summary>What a viewer session's live outbox holds now (<see cref="LiveOutbox"/>).</summary>
+    /// <param name="clientId">The session's client id.</param>
+    /// <returns>Its size; null when the session holds no <c>fleet/...</c> subscription.</returns>
+    public LiveQueueSize? LiveQueued(string clientId) => _fanout.Queued(clientId);
+
     private Task OnConnectedAsync(ClientConnectedEventArgs e)
     {
         _guard.Connected(e.RemoteEndPoint);
@@ -603,7 +609,7 @@ public sealed partial class EmbeddedBroker
     private Task OnQueueOverflowAsync(QueueMessageOverwrittenEventArgs e)
     {
         // A session's queue held BrokerLimits.MaxQueuedMessagesPerClient and MQTTnet dropped its oldest message to take a
-        // new one: a browser that does not keep up misses live positions (the map is best-effort), the host does not grow.
+        // new one (a viewer's live outbox counts its own drops through the same counter): a browser that does not keep up misses live positions (the map is best-effort), the host does not grow.
         _metrics.QueueDrop();
         return Task.CompletedTask;
     }

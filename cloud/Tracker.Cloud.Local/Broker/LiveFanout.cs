@@ -16,7 +16,8 @@ namespace Tracker.Cloud.Local.Broker;
 /// straight into the queues of the sessions it matches: the cost follows the browsers watching, not the cars. What
 /// MQTTnet would do is kept: a message goes once to a session however many of its filters match, at QoS 0 and without
 /// the retain flag (it is live); the per-delivery check (a renter's rental can end while they watch) runs for every
-/// delivery; a full queue drops its oldest.
+/// delivery; a full queue drops its oldest. Each session's live messages wait in its <see cref="LiveOutbox"/>, bounded in
+/// messages and in bytes, in front of MQTTnet's queue (which bounds messages only).
 /// <para>
 /// The retained statuses (<c>fleet/{car}/status</c>, one a car) are kept here too, not in MQTTnet's retained store:
 /// MQTTnet copies its whole retained store at every SUBSCRIBE and compares each message with each filter of it, so with
@@ -30,8 +31,17 @@ public sealed class LiveFanout
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Listener> _byClient = new(StringComparer.Ordinal);
+    private readonly Action _dropped;
     private Listener[] _listeners = [];
     private readonly ConcurrentDictionary<string, byte[]> _retained = new(StringComparer.Ordinal);
+
+    /// <summary>Creates the fan-out.</summary>
+    /// <param name="dropped">Told once for every live message a session's full outbox drops.</param>
+    public LiveFanout(Action dropped)
+    {
+        ArgumentNullException.ThrowIfNull(dropped);
+        _dropped = dropped;
+    }
 
     /// <summary>The viewer sessions holding at least one <c>fleet/...</c> subscription now.</summary>
     public int Listeners => Volatile.Read(ref _listeners).Length;
@@ -81,7 +91,7 @@ public sealed class LiveFanout
     /// <param name="clientId">The session's client id.</param>
     /// <param name="sessionItems">The session's items (they identify the session: a new session has new ones).</param>
     /// <param name="filter">The filter granted.</param>
-    /// <param name="session">The session, to enqueue into; looked up by the caller.</param>
+    /// <param name="session">The session, to deliver to; looked up by the caller.</param>
     /// <param name="mayReceive">The per-delivery check, for the retained messages the subscription is given.</param>
     /// <returns>How many retained messages were queued for the session.</returns>
     public int Subscribed(string clientId, IDictionary sessionItems, string filter, MqttSessionStatus session, Func<string, string, bool> mayReceive)
@@ -96,12 +106,14 @@ public sealed class LiveFanout
             return 0;
         }
 
+        LiveOutbox outbox;
         lock (_gate)
         {
             if (!_byClient.TryGetValue(clientId, out Listener? listener) || !ReferenceEquals(listener.Items, sessionItems))
             {
                 // A first subscription, or one of a new session under the same client id (the old one is gone).
-                listener = new Listener(clientId, sessionItems, session, []);
+                listener?.Outbox.Close();
+                listener = new Listener(clientId, sessionItems, new LiveOutbox(session, _dropped), []);
             }
 
             if (!listener.Filters.Contains(filter, StringComparer.Ordinal))
@@ -111,12 +123,13 @@ public sealed class LiveFanout
 
             _byClient[clientId] = listener;
             Publish();
+            outbox = listener.Outbox;
         }
 
-        return DeliverRetained(clientId, session, filter, mayReceive);
+        return DeliverRetained(clientId, outbox, filter, mayReceive);
     }
 
-    private int DeliverRetained(string clientId, MqttSessionStatus session, string filter, Func<string, string, bool> mayReceive)
+    private int DeliverRetained(string clientId, LiveOutbox outbox, string filter, Func<string, string, bool> mayReceive)
     {
         int queued = 0;
         foreach (KeyValuePair<string, byte[]> kept in _retained)
@@ -133,17 +146,12 @@ public sealed class LiveFanout
                 QualityOfServiceLevel = MqttQualityOfServiceLevel.AtMostOnce,
                 Retain = true,
             };
-            try
-            {
-                if (session.TryEnqueueApplicationMessage(message, out _))
-                {
-                    queued++;
-                }
-            }
-            catch (ObjectDisposedException)
+            if (!outbox.Offer(message))
             {
                 break; // The session ended meanwhile; its end event removes it.
             }
+
+            queued++;
         }
 
         return queued;
@@ -166,6 +174,7 @@ public sealed class LiveFanout
             if (left.Length == 0)
             {
                 _byClient.Remove(clientId);
+                listener.Outbox.Close();
             }
             else
             {
@@ -186,6 +195,7 @@ public sealed class LiveFanout
             if (clientId is not null && _byClient.TryGetValue(clientId, out Listener? listener) && ReferenceEquals(listener.Items, sessionItems))
             {
                 _byClient.Remove(clientId);
+                listener.Outbox.Close();
                 Publish();
             }
         }
@@ -201,6 +211,7 @@ public sealed class LiveFanout
             if (clientId is not null && _byClient.TryGetValue(clientId, out Listener? listener) && !ReferenceEquals(listener.Items, sessionItems))
             {
                 _byClient.Remove(clientId);
+                listener.Outbox.Close();
                 Publish();
             }
         }
@@ -239,20 +250,30 @@ public sealed class LiveFanout
                 QualityOfServiceLevel = MqttQualityOfServiceLevel.AtMostOnce,
                 Retain = false,
             };
-            try
+            if (listener.Outbox.Offer(message))
             {
-                if (listener.Session.TryEnqueueApplicationMessage(message, out _))
-                {
-                    queued++;
-                }
-            }
-            catch (ObjectDisposedException)
-            {
-                // The session ended between the snapshot and now; its end event removes it.
+                queued++;
             }
         }
 
         return queued;
+    }
+
+    /// <summary>What a viewer session's live outbox holds now.</summary>
+    /// <param name="clientId">The session's client id.</param>
+    /// <returns>Its size; null when the session holds no <c>fleet/...</c> subscription.</returns>
+    public LiveQueueSize? Queued(string clientId)
+    {
+        ArgumentNullException.ThrowIfNull(clientId);
+        foreach (Listener listener in Volatile.Read(ref _listeners))
+        {
+            if (string.Equals(listener.ClientId, clientId, StringComparison.Ordinal))
+            {
+                return listener.Outbox.Size;
+            }
+        }
+
+        return null;
     }
 
     private static bool Matches(string[] filters, string topic)
@@ -270,5 +291,5 @@ public sealed class LiveFanout
 
     private void Publish() => Volatile.Write(ref _listeners, [.. _byClient.Values]);
 
-    private sealed record Listener(string ClientId, IDictionary Items, MqttSessionStatus Session, string[] Filters);
+    private sealed record Listener(string ClientId, IDictionary Items, LiveOutbox Outbox, string[] Filters);
 }
