@@ -214,6 +214,7 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
                     HandshakeTimeout = options.ConnectTimeout,
                     CheckCertificateRevocation = false,
                 });
+                l.Use(TlsBufferRelease.Middleware); // OpenSSL's record buffers only while a record passes (README, "Memory a car")
                 l.UseConnectionHandler<LimitedMqttConnectionHandler>();
             });
         });
