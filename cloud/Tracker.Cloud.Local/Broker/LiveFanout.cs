@@ -46,9 +46,6 @@ public sealed class LiveFanout
     /// <summary>The viewer sessions holding at least one <c>fleet/...</c> subscription now.</summary>
     public int Listeners => Volatile.Read(ref _listeners).Length;
 
-    /// <summary>The retained messages kept (the newest of each topic).</summary>
-    public int RetainedCount => _retained.Count;
-
     /// <summary>The retained message of <paramref name="topic"/>, if one is kept.</summary>
     /// <param name="topic">A <c>fleet/...</c> topic.</param>
     /// <param name="payload">The message; do not change it.</param>
