@@ -214,6 +214,7 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
                     HandshakeTimeout = options.ConnectTimeout,
                     CheckCertificateRevocation = false,
                 });
+                l.Use(TlsBufferRelease.Middleware); // OpenSSL's record buffers only while a record passes (README, "Memory a car")
                 l.UseConnectionHandler<LimitedMqttConnectionHandler>();
             });
         });
@@ -379,19 +380,27 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
         // host has none of its own) end only when the MQTT server stops, which the app stopped after Kestrel: Ctrl+C
         // took 32 s with 300 cars connected. What a closed connection was storing still commits (GroupCommit) and is
         // counted; what was waiting for ingest is not acknowledged, so its car keeps it and sends it again.
+        // Each phase is timed and logged, so a slow stop says where it waited.
+        var phase = Stopwatch.StartNew();
+        long connections = Metrics.DevicesConnected;
         if (_app.Services.GetService<MqttServer>() is { } mqtt)
         {
             await mqtt.StopAsync(new MqttServerStopOptions()).ConfigureAwait(false);
         }
 
+        long mqttMs = phase.ElapsedMilliseconds;
         await WhenIngestIdleAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        long ingestMs = phase.ElapsedMilliseconds - mqttMs;
         await _app.Services.GetRequiredService<DeriveGate>().DisposeAsync().ConfigureAwait(false);
+        long deriveMs = phase.ElapsedMilliseconds - mqttMs - ingestMs;
         await Updates.DisposeAsync().ConfigureAwait(false);
         Broker.Detach();
+        long updatesMs = phase.ElapsedMilliseconds - mqttMs - ingestMs - deriveMs;
         await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
         _storeLifetime?.Dispose();
         Pki.Dispose();
+        LogStopPhases(connections, mqttMs, ingestMs, deriveMs, updatesMs, phase.ElapsedMilliseconds - mqttMs - ingestMs - deriveMs - updatesMs);
         return left;
     }
 
@@ -552,6 +561,9 @@ public sealed partial class LocalFleetHost : IAsyncDisposable
             }
         }
     }
+
+    [LoggerMessage(EventId = 42, Level = LogLevel.Information, Message = "Host stopped: MQTT server with {Connections} car connections {MqttMs} ms, ingest's last messages {IngestMs} ms, Derive {DeriveMs} ms, updates {UpdatesMs} ms, HTTP and the store {AppMs} ms")]
+    private partial void LogStopPhases(long connections, long mqttMs, long ingestMs, long deriveMs, long updatesMs, long appMs);
 
     [LoggerMessage(EventId = 40, Level = LogLevel.Information, Message = "Fleet stopped in {Milliseconds} ms; every car's flash log is empty")]
     private partial void LogDrained(long milliseconds);

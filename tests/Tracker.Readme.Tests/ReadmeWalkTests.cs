@@ -35,6 +35,7 @@ public sealed class ReadmeWalkTests(ITestOutputHelper output) : IDisposable
     private const string LoadBenchmark = "dotnet run -c Release --project cloud/Tracker.Cloud.Local.Benchmarks -- --host-process --browser --cars 1000 --warmup 30 --seconds 60";
     private const string WebhookBenchmark = "dotnet run -c Release --project cloud/Tracker.Cloud.Local.Benchmarks -- --host-process --cars 1000 --warmup 30 --seconds 120 --webhook-overspeed 20";
     private const string TenThousandCars = "dotnet run -c Release --project cloud/Tracker.Cloud.Local.Benchmarks -- --host-process --browser --cars 10000 --connect-concurrency 64 --warmup 60 --seconds 120 --connect-timeout 600s --drain-timeout 300s";
+    private const string SweepAtDevicePeriod = "dotnet run -c Release --project cloud/Tracker.Cloud.Local.Benchmarks -- --host-process --sweep --cars 10000 --sweep-step 1000 --live-period 5s --connect-concurrency 64 --warmup 20 --seconds 40 --connect-timeout 600s --drain-timeout 300s";
     private const string ReconnectStorm = "dotnet run -c Release --project cloud/Tracker.Cloud.Local.Benchmarks -- --host-process --cars 10000 --start-spread 0 --connect-concurrency 64 --restart-host --warmup 30 --seconds 60 --connect-timeout 600s --drain-timeout 300s";
     private const string BrowserBenchmark = "dotnet run -c Release --project cloud/Tracker.Cloud.Local.Benchmarks -- --browser-fleet --cars 10000 --seconds 60 --warmup 20 --profile 10";
     private const string ArchiveBenchmark = "dotnet run -c Release --project cloud/Tracker.Cloud.Archive.Benchmarks -- --store sqlite --cars 1000 --interval-s 5 --db /tmp/archive-benchmark.db";
@@ -64,6 +65,7 @@ public sealed class ReadmeWalkTests(ITestOutputHelper output) : IDisposable
         [LoadBenchmark] = "minutes of 1,000 cars apart from the host, and a browser: run with the same options at 3 cars, 1 s warm-up, 3 s measured (needs Chromium)",
         [WebhookBenchmark] = "minutes of 1,000 cars apart from the host and a webhook: run with the same options at 3 cars, 1 s warm-up, 3 s measured (exits 0 only with every standing event delivered once, signed)",
         [TenThousandCars] = "the 10,000-car run on a quiet machine (an hour with provisioning): run with the same options at 3 cars, 2 connect threads, 1 s warm-up, 3 s measured (needs Chromium)",
+        [SweepAtDevicePeriod] = "the sweep to 10,000 cars at the device's 5 s period on a quiet machine (about 20 minutes): run with the same options to 4 cars, 2 a step, 2 connect threads, 1 s warm-up, 3 s measured a step (exits 0 only with nothing lost)",
         [ReconnectStorm] = "10,000 cars at once and again after a restart, on a quiet machine: run with the same options at 3 cars, 2 connect threads, 1 s warm-up, 10 s measured (exits 0 only with every car back in and nothing lost)",
         [BrowserBenchmark] = "minutes of 10,000 cars on a synthetic feed in Chromium: run with the same options at 200 cars, 1 s warm-up, 3 s measured, a 1 s profile (needs Chromium)",
         [ArchiveBenchmark] = "17 million fixes to write first: run with the same options at 2 cars, a fix every 10 minutes, in a temporary file",
@@ -266,6 +268,14 @@ public sealed class ReadmeWalkTests(ITestOutputHelper output) : IDisposable
         string text = await RunAsync(TenThousandCars, ("--cars", "3"), ("--connect-concurrency", "2"), ("--seconds", "3"), ("--warmup", "1"));
         Assert.Contains("up to 2 connecting at once", text, StringComparison.Ordinal);
         Assert.Contains("cars' side: 3 of 3 cars in", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SweepAtTheDevicesPeriod_RunsWithItsOptions()
+    {
+        string text = await RunAsync(SweepAtDevicePeriod, ("--cars", "4"), ("--sweep-step", "2"), ("--connect-concurrency", "2"), ("--seconds", "3"), ("--warmup", "1"));
+        Assert.Contains("live period 5 s", text, StringComparison.Ordinal);
+        Assert.Contains("lost 0", text, StringComparison.Ordinal);
     }
 
     [Fact]

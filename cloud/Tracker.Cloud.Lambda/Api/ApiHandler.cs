@@ -105,33 +105,19 @@ public sealed class ApiHandler
         ApiRoute route = ApiRoute.Match(request);
         string instance = route.Path + (request.RequestContext?.RequestId is { Length: > 0 } id ? "#request-" + id : string.Empty);
         string[] segments = route.Path.Trim('/').Split('/').Select(ApiRoute.Decode).ToArray();
-        if (_reports is not null && ReportsApi.Owns(segments))
+        var call = new ApiCall(request, segments, method, instance);
+        foreach (IApiRoutes? routes in (IApiRoutes?[])[_reports, _events, Images, Rollouts, Config])
         {
-            return Unauthenticated(request, instance, out Identity? reportsCaller)
-                ?? await _reports.HandleAsync(request, segments, method, reportsCaller!, instance, cancellationToken).ConfigureAwait(false);
-        }
+            if (routes is not null && routes.Owns(segments))
+            {
+                if (!routes.SignedIn)
+                {
+                    return await routes.HandleAsync(call, null, cancellationToken).ConfigureAwait(false);
+                }
 
-        if (_events is not null && EventsApi.Owns(segments))
-        {
-            return Unauthenticated(request, instance, out Identity? eventsCaller)
-                ?? await _events.HandleAsync(request, segments, method, eventsCaller!, instance, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (Images is not null && ImagesApi.Owns(segments))
-        {
-            return await Images.HandleAsync(request, segments, method, instance, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (Rollouts is not null && RolloutsApi.Owns(segments))
-        {
-            return Unauthenticated(request, instance, out Identity? rolloutsCaller)
-                ?? await Rollouts.HandleAsync(request, segments, method, rolloutsCaller!, instance, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (Config is not null && ConfigApi.Owns(segments))
-        {
-            return Unauthenticated(request, instance, out Identity? configCaller)
-                ?? await Config.HandleAsync(request, segments, method, configCaller!, instance, cancellationToken).ConfigureAwait(false);
+                return Unauthenticated(request, instance, out Identity? signedIn)
+                    ?? await routes.HandleAsync(call, signedIn, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         if (route.Kind == ApiRouteKind.None)

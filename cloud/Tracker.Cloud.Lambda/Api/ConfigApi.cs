@@ -20,7 +20,7 @@ namespace Tracker.Cloud.Lambda.Api;
 /// (409). A group's config is checked for every car before any is written, stored in the thing group, and written to
 /// a car when it joins the group later. IoT's refusals become problems as for rollouts (<see cref="RolloutsApi.IotProblem"/>).
 /// </summary>
-public sealed class ConfigApi
+public sealed class ConfigApi : IApiRoutes
 {
     private static readonly ProblemType BadConfig = new("/problems/bad-config", "Config change refused", 422);
     private static readonly ProblemType Conflict = new("/problems/conflict", "The shadow changed meanwhile", 409);
@@ -44,36 +44,32 @@ public sealed class ConfigApi
         _shadows = shadows;
     }
 
+    /// <inheritdoc/>
+    public bool SignedIn => true;
+
     /// <summary>True when the path is one of these routes (<c>/groups/{group}/rollouts</c> is <see cref="RolloutsApi"/>'s).</summary>
     /// <param name="segments">The path's segments, stage removed.</param>
     /// <returns>True when this class answers.</returns>
-    public static bool Owns(IReadOnlyList<string> segments)
+    public bool Owns(IReadOnlyList<string> segments)
     {
         ArgumentNullException.ThrowIfNull(segments);
         return (segments.Count is 1 or 2 && segments[0] == "groups")
             || (segments.Count == 3 && segments[2] == "config" && segments[0] is "groups" or "cars");
     }
 
-    /// <summary>Handles a request for one of these routes, from an authenticated caller.</summary>
-    /// <param name="request">The request.</param>
-    /// <param name="segments">The path's segments, stage removed, percent-decoded.</param>
-    /// <param name="method">The method.</param>
-    /// <param name="caller">The caller.</param>
-    /// <param name="instance">The problem instance.</param>
-    /// <param name="cancellationToken">Cancels the IoT calls.</param>
-    /// <returns>The response.</returns>
-    public async Task<HttpApiResponse> HandleAsync(HttpApiRequest request, IReadOnlyList<string> segments, string method, Identity caller, string instance, CancellationToken cancellationToken)
+    /// <inheritdoc/>
+    public async Task<HttpApiResponse> HandleAsync(ApiCall call, Identity? caller, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(segments);
+        ArgumentNullException.ThrowIfNull(call);
         ArgumentNullException.ThrowIfNull(caller);
+        (HttpApiRequest request, IReadOnlyList<string> segments, string method, string instance) = call;
         if (!caller.IsOperator)
         {
-            return ApiHandler.Problem(ProblemType.Forbidden.With("Only an operator may read or change the cars' configuration and groups.", instance));
+            return call.Problem(ProblemType.Forbidden, "Only an operator may read or change the cars' configuration and groups.");
         }
 
         string allowed = segments.Count == 1 ? "GET" : segments.Count == 2 ? "PUT" : "GET, PUT";
-        if (EventsApi.Method(method, allowed, instance) is { } refused)
+        if (call.Allow(allowed) is { } refused)
         {
             return refused;
         }

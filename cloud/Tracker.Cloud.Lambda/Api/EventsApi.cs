@@ -22,7 +22,7 @@ namespace Tracker.Cloud.Lambda.Api;
 /// <c>PUT /zones/{zoneId}</c> and <c>DELETE /zones/{zoneId}</c>. Operators only (<see cref="EventQueries"/>); refusals
 /// are RFC 9457 problems as everywhere in the API.
 /// </summary>
-public sealed class EventsApi
+public sealed class EventsApi : IApiRoutes
 {
     private static readonly HashSet<string> ListParameters = new(StringComparer.Ordinal) { "car", "type", "start", "end", "limit", "cursor", "withdrawn" };
 
@@ -45,60 +45,56 @@ public sealed class EventsApi
     /// </summary>
     public LimitQueries? Limits { get; init; }
 
+    /// <inheritdoc/>
+    public bool SignedIn => true;
+
     /// <summary>True when the path is one of these routes (<c>/events</c>, <c>/zones...</c>, <c>/cars/{carId}/events...</c>).</summary>
     /// <param name="segments">The path's segments, stage removed.</param>
     /// <returns>True when this class answers.</returns>
-    public static bool Owns(IReadOnlyList<string> segments)
+    public bool Owns(IReadOnlyList<string> segments)
     {
         ArgumentNullException.ThrowIfNull(segments);
         return segments.Count > 0 && (segments[0] is "events" or "zones" or "subscriptions" or "notifications" or "limits"
             || (segments.Count >= 3 && segments[0] == "cars" && segments[2] == "events"));
     }
 
-    /// <summary>Handles a request for one of these routes, from an authenticated caller.</summary>
-    /// <param name="request">The request.</param>
-    /// <param name="segments">The path's segments, stage removed, percent-decoded.</param>
-    /// <param name="method">The method.</param>
-    /// <param name="caller">The caller.</param>
-    /// <param name="instance">The problem instance.</param>
-    /// <param name="cancellationToken">Cancels storage calls.</param>
-    /// <returns>The response.</returns>
-    public async Task<HttpApiResponse> HandleAsync(HttpApiRequest request, IReadOnlyList<string> segments, string method, Identity caller, string instance, CancellationToken cancellationToken)
+    /// <inheritdoc/>
+    public async Task<HttpApiResponse> HandleAsync(ApiCall call, Identity? caller, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(segments);
+        ArgumentNullException.ThrowIfNull(call);
         ArgumentNullException.ThrowIfNull(caller);
+        (HttpApiRequest request, IReadOnlyList<string> segments, string method, string instance) = call;
         Dictionary<string, string> query = request.QueryStringParameters ?? [];
         switch (segments.Count, segments[0])
         {
             case (1, "events"):
-                return Method(method, "GET", instance) ?? await ListAsync(caller, null, query, instance, cancellationToken).ConfigureAwait(false);
+                return call.Allow("GET") ?? await ListAsync(caller, null, query, instance, cancellationToken).ConfigureAwait(false);
             case (3, "cars"):
-                return Method(method, "GET", instance) ?? await ListAsync(caller, segments[1], query, instance, cancellationToken).ConfigureAwait(false);
+                return call.Allow("GET") ?? await ListAsync(caller, segments[1], query, instance, cancellationToken).ConfigureAwait(false);
             case (5, "cars") when segments[4] == "acknowledge":
-                return Method(method, "POST", instance) ?? ApiHandler.Reply(await _queries.AcknowledgeAsync(caller, segments[1], segments[3], cancellationToken).ConfigureAwait(false), instance, EventJson.Write);
+                return call.Allow("POST") ?? ApiHandler.Reply(await _queries.AcknowledgeAsync(caller, segments[1], segments[3], cancellationToken).ConfigureAwait(false), instance, EventJson.Write);
             case (1, "zones"):
-                return Method(method, "GET", instance) ?? ApiHandler.Reply(await _queries.ListZonesAsync(caller, cancellationToken).ConfigureAwait(false), instance, WriteZones);
+                return call.Allow("GET") ?? ApiHandler.Reply(await _queries.ListZonesAsync(caller, cancellationToken).ConfigureAwait(false), instance, WriteZones);
             case (2, "zones") when method == "PUT":
                 return ApiHandler.Reply(await _queries.PutZoneAsync(caller, segments[1], Body(request), cancellationToken).ConfigureAwait(false), instance, WriteZone);
             case (2, "zones") when method == "DELETE":
                 QueryResult<bool> deleted = await _queries.DeleteZoneAsync(caller, segments[1], cancellationToken).ConfigureAwait(false);
                 return deleted.Status == QueryStatus.Ok ? new HttpApiResponse { StatusCode = 204 } : ApiHandler.Refused(deleted, instance);
             case (2, "zones"):
-                return Method(method, "PUT, DELETE", instance)!;
+                return call.Allow("PUT, DELETE")!;
             case (1, "limits") when Limits is not null && method == "PUT":
                 return ApiHandler.Reply(await Limits.PutAsync(caller, Body(request), cancellationToken).ConfigureAwait(false), instance, LimitJson.Write);
             case (1, "limits") when Limits is not null:
-                return Method(method, "GET", instance) ?? ApiHandler.Reply(await Limits.ListAsync(caller, cancellationToken).ConfigureAwait(false), instance, WriteLimits);
+                return call.Allow("GET") ?? ApiHandler.Reply(await Limits.ListAsync(caller, cancellationToken).ConfigureAwait(false), instance, WriteLimits);
             case (1, "subscriptions") when _subscriptions is not null:
-                return Method(method, "GET", instance) ?? ApiHandler.Reply(await _subscriptions.ListAsync(caller, cancellationToken).ConfigureAwait(false), instance, WriteSubscriptions);
+                return call.Allow("GET") ?? ApiHandler.Reply(await _subscriptions.ListAsync(caller, cancellationToken).ConfigureAwait(false), instance, WriteSubscriptions);
             case (2, "subscriptions") when _subscriptions is not null && method == "PUT":
                 return ApiHandler.Reply(await _subscriptions.PutAsync(caller, segments[1], Body(request), cancellationToken).ConfigureAwait(false), instance, WriteSubscription);
             case (2, "subscriptions") when _subscriptions is not null && method == "DELETE":
                 QueryResult<bool> unsubscribed = await _subscriptions.DeleteAsync(caller, segments[1], cancellationToken).ConfigureAwait(false);
                 return unsubscribed.Status == QueryStatus.Ok ? new HttpApiResponse { StatusCode = 204 } : ApiHandler.Refused(unsubscribed, instance);
             case (1, "notifications") when _subscriptions is not null:
-                if (Method(method, "GET", instance) is { } refusedMethod)
+                if (call.Allow("GET") is { } refusedMethod)
                 {
                     return refusedMethod;
                 }
@@ -123,7 +119,7 @@ public sealed class EventsApi
 
                 return ApiHandler.Reply(await _subscriptions.ListNotificationsAsync(caller, state, limit, Get(query, "cursor"), cancellationToken).ConfigureAwait(false), instance, WriteNotifications);
             case (3, "notifications") when _subscriptions is not null && segments[2] == "redeliver":
-                return Method(method, "POST", instance) ?? ApiHandler.Reply(await _subscriptions.RedeliverAsync(caller, segments[1], cancellationToken).ConfigureAwait(false), instance, WriteNotification);
+                return call.Allow("POST") ?? ApiHandler.Reply(await _subscriptions.RedeliverAsync(caller, segments[1], cancellationToken).ConfigureAwait(false), instance, WriteNotification);
             default:
                 return ApiHandler.Problem(ProblemType.NotFound.With(
                     "No route for " + TimeParameter.Clip(string.Join('/', segments)) + ": events are at GET /events, GET /cars/{carId}/events, POST /cars/{carId}/events/{eventId}/acknowledge, GET /zones, PUT and DELETE /zones/{zoneId}.",
@@ -165,19 +161,6 @@ public sealed class EventsApi
         {
             return string.Empty;
         }
-    }
-
-    /// <summary>Null when <paramref name="method"/> is one of <paramref name="allowed"/> (comma-separated), else 405 with <c>allow</c>.</summary>
-    internal static HttpApiResponse? Method(string method, string allowed, string instance)
-    {
-        if (allowed.Split(", ").Contains(method))
-        {
-            return null;
-        }
-
-        HttpApiResponse refused = ApiHandler.Problem(ProblemType.MethodNotAllowed.With(method + " is not allowed here; use " + allowed + ".", instance));
-        refused.Headers["allow"] = allowed;
-        return refused;
     }
 
     private static void WritePage(Utf8JsonWriter json, EventPage page)

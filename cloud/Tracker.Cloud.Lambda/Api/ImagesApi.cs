@@ -1,5 +1,6 @@
 using System.Globalization;
 using Amazon.Runtime;
+using Tracker.Cloud.Core.Access;
 using Tracker.Cloud.Lambda.Events;
 using Tracker.Cloud.Lambda.Updates;
 using Tracker.Core.Control;
@@ -20,7 +21,7 @@ namespace Tracker.Cloud.Lambda.Api;
 /// Lambda answers at most 6 MB; <see cref="MaxRangeBytes"/> (1 MiB, the largest image the cars take) is 1.4 MB in base64.
 /// The cars ask 4,096 bytes at a time (<c>StagedDownload.DefaultChunkBytes</c>).
 /// </remarks>
-public sealed class ImagesApi
+public sealed class ImagesApi : IApiRoutes
 {
     /// <summary>The most bytes one answer carries.</summary>
     public const int MaxRangeBytes = UpdateLimits.MaxImageBytes;
@@ -39,32 +40,29 @@ public sealed class ImagesApi
         _images = images;
     }
 
+    /// <inheritdoc/>
+    public bool SignedIn => false;
+
     /// <summary>True when the path is this route's: <c>/images/{version}</c>.</summary>
     /// <param name="segments">The path's segments, stage removed.</param>
     /// <returns>True when this class answers.</returns>
-    public static bool Owns(IReadOnlyList<string> segments)
+    public bool Owns(IReadOnlyList<string> segments)
     {
         ArgumentNullException.ThrowIfNull(segments);
         return segments.Count > 0 && segments[0] == ImageUrls.Segment;
     }
 
-    /// <summary>Answers a request for an image (no caller identity: the token decides).</summary>
-    /// <param name="request">The request.</param>
-    /// <param name="segments">The path's segments, percent-decoded.</param>
-    /// <param name="method">The method.</param>
-    /// <param name="instance">The problem instance.</param>
-    /// <param name="cancellationToken">Cancels the S3 calls.</param>
-    /// <returns>The response.</returns>
-    public async Task<HttpApiResponse> HandleAsync(HttpApiRequest request, IReadOnlyList<string> segments, string method, string instance, CancellationToken cancellationToken)
+    /// <inheritdoc/>
+    public async Task<HttpApiResponse> HandleAsync(ApiCall call, Identity? caller, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(segments);
+        ArgumentNullException.ThrowIfNull(call);
+        (HttpApiRequest request, IReadOnlyList<string> segments, _, string instance) = call;
         if (segments.Count != 2 || !UpdateLimits.IsValidVersion(segments[1]))
         {
-            return ApiHandler.Problem(ProblemType.NotFound.With("No image here: images are at /images/{version}.", instance));
+            return call.Problem(ProblemType.NotFound, "No image here: images are at /images/{version}.");
         }
 
-        if (EventsApi.Method(method, "GET", instance) is { } refused)
+        if (call.Allow("GET") is { } refused)
         {
             return refused;
         }

@@ -26,7 +26,7 @@ namespace Tracker.Cloud.Lambda.Api;
 /// Trip ends and stops are labelled by an <see cref="IPlaceLabeller"/>: the town's streets on the local host, the
 /// coordinates on AWS (no place index is configured there).
 /// </summary>
-public sealed class ReportsApi
+public sealed class ReportsApi : IApiRoutes
 {
     private static readonly HashSet<string> ListParameters = new(StringComparer.Ordinal) { "start", "end", "limit", "cursor", "format" };
 
@@ -51,10 +51,13 @@ public sealed class ReportsApi
     /// <summary>The most characters a whole-period export may hold (<see cref="DefaultExportCeilingChars"/>).</summary>
     public int ExportCeilingChars { get; init; } = DefaultExportCeilingChars;
 
+    /// <inheritdoc/>
+    public bool SignedIn => true;
+
     /// <summary>True when the path is one of these routes.</summary>
     /// <param name="segments">The path's segments, stage removed.</param>
     /// <returns>True when this class answers.</returns>
-    public static bool Owns(IReadOnlyList<string> segments)
+    public bool Owns(IReadOnlyList<string> segments)
     {
         ArgumentNullException.ThrowIfNull(segments);
         return (segments.Count == 1 && segments[0] == "daily")
@@ -62,25 +65,16 @@ public sealed class ReportsApi
             || (segments.Count >= 3 && segments[0] == "cars" && segments[2] is "trips" or "stops" or "daily" or "odometer");
     }
 
-    /// <summary>Handles a request for one of these routes, from an authenticated caller.</summary>
-    /// <param name="request">The request.</param>
-    /// <param name="segments">The path's segments, percent-decoded.</param>
-    /// <param name="method">The method.</param>
-    /// <param name="caller">The caller.</param>
-    /// <param name="instance">The problem instance.</param>
-    /// <param name="cancellationToken">Cancels storage calls.</param>
-    /// <returns>The response.</returns>
-    public async Task<HttpApiResponse> HandleAsync(HttpApiRequest request, IReadOnlyList<string> segments, string method, Identity caller, string instance, CancellationToken cancellationToken)
+    /// <inheritdoc/>
+    public async Task<HttpApiResponse> HandleAsync(ApiCall call, Identity? caller, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(segments);
+        ArgumentNullException.ThrowIfNull(call);
         ArgumentNullException.ThrowIfNull(caller);
+        (HttpApiRequest request, IReadOnlyList<string> segments, string method, string instance) = call;
         Dictionary<string, string> query = request.QueryStringParameters ?? [];
         bool isPut = segments.Count == 3 && segments[2] == "odometer";
-        if (method != (isPut ? "PUT" : "GET"))
+        if (call.Allow(isPut ? "PUT" : "GET") is { } refused)
         {
-            HttpApiResponse refused = ApiHandler.Problem(ProblemType.MethodNotAllowed.With(method + " is not allowed here; use " + (isPut ? "PUT" : "GET") + ".", instance));
-            refused.Headers["allow"] = isPut ? "PUT" : "GET";
             return refused;
         }
 

@@ -18,7 +18,7 @@ namespace Tracker.Cloud.Lambda.Api;
 /// see <see cref="IotRollouts"/>) and <c>GET /cars/{carId}/update</c>. Operators only. IoT's refusals become problems
 /// here: 404 not found, 409 conflict, 503 throttled or busy (with <c>retry-after</c>), 502 anything else.
 /// </summary>
-public sealed class RolloutsApi
+public sealed class RolloutsApi : IApiRoutes
 {
     /// <summary>The largest upload: a 1 MiB image in base64 with its signature record (the local host's limit).</summary>
     public const int MaxUploadBytes = (Tracker.Core.Control.UpdateLimits.MaxImageBytes / 3 * 4) + 16 * 1024;
@@ -40,10 +40,13 @@ public sealed class RolloutsApi
         _signingKey = signingKey;
     }
 
+    /// <inheritdoc/>
+    public bool SignedIn => true;
+
     /// <summary>True when the path is one of these routes.</summary>
     /// <param name="segments">The path's segments, stage removed.</param>
     /// <returns>True when this class answers.</returns>
-    public static bool Owns(IReadOnlyList<string> segments)
+    public bool Owns(IReadOnlyList<string> segments)
     {
         ArgumentNullException.ThrowIfNull(segments);
         return segments.Count > 0 && (segments[0] is "updates" or "rollouts"
@@ -51,22 +54,15 @@ public sealed class RolloutsApi
             || (segments.Count == 3 && segments[0] == "cars" && segments[2] == "update"));
     }
 
-    /// <summary>Handles a request for one of these routes, from an authenticated caller.</summary>
-    /// <param name="request">The request.</param>
-    /// <param name="segments">The path's segments, stage removed, percent-decoded.</param>
-    /// <param name="method">The method.</param>
-    /// <param name="caller">The caller.</param>
-    /// <param name="instance">The problem instance.</param>
-    /// <param name="cancellationToken">Cancels the AWS calls.</param>
-    /// <returns>The response.</returns>
-    public async Task<HttpApiResponse> HandleAsync(HttpApiRequest request, IReadOnlyList<string> segments, string method, Identity caller, string instance, CancellationToken cancellationToken)
+    /// <inheritdoc/>
+    public async Task<HttpApiResponse> HandleAsync(ApiCall call, Identity? caller, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(segments);
+        ArgumentNullException.ThrowIfNull(call);
         ArgumentNullException.ThrowIfNull(caller);
+        (HttpApiRequest request, IReadOnlyList<string> segments, string method, string instance) = call;
         if (!caller.IsOperator)
         {
-            return ApiHandler.Problem(ProblemType.Forbidden.With("Updates and rollouts are for operators.", instance));
+            return call.Problem(ProblemType.Forbidden, "Updates and rollouts are for operators.");
         }
 
         try
@@ -77,7 +73,7 @@ public sealed class RolloutsApi
                 case (2, "updates") when segments[1] == "images" && method == "POST":
                     return await UploadAsync(request, instance, cancellationToken).ConfigureAwait(false);
                 case (2, "updates") when segments[1] == "images":
-                    if (EventsApi.Method(method, "GET, POST", instance) is { } refusedList)
+                    if (call.Allow("GET, POST") is { } refusedList)
                     {
                         return refusedList;
                     }
@@ -86,7 +82,7 @@ public sealed class RolloutsApi
                     answer = new RolloutAnswer(200, new JsonObject { ["images"] = new JsonArray([.. all.Select(i => (JsonNode)i.Summary())]) });
                     break;
                 case (3, "groups"):
-                    if (EventsApi.Method(method, "POST", instance) is { } refusedCreate)
+                    if (call.Allow("POST") is { } refusedCreate)
                     {
                         return refusedCreate;
                     }
@@ -101,7 +97,7 @@ public sealed class RolloutsApi
                         : RolloutAnswer.Refused(422, "bad-rollout", why);
                     break;
                 case (1, "rollouts"):
-                    if (EventsApi.Method(method, "GET", instance) is { } refusedRollouts)
+                    if (call.Allow("GET") is { } refusedRollouts)
                     {
                         return refusedRollouts;
                     }
@@ -109,7 +105,7 @@ public sealed class RolloutsApi
                     answer = await _rollouts.ListAsync(cancellationToken).ConfigureAwait(false);
                     break;
                 case (2, "rollouts"):
-                    if (EventsApi.Method(method, "GET", instance) is { } refusedRollout)
+                    if (call.Allow("GET") is { } refusedRollout)
                     {
                         return refusedRollout;
                     }
@@ -117,7 +113,7 @@ public sealed class RolloutsApi
                     answer = await _rollouts.ReadAsync(segments[1], cancellationToken).ConfigureAwait(false);
                     break;
                 case (3, "rollouts"):
-                    if (EventsApi.Method(method, "POST", instance) is { } refusedAct)
+                    if (call.Allow("POST") is { } refusedAct)
                     {
                         return refusedAct;
                     }
@@ -125,7 +121,7 @@ public sealed class RolloutsApi
                     answer = await _rollouts.ActAsync(segments[1], segments[2], cancellationToken).ConfigureAwait(false);
                     break;
                 case (3, "cars"):
-                    if (EventsApi.Method(method, "GET", instance) is { } refusedCar)
+                    if (call.Allow("GET") is { } refusedCar)
                     {
                         return refusedCar;
                     }

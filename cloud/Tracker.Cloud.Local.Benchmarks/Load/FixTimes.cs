@@ -1,6 +1,4 @@
 using Microsoft.Data.Sqlite;
-using Tracker.Core.Fixes;
-using Tracker.Core.Storage;
 using Tracker.Simulation.Car;
 
 namespace Tracker.Cloud.Local.Benchmarks.Load;
@@ -42,55 +40,14 @@ public static class FixTimes
     }
 
     /// <summary>
-    /// The fixes still in the logs of the cars whose flash folders are under <paramref name="flashDirectory"/> (one folder a
-    /// car, named by its id; the folders of updates, <c>car.app</c>, are skipped), by car: their times, ascending. Read
-    /// after the cars stopped, as the car would read them at its next start.
+    /// The fixes still in the logs of the cars whose flash folders are under <paramref name="flashDirectory"/>, by car:
+    /// their times, ascending (<see cref="CarFlashLogs"/>, read in place: the run's cars have stopped for good).
     /// </summary>
     /// <param name="flashDirectory">The fleet's flash folder.</param>
     /// <param name="capacityBytes">The logs' capacity (as the cars opened them).</param>
     /// <returns>The times by car (cars with an empty log are absent).</returns>
     public static Dictionary<string, long[]> InCarLogs(string flashDirectory, int capacityBytes = SimulatedCarOptions.DefaultLogCapacityBytes)
-    {
-        var byCar = new Dictionary<string, long[]>(StringComparer.Ordinal);
-        if (!Directory.Exists(flashDirectory))
-        {
-            return byCar;
-        }
-
-        var flash = new ClosedFileFlash();
-        foreach (string folder in Directory.EnumerateDirectories(flashDirectory))
-        {
-            string car = Path.GetFileName(folder);
-            if (car.Contains('.', StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            FixLog log = FixLog.Open(flash, folder, FixLogOptions.ForCapacity(capacityBytes));
-            long pending = log.PendingCount;
-            if (pending == 0)
-            {
-                continue;
-            }
-
-            // One batch takes the newest record first, then the backlog from the oldest: every record not committed.
-            var output = new Fix[(int)pending + 1];
-            List<long> times = [];
-            int taken;
-            while (times.Count < pending && (taken = log.TakeBatch(output, output.Length, new LogBatch())) > 0)
-            {
-                for (int i = 0; i < taken; i++)
-                {
-                    times.Add(output[i].TimeMs);
-                }
-            }
-
-            times.Sort();
-            byCar[car] = [.. times];
-        }
-
-        return byCar;
-    }
+        => CarFlashLogs.PendingTimes(flashDirectory, readCopy: false, capacityBytes);
 
     private static void Close(Dictionary<string, long[]> byCar, string? car, List<long> times)
     {

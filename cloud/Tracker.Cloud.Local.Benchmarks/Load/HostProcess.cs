@@ -40,6 +40,9 @@ public sealed class HostProcess : IDisposable
             : lastRead;
     }
 
+    /// <summary>The host's own line on how long each phase of its stop took (LocalFleetHost.StopAsync), once it has stopped.</summary>
+    public string? StopPhases => string.Join("\n  ", _process.Output.Split('\n').Where(l => l.Contains("Host stopped: ", StringComparison.Ordinal) || l.Contains("Derive stopped: ", StringComparison.Ordinal)).TakeLast(2).Select(l => l.Trim())) is { Length: > 0 } lines ? lines : null;
+
     /// <summary>The tracker-local built beside this tool (the project references it, so its output carries it).</summary>
     /// <returns>The apphost, or the .dll where there is none.</returns>
     public static string BuiltBeside()

@@ -131,6 +131,7 @@ public static class LoadRun
             HostMetricsText before = await ScrapeAsync(http).ConfigureAwait(false);
             ProcessSample.TryRead(host.Id, out ProcessSample hostBefore);
             ProcessSample.TryRead(Environment.ProcessId, out ProcessSample loadBefore);
+            var hostCpuSince = Stopwatch.StartNew();
             string loadAtStart = LoadAverage();
             var measured = Stopwatch.StartNew();
             long windowStartMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
@@ -152,6 +153,11 @@ public static class LoadRun
                 int? stopped = await host.StopAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
                 carried = host.FinalCounts(carried); // what it stored while stopping counts too
                 output.WriteLine($"host stopped for a restart (exit {(stopped is { } c ? Text(c) : "killed")}) in {stopping.Elapsed.TotalSeconds:0.0} s; cars' logs hold {fleet.PendingFixes} fixes");
+                if (host.StopPhases is { } phases)
+                {
+                    output.WriteLine("  " + phases);
+                }
+
                 var again = Stopwatch.StartNew();
                 restarted = HostProcess.Start(executable, hostArgs);
                 guard.Add(restarted);
@@ -169,6 +175,7 @@ public static class LoadRun
                 ConnectSummary back = await CarsSideAsync(connects, stoppingMs, options.Cars, readyAgainMs, reconnect.Connected).ConfigureAwait(false);
                 output.WriteLine("  " + back + " (times from the host's ready line; the attempts count those refused while it was down, spread by each car's backoff and jitter)");
                 ProcessSample.TryRead(host.Id, out hostBefore);
+                hostCpuSince.Restart(); // the restarted host's CPU is read from here: the window's messages span both lives
             }
 
             do
@@ -198,7 +205,7 @@ public static class LoadRun
             output.WriteLine($"fixes stored            {fixes:0} = {fixes / elapsed:0.0} fixes/s sustained ({messages / elapsed:0.0} messages/s)");
             output.WriteLine($"publish -> stored       p50 {ack[0]:0.0} ms, p99 {ack[1]:0.0} ms (publish call to PUBACK, sent once stored) over {publishToAck.Count} batches since start");
             output.WriteLine($"publish -> browser      {view?.Summary() ?? "not measured (add --browser)"}");
-            output.WriteLine($"host process            RSS peak {hostRssMax / 1048576.0:0} MiB in the window ({hostAfter.PeakRssBytes / 1048576.0:0} MiB since start), CPU {(hostAfter.CpuSeconds - hostBefore.CpuSeconds) / elapsed:0.00} cores ({(messages > 0 ? ((hostAfter.CpuSeconds - hostBefore.CpuSeconds) * 1000 / messages).ToString("0.00", CultureInfo.InvariantCulture) : "n/a")} ms a message), {hostAfter.PerCar(options.Cars, hostWithoutCars)}");
+            output.WriteLine($"host process            RSS peak {hostRssMax / 1048576.0:0} MiB in the window ({hostAfter.PeakRssBytes / 1048576.0:0} MiB since start), CPU {HostCpu(hostAfter.CpuSeconds - hostBefore.CpuSeconds, hostCpuSince.Elapsed.TotalSeconds, messages, options.RestartHost)}, {hostAfter.PerCar(options.Cars, hostWithoutCars)}");
             output.WriteLine($"load process ({options.Cars} cars) RSS peak {loadRssMax / 1048576.0:0} MiB, CPU {(loadAfter.CpuSeconds - loadBefore.CpuSeconds) / elapsed:0.00} cores, {loadAfter.PerCar(options.Cars, loadWithoutCars)}");
             output.WriteLine($"host ingest queue now   {after["tracker_ingest_queue_depth"]:0} waiting; cars' logs hold {fleet.PendingFixes} fixes not yet acknowledged");
             output.WriteLine($"store transactions      {GroupReport.Of(before, thisLife, carried)}");
@@ -218,6 +225,11 @@ public static class LoadRun
             var stoppingHost = Stopwatch.StartNew();
             int? exit = await host.StopAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
             output.WriteLine($"host stopped (exit {(exit is { } code ? Text(code) : "killed")}) in {stoppingHost.Elapsed.TotalSeconds:0.0} s; host peak RSS over the run {hostFinal.PeakRssBytes / 1048576.0:0} MiB");
+            if (host.StopPhases is { } lastPhases)
+            {
+                output.WriteLine("  " + lastPhases);
+            }
+
             FixCount count = FixCount.Of(fleet.FixesRecorded, FixTimes.InStore(Path.Combine(data, "tracker.db")), FixTimes.InCarLogs(settings.FlashDirectory), final);
             output.WriteLine(count.ToString());
             bool hooked = true;
@@ -526,6 +538,23 @@ public static class LoadRun
         {
             return "n/a";
         }
+    }
+
+    /// <summary>The host's CPU over the time it was read: cores, and per message when the messages are of that time alone.</summary>
+    /// <param name="cpuSeconds">The host process's CPU time over the reading.</param>
+    /// <param name="seconds">The reading's wall time.</param>
+    /// <param name="messages">The messages stored in the window.</param>
+    /// <param name="restarted">True when the host restarted in the window: the reading is the restarted host's, from after its reconnect storm, and the window's messages span both lives.</param>
+    /// <returns>The text.</returns>
+    internal static string HostCpu(double cpuSeconds, double seconds, double messages, bool restarted)
+    {
+        string cores = string.Create(CultureInfo.InvariantCulture, $"{(seconds > 0 ? cpuSeconds / seconds : 0):0.00} cores");
+        if (restarted)
+        {
+            return cores + string.Create(CultureInfo.InvariantCulture, $" over the last {seconds:0} s (the restarted host's, after its reconnect storm)");
+        }
+
+        return cores + (messages > 0 ? string.Create(CultureInfo.InvariantCulture, $" ({cpuSeconds * 1000 / messages:0.00} ms a message)") : " (n/a ms a message)");
     }
 
     internal static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);

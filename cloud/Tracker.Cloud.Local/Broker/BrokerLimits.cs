@@ -26,4 +26,14 @@ public static class BrokerLimits
 
     /// <summary>Messages queued for one slow subscriber before the oldest are dropped.</summary>
     public const int MaxQueuedMessagesPerClient = 1000;
+
+    /// <summary>
+    /// Bytes (topics and payloads) of live messages queued for one viewer session before the oldest are dropped
+    /// (<see cref="LiveOutbox"/>): 2 × <see cref="MaxPacketBytes"/> (260 KiB), room for the largest message being written
+    /// and the largest one waiting, so the newest always fits once older ones are dropped. A car's live batch is at
+    /// most its <c>UplinkOptions.MaxMessageBytes</c> (1 KiB by default), so a browser that stops reading holds about
+    /// 260 of those (the message bound, 1,000, is reached first only below 266 bytes a message) and, at most, two
+    /// largest backlog batches instead of 1,000 of them (125 MiB). The same figure bounds a car's TLS pipe.
+    /// </summary>
+    public const int MaxQueuedBytesPerClient = 2 * MaxPacketBytes;
 }

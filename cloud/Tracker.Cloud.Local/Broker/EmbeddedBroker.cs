@@ -46,7 +46,7 @@ public sealed partial class EmbeddedBroker
     private readonly ConnectionGuard _guard;
     private readonly ShadowService _shadows;
     private readonly JobsService? _jobs;
-    private readonly LiveFanout _fanout = new();
+    private readonly LiveFanout _fanout;
     private MqttServer? _server;
     private ITimer? _sweep;
 
@@ -77,6 +77,7 @@ public sealed partial class EmbeddedBroker
         _published = published;
         _clock = clock;
         _log = log;
+        _fanout = new LiveFanout(metrics.QueueDrop);
     }
 
     /// <summary>The TLS endpoint's client-certificate check (runs during the handshake).</summary>
@@ -353,6 +354,16 @@ public sealed partial class EmbeddedBroker
     /// <summary>The viewer sessions the live feed is delivered to now (<see cref="LiveFanout"/>).</summary>
     public int LiveListeners => _fanout.Listeners;
 
+    /// <summary>The retained live message of <paramref name="topic"/> (a car's <c>fleet/{car}/status</c>), or null.</summary>
+    /// <param name="topic">The topic.</param>
+    /// <returns>A copy of the payload, or null when none is kept.</returns>
+    public byte[]? RetainedLiveMessage(string topic) => _fanout.TryGetRetained(topic, out byte[]? payload) ? (byte[])payload.Clone() : null;
+
+    /// <summary>What a viewer session's live outbox holds now (<see cref="LiveOutbox"/>).</summary>
+    /// <param name="clientId">The session's client id.</param>
+    /// <returns>Its size; null when the session holds no <c>fleet/...</c> subscription.</returns>
+    public LiveQueueSize? LiveQueued(string clientId) => _fanout.Queued(clientId);
+
     private Task OnConnectedAsync(ClientConnectedEventArgs e)
     {
         _guard.Connected(e.RemoteEndPoint);
@@ -580,7 +591,7 @@ public sealed partial class EmbeddedBroker
             MqttSessionStatus session = await server.GetSessionAsync(e.ClientId).ConfigureAwait(false);
             if (ReferenceEquals(session.Items, e.SessionItems))
             {
-                _fanout.Subscribed(e.ClientId, e.SessionItems, e.TopicFilter.Topic, session);
+                _fanout.Subscribed(e.ClientId, e.SessionItems, e.TopicFilter.Topic, session, MayReceive);
             }
         }
         catch (InvalidOperationException)
@@ -598,7 +609,7 @@ public sealed partial class EmbeddedBroker
     private Task OnQueueOverflowAsync(QueueMessageOverwrittenEventArgs e)
     {
         // A session's queue held BrokerLimits.MaxQueuedMessagesPerClient and MQTTnet dropped its oldest message to take a
-        // new one: a browser that does not keep up misses live positions (the map is best-effort), the host does not grow.
+        // new one (a viewer's live outbox counts its own drops through the same counter): a browser that does not keep up misses live positions (the map is best-effort), the host does not grow.
         _metrics.QueueDrop();
         return Task.CompletedTask;
     }
@@ -693,6 +704,20 @@ public sealed partial class EmbeddedBroker
             return;
         }
 
+        if (qos == MqttQualityOfServiceLevel.AtMostOnce && LiveFanout.Carries(topic))
+        {
+            // The live feed: straight to the viewers' sessions, not through MQTTnet's look at every session (LiveFanout).
+            // A retained one is kept by the fan-out for later subscriptions, not in MQTTnet's retained store, which every
+            // car's SUBSCRIBE would scan.
+            if (retain)
+            {
+                _fanout.Retain(topic, payload);
+            }
+
+            _fanout.Deliver(topic, payload, MayReceive);
+            return;
+        }
+
         var message = new MqttApplicationMessage
         {
             Topic = topic,
@@ -700,19 +725,6 @@ public sealed partial class EmbeddedBroker
             QualityOfServiceLevel = qos,
             Retain = retain,
         };
-        if (qos == MqttQualityOfServiceLevel.AtMostOnce && LiveFanout.Carries(topic))
-        {
-            // The live feed: straight to the viewers' sessions, not through MQTTnet's look at every session (LiveFanout).
-            // A retained one is kept in MQTTnet's retained store first, as its dispatch would, for later subscriptions.
-            if (retain)
-            {
-                await server.UpdateRetainedMessageAsync(message).ConfigureAwait(false);
-            }
-
-            _fanout.Deliver(topic, payload, MayReceive);
-            return;
-        }
-
         await server.InjectApplicationMessage(new InjectedMqttApplicationMessage(message) { SenderClientId = string.Empty }, CancellationToken.None).ConfigureAwait(false);
     }
 

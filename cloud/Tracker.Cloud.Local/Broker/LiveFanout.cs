@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections;
+using System.Collections.Concurrent;
 using MQTTnet;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
@@ -15,17 +16,63 @@ namespace Tracker.Cloud.Local.Broker;
 /// straight into the queues of the sessions it matches: the cost follows the browsers watching, not the cars. What
 /// MQTTnet would do is kept: a message goes once to a session however many of its filters match, at QoS 0 and without
 /// the retain flag (it is live); the per-delivery check (a renter's rental can end while they watch) runs for every
-/// delivery; a full queue drops its oldest. Retained messages are stored in MQTTnet's retained store as before, so a new
-/// subscription gets them from MQTTnet.
+/// delivery; a full queue drops its oldest. Each session's live messages wait in its <see cref="LiveOutbox"/>, bounded in
+/// messages and in bytes, in front of MQTTnet's queue (which bounds messages only).
+/// <para>
+/// The retained statuses (<c>fleet/{car}/status</c>, one a car) are kept here too, not in MQTTnet's retained store:
+/// MQTTnet copies its whole retained store at every SUBSCRIBE and compares each message with each filter of it, so with
+/// one retained status a car, each car's own subscribe cost a look at every car's status (a tenth of the host's CPU
+/// just after a 10,000-car connect storm, and the storm's cost grew with the square of the fleet). A viewer's new
+/// <c>fleet/...</c> subscription is given the matching retained messages from here, with the retain flag, through the
+/// same per-delivery check; a car's subscription is never given any (no car may subscribe to <c>fleet/...</c>).
+/// </para>
 /// </summary>
 public sealed class LiveFanout
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Listener> _byClient = new(StringComparer.Ordinal);
+    private readonly Action _dropped;
     private Listener[] _listeners = [];
+    private readonly ConcurrentDictionary<string, byte[]> _retained = new(StringComparer.Ordinal);
+
+    /// <summary>Creates the fan-out.</summary>
+    /// <param name="dropped">Told once for every live message a session's full outbox drops.</param>
+    public LiveFanout(Action dropped)
+    {
+        ArgumentNullException.ThrowIfNull(dropped);
+        _dropped = dropped;
+    }
 
     /// <summary>The viewer sessions holding at least one <c>fleet/...</c> subscription now.</summary>
     public int Listeners => Volatile.Read(ref _listeners).Length;
+
+    /// <summary>The retained message of <paramref name="topic"/>, if one is kept.</summary>
+    /// <param name="topic">A <c>fleet/...</c> topic.</param>
+    /// <param name="payload">The message; do not change it.</param>
+    /// <returns>True when one is kept.</returns>
+    public bool TryGetRetained(string topic, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out byte[]? payload) => _retained.TryGetValue(topic, out payload);
+
+    /// <summary>Keeps <paramref name="payload"/> as the retained message of <paramref name="topic"/>; an empty payload removes it (MQTT §3.3.1.3).</summary>
+    /// <param name="topic">A <c>fleet/...</c> topic.</param>
+    /// <param name="payload">The message; the caller does not change it afterwards.</param>
+    public void Retain(string topic, byte[] payload)
+    {
+        ArgumentNullException.ThrowIfNull(topic);
+        ArgumentNullException.ThrowIfNull(payload);
+        if (!Carries(topic))
+        {
+            throw new ArgumentException("only fleet/... topics are retained here: " + topic, nameof(topic));
+        }
+
+        if (payload.Length == 0)
+        {
+            _retained.TryRemove(topic, out _);
+        }
+        else
+        {
+            _retained[topic] = payload;
+        }
+    }
 
     /// <summary>True when <paramref name="topic"/> is delivered here rather than by MQTTnet's dispatch.</summary>
     /// <param name="topic">A topic the host publishes.</param>
@@ -41,24 +88,29 @@ public sealed class LiveFanout
     /// <param name="clientId">The session's client id.</param>
     /// <param name="sessionItems">The session's items (they identify the session: a new session has new ones).</param>
     /// <param name="filter">The filter granted.</param>
-    /// <param name="session">The session, to enqueue into; looked up by the caller.</param>
-    public void Subscribed(string clientId, IDictionary sessionItems, string filter, MqttSessionStatus session)
+    /// <param name="session">The session, to deliver to; looked up by the caller.</param>
+    /// <param name="mayReceive">The per-delivery check, for the retained messages the subscription is given.</param>
+    /// <returns>How many retained messages were queued for the session.</returns>
+    public int Subscribed(string clientId, IDictionary sessionItems, string filter, MqttSessionStatus session, Func<string, string, bool> mayReceive)
     {
+        ArgumentNullException.ThrowIfNull(mayReceive);
         ArgumentNullException.ThrowIfNull(clientId);
         ArgumentNullException.ThrowIfNull(sessionItems);
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentNullException.ThrowIfNull(session);
         if (!Covers(filter))
         {
-            return;
+            return 0;
         }
 
+        LiveOutbox outbox;
         lock (_gate)
         {
             if (!_byClient.TryGetValue(clientId, out Listener? listener) || !ReferenceEquals(listener.Items, sessionItems))
             {
                 // A first subscription, or one of a new session under the same client id (the old one is gone).
-                listener = new Listener(clientId, sessionItems, session, []);
+                listener?.Outbox.Close();
+                listener = new Listener(clientId, sessionItems, new LiveOutbox(session, _dropped), []);
             }
 
             if (!listener.Filters.Contains(filter, StringComparer.Ordinal))
@@ -68,7 +120,38 @@ public sealed class LiveFanout
 
             _byClient[clientId] = listener;
             Publish();
+            outbox = listener.Outbox;
         }
+
+        return DeliverRetained(clientId, outbox, filter, mayReceive);
+    }
+
+    private int DeliverRetained(string clientId, LiveOutbox outbox, string filter, Func<string, string, bool> mayReceive)
+    {
+        int queued = 0;
+        foreach (KeyValuePair<string, byte[]> kept in _retained)
+        {
+            if (MqttTopicFilterComparer.Compare(kept.Key, filter) != MqttTopicFilterCompareResult.IsMatch || !mayReceive(clientId, kept.Key))
+            {
+                continue;
+            }
+
+            var message = new MqttApplicationMessage
+            {
+                Topic = kept.Key,
+                Payload = new ReadOnlySequence<byte>(kept.Value),
+                QualityOfServiceLevel = MqttQualityOfServiceLevel.AtMostOnce,
+                Retain = true,
+            };
+            if (!outbox.Offer(message))
+            {
+                break; // The session ended meanwhile; its end event removes it.
+            }
+
+            queued++;
+        }
+
+        return queued;
     }
 
     /// <summary>A session dropped a filter (its <c>ClientUnsubscribedTopicAsync</c>, also for the host's own unsubscribe).</summary>
@@ -88,6 +171,7 @@ public sealed class LiveFanout
             if (left.Length == 0)
             {
                 _byClient.Remove(clientId);
+                listener.Outbox.Close();
             }
             else
             {
@@ -108,6 +192,7 @@ public sealed class LiveFanout
             if (clientId is not null && _byClient.TryGetValue(clientId, out Listener? listener) && ReferenceEquals(listener.Items, sessionItems))
             {
                 _byClient.Remove(clientId);
+                listener.Outbox.Close();
                 Publish();
             }
         }
@@ -123,6 +208,7 @@ public sealed class LiveFanout
             if (clientId is not null && _byClient.TryGetValue(clientId, out Listener? listener) && !ReferenceEquals(listener.Items, sessionItems))
             {
                 _byClient.Remove(clientId);
+                listener.Outbox.Close();
                 Publish();
             }
         }
@@ -161,20 +247,30 @@ public sealed class LiveFanout
                 QualityOfServiceLevel = MqttQualityOfServiceLevel.AtMostOnce,
                 Retain = false,
             };
-            try
+            if (listener.Outbox.Offer(message))
             {
-                if (listener.Session.TryEnqueueApplicationMessage(message, out _))
-                {
-                    queued++;
-                }
-            }
-            catch (ObjectDisposedException)
-            {
-                // The session ended between the snapshot and now; its end event removes it.
+                queued++;
             }
         }
 
         return queued;
+    }
+
+    /// <summary>What a viewer session's live outbox holds now.</summary>
+    /// <param name="clientId">The session's client id.</param>
+    /// <returns>Its size; null when the session holds no <c>fleet/...</c> subscription.</returns>
+    public LiveQueueSize? Queued(string clientId)
+    {
+        ArgumentNullException.ThrowIfNull(clientId);
+        foreach (Listener listener in Volatile.Read(ref _listeners))
+        {
+            if (string.Equals(listener.ClientId, clientId, StringComparison.Ordinal))
+            {
+                return listener.Outbox.Size;
+            }
+        }
+
+        return null;
     }
 
     private static bool Matches(string[] filters, string topic)
@@ -192,5 +288,5 @@ public sealed class LiveFanout
 
     private void Publish() => Volatile.Write(ref _listeners, [.. _byClient.Values]);
 
-    private sealed record Listener(string ClientId, IDictionary Items, MqttSessionStatus Session, string[] Filters);
+    private sealed record Listener(string ClientId, IDictionary Items, LiveOutbox Outbox, string[] Filters);
 }

@@ -167,20 +167,25 @@ public sealed partial class DeriveGate : IAsyncDisposable
         }
 
         await _stop.CancelAsync().ConfigureAwait(false);
+        var took = System.Diagnostics.Stopwatch.StartNew();
         if (_feed is not null)
         {
             await _feed.DisposeAsync().ConfigureAwait(false);
         }
 
+        long feedMs = took.ElapsedMilliseconds;
         if (_ticks is not null)
         {
             await _ticks.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
+        long ticksMs = took.ElapsedMilliseconds - feedMs;
         if (_notifications is not null)
         {
             await _notifications.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
+
+        LogStopped(feedMs, ticksMs, took.ElapsedMilliseconds - feedMs - ticksMs);
 
         _stop.Dispose();
     }
@@ -260,6 +265,9 @@ public sealed partial class DeriveGate : IAsyncDisposable
 
     [LoggerMessage(EventId = 60, Level = LogLevel.Warning, Message = "A status message from {CarId} did not decode ({Error}); dropped")]
     private partial void LogBadStatus(string carId, Tracker.Core.Uplink.StatusError error);
+
+    [LoggerMessage(EventId = 63, Level = LogLevel.Information, Message = "Derive stopped: the feed's workers {FeedMs} ms, the tick {TicksMs} ms, the notifier {NotifyMs} ms")]
+    private partial void LogStopped(long feedMs, long ticksMs, long notifyMs);
 
     [LoggerMessage(EventId = 62, Level = LogLevel.Error, Message = "A notification pass failed; the next pass tries again")]
     private partial void LogNotifyFailed(Exception error);

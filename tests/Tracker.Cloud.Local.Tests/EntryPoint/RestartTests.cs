@@ -1,5 +1,6 @@
 using Tracker.Cloud.Core.Storage;
 using Tracker.Cloud.Sqlite;
+using Tracker.Simulation.Car;
 using Tracker.Testing;
 
 namespace Tracker.Cloud.Local.Tests.EntryPoint;
@@ -44,8 +45,8 @@ public sealed class RestartTests : IDisposable
             second.KillHard();
         }
 
-        Dictionary<string, HashSet<long>> heldAtKill = FlashLogs.Pending(Data);
-        int held = heldAtKill.Sum(c => c.Value.Count);
+        Dictionary<string, long[]> heldAtKill = CarFlashLogs.PendingTimes(Path.Combine(Data, "flash"), readCopy: true); // the host opens them next
+        int held = heldAtKill.Sum(c => c.Value.Length);
         Assert.True(held > 0, "the cars held nothing in flash when the host was killed, so the restart proves nothing");
 
         // 3. Third start after the crash; a clean stop lets every car deliver what it holds.
@@ -58,7 +59,7 @@ public sealed class RestartTests : IDisposable
         }
 
         Dictionary<string, HashSet<long>> stored = await StoredAsync();
-        Dictionary<string, HashSet<long>> stillHeld = FlashLogs.Pending(Data); // a car in a simulated dead zone keeps its fixes for the next run
+        Dictionary<string, long[]> stillHeld = CarFlashLogs.PendingTimes(Path.Combine(Data, "flash"), readCopy: true); // a car in a simulated dead zone keeps its fixes for the next run
 
         foreach ((string car, HashSet<long> times) in storedAfterFirst)
         {
@@ -66,7 +67,7 @@ public sealed class RestartTests : IDisposable
         }
 
         int delivered = 0;
-        foreach ((string car, HashSet<long> times) in heldAtKill)
+        foreach ((string car, long[] times) in heldAtKill)
         {
             foreach (long ts in times)
             {

@@ -276,12 +276,12 @@ public sealed class BrokerTests(LocalHostFixture fixture) : IClassFixture<LocalH
         string token = await fixture.LoginAsync("ops");
         var (viewer, _) = await fixture.ViewerAsync("ops", token);
         using IMqttClient viewerClient = viewer;
-        var received = new ConcurrentQueue<string>();
+        var received = new ConcurrentQueue<(string Text, bool Retained)>();
         viewer.ApplicationMessageReceivedAsync += e =>
         {
             if (e.ApplicationMessage.Topic == Tracker.Cloud.Core.Access.LiveTopics.Status("car-0018"))
             {
-                received.Enqueue(Encoding.ASCII.GetString(e.ApplicationMessage.Payload.ToArray()));
+                received.Enqueue((Encoding.ASCII.GetString(e.ApplicationMessage.Payload.ToArray()), e.ApplicationMessage.Retain));
             }
 
             return Task.CompletedTask;
@@ -289,7 +289,53 @@ public sealed class BrokerTests(LocalHostFixture fixture) : IClassFixture<LocalH
         await viewer.SubscribeAsync("fleet/car-0018/status");
 
         await WaitUntilAsync(() => !received.IsEmpty);
-        Assert.Equal(StatusCodec.WillText, received.Last());
+        Assert.Equal((StatusCodec.WillText, true), received.Last());
+    }
+
+    [Fact]
+    public async Task RetainedStatuses_GoToEachNewViewerSubscription_TheNewestOfEachCarOnce()
+    {
+        foreach (string carId in new[] { "car-0019", "car-0020" })
+        {
+            using MqttNetLink car = fixture.CarLink(carId);
+            Assert.Equal(LinkResult.Ok, car.Connect(Connect(carId)));
+            byte[] status = new byte[StatusCodec.MaxBytes];
+            StatusReport report = StatusReport.CreateOnline();
+            report.FirmwareVersion = "retained-" + carId;
+            int length = StatusCodec.Encode(ref report, status, 0);
+            car.Publish("tracker/" + carId + "/status", status, 0, length, 1, out _);
+            await CompletionAsync(car);
+
+            car.Disconnect();
+
+            // The car left: the status it is kept with is the offline one the host published for it.
+            Assert.True(await Poll.UntilAsync(
+                () => fixture.Host.Broker.RetainedLiveMessage("fleet/" + carId + "/status") is { } kept && Encoding.ASCII.GetString(kept) == StatusCodec.WillText,
+                Wait));
+        }
+
+        string token = await fixture.LoginAsync("ops");
+        var (viewer, _) = await fixture.ViewerAsync("ops", token);
+        using IMqttClient viewerClient = viewer;
+        var received = new ConcurrentQueue<(string Topic, string Text, bool Retained)>();
+        viewer.ApplicationMessageReceivedAsync += e =>
+        {
+            if (e.ApplicationMessage.Topic is "fleet/car-0019/status" or "fleet/car-0020/status")
+            {
+                received.Enqueue((e.ApplicationMessage.Topic, Encoding.ASCII.GetString(e.ApplicationMessage.Payload.ToArray()), e.ApplicationMessage.Retain));
+            }
+
+            return Task.CompletedTask;
+        };
+
+        await viewer.SubscribeAsync("fleet/+/status");
+        await WaitUntilAsync(() => received.Count >= 2);
+        await Task.Delay(300);
+
+        // One each, the newest (the car left, so it reads offline), flagged as retained.
+        Assert.Equal(
+            [("fleet/car-0019/status", StatusCodec.WillText, true), ("fleet/car-0020/status", StatusCodec.WillText, true)],
+            received.OrderBy(r => r.Topic, StringComparer.Ordinal).ToArray());
     }
 
     private static MqttConnectOptions Connect(string carId) => new(carId, 60, null, null, true);
