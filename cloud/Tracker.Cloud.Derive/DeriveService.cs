@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Tracker.Cloud.Derive.Engine;
 using Tracker.Cloud.Derive.Events;
 using Tracker.Cloud.Derive.Observations;
@@ -23,6 +24,8 @@ public sealed class DeriveService
     private readonly IDeriveContextSource _contexts;
     private readonly ITripStore? _trips;
     private readonly ITripCommitStore? _tripsCommitted;
+    private readonly IDerivationVersions? _versions;
+    private readonly ConcurrentDictionary<string, Loaded> _kept = new(StringComparer.Ordinal);
 
     /// <summary>Creates the service.</summary>
     /// <param name="deriver">The engine.</param>
@@ -47,6 +50,7 @@ public sealed class DeriveService
         _contexts = contexts;
         _trips = trips;
         _tripsCommitted = trips is not null && states is ITripCommitStore committing && committing.CanCommit(trips) ? committing : null;
+        _versions = states as IDerivationVersions;
     }
 
     /// <summary>
@@ -66,8 +70,10 @@ public sealed class DeriveService
     {
         ArgumentException.ThrowIfNullOrEmpty(carId);
         ArgumentNullException.ThrowIfNull(incoming);
-        return CommitLoopAsync(carId, async (car, context) =>
+        return CommitLoopAsync(carId, async (loaded, context) =>
         {
+            CarDerivation car = loaded.Changing();
+
             // Forward from the watermark too, the fold reads what is stored rather than trusting the message alone: a
             // step that failed after ingest stored its fixes is made good by the next one.
             DerivePlan plan = _deriver.Plan(car, incoming, context);
@@ -95,8 +101,9 @@ public sealed class DeriveService
         ArgumentException.ThrowIfNullOrEmpty(carId);
         ArgumentNullException.ThrowIfNull(extra);
         long until = extra.Count == 0 ? toTs : Math.Max(toTs, extra.Max(o => o.Ts));
-        return CommitLoopAsync(carId, async (car, context) =>
+        return CommitLoopAsync(carId, async (loaded, context) =>
         {
+            CarDerivation car = loaded.Changing();
             long watermark = car.WatermarkTs ?? long.MinValue;
             long readFrom = Math.Min(watermark, fromTs);
             IReadOnlyList<Observation> stored = await _observations.ReadFromAsync(carId, readFrom, cancellationToken).ConfigureAwait(false);
@@ -123,36 +130,47 @@ public sealed class DeriveService
     public Task<DeriveStep> TickAsync(string carId, long nowMs, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(carId);
-        return CommitLoopAsync(carId, (car, context) => Task.FromResult(TickOrNothing(car, nowMs, context)), cancellationToken);
+        return CommitLoopAsync(carId, (loaded, context) => Task.FromResult(TickOrNothing(loaded, nowMs, context)), cancellationToken);
     }
 
     // Most ticks of most cars change nothing but the clock; those are not written (DeriveStep.Unchanged). At 10,000 cars
     // ticked every 5 s that was 2,000 commits a second of states identical but for LastTickMs (the local host's profile).
     // The clock a replay ends at is then the last tick that changed something, at most a tick period behind; the next
-    // tick applies the clock again.
-    private DeriveStep TickOrNothing(CarDerivation car, long nowMs, DeriveContext context)
+    // tick applies the clock again. A tick changes only the clock, the processors' states and the connectivity, never
+    // the watermark or the checkpoints (CarDeriver.Tick), so only those two are compared, not the whole state with its
+    // checkpoints (up to 48 snapshots of the processors' states). The comparison's "before" is kept with the state from
+    // the car's last tick, so a tick of a kept state that changes nothing writes that JSON once and parses none.
+    private DeriveStep TickOrNothing(Loaded loaded, long nowMs, DeriveContext context)
     {
+        CarDerivation car = loaded.Car;
         long lastTick = car.LastTickMs;
-        string before = DeriveJson.Write(car);
+        byte[] before = loaded.Ticked ?? DeriveJson.WriteTicked(car);
         DeriveStep step = _deriver.Tick(car, nowMs, context);
-        long ticked = car.LastTickMs;
-        car.LastTickMs = lastTick;
+        byte[] after = DeriveJson.WriteTicked(car);
         step.Unchanged = step.Events.Count == 0 && step.Trips.Count == 0 && step.Stops.Count == 0
-            && string.Equals(before, DeriveJson.Write(car), StringComparison.Ordinal);
-        car.LastTickMs = ticked;
+            && before.AsSpan().SequenceEqual(after);
+        if (step.Unchanged)
+        {
+            // Not written: the state in memory goes back to what is stored, so it can be kept.
+            car.LastTickMs = lastTick;
+        }
+
+        loaded.Ticked = after;
         return step;
     }
 
-    private async Task<DeriveStep> CommitLoopAsync(string carId, Func<CarDerivation, DeriveContext, Task<DeriveStep>> run, CancellationToken cancellationToken)
+    private async Task<DeriveStep> CommitLoopAsync(string carId, Func<Loaded, DeriveContext, Task<DeriveStep>> run, CancellationToken cancellationToken)
     {
         for (int attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            CarDerivation car = await _states.GetAsync(carId, cancellationToken).ConfigureAwait(false) ?? CarDerivation.New(carId);
+            Loaded loaded = attempt == 0 ? await LoadAsync(carId, cancellationToken).ConfigureAwait(false) : await ReadAsync(carId, cancellationToken).ConfigureAwait(false);
+            CarDerivation car = loaded.Car;
             DeriveContext context = await _contexts.GetContextAsync(carId, cancellationToken).ConfigureAwait(false);
             long? watermarkRead = car.WatermarkTs;
-            DeriveStep step = await run(car, context).ConfigureAwait(false);
+            DeriveStep step = await run(loaded, context).ConfigureAwait(false);
             if (step.Unchanged)
             {
+                Keep(loaded);
                 return step;
             }
 
@@ -179,6 +197,8 @@ public sealed class DeriveService
                 : await _states.TryCommitAsync(car, writes, withdrawals, cancellationToken).ConfigureAwait(false);
             if (won)
             {
+                // The committed state is the stored one (its version bumped by the commit): kept for the car's next step.
+                Keep(loaded);
                 step.Withdrawn = withdrawals;
                 if (Committed is { } committed && (step.Events.Count > 0 || withdrawals.Count > 0))
                 {
@@ -192,12 +212,55 @@ public sealed class DeriveService
         throw new DeriveConflictException(carId, MaxAttempts);
     }
 
-    // Without a committing store (SQLite, memory), trips and stops go before the state (README.md, "Trips, stops and the
+    // The car's state as its last step left it, when the stored version is still that one; otherwise read. A kept state
+    // is taken out while a step uses it and put back only once the step is stored (or changed nothing), so a step that
+    // fails, or loses its commit, leaves nothing behind in memory, and two steps of one car never share one. Only with a
+    // store that tells the version cheaply (SQLite); the version read is a key lookup, the state it saves is JSON.
+    private async Task<Loaded> LoadAsync(string carId, CancellationToken cancellationToken)
+    {
+        if (_versions is not null && _kept.TryRemove(carId, out Loaded? kept)
+            && await _versions.GetVersionAsync(carId, cancellationToken).ConfigureAwait(false) == kept.Car.Version)
+        {
+            return kept;
+        }
+
+        return await ReadAsync(carId, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<Loaded> ReadAsync(string carId, CancellationToken cancellationToken) =>
+        new(await _states.GetAsync(carId, cancellationToken).ConfigureAwait(false) ?? CarDerivation.New(carId));
+
+    private void Keep(Loaded loaded)
+    {
+        if (_versions is not null)
+        {
+            _kept[loaded.Car.CarId] = loaded;
+        }
+    }
+
+    /// <summary>A car's state in memory, and what a tick compares of it (<see cref="DeriveJson.WriteTicked"/>) when known.</summary>
+    private sealed class Loaded(CarDerivation car)
+    {
+        public CarDerivation Car { get; } = car;
+
+        /// <summary><see cref="DeriveJson.WriteTicked"/> of <see cref="Car"/> as it is now, or null when not known.</summary>
+        public byte[]? Ticked { get; set; }
+
+        /// <summary>The state, for a step that changes it: what a tick compares is no longer known.</summary>
+        public CarDerivation Changing()
+        {
+            Ticked = null;
+            return Car;
+        }
+    }
+
+    // Without a committing store (memory), trips and stops go before the state (README.md, "Trips, stops and the
     // odometer"): a step that then loses its commit or dies is redone from the same state and writes the same rows. What
     // a replay, or a step redone, no longer finds is deleted: on a rewind, everything decided from the checkpoint on;
     // going forward, anything decided after the watermark read (only a lost or dead attempt can have written that). With
-    // a committing store (DynamoDB) the rows ride on the commit, so a lost attempt writes none and a dead one's are
-    // finished by the next reader: going forward there is nothing to delete, and the step skips the query for it.
+    // a committing store (DynamoDB; SQLite, in the state's transaction) the rows ride on the commit, so a lost attempt
+    // writes none and a dead one's are finished by the next reader (SQLite: rolled back): going forward there is nothing
+    // to delete, and the step skips the query for it.
     private static TripWrites? TripWritesOf(CarDerivation car, long? watermarkRead, DeriveStep step, bool committed)
     {
         long decidedFrom = step.RewoundFrom

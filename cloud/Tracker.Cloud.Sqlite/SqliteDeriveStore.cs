@@ -16,7 +16,7 @@ namespace Tracker.Cloud.Sqlite;
 /// version check inside it is the condition); events upserted on (car, id), keeping an acknowledgement; statuses keyed
 /// on (car, ts); zones. Events and statuses expire with the fixes' retention, from their own time.
 /// </summary>
-public sealed class SqliteDeriveStore : IDerivationStore, IEventStore, IStatusStore, IZoneStore, ILimitStore, ICarOdometers
+public sealed class SqliteDeriveStore : ITripCommitStore, IDerivationVersions, IEventStore, IStatusStore, IZoneStore, ILimitStore, ICarOdometers
 {
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS derive_state (
@@ -82,22 +82,39 @@ public sealed class SqliteDeriveStore : IDerivationStore, IEventStore, IStatusSt
     }
 
     /// <inheritdoc/>
-    public async Task<CarDerivation?> GetAsync(string carId, CancellationToken cancellationToken)
+    public Task<CarDerivation?> GetAsync(string carId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(carId);
-        await using SqliteConnection connection = await _store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using SqliteCommand command = connection.CreateCommand();
-        command.CommandText = "SELECT version, state FROM derive_state WHERE car_id = $car;";
-        command.Parameters.AddWithValue("$car", carId);
-        await using SqliteDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            return null;
-        }
+        return _store.Reads.ReadAsync(
+            "SELECT version, state FROM derive_state WHERE car_id = $car;",
+            SqliteStore.CarParameter,
+            carId,
+            SqliteStore.BindKey,
+            static async (reader, _, ct) =>
+            {
+                if (!await reader.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    return null;
+                }
 
-        CarDerivation car = DeriveJson.ReadCar(reader.GetString(1));
-        car.Version = reader.GetInt64(0);
-        return car;
+                CarDerivation car = DeriveJson.ReadCar(reader.GetString(1));
+                car.Version = reader.GetInt64(0);
+                return car;
+            },
+            cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task<long> GetVersionAsync(string carId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(carId);
+        return _store.Reads.ReadAsync(
+            VersionSql,
+            SqliteStore.CarParameter,
+            carId,
+            SqliteStore.BindKey,
+            static async (reader, _, ct) => await reader.ReadAsync(ct).ConfigureAwait(false) ? reader.GetInt64(0) : 0L,
+            cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -105,13 +122,41 @@ public sealed class SqliteDeriveStore : IDerivationStore, IEventStore, IStatusSt
         CarOdometer.Of(await GetAsync(carId, cancellationToken).ConfigureAwait(false));
 
     /// <inheritdoc/>
-    public async Task<bool> TryCommitAsync(CarDerivation car, IReadOnlyList<FleetEvent> events, IReadOnlyList<EventKey> withdrawals, CancellationToken cancellationToken)
+    public Task<bool> TryCommitAsync(CarDerivation car, IReadOnlyList<FleetEvent> events, IReadOnlyList<EventKey> withdrawals, CancellationToken cancellationToken) =>
+        TryCommitAsync(car, events, withdrawals, null, cancellationToken);
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// A <see cref="SqliteTripStore"/> on the same file: its rows then ride in the state's transaction, so a step costs one
+    /// write transaction instead of two (the trips' own, then the state's), and a step that loses the version check writes
+    /// none of them.
+    /// </remarks>
+    public bool CanCommit(ITripStore trips) => trips is SqliteTripStore sqlite && sqlite.SharesFile(_store);
+
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentException"><paramref name="trips"/> is not a <see cref="SqliteTripStore"/> on this file.</exception>
+    public Task<bool> TryCommitAsync(CarDerivation car, IReadOnlyList<FleetEvent> events, IReadOnlyList<EventKey> withdrawals, ITripStore trips, TripWrites? writes, CancellationToken cancellationToken) =>
+        CanCommit(trips)
+            ? TryCommitAsync(car, events, withdrawals, writes, cancellationToken)
+            : throw new ArgumentException("only a SqliteTripStore on the same file can commit with the state", nameof(trips));
+
+    private async Task<bool> TryCommitAsync(CarDerivation car, IReadOnlyList<FleetEvent> events, IReadOnlyList<EventKey> withdrawals, TripWrites? trips, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(car);
         ArgumentNullException.ThrowIfNull(events);
         ArgumentNullException.ThrowIfNull(withdrawals);
+
+        // Serialized before the write turn: the turn, and SQLite's one write lock, are held only for the statements.
+        var commit = new PendingCommit(this, car, events, withdrawals, trips, DeriveJson.Write(car), [.. events.Select(DeriveJson.Write)]);
         using WriteTurn turn = await _store.TakeWriteTurnAsync(cancellationToken).ConfigureAwait(false);
-        await using SqliteConnection connection = await _store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+
+        // On a kept connection, so the step's statements stay prepared from one step to the next.
+        return await _store.Reads.RunAsync(commit, static (connection, c, ct) => c.Store.CommitOnAsync(connection, c, ct), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<bool> CommitOnAsync(PreparedReads.Connection kept, PendingCommit commit, CancellationToken cancellationToken)
+    {
+        SqliteConnection connection = kept.Inner;
         long? restore = null;
         if (_store.Options.SyncEveryCommit)
         {
@@ -130,114 +175,119 @@ public sealed class SqliteDeriveStore : IDerivationStore, IEventStore, IStatusSt
 
         try
         {
-            return await CommitAsync(connection, car, events, withdrawals, cancellationToken).ConfigureAwait(false);
+            return await CommitAsync(kept, commit, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             if (restore is { } level)
             {
-                // Pooled connections keep their pragmas: hand it back as the store set it up.
+                // Kept and pooled connections keep their pragmas: hand it back as the store set it up.
                 await SqliteStore.ExecuteAsync(connection, "PRAGMA synchronous=" + level.ToString(System.Globalization.CultureInfo.InvariantCulture) + ";", CancellationToken.None).ConfigureAwait(false);
             }
         }
     }
 
-    private async Task<bool> CommitAsync(SqliteConnection connection, CarDerivation car, IReadOnlyList<FleetEvent> events, IReadOnlyList<EventKey> withdrawals, CancellationToken cancellationToken)
+    private const string VersionSql = "SELECT version FROM derive_state WHERE car_id = $car;";
+
+    private const string StateSql = "INSERT INTO derive_state (car_id, version, state) VALUES ($car, $version, $state) "
+        + "ON CONFLICT (car_id) DO UPDATE SET version = excluded.version, state = excluded.state;";
+
+    private const string UpsertEventSql = "INSERT INTO events (car_id, event_id, type, episode_start, decided_ts, withdrawn, pending, body) "
+        + "VALUES ($car, $id, $type, $start, $decided, 0, $pending, $body) "
+        + "ON CONFLICT (car_id, event_id) DO UPDATE SET decided_ts = excluded.decided_ts, withdrawn = 0, pending = excluded.pending, body = excluded.body;";
+
+    private const string WithdrawSql = "UPDATE events SET withdrawn = 1 WHERE car_id = $car AND event_id = $id;";
+
+    private static readonly string[] StateParameters = ["$car", "$version", "$state"];
+    private static readonly string[] UpsertEventParameters = ["$car", "$id", "$type", "$start", "$decided", "$pending", "$body"];
+    private static readonly string[] WithdrawParameters = ["$car", "$id"];
+
+    private async Task<bool> CommitAsync(PreparedReads.Connection kept, PendingCommit commit, CancellationToken cancellationToken)
     {
-        // Serialized before the transaction begins: SQLite's one write lock is held only for the statements.
-        string state = DeriveJson.Write(car);
-        string[] bodies = [.. events.Select(DeriveJson.Write)];
+        CarDerivation car = commit.Car;
 
         // Immediate: the write lock is taken before the version is read, so the check and the write are one step.
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using (SqliteCommand read = connection.CreateCommand())
+        await using var transaction = (SqliteTransaction)await kept.Inner.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        SqliteCommand read = kept.Command(VersionSql, SqliteStore.CarParameter);
+        read.Transaction = transaction;
+        read.Parameters[0].Value = car.CarId;
+        long stored = await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long v ? v : 0;
+        if (stored != car.Version)
         {
-            read.Transaction = transaction;
-            read.CommandText = "SELECT version FROM derive_state WHERE car_id = $car;";
-            read.Parameters.AddWithValue("$car", car.CarId);
-            long stored = await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long v ? v : 0;
-            if (stored != car.Version)
-            {
-                return false;
-            }
+            return false;
         }
 
         long next = car.Version + 1;
-        await using (SqliteCommand write = connection.CreateCommand())
-        {
-            write.Transaction = transaction;
-            write.CommandText = "INSERT INTO derive_state (car_id, version, state) VALUES ($car, $version, $state) "
-                + "ON CONFLICT (car_id) DO UPDATE SET version = excluded.version, state = excluded.state;";
-            write.Parameters.AddWithValue("$car", car.CarId);
-            write.Parameters.AddWithValue("$version", next);
-            write.Parameters.AddWithValue("$state", state);
-            await write.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
+        SqliteCommand write = kept.Command(StateSql, StateParameters);
+        write.Transaction = transaction;
+        write.Parameters[0].Value = car.CarId;
+        write.Parameters[1].Value = next;
+        write.Parameters[2].Value = commit.State;
+        await write.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
 
-        if (events.Count > 0)
+        if (commit.Events.Count > 0)
         {
-            await using SqliteCommand upsert = connection.CreateCommand();
+            SqliteCommand upsert = kept.Command(UpsertEventSql, UpsertEventParameters);
             upsert.Transaction = transaction;
-            upsert.CommandText = "INSERT INTO events (car_id, event_id, type, episode_start, decided_ts, withdrawn, pending, body) "
-                + "VALUES ($car, $id, $type, $start, $decided, 0, $pending, $body) "
-                + "ON CONFLICT (car_id, event_id) DO UPDATE SET decided_ts = excluded.decided_ts, withdrawn = 0, pending = excluded.pending, body = excluded.body;";
-            SqliteParameter pCar = upsert.Parameters.Add("$car", SqliteType.Text);
-            SqliteParameter pId = upsert.Parameters.Add("$id", SqliteType.Text);
-            SqliteParameter pType = upsert.Parameters.Add("$type", SqliteType.Text);
-            SqliteParameter pStart = upsert.Parameters.Add("$start", SqliteType.Integer);
-            SqliteParameter pDecided = upsert.Parameters.Add("$decided", SqliteType.Integer);
-            SqliteParameter pBody = upsert.Parameters.Add("$body", SqliteType.Text);
-            SqliteParameter pPending = upsert.Parameters.Add("$pending", SqliteType.Integer);
-            for (int i = 0; i < events.Count; i++)
+            SqliteParameterCollection p = upsert.Parameters;
+            for (int i = 0; i < commit.Events.Count; i++)
             {
-                FleetEvent e = events[i];
-                pCar.Value = e.CarId;
-                pId.Value = e.Key.Id;
-                pType.Value = EventTypeNames.Name(e.Type);
-                pStart.Value = e.EpisodeStartMs;
-                pDecided.Value = e.DecidedTs;
-                pBody.Value = bodies[i];
-                pPending.Value = e.Pending ? 1 : 0;
+                FleetEvent e = commit.Events[i];
+                p[0].Value = e.CarId;
+                p[1].Value = e.Key.Id;
+                p[2].Value = EventTypeNames.Name(e.Type);
+                p[3].Value = e.EpisodeStartMs;
+                p[4].Value = e.DecidedTs;
+                p[5].Value = e.Pending ? 1 : 0;
+                p[6].Value = commit.Bodies[i];
                 await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
         }
 
-        if (withdrawals.Count > 0)
+        if (commit.Withdrawals.Count > 0)
         {
-            await using SqliteCommand withdraw = connection.CreateCommand();
+            SqliteCommand withdraw = kept.Command(WithdrawSql, WithdrawParameters);
             withdraw.Transaction = transaction;
-            withdraw.CommandText = "UPDATE events SET withdrawn = 1 WHERE car_id = $car AND event_id = $id;";
-            SqliteParameter pCar = withdraw.Parameters.Add("$car", SqliteType.Text);
-            SqliteParameter pId = withdraw.Parameters.Add("$id", SqliteType.Text);
-            foreach (EventKey key in withdrawals)
+            foreach (EventKey key in commit.Withdrawals)
             {
-                pCar.Value = key.CarId;
-                pId.Value = key.Id;
+                withdraw.Parameters[0].Value = key.CarId;
+                withdraw.Parameters[1].Value = key.Id;
                 await withdraw.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
         }
 
+        if (commit.Trips is not null)
+        {
+            await SqliteTripStore.WriteAsync(kept.Inner, transaction, car.CarId, commit.Trips, cancellationToken).ConfigureAwait(false);
+        }
+
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         car.Version = next;
-        await PurgeIfDueAsync(connection, cancellationToken).ConfigureAwait(false);
+        await PurgeIfDueAsync(kept.Inner, cancellationToken).ConfigureAwait(false);
         return true;
     }
 
-    /// <inheritdoc/>
-    public async Task<IReadOnlyList<string>> ListCarsAsync(CancellationToken cancellationToken)
-    {
-        await using SqliteConnection connection = await _store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using SqliteCommand command = connection.CreateCommand();
-        command.CommandText = "SELECT car_id FROM derive_state ORDER BY car_id;";
-        List<string> cars = [];
-        await using SqliteDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            cars.Add(reader.GetString(0));
-        }
+    /// <summary>A step's commit: the state and event bodies already serialized.</summary>
+    private sealed record PendingCommit(SqliteDeriveStore Store, CarDerivation Car, IReadOnlyList<FleetEvent> Events, IReadOnlyList<EventKey> Withdrawals, TripWrites? Trips, string State, string[] Bodies);
 
-        return cars;
-    }
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<string>> ListCarsAsync(CancellationToken cancellationToken) =>
+        _store.Reads.ReadAsync<int, IReadOnlyList<string>>(
+            "SELECT car_id FROM derive_state ORDER BY car_id;",
+            [],
+            0,
+            static (_, _) => { },
+            static async (reader, _, ct) =>
+            {
+                List<string> cars = [];
+                while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    cars.Add(reader.GetString(0));
+                }
+
+                return cars;
+            },
+            cancellationToken);
 
     /// <inheritdoc/>
     public async Task<IReadOnlyList<FleetEvent>> GetDecidedSinceAsync(string carId, long decidedTs, CancellationToken cancellationToken)
@@ -245,11 +295,8 @@ public sealed class SqliteDeriveStore : IDerivationStore, IEventStore, IStatusSt
         ArgumentException.ThrowIfNullOrEmpty(carId);
         IReadOnlyList<StoredEvent> events = await ReadEventsAsync(
             "SELECT " + EventColumns + " FROM events WHERE car_id = $car AND decided_ts >= $decided AND withdrawn = 0;",
-            c =>
-            {
-                c.Parameters.AddWithValue("$car", carId);
-                c.Parameters.AddWithValue("$decided", decidedTs);
-            },
+            ["$car", "$decided"],
+            (carId, (object)decidedTs),
             cancellationToken).ConfigureAwait(false);
         return events.Select(e => e.Event).ToList();
     }
@@ -259,11 +306,8 @@ public sealed class SqliteDeriveStore : IDerivationStore, IEventStore, IStatusSt
     {
         IReadOnlyList<StoredEvent> found = await ReadEventsAsync(
             "SELECT " + EventColumns + " FROM events WHERE car_id = $car AND event_id = $id;",
-            c =>
-            {
-                c.Parameters.AddWithValue("$car", key.CarId);
-                c.Parameters.AddWithValue("$id", key.Id);
-            },
+            ["$car", "$id"],
+            (key.CarId, (object)key.Id),
             cancellationToken).ConfigureAwait(false);
         return found.Count == 0 ? null : found[0];
     }
@@ -383,16 +427,25 @@ public sealed class SqliteDeriveStore : IDerivationStore, IEventStore, IStatusSt
     }
 
     /// <inheritdoc/>
-    public async Task<IReadOnlyList<StoredStatus>> ReadStatusesFromAsync(string carId, long fromTs, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<StoredStatus>> ReadStatusesFromAsync(string carId, long fromTs, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(carId);
-        await using SqliteConnection connection = await _store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using SqliteCommand command = connection.CreateCommand();
-        command.CommandText = "SELECT ts, received_ms, online, ignition, supply_mv, backup_mv FROM statuses WHERE car_id = $car AND ts >= $from ORDER BY ts;";
-        command.Parameters.AddWithValue("$car", carId);
-        command.Parameters.AddWithValue("$from", fromTs);
+        return _store.Reads.ReadAsync(
+            "SELECT ts, received_ms, online, ignition, supply_mv, backup_mv FROM statuses WHERE car_id = $car AND ts >= $from ORDER BY ts;",
+            ["$car", "$from"],
+            (carId, fromTs),
+            static (p, s) =>
+            {
+                p[0].Value = s.carId;
+                p[1].Value = s.fromTs;
+            },
+            static (reader, s, ct) => ReadStatusRowsAsync(reader, s.carId, ct),
+            cancellationToken);
+    }
+
+    private static async Task<IReadOnlyList<StoredStatus>> ReadStatusRowsAsync(SqliteDataReader reader, string carId, CancellationToken cancellationToken)
+    {
         List<StoredStatus> statuses = [];
-        await using SqliteDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             statuses.Add(new StoredStatus
@@ -411,20 +464,23 @@ public sealed class SqliteDeriveStore : IDerivationStore, IEventStore, IStatusSt
     }
 
     /// <inheritdoc/>
-    public async Task<IReadOnlyList<Zone>> ListZonesAsync(CancellationToken cancellationToken)
-    {
-        await using SqliteConnection connection = await _store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using SqliteCommand command = connection.CreateCommand();
-        command.CommandText = "SELECT body FROM zones ORDER BY zone_id;";
-        List<Zone> zones = [];
-        await using SqliteDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            zones.Add(ZoneJson.Read(reader.GetString(0)));
-        }
+    public Task<IReadOnlyList<Zone>> ListZonesAsync(CancellationToken cancellationToken) =>
+        _store.Reads.ReadAsync<int, IReadOnlyList<Zone>>(
+            "SELECT body FROM zones ORDER BY zone_id;",
+            [],
+            0,
+            static (_, _) => { },
+            static async (reader, _, ct) =>
+            {
+                List<Zone> zones = [];
+                while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    zones.Add(ZoneJson.Read(reader.GetString(0)));
+                }
 
-        return zones;
-    }
+                return zones;
+            },
+            cancellationToken);
 
     /// <inheritdoc/>
     public async Task PutZoneAsync(Zone zone, CancellationToken cancellationToken)
@@ -457,24 +513,27 @@ public sealed class SqliteDeriveStore : IDerivationStore, IEventStore, IStatusSt
     }
 
     /// <inheritdoc/>
-    public async Task<IReadOnlyList<LimitSetting>> ListLimitsAsync(CancellationToken cancellationToken)
-    {
-        await using SqliteConnection connection = await _store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using SqliteCommand command = connection.CreateCommand();
-        command.CommandText = "SELECT body FROM limits ORDER BY limit_key;";
-        List<LimitSetting> limits = [];
-        await using SqliteDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            // Written by PutLimitAsync from a parsed setting: it reads back the same.
-            if (LimitParser.TryParse(reader.GetString(0), out LimitSetting? setting, out _))
+    public Task<IReadOnlyList<LimitSetting>> ListLimitsAsync(CancellationToken cancellationToken) =>
+        _store.Reads.ReadAsync<int, IReadOnlyList<LimitSetting>>(
+            "SELECT body FROM limits ORDER BY limit_key;",
+            [],
+            0,
+            static (_, _) => { },
+            static async (reader, unused, ct) =>
             {
-                limits.Add(setting!);
-            }
-        }
+                List<LimitSetting> limits = [];
+                while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    // Written by PutLimitAsync from a parsed setting: it reads back the same.
+                    if (LimitParser.TryParse(reader.GetString(0), out LimitSetting? setting, out string? _))
+                    {
+                        limits.Add(setting!);
+                    }
+                }
 
-        return limits;
-    }
+                return limits;
+            },
+            cancellationToken);
 
     /// <inheritdoc/>
     public async Task PutLimitAsync(LimitSetting setting, CancellationToken cancellationToken)
@@ -526,21 +585,27 @@ public sealed class SqliteDeriveStore : IDerivationStore, IEventStore, IStatusSt
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<IReadOnlyList<StoredEvent>> ReadEventsAsync(string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken)
-    {
-        await using SqliteConnection connection = await _store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using SqliteCommand command = connection.CreateCommand();
-        command.CommandText = sql;
-        bind(command);
-        List<StoredEvent> events = [];
-        await using SqliteDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            events.Add(ReadEvent(reader));
-        }
+    private Task<IReadOnlyList<StoredEvent>> ReadEventsAsync(string sql, string[] parameters, (string Car, object Second) key, CancellationToken cancellationToken) =>
+        _store.Reads.ReadAsync<(string Car, object Second), IReadOnlyList<StoredEvent>>(
+            sql,
+            parameters,
+            key,
+            static (p, k) =>
+            {
+                p[0].Value = k.Car;
+                p[1].Value = k.Second;
+            },
+            static async (reader, _, ct) =>
+            {
+                List<StoredEvent> events = [];
+                while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    events.Add(ReadEvent(reader));
+                }
 
-        return events;
-    }
+                return events;
+            },
+            cancellationToken);
 
     /// <summary>Reads an event from the first four columns of <c>EventColumns</c>.</summary>
     internal static StoredEvent ReadEvent(SqliteDataReader reader)

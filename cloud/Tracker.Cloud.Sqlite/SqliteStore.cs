@@ -33,7 +33,11 @@ public sealed class SqliteStore : IFixStore, IRentalStore, IFixFeed, ILateDays
         _options = options;
         _connectionString = connectionString;
         _groups = new GroupCommit(this);
+        Reads = new PreparedReads(this);
     }
+
+    /// <summary>The connections that keep the frequent reads' statements prepared (the Derive and trip stores use them too).</summary>
+    internal PreparedReads Reads { get; }
 
     /// <summary>How many messages each of the store's write transactions held (group commit), since it opened.</summary>
     public GroupSizes Groups => _groups.Sizes;
@@ -206,20 +210,18 @@ public sealed class SqliteStore : IFixStore, IRentalStore, IFixFeed, ILateDays
     }
 
     /// <inheritdoc />
-    public async Task<FeedSpan?> PeekAsync(string carId, CancellationToken cancellationToken)
+    public Task<FeedSpan?> PeekAsync(string carId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(carId);
-        await using SqliteConnection connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using SqliteCommand read = connection.CreateCommand();
-        read.CommandText = "SELECT MAX(seq), MIN(from_ts), MAX(to_ts), COUNT(*) FROM fix_feed WHERE car_id = $car;";
-        read.Parameters.AddWithValue("$car", carId);
-        await using SqliteDataReader reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false) || reader.IsDBNull(0))
-        {
-            return null;
-        }
-
-        return new FeedSpan(carId, reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt32(3));
+        return Reads.ReadAsync(
+            "SELECT MAX(seq), MIN(from_ts), MAX(to_ts), COUNT(*) FROM fix_feed WHERE car_id = $car;",
+            CarParameter,
+            carId,
+            BindKey,
+            static async (reader, carId, ct) => !await reader.ReadAsync(ct).ConfigureAwait(false) || reader.IsDBNull(0)
+                ? null
+                : new FeedSpan(carId, reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt32(3)),
+            cancellationToken);
     }
 
     /// <inheritdoc />
@@ -263,14 +265,16 @@ public sealed class SqliteStore : IFixStore, IRentalStore, IFixFeed, ILateDays
         ArgumentException.ThrowIfNullOrEmpty(carId);
         IReadOnlyList<StoredFix> rows = await ReadFixesAsync(
             $"SELECT {SqliteSchema.FixColumns} FROM latest WHERE car_id = $car;",
-            command => command.Parameters.AddWithValue("$car", carId),
+            CarParameter,
+            carId,
+            BindKey,
             cancellationToken).ConfigureAwait(false);
         return rows.Count == 0 ? null : rows[0];
     }
 
     /// <inheritdoc />
     public Task<IReadOnlyList<StoredFix>> GetAllLatestAsync(CancellationToken cancellationToken) =>
-        ReadFixesAsync($"SELECT {SqliteSchema.FixColumns} FROM latest ORDER BY car_id;", _ => { }, cancellationToken);
+        ReadFixesAsync($"SELECT {SqliteSchema.FixColumns} FROM latest ORDER BY car_id;", [], 0, static (_, _) => { }, cancellationToken);
 
     /// <inheritdoc />
     public async Task<StoredFix?> GetBeforeAsync(string carId, long ts, CancellationToken cancellationToken)
@@ -278,10 +282,12 @@ public sealed class SqliteStore : IFixStore, IRentalStore, IFixFeed, ILateDays
         ArgumentException.ThrowIfNullOrEmpty(carId);
         IReadOnlyList<StoredFix> rows = await ReadFixesAsync(
             $"SELECT {SqliteSchema.FixColumns} FROM fixes WHERE car_id = $car AND ts < $ts ORDER BY ts DESC LIMIT 1;",
-            command =>
+            ["$car", "$ts"],
+            (carId, ts),
+            static (p, s) =>
             {
-                command.Parameters.AddWithValue("$car", carId);
-                command.Parameters.AddWithValue("$ts", ts);
+                p[0].Value = s.carId;
+                p[1].Value = s.ts;
             },
             cancellationToken).ConfigureAwait(false);
         return rows.Count == 0 ? null : rows[0];
@@ -301,13 +307,15 @@ public sealed class SqliteStore : IFixStore, IRentalStore, IFixFeed, ILateDays
         // One row more than the page tells whether another page follows, so the last page has no cursor.
         IReadOnlyList<StoredFix> rows = await ReadFixesAsync(
             $"SELECT {SqliteSchema.FixColumns} FROM fixes WHERE car_id = $car AND ts >= $from AND ts < $to AND ts > $after ORDER BY ts LIMIT $take;",
-            command =>
+            ["$car", "$from", "$to", "$after", "$take"],
+            (carId, fromTs, toTs, after, take: (long)limit + 1),
+            static (p, s) =>
             {
-                command.Parameters.AddWithValue("$car", carId);
-                command.Parameters.AddWithValue("$from", fromTs);
-                command.Parameters.AddWithValue("$to", toTs);
-                command.Parameters.AddWithValue("$after", after);
-                command.Parameters.AddWithValue("$take", (long)limit + 1);
+                p[0].Value = s.carId;
+                p[1].Value = s.fromTs;
+                p[2].Value = s.toTs;
+                p[3].Value = s.after;
+                p[4].Value = s.take;
             },
             cancellationToken).ConfigureAwait(false);
         if (rows.Count <= limit)
@@ -340,14 +348,14 @@ public sealed class SqliteStore : IFixStore, IRentalStore, IFixFeed, ILateDays
     public Task<IReadOnlyList<Rental>> GetForRenterAsync(string renter, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(renter);
-        return ReadRentalsAsync("SELECT car_id, renter, from_ms, to_ms FROM rentals WHERE renter = $key ORDER BY from_ms, car_id;", renter, cancellationToken);
+        return ReadRentalsAsync("SELECT car_id, renter, from_ms, to_ms FROM rentals WHERE renter = $car ORDER BY from_ms, car_id;", renter, cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<IReadOnlyList<Rental>> GetForCarAsync(string carId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(carId);
-        return ReadRentalsAsync("SELECT car_id, renter, from_ms, to_ms FROM rentals WHERE car_id = $key ORDER BY from_ms, renter;", carId, cancellationToken);
+        return ReadRentalsAsync("SELECT car_id, renter, from_ms, to_ms FROM rentals WHERE car_id = $car ORDER BY from_ms, renter;", carId, cancellationToken);
     }
 
     private async Task<int> PurgeAsync(SqliteConnection connection, long nowMs, CancellationToken cancellationToken)
@@ -413,14 +421,18 @@ public sealed class SqliteStore : IFixStore, IRentalStore, IFixFeed, ILateDays
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<IReadOnlyList<StoredFix>> ReadFixesAsync(string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken)
+    /// <summary>The one parameter of a read keyed on a car (or a renter).</summary>
+    internal static readonly string[] CarParameter = ["$car"];
+
+    /// <summary>Binds a read's one key.</summary>
+    internal static readonly Action<SqliteParameterCollection, string> BindKey = static (p, key) => p[0].Value = key;
+
+    private Task<IReadOnlyList<StoredFix>> ReadFixesAsync<TState>(string sql, string[] parameters, TState state, Action<SqliteParameterCollection, TState> bind, CancellationToken cancellationToken) =>
+        Reads.ReadAsync(sql, parameters, state, bind, static (reader, _, ct) => ReadFixRowsAsync(reader, ct), cancellationToken);
+
+    private static async Task<IReadOnlyList<StoredFix>> ReadFixRowsAsync(SqliteDataReader reader, CancellationToken cancellationToken)
     {
-        await using SqliteConnection connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using SqliteCommand command = connection.CreateCommand();
-        command.CommandText = sql;
-        bind(command);
         var fixes = new List<StoredFix>();
-        await using SqliteDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             fixes.Add(new StoredFix(
@@ -443,14 +455,12 @@ public sealed class SqliteStore : IFixStore, IRentalStore, IFixFeed, ILateDays
         return fixes;
     }
 
-    private async Task<IReadOnlyList<Rental>> ReadRentalsAsync(string sql, string key, CancellationToken cancellationToken)
+    private Task<IReadOnlyList<Rental>> ReadRentalsAsync(string sql, string key, CancellationToken cancellationToken) =>
+        Reads.ReadAsync(sql, CarParameter, key, BindKey, static (reader, _, ct) => ReadRentalRowsAsync(reader, ct), cancellationToken);
+
+    private static async Task<IReadOnlyList<Rental>> ReadRentalRowsAsync(SqliteDataReader reader, CancellationToken cancellationToken)
     {
-        await using SqliteConnection connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using SqliteCommand command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.Parameters.AddWithValue("$key", key);
         var rentals = new List<Rental>();
-        await using SqliteDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             rentals.Add(new Rental(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3)));

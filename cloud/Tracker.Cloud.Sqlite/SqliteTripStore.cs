@@ -69,6 +69,20 @@ public sealed class SqliteTripStore : ITripStore, IOdometerReadingStore
         using WriteTurn turn = await _store.TakeWriteTurnAsync(cancellationToken).ConfigureAwait(false);
         await using SqliteConnection connection = await _store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await WriteAsync(connection, transaction, carId, new TripWrites(decidedFrom, trips, stops), cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>True when this store's rows live in <paramref name="store"/>'s file, so its transactions can hold them.</summary>
+    internal bool SharesFile(SqliteStore store) => ReferenceEquals(_store, store);
+
+    /// <summary>
+    /// <see cref="ApplyAsync"/>'s writes inside a transaction the caller holds (with its write turn): the Derive store
+    /// commits them with the step's state (<see cref="SqliteDeriveStore"/>, <see cref="ITripCommitStore"/>).
+    /// </summary>
+    internal static async Task WriteAsync(SqliteConnection connection, SqliteTransaction transaction, string carId, TripWrites writes, CancellationToken cancellationToken)
+    {
+        (long decidedFrom, IReadOnlyList<Trip> trips, IReadOnlyList<Stop> stops) = (writes.DecidedFrom, writes.Trips, writes.Stops);
         if (decidedFrom != long.MaxValue)
         {
             await DeleteStaleAsync(connection, transaction, "trips", carId, decidedFrom, trips.Select(t => t.StartTs), cancellationToken).ConfigureAwait(false);
@@ -112,8 +126,6 @@ public sealed class SqliteTripStore : ITripStore, IOdometerReadingStore
                 await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
         }
-
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -209,21 +221,25 @@ public sealed class SqliteTripStore : ITripStore, IOdometerReadingStore
     }
 
     /// <inheritdoc/>
-    public async Task<IReadOnlyList<OdometerReading>> GetReadingsAsync(string carId, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<OdometerReading>> GetReadingsAsync(string carId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(carId);
-        await using SqliteConnection connection = await _store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using SqliteCommand command = connection.CreateCommand();
-        command.CommandText = "SELECT at_ts, value_m, set_by FROM odometer_readings WHERE car_id = $car ORDER BY at_ts;";
-        command.Parameters.AddWithValue("$car", carId);
-        List<OdometerReading> readings = [];
-        await using SqliteDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            readings.Add(new OdometerReading(carId, reader.GetInt64(0), reader.GetDouble(1), reader.GetString(2)));
-        }
+        return _store.Reads.ReadAsync(
+            "SELECT at_ts, value_m, set_by FROM odometer_readings WHERE car_id = $car ORDER BY at_ts;",
+            SqliteStore.CarParameter,
+            carId,
+            SqliteStore.BindKey,
+            static async (reader, carId, ct) =>
+            {
+                List<OdometerReading> readings = [];
+                while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    readings.Add(new OdometerReading(carId, reader.GetInt64(0), reader.GetDouble(1), reader.GetString(2)));
+                }
 
-        return readings;
+                return (IReadOnlyList<OdometerReading>)readings;
+            },
+            cancellationToken);
     }
 
     private static async Task DeleteStaleAsync(SqliteConnection connection, SqliteTransaction transaction, string table, string carId, long decidedFrom, IEnumerable<long> keep, CancellationToken cancellationToken)

@@ -21,6 +21,27 @@ public static class DeriveJson
     /// <returns>JSON.</returns>
     public static string Write(ProcessorStates states) => JsonSerializer.Serialize(states, DeriveJsonContext.Default.ProcessorStates);
 
+    /// <summary>
+    /// Writes what a clock tick may change besides the clock (<see cref="CarDeriver.Tick"/>): the processors' states and
+    /// the connectivity, not the checkpoints. Two writes are equal exactly when those parts are.
+    /// </summary>
+    /// <param name="car">The state.</param>
+    /// <returns>UTF-8 JSON of the two parts, in an array.</returns>
+    public static byte[] WriteTicked(CarDerivation car)
+    {
+        ArgumentNullException.ThrowIfNull(car);
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(1024);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            JsonSerializer.Serialize(writer, car.States, DeriveJsonContext.Default.ProcessorStates);
+            JsonSerializer.Serialize(writer, car.Connectivity, DeriveJsonContext.Default.ConnectivityState);
+            writer.WriteEndArray();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
     /// <summary>Reads a car's state.</summary>
     /// <param name="json">What <see cref="Write(CarDerivation)"/> wrote.</param>
     /// <returns>The state.</returns>

@@ -86,8 +86,9 @@ public sealed partial class IngestGate
             {
                 LogRejected(carId, result.Rejection, result.Detail);
             }
-            else if (result.RejectedTotal > 0)
+            else if (result.RejectedTotal > 0 && _log.IsEnabled(LogLevel.Debug))
             {
+                // Checked first: the list of filters is built for the debug log only (every resend has duplicates).
                 LogFiltered(carId, result.RejectedTotal, result.Decoded, string.Join(", ", result.RejectedByName.Where(p => p.Value > 0).Select(p => p.Key + "=" + p.Value)));
             }
 

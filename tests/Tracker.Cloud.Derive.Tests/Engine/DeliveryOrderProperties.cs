@@ -95,7 +95,7 @@ public sealed class DeliveryOrderProperties
         Assert.Equal(Describe(one.Events), Describe(batched.Events));
     }
 
-    private static List<Observation[]> Batches(IReadOnlyList<Observation> all, Random random)
+    internal static List<Observation[]> Batches(IReadOnlyList<Observation> all, Random random)
     {
         List<Observation[]> batches = [];
         for (int i = 0; i < all.Count;)
@@ -109,7 +109,7 @@ public sealed class DeliveryOrderProperties
     }
 
     /// <summary>Dead zones: runs of batches held back and sent later, newest fix first; and some batches sent twice.</summary>
-    private static List<Observation[]> Shuffle(List<Observation[]> batches, Random random)
+    internal static List<Observation[]> Shuffle(List<Observation[]> batches, Random random)
     {
         List<Observation[]> sent = [];
         for (int i = 0; i < batches.Count;)
@@ -139,7 +139,7 @@ public sealed class DeliveryOrderProperties
         return sent;
     }
 
-    private static string Describe(IEnumerable<FleetEvent> events) => string.Join(
+    internal static string Describe(IEnumerable<FleetEvent> events) => string.Join(
         "\n",
         events.Where(e => !EventTypeNames.FollowsArrival(e.Type))
             .Select(e => string.Join(

@@ -95,9 +95,9 @@ internal sealed class RandomDrive
 
     public SpeedLimits Limits { get; }
 
-    public Rig NewRig()
+    public Rig NewRig(bool keepStates = false)
     {
-        var rig = new Rig();
+        var rig = new Rig(keepStates: keepStates);
         rig.Store.Zones.AddRange(Zones);
         rig.Store.Rentals.AddRange(Rentals);
         rig.Store.Limits = Limits;

@@ -1,20 +1,31 @@
 using Tracker.Cloud.Derive.Engine;
 using Tracker.Cloud.Derive.Events;
 using Tracker.Cloud.Derive.Observations;
+using Tracker.Cloud.Derive.Storage;
 
 namespace Tracker.Cloud.Derive.Tests.Support;
 
 /// <summary>The Derive service over <see cref="MemoryDerive"/>: deliver batches as ingest would store them, tick the clock.</summary>
 internal sealed class Rig
 {
-    public Rig(DeriveOptions? options = null)
+    /// <summary>Creates the rig.</summary>
+    /// <param name="options">The engine's options.</param>
+    /// <param name="keepStates">
+    /// True to give the service a store that tells versions (<see cref="IDerivationVersions"/>), as SQLite does, so it keeps
+    /// each car's state in memory between steps; false to read every step's state back from its JSON.
+    /// </param>
+    public Rig(DeriveOptions? options = null, bool keepStates = false)
     {
         Store = new MemoryDerive();
         Trips = new MemoryTrips();
-        Service = new DeriveService(new CarDeriver(options ?? DeriveOptions.Default), Store, Store, Store, Store, Trips);
+        Versions = keepStates ? new VersionedStates(Store) : null;
+        Service = new DeriveService(new CarDeriver(options ?? DeriveOptions.Default), (IDerivationStore?)Versions ?? Store, Store, Store, Store, Trips);
     }
 
     public MemoryDerive Store { get; }
+
+    /// <summary>The store the service reads states through when it keeps them, or null.</summary>
+    public VersionedStates? Versions { get; }
 
     /// <summary>Trips and stops as stored (issue 17).</summary>
     public MemoryTrips Trips { get; }
@@ -43,6 +54,9 @@ internal sealed class Rig
             Deliver(o);
         }
     }
+
+    /// <summary>The car's state as stored (read back from its JSON), or null.</summary>
+    public CarDerivation? State => Store.GetAsync(Drive.Car, CancellationToken.None).GetAwaiter().GetResult();
 
     public DeriveStep Tick(long nowMs) => Service.TickAsync(Drive.Car, nowMs, CancellationToken.None).GetAwaiter().GetResult();
 
