@@ -66,7 +66,7 @@ public sealed partial class LoadRunTests(ITestOutputHelper log)
         Assert.Contains("host ready again in", report, StringComparison.Ordinal);
         Assert.Contains("after the restart, reconnect storm: 4 of 4 cars connected", report, StringComparison.Ordinal);
         // The host says where its stop's time went, and the window's CPU is the restarted host's own (both lives' messages are in the window).
-        Assert.Contains("Host stopped: MQTT server with ", report, StringComparison.Ordinal);
+        Assert.Contains("Host stopped: Derive ", report, StringComparison.Ordinal);
         Assert.Contains("(the restarted host's, after its reconnect storm)", report, StringComparison.Ordinal);
         Assert.Equal(2, CarsSideLine().Matches(report).Count(m => m.Groups["in"].Value == "4"));
         Assert.Contains("lost 0", report, StringComparison.Ordinal);

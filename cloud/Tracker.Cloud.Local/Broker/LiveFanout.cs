@@ -90,8 +90,7 @@ public sealed class LiveFanout
     /// <param name="filter">The filter granted.</param>
     /// <param name="session">The session, to deliver to; looked up by the caller.</param>
     /// <param name="mayReceive">The per-delivery check, for the retained messages the subscription is given.</param>
-    /// <returns>How many retained messages were queued for the session.</returns>
-    public int Subscribed(string clientId, IDictionary sessionItems, string filter, MqttSessionStatus session, Func<string, string, bool> mayReceive)
+    public void Subscribed(string clientId, IDictionary sessionItems, string filter, MqttSessionStatus session, Func<string, string, bool> mayReceive)
     {
         ArgumentNullException.ThrowIfNull(mayReceive);
         ArgumentNullException.ThrowIfNull(clientId);
@@ -100,7 +99,7 @@ public sealed class LiveFanout
         ArgumentNullException.ThrowIfNull(session);
         if (!Covers(filter))
         {
-            return 0;
+            return;
         }
 
         LiveOutbox outbox;
@@ -123,12 +122,11 @@ public sealed class LiveFanout
             outbox = listener.Outbox;
         }
 
-        return DeliverRetained(clientId, outbox, filter, mayReceive);
+        DeliverRetained(clientId, outbox, filter, mayReceive);
     }
 
-    private int DeliverRetained(string clientId, LiveOutbox outbox, string filter, Func<string, string, bool> mayReceive)
+    private void DeliverRetained(string clientId, LiveOutbox outbox, string filter, Func<string, string, bool> mayReceive)
     {
-        int queued = 0;
         foreach (KeyValuePair<string, byte[]> kept in _retained)
         {
             if (MqttTopicFilterComparer.Compare(kept.Key, filter) != MqttTopicFilterCompareResult.IsMatch || !mayReceive(clientId, kept.Key))
@@ -136,22 +134,11 @@ public sealed class LiveFanout
                 continue;
             }
 
-            var message = new MqttApplicationMessage
-            {
-                Topic = kept.Key,
-                Payload = new ReadOnlySequence<byte>(kept.Value),
-                QualityOfServiceLevel = MqttQualityOfServiceLevel.AtMostOnce,
-                Retain = true,
-            };
-            if (!outbox.Offer(message))
+            if (!outbox.Offer(Message(kept.Key, kept.Value, retain: true)))
             {
                 break; // The session ended meanwhile; its end event removes it.
             }
-
-            queued++;
         }
-
-        return queued;
     }
 
     /// <summary>A session dropped a filter (its <c>ClientUnsubscribedTopicAsync</c>, also for the host's own unsubscribe).</summary>
@@ -240,13 +227,7 @@ public sealed class LiveFanout
             }
 
             // One message object for every session: MQTTnet builds each session's own PUBLISH packet from it.
-            message ??= new MqttApplicationMessage
-            {
-                Topic = topic,
-                Payload = new ReadOnlySequence<byte>(payload),
-                QualityOfServiceLevel = MqttQualityOfServiceLevel.AtMostOnce,
-                Retain = false,
-            };
+            message ??= Message(topic, payload, retain: false);
             if (listener.Outbox.Offer(message))
             {
                 queued++;
@@ -285,6 +266,15 @@ public sealed class LiveFanout
 
         return false;
     }
+
+    /// <summary>A live message as every viewer gets it: QoS 0, retained only when it is a kept status given to a new subscription.</summary>
+    private static MqttApplicationMessage Message(string topic, byte[] payload, bool retain) => new()
+    {
+        Topic = topic,
+        Payload = new ReadOnlySequence<byte>(payload),
+        QualityOfServiceLevel = MqttQualityOfServiceLevel.AtMostOnce,
+        Retain = retain,
+    };
 
     private void Publish() => Volatile.Write(ref _listeners, [.. _byClient.Values]);
 

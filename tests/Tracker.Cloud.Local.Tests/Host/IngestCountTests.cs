@@ -90,7 +90,7 @@ public sealed class IngestCountTests : IDisposable
         }
     }
 
-    private static long StoredRows(string database)
+    internal static long StoredRows(string database)
     {
         using var connection = new SqliteConnection($"Data Source={database};Mode=ReadOnly");
         connection.Open();
