@@ -28,9 +28,7 @@ public sealed class IngestCountTests : IDisposable
     public async Task ConnectionsThatCloseWhileTheirBatchesAreStored_AreCountedForEveryFixTheStoreHolds()
     {
         string database = _folder.Combine("tracker.db");
-        SqliteStore store = await SqliteStore.OpenAsync(new SqliteStoreOptions { Path = database, SyncEveryCommit = false, ChangeFeed = true }, CancellationToken.None);
-        var metrics = new HostMetrics(TimeProvider.System);
-        var gate = new IngestGate(new IngestService(store, new IngestOptions(), TimeProvider.System), metrics, new PublishTimes(), TimeProvider.System, NullLogger<IngestGate>.Instance);
+        var (store, metrics, gate) = await OpenGateAsync(database);
         long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var connections = new CancellationTokenSource[Cars];
         var calls = new Task<bool>[Cars];
@@ -88,6 +86,15 @@ public sealed class IngestCountTests : IDisposable
         {
             connection.Dispose();
         }
+    }
+
+    /// <summary>An ingest gate over a new SQLite store on <paramref name="database"/>, with its metrics.</summary>
+    internal static async Task<(SqliteStore Store, HostMetrics Metrics, IngestGate Gate)> OpenGateAsync(string database)
+    {
+        SqliteStore store = await SqliteStore.OpenAsync(new SqliteStoreOptions { Path = database, SyncEveryCommit = false, ChangeFeed = true }, CancellationToken.None);
+        var metrics = new HostMetrics(TimeProvider.System);
+        var gate = new IngestGate(new IngestService(store, new IngestOptions(), TimeProvider.System), metrics, new PublishTimes(), TimeProvider.System, NullLogger<IngestGate>.Instance);
+        return (store, metrics, gate);
     }
 
     internal static long StoredRows(string database)

@@ -1,9 +1,5 @@
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Logging.Abstractions;
-using Tracker.Cloud.Core.Ingest;
 using Tracker.Cloud.Local.Ingest;
-using Tracker.Cloud.Local.Observability;
-using Tracker.Cloud.Sqlite;
 using Tracker.Testing;
 
 namespace Tracker.Cloud.Local.Tests.Host;
@@ -29,9 +25,7 @@ public sealed class IngestGateCloseTests : IDisposable
     public async Task AClosedGate_RefusesWhatWaitsForASlot_AndStoresWhatHoldsOne()
     {
         string database = _folder.Combine("tracker.db");
-        SqliteStore store = await SqliteStore.OpenAsync(new SqliteStoreOptions { Path = database, SyncEveryCommit = false, ChangeFeed = true }, CancellationToken.None);
-        var metrics = new HostMetrics(TimeProvider.System);
-        var gate = new IngestGate(new IngestService(store, new IngestOptions(), TimeProvider.System), metrics, new PublishTimes(), TimeProvider.System, NullLogger<IngestGate>.Instance);
+        var (store, metrics, gate) = await IngestCountTests.OpenGateAsync(database);
         long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         int cars = IngestGate.MaxConcurrent + Waiting;
         var calls = new Task<bool>[cars];
