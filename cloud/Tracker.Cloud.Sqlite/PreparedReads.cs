@@ -36,6 +36,15 @@ internal sealed class PreparedReads
         }
     }
 
+    /// <summary>Runs <paramref name="sql"/>, which has no parameters, and returns what <paramref name="read"/> makes of its rows.</summary>
+    /// <typeparam name="TResult">The result.</typeparam>
+    /// <param name="sql">The statement, a constant: it is the cache's key.</param>
+    /// <param name="read">Reads the rows.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The result.</returns>
+    public Task<TResult> ReadAsync<TResult>(string sql, Func<SqliteDataReader, CancellationToken, Task<TResult>> read, CancellationToken cancellationToken) =>
+        ReadAsync(sql, [], read, static (_, _) => { }, static (reader, read, ct) => read(reader, ct), cancellationToken);
+
     /// <summary>
     /// Runs <paramref name="sql"/> with its parameters bound by <paramref name="bind"/> and returns what
     /// <paramref name="read"/> makes of its rows. The command is the connection's own, prepared at its first use.

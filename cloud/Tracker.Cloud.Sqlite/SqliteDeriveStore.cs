@@ -272,12 +272,9 @@ public sealed class SqliteDeriveStore : ITripCommitStore, IDerivationVersions, I
 
     /// <inheritdoc/>
     public Task<IReadOnlyList<string>> ListCarsAsync(CancellationToken cancellationToken) =>
-        _store.Reads.ReadAsync<int, IReadOnlyList<string>>(
+        _store.Reads.ReadAsync<IReadOnlyList<string>>(
             "SELECT car_id FROM derive_state ORDER BY car_id;",
-            [],
-            0,
-            static (_, _) => { },
-            static async (reader, _, ct) =>
+            static async (reader, ct) =>
             {
                 List<string> cars = [];
                 while (await reader.ReadAsync(ct).ConfigureAwait(false))
@@ -465,12 +462,9 @@ public sealed class SqliteDeriveStore : ITripCommitStore, IDerivationVersions, I
 
     /// <inheritdoc/>
     public Task<IReadOnlyList<Zone>> ListZonesAsync(CancellationToken cancellationToken) =>
-        _store.Reads.ReadAsync<int, IReadOnlyList<Zone>>(
+        _store.Reads.ReadAsync<IReadOnlyList<Zone>>(
             "SELECT body FROM zones ORDER BY zone_id;",
-            [],
-            0,
-            static (_, _) => { },
-            static async (reader, _, ct) =>
+            static async (reader, ct) =>
             {
                 List<Zone> zones = [];
                 while (await reader.ReadAsync(ct).ConfigureAwait(false))
@@ -514,12 +508,9 @@ public sealed class SqliteDeriveStore : ITripCommitStore, IDerivationVersions, I
 
     /// <inheritdoc/>
     public Task<IReadOnlyList<LimitSetting>> ListLimitsAsync(CancellationToken cancellationToken) =>
-        _store.Reads.ReadAsync<int, IReadOnlyList<LimitSetting>>(
+        _store.Reads.ReadAsync<IReadOnlyList<LimitSetting>>(
             "SELECT body FROM limits ORDER BY limit_key;",
-            [],
-            0,
-            static (_, _) => { },
-            static async (reader, unused, ct) =>
+            static async (reader, ct) =>
             {
                 List<LimitSetting> limits = [];
                 while (await reader.ReadAsync(ct).ConfigureAwait(false))

@@ -274,7 +274,7 @@ public sealed class SqliteStore : IFixStore, IRentalStore, IFixFeed, ILateDays
 
     /// <inheritdoc />
     public Task<IReadOnlyList<StoredFix>> GetAllLatestAsync(CancellationToken cancellationToken) =>
-        ReadFixesAsync($"SELECT {SqliteSchema.FixColumns} FROM latest ORDER BY car_id;", [], 0, static (_, _) => { }, cancellationToken);
+        Reads.ReadAsync($"SELECT {SqliteSchema.FixColumns} FROM latest ORDER BY car_id;", ReadFixRowsAsync, cancellationToken);
 
     /// <inheritdoc />
     public async Task<StoredFix?> GetBeforeAsync(string carId, long ts, CancellationToken cancellationToken)
