@@ -139,7 +139,7 @@ public static class LoadRun
             long loadRssMax = 0;
             if (options.PauseHost > TimeSpan.Zero)
             {
-                output.WriteLine((await PauseAsync(host, fleet, options.PauseHost, options.Measured - options.PauseHost).ConfigureAwait(false)).ToString());
+                output.WriteLine((await PauseAsync(http, host, fleet, options.PauseHost, options.Measured - options.PauseHost).ConfigureAwait(false)).ToString());
             }
 
             // The first life's counters, as last read before its stop, carried into every later reading.
@@ -348,7 +348,7 @@ public static class LoadRun
         return $"cars' uplinks           {reconnects} reconnects, {timeouts} closed on a PUBACK timeout, {late} late PUBACKs waited for; fixes published {sent} (every copy, resends included), committed {committed}";
     }
 
-    private static async Task<PauseReport> PauseAsync(HostProcess host, SimulatedFleet fleet, TimeSpan pause, TimeSpan recoveryLimit)
+    private static async Task<PauseReport> PauseAsync(HttpClient http, HostProcess host, SimulatedFleet fleet, TimeSpan pause, TimeSpan recoveryLimit)
     {
         long before = fleet.PendingFixes;
         long peak = before;
@@ -370,6 +370,8 @@ public static class LoadRun
         // Back: a moving car publishes every live period, so its backlog returns to what it was before the freeze (per
         // car, plus one fix); a parked car batches every normal period (5 min by default), so its log is not expected to.
         var resumed = Stopwatch.StartNew();
+        HostMetricsText atResume = await ScrapeAsync(http).ConfigureAwait(false);
+        var draining = Stopwatch.StartNew();
         double perCarBefore = before / (double)Math.Max(1, fleet.Cars.Count);
         long now = fleet.PendingFixes;
         bool caughtUp = false;
@@ -387,7 +389,13 @@ public static class LoadRun
         }
 
         string holders = string.Join(", ", fleet.Cars.Where(c => c.PendingFixes > 0).GroupBy(c => (c.State, c.IsMoving)).Select(g => g.Count() + " " + g.Key.State + (g.Key.IsMoving ? " moving" : " parked") + " holding " + g.Sum(c => c.PendingFixes)));
-        return new PauseReport(pause, before, peak, now, caughtUp ? resumed.Elapsed : null, holders);
+        // From one reading of the host's counters to the next, both taken on this side of the stretch they bound.
+        HostMetricsText atEnd = await ScrapeAsync(http).ConfigureAwait(false);
+        var drained = new DrainRate(
+            atEnd["tracker_ingest_fixes_total"] - atResume["tracker_ingest_fixes_total"],
+            atEnd["tracker_ingest_messages_total"] - atResume["tracker_ingest_messages_total"],
+            draining.Elapsed);
+        return new PauseReport(pause, before, peak, now, caughtUp ? resumed.Elapsed : null, holders, drained);
     }
 
     /// <summary>
