@@ -66,6 +66,8 @@ public sealed class SqliteDeriveStore : ITripCommitStore, IDerivationVersions, I
 
     private readonly SqliteStore _store;
     private long _lastPurgeMs = long.MinValue;
+    private readonly ReadCache<IReadOnlyList<Zone>> _zones = new();
+    private readonly ReadCache<IReadOnlyList<LimitSetting>> _limits = new();
 
     private SqliteDeriveStore(SqliteStore store) => _store = store;
 
@@ -461,7 +463,11 @@ public sealed class SqliteDeriveStore : ITripCommitStore, IDerivationVersions, I
     }
 
     /// <inheritdoc/>
+    /// <remarks>Served from memory between this store's writes, for at most <see cref="ReadCache{T}.MaxAge"/> (every Derive step reads it).</remarks>
     public Task<IReadOnlyList<Zone>> ListZonesAsync(CancellationToken cancellationToken) =>
+        _zones.GetAsync(string.Empty, this, static (store, ct) => store.ReadZonesAsync(ct), cancellationToken);
+
+    private Task<IReadOnlyList<Zone>> ReadZonesAsync(CancellationToken cancellationToken) =>
         _store.Reads.ReadAsync<IReadOnlyList<Zone>>(
             "SELECT body FROM zones ORDER BY zone_id;",
             static async (reader, ct) =>
@@ -491,7 +497,7 @@ public sealed class SqliteDeriveStore : ITripCommitStore, IDerivationVersions, I
         command.CommandText = "INSERT INTO zones (zone_id, body) VALUES ($id, $body) ON CONFLICT (zone_id) DO UPDATE SET body = excluded.body;";
         command.Parameters.AddWithValue("$id", zone.Id);
         command.Parameters.AddWithValue("$body", ZoneJson.Write(zone));
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await _zones.WrittenByAsync(command.ExecuteNonQueryAsync(cancellationToken)).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -503,11 +509,15 @@ public sealed class SqliteDeriveStore : ITripCommitStore, IDerivationVersions, I
         await using SqliteCommand command = connection.CreateCommand();
         command.CommandText = "DELETE FROM zones WHERE zone_id = $id;";
         command.Parameters.AddWithValue("$id", zoneId);
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        return await _zones.WrittenByAsync(command.ExecuteNonQueryAsync(cancellationToken)).ConfigureAwait(false) == 1;
     }
 
     /// <inheritdoc/>
+    /// <remarks>Served from memory between this store's writes, for at most <see cref="ReadCache{T}.MaxAge"/> (every Derive step reads it).</remarks>
     public Task<IReadOnlyList<LimitSetting>> ListLimitsAsync(CancellationToken cancellationToken) =>
+        _limits.GetAsync(string.Empty, this, static (store, ct) => store.ReadLimitsAsync(ct), cancellationToken);
+
+    private Task<IReadOnlyList<LimitSetting>> ReadLimitsAsync(CancellationToken cancellationToken) =>
         _store.Reads.ReadAsync<IReadOnlyList<LimitSetting>>(
             "SELECT body FROM limits ORDER BY limit_key;",
             static async (reader, ct) =>
@@ -544,7 +554,7 @@ public sealed class SqliteDeriveStore : ITripCommitStore, IDerivationVersions, I
         }
 
         command.Parameters.AddWithValue("$key", setting.Key);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await _limits.WrittenByAsync(command.ExecuteNonQueryAsync(cancellationToken)).ConfigureAwait(false);
     }
 
     /// <summary>Deletes events and statuses older than the retention (from their own time) now.</summary>

@@ -27,6 +27,7 @@ public sealed class SqliteStore : IFixStore, IRentalStore, IFixFeed, ILateDays
     private long _lastPurgeMs = long.MinValue;
 
     private readonly GroupCommit _groups;
+    private readonly ReadCache<IReadOnlyList<Rental>> _carRentals = new();
 
     private SqliteStore(SqliteStoreOptions options, string connectionString)
     {
@@ -341,7 +342,7 @@ public sealed class SqliteStore : IFixStore, IRentalStore, IFixFeed, ILateDays
         command.Parameters.AddWithValue("$renter", rental.Renter);
         command.Parameters.AddWithValue("$from", rental.FromMs);
         command.Parameters.AddWithValue("$to", rental.ToMs);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await _carRentals.WrittenByAsync(command.ExecuteNonQueryAsync(cancellationToken)).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -352,10 +353,15 @@ public sealed class SqliteStore : IFixStore, IRentalStore, IFixFeed, ILateDays
     }
 
     /// <inheritdoc />
+    /// <remarks>Served from memory between this store's writes of rentals, for at most <see cref="ReadCache{T}.MaxAge"/> (every Derive step of the car reads it).</remarks>
     public Task<IReadOnlyList<Rental>> GetForCarAsync(string carId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(carId);
-        return ReadRentalsAsync("SELECT car_id, renter, from_ms, to_ms FROM rentals WHERE car_id = $car ORDER BY from_ms, renter;", carId, cancellationToken);
+        return _carRentals.GetAsync(
+            carId,
+            (Store: this, CarId: carId),
+            static (s, ct) => s.Store.ReadRentalsAsync("SELECT car_id, renter, from_ms, to_ms FROM rentals WHERE car_id = $car ORDER BY from_ms, renter;", s.CarId, ct),
+            cancellationToken);
     }
 
     private async Task<int> PurgeAsync(SqliteConnection connection, long nowMs, CancellationToken cancellationToken)

@@ -45,6 +45,7 @@ public sealed class SqliteTripStore : ITripStore, IOdometerReadingStore
         """;
 
     private readonly SqliteStore _store;
+    private readonly ReadCache<IReadOnlyList<OdometerReading>> _readings = new();
 
     private SqliteTripStore(SqliteStore store) => _store = store;
 
@@ -217,14 +218,19 @@ public sealed class SqliteTripStore : ITripStore, IOdometerReadingStore
         command.Parameters.AddWithValue("$at", reading.AtTs);
         command.Parameters.AddWithValue("$value", reading.ValueM);
         command.Parameters.AddWithValue("$by", reading.By);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await _readings.WrittenByAsync(command.ExecuteNonQueryAsync(cancellationToken)).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
+    /// <remarks>Served from memory between this store's writes of readings, for at most <see cref="ReadCache{T}.MaxAge"/> (every Derive step of the car reads it).</remarks>
     public Task<IReadOnlyList<OdometerReading>> GetReadingsAsync(string carId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(carId);
-        return _store.Reads.ReadAsync(
+        return _readings.GetAsync(carId, (Store: this, CarId: carId), static (s, ct) => s.Store.ReadReadingsAsync(s.CarId, ct), cancellationToken);
+    }
+
+    private Task<IReadOnlyList<OdometerReading>> ReadReadingsAsync(string carId, CancellationToken cancellationToken) =>
+        _store.Reads.ReadAsync(
             "SELECT at_ts, value_m, set_by FROM odometer_readings WHERE car_id = $car ORDER BY at_ts;",
             SqliteStore.CarParameter,
             carId,
@@ -240,7 +246,6 @@ public sealed class SqliteTripStore : ITripStore, IOdometerReadingStore
                 return (IReadOnlyList<OdometerReading>)readings;
             },
             cancellationToken);
-    }
 
     private static async Task DeleteStaleAsync(SqliteConnection connection, SqliteTransaction transaction, string table, string carId, long decidedFrom, IEnumerable<long> keep, CancellationToken cancellationToken)
     {

@@ -68,6 +68,68 @@ public sealed class KeptStateProperties
         Assert.Equal(Drive.Ms(30), rig.State!.WatermarkTs);
     }
 
+    [Fact]
+    public void AKeptState_IsUsedWithoutReadingItsVersion_UntilTheCheckIsDue()
+    {
+        var clock = new SteppedClock();
+        var rig = new Rig(keepStates: true, clock: clock);
+        rig.Deliver(Drive.Fix(0, 0, kmh: 0), Drive.Fix(10, 0, kmh: 0));
+        int versions = rig.Versions!.VersionReads;
+        int states = rig.Versions.StateReads;
+
+        // The delivery's commit checked the version: ticks and steps within the interval trust it.
+        clock.Advance(rig.Service.KeptCheckEvery / 2);
+        Assert.True(rig.Tick(Drive.Ms(20)).Unchanged);
+        rig.Deliver(Drive.Fix(30, 0, kmh: 0));
+        Assert.Equal(versions, rig.Versions.VersionReads);
+
+        // Past it, the next step reads the version once, then trusts it again.
+        clock.Advance(rig.Service.KeptCheckEvery);
+        Assert.True(rig.Tick(Drive.Ms(40)).Unchanged);
+        Assert.True(rig.Tick(Drive.Ms(45)).Unchanged);
+        Assert.Equal(versions + 1, rig.Versions.VersionReads);
+        Assert.Equal(states, rig.Versions.StateReads);
+    }
+
+    [Fact]
+    public async Task AStateAnotherWriterMoved_IsReadAgainByATickOnceTheCheckIsDue()
+    {
+        var clock = new SteppedClock();
+        var rig = new Rig(keepStates: true, clock: clock);
+        rig.Deliver(Drive.Fix(0, 0, kmh: 0), Drive.Fix(10, 0, kmh: 0));
+
+        // Another writer commits the car's state behind the service's back (another process on the same file).
+        CarDerivation other = rig.State!;
+        Assert.True(await rig.Store.TryCommitAsync(other, [], [], CancellationToken.None));
+        int states = rig.Versions!.StateReads;
+
+        Assert.True(rig.Tick(Drive.Ms(20)).Unchanged);
+        Assert.Equal(states, rig.Versions.StateReads);
+
+        clock.Advance(rig.Service.KeptCheckEvery);
+        rig.Tick(Drive.Ms(25));
+        Assert.Equal(states + 1, rig.Versions.StateReads);
+
+        // And a step that writes finds it at once: its commit checks the version and loses, then reads the stored state.
+        Assert.True(await rig.Store.TryCommitAsync(rig.State!, [], [], CancellationToken.None));
+        int before = rig.Versions.StateReads;
+        rig.Deliver(Drive.Fix(30, 0, kmh: 0));
+        Assert.Equal(before + 1, rig.Versions.StateReads);
+        Assert.Equal(Drive.Ms(30), rig.State!.WatermarkTs);
+    }
+
+    /// <summary>A clock whose timestamps move only when told (the service measures the kept states' checks on them).</summary>
+    private sealed class SteppedClock : TimeProvider
+    {
+        private long _ticks;
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => _ticks;
+
+        public void Advance(TimeSpan by) => _ticks += by.Ticks;
+    }
+
     private static string State(Rig rig)
     {
         CarDerivation car = rig.State!;

@@ -14,12 +14,16 @@ internal sealed class Rig
     /// True to give the service a store that tells versions (<see cref="IDerivationVersions"/>), as SQLite does, so it keeps
     /// each car's state in memory between steps; false to read every step's state back from its JSON.
     /// </param>
-    public Rig(DeriveOptions? options = null, bool keepStates = false)
+    /// <param name="clock">The clock the service checks kept states' versions on; the system's when null.</param>
+    public Rig(DeriveOptions? options = null, bool keepStates = false, TimeProvider? clock = null)
     {
         Store = new MemoryDerive();
         Trips = new MemoryTrips();
         Versions = keepStates ? new VersionedStates(Store) : null;
-        Service = new DeriveService(new CarDeriver(options ?? DeriveOptions.Default), (IDerivationStore?)Versions ?? Store, Store, Store, Store, Trips);
+        Service = new DeriveService(new CarDeriver(options ?? DeriveOptions.Default), (IDerivationStore?)Versions ?? Store, Store, Store, Store, Trips)
+        {
+            Clock = clock ?? TimeProvider.System,
+        };
     }
 
     public MemoryDerive Store { get; }
