@@ -39,13 +39,13 @@ internal sealed class ReadCache<T>
     }
 
     /// <summary>The value for <paramref name="key"/>, from memory when it is current, otherwise from <paramref name="read"/>.</summary>
-    /// <typeparam name="TState">What <paramref name="read"/> needs.</typeparam>
+    /// <typeparam name="TState">What <paramref name="read"/> needs besides the key.</typeparam>
     /// <param name="key">The car, or the empty string for a fleet-wide read.</param>
     /// <param name="state">Passed to <paramref name="read"/>.</param>
-    /// <param name="read">Reads the value from the file.</param>
+    /// <param name="read">Reads the value of a key from the file.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The value; shared between callers, so it is never changed.</returns>
-    public async Task<T> GetAsync<TState>(string key, TState state, Func<TState, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
+    public Task<T> GetAsync<TState>(string key, TState state, Func<TState, string, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {
         // The generation is taken before the read: a write that commits meanwhile moves it after its commit, so what this
         // read stores is never taken for newer than that write.
@@ -53,13 +53,19 @@ internal sealed class ReadCache<T>
         long now = Stopwatch.GetTimestamp();
         if (_entries.TryGetValue(key, out Entry? entry) && entry.Generation == generation && Stopwatch.GetElapsedTime(entry.ReadAt, now) < MaxAge)
         {
+            // The completed task itself: a read served from memory allocates nothing.
             return entry.Value;
         }
 
-        T value = await read(state, cancellationToken).ConfigureAwait(false);
-        _entries[key] = new Entry(generation, now, value);
+        return ReadAsync(key, state, read, generation, now, cancellationToken);
+    }
+
+    private async Task<T> ReadAsync<TState>(string key, TState state, Func<TState, string, CancellationToken, Task<T>> read, long generation, long now, CancellationToken cancellationToken)
+    {
+        T value = await read(state, key, cancellationToken).ConfigureAwait(false);
+        _entries[key] = new Entry(generation, now, Task.FromResult(value));
         return value;
     }
 
-    private sealed record Entry(long Generation, long ReadAt, T Value);
+    private sealed record Entry(long Generation, long ReadAt, Task<T> Value);
 }

@@ -465,7 +465,7 @@ public sealed class SqliteDeriveStore : ITripCommitStore, IDerivationVersions, I
     /// <inheritdoc/>
     /// <remarks>Served from memory between this store's writes, for at most <see cref="ReadCache{T}.MaxAge"/> (every Derive step reads it).</remarks>
     public Task<IReadOnlyList<Zone>> ListZonesAsync(CancellationToken cancellationToken) =>
-        _zones.GetAsync(string.Empty, this, static (store, ct) => store.ReadZonesAsync(ct), cancellationToken);
+        _zones.GetAsync(string.Empty, this, static (store, _, ct) => store.ReadZonesAsync(ct), cancellationToken);
 
     private Task<IReadOnlyList<Zone>> ReadZonesAsync(CancellationToken cancellationToken) =>
         _store.Reads.ReadAsync<IReadOnlyList<Zone>>(
@@ -515,7 +515,7 @@ public sealed class SqliteDeriveStore : ITripCommitStore, IDerivationVersions, I
     /// <inheritdoc/>
     /// <remarks>Served from memory between this store's writes, for at most <see cref="ReadCache{T}.MaxAge"/> (every Derive step reads it).</remarks>
     public Task<IReadOnlyList<LimitSetting>> ListLimitsAsync(CancellationToken cancellationToken) =>
-        _limits.GetAsync(string.Empty, this, static (store, ct) => store.ReadLimitsAsync(ct), cancellationToken);
+        _limits.GetAsync(string.Empty, this, static (store, _, ct) => store.ReadLimitsAsync(ct), cancellationToken);
 
     private Task<IReadOnlyList<LimitSetting>> ReadLimitsAsync(CancellationToken cancellationToken) =>
         _store.Reads.ReadAsync<IReadOnlyList<LimitSetting>>(

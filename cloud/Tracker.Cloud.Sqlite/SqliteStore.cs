@@ -359,8 +359,8 @@ public sealed class SqliteStore : IFixStore, IRentalStore, IFixFeed, ILateDays
         ArgumentException.ThrowIfNullOrEmpty(carId);
         return _carRentals.GetAsync(
             carId,
-            (Store: this, CarId: carId),
-            static (s, ct) => s.Store.ReadRentalsAsync("SELECT car_id, renter, from_ms, to_ms FROM rentals WHERE car_id = $car ORDER BY from_ms, renter;", s.CarId, ct),
+            this,
+            static (store, car, ct) => store.ReadRentalsAsync("SELECT car_id, renter, from_ms, to_ms FROM rentals WHERE car_id = $car ORDER BY from_ms, renter;", car, ct),
             cancellationToken);
     }
 

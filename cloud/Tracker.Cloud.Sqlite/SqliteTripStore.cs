@@ -226,7 +226,7 @@ public sealed class SqliteTripStore : ITripStore, IOdometerReadingStore
     public Task<IReadOnlyList<OdometerReading>> GetReadingsAsync(string carId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(carId);
-        return _readings.GetAsync(carId, (Store: this, CarId: carId), static (s, ct) => s.Store.ReadReadingsAsync(s.CarId, ct), cancellationToken);
+        return _readings.GetAsync(carId, this, static (store, car, ct) => store.ReadReadingsAsync(car, ct), cancellationToken);
     }
 
     private Task<IReadOnlyList<OdometerReading>> ReadReadingsAsync(string carId, CancellationToken cancellationToken) =>

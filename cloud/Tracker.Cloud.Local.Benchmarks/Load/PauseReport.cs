@@ -17,11 +17,11 @@ public sealed record PauseReport(TimeSpan Paused, long PendingBefore, long Pendi
     public override string ToString()
     {
         string recovery = Recovered is { } r
-            ? string.Create(CultureInfo.InvariantCulture, $"the moving cars caught up {r.TotalSeconds:0.0} s after the resume, the host storing {Drained}")
-            : string.Create(CultureInfo.InvariantCulture, $"the moving cars had not caught up by the end of the measured window, the host storing {Drained}");
+            ? string.Create(CultureInfo.InvariantCulture, $"the moving cars caught up {r.TotalSeconds:0.0} s after the resume")
+            : "the moving cars had not caught up by the end of the measured window";
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"host frozen {Paused.TotalSeconds:0.#} s (SIGSTOP): fixes waiting in the cars' logs {PendingBefore} before, peak {PendingPeak}, {PendingAfter} after ({(Holders.Length == 0 ? "none held" : Holders)}); {recovery}");
+            $"host frozen {Paused.TotalSeconds:0.#} s (SIGSTOP): fixes waiting in the cars' logs {PendingBefore} before, peak {PendingPeak}, {PendingAfter} after ({(Holders.Length == 0 ? "none held" : Holders)}); {recovery}, the host storing {Drained}");
     }
 }
 
